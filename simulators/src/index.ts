@@ -1,0 +1,2 @@
+// @onedoor/simulators: simulated devices behind PTY/TCP links, with control surfaces.
+export * from './core/device.ts';
