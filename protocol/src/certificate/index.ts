@@ -1,0 +1,2 @@
+// filled in by the certificate codec work; see ../index.ts
+export {};

@@ -1,0 +1,2 @@
+// filled in by the contract codec work; see ../index.ts
+export {};

@@ -1,0 +1,2 @@
+// filled in by the counterbus codec work; see ../index.ts
+export {};

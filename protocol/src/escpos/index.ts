@@ -1,0 +1,2 @@
+// filled in by the escpos codec work; see ../index.ts
+export {};

@@ -1,0 +1,2 @@
+// filled in by the idcard codec work; see ../index.ts
+export {};
