@@ -1,2 +1,5 @@
-// filled in by the contract codec work; see ../index.ts
-export {};
+// The typed bridge/UI contract: device status, the command/completion model and the socket.io event maps.
+// Browser-safe plain types and constant lists; validation (zod) lives in the bridge.
+export * from './status.ts';
+export * from './command.ts';
+export * from './events.ts';

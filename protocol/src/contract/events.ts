@@ -1,0 +1,101 @@
+/**
+ * Typed socket.io event maps for the bridge's namespaces. The UI uses them with
+ * `io(url + BRIDGE_NAMESPACES.kiosk) as Socket<KioskServerToClientEvents, KioskClientToServerEvents>` and the bridge
+ * with `Namespace<KioskClientToServerEvents, KioskServerToClientEvents>`.
+ *
+ * Extending: later issues add events by adding members to these interfaces (they are interfaces, not type
+ * aliases, precisely so they can grow), or by declaration merging from their own module.
+ */
+import type { CommandEnvelope, CompletionAck, DeviceCommand } from './command.ts';
+import type { DeviceStatus } from './status.ts';
+
+export const BRIDGE_NAMESPACES = { kiosk: '/kiosk', hall: '/hall', tech: '/tech' } as const;
+export type BridgeNamespace = (typeof BRIDGE_NAMESPACES)[keyof typeof BRIDGE_NAMESPACES];
+
+/** Sent on every (re)connect: the full state, so a client never has to replay missed changes. */
+export interface BridgeSnapshot {
+  devices: DeviceStatus[];
+  /** Bridge clock (epoch ms) when the snapshot was taken. */
+  serverTime: number;
+}
+
+export const CARD_TYPES = ['resident', 'hkMacauTaiwan', 'foreignPermanentOld', 'foreignPermanent2023'] as const;
+export type CardType = (typeof CARD_TYPES)[number];
+
+/**
+ * What may leave the bridge about a card holder. Placeholder shape: the session work refines it. The ID number is
+ * masked (first 4 + last 4 visible, see common rules); the chip photo is never sent.
+ */
+export interface CardHolderView {
+  cardType: CardType;
+  /** Display name as the kiosk may show it to the holder standing in front of it. */
+  name: string;
+  /** e.g. `4401**********123X`. */
+  idNumberMasked: string;
+  /** `YYYY-MM-DD` or `长期`. */
+  validUntil?: string;
+  expired?: boolean;
+}
+
+export interface CardReadEvent {
+  deviceId: string;
+  holder: CardHolderView;
+  at: number;
+}
+
+/** `placeAgain`: take the card away and place it again (spec: after a read error the card must be re-placed). */
+export const CARD_ERROR_CODES = ['placeAgain', 'unsupportedCard', 'invalidData', 'expired', 'readerFault'] as const;
+export type CardErrorCode = (typeof CARD_ERROR_CODES)[number];
+
+export interface CardErrorEvent {
+  deviceId: string;
+  code: CardErrorCode;
+  message: string;
+  at: number;
+}
+
+export const PRINT_JOB_STATES = ['queued', 'printing', 'interrupted', 'reprinting', 'confirmed', 'failed'] as const;
+export type PrintJobState = (typeof PRINT_JOB_STATES)[number];
+
+export interface PrintJobUpdate {
+  jobId: string;
+  /** The command that created the job, when it came from a client. */
+  requestId?: string;
+  deviceId: string;
+  state: PrintJobState;
+  /** How many times the whole job was printed again after an interruption. */
+  reprints: number;
+  message?: string;
+  at: number;
+}
+
+/** Events every namespace receives. */
+export interface DeviceServerToClientEvents {
+  snapshot: (snapshot: BridgeSnapshot) => void;
+  deviceStatus: (status: DeviceStatus) => void;
+}
+
+/** Commands every namespace accepts; each ack is called exactly once. */
+export interface DeviceClientToServerEvents {
+  /** Ask for the snapshot again; result: `BridgeSnapshot`. */
+  getSnapshot: (command: CommandEnvelope, ack: CompletionAck<BridgeSnapshot>) => void;
+  /** Run a driver action; result: whatever that action documents. */
+  deviceCommand: (command: DeviceCommand, ack: CompletionAck<unknown>) => void;
+}
+
+export interface KioskServerToClientEvents extends DeviceServerToClientEvents {
+  cardRead: (event: CardReadEvent) => void;
+  cardError: (event: CardErrorEvent) => void;
+  printJob: (update: PrintJobUpdate) => void;
+}
+export interface KioskClientToServerEvents extends DeviceClientToServerEvents {}
+
+/** Reserved for the hall issue (managers, clerks, hall display); requires a token. */
+export interface HallServerToClientEvents extends DeviceServerToClientEvents {
+  printJob: (update: PrintJobUpdate) => void;
+}
+export interface HallClientToServerEvents extends DeviceClientToServerEvents {}
+
+/** Reserved for the technician console; requires a token. */
+export interface TechServerToClientEvents extends KioskServerToClientEvents {}
+export interface TechClientToServerEvents extends DeviceClientToServerEvents {}
