@@ -1,2 +1,3 @@
 // @onedoor/simulators: simulated devices behind PTY/TCP links, with control surfaces.
 export * from './core/device.ts';
+export * from './link/index.ts';
