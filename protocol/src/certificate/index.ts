@@ -1,2 +1,3 @@
-// filled in by the certificate codec work; see ../index.ts
-export {};
+// Electronic certificate identifiers (hall-rules.md "Electronic certificates").
+export * from './iso7064.ts';
+export * from './identifier.ts';
