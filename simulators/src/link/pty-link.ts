@@ -44,6 +44,8 @@ export class PtyLink extends EventEmitter implements SimLink {
   private readonly socat: string;
   private readonly inner: TcpLink;
   private child: ChildProcess | null = null;
+  /** socat has made the PTY and connected back (the path is there to open). */
+  private ready = false;
   private state: State = 'idle';
   private starts = 0;
   private restartDelay = RESTART_MIN_MS;
@@ -77,6 +79,11 @@ export class PtyLink extends EventEmitter implements SimLink {
     } catch {
       return null;
     }
+  }
+
+  /** Process id of the socat now serving the PTY (for diagnostics and supervision tests). */
+  get socatPid(): number | undefined {
+    return this.child?.pid;
   }
 
   async start(): Promise<void> {
@@ -116,7 +123,7 @@ export class PtyLink extends EventEmitter implements SimLink {
       baud: this.baud,
       address: this.path,
       path: this.path,
-      up: this.state === 'up' && this.child !== null,
+      up: this.state === 'up' && this.ready,
       hostConnected: s.hostConnected,
       rxBytes: s.rxBytes,
       txBytes: s.txBytes,
@@ -168,6 +175,7 @@ export class PtyLink extends EventEmitter implements SimLink {
       throw err;
     });
     this.restartDelay = RESTART_MIN_MS;
+    this.ready = true;
     child.once('exit', (code, signal) => this.exited(child, code, signal));
   }
 
@@ -175,6 +183,7 @@ export class PtyLink extends EventEmitter implements SimLink {
   private exited(child: ChildProcess, code: number | null, signal: string | null): void {
     if (this.child !== child) return;
     this.child = null;
+    this.ready = false;
     this.inner.dropHost();
     if (this.state !== 'up') return;
     this.log(`socat exited unexpectedly (${signal ?? code}); restarting in ${this.restartDelay} ms`);
@@ -199,6 +208,7 @@ export class PtyLink extends EventEmitter implements SimLink {
     this.restartTimer = null;
     const child = this.child;
     this.child = null;
+    this.ready = false;
     if (child && child.exitCode === null && child.signalCode === null) {
       await new Promise<void>((resolve) => {
         const kill = setTimeout(() => child.kill('SIGKILL'), 2_000);
