@@ -2,7 +2,7 @@
  * SamFrameDecoder throughput on a stream of 1295-byte read responses, clean and with 1% of bytes corrupted, as a
  * ratio to the wire rate at 115200 baud 8N1 (11 520 bytes/s, id-reader-sam.md "Line settings").
  * At 1% corruption almost every 1295-byte frame carries a bad byte, so few frames survive; the figure that matters
- * is that resynchronising through the damage costs little throughput.
+ * is that resynchronising through the damage still runs far above the wire rate.
  * Run: npm run bench -- idcard-decoder
  */
 import { SamFrameDecoder, buildSamReadData, buildSamResponse, buildTextBlock, concatBytes } from '@onedoor/protocol';
