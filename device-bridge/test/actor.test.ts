@@ -1,0 +1,251 @@
+// The per-device actor over a real socat PTY pair, with a tiny fake device on the other end written here.
+// Protocol of the fake device (one ASCII line per frame):
+//   "PING n"   -> "PONG n" after 30 ms; it records whether a second command arrived before it answered
+//   "SILENT n" -> no answer
+//   "LATE n"   -> "PONG n" after 300 ms
+//   "PUSH"     -> "EVT pushed" at once (unsolicited) and "PONG push"
+import { EventEmitter } from 'node:events';
+import { SerialPort } from 'serialport';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeviceActor } from '../src/devices/actor.ts';
+import { DeviceCommandError } from '../src/devices/errors.ts';
+import { ReconnectingTransport, SerialTransport, type TransportEventMap } from '../src/transport/index.ts';
+import { line, LineDecoder } from './helpers/lineDecoder.ts';
+import { startPtyPair, until, type PtyPair } from './helpers/pty.ts';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+class FakeDevice {
+  received: string[] = [];
+  overlap = false;
+  private busy = false;
+  private buf = '';
+  private port!: SerialPort;
+
+  async attach(path: string): Promise<void> {
+    this.port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((res, rej) => this.port.open((e) => (e ? rej(e) : res())));
+    this.port.on('error', () => {});
+    this.port.on('data', (c: Buffer) => {
+      this.buf += c.toString('latin1');
+      let i: number;
+      while ((i = this.buf.indexOf('\n')) >= 0) {
+        const cmd = this.buf.slice(0, i);
+        this.buf = this.buf.slice(i + 1);
+        this.handle(cmd);
+      }
+    });
+    cleanups.push(() => this.detach());
+  }
+
+  detach(): Promise<void> {
+    return new Promise<void>((r) => (this.port?.isOpen ? this.port.close(() => r()) : r()));
+  }
+
+  write(s: string): void {
+    if (this.port.isOpen) this.port.write(s + '\n');
+  }
+
+  private handle(cmd: string): void {
+    this.received.push(cmd);
+    if (this.busy) this.overlap = true;
+    const [verb, arg] = cmd.split(' ');
+    const answer = (ms: number, text: string) => {
+      this.busy = true;
+      setTimeout(() => {
+        this.busy = false;
+        this.write(text);
+      }, ms);
+    };
+    if (verb === 'PING') answer(30, `PONG ${arg}`);
+    else if (verb === 'LATE') answer(300, `PONG ${arg}`);
+    else if (verb === 'PUSH') {
+      this.write('EVT pushed');
+      this.write('PONG push');
+    }
+  }
+}
+
+async function setup(opts: { quietAfterTimeoutMs?: number } = {}) {
+  const pty: PtyPair = await startPtyPair();
+  cleanups.push(() => pty.dispose());
+  const device = new FakeDevice();
+  await device.attach(pty.b);
+  const link = new ReconnectingTransport(new SerialTransport(pty.a, { baud: 115200 }), { minDelayMs: 20, maxDelayMs: 100 });
+  cleanups.push(() => link.stop());
+  const unsolicited: string[] = [];
+  const actor = new DeviceActor<string>({
+    id: 'dev1',
+    channel: link,
+    decoder: new LineDecoder(),
+    onUnsolicited: (f) => unsolicited.push(f),
+    quietAfterTimeoutMs: opts.quietAfterTimeoutMs,
+  });
+  cleanups.push(() => actor.close());
+  link.start();
+  await until(() => link.isOpen, 'link open');
+  const ping = (n: string | number, extra: Partial<{ timeoutMs: number; signal: AbortSignal; verb: string }> = {}) =>
+    actor.request({
+      label: `${extra.verb ?? 'PING'} ${n}`,
+      bytes: line(`${extra.verb ?? 'PING'} ${n}`),
+      accept: (f) => f === `PONG ${n}`,
+      timeoutMs: extra.timeoutMs ?? 2000,
+      signal: extra.signal,
+    });
+  return { pty, device, link, actor, unsolicited, ping };
+}
+
+const codeOf = async (p: Promise<unknown>) => {
+  try {
+    await p;
+    return 'success';
+  } catch (e) {
+    return e instanceof DeviceCommandError ? e.code : `other: ${(e as Error).message}`;
+  }
+};
+
+describe('DeviceActor over a PTY', () => {
+  it('answers a request with the frame its matcher accepts and counts frames', async () => {
+    const { ping, actor } = await setup();
+    await expect(ping(1)).resolves.toBe('PONG 1');
+    const c = actor.counters();
+    expect(c.frames).toBe(1);
+    expect(c.commands).toBe(1);
+    expect(c.bytesOut).toBe('PING 1\n'.length);
+  });
+
+  it('keeps one command in flight: concurrent requests reach the device one after another', async () => {
+    const { ping, device } = await setup();
+    const results = await Promise.all([ping(1), ping(2), ping(3), ping(4)]);
+    expect(results).toEqual(['PONG 1', 'PONG 2', 'PONG 3', 'PONG 4']);
+    expect(device.received).toEqual(['PING 1', 'PING 2', 'PING 3', 'PING 4']);
+    expect(device.overlap).toBe(false);
+  });
+
+  it('times out a command the device does not answer, counts it, and goes on with the next', async () => {
+    const { ping, actor } = await setup();
+    expect(await codeOf(ping(7, { verb: 'SILENT', timeoutMs: 150 }))).toBe('timeOut');
+    expect(actor.counters().timeouts).toBe(1);
+    await expect(ping(8)).resolves.toBe('PONG 8');
+  });
+
+  it('a late reply to a timed-out command is not taken for the next one', async () => {
+    const { ping, unsolicited } = await setup({ quietAfterTimeoutMs: 400 });
+    // LATE 5 answers after 300 ms but we give up after 100 ms; the next command asks for the same "PONG 5".
+    expect(await codeOf(ping(5, { verb: 'LATE', timeoutMs: 100 }))).toBe('timeOut');
+    await expect(ping(5)).resolves.toBe('PONG 5');
+    expect(unsolicited).toEqual(['PONG 5']);
+  });
+
+  it('cancels through AbortSignal, in flight and queued, and never writes a canceled queued command', async () => {
+    const { ping, device, actor } = await setup();
+    const inflight = new AbortController();
+    const queued = new AbortController();
+    const p1 = codeOf(ping(1, { verb: 'SILENT', signal: inflight.signal }));
+    const p2 = codeOf(ping(2, { signal: queued.signal }));
+    const p3 = ping(3);
+    queued.abort();
+    await until(() => device.received.length === 1, 'first command written');
+    inflight.abort();
+    expect(await p1).toBe('canceled');
+    expect(await p2).toBe('canceled');
+    await expect(p3).resolves.toBe('PONG 3');
+    expect(device.received).toEqual(['SILENT 1', 'PING 3']);
+    expect(actor.counters().canceled).toBe(2);
+    const pre = new AbortController();
+    pre.abort();
+    expect(await codeOf(ping(9, { signal: pre.signal }))).toBe('canceled');
+  });
+
+  it('sends unsolicited frames to the handler', async () => {
+    const { actor, unsolicited } = await setup();
+    const reply = await actor.request({ bytes: line('PUSH'), accept: (f) => f === 'PONG push', timeoutMs: 2000 });
+    expect(reply).toBe('PONG push');
+    await until(() => unsolicited.length === 1, 'unsolicited frame');
+    expect(unsolicited).toEqual(['EVT pushed']);
+    expect(actor.counters().unsolicited).toBe(1);
+  });
+
+  it('on unplug rejects the command in flight and every queued one with deviceNotReady, then works after replug', async () => {
+    const { ping, pty, link, actor, device } = await setup();
+    const pending = [ping(1, { verb: 'SILENT', timeoutMs: 20_000 }), ping(2, { timeoutMs: 20_000 }), ping(3, { timeoutMs: 20_000 })].map(codeOf);
+    await until(() => device.received.length === 1, 'first command written');
+    await pty.kill();
+    const codes = await Promise.all(pending);
+    expect(codes).toEqual(['deviceNotReady', 'deviceNotReady', 'deviceNotReady']);
+    expect(actor.pending).toBe(0);
+    expect(await codeOf(ping(4))).toBe('deviceNotReady'); // port down: rejected at once, not queued
+    await pty.restart();
+    const device2 = new FakeDevice();
+    await device2.attach(pty.b);
+    await until(() => link.isOpen, 'reopened');
+    await expect(ping(5)).resolves.toBe('PONG 5');
+    expect(actor.counters().reconnects).toBe(1);
+  });
+
+  it('close() rejects everything pending and refuses new commands', async () => {
+    const { ping, actor } = await setup();
+    const p = ping(1, { verb: 'SILENT', timeoutMs: 20_000 });
+    const q = ping(2);
+    actor.close();
+    expect(await Promise.all([codeOf(p), codeOf(q), codeOf(ping(3))])).toEqual(['deviceNotReady', 'deviceNotReady', 'deviceNotReady']);
+  });
+
+  it('send() writes without waiting for a reply and holds between slices while paused (XOFF)', async () => {
+    const { link, device } = await setup();
+    const ac = new DeviceActor<string>({ id: 'x', channel: link, decoder: new LineDecoder(), writeChunkSize: 7 });
+    cleanups.push(() => ac.close());
+    ac.pause();
+    // Two 7-byte lines in 7-byte slices: the pause must hold before the first slice and the resume release both.
+    const sent = ac.send(new Uint8Array([...line('PING a'), ...line('PING b')]));
+    const later = ac.request({ bytes: line('PING c'), accept: (f) => f === 'PONG c', timeoutMs: 2000 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(device.received).toEqual([]); // paused: nothing written yet
+    ac.resume();
+    await sent;
+    await expect(later).resolves.toBe('PONG c');
+    expect(device.received).toEqual(['PING a', 'PING b', 'PING c']);
+  });
+});
+
+describe('DeviceActor ordering (in-memory channel, pure logic)', () => {
+  // A channel whose device answers synchronously inside write(), before write() resolves: only a matcher that is
+  // registered before the write can catch that reply.
+  class EchoChannel extends EventEmitter<TransportEventMap> {
+    readonly path = 'mem://echo';
+    readonly isOpen = true;
+    async write(bytes: Uint8Array): Promise<void> {
+      this.emit('data', new Uint8Array([...new TextEncoder().encode('RE ' + Buffer.from(bytes).toString('latin1'))]));
+    }
+  }
+
+  it('registers the matcher before writing, so an instant reply is not lost', async () => {
+    const unsolicited: string[] = [];
+    const actor = new DeviceActor<string>({ id: 'mem', channel: new EchoChannel(), decoder: new LineDecoder(), onUnsolicited: (f) => unsolicited.push(f) });
+    await expect(actor.request({ bytes: line('X'), accept: (f) => f === 'RE X', timeoutMs: 1000 })).resolves.toBe('RE X');
+    expect(unsolicited).toEqual([]);
+    actor.close();
+  });
+
+  it('decoder counters flow into the actor counters; a throwing matcher counts as no match', async () => {
+    const ch = new EchoChannel();
+    const unsolicited: string[] = [];
+    const actor = new DeviceActor<string>({ id: 'mem', channel: ch, decoder: new LineDecoder(), onUnsolicited: (f) => unsolicited.push(f) });
+    ch.emit('data', line('!bad'));
+    const p = actor.request({
+      bytes: line('Y'),
+      accept: () => {
+        throw new Error('driver bug');
+      },
+      timeoutMs: 50,
+    });
+    expect(await codeOf(p)).toBe('timeOut');
+    expect(unsolicited).toEqual(['RE Y']);
+    expect(actor.counters()).toMatchObject({ checksumErrors: 1, discardedBytes: 5, frames: 1, timeouts: 1 });
+    expect(() => actor.request({ bytes: line('Z'), accept: () => true, timeoutMs: 0 })).toThrow(/timeoutMs/);
+    actor.close();
+  });
+});
