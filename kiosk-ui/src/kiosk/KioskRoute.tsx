@@ -1,0 +1,110 @@
+/**
+ * The citizen kiosk route (`/`): wires the bridge link, the store and the screens. Everything personal lives in the
+ * store's flow state only; ending the session replaces that state, so the screens holding the data unmount.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { LANG_TAGS, pick } from '../i18n/lang.ts';
+import { connectKiosk } from '../net/kioskSocket.ts';
+import { citizenDeviceView } from './deviceNotices.ts';
+import { needsInactivityTimer } from './flow.ts';
+import { KioskContext, type KioskContextValue } from './KioskContext.ts';
+import { kioskConfigFromSearch } from './kioskConfig.ts';
+import { holderForSession } from './privacy.ts';
+import { spokenPrompt } from './prompts.ts';
+import { speakPrompt, stopPrompt } from './speech.ts';
+import { createKioskStore } from './store.ts';
+import { ConnectionBadge } from './parts/ConnectionBadge.tsx';
+import { CountdownBanner } from './parts/CountdownBanner.tsx';
+import { NavBar } from './parts/NavBar.tsx';
+import { NoticeList } from './parts/NoticeList.tsx';
+import { TopBar } from './parts/TopBar.tsx';
+import { AttractScreen } from './screens/AttractScreen.tsx';
+import { CardErrorScreen } from './screens/CardErrorScreen.tsx';
+import { FeatureScreen } from './screens/FeatureScreen.tsx';
+import { GreetingScreen } from './screens/GreetingScreen.tsx';
+import { HomeScreen } from './screens/HomeScreen.tsx';
+import './kiosk.css';
+
+/** How often the inactivity machine is ticked; the countdown shows whole seconds. */
+const TICK_MS = 250;
+
+export default function KioskRoute() {
+  const [config] = useState(() => {
+    const { config, problems } = kioskConfigFromSearch(location.search);
+    for (const problem of problems) console.warn(`kiosk config: ${problem}`);
+    return config;
+  });
+  const [store] = useState(() => createKioskStore(config));
+  const [link] = useState(() => connectKiosk());
+
+  useEffect(() => {
+    // Only the fields a screen needs are copied out of the event (holderForSession); the event itself is dropped.
+    link.socket.on('cardRead', (event) => {
+      if (event?.holder) store.dispatch({ type: 'cardRead', holder: holderForSession(event.holder) });
+    });
+    link.socket.on('cardError', (event) => {
+      if (event && typeof event.code === 'string') store.dispatch({ type: 'cardError', code: event.code });
+    });
+    return () => link.close();
+  }, [link, store]);
+
+  const flow = store.flow.value;
+  const timerNeeded = needsInactivityTimer(flow);
+  useEffect(() => {
+    if (!timerNeeded) return;
+    const id = setInterval(() => store.tick(), TICK_MS);
+    return () => clearInterval(id);
+  }, [timerNeeded, store]);
+
+  const connection = link.connection.value;
+  const devices = citizenDeviceView(link.devices.value, connection);
+  const lang = store.lang.value;
+  const elderly = store.elderly.value;
+  const screen = flow.screen;
+
+  useEffect(() => {
+    document.documentElement.lang = LANG_TAGS[lang];
+  }, [lang]);
+
+  // Voice: read each screen's main prompt when it changes (never personal data, see prompts.ts).
+  const prompt = pick(spokenPrompt(screen, devices), lang);
+  useEffect(() => {
+    if (!config.voice) return;
+    const say = () => speakPrompt(prompt, lang);
+    say();
+    if (typeof speechSynthesis === 'undefined') return;
+    // Voices often load after the page: speak once they arrive.
+    speechSynthesis.addEventListener('voiceschanged', say, { once: true });
+    return () => speechSynthesis.removeEventListener('voiceschanged', say);
+  }, [prompt, lang, config.voice]);
+  useEffect(() => {
+    if (flow.holder === null) stopPrompt();
+  }, [flow.holder]);
+
+  const context: KioskContextValue = { store, devices, connection };
+  const showNotices = screen.name === 'attract' || screen.name === 'home' || screen.name === 'greeting';
+  return (
+    <KioskContext.Provider value={context}>
+      <div
+        class={`kiosk${elderly ? ' elderly' : ''}`}
+        data-testid="kiosk"
+        data-elderly={elderly ? '1' : '0'}
+        onPointerDownCapture={() => store.activity()}
+        onKeyDownCapture={() => store.activity()}
+      >
+        <TopBar />
+        <CountdownBanner />
+        {showNotices && devices.notices.length > 0 && <NoticeList notices={devices.notices} />}
+        {screen.name === 'attract' && <AttractScreen />}
+        {screen.name === 'greeting' && flow.holder && <GreetingScreen holder={flow.holder} />}
+        {screen.name === 'home' && flow.holder && <HomeScreen holder={flow.holder} />}
+        {screen.name === 'feature' && <FeatureScreen feature={screen.feature} />}
+        {screen.name === 'cardError' && <CardErrorScreen code={screen.code} />}
+        {screen.name !== 'attract' && <NavBar />}
+        <footer class="kiosk-footer">
+          <ConnectionBadge />
+        </footer>
+      </div>
+    </KioskContext.Provider>
+  );
+}

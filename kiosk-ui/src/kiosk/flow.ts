@@ -1,0 +1,72 @@
+/**
+ * Which screen the citizen sees, as a pure reducer (issue 5, UI: attract -> greeting -> home menu -> functions; Back
+ * and Home on every screen; no dead ends; logout clears everything). The holder lives only in this state, so ending
+ * a session is one assignment: nothing personal survives it.
+ */
+import type { CardErrorCode } from '@onedoor/protocol';
+import type { SessionHolder } from './privacy.ts';
+
+export const FEATURE_IDS = ['ticket', 'appointments', 'certificates', 'progress', 'guidance'] as const;
+export type FeatureId = (typeof FEATURE_IDS)[number];
+
+export type KioskScreen =
+  | { name: 'attract' }
+  | { name: 'greeting' }
+  | { name: 'home' }
+  | { name: 'feature'; feature: FeatureId }
+  | { name: 'cardError'; code: CardErrorCode };
+
+export interface KioskFlowState {
+  screen: KioskScreen;
+  /** Screens Back returns to, most recent last. */
+  history: KioskScreen[];
+  holder: SessionHolder | null;
+}
+
+export type KioskFlowEvent =
+  | { type: 'cardRead'; holder: SessionHolder }
+  | { type: 'cardError'; code: CardErrorCode }
+  | { type: 'continue' }
+  | { type: 'open'; feature: FeatureId }
+  | { type: 'back' }
+  | { type: 'home' }
+  | { type: 'logout' }
+  | { type: 'timeout' };
+
+export const INITIAL_FLOW: KioskFlowState = Object.freeze<KioskFlowState>({ screen: { name: 'attract' }, history: [], holder: null });
+
+export function nextFlow(state: KioskFlowState, event: KioskFlowEvent): KioskFlowState {
+  switch (event.type) {
+    case 'cardRead':
+      // A new card always starts a new session (hall-rules.md); an expired card is refused, never greeted.
+      if (event.holder.expired) return { screen: { name: 'cardError', code: 'expired' }, history: [], holder: null };
+      return { screen: { name: 'greeting' }, history: [], holder: event.holder };
+    case 'cardError':
+      // A card placed (even one that failed) means someone is at the reader: the previous holder's session ends.
+      return { screen: { name: 'cardError', code: event.code }, history: [], holder: null };
+    case 'continue':
+      if (state.screen.name !== 'greeting' || state.holder === null) return state;
+      return { ...state, screen: { name: 'home' }, history: [state.screen] };
+    case 'open':
+      if (state.holder === null) return state;
+      return { ...state, screen: { name: 'feature', feature: event.feature }, history: [...state.history, state.screen] };
+    case 'back': {
+      const previous = state.history[state.history.length - 1];
+      // Back from the first screen of a session (or from a refusal) leads to the attract screen, which ends it.
+      if (previous === undefined) return INITIAL_FLOW;
+      return { ...state, screen: previous, history: state.history.slice(0, -1) };
+    }
+    case 'home':
+      if (state.holder === null) return INITIAL_FLOW;
+      // Home's Back always leads to the greeting, however the citizen got home.
+      return { ...state, screen: { name: 'home' }, history: [{ name: 'greeting' }] };
+    case 'logout':
+    case 'timeout':
+      return INITIAL_FLOW;
+  }
+}
+
+/** The inactivity timer runs exactly while someone is using the kiosk (a session or a refusal on screen). */
+export function needsInactivityTimer(state: KioskFlowState): boolean {
+  return state.screen.name !== 'attract';
+}

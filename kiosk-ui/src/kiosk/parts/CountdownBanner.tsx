@@ -1,0 +1,29 @@
+import { useKiosk, useText } from '../KioskContext.ts';
+import { KIOSK_TEXT } from '../texts.ts';
+
+/**
+ * The "需要更多时间吗?" countdown (hall-rules.md, inactivity). Shown inline at the top of the screen, not as a pop-up
+ * (elderly mode forbids pop-ups), with one big button that extends the session.
+ */
+export function CountdownBanner() {
+  const { store } = useKiosk();
+  const t = useText();
+  if (store.idle.value.phase !== 'warning') return null;
+  const seconds = store.secondsLeft.value;
+  const extendable = store.canExtend.value;
+  return (
+    <section class="countdown" role="alert" data-testid="countdown">
+      <p class="countdown-question">{t(KIOSK_TEXT.moreTime)}</p>
+      <p class="countdown-seconds">
+        <strong data-testid="countdown-seconds">{seconds}</strong> {t(KIOSK_TEXT.secondsLeft)}
+      </p>
+      {extendable ? (
+        <button type="button" class="btn btn-primary btn-big" data-testid="more-time" onClick={() => store.extend()}>
+          {t(KIOSK_TEXT.moreTimeButton)}
+        </button>
+      ) : (
+        <p class="countdown-final">{t(KIOSK_TEXT.noMoreTime)}</p>
+      )}
+    </section>
+  );
+}

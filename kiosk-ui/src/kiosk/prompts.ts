@@ -1,0 +1,34 @@
+/**
+ * The main prompt of each screen: the largest text on it and what the voice reads (hall-rules.md, "Voice guidance
+ * reads the main prompt of each screen"). Personal data is never part of a spoken prompt: a hall is a public room.
+ */
+import type { Bilingual } from '../i18n/lang.ts';
+import { cardErrorMessage } from './cardErrors.ts';
+import { NOTICE_TEXT, type KioskDeviceView } from './deviceNotices.ts';
+import type { KioskScreen } from './flow.ts';
+import { FEATURE_TEXT, KIOSK_TEXT } from './texts.ts';
+
+export function attractPrompt(devices: KioskDeviceView): Bilingual {
+  const readerStopped = devices.notices.some((n) => n.source === 'reader' && n.level === 'stop');
+  return readerStopped ? NOTICE_TEXT.readerUnavailable : KIOSK_TEXT.placeCard;
+}
+
+export function spokenPrompt(screen: KioskScreen, devices: KioskDeviceView): Bilingual {
+  switch (screen.name) {
+    case 'attract':
+      return attractPrompt(devices);
+    case 'greeting':
+      return KIOSK_TEXT.greetingSpoken;
+    case 'home':
+      return KIOSK_TEXT.chooseService;
+    case 'feature': {
+      const title = FEATURE_TEXT[screen.feature].title;
+      const body = devices.hallServicesAvailable ? KIOSK_TEXT.featureNotOpen : KIOSK_TEXT.featurePaused;
+      return { zh: `${title.zh}。${body.zh}`, en: `${title.en}. ${body.en}` };
+    }
+    case 'cardError': {
+      const message = cardErrorMessage(screen.code);
+      return { zh: `${message.reason.zh}，${message.action.zh}`, en: `${message.reason.en} ${message.action.en}` };
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { pick } from '../../i18n/lang.ts';
+import { useKiosk } from '../KioskContext.ts';
+import { CardIllustration } from '../parts/CardIllustration.tsx';
+import { KIOSK_TEXT } from '../texts.ts';
+import { attractPrompt } from '../prompts.ts';
+
+/**
+ * Waiting for a card. The prompt is shown in the chosen language with the other one beneath it; when the reader
+ * cannot read, the prompt itself says so (placing a card would be pointless), with what to do.
+ */
+export function AttractScreen() {
+  const { store, devices } = useKiosk();
+  const lang = store.lang.value;
+  const other = lang === 'zh' ? 'en' : 'zh';
+  const prompt = attractPrompt(devices);
+  return (
+    <main class="screen screen-attract" data-screen="attract">
+      <div class="attract-picture">
+        <CardIllustration label={pick(KIOSK_TEXT.readerArea, lang)} />
+      </div>
+      <div class="attract-text">
+        <h1 class="main-text" data-testid="attract-prompt">{pick(prompt, lang)}</h1>
+        <p class="second-language" lang={other === 'zh' ? 'zh-CN' : 'en'}>
+          {pick(prompt, other)}
+        </p>
+        <p class="body-text hint">{pick(KIOSK_TEXT.placeCardHint, lang)}</p>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * The kiosk's live state as signals: the screen flow (with the session holder), the inactivity timer, language and
+ * elderly mode. Ending a session (logout, timeout, a new card) replaces the flow state, which drops the only
+ * reference to the holder; language and elderly mode go back to the hall's defaults for the next citizen.
+ */
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
+import type { Lang } from '../i18n/lang.ts';
+import { INITIAL_FLOW, needsInactivityTimer, nextFlow, type KioskFlowEvent, type KioskFlowState } from './flow.ts';
+import {
+  INACTIVITY_OFF,
+  canExtend,
+  nextInactivity,
+  secondsLeft,
+  type InactivityEvent,
+  type InactivityState,
+} from './inactivity.ts';
+import type { KioskConfig } from './kioskConfig.ts';
+
+export interface KioskStore {
+  flow: ReadonlySignal<KioskFlowState>;
+  idle: ReadonlySignal<InactivityState>;
+  /** Seconds shown by the countdown. */
+  secondsLeft: ReadonlySignal<number>;
+  canExtend: ReadonlySignal<boolean>;
+  lang: ReadonlySignal<Lang>;
+  elderly: ReadonlySignal<boolean>;
+  dispatch(event: KioskFlowEvent): void;
+  /** Any touch or key press on the kiosk. */
+  activity(): void;
+  /** The countdown's "more time" button. */
+  extend(): void;
+  /** Called by a timer a few times a second; ends the session when the time is up. */
+  tick(): void;
+  setLang(lang: Lang): void;
+  setElderly(on: boolean): void;
+}
+
+export function createKioskStore(config: KioskConfig, now: () => number = Date.now): KioskStore {
+  const flow = signal<KioskFlowState>(INITIAL_FLOW);
+  const idle = signal<InactivityState>(INACTIVITY_OFF);
+  const clock = signal(now());
+  const lang = signal<Lang>(config.lang);
+  const elderly = signal(config.elderly);
+  const inactivity = config.inactivity;
+
+  const timer = (event: InactivityEvent) => {
+    idle.value = nextInactivity(idle.value, event, inactivity);
+  };
+
+  const dispatch = (event: KioskFlowEvent): void => {
+    batch(() => {
+      const next = nextFlow(flow.value, event);
+      flow.value = next;
+      const t = now();
+      clock.value = t;
+      if (!needsInactivityTimer(next)) {
+        timer({ type: 'stop' });
+      } else if (event.type === 'cardRead' || event.type === 'cardError' || idle.value.phase === 'off') {
+        // A new card is a new person: a fresh minute and a fresh count of extensions.
+        timer({ type: 'start', now: t });
+      }
+      if (event.type === 'logout' || event.type === 'timeout') {
+        lang.value = config.lang;
+        elderly.value = config.elderly;
+      }
+    });
+  };
+
+  return {
+    flow,
+    idle,
+    secondsLeft: computed(() => secondsLeft(idle.value, clock.value, inactivity)),
+    canExtend: computed(() => canExtend(idle.value, inactivity)),
+    lang,
+    elderly,
+    dispatch,
+    activity: () => {
+      clock.value = now();
+      timer({ type: 'activity', now: clock.value });
+    },
+    extend: () => {
+      clock.value = now();
+      timer({ type: 'extend', now: clock.value });
+    },
+    tick: () => {
+      clock.value = now();
+      timer({ type: 'tick', now: clock.value });
+      if (idle.value.phase === 'expired') dispatch({ type: 'timeout' });
+    },
+    setLang: (value) => {
+      lang.value = value;
+    },
+    setElderly: (on) => {
+      elderly.value = on;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { defineConfig } from 'vite';
+import preact from '@preact/preset-vite';
+import { bundleBudget } from './scripts/bundle-budget.ts';
+import { ROUTE_MODULES } from './src/app/routeModules.ts';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/** Where the dev server forwards /api and /socket.io: the device bridge (issue 4), port from the environment. */
+const bridgePort = Number(process.env.ONEDOOR_BRIDGE_PORT ?? 8080);
+if (!Number.isInteger(bridgePort) || bridgePort < 1 || bridgePort > 65535) {
+  throw new Error(`ONEDOOR_BRIDGE_PORT must be a TCP port number (1-65535), got "${process.env.ONEDOOR_BRIDGE_PORT}"`);
+}
+const bridge = `http://127.0.0.1:${bridgePort}`;
+
+export default defineConfig({
+  root,
+  base: '/',
+  plugins: [
+    preact(),
+    bundleBudget({
+      routeModules: Object.fromEntries(
+        Object.entries(ROUTE_MODULES).map(([route, file]) => [route, path.join(root, file)]),
+      ),
+      // Issue 5: the kiosk route's JavaScript at most 60 KB gzipped.
+      budgets: { kiosk: 60 * 1024 },
+    }),
+  ],
+  server: {
+    proxy: {
+      '/api': { target: bridge, changeOrigin: false },
+      '/socket.io': { target: bridge, ws: true, changeOrigin: false },
+    },
+  },
+  build: {
+    outDir: path.join(root, 'dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+});
