@@ -8,6 +8,7 @@
  */
 import type { CommandEnvelope, CompletionAck, DeviceCommand } from './command.ts';
 import type { DeviceStatus } from './status.ts';
+import type { IdCardType } from '../idcard/holder.ts';
 
 export const BRIDGE_NAMESPACES = { kiosk: '/kiosk', hall: '/hall', tech: '/tech' } as const;
 export type BridgeNamespace = (typeof BRIDGE_NAMESPACES)[keyof typeof BRIDGE_NAMESPACES];
@@ -19,15 +20,13 @@ export interface BridgeSnapshot {
   serverTime: number;
 }
 
-export const CARD_TYPES = ['resident', 'hkMacauTaiwan', 'foreignPermanentOld', 'foreignPermanent2023'] as const;
-export type CardType = (typeof CARD_TYPES)[number];
-
 /**
  * What may leave the bridge about a card holder. Placeholder shape: the session work refines it. The ID number is
  * masked (first 4 + last 4 visible, see common rules); the chip photo is never sent.
  */
 export interface CardHolderView {
-  cardType: CardType;
+  /** The card family as the ID card codec names it. */
+  cardType: IdCardType;
   /** Display name as the kiosk may show it to the holder standing in front of it. */
   name: string;
   /** e.g. `4401**********123X`. */
