@@ -157,12 +157,14 @@ export class EscPosStatusDecoder implements StreamDecoder<EscPosReply> {
     return out;
   }
 
-  private feed(first: number, out: EscPosReply[]): void {
+  private feed(b: number, out: EscPosReply[]): void {
+    const rescan = this.step(b, out);
+    if (!rescan) return;
     // A broken frame hands its bytes after the first back for rescanning: a reply may start inside it.
-    const queue = [first];
+    const queue = rescan;
     while (queue.length > 0) {
-      const rescan = this.step(queue.shift()!, out);
-      if (rescan) queue.unshift(...rescan);
+      const more = this.step(queue.shift()!, out);
+      if (more) queue.unshift(...more);
     }
   }
 
