@@ -6,7 +6,7 @@
  * bridge bug can never put a full number on the screen: whatever arrives is re-masked unless it already has the
  * masked shape, and only the fields the screens need are kept.
  */
-import type { CardHolderView, CardType } from '@onedoor/protocol';
+import type { CardHolderView } from '@onedoor/protocol';
 
 const VISIBLE_HEAD = 4;
 const VISIBLE_TAIL = 4;
@@ -38,16 +38,17 @@ export function displayIdNumber(value: string): string {
 
 /**
  * Finds runs that look like a full identity number in free text: 18-character resident / residence-permit / 2023
- * foreign permanent numbers (17 digits + digit or X) and old 15-character foreign permanent numbers (3 letters + 12
- * digits). Used to refuse rendering such text and by tests that scan the page.
+ * foreign permanent numbers (17 digits + digit or X) and old foreign permanent residence numbers (3-letter
+ * country code + 9 to 12 digits, e.g. `USA440090010` in the reader vectors). Used to refuse rendering such text and by tests
+ * that scan the page.
  */
 export function containsFullIdNumber(text: string): boolean {
-  return /(?<![0-9A-Za-z])(\d{17}[\dXx]|[A-Z]{3}\d{12})(?![0-9A-Za-z])/.test(text);
+  return /(?<![0-9A-Za-z])(\d{17}[\dXx]|[A-Z]{3}\d{9,12})(?![0-9A-Za-z])/.test(text);
 }
 
 /** What a kiosk session keeps about its holder: display fields only, no photo, no full number. */
 export interface SessionHolder {
-  cardType: CardType;
+  cardType: CardHolderView['cardType'];
   name: string;
   idNumberMasked: string;
   validUntil: string | null;

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { formatRouteSizes, measureRouteSizes, type BudgetChunk } from '../scripts/bundle-budget.ts';
+
+const chunk = (fileName: string, code: string, extra: Partial<BudgetChunk> = {}): BudgetChunk => ({
+  fileName,
+  code,
+  isEntry: false,
+  facadeModuleId: null,
+  imports: [],
+  ...extra,
+});
+
+describe('bundle budget per route', () => {
+  const random = (n: number) => Array.from({ length: n }, (_, i) => ((i * 7919) % 251).toString(36)).join('');
+  const chunks = [
+    chunk('index.js', 'entry' + random(3000), { isEntry: true, imports: ['preact.js'] }),
+    chunk('preact.js', random(5000)),
+    chunk('kiosk.js', random(20000), { facadeModuleId: '/ui/src/kiosk/KioskRoute.tsx', imports: ['shared.js'] }),
+    chunk('shared.js', 'shared' + random(4000), { imports: ['preact.js'] }),
+    chunk('display.js', 'x', { facadeModuleId: '/ui/src/placeholders/DisplayRoute.tsx' }),
+  ];
+
+  it('counts entry, route chunk and their transitive static imports, each file once', () => {
+    const [kiosk, display] = measureRouteSizes(
+      chunks,
+      { kiosk: '/ui/src/kiosk/KioskRoute.tsx', display: '/ui/src/placeholders/DisplayRoute.tsx' },
+      { kiosk: 60 * 1024 },
+    );
+    expect(kiosk.files).toEqual(['index.js', 'kiosk.js', 'preact.js', 'shared.js']);
+    expect(display.files).toEqual(['display.js', 'index.js', 'preact.js']);
+    expect(kiosk.rawBytes).toBe(['index.js', 'kiosk.js', 'preact.js', 'shared.js']
+      .map((f) => chunks.find((c) => c.fileName === f)!.code.length)
+      .reduce((a, b) => a + b));
+    expect(kiosk.gzipBytes).toBeGreaterThan(0);
+    expect(kiosk.gzipBytes).toBeLessThan(kiosk.rawBytes);
+    expect(kiosk.budgetBytes).toBe(60 * 1024);
+    expect(display.budgetBytes).toBeNull();
+  });
+
+  it('flags a route over its budget in the printed table', () => {
+    const sizes = measureRouteSizes(chunks, { kiosk: '/ui/src/kiosk/KioskRoute.tsx' }, { kiosk: 10 });
+    expect(formatRouteSizes(sizes)).toMatch(/kiosk .*OVER BUDGET/);
+  });
+
+  it('refuses to measure when a route is no longer its own chunk', () => {
+    expect(() => measureRouteSizes(chunks, { tech: '/ui/src/placeholders/TechRoute.tsx' }, {})).toThrow(/"tech".*not a separate chunk/);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { INITIAL_FLOW, nextFlow, needsInactivityTimer, type KioskFlowEvent, type KioskFlowState } from '../src/kiosk/flow.ts';
+import type { SessionHolder } from '../src/kiosk/privacy.ts';
+
+const holder: SessionHolder = {
+  cardType: 'resident',
+  name: '张三丰',
+  idNumberMasked: '4401**********1231',
+  validUntil: '2035-06-11',
+  expired: false,
+};
+const run = (events: KioskFlowEvent[], from: KioskFlowState = INITIAL_FLOW) => events.reduce(nextFlow, from);
+
+describe('kiosk screen flow', () => {
+  it('card read -> greeting -> home -> a function, and Back walks the same way home', () => {
+    let state = run([{ type: 'cardRead', holder }]);
+    expect(state.screen).toEqual({ name: 'greeting' });
+    expect(state.holder).toBe(holder);
+    state = run([{ type: 'continue' }, { type: 'open', feature: 'ticket' }], state);
+    expect(state.screen).toEqual({ name: 'feature', feature: 'ticket' });
+    state = run([{ type: 'back' }], state);
+    expect(state.screen).toEqual({ name: 'home' });
+    state = run([{ type: 'back' }], state);
+    expect(state.screen).toEqual({ name: 'greeting' });
+    expect(state.holder).toBe(holder);
+  });
+
+  it('Home from anywhere in a session is the menu; Back from there is the greeting (no dead end)', () => {
+    const state = run([{ type: 'cardRead', holder }, { type: 'continue' }, { type: 'open', feature: 'guidance' }, { type: 'home' }]);
+    expect(state.screen).toEqual({ name: 'home' });
+    expect(run([{ type: 'back' }], state).screen).toEqual({ name: 'greeting' });
+  });
+
+  it.each(['logout', 'timeout'] as const)('%s clears the holder and returns to attract', (type) => {
+    const state = run([{ type: 'cardRead', holder }, { type: 'continue' }, { type: 'open', feature: 'progress' }, { type }]);
+    expect(state).toEqual(INITIAL_FLOW);
+    expect(state.holder).toBeNull();
+  });
+
+  it('Back from the greeting ends the session', () => {
+    expect(run([{ type: 'cardRead', holder }, { type: 'back' }])).toEqual(INITIAL_FLOW);
+  });
+
+  it('an expired card is refused, never greeted', () => {
+    const state = run([{ type: 'cardRead', holder: { ...holder, expired: true } }]);
+    expect(state.screen).toEqual({ name: 'cardError', code: 'expired' });
+    expect(state.holder).toBeNull();
+  });
+
+  it('a card error ends the previous session (someone new is at the reader)', () => {
+    const state = run([{ type: 'cardRead', holder }, { type: 'continue' }, { type: 'cardError', code: 'placeAgain' }]);
+    expect(state).toEqual({ screen: { name: 'cardError', code: 'placeAgain' }, history: [], holder: null });
+    expect(run([{ type: 'back' }], state)).toEqual(INITIAL_FLOW);
+    expect(run([{ type: 'home' }], state)).toEqual(INITIAL_FLOW);
+  });
+
+  it('a new card replaces the session and starts at its greeting', () => {
+    const other = { ...holder, name: '李四' };
+    const state = run([{ type: 'cardRead', holder }, { type: 'continue' }, { type: 'cardRead', holder: other }]);
+    expect(state).toEqual({ screen: { name: 'greeting' }, history: [], holder: other });
+  });
+
+  it('functions cannot be opened without a session', () => {
+    expect(run([{ type: 'open', feature: 'ticket' }, { type: 'continue' }])).toBe(INITIAL_FLOW);
+  });
+
+  it('the inactivity timer runs on every screen but the attract screen', () => {
+    expect(needsInactivityTimer(INITIAL_FLOW)).toBe(false);
+    expect(needsInactivityTimer(run([{ type: 'cardRead', holder }]))).toBe(true);
+    expect(needsInactivityTimer(run([{ type: 'cardError', code: 'readerFault' }]))).toBe(true);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { createKioskStore } from '../src/kiosk/store.ts';
+import type { KioskConfig } from '../src/kiosk/kioskConfig.ts';
+import type { SessionHolder } from '../src/kiosk/privacy.ts';
+
+const config: KioskConfig = {
+  inactivity: { timeoutMs: 10_000, warnBeforeMs: 4_000, maxExtensions: 10 },
+  lang: 'zh',
+  elderly: false,
+  voice: false,
+};
+const holder: SessionHolder = { cardType: 'resident', name: '张三丰', idNumberMasked: '4401**********1231', validUntil: null, expired: false };
+
+function storeWithClock() {
+  let now = 1_000;
+  const store = createKioskStore(config, () => now);
+  return { store, advance: (ms: number) => ((now += ms), store.tick()) };
+}
+
+describe('kiosk store: session, timer and reset', () => {
+  it('a card starts the timer; inactivity shows the countdown, then ends the session and drops the holder', () => {
+    const { store, advance } = storeWithClock();
+    expect(store.idle.value.phase).toBe('off');
+    store.dispatch({ type: 'cardRead', holder });
+    expect(store.idle.value.phase).toBe('active');
+    advance(6_000);
+    expect(store.idle.value.phase).toBe('warning');
+    expect(store.secondsLeft.value).toBe(4);
+    expect(store.canExtend.value).toBe(true);
+    advance(4_000);
+    expect(store.flow.value.holder).toBeNull();
+    expect(store.flow.value.screen.name).toBe('attract');
+    expect(store.idle.value.phase).toBe('off');
+  });
+
+  it('"more time" keeps the session; a touch while active restarts the minute', () => {
+    const { store, advance } = storeWithClock();
+    store.dispatch({ type: 'cardRead', holder });
+    advance(7_000);
+    store.extend();
+    advance(5_000);
+    expect(store.idle.value.phase).toBe('active');
+    store.activity();
+    advance(5_000);
+    expect(store.flow.value.holder).toEqual(holder);
+    expect(store.idle.value).toMatchObject({ phase: 'active', extensions: 1 });
+  });
+
+  it('logout resets language and elderly mode for the next citizen, and stops the timer', () => {
+    const { store } = storeWithClock();
+    store.setLang('en');
+    store.setElderly(true);
+    store.dispatch({ type: 'cardRead', holder });
+    expect(store.lang.value).toBe('en');
+    store.dispatch({ type: 'logout' });
+    expect(store.lang.value).toBe('zh');
+    expect(store.elderly.value).toBe(false);
+    expect(store.idle.value.phase).toBe('off');
+    expect(store.flow.value.holder).toBeNull();
+  });
+
+  it('a new card gives a fresh minute and a fresh count of extensions', () => {
+    const { store, advance } = storeWithClock();
+    store.dispatch({ type: 'cardRead', holder });
+    advance(7_000);
+    store.extend();
+    advance(2_000);
+    store.dispatch({ type: 'cardRead', holder: { ...holder, name: '李四' } });
+    expect(store.idle.value).toMatchObject({ phase: 'active', extensions: 0 });
+  });
+});
