@@ -11,7 +11,7 @@ import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import {
   buildStandardTicket, buildStandardTicketRaster, EscPosEncoder, EscPosStatusDecoder, standardTicketLayout,
-  ESCPOS_PRINT_WIDTH_DOTS, concatBytes, type MonoBitmap, type TicketTextLine,
+  ESCPOS_PRINT_WIDTH_DOTS, concatBytes, monoBitmapFromRgba, type TicketTextLine,
 } from '@onedoor/protocol';
 
 const WIRE_BYTES_PER_S = 115200 / 10; // 8N1: 10 bits per byte
@@ -100,20 +100,6 @@ function renderLinesRgba(lines: TicketTextLine[], width: number): Rgba {
   return { data: img.data, width, height };
 }
 
-/** RGBA -> 1-bit (MSB leftmost, 1 = black) at luminance threshold 128, the same threshold the peer uses. */
-function toMono({ data, width, height }: Rgba): MonoBitmap {
-  const stride = Math.ceil(width / 8);
-  const out = new Uint8Array(stride * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 4;
-      const lum = (data[i] * 299 + data[i + 1] * 587 + data[i + 2] * 114) / 1000;
-      if (lum < 128) out[y * stride + (x >> 3)] |= 0x80 >> (x & 7);
-    }
-  }
-  return { width, height, data: out };
-}
-
 /** The standard ticket with @point-of-sale/receipt-printer-encoder: text as images, QR native, same tail bytes. */
 function peerTicket(): Uint8Array {
   const enc = new ReceiptPrinterEncoder({ language: 'esc-pos', columns: 48, imageMode: 'raster', feedBeforeCut: 0 });
@@ -172,7 +158,10 @@ export default async function escposTicketBench(): Promise<void> {
   const t0 = performance.now();
   buildStandardTicket();
   const firstMs = performance.now() - t0; // includes building the GB18030 table once (if nothing built it before)
-  const renderMono = (lines: TicketTextLine[], width: number) => toMono(renderLinesRgba(lines, width));
+  const renderMono = (lines: TicketTextLine[], width: number) => {
+    const img = renderLinesRgba(lines, width);
+    return monoBitmapFromRgba(img.data, img.width, img.height); // threshold 128, as the peer's
+  };
   const figures = [
     { encoder: 'OneDoor EscPosEncoder (GB18030 text)', ...medianMicros(2000, () => buildStandardTicket()) },
     { encoder: 'OneDoor raster form (render + encode)', ...medianMicros(40, () => buildStandardTicketRaster({}, renderMono)) },

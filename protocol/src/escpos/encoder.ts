@@ -12,6 +12,30 @@ export interface MonoBitmap {
   data: Uint8Array;
 }
 
+/**
+ * RGBA pixels (canvas `getImageData` layout) -> 1-bit bitmap for `image()`: a dot is black when its luminance
+ * (Rec. 601 weights, after compositing alpha over white paper) is below `threshold` (0-255).
+ */
+export function monoBitmapFromRgba(rgba: ArrayLike<number>, width: number, height: number, threshold = 128): MonoBitmap {
+  if (!Number.isInteger(width) || width < 1 || !Number.isInteger(height) || height < 1) {
+    throw new Error(`monoBitmapFromRgba: width and height must be positive integers, got ${width}x${height}`);
+  }
+  if (rgba.length !== width * height * 4) {
+    throw new Error(`monoBitmapFromRgba: expected ${width * height * 4} RGBA bytes for ${width}x${height}, got ${rgba.length}`);
+  }
+  const stride = Math.ceil(width / 8);
+  const data = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const a = rgba[i + 3] / 255;
+      const lum = ((rgba[i] * 299 + rgba[i + 1] * 587 + rgba[i + 2] * 114) / 1000) * a + 255 * (1 - a);
+      if (lum < threshold) data[y * stride + (x >> 3)] |= 0x80 >> (x & 7);
+    }
+  }
+  return { width, height, data };
+}
+
 export type EscPosAlign = 'left' | 'center' | 'right';
 /** QR error correction level (escpos.md "QR: error level": 30 L, 31 M, 32 Q, 33 H). */
 export type EscPosQrLevel = 'L' | 'M' | 'Q' | 'H';

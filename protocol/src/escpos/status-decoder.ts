@@ -130,6 +130,11 @@ export class EscPosStatusDecoder implements StreamDecoder<EscPosReply> {
     return this.merged;
   }
 
+  /** Bytes held in a partial frame (never more than 6: the decoder's buffer is bounded). */
+  get bufferedBytes(): number {
+    return this.pending.length;
+  }
+
   /** Declares that `10 04 n` was sent, so the next DLE EOT reply byte is decoded as an answer to n. */
   expectRealtime(n: EscPosRealtimeN): void {
     if (n !== 1 && n !== 2 && n !== 3 && n !== 4) throw new Error(`expectRealtime: n must be 1-4, got ${String(n)}`);

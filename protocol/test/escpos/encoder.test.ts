@@ -1,7 +1,7 @@
 // EscPosEncoder against escpos.md "Commands (hex)" and the shared vectors (loaded, never copied).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EscPosEncoder, fromHex, toHex } from '@onedoor/protocol';
+import { EscPosEncoder, fromHex, monoBitmapFromRgba, toHex } from '@onedoor/protocol';
 import { loadVectors } from '../vectors.ts';
 
 const v = loadVectors('escpos');
@@ -119,5 +119,21 @@ describe('EscPosEncoder rejects bad arguments with a message naming them', () =>
   for (const [name, f, msg] of bad) it(name, () => expect(() => f(new EscPosEncoder())).toThrow(msg));
   it('1-16 module size and 4-char IDs at the edges are accepted', () => {
     expect(() => new EscPosEncoder().qrModuleSize(1).qrModuleSize(16).processId('~~~~').processId('0000')).not.toThrow();
+  });
+});
+
+describe('monoBitmapFromRgba', () => {
+  it('packs dark pixels MSB-first, pads rows to bytes, treats transparent as paper', () => {
+    const px = (r: number, g: number, b: number, a = 255) => [r, g, b, a];
+    // 9 x 2: row 0 black at x=0 and x=8; row 1 grey 100 (dark) at x=1, light grey at x=2, transparent black at x=3.
+    const rgba = [
+      ...px(0, 0, 0), ...Array(7).fill(px(255, 255, 255)).flat(), ...px(0, 0, 0),
+      ...px(255, 255, 255), ...px(100, 100, 100), ...px(200, 200, 200), ...px(0, 0, 0, 0), ...Array(5).fill(px(255, 255, 255)).flat(),
+    ];
+    const bmp = monoBitmapFromRgba(rgba, 9, 2);
+    expect(bmp).toMatchObject({ width: 9, height: 2 });
+    expect(toHex(bmp.data)).toBe('80 80 40 00');
+    expect(toHex(monoBitmapFromRgba(rgba, 9, 2, 90).data)).toBe('80 80 00 00');
+    expect(() => monoBitmapFromRgba(rgba, 8, 2)).toThrow(/expected 64 RGBA bytes for 8x2, got 72/);
   });
 });

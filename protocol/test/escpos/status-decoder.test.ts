@@ -182,7 +182,7 @@ describe('EscPosStatusDecoder properties', () => {
       let frames = 0;
       for (const c of chunk(bytes, cuts)) {
         frames += d.push(c).length;
-        expect((d as unknown as { pending: number[] }).pending.length).toBeLessThanOrEqual(6);
+        expect(d.bufferedBytes).toBeLessThanOrEqual(6);
       }
       expect(d.counters.frames).toBe(frames);
       expect(d.counters.discardedBytes).toBeLessThanOrEqual(bytes.length);
