@@ -5,11 +5,11 @@
 //   "LATE n"   -> "PONG n" after 300 ms
 //   "PUSH"     -> "EVT pushed" at once (unsolicited) and "PONG push"
 import { EventEmitter } from 'node:events';
-import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceActor } from '../src/devices/actor.ts';
 import { DeviceCommandError } from '../src/devices/errors.ts';
 import { ReconnectingTransport, SerialTransport, type TransportEventMap } from '../src/transport/index.ts';
+import { FakeLineDevice, type Responder } from './helpers/fakeLineDevice.ts';
 import { line, LineDecoder } from './helpers/lineDecoder.ts';
 import { startPtyPair, until, type PtyPair } from './helpers/pty.ts';
 
@@ -18,62 +18,26 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-class FakeDevice {
-  received: string[] = [];
-  overlap = false;
-  private busy = false;
-  private buf = '';
-  private port!: SerialPort;
+/** The fake device's protocol (see the header). */
+const respond: Responder = (cmd) => {
+  const [verb, arg] = cmd.split(' ');
+  if (verb === 'PING') return { lines: [`PONG ${arg}`], delayMs: 30 };
+  if (verb === 'LATE') return { lines: [`PONG ${arg}`], delayMs: 300 };
+  if (verb === 'PUSH') return { lines: ['EVT pushed', 'PONG push'] };
+  return null;
+};
 
-  async attach(path: string): Promise<void> {
-    this.port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
-    await new Promise<void>((res, rej) => this.port.open((e) => (e ? rej(e) : res())));
-    this.port.on('error', () => {});
-    this.port.on('data', (c: Buffer) => {
-      this.buf += c.toString('latin1');
-      let i: number;
-      while ((i = this.buf.indexOf('\n')) >= 0) {
-        const cmd = this.buf.slice(0, i);
-        this.buf = this.buf.slice(i + 1);
-        this.handle(cmd);
-      }
-    });
-    cleanups.push(() => this.detach());
-  }
-
-  detach(): Promise<void> {
-    return new Promise<void>((r) => (this.port?.isOpen ? this.port.close(() => r()) : r()));
-  }
-
-  write(s: string): void {
-    if (this.port.isOpen) this.port.write(s + '\n');
-  }
-
-  private handle(cmd: string): void {
-    this.received.push(cmd);
-    if (this.busy) this.overlap = true;
-    const [verb, arg] = cmd.split(' ');
-    const answer = (ms: number, text: string) => {
-      this.busy = true;
-      setTimeout(() => {
-        this.busy = false;
-        this.write(text);
-      }, ms);
-    };
-    if (verb === 'PING') answer(30, `PONG ${arg}`);
-    else if (verb === 'LATE') answer(300, `PONG ${arg}`);
-    else if (verb === 'PUSH') {
-      this.write('EVT pushed');
-      this.write('PONG push');
-    }
-  }
+async function fakeDevice(path: string): Promise<FakeLineDevice> {
+  const d = new FakeLineDevice(respond);
+  await d.attach(path);
+  cleanups.push(() => d.detach());
+  return d;
 }
 
 async function setup(opts: { quietAfterTimeoutMs?: number } = {}) {
   const pty: PtyPair = await startPtyPair();
   cleanups.push(() => pty.dispose());
-  const device = new FakeDevice();
-  await device.attach(pty.b);
+  const device = await fakeDevice(pty.b);
   const link = new ReconnectingTransport(new SerialTransport(pty.a, { baud: 115200 }), { minDelayMs: 20, maxDelayMs: 100 });
   cleanups.push(() => link.stop());
   const unsolicited: string[] = [];
@@ -179,8 +143,7 @@ describe('DeviceActor over a PTY', () => {
     expect(actor.pending).toBe(0);
     expect(await codeOf(ping(4))).toBe('deviceNotReady'); // port down: rejected at once, not queued
     await pty.restart();
-    const device2 = new FakeDevice();
-    await device2.attach(pty.b);
+    await fakeDevice(pty.b);
     await until(() => link.isOpen, 'reopened');
     await expect(ping(5)).resolves.toBe('PONG 5');
     expect(actor.counters().reconnects).toBe(1);

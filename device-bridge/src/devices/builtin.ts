@@ -1,0 +1,3 @@
+// The drivers the bridge ships with. Importing a driver module registers it in `driverRegistry` (see registry.ts).
+// Each driver adds one import line here, e.g. `import './idReader/index.ts';`.
+export {};

@@ -1,0 +1,59 @@
+/**
+ * All configured devices of one bridge: builds their drivers through a registry, starts and stops them, and
+ * re-emits every driver's `status` change as one stream for the API.
+ */
+import { EventEmitter } from 'node:events';
+import type { DeviceStatus } from '@onedoor/protocol';
+import type { DeviceDriver, DeviceSpec, DriverContext, ExecuteOptions } from './driver.ts';
+import { DeviceCommandError } from './errors.ts';
+import { NoDeviceDriver, type DriverRegistry } from './registry.ts';
+
+export interface DeviceSetEventMap {
+  status: [status: DeviceStatus];
+}
+
+export interface DeviceEntry extends DeviceSpec {
+  /** false: configured but not driven (shown as noDevice). */
+  enabled: boolean;
+}
+
+export class DeviceSet extends EventEmitter<DeviceSetEventMap> {
+  private readonly drivers = new Map<string, DeviceDriver>();
+
+  constructor(entries: readonly DeviceEntry[], registry: DriverRegistry, ctx: DriverContext) {
+    super();
+    for (const e of entries) {
+      if (this.drivers.has(e.id)) throw new Error(`duplicate device id "${e.id}"`);
+      const driver = e.enabled ? registry.create(e, ctx) : new NoDeviceDriver(e, 'disabled in the configuration');
+      driver.on('status', (s) => this.emit('status', s));
+      this.drivers.set(e.id, driver);
+    }
+  }
+
+  get(id: string): DeviceDriver | undefined {
+    return this.drivers.get(id);
+  }
+
+  list(): DeviceDriver[] {
+    return [...this.drivers.values()];
+  }
+
+  statuses(): DeviceStatus[] {
+    return this.list().map((d) => d.status());
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.list().map((d) => d.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.list().map((d) => d.stop()));
+  }
+
+  /** Run a driver action by device id; an unknown id is the client's mistake (`invalidRequest`). */
+  execute(id: string, action: string, args: Record<string, unknown>, opts: ExecuteOptions): Promise<unknown> {
+    const d = this.drivers.get(id);
+    if (!d) return Promise.reject(new DeviceCommandError('invalidRequest', `no device with id "${id}"`));
+    return d.execute(action, args, opts);
+  }
+}
