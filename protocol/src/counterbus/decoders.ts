@@ -21,8 +21,24 @@ export interface ModbusDecoderCounters extends DecoderCounters {
   unexpected: number;
 }
 
-abstract class ModbusStreamDecoder<F> implements StreamDecoder<F> {
+export interface ModbusDecoderOptions {
+  /** Remember each delivered frame's bytes for `frameBytes(frame)` (logs, the technician console's hex view). */
+  keepFrameBytes?: boolean;
+}
+
+abstract class ModbusStreamDecoder<F extends object> implements StreamDecoder<F> {
   readonly counters: ModbusDecoderCounters = { ...newCounters(), unexpected: 0 };
+  private readonly bytesOfFrame: WeakMap<F, Uint8Array> | null;
+
+  constructor(opts: ModbusDecoderOptions = {}) {
+    this.bytesOfFrame = opts.keepFrameBytes ? new WeakMap() : null;
+  }
+
+  /** The bytes a delivered frame was decoded from (only with `keepFrameBytes`). */
+  frameBytes(frame: F): Uint8Array | undefined {
+    return this.bytesOfFrame?.get(frame);
+  }
+
   /** Leftover bytes of an incomplete candidate (< MODBUS_MAX_FRAME bytes), kept between pushes. */
   private pending = new Uint8Array(0);
 
@@ -62,6 +78,7 @@ abstract class ModbusStreamDecoder<F> implements StreamDecoder<F> {
       const f = this.accept(b, i, len);
       if (f !== null) {
         c.frames++;
+        this.bytesOfFrame?.set(f, b.slice(i, i + len));
         out.push(f);
       }
       i += len;

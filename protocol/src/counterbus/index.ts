@@ -7,6 +7,6 @@ export {
 } from './frames.ts';
 export type { ModbusRequest, ModbusReply, ModbusReadFn } from './frames.ts';
 export { ModbusRequestDecoder, ModbusReplyDecoder } from './decoders.ts';
-export type { ModbusDecoderCounters } from './decoders.ts';
+export type { ModbusDecoderCounters, ModbusDecoderOptions } from './decoders.ts';
 export * from './terminal.ts';
 export * from './timing.ts';

@@ -124,6 +124,14 @@ describe('ModbusRequestDecoder (slave side)', () => {
     expect(d.counters.discardedBytes).toBe(noise.length);
   });
 
+  it('remembers the bytes of each delivered frame when asked to (for hex logs)', () => {
+    const d = new ModbusRequestDecoder({ keepFrameBytes: true });
+    const bytes = buildModbusRequest(counterReadEventsRequest(1));
+    const [req] = d.push(concatBytes([fromHex('FF'), bytes]));
+    expect(toHex(d.frameBytes(req)!)).toBe('01 04 00 00 00 11 30 06');
+    expect(new ModbusRequestDecoder().frameBytes(req)).toBeUndefined();
+  });
+
   it('reset drops a partial frame and keeps the counters', () => {
     const good = buildModbusRequest(counterReadEventsRequest(1));
     const d = new ModbusRequestDecoder();
