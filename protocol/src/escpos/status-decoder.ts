@@ -123,11 +123,17 @@ export class EscPosStatusDecoder implements StreamDecoder<EscPosReply> {
   /** Bytes of the frame being assembled (an ASB or a process ID); never more than 6. */
   private pending: number[] = [];
   private expected: EscPosRealtimeN[] = [];
-  private merged: EscPosPrinterStatus | undefined;
+  /** Merged status, updated in place per reply (replies can come by the hundred thousand per second). */
+  private merged: EscPosStatusFields | undefined;
+  private rawRealtime: Partial<Record<EscPosRealtimeN, number>> = {};
+  private rawAsb: readonly number[] | undefined;
 
-  /** Merged status from every reply so far; undefined until the first ASB or declared DLE EOT reply. */
+  /** Merged status from every reply so far (a snapshot); undefined until the first ASB or declared DLE EOT reply. */
   get status(): EscPosPrinterStatus | undefined {
-    return this.merged;
+    if (!this.merged) return undefined;
+    const raw: EscPosPrinterStatus['raw'] = { realtime: { ...this.rawRealtime } };
+    if (this.rawAsb) raw.asb = this.rawAsb;
+    return { ...this.merged, raw };
   }
 
   /** Bytes held in a partial frame (never more than 6: the decoder's buffer is bounded). */
@@ -229,7 +235,14 @@ export class EscPosStatusDecoder implements StreamDecoder<EscPosReply> {
 
   private emit(out: EscPosReply[], reply: EscPosReply): void {
     this.counters.frames++;
-    this.merged = mergeEscPosStatus(this.merged, reply);
+    // Same fold as mergeEscPosStatus, without copying per reply.
+    if (reply.kind === 'asb') {
+      this.merged = Object.assign(this.merged ?? {}, reply.fields);
+      this.rawAsb = reply.bytes;
+    } else if (reply.kind === 'realtime' && reply.n !== undefined) {
+      this.merged = Object.assign(this.merged ?? { ...ESCPOS_HEALTHY_STATUS }, reply.fields);
+      this.rawRealtime[reply.n] = reply.byte;
+    }
     out.push(reply);
   }
 }

@@ -1,7 +1,9 @@
 // EscPosStatusDecoder against escpos.md "Printer -> host" and the shared status_replies vectors.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EscPosStatusDecoder, concatBytes, fromHex, type EscPosRealtimeN, type EscPosReply } from '@onedoor/protocol';
+import {
+  EscPosStatusDecoder, concatBytes, fromHex, mergeEscPosStatus, type EscPosPrinterStatus, type EscPosRealtimeN, type EscPosReply,
+} from '@onedoor/protocol';
 import { loadVectors } from '../vectors.ts';
 
 const r = loadVectors('escpos').status_replies as Record<string, string>;
@@ -196,6 +198,16 @@ describe('EscPosStatusDecoder properties', () => {
       expect(got).toEqual(replies.map(keyOf));
       expect(d.counters.discardedBytes).toBe(0);
     }), { numRuns: 300 });
+  });
+
+  it('status equals the fold of mergeEscPosStatus over the replies it emitted', () => {
+    fc.assert(fc.property(fc.array(replyArb, { maxLength: 40 }), fc.array(fc.constantFrom(1, 2, 3, 4), { maxLength: 40 }),
+      (replies, ns) => {
+        const d = new EscPosStatusDecoder();
+        for (const n of ns) d.expectRealtime(n as EscPosRealtimeN);
+        const out = d.push(concatBytes(replies));
+        expect(d.status).toEqual(out.reduce<EscPosPrinterStatus | undefined>(mergeEscPosStatus, undefined));
+      }), { numRuns: 300 });
   });
 
   it('with corrupted replies and garbage between them, every undamaged reply is still decoded in order', () => {
