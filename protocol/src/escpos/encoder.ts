@@ -92,13 +92,20 @@ export class EscPosEncoder {
 
   /** Appends bytes as they are (for commands outside the subset; caller's responsibility). */
   raw(bytes: ArrayLike<number>): this {
-    for (let i = 0; i < bytes.length; i++) this.out.push(checkInt('raw', `byte ${i}`, bytes[i], 0, 255));
+    for (let i = 0; i < bytes.length; i++) checkInt('raw', 'byte', bytes[i], 0, 255);
+    for (let i = 0; i < bytes.length; i++) this.out.push(bytes[i]);
+    return this;
+  }
+
+  /** Appends a command whose bytes the method has already validated. */
+  private cmd(...bytes: number[]): this {
+    for (const b of bytes) this.out.push(b);
     return this;
   }
 
   /** ESC @: reset modes to power-on defaults (escpos.md "initialize"). */
   initialize(): this {
-    return this.raw([ESC, 0x40]);
+    return this.cmd(ESC, 0x40);
   }
 
   /**
@@ -143,65 +150,65 @@ export class EscPosEncoder {
 
   /** ESC d n: print and feed n lines (0-255). */
   feed(lines = 1): this {
-    return this.raw([ESC, 0x64, checkInt('feed', 'lines', lines, 0, 255)]);
+    return this.cmd(ESC, 0x64, checkInt('feed', 'lines', lines, 0, 255));
   }
 
   /** ESC J n: print and feed n dots (0-255). */
   feedDots(dots: number): this {
-    return this.raw([ESC, 0x4a, checkInt('feedDots', 'dots', dots, 0, 255)]);
+    return this.cmd(ESC, 0x4a, checkInt('feedDots', 'dots', dots, 0, 255));
   }
 
   /** ESC 2 (default spacing) when `dots` is omitted, else ESC 3 n (0-255 dots). */
   lineSpacing(dots?: number): this {
-    if (dots === undefined) return this.raw([ESC, 0x32]);
-    return this.raw([ESC, 0x33, checkInt('lineSpacing', 'dots', dots, 0, 255)]);
+    if (dots === undefined) return this.cmd(ESC, 0x32);
+    return this.cmd(ESC, 0x33, checkInt('lineSpacing', 'dots', dots, 0, 255));
   }
 
   /** ESC E 1 / ESC E 0. */
   bold(on = true): this {
-    return this.raw([ESC, 0x45, on ? 1 : 0]);
+    return this.cmd(ESC, 0x45, on ? 1 : 0);
   }
 
   /** ESC - n: 0 off, 1 thin, 2 thick (a boolean means thin/off). */
   underline(mode: 0 | 1 | 2 | boolean = 1): this {
     const n = typeof mode === 'boolean' ? (mode ? 1 : 0) : checkInt('underline', 'mode', mode, 0, 2);
-    return this.raw([ESC, 0x2d, n]);
+    return this.cmd(ESC, 0x2d, n);
   }
 
   /** GS B n: white on black. */
   reverse(on = true): this {
-    return this.raw([GS, 0x42, on ? 1 : 0]);
+    return this.cmd(GS, 0x42, on ? 1 : 0);
   }
 
   /** ESC a n: 0 left, 1 centre, 2 right. */
   align(align: EscPosAlign): this {
     const n = ALIGN[align];
     if (n === undefined) throw new Error(`EscPosEncoder.align: align must be left, center or right, got ${String(align)}`);
-    return this.raw([ESC, 0x61, n]);
+    return this.cmd(ESC, 0x61, n);
   }
 
   /** GS ! n with n = (width-1)<<4 | (height-1), both 1-8 (escpos.md "character size"). */
   size(width: number, height = width): this {
     const w = checkInt('size', 'width', width, 1, 8);
     const h = checkInt('size', 'height', height, 1, 8);
-    return this.raw([GS, 0x21, ((w - 1) << 4) | (h - 1)]);
+    return this.cmd(GS, 0x21, ((w - 1) << 4) | (h - 1));
   }
 
   /** GS ( k, fn 65: select QR model 2 (`1D 28 6B 04 00 31 41 32 00`). */
   qrModel2(): this {
-    return this.raw([GS, 0x28, 0x6b, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00]);
+    return this.cmd(GS, 0x28, 0x6b, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00);
   }
 
   /** GS ( k, fn 67: module size 1-16 dots. */
   qrModuleSize(dots: number): this {
-    return this.raw([GS, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x43, checkInt('qrModuleSize', 'dots', dots, 1, 16)]);
+    return this.cmd(GS, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x43, checkInt('qrModuleSize', 'dots', dots, 1, 16));
   }
 
   /** GS ( k, fn 69: error correction level L/M/Q/H = 30/31/32/33. */
   qrErrorLevel(level: EscPosQrLevel): this {
     const n = QR_LEVEL[level];
     if (n === undefined) throw new Error(`EscPosEncoder.qrErrorLevel: level must be L, M, Q or H, got ${String(level)}`);
-    return this.raw([GS, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x45, n]);
+    return this.cmd(GS, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x45, n);
   }
 
   /**
@@ -214,14 +221,14 @@ export class EscPosEncoder {
     // A model 2 QR holds at most 7089 numeric / 2953 byte-mode characters; the field itself allows 65532.
     if (data.length > 7089) throw new Error(`EscPosEncoder.qrStore: QR data is ${data.length} bytes, more than 7089`);
     const len = data.length + 3;
-    this.raw([GS, 0x28, 0x6b, len & 0xff, len >>> 8, 0x31, 0x50, 0x30]);
+    this.cmd(GS, 0x28, 0x6b, len & 0xff, len >>> 8, 0x31, 0x50, 0x30);
     for (const b of data) this.out.push(b);
     return this;
   }
 
   /** GS ( k, fn 81: print the stored symbol. */
   qrPrint(): this {
-    return this.raw([GS, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x51, 0x30]);
+    return this.cmd(GS, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x51, 0x30);
   }
 
   /** The whole QR sequence: model 2, module size, error level, store, print. */
@@ -231,17 +238,17 @@ export class EscPosEncoder {
 
   /** GS h n: bar height in dots (1-255). */
   barcodeHeight(dots: number): this {
-    return this.raw([GS, 0x68, checkInt('barcodeHeight', 'dots', dots, 1, 255)]);
+    return this.cmd(GS, 0x68, checkInt('barcodeHeight', 'dots', dots, 1, 255));
   }
 
   /** GS w n: module width 2-6. */
   barcodeWidth(n: number): this {
-    return this.raw([GS, 0x77, checkInt('barcodeWidth', 'width', n, 2, 6)]);
+    return this.cmd(GS, 0x77, checkInt('barcodeWidth', 'width', n, 2, 6));
   }
 
   /** GS H n: HRI text 0 none, 1 above, 2 below, 3 both. */
   barcodeHri(position: 0 | 1 | 2 | 3): this {
-    return this.raw([GS, 0x48, checkInt('barcodeHri', 'position', position, 0, 3)]);
+    return this.cmd(GS, 0x48, checkInt('barcodeHri', 'position', position, 0, 3));
   }
 
   /**
@@ -260,7 +267,7 @@ export class EscPosEncoder {
       if (c === 0x7b) bytes.push(0x7b);
     }
     if (bytes.length > 255) throw new Error(`EscPosEncoder.code128: ${bytes.length} bytes with {B, more than 255`);
-    return this.raw([GS, 0x6b, 0x49, bytes.length, ...bytes]);
+    return this.cmd(GS, 0x6b, 0x49, bytes.length, ...bytes);
   }
 
   /**
@@ -276,20 +283,20 @@ export class EscPosEncoder {
       throw new Error(`EscPosEncoder.image: data must be ${xBytes} bytes per row x ${height} rows = ` +
         `${xBytes * height} bytes, got ${data instanceof Uint8Array ? data.length : typeof data}`);
     }
-    this.raw([GS, 0x76, 0x30, 0x00, xBytes & 0xff, xBytes >>> 8, height & 0xff, height >>> 8]);
+    this.cmd(GS, 0x76, 0x30, 0x00, xBytes & 0xff, xBytes >>> 8, height & 0xff, height >>> 8);
     for (const b of data) this.out.push(b);
     return this;
   }
 
   /** GS V 0 (full) / GS V 1 (partial). */
   cut(kind: EscPosCut = 'full'): this {
-    return this.raw([GS, 0x56, this.cutKind('cut', kind) ? 0x00 : 0x01]);
+    return this.cmd(GS, 0x56, this.cutKind('cut', kind) ? 0x00 : 0x01);
   }
 
   /** GS V 65 n / GS V 66 n: feed n dots (0-255), then cut full / partial. */
   feedAndCut(dots: number, kind: EscPosCut = 'full'): this {
     const full = this.cutKind('feedAndCut', kind);
-    return this.raw([GS, 0x56, full ? 0x41 : 0x42, checkInt('feedAndCut', 'dots', dots, 0, 255)]);
+    return this.cmd(GS, 0x56, full ? 0x41 : 0x42, checkInt('feedAndCut', 'dots', dots, 0, 255));
   }
 
   private cutKind(method: string, kind: EscPosCut): boolean {
@@ -305,7 +312,7 @@ export class EscPosEncoder {
    */
   processId(id: string): this {
     assertProcessId(id, 'EscPosEncoder.processId');
-    return this.raw([GS, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, ...Array.from(id, (c) => c.charCodeAt(0))]);
+    return this.cmd(GS, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, ...Array.from(id, (c) => c.charCodeAt(0)));
   }
 
   /** GS a n: automatic status back; flags or the raw n (bits 1, 2, 3 only; 0 disables). */
@@ -317,17 +324,17 @@ export class EscPosEncoder {
     } else {
       n = (flags.online ? 0x02 : 0) | (flags.error ? 0x04 : 0) | (flags.paper ? 0x08 : 0);
     }
-    return this.raw([GS, 0x61, n]);
+    return this.cmd(GS, 0x61, n);
   }
 
   /** DLE EOT n (1 printer, 2 offline cause, 3 error cause, 4 paper sensor): answered at once even while printing. */
   realtimeStatus(n: 1 | 2 | 3 | 4): this {
-    return this.raw([DLE, 0x04, checkInt('realtimeStatus', 'n', n, 1, 4)]);
+    return this.cmd(DLE, 0x04, checkInt('realtimeStatus', 'n', n, 1, 4));
   }
 
   /** DLE ENQ: 1 = recover and restart from the failed line, 2 = clear the buffer and recover. */
   realtimeRecover(mode: 1 | 2): this {
-    return this.raw([DLE, 0x05, checkInt('realtimeRecover', 'mode', mode, 1, 2)]);
+    return this.cmd(DLE, 0x05, checkInt('realtimeRecover', 'mode', mode, 1, 2));
   }
 }
 

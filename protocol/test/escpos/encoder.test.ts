@@ -114,7 +114,7 @@ describe('EscPosEncoder rejects bad arguments with a message naming them', () =>
     ['align', (e) => e.align('middle' as never), /left, center or right/],
     ['ESC in text', (e) => e.text('a\x1b@'), /control character 0x1b/],
     ['lone surrogate in text', (e) => e.text('\udc00'), /lone surrogate/],
-    ['raw 256', (e) => e.raw([256]), /raw: byte 0/],
+    ['raw 256', (e) => e.raw([1, 256]), /raw: byte must be an integer 0-255, got 256/],
   ];
   for (const [name, f, msg] of bad) it(name, () => expect(() => f(new EscPosEncoder())).toThrow(msg));
   it('1-16 module size and 4-char IDs at the edges are accepted', () => {
@@ -135,5 +135,12 @@ describe('monoBitmapFromRgba', () => {
     expect(toHex(bmp.data)).toBe('80 80 40 00');
     expect(toHex(monoBitmapFromRgba(rgba, 9, 2, 90).data)).toBe('80 80 00 00');
     expect(() => monoBitmapFromRgba(rgba, 8, 2)).toThrow(/expected 64 RGBA bytes for 8x2, got 72/);
+  });
+});
+
+describe('EscPosEncoder.raw', () => {
+  it('appends large byte arrays as given', () => {
+    const big = new Uint8Array(300_000).map((_, i) => i & 0xff);
+    expect(new EscPosEncoder().raw(big).encode()).toEqual(big);
   });
 });
