@@ -29,6 +29,8 @@ export interface ModbusDecoderOptions {
 abstract class ModbusStreamDecoder<F extends object> implements StreamDecoder<F> {
   readonly counters: ModbusDecoderCounters = { ...newCounters(), unexpected: 0 };
   private readonly bytesOfFrame: WeakMap<F, Uint8Array> | null;
+  /** Leftover bytes of an incomplete candidate (< MODBUS_MAX_FRAME bytes), kept between pushes. */
+  private pending = new Uint8Array(0);
 
   constructor(opts: ModbusDecoderOptions = {}) {
     this.bytesOfFrame = opts.keepFrameBytes ? new WeakMap() : null;
@@ -38,9 +40,6 @@ abstract class ModbusStreamDecoder<F extends object> implements StreamDecoder<F>
   frameBytes(frame: F): Uint8Array | undefined {
     return this.bytesOfFrame?.get(frame);
   }
-
-  /** Leftover bytes of an incomplete candidate (< MODBUS_MAX_FRAME bytes), kept between pushes. */
-  private pending = new Uint8Array(0);
 
   protected abstract shape(b: Uint8Array, i: number, end: number): number;
   /** The frame at b[i..i+len) passed shape and CRC; return it, or null to drop it (counted by the subclass). */
