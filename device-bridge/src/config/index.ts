@@ -1,0 +1,3 @@
+// Bridge configuration: the zod schema of the JSON file and its loader.
+export * from './schema.ts';
+export * from './load.ts';

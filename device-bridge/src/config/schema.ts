@@ -1,0 +1,116 @@
+/**
+ * The bridge's one configuration file (JSON), as a zod schema (issue 4, "Configuration and start"). Every field
+ * with a default may be left out; unknown fields are errors (a misspelt key silently ignored is a wasted hour on
+ * site).
+ *
+ * ```json
+ * {
+ *   "http": { "host": "127.0.0.1", "port": 8080 },
+ *   "dataDir": ".data",
+ *   "allowedOrigins": ["http://localhost:*"],
+ *   "devices": [
+ *     { "id": "reader", "kind": "idreader", "path": "/dev/serial/by-id/usb-...", "baud": 115200 },
+ *     { "id": "printer", "kind": "printer", "path": "tcp://192.168.1.50:4001" },
+ *     { "id": "counters", "kind": "counterbus", "path": "/dev/ttyUSB1", "baud": 9600, "options": { "units": [1, 2] } }
+ *   ]
+ * }
+ * ```
+ */
+import { COMMAND_LIMITS, DEVICE_KINDS, type DeviceKind } from '@onedoor/protocol';
+import { z } from 'zod';
+
+/** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md: 9600). */
+export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600 };
+
+const STANDARD_BAUDS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
+
+const devicePath = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((p) => (p.startsWith('tcp://') ? /^tcp:\/\/(\[[^\]]+\]|[^:/\s]+):\d{1,5}\/?$/.test(p) : p.startsWith('/') || /^COM\d+$/i.test(p)), {
+    message: 'must be a device path (/dev/ttyUSB0, /dev/serial/by-id/..., a PTY path) or tcp://host:port',
+  });
+
+/**
+ * An allowed browser origin: `scheme://host[:port]`, where port may be `*` (any port). Loopback by default because
+ * the kiosk UI is served by the bridge itself on the same machine.
+ */
+const originPattern = z.string().regex(/^https?:\/\/(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:(\d{1,5}|\*))?$/, {
+  message: 'must be an origin like http://host:port (port may be *)',
+});
+
+export const DEFAULT_ALLOWED_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
+
+export const deviceConfigSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' }),
+    kind: z.enum(DEVICE_KINDS),
+    path: devicePath,
+    /** Default per kind (DEFAULT_BAUD). */
+    baud: z
+      .number()
+      .int()
+      .refine((b) => STANDARD_BAUDS.includes(b), { message: `must be one of ${STANDARD_BAUDS.join(', ')}` })
+      .optional(),
+    /** false: listed (shown as noDevice) but not opened. */
+    enabled: z.boolean().default(true),
+    /** Driver-specific settings; each driver validates its own. */
+    options: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict()
+  .transform((d) => ({ ...d, baud: d.baud ?? DEFAULT_BAUD[d.kind] }));
+
+export const bridgeConfigSchema = z
+  .object({
+    http: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        /** 0 = any free port (tests). */
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
+      .strict()
+      .prefault({}),
+    /** Where the bridge keeps its state (print queue, hall data). Relative to the config file. */
+    dataDir: z.string().min(1).default('.data'),
+    /** Browser origins accepted on /kiosk (and /hall, /tech besides their token). */
+    allowedOrigins: z.array(originPattern).default(DEFAULT_ALLOWED_ORIGINS),
+    /** The built UI to serve; relative to the config file. Default: kiosk-ui/dist of this checkout. */
+    uiDir: z.string().min(1).optional(),
+    /** Shared secrets for the reserved namespaces; a namespace without a token refuses every connection. */
+    tokens: z
+      .object({ hall: z.string().min(16).optional(), tech: z.string().min(16).optional() })
+      .strict()
+      .prefault({}),
+    devices: z.array(deviceConfigSchema).default([]),
+    options: z
+      .object({
+        logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** Used when a command carries no timeout. */
+        defaultCommandTimeoutMs: z.number().int().min(COMMAND_LIMITS.timeoutMinMs).max(COMMAND_LIMITS.timeoutMaxMs).default(COMMAND_LIMITS.defaultTimeoutMs),
+        /** How many recent completions are kept for idempotent replies (per namespace). */
+        completionCacheSize: z.number().int().min(16).max(100_000).default(1000),
+        reconnect: z
+          .object({
+            minDelayMs: z.number().int().min(10).max(60_000).default(100),
+            maxDelayMs: z.number().int().min(10).max(60_000).default(1000),
+          })
+          .strict()
+          .refine((r) => r.maxDelayMs >= r.minDelayMs, { message: 'maxDelayMs must be >= minDelayMs', path: ['maxDelayMs'] })
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Map<string, number>();
+    c.devices.forEach((d, i) => {
+      const first = seen.get(d.id);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id "${d.id}" (also devices[${first}])` });
+      else seen.set(d.id, i);
+    });
+  });
+
+export type BridgeConfigInput = z.input<typeof bridgeConfigSchema>;
+export type BridgeConfig = z.output<typeof bridgeConfigSchema>;
+export type DeviceConfig = BridgeConfig['devices'][number];
