@@ -9,4 +9,5 @@ export * from './holder.ts';
 export * from './textBlock.ts';
 export * from './codes.ts';
 export * from './idNumber.ts';
+export * from './validateHolder.ts';
 export { decodeUcs2Le, encodeUcs2LeInto, trimCardPadding } from './ucs2.ts';

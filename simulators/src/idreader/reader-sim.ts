@@ -60,8 +60,11 @@ export type CardPhase = 'placed' | 'found' | 'selected' | 'read' | 'failed';
 export interface IdReaderSimOptions {
   /** Device id (also the default PTY name). Default 'idreader'. */
   id?: string;
-  /** Card library; default: the shipped `simulators/data/cards.json`. */
-  library?: CardLibrary;
+  /**
+   * Card library; default: the shipped `simulators/data/cards.json`. A string is a path to a card file merged into
+   * the shipped set (so a CLI or hub config can pass `--cards file.json` through).
+   */
+  library?: CardLibrary | string;
   /** Processing delays; 'fast' = none. Default: typical (see ./timing.ts). */
   timing?: Partial<IdReaderTiming> | 'fast' | 'typical';
   /** 16-byte SAM ID; default derived from the device id. */
@@ -107,7 +110,7 @@ export class IdReaderSim extends EventEmitter implements SimDevice {
   constructor(opts: IdReaderSimOptions = {}) {
     super();
     this.id = opts.id ?? 'idreader';
-    this.library = opts.library ?? loadCardLibrary();
+    this.library = typeof opts.library === 'string' ? loadCardLibrary(opts.library) : (opts.library ?? loadCardLibrary());
     this.timing = resolveIdReaderTiming(opts.timing);
     this.samIdBytes = opts.samId ? opts.samId.slice() : defaultSamId(this.id);
     if (this.samIdBytes.length !== 16) throw new Error(`samId must be 16 bytes, got ${this.samIdBytes.length}`);

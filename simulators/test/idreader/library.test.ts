@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromHex, parseSamReadResponse, SamFrameDecoder, validateIdNumber, type Holder } from '@onedoor/protocol';
 import { loadVectors } from '../../../protocol/test/vectors.ts';
-import { loadCardLibrary, parseCardFile } from '../../src/idreader/index.ts';
+import { IdReaderSim, loadCardLibrary, parseCardFile } from '../../src/idreader/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'onedoor-cards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,6 +83,9 @@ describe('loadCardLibrary(path)', () => {
     expect((merged.get('zhang-sanfeng')!.holder as { name: string }).name).toBe('张三');
     expect(lib.get('zhang-sanfeng')!.holder).not.toBe(merged.get('zhang-sanfeng')!.holder);
     expect(loadCardLibrary(path, new Map()).size).toBe(2);
+    const sim = new IdReaderSim({ library: path });
+    expect(sim.placeCard('mai-zihao')).toEqual({ placed: 'mai-zihao', name: '麦子豪', number: '4407**********0010' });
+    sim.close();
   });
 
   it('reports bad files and entries by file and key', () => {
