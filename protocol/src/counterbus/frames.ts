@@ -156,7 +156,7 @@ export function buildModbusReply(reply: ModbusReply): Uint8Array {
     }
     case 'exception': {
       const fn = checkInt('fn', reply.fn, 1, 0x7f);
-      const code = checkInt('code', reply.code, 1, 0xff);
+      const code = checkInt('code', reply.code, 1, 11); // the public codes (application protocol 7), as the decoders accept
       return frame([unit, fn | 0x80, code]);
     }
     default:

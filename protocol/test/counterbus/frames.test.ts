@@ -55,6 +55,7 @@ describe('Modbus reply builders and parser', () => {
     expect(() => buildModbusReply({ kind: 'writeSingle', unit: 0, address: 0, value: 0 })).toThrow(/unit/);
     expect(() => buildModbusReply({ kind: 'exception', unit: 1, fn: 0x84, code: 2 })).toThrow(/fn/);
     expect(() => buildModbusReply({ kind: 'exception', unit: 1, fn: 4, code: 0 })).toThrow(/code/);
+    expect(() => buildModbusReply({ kind: 'exception', unit: 1, fn: 4, code: 12 })).toThrow(/code/);
   });
   it('rejects a reply with an odd byte count or an unknown exception code', () => {
     expect(() => parseModbusReply(appendModbusCrc(fromHex('01 03 03 00 01 02')))).toThrow(/byte count/);
