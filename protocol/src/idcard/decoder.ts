@@ -6,8 +6,9 @@
  * counted, and the search restarts ONE byte after that frame's preamble start, because the bytes the bad LEN claimed
  * may hold the next good frame (the `noisy_stream` vector).
  *
- * Invariant: every byte pushed is, at any time, exactly one of: part of a delivered frame, counted in
- * `discardedBytes`, or still buffered (`bufferedBytes`, never more than one maximal frame).
+ * Invariant (between resets; reset() drops the buffer without counting it): every byte pushed is exactly one of:
+ * part of a delivered frame, counted in `discardedBytes`, or still buffered (`bufferedBytes`, less than one maximal
+ * frame). `SamFrame.streamOffset` counts every byte pushed since construction, reset or not.
  */
 import { newCounters, type DecoderCounters, type StreamDecoder } from '../stream.ts';
 import {
