@@ -66,8 +66,11 @@ export class TicketComposer {
       case 'lineFeed': out.push(this.printLine()); break;
       case 'feedLines':
         // ESC d n: print the buffer and feed n lines; with text in the buffer its own line is the first of the n.
-        if (this.line.length > 0) out.push(this.printLine());
-        for (let k = this.line.length > 0 ? 1 : 0; k < cmd.lines; k++) out.push(this.blankLine());
+      {
+        const hadText = this.line.length > 0;
+        if (hadText) out.push(this.printLine());
+        for (let k = hadText ? 1 : 0; k < cmd.lines; k++) out.push(this.blankLine());
+      }
         break;
       case 'feedDots':
         // ESC J n: print the buffer, then feed n dots instead of the line spacing.
