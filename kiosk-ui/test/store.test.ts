@@ -59,6 +59,15 @@ describe('kiosk store: session, timer and reset', () => {
     expect(store.flow.value.holder).toBeNull();
   });
 
+  it('leaving by Back from the greeting also resets the modes', () => {
+    const { store } = storeWithClock();
+    store.dispatch({ type: 'cardRead', holder });
+    store.setElderly(true);
+    store.dispatch({ type: 'back' });
+    expect(store.flow.value.screen.name).toBe('attract');
+    expect(store.elderly.value).toBe(false);
+  });
+
   it('a new card gives a fresh minute and a fresh count of extensions', () => {
     const { store, advance } = storeWithClock();
     store.dispatch({ type: 'cardRead', holder });

@@ -49,7 +49,8 @@ export function createKioskStore(config: KioskConfig, now: () => number = Date.n
 
   const dispatch = (event: KioskFlowEvent): void => {
     batch(() => {
-      const next = nextFlow(flow.value, event);
+      const before = flow.value;
+      const next = nextFlow(before, event);
       flow.value = next;
       const t = now();
       clock.value = t;
@@ -59,7 +60,8 @@ export function createKioskStore(config: KioskConfig, now: () => number = Date.n
         // A new card is a new person: a fresh minute and a fresh count of extensions.
         timer({ type: 'start', now: t });
       }
-      if (event.type === 'logout' || event.type === 'timeout') {
+      // Back at the attract screen, by whatever way (logout, timeout, Back from the greeting): next citizen.
+      if (next.screen.name === 'attract' && before.screen.name !== 'attract') {
         lang.value = config.lang;
         elderly.value = config.elderly;
       }

@@ -33,6 +33,12 @@ export interface KioskConnectOptions {
   origin?: string;
 }
 
+/**
+ * socket.io reconnects by itself after a lost transport, but not after the server closed the socket or refused it
+ * in middleware (e.g. a bridge restarting its namespaces). A kiosk has nobody to press reload, so it retries.
+ */
+const MANUAL_RETRY_MS = 2_000;
+
 export function connectKiosk(options: KioskConnectOptions = {}): KioskConnection {
   const url = (options.origin ?? '') + KIOSK_NAMESPACE;
   const socket: KioskSocket = io(url, {
@@ -46,11 +52,22 @@ export function connectKiosk(options: KioskConnectOptions = {}): KioskConnection
   socket.on('connect', () => {
     connection.value = 'connected';
   });
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  const retryLater = () => {
+    if (closed || socket.active || retry !== undefined) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (!closed && !socket.connected) socket.connect();
+    }, MANUAL_RETRY_MS);
+  };
   socket.on('disconnect', () => {
     connection.value = 'disconnected';
+    retryLater();
   });
   socket.on('connect_error', () => {
     connection.value = 'disconnected';
+    retryLater();
   });
   socket.on('snapshot', (snapshot) => {
     devices.value = Array.isArray(snapshot?.devices) ? snapshot.devices : [];
@@ -64,6 +81,8 @@ export function connectKiosk(options: KioskConnectOptions = {}): KioskConnection
     connection,
     devices,
     close: () => {
+      closed = true;
+      clearTimeout(retry);
       socket.removeAllListeners();
       socket.close();
     },
