@@ -163,6 +163,11 @@ export class EscPosCommandDecoder implements StreamDecoder<EscPosCommand> {
     return this.chinese;
   }
 
+  /** Bytes held for an incomplete command or text run (bounded: see the top of this file). */
+  get bufferedBytes(): number {
+    return this.buf.length + this.text.length;
+  }
+
   reset(): void {
     this.buf = new Uint8Array(0);
     this.text = [];
