@@ -96,8 +96,11 @@ const MODULES: Record<SimKind, { file: string; exportName: string }> = {
   counterbus: { file: './counterbus/index.ts', exportName: 'CounterBusSim' },
 };
 
-/** Load the device model for a kind by its module path (a variable specifier: a model may land later than the hub). */
-async function defaultFactory(kind: SimKind, options: Record<string, unknown>): Promise<SimDevice> {
+/**
+ * Make a device of a kind with this package's model (loaded by a variable specifier on first use, so starting or
+ * describing one simulator never needs the others to load).
+ */
+export async function createDevice(kind: SimKind, options: Record<string, unknown>): Promise<SimDevice> {
   const { file, exportName } = MODULES[kind];
   const specifier = new URL(file, import.meta.url).href;
   let mod: Record<string, unknown>;
@@ -159,7 +162,7 @@ export class SimulatorHub extends EventEmitter {
     for (const cfg of configs) {
       const options = cfg.options ?? {};
       const factory = this.opts.factories?.[cfg.kind];
-      const device = factory ? await factory(options) : await defaultFactory(cfg.kind, options);
+      const device = factory ? await factory(options) : await createDevice(cfg.kind, options);
       started.push(await this.add(device, cfg));
     }
     return started;
@@ -310,6 +313,7 @@ export class SimulatorHub extends EventEmitter {
     device.on('state', state);
     device.on('log', devLog);
     device.on('ticket', ticket);
+    device.on('interrupted', ticket); // the printer's paper ran out mid-ticket: the part printed is history too
     link.on('log', linkLog);
     link.on('host', state);
     link.on('fault', fault);
@@ -317,6 +321,7 @@ export class SimulatorHub extends EventEmitter {
       device.off('state', state);
       device.off('log', devLog);
       device.off('ticket', ticket);
+      device.off('interrupted', ticket);
       link.off('log', linkLog);
       link.off('host', state);
       link.off('fault', fault);
