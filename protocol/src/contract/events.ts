@@ -34,6 +34,19 @@ export interface CardHolderView {
   /** `YYYY-MM-DD` or `长期`. */
   validUntil?: string;
   expired?: boolean;
+  /**
+   * The reader's verdict (hall-rules.md "One authentication": number check character, birth date against the
+   * number, expiry; `长期` never expires). false: the card must be refused, `invalid` says why.
+   */
+  valid?: boolean;
+  invalid?: CardInvalidReason;
+}
+
+/** Why a card is refused: a machine code (`checkChar`, `birthMismatch`, `expired`, ...) and words for the citizen. */
+export interface CardInvalidReason {
+  reason: string;
+  zh: string;
+  en: string;
 }
 
 export interface CardReadEvent {
