@@ -32,6 +32,15 @@ export class HostDouble implements SimLine {
     this.printer.receive(bytes);
   }
 
+  /** Writes in slices like a host with XON/XOFF flow control: stops after an XOFF until the next XON. */
+  async writeWithFlowControl(bytes: Uint8Array, slice = 64): Promise<void> {
+    for (let o = 0; o < bytes.length; o += slice) {
+      const flow = this.replies.filter((r) => r.kind === 'xon' || r.kind === 'xoff').at(-1)?.kind;
+      if (flow === 'xoff') await this.waitFor((r) => r.kind === 'xon', 10_000, this.replies.length);
+      this.write(bytes.subarray(o, o + slice));
+    }
+  }
+
   /** Sends DLE EOT n and returns the reply byte (the printer answers synchronously, bypassing its buffer). */
   realtime(n: EscPosRealtimeN): number {
     this.decoder.expectRealtime(n);

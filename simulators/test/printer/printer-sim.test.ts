@@ -168,14 +168,7 @@ describe('receive buffer and flow control', () => {
     const { sim, host } = setup({ bufferSize: 1024, speedMmPerSec: 2000, cutMs: 5 });
     const bytes = burst(8);
     expect(bytes.length).toBeGreaterThan(2 * 1024);
-    const flow = () => host.replies.filter((r) => r.kind === 'xon' || r.kind === 'xoff').at(-1)?.kind;
-    for (let o = 0; o < bytes.length; o += 64) {
-      if (flow() === 'xoff') {
-        const from = host.replies.length;
-        await host.waitFor((r) => r.kind === 'xon', 10_000, from);
-      }
-      host.write(bytes.subarray(o, o + 64));
-    }
+    await host.writeWithFlowControl(bytes);
     await host.waitFor(isProcessId('B007'));
     expect(host.of('xoff').length).toBeGreaterThan(0);
     expect(host.of('xon').length).toBe(host.of('xoff').length);

@@ -11,8 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
-import { buildStandardTicket } from '@onedoor/protocol';
-import { PrinterSim } from '../../src/printer/index.ts';
+import {
+  EscPosCommandDecoder, EscPosEncoder, buildStandardTicket, buildStandardTicketRaster, type MonoBitmap,
+  type TicketTextLine,
+} from '@onedoor/protocol';
+import { PrinterSim, TicketComposer, renderTicketBits } from '../../src/printer/index.ts';
 import { HostDouble, isProcessId } from './host-double.ts';
 import { STANDARD_TICKET_TEXT } from './expected-tickets.ts';
 
@@ -67,4 +70,37 @@ describe('standard queue ticket', () => {
     expect(ink).toBeGreaterThan(0.05);
     expect(ink).toBeLessThan(0.4);
   });
+
+  it('prints the raster form (text drawn as 1D 76 30 images) to the same pixels as the text form', async () => {
+    sim = new PrinterSim({ speedMmPerSec: 400 });
+    const host = new HostDouble(sim);
+    const next = sim.expectTicket();
+    // ~20 KB of images: more than the 4 KB receive buffer, so the host has to obey XOFF/XON.
+    await host.writeWithFlowControl(buildStandardTicketRaster({}, drawLinesAsPrinter), 512);
+    expect(sim.snapshot().overflowBytes).toBe(0);
+    const ticket = await next;
+    expect(ticket.text).toBe([
+      '[C][IMAGE 576x216]',
+      '[C][QR M6:https://hall.example/q/A012?d=20261125]',
+      '[C][IMAGE 576x60]',
+      '', '', '',
+      '[CUT partial]',
+    ].join('\n'));
+    expect(pixels(ticket.png)).toEqual(pixels(readFileSync(goldenPath)));
+    await host.waitFor(isProcessId('0001'));
+  });
 });
+
+/** Draws ticket text lines the way the printer draws text (its own composer and renderer), as one 1-bit image. */
+function drawLinesAsPrinter(lines: TicketTextLine[], width: number): MonoBitmap {
+  const enc = new EscPosEncoder();
+  for (const l of lines) enc.align(l.align).bold(l.bold).reverse(l.reverse).size(l.size).line(l.text);
+  const composer = new TicketComposer();
+  const bits = renderTicketBits(new EscPosCommandDecoder().push(enc.encode()).flatMap((c) => composer.apply(c)));
+  const stride = Math.ceil(width / 8);
+  const data = new Uint8Array(stride * bits.height);
+  for (let y = 0; y < bits.height; y++) {
+    for (let x = 0; x < width; x++) if (bits.pixels[y * bits.width + x]) data[y * stride + (x >> 3)] |= 0x80 >> (x & 7);
+  }
+  return { width, height: bits.height, data };
+}
