@@ -9,6 +9,7 @@
 import type { CommandEnvelope, CompletionAck, DeviceCommand } from './command.ts';
 import type { DeviceStatus } from './status.ts';
 import type { IdCardType } from '../idcard/holder.ts';
+import type { CounterOverflowEvent, CounterTerminalEvent } from './counterBus.ts';
 
 export const BRIDGE_NAMESPACES = { kiosk: '/kiosk', hall: '/hall', tech: '/tech' } as const;
 export type BridgeNamespace = (typeof BRIDGE_NAMESPACES)[keyof typeof BRIDGE_NAMESPACES];
@@ -105,6 +106,10 @@ export interface KioskClientToServerEvents extends DeviceClientToServerEvents {}
 /** Reserved for the hall issue (managers, clerks, hall display); requires a token. */
 export interface HallServerToClientEvents extends DeviceServerToClientEvents {
   printJob: (update: PrintJobUpdate) => void;
+  /** A clerk's key or a citizen's rating from a counter terminal (each exactly once, in order per terminal). */
+  counterEvent: (event: CounterTerminalEvent) => void;
+  /** A counter terminal dropped key presses because its FIFO was full. */
+  counterOverflow: (event: CounterOverflowEvent) => void;
 }
 export interface HallClientToServerEvents extends DeviceClientToServerEvents {}
 

@@ -3,6 +3,8 @@
  * constant lists only: no I/O, no validation library, so the kiosk UI can import it in the browser.
  */
 
+import type { CounterTerminalStatus } from './counterBus.ts';
+
 /** The device families the bridge drives. */
 export const DEVICE_KINDS = ['idreader', 'printer', 'counterbus'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
@@ -47,4 +49,6 @@ export interface DeviceStatus {
   lastError: DeviceErrorInfo | null;
   /** Epoch milliseconds when `state` last changed. */
   since: number;
+  /** Counter buses only: each configured terminal on the line (the bus itself is online while its port is open). */
+  terminals?: CounterTerminalStatus[];
 }
