@@ -310,21 +310,20 @@ export class SimulatorHub extends EventEmitter {
     };
     const fault = (err: Error) => this.log(id, 'fault', err.message);
     const ticket = (t: unknown) => this.emit('ticket', { id, ticket: t });
-    device.on('state', state);
-    device.on('log', devLog);
-    device.on('ticket', ticket);
-    device.on('interrupted', ticket); // the printer's paper ran out mid-ticket: the part printed is history too
-    link.on('log', linkLog);
-    link.on('host', state);
-    link.on('fault', fault);
+    // Listener parameter types differ per event; EventEmitter itself types listeners as (...args: any[]).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const subscriptions: Array<[EventEmitter, string, (...a: any[]) => void]> = [
+      [device, 'state', state],
+      [device, 'log', devLog],
+      [device, 'ticket', ticket],
+      [device, 'interrupted', ticket], // the printer's paper ran out mid-ticket: the part printed is history too
+      [link, 'log', linkLog],
+      [link, 'host', state],
+      [link, 'fault', fault],
+    ];
+    for (const [emitter, event, fn] of subscriptions) emitter.on(event, fn);
     return () => {
-      device.off('state', state);
-      device.off('log', devLog);
-      device.off('ticket', ticket);
-      device.off('interrupted', ticket);
-      link.off('log', linkLog);
-      link.off('host', state);
-      link.off('fault', fault);
+      for (const [emitter, event, fn] of subscriptions) emitter.off(event, fn);
     };
   }
 

@@ -22,12 +22,10 @@ export interface ResolvedAction {
   args: Record<string, string>;
 }
 
-/** Split on spaces, keeping "quoted strings" (single or double quotes) together. */
+/** Split on spaces, keeping quoted parts ("JOHN SMITH", holder='A B') together, quotes removed. */
 export function tokenize(line: string): string[] {
-  const out: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) out.push(m[1] ?? m[2] ?? m[3]);
-  return out;
+  const words = line.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
+  return words.map((w) => w.replace(/"([^"]*)"|'([^']*)'/g, '$1$2'));
 }
 
 /** `place-card`, `place_card`, `placeCard` -> ['place', 'card']. */

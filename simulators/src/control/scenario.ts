@@ -46,6 +46,8 @@ export interface ScenarioReport {
 export interface RunScenarioOptions {
   /** Called after each step (the CLI prints them). */
   onStep?: (r: StepReport) => void;
+  /** Multiplies every "wait" (0.5 = twice as fast, 0 = no pauses, for tests); "within" is not scaled. Default 1. */
+  waitScale?: number;
 }
 
 const EXPECT_POLL_MS = 20;
@@ -150,12 +152,12 @@ async function expectStep(hub: SimulatorHub, step: { expect: Record<string, unkn
   }
 }
 
-async function runStep(hub: SimulatorHub, step: ScenarioStep): Promise<unknown> {
+async function runStep(hub: SimulatorHub, step: ScenarioStep, waitScale: number): Promise<unknown> {
   if ('do' in step) {
     const dot = step.do.indexOf('.');
     return hub.act(step.do.slice(0, dot), step.do.slice(dot + 1), step.args ?? {});
   }
-  if ('wait' in step) return sleep(step.wait);
+  if ('wait' in step) return sleep(step.wait * waitScale);
   if ('expect' in step) return expectStep(hub, step);
   hub.emit('log', { id: 'scenario', at: new Date().toISOString(), dir: 'say', note: step.say });
   return step.say;
@@ -167,12 +169,14 @@ export async function runScenario(
   scenario: string | Scenario | unknown,
   opts: RunScenarioOptions = {},
 ): Promise<ScenarioReport> {
+  const waitScale = opts.waitScale ?? 1;
+  if (!Number.isFinite(waitScale) || waitScale < 0) throw new Error(`waitScale must be a number >= 0, got ${waitScale}`);
   const sc = typeof scenario === 'string' ? await loadScenario(scenario) : parseScenario(scenario);
   const report: ScenarioReport = { name: sc.name, ok: true, steps: [] };
   for (const [index, step] of sc.steps.entries()) {
     let r: StepReport;
     try {
-      const result = await runStep(hub, step);
+      const result = await runStep(hub, step, opts.waitScale ?? 1);
       r = { index, step, ok: true, result: result ?? undefined };
     } catch (err) {
       r = { index, step, ok: false, error: err instanceof Error ? err.message : String(err) };
