@@ -5,7 +5,9 @@
  *   while printing and while offline: DLE EOT n is answered immediately, DLE ENQ recovers. `GS a n` (ASB enable)
  *   also acts on receipt, so a host can enable ASB while the printer is stopped. Everything else waits in the receive
  *   buffer (`bufferSize` bytes): XOFF `13` goes out when it is nearly full and XON `11` when it has drained to half;
- *   bytes that arrive while it is full are lost (counted as `overflowBytes`).
+ *   bytes that arrive while it is full are lost (counted as `overflowBytes`). The buffer counts decoded commands
+ *   waiting to print; a command still arriving (e.g. half a QR store) is counted once it is complete, so the count
+ *   can briefly pass `bufferSize` by that much, and an incomplete command can never wedge the buffer.
  * - Print side: commands leave the buffer in order and put blocks on paper at `speedMmPerSec` (8 dots/mm); a cut
  *   takes `cutMs` and closes the ticket (text + 1-bit PNG rendering, 'ticket' event, history). A process-ID request
  *   is answered when the print side reaches it, i.e. after everything before it has printed and been cut.
