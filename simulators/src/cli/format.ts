@@ -10,11 +10,11 @@ export function howToOpen(link: LinkSnapshot): string {
   if (link.kind === 'pty') {
     return (
       `open it as a serial port at ${link.baud} baud: picocom -b ${link.baud} ${link.path}` +
-      `   or   socat -x - ${link.path},raw,echo=0`
+      `   or   socat -x - ${link.path},raw,echo=0   (bridge config: "path": "${link.path}")`
     );
   }
   const [host, port] = [link.address.slice(0, link.address.lastIndexOf(':')), link.port];
-  return `connect a raw TCP client: socat -x - TCP:${host}:${port}   (bridge: transport tcp, host ${host}, port ${port})`;
+  return `connect a raw TCP client: socat -x - TCP:${host}:${port}   (bridge config: "path": "tcp://${host}:${port}")`;
 }
 
 export function whereLines(sims: SimInfo[]): string {
