@@ -290,6 +290,8 @@ describe('kiosk shell in Chromium', { timeout: 120_000 }, () => {
     kiosk.emit('deviceStatus', status('printer1', 'printer', 'userError', 'out'));
     await page.locator('[data-notice="printer-paper-out"]').waitFor();
     await expect(page.getByTestId('attract-prompt').innerText()).resolves.toBe('读卡器暂时无法使用，请联系工作人员');
+    // Said once, as the main prompt, not repeated as a notice above it.
+    await expect(page.locator('[data-notice="reader-unavailable"]').count()).resolves.toBe(0);
     await expect(page.locator('[data-notice="printer-paper-out"]').innerText()).resolves.toContain(
       '打印机缺纸，凭条将显示在屏幕上',
     );

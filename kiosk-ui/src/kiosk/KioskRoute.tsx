@@ -10,7 +10,7 @@ import { needsInactivityTimer } from './flow.ts';
 import { KioskContext, type KioskContextValue } from './KioskContext.ts';
 import { kioskConfigFromSearch } from './kioskConfig.ts';
 import { holderForSession } from './privacy.ts';
-import { spokenPrompt } from './prompts.ts';
+import { readerStopped, spokenPrompt } from './prompts.ts';
 import { speakPrompt, stopPrompt } from './speech.ts';
 import { createKioskStore } from './store.ts';
 import { ConnectionBadge } from './parts/ConnectionBadge.tsx';
@@ -71,9 +71,8 @@ export default function KioskRoute() {
   useEffect(() => {
     if (!config.voice) return;
     const say = () => speakPrompt(prompt, lang);
-    say();
-    if (typeof speechSynthesis === 'undefined') return;
-    // Voices often load after the page: speak once they arrive.
+    if (say() || typeof speechSynthesis === 'undefined') return;
+    // No voice yet: voices often load after the page, so speak once they arrive.
     speechSynthesis.addEventListener('voiceschanged', say, { once: true });
     return () => speechSynthesis.removeEventListener('voiceschanged', say);
   }, [prompt, lang, config.voice]);
@@ -83,6 +82,11 @@ export default function KioskRoute() {
 
   const context: KioskContextValue = { store, devices, connection };
   const showNotices = screen.name === 'attract' || screen.name === 'home' || screen.name === 'greeting';
+  // On the attract screen a stopped reader is the main prompt already; saying it twice helps nobody.
+  const notices =
+    screen.name === 'attract' && readerStopped(devices)
+      ? devices.notices.filter((n) => n.source !== 'reader')
+      : devices.notices;
   return (
     <KioskContext.Provider value={context}>
       <div
@@ -94,7 +98,7 @@ export default function KioskRoute() {
       >
         <TopBar />
         <CountdownBanner />
-        {showNotices && devices.notices.length > 0 && <NoticeList notices={devices.notices} />}
+        {showNotices && notices.length > 0 && <NoticeList notices={notices} />}
         {screen.name === 'attract' && <AttractScreen />}
         {screen.name === 'greeting' && flow.holder && <GreetingScreen holder={flow.holder} />}
         {screen.name === 'home' && flow.holder && <HomeScreen holder={flow.holder} />}

@@ -8,9 +8,13 @@ import { NOTICE_TEXT, type KioskDeviceView } from './deviceNotices.ts';
 import type { KioskScreen } from './flow.ts';
 import { FEATURE_TEXT, KIOSK_TEXT } from './texts.ts';
 
+/** A reader that cannot read: the attract screen then says so as its main prompt, not as a side notice. */
+export function readerStopped(devices: KioskDeviceView): boolean {
+  return devices.notices.some((n) => n.source === 'reader' && n.level === 'stop');
+}
+
 export function attractPrompt(devices: KioskDeviceView): Bilingual {
-  const readerStopped = devices.notices.some((n) => n.source === 'reader' && n.level === 'stop');
-  return readerStopped ? NOTICE_TEXT.readerUnavailable : KIOSK_TEXT.placeCard;
+  return readerStopped(devices) ? NOTICE_TEXT.readerUnavailable : KIOSK_TEXT.placeCard;
 }
 
 export function spokenPrompt(screen: KioskScreen, devices: KioskDeviceView): Bilingual {

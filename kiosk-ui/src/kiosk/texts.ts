@@ -11,6 +11,7 @@ export const KIOSK_TEXT = {
   },
   readerArea: { zh: '读卡区', en: 'Card reader' },
   greeting: { zh: '您好', en: 'Hello' },
+  identityConfirmed: { zh: '身份已确认', en: 'Identity confirmed' },
   greetingSpoken: { zh: '您好，身份已确认，请选择要办理的业务', en: 'Hello. You are signed in. Please choose a service.' },
   idNumber: { zh: '证件号码', en: 'ID number' },
   start: { zh: '开始办理', en: 'Start' },

@@ -2,7 +2,7 @@ import { pick } from '../../i18n/lang.ts';
 import { useKiosk } from '../KioskContext.ts';
 import { CardIllustration } from '../parts/CardIllustration.tsx';
 import { KIOSK_TEXT } from '../texts.ts';
-import { attractPrompt } from '../prompts.ts';
+import { attractPrompt, readerStopped } from '../prompts.ts';
 
 /**
  * Waiting for a card. The prompt is shown in the chosen language with the other one beneath it; when the reader
@@ -23,7 +23,7 @@ export function AttractScreen() {
         <p class="second-language" lang={other === 'zh' ? 'zh-CN' : 'en'}>
           {pick(prompt, other)}
         </p>
-        <p class="body-text hint">{pick(KIOSK_TEXT.placeCardHint, lang)}</p>
+        {!readerStopped(devices) && <p class="body-text hint">{pick(KIOSK_TEXT.placeCardHint, lang)}</p>}
       </div>
     </main>
   );

@@ -21,20 +21,31 @@ export function GreetingScreen({ holder }: { holder: SessionHolder }) {
   const t = useText();
   return (
     <main class="screen screen-greeting" data-screen="greeting">
-      <h1 class="main-text" data-testid="greeting">
-        {t(KIOSK_TEXT.greeting)}
-        {holder.name !== '' && <span data-testid="holder-name">{store.lang.value === 'zh' ? '，' : ', '}{holder.name}</span>}
-      </h1>
-      <HolderLine holder={holder} />
-      <p class="body-text">{t(KIOSK_TEXT.chooseService)}</p>
-      <button
-        type="button"
-        class="btn btn-primary btn-big"
-        data-testid="greeting-start"
-        onClick={() => store.dispatch({ type: 'continue' })}
-      >
-        {t(KIOSK_TEXT.start)}
-      </button>
+      <div class="greeting-panel">
+        <p class="confirmed body-text">
+          <span aria-hidden="true">✓ </span>
+          {t(KIOSK_TEXT.identityConfirmed)}
+        </p>
+        <h1 class="main-text" data-testid="greeting">
+          {t(KIOSK_TEXT.greeting)}
+          {holder.name !== '' && (
+            <span data-testid="holder-name">
+              {store.lang.value === 'zh' ? '，' : ', '}
+              {holder.name}
+            </span>
+          )}
+        </h1>
+        <HolderLine holder={holder} />
+        <p class="body-text">{t(KIOSK_TEXT.chooseService)}</p>
+        <button
+          type="button"
+          class="btn btn-primary btn-big"
+          data-testid="greeting-start"
+          onClick={() => store.dispatch({ type: 'continue' })}
+        >
+          {t(KIOSK_TEXT.start)}
+        </button>
+      </div>
     </main>
   );
 }
