@@ -14,12 +14,16 @@ export class PingDriver extends BaseDeviceDriver<string> {
   echoes = 0;
   events: string[] = [];
 
+  private readonly pollTimeoutMs: number;
+
+  /** `spec.options`: `watchdogMs` (poll interval, default 50) and `pollTimeoutMs` (default 300). */
   constructor(spec: DeviceSpec, ctx: DriverContext) {
     super(spec, ctx, {
       decoder: new LineDecoder(),
-      watchdog: { intervalMs: 50, maxFailures: 2 },
+      watchdog: { intervalMs: Number(spec.options.watchdogMs ?? 50), maxFailures: 2 },
       startupRetryMs: 100,
     });
+    this.pollTimeoutMs = Number(spec.options.pollTimeoutMs ?? 300);
   }
 
   protected async onConnected(signal: AbortSignal): Promise<void> {
@@ -35,7 +39,7 @@ export class PingDriver extends BaseDeviceDriver<string> {
 
   protected override async watchdogPoll(signal: AbortSignal): Promise<void> {
     const n = ++this.seq;
-    await this.actor.request({ label: 'ping', bytes: line(`PING ${n}`), accept: (f) => f === `PONG ${n}`, timeoutMs: 100, signal });
+    await this.actor.request({ label: 'ping', bytes: line(`PING ${n}`), accept: (f) => f === `PONG ${n}`, timeoutMs: this.pollTimeoutMs, signal });
   }
 
   protected override onFrame(frame: string): void {

@@ -1,0 +1,34 @@
+/**
+ * zod schemas for what clients send (issue 4: "payloads are validated (zod) and bad ones rejected with
+ * `invalidRequest` and a message"). They mirror the plain types in `@onedoor/protocol` contract/command.ts; the
+ * `satisfies` checks below keep the two from drifting apart.
+ */
+import { COMMAND_LIMITS, type CommandEnvelope, type DeviceCommand } from '@onedoor/protocol';
+import { z } from 'zod';
+
+export const commandEnvelopeSchema = z.object({
+  requestId: z.string().min(1).max(COMMAND_LIMITS.requestIdMaxLength),
+  timeout: z.number().int().min(COMMAND_LIMITS.timeoutMinMs).max(COMMAND_LIMITS.timeoutMaxMs).optional(),
+});
+
+export const deviceCommandSchema = commandEnvelopeSchema.extend({
+  deviceId: z.string().min(1).max(64),
+  action: z.string().min(1).max(64),
+  args: z.record(z.string(), z.unknown()).optional(),
+});
+
+// Compile-time: what the schemas accept is exactly what the contract types describe.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<z.infer<typeof commandEnvelopeSchema>, CommandEnvelope>;
+true satisfies Same<z.infer<typeof deviceCommandSchema>, DeviceCommand>;
+
+/** `requestId: must be ...; timeout: ...` from a failed parse (field paths first, like the config errors). */
+export function describeInvalid(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`).join('; ');
+}
+
+/** The requestId of a payload that failed validation, if it has a usable one, so the client can match the answer. */
+export function salvageRequestId(payload: unknown): string {
+  const id = (payload as { requestId?: unknown } | null)?.requestId;
+  return typeof id === 'string' && id.length <= COMMAND_LIMITS.requestIdMaxLength ? id : '';
+}

@@ -1,0 +1,153 @@
+/**
+ * Composition root (architecture.md: "main (composition root: config -> wiring)") and the CLI:
+ *
+ *   tsx device-bridge/src/main.ts --config bridge.json
+ *
+ * Exit codes: 0 after SIGINT/SIGTERM, 2 for a bad command line or a bad config (message names the field),
+ * 1 when the bridge cannot start (port in use, ...).
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import type { Logger } from 'pino';
+import { attachSocketApi, createHttpApp, type SocketApi } from './api/index.ts';
+import { ConfigError, loadConfigFile, parseConfig, type BridgeConfig, type BridgeConfigInput } from './config/index.ts';
+import './devices/builtin.ts';
+import { DeviceSet } from './devices/deviceSet.ts';
+import { forwardCardEvents } from './devices/idReader/index.ts';
+import type { DriverContext } from './devices/driver.ts';
+import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
+import { createLogger } from './log.ts';
+
+export interface StartBridgeOptions {
+  /** Drivers to use; default the global `driverRegistry` (filled by the built-in driver modules). */
+  registry?: DriverRegistry;
+  /** Default: a pino logger at `config.options.logLevel` on stdout. */
+  log?: Logger;
+  /** Substitute transport factory (default: serial or tcp:// by path). */
+  createTransport?: DriverContext['createTransport'];
+}
+
+export interface BridgeHandle {
+  /** `http://host:port` the bridge listens on (with the real port when the config said 0). */
+  url: string;
+  port: number;
+  config: BridgeConfig;
+  devices: DeviceSet;
+  socket: SocketApi;
+  log: Logger;
+  /** Stop devices, disconnect clients, close the HTTP server. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Start everything the config describes. Accepts a raw config object (validated here) or a parsed one. */
+export async function startBridge(input: BridgeConfigInput | BridgeConfig, options: StartBridgeOptions = {}): Promise<BridgeHandle> {
+  const config = parseConfig(input);
+  const log = options.log ?? createLogger({ level: config.options.logLevel });
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const devices = new DeviceSet(config.devices, options.registry ?? driverRegistry, {
+    log,
+    dataDir: config.dataDir,
+    backoff: config.options.reconnect,
+    createTransport: options.createTransport,
+  });
+  devices.on('status', (s) => log.info({ deviceId: s.id, state: s.state, detail: s.detail }, 'device status'));
+
+  const startedAt = Date.now();
+  const app = createHttpApp({ devices, uiDir: config.uiDir ?? '', startedAt });
+  const server: HttpServer = createServer(app);
+  const socket = attachSocketApi(server, {
+    devices,
+    log,
+    allowedOrigins: config.allowedOrigins,
+    tokens: config.tokens,
+    defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs,
+    completionCacheSize: config.options.completionCacheSize,
+  });
+
+  // Reader card events -> /kiosk and /tech, masked (the full holder stays in the bridge: devices/idReader/events.ts).
+  const { kiosk, tech } = socket.namespaces;
+  const stopCardEvents = forwardCardEvents(devices.list(), {
+    cardRead: (e) => {
+      kiosk.emit('cardRead', e);
+      tech.emit('cardRead', e);
+    },
+    cardError: (e) => {
+      kiosk.emit('cardError', e);
+      tech.emit('cardError', e);
+    },
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  await devices.start();
+  log.info({ url, devices: config.devices.length }, 'bridge started');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    config,
+    devices,
+    socket,
+    log,
+    close: () =>
+      (closing ??= (async () => {
+        stopCardEvents();
+        await socket.close();
+        await devices.stop();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        log.info('bridge stopped');
+      })()),
+  };
+}
+
+const USAGE = 'usage: device-bridge --config <file.json>';
+
+/** CLI entry: parse argv, load the config (exit 2 when bad), start, stop on SIGINT/SIGTERM. */
+export async function runCli(argv: string[]): Promise<void> {
+  const i = argv.indexOf('--config');
+  const file = i >= 0 ? argv[i + 1] : undefined;
+  if (!file || file.startsWith('--')) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
+  let config: BridgeConfig;
+  try {
+    config = loadConfigFile(file);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`device-bridge: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  let bridge: BridgeHandle;
+  try {
+    bridge = await startBridge(config);
+  } catch (err) {
+    process.stderr.write(`device-bridge: cannot start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`device-bridge listening on ${bridge.url}\n`);
+  const stop = () => {
+    void bridge.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void runCli(process.argv.slice(2));
+}
