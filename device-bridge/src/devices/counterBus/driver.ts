@@ -1,0 +1,583 @@
+/**
+ * The counter bus driver (issue 4, "Drivers: Counter bus"): the bridge is the only Modbus master on the RS-485 line
+ * of counter terminals (counter-bus.md).
+ *
+ * - One loop owns the line: one request in flight, and at least t3.5 (3.5 characters at the configured baud,
+ *   counter-bus.md "Line and framing") of silence after every reply or timeout before the next request. Writes on
+ *   demand (display, beeper, LED, rating pad, identify) wait in a queue and go before the next poll.
+ * - Polling (counter-bus.md "Polling"): the configured units in turn, each read 04 0x0000 x17 (pending count + FIFO)
+ *   and, when it held events, acknowledged with exactly the number read (06 at 0x0110). Events go out exactly once
+ *   and in order per terminal; see `terminalBook.ts` for how a lost acknowledgement is resolved.
+ * - A terminal that fails 3 polls in a row is offline and retried once every 5 s; the bus itself is online while its
+ *   port is open, and its status carries every terminal's state (`DeviceStatus.terminals`).
+ * - FIFO overflow (status bit 3 of 0x0022, cleared by the next ack): read before acknowledging a full FIFO and
+ *   reported as a `counterOverflow` event.
+ *
+ * Events leave through `driver.bus` (typed emitter): `counterEvent`, `counterOverflow`, `terminal`, `cycle`.
+ */
+import { EventEmitter } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  buildModbusRequest, COUNTER_BLINK_UNTIL_CHANGED, COUNTER_FIFO_SIZE, COUNTER_LEDS, counterAckRequest, counterBeepRequest,
+  counterDisplayTextError, counterLedRequest, counterRatingPadRequest, counterReadEventsRequest, counterReadIdentityRequest,
+  CounterReg, decodeCounterEventWord, decodeCounterIdentity, encodeCounterDisplayText, modbusExceptionName,
+  ModbusReplyDecoder, modbusReplyAnswers, type CounterIdentity, type CounterLed, type CounterOverflowEvent,
+  type CounterTerminalEvent, type CounterTerminalStatus, type DeviceStatus, type ModbusReply, type ModbusRequest,
+} from '@onedoor/protocol';
+import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
+import { canceledError, DeviceCommandError, notReadyError, timeOutError } from '../errors.ts';
+import { COUNTER_FRAME_BYTES, counterBusTiming, parseCounterBusOptions, type CounterBusOptions, type CounterBusTiming } from './options.ts';
+import { CounterTerminalBook } from './terminalBook.ts';
+
+export interface CounterBusDriverEvents {
+  /** A key press or rating, exactly once, in FIFO order per terminal. */
+  counterEvent: [event: CounterTerminalEvent];
+  counterOverflow: [event: CounterOverflowEvent];
+  /** A terminal's state, identity or faults changed. */
+  terminal: [status: CounterTerminalStatus];
+  /** One round over the units finished: how long it took (ms) and how many units were polled in it. */
+  cycle: [ms: number, polled: number];
+}
+
+/** Options of a write on demand. */
+export interface CounterWriteOptions {
+  signal?: AbortSignal;
+}
+
+/** What `identify` answers: the terminal's identity registers (0x0020-0x0022). */
+export interface CounterIdentifyResult {
+  unit: number;
+  model: string;
+  firmware: string;
+  statusBits: number;
+}
+
+type Outcome = { kind: 'reply'; reply: ModbusReply } | { kind: 'silent' } | { kind: 'garbled' };
+
+interface WriteJob {
+  unit: number;
+  label: string;
+  requests: ModbusRequest[];
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  /** Sees each request's good reply (identify reads its registers this way). */
+  onReply?: (reply: ModbusReply) => void;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** Blinks and beeps of `identify` (a technician finds the terminal; the text shown is left as it is). */
+const IDENTIFY_BLINKS = 5;
+const IDENTIFY_BEEPS = 2;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
+  /** Counter events, overflows, terminal changes and cycle times. */
+  readonly bus = new EventEmitter<CounterBusDriverEvents>();
+  readonly options: CounterBusOptions;
+  readonly timing: CounterBusTiming;
+  private readonly decoder: ModbusReplyDecoder;
+  private readonly books: CounterTerminalBook[];
+  private readonly byUnit = new Map<number, CounterTerminalBook>();
+  private cursor = 0;
+  private writes: WriteJob[] = [];
+  private wake: (() => void) | null = null;
+  /** performance.now() when the line last went quiet (a reply ended, or a request timed out). */
+  private quietSince = 0;
+  private cycleStart = -1;
+  private cyclePolls = 0;
+  private readonly stats = {
+    polls: 0,
+    pollFailures: 0,
+    garbledReplies: 0,
+    exceptions: 0,
+    events: 0,
+    /** Held words seen again after an ack whose echo was lost, and not delivered twice. */
+    redeliveriesAvoided: 0,
+    acks: 0,
+    ackFailures: 0,
+    overflows: 0,
+    writes: 0,
+    writeFailures: 0,
+    cycles: 0,
+    lastCycleMs: 0,
+  };
+
+  constructor(spec: DeviceSpec, ctx: DriverContext) {
+    const options = parseCounterBusOptions(spec.id, spec.options);
+    const decoder = new ModbusReplyDecoder();
+    // No actor gap or watchdog: the bus loop paces the line itself (t3.5 measured with performance.now()), and
+    // liveness is per terminal, not per port.
+    super(spec, ctx, { decoder });
+    this.decoder = decoder;
+    this.options = options;
+    this.timing = counterBusTiming(spec.baud, options.replyMarginMs);
+    this.books = options.units.map((u) => new CounterTerminalBook(u));
+    for (const b of this.books) this.byUnit.set(b.unit, b);
+  }
+
+  // ---- status ------------------------------------------------------------------------------------------------
+
+  override status(): DeviceStatus {
+    return { ...super.status(), terminals: this.terminals() };
+  }
+
+  /** Every configured terminal, in polling order. */
+  terminals(): CounterTerminalStatus[] {
+    return this.books.map((b) => b.status());
+  }
+
+  protected override extraCounters(): Record<string, number> {
+    return { ...this.stats };
+  }
+
+  private summary(): string {
+    const on = this.books.filter((b) => b.state === 'online').length;
+    const off = this.books.filter((b) => b.state === 'offline').map((b) => b.unit);
+    const faulty = this.books.filter((b) => b.identity && (b.identity.statusBits & 0b111) !== 0).map((b) => b.unit);
+    let s = `${this.books.length} terminals: ${on} online`;
+    if (off.length) s += `, offline: ${off.join(', ')}`;
+    if (faulty.length) s += `, hardware fault: ${faulty.join(', ')}`;
+    return s;
+  }
+
+  private terminalChanged(b: CounterTerminalBook): void {
+    this.safeEmit('terminal', b.status());
+    const before = this.status().detail;
+    this.setStatus({ detail: this.summary() });
+    // setStatus emits only when the detail changed; a changed identity may not change it, and the UI wants it.
+    if (this.status().detail === before) this.emit('status', this.status());
+  }
+
+  private safeEmit<K extends keyof CounterBusDriverEvents>(event: K, ...args: CounterBusDriverEvents[K]): void {
+    try {
+      (this.bus.emit as (e: K, ...a: CounterBusDriverEvents[K]) => boolean)(event, ...args);
+    } catch (err) {
+      // A listener's bug must not stop the bus (events already delivered stay delivered).
+      this.log.error({ err: (err as Error).message, event }, 'counter bus listener failed');
+    }
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------------------------
+
+  protected async onConnected(signal: AbortSignal): Promise<void> {
+    this.decoder.reset();
+    this.decoder.expectReplyTo(null);
+    this.setStatus({ state: 'online', detail: this.summary() });
+    void this.runBus(signal);
+  }
+
+  protected override onDisconnected(): void {
+    this.rejectWrites(notReadyError(this.id, 'port closed'));
+    this.wake?.();
+  }
+
+  override async stop(): Promise<void> {
+    this.rejectWrites(notReadyError(this.id, 'stopped'));
+    this.wake?.();
+    await super.stop();
+  }
+
+  private rejectWrites(err: DeviceCommandError): void {
+    for (const job of this.writes.splice(0)) this.settleWrite(job, err);
+  }
+
+  // ---- the bus loop ------------------------------------------------------------------------------------------
+
+  private async runBus(signal: AbortSignal): Promise<void> {
+    this.quietSince = performance.now();
+    this.cycleStart = -1;
+    while (!signal.aborted) {
+      try {
+        const job = this.writes.shift();
+        if (job) {
+          await this.runWrite(job, signal);
+          continue;
+        }
+        const book = this.nextDue();
+        if (book) await this.poll(book, signal);
+        else await this.idle(signal);
+      } catch (err) {
+        if (signal.aborted) break;
+        // Not expected (the port closing aborts the signal first); keep the loop alive but do not spin.
+        this.log.error({ err: (err as Error).message }, 'counter bus loop error');
+        await sleep(50, signal);
+      }
+    }
+  }
+
+  /** The next terminal in round-robin order that may be polled now, or null when all are offline and not due. */
+  private nextDue(): CounterTerminalBook | null {
+    const now = performance.now();
+    for (let k = 0; k < this.books.length; k++) {
+      const i = this.cursor;
+      this.cursor = (this.cursor + 1) % this.books.length;
+      if (i === 0) this.cycleBoundary(now);
+      if (this.books[i].due(now)) return this.books[i];
+    }
+    return null;
+  }
+
+  private cycleBoundary(now: number): void {
+    if (this.cycleStart >= 0 && this.cyclePolls > 0) {
+      const ms = now - this.cycleStart;
+      this.stats.cycles++;
+      this.stats.lastCycleMs = Math.round(ms * 10) / 10;
+      this.safeEmit('cycle', ms, this.cyclePolls);
+    }
+    this.cycleStart = now;
+    this.cyclePolls = 0;
+  }
+
+  /** Every terminal is offline and none is due: wait for the earliest retry or a write. */
+  private async idle(signal: AbortSignal): Promise<void> {
+    const next = Math.min(...this.books.map((b) => b.nextTryAt));
+    const ms = Math.max(1, Math.ceil(next - performance.now()));
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
+  }
+
+  private async poll(book: CounterTerminalBook, signal: AbortSignal): Promise<void> {
+    const unit = book.unit;
+    this.stats.polls++;
+    this.cyclePolls++;
+    // A silent terminal gets one try per poll (retrying would only delay the others); a damaged answer shows it is
+    // there on a noisy line, so it is read again at once. An offline terminal gets one try every 5 s.
+    const attempts = book.state === 'offline' ? 1 : this.options.attemptsPerPoll;
+    const out = await this.transactRetrying(counterReadEventsRequest(unit), 'poll', attempts, signal);
+    const now = performance.now();
+    if (out.kind !== 'reply') {
+      this.stats.pollFailures++;
+      if (book.failed(now, this.options)) {
+        this.reportError('terminalOffline', `counter terminal ${unit} did not answer ${book.failures} polls: offline, retried every ${this.options.offlineRetryMs} ms`);
+        this.terminalChanged(book);
+      }
+      return;
+    }
+    if (book.answered()) {
+      this.log.info({ unit }, 'counter terminal online');
+      this.terminalChanged(book);
+    }
+    const reply = out.reply;
+    if (reply.kind !== 'registers') {
+      this.exception(unit, 'event read', reply);
+      return;
+    }
+    const pending = reply.values[0];
+    const words = reply.values.slice(1, 1 + Math.min(pending, COUNTER_FIFO_SIZE));
+    const fresh = book.take(words);
+    this.stats.redeliveriesAvoided += words.length - fresh.length;
+    const at = Date.now();
+    for (const w of fresh) {
+      this.stats.events++;
+      this.safeEmit('counterEvent', { ...decodeCounterEventWord(w), deviceId: this.id, unit, at });
+    }
+    // The overflow bit is cleared by the ack, so a full FIFO has its status read first. If that read fails the ack
+    // is not sent: the held words are skipped at the next read, which checks the bit again.
+    const full = pending >= COUNTER_FIFO_SIZE;
+    if (full || now - book.statusReadAt >= this.options.statusEveryMs) {
+      const ok = await this.readStatus(book, signal);
+      if (!ok && full) return;
+    }
+    if (words.length === 0) return;
+    const ack = await this.transact(counterAckRequest(unit, words.length), 'ack', signal);
+    if (ack.kind === 'reply' && ack.reply.kind === 'writeSingle') {
+      this.stats.acks++;
+      book.ackConfirmed();
+    } else {
+      this.stats.ackFailures++;
+      if (ack.kind === 'reply') this.exception(unit, 'acknowledge', ack.reply);
+      this.log.debug({ unit, outcome: ack.kind }, 'ack not confirmed; the next read decides');
+    }
+  }
+
+  /** Reads 0x0020-0x0022 (model, firmware, status bits); reports an overflow and fault changes. */
+  private async readStatus(book: CounterTerminalBook, signal: AbortSignal): Promise<boolean> {
+    const out = await this.transactRetrying(counterReadIdentityRequest(book.unit), 'status', this.options.attemptsPerPoll, signal);
+    if (out.kind !== 'reply') return false;
+    if (out.reply.kind !== 'registers') {
+      this.exception(book.unit, 'status read', out.reply);
+      return false;
+    }
+    const id = decodeCounterIdentity(out.reply.values);
+    const before = book.identity;
+    book.identity = id;
+    book.statusReadAt = performance.now();
+    if (id.status.fifoOverflow && book.noteOverflow()) {
+      this.stats.overflows++;
+      this.reportError('fifoOverflow', `counter terminal ${book.unit}: FIFO overflowed, key presses were dropped at the terminal`);
+      this.safeEmit('counterOverflow', { deviceId: this.id, unit: book.unit, at: Date.now() });
+    }
+    if (!before || before.model !== id.model || before.firmware !== id.firmware || (before.statusBits & 0b111) !== (id.statusBits & 0b111)) {
+      this.terminalChanged(book);
+    }
+    return true;
+  }
+
+  private exception(unit: number, what: string, reply: ModbusReply): void {
+    this.stats.exceptions++;
+    const why = reply.kind === 'exception' ? `exception ${reply.code} (${modbusExceptionName(reply.code)})` : `unexpected ${reply.kind} reply`;
+    this.reportError('modbusException', `counter terminal ${unit} answered the ${what} with ${why}`);
+  }
+
+  // ---- one request on the line -------------------------------------------------------------------------------
+
+  /** `transact` up to `attempts` times while the answer comes back damaged. */
+  private async transactRetrying(req: ModbusRequest, label: string, attempts: number, signal: AbortSignal): Promise<Outcome> {
+    let out: Outcome = { kind: 'silent' };
+    for (let a = 0; a < attempts; a++) {
+      out = await this.transact(req, label, signal);
+      if (out.kind !== 'garbled') break;
+      this.stats.garbledReplies++;
+    }
+    return out;
+  }
+
+  /**
+   * Write one request after the t3.5 gap and wait for its answer until the reply timeout (wire time of request and
+   * reply + turnaround + margin). At the timeout the decoder is told the line is silent, which frees a frame held
+   * back behind a noise byte. Throws only when the port closes or the session ends.
+   */
+  private async transact(req: ModbusRequest, label: string, signal: AbortSignal): Promise<Outcome> {
+    await this.waitLineQuiet(signal);
+    if (signal.aborted) throw canceledError(`${this.id} ${label}`);
+    const bytes = buildModbusRequest(req);
+    const timeoutMs = this.timing.replyTimeoutMs(bytes.length, replyBytes(req));
+    const c = this.decoder.counters;
+    const damageBefore = c.checksumErrors + c.lengthErrors + c.discardedBytes;
+    this.decoder.expectReplyTo(req);
+    const ac = new AbortController();
+    const onAbort = () => ac.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    // The actor's own timeout is only a backstop: ours fires first so the decoder can be flushed before the actor
+    // drops its partial frame.
+    const request = this.actor.request({
+      bytes,
+      accept: (f) => modbusReplyAnswers(req, f),
+      timeoutMs: timeoutMs + 1000,
+      signal: ac.signal,
+      label: `${label} unit ${req.unit}`,
+    });
+    request.catch(() => {});
+    try {
+      const first = await Promise.race([request.then((f) => ({ f }), (e: unknown) => ({ e })), timedOut]);
+      if (first !== 'timeout') {
+        if ('e' in first) throw first.e;
+        return { kind: 'reply', reply: first.f };
+      }
+      const freed = this.decoder.lineSilent().find((f) => modbusReplyAnswers(req, f));
+      ac.abort();
+      if (freed) return { kind: 'reply', reply: freed };
+      const damaged = c.checksumErrors + c.lengthErrors + c.discardedBytes > damageBefore;
+      return { kind: damaged ? 'garbled' : 'silent' };
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      this.decoder.expectReplyTo(null);
+      this.quietSince = performance.now();
+    }
+  }
+
+  /**
+   * Keep t3.5 of silence since the line went quiet. setTimeout works in whole milliseconds against a loop clock
+   * that may be up to 1 ms behind, so it is rounded up and then topped up turn by turn until performance.now()
+   * says the gap has passed (at most about a millisecond of turns).
+   */
+  private async waitLineQuiet(signal: AbortSignal): Promise<void> {
+    const until = this.quietSince + this.timing.gapMs;
+    const ms = until - performance.now();
+    if (ms > 1) await sleep(Math.ceil(ms - 1), signal);
+    while (!signal.aborted && performance.now() < until) await nextTurn();
+  }
+
+  // ---- writes on demand --------------------------------------------------------------------------------------
+
+  /** Shows up to 8 ASCII characters, steady (mode 0), blinking n times (1-15) or until changed (255). One 16 write. */
+  showText(unit: number, text: string, mode = 0, opts: CounterWriteOptions = {}): Promise<void> {
+    const err = counterDisplayTextError(text);
+    if (err) return Promise.reject(new DeviceCommandError('invalidRequest', err));
+    if (!Number.isInteger(mode) || !((mode >= 0 && mode <= 15) || mode === COUNTER_BLINK_UNTIL_CHANGED)) {
+      return Promise.reject(new DeviceCommandError('invalidRequest', `display mode must be 0-15 or 255, got ${String(mode)}`));
+    }
+    // 0x0100-0x0103 text and 0x0104 mode are adjacent: one request sets both, so the text never shows in an old mode.
+    const req: ModbusRequest = { kind: 'writeMultiple', unit, address: CounterReg.displayText, values: [...encodeCounterDisplayText(text), mode] };
+    return this.enqueueWrite(unit, `display "${text}"`, [req], opts);
+  }
+
+  beep(unit: number, times: number, opts: CounterWriteOptions = {}): Promise<void> {
+    return this.build(unit, `beep ${times}`, () => [counterBeepRequest(unit, times)], opts);
+  }
+
+  setRatingPad(unit: number, on: boolean, opts: CounterWriteOptions = {}): Promise<void> {
+    if (typeof on !== 'boolean') return Promise.reject(new DeviceCommandError('invalidRequest', `rating pad "on" must be true or false, got ${String(on)}`));
+    return this.build(unit, `rating pad ${on ? 'on' : 'off'}`, () => [counterRatingPadRequest(unit, on)], opts);
+  }
+
+  setLed(unit: number, led: CounterLed, opts: CounterWriteOptions = {}): Promise<void> {
+    return this.build(unit, `LED ${led}`, () => [counterLedRequest(unit, led)], opts);
+  }
+
+  /** Blinks the terminal's display and beeps (so a technician can find it), then reads its identity registers. */
+  async identify(unit: number, opts: CounterWriteOptions = {}): Promise<CounterIdentifyResult> {
+    const blink: ModbusRequest = { kind: 'writeMultiple', unit, address: CounterReg.displayMode, values: [IDENTIFY_BLINKS, IDENTIFY_BEEPS] };
+    let id: CounterIdentity | null = null;
+    await this.enqueueWrite(unit, 'identify', [blink, counterReadIdentityRequest(unit)], opts, (reply) => {
+      if (reply.kind === 'registers') id = decodeCounterIdentity(reply.values);
+    });
+    const got = id as CounterIdentity | null;
+    if (!got) throw new DeviceCommandError('hardwareError', `counter terminal ${unit} did not return its identity`);
+    return { unit, model: `0x${got.model.toString(16).padStart(4, '0')}`, firmware: got.firmware, statusBits: got.statusBits };
+  }
+
+  private build(unit: number, label: string, make: () => ModbusRequest[], opts: CounterWriteOptions): Promise<void> {
+    let reqs: ModbusRequest[];
+    try {
+      reqs = make();
+    } catch (err) {
+      return Promise.reject(new DeviceCommandError('invalidRequest', (err as Error).message));
+    }
+    return this.enqueueWrite(unit, label, reqs, opts);
+  }
+
+  private enqueueWrite(unit: number, label: string, requests: ModbusRequest[], opts: CounterWriteOptions, onReply?: (r: ModbusReply) => void): Promise<void> {
+    const what = `${this.id} unit ${unit} ${label}`;
+    if (!this.byUnit.has(unit)) {
+      return Promise.reject(new DeviceCommandError('invalidRequest', `unit ${String(unit)} is not on ${this.id} (units: ${this.options.units.join(', ')})`));
+    }
+    if (!this.actor.isReady || this.state !== 'online') return Promise.reject(notReadyError(what, `bus is ${this.state}`));
+    if (opts.signal?.aborted) return Promise.reject(canceledError(what));
+    return new Promise<void>((resolve, reject) => {
+      const job: WriteJob = { unit, label, requests, signal: opts.signal, onReply, resolve, reject };
+      if (opts.signal) {
+        job.onAbort = () => {
+          const i = this.writes.indexOf(job);
+          if (i >= 0) {
+            this.writes.splice(i, 1);
+            this.settleWrite(job, canceledError(what));
+          }
+          // In flight: it finishes (tens of ms on the wire) and its completion is dropped by the caller's timeout.
+        };
+        opts.signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.writes.push(job);
+      this.wake?.();
+    });
+  }
+
+  private settleWrite(job: WriteJob, err?: Error): void {
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    if (err) job.reject(err);
+    else job.resolve();
+  }
+
+  private async runWrite(job: WriteJob, signal: AbortSignal): Promise<void> {
+    const book = this.byUnit.get(job.unit)!;
+    const attempts = book.state === 'offline' ? 1 : this.options.writeAttempts;
+    this.stats.writes++;
+    for (const req of job.requests) {
+      let out: Outcome = { kind: 'silent' };
+      // Register writes are idempotent (they set a value), so a write whose echo was lost may be sent again.
+      for (let a = 0; a < attempts && !job.signal?.aborted; a++) {
+        out = await this.transact(req, job.label, signal);
+        if (out.kind === 'reply') break;
+        if (out.kind === 'garbled') this.stats.garbledReplies++;
+      }
+      if (out.kind !== 'reply') {
+        this.stats.writeFailures++;
+        const ms = this.timing.replyTimeoutMs(buildModbusRequest(req).length, replyBytes(req));
+        return this.settleWrite(job, job.signal?.aborted
+          ? canceledError(`${this.id} unit ${job.unit} ${job.label}`)
+          : timeOutError(`${this.id} unit ${job.unit} ${job.label} (${attempts} attempts, ${out.kind})`, ms));
+      }
+      if (out.reply.kind === 'exception') {
+        this.stats.writeFailures++;
+        this.exception(job.unit, job.label, out.reply);
+        // 03: the terminal refused the value (a newer range); otherwise it lacks the register or failed.
+        const code = out.reply.code === 3 ? 'invalidRequest' : 'hardwareError';
+        return this.settleWrite(job, new DeviceCommandError(code, `counter terminal ${job.unit} refused ${job.label}: ${modbusExceptionName(out.reply.code)}`));
+      }
+      job.onReply?.(out.reply);
+    }
+    this.settleWrite(job);
+  }
+
+  // ---- actions (technician console, deviceCommand) ------------------------------------------------------------
+
+  override actions(): DeviceActionInfo[] {
+    return [
+      { name: 'display', help: 'show up to 8 ASCII characters; mode 0 steady, 1-15 blink n times, 255 blink until changed', args: ['unit', 'text', 'mode'] },
+      { name: 'beep', help: 'beep n times (0-255)', args: ['unit', 'times'] },
+      { name: 'ratingPad', help: 'light the rating pad for a rating (on: true) or turn it off', args: ['unit', 'on'] },
+      { name: 'led', help: `set the LED: ${COUNTER_LEDS.join(', ')}`, args: ['unit', 'led'] },
+      { name: 'identify', help: 'blink the display and beep, and return model, firmware and status bits', args: ['unit'] },
+      { name: 'terminals', help: 'state of every terminal on the line', args: [] },
+    ];
+  }
+
+  override async execute(action: string, args: Record<string, unknown>, opts: ExecuteOptions): Promise<unknown> {
+    const w = { signal: opts.signal };
+    const unit = () => intArg(args, 'unit');
+    switch (action) {
+      case 'display':
+        await this.showText(unit(), strArg(args, 'text'), args.mode === undefined ? 0 : intArg(args, 'mode'), w);
+        return { unit: args.unit };
+      case 'beep':
+        await this.beep(unit(), intArg(args, 'times'), w);
+        return { unit: args.unit };
+      case 'ratingPad':
+        await this.setRatingPad(unit(), args.on as boolean, w);
+        return { unit: args.unit };
+      case 'led':
+        await this.setLed(unit(), strArg(args, 'led') as CounterLed, w);
+        return { unit: args.unit };
+      case 'identify':
+        return this.identify(unit(), w);
+      case 'terminals':
+        return this.terminals();
+      default:
+        return super.execute(action, args, opts);
+    }
+  }
+}
+
+function intArg(args: Record<string, unknown>, name: string): number {
+  const v = args[name];
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new DeviceCommandError('invalidRequest', `${name} must be an integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function strArg(args: Record<string, unknown>, name: string): string {
+  const v = args[name];
+  if (typeof v !== 'string') throw new DeviceCommandError('invalidRequest', `${name} must be a string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Length of the normal answer to `req` (an exception is shorter, 5 bytes). */
+function replyBytes(req: ModbusRequest): number {
+  return req.kind === 'read' ? COUNTER_FRAME_BYTES.readReply(req.quantity) : COUNTER_FRAME_BYTES.fixed;
+}
