@@ -1,3 +1,4 @@
 // The drivers the bridge ships with. Importing a driver module registers it in `driverRegistry` (see registry.ts).
 // Each driver adds one import line here, e.g. `import './idReader/index.ts';`.
+import './counterBus/index.ts';
 export {};
