@@ -67,7 +67,13 @@ export interface CardErrorEvent {
   at: number;
 }
 
-export const PRINT_JOB_STATES = ['queued', 'printing', 'interrupted', 'reprinting', 'confirmed', 'failed'] as const;
+/**
+ * A print job's life (the printer driver in device-bridge documents the transitions): `queued` -> `printing` ->
+ * `confirmed` (its process ID came back); paper out, cover open, an error or a lost link -> `interrupted` ->
+ * `reprinting` (the whole job again with a reprint mark) -> `confirmed`; `failed` after too many attempts;
+ * `canceled` when the client dropped it before it was confirmed.
+ */
+export const PRINT_JOB_STATES = ['queued', 'printing', 'interrupted', 'reprinting', 'confirmed', 'failed', 'canceled'] as const;
 export type PrintJobState = (typeof PRINT_JOB_STATES)[number];
 
 export interface PrintJobUpdate {
