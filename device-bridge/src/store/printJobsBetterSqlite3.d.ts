@@ -1,0 +1,29 @@
+// The slice of better-sqlite3 12 the print job store uses (the package ships no types and @types/better-sqlite3 is
+// not installed). Kept minimal: add members here when a store needs them.
+declare module 'better-sqlite3' {
+  export interface RunResult {
+    changes: number;
+    lastInsertRowid: number | bigint;
+  }
+  export interface Statement {
+    run(...params: unknown[]): RunResult;
+    get(...params: unknown[]): unknown;
+    all(...params: unknown[]): unknown[];
+  }
+  export interface DatabaseOptions {
+    readonly?: boolean;
+    fileMustExist?: boolean;
+    /** ms to wait on a locked database. */
+    timeout?: number;
+  }
+  class Database {
+    constructor(filename: string, options?: DatabaseOptions);
+    readonly open: boolean;
+    pragma(source: string, options?: { simple?: boolean }): unknown;
+    exec(source: string): this;
+    prepare(source: string): Statement;
+    transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+    close(): this;
+  }
+  export default Database;
+}
