@@ -1,0 +1,596 @@
+/**
+ * The ticket printer driver (issue 4, "Drivers: Printer"; escpos.md).
+ *
+ * Start-up, on every (re)connect: `10 05 02` (clear whatever a previous session left in the printer's buffer: a
+ * half job from before a bridge crash must not finish behind our back), `1B 40`, ASB on (`1D 61 0E`: online, error
+ * and paper-sensor changes), then DLE EOT 1-4 to learn the state. Watchdog: DLE EOT 1-4 every `pollIntervalMs`.
+ *
+ * Jobs live in a `PrintJobStore` (SQLite in the data dir) and are printed one at a time, oldest first:
+ * - A job is `confirmed` only when ITS process ID (`37 22 d1..d4 00`) comes back; the process-ID request is the
+ *   last command of every job, after the cut (escpos.md "process ID").
+ * - Paper out, cover open, an error or the link going down while a job is unconfirmed: the job is `interrupted` (the
+ *   UI gets a job update at once). When the printer is back, `10 05 02` + `1B 40` and the WHOLE job again with the
+ *   visible reprint mark (escpos.md "Paper out in the middle of a ticket"); state `reprinting`.
+ * - A bridge restart finds jobs still `printing`/`reprinting`/`interrupted` and prints them again the same way;
+ *   `confirmed` jobs are never printed again, and nothing is deleted.
+ * - Bytes already handed to the port are never cut off mid-job: stopping inside a command (a QR store, a raster
+ *   image) would make the printer read our next bytes, `10 05 02` included, as that command's data.
+ * - XOFF `13` pauses writing between slices until XON `11` (the actor's pause hook).
+ *
+ * Known limit (inherent to ESC/POS): if the bridge dies after the printer received a whole job but before the echo
+ * reached us, the job is printed again after the restart; the copy carries the reprint mark, so it is visible.
+ *
+ * The `print` action and its single completion (documented for the API and UI):
+ * - `success` with `{jobId, state: 'confirmed', reprints}` once the job's process ID came back;
+ * - `userError` / `hardwareError` with words (paper out, cover open, cutter error...) or `deviceNotReady` (port
+ *   down) as soon as the printer cannot print, whether when the command arrives or mid-job: the job is NOT dropped,
+ *   it stays queued and prints when the printer is back, unless the client sends `cancelPrint`;
+ * - `timeOut` when the client's timeout passes first: the job goes on, job updates (`printJob`) tell the rest;
+ * - idempotent by requestId: a repeat returns the same job (waits for it, or answers at once when it is finished)
+ *   and never prints a second copy; the job table's unique index enforces it too.
+ */
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import {
+  EscPosEncoder,
+  EscPosStatusDecoder,
+  concatBytes,
+  type EscPosRealtimeN,
+  type EscPosReply,
+  type PrintJobUpdate,
+} from '@onedoor/protocol';
+import { SqlitePrintJobStore } from '../../store/printJobsSqlite.ts';
+import { UNFINISHED_PRINT_JOB_STATES, type PrintJobPatch, type PrintJobRecord, type PrintJobStore } from '../../store/printJobs.ts';
+import type { TransportCloseInfo } from '../../transport/index.ts';
+import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
+import { DeviceCommandError } from '../errors.ts';
+import { buildTestPageJob, buildTicketJob, renderPrintJob, type PrintJobRequest } from './printJobRender.ts';
+import {
+  cancelPrintArgsSchema,
+  jobsArgsSchema,
+  parseActionArgs,
+  parsePrinterOptions,
+  printArgsSchema,
+  testPageArgsSchema,
+  type PrinterOptions,
+} from './printerOptions.ts';
+import { printerCondition, type PrinterCondition } from './printerStatus.ts';
+
+/** What `print` / `printTestPage` resolve with. */
+export interface PrintJobResult {
+  jobId: string;
+  state: 'confirmed';
+  reprints: number;
+  processId: string;
+}
+
+/** A job as the technician console lists it (no payload or recipe). */
+export type PrintJobSummary = Omit<PrintJobRecord, 'id' | 'seq' | 'deviceId' | 'payload' | 'recipe'> & { jobId: string };
+
+export interface PrinterDriverDeps {
+  /** Job store to use instead of the SQLite file in the data dir (tests, or a shared store later). */
+  store?: PrintJobStore;
+}
+
+interface PrinterJobEventMap {
+  update: [update: PrintJobUpdate];
+  /** The last byte of an attempt was handed to the port (tests and benchmarks wait on it). */
+  sent: [jobId: string];
+}
+
+type AttemptOutcome = { kind: 'confirmed' } | { kind: 'interrupted'; why: string } | { kind: 'stopped' };
+
+interface Attempt {
+  job: PrintJobRecord;
+  settled: boolean;
+  settle(outcome: AttemptOutcome): void;
+}
+
+interface Waiter {
+  resolve(result: PrintJobResult): void;
+  reject(err: DeviceCommandError): void;
+}
+
+/** escpos.md: DLE ENQ 2 "clear buffer, recover", then ESC @ "initialize". */
+const RECOVER_AND_INIT = new EscPosEncoder().realtimeRecover(2).initialize().encode();
+/** escpos.md "enable automatic status back": bit1 online, bit2 error, bit3 paper sensor. */
+const STARTUP = new EscPosEncoder().realtimeRecover(2).initialize().enableAsb({ online: true, error: true, paper: true }).encode();
+const REALTIME_NS: readonly EscPosRealtimeN[] = [1, 2, 3, 4];
+const WHAT_NEXT = 'stays queued and prints when the printer is ready (cancelPrint drops it)';
+
+export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
+  readonly options: PrinterOptions;
+  private readonly decoder: EscPosStatusDecoder;
+  private readonly store: PrintJobStore;
+  private readonly ownsStore: boolean;
+  private readonly jobEvents = new EventEmitter<PrinterJobEventMap>();
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly cancelRequested = new Set<string>();
+  /** Aborted by stop(): ends a send in progress and the job loop. */
+  private readonly lifetime = new AbortController();
+  private condition: PrinterCondition | null = null;
+  private connected = false;
+  private stopping = false;
+  private attempt: Attempt | null = null;
+  private sendsInFlight = 0;
+  private loopRunning = false;
+  private loopAgain = false;
+  private readonly stats = { jobsConfirmed: 0, jobsInterrupted: 0, reprints: 0, xoff: 0, unknownProcessIds: 0 };
+
+  constructor(spec: DeviceSpec, ctx: DriverContext, deps: PrinterDriverDeps = {}) {
+    const options = parsePrinterOptions(spec.id, spec.options);
+    const decoder = new EscPosStatusDecoder();
+    super(spec, ctx, {
+      decoder,
+      watchdog: { intervalMs: options.pollIntervalMs, maxFailures: 3 },
+      // A timed-out DLE EOT may still be answered; keep the line quiet briefly so the late byte is not taken as the
+      // answer to the next query.
+      actor: { quietAfterTimeoutMs: 100 },
+    });
+    this.options = options;
+    this.decoder = decoder;
+    this.ownsStore = !deps.store;
+    this.store = deps.store ?? new SqlitePrintJobStore(join(ctx.dataDir, options.jobDbFile));
+  }
+
+  // ---- public API for the bridge (api/, hall services) ---------------------------------------------------------
+
+  /** Job updates (queued, printing, interrupted, reprinting, confirmed, failed, canceled). Returns unsubscribe. */
+  onJobUpdate(listener: (update: PrintJobUpdate) => void): () => void {
+    this.jobEvents.on('update', listener);
+    return () => this.jobEvents.off('update', listener);
+  }
+
+  /** Called when the last byte of an attempt at a job was written to the port. Returns unsubscribe. */
+  onJobSent(listener: (jobId: string) => void): () => void {
+    this.jobEvents.on('sent', listener);
+    return () => this.jobEvents.off('sent', listener);
+  }
+
+  /**
+   * Queues a job (idempotent by requestId: a repeat returns the existing job, `created: false`). Returns at once;
+   * `waitForJob` waits for its outcome. Throws `invalidRequest` for a job that cannot be rendered.
+   */
+  submit(request: PrintJobRequest, opts: { requestId?: string } = {}): { job: PrintJobRecord; created: boolean } {
+    if (this.stopping) throw new DeviceCommandError('deviceNotReady', `${this.id}: driver stopped`);
+    try {
+      // Render once now so a bad recipe is refused when queued, not discovered at print time.
+      renderPrintJob({ payload: request.payload ?? null, recipe: request.recipe ?? null, processId: '0000' }, { reprint: false });
+    } catch (err) {
+      throw new DeviceCommandError('invalidRequest', `print: ${(err as Error).message}`);
+    }
+    const added = this.store.add({ deviceId: this.id, requestId: opts.requestId, payload: request.payload, recipe: request.recipe });
+    if (added.created) {
+      this.log.info({ jobId: added.job.id, requestId: opts.requestId }, 'print job queued');
+      this.announce(added.job);
+      this.kick();
+    }
+    return added;
+  }
+
+  /**
+   * Resolves when the job is confirmed. Rejects (the job stays queued) with userError/hardwareError/deviceNotReady
+   * as soon as the printer cannot print, `canceled` / `hardwareError` when the job was canceled / failed, and
+   * `timeOut` when `signal` aborts (the client's timeout: the job goes on).
+   */
+  waitForJob(jobId: string, signal?: AbortSignal): Promise<PrintJobResult> {
+    const job = this.store.get(jobId);
+    if (!job || job.deviceId !== this.id) return Promise.reject(new DeviceCommandError('invalidRequest', `${this.id}: no print job "${jobId}"`));
+    const finished = this.finishedOutcome(job);
+    if (finished) return finished;
+    const blocked = this.blockedError(job);
+    if (blocked) return Promise.reject(blocked);
+    if (signal?.aborted) return Promise.reject(new DeviceCommandError('timeOut', `print ${jobId}: client timeout passed; the job goes on`));
+    return new Promise<PrintJobResult>((resolve, reject) => {
+      const set = this.waiters.get(jobId) ?? new Set<Waiter>();
+      this.waiters.set(jobId, set);
+      const onAbort = () => done.reject(new DeviceCommandError('timeOut', `print ${jobId}: client timeout passed; the job goes on`));
+      const done: Waiter = {
+        resolve: (r) => {
+          cleanup();
+          resolve(r);
+        },
+        reject: (e) => {
+          cleanup();
+          reject(e);
+        },
+      };
+      const cleanup = () => {
+        set.delete(done);
+        if (set.size === 0) this.waiters.delete(jobId);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      set.add(done);
+    });
+  }
+
+  /** Drops a job that has not been confirmed. A job whose bytes are on their way is not printed again. */
+  cancelJob(jobId: string): PrintJobSummary {
+    const job = this.store.get(jobId);
+    if (!job || job.deviceId !== this.id) throw new DeviceCommandError('invalidRequest', `${this.id}: no print job "${jobId}"`);
+    if (!UNFINISHED_PRINT_JOB_STATES.includes(job.state)) return summary(job);
+    if (this.attempt?.job.id === jobId && !this.attempt.settled) {
+      // Already going to the printer: it may still come out once, but it will not be reprinted.
+      this.cancelRequested.add(jobId);
+      return summary(job);
+    }
+    return summary(this.updateJob(job, { state: 'canceled', message: 'canceled by the client' }));
+  }
+
+  /** Most recent jobs, newest first. */
+  jobs(limit = 20): PrintJobSummary[] {
+    return this.store.recent(this.id, limit).map(summary);
+  }
+
+  /** True while bytes of a job are being written (XOFF can hold this for a while). */
+  get isSending(): boolean {
+    return this.sendsInFlight > 0;
+  }
+
+  override actions(): DeviceActionInfo[] {
+    return [
+      { name: 'print', help: 'print a job: ticket (standard ticket fields), recipe, or dataBase64 (raw ESC/POS); idempotent by requestId', args: ['ticket', 'recipe', 'dataBase64', 'requestId'] },
+      { name: 'printTestPage', help: 'print the technician test page', args: ['requestId'] },
+      { name: 'cancelPrint', help: 'drop a job that has not been confirmed (by jobId or requestId)', args: ['jobId', 'requestId'] },
+      { name: 'jobs', help: 'list the most recent print jobs', args: ['limit'] },
+    ];
+  }
+
+  override async execute(action: string, args: Record<string, unknown>, opts: ExecuteOptions): Promise<unknown> {
+    // The API may pass the command's requestId in the options; clients may also put it in args.
+    const optRequestId = (opts as ExecuteOptions & { requestId?: string }).requestId;
+    switch (action) {
+      case 'print': {
+        const a = parseActionArgs('print', printArgsSchema, args);
+        let request: PrintJobRequest;
+        if (a.dataBase64 !== undefined) request = { payload: new Uint8Array(Buffer.from(a.dataBase64, 'base64')) };
+        else if (a.recipe !== undefined) request = { recipe: a.recipe };
+        else {
+          try {
+            request = buildTicketJob(a.ticket as Parameters<typeof buildTicketJob>[0]);
+          } catch (err) {
+            throw new DeviceCommandError('invalidRequest', `print: ${(err as Error).message}`);
+          }
+        }
+        const { job } = this.submit(request, { requestId: optRequestId ?? a.requestId });
+        return this.waitForJob(job.id, opts.signal);
+      }
+      case 'printTestPage': {
+        const a = parseActionArgs('printTestPage', testPageArgsSchema, args);
+        const { job } = this.submit(buildTestPageJob(this.id), { requestId: optRequestId ?? a.requestId });
+        return this.waitForJob(job.id, opts.signal);
+      }
+      case 'cancelPrint': {
+        const a = parseActionArgs('cancelPrint', cancelPrintArgsSchema, args);
+        const job = a.jobId !== undefined ? this.store.get(a.jobId) : this.store.findByRequestId(this.id, a.requestId!);
+        if (!job || job.deviceId !== this.id) throw new DeviceCommandError('invalidRequest', `cancelPrint: no such job on ${this.id}`);
+        return this.cancelJob(job.id);
+      }
+      case 'jobs':
+        return this.jobs(parseActionArgs('jobs', jobsArgsSchema, args).limit);
+      default:
+        return super.execute(action, args, opts);
+    }
+  }
+
+  override async start(): Promise<void> {
+    // Jobs a previous run left mid-print: tell the UI they were interrupted; they print again with the mark.
+    for (const job of this.store.unfinished(this.id)) {
+      if (job.state === 'printing' || job.state === 'reprinting') {
+        this.updateJob(job, { state: 'interrupted', message: 'the bridge stopped while this job was printing' });
+      }
+    }
+    await super.start();
+  }
+
+  override async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.connected = false;
+    this.lifetime.abort();
+    this.attempt?.settle({ kind: 'stopped' });
+    this.rejectWaiters(() => new DeviceCommandError('deviceNotReady', `${this.id}: driver stopped; the job ${WHAT_NEXT}`));
+    await super.stop();
+    if (this.ownsStore) this.store.close();
+  }
+
+  // ---- BaseDeviceDriver hooks -----------------------------------------------------------------------------------
+
+  protected async onConnected(signal: AbortSignal): Promise<void> {
+    this.connected = false;
+    await this.actor.send(STARTUP, { label: 'start-up (recover, initialize, enable ASB)', timeoutMs: 2000, signal });
+    await this.readStatus(signal);
+    if (signal.aborted) return;
+    this.connected = true;
+    // Again now that we are connected: sets the state and answers clients waiting since before the reconnect.
+    this.applyPrinterStatus();
+    // After the base class has marked us online (it does so when this resolves).
+    setImmediate(() => this.kick());
+  }
+
+  protected override async watchdogPoll(signal: AbortSignal): Promise<void> {
+    await this.readStatus(signal);
+  }
+
+  protected override onFrame(frame: EscPosReply): void {
+    switch (frame.kind) {
+      case 'xoff':
+        this.stats.xoff++;
+        this.actor.pause();
+        return;
+      case 'xon':
+        this.actor.resume();
+        return;
+      case 'processId':
+        this.onProcessId(frame.id);
+        return;
+      case 'asb':
+        this.applyPrinterStatus();
+        return;
+      case 'realtime':
+        // A late DLE EOT reply (its query timed out): the decoder folded it in if it knew which n it answered.
+        if (frame.n !== undefined) this.applyPrinterStatus();
+        return;
+    }
+  }
+
+  protected override onDisconnected(info: TransportCloseInfo): void {
+    this.connected = false;
+    this.decoder.clearExpectedRealtime();
+    this.attempt?.settle({ kind: 'interrupted', why: `printer link lost (${info.reason})` });
+    this.rejectWaiters(() => new DeviceCommandError('deviceNotReady', `${this.id}: printer link lost (${info.reason}); the job ${WHAT_NEXT}`));
+  }
+
+  protected override extraCounters(): Record<string, number> {
+    return { ...this.stats };
+  }
+
+  // ---- status --------------------------------------------------------------------------------------------------
+
+  /** DLE EOT 1-4, one at a time (the decoder types each reply byte by the n we declared for it). */
+  private async readStatus(signal: AbortSignal): Promise<void> {
+    for (const n of REALTIME_NS) {
+      this.decoder.clearExpectedRealtime();
+      this.decoder.expectRealtime(n);
+      try {
+        await this.actor.request({
+          label: `DLE EOT ${n}`,
+          bytes: new EscPosEncoder().realtimeStatus(n).encode(),
+          accept: (f) => f.kind === 'realtime' && f.n === n,
+          timeoutMs: this.options.statusTimeoutMs,
+          signal,
+        });
+      } catch (err) {
+        this.decoder.clearExpectedRealtime();
+        throw err;
+      }
+    }
+    this.applyPrinterStatus();
+  }
+
+  private applyPrinterStatus(): void {
+    const s = this.decoder.status;
+    if (!s) return;
+    const before = this.condition;
+    const c = printerCondition(s);
+    this.condition = c;
+    const fresh = c.causes.filter((x) => !before?.causes.includes(x));
+    if (fresh.length > 0) this.reportError(fresh[0], c.detail);
+    if (!c.canPrint) {
+      this.attempt?.settle({ kind: 'interrupted', why: c.detail });
+      if (this.connected) this.rejectWaiters((job) => this.blockedError(job)!);
+    }
+    this.refreshState();
+    if (c.canPrint && !before?.canPrint) this.kick();
+  }
+
+  /** DeviceStatus from the printer's condition and the job in progress (only once start-up is done). */
+  private refreshState(): void {
+    if (!this.connected || this.stopping || !this.condition) return;
+    const c = this.condition;
+    if (!c.canPrint) this.setStatus({ state: c.state, detail: c.detail, paper: c.paper });
+    else if (this.attempt && !this.attempt.settled) {
+      const j = this.attempt.job;
+      this.setStatus({ state: 'busy', detail: `printing ${j.id}${j.reprints ? ` (reprint ${j.reprints})` : ''}`, paper: c.paper });
+    } else this.setStatus({ state: 'online', detail: c.detail, paper: c.paper });
+  }
+
+  private canPrintNow(): boolean {
+    return this.connected && !this.stopping && this.condition?.canPrint === true;
+  }
+
+  /** Why an unfinished job cannot print right now, or null when it can (or may soon: start-up in progress). */
+  private blockedError(job: PrintJobRecord): DeviceCommandError | null {
+    if (this.stopping) return new DeviceCommandError('deviceNotReady', `${this.id}: driver stopped; job ${job.id} ${WHAT_NEXT}`);
+    if (this.connected && this.condition && !this.condition.canPrint) {
+      return new DeviceCommandError(this.condition.state as 'userError' | 'hardwareError', `${this.condition.detail}; job ${job.id} ${WHAT_NEXT}`);
+    }
+    if (!this.connected && this.state !== 'starting') {
+      return new DeviceCommandError('deviceNotReady', `${this.id}: ${this.status().detail}; job ${job.id} ${WHAT_NEXT}`);
+    }
+    return null;
+  }
+
+  // ---- jobs ----------------------------------------------------------------------------------------------------
+
+  private kick(): void {
+    if (this.stopping) return;
+    if (this.loopRunning) {
+      this.loopAgain = true;
+      return;
+    }
+    this.loopRunning = true;
+    void this.runQueue()
+      .catch((err: unknown) => this.reportError('printQueue', `print queue: ${(err as Error)?.message ?? String(err)}`))
+      .finally(() => {
+        this.loopRunning = false;
+        if (this.loopAgain) {
+          this.loopAgain = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async runQueue(): Promise<void> {
+    while (this.canPrintNow()) {
+      this.loopAgain = false;
+      const job = this.store.unfinished(this.id)[0];
+      if (!job) return;
+      await this.printOnce(job);
+    }
+  }
+
+  /** One attempt at a job: send it, then wait for its process ID or an interruption. */
+  private async printOnce(queued: PrintJobRecord): Promise<void> {
+    if (this.cancelRequested.delete(queued.id)) {
+      this.updateJob(queued, { state: 'canceled', message: 'canceled by the client' });
+      return;
+    }
+    if (queued.attempts >= this.options.maxAttempts) {
+      this.updateJob(queued, { state: 'failed', message: `not confirmed after ${queued.attempts} attempts (${queued.message ?? 'no reason known'})` });
+      return;
+    }
+    // Anything but `queued` may have put part of the job on paper: the whole job again, marked.
+    const reprint = queued.state !== 'queued';
+    let bytes: Uint8Array;
+    try {
+      bytes = renderPrintJob(queued, { reprint });
+    } catch (err) {
+      this.updateJob(queued, { state: 'failed', message: `cannot render the job: ${(err as Error).message}` });
+      return;
+    }
+    // escpos.md "Paper out in the middle of a ticket": after the printer is back, 10 05 02 then 1B 40.
+    if (reprint) bytes = concatBytes([RECOVER_AND_INIT, bytes]);
+    const job = this.updateJob(queued, {
+      state: reprint ? 'reprinting' : 'printing',
+      attempts: queued.attempts + 1,
+      reprints: queued.reprints + (reprint ? 1 : 0),
+      message: reprint ? 'printing the whole job again with the reprint mark' : null,
+    });
+    if (reprint) this.stats.reprints++;
+
+    let settleNow!: (o: AttemptOutcome) => void;
+    const outcome = new Promise<AttemptOutcome>((resolve) => (settleNow = resolve));
+    const attempt: Attempt = {
+      job,
+      settled: false,
+      settle: (o) => {
+        if (attempt.settled) return;
+        attempt.settled = true;
+        settleNow(o);
+      },
+    };
+    this.attempt = attempt;
+    this.refreshState();
+
+    let confirmTimer: NodeJS.Timeout | undefined;
+    this.sendsInFlight++;
+    this.actor
+      .send(bytes, { label: `print ${job.id}`, timeoutMs: this.sendTimeoutMs(bytes.length), signal: this.lifetime.signal })
+      .then(
+        () => {
+          this.jobEvents.emit('sent', job.id);
+          if (attempt.settled) return;
+          confirmTimer = setTimeout(
+            () => attempt.settle({ kind: 'interrupted', why: `no print confirmation within ${this.options.confirmTimeoutMs} ms` }),
+            this.options.confirmTimeoutMs,
+          );
+        },
+        (err: unknown) => attempt.settle(this.stopping ? { kind: 'stopped' } : { kind: 'interrupted', why: `sending failed: ${(err as Error).message}` }),
+      )
+      .finally(() => this.sendsInFlight--);
+
+    const o = await outcome;
+    clearTimeout(confirmTimer);
+    if (this.attempt === attempt) this.attempt = null;
+    if (o.kind === 'stopped' || this.stopping) return; // the store keeps it unfinished: the next start reprints it
+    const current = this.store.get(job.id)!;
+    if (o.kind === 'confirmed') {
+      if (current.state !== 'confirmed') this.confirm(current);
+    } else if (this.cancelRequested.delete(job.id)) {
+      this.updateJob(current, { state: 'canceled', message: `canceled by the client after: ${o.why}` });
+    } else if (UNFINISHED_PRINT_JOB_STATES.includes(current.state)) {
+      this.stats.jobsInterrupted++;
+      this.log.warn({ jobId: job.id, why: o.why }, 'print job interrupted');
+      this.updateJob(current, { state: 'interrupted', message: o.why });
+    }
+    this.refreshState();
+  }
+
+  private onProcessId(id: string): void {
+    if (this.attempt && !this.attempt.settled && this.attempt.job.processId === id) {
+      this.attempt.settle({ kind: 'confirmed' });
+      return;
+    }
+    // Not the job in progress: an earlier attempt of an unfinished job did print after all (the echo proves it).
+    const job = this.store.findByProcessId(this.id, id);
+    if (job && UNFINISHED_PRINT_JOB_STATES.includes(job.state)) {
+      this.confirm(job);
+      return;
+    }
+    this.stats.unknownProcessIds++;
+    this.log.debug({ processId: id }, 'process ID of no unfinished job (already confirmed, or not ours)');
+  }
+
+  private confirm(job: PrintJobRecord): void {
+    this.stats.jobsConfirmed++;
+    this.cancelRequested.delete(job.id);
+    this.log.info({ jobId: job.id, reprints: job.reprints }, 'print job confirmed');
+    this.updateJob(job, { state: 'confirmed', message: null });
+  }
+
+  /** Generous: XOFF may hold a big job back while the printer prints; 4x the wire time plus the confirm timeout. */
+  private sendTimeoutMs(bytes: number): number {
+    return this.options.confirmTimeoutMs + Math.ceil(((bytes * 10) / this.spec.baud) * 1000 * 4);
+  }
+
+  /** Writes the change, tells listeners and settles client waits on finished jobs. */
+  private updateJob(job: PrintJobRecord, patch: PrintJobPatch): PrintJobRecord {
+    const next = this.store.update(job.id, patch);
+    this.announce(next);
+    const waiting = this.waiters.get(next.id);
+    const finished = waiting ? this.finishedOutcome(next) : null;
+    if (waiting && finished) {
+      finished.then(
+        (r) => [...waiting].forEach((w) => w.resolve(r)),
+        (e: DeviceCommandError) => [...waiting].forEach((w) => w.reject(e)),
+      );
+    }
+    return next;
+  }
+
+  private announce(job: PrintJobRecord): void {
+    const update: PrintJobUpdate = { jobId: job.id, deviceId: this.id, state: job.state, reprints: job.reprints, at: Date.now() };
+    if (job.requestId !== null) update.requestId = job.requestId;
+    if (job.message) update.message = job.message;
+    this.jobEvents.emit('update', update);
+  }
+
+  /** The outcome for a client of a job that is finished, or null while it is not. */
+  private finishedOutcome(job: PrintJobRecord): Promise<PrintJobResult> | null {
+    switch (job.state) {
+      case 'confirmed':
+        return Promise.resolve({ jobId: job.id, state: 'confirmed', reprints: job.reprints, processId: job.processId });
+      case 'canceled':
+        return Promise.reject(new DeviceCommandError('canceled', `print ${job.id}: ${job.message ?? 'canceled'}`));
+      case 'failed':
+        return Promise.reject(new DeviceCommandError('hardwareError', `print ${job.id} failed: ${job.message ?? 'unknown reason'}`));
+      default:
+        return null;
+    }
+  }
+
+  private rejectWaiters(errorFor: (job: PrintJobRecord) => DeviceCommandError): void {
+    for (const [jobId, set] of [...this.waiters]) {
+      const job = this.store.get(jobId);
+      if (!job) continue;
+      for (const w of [...set]) w.reject(errorFor(job));
+    }
+  }
+}
+
+function summary(job: PrintJobRecord): PrintJobSummary {
+  const { id, seq: _seq, deviceId: _device, payload: _payload, recipe: _recipe, ...rest } = job;
+  return { jobId: id, ...rest };
+}
