@@ -7,7 +7,7 @@ const holder: SessionHolder = {
   name: '张三丰',
   idNumberMasked: '4401**********1231',
   validUntil: '2035-06-11',
-  expired: false,
+  refusal: null,
 };
 const run = (events: KioskFlowEvent[], from: KioskFlowState = INITIAL_FLOW) => events.reduce(nextFlow, from);
 
@@ -42,14 +42,28 @@ describe('kiosk screen flow', () => {
   });
 
   it('an expired card is refused, never greeted', () => {
-    const state = run([{ type: 'cardRead', holder: { ...holder, expired: true } }]);
-    expect(state.screen).toEqual({ name: 'cardError', code: 'expired' });
+    const state = run([{ type: 'cardRead', holder: { ...holder, refusal: { code: 'expired', words: null } } }]);
+    expect(state.screen).toMatchObject({ name: 'cardError', code: 'expired' });
+    if (state.screen.name !== 'cardError') throw new Error('expected the refusal screen');
+    expect(state.screen.message.reason.zh).toBe('此证件已过有效期');
     expect(state.holder).toBeNull();
+  });
+
+  it('a card the bridge refused shows the bridge\'s reason and sends the citizen to a counter', () => {
+    const words = { zh: '证件号码校验位不正确', en: 'The ID number check digit is wrong.' };
+    const state = run([{ type: 'cardRead', holder }, { type: 'cardRead', holder: { ...holder, refusal: { code: 'checkChar', words } } }]);
+    expect(state.holder).toBeNull();
+    if (state.screen.name !== 'cardError') throw new Error('expected the refusal screen');
+    expect(state.screen.code).toBe('checkChar');
+    expect(state.screen.message.reason).toEqual(words);
+    expect(state.screen.message.action.zh).toBe('请到服务窗口咨询工作人员');
   });
 
   it('a card error ends the previous session (someone new is at the reader)', () => {
     const state = run([{ type: 'cardRead', holder }, { type: 'continue' }, { type: 'cardError', code: 'placeAgain' }]);
-    expect(state).toEqual({ screen: { name: 'cardError', code: 'placeAgain' }, history: [], holder: null });
+    expect(state).toMatchObject({ screen: { name: 'cardError', code: 'placeAgain' }, history: [], holder: null });
+    if (state.screen.name !== 'cardError') throw new Error('expected the card error screen');
+    expect(state.screen.message.action.zh).toBe('请取走身份证后重新放置');
     expect(run([{ type: 'back' }], state)).toEqual(INITIAL_FLOW);
     expect(run([{ type: 'home' }], state)).toEqual(INITIAL_FLOW);
   });

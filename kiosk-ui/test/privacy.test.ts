@@ -61,10 +61,24 @@ describe('masking guard (hall-rules.md, Privacy: first 4 + last 4 visible)', () 
       name: '张三丰',
       idNumberMasked: '4401**********1231',
       validUntil: '2035-06-11',
-      expired: false,
+      refusal: null,
     });
     expect(JSON.stringify(holder)).not.toContain('440106199003071231');
     expect(JSON.stringify(holder)).not.toContain('photo');
+  });
+
+  it('carries the bridge\'s refusal (valid: false / expired) with its words, unless they hold a full number', () => {
+    const base = { cardType: 'resident', name: '张三丰', idNumberMasked: '4401**********1231' } as const;
+    expect(holderForSession({ ...base, expired: true }).refusal).toEqual({ code: 'expired', words: null });
+    const invalid = { reason: 'birthMismatch', zh: '出生日期与证件号码不符', en: 'Birth date does not match the number.' };
+    expect(holderForSession({ ...base, valid: false, invalid }).refusal).toEqual({
+      code: 'birthMismatch',
+      words: { zh: invalid.zh, en: invalid.en },
+    });
+    const leaky = { reason: 'checkChar', zh: '号码 440106199003071231 校验位错误', en: 'bad check' };
+    expect(holderForSession({ ...base, valid: false, invalid: leaky }).refusal).toEqual({ code: 'checkChar', words: null });
+    expect(holderForSession({ ...base, valid: false }).refusal).toEqual({ code: 'invalid', words: null });
+    expect(holderForSession({ ...base, valid: true }).refusal).toBeNull();
   });
 
   it('drops a name that carries a full number', () => {

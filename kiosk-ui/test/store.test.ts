@@ -9,7 +9,7 @@ const config: KioskConfig = {
   elderly: false,
   voice: false,
 };
-const holder: SessionHolder = { cardType: 'resident', name: '张三丰', idNumberMasked: '4401**********1231', validUntil: null, expired: false };
+const holder: SessionHolder = { cardType: 'resident', name: '张三丰', idNumberMasked: '4401**********1231', validUntil: null, refusal: null };
 
 function storeWithClock() {
   let now = 1_000;

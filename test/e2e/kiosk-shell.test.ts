@@ -282,6 +282,19 @@ describe('kiosk shell in Chromium', { timeout: 120_000 }, () => {
     await expect(page.getByTestId('card-error-reason').innerText()).resolves.toBe('此证件已过有效期');
     await page.getByTestId('nav-home').click();
     await page.locator('[data-screen="attract"]').waitFor();
+
+    // A card the bridge read but refused (contract CardHolderView.valid === false): its words, no greeting.
+    const refused = cardRead();
+    refused.holder.valid = false;
+    refused.holder.invalid = { reason: 'checkChar', zh: '证件号码校验位不正确', en: 'The ID number check digit is wrong.' };
+    kiosk.emit('cardRead', refused);
+    await page.locator('[data-screen="cardError"][data-code="checkChar"]').waitFor();
+    await expect(page.getByTestId('card-error-reason').innerText()).resolves.toBe('证件号码校验位不正确');
+    await expect(page.getByTestId('card-error-action').innerText()).resolves.toBe('请到服务窗口咨询工作人员');
+    const dom = await domText(page);
+    expect(dom).not.toContain(resident.name);
+    expect(dom).not.toContain(MASKED_NUMBER);
+    await shoot(page, 'card-refused');
   });
 
   it('turns device status into words: reader fault and printer paper out', async () => {

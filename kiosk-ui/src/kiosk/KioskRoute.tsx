@@ -103,7 +103,7 @@ export default function KioskRoute() {
         {screen.name === 'greeting' && flow.holder && <GreetingScreen holder={flow.holder} />}
         {screen.name === 'home' && flow.holder && <HomeScreen holder={flow.holder} />}
         {screen.name === 'feature' && <FeatureScreen feature={screen.feature} />}
-        {screen.name === 'cardError' && <CardErrorScreen code={screen.code} />}
+        {screen.name === 'cardError' && <CardErrorScreen code={screen.code} message={screen.message} />}
         {screen.name !== 'attract' && <NavBar />}
         <footer class="kiosk-footer">
           <ConnectionBadge />

@@ -4,6 +4,7 @@
  */
 import type { CardErrorCode } from '@onedoor/protocol';
 import type { Bilingual } from '../i18n/lang.ts';
+import type { CardRefusal } from './privacy.ts';
 
 export interface CardErrorMessage {
   reason: Bilingual;
@@ -35,6 +36,17 @@ export const CARD_ERROR_MESSAGES: Record<CardErrorCode, CardErrorMessage> = {
     action: CALL_STAFF,
   },
 };
+
+/** A refused card will be refused again if placed again: send the citizen to a person instead. */
+const ASK_AT_COUNTER: Bilingual = { zh: '请到服务窗口咨询工作人员', en: 'Please ask at a service counter.' };
+
+/** A card the bridge read but refused (expired, bad check character, birth date not matching the number). */
+export function refusalMessage(refusal: CardRefusal): CardErrorMessage {
+  if (refusal.code === 'expired') {
+    return { reason: refusal.words ?? CARD_ERROR_MESSAGES.expired.reason, action: CARD_ERROR_MESSAGES.expired.action };
+  }
+  return { reason: refusal.words ?? CARD_ERROR_MESSAGES.invalidData.reason, action: ASK_AT_COUNTER };
+}
 
 /** Unknown codes (a newer bridge) still get a reason and a next step instead of a blank screen. */
 export function cardErrorMessage(code: string): CardErrorMessage {

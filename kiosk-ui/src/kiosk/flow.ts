@@ -4,6 +4,7 @@
  * a session is one assignment: nothing personal survives it.
  */
 import type { CardErrorCode } from '@onedoor/protocol';
+import { cardErrorMessage, refusalMessage, type CardErrorMessage } from './cardErrors.ts';
 import type { SessionHolder } from './privacy.ts';
 
 export const FEATURE_IDS = ['ticket', 'appointments', 'certificates', 'progress', 'guidance'] as const;
@@ -14,7 +15,8 @@ export type KioskScreen =
   | { name: 'greeting' }
   | { name: 'home' }
   | { name: 'feature'; feature: FeatureId }
-  | { name: 'cardError'; code: CardErrorCode };
+  /** `code`: a CardErrorCode or a refusal code (`expired`, `checkChar`, ...); `message` is what the screen says. */
+  | { name: 'cardError'; code: string; message: CardErrorMessage };
 
 export interface KioskFlowState {
   screen: KioskScreen;
@@ -38,12 +40,16 @@ export const INITIAL_FLOW: KioskFlowState = Object.freeze<KioskFlowState>({ scre
 export function nextFlow(state: KioskFlowState, event: KioskFlowEvent): KioskFlowState {
   switch (event.type) {
     case 'cardRead':
-      // A new card always starts a new session (hall-rules.md); an expired card is refused, never greeted.
-      if (event.holder.expired) return { screen: { name: 'cardError', code: 'expired' }, history: [], holder: null };
+      // A new card always starts a new session (hall-rules.md); a refused card (expired, check character, birth
+      // date) is never greeted, and its holder is not kept.
+      if (event.holder.refusal !== null) {
+        const { code } = event.holder.refusal;
+        return { screen: { name: 'cardError', code, message: refusalMessage(event.holder.refusal) }, history: [], holder: null };
+      }
       return { screen: { name: 'greeting' }, history: [], holder: event.holder };
     case 'cardError':
       // A card placed (even one that failed) means someone is at the reader: the previous holder's session ends.
-      return { screen: { name: 'cardError', code: event.code }, history: [], holder: null };
+      return { screen: { name: 'cardError', code: event.code, message: cardErrorMessage(event.code) }, history: [], holder: null };
     case 'continue':
       if (state.screen.name !== 'greeting' || state.holder === null) return state;
       return { ...state, screen: { name: 'home' }, history: [state.screen] };

@@ -7,6 +7,7 @@
  * masked shape, and only the fields the screens need are kept.
  */
 import type { CardHolderView } from '@onedoor/protocol';
+import type { Bilingual } from '../i18n/lang.ts';
 
 const VISIBLE_HEAD = 4;
 const VISIBLE_TAIL = 4;
@@ -46,13 +47,34 @@ export function containsFullIdNumber(text: string): boolean {
   return /(?<![0-9A-Za-z])(\d{17}[\dXx]|[A-Z]{3}\d{9,12})(?![0-9A-Za-z])/.test(text);
 }
 
+/** Why the bridge refused a card (contract `CardHolderView.valid === false` / `expired`), never personal data. */
+export interface CardRefusal {
+  /** Machine code such as `expired`, `checkChar`, `birthMismatch`. */
+  code: string;
+  /** The bridge's words for the citizen, when it sent usable ones. */
+  words: Bilingual | null;
+}
+
 /** What a kiosk session keeps about its holder: display fields only, no photo, no full number. */
 export interface SessionHolder {
   cardType: CardHolderView['cardType'];
   name: string;
   idNumberMasked: string;
   validUntil: string | null;
-  expired: boolean;
+  /** Non-null: the card must be refused with this reason, and no session starts. */
+  refusal: CardRefusal | null;
+}
+
+function refusalOf(view: CardHolderView): CardRefusal | null {
+  if (view.valid === false) {
+    const reason = view.invalid?.reason;
+    const code = typeof reason === 'string' && /^[A-Za-z0-9_-]{1,40}$/.test(reason) ? reason : 'invalid';
+    const { zh, en } = view.invalid ?? {};
+    const usable = (s: unknown): s is string => typeof s === 'string' && s.trim() !== '' && !containsFullIdNumber(s);
+    return { code, words: usable(zh) && usable(en) ? { zh: zh.trim(), en: en.trim() } : null };
+  }
+  if (view.expired === true) return { code: 'expired', words: null };
+  return null;
 }
 
 /**
@@ -66,6 +88,6 @@ export function holderForSession(view: CardHolderView): SessionHolder {
     name: containsFullIdNumber(name) ? '' : name,
     idNumberMasked: displayIdNumber(typeof view.idNumberMasked === 'string' ? view.idNumberMasked : ''),
     validUntil: typeof view.validUntil === 'string' ? view.validUntil : null,
-    expired: view.expired === true,
+    refusal: refusalOf(view),
   };
 }

@@ -3,7 +3,6 @@
  * reads the main prompt of each screen"). Personal data is never part of a spoken prompt: a hall is a public room.
  */
 import type { Bilingual } from '../i18n/lang.ts';
-import { cardErrorMessage } from './cardErrors.ts';
 import { NOTICE_TEXT, type KioskDeviceView } from './deviceNotices.ts';
 import type { KioskScreen } from './flow.ts';
 import { FEATURE_TEXT, KIOSK_TEXT } from './texts.ts';
@@ -31,7 +30,7 @@ export function spokenPrompt(screen: KioskScreen, devices: KioskDeviceView): Bil
       return { zh: `${title.zh}。${body.zh}`, en: `${title.en}. ${body.en}` };
     }
     case 'cardError': {
-      const message = cardErrorMessage(screen.code);
+      const { message } = screen;
       return { zh: `${message.reason.zh}，${message.action.zh}`, en: `${message.reason.en} ${message.action.en}` };
     }
   }

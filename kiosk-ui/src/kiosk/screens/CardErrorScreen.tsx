@@ -1,13 +1,11 @@
-import type { CardErrorCode } from '@onedoor/protocol';
-import { cardErrorMessage } from '../cardErrors.ts';
+import type { CardErrorMessage } from '../cardErrors.ts';
 import { useKiosk, useText } from '../KioskContext.ts';
 import { KIOSK_TEXT } from '../texts.ts';
 
 /** A card that could not be read or was refused: why, and what to do next (hall-rules.md). */
-export function CardErrorScreen({ code }: { code: CardErrorCode }) {
+export function CardErrorScreen({ code, message }: { code: string; message: CardErrorMessage }) {
   const { store } = useKiosk();
   const t = useText();
-  const message = cardErrorMessage(code);
   return (
     <main class="screen screen-card-error" data-screen="cardError" data-code={code}>
       <p class="status-line body-text">
