@@ -5,7 +5,8 @@
  * - The response matcher (`accept`) is registered BEFORE the bytes are written (zigbee-herdsman's "waitress"), so a
  *   fast reply cannot slip past it.
  * - Every command has its own timeout (the driver passes the figure from its spec) and may be canceled through an
- *   `AbortSignal`, whether queued or in flight.
+ *   `AbortSignal`, whether queued or in flight. The timeout runs from the moment the command reaches the port (its
+ *   write begins), not while it waits in the queue, so a poll queued behind a long print job does not time out.
  * - When the port closes, the command in flight and every queued one are rejected with `deviceNotReady`: none is
  *   left hanging. Commands submitted while the port is down are rejected at once.
  * - Frames that no command accepts (status pushes, late replies, key events) go to `onUnsolicited`.

@@ -28,7 +28,9 @@
  * State handling done for the driver: `starting` while the port opens and `onConnected` runs, `online` when it
  * resolves (unless the driver set another state meanwhile), `offline` when the port closes or the watchdog gives up,
  * `hardwareError` / `userError` when `onConnected` throws with that code. Drivers set `busy`, `userError`
- * (paper out), `paper` and `media` themselves with `setStatus`.
+ * (paper out), `paper` and `media` themselves with `setStatus`, and set `online` again when such a condition clears
+ * (the base class only moves `starting` to `online`). A driver object is used once: after `stop()` it is not
+ * restarted (the bridge builds a new one).
  */
 import { EventEmitter } from 'node:events';
 import type { DeviceKind, DeviceState, DeviceStatus, StreamDecoder } from '@onedoor/protocol';
