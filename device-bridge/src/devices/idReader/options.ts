@@ -1,0 +1,83 @@
+/**
+ * Settings of the ID reader driver (config `devices[].options` of an `idreader`) and the command timeouts it
+ * derives from them (id-reader-sam.md, "Timing and polling" and "Line settings").
+ */
+import { z } from 'zod';
+
+/** Spec "Timing and polling": "Poll `find` no faster than every 300 ms". */
+export const ID_READER_MIN_REAL_POLL_MS = 300;
+
+export const idReaderOptionsSchema = z
+  .object({
+    /**
+     * Time between `find` polls. Real readers need >= 300 ms (spec); lower values (down to 20 ms) are accepted for
+     * the simulator only (benchmarks), and logged as a warning.
+     */
+    pollMs: z.number().int().min(20).max(10_000).default(ID_READER_MIN_REAL_POLL_MS),
+    /** `base` = 30 01 (text + photo), `fingerprint` = 30 10 (text + photo + fingerprint block). */
+    read: z.enum(['base', 'fingerprint']).default('base'),
+    /** Argument of 61 FF at start-up (spec example and `set_max_rf_bytes_80` vector: 0x50). */
+    maxRfBytes: z.number().int().min(1).max(255).default(0x50),
+    /** Silent `find` polls before the reader is declared offline and its port reopened (brief: 3). */
+    maxSilentPolls: z.number().int().min(1).max(100).default(3),
+  })
+  .strict();
+
+export type IdReaderOptions = z.output<typeof idReaderOptionsSchema>;
+
+/** Parses `options` of one device; the error names the device and the field (`reader.options.pollMs: ...`). */
+export function parseIdReaderOptions(deviceId: string, options: Record<string, unknown>): IdReaderOptions {
+  const r = idReaderOptionsSchema.safeParse(options ?? {});
+  if (r.success) return r.data;
+  const what = r.error.issues.map((i) => `${deviceId}.options${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`);
+  throw new Error(`bad ID reader options: ${what.join('; ')}`);
+}
+
+/** Host timeouts before wire time (spec "Timing and polling": find 300-800, select 300, read 1.1-3 s). */
+export const ID_READER_BASE_TIMEOUTS_MS = {
+  /** 11 FF, 12 FF, 10 FF, 61 FF: not in the spec's table; SAM-local commands answer within a few ms. */
+  sam: 500,
+  find: 800,
+  select: 300,
+  read: 3000,
+} as const;
+
+/** Frame sizes on the wire, for wire time (spec "Frame", "Commands", "Read response layout"). */
+const FRAME_BYTES = {
+  command: 10, // AA AA AA 96 69 LEN(2) CMD PARA CHK
+  status: 11, // ... SW1 SW2 SW3 CHK
+  samId: 11 + 16,
+  find: 11 + 4,
+  select: 11 + 8,
+  readBase: 1295, // spec "Read response layout (30 01)"
+  readFingerprint: 7 + 0x090a, // spec: "its LEN is 09 0A when a 1024-byte fingerprint block is present"
+} as const;
+
+/** 8N1 (spec "Line settings"): 10 bit times per byte. */
+export function serialWireMs(bytes: number, baud: number): number {
+  return (bytes * 10 * 1000) / baud;
+}
+
+export interface IdReaderTimeouts {
+  sam: number;
+  samId: number;
+  find: number;
+  select: number;
+  read: number;
+}
+
+/**
+ * Per-command timeouts at `baud`: the spec's host timeout plus the wire time of the command and its longest reply
+ * (spec: "at 9600 baud allow the wire time on top"; a 1295-byte read is about 1.35 s at 9600).
+ */
+export function idReaderTimeouts(baud: number, read: IdReaderOptions['read']): IdReaderTimeouts {
+  if (!(baud > 0)) throw new Error(`baud must be > 0, got ${baud}`);
+  const t = (base: number, replyBytes: number) => Math.ceil(base + serialWireMs(FRAME_BYTES.command + replyBytes, baud));
+  return {
+    sam: t(ID_READER_BASE_TIMEOUTS_MS.sam, FRAME_BYTES.status),
+    samId: t(ID_READER_BASE_TIMEOUTS_MS.sam, FRAME_BYTES.samId),
+    find: t(ID_READER_BASE_TIMEOUTS_MS.find, FRAME_BYTES.find),
+    select: t(ID_READER_BASE_TIMEOUTS_MS.select, FRAME_BYTES.select),
+    read: t(ID_READER_BASE_TIMEOUTS_MS.read, read === 'fingerprint' ? FRAME_BYTES.readFingerprint : FRAME_BYTES.readBase),
+  };
+}
