@@ -163,7 +163,12 @@ export class SimulatorHub extends EventEmitter {
       const options = cfg.options ?? {};
       const factory = this.opts.factories?.[cfg.kind];
       const device = factory ? await factory(options) : await createDevice(cfg.kind, options);
-      started.push(await this.add(device, cfg));
+      try {
+        started.push(await this.add(device, cfg));
+      } catch (err) {
+        device.close(); // ours: made here, so its timers must not outlive the failed start
+        throw err;
+      }
     }
     return started;
   }
