@@ -97,3 +97,27 @@ export function pattern(n: number): Uint8Array {
   for (let i = 0; i < n; i++) b[i] = (i * 7 + (i >> 8)) & 0xff;
   return b;
 }
+
+/** What a test host received, chunk by chunk, and whether its stream closed (TCP socket or serial port). */
+export interface Received {
+  readonly chunks: Buffer[];
+  readonly bytes: Buffer;
+  readonly closed: boolean;
+}
+
+export function collectReceived(stream: EventEmitter): Received {
+  const chunks: Buffer[] = [];
+  let closed = false;
+  stream.on('data', (d: Buffer) => chunks.push(d));
+  stream.on('close', () => (closed = true));
+  stream.on('error', () => {}); // a dropped host is an expected event in these tests, seen through `closed`
+  return {
+    chunks,
+    get bytes() {
+      return Buffer.concat(chunks);
+    },
+    get closed() {
+      return closed;
+    },
+  };
+}

@@ -1,32 +1,28 @@
 /** A host on a PTY through the real `serialport` package, as a bridge opens it; collects what it receives. */
 import { execFileSync } from 'node:child_process';
 import { SerialPort } from 'serialport';
+import { collectReceived, type Received } from './echo-device.ts';
 
-export interface PtyHost {
+export interface PtyHost extends Received {
   port: SerialPort;
-  chunks: Buffer[];
-  readonly bytes: Buffer;
-  readonly closed: boolean;
   write(data: string | Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function openPtyHost(path: string, baudRate = 115200): Promise<PtyHost> {
   const port = new SerialPort({ path, baudRate, autoOpen: false });
-  const chunks: Buffer[] = [];
-  let closed = false;
-  port.on('data', (d: Buffer) => chunks.push(d));
-  port.on('close', () => (closed = true));
-  port.on('error', () => {});
+  const received = collectReceived(port);
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   return {
     port,
-    chunks,
+    get chunks() {
+      return received.chunks;
+    },
     get bytes() {
-      return Buffer.concat(chunks);
+      return received.bytes;
     },
     get closed() {
-      return closed;
+      return received.closed;
     },
     write: (data) =>
       new Promise<void>((resolve, reject) => {

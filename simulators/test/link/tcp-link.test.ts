@@ -2,30 +2,17 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/link/index.ts';
 import { TcpLink } from '../../src/link/tcp-link.ts';
-import { EchoDevice, pattern, until } from './echo-device.ts';
+import { collectReceived, EchoDevice, pattern, until } from './echo-device.ts';
 
 /** A raw TCP client that collects everything it receives, chunk by chunk. */
 async function connect(port: number) {
   const socket = net.connect(port, '127.0.0.1');
-  const chunks: Buffer[] = [];
-  let closed = false;
-  socket.on('data', (d) => chunks.push(d));
-  socket.on('close', () => (closed = true));
-  socket.on('error', () => {});
+  const received = collectReceived(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
-  return {
-    socket,
-    chunks,
-    get bytes() {
-      return Buffer.concat(chunks);
-    },
-    get closed() {
-      return closed;
-    },
-  };
+  return Object.assign(received, { socket });
 }
 
 const running: RunningSimulator[] = [];
