@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { formatRouteSizes, measureRouteSizes, type BudgetChunk } from '../scripts/bundle-budget.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { bundleBudget, formatRouteSizes, measureRouteSizes, type BudgetChunk } from '../scripts/bundle-budget.ts';
 
 const chunk = (fileName: string, code: string, extra: Partial<BudgetChunk> = {}): BudgetChunk => ({
   fileName,
@@ -44,5 +44,27 @@ describe('bundle budget per route', () => {
 
   it('refuses to measure when a route is no longer its own chunk', () => {
     expect(() => measureRouteSizes(chunks, { tech: '/ui/src/placeholders/TechRoute.tsx' }, {})).toThrow(/"tech".*not a separate chunk/);
+  });
+
+  it('the Vite plugin fails the build over budget and passes under it', () => {
+    const bundle = Object.fromEntries(chunks.map((c) => [c.fileName, { type: 'chunk', ...c }]));
+    const run = (budget: number) => {
+      const plugin = bundleBudget({ routeModules: { kiosk: '/ui/src/kiosk/KioskRoute.tsx' }, budgets: { kiosk: budget } });
+      const hook = plugin.generateBundle as unknown as (this: unknown, output: unknown, bundle: unknown) => void;
+      const context = {
+        error: (message: string) => {
+          throw new Error(message);
+        },
+      };
+      hook.call(context, {}, bundle);
+    };
+    const printed = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(() => run(100)).toThrow(/route "kiosk" JavaScript is \d+ bytes gzipped, budget 100 bytes/);
+      expect(() => run(60 * 1024)).not.toThrow();
+      expect(String(printed.mock.calls[0]?.[0])).toMatch(/gzip/);
+    } finally {
+      printed.mockRestore();
+    }
   });
 });
