@@ -24,6 +24,8 @@ export interface CounterBusRigOptions {
   driverOptions?: Record<string, unknown>;
   /** Start the driver (default true). */
   startDriver?: boolean;
+  /** TCP only: put a hop between bridge and simulator (given the simulator's port, returns the port to use). */
+  hop?: (simPort: number) => Promise<number>;
 }
 
 export interface CounterBusRig {
@@ -58,7 +60,7 @@ export async function startCounterBusRig(o: CounterBusRigOptions): Promise<Count
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  const path = o.link === 'pty' ? sim.path! : `tcp://127.0.0.1:${sim.port}`;
+  const path = o.link === 'pty' ? sim.path! : `tcp://127.0.0.1:${o.hop ? await o.hop(sim.port!) : sim.port}`;
   const units = o.units ?? Array.from({ length: o.terminals }, (_, i) => i + 1);
   const driver = new CounterBusDriver(
     { id: 'counters', kind: 'counterbus', path, baud, options: { units, ...o.driverOptions } },
