@@ -176,7 +176,7 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
     const cmd = fingerprint ? buildSamReadBaseFingerprint() : buildSamReadBase();
     let reply: SamReply;
     try {
-      reply = await this.sam('read card', cmd, 'read', this.timeouts.read, signal);
+      reply = await this.sam('read card', cmd, fingerprint ? 'readFingerprint' : 'read', this.timeouts.read, signal);
     } catch (err) {
       if (signal.aborted || (err instanceof DeviceCommandError && err.code !== 'timeOut')) throw err;
       // The SAM may have finished the read (the card now answers 80) while its reply was lost or corrupted.

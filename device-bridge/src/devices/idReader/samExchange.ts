@@ -6,10 +6,11 @@
  */
 import { SAM_ID_BYTES, SAM_SW3, type SamFrame } from '@onedoor/protocol';
 
-export type SamReplyShape = 'status' | 'samId' | 'find' | 'select' | 'read';
+export type SamReplyShape = 'status' | 'samId' | 'find' | 'select' | 'read' | 'readFingerprint';
 
 /** Data bytes each command returns with its success status (spec "Commands", "Read response layout"). */
-function successDataOk(shape: SamReplyShape, sw3: number, dataBytes: number): boolean {
+function successDataOk(shape: SamReplyShape, sw3: number, data: Uint8Array): boolean {
+  const dataBytes = data.length;
   switch (shape) {
     case 'status':
       return sw3 === SAM_SW3.success && dataBytes === 0;
@@ -20,9 +21,21 @@ function successDataOk(shape: SamReplyShape, sw3: number, dataBytes: number): bo
     case 'select':
       return sw3 === SAM_SW3.success && dataBytes === 8;
     case 'read':
-      // text length + photo length at least; the parser checks the lengths against the frame.
-      return sw3 === SAM_SW3.success && dataBytes >= 4;
+    case 'readFingerprint':
+      return sw3 === SAM_SW3.success && readLengthsFit(data, shape === 'readFingerprint' ? 6 : 4);
   }
+}
+
+/**
+ * A read reply declares its block lengths in front (spec "Read response layout": text, photo[, fingerprint] as BE
+ * 16-bit): a text block and lengths that fit the frame. An 8-byte select reply or a status reply never does.
+ */
+function readLengthsFit(data: Uint8Array, headerBytes: number): boolean {
+  if (data.length < headerBytes) return false;
+  let need = headerBytes;
+  for (let i = 0; i < headerBytes; i += 2) need += (data[i] << 8) | data[i + 1];
+  const textLen = (data[0] << 8) | data[1];
+  return textLen > 0 && need <= data.length;
 }
 
 /** A matcher for `DeviceActor.request({ accept })`. Never throws (a too-short body is "not this one"). */
@@ -32,7 +45,7 @@ export function acceptSamReply(shape: SamReplyShape): (frame: SamFrame) => boole
     if (body.length < 3) return false;
     const sw3 = body[2];
     const dataBytes = body.length - 3;
-    if (successDataOk(shape, sw3, dataBytes)) return true;
+    if (successDataOk(shape, sw3, body.subarray(3))) return true;
     // Any other status comes without data; a bare 90 is only a whole answer for status-type commands.
     return dataBytes === 0 && sw3 !== SAM_SW3.success && sw3 !== SAM_SW3.cardFound;
   };
