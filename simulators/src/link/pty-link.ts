@@ -12,7 +12,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { lstatSync, mkdirSync, readlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readlinkSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SimDevice } from '../core/device.ts';
 import { checkPtyPath, requireSocat, spawnSocatPty } from './socat.ts';
@@ -90,6 +90,7 @@ export class PtyLink extends EventEmitter implements SimLink {
     if (this.state === 'up') return;
     if (this.state === 'closed') throw new Error(`PTY link ${this.path} is closed`);
     mkdirSync(dirname(this.path), { recursive: true });
+    this.refuseLivePath();
     await this.inner.start();
     this.state = 'up';
     await this.launch();
@@ -220,8 +221,29 @@ export class PtyLink extends EventEmitter implements SimLink {
       });
     }
     this.inner.dropHost();
-    // socat removes its symlink on a clean exit; after SIGKILL (or a crash) it is left dangling.
-    this.removeStaleLink();
+    // socat removes its symlink on a clean exit; after SIGKILL (or a crash) it is left dangling. A link that never
+    // launched socat leaves the path alone: it may be another simulator's (see refuseLivePath).
+    if (this.starts > 0) this.removeStaleLink();
+  }
+
+  /**
+   * Before first use: a symlink to a PTY that still exists belongs to a simulator that is running (two `onedoor-sim
+   * start` with the same --dir); taking it over would leave both confused, and the other's socat would delete our
+   * path when it exits. Later restarts skip this check: the path is ours, and a host may still hold the old PTY open.
+   */
+  private refuseLivePath(): void {
+    let target: string;
+    try {
+      target = readlinkSync(this.path);
+    } catch {
+      return; // nothing there, or not a symlink (removeStaleLink explains that case)
+    }
+    if (existsSync(target)) {
+      throw new Error(
+        `${this.path} is in use: it points at ${target}, a live PTY (another simulator running with the same path?). ` +
+          'Stop it, or choose another path / --dir.',
+      );
+    }
   }
 
   /** A symlink left by a crashed run points at a dead PTY; a regular file at that path is someone else's. */

@@ -126,6 +126,18 @@ describe('PtyLink (socat + serialport)', () => {
     );
   });
 
+  it('refuses a path that another running simulator serves', async () => {
+    const first = await start(new EchoDevice('shared'), 115200);
+    await expect(startSimulator(new EchoDevice('shared'), { link: 'pty', baud: 115200, dir })).rejects.toThrow(
+      /shared is in use: it points at \/dev\/pts\/\d+, a live PTY/,
+    );
+    // The first one is untouched.
+    const host = await openPtyHost(first.path!);
+    await host.write('still mine');
+    await until(() => host.bytes.toString() === 'still mine', 'echo from the first simulator');
+    await host.close();
+  });
+
   it('rejects a path socat would misread', () => {
     expect(() => new PtyLink(new EchoDevice(), { baud: 9600, path: '/tmp/a,b' })).toThrow(/without spaces, commas/);
   });
