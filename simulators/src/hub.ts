@@ -137,7 +137,7 @@ interface Entry {
 }
 
 /**
- * Events: 'state' (SimInfo without actions: {id, kind, link, snapshot}) whenever a device or its link changes,
+ * Events: 'state' (SimInfo, the same shape GET /api/sims/:id gives) whenever a device or its link changes,
  * 'log' (HubLogEntry), 'ticket' ({id, ticket}) when a device emits 'ticket' (the printer cut one).
  */
 export class SimulatorHub extends EventEmitter {
@@ -305,7 +305,7 @@ export class SimulatorHub extends EventEmitter {
     const { device, link } = sim;
     const state = () => {
       if (!this.entries.has(id)) return;
-      this.emit('state', { id, kind: device.kind, link: link.snapshot(), snapshot: device.snapshot() });
+      this.emit('state', this.info(id));
     };
     const devLog = (e: { dir?: string; hex?: string; note?: string }) =>
       this.emit('log', { id, at: new Date().toISOString(), dir: e.dir ?? 'event', hex: clipHex(e.hex), note: e.note });
