@@ -1,0 +1,201 @@
+/**
+ * The demo launcher (architecture.md: "the demo launcher that starts both sits at the top, in its own file"): the
+ * only code that imports both the simulators and the bridge. Two modes (issue 4, "Configuration and start"):
+ *
+ * - demo: the three simulators (PTYs through socat when present, TCP otherwise) with their control API, and the
+ *   bridge with a generated config pointing at them;
+ * - hardware (`--config file.json`): the bridge alone with that config; the simulators are never loaded.
+ *
+ * Either way the kiosk UI is built first when needed, and `close()` stops everything (no socat left).
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  ConfigError,
+  DEFAULT_UI_DIR,
+  loadConfigFile,
+  startBridge,
+  type BridgeConfig,
+  type BridgeConfigInput,
+  type BridgeHandle,
+} from '@onedoor/device-bridge';
+import type { DeviceStatus } from '@onedoor/protocol';
+import type { ControlServer, SimInfo, SimulatorHub } from '@onedoor/simulators';
+import { DEFAULT_BRIDGE_PORT, DEFAULT_DATA_DIR, type StartOptions } from './options.ts';
+import { ensureUiBuilt } from './uiBuild.ts';
+
+export type Print = (line: string) => void;
+
+/** The UI's routes (architecture.md, "Routes: kiosk, display, hall, tech, verify"), as the bridge serves them. */
+export const UI_ROUTES = { kiosk: '/', display: '/display', hall: '/hall', tech: '/tech', verify: '/verify' } as const;
+export type UiRoute = keyof typeof UI_ROUTES;
+
+export interface LaunchedSimulators {
+  hub: SimulatorHub;
+  control: ControlServer;
+  /** Why a link is not what was asked for (e.g. socat missing: TCP instead of PTYs). */
+  notes: string[];
+}
+
+export interface Launched {
+  mode: 'demo' | 'hardware';
+  bridge: BridgeHandle;
+  /** Absolute URL of each UI route. */
+  urls: Record<UiRoute, string>;
+  /** Demo mode only. */
+  sims?: LaunchedSimulators;
+  /** Why the UI was built this time, or null (up to date, or --no-build). */
+  uiBuilt: string | null;
+  /** Stop the bridge, then the control API and the simulators (socat included). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A failure the launcher reports as "bad input" (exit 2), not as "could not start" (exit 1). */
+export function isConfigError(err: unknown): err is ConfigError {
+  return err instanceof ConfigError;
+}
+
+/** Where the bridge opens a simulator: its PTY path, or its TCP port on loopback (the hub listens on 127.0.0.1). */
+export function bridgePathOf(sim: SimInfo): string {
+  const { link } = sim;
+  if (link.kind === 'pty') return link.path ?? link.address;
+  return `tcp://127.0.0.1:${link.port}`;
+}
+
+/** The bridge config for the simulators: one device per simulator, same id, kind and baud. */
+export function demoBridgeConfig(sims: SimInfo[], opts: Pick<StartOptions, 'port' | 'dataDir' | 'logLevel' | 'uiDir'>): BridgeConfigInput {
+  return {
+    http: { host: '127.0.0.1', port: opts.port ?? DEFAULT_BRIDGE_PORT },
+    dataDir: opts.dataDir ?? DEFAULT_DATA_DIR,
+    ...(opts.uiDir !== undefined && { uiDir: opts.uiDir }),
+    // Fresh secrets per run for the reserved namespaces (a namespace without a token refuses everyone); printed
+    // so the demo's hall and tech screens can be used.
+    tokens: { hall: randomBytes(16).toString('hex'), tech: randomBytes(16).toString('hex') },
+    devices: sims.map((s) => ({ id: s.id, kind: s.kind, path: bridgePathOf(s), baud: s.link.baud })),
+    options: { logLevel: opts.logLevel },
+  };
+}
+
+function urlsOf(base: string): Record<UiRoute, string> {
+  return Object.fromEntries(Object.entries(UI_ROUTES).map(([k, p]) => [k, `${base}${p}`])) as Record<UiRoute, string>;
+}
+
+function portInUse(err: unknown): boolean {
+  return (err as { code?: unknown }).code === 'EADDRINUSE';
+}
+
+async function startSimulators(opts: StartOptions, print: Print): Promise<LaunchedSimulators> {
+  // Loaded here so that --config (real hardware) never loads the simulators.
+  const { SimulatorHub, startControlServer } = await import('@onedoor/simulators');
+  const hub = new SimulatorHub({ link: opts.tcp ? 'tcp' : undefined, dir: opts.simDir, portBase: opts.portBase });
+  try {
+    await hub.start('all');
+  } catch (err) {
+    await hub.close();
+    const hint = portInUse(err) ? ' (a simulator TCP port is in use: another onedoor-sim running? pick --port-base)' : '';
+    throw new Error(`cannot start the simulators: ${(err as Error).message}${hint}`);
+  }
+  for (const note of hub.notes) print(`note: ${note}`);
+  try {
+    const control = await startControlServer(hub, { port: opts.controlPort });
+    return { hub, control, notes: [...hub.notes] };
+  } catch (err) {
+    await hub.close();
+    const hint = portInUse(err) ? ` (port ${opts.controlPort} is in use: another onedoor-sim running? pick --control-port)` : '';
+    throw new Error(`cannot start the simulator control API: ${(err as Error).message}${hint}`);
+  }
+}
+
+async function startBridgeOrExplain(config: BridgeConfigInput | BridgeConfig): Promise<BridgeHandle> {
+  try {
+    return await startBridge(config);
+  } catch (err) {
+    if (isConfigError(err)) throw err;
+    const hint = portInUse(err) ? ' (the HTTP port is in use: pick another with --port)' : '';
+    throw new Error(`cannot start the bridge: ${(err as Error).message}${hint}`);
+  }
+}
+
+/** One short line per device whenever its state or paper changes (the pino lines stay at --log-level). */
+function printDeviceChanges(bridge: BridgeHandle, print: Print): void {
+  const last = new Map<string, string>();
+  const show = (s: DeviceStatus) => {
+    const line = `${s.state}${s.paper ? `, paper ${s.paper}` : ''}`;
+    if (last.get(s.id) === line) return;
+    last.set(s.id, line);
+    print(`device ${s.id}: ${line}${s.state === 'online' ? '' : ` (${s.detail})`}`);
+  };
+  bridge.devices.on('status', show);
+}
+
+/** Start everything `opts` asks for. Throws ConfigError for a bad config file, Error when something cannot start. */
+export async function launch(opts: StartOptions, print: Print = (l) => console.log(l)): Promise<Launched> {
+  let config: BridgeConfig | null = null;
+  if (opts.configFile !== undefined) {
+    config = loadConfigFile(opts.configFile);
+    config = {
+      ...config,
+      ...(opts.port !== undefined && { http: { ...config.http, port: opts.port } }),
+      ...(opts.dataDir !== undefined && { dataDir: opts.dataDir }),
+      ...(opts.uiDir !== undefined && { uiDir: opts.uiDir }),
+    };
+  }
+
+  // The UI first: a failed build must leave nothing running. A site's own uiDir (from its config) is taken as
+  // built; ours (kiosk-ui/dist, or --ui-dir) is built when missing or stale.
+  const uiDir = opts.uiDir ?? config?.uiDir ?? DEFAULT_UI_DIR;
+  let uiBuilt: string | null = null;
+  if (opts.build && (opts.uiDir !== undefined || uiDir === DEFAULT_UI_DIR)) {
+    uiBuilt = await ensureUiBuilt(uiDir, (why) => print(`building the kiosk UI into ${uiDir} (${why}) ...`));
+  }
+
+  if (config) {
+    const bridge = await startBridgeOrExplain(config);
+    printDeviceChanges(bridge, print);
+    return { mode: 'hardware', bridge, urls: urlsOf(bridge.url), uiBuilt, close: () => bridge.close() };
+  }
+
+  const sims = await startSimulators(opts, print);
+  let bridge: BridgeHandle;
+  try {
+    bridge = await startBridgeOrExplain(demoBridgeConfig(sims.hub.list(), { ...opts, uiDir }));
+  } catch (err) {
+    await sims.control.close();
+    await sims.hub.close();
+    throw err;
+  }
+  printDeviceChanges(bridge, print);
+  let closing: Promise<void> | null = null;
+  return {
+    mode: 'demo',
+    bridge,
+    urls: urlsOf(bridge.url),
+    sims,
+    uiBuilt,
+    close: () =>
+      (closing ??= (async () => {
+        // The bridge first, so its drivers close their ports before the simulators' links go away.
+        await bridge.close();
+        await sims.control.close();
+        await sims.hub.close();
+      })()),
+  };
+}
+
+/** What `npm start` prints once everything runs: the UI's URLs, the control API, where each device is. */
+export function describeLaunch(l: Launched): string[] {
+  const pad = (s: string) => s.padEnd(12);
+  const lines = [l.mode === 'demo' ? 'OneDoor is running with simulated devices:' : 'OneDoor is running (devices from the config file):'];
+  for (const route of Object.keys(UI_ROUTES) as UiRoute[]) lines.push(`  ${pad(route)}${l.urls[route]}`);
+  if (l.sims) {
+    const c = l.sims.control.url;
+    lines.push(`  ${pad('simulators')}${c}  (GET ${c}/api/sims, POST ${c}/api/sims/<id>/actions/<name>; npx onedoor-sim status --control ${c})`);
+  }
+  for (const d of l.bridge.config.devices) {
+    lines.push(`  ${pad(d.id)}${d.path}  (${d.kind}, ${d.baud} baud)`);
+  }
+  lines.push(`  ${pad('data')}${l.bridge.config.dataDir}`);
+  const { hall, tech } = l.bridge.config.tokens;
+  if (l.mode === 'demo' && hall && tech) lines.push(`  ${pad('tokens')}hall ${hall}  tech ${tech}  (this run only)`);
+  lines.push('Ctrl-C stops everything.');
+  return lines;
+}
