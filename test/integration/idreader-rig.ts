@@ -116,3 +116,11 @@ export async function startReaderRig(opts: ReaderRigOptions): Promise<ReaderRig>
     throw err;
   }
 }
+
+/** Place `key` on the simulated reader and wait for its `cardRead` on `/kiosk`. */
+export async function placeAndRead(r: ReaderRig, key: string): Promise<CardReadEvent> {
+  const n = r.reads.length;
+  r.sim.placeCard(key);
+  await until(() => r.reads.length > n, `cardRead for ${key}`);
+  return r.reads[n];
+}

@@ -2,7 +2,7 @@
 // 30 10 read with fingerprint block, and unplug/replug of the server port.
 import { afterEach, describe, expect, it } from 'vitest';
 import { holderNumber, maskIdNumber } from '@onedoor/protocol';
-import { startReaderRig, until, type ReaderRig } from './idreader-rig.ts';
+import { placeAndRead, startReaderRig, until, type ReaderRig } from './idreader-rig.ts';
 
 const rigs: ReaderRig[] = [];
 afterEach(async () => {
@@ -14,13 +14,6 @@ async function rig(options: Record<string, unknown> = {}): Promise<ReaderRig> {
   rigs.push(r);
   await until(() => r.state() === 'online', 'reader online');
   return r;
-}
-
-async function placeAndRead(r: ReaderRig, key: string) {
-  const n = r.reads.length;
-  r.sim.placeCard(key);
-  await until(() => r.reads.length > n, `cardRead for ${key}`);
-  return r.reads[n];
 }
 
 describe('ID reader driver over TCP', () => {

@@ -2,7 +2,7 @@
 // (startBridge, built-in reader driver) and a socket.io /kiosk client. Behaviour only, no timed assertions.
 import { afterEach, describe, expect, it } from 'vitest';
 import { holderNumber, maskIdNumber, type Holder } from '@onedoor/protocol';
-import { startReaderRig, until, type ReaderRig } from './idreader-rig.ts';
+import { placeAndRead, startReaderRig, until, type ReaderRig } from './idreader-rig.ts';
 
 const rigs: ReaderRig[] = [];
 afterEach(async () => {
@@ -27,14 +27,6 @@ async function morePolls(r: ReaderRig, n = 3): Promise<void> {
 
 function holderOf(r: ReaderRig, key: string): Holder {
   return r.sim.library.get(key)!.holder;
-}
-
-/** Place `key`, wait for its cardRead on /kiosk, return it. */
-async function placeAndRead(r: ReaderRig, key: string) {
-  const n = r.reads.length;
-  r.sim.placeCard(key);
-  await until(() => r.reads.length > n, `cardRead for ${key}`);
-  return r.reads[n];
 }
 
 describe('ID reader driver over a PTY (115200, typical SAM timing)', () => {

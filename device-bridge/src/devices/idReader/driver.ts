@@ -199,14 +199,23 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
     if (!validation.ok) this.stats.invalidCards++;
     this.log.info({ card: holderLogView(holder), valid: validation.ok, ...(validation.ok ? {} : { reason: validation.reason }) }, 'card read');
     const readout: IdCardReadout = { deviceId: this.id, holder, validation, view, at: Date.now() };
-    this.emit('cardRead', readout);
+    this.emitGuarded('cardRead', () => this.emit('cardRead', readout));
   }
 
   private cardError(e: CardErrorText): void {
     this.stats.cardErrors++;
     this.reportError(e.code, e.message);
     const event: CardErrorEvent = { deviceId: this.id, code: e.code, message: e.message, at: Date.now() };
-    this.emit('cardError', event);
+    this.emitGuarded('cardError', () => this.emit('cardError', event));
+  }
+
+  /** A listener's bug must not look like a silent reader to the watchdog (a throw from a poll counts as silence). */
+  private emitGuarded(event: 'cardRead' | 'cardError', emit: () => void): void {
+    try {
+      emit();
+    } catch (err) {
+      this.log.error({ err: (err as Error)?.message, event }, 'card event listener failed');
+    }
   }
 
   /** A SAM fault seen while working: hardwareError until the SAM answers 90 again (polls keep checking). */
