@@ -3,3 +3,7 @@ export * from './core/device.ts';
 export * from './link/index.ts';
 export * from './hub.ts';
 export * from './control/index.ts';
+// The device models (each also loadable on its own by the hub).
+export * from './idreader/index.ts';
+export * from './printer/index.ts';
+export * from './counterbus/index.ts';
