@@ -224,6 +224,29 @@ describe('counter bus driver over a PTY', () => {
   });
 });
 
+describe('counter bus port unplugged and plugged back', () => {
+  it('the bus goes offline with its terminals unknown, refuses writes, and delivers what was pressed meanwhile once', async () => {
+    const r = await rig({ link: 'pty', terminals: 2 });
+    await r.device.press(1, 'callNext');
+    await until(() => r.events.length === 1, 'first event');
+    await r.sim.link.vanish();
+    await until(() => r.driver.status().state === 'offline', 'bus offline');
+    expect(r.driver.status().terminals!.map((t) => t.state)).toEqual(['unknown', 'unknown']);
+    await expect(r.driver.showText(1, 'X')).rejects.toMatchObject({ code: 'deviceNotReady' });
+    await r.device.press(1, 'finish');
+    await r.device.press(2, 'recall');
+    await r.sim.link.restore();
+    await until(() => r.driver.status().state === 'online', 'bus online again', 20_000);
+    await until(() => r.events.length >= 3, () => `3 events (have ${r.events.length})`);
+    await r.cycles(2);
+    // Order is per terminal (across terminals it follows the polling round, which resumes where it was).
+    expect(ofUnit(r.events, 1).map((e) => e.key)).toEqual(['callNext', 'finish']);
+    expect(ofUnit(r.events, 2).map((e) => e.key)).toEqual(['recall']);
+    expect(r.events).toHaveLength(3);
+    expect(r.driver.status().counters.reconnects).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+});
+
 describe('counter bus driver over TCP (serial device server, raw RTU)', () => {
   it('with 1% noise both ways, lost acknowledgements never make an event arrive twice', async () => {
     const r = await rig({ link: 'tcp', terminals: 3, sim: { seed: 11 }, hop: (port) => noisyRequestHop(port, 0.01, 5) });

@@ -69,6 +69,8 @@ interface WriteJob {
 /** Blinks and beeps of `identify` (a technician finds the terminal; the text shown is left as it is). */
 const IDENTIFY_BLINKS = 5;
 const IDENTIFY_BEEPS = 2;
+/** The same exception from the same terminal is reported (log, lastError) at most this often. */
+const EXCEPTION_REPORT_EVERY_MS = 60_000;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -96,6 +98,7 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
   private wake: (() => void) | null = null;
   /** performance.now() when the line last went quiet (a reply ended, or a request timed out). */
   private quietSince = 0;
+  private readonly lastExceptionReport = new Map<number, { message: string; at: number }>();
   private cycleStart = -1;
   private cyclePolls = 0;
   private readonly stats = {
@@ -182,6 +185,9 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
   protected override onDisconnected(): void {
     this.rejectWrites(notReadyError(this.id, 'port closed'));
     this.wake?.();
+    // Nothing is known about the terminals while the port is down; their held words are kept (the FIFOs are).
+    for (const b of this.books) b.lineDown();
+    this.setStatus({ detail: `${this.summary()} (port closed)` });
   }
 
   override async stop(): Promise<void> {
@@ -203,7 +209,13 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
       try {
         const job = this.writes.shift();
         if (job) {
-          await this.runWrite(job, signal);
+          try {
+            await this.runWrite(job, signal);
+          } catch (err) {
+            // The port closed under it: the write gets its one completion, then the loop ends below.
+            this.settleWrite(job, err instanceof DeviceCommandError ? err : notReadyError(`${this.id} unit ${job.unit} ${job.label}`, String(err)));
+            throw err;
+          }
           continue;
         }
         const book = this.nextDue();
@@ -338,7 +350,13 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
   private exception(unit: number, what: string, reply: ModbusReply): void {
     this.stats.exceptions++;
     const why = reply.kind === 'exception' ? `exception ${reply.code} (${modbusExceptionName(reply.code)})` : `unexpected ${reply.kind} reply`;
-    this.reportError('modbusException', `counter terminal ${unit} answered the ${what} with ${why}`);
+    const message = `counter terminal ${unit} answered the ${what} with ${why}`;
+    // A terminal with another register map answers every poll this way: report it once a minute, not every poll.
+    const last = this.lastExceptionReport.get(unit);
+    const now = Date.now();
+    if (last && last.message === message && now - last.at < EXCEPTION_REPORT_EVERY_MS) return;
+    this.lastExceptionReport.set(unit, { message, at: now });
+    this.reportError('modbusException', message);
   }
 
   // ---- one request on the line -------------------------------------------------------------------------------

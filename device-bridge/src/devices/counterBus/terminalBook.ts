@@ -65,6 +65,13 @@ export class CounterTerminalBook {
     return false;
   }
 
+  /** The port closed: nothing is known about the terminal until it answers again (held words are kept). */
+  lineDown(): void {
+    this.failures = 0;
+    this.nextTryAt = 0;
+    this.setState('unknown');
+  }
+
   /**
    * The FIFO words of a good read (oldest first). Returns the words to deliver now; the whole block is held until
    * `ackConfirmed()`.
