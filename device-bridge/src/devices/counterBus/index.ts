@@ -7,3 +7,4 @@ driverRegistry.register('counterbus', (spec, ctx) => new CounterBusDriver(spec, 
 export { CounterBusDriver, type CounterBusDriverEvents, type CounterIdentifyResult, type CounterWriteOptions } from './driver.ts';
 export { counterBusOptionsSchema, parseCounterBusOptions, counterBusTiming, type CounterBusOptions, type CounterBusTiming } from './options.ts';
 export { CounterTerminalBook } from './terminalBook.ts';
+export { forwardCounterBusEvents, type CounterBusSink } from './forward.ts';
