@@ -1,0 +1,449 @@
+/**
+ * `HallStore` on SQLite (better-sqlite3 12): one file, WAL journal, `synchronous = FULL` (an issued ticket number
+ * survives a power cut, so it is never issued again: hall-rules.md "never issued twice in a day, whatever crashes
+ * or restarts happen"), `foreign_keys = ON`, versioned migrations (hallMigrations.ts).
+ *
+ * better-sqlite3 is synchronous; the store keeps the Promise interface the PostgreSQL backend will need. All
+ * operations go through one queue, so a transaction (`BEGIN IMMEDIATE` ... `COMMIT`, which may await between its
+ * steps) never interleaves with another caller's statements on the shared connection. Calling the outer store from
+ * inside `withTransaction` would wait for itself; it throws a clear error instead.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import Database, { type Statement } from 'better-sqlite3';
+import { applyHallMigrations } from './hallMigrations.ts';
+import type {
+  AppointmentRecord, AppointmentStatus, ApplicationEventRecord, ApplicationRecord, ApplicationStatus,
+  CalendarDayRecord, CertificateRecord, DepartmentRecord, HallDay, HallRepository, HallStore, MaterialRecord,
+  NewAppointment, NewDepartment, NewMaterial, NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord,
+  ServiceItemRecord, SlotRecord, TicketPatch, TicketRecord, TicketStatus,
+} from './hallStore.ts';
+
+/** The synchronous twin of an async interface (what the SQLite repository implements). */
+type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
+
+type Row = Record<string, unknown>;
+
+const bool = (v: unknown): boolean => v === 1 || v === true;
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function ticketFromRow(r: Row): TicketRecord {
+  return {
+    id: Number(r.id), day: String(r.day), category: String(r.category), seq: Number(r.seq), number: String(r.number),
+    holderNumber: (r.holder_number as string | null) ?? null, priority: (r.priority as TicketRecord['priority']) ?? null,
+    status: r.status as TicketStatus, issuedAt: Number(r.issued_at), calledAt: numOrNull(r.called_at),
+    startedAt: numOrNull(r.started_at), finishedAt: numOrNull(r.finished_at), appointmentId: numOrNull(r.appointment_id),
+  };
+}
+
+function appointmentFromRow(r: Row): AppointmentRecord {
+  return {
+    id: Number(r.id), slotId: Number(r.slot_id), serviceId: String(r.service_id), day: String(r.day), start: String(r.start),
+    holderNumber: String(r.holder_number), status: r.status as AppointmentStatus, createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at), ticketId: numOrNull(r.ticket_id),
+  };
+}
+
+function slotFromRow(r: Row): SlotRecord {
+  return {
+    id: Number(r.id), serviceId: String(r.service_id), day: String(r.day), start: String(r.start),
+    minutes: Number(r.minutes), capacity: Number(r.capacity), booked: Number(r.booked ?? 0),
+  };
+}
+
+function serviceFromRow(r: Row): ServiceItemRecord {
+  return {
+    id: String(r.id), departmentId: Number(r.department_id), name: String(r.name), category: String(r.category),
+    timeLimitDays: Number(r.time_limit_days), slotCapacity: Number(r.slot_capacity),
+    stepLimits: r.step_limits ? JSON.parse(String(r.step_limits)) : null,
+  };
+}
+
+function applicationFromRow(r: Row): ApplicationRecord {
+  return {
+    serial: String(r.serial), serviceId: String(r.service_id), applicantNumber: String(r.applicant_number),
+    status: r.status as ApplicationStatus, acceptedAt: Number(r.accepted_at), acceptedDay: String(r.accepted_day),
+    result: (r.result as string | null) ?? null, commitments: JSON.parse(String(r.commitments)) as string[],
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+function certificateFromRow(r: Row): CertificateRecord {
+  return {
+    identifier: String(r.identifier), typeName: String(r.type_name), issuerName: String(r.issuer_name),
+    holderNumber: String(r.holder_number), holderName: String(r.holder_name), issuedOn: String(r.issued_on),
+    expiresOn: (r.expires_on as string | null) ?? null, revokedAt: numOrNull(r.revoked_at),
+    revokeReason: (r.revoke_reason as string | null) ?? null,
+  };
+}
+
+const SLOT_WITH_BOOKED = `SELECT s.*, (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id
+  AND a.status IN ('booked', 'checkedIn')) AS booked FROM appointment_slots s`;
+
+/** The statements, synchronous. Every public method here becomes an async method of the store. */
+class SqliteHallRepository implements Synchronous<HallRepository> {
+  private readonly cache = new Map<string, Statement>();
+
+  constructor(private readonly db: Database) {}
+
+  private st(sql: string): Statement {
+    let s = this.cache.get(sql);
+    if (!s) this.cache.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  private all(sql: string, ...params: unknown[]): Row[] {
+    return this.st(sql).all(...params) as Row[];
+  }
+
+  private one(sql: string, ...params: unknown[]): Row | undefined {
+    return this.st(sql).get(...params) as Row | undefined;
+  }
+
+  upsertDepartments(list: NewDepartment[]): DepartmentRecord[] {
+    for (const d of list) {
+      this.st(`INSERT INTO departments (name, batch, batch_deadline, sort_order) VALUES (?, ?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET batch = excluded.batch, batch_deadline = excluded.batch_deadline,
+        sort_order = excluded.sort_order`).run(d.name, d.batch, d.batchDeadline, d.sortOrder);
+    }
+    return this.listDepartments();
+  }
+
+  listDepartments(): DepartmentRecord[] {
+    return this.all('SELECT * FROM departments ORDER BY sort_order, id').map((r) => ({
+      id: Number(r.id), name: String(r.name), batch: Number(r.batch), batchDeadline: String(r.batch_deadline),
+      sortOrder: Number(r.sort_order),
+    }));
+  }
+
+  upsertQueueCategory(c: QueueCategoryRecord): void {
+    this.st(`INSERT INTO queue_categories (letter, name, default_service_minutes) VALUES (?, ?, ?)
+      ON CONFLICT (letter) DO UPDATE SET name = excluded.name, default_service_minutes = excluded.default_service_minutes`)
+      .run(c.letter, c.name, c.defaultServiceMinutes);
+  }
+
+  listQueueCategories(): QueueCategoryRecord[] {
+    return this.all('SELECT * FROM queue_categories ORDER BY letter').map((r) => ({
+      letter: String(r.letter), name: String(r.name), defaultServiceMinutes: Number(r.default_service_minutes),
+    }));
+  }
+
+  getQueueCategory(letter: string): QueueCategoryRecord | undefined {
+    return this.listQueueCategories().find((c) => c.letter === letter);
+  }
+
+  upsertServiceItem(item: ServiceItemRecord, materials: NewMaterial[]): void {
+    this.st(`INSERT INTO service_items (id, department_id, name, category, time_limit_days, slot_capacity, step_limits)
+      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET department_id = excluded.department_id,
+      name = excluded.name, category = excluded.category, time_limit_days = excluded.time_limit_days,
+      slot_capacity = excluded.slot_capacity, step_limits = excluded.step_limits`)
+      .run(item.id, item.departmentId, item.name, item.category, item.timeLimitDays, item.slotCapacity,
+        item.stepLimits ? JSON.stringify(item.stepLimits) : null);
+    this.st('DELETE FROM service_materials WHERE service_id = ?').run(item.id);
+    materials.forEach((m, i) => {
+      this.st(`INSERT INTO service_materials (service_id, name, sort_order, fetched_from, commitment_allowed)
+        VALUES (?, ?, ?, ?, ?)`).run(item.id, m.name, i + 1, m.fetchedFrom, m.commitmentAllowed ? 1 : 0);
+    });
+  }
+
+  getServiceItem(id: string): ServiceItemRecord | undefined {
+    const r = this.one('SELECT * FROM service_items WHERE id = ?', id);
+    return r ? serviceFromRow(r) : undefined;
+  }
+
+  listServiceItems(departmentId?: number): ServiceItemRecord[] {
+    const rows = departmentId === undefined
+      ? this.all('SELECT * FROM service_items ORDER BY id')
+      : this.all('SELECT * FROM service_items WHERE department_id = ? ORDER BY id', departmentId);
+    return rows.map(serviceFromRow);
+  }
+
+  listMaterials(serviceId: string): MaterialRecord[] {
+    return this.all('SELECT * FROM service_materials WHERE service_id = ? ORDER BY sort_order', serviceId).map((r) => ({
+      id: Number(r.id), serviceId: String(r.service_id), name: String(r.name), sortOrder: Number(r.sort_order),
+      fetchedFrom: (r.fetched_from as string | null) ?? null, commitmentAllowed: bool(r.commitment_allowed),
+    }));
+  }
+
+  setCalendarDay(day: CalendarDayRecord): void {
+    this.st(`INSERT INTO calendar_days (day, kind, name) VALUES (?, ?, ?)
+      ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name`).run(day.day, day.kind, day.name);
+  }
+
+  listCalendarDays(): CalendarDayRecord[] {
+    return this.all('SELECT * FROM calendar_days ORDER BY day').map((r) => ({
+      day: String(r.day), kind: r.kind as CalendarDayRecord['kind'], name: String(r.name),
+    }));
+  }
+
+  nextCounterValue(name: string): number {
+    // One statement: the increment and the read cannot be separated by another writer (atomic numbering).
+    const r = this.one(`INSERT INTO counters (name, value) VALUES (?, 1)
+      ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`, name);
+    return Number(r!.value);
+  }
+
+  ensureSlots(slots: NewSlot[]): void {
+    for (const s of slots) {
+      this.st(`INSERT INTO appointment_slots (service_id, day, start, minutes, capacity) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (service_id, day, start) DO NOTHING`).run(s.serviceId, s.day, s.start, s.minutes, s.capacity);
+    }
+  }
+
+  listSlots(serviceId: string, day: HallDay): SlotRecord[] {
+    return this.all(`${SLOT_WITH_BOOKED} WHERE s.service_id = ? AND s.day = ? ORDER BY s.start`, serviceId, day).map(slotFromRow);
+  }
+
+  getSlot(id: number): SlotRecord | undefined {
+    const r = this.one(`${SLOT_WITH_BOOKED} WHERE s.id = ?`, id);
+    return r ? slotFromRow(r) : undefined;
+  }
+
+  insertAppointment(a: NewAppointment): AppointmentRecord {
+    const slot = this.getSlot(a.slotId);
+    if (!slot) throw new Error(`appointment slot ${a.slotId} does not exist`);
+    const r = this.one(`INSERT INTO appointments (slot_id, service_id, day, start, holder_number, status, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, 'booked', ?, ?) RETURNING *`, slot.id, slot.serviceId, slot.day, slot.start, a.holderNumber,
+    a.createdAt, a.createdAt);
+    return appointmentFromRow(r!);
+  }
+
+  getAppointment(id: number): AppointmentRecord | undefined {
+    const r = this.one('SELECT * FROM appointments WHERE id = ?', id);
+    return r ? appointmentFromRow(r) : undefined;
+  }
+
+  listAppointmentsOfHolder(holderNumber: string, fromDay: HallDay): AppointmentRecord[] {
+    return this.all('SELECT * FROM appointments WHERE holder_number = ? AND day >= ? ORDER BY day, start, id',
+      holderNumber, fromDay).map(appointmentFromRow);
+  }
+
+  findActiveAppointment(holderNumber: string, serviceId: string, day: HallDay): AppointmentRecord | undefined {
+    const r = this.one(`SELECT * FROM appointments WHERE holder_number = ? AND service_id = ? AND day = ?
+      AND status IN ('booked', 'checkedIn')`, holderNumber, serviceId, day);
+    return r ? appointmentFromRow(r) : undefined;
+  }
+
+  listBookedBefore(day: HallDay): AppointmentRecord[] {
+    return this.all("SELECT * FROM appointments WHERE status = 'booked' AND day < ? ORDER BY day, start, id", day)
+      .map(appointmentFromRow);
+  }
+
+  updateAppointment(id: number, patch: { status: AppointmentStatus; ticketId?: number | null; updatedAt: number }): void {
+    const res = this.st(`UPDATE appointments SET status = ?, ticket_id = CASE WHEN ? THEN ? ELSE ticket_id END,
+      updated_at = ? WHERE id = ?`).run(patch.status, patch.ticketId !== undefined ? 1 : 0, patch.ticketId ?? null,
+      patch.updatedAt, id);
+    if (res.changes !== 1) throw new Error(`appointment ${id} does not exist`);
+  }
+
+  addNoShow(n: Omit<NoShowRecord, 'id'>): void {
+    this.st('INSERT INTO no_shows (holder_number, day, appointment_id) VALUES (?, ?, ?)').run(n.holderNumber, n.day, n.appointmentId);
+  }
+
+  listNoShows(holderNumber: string, sinceDay: HallDay): NoShowRecord[] {
+    return this.all('SELECT * FROM no_shows WHERE holder_number = ? AND day >= ? ORDER BY day, id', holderNumber, sinceDay)
+      .map((r) => ({ id: Number(r.id), holderNumber: String(r.holder_number), day: String(r.day), appointmentId: numOrNull(r.appointment_id) }));
+  }
+
+  insertTicket(t: NewTicket): TicketRecord {
+    const r = this.one(`INSERT INTO tickets (day, category, seq, number, holder_number, priority, status, issued_at, appointment_id)
+      VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?) RETURNING *`, t.day, t.category, t.seq, t.number, t.holderNumber,
+    t.priority, t.issuedAt, t.appointmentId);
+    return ticketFromRow(r!);
+  }
+
+  getTicket(id: number): TicketRecord | undefined {
+    const r = this.one('SELECT * FROM tickets WHERE id = ?', id);
+    return r ? ticketFromRow(r) : undefined;
+  }
+
+  findWaitingTicket(day: HallDay, category: string, holderNumber: string): TicketRecord | undefined {
+    const r = this.one(`SELECT * FROM tickets WHERE day = ? AND category = ? AND holder_number = ? AND status = 'waiting'`,
+      day, category, holderNumber);
+    return r ? ticketFromRow(r) : undefined;
+  }
+
+  listTickets(day: HallDay, filter: { category?: string; status?: TicketStatus } = {}): TicketRecord[] {
+    return this.all(`SELECT * FROM tickets WHERE day = ? AND (? IS NULL OR category = ?) AND (? IS NULL OR status = ?)
+      ORDER BY issued_at, id`, day, filter.category ?? null, filter.category ?? null, filter.status ?? null,
+    filter.status ?? null).map(ticketFromRow);
+  }
+
+  updateTicket(id: number, patch: TicketPatch): void {
+    const cur = this.getTicket(id);
+    if (!cur) throw new Error(`ticket ${id} does not exist`);
+    const next = { ...cur, ...patch };
+    this.st('UPDATE tickets SET status = ?, called_at = ?, started_at = ?, finished_at = ? WHERE id = ?')
+      .run(next.status, next.calledAt, next.startedAt, next.finishedAt, id);
+  }
+
+  recentServiceDurations(category: string, limit: number): number[] {
+    return this.all(`SELECT finished_at - started_at AS ms FROM tickets WHERE category = ? AND status = 'done'
+      AND started_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?`, category, limit)
+      .map((r) => Number(r.ms));
+  }
+
+  insertApplication(a: ApplicationRecord): void {
+    this.st(`INSERT INTO applications (serial, service_id, applicant_number, status, accepted_at, accepted_day, result,
+      commitments, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(a.serial, a.serviceId, a.applicantNumber, a.status,
+      a.acceptedAt, a.acceptedDay, a.result, JSON.stringify(a.commitments), a.updatedAt);
+  }
+
+  getApplication(serial: string): ApplicationRecord | undefined {
+    const r = this.one('SELECT * FROM applications WHERE serial = ?', serial);
+    return r ? applicationFromRow(r) : undefined;
+  }
+
+  listApplicationsOfApplicant(applicantNumber: string): ApplicationRecord[] {
+    return this.all('SELECT * FROM applications WHERE applicant_number = ? ORDER BY accepted_at DESC, serial',
+      applicantNumber).map(applicationFromRow);
+  }
+
+  updateApplication(serial: string, patch: { status: ApplicationStatus; result: string | null; updatedAt: number }): void {
+    const res = this.st('UPDATE applications SET status = ?, result = ?, updated_at = ? WHERE serial = ?')
+      .run(patch.status, patch.result, patch.updatedAt, serial);
+    if (res.changes !== 1) throw new Error(`application ${serial} does not exist`);
+  }
+
+  addApplicationEvent(e: Omit<ApplicationEventRecord, 'id'>): void {
+    this.st('INSERT INTO application_events (serial, status, at, day, note) VALUES (?, ?, ?, ?, ?)')
+      .run(e.serial, e.status, e.at, e.day, e.note);
+  }
+
+  listApplicationEvents(serial: string): ApplicationEventRecord[] {
+    return this.all('SELECT * FROM application_events WHERE serial = ? ORDER BY at, id', serial).map((r) => ({
+      id: Number(r.id), serial: String(r.serial), status: r.status as ApplicationStatus, at: Number(r.at),
+      day: String(r.day), note: (r.note as string | null) ?? null,
+    }));
+  }
+
+  insertCertificate(c: CertificateRecord): void {
+    this.st(`INSERT INTO certificates (identifier, type_name, issuer_name, holder_number, holder_name, issued_on,
+      expires_on, revoked_at, revoke_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(c.identifier, c.typeName,
+      c.issuerName, c.holderNumber, c.holderName, c.issuedOn, c.expiresOn, c.revokedAt, c.revokeReason);
+  }
+
+  getCertificate(identifier: string): CertificateRecord | undefined {
+    const r = this.one('SELECT * FROM certificates WHERE identifier = ?', identifier);
+    return r ? certificateFromRow(r) : undefined;
+  }
+
+  listCertificatesOfHolder(holderNumber: string): CertificateRecord[] {
+    return this.all('SELECT * FROM certificates WHERE holder_number = ? ORDER BY issued_on DESC, identifier', holderNumber)
+      .map(certificateFromRow);
+  }
+
+  revokeCertificate(identifier: string, at: number, reason: string): void {
+    const res = this.st('UPDATE certificates SET revoked_at = ?, revoke_reason = ? WHERE identifier = ?').run(at, reason, identifier);
+    if (res.changes !== 1) throw new Error(`certificate ${identifier} does not exist`);
+  }
+
+  addPrintLog(entry: Omit<PrintLogRecord, 'id'>): PrintLogRecord {
+    const r = this.one('INSERT INTO print_log (at, kind, ref, masked_number, detail) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      entry.at, entry.kind, entry.ref, entry.maskedNumber, entry.detail);
+    return { id: Number(r!.id), ...entry };
+  }
+
+  listPrintLog(limit: number): PrintLogRecord[] {
+    return this.all('SELECT * FROM print_log ORDER BY id DESC LIMIT ?', limit).map((r) => ({
+      id: Number(r.id), at: Number(r.at), kind: r.kind as PrintLogRecord['kind'], ref: String(r.ref),
+      maskedNumber: String(r.masked_number), detail: (r.detail as string | null) ?? null,
+    }));
+  }
+}
+
+const REPOSITORY_METHODS = Object.getOwnPropertyNames(SqliteHallRepository.prototype)
+  .filter((n) => n !== 'constructor' && !['st', 'all', 'one'].includes(n)) as Array<keyof HallRepository>;
+
+/** An async HallRepository whose every call runs `call` around the synchronous method. */
+function asyncRepository(repo: SqliteHallRepository, call: <R>(f: () => R) => Promise<R>): HallRepository {
+  const out: Record<string, unknown> = {};
+  for (const name of REPOSITORY_METHODS) {
+    const method = repo[name] as (...args: unknown[]) => unknown;
+    out[name] = (...args: unknown[]) => call(() => method.apply(repo, args));
+  }
+  return out as unknown as HallRepository;
+}
+
+export interface SqliteHallStoreOptions {
+  /** ms to wait for a lock held by another connection (another process on the same file). */
+  busyTimeoutMs?: number;
+}
+
+/** Opens (creating if needed) the hall database at `file` and brings its schema up to date. */
+export function openSqliteHallStore(file: string, opts: SqliteHallStoreOptions = {}): SqliteHallStore {
+  return new SqliteHallStore(file, opts);
+}
+
+export class SqliteHallStore implements HallStore {
+  private readonly db: Database;
+  private readonly repo: SqliteHallRepository;
+  private readonly outer: HallRepository;
+  private readonly version: number;
+  /** Every operation waits behind the previous one (see the file comment). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly inTransaction = new AsyncLocalStorage<SqliteHallStore>();
+  private closed = false;
+
+  constructor(readonly file: string, opts: SqliteHallStoreOptions = {}) {
+    this.db = new Database(file, { timeout: opts.busyTimeoutMs ?? 5000 });
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.version = applyHallMigrations(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    this.repo = new SqliteHallRepository(this.db);
+    this.outer = asyncRepository(this.repo, (f) => this.enqueue(async () => f()));
+    // Expose the outer repository's methods on the store itself (HallStore extends HallRepository).
+    Object.assign(this, this.outer);
+  }
+
+  private enqueue<R>(job: () => Promise<R>): Promise<R> {
+    if (this.inTransaction.getStore() === this) {
+      return Promise.reject(new Error('hall store: use the transaction handle (tx) inside withTransaction, not the store'));
+    }
+    if (this.closed) return Promise.reject(new Error('hall store is closed'));
+    const run = this.queue.then(job, job);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  withTransaction<T>(fn: (tx: HallRepository) => Promise<T>): Promise<T> {
+    return this.enqueue(async () => {
+      let open = true;
+      const tx = asyncRepository(this.repo, async (f) => {
+        if (!open) throw new Error('hall store: transaction handle used after its transaction ended');
+        return f();
+      });
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await this.inTransaction.run(this, () => fn(tx));
+        this.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        this.db.exec('ROLLBACK');
+        throw err;
+      } finally {
+        open = false;
+      }
+    });
+  }
+
+  async schemaVersion(): Promise<number> {
+    return this.version;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.queue;
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+// The repository methods are copied onto each instance in the constructor (Object.assign above).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface SqliteHallStore extends HallRepository {}

@@ -1,0 +1,288 @@
+/**
+ * The hall's repository interface (issue 5, "Hall data"): the ONLY way the hall services (`../hall/`) touch stored
+ * data. `SqliteHallStore` (hallSqlite.ts) is the embedded implementation; a PostgreSQL backend follows in a later
+ * issue and must need no service changes, hence:
+ *
+ * - every data method returns a Promise (PostgreSQL is asynchronous; SQLite answers at once but keeps the shape);
+ * - multi-step rules run inside `withTransaction(fn)`: `fn` gets a `HallRepository` bound to the transaction and
+ *   must use only that handle until its promise settles (the SQLite store throws when the outer store is used from
+ *   inside a transaction instead of deadlocking); a rejection rolls everything back;
+ * - numbering is done atomically by the store (`nextCounterValue`), never read-then-write in a service;
+ * - no SQL or row shapes leak out: records are plain objects with hall-local ISO days (`YYYY-MM-DD`), times of day
+ *   `HH:MM` and instants as epoch milliseconds.
+ *
+ * Holder numbers are stored only where the function needs them (hall-rules.md "Privacy": tickets, appointments,
+ * applications, certificates, no-show history); the print log holds the masked form only.
+ */
+
+/** Hall-local calendar day, `YYYY-MM-DD`. */
+export type HallDay = string;
+/** Hall-local time of day, `HH:MM`. */
+export type HallTimeOfDay = string;
+
+export interface DepartmentRecord {
+  id: number;
+  name: string;
+  /** Batch of the provincial plan (seed-data/departments.json), 1-3. */
+  batch: number;
+  batchDeadline: HallDay;
+  sortOrder: number;
+}
+
+export type NewDepartment = Omit<DepartmentRecord, 'id'>;
+
+/** A queue category (取号类别): the letter on tickets and the name printed beside the number. */
+export interface QueueCategoryRecord {
+  letter: string;
+  name: string;
+  /** Service time assumed for the waiting estimate while the category has no history yet (minutes). */
+  defaultServiceMinutes: number;
+}
+
+/** Per-step limits in working days (hall-rules.md: "a single step over its own limit is also yellow"). */
+export interface StepLimits {
+  accepted: number;
+  review: number;
+  decided: number;
+}
+
+/** A service item (事项). */
+export interface ServiceItemRecord {
+  /** Stable code, e.g. `GDSZJJ-0001`. */
+  id: string;
+  departmentId: number;
+  name: string;
+  /** Queue category letter (QueueCategoryRecord.letter). */
+  category: string;
+  /** Statutory time limit in working days (法定/承诺时限). */
+  timeLimitDays: number;
+  /** Default capacity of each 30-minute appointment slot. */
+  slotCapacity: number;
+  /** null: the services derive step limits from `timeLimitDays`. */
+  stepLimits: StepLimits | null;
+}
+
+/** A required material (申请材料) of a service item. */
+export interface MaterialRecord {
+  id: number;
+  serviceId: string;
+  name: string;
+  sortOrder: number;
+  /**
+   * Where the platform fetches it instead of asking the citizen (免提交), e.g. `电子证照库：居民身份证`; null when the
+   * citizen must bring it.
+   */
+  fetchedFrom: string | null;
+  /** A written commitment (告知承诺) may replace the proof. */
+  commitmentAllowed: boolean;
+}
+
+export type NewMaterial = Omit<MaterialRecord, 'id' | 'serviceId' | 'sortOrder'>;
+
+/** A holiday table row (hall-rules.md "Working days"): `holiday` closes a weekday, `workday` opens a weekend (调休). */
+export interface CalendarDayRecord {
+  day: HallDay;
+  kind: 'holiday' | 'workday';
+  name: string;
+}
+
+export interface SlotRecord {
+  id: number;
+  serviceId: string;
+  day: HallDay;
+  start: HallTimeOfDay;
+  minutes: number;
+  capacity: number;
+  /** Active bookings (booked or checked in). */
+  booked: number;
+}
+
+export type NewSlot = Omit<SlotRecord, 'id' | 'booked'>;
+
+/**
+ * booked -> checkedIn (priority ticket) | late (arrived after the window: walk-in ticket) | canceled | noShow.
+ */
+export type AppointmentStatus = 'booked' | 'checkedIn' | 'late' | 'canceled' | 'noShow';
+
+export interface AppointmentRecord {
+  id: number;
+  slotId: number;
+  serviceId: string;
+  day: HallDay;
+  start: HallTimeOfDay;
+  holderNumber: string;
+  status: AppointmentStatus;
+  createdAt: number;
+  updatedAt: number;
+  ticketId: number | null;
+}
+
+export type NewAppointment = Pick<AppointmentRecord, 'slotId' | 'holderNumber'> & { createdAt: number };
+
+export type TicketStatus = 'waiting' | 'called' | 'serving' | 'done' | 'noShow' | 'canceled';
+/** Why a ticket goes before ordinary ones (hall-rules.md "Calling order"). */
+export type TicketPriority = 'appointment' | 'elderly' | 'disabled' | 'pregnant';
+
+export interface TicketRecord {
+  id: number;
+  day: HallDay;
+  category: string;
+  seq: number;
+  /** Letter + 3-digit daily sequence, e.g. A012. */
+  number: string;
+  /** null for a ticket taken without a card. */
+  holderNumber: string | null;
+  priority: TicketPriority | null;
+  status: TicketStatus;
+  issuedAt: number;
+  calledAt: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  appointmentId: number | null;
+}
+
+export type NewTicket = Omit<TicketRecord, 'id' | 'calledAt' | 'startedAt' | 'finishedAt' | 'status'>;
+export type TicketPatch = Partial<Pick<TicketRecord, 'status' | 'calledAt' | 'startedAt' | 'finishedAt'>>;
+
+/** 受理 accepted -> 审查 review -> 决定 decided -> 办结 done; or 退回 returned / 不予受理 rejected (with a reason). */
+export type ApplicationStatus = 'accepted' | 'review' | 'decided' | 'done' | 'returned' | 'rejected';
+
+export interface ApplicationRecord {
+  /** 申办流水号. */
+  serial: string;
+  serviceId: string;
+  applicantNumber: string;
+  status: ApplicationStatus;
+  acceptedAt: number;
+  acceptedDay: HallDay;
+  /** Decision text once decided, or the reason of a return / rejection. */
+  result: string | null;
+  /** Materials replaced by a written commitment (告知承诺) the citizen confirmed. */
+  commitments: string[];
+  updatedAt: number;
+}
+
+export interface ApplicationEventRecord {
+  id: number;
+  serial: string;
+  status: ApplicationStatus;
+  at: number;
+  day: HallDay;
+  note: string | null;
+}
+
+export interface CertificateRecord {
+  /** GB/T 36904 identifier with its MOD 37,36 check character. */
+  identifier: string;
+  typeName: string;
+  issuerName: string;
+  holderNumber: string;
+  holderName: string;
+  issuedOn: HallDay;
+  /** null: valid without limit. */
+  expiresOn: HallDay | null;
+  revokedAt: number | null;
+  revokeReason: string | null;
+}
+
+export type PrintLogKind = 'queueTicket' | 'appointmentSlip' | 'certificateCopy' | 'progressSlip';
+
+export interface PrintLogRecord {
+  id: number;
+  at: number;
+  kind: PrintLogKind;
+  /** What was printed: ticket number, appointment id, certificate identifier, application serial. */
+  ref: string;
+  /** Masked holder number only (hall-rules.md "Privacy"). */
+  maskedNumber: string;
+  /** Non-personal detail, e.g. the copy's expiry. */
+  detail: string | null;
+}
+
+export interface NoShowRecord {
+  id: number;
+  holderNumber: string;
+  day: HallDay;
+  appointmentId: number | null;
+}
+
+/** Every data operation; what a transaction handle offers too. */
+export interface HallRepository {
+  // departments, categories, service items, materials (guidance data)
+  /** Inserts or updates by name; returns the departments as stored. */
+  upsertDepartments(list: NewDepartment[]): Promise<DepartmentRecord[]>;
+  listDepartments(): Promise<DepartmentRecord[]>;
+  upsertQueueCategory(c: QueueCategoryRecord): Promise<void>;
+  listQueueCategories(): Promise<QueueCategoryRecord[]>;
+  getQueueCategory(letter: string): Promise<QueueCategoryRecord | undefined>;
+  /** Inserts or replaces a service item and its materials (in the order given). */
+  upsertServiceItem(item: ServiceItemRecord, materials: NewMaterial[]): Promise<void>;
+  getServiceItem(id: string): Promise<ServiceItemRecord | undefined>;
+  /** All items, or those of one department, in code order. */
+  listServiceItems(departmentId?: number): Promise<ServiceItemRecord[]>;
+  listMaterials(serviceId: string): Promise<MaterialRecord[]>;
+
+  // working-day calendar
+  setCalendarDay(day: CalendarDayRecord): Promise<void>;
+  listCalendarDays(): Promise<CalendarDayRecord[]>;
+
+  // numbering
+  /** Atomically increments the named counter (created at 0) and returns the new value: 1, 2, 3... */
+  nextCounterValue(name: string): Promise<number>;
+
+  // appointment slots and appointments
+  /** Creates the slots that do not exist yet (service + day + start is unique); existing ones are left alone. */
+  ensureSlots(slots: NewSlot[]): Promise<void>;
+  listSlots(serviceId: string, day: HallDay): Promise<SlotRecord[]>;
+  getSlot(id: number): Promise<SlotRecord | undefined>;
+  insertAppointment(a: NewAppointment): Promise<AppointmentRecord>;
+  getAppointment(id: number): Promise<AppointmentRecord | undefined>;
+  /** The holder's appointments on or after `fromDay`, by day and start. */
+  listAppointmentsOfHolder(holderNumber: string, fromDay: HallDay): Promise<AppointmentRecord[]>;
+  /** The holder's booked or checked-in appointment for the service on the day, if any. */
+  findActiveAppointment(holderNumber: string, serviceId: string, day: HallDay): Promise<AppointmentRecord | undefined>;
+  /** Appointments still `booked` on days before `day` (candidates for no-show marking). */
+  listBookedBefore(day: HallDay): Promise<AppointmentRecord[]>;
+  updateAppointment(id: number, patch: { status: AppointmentStatus; ticketId?: number | null; updatedAt: number }): Promise<void>;
+  addNoShow(n: Omit<NoShowRecord, 'id'>): Promise<void>;
+  listNoShows(holderNumber: string, sinceDay: HallDay): Promise<NoShowRecord[]>;
+
+  // tickets
+  insertTicket(t: NewTicket): Promise<TicketRecord>;
+  getTicket(id: number): Promise<TicketRecord | undefined>;
+  findWaitingTicket(day: HallDay, category: string, holderNumber: string): Promise<TicketRecord | undefined>;
+  /** Tickets of a day, optionally of one category and/or status, by issue order. */
+  listTickets(day: HallDay, filter?: { category?: string; status?: TicketStatus }): Promise<TicketRecord[]>;
+  updateTicket(id: number, patch: TicketPatch): Promise<void>;
+  /** Service durations (finish - start, ms) of the category's latest finished tickets, newest first. */
+  recentServiceDurations(category: string, limit: number): Promise<number[]>;
+
+  // applications
+  insertApplication(a: ApplicationRecord): Promise<void>;
+  getApplication(serial: string): Promise<ApplicationRecord | undefined>;
+  listApplicationsOfApplicant(applicantNumber: string): Promise<ApplicationRecord[]>;
+  updateApplication(serial: string, patch: { status: ApplicationStatus; result: string | null; updatedAt: number }): Promise<void>;
+  addApplicationEvent(e: Omit<ApplicationEventRecord, 'id'>): Promise<void>;
+  listApplicationEvents(serial: string): Promise<ApplicationEventRecord[]>;
+
+  // certificates
+  insertCertificate(c: CertificateRecord): Promise<void>;
+  getCertificate(identifier: string): Promise<CertificateRecord | undefined>;
+  listCertificatesOfHolder(holderNumber: string): Promise<CertificateRecord[]>;
+  revokeCertificate(identifier: string, at: number, reason: string): Promise<void>;
+
+  // print log (masked numbers only)
+  addPrintLog(entry: Omit<PrintLogRecord, 'id'>): Promise<PrintLogRecord>;
+  listPrintLog(limit: number): Promise<PrintLogRecord[]>;
+}
+
+export interface HallStore extends HallRepository {
+  /**
+   * Runs `fn` in one transaction: all of it or none of it is stored. Use only `tx` inside `fn`. Transactions do
+   * not nest; the result is `fn`'s.
+   */
+  withTransaction<T>(fn: (tx: HallRepository) => Promise<T>): Promise<T>;
+  /** The schema version the store runs at (for health pages and tests). */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}
