@@ -15,7 +15,10 @@
  *   `confirmed` jobs are never printed again, and nothing is deleted.
  * - Bytes already handed to the port are never cut off mid-job: stopping inside a command (a QR store, a raster
  *   image) would make the printer read our next bytes, `10 05 02` included, as that command's data.
- * - XOFF `13` pauses writing between slices until XON `11` (the actor's pause hook).
+ * - XOFF `13` pauses writing between slices until XON `11` (the actor's pause hook), and jobs are written at the
+ *   line's pace in 64-byte slices so that XOFF still finds almost nothing in flight (pacedWriter.ts). While a job is
+ *   being written, or XOFF holds the line, the DLE EOT poll is skipped: it would queue behind the job's bytes (or
+ *   land inside a raster image), and the printer is plainly alive; ASB still reports paper out or cover open then.
  *
  * Known limit (inherent to ESC/POS): if the bridge dies after the printer received a whole job but before the echo
  * reached us, the job is printed again after the restart; the copy carries the reprint mark, so it is visible.
@@ -44,6 +47,7 @@ import { UNFINISHED_PRINT_JOB_STATES, type PrintJobPatch, type PrintJobRecord, t
 import type { TransportCloseInfo } from '../../transport/index.ts';
 import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
 import { DeviceCommandError } from '../errors.ts';
+import { writePaced } from './pacedWriter.ts';
 import { buildTestPageJob, buildTicketJob, renderPrintJob, type PrintJobRequest } from './printJobRender.ts';
 import {
   cancelPrintArgsSchema,
@@ -113,6 +117,15 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
   private stopping = false;
   private attempt: Attempt | null = null;
   private sendsInFlight = 0;
+  /**
+   * The line is one command stream: a status query (4 requests) and a job (many paced slices) must never
+   * interleave, or a `10 04 n` lands inside a job's command and breaks it. Both run under this lock.
+   */
+  private lineTail: Promise<unknown> = Promise.resolve();
+  private lineHolders = 0;
+  /** Counts disconnects: a job write begun on one connection never continues on the next. */
+  private linkEpoch = 0;
+  private xonWaiters: Array<() => void> = [];
   private loopRunning = false;
   private loopAgain = false;
   private readonly stats = { jobsConfirmed: 0, jobsInterrupted: 0, reprints: 0, xoff: 0, unknownProcessIds: 0 };
@@ -289,6 +302,7 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
     this.stopping = true;
     this.connected = false;
     this.lifetime.abort();
+    this.releaseXonWaiters();
     this.attempt?.settle({ kind: 'stopped' });
     this.rejectWaiters(() => new DeviceCommandError('deviceNotReady', `${this.id}: driver stopped; the job ${WHAT_NEXT}`));
     await super.stop();
@@ -299,7 +313,7 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
 
   protected async onConnected(signal: AbortSignal): Promise<void> {
     this.connected = false;
-    await this.actor.send(STARTUP, { label: 'start-up (recover, initialize, enable ASB)', timeoutMs: 2000, signal });
+    await this.withLine(() => this.actor.send(STARTUP, { label: 'start-up (recover, initialize, enable ASB)', timeoutMs: 2000, signal }));
     await this.readStatus(signal);
     if (signal.aborted) return;
     this.connected = true;
@@ -310,6 +324,7 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
   }
 
   protected override async watchdogPoll(signal: AbortSignal): Promise<void> {
+    if (this.lineHolders > 0 || this.actor.isPaused) return;
     await this.readStatus(signal);
   }
 
@@ -321,6 +336,7 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
         return;
       case 'xon':
         this.actor.resume();
+        this.releaseXonWaiters();
         return;
       case 'processId':
         this.onProcessId(frame.id);
@@ -337,6 +353,8 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
 
   protected override onDisconnected(info: TransportCloseInfo): void {
     this.connected = false;
+    this.linkEpoch++;
+    this.releaseXonWaiters();
     this.decoder.clearExpectedRealtime();
     this.attempt?.settle({ kind: 'interrupted', why: `printer link lost (${info.reason})` });
     this.rejectWaiters(() => new DeviceCommandError('deviceNotReady', `${this.id}: printer link lost (${info.reason}); the job ${WHAT_NEXT}`));
@@ -348,8 +366,23 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
 
   // ---- status --------------------------------------------------------------------------------------------------
 
+  /** Runs `fn` with the line to itself (see `lineTail`). */
+  private withLine<T>(fn: () => Promise<T>): Promise<T> {
+    this.lineHolders++;
+    const run = this.lineTail.then(fn, fn);
+    this.lineTail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run.finally(() => this.lineHolders--);
+  }
+
   /** DLE EOT 1-4, one at a time (the decoder types each reply byte by the n we declared for it). */
-  private async readStatus(signal: AbortSignal): Promise<void> {
+  private readStatus(signal: AbortSignal): Promise<void> {
+    return this.withLine(() => this.queryRealtime(signal));
+  }
+
+  private async queryRealtime(signal: AbortSignal): Promise<void> {
     for (const n of REALTIME_NS) {
       this.decoder.clearExpectedRealtime();
       this.decoder.expectRealtime(n);
@@ -486,8 +519,7 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
 
     let confirmTimer: NodeJS.Timeout | undefined;
     this.sendsInFlight++;
-    this.actor
-      .send(bytes, { label: `print ${job.id}`, timeoutMs: this.sendTimeoutMs(bytes.length), signal: this.lifetime.signal })
+    this.writeJob(job.id, bytes)
       .then(
         () => {
           this.jobEvents.emit('sent', job.id);
@@ -540,9 +572,39 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
     this.updateJob(job, { state: 'confirmed', message: null });
   }
 
-  /** Generous: XOFF may hold a big job back while the printer prints; 4x the wire time plus the confirm timeout. */
-  private sendTimeoutMs(bytes: number): number {
-    return this.options.confirmTimeoutMs + Math.ceil(((bytes * 10) / this.spec.baud) * 1000 * 4);
+  /** The job's bytes at the line's pace; XOFF holds it, but not longer than `confirmTimeoutMs` at a time. */
+  private writeJob(jobId: string, bytes: Uint8Array): Promise<void> {
+    const signal = this.lifetime.signal;
+    const epoch = this.linkEpoch;
+    return this.withLine(() => writePaced(bytes, {
+      baud: this.spec.baud,
+      signal,
+      send: (slice) =>
+        epoch === this.linkEpoch
+          ? this.actor.send(slice, { label: `print ${jobId}`, signal })
+          : Promise.reject(new Error('the printer link was lost during the job')),
+      flowGate: () => (this.actor.isPaused ? this.waitForXon() : undefined),
+    }));
+  }
+
+  private waitForXon(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.xonWaiters = this.xonWaiters.filter((w) => w !== release);
+        reject(new Error(`the printer held XOFF for more than ${this.options.confirmTimeoutMs} ms`));
+      }, this.options.confirmTimeoutMs);
+      const release = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.xonWaiters.push(release);
+    });
+  }
+
+  private releaseXonWaiters(): void {
+    const waiters = this.xonWaiters;
+    this.xonWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** Writes the change, tells listeners and settles client waits on finished jobs. */
