@@ -288,11 +288,12 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
   }
 
   override async start(): Promise<void> {
-    // Jobs a previous run left mid-print: tell the UI they were interrupted; they print again with the mark.
+    // Jobs a previous run left unfinished: announce each (a UI connecting now learns of them); those it left
+    // mid-print become interrupted and print again with the mark.
     for (const job of this.store.unfinished(this.id)) {
       if (job.state === 'printing' || job.state === 'reprinting') {
         this.updateJob(job, { state: 'interrupted', message: 'the bridge stopped while this job was printing' });
-      }
+      } else this.announce(job);
     }
     await super.start();
   }
