@@ -69,6 +69,8 @@ interface WriteJob {
 /** Blinks and beeps of `identify` (a technician finds the terminal; the text shown is left as it is). */
 const IDENTIFY_BLINKS = 5;
 const IDENTIFY_BEEPS = 2;
+/** Event loop turns a timed-out request waits for replies already received but not yet read (see transact). */
+const STALL_TURNS = 3;
 /** The same exception from the same terminal is reported (log, lastError) at most this often. */
 const EXCEPTION_REPORT_EVERY_MS = 60_000;
 
@@ -401,9 +403,19 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
       signal: ac.signal,
       label: `${label} unit ${req.unit}`,
     });
-    request.catch(() => {});
+    let settled: { f: ModbusReply } | { e: unknown } | null = null;
+    const tracked = request.then(
+      (f) => (settled = { f }),
+      (e: unknown) => (settled = { e }),
+    );
     try {
-      const first = await Promise.race([request.then((f) => ({ f }), (e: unknown) => ({ e })), timedOut]);
+      let first = await Promise.race([tracked, timedOut]);
+      // After a stall of the event loop (a loaded machine), timers run before I/O: the reply may be sitting in the
+      // socket already. Give reads a few turns before calling it a timeout.
+      for (let k = 0; k < STALL_TURNS && first === 'timeout'; k++) {
+        await nextTurn();
+        if (settled) first = settled;
+      }
       if (first !== 'timeout') {
         if ('e' in first) throw first.e;
         return { kind: 'reply', reply: first.f };
