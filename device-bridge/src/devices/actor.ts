@@ -37,6 +37,14 @@ export interface ActorOptions<F> {
   quietAfterTimeoutMs?: number;
   /** `send()` writes in slices of this many bytes so that `pause()` (XOFF) takes effect mid-job. Default 256. */
   writeChunkSize?: number;
+  /** Sees each command's bytes once before they are written and every decoded frame (the frame log, issue 6). */
+  tap?: ActorTap<F>;
+}
+
+/** Observer of the line for the technician console's frame log; a throw is ignored (it must not break the port). */
+export interface ActorTap<F> {
+  tx(bytes: Uint8Array, label: string): void;
+  rx(frame: F): void;
 }
 
 export interface RequestOptions<F> {
@@ -231,6 +239,7 @@ export class DeviceActor<F> {
         this.fail(job, timeOutError(what, ms), true);
       }, ms);
     }
+    if (job.bytes.length > 0) this.tapSafely((t) => t.tx(job.bytes, job.label));
     try {
       for (let off = 0; off < job.bytes.length && !job.done; off += this.chunkSize) {
         if (this.paused) await new Promise<void>((r) => this.resumeWaiters.push(r));
@@ -249,6 +258,7 @@ export class DeviceActor<F> {
   private onData(chunk: Uint8Array): void {
     this.own.bytesIn += chunk.length;
     for (const frame of this.options.decoder.push(chunk)) {
+      this.tapSafely((t) => t.rx(frame));
       const job = this.current;
       let taken = false;
       if (job?.accept && !job.done) {
@@ -268,6 +278,15 @@ export class DeviceActor<F> {
           // A driver's handler bug must not break the byte pipeline; the driver logs its own errors.
         }
       }
+    }
+  }
+
+  private tapSafely(use: (tap: ActorTap<F>) => void): void {
+    if (!this.options.tap) return;
+    try {
+      use(this.options.tap);
+    } catch {
+      // The frame log is diagnostics only: its failure must never cost a command or a frame.
     }
   }
 

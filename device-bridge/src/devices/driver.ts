@@ -33,7 +33,7 @@
  * restarted (the bridge builds a new one).
  */
 import { EventEmitter } from 'node:events';
-import type { DeviceKind, DeviceState, DeviceStatus, StreamDecoder } from '@onedoor/protocol';
+import type { DeviceFrameEntry, DeviceKind, DeviceState, DeviceStatus, StreamDecoder } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import {
   createTransport as defaultCreateTransport,
@@ -45,6 +45,8 @@ import {
 } from '../transport/index.ts';
 import { DeviceActor, type ActorOptions } from './actor.ts';
 import { completionCodeOf, DeviceCommandError } from './errors.ts';
+import { describeRxFrame, describeTxBytes } from './frameDescribe.ts';
+import { FrameLog } from './frameLog.ts';
 
 /** What a driver is told about its device (the config entry, already validated). */
 export interface DeviceSpec {
@@ -121,6 +123,8 @@ export interface BaseDriverOptions<F> {
   watchdog?: WatchdogOptions;
   /** When `onConnected` fails because the device did not answer, try again after this long. Default 1000 ms. */
   startupRetryMs?: number;
+  /** Entries in the frame log ring (technician console). Default 50. */
+  frameLogSize?: number;
 }
 
 /** Fields a driver may change with `setStatus`. */
@@ -132,6 +136,8 @@ export abstract class BaseDeviceDriver<F> extends EventEmitter<DeviceDriverEvent
   protected readonly link: ReconnectingTransport;
   protected readonly actor: DeviceActor<F>;
   protected readonly log: Logger;
+  /** The last frames rx/tx for the technician console (issue 6); filled through the actor's tap. */
+  protected readonly frameLog: FrameLog;
   private current: Omit<DeviceStatus, 'counters'>;
   private readonly watchdogOptions: WatchdogOptions | undefined;
   private readonly startupRetryMs: number;
@@ -162,12 +168,23 @@ export abstract class BaseDeviceDriver<F> extends EventEmitter<DeviceDriverEvent
         if (r.attempt === 1) this.setStatus({ state: 'offline', detail: `cannot open ${spec.path}: ${r.error.message}` });
       },
     });
+    this.frameLog = new FrameLog(options.frameLogSize);
     this.actor = new DeviceActor<F>({
       ...options.actor,
       id: spec.id,
       channel: this.link,
       decoder: options.decoder,
       onUnsolicited: (frame) => this.onFrame(frame),
+      tap: {
+        tx: (bytes, label) => {
+          const d = describeTxBytes(this.kind, bytes, label);
+          this.frameLog.add('tx', d.length, d);
+        },
+        rx: (frame) => {
+          const d = describeRxFrame(this.kind, frame);
+          this.frameLog.add('rx', d.length, { hex: this.frameHex(frame, d.hex), summary: this.describeFrame(frame, d.summary) });
+        },
+      },
     });
     this.current = { id: spec.id, kind: spec.kind, state: 'starting', detail: 'not started', lastError: null, since: Date.now() };
     this.link.on('open', () => this.handleOpen());
@@ -194,6 +211,24 @@ export abstract class BaseDeviceDriver<F> extends EventEmitter<DeviceDriverEvent
   /** Extra counters for the status (jobs printed, cards read, polls). Merged over the actor's. */
   protected extraCounters(): Record<string, number> {
     return {};
+  }
+
+  /**
+   * One decoded line for a received frame in the frame log. Default: the per-kind describer (frameDescribe.ts),
+   * which already masks card data. An override must never return personal data (card text, photo, full ID numbers).
+   */
+  protected describeFrame(_frame: F, standard: string): string {
+    return standard;
+  }
+
+  /** The hex the frame log keeps for a received frame; default the per-kind describer's (masked) hex. Same rule. */
+  protected frameHex(_frame: F, standard: string): string {
+    return standard;
+  }
+
+  /** The last frames rx/tx (masked), oldest first; only those after `afterSeq` when given (see `framesOf`). */
+  frames(afterSeq = 0): DeviceFrameEntry[] {
+    return this.frameLog.entries(afterSeq);
   }
 
   actions(): DeviceActionInfo[] {

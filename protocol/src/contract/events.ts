@@ -10,6 +10,7 @@ import type { CommandEnvelope, CompletionAck, DeviceCommand } from './command.ts
 import type { DeviceStatus } from './status.ts';
 import type { IdCardType } from '../idcard/holder.ts';
 import type { CounterOverflowEvent, CounterTerminalEvent } from './counterBus.ts';
+import type { DeviceFramesEvent } from './tech.ts';
 
 export const BRIDGE_NAMESPACES = { kiosk: '/kiosk', hall: '/hall', tech: '/tech' } as const;
 export type BridgeNamespace = (typeof BRIDGE_NAMESPACES)[keyof typeof BRIDGE_NAMESPACES];
@@ -119,6 +120,9 @@ export interface HallServerToClientEvents extends DeviceServerToClientEvents {
 }
 export interface HallClientToServerEvents extends DeviceClientToServerEvents {}
 
-/** Reserved for the technician console; requires a token. */
-export interface TechServerToClientEvents extends KioskServerToClientEvents {}
+/** The technician console; requires a technician or manager session (or the tech token). */
+export interface TechServerToClientEvents extends KioskServerToClientEvents {
+  /** New entries of a device's frame log, batched (at most a few per second per device). */
+  deviceFrames: (event: DeviceFramesEvent) => void;
+}
 export interface TechClientToServerEvents extends DeviceClientToServerEvents {}

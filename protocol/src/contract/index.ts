@@ -4,3 +4,4 @@ export * from './status.ts';
 export * from './command.ts';
 export * from './events.ts';
 export * from './counterBus.ts';
+export * from './tech.ts';
