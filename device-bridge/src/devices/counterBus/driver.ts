@@ -106,6 +106,9 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
   private readonly stats = {
     polls: 0,
     pollFailures: 0,
+    /** Requests with no good answer by their reply timeout (silent or damaged). */
+    replyTimeouts: 0,
+    /** Of those, the ones where damaged bytes did arrive (the terminal is there, the line is noisy). */
     garbledReplies: 0,
     exceptions: 0,
     events: 0,
@@ -424,6 +427,7 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
       ac.abort();
       if (freed) return { kind: 'reply', reply: freed };
       const damaged = c.checksumErrors + c.lengthErrors + c.discardedBytes > damageBefore;
+      this.stats.replyTimeouts++;
       return { kind: damaged ? 'garbled' : 'silent' };
     } finally {
       clearTimeout(timer);
