@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import type {
   CardErrorEvent,
@@ -28,6 +29,8 @@ export interface ReaderRigOptions {
   timing?: IdReaderSimOptions['timing'];
   /** Driver options (`pollMs`, `read`, ...). */
   options?: Record<string, unknown>;
+  /** The bridge's logger (default: silent); a test passes one writing to memory to check what gets logged. */
+  log?: Logger;
   /** Sim setup before the bridge opens the port (e.g. a failed SAM). */
   beforeBridge?: (sim: IdReaderSim) => void | Promise<void>;
 }
@@ -80,7 +83,7 @@ export async function startReaderRig(opts: ReaderRigOptions): Promise<ReaderRig>
         devices: [{ id: READER_ID, kind: 'idreader', path, baud: opts.baud, options: opts.options ?? {} }],
         options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
       },
-      { log: silentLogger() },
+      { log: opts.log ?? silentLogger() },
     );
     cleanups.push(() => bridge.close());
     const kiosk: ReaderRig['kiosk'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200 });

@@ -2,6 +2,7 @@
 // (startBridge, built-in reader driver) and a socket.io /kiosk client. Behaviour only, no timed assertions.
 import { afterEach, describe, expect, it } from 'vitest';
 import { holderNumber, maskIdNumber, type Holder } from '@onedoor/protocol';
+import { createLogger } from '../../device-bridge/src/log.ts';
 import { placeAndRead, startReaderRig, until, type ReaderRig } from './idreader-rig.ts';
 
 const rigs: ReaderRig[] = [];
@@ -91,6 +92,21 @@ describe('ID reader driver over a PTY (115200, typical SAM timing)', () => {
     const longTerm = await placeAndRead(r, 'ayiguli');
     expect(longTerm.holder).toMatchObject({ valid: true, expired: false, validUntil: '长期' });
     expect(r.counters().invalidCards).toBe(3);
+  });
+
+  it('logs a read with the masked number only: no full number, name, address or photo bytes in any log line', async () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'trace', destination: { write: (line: string) => void lines.push(line) } });
+    const r = await rig({ timing: 'fast', log });
+    await online(r);
+    const holder = holderOf(r, 'ouyang-zhiqiang');
+    await placeAndRead(r, 'ouyang-zhiqiang');
+    const all = lines.join('');
+    expect(all).toContain(maskIdNumber(holderNumber(holder)));
+    expect(all).not.toContain(holderNumber(holder));
+    expect(all).not.toContain(holder.cardType === 'resident' ? holder.name : '?');
+    expect(all).not.toContain(holder.cardType === 'resident' ? holder.address.slice(0, 6) : '?');
+    expect(all).not.toMatch(/photo/i);
   });
 
   it('garbage bytes and a corrupted frame are counted in the device counters, and the read still succeeds', async () => {
