@@ -1,0 +1,44 @@
+/**
+ * A hall rule refused what the citizen asked (hall-rules.md): not a bug, an answer. `code` is stable for the API
+ * and UI; `zh` / `en` say why in words a citizen understands and what to do next. Bad arguments (a malformed day,
+ * an unknown id) are plain Errors instead.
+ */
+export type HallRuleCode =
+  | 'noSession'
+  | 'cardRefused'
+  | 'unknownCategory'
+  | 'unknownService'
+  | 'categoryFull'
+  | 'notWorkingDay'
+  | 'bookingTooEarly'
+  | 'bookingTooLate'
+  | 'alreadyBooked'
+  | 'slotFull'
+  | 'noShowLockout'
+  | 'notYourAppointment'
+  | 'appointmentNotActive'
+  | 'cancelTooLate'
+  | 'checkInTooEarly'
+  | 'checkInNotToday'
+  | 'unknownCertificate'
+  | 'certificateRevoked'
+  | 'certificateExpired'
+  | 'unknownApplication'
+  | 'badTransition'
+  | 'reasonRequired'
+  | 'extensionsExhausted';
+
+export class HallRuleError extends Error {
+  constructor(
+    readonly code: HallRuleCode,
+    readonly zh: string,
+    readonly en: string,
+  ) {
+    super(`${code}: ${en}`);
+    this.name = 'HallRuleError';
+  }
+}
+
+export function refuse(code: HallRuleCode, zh: string, en: string): never {
+  throw new HallRuleError(code, zh, en);
+}

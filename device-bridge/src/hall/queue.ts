@@ -1,0 +1,175 @@
+/**
+ * Walk-in queue tickets (hall-rules.md "Queue"):
+ * - number = category letter + 3-digit daily sequence (A001); the sequence is the store's atomic counter per day
+ *   and category, so it restarts each day and is never issued twice in a day, across restarts and crashes (the
+ *   counter row is committed with the ticket; the table's UNIQUE(day, number) is the backstop);
+ * - one waiting ticket per person per category: a second request returns the same ticket (`reused: true`);
+ * - priority (绿色通道): elderly 65+ by birth date, disabled, pregnant; checked-in appointments go first;
+ * - waiting estimate = tickets ahead x the category's recent median service time (a default while it has none).
+ */
+import { maskIdNumber } from '@onedoor/protocol';
+import type { HallDay, HallRepository, HallStore, TicketPriority, TicketRecord } from '../store/hallStore.ts';
+import { isElderly, type Citizen } from './citizen.ts';
+import { HallClock } from './clock.ts';
+import { HallRuleError } from './errors.ts';
+
+/** The 3-digit sequence of a ticket number ends at 999 (hall-rules.md "A001"). */
+export const MAX_DAILY_TICKETS_PER_CATEGORY = 999;
+/** How many finished tickets the median service time looks at. */
+export const SERVICE_TIME_SAMPLE = 20;
+
+export interface TicketFlags {
+  disabled?: boolean;
+  pregnant?: boolean;
+}
+
+/** A ticket as the kiosk and the ticket printer see it: masked number only. */
+export interface TicketView {
+  id: number;
+  number: string;
+  category: string;
+  categoryName: string;
+  day: HallDay;
+  issuedAt: number;
+  /** `YYYY-MM-DD HH:MM`, hall-local, as printed. */
+  issuedAtText: string;
+  priority: TicketPriority | null;
+  status: TicketRecord['status'];
+  /** Waiting tickets that will be called before this one. */
+  ahead: number;
+  estimatedWaitMinutes: number;
+  maskedNumber: string | null;
+  /** true when the person already held this waiting ticket (hall-rules.md: a second request returns the same). */
+  reused: boolean;
+  appointmentId: number | null;
+}
+
+/** Calling order (hall-rules.md): checked-in appointments, then priority tickets, then the rest by issue time. */
+export function ticketCallRank(t: Pick<TicketRecord, 'priority'>): number {
+  if (t.priority === 'appointment') return 0;
+  return t.priority ? 1 : 2;
+}
+
+/** True when `a` is called before `b`. */
+export function callsBefore(a: TicketRecord, b: TicketRecord): boolean {
+  const ra = ticketCallRank(a), rb = ticketCallRank(b);
+  if (ra !== rb) return ra < rb;
+  return a.issuedAt !== b.issuedAt ? a.issuedAt < b.issuedAt : a.id < b.id;
+}
+
+export function medianOf(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const s = [...values].sort((x, y) => x - y);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export function formatTicketNumber(letter: string, seq: number): string {
+  return `${letter}${String(seq).padStart(3, '0')}`;
+}
+
+export interface IssueTicketRequest {
+  citizen: Citizen | null;
+  category: string;
+  flags?: TicketFlags;
+  /** Set by the appointment check-in: the ticket goes first. */
+  appointmentId?: number;
+}
+
+export class QueueService {
+  constructor(
+    private readonly store: HallStore,
+    private readonly clock: HallClock = new HallClock(),
+  ) {}
+
+  /** A walk-in ticket for a category (or the person's waiting one in it). */
+  async takeTicket(citizen: Citizen | null, category: string, flags: TicketFlags = {}): Promise<TicketView> {
+    const { ticket, reused } = await this.store.withTransaction((tx) => this.issueIn(tx, { citizen, category, flags }));
+    return this.view(ticket, reused);
+  }
+
+  /** Issues within the caller's transaction (the appointment check-in uses it). */
+  async issueIn(tx: HallRepository, req: IssueTicketRequest): Promise<{ ticket: TicketRecord; reused: boolean }> {
+    const letter = String(req.category ?? '').toUpperCase();
+    const category = await tx.getQueueCategory(letter);
+    if (!category) {
+      throw new HallRuleError('unknownCategory', `没有“${letter}”类业务，请在屏幕上重新选择`, `there is no queue category "${letter}"`);
+    }
+    const now = this.clock.now();
+    const day = this.clock.dayOf(now);
+    if (req.citizen) {
+      const waiting = await tx.findWaitingTicket(day, letter, req.citizen.number);
+      if (waiting) return { ticket: waiting, reused: true };
+    }
+    const seq = await tx.nextCounterValue(`ticket:${day}:${letter}`);
+    if (seq > MAX_DAILY_TICKETS_PER_CATEGORY) {
+      throw new HallRuleError('categoryFull', '今日该类业务号码已发完，请咨询工作人员',
+        `all ${MAX_DAILY_TICKETS_PER_CATEGORY} numbers of category ${letter} are issued today; please ask staff`);
+    }
+    const ticket = await tx.insertTicket({
+      day,
+      category: letter,
+      seq,
+      number: formatTicketNumber(letter, seq),
+      holderNumber: req.citizen?.number ?? null,
+      priority: ticketPriority(req, day),
+      issuedAt: now,
+      appointmentId: req.appointmentId ?? null,
+    });
+    return { ticket, reused: false };
+  }
+
+  /** The current view of a ticket (position and estimate recomputed now). */
+  async ticket(id: number): Promise<TicketView> {
+    const t = await this.store.getTicket(id);
+    if (!t) throw new Error(`ticket ${id} does not exist`);
+    return this.view(t, false);
+  }
+
+  /** The person's tickets today (waiting first), e.g. for the kiosk's home screen. */
+  async ticketsOf(citizen: Citizen): Promise<TicketView[]> {
+    const all = await this.store.listTickets(this.clock.today());
+    const mine = all.filter((t) => t.holderNumber === citizen.number);
+    return Promise.all(mine.map((t) => this.view(t, false)));
+  }
+
+  /** Minutes one ticket takes in the category: median of the recent finished ones, else the category default. */
+  async serviceMinutes(category: string): Promise<number> {
+    const median = medianOf(await this.store.recentServiceDurations(category, SERVICE_TIME_SAMPLE));
+    if (median !== undefined) return median / 60_000;
+    return (await this.store.getQueueCategory(category))?.defaultServiceMinutes ?? 5;
+  }
+
+  async view(t: TicketRecord, reused: boolean): Promise<TicketView> {
+    const category = await this.store.getQueueCategory(t.category);
+    let ahead = 0;
+    if (t.status === 'waiting') {
+      const waiting = await this.store.listTickets(t.day, { category: t.category, status: 'waiting' });
+      ahead = waiting.filter((o) => o.id !== t.id && callsBefore(o, t)).length;
+    }
+    return {
+      id: t.id,
+      number: t.number,
+      category: t.category,
+      categoryName: category?.name ?? t.category,
+      day: t.day,
+      issuedAt: t.issuedAt,
+      issuedAtText: this.clock.stamp(t.issuedAt),
+      priority: t.priority,
+      status: t.status,
+      ahead,
+      estimatedWaitMinutes: Math.ceil(ahead * (await this.serviceMinutes(t.category))),
+      maskedNumber: t.holderNumber === null ? null : maskIdNumber(t.holderNumber),
+      reused,
+      appointmentId: t.appointmentId,
+    };
+  }
+}
+
+function ticketPriority(req: IssueTicketRequest, day: HallDay): TicketPriority | null {
+  if (req.appointmentId !== undefined) return 'appointment';
+  if (req.citizen && isElderly(req.citizen.birthDate, day)) return 'elderly';
+  if (req.flags?.disabled) return 'disabled';
+  if (req.flags?.pregnant) return 'pregnant';
+  return null;
+}
