@@ -97,7 +97,7 @@ function testPageBytes(r: Extract<PrintRecipe, { kind: 'testPage' }>, processId:
  * The bytes of one attempt at a job. `reprint`: the job was (maybe partly) printed before, so the output carries
  * the visible reprint mark. The process-ID request always comes last.
  */
-export function renderPrintJob(job: { payload: Uint8Array | null; recipe: unknown; processId: string }, opts: { reprint: boolean }): Uint8Array {
+export function renderPrintJob(job: { payload: Uint8Array | null; recipe?: unknown; processId: string }, opts: { reprint: boolean }): Uint8Array {
   if (job.payload) {
     const tail = new EscPosEncoder().processId(job.processId).encode();
     return opts.reprint ? concatBytes([reprintMarkBytes(), job.payload, tail]) : concatBytes([job.payload, tail]);
