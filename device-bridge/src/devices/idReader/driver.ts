@@ -234,8 +234,9 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
       await this.onConnected(signal);
     } catch (err) {
       if (signal.aborted) throw err;
-      const code = err instanceof DeviceCommandError ? err.code : 'hardwareError';
-      this.setStatus({ state: code === 'userError' ? 'userError' : 'hardwareError', detail: (err as Error).message });
+      this.setStatus({ state: 'hardwareError', detail: (err as Error).message });
+      // No answer is silence (the watchdog counts it); a SAM answering with a fault stays a hardwareError.
+      if (err instanceof DeviceCommandError && (err.code === 'timeOut' || err.code === 'deviceNotReady')) throw err;
     }
   }
 
