@@ -183,7 +183,9 @@ export async function launch(opts: StartOptions, print: Print = (l) => console.l
 
 /** What `npm start` prints once everything runs: the UI's URLs, the control API, where each device is. */
 export function describeLaunch(l: Launched): string[] {
-  const pad = (s: string) => s.padEnd(12);
+  const labels = [...Object.keys(UI_ROUTES), 'simulators', ...l.bridge.config.devices.map((d) => d.id)];
+  const width = Math.max(...labels.map((x) => x.length)) + 2;
+  const pad = (s: string) => s.padEnd(width);
   const lines = [l.mode === 'demo' ? 'OneDoor is running with simulated devices:' : 'OneDoor is running (devices from the config file):'];
   for (const route of Object.keys(UI_ROUTES) as UiRoute[]) lines.push(`  ${pad(route)}${l.urls[route]}`);
   if (l.sims) {

@@ -1,0 +1,168 @@
+/**
+ * `npm start` as a user runs it (scripts/start.ts in its own process, issue 4 "Configuration and start"): the
+ * simulators on PTYs (socat) or TCP, the bridge wired to them, the printed URLs, the devices coming online through
+ * the real drivers, and a clean stop on SIGTERM that leaves no socat behind. Also `--config` (the bridge alone,
+ * no simulators) and the exit code 2 for a bad config or flag.
+ *
+ * The UI build is not part of these runs (--no-build); the full-stack e2e test builds it through the launcher.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeviceStatus } from '@onedoor/protocol';
+import {
+  bridgeUrl,
+  getJson,
+  leftovers,
+  postJson,
+  socatChildren,
+  spawnLauncher,
+  until,
+  waitAllOnline,
+  type LauncherRun,
+} from './start-rig.ts';
+
+interface SimsBody {
+  sims: { id: string; kind: string; link: { kind: string; path?: string; port?: number; up: boolean } }[];
+}
+
+const KINDS = ['counterbus', 'idreader', 'printer'];
+
+const allOnline = (run: LauncherRun) => waitAllOnline<DeviceStatus>(run);
+
+describe('npm start with simulated devices on PTYs', () => {
+  let run: LauncherRun;
+  beforeAll(async () => {
+    run = await spawnLauncher(['--no-build']);
+  }, 300_000);
+  afterAll(async () => {
+    await run?.cleanup();
+  });
+
+  it('prints the URL of every UI route, the simulator control API and the PTY paths', () => {
+    const kiosk = run.printed.get('kiosk');
+    expect(kiosk).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    for (const route of ['display', 'hall', 'tech', 'verify']) expect(run.printed.get(route)).toBe(`${kiosk}${route}`);
+    expect(run.printed.get('simulators')).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const kind of KINDS) expect(run.printed.get(kind)).toBe(join(run.simDir, kind));
+    expect(run.printed.get('data')).toBe(join(run.dir, 'data'));
+  });
+
+  it('the bridge has the three devices online, and the control API lists the three simulators on PTYs', async () => {
+    const devices = await allOnline(run);
+    expect(devices.map((d) => d.kind).sort()).toEqual(KINDS);
+    const { sims } = await getJson<SimsBody>(`${run.printed.get('simulators')}/api/sims`);
+    expect(sims.map((s) => s.kind).sort()).toEqual(KINDS);
+    for (const s of sims) {
+      expect(s.link.kind).toBe('pty');
+      expect(s.link.path).toBe(join(run.simDir, s.kind));
+      expect(s.link.up).toBe(true);
+    }
+    // One socat per PTY, all of this run.
+    expect(leftovers(run).length).toBe(3);
+    expect(socatChildren(run.proc.pid!).length).toBe(3);
+  }, 120_000);
+
+  it('a simulator action reaches the bridge: paper out on the printer sim shows in /api/devices, and back', async () => {
+    await allOnline(run);
+    const bridge = bridgeUrl(run);
+    const control = run.printed.get('simulators')!;
+    const printer = async () => (await getJson<DeviceStatus[]>(`${bridge}/api/devices`)).find((d) => d.kind === 'printer')!;
+    await postJson(`${control}/api/sims/printer/actions/paper`, { state: 'out' });
+    await until(async () => (await printer()).paper === 'out', 'the bridge to see the printer out of paper');
+    expect((await printer()).state).not.toBe('online');
+    await postJson(`${control}/api/sims/printer/actions/paper`, { state: 'ok' });
+    await until(async () => {
+      const p = await printer();
+      return p.state === 'online' && p.paper === 'full';
+    }, 'the printer back online with paper');
+  }, 200_000);
+
+  it('SIGTERM stops everything: exit 0, no socat of this run left, the PTY paths gone', async () => {
+    expect(leftovers(run).length).toBe(3);
+    const { code } = await run.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(leftovers(run)).toEqual([]);
+    for (const kind of KINDS) expect(existsSync(join(run.simDir, kind))).toBe(false);
+    expect(run.stdout()).toContain('stopping');
+    const bridge = run.printed.get('kiosk')!;
+    await expect(fetch(bridge)).rejects.toThrow();
+  }, 120_000);
+});
+
+describe('npm start -- --tcp', () => {
+  let run: LauncherRun;
+  beforeAll(async () => {
+    run = await spawnLauncher(['--no-build', '--tcp', '--port-base', '0']);
+  }, 300_000);
+  afterAll(async () => {
+    await run?.cleanup();
+  });
+
+  it('puts the simulators on TCP ports, the bridge reaches all three there, and SIGINT stops it with no socat', async () => {
+    for (const kind of KINDS) expect(run.printed.get(kind)).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    await allOnline(run);
+    const { sims } = await getJson<SimsBody>(`${run.printed.get('simulators')}/api/sims`);
+    for (const s of sims) {
+      expect(s.link.kind).toBe('tcp');
+      expect(run.printed.get(s.kind)).toBe(`tcp://127.0.0.1:${s.link.port}`);
+    }
+    expect(socatChildren(run.proc.pid!)).toEqual([]);
+    const { code } = await run.stop('SIGINT');
+    expect(code).toBe(0);
+  }, 200_000);
+});
+
+describe('npm start -- --config (real hardware, no simulators)', () => {
+  let dir: string;
+  let run: LauncherRun | undefined;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'od-start-config-'));
+  });
+  afterAll(async () => {
+    await run?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the bridge alone with the config: its devices, no simulator, no socat', async () => {
+    const file = join(dir, 'site.json');
+    // A printer on a serial device this machine does not have: the bridge must still start, with it not online.
+    writeFileSync(file, JSON.stringify({ devices: [{ id: 'ticketPrinter', kind: 'printer', path: '/dev/ttyONEDOOR-ABSENT' }] }));
+    run = await spawnLauncher(['--no-build', '--config', file], { isolation: 'bridge' });
+    expect(run.stdout()).toContain('devices from the config file');
+    expect(run.printed.has('simulators')).toBe(false);
+    expect(run.printed.get('ticketPrinter')).toBe('/dev/ttyONEDOOR-ABSENT');
+    expect(run.printed.get('data')).toBe(join(run.dir, 'data'));
+    const bridge = bridgeUrl(run);
+    const devices = await getJson<DeviceStatus[]>(`${bridge}/api/devices`);
+    expect(devices.map((d) => [d.id, d.kind])).toEqual([['ticketPrinter', 'printer']]);
+    expect(devices[0].state).not.toBe('online');
+    expect(socatChildren(run.proc.pid!)).toEqual([]);
+    expect((await run.stop()).code).toBe(0);
+  }, 200_000);
+
+  it('a bad config exits with code 2 and names the field', async () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ devices: [{ id: 'p', kind: 'printer', path: '/dev/ttyUSB0', baud: 12345 }] }));
+    const r = await spawnLauncher(['--config', file], { isolation: 'bridge', waitReady: false });
+    try {
+      expect((await r.exited).code).toBe(2);
+      expect(r.stderr()).toMatch(/devices\[0\]\.baud: must be one of/);
+      expect(r.stdout()).not.toContain('OneDoor is running');
+    } finally {
+      await r.cleanup();
+    }
+  }, 120_000);
+
+  it('a bad flag exits with code 2 and names it; simulator flags are refused with --config', async () => {
+    const r1 = await spawnLauncher(['--port', 'eighty'], { isolation: 'none', waitReady: false });
+    expect((await r1.exited).code).toBe(2);
+    expect(r1.stderr()).toContain('--port must be a TCP port number 0-65535, got "eighty"');
+    await r1.cleanup();
+    const r2 = await spawnLauncher(['--tcp', '--config', join(dir, 'site.json')], { isolation: 'none', waitReady: false });
+    expect((await r2.exited).code).toBe(2);
+    expect(r2.stderr()).toContain('--tcp is for the simulators');
+    await r2.cleanup();
+  }, 120_000);
+});
