@@ -137,4 +137,49 @@ describe('printer driver over a PTY', () => {
     // Every byte of the image arrived, in order (the ticket's bytes may start with the driver's start-up ESC @).
     expect(Buffer.from(t.bytes.subarray(t.bytes.length - payload.length)).equals(Buffer.from(payload))).toBe(true);
   }, 180_000);
+
+  it("the client's timeout answers timeOut but the job goes on and is confirmed", async () => {
+    const r = await rig({ sim: { speedMmPerSec: 20 } });
+    const ac = new AbortController();
+    // Give up as soon as the bytes are on their way: the ticket then takes seconds to print.
+    const off = r.driver.onJobSent(() => ac.abort());
+    const print = r.driver.execute('print', { ticket: {}, requestId: 'to-1' }, { signal: ac.signal, timeoutMs: 1000 });
+    await expect(print).rejects.toMatchObject({ code: 'timeOut', message: expect.stringContaining('the job goes on') });
+    off();
+    expect(r.driver.jobs(1)[0].state).toBe('printing');
+    await until('job confirmed', () => r.driver.jobs(1)[0].state === 'confirmed');
+    expect(r.printer.tickets).toHaveLength(1);
+    expect(r.updates.map((u) => u.state)).toEqual(['queued', 'printing', 'confirmed']);
+  });
+
+  it('cancelPrint drops a queued job before it prints; printTestPage prints the test page', async () => {
+    const r = await rig();
+    await r.printer.act('cover', { state: 'open' });
+    await until('userError', () => r.driver.status().state === 'userError');
+    const opts = { signal: noAbort(), timeoutMs: 30_000 };
+    await expect(r.driver.execute('print', { ticket: { number: 'X001' }, requestId: 'cx-1' }, opts)).rejects.toMatchObject({ code: 'userError' });
+    await expect(r.driver.execute('cancelPrint', { requestId: 'cx-1' }, opts)).resolves.toMatchObject({ state: 'canceled', requestId: 'cx-1' });
+    await expect(r.driver.execute('cancelPrint', {}, opts)).rejects.toMatchObject({ code: 'invalidRequest', message: expect.stringContaining('exactly one of jobId, requestId') });
+    await r.printer.act('cover', { state: 'closed' });
+    await until('online', () => r.driver.status().state === 'online');
+    await expect(r.driver.execute('printTestPage', { requestId: 'tp-1' }, opts)).resolves.toMatchObject({ state: 'confirmed', reprints: 0 });
+    // The canceled job never printed, and asking again for it says canceled instead of printing it.
+    expect(r.printer.tickets).toHaveLength(1);
+    expect(r.printer.tickets[0].text).toContain('TEST PAGE');
+    expect(r.printer.tickets[0].text).not.toContain('X001');
+    await expect(r.driver.execute('print', { ticket: { number: 'X001' }, requestId: 'cx-1' }, opts)).rejects.toMatchObject({ code: 'canceled' });
+    expect(r.driver.jobs(10).map((j) => [j.requestId, j.state])).toEqual([
+      ['tp-1', 'confirmed'],
+      ['cx-1', 'canceled'],
+    ]);
+  });
+
+  it('bad print arguments are refused with invalidRequest naming the field', async () => {
+    const r = await rig();
+    const opts = { signal: noAbort(), timeoutMs: 5000 };
+    await expect(r.driver.execute('print', {}, opts)).rejects.toMatchObject({ code: 'invalidRequest', message: expect.stringContaining('exactly one of ticket') });
+    await expect(r.driver.execute('print', { ticket: { waiting: -3 } }, opts)).rejects.toMatchObject({ code: 'invalidRequest', message: expect.stringContaining('waiting') });
+    await expect(r.driver.execute('print', { dataBase64: '***' }, opts)).rejects.toMatchObject({ code: 'invalidRequest', message: expect.stringContaining('dataBase64') });
+    expect(r.driver.jobs(10)).toEqual([]);
+  });
 });
