@@ -154,8 +154,11 @@ describe('ID reader driver over a PTY (115200, typical SAM timing)', () => {
     expect(r.errors[0]).toMatchObject({ deviceId: 'reader', code: 'placeAgain' });
     expect(r.errors[0].message).toMatch(/重新放置/);
     expect(r.errors[0].message).toMatch(/0x41/);
+    // The device status tells the kiosk too (contract: userError = "card to be placed again").
+    expect(r.state()).toBe('userError');
     await morePolls(r);
     expect(r.errors.length).toBe(1);
+    expect(r.state()).toBe('userError');
     expect(r.reads).toEqual([]);
     expect(r.sim.snapshot().counters).toMatchObject({ reads: 0 });
     r.sim.removeCard();
@@ -163,8 +166,8 @@ describe('ID reader driver over a PTY (115200, typical SAM timing)', () => {
     expect(r.state()).toBe('online');
   });
 
-  it('an unknown read status is reported with its hex value', async () => {
-    const r = await rig({ timing: 'fast' });
+  it('an unknown read status is reported with its hex value; the place-again state ends by itself after placeAgainMs', async () => {
+    const r = await rig({ timing: 'fast', options: { placeAgainMs: 1000 } });
     await online(r);
     await r.sim.act('fail-read', { sw3: 'E7' });
     r.sim.placeCard('liu-shuzhen');
@@ -172,6 +175,10 @@ describe('ID reader driver over a PTY (115200, typical SAM timing)', () => {
     expect(r.errors[0].code).toBe('placeAgain');
     expect(r.errors[0].message).toContain('0xE7');
     expect(r.driver.status().lastError?.message).toContain('0xE7');
+    expect(r.state()).toBe('userError');
+    // Nobody placed the card again (the citizen walked away): the notice must not wait for the next citizen.
+    await until(() => r.state() === 'online', 'online again without a card');
+    expect(r.reads).toEqual([]);
   });
 
   it('SAM self-test failure at start-up -> hardwareError with the spec words; back online when the SAM recovers', async () => {

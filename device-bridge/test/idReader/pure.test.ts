@@ -11,7 +11,7 @@ const frame = (bytes: Uint8Array) => new SamFrameDecoder({ direction: 'response'
 
 describe('reader options', () => {
   it('defaults to the spec: 300 ms polls, 30 01, max RF 0x50, 3 silent polls', () => {
-    expect(parseIdReaderOptions('r', {})).toEqual({ pollMs: 300, read: 'base', maxRfBytes: 0x50, maxSilentPolls: 3 });
+    expect(parseIdReaderOptions('r', {})).toEqual({ pollMs: 300, read: 'base', maxRfBytes: 0x50, maxSilentPolls: 3, placeAgainMs: 30_000 });
   });
   it('names the device and field of a bad option, and refuses unknown keys', () => {
     expect(() => parseIdReaderOptions('reader1', { pollMs: 5 })).toThrow(/reader1\.options\.pollMs/);

@@ -110,13 +110,13 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
     }
     if (status.sw3 !== SAM_SW3.success) throw new DeviceCommandError('hardwareError', new SamStatusError(status.sw3, 'SAM status').message);
 
-    const id = await this.readSamId(signal);
+    await this.readSamId(signal);
     const rf = await this.sam('set max RF bytes', buildSamSetMaxRfBytes(this.options.maxRfBytes), 'status', this.timeouts.sam, signal);
     if (rf.sw3 !== SAM_SW3.success) {
       // Not fatal: the SAM keeps its default RF frame size; the technician sees why.
       this.reportError('setMaxRfBytes', new SamStatusError(rf.sw3, `set max RF bytes ${this.options.maxRfBytes}`).message);
     }
-    this.setStatus({ state: 'online', detail: `SAM ${id} ready, polling every ${this.options.pollMs} ms`, media: `SAM ${id}` });
+    this.setReady();
   }
 
   private async readSamId(signal: AbortSignal): Promise<string> {
@@ -132,6 +132,7 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
   /** One find (and, on 9F, select + read). Throws only when the reader is silent: that is what the watchdog counts. */
   protected override async watchdogPoll(signal: AbortSignal): Promise<void> {
     if (this.state === 'hardwareError') return this.recheckSam(signal);
+    if (this.state === 'userError' && Date.now() - this.status().since >= this.options.placeAgainMs) this.setReady();
     this.stats.polls++;
     const find = await this.sam('find card', buildSamFindCard(), 'find', this.timeouts.find, signal);
     if (find.sw3 === SAM_SW3.noCard) return; // no card, or the card already read stays on the field (spec)
@@ -145,6 +146,7 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
     }
     if (!found) return;
     this.stats.cardsFound++;
+    if (this.state === 'userError') this.setReady(); // a card placed again: the earlier read error is over
     await this.selectAndRead(signal);
   }
 
@@ -167,8 +169,12 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
       }
       await this.readCard(signal);
     } finally {
-      if (wasOnline && (this.state as DeviceState) === 'busy') this.setStatus({ state: 'online', detail: `SAM ${this.samIdDisplay ?? '?'} ready, polling every ${this.options.pollMs} ms` });
+      if (wasOnline && (this.state as DeviceState) === 'busy') this.setReady();
     }
+  }
+
+  private setReady(): void {
+    this.setStatus({ state: 'online', detail: `SAM ${this.samIdDisplay ?? '?'} ready, polling every ${this.options.pollMs} ms` });
   }
 
   private async readCard(signal: AbortSignal): Promise<void> {
@@ -202,9 +208,11 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
     this.emitGuarded('cardRead', () => this.emit('cardRead', readout));
   }
 
+  /** One card error: `userError` until the card is placed again (see `placeAgainMs`), and one `cardError` event. */
   private cardError(e: CardErrorText): void {
     this.stats.cardErrors++;
     this.reportError(e.code, e.message);
+    this.setStatus({ state: 'userError', detail: e.message });
     const event: CardErrorEvent = { deviceId: this.id, code: e.code, message: e.message, at: Date.now() };
     this.emitGuarded('cardError', () => this.emit('cardError', event));
   }

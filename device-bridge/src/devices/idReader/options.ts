@@ -20,6 +20,13 @@ export const idReaderOptionsSchema = z
     maxRfBytes: z.number().int().min(1).max(255).default(0x50),
     /** Silent `find` polls before the reader is declared offline and its port reopened (brief: 3). */
     maxSilentPolls: z.number().int().min(1).max(100).default(3),
+    /**
+     * After a read error the reader shows `userError` ("take the card away and place it again") until a card is found
+     * again, or at most this long: find answers 80 both for a removed card and for a failed one left on the reader
+     * (spec "Timing and polling"), so removal itself cannot be seen, and a citizen who walked away must not leave
+     * the notice to the next one.
+     */
+    placeAgainMs: z.number().int().min(1000).max(600_000).default(30_000),
   })
   .strict();
 
