@@ -70,8 +70,12 @@ export default async function bridgeMemory(): Promise<void> {
       });
       bridge.once('exit', (code) => reject(new Error(`bridge exited with code ${code}`)));
     });
-    kiosk = io(`${url}/kiosk`, { transports: ['websocket'] });
-    await once(kiosk, 'connect');
+    const client: Socket<KioskServerToClientEvents, KioskClientToServerEvents> = io(`${url}/kiosk`, { transports: ['websocket'] });
+    kiosk = client;
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('connect_error', reject);
+    });
     for (let i = 0; ; i++) {
       const devices = (await (await fetch(`${url}/api/devices`)).json()) as DeviceStatus[];
       if (devices[0]?.state === 'online') break;
@@ -85,7 +89,7 @@ export default async function bridgeMemory(): Promise<void> {
     for (let i = 0; i < TICKETS; i++) {
       const requestId = `bench-${i}`;
       const number = `A${String(i % 1000).padStart(3, '0')}`;
-      const c = (await kiosk.timeout(60_000).emitWithAck('deviceCommand', {
+      const c = (await client.timeout(60_000).emitWithAck('deviceCommand', {
         requestId,
         timeout: 60_000,
         deviceId: 'printer',
