@@ -182,4 +182,21 @@ describe('printer driver over a PTY', () => {
     await expect(r.driver.execute('print', { dataBase64: '***' }, opts)).rejects.toMatchObject({ code: 'invalidRequest', message: expect.stringContaining('dataBase64') });
     expect(r.driver.jobs(10)).toEqual([]);
   });
+
+  it('a cutter jam is a hardwareError with words; a print then answers hardwareError and prints once it is cleared', async () => {
+    const r = await rig();
+    await r.printer.act('cutter-error', {});
+    await until('hardwareError', () => r.driver.status().state === 'hardwareError');
+    expect(r.driver.status().detail).toMatch(/auto-cutter error/);
+    expect(r.driver.status().lastError?.code).toBe('cutterError');
+    const opts = { signal: noAbort(), timeoutMs: 30_000 };
+    await expect(r.driver.execute('print', { ticket: {}, requestId: 'cut-1' }, opts)).rejects.toMatchObject({
+      code: 'hardwareError',
+      message: expect.stringMatching(/auto-cutter error.*stays queued/),
+    });
+    await r.printer.act('clear-error', {});
+    await until('job confirmed', () => r.driver.jobs(1)[0].state === 'confirmed');
+    expect(r.printer.tickets.map((t) => t.reprint)).toEqual([false]);
+    expect(r.driver.status().state).toBe('online');
+  });
 });
