@@ -19,9 +19,9 @@ import { EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   buildModbusRequest, COUNTER_BLINK_UNTIL_CHANGED, COUNTER_FIFO_SIZE, COUNTER_LEDS, counterAckRequest, counterBeepRequest,
-  counterDisplayTextError, counterLedRequest, counterRatingPadRequest, counterReadEventsRequest, counterReadIdentityRequest,
+  counterDisplayTextError, counterLedRequest, counterRatingPadRequest, counterReadIdentityRequest,
   CounterReg, decodeCounterEventWord, decodeCounterIdentity, encodeCounterDisplayText, modbusExceptionName,
-  ModbusReplyDecoder, modbusReplyAnswers, type CounterIdentity, type CounterLed, type CounterOverflowEvent,
+  ModbusFn, ModbusReplyDecoder, modbusReplyAnswers, type CounterIdentity, type CounterLed, type CounterOverflowEvent,
   type CounterTerminalEvent, type CounterTerminalStatus, type DeviceStatus, type ModbusReply, type ModbusRequest,
 } from '@onedoor/protocol';
 import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
@@ -282,7 +282,9 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
     // A silent terminal gets one try per poll (retrying would only delay the others); a damaged answer shows it is
     // there on a noisy line, so it is read again at once. An offline terminal gets one try every 5 s.
     const attempts = book.state === 'offline' ? 1 : this.options.attemptsPerPoll;
-    const out = await this.transactRetrying(counterReadEventsRequest(unit), 'poll', attempts, signal);
+    // counter-bus.md "Polling": 04 from 0x0000, normally 17 registers; fewer after a timeout (the read tag).
+    const read = (): ModbusRequest => ({ kind: 'read', unit, fn: ModbusFn.readInput, address: CounterReg.eventCount, quantity: book.readQuantity });
+    const out = await this.transactRetrying(read, 'poll', attempts, signal, () => book.rotateReadTag());
     const now = performance.now();
     if (out.kind !== 'reply') {
       this.stats.pollFailures++;
@@ -303,7 +305,7 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
     }
     const pending = reply.values[0];
     const words = reply.values.slice(1, 1 + Math.min(pending, COUNTER_FIFO_SIZE));
-    const fresh = book.take(words);
+    const fresh = book.take(pending, words);
     this.stats.redeliveriesAvoided += words.length - fresh.length;
     const at = Date.now();
     for (const w of fresh) {
@@ -321,17 +323,19 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
     const ack = await this.transact(counterAckRequest(unit, words.length), 'ack', signal);
     if (ack.kind === 'reply' && ack.reply.kind === 'writeSingle') {
       this.stats.acks++;
-      book.ackConfirmed();
+      book.ackConfirmed(words.length);
     } else {
       this.stats.ackFailures++;
+      // An exception: the terminal refused it, nothing was removed. No echo: the next read decides.
       if (ack.kind === 'reply') this.exception(unit, 'acknowledge', ack.reply);
+      else book.ackUnknown(words.length);
       this.log.debug({ unit, outcome: ack.kind }, 'ack not confirmed; the next read decides');
     }
   }
 
   /** Reads 0x0020-0x0022 (model, firmware, status bits); reports an overflow and fault changes. */
   private async readStatus(book: CounterTerminalBook, signal: AbortSignal): Promise<boolean> {
-    const out = await this.transactRetrying(counterReadIdentityRequest(book.unit), 'status', this.options.attemptsPerPoll, signal);
+    const out = await this.transactRetrying(() => counterReadIdentityRequest(book.unit), 'status', this.options.attemptsPerPoll, signal);
     if (out.kind !== 'reply') return false;
     if (out.reply.kind !== 'registers') {
       this.exception(book.unit, 'status read', out.reply);
@@ -366,12 +370,17 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
 
   // ---- one request on the line -------------------------------------------------------------------------------
 
-  /** `transact` up to `attempts` times while the answer comes back damaged. */
-  private async transactRetrying(req: ModbusRequest, label: string, attempts: number, signal: AbortSignal): Promise<Outcome> {
+  /**
+   * `transact` up to `attempts` times while the answer comes back damaged. `make` builds each attempt's request and
+   * `afterTimeout` runs after every attempt without a good answer (the poll changes its read tag there).
+   */
+  private async transactRetrying(make: () => ModbusRequest, label: string, attempts: number, signal: AbortSignal, afterTimeout?: () => void): Promise<Outcome> {
     let out: Outcome = { kind: 'silent' };
     for (let a = 0; a < attempts; a++) {
-      out = await this.transact(req, label, signal);
-      if (out.kind !== 'garbled') break;
+      out = await this.transact(make(), label, signal);
+      if (out.kind === 'reply') break;
+      afterTimeout?.();
+      if (out.kind === 'silent') break;
       this.stats.garbledReplies++;
     }
     return out;
