@@ -79,8 +79,14 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 describe('npm start: a live kiosk with simulated devices', () => {
-  it('the launcher built the UI and the bridge serves it', () => {
+  it('the launcher built the UI and the bridge serves it on every route', async () => {
     expect(run.stdout()).toMatch(/building the kiosk UI into .*\/ui \(.*index\.html is missing\)/);
+    for (const route of ['kiosk', 'display', 'hall', 'tech', 'verify']) {
+      const res = await fetch(run.printed.get(route)!);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toContain('<div id="app">');
+    }
   });
 
   it('a card placed on the simulated reader greets its holder by name with the masked number only', async () => {

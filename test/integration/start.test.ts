@@ -6,6 +6,7 @@
  *
  * The UI build is not part of these runs (--no-build); the full-stack e2e test builds it through the launcher.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import {
   getJson,
   leftovers,
   postJson,
+  REPO_ROOT,
   socatChildren,
   spawnLauncher,
   until,
@@ -153,6 +155,17 @@ describe('npm start -- --config (real hardware, no simulators)', () => {
     } finally {
       await r.cleanup();
     }
+  }, 120_000);
+
+  it('the device-bridge CLI shim (device-bridge/bin) runs the bridge CLI: a bad config exits with code 2 naming the field', async () => {
+    const file = join(dir, 'bad-for-shim.json');
+    writeFileSync(file, JSON.stringify({ http: { port: 'eighty' } }));
+    const shim = spawn(process.execPath, [join(REPO_ROOT, 'device-bridge/bin/device-bridge.js'), '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    shim.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+    const code = await new Promise<number | null>((res) => shim.once('exit', (c) => res(c)));
+    expect(code).toBe(2);
+    expect(err).toMatch(/http\.port: /);
   }, 120_000);
 
   it('a bad flag exits with code 2 and names it; simulator flags are refused with --config', async () => {
