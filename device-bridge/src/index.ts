@@ -9,3 +9,4 @@ export * from './devices/registry.ts';
 export * from './devices/deviceSet.ts';
 export * from './api/index.ts';
 export { createLogger, silentLogger, censorPersonalField, REDACTED_LOG_PATHS, type LoggerOptions } from './log.ts';
+export * from './auth/index.ts';

@@ -4,10 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { DeviceState } from '@onedoor/protocol';
+import { securityHeaders } from '../auth/securityHeaders.ts';
+import type { StaffAuth } from '../auth/staffAuth.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import { listSerialPorts } from '../transport/index.ts';
+import { staffAuthRouter } from './techAuth.ts';
+import { techRouter } from './techRoutes.ts';
 
 export interface HttpApiOptions {
   devices: DeviceSet;
@@ -15,6 +19,16 @@ export interface HttpApiOptions {
   uiDir: string;
   /** Epoch ms the bridge started, for uptime. */
   startedAt: number;
+  /** More routes (e.g. /api/verify), mounted before the JSON 404 of /api. */
+  routers?: Router[];
+  /** Staff login and the technician console's REST routes (issue 6); without it those routes do not exist. */
+  staff?: {
+    auth: StaffAuth;
+    allowedOrigins: readonly string[];
+    secureCookie: boolean;
+    defaultCommandTimeoutMs: number;
+    simulatorControlUrl?: string;
+  };
 }
 
 /** The UI's client-side routes (architecture.md, "Routes: kiosk, display, hall, tech, verify"). */
@@ -31,7 +45,13 @@ export interface HealthReport {
 export function createHttpApp(opts: HttpApiOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // CSP, nosniff, Referrer-Policy, frame-ancestors none on every response (auth/securityHeaders.ts; helmet is not installed).
+  app.use(securityHeaders());
   app.use(express.json({ limit: '64kb' }));
+  if (opts.staff) {
+    app.use(staffAuthRouter(opts.staff));
+    app.use(techRouter({ ...opts.staff, devices: opts.devices }));
+  }
 
   app.get('/api/health', (_req, res) => {
     const devices: Record<string, DeviceState> = {};
@@ -61,6 +81,8 @@ export function createHttpApp(opts: HttpApiOptions): Express {
   app.get('/api/serial-ports', async (_req, res) => {
     res.json(await listSerialPorts());
   });
+
+  for (const router of opts.routers ?? []) app.use(router);
 
   app.use('/api', (req, res) => {
     res.status(404).json({ error: 'not found', message: `no API route ${req.method} ${req.originalUrl}` });

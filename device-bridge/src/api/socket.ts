@@ -5,8 +5,9 @@
  *   commands `getSnapshot` and `deviceCommand`, each answered through its ack with exactly one `Completion`,
  *   idempotent by requestId (per namespace), validated with zod (`invalidRequest` + message when bad);
  * - `/kiosk`: only from allowed origins (see origins.ts);
- * - `/hall`, `/tech`: reserved; besides the origin check they need `auth.token` equal to the configured token, and
- *   refuse everyone while none is configured.
+ * - `/hall`, `/tech`: reserved; besides the origin check they need a staff session (the login cookie, see
+ *   techSocket.ts; managers may look at /tech but not act) or `auth.token` equal to the configured token, and refuse
+ *   everyone else.
  *
  * Later issues add events to the contract maps and handlers here (or through `SocketApi.namespaces`).
  */
@@ -27,9 +28,11 @@ import {
 } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import { Server, type Namespace, type Socket } from 'socket.io';
+import type { StaffAuth } from '../auth/staffAuth.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import { CompletionCache, completeWithin } from './completions.ts';
 import { checkOrigin } from './origins.ts';
+import { attachTechExtras, staffCommandRefusal, staffForHandshake } from './techSocket.ts';
 import { commandEnvelopeSchema, describeInvalid, deviceCommandSchema, salvageRequestId } from './validation.ts';
 
 export interface SocketApiOptions {
@@ -39,6 +42,8 @@ export interface SocketApiOptions {
   tokens: { hall?: string; tech?: string };
   defaultCommandTimeoutMs: number;
   completionCacheSize: number;
+  /** Staff logins: a live session admits its holder to /hall and /tech (issue 6, "Access"). */
+  staff?: StaffAuth;
 }
 
 export interface SocketApi {
@@ -89,19 +94,25 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
         return next(new Error(refused));
       }
       if (needsToken) {
-        if (!token) return next(new Error(`namespace /${name} is reserved: no token configured`));
-        if (!tokenMatches((socket.handshake.auth as { token?: unknown })?.token, token)) return next(new Error(`namespace /${name}: bad or missing token`));
+        const staff = opts.staff && name !== 'kiosk' ? staffForHandshake(opts.staff, name, socket.handshake.headers.cookie) : null;
+        if (staff) {
+          (socket.data as { staff?: unknown }).staff = staff;
+          return next();
+        }
+        const loginHint = opts.staff ? 'log in first' : 'no token configured';
+        if (!token) return next(new Error(`namespace /${name} is reserved: ${loginHint}`));
+        if (!tokenMatches((socket.handshake.auth as { token?: unknown })?.token, token)) return next(new Error(`namespace /${name}: bad or missing token${opts.staff ? ' (or log in first)' : ''}`));
       }
       next();
     });
     nsp.on('connection', (socket) => {
       socket.emit('snapshot', snapshot());
-      registerCommands(socket, caches[name], log);
+      registerCommands(socket, caches[name], log, name);
     });
     return nsp;
   };
 
-  const registerCommands = (socket: AnySocket, cache: CompletionCache, log: Logger) => {
+  const registerCommands = (socket: AnySocket, cache: CompletionCache, log: Logger, name: string) => {
     // A client may emit with the payload missing (then the ack is the only argument): take the last function as
     // the ack so even that gets its invalidRequest answer.
     const handle = (event: string, answer: (payload: unknown) => Promise<Completion>) => {
@@ -129,6 +140,8 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
       const p = deviceCommandSchema.safeParse(payload);
       if (!p.success) return { requestId: salvageRequestId(payload), code: 'invalidRequest', message: describeInvalid(p.error) };
       const cmd = p.data;
+      const refused = staffCommandRefusal(opts.staff, socket as unknown as Socket, name);
+      if (refused) return { requestId: cmd.requestId, code: 'invalidRequest', message: refused };
       const timeoutMs = cmd.timeout ?? opts.defaultCommandTimeoutMs;
       return cache.getOrRun(cmd.requestId, async () => {
         log.info({ requestId: cmd.requestId, deviceId: cmd.deviceId, action: cmd.action }, 'device command');
@@ -149,6 +162,12 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
     for (const nsp of [kiosk, hall, tech]) nsp.emit('deviceStatus', s);
   };
   opts.devices.on('status', onStatus);
+  const detachTech = attachTechExtras({
+    tech: tech as unknown as Namespace,
+    staffNamespaces: [hall, tech] as unknown as Namespace[],
+    devices: opts.devices,
+    auth: opts.staff,
+  });
 
   return {
     io,
@@ -156,6 +175,7 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
     caches,
     close: async () => {
       opts.devices.off('status', onStatus);
+      detachTech();
       io.disconnectSockets(true);
       // io.close() also closes the HTTP server; the caller owns that, so only the engine is shut here.
       await new Promise<void>((resolve) => {

@@ -16,8 +16,9 @@
  * }
  * ```
  */
-import { COMMAND_LIMITS, DEVICE_KINDS, type DeviceKind } from '@onedoor/protocol';
+import { COMMAND_LIMITS, DEVICE_KINDS, STAFF_ROLES, type DeviceKind } from '@onedoor/protocol';
 import { z } from 'zod';
+import { isPasswordHash } from '../auth/password.ts';
 
 /** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md: 9600). */
 export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600 };
@@ -60,6 +61,17 @@ export const deviceConfigSchema = z
   .strict()
   .transform((d) => ({ ...d, baud: d.baud ?? DEFAULT_BAUD[d.kind] }));
 
+/** A staff member who logs in to /tech or /hall (issue 6, "Access"); the hash comes from auth/hash-password.ts. */
+export const staffUserSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . @ - (starting with a letter or digit)' }),
+    role: z.enum(STAFF_ROLES),
+    passwordHash: z.string().refine(isPasswordHash, { message: 'must be scrypt$N$r$p$salt$hash (make one with: tsx device-bridge/src/auth/hash-password.ts)' }),
+  })
+  .strict();
+
+const MINUTE = 60_000;
+
 export const bridgeConfigSchema = z
   .object({
     http: z
@@ -82,6 +94,30 @@ export const bridgeConfigSchema = z
       .strict()
       .prefault({}),
     devices: z.array(deviceConfigSchema).default([]),
+    /** Staff who may log in (technician console, manager dashboard). None: every login fails. */
+    users: z.array(staffUserSchema).default([]),
+    /** Staff sessions and logins (issue 6, "Access"). */
+    auth: z
+      .object({
+        /** Absolute session lifetime; default 8 h. */
+        sessionMaxAgeMs: z.number().int().min(1000).max(7 * 24 * 60 * MINUTE).default(8 * 60 * MINUTE),
+        /** A session unused this long ends; default 30 min. */
+        sessionIdleMs: z.number().int().min(1000).max(24 * 60 * MINUTE).default(30 * MINUTE),
+        /** Failed logins allowed per client address and user name per minute; then 429. */
+        loginFailuresPerMinute: z.number().int().min(1).max(100).default(5),
+        /** Mark the session cookie Secure (set when the bridge is served over HTTPS, e.g. behind a proxy). */
+        secureCookie: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * The simulators' control API (demo launcher, tests), e.g. `http://127.0.0.1:7310`. When set, the technician
+     * console shows their controls, proxied through `/api/tech/sims/*` so the browser talks to one origin.
+     */
+    simulatorControlUrl: z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/, { message: 'must be an http URL like http://127.0.0.1:7310' })
+      .optional(),
     options: z
       .object({
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -108,6 +144,12 @@ export const bridgeConfigSchema = z
       const first = seen.get(d.id);
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id "${d.id}" (also devices[${first}])` });
       else seen.set(d.id, i);
+    });
+    const names = new Map<string, number>();
+    c.users.forEach((u, i) => {
+      const first = names.get(u.name.toLowerCase());
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['users', i, 'name'], message: `duplicate user name "${u.name}" (also users[${first}])` });
+      else names.set(u.name.toLowerCase(), i);
     });
   });
 

@@ -1,0 +1,22 @@
+/**
+ * The demo's staff accounts (`npm start` with simulators): for trying the technician console and the manager
+ * dashboard on a demo machine only. Never use them on a real site: a site's config lists its own users with
+ * hashes from `tsx device-bridge/src/auth/hash-password.ts`.
+ *
+ * | user      | password          | role        |
+ * |-----------|-------------------|-------------|
+ * | `tech`    | `onedoor-tech`    | technician  |
+ * | `manager` | `onedoor-manager` | manager     |
+ */
+import type { StaffUser } from './staffAuth.ts';
+
+export const DEMO_PASSWORDS: Readonly<Record<'tech' | 'manager', string>> = Object.freeze({
+  tech: 'onedoor-tech',
+  manager: 'onedoor-manager',
+});
+
+/** Ready for a bridge config's `users` (hashes of DEMO_PASSWORDS, made once with hash-password.ts). */
+export const DEMO_USERS: readonly StaffUser[] = Object.freeze([
+  { name: 'tech', role: 'technician', passwordHash: 'scrypt$16384$8$1$vWCqHwpyplTh-pMBKu9VQw$hbgqlsWQn7uZA8L7d73d6Z1yrL-hsSZCN5R4_64CqZI' },
+  { name: 'manager', role: 'manager', passwordHash: 'scrypt$16384$8$1$BLLjdhgPrBZxy-JAvav-SA$JHkreOqVR4szRb-FTvkjHRYJ7sw_rfp1mlaHxWfTLBI' },
+]);
