@@ -189,6 +189,14 @@ export class AppointmentService {
     return this.view(appt);
   }
 
+  /** Books the slot of a service starting at `start` (`HH:MM`) on `day` (the kiosk's day + time choice). */
+  async bookAt(citizen: Citizen, serviceId: string, day: HallDay, start: string): Promise<AppointmentView> {
+    const slots = await this.slots(serviceId, day);
+    const slot = slots.find((s) => s.start === start);
+    if (!slot) throw new Error(`service ${serviceId} has no slot starting at ${String(start)} on ${day}`);
+    return this.book(citizen, slot.id);
+  }
+
   private async owned(tx: HallRepository, citizen: Citizen, id: number): Promise<AppointmentRecord> {
     const a = await tx.getAppointment(id);
     if (!a || a.holderNumber !== citizen.number) {

@@ -9,6 +9,7 @@ import type { CertificateRecord, HallDay, HallStore } from '../store/hallStore.t
 import type { Citizen } from './citizen.ts';
 import { HallClock, addDays, chineseDate } from './clock.ts';
 import { HallRuleError, refuse } from './errors.ts';
+import { recordPrint } from './printLog.ts';
 import { holderHashOf, signCertificateCopy, verifyCertificatePayload, type CertificatePayloadVerdict,
   type HallSigningKeys } from './signing.ts';
 
@@ -157,7 +158,7 @@ export class CertificateService {
       keyId: this.keys.keyId,
     }, this.keys);
     const maskedNumber = maskIdNumber(c.holderNumber);
-    await this.store.addPrintLog({ at: now, kind: 'certificateCopy', ref: c.identifier, maskedNumber, detail: `copy valid until ${copyExpires}` });
+    await recordPrint(this.store, { at: now, kind: 'certificateCopy', ref: c.identifier, maskedNumber, detail: `copy valid until ${copyExpires}` });
     return {
       identifier: c.identifier, typeName: c.typeName, issuerName: c.issuerName, holderName: c.holderName, maskedNumber,
       issuedOn: c.issuedOn, expiresOn: c.expiresOn, printedAt: printedAt * 1000, printedAtText: this.clock.stamp(printedAt * 1000),

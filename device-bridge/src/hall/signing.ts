@@ -100,10 +100,22 @@ export interface CertificatePayloadVerdict {
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
+/** The payload itself, also when the scan gave the verification URL (`...?p=<payload>`). */
+function payloadOf(scanned: string): string {
+  const t = scanned.trim();
+  const m = /[?&]p=([^&#\s]+)/.exec(t);
+  if (!m) return t;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return m[1];
+  }
+}
+
 /**
  * Checks a scanned payload offline against the hall's public key: forged (malformed, wrong key, bad signature),
  * then revoked (when `isRevoked` is given: the certificate library's answer), then expired (copy expiry before
- * `today`), else valid. Never throws on bad input.
+ * `today`), else valid. Accepts the payload or a URL carrying it as `p=`. Never throws on bad input.
  */
 export async function verifyCertificatePayload(payload: string, opts: {
   publicKey: KeyObject | string;
@@ -112,7 +124,7 @@ export async function verifyCertificatePayload(payload: string, opts: {
 }): Promise<CertificatePayloadVerdict> {
   const forged = (detail: string): CertificatePayloadVerdict => ({ status: 'forged', detail });
   if (typeof payload !== 'string' || payload.length > 2000) return forged('not a payload');
-  const parts = payload.trim().split('.');
+  const parts = payloadOf(payload).split('.');
   if (parts.length !== 3 || parts[0] !== CERTIFICATE_PAYLOAD_TAG || !B64URL.test(parts[1]) || !B64URL.test(parts[2])) {
     return forged(`not an ${CERTIFICATE_PAYLOAD_TAG} payload`);
   }

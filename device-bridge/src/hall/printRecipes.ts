@@ -1,0 +1,107 @@
+/**
+ * What the kiosk prints (issue 5: "printed (the standard ticket layout with real data)", appointment slip,
+ * certificate copy with the QR, progress slip), as ESC/POS bytes through protocol's encoder. Pure functions of the
+ * services' views, which carry masked numbers only, so no full number can reach paper (hall-rules.md "Privacy":
+ * "ID numbers are shown and printed masked").
+ *
+ * - The queue ticket is the standard layout (escpos.md "The standard queue ticket"): `queueTicketData` gives the
+ *   fields for the printer driver's `standardTicket` recipe (the driver adds the process ID and, on a reprint, the
+ *   reprint mark); `buildQueueTicket` gives the finished bytes with a process ID.
+ * - Slips end with feed + partial cut and no process ID: the printer driver appends the job's own process-ID
+ *   request to raw payloads (devices/printer/printJobRender.ts).
+ */
+import { EscPosEncoder, buildStandardTicket, type StandardTicketData } from '@onedoor/protocol';
+import type { ApplicationView } from './applications.ts';
+import type { AppointmentView } from './appointments.ts';
+import type { CertificateCopy } from './certificates.ts';
+import { chineseDate } from './clock.ts';
+import type { TicketView } from './queue.ts';
+
+export interface PrintRecipeOptions {
+  hallName: string;
+  /** Base of the ticket QR (`<base>/q/A012?d=20261125`), e.g. the hall's public queue page. */
+  ticketQrBase?: string;
+  /** Base of the verification URL in the certificate QR (`<base>?p=<payload>`); the raw payload when omitted. */
+  verifyBaseUrl?: string;
+  ticketFooter?: string;
+}
+
+export const DEFAULT_TICKET_FOOTER = '请留意叫号，过号需重新取号。办理完毕请对本次服务作出评价。';
+
+const PRIORITY_NAMES: Record<NonNullable<TicketView['priority']>, string> = {
+  appointment: '预约', elderly: '长者优先', disabled: '绿色通道', pregnant: '绿色通道',
+};
+
+/** Standard ticket fields for a ticket (no process ID: the printer driver owns it). */
+export type QueueTicketData = Omit<StandardTicketData, 'processId' | 'reprintMark'>;
+
+export function queueTicketData(t: TicketView, opts: PrintRecipeOptions): QueueTicketData {
+  const base = opts.ticketQrBase ?? 'https://hall.example';
+  return {
+    hallName: opts.hallName,
+    number: t.number,
+    category: t.priority ? `${t.categoryName}（${PRIORITY_NAMES[t.priority]}）` : t.categoryName,
+    waiting: t.ahead,
+    time: t.issuedAtText,
+    qrUrl: `${base}/q/${t.number}?d=${t.day.replace(/-/g, '')}`,
+    footer: opts.ticketFooter ?? DEFAULT_TICKET_FOOTER,
+  };
+}
+
+export function buildQueueTicket(t: TicketView, opts: PrintRecipeOptions, processId: string): Uint8Array {
+  return buildStandardTicket({ ...queueTicketData(t, opts), processId });
+}
+
+/** The common slip frame: hall name, title, label lines, optional QR, footer, feed and cut. */
+function slip(opts: PrintRecipeOptions, title: string, lines: Array<[label: string, value: string] | string>,
+  extra?: { qr?: string; footer?: string[] }): Uint8Array {
+  const enc = new EscPosEncoder().initialize().align('center').bold(true).line(opts.hallName).bold(false)
+    .size(2).line(title).size(1).line().align('left');
+  for (const l of lines) enc.line(typeof l === 'string' ? l : `${l[0]}：${l[1]}`);
+  if (extra?.qr) enc.line().align('center').qrCode(extra.qr, { moduleSize: 4, level: 'M' }).align('left');
+  for (const f of extra?.footer ?? []) enc.line(f);
+  return enc.feed(3).cut('partial').encode();
+}
+
+export function buildAppointmentSlip(a: AppointmentView, opts: PrintRecipeOptions, clockText: (ms: number) => string): Uint8Array {
+  return slip(opts, '预约凭条', [
+    ['事项', a.serviceName],
+    ['日期', chineseDate(a.day)],
+    ['时段', `${a.start}-${a.end}`],
+    ['证件号码', a.maskedNumber],
+    ['签到时间', `${clockText(a.checkInOpensAt)} 至 ${clockText(a.checkInClosesAt)}`],
+    ['预约编号', String(a.id)],
+  ], { footer: ['请在签到时间内到自助机刷身份证签到，', '逾时按现场取号办理。如需取消请于时段开始2小时前办理。'] });
+}
+
+/** The certificate copy: statutory sentence, identifier, holder name, masked number, dates, verification QR. */
+export function buildCertificateCopyPrint(c: CertificateCopy, opts: PrintRecipeOptions): Uint8Array {
+  const qr = opts.verifyBaseUrl ? `${opts.verifyBaseUrl}?p=${c.payload}` : c.payload;
+  return slip(opts, c.typeName, [
+    ['持证人', c.holderName],
+    ['证件号码', c.maskedNumber],
+    ['发证机关', c.issuerName],
+    ['发证日期', chineseDate(c.issuedOn)],
+    ['有效期至', c.expiresOn ? chineseDate(c.expiresOn) : '长期'],
+    ['证照标识', c.identifier],
+    ['打印时间', c.printedAtText],
+  ], { qr, footer: [c.statement, '扫描二维码核验本件真伪。'] });
+}
+
+export function buildProgressSlip(app: ApplicationView, opts: PrintRecipeOptions): Uint8Array {
+  const limitWords: Record<ApplicationView['timeLimit']['state'], string> = {
+    onTime: '正常', yellow: '临近时限（黄灯）', red: '已超时限（红灯）', closed: app.timeLimit.finishedOnTime ? '已办结（按时）' : '已办结（超时）',
+  };
+  const lines: Array<[string, string] | string> = [
+    ['申办流水号', app.serial],
+    ['事项', app.serviceName],
+    ['申请人证件号码', app.maskedNumber],
+    ['当前状态', app.statusName],
+    ['法定时限', `${app.timeLimitDays}个工作日，至${chineseDate(app.timeLimit.dueDay)}`],
+    ['时限状态', limitWords[app.timeLimit.state]],
+  ];
+  if (app.result) lines.push(['结果', app.result]);
+  lines.push('办理过程：');
+  for (const h of app.history) lines.push(`  ${h.atText} ${h.statusName}${h.note ? `（${h.note}）` : ''}`);
+  return slip(opts, '办理进度', lines);
+}
