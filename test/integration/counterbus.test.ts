@@ -169,6 +169,23 @@ describe('counter bus driver over a PTY', () => {
     expect(c.unexpected + c.discardedBytes).toBeGreaterThan(0);
   }, 60_000);
 
+  it('a lone terminal answering later than the timeout: its late replies never answer its next read, nothing lost or doubled', async () => {
+    // With one terminal the next read of it follows right after a timeout, so each late reply lands in the window of
+    // that read. Taken as its answer, it would be acted on after an ack that changed the FIFO (over-acknowledging).
+    const r = await rig({ link: 'pty', terminals: 1 });
+    await r.device.act('fault-late', { unit: 1, ms: 200 });
+    for (let i = 0; i < 12; i++) {
+      await r.device.press(1, 'transfer', i);
+      await new Promise((res) => setTimeout(res, 40));
+    }
+    await until(() => terminal(r, 1).state === 'offline', 'late unit offline');
+    await r.device.act('fault-late', { unit: 1, ms: 0 });
+    await until(() => r.events.length >= 12, () => `12 events (have ${r.events.length})`, 20_000);
+    await r.device.expectPending(1, 0, 20_000);
+    await r.cycles(3);
+    expect(transferArgs(r.events)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+  }, 60_000);
+
   it('writes display, beep, LED and rating pad on demand, and a rating arrives as an event', async () => {
     const r = await rig({ link: 'pty', terminals: 3 });
     await r.driver.showText(2, 'A012', 3);
