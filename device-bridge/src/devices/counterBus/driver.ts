@@ -7,7 +7,11 @@
  *   demand (display, beeper, LED, rating pad, identify) wait in a queue and go before the next poll.
  * - Polling (counter-bus.md "Polling"): the configured units in turn, each read 04 0x0000 x17 (pending count + FIFO)
  *   and, when it held events, acknowledged with exactly the number read (06 at 0x0110). Events go out exactly once
- *   and in order per terminal; see `terminalBook.ts` for how a lost acknowledgement is resolved.
+ *   and in order per terminal; see `terminalBook.ts` for how a lost acknowledgement is resolved, and for the read
+ *   tag (fewer registers after a timed-out read) that keeps a late reply from answering a later read.
+ * - Reply timeout: wire time of request and reply at the baud, two t3.5 (the slave's turnaround), plus a margin
+ *   (`replyMarginMs`, default 100). A reply that comes back damaged is read again at once (up to 3 tries); a silent
+ *   terminal is not retried within its poll.
  * - A terminal that fails 3 polls in a row is offline and retried once every 5 s; the bus itself is online while its
  *   port is open, and its status carries every terminal's state (`DeviceStatus.terminals`).
  * - FIFO overflow (status bit 3 of 0x0022, cleared by the next ack): read before acknowledging a full FIFO and
