@@ -146,7 +146,7 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
       return cache.getOrRun(cmd.requestId, async () => {
         log.info({ requestId: cmd.requestId, deviceId: cmd.deviceId, action: cmd.action }, 'device command');
         const c = await completeWithin(cmd.requestId, timeoutMs, (signal) =>
-          opts.devices.execute(cmd.deviceId, cmd.action, cmd.args ?? {}, { signal, timeoutMs }),
+          opts.devices.execute(cmd.deviceId, cmd.action, cmd.args ?? {}, { signal, timeoutMs, requestId: cmd.requestId }),
         );
         log.info({ requestId: cmd.requestId, code: c.code }, 'device command completed');
         return c;

@@ -81,6 +81,11 @@ export interface ExecuteOptions {
   signal: AbortSignal;
   /** The client's timeout for the whole action. */
   timeoutMs: number;
+  /**
+   * The client's request id, so a driver can make its own effects idempotent beyond the API's in-memory completion
+   * cache (the printer's job table keeps it across bridge restarts: a buffered re-emit never prints twice).
+   */
+  requestId?: string;
 }
 
 export interface DeviceDriverEventMap {

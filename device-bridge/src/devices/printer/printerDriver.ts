@@ -252,7 +252,7 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
 
   override async execute(action: string, args: Record<string, unknown>, opts: ExecuteOptions): Promise<unknown> {
     // The API may pass the command's requestId in the options; clients may also put it in args.
-    const optRequestId = (opts as ExecuteOptions & { requestId?: string }).requestId;
+    const optRequestId = opts.requestId;
     switch (action) {
       case 'print': {
         const a = parseActionArgs('print', printArgsSchema, args);
