@@ -361,7 +361,9 @@ export class IdReaderSim extends EventEmitter implements SimDevice {
       redacted: `text ${text.length} + photo ${photo.length}${fp ? ` + fingerprint ${fp.length}` : ''} bytes withheld`,
       after: () => {
         this.stats.reads++;
-        this.setPhase('read');
+        // Only the placement that was read becomes 'read': if the reply left late and the card was swapped
+        // meanwhile (e.g. during an unplug), the new card must still be findable.
+        if (this.card === c) this.setPhase('read');
         const ev: IdReaderReadEvent = { key: entry.key, cardType: entry.holder.cardType, fingerprint: !!fp?.length };
         this.emit('read', ev);
       },

@@ -119,6 +119,25 @@ describe('card cycle (spec "Timing and polling")', () => {
     expect(await hex(C.find_card)).toEqual([R.find_ok]);
   });
 
+  it('a card swapped while the read reply is still on the wire stays findable: only the card read becomes read', async () => {
+    const { sim, line, hex } = setup();
+    sim.placeCard('wang-guifen');
+    await hex(C.find_card);
+    await hex(C.select_card);
+    // The swap happens inside send(), i.e. after the reply was built and before it has left the wire (as when a
+    // bridge is unplugged mid-read and a citizen changes cards meanwhile).
+    const send = line.send.bind(line);
+    line.send = async (bytes: Uint8Array) => {
+      await send(bytes);
+      if (bytes.length > 1000) {
+        sim.removeCard();
+        sim.placeCard('zhang-sanfeng');
+      }
+    };
+    await hex(C.read_base);
+    expect(await hex(C.find_card)).toEqual([R.find_ok]);
+  });
+
   it('read without select fails; reset does not make a read card findable again', async () => {
     const { sim, hex } = setup();
     sim.placeCard('liang-junjie');
