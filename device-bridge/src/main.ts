@@ -12,6 +12,9 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { attachSocketApi, createHttpApp, type SocketApi } from './api/index.ts';
+import { openKioskHall, type KioskHall, type KioskHallOptions } from './api/kioskHall.ts';
+import { attachKioskApi } from './api/kioskSocket.ts';
+import { verifyRouter } from './api/verifyRoutes.ts';
 import { staffAuthFromConfig } from './auth/staffAuth.ts';
 import { ConfigError, loadConfigFile, parseConfig, type BridgeConfig, type BridgeConfigInput } from './config/index.ts';
 import './devices/builtin.ts';
@@ -28,6 +31,10 @@ export interface StartBridgeOptions {
   log?: Logger;
   /** Substitute transport factory (default: serial or tcp:// by path). */
   createTransport?: DriverContext['createTransport'];
+  /** Hall services of the citizen kiosk (issue 5): session timing, demo data for an empty database, clock. */
+  hall?: KioskHallOptions;
+  /** Printed on tickets and slips; default 广东省政务服务中心. */
+  hallName?: string;
 }
 
 export interface BridgeHandle {
@@ -37,6 +44,8 @@ export interface BridgeHandle {
   config: BridgeConfig;
   devices: DeviceSet;
   socket: SocketApi;
+  /** The kiosk's hall services and sessions (store null when the database is unavailable). */
+  hall: KioskHall;
   log: Logger;
   /** Stop devices, disconnect clients, close the HTTP server. Idempotent. */
   close(): Promise<void>;
@@ -57,12 +66,15 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   devices.on('status', (s) => log.info({ deviceId: s.id, state: s.state, detail: s.detail }, 'device status'));
 
   const startedAt = Date.now();
+  // The hall database in the data dir; when it cannot open, the kiosk still runs with hall functions paused.
+  const hall = await openKioskHall(config.dataDir, log, options.hall);
   // Staff logins for /tech and /hall (issue 6, "Access").
   const staff = staffAuthFromConfig(config);
   const app = createHttpApp({
     devices,
     uiDir: config.uiDir ?? '',
     startedAt,
+    routers: [verifyRouter(() => hall.certificates)],
     staff: {
       auth: staff,
       allowedOrigins: config.allowedOrigins,
@@ -95,6 +107,19 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     },
   });
 
+  // After the card forwarding above, so a kiosk always gets `cardRead` before the `session` it starts.
+  let publicUrl = '';
+  const kioskApi = attachKioskApi({
+    kiosk,
+    devices,
+    hall,
+    log,
+    defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs,
+    completionCacheSize: config.options.completionCacheSize,
+    publicUrl: () => publicUrl,
+    hallName: options.hallName,
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.http.port, config.http.host, () => {
@@ -105,6 +130,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const port = (server.address() as AddressInfo).port;
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  publicUrl = url;
   await devices.start();
   log.info({ url, devices: config.devices.length }, 'bridge started');
 
@@ -115,10 +141,15 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     config,
     devices,
     socket,
+    hall,
     log,
     close: () =>
       (closing ??= (async () => {
         stopCardEvents();
+        // Ends every session (the kiosks hear sessionEnded and wipe), then closes the hall database.
+        hall.sessions.endAll();
+        kioskApi.detach();
+        await hall.close();
         await socket.close();
         await devices.stop();
         server.closeAllConnections();

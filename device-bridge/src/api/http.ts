@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { DeviceState } from '@onedoor/protocol';
 import { securityHeaders } from '../auth/securityHeaders.ts';
 import type { StaffAuth } from '../auth/staffAuth.ts';
@@ -19,6 +19,8 @@ export interface HttpApiOptions {
   uiDir: string;
   /** Epoch ms the bridge started, for uptime. */
   startedAt: number;
+  /** More routes (e.g. /api/verify), mounted before the JSON 404 of /api. */
+  routers?: Router[];
   /** Staff login and the technician console's REST routes (issue 6); without it those routes do not exist. */
   staff?: {
     auth: StaffAuth;
@@ -79,6 +81,8 @@ export function createHttpApp(opts: HttpApiOptions): Express {
   app.get('/api/serial-ports', async (_req, res) => {
     res.json(await listSerialPorts());
   });
+
+  for (const router of opts.routers ?? []) app.use(router);
 
   app.use('/api', (req, res) => {
     res.status(404).json({ error: 'not found', message: `no API route ${req.method} ${req.originalUrl}` });

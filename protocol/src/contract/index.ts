@@ -5,3 +5,4 @@ export * from './command.ts';
 export * from './events.ts';
 export * from './counterBus.ts';
 export * from './tech.ts';
+export * from './kiosk.ts';

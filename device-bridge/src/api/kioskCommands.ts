@@ -1,0 +1,225 @@
+/**
+ * The `/kiosk` hall commands (protocol contract/kiosk.ts): zod validation, the session token check, the hall
+ * service call, the print through the printer's queue, and the mapping of every outcome to exactly one
+ * `KioskCompletion`:
+ * - a hall rule's refusal (HallRuleError) -> `userError` with the refusal words (hall-rules.md: say why and what next);
+ * - no or ended session -> `userError`, refusal `noSession`;
+ * - the hall database closed or failing -> `deviceNotReady`, refusal `servicePaused` "暂停服务" (issue 5, function 7);
+ * - a malformed payload or an unknown id -> `invalidRequest`.
+ * A print that cannot finish (paper out...) does NOT fail the command: the result is returned for the screen with a
+ * `KioskPrintOutcome` saying why, and the job stays queued for the reprint.
+ */
+import {
+  COMMAND_LIMITS,
+  type KioskCommandMap,
+  type KioskCommandName,
+  type KioskCompletion,
+  type KioskPrintOutcome,
+  type KioskRefusal,
+  type KioskSessionEvent,
+} from '@onedoor/protocol';
+import { z } from 'zod';
+import { HallRuleError } from '../hall/errors.ts';
+import type { SessionView } from '../hall/session.ts';
+import type { PrintLogKind } from '../store/hallStore.ts';
+import type { PrinterDriver } from '../devices/printer/index.ts';
+import type { PrintJobRequest } from '../devices/printer/index.ts';
+import { completeWithin } from './completions.ts';
+import type { KioskHall } from './kioskHall.ts';
+import { appointmentSlipJob, certificateCopyJob, printForKiosk, progressSlipJob, ticketPrintJob } from './kioskPrint.ts';
+import { describeInvalid, salvageRequestId } from './validation.ts';
+
+const noArgs = z.object({}).strict();
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const id = z.number().int().min(1).max(2 ** 31);
+
+/** Arguments per command (mirrors KioskCommandMap[...]['args']). */
+export const kioskArgSchemas = {
+  'session.touch': noArgs,
+  'session.extend': noArgs,
+  'session.logout': noArgs,
+  'queue.categories': noArgs,
+  'queue.take': z.object({ category: z.string().regex(/^[A-Za-z]$/, 'must be one category letter') }).strict(),
+  'appointments.list': noArgs,
+  'appointments.checkIn': z.object({ id }).strict(),
+  'appointments.days': noArgs,
+  'appointments.slots': z.object({ serviceId: z.string().min(1).max(64), date: day }).strict(),
+  'appointments.book': z.object({ serviceId: z.string().min(1).max(64), date: day,
+    slot: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a slot start HH:MM') }).strict(),
+  'appointments.cancel': z.object({ id }).strict(),
+  'services.list': z.object({ departmentId: id.optional() }).strict(),
+  'certificates.list': noArgs,
+  'certificates.print': z.object({ id: z.string().min(10).max(128) }).strict(),
+  'applications.list': noArgs,
+  'print.progress': z.object({ serial: z.string().min(1).max(64) }).strict(),
+  'print.appointmentSlip': z.object({ id }).strict(),
+} satisfies { [N in KioskCommandName]: z.ZodType<KioskCommandMap[N]['args']> };
+
+export const kioskCommandSchema = z.object({
+  requestId: z.string().min(1).max(COMMAND_LIMITS.requestIdMaxLength),
+  timeout: z.number().int().min(COMMAND_LIMITS.timeoutMinMs).max(COMMAND_LIMITS.timeoutMaxMs).optional(),
+  token: z.string().min(1).max(200),
+  command: z.enum(Object.keys(kioskArgSchemas) as [KioskCommandName, ...KioskCommandName[]]),
+  args: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const SERVICE_PAUSED: KioskRefusal = {
+  code: 'servicePaused',
+  zh: '暂停服务：该功能暂时无法使用，请稍后再试或联系工作人员',
+  en: 'Service paused: this function is unavailable for now; please try again later or ask a staff member',
+};
+
+/** A refusal to complete with (thrown inside a handler). */
+class KioskRefused extends Error {
+  constructor(readonly code: 'userError' | 'deviceNotReady' | 'invalidRequest', readonly refusal: KioskRefusal | undefined, message: string) {
+    super(message);
+  }
+}
+
+/** True for failures of the store itself (closed, I/O, SQLite errors), as opposed to a bad argument. */
+function isStoreFailure(err: unknown): boolean {
+  const e = err as { name?: string; code?: unknown; message?: string } | null;
+  if (!e) return false;
+  return e.name === 'SqliteError' || (typeof e.code === 'string' && e.code.startsWith('SQLITE_'))
+    || /hall store|database/i.test(e.message ?? '');
+}
+
+export function kioskFailure(err: unknown): { code: KioskRefused['code']; refusal?: KioskRefusal; message: string } {
+  if (err instanceof KioskRefused) return { code: err.code, refusal: err.refusal, message: err.message };
+  if (err instanceof HallRuleError) return { code: 'userError', refusal: { code: err.code, zh: err.zh, en: err.en }, message: err.en };
+  if (isStoreFailure(err)) return { code: 'deviceNotReady', refusal: SERVICE_PAUSED, message: SERVICE_PAUSED.en };
+  return { code: 'invalidRequest', message: (err as Error)?.message ?? String(err) };
+}
+
+export function sessionEventOf(v: SessionView): KioskSessionEvent {
+  return {
+    token: v.token, kioskId: v.kioskId,
+    holder: { cardType: v.cardType, displayName: v.displayName, maskedNumber: v.maskedNumber, elderly: v.elderly },
+    startedAt: v.startedAt, expiresAt: v.expiresAt, warnAt: v.warnAt, extensionsLeft: v.extensionsLeft,
+  };
+}
+
+export interface KioskCommandDeps {
+  hall: KioskHall;
+  printer: () => PrinterDriver | null;
+  hallName: string;
+  /** Base URL printed in QR codes (`http://host:port` of the bridge). */
+  publicUrl: () => string;
+  defaultTimeoutMs: number;
+  /** A session's timer changed (touch, extension): tell the kiosk. */
+  onSession(event: KioskSessionEvent): void;
+}
+
+type Handler<N extends KioskCommandName> = (ctx: { token: string; args: KioskCommandMap[N]['args']; requestId: string; printWaitMs: number })
+  => Promise<KioskCommandMap[N]['result']>;
+
+/** Makes the command runner: validates, runs the handler under the timeout, completes exactly once. */
+export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) => Promise<KioskCompletion> {
+  const { hall } = deps;
+  const need = <T>(service: T | null): T => {
+    if (service === null) throw new KioskRefused('deviceNotReady', SERVICE_PAUSED, SERVICE_PAUSED.en);
+    return service;
+  };
+  const citizen = (token: string) => {
+    // Every command is activity: it restarts the inactivity timer (and fails with noSession when it is over).
+    hall.sessions.touch(token);
+    return hall.sessions.citizen(token);
+  };
+  const print = async (request: PrintJobRequest, kind: PrintLogKind, ref: string, masked: string, requestId: string,
+    waitMs: number): Promise<KioskPrintOutcome> => {
+    const outcome = await printForKiosk(deps.printer(), request, `kiosk:${requestId}`, waitMs);
+    // Every print is logged with the masked number only (hall-rules.md "Privacy"); certificate copies log themselves.
+    if (kind !== 'certificateCopy' && hall.store) {
+      await hall.store.addPrintLog({ at: hall.clock.now(), kind, ref, maskedNumber: masked, detail: outcome.code }).catch(() => undefined);
+    }
+    return outcome;
+  };
+
+  const handlers: { [N in KioskCommandName]: Handler<N> } = {
+    'session.touch': async ({ token }) => sessionEventOf(hall.sessions.touch(token)),
+    'session.extend': async ({ token }) => sessionEventOf(hall.sessions.extend(token)),
+    'session.logout': async ({ token }) => ({ ended: hall.sessions.end(token, 'logout') }),
+    'queue.categories': async ({ token }) => {
+      citizen(token);
+      return (await need(hall.store).listQueueCategories()).map((c) => ({ letter: c.letter, name: c.name }));
+    },
+    'queue.take': async ({ token, args, requestId, printWaitMs }) => {
+      const c = citizen(token);
+      const ticket = await need(hall.queue).takeTicket(c, args.category);
+      const job = ticketPrintJob(ticket, deps.hallName, deps.publicUrl());
+      return { ticket, print: await print(job, 'queueTicket', ticket.number, ticket.maskedNumber ?? '', requestId, printWaitMs) };
+    },
+    'appointments.list': async ({ token }) => need(hall.appointments).upcoming(citizen(token)),
+    'appointments.checkIn': async ({ token, args, requestId, printWaitMs }) => {
+      const r = await need(hall.appointments).checkIn(citizen(token), args.id);
+      const job = ticketPrintJob(r.ticket, deps.hallName, deps.publicUrl());
+      return { ...r, print: await print(job, 'queueTicket', r.ticket.number, r.ticket.maskedNumber ?? '', requestId, printWaitMs) };
+    },
+    'appointments.days': async ({ token }) => {
+      citizen(token);
+      return need(hall.appointments).bookableDays();
+    },
+    'appointments.slots': async ({ token, args }) => {
+      citizen(token);
+      return need(hall.appointments).slots(args.serviceId, args.date);
+    },
+    'appointments.book': async ({ token, args }) => {
+      const c = citizen(token);
+      const service = need(hall.appointments);
+      const slot = (await service.slots(args.serviceId, args.date)).find((s) => s.start === args.slot);
+      if (!slot) throw new KioskRefused('userError', { code: 'unknownSlot', zh: '没有该时段，请重新选择', en: 'there is no such slot; please choose again' }, `no slot ${args.slot}`);
+      return service.book(c, slot.id);
+    },
+    'appointments.cancel': async ({ token, args }) => need(hall.appointments).cancel(citizen(token), args.id),
+    'services.list': async ({ token, args }) => {
+      citizen(token);
+      const g = need(hall.guidance);
+      return { departments: await g.departments(), services: args.departmentId ? await g.servicesOf(args.departmentId) : [] };
+    },
+    'certificates.list': async ({ token }) => need(hall.certificates).list(citizen(token)),
+    'certificates.print': async ({ token, args, requestId, printWaitMs }) => {
+      const copy = await need(hall.certificates).printCopy(citizen(token), args.id);
+      const job = certificateCopyJob(copy, deps.hallName);
+      const verifyUrl = `${deps.publicUrl()}/verify?p=${encodeURIComponent(copy.payload)}`;
+      return { copy, verifyUrl, print: await print(job, 'certificateCopy', copy.identifier, copy.maskedNumber, requestId, printWaitMs) };
+    },
+    'applications.list': async ({ token }) => need(hall.applications).listOf(citizen(token)),
+    'print.progress': async ({ token, args, requestId, printWaitMs }) => {
+      const a = await need(hall.applications).get(citizen(token), args.serial);
+      const job = progressSlipJob(a, deps.hallName, hall.clock.stamp());
+      return { print: await print(job, 'progressSlip', a.serial, a.maskedNumber, requestId, printWaitMs) };
+    },
+    'print.appointmentSlip': async ({ token, args, requestId, printWaitMs }) => {
+      const a = (await need(hall.appointments).upcoming(citizen(token))).find((x) => x.id === args.id);
+      if (!a) throw new HallRuleError('notYourAppointment', '未找到您的这条预约', 'no such appointment of yours');
+      const job = appointmentSlipJob(a, deps.hallName, hall.clock.stamp());
+      return { print: await print(job, 'appointmentSlip', String(a.id), a.maskedNumber, requestId, printWaitMs) };
+    },
+  };
+
+  return async (payload) => {
+    const p = kioskCommandSchema.safeParse(payload);
+    if (!p.success) return { requestId: salvageRequestId(payload), code: 'invalidRequest', message: describeInvalid(p.error) };
+    const cmd = p.data;
+    const a = kioskArgSchemas[cmd.command].safeParse(cmd.args ?? {});
+    if (!a.success) return { requestId: cmd.requestId, code: 'invalidRequest', message: `args: ${describeInvalid(a.error)}` };
+    const timeoutMs = cmd.timeout ?? deps.defaultTimeoutMs;
+    // The print may wait only so long that the command still completes with its result in time (the job goes on).
+    const printWaitMs = Math.max(Math.floor(timeoutMs / 2), timeoutMs - 2000);
+    type Outcome = { ok: true; result: unknown } | { ok: false; failure: ReturnType<typeof kioskFailure> };
+    const c = await completeWithin<Outcome>(cmd.requestId, timeoutMs, async () => {
+      try {
+        const handler = handlers[cmd.command] as Handler<KioskCommandName>;
+        const result = await handler({ token: cmd.token, args: a.data as never, requestId: cmd.requestId, printWaitMs });
+        if (cmd.command === 'session.touch' || cmd.command === 'session.extend') deps.onSession(result as KioskSessionEvent);
+        return { ok: true, result };
+      } catch (err) {
+        return { ok: false, failure: kioskFailure(err) };
+      }
+    });
+    if (c.code !== 'success' || !c.result) return { requestId: c.requestId, code: c.code, message: c.message };
+    if (c.result.ok) return { requestId: c.requestId, code: 'success', result: c.result.result };
+    const f = c.result.failure;
+    return { requestId: c.requestId, code: f.code, message: f.message, ...(f.refusal ? { refusal: f.refusal } : {}) };
+  };
+}

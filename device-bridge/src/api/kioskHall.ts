@@ -1,0 +1,101 @@
+/**
+ * The hall services the citizen kiosk uses, composed over one HallStore (issue 5, "Hall data": one SQLite file in
+ * the data dir). `openKioskHall` is what the composition root calls; when the database cannot be opened the kiosk
+ * still runs and every hall command answers `deviceNotReady` "暂停服务" (issue 5, function 7).
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { AppointmentService, type AppointmentRules } from '../hall/appointments.ts';
+import { ApplicationService } from '../hall/applications.ts';
+import { CertificateService } from '../hall/certificates.ts';
+import { HallClock } from '../hall/clock.ts';
+import { GuidanceService } from '../hall/guidance.ts';
+import { QueueService } from '../hall/queue.ts';
+import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
+import { loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
+import type { HallStore } from '../store/hallStore.ts';
+import { openSqliteHallStore } from '../store/hallSqlite.ts';
+
+/** The hall database file in the data dir. */
+export const HALL_DB_FILE = 'hall.sqlite';
+
+export interface KioskHallOptions {
+  clock?: HallClock;
+  /** Session timing (hall-rules.md: 60 s inactivity, countdown 20 s before, >= 10 extensions). */
+  session?: Pick<SessionOptions, 'inactivityMs' | 'warningMs' | 'maxExtensions'>;
+  appointmentRules?: Partial<AppointmentRules>;
+  /**
+   * Fills an EMPTY store (no queue categories yet) with demo data, e.g. the demo generator whose citizens match
+   * the simulator's card library. Not called on a store that already holds data.
+   */
+  demo?: (store: HallStore, clock: HallClock) => Promise<void>;
+  /** Store to use instead of `<dataDir>/hall.sqlite` (tests of a failing database). */
+  store?: HallStore;
+}
+
+export interface KioskHall {
+  /** null when the database could not be opened: hall commands answer "暂停服务". */
+  store: HallStore | null;
+  clock: HallClock;
+  keys: HallSigningKeys;
+  sessions: SessionManager;
+  queue: QueueService | null;
+  appointments: AppointmentService | null;
+  certificates: CertificateService | null;
+  applications: ApplicationService | null;
+  guidance: GuidanceService | null;
+  /** Why the store is unavailable (for the log and the health page); null when it is open. */
+  storeProblem: string | null;
+  /** Told when any session ends (logout, new card, inactivity, shutdown); returns unsubscribe. */
+  onSessionEnd(listener: (ended: SessionEnd) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface SessionEnd {
+  token: string;
+  kioskId: string;
+  reason: SessionEndReason;
+}
+
+export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHallOptions = {}): Promise<KioskHall> {
+  const clock = opts.clock ?? new HallClock();
+  const keys = loadOrCreateHallKeys(dataDir);
+  let store: HallStore | null = null;
+  let storeProblem: string | null = null;
+  try {
+    store = opts.store ?? openSqliteHallStore(join(dataDir, HALL_DB_FILE));
+    if (opts.demo && (await store.listQueueCategories()).length === 0) {
+      await opts.demo(store, clock);
+      log.info('hall: empty database filled with demo data');
+    }
+  } catch (err) {
+    storeProblem = (err as Error).message;
+    log.error({ err }, 'hall database unavailable: hall functions paused (暂停服务)');
+    await store?.close().catch(() => undefined);
+    store = null;
+  }
+  // Sessions are memory only and end with their personal data (hall/session.ts); `onEnd` is set by the API layer.
+  const endListeners = new Set<(ended: SessionEnd) => void>();
+  const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
+  const queue = store ? new QueueService(store, clock) : null;
+  return {
+    store,
+    clock,
+    keys,
+    sessions,
+    queue,
+    appointments: store && queue ? new AppointmentService(store, queue, clock, opts.appointmentRules) : null,
+    certificates: store ? new CertificateService(store, keys, clock) : null,
+    applications: store ? new ApplicationService(store, clock) : null,
+    guidance: store ? new GuidanceService(store) : null,
+    storeProblem,
+    onSessionEnd(l) {
+      endListeners.add(l);
+      return () => endListeners.delete(l);
+    },
+    close: async () => {
+      sessions.endAll();
+      await store?.close();
+    },
+  };
+}

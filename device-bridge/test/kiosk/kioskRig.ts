@@ -1,0 +1,152 @@
+/**
+ * The whole kiosk stack for tests: the reader and printer simulators on real PTYs (socat), `startBridge` with both
+ * devices and the hall database in a temp data dir (seeded through the `hall.demo` hook with the hall fixture's
+ * basics plus data for library holders), and a socket.io `/kiosk` client that records what a kiosk UI receives.
+ * `close()` leaves no socat, socket or file behind.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import type {
+  CardReadEvent,
+  KioskClientToServerEvents,
+  KioskCommandMap,
+  KioskCommandName,
+  KioskCompletion,
+  KioskServerToClientEvents,
+  KioskSessionEndedEvent,
+  KioskSessionEvent,
+  PrintJobUpdate,
+} from '@onedoor/protocol';
+import { startBridge, silentLogger, type BridgeHandle } from '../../src/index.ts';
+import type { KioskHallOptions } from '../../src/api/kioskHall.ts';
+import { CertificateService } from '../../src/hall/certificates.ts';
+import { ApplicationService } from '../../src/hall/applications.ts';
+import type { HallClock } from '../../src/hall/clock.ts';
+import { loadOrCreateHallKeys } from '../../src/hall/signing.ts';
+import type { HallStore } from '../../src/store/hallStore.ts';
+import { IdReaderSim } from '../../../simulators/src/idreader/index.ts';
+import { PrinterSim } from '../../../simulators/src/printer/index.ts';
+import { startSimulator, type RunningSimulator } from '../../../simulators/src/index.ts';
+import { SERVICE_A, libraryHolder, seedBasics } from '../hall/fixture.ts';
+
+export { SERVICE_A, SERVICE_B } from '../hall/fixture.ts';
+export const READER_ID = 'reader';
+export const PRINTER_ID = 'printer';
+/** The library holder the seed gives a certificate, an application and an appointment today. */
+export const SEEDED_CARD = 'zhang-sanfeng';
+
+/** Poll every 20 ms up to a generous limit (the machine is shared and loaded). */
+export async function until<T>(what: string, probe: () => T | undefined | false | null, limitMs = 30_000): Promise<T> {
+  const end = Date.now() + limitMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false && v !== null) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Test data for library holders: the fixture's categories and services, a certificate and an application for
+ * zhang-sanfeng, and an appointment of his for SERVICE_A today at the current hall time (inside its check-in window).
+ */
+export function seedKioskHall(dataDir: string): NonNullable<KioskHallOptions['demo']> {
+  return async (store: HallStore, clock: HallClock) => {
+    await seedBasics(store);
+    const holder = libraryHolder(SEEDED_CARD) as { idNumber: string; name: string };
+    const certs = new CertificateService(store, loadOrCreateHallKeys(dataDir), clock);
+    await certs.issue({
+      typeName: '结婚证', typeCode: '11100000000013338W009', issuerName: '广州市天河区民政局', issuerCode: '11330105002500287C',
+      holderNumber: holder.idNumber, holderName: holder.name, issuedOn: '2020-05-20', expiresOn: null,
+    });
+    await new ApplicationService(store, clock).submit({ number: holder.idNumber, name: holder.name, birthDate: '1990-03-07' }, SERVICE_A);
+    const today = clock.today();
+    const start = clock.timeOf();
+    await store.ensureSlots([{ serviceId: SERVICE_A, day: today, start, minutes: 30, capacity: 5 }]);
+    const slot = (await store.listSlots(SERVICE_A, today)).find((s) => s.start === start)!;
+    await store.insertAppointment({ slotId: slot.id, holderNumber: holder.idNumber, createdAt: clock.now() });
+  };
+}
+
+export interface KioskRig {
+  dir: string;
+  bridge: BridgeHandle;
+  reader: IdReaderSim;
+  printer: PrinterSim;
+  kiosk: Socket<KioskServerToClientEvents, KioskClientToServerEvents>;
+  reads: CardReadEvent[];
+  sessions: KioskSessionEvent[];
+  ended: KioskSessionEndedEvent[];
+  jobs: PrintJobUpdate[];
+  /** Place a library card and wait for the session it starts. */
+  startSession(key?: string): Promise<KioskSessionEvent>;
+  /** A kioskCommand with its one completion. */
+  command<N extends KioskCommandName>(token: string, command: N, args?: KioskCommandMap[N]['args'], opts?: { requestId?: string; timeout?: number })
+    : Promise<KioskCompletion<KioskCommandMap[N]['result']>>;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+
+export async function startKioskRig(opts: { hall?: Omit<KioskHallOptions, 'demo'>; seed?: boolean } = {}): Promise<KioskRig> {
+  const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
+  const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
+  const close = async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  };
+  try {
+    const reader = new IdReaderSim({ id: `kiosk-reader-${process.pid}-${++seq}`, timing: 'fast' });
+    const runningReader: RunningSimulator<IdReaderSim> = await startSimulator(reader, { link: 'pty', baud: 115200, dir });
+    cleanups.push(() => runningReader.close());
+    const printer = new PrinterSim({ nearEndMm: 0 });
+    const runningPrinter = await startSimulator(printer, { link: 'pty', baud: 115200, dir });
+    cleanups.push(() => runningPrinter.close());
+    const dataDir = join(dir, 'data');
+    const bridge = await startBridge(
+      {
+        http: { host: '127.0.0.1', port: 0 },
+        dataDir,
+        devices: [
+          { id: READER_ID, kind: 'idreader', path: runningReader.path!, baud: 115200 },
+          { id: PRINTER_ID, kind: 'printer', path: runningPrinter.path!, baud: 115200, options: { pollIntervalMs: 500 } },
+        ],
+        options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
+      },
+      { log: silentLogger(), hall: { ...opts.hall, ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }) } },
+    );
+    cleanups.push(() => bridge.close());
+    const kiosk: KioskRig['kiosk'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'] });
+    cleanups.push(() => void kiosk.disconnect());
+    const rig: KioskRig = {
+      dir, bridge, reader, printer, kiosk, reads: [], sessions: [], ended: [], jobs: [],
+      async startSession(key = SEEDED_CARD) {
+        const n = rig.sessions.length;
+        reader.placeCard(key);
+        const s = await until(`session for ${key}`, () => rig.sessions[n]);
+        reader.removeCard();
+        return s;
+      },
+      command: (token, command, args, o = {}) =>
+        kiosk.timeout(120_000).emitWithAck('kioskCommand', {
+          requestId: o.requestId ?? `kq-${++seq}`, timeout: o.timeout ?? 60_000, token, command, args: args ?? {},
+        }) as never,
+      close,
+    };
+    kiosk.on('cardRead', (e) => rig.reads.push(e));
+    kiosk.on('session', (e) => rig.sessions.push(e));
+    kiosk.on('sessionEnded', (e) => rig.ended.push(e));
+    kiosk.on('printJob', (u) => rig.jobs.push(u));
+    await new Promise<void>((resolve, reject) => {
+      kiosk.once('connect', () => resolve());
+      kiosk.once('connect_error', reject);
+    });
+    await until('reader and printer online', () =>
+      bridge.devices.get(READER_ID)?.status().state === 'online' && bridge.devices.get(PRINTER_ID)?.status().state === 'online', 60_000);
+    return rig;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * The citizen kiosk's session and hall commands on `/kiosk` (issue 5: "One authentication", queue, appointments,
+ * certificates, progress, guidance). Plain types only; the bridge validates with zod (device-bridge api/kiosk*).
+ *
+ * - A valid card read starts a session: the bridge keeps the full number; `/kiosk` gets `session` with an opaque
+ *   token and the masked holder view (hall-rules.md "Privacy"). A refused card gets `cardRead` with `valid: false`
+ *   and the reason words (no session). The session ends on logout, a new card or inactivity: `sessionEnded`.
+ * - Every hall function is one `kioskCommand {requestId, timeout?, token, command, args}` answered with exactly one
+ *   `KioskCompletion` (architecture.md "One command model everywhere"). A hall rule's refusal completes with
+ *   `userError` and `refusal` (code + words for the citizen); the hall database down completes with
+ *   `deviceNotReady` and the refusal `servicePaused` ("暂停服务").
+ * - Prints go through the printer's job queue; the command's result carries a `KioskPrintOutcome` (the printed
+ *   result is shown on screen too), and `printJob` updates tell when a held job finally printed (after a refill).
+ */
+import type { CommandEnvelope, Completion, CompletionAck, CompletionCode } from './command.ts';
+import type { PrintJobState } from './events.ts';
+import type { IdCardType } from '../idcard/holder.ts';
+
+/** The holder as a session shows it: masked number, display name for the greeting, never the birth date. */
+export interface KioskSessionHolder {
+  cardType: IdCardType;
+  displayName: string;
+  /** First 4 + last 4 visible (hall-rules.md "Privacy"). */
+  maskedNumber: string;
+  /** 65+: the green channel applies; the UI may suggest elderly mode. */
+  elderly: boolean;
+}
+
+/** `session`: a session started (or its timer changed after a touch/extension). */
+export interface KioskSessionEvent {
+  /** Opaque; every `kioskCommand` carries it. */
+  token: string;
+  kioskId: string;
+  holder: KioskSessionHolder;
+  startedAt: number;
+  /** Epoch ms the session ends without a touch. */
+  expiresAt: number;
+  /** Epoch ms the countdown starts (hall-rules.md: 20 s before). */
+  warnAt: number;
+  extensionsLeft: number;
+}
+
+export const KIOSK_SESSION_END_REASONS = ['logout', 'newCard', 'inactivity', 'shutdown'] as const;
+export type KioskSessionEndReason = (typeof KIOSK_SESSION_END_REASONS)[number];
+
+/** `sessionEnded`: the bridge has dropped the session's personal data; the UI must too. */
+export interface KioskSessionEndedEvent {
+  token: string;
+  kioskId: string;
+  reason: KioskSessionEndReason;
+  at: number;
+}
+
+/** Why the hall refused a command, in words a citizen understands (hall-rules.md), with a stable code. */
+export interface KioskRefusal {
+  code: string;
+  zh: string;
+  en: string;
+}
+
+/** A kiosk command's completion: a `Completion` plus, when not `success`, the refusal words. */
+export interface KioskCompletion<T = unknown> extends Completion<T> {
+  refusal?: KioskRefusal;
+}
+
+/** How a print of a command went. The result is on screen either way; a held job prints after the refill. */
+export interface KioskPrintOutcome {
+  /** null when no job could be queued (no printer configured, printer driver stopped). */
+  jobId: string | null;
+  /** `success`: printed and confirmed; otherwise why not yet (`userError` paper out / cover open, ...). */
+  code: CompletionCode;
+  /** The job's state when the command completed (`confirmed`, `interrupted`, `queued`...). */
+  state: PrintJobState | null;
+  /** For people (never personal data). */
+  message?: string;
+  /** True when the job stays queued and will print once the printer is ready. */
+  pending: boolean;
+}
+
+export interface KioskQueueCategory {
+  letter: string;
+  name: string;
+}
+
+export interface KioskTicket {
+  id: number;
+  number: string;
+  category: string;
+  categoryName: string;
+  day: string;
+  issuedAt: number;
+  issuedAtText: string;
+  priority: 'appointment' | 'elderly' | 'disabled' | 'pregnant' | null;
+  status: 'waiting' | 'called' | 'serving' | 'done' | 'noShow' | 'canceled';
+  ahead: number;
+  estimatedWaitMinutes: number;
+  maskedNumber: string | null;
+  /** The person already held this waiting ticket (hall-rules.md: a second request returns the same). */
+  reused: boolean;
+  appointmentId: number | null;
+}
+
+export interface KioskTicketResult {
+  ticket: KioskTicket;
+  print: KioskPrintOutcome;
+}
+
+export type KioskAppointmentStatus = 'booked' | 'checkedIn' | 'late' | 'canceled' | 'noShow';
+
+export interface KioskAppointment {
+  id: number;
+  serviceId: string;
+  serviceName: string;
+  day: string;
+  start: string;
+  end: string;
+  status: KioskAppointmentStatus;
+  maskedNumber: string;
+  canCancel: boolean;
+  checkInOpensAt: number;
+  checkInClosesAt: number;
+  canCheckIn: boolean;
+  ticketId: number | null;
+}
+
+export interface KioskSlot {
+  id: number;
+  serviceId: string;
+  day: string;
+  start: string;
+  end: string;
+  capacity: number;
+  remaining: number;
+}
+
+export interface KioskCheckInResult {
+  /** `priority`: within the window; `walkIn`: too late, an ordinary ticket. */
+  kind: 'priority' | 'walkIn';
+  appointment: KioskAppointment;
+  ticket: KioskTicket;
+  print: KioskPrintOutcome;
+}
+
+export interface KioskDepartment {
+  id: number;
+  name: string;
+  batch: number;
+  serviceCount: number;
+}
+
+export interface KioskMaterial {
+  name: string;
+  /** 免提交: the platform fetches it. */
+  exempt: boolean;
+  /** Where from, e.g. `电子证照库：居民身份证`. */
+  source: string | null;
+  commitmentAllowed: boolean;
+}
+
+export interface KioskServiceGuide {
+  id: string;
+  name: string;
+  departmentId: number;
+  departmentName: string;
+  category: string;
+  categoryName: string;
+  timeLimitDays: number;
+  materials: KioskMaterial[];
+  toBring: number;
+}
+
+export interface KioskGuidance {
+  departments: KioskDepartment[];
+  /** The services of the department asked for (empty without `departmentId`). */
+  services: KioskServiceGuide[];
+}
+
+export type KioskCertificateState = 'valid' | 'expiring' | 'expired' | 'revoked';
+
+/** What the library says about a certificate (masked number; the hall's views carry the same fields). */
+export interface KioskCertificateFacts {
+  identifier: string;
+  typeName: string;
+  issuerName: string;
+  holderName: string;
+  maskedNumber: string;
+  issuedOn: string;
+  expiresOn: string | null;
+}
+
+export interface KioskCertificate extends KioskCertificateFacts {
+  state: KioskCertificateState;
+  printable: boolean;
+}
+
+/** What the printed copy shows (and the screen, when the printer cannot print). */
+export interface KioskCertificateCopy extends KioskCertificateFacts {
+  printedAt: number;
+  printedAtText: string;
+  copyExpires: string;
+  /** `此件由<issuer>提供，仅供办理政务服务事项时使用，有效期至<date>` (hall-rules.md). */
+  statement: string;
+  /** The signed verification QR payload; `/verify?p=` checks it. */
+  payload: string;
+}
+
+export interface KioskCertificatePrintResult {
+  copy: KioskCertificateCopy;
+  /** The page that verifies the copy (what the QR means to a person). */
+  verifyUrl: string;
+  print: KioskPrintOutcome;
+}
+
+export type KioskTimeLimitState = 'onTime' | 'yellow' | 'red' | 'closed';
+
+export interface KioskApplication {
+  serial: string;
+  serviceId: string;
+  serviceName: string;
+  maskedNumber: string;
+  status: 'accepted' | 'review' | 'decided' | 'done' | 'returned' | 'rejected';
+  statusName: string;
+  acceptedDay: string;
+  timeLimitDays: number;
+  timeLimit: {
+    state: KioskTimeLimitState;
+    dueDay: string;
+    remainingWorkingDays: number;
+    stepOverLimit: boolean;
+    finishedOnTime?: boolean;
+  };
+  result: string | null;
+  commitments: string[];
+  history: Array<{ status: string; statusName: string; at: number; atText: string; note: string | null }>;
+}
+
+export interface KioskPrintResult {
+  print: KioskPrintOutcome;
+}
+
+/** Every kiosk command: its arguments and its success result. */
+export interface KioskCommandMap {
+  /** A touch on the screen: the bridge's inactivity timer restarts. */
+  'session.touch': { args: Record<string, never>; result: KioskSessionEvent };
+  /** The countdown's "more time" tap (at least 10 allowed: WCAG 2.2.1). */
+  'session.extend': { args: Record<string, never>; result: KioskSessionEvent };
+  'session.logout': { args: Record<string, never>; result: { ended: boolean } };
+  'queue.categories': { args: Record<string, never>; result: KioskQueueCategory[] };
+  'queue.take': { args: { category: string }; result: KioskTicketResult };
+  'appointments.list': { args: Record<string, never>; result: KioskAppointment[] };
+  'appointments.checkIn': { args: { id: number }; result: KioskCheckInResult };
+  /** Bookable days (working days from tomorrow to the 5th working day). */
+  'appointments.days': { args: Record<string, never>; result: string[] };
+  'appointments.slots': { args: { serviceId: string; date: string }; result: KioskSlot[] };
+  /** `slot`: the slot's start `HH:MM` on that date. */
+  'appointments.book': { args: { serviceId: string; date: string; slot: string }; result: KioskAppointment };
+  'appointments.cancel': { args: { id: number }; result: KioskAppointment };
+  /** Guidance (咨询导办): departments, and with `departmentId` its services with materials. */
+  'services.list': { args: { departmentId?: number }; result: KioskGuidance };
+  'certificates.list': { args: Record<string, never>; result: KioskCertificate[] };
+  'certificates.print': { args: { id: string }; result: KioskCertificatePrintResult };
+  'applications.list': { args: Record<string, never>; result: KioskApplication[] };
+  /** A progress slip of one application. */
+  'print.progress': { args: { serial: string }; result: KioskPrintResult };
+  'print.appointmentSlip': { args: { id: number }; result: KioskPrintResult };
+}
+
+export type KioskCommandName = keyof KioskCommandMap;
+
+export const KIOSK_COMMAND_NAMES = [
+  'session.touch', 'session.extend', 'session.logout', 'queue.categories', 'queue.take', 'appointments.list',
+  'appointments.checkIn', 'appointments.days', 'appointments.slots', 'appointments.book', 'appointments.cancel',
+  'services.list', 'certificates.list', 'certificates.print', 'applications.list', 'print.progress',
+  'print.appointmentSlip',
+] as const satisfies readonly KioskCommandName[];
+
+export interface KioskCommand<N extends KioskCommandName = KioskCommandName> extends CommandEnvelope {
+  token: string;
+  command: N;
+  args?: KioskCommandMap[N]['args'];
+}
+
+/** `/verify` (GET /api/verify?p=, POST /api/verify {payload}): the verdict on a scanned copy's payload. */
+export type CertificateVerifyStatus = 'valid' | 'expired' | 'forged' | 'revoked';
+
+export interface CertificateVerifyAnswer {
+  status: CertificateVerifyStatus;
+  /** Present unless forged: what the signature vouches for (no holder number, only its salted hash). */
+  identifier?: string;
+  printedAt?: number;
+  copyExpires?: string;
+  /** Words for the person scanning. */
+  zh: string;
+  en: string;
+  /** Staff detail (why forged, identifier check warning). */
+  detail?: string;
+}
+
+// The /kiosk event maps grow by declaration merging (events.ts: "they are interfaces ... so they can grow").
+declare module './events.ts' {
+  interface KioskServerToClientEvents {
+    session: (event: KioskSessionEvent) => void;
+    sessionEnded: (event: KioskSessionEndedEvent) => void;
+  }
+  interface KioskClientToServerEvents {
+    kioskCommand: (command: KioskCommand, ack: CompletionAck<unknown>) => void;
+  }
+}
