@@ -5,7 +5,7 @@
  * (masked number only).
  */
 import { buildCertificateId, maskIdNumber } from '@onedoor/protocol';
-import type { CertificateRecord, HallDay, HallStore } from '../store/hallStore.ts';
+import type { CertificateRecord, HallDay, HallRepository, HallStore } from '../store/hallStore.ts';
 import type { Citizen } from './citizen.ts';
 import { HallClock, addDays, chineseDate } from './clock.ts';
 import { HallRuleError, refuse } from './errors.ts';
@@ -70,6 +70,29 @@ export function statutoryCopySentence(issuerName: string, copyExpires: HallDay):
   return `此件由${issuerName}提供，仅供办理政务服务事项时使用，有效期至${chineseDate(copyExpires)}`;
 }
 
+/**
+ * Adds a certificate to the library with a new identifier: serial = issue date + 4-digit sequence from the store's
+ * counter; MOD 37,36 check character by protocol's buildCertificateId (hall-rules.md "Generate with this algorithm").
+ */
+export async function issueCertificateRecord(store: HallRepository, input: IssueCertificateInput): Promise<CertificateRecord> {
+  const seq = await store.nextCounterValue('certificate-serial');
+  const serial = `${input.issuedOn.replace(/-/g, '')}${String(seq).padStart(4, '0')}`;
+  const identifier = buildCertificateId({ typeCode: input.typeCode, issuerCode: input.issuerCode, serial, version: input.version ?? 1 });
+  const rec: CertificateRecord = {
+    identifier,
+    typeName: input.typeName,
+    issuerName: input.issuerName,
+    holderNumber: input.holderNumber,
+    holderName: input.holderName,
+    issuedOn: input.issuedOn,
+    expiresOn: input.expiresOn,
+    revokedAt: null,
+    revokeReason: null,
+  };
+  await store.insertCertificate(rec);
+  return rec;
+}
+
 export class CertificateService {
   private readonly copyValidityDays: number;
   private readonly expiringWithinDays: number;
@@ -84,27 +107,9 @@ export class CertificateService {
     this.expiringWithinDays = opts.expiringWithinDays ?? 30;
   }
 
-  /**
-   * Adds a certificate to the library with a new identifier (serial = issue date + 4-digit sequence from the
-   * store's counter; MOD 37,36 check character by protocol's buildCertificateId).
-   */
+  /** Adds a certificate to the library (see `issueCertificateRecord`). */
   async issue(input: IssueCertificateInput): Promise<CertificateRecord> {
-    const seq = await this.store.nextCounterValue('certificate-serial');
-    const serial = `${input.issuedOn.replace(/-/g, '')}${String(seq).padStart(4, '0')}`;
-    const identifier = buildCertificateId({ typeCode: input.typeCode, issuerCode: input.issuerCode, serial, version: input.version ?? 1 });
-    const rec: CertificateRecord = {
-      identifier,
-      typeName: input.typeName,
-      issuerName: input.issuerName,
-      holderNumber: input.holderNumber,
-      holderName: input.holderName,
-      issuedOn: input.issuedOn,
-      expiresOn: input.expiresOn,
-      revokedAt: null,
-      revokeReason: null,
-    };
-    await this.store.insertCertificate(rec);
-    return rec;
+    return issueCertificateRecord(this.store, input);
   }
 
   async revoke(identifier: string, reason: string): Promise<void> {
