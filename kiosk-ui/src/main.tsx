@@ -14,7 +14,7 @@ const LOADERS: Record<RouteName, () => Promise<RouteModule>> = {
   kiosk: () => import('./kiosk/KioskRoute.tsx'),
   display: () => import('./placeholders/DisplayRoute.tsx'),
   hall: () => import('./placeholders/HallRoute.tsx'),
-  tech: () => import('./placeholders/TechRoute.tsx'),
+  tech: () => import('./tech/TechRoute.tsx'),
   verify: () => import('./placeholders/VerifyRoute.tsx'),
 };
 

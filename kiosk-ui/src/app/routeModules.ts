@@ -10,7 +10,7 @@ export const ROUTE_MODULES: Record<RouteName, string> = {
   kiosk: 'src/kiosk/KioskRoute.tsx',
   display: 'src/placeholders/DisplayRoute.tsx',
   hall: 'src/placeholders/HallRoute.tsx',
-  tech: 'src/placeholders/TechRoute.tsx',
+  tech: 'src/tech/TechRoute.tsx',
   verify: 'src/placeholders/VerifyRoute.tsx',
 };
 

@@ -1,0 +1,64 @@
+/**
+ * The technician console's HTTP calls to the bridge (same origin; the session is the HttpOnly cookie the bridge
+ * sets at login, so no token is ever handled by page scripts). Routes: device-bridge/src/api/techAuth.ts,
+ * techRoutes.ts, techSims.ts.
+ */
+import type { StaffSession } from '@onedoor/protocol';
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number; message: string };
+
+async function call<T>(path: string, init?: { method?: string; body?: unknown }): Promise<ApiResult<T>> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: init?.method ?? (init?.body !== undefined ? 'POST' : 'GET'),
+      headers: init?.body !== undefined ? { 'content-type': 'application/json' } : undefined,
+      body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
+      credentials: 'same-origin',
+    });
+  } catch (err) {
+    return { ok: false, status: 0, message: `bridge unreachable: ${(err as Error).message}` };
+  }
+  const body = (await res.json().catch(() => null)) as { message?: string; error?: string } | null;
+  if (!res.ok) return { ok: false, status: res.status, message: body?.message ?? body?.error ?? `HTTP ${res.status}` };
+  return { ok: true, value: body as T };
+}
+
+export const fetchMe = () => call<StaffSession>('/api/me?area=tech');
+export const login = (name: string, password: string) => call<StaffSession>('/api/login', { body: { name, password } });
+export const logout = () => call<{ ok: true }>('/api/logout', { body: {} });
+
+/** One simulator as the control API describes it (simulators/src/hub.ts SimInfo; kept loose: it is a dev tool). */
+export interface SimView {
+  id: string;
+  kind: 'idreader' | 'printer' | 'counterbus' | string;
+  link: { kind: string; up?: boolean; hostConnected?: boolean; address?: string; path?: string };
+  actions: { name: string; args: string[]; help: string }[];
+  snapshot: Record<string, unknown>;
+}
+
+export interface SimsView {
+  attached: boolean;
+  sims: SimView[];
+  notes: string[];
+}
+
+export interface SimCard {
+  key: string;
+  cardType: string;
+  name: string;
+  /** Already masked by the simulator (first 4 + last 4). */
+  number: string;
+  note?: string;
+}
+
+export interface TicketSummary {
+  seq: number;
+  title: string;
+}
+
+export const fetchSims = () => call<SimsView>('/api/tech/sims');
+export const simAct = (id: string, name: string, args: Record<string, unknown> = {}) =>
+  call<{ ok: true; result: unknown }>(`/api/tech/sims/${encodeURIComponent(id)}/actions/${encodeURIComponent(name)}`, { body: args });
+export const fetchTickets = (id: string) => call<{ id: string; tickets: TicketSummary[] }>(`/api/tech/sims/${encodeURIComponent(id)}/tickets`);
+export const ticketPngUrl = (id: string, seq: number) => `/api/tech/sims/${encodeURIComponent(id)}/tickets/${seq}.png`;
