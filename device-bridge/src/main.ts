@@ -20,6 +20,7 @@ import { ConfigError, loadConfigFile, parseConfig, type BridgeConfig, type Bridg
 import './devices/builtin.ts';
 import { DeviceSet } from './devices/deviceSet.ts';
 import { forwardCardEvents } from './devices/idReader/index.ts';
+import { forwardCounterBusEvents } from './devices/counterBus/index.ts';
 import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
 import { createLogger } from './log.ts';
@@ -107,6 +108,13 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     },
   });
 
+  // Counter terminal key presses and ratings -> /hall (the counter workflow of issue 6 consumes them there).
+  const { hall: hallNs } = socket.namespaces;
+  const stopCounterEvents = forwardCounterBusEvents(devices.list(), {
+    counterEvent: (e) => hallNs.emit('counterEvent', e),
+    counterOverflow: (e) => hallNs.emit('counterOverflow', e),
+  });
+
   // After the card forwarding above, so a kiosk always gets `cardRead` before the `session` it starts.
   let publicUrl = '';
   const kioskApi = attachKioskApi({
@@ -146,6 +154,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     close: () =>
       (closing ??= (async () => {
         stopCardEvents();
+        stopCounterEvents();
         // Ends every session (the kiosks hear sessionEnded and wipe), then closes the hall database.
         hall.sessions.endAll();
         kioskApi.detach();

@@ -1,6 +1,6 @@
 // The counter bus in a whole bridge (startBridge, config-driven) against the simulator over a real PTY: the driver
 // comes from the built-in registry, its status (with every terminal) is in the snapshot, counter events reach a
-// socket.io client on /hall through forwardCounterBusEvents, and a /hall deviceCommand writes a terminal's display.
+// socket.io client on /hall (wired by startBridge itself, exactly once), and a /hall deviceCommand writes a terminal's display.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,6 @@ import type {
 } from '@onedoor/protocol';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forwardCounterBusEvents } from '../../device-bridge/src/devices/counterBus/index.ts';
 import { silentLogger } from '../../device-bridge/src/log.ts';
 import { startBridge, type BridgeHandle } from '../../device-bridge/src/main.ts';
 import { CounterBusSim } from '../../simulators/src/counterbus/index.ts';
@@ -22,7 +21,6 @@ type HallSocket = Socket<HallServerToClientEvents, HallClientToServerEvents>;
 let dir: string;
 let sim: RunningSimulator<CounterBusSim>;
 let bridge: BridgeHandle;
-let stopForwarding: () => void;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
@@ -39,17 +37,11 @@ beforeAll(async () => {
     },
     { log: silentLogger() },
   );
-  const hall = bridge.socket.namespaces.hall;
-  stopForwarding = forwardCounterBusEvents(bridge.devices.list(), {
-    counterEvent: (e) => hall.emit('counterEvent', e),
-    counterOverflow: (e) => hall.emit('counterOverflow', e),
-  });
   await until(() => bridge.devices.get('counters')!.status().terminals?.every((t) => t.state === 'online') === true, 'terminals online');
 });
 
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
-  stopForwarding?.();
   await bridge?.close();
   await sim?.close();
   rmSync(dir, { recursive: true, force: true });
