@@ -10,3 +10,7 @@ export * from './devices/deviceSet.ts';
 export * from './api/index.ts';
 export { createLogger, silentLogger, censorPersonalField, REDACTED_LOG_PATHS, type LoggerOptions } from './log.ts';
 export * from './auth/index.ts';
+// The built-in drivers (each registers itself with the driver registry when imported).
+export * from './devices/idReader/index.ts';
+export * from './devices/printer/index.ts';
+export * from './devices/counterBus/index.ts';
