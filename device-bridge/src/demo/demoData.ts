@@ -10,7 +10,8 @@
  * - applications: one finished on time, one in review on time, one yellow (2 working days left), one red (2
  *   working days overdue), and for every third holder one returned with a reason;
  * - certificates: one valid without expiry, one expiring within 30 days, one revoked.
- * Plus departments (seed file), the service catalogue, the holiday table and a few waiting walk-in tickets.
+ * Plus departments (seed file), the service catalogue, the holiday table, every service's slots for the bookable
+ * working days and a few waiting walk-in tickets.
  */
 import { readFileSync } from 'node:fs';
 import { holderDisplayName, holderNumber, validateHolder, type Holder } from '@onedoor/protocol';
@@ -109,6 +110,10 @@ export async function generateDemoData(store: HallStore, clock: HallClock, opts:
   const appts = new AppointmentService(store, queue, clock);
   const apps = new ApplicationService(store, clock);
   const bookable = await appts.bookableDays();
+  // The slots of the next working days, so the booking screens show a full week at once.
+  await store.withTransaction(async (tx) => {
+    for (const s of services) for (const day of bookable) await appts.openSlots(s.id, day, tx);
+  });
   const longer = services.filter((s) => s.timeLimitDays >= 10);
   const pick = (list: ServiceItemRecord[], k: number) => list[k % list.length];
 

@@ -14,7 +14,7 @@ import type { AppointmentRecord, HallDay, HallRepository, HallStore, NewSlot, Sl
 import type { Citizen } from './citizen.ts';
 import { loadWorkingCalendar } from './calendar.ts';
 import { HallClock, addDays, assertHallDay, daysBetween } from './clock.ts';
-import { HallRuleError, refuse } from './errors.ts';
+import { HallRuleError, assertId, refuse } from './errors.ts';
 import type { QueueService, TicketView } from './queue.ts';
 
 const MINUTE = 60_000;
@@ -171,6 +171,7 @@ export class AppointmentService {
   }
 
   async book(citizen: Citizen, slotId: number): Promise<AppointmentView> {
+    assertId(slotId, 'slotId');
     const appt = await this.store.withTransaction(async (tx) => {
       const slot = await tx.getSlot(slotId);
       if (!slot) throw new Error(`appointment slot ${slotId} does not exist`);
@@ -198,6 +199,7 @@ export class AppointmentService {
   }
 
   private async owned(tx: HallRepository, citizen: Citizen, id: number): Promise<AppointmentRecord> {
+    assertId(id, 'appointment id');
     const a = await tx.getAppointment(id);
     if (!a || a.holderNumber !== citizen.number) {
       refuse('notYourAppointment', '未找到您的这条预约', 'no such appointment of yours');

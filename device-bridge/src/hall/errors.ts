@@ -42,3 +42,8 @@ export class HallRuleError extends Error {
 export function refuse(code: HallRuleCode, zh: string, en: string): never {
   throw new HallRuleError(code, zh, en);
 }
+
+/** Throws a plain Error naming `what` unless `v` is a positive integer id (bad arguments are not rule refusals). */
+export function assertId(v: unknown, what: string): asserts v is number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`${what} must be a positive integer id, got ${JSON.stringify(v)}`);
+}

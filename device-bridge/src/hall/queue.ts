@@ -4,7 +4,8 @@
  *   and category, so it restarts each day and is never issued twice in a day, across restarts and crashes (the
  *   counter row is committed with the ticket; the table's UNIQUE(day, number) is the backstop);
  * - one waiting ticket per person per category: a second request returns the same ticket (`reused: true`);
- * - priority (绿色通道): elderly 65+ by birth date, disabled, pregnant; checked-in appointments go first;
+ * - priority (绿色通道): elderly 65+ by birth date, disabled, pregnant; checked-in appointments whose slot has
+ *   started go first;
  * - waiting estimate = tickets ahead x the category's recent median service time (a default while it has none).
  */
 import { maskIdNumber } from '@onedoor/protocol';
@@ -44,15 +45,18 @@ export interface TicketView {
   appointmentId: number | null;
 }
 
-/** Calling order (hall-rules.md): checked-in appointments, then priority tickets, then the rest by issue time. */
-export function ticketCallRank(t: Pick<TicketRecord, 'priority'>): number {
-  if (t.priority === 'appointment') return 0;
+/**
+ * Calling order (hall-rules.md "Calling order"): checked-in appointments whose slot has started, then priority
+ * tickets (green channel, and checked-in appointments whose slot has not started yet), then the rest.
+ */
+export function ticketCallRank(t: Pick<TicketRecord, 'priority'>, slotStarted = true): number {
+  if (t.priority === 'appointment') return slotStarted ? 0 : 1;
   return t.priority ? 1 : 2;
 }
 
-/** True when `a` is called before `b`. */
-export function callsBefore(a: TicketRecord, b: TicketRecord): boolean {
-  const ra = ticketCallRank(a), rb = ticketCallRank(b);
+/** True when `a` is called before `b`; within a rank by issue time. `slotStarted` answers for appointment tickets. */
+export function callsBefore(a: TicketRecord, b: TicketRecord, slotStarted: (t: TicketRecord) => boolean = () => true): boolean {
+  const ra = ticketCallRank(a, slotStarted(a)), rb = ticketCallRank(b, slotStarted(b));
   if (ra !== rb) return ra < rb;
   return a.issuedAt !== b.issuedAt ? a.issuedAt < b.issuedAt : a.id < b.id;
 }
@@ -145,7 +149,15 @@ export class QueueService {
     let ahead = 0;
     if (t.status === 'waiting') {
       const waiting = await this.store.listTickets(t.day, { category: t.category, status: 'waiting' });
-      ahead = waiting.filter((o) => o.id !== t.id && callsBefore(o, t)).length;
+      const started = new Set<number>();
+      const now = this.clock.now();
+      for (const w of waiting) {
+        if (w.priority !== 'appointment' || w.appointmentId === null) continue;
+        const a = await this.store.getAppointment(w.appointmentId);
+        if (!a || this.clock.at(a.day, a.start) <= now) started.add(w.id);
+      }
+      const slotStarted = (x: TicketRecord) => started.has(x.id);
+      ahead = waiting.filter((o) => o.id !== t.id && callsBefore(o, t, slotStarted)).length;
     }
     return {
       id: t.id,

@@ -113,17 +113,24 @@ describe('AppointmentService check-in', () => {
     const b = await appts.book(wei, await slotAt(appts, SERVICE_A, '2026-11-26', '10:00'));
     const c = await appts.book(liang, await slotAt(appts, SERVICE_A, '2026-11-26', '10:30'));
     expect(await code(appts.checkIn(zhang, a.id))).toBe('checkInNotToday');
-    fx.clock.set('2026-11-26', '09:20');
+    fx.clock.set('2026-11-26', '09:10');
     const walkIn = await queue.takeTicket({ number: 'W1', name: 'w', birthDate: '1990-01-01' }, 'A');
+    fx.clock.set('2026-11-26', '09:25');
+    const old = await queue.takeTicket(citizenFromHolder(libraryHolder('wang-guifen')), 'A');
     fx.clock.set('2026-11-26', '09:29');
     expect(await code(appts.checkIn(zhang, a.id))).toBe('checkInTooEarly');
     expect(await code(appts.checkIn(wei, a.id))).toBe('notYourAppointment');
     fx.clock.set('2026-11-26', '09:30');
     const early = await appts.checkIn(zhang, a.id);
     expect(early.kind).toBe('priority');
-    expect(early.ticket).toMatchObject({ priority: 'appointment', ahead: 0, category: 'A', maskedNumber: '4401**********1231' });
+    expect(early.ticket).toMatchObject({ priority: 'appointment', ahead: 1, category: 'A', maskedNumber: '4401**********1231' });
     expect(early.appointment.status).toBe('checkedIn');
-    expect((await queue.ticket(walkIn.id)).ahead).toBe(1);
+    expect((await queue.ticket(walkIn.id)).ahead).toBe(2);
+    // Before its slot starts, a checked-in appointment ranks with the green channel (by issue time); from the start, first.
+    fx.clock.set('2026-11-26', '10:00');
+    expect((await queue.ticket(early.ticket.id)).ahead).toBe(0);
+    expect((await queue.ticket(old.id)).ahead).toBe(1);
+    expect((await queue.ticket(walkIn.id)).ahead).toBe(2);
     expect(await code(appts.checkIn(zhang, a.id))).toBe('appointmentNotActive');
     fx.clock.set('2026-11-26', '10:15');
     expect((await appts.checkIn(wei, b.id)).kind).toBe('priority');

@@ -79,6 +79,11 @@ describe('demo data', () => {
     expect(materials.some((m) => m.commitmentAllowed)).toBe(true);
     expect(materials.filter((m) => m.exempt).every((m) => m.source)).toBe(true);
     expect((await fx.store.listCalendarDays()).some((d) => d.kind === 'workday')).toBe(true);
+    // Slots exist for every service on the next 5 working days (Thu 26 Nov .. Wed 2 Dec 2026).
+    for (const s of services) {
+      for (const day of ['2026-11-26', '2026-12-02']) expect((await fx.store.listSlots(s.id, day)).length, `${s.id} ${day}`).toBe(12);
+      expect(await fx.store.listSlots(s.id, '2026-11-28')).toEqual([]);
+    }
   });
 
   it('opens today\'s check-in also late in the evening, and does nothing on a store that has data', async () => {

@@ -100,6 +100,15 @@ describe('QueueService', () => {
     expect(medianOf([1, 2, 3, 4])).toBe(2.5);
   });
 
+  it('refuses a 1000th ticket of a category in a day: three digits end at 999', async () => {
+    fx = await openHallFixture();
+    const q = new QueueService(fx.store, fx.clock);
+    for (let i = 0; i < 998; i++) await fx.store.nextCounterValue('ticket:2026-11-25:C');
+    expect((await q.takeTicket(zhang, 'C')).number).toBe('C999');
+    await expect(q.takeTicket(wei, 'C')).rejects.toMatchObject({ code: 'categoryFull' });
+    expect((await q.takeTicket(wei, 'A')).number).toBe('A001');
+  });
+
   it('refuses an unknown category with a reason', async () => {
     fx = await openHallFixture();
     const q = new QueueService(fx.store, fx.clock);

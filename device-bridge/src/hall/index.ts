@@ -1,0 +1,20 @@
+// Hall services (issue 5): pure logic over the HallStore repository interface. What the API layer wires.
+export * from './errors.ts';
+export * from './clock.ts';
+export * from './calendar.ts';
+export * from './citizen.ts';
+export * from './session.ts';
+export * from './queue.ts';
+export * from './appointments.ts';
+export * from './signing.ts';
+export * from './certificates.ts';
+export * from './applications.ts';
+export * from './guidance.ts';
+export * from './printRecipes.ts';
+export * from './printLog.ts';
+export * from '../store/hallStore.ts';
+export { openSqliteHallStore, SqliteHallStore, type SqliteHallStoreOptions } from '../store/hallSqlite.ts';
+export { HALL_MIGRATIONS } from '../store/hallMigrations.ts';
+export { loadDepartmentSeed, parseDepartmentSeed } from '../store/departmentSeed.ts';
+export { generateDemoData, demoHallFiller, validLibraryHolders, type DemoDataOptions, type DemoSummary } from '../demo/demoData.ts';
+export { seedDemoCatalogue, DEMO_QUEUE_CATEGORIES, DEMO_HOLIDAYS } from '../demo/serviceCatalogue.ts';
