@@ -208,6 +208,7 @@ export class SessionManager {
     this.sessions.delete(token);
     if (this.byKiosk.get(s.kioskId) === token) this.byKiosk.delete(s.kioskId);
     const kioskId = s.kioskId;
+    // Wiped before anyone is told, so a failing listener cannot keep personal data alive.
     s.end(reason);
     this.options.onEnd?.({ token, kioskId, reason });
     return true;
@@ -218,16 +219,34 @@ export class SessionManager {
     return this.sessions.get(token);
   }
 
-  /** Ends every session whose time is up; returns how many. */
+  /**
+   * Ends every session whose time is up; returns how many. A throwing `onEnd` listener does not keep the other
+   * sessions alive: all are ended (and wiped) first, then the first listener error is thrown.
+   */
   sweep(): number {
     let n = 0;
-    for (const token of [...this.sessions.keys()]) if (this.sessions.has(token) && !this.live(token)) n++;
+    let failure: unknown;
+    for (const token of [...this.sessions.keys()]) {
+      try {
+        if (this.sessions.has(token) && !this.live(token)) n++;
+      } catch (err) {
+        n++;
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) throw failure;
     return n;
   }
 
   /** Sweeps every `intervalMs` so personal data leaves memory on time even when nobody asks; returns a stop function. */
-  startSweeper(intervalMs = 1000): () => void {
-    const t = setInterval(() => this.sweep(), intervalMs);
+  startSweeper(intervalMs = 1000, onError: (err: unknown) => void = () => undefined): () => void {
+    const t = setInterval(() => {
+      try {
+        this.sweep();
+      } catch (err) {
+        onError(err);
+      }
+    }, intervalMs);
     t.unref?.();
     return () => clearInterval(t);
   }

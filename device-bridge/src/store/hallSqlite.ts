@@ -424,7 +424,12 @@ export class SqliteHallStore implements HallStore {
         this.db.exec('COMMIT');
         return result;
       } catch (err) {
-        this.db.exec('ROLLBACK');
+        // SQLite may already have rolled back (e.g. after SQLITE_FULL); the caller needs fn's error, not ROLLBACK's.
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          /* no transaction left to roll back */
+        }
         throw err;
       } finally {
         open = false;

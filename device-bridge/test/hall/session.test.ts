@@ -125,6 +125,19 @@ describe('SessionManager', () => {
     expect(m.end(r.session.token)).toBe(false);
   });
 
+  it('ends and wipes every expired session even when the end listener throws', () => {
+    const clock = new TestClock('2026-11-25', '10:00');
+    const m = new SessionManager({ clock, onEnd: () => { throw new Error('listener broke'); } });
+    const a = m.start('k1', ZHANG);
+    const b = m.start('k2', libraryHolder('ayiguli'));
+    if (!a.ok || !b.ok) throw new Error('refused');
+    const sa = m.get(a.session.token)!;
+    clock.advance(60_000);
+    expect(() => m.sweep()).toThrow('listener broke');
+    expect(m.activeCount).toBe(0);
+    expect(JSON.stringify(sa)).not.toContain('张三丰');
+  });
+
   it('a sweeper ends sessions on time without anyone asking', async () => {
     const { m, clock, ended } = manager();
     const r = m.start('k', ZHANG);
