@@ -170,6 +170,71 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'counter workflow: windows, calls, applied terminal events, ratings, bad-review follow-ups, transfers',
+    // issue 6 "Counter workflow". `window_no` (not `window`: a keyword since SQLite 3.25). A window has at most one
+    // current ticket; applied terminal events are keyed by their event id so a replayed event is applied once; one
+    // rating per ticket (hall-rules.md "Ratings": 一次一评), one follow-up per bad review.
+    sql: `
+      CREATE TABLE counter_windows (
+        window_no        INTEGER PRIMARY KEY CHECK (window_no BETWEEN 1 AND 999),
+        ticket_id        INTEGER REFERENCES tickets(id),
+        recalls          INTEGER NOT NULL DEFAULT 0 CHECK (recalls >= 0),
+        paused           INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+        rating_ticket_id INTEGER REFERENCES tickets(id),
+        updated_at       INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX counter_windows_one_ticket ON counter_windows (ticket_id) WHERE ticket_id IS NOT NULL;
+      CREATE TABLE counter_calls (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        call_id   TEXT NOT NULL UNIQUE,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        number    TEXT NOT NULL,
+        window_no INTEGER NOT NULL,
+        text      TEXT NOT NULL,
+        recall    INTEGER NOT NULL CHECK (recall BETWEEN 0 AND 3),
+        at        INTEGER NOT NULL,
+        day       TEXT NOT NULL
+      );
+      CREATE INDEX counter_calls_day ON counter_calls (day, id);
+      CREATE TABLE counter_applied_events (
+        event_id   TEXT PRIMARY KEY,
+        window_no  INTEGER NOT NULL,
+        key        TEXT NOT NULL,
+        outcome    TEXT NOT NULL,
+        applied_at INTEGER NOT NULL
+      );
+      CREATE TABLE ticket_ratings (
+        ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+        window_no INTEGER NOT NULL,
+        rating    INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+        at        INTEGER NOT NULL,
+        day       TEXT NOT NULL
+      );
+      CREATE INDEX ticket_ratings_day ON ticket_ratings (day);
+      CREATE TABLE rating_follow_ups (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticket_id    INTEGER NOT NULL UNIQUE REFERENCES tickets(id),
+        window_no    INTEGER NOT NULL,
+        rating       INTEGER NOT NULL CHECK (rating IN (4, 5)),
+        opened_at    INTEGER NOT NULL,
+        opened_day   TEXT NOT NULL,
+        deadline_day TEXT NOT NULL,
+        closed_at    INTEGER,
+        note         TEXT
+      );
+      CREATE INDEX rating_follow_ups_open ON rating_follow_ups (deadline_day) WHERE closed_at IS NULL;
+      CREATE TABLE ticket_transfers (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticket_id     INTEGER NOT NULL REFERENCES tickets(id),
+        from_category TEXT NOT NULL,
+        to_category   TEXT NOT NULL REFERENCES queue_categories(letter),
+        window_no     INTEGER NOT NULL,
+        at            INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the schema version afterwards. */

@@ -17,6 +17,10 @@ import type {
   NewAppointment, NewDepartment, NewMaterial, NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord,
   ServiceItemRecord, SlotRecord, TicketPatch, TicketRecord, TicketStatus,
 } from './hallStore.ts';
+import type {
+  AppliedCounterEventRecord, CounterCallRecord, CounterWindowRecord, RatingFollowUpRecord, TicketRatingRecord,
+  TicketTransferRecord,
+} from './hallStore.ts';
 
 /** The synchronous twin of an async interface (what the SQLite repository implements). */
 type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
@@ -73,6 +77,21 @@ function certificateFromRow(r: Row): CertificateRecord {
     holderNumber: String(r.holder_number), holderName: String(r.holder_name), issuedOn: String(r.issued_on),
     expiresOn: (r.expires_on as string | null) ?? null, revokedAt: numOrNull(r.revoked_at),
     revokeReason: (r.revoke_reason as string | null) ?? null,
+  };
+}
+
+function counterWindowFromRow(r: Row): CounterWindowRecord {
+  return {
+    window: Number(r.window_no), ticketId: numOrNull(r.ticket_id), recalls: Number(r.recalls), paused: bool(r.paused),
+    ratingTicketId: numOrNull(r.rating_ticket_id), updatedAt: Number(r.updated_at),
+  };
+}
+
+function followUpFromRow(r: Row): RatingFollowUpRecord {
+  return {
+    id: Number(r.id), ticketId: Number(r.ticket_id), window: Number(r.window_no), rating: Number(r.rating),
+    openedAt: Number(r.opened_at), openedDay: String(r.opened_day), deadlineDay: String(r.deadline_day),
+    closedAt: numOrNull(r.closed_at), note: (r.note as string | null) ?? null,
   };
 }
 
@@ -347,6 +366,85 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     return this.all('SELECT * FROM print_log ORDER BY id DESC LIMIT ?', limit).map((r) => ({
       id: Number(r.id), at: Number(r.at), kind: r.kind as PrintLogRecord['kind'], ref: String(r.ref),
       maskedNumber: String(r.masked_number), detail: (r.detail as string | null) ?? null,
+    }));
+  }
+
+  // ---- counter workflow (issue 6; tables of migration 4) ----
+
+  getCounterWindow(window: number): CounterWindowRecord | undefined {
+    const r = this.one('SELECT * FROM counter_windows WHERE window_no = ?', window);
+    return r ? counterWindowFromRow(r) : undefined;
+  }
+
+  listCounterWindows(): CounterWindowRecord[] {
+    return this.all('SELECT * FROM counter_windows ORDER BY window_no').map(counterWindowFromRow);
+  }
+
+  saveCounterWindow(w: CounterWindowRecord): void {
+    this.st(`INSERT INTO counter_windows (window_no, ticket_id, recalls, paused, rating_ticket_id, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (window_no) DO UPDATE SET ticket_id = excluded.ticket_id,
+      recalls = excluded.recalls, paused = excluded.paused, rating_ticket_id = excluded.rating_ticket_id,
+      updated_at = excluded.updated_at`).run(w.window, w.ticketId, w.recalls, w.paused ? 1 : 0, w.ratingTicketId, w.updatedAt);
+  }
+
+  getAppliedCounterEvent(eventId: string): AppliedCounterEventRecord | undefined {
+    const r = this.one('SELECT * FROM counter_applied_events WHERE event_id = ?', eventId);
+    return r ? {
+      eventId: String(r.event_id), window: Number(r.window_no), key: String(r.key), outcome: String(r.outcome),
+      appliedAt: Number(r.applied_at),
+    } : undefined;
+  }
+
+  addAppliedCounterEvent(e: AppliedCounterEventRecord): void {
+    this.st('INSERT INTO counter_applied_events (event_id, window_no, key, outcome, applied_at) VALUES (?, ?, ?, ?, ?)')
+      .run(e.eventId, e.window, e.key, e.outcome, e.appliedAt);
+  }
+
+  addCounterCall(c: CounterCallRecord): void {
+    this.st(`INSERT INTO counter_calls (call_id, ticket_id, number, window_no, text, recall, at, day)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(c.callId, c.ticketId, c.number, c.window, c.text, c.recall, c.at, c.day);
+  }
+
+  listCounterCalls(day: HallDay, limit: number): CounterCallRecord[] {
+    return this.all('SELECT * FROM counter_calls WHERE day = ? ORDER BY id DESC LIMIT ?', day, limit).map((r) => ({
+      callId: String(r.call_id), ticketId: Number(r.ticket_id), number: String(r.number), window: Number(r.window_no),
+      text: String(r.text), recall: Number(r.recall), at: Number(r.at), day: String(r.day),
+    }));
+  }
+
+  addTicketRating(r: TicketRatingRecord): boolean {
+    return this.st(`INSERT INTO ticket_ratings (ticket_id, window_no, rating, at, day) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (ticket_id) DO NOTHING`).run(r.ticketId, r.window, r.rating, r.at, r.day).changes === 1;
+  }
+
+  getTicketRating(ticketId: number): TicketRatingRecord | undefined {
+    const r = this.one('SELECT * FROM ticket_ratings WHERE ticket_id = ?', ticketId);
+    return r ? { ticketId: Number(r.ticket_id), window: Number(r.window_no), rating: Number(r.rating), at: Number(r.at), day: String(r.day) } : undefined;
+  }
+
+  addRatingFollowUp(f: Omit<RatingFollowUpRecord, 'id' | 'closedAt' | 'note'>): RatingFollowUpRecord {
+    const r = this.one(`INSERT INTO rating_follow_ups (ticket_id, window_no, rating, opened_at, opened_day, deadline_day)
+      VALUES (?, ?, ?, ?, ?, ?) RETURNING *`, f.ticketId, f.window, f.rating, f.openedAt, f.openedDay, f.deadlineDay);
+    return followUpFromRow(r!);
+  }
+
+  listRatingFollowUps(filter: { openOnly?: boolean } = {}): RatingFollowUpRecord[] {
+    return this.all(`SELECT * FROM rating_follow_ups WHERE (? = 0 OR closed_at IS NULL) ORDER BY deadline_day, id`,
+      filter.openOnly ? 1 : 0).map(followUpFromRow);
+  }
+
+  transferTicket(t: TicketTransferRecord): void {
+    const res = this.st(`UPDATE tickets SET category = ?, status = 'waiting', called_at = NULL, started_at = NULL
+      WHERE id = ?`).run(t.toCategory, t.ticketId);
+    if (res.changes !== 1) throw new Error(`ticket ${t.ticketId} does not exist`);
+    this.st(`INSERT INTO ticket_transfers (ticket_id, from_category, to_category, window_no, at) VALUES (?, ?, ?, ?, ?)`)
+      .run(t.ticketId, t.fromCategory, t.toCategory, t.window, t.at);
+  }
+
+  listTicketTransfers(ticketId: number): TicketTransferRecord[] {
+    return this.all('SELECT * FROM ticket_transfers WHERE ticket_id = ? ORDER BY id', ticketId).map((r) => ({
+      ticketId: Number(r.ticket_id), fromCategory: String(r.from_category), toCategory: String(r.to_category),
+      window: Number(r.window_no), at: Number(r.at),
     }));
   }
 }

@@ -206,6 +206,73 @@ export interface NoShowRecord {
   appointmentId: number | null;
 }
 
+/**
+ * A service window's persisted state (issue 6 "Counter workflow"): its current ticket (called or serving), how many
+ * times that ticket was recalled, paused or not, and the finished ticket whose rating the pad is waiting for.
+ */
+export interface CounterWindowRecord {
+  window: number;
+  ticketId: number | null;
+  recalls: number;
+  paused: boolean;
+  ratingTicketId: number | null;
+  updatedAt: number;
+}
+
+/** One call of a ticket to a window (first call or a recall), as the hall display announces it. */
+export interface CounterCallRecord {
+  callId: string;
+  ticketId: number;
+  number: string;
+  window: number;
+  /** `请A012号到3号窗口办理` (hall-rules.md "Voice and screen call text"). */
+  text: string;
+  /** 0 for the first call, 1..3 for recalls. */
+  recall: number;
+  at: number;
+  day: HallDay;
+}
+
+/** A terminal event the counter workflow has applied (so a replay of it is not applied again). */
+export interface AppliedCounterEventRecord {
+  eventId: string;
+  window: number;
+  key: string;
+  /** What applying it did, e.g. `called A012`, `refused: recall limit`. */
+  outcome: string;
+  appliedAt: number;
+}
+
+/** A citizen's 好差评 rating of a finished ticket (1 非常满意 .. 5 非常不满意). */
+export interface TicketRatingRecord {
+  ticketId: number;
+  window: number;
+  rating: number;
+  at: number;
+  day: HallDay;
+}
+
+/** A bad review (不满意, 非常不满意) to follow up within 15 working days (hall-rules.md "Ratings"). */
+export interface RatingFollowUpRecord {
+  id: number;
+  ticketId: number;
+  window: number;
+  rating: number;
+  openedAt: number;
+  openedDay: HallDay;
+  deadlineDay: HallDay;
+  closedAt: number | null;
+  note: string | null;
+}
+
+export interface TicketTransferRecord {
+  ticketId: number;
+  fromCategory: string;
+  toCategory: string;
+  window: number;
+  at: number;
+}
+
 /** Every data operation; what a transaction handle offers too. */
 export interface HallRepository {
   // departments, categories, service items, materials (guidance data)
@@ -274,6 +341,27 @@ export interface HallRepository {
   // print log (masked numbers only)
   addPrintLog(entry: Omit<PrintLogRecord, 'id'>): Promise<PrintLogRecord>;
   listPrintLog(limit: number): Promise<PrintLogRecord[]>;
+
+  // counter workflow (issue 6): windows, calls, applied terminal events, ratings, follow-ups, transfers
+  getCounterWindow(window: number): Promise<CounterWindowRecord | undefined>;
+  listCounterWindows(): Promise<CounterWindowRecord[]>;
+  /** Inserts or replaces the window's state. */
+  saveCounterWindow(w: CounterWindowRecord): Promise<void>;
+  getAppliedCounterEvent(eventId: string): Promise<AppliedCounterEventRecord | undefined>;
+  /** Records an applied event; throws when the id was recorded before (apply inside the same transaction). */
+  addAppliedCounterEvent(e: AppliedCounterEventRecord): Promise<void>;
+  addCounterCall(c: CounterCallRecord): Promise<void>;
+  /** The day's calls, newest first. */
+  listCounterCalls(day: HallDay, limit: number): Promise<CounterCallRecord[]>;
+  /** false when the ticket was rated before (one rating per ticket: the first stays). */
+  addTicketRating(r: TicketRatingRecord): Promise<boolean>;
+  getTicketRating(ticketId: number): Promise<TicketRatingRecord | undefined>;
+  addRatingFollowUp(f: Omit<RatingFollowUpRecord, 'id' | 'closedAt' | 'note'>): Promise<RatingFollowUpRecord>;
+  /** Follow-ups by deadline; `openOnly` leaves out the closed ones. */
+  listRatingFollowUps(filter?: { openOnly?: boolean }): Promise<RatingFollowUpRecord[]>;
+  /** Moves a ticket to another category as a waiting ticket, keeping its number and issue time; records the move. */
+  transferTicket(t: TicketTransferRecord): Promise<void>;
+  listTicketTransfers(ticketId: number): Promise<TicketTransferRecord[]>;
 }
 
 export interface HallStore extends HallRepository {
