@@ -11,6 +11,7 @@ import type { DeviceStatus } from './status.ts';
 import type { IdCardType } from '../idcard/holder.ts';
 import type { CounterOverflowEvent, CounterTerminalEvent } from './counterBus.ts';
 import type { DeviceFramesEvent } from './tech.ts';
+import type { DisplayWindowView, HallCallEvent } from './hallDisplay.ts';
 
 export const BRIDGE_NAMESPACES = { kiosk: '/kiosk', hall: '/hall', tech: '/tech' } as const;
 export type BridgeNamespace = (typeof BRIDGE_NAMESPACES)[keyof typeof BRIDGE_NAMESPACES];
@@ -117,6 +118,10 @@ export interface HallServerToClientEvents extends DeviceServerToClientEvents {
   counterEvent: (event: CounterTerminalEvent) => void;
   /** A counter terminal dropped key presses because its FIFO was full. */
   counterOverflow: (event: CounterOverflowEvent) => void;
+  /** The counter workflow called or recalled a ticket (issue 6); the hall display gets the same on /display. */
+  call: (event: HallCallEvent) => void;
+  /** A service window's state changed (call, start, finish, no-show, transfer, pause, resume). */
+  windowState: (window: DisplayWindowView) => void;
 }
 export interface HallClientToServerEvents extends DeviceClientToServerEvents {}
 

@@ -6,3 +6,4 @@ export * from './events.ts';
 export * from './counterBus.ts';
 export * from './tech.ts';
 export * from './kiosk.ts';
+export * from './hallDisplay.ts';

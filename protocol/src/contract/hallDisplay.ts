@@ -1,0 +1,64 @@
+/**
+ * Counter workflow and hall display contract (issue 6, "Counter workflow" and "Hall display"): the `call` event the
+ * bridge sends when a clerk calls (or recalls) a ticket, each window's state, and the read-only `/display`
+ * namespace the hall's big screen connects to.
+ *
+ * `/display` needs no token: it is read-only (the bridge handles no client events on it) and carries only what the
+ * hall screen shows to everyone anyway (ticket numbers, window numbers, call texts; never a holder's number or name),
+ * so a screen anywhere on the hall LAN can open it.
+ */
+
+/** Socket.io namespace of the hall display. */
+export const DISPLAY_NAMESPACE = '/display';
+
+/** How many recent calls the board carries (newest first). */
+export const DISPLAY_RECENT_CALLS = 10;
+
+/**
+ * `idle`: no ticket (LED green); `called`: a ticket called, the citizen is on the way (LED red); `serving`: service
+ * started (LED red); `paused`: the window takes no calls (LED red blinking). counter-bus.md 0x0107.
+ */
+export const COUNTER_WINDOW_STATES = ['idle', 'called', 'serving', 'paused'] as const;
+export type CounterWindowState = (typeof COUNTER_WINDOW_STATES)[number];
+
+/** One call of a ticket to a window; recalls are calls too (each is announced once). */
+export interface HallCallEvent {
+  /** Unique per call; the display speaks each callId once. */
+  callId: string;
+  ticketNumber: string;
+  window: number;
+  /** `请A012号到3号窗口办理` (hall-rules.md "Voice and screen call text"). */
+  text: string;
+  /** 0 the first call, 1..3 a recall. */
+  recall: number;
+  /** Bridge clock, epoch ms. */
+  at: number;
+}
+
+/** A window as the hall screen shows it. */
+export interface DisplayWindowView {
+  window: number;
+  state: CounterWindowState;
+  /** The ticket called or being served there. */
+  ticketNumber: string | null;
+}
+
+/** Everything the hall screen shows; sent on every (re)connect and after every change. */
+export interface DisplayBoard {
+  windows: DisplayWindowView[];
+  /** Today's latest calls, newest first (at most DISPLAY_RECENT_CALLS). */
+  calls: HallCallEvent[];
+  serverTime: number;
+}
+
+/** hall-rules.md "Voice and screen call text": the same words are spoken and shown. */
+export function hallCallText(ticketNumber: string, window: number): string {
+  return `请${ticketNumber}号到${window}号窗口办理`;
+}
+
+export interface DisplayServerToClientEvents {
+  board: (board: DisplayBoard) => void;
+  call: (call: HallCallEvent) => void;
+}
+/** Read-only: the bridge listens to nothing on /display. */
+export interface DisplayClientToServerEvents {}
