@@ -15,7 +15,7 @@ const LOADERS: Record<RouteName, () => Promise<RouteModule>> = {
   display: () => import('./placeholders/DisplayRoute.tsx'),
   hall: () => import('./placeholders/HallRoute.tsx'),
   tech: () => import('./tech/TechRoute.tsx'),
-  verify: () => import('./placeholders/VerifyRoute.tsx'),
+  verify: () => import('./verify/VerifyRoute.tsx'),
 };
 
 function Shell({ route }: { route: RouteName | null }) {

@@ -11,7 +11,7 @@ export const ROUTE_MODULES: Record<RouteName, string> = {
   display: 'src/placeholders/DisplayRoute.tsx',
   hall: 'src/placeholders/HallRoute.tsx',
   tech: 'src/tech/TechRoute.tsx',
-  verify: 'src/placeholders/VerifyRoute.tsx',
+  verify: 'src/verify/VerifyRoute.tsx',
 };
 
 /**

@@ -4,12 +4,15 @@ import { pick, type Bilingual } from '../i18n/lang.ts';
 import type { KioskStore } from './store.ts';
 import type { KioskDeviceView } from './deviceNotices.ts';
 import type { ConnectionState } from '../net/connectionState.ts';
+import type { HallLink } from './hallLink.ts';
 
 /** What every kiosk component may read: the store, the citizen's view of the devices, and the link state. */
 export interface KioskContextValue {
   store: KioskStore;
   devices: KioskDeviceView;
   connection: ConnectionState;
+  /** The bridge session and hall commands (the citizen flows). */
+  hall: HallLink;
 }
 
 export const KioskContext = createContext<KioskContextValue | null>(null);

@@ -21,9 +21,28 @@ import { TopBar } from './parts/TopBar.tsx';
 import { AttractScreen } from './screens/AttractScreen.tsx';
 import { CardErrorScreen } from './screens/CardErrorScreen.tsx';
 import { FeatureScreen } from './screens/FeatureScreen.tsx';
+import { AppointmentsScreen } from './flows/AppointmentsScreen.tsx';
+import { CertificatesScreen } from './flows/CertificatesScreen.tsx';
+import { GuidanceScreen } from './flows/GuidanceScreen.tsx';
+import { ProgressScreen } from './flows/ProgressScreen.tsx';
+import { TicketScreen } from './flows/TicketScreen.tsx';
+import { createHallLink } from './hallLink.ts';
+import type { FeatureId } from './flow.ts';
+import { AVAILABLE_FEATURES } from './texts.ts';
+import type { ComponentType } from 'preact';
 import { GreetingScreen } from './screens/GreetingScreen.tsx';
 import { HomeScreen } from './screens/HomeScreen.tsx';
 import './kiosk.css';
+import './flows/flows.css';
+
+/** The built flows (issue 5); a function not listed here shows FeatureScreen ("暂未开放"). */
+const FLOW_SCREENS: Partial<Record<FeatureId, ComponentType>> = {
+  ticket: TicketScreen,
+  appointments: AppointmentsScreen,
+  certificates: CertificatesScreen,
+  progress: ProgressScreen,
+  guidance: GuidanceScreen,
+};
 
 /** How often the inactivity machine is ticked; the countdown shows whole seconds. */
 const TICK_MS = 250;
@@ -36,6 +55,8 @@ export default function KioskRoute() {
   });
   const [store] = useState(() => createKioskStore(config));
   const [link] = useState(() => connectKiosk());
+  // The bridge session: its end (inactivity on the bridge, shutdown) takes the screen back to the attract screen.
+  const [hall] = useState(() => createHallLink(link.socket, { onSessionEnd: () => store.dispatch({ type: 'timeout' }) }));
 
   useEffect(() => {
     // Only the fields a screen needs are copied out of the event (holderForSession); the event itself is dropped.
@@ -45,10 +66,19 @@ export default function KioskRoute() {
     link.socket.on('cardError', (event) => {
       if (event && typeof event.code === 'string') store.dispatch({ type: 'cardError', code: event.code });
     });
-    return () => link.close();
-  }, [link, store]);
+    return () => {
+      hall.detach();
+      link.close();
+    };
+  }, [link, store, hall]);
 
   const flow = store.flow.value;
+  // Whenever the screen ends a session (logout, timeout, Back to the attract screen, a refused card), the bridge
+  // ends it too, so the holder's data leaves the bridge's memory at the same moment.
+  const inSession = flow.holder !== null;
+  useEffect(() => {
+    if (!inSession) hall.endSession();
+  }, [inSession, hall]);
   const timerNeeded = needsInactivityTimer(flow);
   useEffect(() => {
     if (!timerNeeded) return;
@@ -80,7 +110,8 @@ export default function KioskRoute() {
     if (flow.holder === null) stopPrompt();
   }, [flow.holder]);
 
-  const context: KioskContextValue = { store, devices, connection };
+  const context: KioskContextValue = { store, devices, connection, hall };
+  const Flow = screen.name === 'feature' && devices.hallServicesAvailable && AVAILABLE_FEATURES.has(screen.feature) ? FLOW_SCREENS[screen.feature] : undefined;
   const showNotices = screen.name === 'attract' || screen.name === 'home' || screen.name === 'greeting';
   // On the attract screen a stopped reader is the main prompt already; saying it twice helps nobody.
   const notices =
@@ -93,8 +124,14 @@ export default function KioskRoute() {
         class={`kiosk${elderly ? ' elderly' : ''}`}
         data-testid="kiosk"
         data-elderly={elderly ? '1' : '0'}
-        onPointerDownCapture={() => store.activity()}
-        onKeyDownCapture={() => store.activity()}
+        onPointerDownCapture={() => {
+          store.activity();
+          hall.touched();
+        }}
+        onKeyDownCapture={() => {
+          store.activity();
+          hall.touched();
+        }}
       >
         <TopBar />
         <CountdownBanner />
@@ -102,7 +139,7 @@ export default function KioskRoute() {
         {screen.name === 'attract' && <AttractScreen />}
         {screen.name === 'greeting' && flow.holder && <GreetingScreen holder={flow.holder} />}
         {screen.name === 'home' && flow.holder && <HomeScreen holder={flow.holder} />}
-        {screen.name === 'feature' && <FeatureScreen feature={screen.feature} />}
+        {screen.name === 'feature' && (Flow ? <Flow key={screen.feature} /> : <FeatureScreen feature={screen.feature} />)}
         {screen.name === 'cardError' && <CardErrorScreen code={screen.code} message={screen.message} />}
         {screen.name !== 'attract' && <NavBar />}
         <footer class="kiosk-footer">

@@ -5,7 +5,7 @@
 import type { Bilingual } from '../i18n/lang.ts';
 import { NOTICE_TEXT, type KioskDeviceView } from './deviceNotices.ts';
 import type { KioskScreen } from './flow.ts';
-import { FEATURE_TEXT, KIOSK_TEXT } from './texts.ts';
+import { AVAILABLE_FEATURES, FEATURE_TEXT, KIOSK_TEXT } from './texts.ts';
 
 /** A reader that cannot read: the attract screen then says so as its main prompt, not as a side notice. */
 export function readerStopped(devices: KioskDeviceView): boolean {
@@ -26,7 +26,8 @@ export function spokenPrompt(screen: KioskScreen, devices: KioskDeviceView): Bil
       return KIOSK_TEXT.chooseService;
     case 'feature': {
       const title = FEATURE_TEXT[screen.feature].title;
-      const body = devices.hallServicesAvailable ? KIOSK_TEXT.featureNotOpen : KIOSK_TEXT.featurePaused;
+      const body = !devices.hallServicesAvailable ? KIOSK_TEXT.featurePaused
+        : AVAILABLE_FEATURES.has(screen.feature) ? FEATURE_TEXT[screen.feature].description : KIOSK_TEXT.featureNotOpen;
       return { zh: `${title.zh}。${body.zh}`, en: `${title.en}. ${body.en}` };
     }
     case 'cardError': {

@@ -6,7 +6,7 @@ import { KIOSK_TEXT } from '../texts.ts';
  * (elderly mode forbids pop-ups), with one big button that extends the session.
  */
 export function CountdownBanner() {
-  const { store } = useKiosk();
+  const { store, hall } = useKiosk();
   const t = useText();
   if (store.idle.value.phase !== 'warning') return null;
   const seconds = store.secondsLeft.value;
@@ -18,7 +18,10 @@ export function CountdownBanner() {
         <strong data-testid="countdown-seconds">{seconds}</strong> {t(KIOSK_TEXT.secondsLeft)}
       </p>
       {extendable ? (
-        <button type="button" class="btn btn-primary btn-big" data-testid="more-time" onClick={() => store.extend()}>
+        <button type="button" class="btn btn-primary btn-big" data-testid="more-time" onClick={() => {
+          store.extend();
+          hall.extend();
+        }}>
           {t(KIOSK_TEXT.moreTimeButton)}
         </button>
       ) : (

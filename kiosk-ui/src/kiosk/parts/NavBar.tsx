@@ -1,5 +1,6 @@
 import { useKiosk, useText } from '../KioskContext.ts';
 import { KIOSK_TEXT } from '../texts.ts';
+import { innerBack } from '../flows/innerBack.ts';
 
 /** Back and Home on every screen after the attract screen, and Log out while a session is open (no dead ends). */
 export function NavBar() {
@@ -8,7 +9,7 @@ export function NavBar() {
   const inSession = store.flow.value.holder !== null;
   return (
     <nav class="nav-bar" aria-label={t({ zh: '导航', en: 'Navigation' })}>
-      <button type="button" class="btn btn-nav" data-testid="nav-back" onClick={() => store.dispatch({ type: 'back' })}>
+      <button type="button" class="btn btn-nav" data-testid="nav-back" onClick={() => innerBack() || store.dispatch({ type: 'back' })}>
         <span aria-hidden="true">‹ </span>
         {t(KIOSK_TEXT.back)}
       </button>

@@ -1,0 +1,189 @@
+/**
+ * 预约: the holder's appointments (check in within the window -> priority ticket; cancel until 2 h before; print a
+ * slip) and booking: department -> service -> working day -> slot (hall-rules.md "Appointments"). Steps go back
+ * with the nav bar's Back; confirmations are inline (no pop-ups, hall-rules.md elderly mode).
+ */
+import { useState } from 'preact/hooks';
+import type { KioskAppointment, KioskCheckInResult, KioskCompletion, KioskPrintResult, KioskServiceGuide } from '@onedoor/protocol';
+import { useText } from '../KioskContext.ts';
+import { FEATURE_TEXT } from '../texts.ts';
+import { Failure, QueryView } from './CallState.tsx';
+import { FLOW_TEXT } from './flowTexts.ts';
+import { DepartmentList, ServiceList } from './GuidanceScreen.tsx';
+import { useSteps } from './innerBack.ts';
+import { PrintStatus } from './PrintStatus.tsx';
+import { TicketCard } from './TicketScreen.tsx';
+import { useHallAction, useHallQuery } from './useHall.ts';
+
+type Step =
+  | { name: 'list' }
+  | { name: 'departments' }
+  | { name: 'services'; departmentId: number }
+  | { name: 'days'; service: KioskServiceGuide }
+  | { name: 'slots'; service: KioskServiceGuide; date: string }
+  | { name: 'booked'; appointment: KioskAppointment };
+
+function When({ a }: { a: KioskAppointment }) {
+  return <>{a.day} {a.start}-{a.end}</>;
+}
+
+function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () => void }) {
+  const t = useText();
+  const action = useHallAction();
+  const [confirming, setConfirming] = useState(false);
+  const [outcome, setOutcome] = useState<KioskCompletion | null>(null);
+  const [checkIn, setCheckIn] = useState<KioskCheckInResult | null>(null);
+  const run = async (p: Promise<KioskCompletion>) => {
+    const c = await p;
+    setOutcome(c);
+    return c;
+  };
+  if (checkIn) {
+    return (
+      <li class="item" data-testid="checkin-result">
+        <p class="action-text status-line">✓ {t(checkIn.kind === 'priority' ? FLOW_TEXT.checkedIn : FLOW_TEXT.walkIn)}</p>
+        <TicketCard ticket={checkIn.ticket} />
+        <PrintStatus outcome={checkIn.print} />
+      </li>
+    );
+  }
+  const slip = outcome?.code === 'success' ? (outcome.result as Partial<KioskPrintResult> | undefined)?.print ?? null : null;
+  return (
+    <li class="item" data-testid="appointment" data-id={a.id}>
+      <p class="action-text">{a.serviceName}</p>
+      <p class="body-text"><When a={a} /> · {t(FLOW_TEXT.status[a.status])}</p>
+      {outcome && outcome.code !== 'success' && <Failure completion={outcome} />}
+      {slip && <PrintStatus outcome={slip} />}
+      {confirming ? (
+        <div class="item-actions">
+          <p class="body-text status-line">{t(FLOW_TEXT.confirmCancel)}</p>
+          <button type="button" class="btn btn-primary" disabled={action.busy} data-testid="confirm-cancel" onClick={async () => {
+            const c = await run(action.run('appointments.cancel', { id: a.id }));
+            setConfirming(false);
+            if (c.code === 'success') onChanged();
+          }}>{t(FLOW_TEXT.yesCancel)}</button>
+          <button type="button" class="btn btn-secondary" onClick={() => setConfirming(false)}>{t(FLOW_TEXT.keep)}</button>
+        </div>
+      ) : (
+        <div class="item-actions">
+          {a.canCheckIn && (
+            <button type="button" class="btn btn-primary" disabled={action.busy} data-testid="check-in" onClick={async () => {
+              const c = await run(action.run('appointments.checkIn', { id: a.id }));
+              if (c.code === 'success') setCheckIn(c.result as KioskCheckInResult);
+            }}>{t(FLOW_TEXT.checkIn)}</button>
+          )}
+          <button type="button" class="btn btn-secondary" disabled={action.busy} data-testid="print-slip"
+            onClick={() => void run(action.run('print.appointmentSlip', { id: a.id }))}>{t(FLOW_TEXT.printSlip)}</button>
+          {a.canCancel && (
+            <button type="button" class="btn btn-secondary btn-danger" disabled={action.busy} data-testid="cancel"
+              onClick={() => setConfirming(true)}>{t(FLOW_TEXT.cancel)}</button>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+function AppointmentList({ onBook }: { onBook: () => void }) {
+  const t = useText();
+  const [view, reload] = useHallQuery('appointments.list', {});
+  return (
+    <>
+      <h2 class="action-text">{t(FLOW_TEXT.myAppointments)}</h2>
+      <QueryView view={view} onRetry={reload}>
+        {(list) => list.length === 0
+          ? <p class="body-text" data-testid="no-appointments">{t(FLOW_TEXT.noAppointments)}</p>
+          : <ul class="item-list">{list.map((a) => <AppointmentItem key={`${a.id}-${a.status}`} a={a} onChanged={reload} />)}</ul>}
+      </QueryView>
+      <button type="button" class="btn btn-primary btn-big" data-testid="book" onClick={onBook}>{t(FLOW_TEXT.book)}</button>
+    </>
+  );
+}
+
+function DayChoice({ onDay }: { onDay: (d: string) => void }) {
+  const t = useText();
+  const [view, reload] = useHallQuery('appointments.days', {});
+  return (
+    <>
+      <p class="action-text">{t(FLOW_TEXT.chooseDay)}</p>
+      <QueryView view={view} onRetry={reload}>
+        {(days) => (
+          <div class="choice-list">
+            {days.map((d) => <button type="button" key={d} class="btn btn-secondary choice" data-testid={`day-${d}`} onClick={() => onDay(d)}>{d}</button>)}
+          </div>
+        )}
+      </QueryView>
+    </>
+  );
+}
+
+function SlotChoice({ service, date, onBooked }: { service: KioskServiceGuide; date: string; onBooked: (a: KioskAppointment) => void }) {
+  const t = useText();
+  const [view, reload] = useHallQuery('appointments.slots', { serviceId: service.id, date }, `${service.id}/${date}`);
+  const action = useHallAction();
+  const [failed, setFailed] = useState<KioskCompletion | null>(null);
+  return (
+    <>
+      <p class="action-text">{t(FLOW_TEXT.chooseSlot)} · {date}</p>
+      {failed && <Failure completion={failed} />}
+      <QueryView view={view} onRetry={reload}>
+        {(slots) => (
+          <div class="choice-list">
+            {slots.map((s) => (
+              <button type="button" key={s.id} class="btn btn-secondary choice" disabled={s.remaining === 0 || action.busy}
+                data-testid={`slot-${s.start}`} onClick={async () => {
+                  const c = await action.run('appointments.book', { serviceId: service.id, date, slot: s.start });
+                  if (c.code === 'success' && c.result) onBooked(c.result);
+                  else setFailed(c);
+                }}>
+                {s.start}-{s.end} · {s.remaining === 0 ? t(FLOW_TEXT.full) : `${t(FLOW_TEXT.left)} ${s.remaining}`}
+              </button>
+            ))}
+          </div>
+        )}
+      </QueryView>
+    </>
+  );
+}
+
+export function AppointmentsScreen() {
+  const t = useText();
+  const steps = useSteps<Step>({ name: 'list' });
+  const step = steps.step;
+  return (
+    <main class="screen screen-flow" data-screen="feature" data-feature="appointments" data-step={step.name}>
+      <h1 class="main-text">{t(FEATURE_TEXT.appointments.title)}</h1>
+      {step.name === 'list' && <AppointmentList onBook={() => steps.push({ name: 'departments' })} />}
+      {step.name === 'departments' && <DepartmentList onPick={(id) => steps.push({ name: 'services', departmentId: id })} />}
+      {step.name === 'services' && <ServiceList departmentId={step.departmentId} onPick={(service) => steps.push({ name: 'days', service })} />}
+      {step.name === 'days' && (
+        <>
+          <p class="body-text">{step.service.name}</p>
+          <DayChoice onDay={(date) => steps.push({ name: 'slots', service: step.service, date })} />
+        </>
+      )}
+      {step.name === 'slots' && <SlotChoice service={step.service} date={step.date} onBooked={(a) => steps.reset({ name: 'booked', appointment: a })} />}
+      {step.name === 'booked' && <Booked a={step.appointment} onList={() => steps.reset()} />}
+    </main>
+  );
+}
+
+function Booked({ a, onList }: { a: KioskAppointment; onList: () => void }) {
+  const t = useText();
+  const action = useHallAction();
+  const [slip, setSlip] = useState<KioskCompletion<KioskPrintResult> | null>(null);
+  return (
+    <section class="ticket-card" data-testid="booked" data-id={a.id}>
+      <p class="action-text status-line">✓ {t(FLOW_TEXT.booked)}</p>
+      <p class="action-text">{a.serviceName}</p>
+      <p class="action-text"><When a={a} /></p>
+      <p class="body-text hint">{t(FLOW_TEXT.checkInHint)}</p>
+      {slip?.code === 'success' && slip.result ? <PrintStatus outcome={slip.result.print} /> : slip && <Failure completion={slip} />}
+      <div class="item-actions">
+        <button type="button" class="btn btn-primary" disabled={action.busy} data-testid="print-slip"
+          onClick={async () => setSlip(await action.run('print.appointmentSlip', { id: a.id }))}>{t(FLOW_TEXT.printSlip)}</button>
+        <button type="button" class="btn btn-secondary" data-testid="my-appointments" onClick={onList}>{t(FLOW_TEXT.myAppointments)}</button>
+      </div>
+    </section>
+  );
+}

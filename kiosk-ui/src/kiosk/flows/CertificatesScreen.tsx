@@ -1,0 +1,100 @@
+/**
+ * 电子证照: the holder's certificates, a preview, and a printed copy with the statutory sentence and the signed
+ * verification QR (hall-rules.md "Electronic certificates"). When the printer cannot print, the copy's details stay
+ * on screen and the job prints after the refill.
+ */
+import { useState } from 'preact/hooks';
+import type { KioskCertificate, KioskCertificateFacts, KioskCertificatePrintResult, KioskCompletion } from '@onedoor/protocol';
+import { useText } from '../KioskContext.ts';
+import { displayIdNumber } from '../privacy.ts';
+import { FEATURE_TEXT } from '../texts.ts';
+import { Failure, QueryView } from './CallState.tsx';
+import { FLOW_TEXT } from './flowTexts.ts';
+import { useSteps } from './innerBack.ts';
+import { PrintStatus } from './PrintStatus.tsx';
+import { useHallAction, useHallQuery } from './useHall.ts';
+
+function Facts({ c }: { c: KioskCertificateFacts }) {
+  const t = useText();
+  const rows: Array<[string, string]> = [
+    [t(FLOW_TEXT.holder), c.holderName],
+    [t(FLOW_TEXT.idNumber), displayIdNumber(c.maskedNumber)],
+    [t(FLOW_TEXT.issuer), c.issuerName],
+    [t(FLOW_TEXT.issuedOn), c.issuedOn],
+    [t(FLOW_TEXT.validUntil), c.expiresOn ?? t(FLOW_TEXT.longTerm)],
+  ];
+  return (
+    <dl class="facts">
+      {rows.map(([k, v]) => (
+        <div key={k} class="fact"><dt class="body-text">{k}</dt><dd class="body-text">{v}</dd></div>
+      ))}
+      <div class="fact"><dt class="body-text">{t(FLOW_TEXT.identifier)}</dt><dd class="body-text identifier">{c.identifier}</dd></div>
+    </dl>
+  );
+}
+
+function Preview({ c }: { c: KioskCertificate }) {
+  const t = useText();
+  const action = useHallAction();
+  const [printed, setPrinted] = useState<KioskCompletion<KioskCertificatePrintResult> | null>(null);
+  const done = printed?.code === 'success' ? printed.result : undefined;
+  return (
+    <section class="certificate" data-testid="certificate-preview" data-identifier={c.identifier}>
+      <h2 class="action-text">{c.typeName}</h2>
+      <p class="body-text status-line">{c.state === 'valid' ? '✓' : '⚠'} {t(FLOW_TEXT.certState[c.state])}</p>
+      <Facts c={c} />
+      {done ? (
+        <div data-testid="copy" data-payload={done.copy.payload}>
+          <p class="action-text status-line">✓ {t(FLOW_TEXT.copyDone)}</p>
+          <p class="body-text statement" data-testid="statement">{done.copy.statement}</p>
+          <p class="body-text">{t(FLOW_TEXT.copyValid)} {done.copy.copyExpires}</p>
+          <PrintStatus outcome={done.print} />
+          <p class="body-text hint">{t(FLOW_TEXT.verifyHint)}</p>
+        </div>
+      ) : (
+        <>
+          {printed && <Failure completion={printed} />}
+          {c.printable && (
+            <button type="button" class="btn btn-primary btn-big" disabled={action.busy} data-testid="print-copy"
+              onClick={async () => setPrinted(await action.run('certificates.print', { id: c.identifier }))}>
+              {action.busy ? t(FLOW_TEXT.printing) : t(FLOW_TEXT.printCopy)}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+type Step = { name: 'list' } | { name: 'preview'; certificate: KioskCertificate };
+
+export function CertificatesScreen() {
+  const t = useText();
+  const steps = useSteps<Step>({ name: 'list' });
+  const [view, reload] = useHallQuery('certificates.list', {});
+  const step = steps.step;
+  return (
+    <main class="screen screen-flow" data-screen="feature" data-feature="certificates" data-step={step.name}>
+      <h1 class="main-text">{t(FEATURE_TEXT.certificates.title)}</h1>
+      {step.name === 'list' ? (
+        <>
+          <h2 class="action-text">{t(FLOW_TEXT.myCertificates)}</h2>
+          <QueryView view={view} onRetry={reload}>
+            {(list) => list.length === 0 ? <p class="body-text">{t(FLOW_TEXT.noCertificates)}</p> : (
+              <div class="choice-list">
+                {list.map((c) => (
+                  <button type="button" key={c.identifier} class="btn btn-secondary choice" data-testid="certificate"
+                    onClick={() => steps.push({ name: 'preview', certificate: c })}>
+                    {c.typeName} · {c.issuerName} · {t(FLOW_TEXT.certState[c.state])}
+                  </button>
+                ))}
+              </div>
+            )}
+          </QueryView>
+        </>
+      ) : (
+        <Preview c={step.certificate} />
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * 办事进度: the holder's applications with the current step, the time-limit state in words and colour (on time /
+ * yellow / red; colour is never the only cue), the history and the result, and a printed progress slip.
+ */
+import { useState } from 'preact/hooks';
+import type { KioskApplication, KioskCompletion, KioskPrintResult } from '@onedoor/protocol';
+import { useText } from '../KioskContext.ts';
+import { FEATURE_TEXT } from '../texts.ts';
+import { Failure, QueryView } from './CallState.tsx';
+import { FLOW_TEXT } from './flowTexts.ts';
+import { PrintStatus } from './PrintStatus.tsx';
+import { useHallAction, useHallQuery } from './useHall.ts';
+
+const LIMIT_MARK = { onTime: '✓', yellow: '⚠', red: '✕', closed: '■' } as const;
+
+function Application({ a }: { a: KioskApplication }) {
+  const t = useText();
+  const action = useHallAction();
+  const [slip, setSlip] = useState<KioskCompletion<KioskPrintResult> | null>(null);
+  const limit = a.timeLimit;
+  return (
+    <li class="item application" data-testid="application" data-serial={a.serial}>
+      <p class="action-text">{a.serviceName}</p>
+      <p class="body-text">{t(FLOW_TEXT.serial)} {a.serial}</p>
+      <p class="body-text">{t(FLOW_TEXT.currentStep)} <strong>{a.statusName}</strong></p>
+      <p class={`body-text status-line limit limit-${limit.state}`} data-testid="time-limit" data-state={limit.state}>
+        {LIMIT_MARK[limit.state]} {t(FLOW_TEXT.limit[limit.state])} · {t(FLOW_TEXT.due)} {limit.dueDay}
+        {limit.state !== 'closed' && ` · ${t(FLOW_TEXT.workingDaysLeft)} ${Math.max(0, limit.remainingWorkingDays)}`}
+      </p>
+      {a.result && <p class="body-text">{t(FLOW_TEXT.result)}：{a.result}</p>}
+      <ol class="history">
+        {a.history.map((h) => <li key={`${h.at}-${h.status}`} class="body-text">{h.atText} {h.statusName}{h.note ? ` · ${h.note}` : ''}</li>)}
+      </ol>
+      {slip?.code === 'success' && slip.result ? <PrintStatus outcome={slip.result.print} /> : slip && <Failure completion={slip} />}
+      <button type="button" class="btn btn-secondary" disabled={action.busy} data-testid="print-progress"
+        onClick={async () => setSlip(await action.run('print.progress', { serial: a.serial }))}>{t(FLOW_TEXT.printProgress)}</button>
+    </li>
+  );
+}
+
+export function ProgressScreen() {
+  const t = useText();
+  const [view, reload] = useHallQuery('applications.list', {});
+  return (
+    <main class="screen screen-flow" data-screen="feature" data-feature="progress">
+      <h1 class="main-text">{t(FEATURE_TEXT.progress.title)}</h1>
+      <h2 class="action-text">{t(FLOW_TEXT.myApplications)}</h2>
+      <QueryView view={view} onRetry={reload}>
+        {(list) => list.length === 0
+          ? <p class="body-text">{t(FLOW_TEXT.noApplications)}</p>
+          : <ul class="item-list">{list.map((a) => <Application key={a.serial} a={a} />)}</ul>}
+      </QueryView>
+    </main>
+  );
+}

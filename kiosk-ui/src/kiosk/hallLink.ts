@@ -1,0 +1,121 @@
+/**
+ * The kiosk's side of the bridge session (protocol contract/kiosk.ts): the session token from `session`, the end
+ * from `sessionEnded`, and `kioskCommand` calls answered with exactly one completion. The token is the only thing
+ * kept here; it is dropped with the session (the bridge drops the session's personal data at the same time).
+ *
+ * Activity: the screen's inactivity timer (store.ts) decides when the UI ends a session. The bridge has its own timer
+ * (hall-rules.md: 60 s), so touches are passed on (`session.touch`) a little after they happen, which keeps the
+ * bridge's end at or after the screen's; the screen then logs out first and the bridge's sweeper is the backstop.
+ */
+import { signal, type ReadonlySignal } from '@preact/signals';
+import type {
+  KioskCommandMap,
+  KioskCommandName,
+  KioskCompletion,
+  PrintJobUpdate,
+} from '@onedoor/protocol';
+import type { KioskSocket } from '../net/kioskSocket.ts';
+
+/** Passed-on touches are gathered for this long (trailing), so a burst of taps is one message. */
+const TOUCH_DELAY_MS = 2_000;
+/** The kiosk waits this much longer than the command's own timeout before it gives up on an answer. */
+const ACK_GRACE_MS = 5_000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 20_000;
+
+export interface HallLink {
+  token: ReadonlySignal<string | null>;
+  /** Latest update per print job id (paper out -> interrupted -> reprinting -> confirmed). */
+  jobs: ReadonlySignal<ReadonlyMap<string, PrintJobUpdate>>;
+  call<N extends KioskCommandName>(command: N, args: KioskCommandMap[N]['args'], timeoutMs?: number)
+    : Promise<KioskCompletion<KioskCommandMap[N]['result']>>;
+  /** A touch on the screen. */
+  touched(): void;
+  extend(): void;
+  /** The citizen logged out or the screen's timer ran out: end the bridge session too. */
+  endSession(): void;
+  detach(): void;
+}
+
+let counter = 0;
+const requestId = () => `k${Date.now().toString(36)}-${(++counter).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * `onSessionStart` runs when the bridge opens a session; `onSessionEnd` when the bridge ends the current one
+ * (inactivity on the bridge, a new card...), so the screen goes back to the attract screen.
+ */
+export function createHallLink(socket: KioskSocket, hooks: { onSessionEnd(): void }): HallLink {
+  const token = signal<string | null>(null);
+  const jobs = signal<ReadonlyMap<string, PrintJobUpdate>>(new Map());
+  let touchTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const onSession = (e: { token?: unknown }) => {
+    if (typeof e?.token === 'string') token.value = e.token;
+  };
+  const onEnded = (e: { token?: unknown; reason?: unknown }) => {
+    if (typeof e?.token !== 'string' || e.token !== token.value) return;
+    token.value = null;
+    clearTimeout(touchTimer);
+    touchTimer = undefined;
+    // A new card (or a card error) ends the old session on the bridge; the screen has already moved on to that
+    // card's greeting or error (cardRead / cardError come first), so only the token goes.
+    if (e.reason !== 'newCard') hooks.onSessionEnd();
+  };
+  const onJob = (u: PrintJobUpdate) => {
+    if (!u || typeof u.jobId !== 'string') return;
+    const next = new Map(jobs.value);
+    next.set(u.jobId, u);
+    jobs.value = next;
+  };
+  socket.on('session', onSession);
+  socket.on('sessionEnded', onEnded);
+  socket.on('printJob', onJob);
+
+  const call: HallLink['call'] = async (command, args, timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS) => {
+    const id = requestId();
+    const t = token.value;
+    if (t === null) {
+      return { requestId: id, code: 'userError', refusal: { code: 'noSession', zh: '会话已结束，请重新放置身份证', en: 'The session has ended; please place your ID card again' } };
+    }
+    try {
+      return (await socket.timeout(timeoutMs + ACK_GRACE_MS).emitWithAck('kioskCommand', {
+        requestId: id, timeout: timeoutMs, token: t, command, args,
+      })) as KioskCompletion<never>;
+    } catch {
+      // No answer at all: the bridge or the link is gone.
+      return { requestId: id, code: 'timeOut', message: 'no answer from the bridge' };
+    }
+  };
+
+  const fire = (command: 'session.touch' | 'session.extend' | 'session.logout') => {
+    const t = token.value;
+    if (t === null) return;
+    socket.emit('kioskCommand', { requestId: requestId(), token: t, command, args: {} }, () => undefined);
+  };
+
+  return {
+    token,
+    jobs,
+    call,
+    touched: () => {
+      if (token.value === null || touchTimer !== undefined) return;
+      touchTimer = setTimeout(() => {
+        touchTimer = undefined;
+        fire('session.touch');
+      }, TOUCH_DELAY_MS);
+    },
+    extend: () => fire('session.extend'),
+    endSession: () => {
+      clearTimeout(touchTimer);
+      touchTimer = undefined;
+      fire('session.logout');
+      token.value = null;
+      jobs.value = new Map();
+    },
+    detach: () => {
+      clearTimeout(touchTimer);
+      socket.off('session', onSession);
+      socket.off('sessionEnded', onEnded);
+      socket.off('printJob', onJob);
+    },
+  };
+}
