@@ -1,7 +1,7 @@
 // Pure helpers of the technician console (kiosk-ui/src/tech): argument parsing for action forms, frame merging.
 import { describe, expect, it } from 'vitest';
 import type { DeviceFrameEntry } from '@onedoor/protocol';
-import { ago, argsFromFields, parseArgValue, shortJson } from '../src/tech/format.ts';
+import { ago, argsFromFields, parseArgValue, shortJson, withoutNames } from '../src/tech/format.ts';
 import { mergeFrames } from '../src/tech/techSocket.ts';
 
 const frame = (seq: number): DeviceFrameEntry => ({ seq, at: seq, dir: seq % 2 ? 'tx' : 'rx', length: 1, hex: '00', summary: `f${seq}` });
@@ -23,6 +23,14 @@ describe('action arguments typed in a form', () => {
     expect(ago(0, 42_000)).toBe('42 s');
     expect(ago(0, 5 * 60_000)).toBe('5 min');
     expect(ago(0, 125 * 60_000)).toBe('2 h 5 min');
+  });
+});
+
+describe('simulator results shown without holder names', () => {
+  it('drops name keys at any depth, keeps the masked number', () => {
+    const shown = withoutNames({ placed: 'k', name: '张三丰', number: '4401**********1231', card: { name: 'x', phase: 'read' }, list: [{ name: 'y', key: 'z' }] });
+    expect(shown).toEqual({ placed: 'k', number: '4401**********1231', card: { phase: 'read' }, list: [{ key: 'z' }] });
+    expect(withoutNames('text')).toBe('text');
   });
 });
 

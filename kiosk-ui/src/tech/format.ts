@@ -56,3 +56,15 @@ export function shortJson(value: unknown, max = 400): string {
   }
   return s.length > max ? `${s.slice(0, max)} …` : s;
 }
+
+/**
+ * A simulator's state or action result without holder names (`name` keys at any depth): the card library is made-up
+ * people, but the console shows no holder names anywhere, only masked numbers (common rules, privacy).
+ */
+export function withoutNames(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNames);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'name').map(([k, v]) => [k, withoutNames(v)]));
+  }
+  return value;
+}

@@ -20,8 +20,11 @@ import { applyDeviceStatus } from '../net/deviceList.ts';
 
 export type TechSocket = Socket<TechServerToClientEvents, TechClientToServerEvents>;
 
-/** As many as the bridge keeps per device (device-bridge/src/devices/frameLog.ts). */
-export const FRAMES_KEPT = 50;
+/**
+ * Frames kept per device in the page: more than the bridge's ring (50), so a reply a technician is looking for is
+ * not pushed out within seconds by the reader's find polls while the console is open.
+ */
+export const FRAMES_KEPT = 200;
 
 export interface TechConnection {
   connection: ReadonlySignal<ConnectionState>;

@@ -25,8 +25,12 @@ export interface ActionButtonProps {
   testId?: string;
 }
 
+/** Arguments the console fills itself: every command already carries its own requestId (contract command.ts). */
+const IMPLICIT_ARGS = new Set(['requestId']);
+
 export function ActionButton(p: ActionButtonProps) {
-  const [fields, setFields] = useState<Record<string, string>>(() => Object.fromEntries((p.args ?? []).map((a) => [a, p.preset?.[a] ?? ''])));
+  const args = (p.args ?? []).filter((a) => !IMPLICIT_ARGS.has(a));
+  const [fields, setFields] = useState<Record<string, string>>(() => Object.fromEntries(args.map((a) => [a, p.preset?.[a] ?? ''])));
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const go = async () => {
@@ -44,7 +48,7 @@ export function ActionButton(p: ActionButtonProps) {
         <button type="button" class="tech-button" disabled={p.disabled || busy} title={p.help} onClick={() => void go()}>
           {busy ? '…' : (p.label ?? p.name)}
         </button>
-        {(p.args ?? []).map((a) => (
+        {args.map((a) => (
           <label class="tech-arg" key={a}>
             <span>{a}</span>
             <input

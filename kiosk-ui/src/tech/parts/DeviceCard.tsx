@@ -2,6 +2,7 @@
  * One device on the console: state, paper, detail, since, last error, counters (and the counter bus's terminals),
  * its self-tests (the driver's actions, run as `deviceCommand` on /tech) and its last frames.
  */
+import { useState } from 'preact/hooks';
 import type { Completion, DeviceFrameEntry, DeviceStatus, TechDeviceAction } from '@onedoor/protocol';
 import { ago, clockTime } from '../format.ts';
 import { ActionButton, type ActionOutcome } from './ActionButton.tsx';
@@ -48,6 +49,8 @@ export function DeviceCard(p: DeviceCardProps) {
   const more = p.actions.filter((a) => !quick.some((q) => q.name === a.name));
   const counters = Object.entries(s.counters ?? {});
   const run = async (name: string, args: Record<string, unknown>) => toOutcome(await p.run(name, args));
+  // Frozen view of the frames (the reader polls several times a second; a technician reads one reply at leisure).
+  const [frozen, setFrozen] = useState<readonly DeviceFrameEntry[] | null>(null);
   return (
     <section class={`tech-device state-${s.state}`} data-testid={`device-${s.id}`} data-state={s.state}>
       <header class="tech-device-head">
@@ -120,8 +123,12 @@ export function DeviceCard(p: DeviceCardProps) {
         </div>
       )}
       <details class="tech-frames-box" open>
-        <summary>最近帧 / last frames ({p.frames.length})</summary>
-        <FrameTable deviceId={s.id} frames={p.frames} />
+        <summary>最近帧 / last frames ({(frozen ?? p.frames).length})</summary>
+        <label class="tech-pause">
+          <input type="checkbox" checked={frozen !== null} onChange={() => setFrozen(frozen ? null : [...p.frames])} data-testid={`pause-${s.id}`} />
+          暂停 / pause
+        </label>
+        <FrameTable deviceId={s.id} frames={frozen ?? p.frames} />
       </details>
     </section>
   );

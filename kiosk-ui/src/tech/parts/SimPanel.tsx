@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { fetchSims, fetchTickets, simAct, ticketPngUrl, type SimCard, type SimView, type TicketSummary } from '../techApi.ts';
-import { shortJson } from '../format.ts';
+import { shortJson, withoutNames } from '../format.ts';
 import { ActionButton, type ActionOutcome } from './ActionButton.tsx';
 
 /** Polling is enough here: the console is one screen for one technician, and the proxy stays plain HTTP. */
@@ -13,7 +13,7 @@ const POLL_MS = 2_000;
 
 async function act(id: string, name: string, args: Record<string, unknown>): Promise<ActionOutcome> {
   const r = await simAct(id, name, args);
-  return r.ok ? { ok: true, code: 'ok', result: r.value.result } : { ok: false, code: String(r.status), message: r.message };
+  return r.ok ? { ok: true, code: 'ok', result: withoutNames(r.value.result) } : { ok: false, code: String(r.status), message: r.message };
 }
 
 function Quick({ id, name, label, args, canAct }: { id: string; name: string; label: string; args?: Record<string, unknown>; canAct: boolean }) {
@@ -102,7 +102,7 @@ function PrinterControls({ sim, canAct }: { sim: SimView; canAct: boolean }) {
             .slice(0, 6)
             .map((t) => (
               <figure key={t.seq}>
-                <img src={ticketPngUrl(sim.id, t.seq)} alt={`ticket ${t.seq}`} loading="lazy" />
+                <img src={ticketPngUrl(sim.id, t.seq)} alt={`ticket ${t.seq}`} />
                 <figcaption>
                   #{t.seq} {t.title}
                 </figcaption>
@@ -179,7 +179,7 @@ function SimCardView({ sim, canAct }: { sim: SimView; canAct: boolean }) {
       </details>
       <details>
         <summary>状态 / state</summary>
-        <pre class="tech-json">{shortJson(sim.snapshot, 4000)}</pre>
+        <pre class="tech-json">{shortJson(withoutNames(sim.snapshot), 4000)}</pre>
       </details>
     </section>
   );
