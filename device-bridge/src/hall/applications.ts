@@ -6,7 +6,7 @@
  * - yellow: 3 or fewer working days remain (configurable), or the current step is over its own limit;
  * - onTime otherwise; `closed` once done, returned or rejected (with whether it finished on time).
  */
-import { maskIdNumber } from '@onedoor/protocol';
+import { maskIdNumber, type KioskApplication, type KioskTimeLimitState } from '@onedoor/protocol';
 import type { ApplicationEventRecord, ApplicationRecord, ApplicationStatus, HallDay, HallStore, ServiceItemRecord,
   StepLimits } from '../store/hallStore.ts';
 import { loadWorkingCalendar, type WorkingCalendar } from './calendar.ts';
@@ -30,19 +30,10 @@ export const APPLICATION_TRANSITIONS: Record<ApplicationStatus, readonly Applica
 
 const CLOSED: readonly ApplicationStatus[] = ['done', 'returned', 'rejected'];
 
-export type TimeLimitState = 'onTime' | 'yellow' | 'red' | 'closed';
+export type TimeLimitState = KioskTimeLimitState;
 
-export interface TimeLimitInfo {
-  state: TimeLimitState;
-  /** Last working day within the statutory limit. */
-  dueDay: HallDay;
-  /** Working days left until the due day (0 on it; negative when overdue). */
-  remainingWorkingDays: number;
-  /** The current step has taken longer than its own limit. */
-  stepOverLimit: boolean;
-  /** For closed applications: closed on or before the due day. */
-  finishedOnTime?: boolean;
-}
+/** The time-limit board state of one application (the /kiosk contract's KioskApplication['timeLimit']). */
+export type TimeLimitInfo = KioskApplication['timeLimit'];
 
 /** Step limits when the service item sets none: one working day to accept, one to decide, the rest to review. */
 export function defaultStepLimits(timeLimitDays: number): StepLimits {
@@ -72,28 +63,10 @@ export function timeLimitOf(a: TimeLimitInput, cal: WorkingCalendar, today: Hall
   return { state, dueDay, remainingWorkingDays, stepOverLimit };
 }
 
-export interface ApplicationHistoryEntry {
-  status: ApplicationStatus;
-  statusName: string;
-  at: number;
-  atText: string;
-  note: string | null;
-}
+export type ApplicationHistoryEntry = KioskApplication['history'][number];
 
-export interface ApplicationView {
-  serial: string;
-  serviceId: string;
-  serviceName: string;
-  maskedNumber: string;
-  status: ApplicationStatus;
-  statusName: string;
-  acceptedDay: HallDay;
-  timeLimitDays: number;
-  timeLimit: TimeLimitInfo;
-  result: string | null;
-  commitments: string[];
-  history: ApplicationHistoryEntry[];
-}
+/** The /kiosk contract's KioskApplication: masked number only. */
+export type ApplicationView = KioskApplication;
 
 export interface ApplicationOptions {
   /** Yellow when this many working days or fewer remain (hall-rules.md: 3). */

@@ -9,7 +9,7 @@
  * - an appointment still `booked` when its day is over is a no-show (`markNoShows`, run at start-up and daily).
  * Every multi-step rule runs in one store transaction.
  */
-import { maskIdNumber } from '@onedoor/protocol';
+import { maskIdNumber, type KioskAppointment, type KioskSlot } from '@onedoor/protocol';
 import type { AppointmentRecord, HallDay, HallRepository, HallStore, NewSlot, SlotRecord } from '../store/hallStore.ts';
 import type { Citizen } from './citizen.ts';
 import { loadWorkingCalendar } from './calendar.ts';
@@ -49,32 +49,11 @@ export const DEFAULT_APPOINTMENT_RULES: Readonly<AppointmentRules> = Object.free
   lockoutDays: 30,
 });
 
-export interface SlotView {
-  id: number;
-  serviceId: string;
-  day: HallDay;
-  start: string;
-  end: string;
-  capacity: number;
-  remaining: number;
-}
+/** The /kiosk contract's KioskSlot. */
+export type SlotView = KioskSlot;
 
-export interface AppointmentView {
-  id: number;
-  serviceId: string;
-  serviceName: string;
-  day: HallDay;
-  start: string;
-  end: string;
-  status: AppointmentRecord['status'];
-  maskedNumber: string;
-  canCancel: boolean;
-  /** Epoch ms of the check-in window. */
-  checkInOpensAt: number;
-  checkInClosesAt: number;
-  canCheckIn: boolean;
-  ticketId: number | null;
-}
+/** The /kiosk contract's KioskAppointment: masked number only. */
+export type AppointmentView = KioskAppointment;
 
 export interface CheckInResult {
   /** `priority`: within the window; `walkIn`: too late for the appointment, an ordinary ticket. */

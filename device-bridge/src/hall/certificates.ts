@@ -4,7 +4,8 @@
  * the signed verification payload (signing.ts), verification of a scanned payload, and a print log entry per copy
  * (masked number only).
  */
-import { buildCertificateId, maskIdNumber } from '@onedoor/protocol';
+import { buildCertificateId, maskIdNumber, type KioskCertificate, type KioskCertificateCopy,
+  type KioskCertificateState } from '@onedoor/protocol';
 import type { CertificateRecord, HallDay, HallRepository, HallStore } from '../store/hallStore.ts';
 import type { Citizen } from './citizen.ts';
 import { HallClock, addDays, chineseDate } from './clock.ts';
@@ -20,37 +21,13 @@ export interface CertificateOptions {
   expiringWithinDays?: number;
 }
 
-export type CertificateState = 'valid' | 'expiring' | 'expired' | 'revoked';
+export type CertificateState = KioskCertificateState;
 
-export interface CertificateView {
-  identifier: string;
-  typeName: string;
-  issuerName: string;
-  holderName: string;
-  maskedNumber: string;
-  issuedOn: HallDay;
-  expiresOn: HallDay | null;
-  state: CertificateState;
-  printable: boolean;
-}
+/** The /kiosk contract's KioskCertificate: masked number only. */
+export type CertificateView = KioskCertificate;
 
-/** Everything a printed copy shows (no full number). */
-export interface CertificateCopy {
-  identifier: string;
-  typeName: string;
-  issuerName: string;
-  holderName: string;
-  maskedNumber: string;
-  issuedOn: HallDay;
-  expiresOn: HallDay | null;
-  printedAt: number;
-  printedAtText: string;
-  copyExpires: HallDay;
-  /** `此件由<issuer>提供，仅供办理政务服务事项时使用，有效期至<date>` (hall-rules.md). */
-  statement: string;
-  /** The QR payload. */
-  payload: string;
-}
+/** Everything a printed copy shows, no full number (the /kiosk contract's KioskCertificateCopy). */
+export type CertificateCopy = KioskCertificateCopy;
 
 export interface IssueCertificateInput {
   typeName: string;

@@ -1,38 +1,18 @@
 /**
  * Guidance (咨询导办; issue 5 function 6): services by department with their materials, marking those the citizen
  * does not bring (免提交) and where the platform gets them, and those a written commitment (告知承诺) may replace.
+ * The views are the /kiosk contract's types (KioskDepartment, KioskServiceGuide, KioskMaterial).
  */
+import type { KioskDepartment, KioskMaterial, KioskServiceGuide } from '@onedoor/protocol';
 import type { HallStore, MaterialRecord, ServiceItemRecord } from '../store/hallStore.ts';
 import { HallRuleError } from './errors.ts';
 
-export interface DepartmentGuide {
-  id: number;
-  name: string;
-  batch: number;
-  serviceCount: number;
-}
+export type DepartmentGuide = KioskDepartment;
 
-export interface MaterialGuide {
-  name: string;
-  /** 免提交: the platform fetches it. */
-  exempt: boolean;
-  /** Where from, e.g. `电子证照库：居民身份证`; null when the citizen brings it. */
-  source: string | null;
-  commitmentAllowed: boolean;
-}
+/** One material: 免提交 (`exempt`, with its `source`) or to bring; `commitmentAllowed`: 告知承诺 may replace it. */
+export type MaterialGuide = KioskMaterial;
 
-export interface ServiceGuide {
-  id: string;
-  name: string;
-  departmentId: number;
-  departmentName: string;
-  category: string;
-  categoryName: string;
-  timeLimitDays: number;
-  materials: MaterialGuide[];
-  /** Materials to bring (not exempt). */
-  toBring: number;
-}
+export type ServiceGuide = KioskServiceGuide;
 
 function material(m: MaterialRecord): MaterialGuide {
   return { name: m.name, exempt: m.fetchedFrom !== null, source: m.fetchedFrom, commitmentAllowed: m.commitmentAllowed };

@@ -8,7 +8,7 @@
  *   started go first;
  * - waiting estimate = tickets ahead x the category's recent median service time (a default while it has none).
  */
-import { maskIdNumber } from '@onedoor/protocol';
+import { maskIdNumber, type KioskTicket } from '@onedoor/protocol';
 import type { HallDay, HallRepository, HallStore, TicketPriority, TicketRecord } from '../store/hallStore.ts';
 import { isElderly, type Citizen } from './citizen.ts';
 import { HallClock } from './clock.ts';
@@ -24,26 +24,8 @@ export interface TicketFlags {
   pregnant?: boolean;
 }
 
-/** A ticket as the kiosk and the ticket printer see it: masked number only. */
-export interface TicketView {
-  id: number;
-  number: string;
-  category: string;
-  categoryName: string;
-  day: HallDay;
-  issuedAt: number;
-  /** `YYYY-MM-DD HH:MM`, hall-local, as printed. */
-  issuedAtText: string;
-  priority: TicketPriority | null;
-  status: TicketRecord['status'];
-  /** Waiting tickets that will be called before this one. */
-  ahead: number;
-  estimatedWaitMinutes: number;
-  maskedNumber: string | null;
-  /** true when the person already held this waiting ticket (hall-rules.md: a second request returns the same). */
-  reused: boolean;
-  appointmentId: number | null;
-}
+/** A ticket as the kiosk and the ticket printer see it (the /kiosk contract's KioskTicket): masked number only. */
+export type TicketView = KioskTicket;
 
 /**
  * Calling order (hall-rules.md "Calling order"): checked-in appointments whose slot has started, then priority
