@@ -90,7 +90,7 @@ export interface KioskRig {
 
 let seq = 0;
 
-export async function startKioskRig(opts: { hall?: Omit<KioskHallOptions, 'demo'>; seed?: boolean } = {}): Promise<KioskRig> {
+export async function startKioskRig(opts: { hall?: Omit<KioskHallOptions, 'demo'>; seed?: boolean; uiDir?: string } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -108,6 +108,7 @@ export async function startKioskRig(opts: { hall?: Omit<KioskHallOptions, 'demo'
       {
         http: { host: '127.0.0.1', port: 0 },
         dataDir,
+        ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
         devices: [
           { id: READER_ID, kind: 'idreader', path: runningReader.path!, baud: 115200 },
           { id: PRINTER_ID, kind: 'printer', path: runningPrinter.path!, baud: 115200, options: { pollIntervalMs: 500 } },
