@@ -100,3 +100,14 @@ describe('demo data', () => {
     expect(await fx.store.listDepartments()).toHaveLength(43);
   });
 });
+
+describe('checkout demo files', () => {
+  it('finds the card library and the department seed in the checkout and fills an empty store with them', async () => {
+    const { DEMO_DATA_FILES, checkoutDemoHallFiller } = await import('../../src/demo/demoFiles.ts');
+    expect(DEMO_DATA_FILES).toEqual({ cardsFile, departmentSeedFile });
+    fx = await openHallFixture('2026-11-25', '10:00', false);
+    await checkoutDemoHallFiller()(fx.store, fx.clock);
+    expect(await fx.store.listDepartments()).toHaveLength(43);
+    expect(() => checkoutDemoHallFiller({ cardsFile: '/nonexistent/cards.json', departmentSeedFile })).toThrow(/nonexistent/);
+  });
+});
