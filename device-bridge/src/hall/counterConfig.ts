@@ -1,0 +1,84 @@
+/**
+ * Which service window is which counter terminal, and what it serves (issue 6 "Counter workflow": "which categories
+ * a window serves is configuration"; hall-rules.md "Calling order at a window (configurable per window)").
+ *
+ * - `windows[]`: window number (the 3 in 请A012号到3号窗口办理) -> the counter bus device and Modbus unit of its
+ *   terminal (counter-bus.md: units 1-32), and the queue category letters it calls.
+ * - `transferCategories`: the transfer key's argument (counter-bus.md key 0x06: "argument = target queue category
+ *   number") -> category letter. Default: 1 -> A, 2 -> B, ... 26 -> Z.
+ * - timings: how long a refusal (e.g. `RCL MAX`) stays on the terminal before its state shows again, and how often
+ *   an event that found the hall database down is tried again.
+ */
+import { COUNTER_MAX_UNIT } from '@onedoor/protocol';
+import { z } from 'zod';
+
+/** hall-rules.md "Counter actions": recall at most 3 times. */
+export const MAX_RECALLS = 3;
+
+const letter = z.string().regex(/^[A-Z]$/, { message: 'must be one capital letter A-Z (a queue category)' });
+
+export const counterWindowSchema = z
+  .object({
+    window: z.number().int().min(1).max(999),
+    /** The counter bus device (config `devices[].id`) the terminal hangs on. */
+    deviceId: z.string().min(1),
+    unit: z.number().int().min(1).max(COUNTER_MAX_UNIT),
+    /** Queue categories called at this window; empty = every category. */
+    categories: z.array(letter).default([]),
+  })
+  .strict();
+
+export const counterWorkflowConfigSchema = z
+  .object({
+    windows: z.array(counterWindowSchema).default([]),
+    transferCategories: z.record(z.string().regex(/^\d{1,3}$/), letter).optional(),
+    refusalShowMs: z.number().int().min(100).max(60_000).default(3000),
+    retryMs: z.number().int().min(50).max(600_000).default(2000),
+    /** Key presses kept per window while the hall database is down (more are refused with the error shown). */
+    maxQueuedPerWindow: z.number().int().min(1).max(10_000).default(100),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const byWindow = new Map<number, number>();
+    const byTerminal = new Map<string, number>();
+    c.windows.forEach((w, i) => {
+      if (byWindow.has(w.window)) ctx.addIssue({ code: 'custom', path: ['windows', i, 'window'], message: `window ${w.window} is configured twice (also windows[${byWindow.get(w.window)}])` });
+      byWindow.set(w.window, i);
+      const t = `${w.deviceId}#${w.unit}`;
+      if (byTerminal.has(t)) ctx.addIssue({ code: 'custom', path: ['windows', i, 'unit'], message: `terminal ${w.deviceId} unit ${w.unit} serves two windows (also windows[${byTerminal.get(t)}])` });
+      byTerminal.set(t, i);
+    });
+  });
+
+export type CounterWorkflowConfigInput = z.input<typeof counterWorkflowConfigSchema>;
+export type CounterWindowConfig = z.output<typeof counterWindowSchema>;
+export interface CounterWorkflowConfig extends Omit<z.output<typeof counterWorkflowConfigSchema>, 'transferCategories'> {
+  transferCategories: Record<string, string>;
+}
+
+/** 1 -> A, 2 -> B, ... 26 -> Z. */
+export function defaultTransferCategories(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < 26; i++) out[String(i + 1)] = String.fromCharCode(65 + i);
+  return out;
+}
+
+/** Validates a workflow config; the error names the field (`counterWorkflow.windows.1.unit: ...`). */
+export function parseCounterWorkflowConfig(input: CounterWorkflowConfigInput = {}): CounterWorkflowConfig {
+  const r = counterWorkflowConfigSchema.safeParse(input);
+  if (!r.success) {
+    const what = r.error.issues.map((i) => `counterWorkflow${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`);
+    throw new Error(`bad counter workflow config: ${what.join('; ')}`);
+  }
+  return { ...r.data, transferCategories: r.data.transferCategories ?? defaultTransferCategories() };
+}
+
+/**
+ * Without a window configuration every terminal of every counter bus is a window serving every category, numbered
+ * in order (bus by bus, unit by unit): window n is the n-th terminal. What the demo and a single-bus hall need.
+ */
+export function defaultCounterWindows(buses: ReadonlyArray<{ deviceId: string; units: readonly number[] }>): CounterWindowConfig[] {
+  const out: CounterWindowConfig[] = [];
+  for (const b of buses) for (const unit of b.units) out.push({ window: out.length + 1, deviceId: b.deviceId, unit, categories: [] });
+  return out;
+}

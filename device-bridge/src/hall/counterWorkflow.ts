@@ -1,0 +1,461 @@
+/**
+ * The counter workflow (issue 6 "Counter workflow"; hall-rules.md "Queue", "Ratings"): key presses and ratings from
+ * the window terminals on the counter bus drive the queue.
+ *
+ * - callNext: the next waiting ticket of the window's categories, in calling order (checked-in appointments whose
+ *   slot has started, then priority tickets, then by issue time: `callsBefore` of queue.ts); recall at most 3 times;
+ *   start; finish; noShow (过号: the ticket is void); transfer to another category (keeps its number and original
+ *   issue time; key argument -> letter by config); pause/resume (a paused window calls nobody).
+ * - After finish the rating pad lights; the rating (1..5) is stored with the ticket (one per ticket); 不满意 and
+ *   非常不满意 open a follow-up due 15 working days later (working-day calendar of calendar.ts).
+ * - Every call (and recall) is a `call` event {callId, ticketNumber, window, text 请A012号到3号窗口办理, recall, at}.
+ *
+ * Never lost, applied once: each terminal event gets an id (device, unit, poll time, index within the poll) and is
+ * applied in ONE transaction together with the record that it was applied (`counter_applied_events`), so a replayed
+ * event changes nothing. Events wait in order per window; when the hall database fails, the event stays at the head
+ * of its window's queue, the terminal shows `ERR DB` (blinking until changed), and it is tried again every
+ * `retryMs` until it applies. A terminal that was offline keeps its presses in its FIFO (counter-bus.md "Events are
+ * never lost between polls") and the driver delivers them when it answers again; its display and LED are then set
+ * from the stored window state (`terminalOnline`). Refusals (nothing waiting, recall limit, paused, ...) are
+ * outcomes, recorded like the rest, and shown on the terminal for `refusalShowMs`.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import {
+  COUNTER_RATINGS, DISPLAY_RECENT_CALLS, hallCallText, type CounterTerminalEvent, type CounterWindowState,
+  type DisplayBoard, type DisplayWindowView, type HallCallEvent,
+} from '@onedoor/protocol';
+import type { Logger } from 'pino';
+import type {
+  CounterCallRecord, CounterWindowRecord, HallRepository, HallStore, TicketRecord,
+} from '../store/hallStore.ts';
+import { loadWorkingCalendar } from './calendar.ts';
+import { HallClock } from './clock.ts';
+import { MAX_RECALLS, type CounterWindowConfig, type CounterWorkflowConfig } from './counterConfig.ts';
+import {
+  DB_ERROR_TEXT, REFUSAL_TEXTS, TerminalWriter, terminalLook, type CounterRefusal, type CounterTerminalPort,
+} from './counterOutputs.ts';
+import { callsBefore } from './queue.ts';
+
+/** hall-rules.md "Ratings": every bad review is followed up within 15 working days. */
+export const BAD_REVIEW_FOLLOW_UP_WORKING_DAYS = 15;
+
+/** A terminal event, optionally with the id it was given before (a replay carries the same id). */
+export type CounterWorkflowInput = CounterTerminalEvent & { eventId?: string };
+
+export interface AppliedCounterEvent {
+  eventId: string;
+  window: number;
+  key: string;
+  outcome: string;
+  /** true: the id was applied before; nothing changed now. */
+  duplicate: boolean;
+}
+
+export interface CounterWorkflowEvents {
+  call: [call: HallCallEvent];
+  window: [view: DisplayWindowView];
+  applied: [applied: AppliedCounterEvent];
+  /** An event could not be applied now (database down); it stays queued and is retried. */
+  deferred: [info: { eventId: string; window: number; reason: string }];
+}
+
+export interface CounterWorkflowOptions {
+  /** null: the hall database could not be opened; every press shows ERR DB and waits. */
+  store: HallStore | null;
+  clock?: HallClock;
+  config: CounterWorkflowConfig;
+  /** The counter bus driver of a device id (CounterBusDriver fits). */
+  terminals: (deviceId: string) => CounterTerminalPort | undefined;
+  log: Logger;
+}
+
+interface QueuedEvent {
+  event: CounterTerminalEvent;
+  eventId: string;
+}
+
+interface WindowRuntime {
+  cfg: CounterWindowConfig;
+  writer: TerminalWriter;
+  queue: QueuedEvent[];
+  running: boolean;
+  dbDown: boolean;
+  retryTimer: ReturnType<typeof setTimeout> | null;
+  restoreTimer: ReturnType<typeof setTimeout> | null;
+}
+
+/** What one event did, decided inside its transaction. */
+interface Step {
+  outcome: string;
+  call?: CounterCallRecord;
+  ratingPad?: boolean;
+  refusal?: CounterRefusal;
+}
+
+interface Applied extends Step {
+  duplicate: boolean;
+  view: DisplayWindowView;
+}
+
+const refuse = (refusal: CounterRefusal, why: string): Step => ({ outcome: `refused (${refusal}): ${why}`, refusal });
+
+export class CounterWorkflow {
+  readonly events = new EventEmitter<CounterWorkflowEvents>();
+  readonly config: CounterWorkflowConfig;
+  private readonly store: HallStore | null;
+  private readonly clock: HallClock;
+  private readonly log: Logger;
+  private readonly windows = new Map<number, WindowRuntime>();
+  private readonly byTerminal = new Map<string, WindowRuntime>();
+  /** Last poll time and index per terminal, to number the events of one poll (they share `at`). */
+  private readonly pollIndex = new Map<string, { at: number; n: number }>();
+  private closed = false;
+
+  constructor(opts: CounterWorkflowOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock ?? new HallClock();
+    this.config = opts.config;
+    this.log = opts.log.child({ component: 'counterWorkflow' });
+    for (const cfg of opts.config.windows) {
+      const rt: WindowRuntime = {
+        cfg,
+        writer: new TerminalWriter(() => {
+          const port = opts.terminals(cfg.deviceId);
+          return port ? { port, deviceId: cfg.deviceId, unit: cfg.unit } : undefined;
+        }, this.log),
+        queue: [],
+        running: false,
+        dbDown: false,
+        retryTimer: null,
+        restoreTimer: null,
+      };
+      this.windows.set(cfg.window, rt);
+      this.byTerminal.set(terminalKey(cfg.deviceId, cfg.unit), rt);
+    }
+  }
+
+  /** The window a terminal serves, if any. */
+  windowOf(deviceId: string, unit: number): number | undefined {
+    return this.byTerminal.get(terminalKey(deviceId, unit))?.cfg.window;
+  }
+
+  /**
+   * Takes a terminal event (from the driver, in FIFO order per terminal) and applies it as soon as it can. Events of
+   * terminals that are no window are ignored. Returns the id the event is applied under.
+   */
+  receive(input: CounterWorkflowInput): string | undefined {
+    const rt = this.byTerminal.get(terminalKey(input.deviceId, input.unit));
+    if (!rt || this.closed) return undefined;
+    const { eventId: given, ...event } = input;
+    const eventId = given ?? this.nextEventId(event);
+    if (rt.queue.length >= this.config.maxQueuedPerWindow) {
+      // The bus already acknowledged it; say so on the terminal rather than pretend.
+      this.log.error({ window: rt.cfg.window, eventId, key: event.key }, 'counter event dropped: too many waiting for the hall database');
+      void rt.writer.error(REFUSAL_TEXTS.overflow);
+      return undefined;
+    }
+    rt.queue.push({ event, eventId });
+    void this.pump(rt);
+    return eventId;
+  }
+
+  /**
+   * Resolves when every window's queue is empty, or waits for the database, and its terminal writes were tried
+   * (tests, shutdown).
+   */
+  async settled(): Promise<void> {
+    for (const rt of this.windows.values()) {
+      while (rt.queue.length > 0 && !rt.dbDown && !this.closed) await new Promise((r) => setTimeout(r, 10));
+      await rt.writer.idle();
+    }
+  }
+
+  /** Events waiting (database down), per window. */
+  pending(): Record<number, number> {
+    const out: Record<number, number> = {};
+    for (const [w, rt] of this.windows) out[w] = rt.queue.length;
+    return out;
+  }
+
+  /** A terminal answers again (or for the first time): show its window's state, and retry what waits. */
+  terminalOnline(deviceId: string, unit: number): void {
+    const rt = this.byTerminal.get(terminalKey(deviceId, unit));
+    if (!rt || this.closed) return;
+    void this.refresh(rt);
+    void this.pump(rt);
+  }
+
+  /** Show every window's stored state on its terminal (start-up). */
+  async refreshAll(): Promise<void> {
+    await Promise.all([...this.windows.values()].map((rt) => this.refresh(rt)));
+  }
+
+  /** Every configured window and today's latest calls, for the hall display. */
+  async board(): Promise<DisplayBoard> {
+    const serverTime = this.clock.now();
+    if (!this.store) return { windows: [...this.windows.keys()].sort((a, b) => a - b).map(idleView), calls: [], serverTime };
+    const windows: DisplayWindowView[] = [];
+    for (const w of [...this.windows.keys()].sort((a, b) => a - b)) windows.push(await this.viewIn(this.store, w));
+    const calls = (await this.store.listCounterCalls(this.clock.dayOf(serverTime), DISPLAY_RECENT_CALLS)).map(callEvent);
+    return { windows, calls, serverTime };
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const rt of this.windows.values()) {
+      if (rt.retryTimer) clearTimeout(rt.retryTimer);
+      if (rt.restoreTimer) clearTimeout(rt.restoreTimer);
+      rt.retryTimer = rt.restoreTimer = null;
+    }
+  }
+
+  // ---- applying ---------------------------------------------------------------------------------------------
+
+  private nextEventId(e: CounterTerminalEvent): string {
+    const key = terminalKey(e.deviceId, e.unit);
+    const last = this.pollIndex.get(key);
+    const n = last && last.at === e.at ? last.n + 1 : 0;
+    this.pollIndex.set(key, { at: e.at, n });
+    return `${key}@${e.at}#${n}`;
+  }
+
+  private async pump(rt: WindowRuntime): Promise<void> {
+    if (rt.running || this.closed) return;
+    rt.running = true;
+    try {
+      while (rt.queue.length > 0 && !this.closed) {
+        const item = rt.queue[0];
+        let applied: Applied;
+        try {
+          const store = this.store;
+          if (!store) throw new Error('hall database is not open');
+          applied = await store.withTransaction((tx) => this.applyIn(tx, rt.cfg, item.event, item.eventId));
+        } catch (err) {
+          this.deferred(rt, item, err as Error);
+          return;
+        }
+        rt.queue.shift();
+        const recovered = rt.dbDown;
+        rt.dbDown = false;
+        this.after(rt, item, applied, recovered);
+      }
+    } finally {
+      rt.running = false;
+    }
+  }
+
+  private deferred(rt: WindowRuntime, item: QueuedEvent, err: Error): void {
+    if (!rt.dbDown) this.log.error({ window: rt.cfg.window, eventId: item.eventId, err: err.message }, 'counter event waits: hall database unavailable');
+    rt.dbDown = true;
+    this.events.emit('deferred', { eventId: item.eventId, window: rt.cfg.window, reason: err.message });
+    if (rt.restoreTimer) clearTimeout(rt.restoreTimer);
+    rt.restoreTimer = null;
+    void rt.writer.error(DB_ERROR_TEXT);
+    if (rt.retryTimer || this.closed) return;
+    rt.retryTimer = setTimeout(() => {
+      rt.retryTimer = null;
+      void this.pump(rt);
+    }, this.config.retryMs);
+  }
+
+  private after(rt: WindowRuntime, item: QueuedEvent, a: Applied, recovered: boolean): void {
+    const w = rt.cfg.window;
+    this.events.emit('applied', { eventId: item.eventId, window: w, key: item.event.key, outcome: a.outcome, duplicate: a.duplicate });
+    if (a.duplicate) {
+      if (recovered) void rt.writer.look(terminalLook(a.view.state, a.view.ticketNumber));
+      return;
+    }
+    this.log.info({ window: w, key: item.event.key, outcome: a.outcome }, 'counter event applied');
+    if (a.call) this.events.emit('call', callEvent(a.call));
+    this.events.emit('window', a.view);
+    const look = terminalLook(a.view.state, a.view.ticketNumber);
+    if (rt.restoreTimer) clearTimeout(rt.restoreTimer);
+    rt.restoreTimer = null;
+    if (a.refusal) {
+      void rt.writer.refusal(REFUSAL_TEXTS[a.refusal]);
+      rt.restoreTimer = setTimeout(() => {
+        rt.restoreTimer = null;
+        if (!rt.dbDown) void rt.writer.look(look);
+      }, this.config.refusalShowMs);
+      return;
+    }
+    void rt.writer.look(look, a.call !== undefined);
+    if (a.ratingPad !== undefined) void rt.writer.ratingPad(a.ratingPad);
+  }
+
+  private async refresh(rt: WindowRuntime): Promise<void> {
+    if (rt.dbDown || !this.store) {
+      await rt.writer.error(DB_ERROR_TEXT);
+      return;
+    }
+    try {
+      const view = await this.viewIn(this.store, rt.cfg.window);
+      const st = await this.store.getCounterWindow(rt.cfg.window);
+      await rt.writer.look(terminalLook(view.state, view.ticketNumber));
+      if (st?.ratingTicketId != null) await rt.writer.ratingPad(true);
+    } catch (err) {
+      this.log.error({ window: rt.cfg.window, err: (err as Error).message }, 'counter window state unavailable');
+      await rt.writer.error(DB_ERROR_TEXT);
+    }
+  }
+
+  /** One event, inside its transaction: refuse or change, and record that it was applied. */
+  private async applyIn(tx: HallRepository, cfg: CounterWindowConfig, ev: CounterTerminalEvent, eventId: string): Promise<Applied> {
+    const seen = await tx.getAppliedCounterEvent(eventId);
+    if (seen) return { outcome: seen.outcome, duplicate: true, view: await this.viewIn(tx, cfg.window) };
+    const now = this.clock.now();
+    const st: CounterWindowRecord = (await tx.getCounterWindow(cfg.window))
+      ?? { window: cfg.window, ticketId: null, recalls: 0, paused: false, ratingTicketId: null, updatedAt: now };
+    let cur = st.ticketId !== null ? await tx.getTicket(st.ticketId) : undefined;
+    if (cur && cur.status !== 'called' && cur.status !== 'serving') {
+      // Changed elsewhere (e.g. canceled by staff): the window no longer holds it.
+      st.ticketId = null;
+      st.recalls = 0;
+      cur = undefined;
+    }
+    const step = await this.step(tx, cfg, st, cur, ev, now);
+    st.updatedAt = now;
+    await tx.saveCounterWindow(st);
+    if (step.call) await tx.addCounterCall(step.call);
+    await tx.addAppliedCounterEvent({ eventId, window: cfg.window, key: ev.key, outcome: step.outcome, appliedAt: now });
+    return { ...step, duplicate: false, view: await this.viewIn(tx, cfg.window) };
+  }
+
+  private async step(tx: HallRepository, cfg: CounterWindowConfig, st: CounterWindowRecord, cur: TicketRecord | undefined,
+    ev: CounterTerminalEvent, now: number): Promise<Step> {
+    switch (ev.key) {
+      case 'callNext': {
+        if (st.paused) return refuse('paused', 'the window is paused');
+        if (cur) return refuse('busy', `${cur.number} is still ${cur.status}: finish, no-show or transfer it first`);
+        const next = await this.nextTicket(tx, cfg, now);
+        if (!next) return refuse('noneWaiting', `no ticket waits in ${cfg.categories.join('') || 'any category'}`);
+        await tx.updateTicket(next.id, { status: 'called', calledAt: now });
+        st.ticketId = next.id;
+        st.recalls = 0;
+        return { outcome: `called ${next.number}`, call: this.callRecord(next, cfg.window, 0, now) };
+      }
+      case 'recall': {
+        if (!cur) return refuse('noTicket', 'no ticket is called at this window');
+        if (cur.status !== 'called') return refuse('alreadyStarted', `${cur.number} is being served`);
+        if (st.recalls >= MAX_RECALLS) return refuse('recallLimit', `${cur.number} was recalled ${MAX_RECALLS} times`);
+        st.recalls++;
+        return { outcome: `recalled ${cur.number} (${st.recalls})`, call: this.callRecord(cur, cfg.window, st.recalls, now) };
+      }
+      case 'start': {
+        if (!cur) return refuse('noTicket', 'no ticket is called at this window');
+        if (cur.status === 'serving') return refuse('alreadyStarted', `${cur.number} is being served`);
+        await tx.updateTicket(cur.id, { status: 'serving', startedAt: now });
+        return { outcome: `started ${cur.number}` };
+      }
+      case 'finish': {
+        if (!cur) return refuse('noTicket', 'no ticket is called at this window');
+        // Finished without pressing start: the service began at the call's end, i.e. now (no made-up duration).
+        await tx.updateTicket(cur.id, { status: 'done', startedAt: cur.startedAt ?? now, finishedAt: now });
+        st.ticketId = null;
+        st.recalls = 0;
+        st.ratingTicketId = cur.id;
+        return { outcome: `finished ${cur.number}`, ratingPad: true };
+      }
+      case 'noShow': {
+        if (!cur) return refuse('noTicket', 'no ticket is called at this window');
+        if (cur.status === 'serving') return refuse('alreadyStarted', `${cur.number} is being served`);
+        await tx.updateTicket(cur.id, { status: 'noShow' });
+        st.ticketId = null;
+        st.recalls = 0;
+        return { outcome: `no-show ${cur.number} (void)` };
+      }
+      case 'transfer':
+        return this.transfer(tx, cfg, st, cur, ev.arg, now);
+      case 'pause':
+        if (cur) return refuse('busy', `${cur.number} is still ${cur.status}`);
+        st.paused = true;
+        return { outcome: 'paused' };
+      case 'resume':
+        st.paused = false;
+        return { outcome: 'resumed' };
+      case 'rating':
+        return this.rate(tx, cfg, st, ev.rating, now);
+      default:
+        return { outcome: `ignored ${ev.key}` };
+    }
+  }
+
+  private async transfer(tx: HallRepository, cfg: CounterWindowConfig, st: CounterWindowRecord, cur: TicketRecord | undefined,
+    arg: number, now: number): Promise<Step> {
+    if (!cur) return refuse('noTicket', 'no ticket is called at this window');
+    const letter = this.config.transferCategories[String(arg)];
+    if (!letter || !(await tx.getQueueCategory(letter))) return refuse('badCategory', `transfer target ${arg} is no queue category`);
+    if (letter === cur.category) return refuse('badCategory', `${cur.number} is already in category ${letter}`);
+    if (cur.holderNumber !== null && (await tx.findWaitingTicket(cur.day, letter, cur.holderNumber))) {
+      // hall-rules.md: one waiting ticket per person per category.
+      return refuse('duplicate', `the holder of ${cur.number} already waits in category ${letter}`);
+    }
+    await tx.transferTicket({ ticketId: cur.id, fromCategory: cur.category, toCategory: letter, window: cfg.window, at: now });
+    st.ticketId = null;
+    st.recalls = 0;
+    return { outcome: `transferred ${cur.number} to ${letter}` };
+  }
+
+  private async rate(tx: HallRepository, cfg: CounterWindowConfig, st: CounterWindowRecord, rating: number, now: number): Promise<Step> {
+    const ticketId = st.ratingTicketId;
+    if (ticketId === null) return { outcome: `ignored rating ${rating}: no finished ticket waits for one` };
+    st.ratingTicketId = null;
+    const ticket = await tx.getTicket(ticketId);
+    const day = this.clock.dayOf(now);
+    const stored = await tx.addTicketRating({ ticketId, window: cfg.window, rating, at: now, day });
+    if (!stored) return { outcome: `ignored rating ${rating}: ${ticket?.number ?? ticketId} was rated before`, ratingPad: false };
+    const bad = COUNTER_RATINGS.find((r) => r.rating === rating)?.bad === true;
+    if (!bad) return { outcome: `rated ${ticket?.number ?? ticketId} ${rating}`, ratingPad: false };
+    const calendar = await loadWorkingCalendar(tx);
+    const deadlineDay = calendar.addWorkingDays(day, BAD_REVIEW_FOLLOW_UP_WORKING_DAYS);
+    await tx.addRatingFollowUp({ ticketId, window: cfg.window, rating, openedAt: now, openedDay: day, deadlineDay });
+    return { outcome: `rated ${ticket?.number ?? ticketId} ${rating}: follow-up due ${deadlineDay}`, ratingPad: false };
+  }
+
+  /** The first waiting ticket of the window's categories in calling order (hall-rules.md "Calling order"). */
+  private async nextTicket(tx: HallRepository, cfg: CounterWindowConfig, now: number): Promise<TicketRecord | undefined> {
+    const waiting = (await tx.listTickets(this.clock.dayOf(now), { status: 'waiting' }))
+      .filter((t) => cfg.categories.length === 0 || cfg.categories.includes(t.category));
+    const started = new Set<number>();
+    for (const t of waiting) {
+      if (t.priority !== 'appointment' || t.appointmentId === null) continue;
+      const a = await tx.getAppointment(t.appointmentId);
+      if (!a || this.clock.at(a.day, a.start) <= now) started.add(t.id);
+    }
+    const slotStarted = (t: TicketRecord) => started.has(t.id);
+    let best: TicketRecord | undefined;
+    for (const t of waiting) if (!best || callsBefore(t, best, slotStarted)) best = t;
+    return best;
+  }
+
+  private callRecord(t: TicketRecord, window: number, recall: number, now: number): CounterCallRecord {
+    return {
+      callId: randomUUID(), ticketId: t.id, number: t.number, window, text: hallCallText(t.number, window), recall,
+      at: now, day: this.clock.dayOf(now),
+    };
+  }
+
+  private async viewIn(repo: HallRepository, window: number): Promise<DisplayWindowView> {
+    const st = await repo.getCounterWindow(window);
+    if (!st) return idleView(window);
+    const t = st.ticketId !== null ? await repo.getTicket(st.ticketId) : undefined;
+    const state: CounterWindowState = st.paused ? 'paused'
+      : t?.status === 'serving' ? 'serving'
+      : t?.status === 'called' ? 'called'
+      : 'idle';
+    return { window, state, ticketNumber: state === 'called' || state === 'serving' ? t!.number : null };
+  }
+}
+
+function terminalKey(deviceId: string, unit: number): string {
+  return `${deviceId}/${unit}`;
+}
+
+function idleView(window: number): DisplayWindowView {
+  return { window, state: 'idle', ticketNumber: null };
+}
+
+function callEvent(c: CounterCallRecord): HallCallEvent {
+  return { callId: c.callId, ticketNumber: c.number, window: c.window, text: c.text, recall: c.recall, at: c.at };
+}
