@@ -17,11 +17,14 @@ import {
   type BridgeConfig,
   type BridgeConfigInput,
   type BridgeHandle,
+  type StartBridgeOptions,
 } from '@onedoor/device-bridge';
 import type { DeviceStatus } from '@onedoor/protocol';
 import type { ControlServer, SimInfo, SimulatorHub } from '@onedoor/simulators';
 import { DEFAULT_BRIDGE_PORT, DEFAULT_DATA_DIR, type StartOptions } from './options.ts';
 import { ensureUiBuilt } from './uiBuild.ts';
+// The hall's demo data (issue 5): an empty data dir gets citizens matching the simulator's card library.
+import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
 
 export type Print = (line: string) => void;
 
@@ -105,9 +108,9 @@ async function startSimulators(opts: StartOptions, print: Print): Promise<Launch
   }
 }
 
-async function startBridgeOrExplain(config: BridgeConfigInput | BridgeConfig): Promise<BridgeHandle> {
+async function startBridgeOrExplain(config: BridgeConfigInput | BridgeConfig, options: StartBridgeOptions = {}): Promise<BridgeHandle> {
   try {
-    return await startBridge(config);
+    return await startBridge(config, options);
   } catch (err) {
     if (isConfigError(err)) throw err;
     const hint = portInUse(err) ? ' (the HTTP port is in use: pick another with --port)' : '';
@@ -157,7 +160,8 @@ export async function launch(opts: StartOptions, print: Print = (l) => console.l
   const sims = await startSimulators(opts, print);
   let bridge: BridgeHandle;
   try {
-    bridge = await startBridgeOrExplain(demoBridgeConfig(sims.hub.list(), { ...opts, uiDir }));
+    bridge = await startBridgeOrExplain(demoBridgeConfig(sims.hub.list(), { ...opts, uiDir }),
+      { hall: { demo: checkoutDemoHallFiller() } });
   } catch (err) {
     await sims.control.close();
     await sims.hub.close();
