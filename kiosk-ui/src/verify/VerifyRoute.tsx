@@ -30,19 +30,19 @@ export default function VerifyRoute() {
         e.preventDefault();
         void check(payload);
       }}>
-        <label for="verify-payload">二维码内容 <span lang="en">QR code content</span></label>
+        <label for="verify-payload">二维码内容 / <span lang="en">QR code content</span></label>
         <textarea id="verify-payload" rows={4} value={payload} data-testid="verify-input"
           onInput={(e) => setPayload((e.target as HTMLTextAreaElement).value)} />
-        <button type="submit" disabled={busy || payload.trim() === ''} data-testid="verify-submit">核验 <span lang="en">Verify</span></button>
+        <button type="submit" disabled={busy || payload.trim() === ''} data-testid="verify-submit">核验 / <span lang="en">Verify</span></button>
       </form>
       {busy && <p aria-busy="true">正在核验… <span lang="en">Checking…</span></p>}
       {a && (
         <section class={`verdict verdict-${a.status}`} role="status" data-testid="verdict" data-status={a.status}>
           <p class="verdict-title"><span aria-hidden="true">{MARK[a.status]} </span>{a.zh}</p>
           <p lang="en">{a.en}</p>
-          {a.identifier && <p>证照标识 <span lang="en">Identifier</span>: <code>{a.identifier}</code></p>}
-          {a.copyExpires && <p>复印件有效期至 <span lang="en">Copy valid until</span>: {a.copyExpires}</p>}
-          {a.printedAt !== undefined && <p>打印时间 <span lang="en">Printed</span>: {new Date(a.printedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}</p>}
+          {a.identifier && <p>证照标识 / <span lang="en">Identifier</span>：<code>{a.identifier}</code></p>}
+          {a.copyExpires && <p>复印件有效期至 / <span lang="en">Copy valid until</span>：{a.copyExpires}</p>}
+          {a.printedAt !== undefined && <p>打印时间 / <span lang="en">Printed</span>：{new Date(a.printedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}</p>}
         </section>
       )}
       {outcome?.kind === 'error' && (

@@ -6,18 +6,14 @@
 import type { KioskPrintOutcome } from '@onedoor/protocol';
 import { useKiosk, useText } from '../KioskContext.ts';
 import { FLOW_TEXT } from './flowTexts.ts';
+import { isPaperOut, printKindOf } from './printKind.ts';
 
 export function PrintStatus({ outcome }: { outcome: KioskPrintOutcome }) {
   const { hall } = useKiosk();
   const t = useText();
   const live = outcome.jobId ? hall.jobs.value.get(outcome.jobId) : undefined;
-  const state = live?.state ?? outcome.state;
-  let kind: 'done' | 'reprinted' | 'held' | 'failed';
-  if (outcome.code === 'success') kind = 'done';
-  else if (state === 'confirmed') kind = 'reprinted';
-  else if (outcome.pending && state !== 'failed' && state !== 'canceled') kind = 'held';
-  else kind = 'failed';
-  const paperOut = /paper/i.test(outcome.message ?? '') || /paper/i.test(live?.message ?? '');
+  const kind = printKindOf(outcome, live);
+  const paperOut = isPaperOut(outcome, live);
   return (
     <section class={`print-status print-${kind}`} role="status" data-testid="print-status" data-print={kind}>
       {kind === 'done' && <p class="status-line action-text">✓ {t(FLOW_TEXT.printed)}</p>}
