@@ -185,7 +185,25 @@ describe('technician console', () => {
     }
     await shoot(page, 'card-read');
 
-    await page.getByTestId('sim-idreader').getByTestId('sim-idreader-remove-card-取走 / remove').getByRole('button').click();
+  }, 300_000);
+
+  it('a card placed from the console greets its holder on the kiosk (issue 6, Tests)', async () => {
+    const kiosk = await browser.newPage({ viewport: { width: 1080, height: 1920 }, deviceScaleFactor: 1 });
+    pages.push(kiosk);
+    await kiosk.goto(`${bridge.url}/`);
+    await kiosk.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: UI_WAIT_MS });
+    const page = await openTech();
+    await logIn(page, 'tech', DEMO_PASSWORDS.tech);
+    await page.locator('[data-testid="device-idreader"][data-state="online"]').waitFor({ timeout: UI_WAIT_MS });
+    // The card from the previous test is taken away first, so this placement is a new one.
+    await page.getByTestId('sim-idreader').getByRole('button', { name: /取走/ }).click();
+    await page.getByTestId('sim-card').filter({ hasText: '无 / none' }).waitFor({ timeout: UI_WAIT_MS });
+    await page.getByTestId('card-library').selectOption(CARD_KEY);
+    await page.getByTestId('sim-place-card').getByRole('button').click();
+    await kiosk.locator('[data-screen="greeting"]').waitFor({ timeout: UI_WAIT_MS });
+    await expect(kiosk.getByTestId('holder-id').innerText()).resolves.toBe(MASKED_NUMBER);
+    await kiosk.screenshot({ path: join(screensDir, 'tech-kiosk-greeting.png') });
+    await page.getByTestId('sim-idreader').getByRole('button', { name: /取走/ }).click();
   }, 300_000);
 
   it('self-tests run through the drivers; a test page is printed and shown as an image', async () => {
