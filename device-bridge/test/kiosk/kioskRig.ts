@@ -90,7 +90,10 @@ export interface KioskRig {
 
 let seq = 0;
 
-export async function startKioskRig(opts: { hall?: Omit<KioskHallOptions, 'demo'>; seed?: boolean; uiDir?: string } = {}): Promise<KioskRig> {
+/**
+ * `seed: false` leaves the hall database empty; `hall.demo` replaces the test seed (e.g. the demo generator).
+ */
+export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -115,7 +118,7 @@ export async function startKioskRig(opts: { hall?: Omit<KioskHallOptions, 'demo'
         ],
         options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
       },
-      { log: silentLogger(), hall: { ...opts.hall, ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }) } },
+      { log: silentLogger(), hall: { ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }), ...opts.hall } },
     );
     cleanups.push(() => bridge.close());
     const kiosk: KioskRig['kiosk'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'] });
