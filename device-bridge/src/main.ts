@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { attachSocketApi, createHttpApp, type SocketApi } from './api/index.ts';
+import { attachDisplaySocket } from './api/displaySocket.ts';
+import { attachHallCounter, type HallCounter } from './api/hallCounter.ts';
 import { openKioskHall, type KioskHall, type KioskHallOptions } from './api/kioskHall.ts';
 import { attachKioskApi } from './api/kioskSocket.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
@@ -23,6 +25,7 @@ import { forwardCardEvents } from './devices/idReader/index.ts';
 import { forwardCounterBusEvents } from './devices/counterBus/index.ts';
 import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
+import type { CounterWorkflowConfigInput } from './hall/counterConfig.ts';
 import { createLogger } from './log.ts';
 
 export interface StartBridgeOptions {
@@ -36,6 +39,8 @@ export interface StartBridgeOptions {
   hall?: KioskHallOptions;
   /** Printed on tickets and slips; default 广东省政务服务中心. */
   hallName?: string;
+  /** Service windows of the counter workflow (issue 6); default: every counter terminal is a window serving all. */
+  counterWorkflow?: CounterWorkflowConfigInput;
 }
 
 export interface BridgeHandle {
@@ -47,6 +52,8 @@ export interface BridgeHandle {
   socket: SocketApi;
   /** The kiosk's hall services and sessions (store null when the database is unavailable). */
   hall: KioskHall;
+  /** The counter workflow (issue 6): window terminals drive the queue; calls go to /hall and /display. */
+  counters: HallCounter;
   log: Logger;
   /** Stop devices, disconnect clients, close the HTTP server. Idempotent. */
   close(): Promise<void>;
@@ -115,6 +122,10 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     counterOverflow: (e) => hallNs.emit('counterOverflow', e),
   });
 
+  // Counter workflow: terminal keys -> queue; calls and window states -> /hall and the read-only /display.
+  const counters = attachHallCounter({ config, devices, hall, hallNamespace: hallNs, log, workflow: options.counterWorkflow });
+  const display = attachDisplaySocket(socket.io, counters.workflow, log);
+
   // After the card forwarding above, so a kiosk always gets `cardRead` before the `session` it starts.
   let publicUrl = '';
   const kioskApi = attachKioskApi({
@@ -150,11 +161,14 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     devices,
     socket,
     hall,
+    counters,
     log,
     close: () =>
       (closing ??= (async () => {
         stopCardEvents();
         stopCounterEvents();
+        display.detach();
+        counters.detach();
         // Ends every session (the kiosks hear sessionEnded and wipe), then closes the hall database.
         hall.sessions.endAll();
         kioskApi.detach();

@@ -78,18 +78,15 @@ export class TerminalWriter {
     private readonly log: Logger,
   ) {}
 
-  /** Queue writes; resolves when they were tried. */
-  send(what: string, writes: (port: CounterTerminalPort, unit: number) => Array<() => Promise<void>>): Promise<void> {
+  /** Queue a job of writes; resolves when it was tried. The first failing write ends the job (logged). */
+  private enqueue(what: string, job: (port: CounterTerminalPort, unit: number) => Promise<void>): Promise<void> {
     const run = async () => {
       const t = this.to();
       if (!t) return;
-      for (const w of writes(t.port, t.unit)) {
-        try {
-          await w();
-        } catch (err) {
-          this.log.warn({ deviceId: t.deviceId, unit: t.unit, what, err: (err as Error).message }, 'counter terminal write failed');
-          return;
-        }
+      try {
+        await job(t.port, t.unit);
+      } catch (err) {
+        this.log.warn({ deviceId: t.deviceId, unit: t.unit, what, err: (err as Error).message }, 'counter terminal write failed');
       }
     };
     this.chain = this.chain.then(run, run);
@@ -97,24 +94,38 @@ export class TerminalWriter {
   }
 
   look(l: TerminalLook, call = false): Promise<void> {
-    return this.send(call ? 'call' : 'look', (p, u) => [
-      () => p.showText(u, l.text, call ? CALL_BLINKS : l.mode),
-      () => p.setLed(u, l.led),
-      ...(call ? [() => p.beep(u, CALL_BEEPS)] : []),
-    ]);
+    return this.enqueue(call ? 'call' : 'look', async (p, u) => {
+      await p.showText(u, l.text, call ? CALL_BLINKS : l.mode);
+      await p.setLed(u, l.led);
+      if (call) await p.beep(u, CALL_BEEPS);
+    });
+  }
+
+  /**
+   * Shows the state `current()` answers when this job's turn comes (not when it was queued), so a refresh never
+   * overwrites a newer call queued before it ran. null: the state is unavailable (database down).
+   */
+  refresh(current: () => Promise<{ look: TerminalLook; ratingPad: boolean } | null>): Promise<void> {
+    return this.enqueue('refresh', async (p, u) => {
+      const now = await current();
+      if (!now) return p.showText(u, DB_ERROR_TEXT, COUNTER_BLINK_UNTIL_CHANGED);
+      await p.showText(u, now.look.text, now.look.mode);
+      await p.setLed(u, now.look.led);
+      if (now.ratingPad) await p.setRatingPad(u, true);
+    });
   }
 
   ratingPad(on: boolean): Promise<void> {
-    return this.send('rating pad', (p, u) => [() => p.setRatingPad(u, on)]);
+    return this.enqueue('rating pad', (p, u) => p.setRatingPad(u, on));
   }
 
   /** Blinks until changed: the clerk must see it. */
   error(text: string): Promise<void> {
-    return this.send('error', (p, u) => [() => p.showText(u, text, COUNTER_BLINK_UNTIL_CHANGED)]);
+    return this.enqueue('error', (p, u) => p.showText(u, text, COUNTER_BLINK_UNTIL_CHANGED));
   }
 
   refusal(text: string): Promise<void> {
-    return this.send('refusal', (p, u) => [() => p.showText(u, text, CALL_BLINKS)]);
+    return this.enqueue('refusal', (p, u) => p.showText(u, text, CALL_BLINKS));
   }
 
   /** Resolves once everything queued so far was tried. */

@@ -284,20 +284,19 @@ export class CounterWorkflow {
     if (a.ratingPad !== undefined) void rt.writer.ratingPad(a.ratingPad);
   }
 
-  private async refresh(rt: WindowRuntime): Promise<void> {
-    if (rt.dbDown || !this.store) {
-      await rt.writer.error(DB_ERROR_TEXT);
-      return;
-    }
-    try {
-      const view = await this.viewIn(this.store, rt.cfg.window);
-      const st = await this.store.getCounterWindow(rt.cfg.window);
-      await rt.writer.look(terminalLook(view.state, view.ticketNumber));
-      if (st?.ratingTicketId != null) await rt.writer.ratingPad(true);
-    } catch (err) {
-      this.log.error({ window: rt.cfg.window, err: (err as Error).message }, 'counter window state unavailable');
-      await rt.writer.error(DB_ERROR_TEXT);
-    }
+  private refresh(rt: WindowRuntime): Promise<void> {
+    return rt.writer.refresh(async () => {
+      const store = this.store;
+      if (rt.dbDown || !store) return null;
+      try {
+        const view = await this.viewIn(store, rt.cfg.window);
+        const st = await store.getCounterWindow(rt.cfg.window);
+        return { look: terminalLook(view.state, view.ticketNumber), ratingPad: st?.ratingTicketId != null };
+      } catch (err) {
+        this.log.error({ window: rt.cfg.window, err: (err as Error).message }, 'counter window state unavailable');
+        return null;
+      }
+    });
   }
 
   /** One event, inside its transaction: refuse or change, and record that it was applied. */

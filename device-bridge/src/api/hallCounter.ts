@@ -1,0 +1,77 @@
+/**
+ * Wires the counter workflow (hall/counterWorkflow.ts) into the bridge (issue 6 "Counter workflow"): key presses and
+ * ratings of every counter bus driver go to the workflow (each event once, in FIFO order per terminal, as the driver
+ * delivers them), a terminal that answers again gets its window's state shown, and the workflow's calls and window
+ * changes go to `/hall` (`call`, `windowState`) and to the hall display (`/display`, displaySocket.ts).
+ *
+ * Windows: `StartBridgeOptions.counterWorkflow.windows`, or by default every terminal of every counter bus in config
+ * order is a window serving every category (window n = n-th terminal; counterConfig.ts `defaultCounterWindows`).
+ */
+import type { CounterTerminalEvent, CounterTerminalStatus, HallServerToClientEvents, HallClientToServerEvents } from '@onedoor/protocol';
+import type { Logger } from 'pino';
+import type { Namespace } from 'socket.io';
+import type { BridgeConfig } from '../config/index.ts';
+import { CounterBusDriver, parseCounterBusOptions } from '../devices/counterBus/index.ts';
+import type { DeviceSet } from '../devices/deviceSet.ts';
+import {
+  defaultCounterWindows, parseCounterWorkflowConfig, type CounterWorkflowConfigInput,
+} from '../hall/counterConfig.ts';
+import { CounterWorkflow } from '../hall/counterWorkflow.ts';
+import type { KioskHall } from './kioskHall.ts';
+
+export interface HallCounterOptions {
+  config: BridgeConfig;
+  devices: DeviceSet;
+  hall: Pick<KioskHall, 'store' | 'clock'>;
+  hallNamespace: Namespace<HallClientToServerEvents, HallServerToClientEvents>;
+  log: Logger;
+  /** Window configuration; default: every counter terminal is a window serving every category. */
+  workflow?: CounterWorkflowConfigInput;
+}
+
+export interface HallCounter {
+  workflow: CounterWorkflow;
+  detach(): void;
+}
+
+/** The counter buses of the config with their units (as their drivers parse them). */
+function configuredBuses(config: BridgeConfig): Array<{ deviceId: string; units: number[] }> {
+  return config.devices
+    .filter((d) => d.kind === 'counterbus' && d.enabled)
+    .map((d) => ({ deviceId: d.id, units: parseCounterBusOptions(d.id, d.options).units }));
+}
+
+export function attachHallCounter(o: HallCounterOptions): HallCounter {
+  const input = o.workflow ?? {};
+  const config = parseCounterWorkflowConfig({ ...input, windows: input.windows ?? defaultCounterWindows(configuredBuses(o.config)) });
+  const busOf = (id: string) => {
+    const d = o.devices.get(id);
+    return d instanceof CounterBusDriver ? d : undefined;
+  };
+  const workflow = new CounterWorkflow({ store: o.hall.store, clock: o.hall.clock, config, terminals: busOf, log: o.log });
+
+  const offs: Array<() => void> = [];
+  for (const d of o.devices.list()) {
+    if (!(d instanceof CounterBusDriver)) continue;
+    const onEvent = (e: CounterTerminalEvent) => void workflow.receive(e);
+    const onTerminal = (t: CounterTerminalStatus) => {
+      if (t.state === 'online') workflow.terminalOnline(d.id, t.unit);
+    };
+    d.bus.on('counterEvent', onEvent);
+    d.bus.on('terminal', onTerminal);
+    offs.push(() => {
+      d.bus.off('counterEvent', onEvent);
+      d.bus.off('terminal', onTerminal);
+    });
+  }
+  workflow.events.on('call', (c) => o.hallNamespace.emit('call', c));
+  workflow.events.on('window', (w) => o.hallNamespace.emit('windowState', w));
+  o.log.info({ windows: config.windows.map((w) => `${w.window}=${w.deviceId}/${w.unit}${w.categories.length ? ':' + w.categories.join('') : ''}`) }, 'counter workflow windows');
+  return {
+    workflow,
+    detach: () => {
+      for (const off of offs.splice(0)) off();
+      workflow.close();
+    },
+  };
+}
