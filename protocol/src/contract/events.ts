@@ -12,6 +12,7 @@ import type { IdCardType } from '../idcard/holder.ts';
 import type { CounterOverflowEvent, CounterTerminalEvent } from './counterBus.ts';
 import type { DeviceFramesEvent } from './tech.ts';
 import type { DisplayWindowView, HallCallEvent } from './hallDisplay.ts';
+import type { HallAlertsEvent, HallDashboard } from './hallDashboard.ts';
 
 export const BRIDGE_NAMESPACES = { kiosk: '/kiosk', hall: '/hall', tech: '/tech' } as const;
 export type BridgeNamespace = (typeof BRIDGE_NAMESPACES)[keyof typeof BRIDGE_NAMESPACES];
@@ -122,6 +123,10 @@ export interface HallServerToClientEvents extends DeviceServerToClientEvents {
   call: (event: HallCallEvent) => void;
   /** A service window's state changed (call, start, finish, no-show, transfer, pause, resume). */
   windowState: (window: DisplayWindowView) => void;
+  /** The manager dashboard (hallDashboard.ts): the whole view on connect and after changes. */
+  hallDashboard: (dashboard: HallDashboard) => void;
+  /** The active alerts, whenever one is raised or cleared. */
+  hallAlerts: (event: HallAlertsEvent) => void;
 }
 export interface HallClientToServerEvents extends DeviceClientToServerEvents {}
 

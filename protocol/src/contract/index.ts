@@ -7,3 +7,5 @@ export * from './counterBus.ts';
 export * from './tech.ts';
 export * from './kiosk.ts';
 export * from './hallDisplay.ts';
+export * from './hallDashboard.ts';
+export * from './kioskLink.ts';

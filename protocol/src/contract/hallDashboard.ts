@@ -1,0 +1,156 @@
+/**
+ * Manager dashboard contract (issue 6, "Manager dashboard (/hall, login)"): what the bridge sends on `/hall` and
+ * answers at `GET /api/hall/dashboard`. Plain types only (the browser imports them).
+ *
+ * - `hallDashboard`: the whole view (kiosks, alerts, queue, today, time limits) on every (re)connect and after a
+ *   change (devices at once; figures at most about once a second and every few seconds while nothing changes, so
+ *   waits keep growing on screen);
+ * - `hallAlerts`: the active alert list whenever an alert is raised or cleared (the dashboard's alert box listens to
+ *   this alone, so a paper-out shows without waiting for the figures).
+ *
+ * Privacy (hall-rules.md "Privacy"): applicant numbers appear masked only; no names.
+ */
+import type { DeviceKind, DeviceState, PaperState } from './status.ts';
+import type { CounterTerminalState } from './counterBus.ts';
+import type { CounterWindowState } from './hallDisplay.ts';
+
+/** The id of the kiosk a bridge is when it is itself the kiosk (one bridge, one kiosk). */
+export const LOCAL_KIOSK_ID = 'kiosk-1';
+
+/** Alert rules of the dashboard (issue 6 "alerts for paper low/out, device offline longer than 30 s, SAM faults, kiosk heartbeat lost"). */
+export const HALL_ALERT_KINDS = ['paperOut', 'paperLow', 'deviceOffline', 'samFault', 'deviceFault', 'terminalOffline', 'heartbeatLost'] as const;
+export type HallAlertKind = (typeof HALL_ALERT_KINDS)[number];
+
+/** `critical`: the kiosk cannot serve a function now; `warning`: act soon. */
+export type HallAlertSeverity = 'critical' | 'warning';
+
+/** A device or terminal offline this long raises `deviceOffline` / `terminalOffline` (issue 6: "longer than 30 s"). */
+export const DEVICE_OFFLINE_ALERT_MS = 30_000;
+/** A kiosk whose last heartbeat is older than this raises `heartbeatLost`. */
+export const KIOSK_HEARTBEAT_ALERT_MS = 30_000;
+
+export interface HallAlert {
+  /** Stable while the condition lasts: `<kioskId>/<deviceId>[#unit]/<kind>`. */
+  id: string;
+  kind: HallAlertKind;
+  severity: HallAlertSeverity;
+  kioskId: string;
+  deviceId: string | null;
+  /** Counter terminal unit for `terminalOffline`. */
+  unit?: number;
+  /** Words for the manager, Chinese first, e.g. `缺纸 / paper out: load a new paper roll`. */
+  message: string;
+  /** Epoch ms when the alert was raised (stays while it is active). */
+  raisedAt: number;
+}
+
+export interface DashboardDevice {
+  id: string;
+  kind: DeviceKind;
+  state: DeviceState;
+  paper?: PaperState;
+  detail: string;
+  /** Epoch ms the state last changed. */
+  since: number;
+  lastError: { code: string; message: string; at: number } | null;
+  terminals?: Array<{ unit: number; state: CounterTerminalState; since: number }>;
+}
+
+export interface DashboardKiosk {
+  kioskId: string;
+  name: string;
+  /** This bridge itself, or a kiosk linked to the hall. */
+  local: boolean;
+  /** Epoch ms of the last heartbeat (for the local kiosk: the bridge's own clock, it is alive). */
+  lastHeartbeat: number;
+  /** false once its heartbeat is lost. */
+  alive: boolean;
+  devices: DashboardDevice[];
+}
+
+export interface DashboardCategoryFigures {
+  letter: string;
+  name: string;
+  waiting: number;
+  /** Tickets of the category issued today. */
+  issued: number;
+  /** Average call - issue over today's called tickets (ms); null without any. */
+  averageWaitMs: number | null;
+  longestWaitMs: number | null;
+  /** Finish - start over today's finished tickets (ms). */
+  averageServiceMs: number | null;
+}
+
+export interface DashboardWindow {
+  window: number;
+  state: CounterWindowState;
+  ticketNumber: string | null;
+  /** Categories it calls; empty = all. */
+  categories: string[];
+}
+
+export interface DashboardQueue {
+  waiting: number;
+  /** hall-rules.md "Figures for managers": average and longest wait (call time - issue time), ms. */
+  averageWaitMs: number | null;
+  longestWaitMs: number | null;
+  /** The oldest ticket still waiting: now - issue time, ms. */
+  longestWaitingNowMs: number | null;
+  averageServiceMs: number | null;
+  categories: DashboardCategoryFigures[];
+  windows: DashboardWindow[];
+}
+
+export interface DashboardBadReview {
+  ticketNumber: string;
+  window: number;
+  rating: number;
+  openedDay: string;
+  deadlineDay: string;
+}
+
+export interface DashboardToday {
+  day: string;
+  tickets: number;
+  served: number;
+  noShows: number;
+  /** Count per rating 1..5 (index 0 = rating 1 非常满意; names in COUNTER_RATINGS, hall-rules.md "Ratings"). */
+  ratings: [number, number, number, number, number];
+  openBadReviews: DashboardBadReview[];
+  appointmentsBooked: number;
+  appointmentsCheckedIn: number;
+}
+
+export interface DashboardTimeLimitItem {
+  serial: string;
+  serviceName: string;
+  /** Masked: first 4 + last 4. */
+  maskedNumber: string;
+  statusName: string;
+  state: 'yellow' | 'red';
+  dueDay: string;
+  remainingWorkingDays: number;
+  stepOverLimit: boolean;
+}
+
+export interface DashboardTimeLimits {
+  yellow: number;
+  red: number;
+  items: DashboardTimeLimitItem[];
+}
+
+export interface HallDashboard {
+  kiosks: DashboardKiosk[];
+  alerts: HallAlert[];
+  /** null while the hall database is unavailable (`storeProblem` says why). */
+  queue: DashboardQueue | null;
+  today: DashboardToday | null;
+  timeLimits: DashboardTimeLimits | null;
+  storeProblem: string | null;
+  serverTime: number;
+}
+
+export interface HallAlertsEvent {
+  alerts: HallAlert[];
+  serverTime: number;
+}
