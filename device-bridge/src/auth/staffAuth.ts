@@ -48,6 +48,11 @@ export function staffMayAct(area: StaffArea, role: StaffRole): boolean {
 export class StaffAuth {
   readonly sessions: StaffSessions;
   readonly limiter: LoginLimiter;
+  /**
+   * Failures per address over all names (6x the per-user limit): trying many names from one address would otherwise
+   * cost a scrypt computation each without ever meeting the per-user limit.
+   */
+  readonly addressLimiter: LoginLimiter;
   private readonly users = new Map<string, StaffUser>();
   /** Compared against for unknown names, so "no such user" costs the same scrypt time as a wrong password. */
   private decoyHash: Promise<string> | null = null;
@@ -56,6 +61,7 @@ export class StaffAuth {
     for (const u of options.users) this.users.set(u.name.toLowerCase(), u);
     this.sessions = new StaffSessions({ maxAgeMs: options.sessionMaxAgeMs, idleMs: options.sessionIdleMs, now: options.now });
     this.limiter = new LoginLimiter({ maxFailures: options.loginFailuresPerMinute, windowMs: 60_000, now: options.now });
+    this.addressLimiter = new LoginLimiter({ maxFailures: options.loginFailuresPerMinute * 6, windowMs: 60_000, now: options.now });
   }
 
   get userCount(): number {
@@ -65,14 +71,17 @@ export class StaffAuth {
   /** Checks the rate limit, then the password; on success opens a session. `address` is the client's IP. */
   async login(name: string, password: string, address: string | undefined): Promise<LoginResult> {
     const key = LoginLimiter.key(address, name);
-    const verdict = this.limiter.check(key);
+    const addressKey = LoginLimiter.key(address, '*');
+    const userVerdict = this.limiter.check(key);
+    const addressVerdict = this.addressLimiter.check(addressKey);
+    const verdict = userVerdict.allowed ? addressVerdict : userVerdict;
     if (!verdict.allowed) {
       const retryAfterSeconds = Math.ceil(verdict.retryAfterMs / 1000);
       return {
         ok: false,
         status: 429,
         retryAfterSeconds,
-        message: `too many failed logins for this user from this address: try again in ${retryAfterSeconds} s`,
+        message: `too many failed logins ${userVerdict.allowed ? 'from this address' : 'for this user from this address'}: try again in ${retryAfterSeconds} s`,
       };
     }
     const user = this.users.get(name.trim().toLowerCase());
@@ -80,6 +89,7 @@ export class StaffAuth {
     const good = (await verifyPassword(password, stored)) && user !== undefined;
     if (!good || !user) {
       this.limiter.fail(key);
+      this.addressLimiter.fail(addressKey);
       return { ok: false, status: 401, message: 'wrong user name or password' };
     }
     this.limiter.succeed(key);

@@ -129,6 +129,17 @@ describe('login rate limit', () => {
   });
 });
 
+describe('login rate limit per address', () => {
+  it('many names from one address: refused after 6x the per-user limit, other addresses unaffected', async () => {
+    const auth = new StaffAuth({ users: [], sessionMaxAgeMs: 60_000, sessionIdleMs: 60_000, loginFailuresPerMinute: 1, now: () => 0 });
+    for (let i = 0; i < 6; i++) expect(await auth.login(`name${i}`, 'x', '9.9.9.9')).toMatchObject({ status: 401 });
+    const r = await auth.login('name-new', 'x', '9.9.9.9');
+    expect(r).toMatchObject({ ok: false, status: 429 });
+    expect(r.ok === false && r.message).toMatch(/from this address/);
+    expect(await auth.login('name-new', 'x', '9.9.9.8')).toMatchObject({ status: 401 });
+  });
+});
+
 describe('session cookie', () => {
   it('is HttpOnly, SameSite=Strict, path /, with Max-Age; clearing sets Max-Age=0', () => {
     const c = staffCookie('tok+/=', { maxAgeSeconds: 8 * 3600, secure: false });
