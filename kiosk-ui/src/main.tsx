@@ -12,7 +12,7 @@ type RouteModule = { default: ComponentType };
 /** Keep in step with ROUTE_MODULES (the bundle budget looks these chunks up by module path). */
 const LOADERS: Record<RouteName, () => Promise<RouteModule>> = {
   kiosk: () => import('./kiosk/KioskRoute.tsx'),
-  display: () => import('./placeholders/DisplayRoute.tsx'),
+  display: () => import('./display/DisplayRoute.tsx'),
   hall: () => import('./placeholders/HallRoute.tsx'),
   tech: () => import('./tech/TechRoute.tsx'),
   verify: () => import('./verify/VerifyRoute.tsx'),

@@ -8,7 +8,7 @@ export type RouteName = (typeof ROUTE_NAMES)[number];
 /** Paths relative to kiosk-ui/. Keep in step with the `import()` calls in src/main.tsx. */
 export const ROUTE_MODULES: Record<RouteName, string> = {
   kiosk: 'src/kiosk/KioskRoute.tsx',
-  display: 'src/placeholders/DisplayRoute.tsx',
+  display: 'src/display/DisplayRoute.tsx',
   hall: 'src/placeholders/HallRoute.tsx',
   tech: 'src/tech/TechRoute.tsx',
   verify: 'src/verify/VerifyRoute.tsx',

@@ -1,0 +1,103 @@
+/**
+ * `/display`, the hall's big screen (issue 6 "Hall display"; designed for 1920x1080): the latest call in large
+ * type, every window with the number it serves, and the latest calls. Each call is spoken once (callSpeech.ts)
+ * and always shown as text; the calls already spoken are remembered per tab (spokenCalls.ts), so a reload or a
+ * reconnect does not repeat them. No login: the page shows only what the hall shows everyone.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { CounterWindowState, DisplayBoard, HallCallEvent } from '@onedoor/protocol';
+import { speakCall } from './callSpeech.ts';
+import { connectDisplay, type DisplayConnection } from './displaySocket.ts';
+import { SpokenCalls, callsToCatchUp } from './spokenCalls.ts';
+import './display.css';
+
+const STATE_WORDS: Record<CounterWindowState, string> = {
+  idle: '空闲',
+  called: '请前往',
+  serving: '办理中',
+  paused: '暂停服务',
+};
+
+function timeOf(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+function useClock(): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 10_000);
+    return () => clearInterval(t);
+  }, []);
+  return now;
+}
+
+export default function DisplayRoute() {
+  const spoken = useMemo(() => new SpokenCalls(), []);
+  const [link, setLink] = useState<DisplayConnection | null>(null);
+  useEffect(() => {
+    document.title = '叫号显示屏 / Hall display · OneDoor';
+    const announce = (c: HallCallEvent) => {
+      // Claimed before speaking: a reload during the utterance must not start it again.
+      if (spoken.claim(c.callId)) speakCall(c.text);
+    };
+    const conn = connectDisplay({
+      onBoard: (b: DisplayBoard) => callsToCatchUp(b.calls, b.serverTime, spoken).forEach(announce),
+      onCall: announce,
+    });
+    setLink(conn);
+    return () => conn.close();
+  }, [spoken]);
+  const now = useClock();
+  const board = link?.board.value ?? null;
+  const connection = link?.connection.value ?? 'connecting';
+  const latest = board?.calls[0] ?? null;
+  return (
+    <main class="display" data-testid="display">
+      <header class="display-head">
+        <h1>叫号信息 / Now calling</h1>
+        <span class="display-clock">{timeOf(now)}</span>
+      </header>
+      {connection !== 'connected' && (
+        <p class="display-link" role="status" data-testid="display-link">
+          {connection === 'connecting' ? '正在连接… / Connecting…' : '连接中断，正在重连… / Link lost, reconnecting…'}
+        </p>
+      )}
+      <section class="display-latest" aria-live="assertive" data-testid="display-latest">
+        {latest ? (
+          <>
+            <p class="display-latest-text" data-call-id={latest.callId}>{latest.text}</p>
+            <p class="display-latest-sub">
+              Ticket {latest.ticketNumber}, please go to window {latest.window}
+            </p>
+          </>
+        ) : (
+          <p class="display-latest-none">请留意叫号 / Please wait for your number</p>
+        )}
+      </section>
+      <div class="display-body">
+        <section class="display-windows" aria-label="窗口 / Windows">
+          {(board?.windows ?? []).map((w) => (
+            <div class={`display-window display-window-${w.state}`} key={w.window} data-testid={`display-window-${w.window}`}>
+              <span class="display-window-no">{w.window}号窗口</span>
+              <span class="display-window-ticket">{w.ticketNumber ?? '—'}</span>
+              <span class="display-window-state">{STATE_WORDS[w.state]}</span>
+            </div>
+          ))}
+        </section>
+        <section class="display-calls" aria-label="最近叫号 / Latest calls">
+          <h2>最近叫号 / Latest calls</h2>
+          <ol data-testid="display-calls">
+            {(board?.calls ?? []).map((c) => (
+              <li key={c.callId} data-call-id={c.callId}>
+                <span class="display-call-time">{timeOf(c.at)}</span>
+                <span class="display-call-text">{c.text}</span>
+                {c.recall > 0 && <span class="display-call-recall">重呼 {c.recall} / recall</span>}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+    </main>
+  );
+}
