@@ -219,6 +219,12 @@ describe('citizen flows through the real bridge and simulators', () => {
     await page.getByTestId('application').first().waitFor(WAIT);
     await expect(page.getByTestId('time-limit').first().getAttribute('data-state')).resolves.toMatch(/^(onTime|yellow|red)$/);
     await shoot(page, 'progress');
+    // English: the flow's own words switch too (the hall's data stays as the hall wrote it).
+    await page.getByTestId('lang-switch').click();
+    await page.locator('[data-feature="progress"] h1').filter({ hasText: 'Progress' }).waitFor(WAIT);
+    await expect(page.getByTestId('time-limit').first().innerText()).resolves.toMatch(/On time|Due soon|Overdue/);
+    await shoot(page, 'progress-en');
+    await page.getByTestId('lang-switch').click();
     await page.getByTestId('nav-home').click();
     await open(page, 'guidance');
     await page.locator('[data-testid^="department-"]').first().click();

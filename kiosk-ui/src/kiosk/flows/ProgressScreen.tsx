@@ -11,10 +11,15 @@ import { FLOW_TEXT } from './flowTexts.ts';
 import { PrintStatus } from './PrintStatus.tsx';
 import { useHallAction, useHallQuery } from './useHall.ts';
 
+type AppStatus = KioskApplication['status'];
+const isAppStatus = (s: string): s is AppStatus => Object.hasOwn(FLOW_TEXT.appStatus, s);
+
 const LIMIT_MARK = { onTime: '✓', yellow: '⚠', red: '✕', closed: '■' } as const;
 
 function Application({ a }: { a: KioskApplication }) {
   const t = useText();
+  // A newer bridge's status keeps the bridge's own name.
+  const statusWords = (status: string, name: string) => (isAppStatus(status) ? t(FLOW_TEXT.appStatus[status]) : name);
   const action = useHallAction();
   const [slip, setSlip] = useState<KioskCompletion<KioskPrintResult> | null>(null);
   const limit = a.timeLimit;
@@ -22,14 +27,14 @@ function Application({ a }: { a: KioskApplication }) {
     <li class="item application" data-testid="application" data-serial={a.serial}>
       <p class="action-text">{a.serviceName}</p>
       <p class="body-text">{t(FLOW_TEXT.serial)} {a.serial}</p>
-      <p class="body-text">{t(FLOW_TEXT.currentStep)} <strong>{a.statusName}</strong></p>
+      <p class="body-text">{t(FLOW_TEXT.currentStep)} <strong>{t(FLOW_TEXT.appStatus[a.status])}</strong></p>
       <p class={`body-text status-line limit limit-${limit.state}`} data-testid="time-limit" data-state={limit.state}>
         {LIMIT_MARK[limit.state]} {t(FLOW_TEXT.limit[limit.state])} · {t(FLOW_TEXT.due)} {limit.dueDay}
         {limit.state !== 'closed' && ` · ${t(FLOW_TEXT.workingDaysLeft)} ${Math.max(0, limit.remainingWorkingDays)}`}
       </p>
       {a.result && <p class="body-text">{t(FLOW_TEXT.result)}：{a.result}</p>}
       <ol class="history">
-        {a.history.map((h) => <li key={`${h.at}-${h.status}`} class="body-text">{h.atText} {h.statusName}{h.note ? ` · ${h.note}` : ''}</li>)}
+        {a.history.map((h) => <li key={`${h.at}-${h.status}`} class="body-text">{h.atText} {statusWords(h.status, h.statusName)}{h.note ? ` · ${h.note}` : ''}</li>)}
       </ol>
       {slip?.code === 'success' && slip.result ? <PrintStatus outcome={slip.result.print} /> : slip && <Failure completion={slip} />}
       <button type="button" class="btn btn-secondary" disabled={action.busy} data-testid="print-progress"

@@ -90,6 +90,14 @@ export const FLOW_TEXT = {
   history: { zh: '办理记录', en: 'History' },
   printProgress: { zh: '打印进度单', en: 'Print a progress slip' },
   workingDaysLeft: { zh: '剩余工作日', en: 'working days left' },
+  appStatus: {
+    accepted: { zh: '受理', en: 'Accepted' },
+    review: { zh: '审查', en: 'In review' },
+    decided: { zh: '决定', en: 'Decided' },
+    done: { zh: '办结', en: 'Done' },
+    returned: { zh: '退回', en: 'Returned' },
+    rejected: { zh: '不予受理', en: 'Not accepted' },
+  },
   limit: {
     onTime: { zh: '正常', en: 'On time' },
     yellow: { zh: '临近时限', en: 'Due soon' },
