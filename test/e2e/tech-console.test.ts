@@ -239,6 +239,9 @@ describe('technician console', () => {
     await expect(page.getByTestId('device-printer').getByTestId('action-printTestPage').getByRole('button').isDisabled()).resolves.toBe(true);
     await page.getByTestId('sim-place-card').waitFor({ timeout: UI_WAIT_MS });
     await expect(page.getByTestId('sim-place-card').getByRole('button').isDisabled()).resolves.toBe(true);
+    // A technician's tablet held upright: one column, still usable by touch (looked at, not measured).
+    await page.setViewportSize({ width: 800, height: 1280 });
+    await shoot(page, 'tablet-manager');
     const statuses = bridge.devices.statuses() as DeviceStatus[];
     expect(statuses.map((s) => s.id).sort()).toEqual(['counterbus', 'idreader', 'printer']);
 

@@ -24,6 +24,8 @@ function ReaderControls({ sim, canAct }: { sim: SimView; canAct: boolean }) {
   const [cards, setCards] = useState<SimCard[]>([]);
   const [key, setKey] = useState('');
   useEffect(() => {
+    // Listing is an action of the simulator (POST), so only those who may act get the library.
+    if (!canAct) return;
     void simAct(sim.id, 'list-cards').then((r) => {
       if (r.ok && Array.isArray(r.value.result)) {
         const list = r.value.result as SimCard[];
@@ -31,7 +33,7 @@ function ReaderControls({ sim, canAct }: { sim: SimView; canAct: boolean }) {
         setKey((k) => k || list[0]?.key || '');
       }
     });
-  }, [sim.id]);
+  }, [sim.id, canAct]);
   const card = sim.snapshot.card as { key?: string; number?: string; phase?: string } | null | undefined;
   return (
     <div class="tech-sim-controls">
@@ -43,6 +45,7 @@ function ReaderControls({ sim, canAct }: { sim: SimView; canAct: boolean }) {
         <label class="tech-arg wide">
           <span>卡库 / library</span>
           <select data-testid="card-library" value={key} onChange={(e) => setKey((e.currentTarget as HTMLSelectElement).value)}>
+            {cards.length === 0 && <option value="">{canAct ? '…' : '仅技术员 / technicians only'}</option>}
             {cards.map((c) => (
               <option key={c.key} value={c.key}>
                 {c.key} · {c.cardType} · {c.number}
