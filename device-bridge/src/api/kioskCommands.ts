@@ -129,8 +129,8 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     waitMs: number): Promise<KioskPrintOutcome> => {
     const outcome = await printForKiosk(deps.printer(), request, `kiosk:${requestId}`, waitMs);
     // Every print is logged with the masked number only (hall-rules.md "Privacy"); certificate copies log themselves.
-    if (kind !== 'certificateCopy' && hall.store) {
-      await hall.store.addPrintLog({ at: hall.clock.now(), kind, ref, maskedNumber: masked, detail: outcome.code }).catch(() => undefined);
+    if (kind !== 'certificateCopy' && hall.records) {
+      await hall.records.addPrintLog({ at: hall.clock.now(), kind, ref, maskedNumber: masked, detail: outcome.code }).catch(() => undefined);
     }
     return outcome;
   };
@@ -141,7 +141,7 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     'session.logout': async ({ token }) => ({ ended: hall.sessions.end(token, 'logout') }),
     'queue.categories': async ({ token }) => {
       citizen(token);
-      return (await need(hall.store).listQueueCategories()).map((c) => ({ letter: c.letter, name: c.name }));
+      return (await need(hall.records).listQueueCategories()).map((c) => ({ letter: c.letter, name: c.name }));
     },
     'queue.take': async ({ token, args, requestId, printWaitMs }) => {
       const c = citizen(token);

@@ -33,17 +33,32 @@ export interface KioskHallOptions {
   store?: HallStore;
 }
 
+/*
+ * The hall functions the kiosk's commands call (issue 6, "Several kiosks, one hall"): on a hall bridge (or a lone
+ * kiosk) the services over the local database; on a kiosk linked to a hall, the same methods asked of the hall over
+ * the link (hallLink/linkedKioskHall.ts). Each is the part of its service the kiosk uses, so both can serve it.
+ */
+export type KioskQueueFunctions = Pick<QueueService, 'takeTicket'>;
+export type KioskAppointmentFunctions = Pick<AppointmentService, 'upcoming' | 'checkIn' | 'bookableDays' | 'slots' | 'book' | 'cancel'>;
+export type KioskCertificateFunctions = Pick<CertificateService, 'list' | 'printCopy' | 'verifyCertificatePayload'>;
+export type KioskApplicationFunctions = Pick<ApplicationService, 'listOf' | 'get'>;
+export type KioskGuidanceFunctions = Pick<GuidanceService, 'departments' | 'servicesOf'>;
+/** The two records the kiosk reads or writes itself: the queue categories and the print log (masked). */
+export type KioskRecordFunctions = Pick<HallStore, 'listQueueCategories' | 'addPrintLog'>;
+
 export interface KioskHall {
-  /** null when the database could not be opened: hall commands answer "暂停服务". */
+  /** null when the database could not be opened, or on a kiosk linked to a hall: hall commands answer "暂停服务". */
   store: HallStore | null;
   clock: HallClock;
   keys: HallSigningKeys;
   sessions: SessionManager;
-  queue: QueueService | null;
-  appointments: AppointmentService | null;
-  certificates: CertificateService | null;
-  applications: ApplicationService | null;
-  guidance: GuidanceService | null;
+  /** The local store, or the hall over the link; null: "暂停服务". */
+  records: KioskRecordFunctions | null;
+  queue: KioskQueueFunctions | null;
+  appointments: KioskAppointmentFunctions | null;
+  certificates: KioskCertificateFunctions | null;
+  applications: KioskApplicationFunctions | null;
+  guidance: KioskGuidanceFunctions | null;
   /** Why the store is unavailable (for the log and the health page); null when it is open. */
   storeProblem: string | null;
   /** Told when any session ends (logout, new card, inactivity, shutdown); returns unsubscribe. */
@@ -83,6 +98,7 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
     clock,
     keys,
     sessions,
+    records: store,
     queue,
     appointments: store && queue ? new AppointmentService(store, queue, clock, opts.appointmentRules) : null,
     certificates: store ? new CertificateService(store, keys, clock) : null,

@@ -24,7 +24,7 @@ const WORDS: Record<CertificateVerifyStatus, { zh: string; en: string }> = {
 /** Longest payload accepted (signing.ts payloads are ~300 characters). */
 const MAX_PAYLOAD = 2000;
 
-export function verifyRouter(certificates: () => CertificateService | null): Router {
+export function verifyRouter(certificates: () => Pick<CertificateService, 'verifyCertificatePayload'> | null): Router {
   const router = express.Router();
   const answer = async (payload: unknown, res: express.Response) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -118,6 +118,31 @@ export const bridgeConfigSchema = z
       .string()
       .regex(/^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/, { message: 'must be an http URL like http://127.0.0.1:7310' })
       .optional(),
+    /**
+     * A kiosk linked to a hall (issue 6, "Several kiosks, one hall"): the hall bridge's URL and this kiosk's token
+     * (one of the hall's `kiosks`). The hall owns the database; this bridge keeps its devices and sessions.
+     */
+    hall: z
+      .object({
+        url: z.string().regex(/^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/, { message: 'must be the hall bridge URL like http://10.0.0.5:8080' }),
+        kioskToken: z.string().min(16, { message: 'must be at least 16 characters' }),
+        /** Shown on the manager dashboard; default the id the hall gives the kiosk. */
+        name: z.string().min(1).max(64).optional(),
+      })
+      .strict()
+      .optional(),
+    /** On a hall bridge: the kiosks that may link to it, each with its own token. */
+    kiosks: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' }),
+            token: z.string().min(16, { message: 'must be at least 16 characters' }),
+            name: z.string().min(1).max(64).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
     options: z
       .object({
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -145,6 +170,19 @@ export const bridgeConfigSchema = z
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id "${d.id}" (also devices[${first}])` });
       else seen.set(d.id, i);
     });
+    const kioskIds = new Map<string, number>();
+    const kioskTokens = new Map<string, number>();
+    c.kiosks.forEach((k, i) => {
+      const first = kioskIds.get(k.id);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['kiosks', i, 'id'], message: `duplicate kiosk id "${k.id}" (also kiosks[${first}])` });
+      else kioskIds.set(k.id, i);
+      const sameToken = kioskTokens.get(k.token);
+      if (sameToken !== undefined) ctx.addIssue({ code: 'custom', path: ['kiosks', i, 'token'], message: `same token as kiosks[${sameToken}] (each kiosk needs its own)` });
+      else kioskTokens.set(k.token, i);
+    });
+    if (c.hall && c.kiosks.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['kiosks'], message: 'a kiosk linked to a hall (hall.url) cannot itself serve kiosks: set either hall or kiosks' });
+    }
     const names = new Map<string, number>();
     c.users.forEach((u, i) => {
       const first = names.get(u.name.toLowerCase());

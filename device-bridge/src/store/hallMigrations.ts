@@ -235,6 +235,23 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'several kiosks, one hall: answers of applied kiosk requests',
+    // issue 6 "Several kiosks, one hall": a linked kiosk's request that changed the hall database is keyed by
+    // (kiosk, requestId) with the answer it got, so a resend after a reconnect gets that answer and is never applied
+    // twice. The answer holds the services' masked views only; the request's citizen is not stored.
+    sql: `
+      CREATE TABLE kiosk_requests (
+        kiosk_id   TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        op         TEXT NOT NULL,
+        answer     TEXT NOT NULL,
+        applied_at INTEGER NOT NULL,
+        PRIMARY KEY (kiosk_id, request_id)
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the schema version afterwards. */

@@ -21,6 +21,7 @@ import type {
   AppliedCounterEventRecord, CounterCallRecord, CounterWindowRecord, RatingFollowUpRecord, TicketRatingRecord,
   TicketTransferRecord,
 } from './hallStore.ts';
+import type { KioskRequestRecord } from './hallStore.ts';
 
 /** The synchronous twin of an async interface (what the SQLite repository implements). */
 type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
@@ -446,6 +447,40 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
       ticketId: Number(r.ticket_id), fromCategory: String(r.from_category), toCategory: String(r.to_category),
       window: Number(r.window_no), at: Number(r.at),
     }));
+  }
+
+  // ---- manager dashboard (issue 6) ----
+
+  listAppointmentsOfDay(day: HallDay): AppointmentRecord[] {
+    return this.all('SELECT * FROM appointments WHERE day = ? ORDER BY start, id', day).map(appointmentFromRow);
+  }
+
+  listTicketRatingsOfDay(day: HallDay): TicketRatingRecord[] {
+    return this.all('SELECT * FROM ticket_ratings WHERE day = ? ORDER BY at, ticket_id', day).map((r) => ({
+      ticketId: Number(r.ticket_id), window: Number(r.window_no), rating: Number(r.rating), at: Number(r.at), day: String(r.day),
+    }));
+  }
+
+  listOpenApplications(): ApplicationRecord[] {
+    return this.all(`SELECT * FROM applications WHERE status NOT IN ('done', 'returned', 'rejected')
+      ORDER BY accepted_at, serial`).map(applicationFromRow);
+  }
+
+  getKioskRequest(kioskId: string, requestId: string): KioskRequestRecord | undefined {
+    const r = this.one('SELECT * FROM kiosk_requests WHERE kiosk_id = ? AND request_id = ?', kioskId, requestId);
+    return r ? {
+      kioskId: String(r.kiosk_id), requestId: String(r.request_id), op: String(r.op), answer: String(r.answer),
+      appliedAt: Number(r.applied_at),
+    } : undefined;
+  }
+
+  addKioskRequest(k: KioskRequestRecord): void {
+    this.st(`INSERT INTO kiosk_requests (kiosk_id, request_id, op, answer, applied_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (kiosk_id, request_id) DO NOTHING`).run(k.kioskId, k.requestId, k.op, k.answer, k.appliedAt);
+  }
+
+  countKioskRequests(kioskId: string): number {
+    return Number(this.one('SELECT count(*) AS n FROM kiosk_requests WHERE kiosk_id = ?', kioskId)?.n ?? 0);
   }
 }
 

@@ -243,6 +243,16 @@ export interface AppliedCounterEventRecord {
   appliedAt: number;
 }
 
+/** A linked kiosk's request the hall applied, with its answer (issue 6 "Several kiosks, one hall"). */
+export interface KioskRequestRecord {
+  kioskId: string;
+  requestId: string;
+  op: string;
+  /** The answer as JSON (masked views only). */
+  answer: string;
+  appliedAt: number;
+}
+
 /** A citizen's 好差评 rating of a finished ticket (1 非常满意 .. 5 非常不满意). */
 export interface TicketRatingRecord {
   ticketId: number;
@@ -362,6 +372,21 @@ export interface HallRepository {
   /** Moves a ticket to another category as a waiting ticket, keeping its number and issue time; records the move. */
   transferTicket(t: TicketTransferRecord): Promise<void>;
   listTicketTransfers(ticketId: number): Promise<TicketTransferRecord[]>;
+
+  // manager dashboard (issue 6 "Manager dashboard"): a day's figures
+  /** Every appointment of a day, whatever its status, by start. */
+  listAppointmentsOfDay(day: HallDay): Promise<AppointmentRecord[]>;
+  /** Ratings given on a day. */
+  listTicketRatingsOfDay(day: HallDay): Promise<TicketRatingRecord[]>;
+  /** Applications not yet closed (not done, returned or rejected), oldest first: the time-limit board. */
+  listOpenApplications(): Promise<ApplicationRecord[]>;
+
+  // linked kiosks (issue 6): applied requests, so a resend is answered, not applied again
+  getKioskRequest(kioskId: string, requestId: string): Promise<KioskRequestRecord | undefined>;
+  /** Records an applied request; a second record of the same (kiosk, requestId) keeps the first. */
+  addKioskRequest(r: KioskRequestRecord): Promise<void>;
+  /** How many requests of a kiosk were recorded (health pages and tests). */
+  countKioskRequests(kioskId: string): Promise<number>;
 }
 
 export interface HallStore extends HallRepository {

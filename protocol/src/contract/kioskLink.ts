@@ -1,0 +1,105 @@
+/**
+ * The kiosk -> hall link (issue 6, "Several kiosks, one hall"): a kiosk bridge started with `--hall <url>` connects
+ * to the hall bridge's socket.io namespace `/kiosklink`, authenticated by its kiosk token (`auth: { token }`).
+ * The hall owns the database; the kiosk keeps its devices and its citizen sessions and asks the hall for every
+ * hall function.
+ *
+ * - On every (re)connect the kiosk says `kioskHello` with a full device status snapshot ("a full snapshot on every
+ *   (re)connect", architecture.md), then streams `kioskDeviceStatus` changes and a `kioskHeartbeat` every
+ *   `KIOSK_LINK_HEARTBEAT_MS`.
+ * - `hallRequest` carries a requestId unique per kiosk; the hall answers exactly once. Requests that change the hall
+ *   database (`KIOSK_LINK_MUTATING_OPS`) are deduplicated by requestId and their answer is persisted, so a resend
+ *   after a reconnect gets the first answer (`replayed: true`) and is never applied twice.
+ *
+ * Privacy: the citizen's full number travels only inside `hallRequest` (the hall needs it as the key); answers hold
+ * the services' masked views only, and neither side logs a request's citizen.
+ */
+import type { DeviceStatus } from './status.ts';
+
+export const KIOSK_LINK_NAMESPACE = '/kiosklink';
+/** How often a linked kiosk says it is alive (issue 6 suggests every 5 s). */
+export const KIOSK_LINK_HEARTBEAT_MS = 5000;
+
+/** Every hall function a kiosk can ask for (the methods of the hall services its /kiosk commands use). */
+export const KIOSK_LINK_OPS = [
+  'queue.categories', 'queue.take',
+  'appointments.upcoming', 'appointments.checkIn', 'appointments.bookableDays', 'appointments.slots',
+  'appointments.book', 'appointments.cancel',
+  'guidance.departments', 'guidance.servicesOf',
+  'certificates.list', 'certificates.printCopy', 'certificates.verify',
+  'applications.list', 'applications.get',
+  'printLog.add',
+] as const;
+export type KioskLinkOp = (typeof KIOSK_LINK_OPS)[number];
+
+/** Ops that change the hall database: deduplicated by requestId, their answer persisted at the hall. */
+export const KIOSK_LINK_MUTATING_OPS: readonly KioskLinkOp[] = [
+  'queue.take', 'appointments.checkIn', 'appointments.book', 'appointments.cancel', 'certificates.printCopy', 'printLog.add',
+];
+
+/** The citizen as the hall services key them (the number on the card; hall-rules.md "一号申办"). */
+export interface KioskLinkCitizen {
+  number: string;
+  name: string;
+  /** `YYYY-MM-DD`. */
+  birthDate: string;
+}
+
+export interface KioskLinkRequest {
+  /** Unique per kiosk; the same id on a resend. */
+  requestId: string;
+  op: KioskLinkOp;
+  /** For the ops of one citizen. */
+  citizen?: KioskLinkCitizen;
+  /** The op's arguments after the citizen, in order (validated by the hall). */
+  args: unknown[];
+}
+
+/** Why the hall did not give a result: a hall rule refused (with the words to show), its database is down, or a bad request. */
+export type KioskLinkFailure =
+  | { kind: 'rule'; code: string; zh: string; en: string }
+  | { kind: 'paused'; message: string }
+  | { kind: 'invalid'; message: string };
+
+export type KioskLinkAnswer =
+  | { requestId: string; ok: true; result: unknown; replayed?: boolean }
+  | { requestId: string; ok: false; failure: KioskLinkFailure; replayed?: boolean };
+
+export interface KioskLinkHello {
+  /** Shown on the manager dashboard; default the kiosk id. */
+  name?: string;
+  devices: DeviceStatus[];
+  /** Epoch ms the kiosk bridge started. */
+  startedAt: number;
+}
+
+export interface KioskLinkWelcome {
+  /** The id the hall knows this kiosk by (from its token). */
+  kioskId: string;
+  /** Hall clock, epoch ms. */
+  at: number;
+}
+
+export interface KioskLinkClientToServerEvents {
+  kioskHello: (hello: KioskLinkHello, ack: (welcome: KioskLinkWelcome) => void) => void;
+  kioskDeviceStatus: (status: DeviceStatus) => void;
+  kioskHeartbeat: (beat: { at: number }) => void;
+  hallRequest: (request: KioskLinkRequest, ack: (answer: KioskLinkAnswer) => void) => void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface KioskLinkServerToClientEvents {}
+
+/** One kiosk as the hall's registry knows it (the manager dashboard shows these). */
+export interface LinkedKioskInfo {
+  kioskId: string;
+  name: string;
+  /** The link is up now. */
+  connected: boolean;
+  /** Epoch ms of the last `kioskHello`; null when never seen since the hall started. */
+  registeredAt: number | null;
+  /** Epoch ms (hall clock) of the last heartbeat or hello; null when never seen. */
+  lastHeartbeat: number | null;
+  /** The last known status of each of its devices. */
+  devices: DeviceStatus[];
+}
