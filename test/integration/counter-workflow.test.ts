@@ -155,6 +155,20 @@ describe('counter workflow through the bridge and the counter bus simulator', ()
     expect((await bridge.hall.store!.listCounterCalls(bridge.hall.clock.today(), 50)).filter((c) => c.window === 3)).toHaveLength(1);
     expect((await ticket(t.id)).status).toBe('called');
   });
+
+  it('a paused window blinks its LED red and calls nobody until resumed', async () => {
+    const t = await bridge.hall.queue!.takeTicket(person(5), 'A');
+    await sim.device.press(1, 'pause');
+    await sim.device.expectLed(1, 'redBlinking', WAIT);
+    await sim.device.expectDisplay(1, 'PAUSE', WAIT);
+    await until(() => boards.at(-1)?.windows[0].state === 'paused', 'the board shows window 1 paused', WAIT);
+    await sim.device.press(1, 'callNext');
+    await sim.device.press(1, 'resume');
+    await sim.device.expectLed(1, 'green', WAIT);
+    expect((await ticket(t.id)).status).toBe('waiting');
+    await sim.device.press(1, 'callNext');
+    await sim.device.expectDisplay(1, t.number, WAIT);
+  });
 });
 
 async function untilAsync(cond: () => Promise<boolean>, what: string): Promise<void> {
