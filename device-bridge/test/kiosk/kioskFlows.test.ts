@@ -130,6 +130,11 @@ describe('kiosk flows over the real bridge', () => {
     expect(forged.status).toBe('forged');
     expect(forged.identifier).toBeUndefined();
     expect((await fetch(`${rig.bridge.url}/api/verify`)).status).toBe(400);
+    // Every print is logged with the masked number only (hall-rules.md "Privacy").
+    const log = await rig.bridge.hall.store!.listPrintLog(100);
+    expect(log.map((e) => e.kind)).toEqual(expect.arrayContaining(['queueTicket', 'appointmentSlip', 'certificateCopy']));
+    expect(log.every((e) => e.maskedNumber === MASKED)).toBe(true);
+    expect(JSON.stringify(log)).not.toContain(FULL_NUMBER);
   });
 
   it('guidance lists departments and a department\'s services with 免提交 materials and their source', async () => {
@@ -221,6 +226,19 @@ describe('inactivity on the bridge', () => {
     rig = await startKioskRig({ hall: { session: { inactivityMs: 4000, warningMs: 1000 } }, seed: false });
   }, 180_000);
   afterAll(async () => rig?.close(), 60_000);
+
+  it('a bad check character or a birth date that disagrees with the number starts no session', async () => {
+    for (const [key, reason] of [['huang-lijuan', 'checkChar'], ['zhang-wei', 'birthMismatch']] as const) {
+      const reads = rig.reads.length;
+      rig.reader.placeCard(key);
+      const read = await until(`cardRead of ${key}`, () => rig.reads[reads]);
+      rig.reader.removeCard();
+      expect(read.holder).toMatchObject({ valid: false, invalid: { reason } });
+      expect(read.holder.invalid!.zh.length).toBeGreaterThan(0);
+    }
+    expect(rig.sessions).toEqual([]);
+    expect(rig.bridge.hall.sessions.activeCount).toBe(0);
+  });
 
   it('extends on request and ends the session without touches, wiping it from the bridge', async () => {
     const s = await rig.startSession('wang-guifen');
