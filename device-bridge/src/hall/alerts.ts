@@ -1,0 +1,117 @@
+/**
+ * Manager dashboard alert rules (issue 6 "Manager dashboard": "alerts for paper low/out, device offline longer than
+ * 30 s, SAM faults, kiosk heartbeat lost. Alerts raised and cleared live"). Pure: a kiosk report (its devices' last
+ * statuses and its last heartbeat) and a clock in, the active alerts out. `AlertBoard` keeps when each alert was
+ * raised and says whether the set changed, so the API sends `hallAlerts` only then.
+ *
+ * - paperOut (critical) / paperLow (warning): a printer's `paper` in its status; a paper-out status raises at once.
+ * - deviceOffline (critical): `state === 'offline'` for longer than `offlineMs` (30 s) since its `since`; a port
+ *   that comes back within that is no alert (reconnects are normal).
+ * - samFault (critical): the ID reader in `hardwareError` (id-reader-sam.md: SAM self-test failed / not
+ *   authorised); other devices in `hardwareError` raise deviceFault.
+ * - terminalOffline (warning): a counter terminal offline longer than `offlineMs`.
+ * - heartbeatLost (critical): a kiosk's last heartbeat older than `heartbeatMs`; its device alerts are then stale
+ *   and are not raised.
+ */
+import {
+  DEVICE_OFFLINE_ALERT_MS, KIOSK_HEARTBEAT_ALERT_MS, type DashboardDevice, type DashboardKiosk, type DeviceStatus,
+  type HallAlert, type HallAlertKind, type HallAlertSeverity,
+} from '@onedoor/protocol';
+
+/** What the dashboard knows of one kiosk: the local bridge, or a kiosk linked to the hall. */
+export interface KioskReport {
+  kioskId: string;
+  name: string;
+  local: boolean;
+  /** Epoch ms of its last heartbeat. */
+  lastHeartbeat: number;
+  devices: readonly DeviceStatus[];
+}
+
+export interface AlertRuleOptions {
+  offlineMs?: number;
+  heartbeatMs?: number;
+}
+
+export type AlertCandidate = Omit<HallAlert, 'raisedAt'>;
+
+function alert(kioskId: string, deviceId: string | null, kind: HallAlertKind, severity: HallAlertSeverity, message: string, unit?: number): AlertCandidate {
+  const where = deviceId === null ? kioskId : `${kioskId}/${deviceId}${unit !== undefined ? `#${unit}` : ''}`;
+  return { id: `${where}/${kind}`, kind, severity, kioskId, deviceId, ...(unit !== undefined && { unit }), message };
+}
+
+const seconds = (ms: number) => Math.round(ms / 1000);
+
+/** The alerts one kiosk raises at `now`. */
+export function kioskAlerts(k: KioskReport, now: number, opts: AlertRuleOptions = {}): AlertCandidate[] {
+  const offlineMs = opts.offlineMs ?? DEVICE_OFFLINE_ALERT_MS;
+  const heartbeatMs = opts.heartbeatMs ?? KIOSK_HEARTBEAT_ALERT_MS;
+  if (now - k.lastHeartbeat > heartbeatMs) {
+    return [alert(k.kioskId, null, 'heartbeatLost', 'critical', `自助机失去联系 / kiosk heartbeat lost (${k.name}, last ${seconds(now - k.lastHeartbeat)} s ago)`)];
+  }
+  const out: AlertCandidate[] = [];
+  for (const d of k.devices) {
+    if (d.paper === 'out') out.push(alert(k.kioskId, d.id, 'paperOut', 'critical', `缺纸 / paper out: load a new paper roll (${d.id})`));
+    else if (d.paper === 'low') out.push(alert(k.kioskId, d.id, 'paperLow', 'warning', `纸将用完 / paper low: replace the roll soon (${d.id})`));
+    if (d.state === 'offline' && now - d.since > offlineMs) {
+      out.push(alert(k.kioskId, d.id, 'deviceOffline', 'critical', `设备离线 / ${d.id} offline for ${seconds(now - d.since)} s: ${d.detail}`));
+    }
+    if (d.state === 'hardwareError') {
+      const sam = d.kind === 'idreader';
+      out.push(alert(k.kioskId, d.id, sam ? 'samFault' : 'deviceFault', 'critical',
+        `${sam ? '身份证阅读器安全模块故障 / SAM fault' : '设备故障 / hardware fault'} (${d.id}): ${d.lastError?.message ?? d.detail}`));
+    }
+    for (const t of d.terminals ?? []) {
+      if (t.state === 'offline' && now - t.since > offlineMs) {
+        out.push(alert(k.kioskId, d.id, 'terminalOffline', 'warning', `窗口终端离线 / counter terminal ${t.unit} on ${d.id} offline for ${seconds(now - t.since)} s`, t.unit));
+      }
+    }
+  }
+  return out;
+}
+
+/** A device status as the dashboard shows it (no counters: the technician console has those). */
+export function dashboardDevice(s: DeviceStatus): DashboardDevice {
+  return {
+    id: s.id, kind: s.kind, state: s.state, ...(s.paper !== undefined && { paper: s.paper }), detail: s.detail, since: s.since,
+    lastError: s.lastError, ...(s.terminals && { terminals: s.terminals.map((t) => ({ unit: t.unit, state: t.state, since: t.since })) }),
+  };
+}
+
+export function dashboardKiosk(k: KioskReport, now: number, opts: AlertRuleOptions = {}): DashboardKiosk {
+  return {
+    kioskId: k.kioskId, name: k.name, local: k.local, lastHeartbeat: k.lastHeartbeat,
+    alive: now - k.lastHeartbeat <= (opts.heartbeatMs ?? KIOSK_HEARTBEAT_ALERT_MS), devices: k.devices.map(dashboardDevice),
+  };
+}
+
+/** The active alerts over time: raisedAt kept while an alert lasts; `changed` when one was raised or cleared. */
+export class AlertBoard {
+  private active = new Map<string, HallAlert>();
+
+  constructor(private readonly now: () => number = Date.now, private readonly opts: AlertRuleOptions = {}) {}
+
+  update(kiosks: readonly KioskReport[]): { changed: boolean; alerts: HallAlert[]; raised: HallAlert[]; cleared: HallAlert[] } {
+    const at = this.now();
+    const next = new Map<string, HallAlert>();
+    const raised: HallAlert[] = [];
+    for (const k of kiosks) {
+      for (const c of kioskAlerts(k, at, this.opts)) {
+        const before = this.active.get(c.id);
+        // The message keeps its first words (the offline seconds would otherwise count up as a "change").
+        const a: HallAlert = before ?? { ...c, raisedAt: at };
+        if (!before) raised.push(a);
+        next.set(c.id, a);
+      }
+    }
+    const cleared = [...this.active.values()].filter((a) => !next.has(a.id));
+    this.active = next;
+    return { changed: raised.length > 0 || cleared.length > 0, alerts: this.list(), raised, cleared };
+  }
+
+  /** Critical first, then oldest first. */
+  list(): HallAlert[] {
+    return [...this.active.values()].sort((a, b) =>
+      a.severity !== b.severity ? (a.severity === 'critical' ? -1 : 1) : a.raisedAt - b.raisedAt || a.id.localeCompare(b.id));
+  }
+}

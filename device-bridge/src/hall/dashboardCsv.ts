@@ -1,0 +1,59 @@
+/**
+ * A day's dashboard figures as CSV (issue 6 "a day's figures exported as CSV"): UTF-8 with a byte-order mark, so
+ * Excel opens the Chinese column names and category names correctly (without the BOM it guesses the ANSI code page),
+ * CRLF line ends (RFC 4180), fields quoted when they hold a comma, quote or line break. Sections are separated by an
+ * empty line; every row starts with its section name so a filter in Excel keeps one section.
+ */
+import { COUNTER_RATINGS, type DashboardQueue, type DashboardTimeLimits, type DashboardToday } from '@onedoor/protocol';
+
+export const CSV_BOM = '\uFEFF';
+
+export function csvField(v: string | number | null | undefined): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const minutes = (ms: number | null): string => (ms === null ? '' : (ms / 60_000).toFixed(1));
+
+export interface DayFigures {
+  day: string;
+  queue: DashboardQueue;
+  today: DashboardToday;
+  timeLimits: DashboardTimeLimits;
+}
+
+export function dashboardCsv(f: DayFigures): string {
+  const rows: Array<Array<string | number | null>> = [];
+  const section = (header: string[], body: Array<Array<string | number | null>>) => {
+    if (rows.length > 0) rows.push([]);
+    rows.push(header, ...body);
+  };
+  const t = f.today;
+  section(['分类 section', '指标 figure', '值 value'], [
+    ['汇总 summary', '日期 day', f.day],
+    ['汇总 summary', '取号 tickets', t.tickets],
+    ['汇总 summary', '已办结 served', t.served],
+    ['汇总 summary', '过号 no-shows', t.noShows],
+    ['汇总 summary', '等候中 waiting', f.queue.waiting],
+    ['汇总 summary', '平均等候(分钟) average wait (min)', minutes(f.queue.averageWaitMs)],
+    ['汇总 summary', '最长等候(分钟) longest wait (min)', minutes(f.queue.longestWaitMs)],
+    ['汇总 summary', '平均办理(分钟) average service (min)', minutes(f.queue.averageServiceMs)],
+    ['汇总 summary', '预约 appointments booked', t.appointmentsBooked],
+    ['汇总 summary', '预约已签到 appointments checked in', t.appointmentsCheckedIn],
+    ['汇总 summary', '未处理差评 open bad reviews', t.openBadReviews.length],
+    ['汇总 summary', '时限黄灯 time limit yellow', f.timeLimits.yellow],
+    ['汇总 summary', '时限红灯 time limit red', f.timeLimits.red],
+  ]);
+  section(['分类 section', '类别 category', '名称 name', '取号 issued', '等候中 waiting', '平均等候(分钟) avg wait (min)',
+    '最长等候(分钟) longest wait (min)', '平均办理(分钟) avg service (min)'],
+  f.queue.categories.map((c) => ['类别 category', c.letter, c.name, c.issued, c.waiting, minutes(c.averageWaitMs),
+    minutes(c.longestWaitMs), minutes(c.averageServiceMs)]));
+  section(['分类 section', '评价 rating', '名称 name', '次数 count'],
+    COUNTER_RATINGS.map((r) => ['好差评 ratings', r.rating, r.zh, t.ratings[r.rating - 1]]));
+  section(['分类 section', '票号 ticket', '窗口 window', '评价 rating', '开启 opened', '期限 deadline'],
+    t.openBadReviews.map((b) => ['差评跟进 bad review', b.ticketNumber, b.window, b.rating, b.openedDay, b.deadlineDay]));
+  section(['分类 section', '流水号 serial', '事项 service', '申请人 applicant', '环节 status', '灯 state', '到期 due', '剩余工作日 working days left'],
+    f.timeLimits.items.map((i) => ['办理时限 time limit', i.serial, i.serviceName, i.maskedNumber, i.statusName, i.state, i.dueDay,
+      i.remainingWorkingDays]));
+  return CSV_BOM + rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
