@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import {
   ConfigError,
   DEFAULT_UI_DIR,
+  DEMO_PASSWORDS,
+  DEMO_USERS,
   loadConfigFile,
   startBridge,
   type BridgeConfig,
@@ -65,7 +67,11 @@ export function bridgePathOf(sim: SimInfo): string {
 }
 
 /** The bridge config for the simulators: one device per simulator, same id, kind and baud. */
-export function demoBridgeConfig(sims: SimInfo[], opts: Pick<StartOptions, 'port' | 'dataDir' | 'logLevel' | 'uiDir'>): BridgeConfigInput {
+export function demoBridgeConfig(
+  sims: SimInfo[],
+  opts: Pick<StartOptions, 'port' | 'dataDir' | 'logLevel' | 'uiDir'>,
+  simulatorControlUrl?: string,
+): BridgeConfigInput {
   return {
     http: { host: '127.0.0.1', port: opts.port ?? DEFAULT_BRIDGE_PORT },
     dataDir: opts.dataDir ?? DEFAULT_DATA_DIR,
@@ -74,6 +80,10 @@ export function demoBridgeConfig(sims: SimInfo[], opts: Pick<StartOptions, 'port
     // so the demo's hall and tech screens can be used.
     tokens: { hall: randomBytes(16).toString('hex'), tech: randomBytes(16).toString('hex') },
     devices: sims.map((s) => ({ id: s.id, kind: s.kind, path: bridgePathOf(s), baud: s.link.baud })),
+    // Demo staff logins for /tech and /hall (passwords printed at start; a real hall configures its own users).
+    users: [...DEMO_USERS],
+    // The technician console shows the simulators' controls through the bridge (one origin for the browser).
+    ...(simulatorControlUrl !== undefined && { simulatorControlUrl }),
     options: { logLevel: opts.logLevel },
   };
 }
@@ -160,7 +170,7 @@ export async function launch(opts: StartOptions, print: Print = (l) => console.l
   const sims = await startSimulators(opts, print);
   let bridge: BridgeHandle;
   try {
-    bridge = await startBridgeOrExplain(demoBridgeConfig(sims.hub.list(), { ...opts, uiDir }),
+    bridge = await startBridgeOrExplain(demoBridgeConfig(sims.hub.list(), { ...opts, uiDir }, sims.control.url),
       { hall: { demo: checkoutDemoHallFiller() } });
   } catch (err) {
     await sims.control.close();
@@ -202,6 +212,9 @@ export function describeLaunch(l: Launched): string[] {
   lines.push(`  ${pad('data')}${l.bridge.config.dataDir}`);
   const { hall, tech } = l.bridge.config.tokens;
   if (l.mode === 'demo' && hall && tech) lines.push(`  ${pad('tokens')}hall ${hall}  tech ${tech}  (this run only)`);
+  if (l.mode === 'demo') {
+    lines.push(`  ${pad('logins')}technician tech / ${DEMO_PASSWORDS.tech}  manager manager / ${DEMO_PASSWORDS.manager}  (demo only)`);
+  }
   lines.push('Ctrl-C stops everything.');
   return lines;
 }

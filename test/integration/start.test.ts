@@ -81,6 +81,28 @@ describe('npm start with simulated devices on PTYs', () => {
     }, 'the printer back online with paper');
   }, 200_000);
 
+  it('the printed demo technician login works, and the console reaches the simulators through the bridge', async () => {
+    await allOnline(run);
+    const bridge = bridgeUrl(run);
+    const logins = run.stdout().split('\n').find((l) => l.trim().startsWith('logins'));
+    const m = logins?.match(/technician (\S+) \/ (\S+)/);
+    expect(m, 'a logins line naming the demo technician').toBeTruthy();
+    const anonymous = await fetch(`${bridge}/api/tech/sims`);
+    expect(anonymous.status).toBe(401);
+    const login = await fetch(`${bridge}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: bridge },
+      body: JSON.stringify({ name: m![1], password: m![2] }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const r = await fetch(`${bridge}/api/tech/sims`, { headers: { cookie } });
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { attached: boolean; sims: { kind: string }[] };
+    expect(body.attached).toBe(true);
+    expect(body.sims.map((x) => x.kind).sort()).toEqual(KINDS);
+  }, 120_000);
+
   it('SIGTERM stops everything: exit 0, no socat of this run left, the PTY paths gone', async () => {
     expect(leftovers(run).length).toBe(3);
     const { code } = await run.stop('SIGTERM');
