@@ -23,8 +23,8 @@ export interface KioskReport {
   kioskId: string;
   name: string;
   local: boolean;
-  /** Epoch ms of its last heartbeat. */
-  lastHeartbeat: number;
+  /** Epoch ms of its last heartbeat; null when never heard from since the hall started. */
+  lastHeartbeat: number | null;
   devices: readonly DeviceStatus[];
 }
 
@@ -46,8 +46,9 @@ const seconds = (ms: number) => Math.round(ms / 1000);
 export function kioskAlerts(k: KioskReport, now: number, opts: AlertRuleOptions = {}): AlertCandidate[] {
   const offlineMs = opts.offlineMs ?? DEVICE_OFFLINE_ALERT_MS;
   const heartbeatMs = opts.heartbeatMs ?? KIOSK_HEARTBEAT_ALERT_MS;
-  if (now - k.lastHeartbeat > heartbeatMs) {
-    return [alert(k.kioskId, null, 'heartbeatLost', 'critical', `自助机失去联系 / kiosk heartbeat lost (${k.name}, last ${seconds(now - k.lastHeartbeat)} s ago)`)];
+  if (k.lastHeartbeat === null || now - k.lastHeartbeat > heartbeatMs) {
+    const last = k.lastHeartbeat === null ? 'never heard from' : `last ${seconds(now - k.lastHeartbeat)} s ago`;
+    return [alert(k.kioskId, null, 'heartbeatLost', 'critical', `自助机失去联系 / kiosk heartbeat lost (${k.name}, ${last})`)];
   }
   const out: AlertCandidate[] = [];
   for (const d of k.devices) {
@@ -81,7 +82,8 @@ export function dashboardDevice(s: DeviceStatus): DashboardDevice {
 export function dashboardKiosk(k: KioskReport, now: number, opts: AlertRuleOptions = {}): DashboardKiosk {
   return {
     kioskId: k.kioskId, name: k.name, local: k.local, lastHeartbeat: k.lastHeartbeat,
-    alive: now - k.lastHeartbeat <= (opts.heartbeatMs ?? KIOSK_HEARTBEAT_ALERT_MS), devices: k.devices.map(dashboardDevice),
+    alive: k.lastHeartbeat !== null && now - k.lastHeartbeat <= (opts.heartbeatMs ?? KIOSK_HEARTBEAT_ALERT_MS),
+    devices: k.devices.map(dashboardDevice),
   };
 }
 

@@ -61,8 +61,8 @@ export interface DashboardKiosk {
   name: string;
   /** This bridge itself, or a kiosk linked to the hall. */
   local: boolean;
-  /** Epoch ms of the last heartbeat (for the local kiosk: the bridge's own clock, it is alive). */
-  lastHeartbeat: number;
+  /** Epoch ms of the last heartbeat (for the local kiosk: the bridge's own clock, it is alive); null: never heard from. */
+  lastHeartbeat: number | null;
   /** false once its heartbeat is lost. */
   alive: boolean;
   devices: DashboardDevice[];

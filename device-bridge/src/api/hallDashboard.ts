@@ -1,0 +1,242 @@
+/**
+ * The manager dashboard, live (issue 6 "Manager dashboard (/hall, login)"): kiosks and their devices, alerts, queue,
+ * today's figures and the time-limit board, sent on `/hall` (contract: protocol/src/contract/hallDashboard.ts).
+ *
+ * - Kiosks come from `DashboardKioskSource`s: this bridge itself (`localKioskSource`, kiosk-1, heartbeat = now) and
+ *   any source added later (the hall's registry of linked kiosks: `addKioskSource`).
+ * - Alerts (hall/alerts.ts) are evaluated on every device status change (a paper-out status raises its alert in the
+ *   same turn) and every `tickMs` (offline > 30 s, heartbeat lost); `hallAlerts` goes out only when the set changes.
+ * - Figures are read from the store at most every `figuresMinGapMs` after a change (a counter event applied) and
+ *   every `figuresEveryMs` while someone watches (waits grow, kiosks issue tickets), never while nobody does.
+ * - Every (re)connecting /hall socket gets the whole `hallDashboard` (the namespace's auth is in socket.ts: staff
+ *   session or the hall token).
+ */
+import type {
+  DashboardWindow, DeviceStatus, HallAlert, HallClientToServerEvents, HallDashboard, HallServerToClientEvents,
+} from '@onedoor/protocol';
+import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
+import type { Logger } from 'pino';
+import type { Namespace } from 'socket.io';
+import { AlertBoard, dashboardKiosk, type AlertRuleOptions, type KioskReport } from '../hall/alerts.ts';
+import { ApplicationService } from '../hall/applications.ts';
+import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
+import { dashboardCsv } from '../hall/dashboardCsv.ts';
+import { queueFigures, timeLimitFigures, todayFigures } from '../hall/dashboardFigures.ts';
+import type { HallDay } from '../store/hallStore.ts';
+import type { KioskHall } from './kioskHall.ts';
+import type { KioskRegistry } from './kioskRegistry.ts';
+
+/** Where kiosk reports come from; `subscribe` calls back on any change (status, heartbeat, kiosk added/gone). */
+export interface DashboardKioskSource {
+  list(): KioskReport[];
+  subscribe(onChange: () => void): () => void;
+}
+
+/** This bridge as a kiosk: its devices; its heartbeat is the clock (it is the one answering). */
+/** What localKioskSource needs of a DeviceSet. */
+export interface DeviceStatusFeed {
+  statuses(): DeviceStatus[];
+  on(event: 'status', listener: (s: DeviceStatus) => void): unknown;
+  off(event: 'status', listener: (s: DeviceStatus) => void): unknown;
+}
+
+export function localKioskSource(devices: DeviceStatusFeed, now: () => number, kioskId = LOCAL_KIOSK_ID, name = '本机自助机 / this kiosk'): DashboardKioskSource {
+  return {
+    list: () => [{ kioskId, name, local: true, lastHeartbeat: now(), devices: devices.statuses() }],
+    subscribe: (onChange) => {
+      const l = (_s: DeviceStatus) => onChange();
+      devices.on('status', l);
+      return () => devices.off('status', l);
+    },
+  };
+}
+
+/** The hall's linked kiosks (P's KioskRegistry, hallLink/kioskLinkServer.ts): statuses and heartbeats as they stream in. */
+export function registryKioskSource(registry: Pick<KioskRegistry, 'list' | 'on' | 'off'>): DashboardKioskSource {
+  return {
+    list: () => registry.list().map((k) => ({ kioskId: k.kioskId, name: k.name, local: false, lastHeartbeat: k.lastHeartbeat, devices: k.devices })),
+    subscribe: (onChange) => {
+      const l = () => onChange();
+      registry.on('change', l);
+      registry.on('heartbeat', l);
+      return () => {
+        registry.off('change', l);
+        registry.off('heartbeat', l);
+      };
+    },
+  };
+}
+
+type Figures = Pick<HallDashboard, 'queue' | 'today' | 'timeLimits' | 'storeProblem'>;
+
+export interface HallDashboardOptions {
+  hallNamespace: Namespace<HallClientToServerEvents, HallServerToClientEvents>;
+  kiosks: DashboardKioskSource[];
+  /** The hall database (null: unavailable, figures say so) and clock. On a kiosk linked to a hall, store is null. */
+  hall: Pick<KioskHall, 'store' | 'clock' | 'storeProblem'>;
+  workflow: Pick<CounterWorkflow, 'board' | 'config' | 'events'>;
+  log: Logger;
+  /** Clock for the alert rules (tests). Default: the hall clock. */
+  now?: () => number;
+  rules?: AlertRuleOptions;
+  /** Alert rules re-evaluated this often. Default 1 s. */
+  tickMs?: number;
+  /** Figures re-read this often while someone watches. Default 5 s. */
+  figuresEveryMs?: number;
+  figuresMinGapMs?: number;
+}
+
+export interface HallDashboardService {
+  /** The whole view now (figures read fresh). */
+  snapshot(): Promise<HallDashboard>;
+  alerts(): HallAlert[];
+  /** A day's figures as CSV (UTF-8 with BOM). */
+  csv(day: HallDay): Promise<string>;
+  /** Re-evaluate the alert rules now (the timer does it every tickMs). */
+  tick(): void;
+  addKioskSource(source: DashboardKioskSource): () => void;
+  detach(): void;
+}
+
+export function attachHallDashboard(o: HallDashboardOptions): HallDashboardService {
+  const now = o.now ?? (() => o.hall.clock.now());
+  const log = o.log.child({ component: 'hallDashboard' });
+  const board = new AlertBoard(now, o.rules);
+  const sources = new Set<DashboardKioskSource>();
+  const unsubscribe = new Map<DashboardKioskSource, () => void>();
+  let figures: Figures | null = null;
+  // Its own service over the store: the kiosk-facing one may be a remote hall's (P's hallLink), this one reads here.
+  const applications = o.hall.store ? new ApplicationService(o.hall.store, o.hall.clock) : null;
+  let detached = false;
+
+  const reports = (): KioskReport[] => [...sources].flatMap((s) => s.list());
+  const kioskViews = () => reports().map((k) => dashboardKiosk(k, now(), o.rules));
+
+  const windows = async (): Promise<DashboardWindow[]> => {
+    const b = await o.workflow.board();
+    return b.windows.map((w) => ({ ...w, categories: o.workflow.config.windows.find((c) => c.window === w.window)?.categories ?? [] }));
+  };
+
+  const readFigures = async (day: HallDay): Promise<Figures> => {
+    const store = o.hall.store;
+    if (!store) return { queue: null, today: null, timeLimits: null, storeProblem: o.hall.storeProblem ?? 'hall database unavailable' };
+    try {
+      return {
+        queue: await queueFigures(store, day, now(), await windows()),
+        today: await todayFigures(store, day),
+        timeLimits: await timeLimitFigures(store, (a) => applications!.view(a)),
+        storeProblem: null,
+      };
+    } catch (err) {
+      log.warn({ err }, 'dashboard figures unavailable');
+      return { queue: null, today: null, timeLimits: null, storeProblem: `hall database: ${(err as Error).message}` };
+    }
+  };
+
+  const compose = (f: Figures): HallDashboard => ({ kiosks: kioskViews(), alerts: board.list(), ...f, serverTime: now() });
+  const watched = () => o.hallNamespace.sockets.size > 0;
+
+  // Alerts: on every kiosk change and every tick.
+  const evaluate = () => {
+    if (detached) return;
+    const r = board.update(reports());
+    if (r.changed) {
+      for (const a of r.raised) log.info({ alert: a.id }, 'alert raised');
+      for (const a of r.cleared) log.info({ alert: a.id }, 'alert cleared');
+      o.hallNamespace.emit('hallAlerts', { alerts: r.alerts, serverTime: now() });
+    }
+    return r.changed;
+  };
+  // The device part of the view: throttled to one emit per 300 ms (readers go busy/online on each read).
+  let viewTimer: ReturnType<typeof setTimeout> | null = null;
+  const emitView = () => {
+    if (viewTimer || detached || !watched() || !figures) return;
+    viewTimer = setTimeout(() => {
+      viewTimer = null;
+      if (!detached && figures) o.hallNamespace.emit('hallDashboard', compose(figures));
+    }, 300);
+  };
+  const onKioskChange = () => {
+    evaluate();
+    emitView();
+  };
+
+  // Figures: after changes (at most every figuresMinGapMs) and periodically while watched.
+  let refreshing: Promise<void> | null = null;
+  let again = false;
+  let lastRead = 0;
+  const refresh = (): Promise<void> => {
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
+    refreshing = (async () => {
+      const wait = lastRead + (o.figuresMinGapMs ?? 1000) - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      lastRead = Date.now();
+      figures = await readFigures(o.hall.clock.dayOf(now()));
+      if (!detached && watched()) o.hallNamespace.emit('hallDashboard', compose(figures));
+    })().finally(() => {
+      refreshing = null;
+      if (again && !detached) {
+        again = false;
+        void refresh();
+      }
+    });
+    return refreshing;
+  };
+
+  const addKioskSource = (s: DashboardKioskSource) => {
+    sources.add(s);
+    unsubscribe.set(s, s.subscribe(onKioskChange));
+    onKioskChange();
+    return () => {
+      unsubscribe.get(s)?.();
+      unsubscribe.delete(s);
+      sources.delete(s);
+      onKioskChange();
+    };
+  };
+  for (const s of o.kiosks) addKioskSource(s);
+
+  const onApplied = () => void refresh();
+  o.workflow.events.on('applied', onApplied);
+  const onConnection = (socket: { emit: (e: 'hallDashboard', d: HallDashboard) => void }) => {
+    // A fresh read for the newcomer (the cached figures may be minutes old when nobody watched).
+    void readFigures(o.hall.clock.dayOf(now())).then((f) => {
+      figures = f;
+      if (!detached) socket.emit('hallDashboard', compose(f));
+    });
+  };
+  o.hallNamespace.on('connection', onConnection);
+
+  const tickTimer = setInterval(evaluate, o.tickMs ?? 1000);
+  tickTimer.unref();
+  const figuresTimer = setInterval(() => {
+    if (watched()) void refresh();
+  }, o.figuresEveryMs ?? 5000);
+  figuresTimer.unref();
+
+  return {
+    snapshot: async () => compose(await readFigures(o.hall.clock.dayOf(now()))),
+    alerts: () => board.list(),
+    csv: async (day) => {
+      const f = await readFigures(day);
+      if (!f.queue || !f.today || !f.timeLimits) throw new Error(f.storeProblem ?? 'hall database unavailable');
+      return dashboardCsv({ day, queue: f.queue, today: f.today, timeLimits: f.timeLimits });
+    },
+    tick: () => void evaluate(),
+    addKioskSource,
+    detach: () => {
+      detached = true;
+      clearInterval(tickTimer);
+      clearInterval(figuresTimer);
+      if (viewTimer) clearTimeout(viewTimer);
+      o.workflow.events.off('applied', onApplied);
+      o.hallNamespace.off('connection', onConnection);
+      for (const off of unsubscribe.values()) off();
+      unsubscribe.clear();
+      sources.clear();
+    },
+  };
+}
