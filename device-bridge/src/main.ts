@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { attachSocketApi, createHttpApp, type SocketApi } from './api/index.ts';
 import { attachDisplaySocket } from './api/displaySocket.ts';
-import { attachHallCounter, type HallCounter } from './api/hallCounter.ts';
+import { attachHallCounter, resolveCounterWorkflowConfig, type HallCounter } from './api/hallCounter.ts';
 import { openKioskHall, type KioskHall, type KioskHallOptions } from './api/kioskHall.ts';
 import { attachKioskApi } from './api/kioskSocket.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
@@ -62,6 +62,7 @@ export interface BridgeHandle {
 /** Start everything the config describes. Accepts a raw config object (validated here) or a parsed one. */
 export async function startBridge(input: BridgeConfigInput | BridgeConfig, options: StartBridgeOptions = {}): Promise<BridgeHandle> {
   const config = parseConfig(input);
+  const counterWorkflow = resolveCounterWorkflowConfig(config, options.counterWorkflow);
   const log = options.log ?? createLogger({ level: config.options.logLevel });
   mkdirSync(config.dataDir, { recursive: true });
 
@@ -123,7 +124,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   });
 
   // Counter workflow: terminal keys -> queue; calls and window states -> /hall and the read-only /display.
-  const counters = attachHallCounter({ config, devices, hall, hallNamespace: hallNs, log, workflow: options.counterWorkflow });
+  const counters = attachHallCounter({ config, devices, hall, hallNamespace: hallNs, log, workflow: counterWorkflow });
   const display = attachDisplaySocket(socket.io, counters.workflow, log);
 
   // After the card forwarding above, so a kiosk always gets `cardRead` before the `session` it starts.

@@ -4,7 +4,7 @@
  * delivers them), a terminal that answers again gets its window's state shown, and the workflow's calls and window
  * changes go to `/hall` (`call`, `windowState`) and to the hall display (`/display`, displaySocket.ts).
  *
- * Windows: `StartBridgeOptions.counterWorkflow.windows`, or by default every terminal of every counter bus in config
+ * Windows: `StartBridgeOptions.counterWorkflow`, else the config's `counterWorkflow`, else by default every terminal of every counter bus in config
  * order is a window serving every category (window n = n-th terminal; counterConfig.ts `defaultCounterWindows`).
  */
 import type { CounterTerminalEvent, CounterTerminalStatus, HallServerToClientEvents, HallClientToServerEvents } from '@onedoor/protocol';
@@ -14,7 +14,7 @@ import type { BridgeConfig } from '../config/index.ts';
 import { CounterBusDriver, parseCounterBusOptions } from '../devices/counterBus/index.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import {
-  defaultCounterWindows, parseCounterWorkflowConfig, type CounterWorkflowConfigInput,
+  counterWindowProblems, defaultCounterWindows, parseCounterWorkflowConfig, type CounterBusLine, type CounterWorkflowConfig, type CounterWorkflowConfigInput,
 } from '../hall/counterConfig.ts';
 import { CounterWorkflow } from '../hall/counterWorkflow.ts';
 import type { KioskHall } from './kioskHall.ts';
@@ -25,8 +25,8 @@ export interface HallCounterOptions {
   hall: Pick<KioskHall, 'store' | 'clock'>;
   hallNamespace: Namespace<HallClientToServerEvents, HallServerToClientEvents>;
   log: Logger;
-  /** Window configuration; default: every counter terminal is a window serving every category. */
-  workflow?: CounterWorkflowConfigInput;
+  /** From `resolveCounterWorkflowConfig`. */
+  workflow: CounterWorkflowConfig;
 }
 
 export interface HallCounter {
@@ -35,15 +35,28 @@ export interface HallCounter {
 }
 
 /** The counter buses of the config with their units (as their drivers parse them). */
-function configuredBuses(config: BridgeConfig): Array<{ deviceId: string; units: number[] }> {
+export function configuredBuses(config: Pick<BridgeConfig, 'devices'>): CounterBusLine[] {
   return config.devices
     .filter((d) => d.kind === 'counterbus' && d.enabled)
     .map((d) => ({ deviceId: d.id, units: parseCounterBusOptions(d.id, d.options).units }));
 }
 
+/**
+ * The workflow configuration the bridge runs with: `input` (start options or the config's `counterWorkflow`), windows
+ * defaulting to every counter terminal. Throws naming the window when one names no polled terminal; called before
+ * anything is opened, so a bad config stops the start cleanly.
+ */
+export function resolveCounterWorkflowConfig(config: BridgeConfig, input: CounterWorkflowConfigInput | undefined): CounterWorkflowConfig {
+  const given = input ?? config.counterWorkflow ?? {};
+  const buses = configuredBuses(config);
+  const resolved = parseCounterWorkflowConfig({ ...given, windows: given.windows ?? defaultCounterWindows(buses) });
+  const problems = counterWindowProblems(resolved.windows, buses);
+  if (problems.length > 0) throw new Error(`bad counter workflow config: ${problems.map((p) => `counterWorkflow.windows.${p.index}.${p.field}: ${p.message}`).join('; ')}`);
+  return resolved;
+}
+
 export function attachHallCounter(o: HallCounterOptions): HallCounter {
-  const input = o.workflow ?? {};
-  const config = parseCounterWorkflowConfig({ ...input, windows: input.windows ?? defaultCounterWindows(configuredBuses(o.config)) });
+  const config = o.workflow;
   const busOf = (id: string) => {
     const d = o.devices.get(id);
     return d instanceof CounterBusDriver ? d : undefined;

@@ -19,6 +19,8 @@
 import { COMMAND_LIMITS, DEVICE_KINDS, STAFF_ROLES, type DeviceKind } from '@onedoor/protocol';
 import { z } from 'zod';
 import { isPasswordHash } from '../auth/password.ts';
+import { parseCounterBusOptions } from '../devices/counterBus/options.ts';
+import { counterWindowProblems, counterWorkflowConfigSchema } from '../hall/counterConfig.ts';
 
 /** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md: 9600). */
 export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600 };
@@ -143,6 +145,11 @@ export const bridgeConfigSchema = z
           .strict(),
       )
       .default([]),
+    /**
+     * Service windows of the counter workflow (issue 6): `windows` [{ window, deviceId, unit, categories }],
+     * `transferCategories` { "1": "A", ... }. Absent: every counter terminal is a window serving every category.
+     */
+    counterWorkflow: counterWorkflowConfigSchema.optional(),
     options: z
       .object({
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -164,6 +171,19 @@ export const bridgeConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    // Counter workflow windows must name a terminal some counter bus polls (else no key press ever reaches them).
+    if (c.counterWorkflow?.windows) {
+      const lines = c.devices.filter((d) => d.kind === 'counterbus' && d.enabled).flatMap((d) => {
+        try {
+          return [{ deviceId: d.id, units: parseCounterBusOptions(d.id, d.options).units }];
+        } catch {
+          return [{ deviceId: d.id, units: [] }]; // bad options: the driver names them when it starts
+        }
+      });
+      for (const p of counterWindowProblems(c.counterWorkflow.windows, lines)) {
+        ctx.addIssue({ code: 'custom', path: ['counterWorkflow', 'windows', p.index, p.field], message: p.message });
+      }
+    }
     const seen = new Map<string, number>();
     c.devices.forEach((d, i) => {
       const first = seen.get(d.id);

@@ -30,7 +30,8 @@ export const counterWindowSchema = z
 
 export const counterWorkflowConfigSchema = z
   .object({
-    windows: z.array(counterWindowSchema).default([]),
+    /** Absent: the composition root derives them (`defaultCounterWindows`). */
+    windows: z.array(counterWindowSchema).optional(),
     transferCategories: z.record(z.string().regex(/^\d{1,3}$/), letter).optional(),
     refusalShowMs: z.number().int().min(100).max(60_000).default(3000),
     retryMs: z.number().int().min(50).max(600_000).default(2000),
@@ -41,7 +42,7 @@ export const counterWorkflowConfigSchema = z
   .superRefine((c, ctx) => {
     const byWindow = new Map<number, number>();
     const byTerminal = new Map<string, number>();
-    c.windows.forEach((w, i) => {
+    (c.windows ?? []).forEach((w, i) => {
       if (byWindow.has(w.window)) ctx.addIssue({ code: 'custom', path: ['windows', i, 'window'], message: `window ${w.window} is configured twice (also windows[${byWindow.get(w.window)}])` });
       byWindow.set(w.window, i);
       const t = `${w.deviceId}#${w.unit}`;
@@ -52,7 +53,8 @@ export const counterWorkflowConfigSchema = z
 
 export type CounterWorkflowConfigInput = z.input<typeof counterWorkflowConfigSchema>;
 export type CounterWindowConfig = z.output<typeof counterWindowSchema>;
-export interface CounterWorkflowConfig extends Omit<z.output<typeof counterWorkflowConfigSchema>, 'transferCategories'> {
+export interface CounterWorkflowConfig extends Omit<z.output<typeof counterWorkflowConfigSchema>, 'transferCategories' | 'windows'> {
+  windows: CounterWindowConfig[];
   transferCategories: Record<string, string>;
 }
 
@@ -70,15 +72,32 @@ export function parseCounterWorkflowConfig(input: CounterWorkflowConfigInput = {
     const what = r.error.issues.map((i) => `counterWorkflow${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`);
     throw new Error(`bad counter workflow config: ${what.join('; ')}`);
   }
-  return { ...r.data, transferCategories: r.data.transferCategories ?? defaultTransferCategories() };
+  return { ...r.data, windows: r.data.windows ?? [], transferCategories: r.data.transferCategories ?? defaultTransferCategories() };
 }
 
 /**
  * Without a window configuration every terminal of every counter bus is a window serving every category, numbered
  * in order (bus by bus, unit by unit): window n is the n-th terminal. What the demo and a single-bus hall need.
  */
-export function defaultCounterWindows(buses: ReadonlyArray<{ deviceId: string; units: readonly number[] }>): CounterWindowConfig[] {
+export function defaultCounterWindows(buses: readonly CounterBusLine[]): CounterWindowConfig[] {
   const out: CounterWindowConfig[] = [];
   for (const b of buses) for (const unit of b.units) out.push({ window: out.length + 1, deviceId: b.deviceId, unit, categories: [] });
+  return out;
+}
+
+/** A counter bus line as the workflow needs it: its device id and the units its driver polls. */
+export interface CounterBusLine {
+  deviceId: string;
+  units: readonly number[];
+}
+
+/** Windows whose terminal is on no polled line (they would never take a key press), with the field at fault. */
+export function counterWindowProblems(windows: readonly CounterWindowConfig[], buses: readonly CounterBusLine[]): Array<{ index: number; field: 'deviceId' | 'unit'; message: string }> {
+  const out: Array<{ index: number; field: 'deviceId' | 'unit'; message: string }> = [];
+  windows.forEach((w, index) => {
+    const bus = buses.find((b) => b.deviceId === w.deviceId);
+    if (!bus) out.push({ index, field: 'deviceId', message: `window ${w.window}: "${w.deviceId}" is no enabled counterbus device` });
+    else if (!bus.units.includes(w.unit)) out.push({ index, field: 'unit', message: `window ${w.window}: ${w.deviceId} does not poll unit ${w.unit} (units: ${bus.units.join(', ')})` });
+  });
   return out;
 }
