@@ -26,7 +26,7 @@ import type { PrinterDriver } from '../devices/printer/index.ts';
 import type { PrintJobRequest } from '../devices/printer/index.ts';
 import { completeWithin } from './completions.ts';
 import type { KioskHall } from './kioskHall.ts';
-import { appointmentSlipJob, certificateCopyJob, printForKiosk, progressSlipJob, ticketPrintJob } from './kioskPrint.ts';
+import { appointmentSlipJob, certificateCopyJob, kioskRecipeOptions, printForKiosk, progressSlipJob, ticketPrintJob } from './kioskPrint.ts';
 import { describeInvalid, salvageRequestId } from './validation.ts';
 
 const noArgs = z.object({}).strict();
@@ -135,6 +135,7 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     return outcome;
   };
 
+  const recipe = () => kioskRecipeOptions(deps.hallName, deps.publicUrl());
   const handlers: { [N in KioskCommandName]: Handler<N> } = {
     'session.touch': async ({ token }) => sessionEventOf(hall.sessions.touch(token)),
     'session.extend': async ({ token }) => sessionEventOf(hall.sessions.extend(token)),
@@ -145,14 +146,16 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     },
     'queue.take': async ({ token, args, requestId, printWaitMs }) => {
       const c = citizen(token);
+      // A second request returns the same waiting ticket (hall-rules.md) and prints it again: the citizen asks
+      // again because the slip is lost.
       const ticket = await need(hall.queue).takeTicket(c, args.category);
-      const job = ticketPrintJob(ticket, deps.hallName, deps.publicUrl());
+      const job = ticketPrintJob(ticket, recipe());
       return { ticket, print: await print(job, 'queueTicket', ticket.number, ticket.maskedNumber ?? '', requestId, printWaitMs) };
     },
     'appointments.list': async ({ token }) => need(hall.appointments).upcoming(citizen(token)),
     'appointments.checkIn': async ({ token, args, requestId, printWaitMs }) => {
       const r = await need(hall.appointments).checkIn(citizen(token), args.id);
-      const job = ticketPrintJob(r.ticket, deps.hallName, deps.publicUrl());
+      const job = ticketPrintJob(r.ticket, recipe());
       return { ...r, print: await print(job, 'queueTicket', r.ticket.number, r.ticket.maskedNumber ?? '', requestId, printWaitMs) };
     },
     'appointments.days': async ({ token }) => {
@@ -179,20 +182,20 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     'certificates.list': async ({ token }) => need(hall.certificates).list(citizen(token)),
     'certificates.print': async ({ token, args, requestId, printWaitMs }) => {
       const copy = await need(hall.certificates).printCopy(citizen(token), args.id);
-      const job = certificateCopyJob(copy, deps.hallName);
+      const job = certificateCopyJob(copy, recipe());
       const verifyUrl = `${deps.publicUrl()}/verify?p=${encodeURIComponent(copy.payload)}`;
       return { copy, verifyUrl, print: await print(job, 'certificateCopy', copy.identifier, copy.maskedNumber, requestId, printWaitMs) };
     },
     'applications.list': async ({ token }) => need(hall.applications).listOf(citizen(token)),
     'print.progress': async ({ token, args, requestId, printWaitMs }) => {
       const a = await need(hall.applications).get(citizen(token), args.serial);
-      const job = progressSlipJob(a, deps.hallName, hall.clock.stamp());
+      const job = progressSlipJob(a, recipe());
       return { print: await print(job, 'progressSlip', a.serial, a.maskedNumber, requestId, printWaitMs) };
     },
     'print.appointmentSlip': async ({ token, args, requestId, printWaitMs }) => {
       const a = (await need(hall.appointments).upcoming(citizen(token))).find((x) => x.id === args.id);
       if (!a) throw new HallRuleError('notYourAppointment', '未找到您的这条预约', 'no such appointment of yours');
-      const job = appointmentSlipJob(a, deps.hallName, hall.clock.stamp());
+      const job = appointmentSlipJob(a, recipe(), (ms) => hall.clock.timeOf(ms));
       return { print: await print(job, 'appointmentSlip', String(a.id), a.maskedNumber, requestId, printWaitMs) };
     },
   };

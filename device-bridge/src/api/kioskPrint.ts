@@ -1,20 +1,23 @@
 /**
- * What the kiosk prints and how a print ends for the citizen (issue 5: tickets, appointment slips, certificate
- * copies, progress slips; function 7 "printer out of paper -> say so, offer the result on screen and a later
- * reprint").
+ * How a kiosk print reaches the printer and how it ends for the citizen (issue 5: tickets, appointment slips,
+ * certificate copies, progress slips; function 7 "printer out of paper -> say so, offer the result on screen and a
+ * later reprint").
  *
- * Every print goes through the printer driver's job queue (devices/printer: a job is confirmed only by its own
- * process ID; interrupted jobs are printed again whole with the reprint mark once the printer is back). The queue
- * ticket uses the standard ticket recipe (escpos.md "The standard queue ticket"); slips and copies are ESC/POS text
- * built here (the driver adds the reprint mark and the process-ID tail to raw jobs).
- *
- * Only masked numbers are printed (hall-rules.md "Privacy").
+ * What is printed comes from the hall's print recipes (hall/printRecipes.ts: the standard ticket layout with real
+ * data, slips and the certificate copy, masked numbers only). Every print goes through the printer driver's job
+ * queue (devices/printer: a job is confirmed only by its own process ID; an interrupted job is printed again whole,
+ * with the reprint mark, once the printer is back).
  */
-import { EscPosEncoder, type KioskApplication, type KioskAppointment, type KioskCertificateCopy, type KioskPrintOutcome,
-  type KioskTicket } from '@onedoor/protocol';
+import type { KioskPrintOutcome } from '@onedoor/protocol';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import { DeviceCommandError } from '../devices/errors.ts';
 import { PrinterDriver, buildTicketJob, type PrintJobRequest } from '../devices/printer/index.ts';
+import { buildAppointmentSlip, buildCertificateCopyPrint, buildProgressSlip, queueTicketData,
+  type PrintRecipeOptions } from '../hall/printRecipes.ts';
+import type { ApplicationView } from '../hall/applications.ts';
+import type { AppointmentView } from '../hall/appointments.ts';
+import type { CertificateCopy } from '../hall/certificates.ts';
+import type { TicketView } from '../hall/queue.ts';
 
 /** Hall name printed on tickets and slips unless configured (escpos.md example ticket). */
 export const DEFAULT_HALL_NAME = '广东省政务服务中心';
@@ -25,88 +28,26 @@ export function kioskPrinter(devices: DeviceSet): PrinterDriver | null {
   return null;
 }
 
-/** Ticket-number QR: where the hall display shows the ticket (the bridge serves /display). */
-export function ticketQrUrl(publicUrl: string, t: Pick<KioskTicket, 'number' | 'day'>): string {
-  return `${publicUrl}/display?ticket=${encodeURIComponent(t.number)}&d=${t.day.replace(/-/g, '')}`;
+/** Recipe options for a bridge at `publicUrl`: the certificate QR opens this bridge's /verify page. */
+export function kioskRecipeOptions(hallName: string, publicUrl: string): PrintRecipeOptions {
+  return { hallName, ticketQrBase: `${publicUrl}/display`, verifyBaseUrl: `${publicUrl}/verify` };
 }
 
-export function ticketPrintJob(t: KioskTicket, hallName: string, publicUrl: string): PrintJobRequest {
-  const priority = t.priority === 'appointment' ? '（预约优先）' : t.priority ? '（绿色通道）' : '';
-  return buildTicketJob({
-    hallName,
-    number: t.number,
-    category: `${t.categoryName}${priority}`,
-    waiting: t.ahead,
-    time: t.issuedAtText,
-    qrUrl: ticketQrUrl(publicUrl, t),
-    footer: '请留意叫号，过号需重新取号。办理完毕请对本次服务作出评价。',
-  });
+/** The standard ticket as the driver's recipe (the driver adds the process ID and, on a reprint, the mark). */
+export function ticketPrintJob(t: TicketView, opts: PrintRecipeOptions): PrintJobRequest {
+  return buildTicketJob(queueTicketData(t, opts));
 }
 
-function slip(title: string, hallName: string, body: (enc: EscPosEncoder) => void): PrintJobRequest {
-  const enc = new EscPosEncoder().initialize().align('center').bold(true).line(hallName).bold(false)
-    .size(2).line(title).size(1).line('').align('left');
-  body(enc);
-  enc.feed(3).cut('partial');
-  return { payload: enc.encode() };
+export function appointmentSlipJob(a: AppointmentView, opts: PrintRecipeOptions, clockText: (ms: number) => string): PrintJobRequest {
+  return { payload: buildAppointmentSlip(a, opts, clockText) };
 }
 
-export function appointmentSlipJob(a: KioskAppointment, hallName: string, printedAtText: string): PrintJobRequest {
-  return slip('预约凭条', hallName, (enc) => {
-    enc.line(`事项：${a.serviceName}`)
-      .line(`日期：${a.day}`)
-      .line(`时段：${a.start}-${a.end}`)
-      .line(`证件号码：${a.maskedNumber}`)
-      .line(`预约编号：${a.id}`)
-      .line('')
-      // hall-rules.md "Appointments": check-in from 30 min before to 15 min after the slot start.
-      .line('请于时段开始前30分钟至开始后15分钟内')
-      .line('在自助终端刷身份证签到。')
-      .line(`打印时间：${printedAtText}`);
-  });
+export function progressSlipJob(a: ApplicationView, opts: PrintRecipeOptions): PrintJobRequest {
+  return { payload: buildProgressSlip(a, opts) };
 }
 
-export function progressSlipJob(a: KioskApplication, hallName: string, printedAtText: string): PrintJobRequest {
-  return slip('办事进度', hallName, (enc) => {
-    enc.line(`申办流水号：${a.serial}`)
-      .line(`事项：${a.serviceName}`)
-      .line(`申请人证件：${a.maskedNumber}`)
-      .line(`当前状态：${a.statusName}`)
-      .line(`法定时限：${a.timeLimitDays}个工作日，截止${a.timeLimit.dueDay}`)
-      .line(`时限状态：${TIME_LIMIT_WORDS[a.timeLimit.state]}`);
-    if (a.result) enc.line(`结果：${a.result}`);
-    enc.line('').line('办理记录：');
-    for (const h of a.history) enc.line(`${h.atText} ${h.statusName}${h.note ? ` ${h.note}` : ''}`);
-    enc.line('').line(`打印时间：${printedAtText}`);
-  });
-}
-
-/** Colour is never the only cue (hall-rules.md "Accessibility"): the slip says it in words. */
-const TIME_LIMIT_WORDS: Record<KioskApplication['timeLimit']['state'], string> = {
-  onTime: '正常', yellow: '临近时限', red: '已超时限', closed: '已办结',
-};
-
-/**
- * A certificate copy (hall-rules.md "Electronic certificates": statutory sentence, identifier, holder name and
- * masked number, dates, verification QR).
- */
-export function certificateCopyJob(c: KioskCertificateCopy, hallName: string): PrintJobRequest {
-  return slip(c.typeName, hallName, (enc) => {
-    enc.line(`持证人：${c.holderName}`)
-      .line(`证件号码：${c.maskedNumber}`)
-      .line(`发证机关：${c.issuerName}`)
-      .line(`发证日期：${c.issuedOn}`)
-      .line(`有效期至：${c.expiresOn ?? '长期'}`)
-      .line('证照标识：')
-      .line(c.identifier)
-      .line('')
-      .bold(true).line(c.statement).bold(false)
-      .line(`打印时间：${c.printedAtText}`)
-      .align('center')
-      // The payload is ~300 ASCII characters: module size 4 keeps the code within the 576-dot line.
-      .qrCode(c.payload, { moduleSize: 4, level: 'M' })
-      .line('扫码核验 Scan to verify');
-  });
+export function certificateCopyJob(c: CertificateCopy, opts: PrintRecipeOptions): PrintJobRequest {
+  return { payload: buildCertificateCopyPrint(c, opts) };
 }
 
 /**

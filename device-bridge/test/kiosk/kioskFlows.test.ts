@@ -85,7 +85,8 @@ describe('kiosk flows over the real bridge', () => {
     expect(booked.result).toMatchObject({ day: date, start: '09:00', status: 'booked', canCancel: true, maskedNumber: MASKED });
     const slip = await rig.command(session.token, 'print.appointmentSlip', { id: booked.result!.id });
     expect(slip.result!.print.code).toBe('success');
-    expect(rig.printer.tickets.some((p) => p.text.includes('预约凭条') && p.text.includes(date))).toBe(true);
+    const [y, m, d] = date.split('-');
+    expect(rig.printer.tickets.some((p) => p.text.includes('预约凭条') && p.text.includes(`${y}年${m}月${d}日`))).toBe(true);
     const second = await rig.command(session.token, 'appointments.book', { serviceId: SERVICE_A, date, slot: '09:30' });
     expect(second).toMatchObject({ code: 'userError', refusal: { code: 'alreadyBooked' } });
     const canceled = await rig.command(session.token, 'appointments.cancel', { id: booked.result!.id });
@@ -109,8 +110,10 @@ describe('kiosk flows over the real bridge', () => {
     expect(paper).toBeDefined();
     expect(paper!.text).toContain(MASKED);
     expect(paper!.text).not.toContain(FULL_NUMBER);
-    // The payload as the printed QR carries it (what a phone would scan).
-    const scanned = /\[QR M4:([^\]]+)\]/.exec(paper!.text)?.[1];
+    // The printed QR opens this bridge's /verify page with the payload (what a phone would scan).
+    const qr = /\[QR M4:([^\]]+)\]/.exec(paper!.text)?.[1];
+    expect(qr).toBe(`${rig.bridge.url}/verify?p=${copy.payload}`);
+    const scanned = new URL(qr!).searchParams.get('p')!;
     expect(scanned).toBe(copy.payload);
 
     const get = await fetch(`${rig.bridge.url}/api/verify?p=${encodeURIComponent(scanned!)}`);
@@ -155,7 +158,7 @@ describe('kiosk flows over the real bridge', () => {
     expect(['onTime', 'yellow', 'red']).toContain(a.timeLimit.state);
     const slip = await rig.command(session.token, 'print.progress', { serial: a.serial });
     expect(slip.result!.print.code).toBe('success');
-    expect(rig.printer.tickets.some((p) => p.text.includes('办事进度') && p.text.includes(a.serial))).toBe(true);
+    expect(rig.printer.tickets.some((p) => p.text.includes('办理进度') && p.text.includes(a.serial))).toBe(true);
   });
 
   it('refuses bad payloads, unknown tokens and an expired card (no session, reason words on the cardRead)', async () => {
