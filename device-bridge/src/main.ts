@@ -16,6 +16,9 @@ import { attachDisplaySocket } from './api/displaySocket.ts';
 import { attachHallCounter, resolveCounterWorkflowConfig, type HallCounter } from './api/hallCounter.ts';
 import { openKioskHall, type KioskHall, type KioskHallOptions } from './api/kioskHall.ts';
 import { attachKioskApi } from './api/kioskSocket.ts';
+import { HallLinkClient, type HallLinkClientOptions } from './hallLink/hallLinkClient.ts';
+import { KioskLinkServer } from './hallLink/kioskLinkServer.ts';
+import { linkedKioskHall } from './hallLink/linkedKioskHall.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
 import { staffAuthFromConfig } from './auth/staffAuth.ts';
 import { ConfigError, loadConfigFile, parseConfig, type BridgeConfig, type BridgeConfigInput } from './config/index.ts';
@@ -41,6 +44,8 @@ export interface StartBridgeOptions {
   hallName?: string;
   /** Service windows of the counter workflow (issue 6); default: every counter terminal is a window serving all. */
   counterWorkflow?: CounterWorkflowConfigInput;
+  /** A kiosk linked to a hall (config `hall`): heartbeat, in-flight grace, reconnect delays (tests, tuning). */
+  hallLink?: Pick<HallLinkClientOptions, 'heartbeatMs' | 'inFlightGraceMs' | 'reconnectDelayMs' | 'reconnectDelayMaxMs'>;
 }
 
 export interface BridgeHandle {
@@ -54,6 +59,10 @@ export interface BridgeHandle {
   hall: KioskHall;
   /** The counter workflow (issue 6): window terminals drive the queue; calls go to /hall and /display. */
   counters: HallCounter;
+  /** On a kiosk linked to a hall (config `hall`): the link (up/down, outbox). Otherwise null. */
+  hallLink: HallLinkClient | null;
+  /** On a hall serving kiosks (config `kiosks`): `/kiosklink` and its `registry` of kiosks. Otherwise null. */
+  kioskLink: KioskLinkServer | null;
   log: Logger;
   /** Stop devices, disconnect clients, close the HTTP server. Idempotent. */
   close(): Promise<void>;
@@ -76,7 +85,13 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
 
   const startedAt = Date.now();
   // The hall database in the data dir; when it cannot open, the kiosk still runs with hall functions paused.
-  const hall = await openKioskHall(config.dataDir, log, options.hall);
+  // A kiosk linked to a hall (issue 6, "Several kiosks, one hall") asks the hall, which owns the database.
+  const hallLink = config.hall
+    ? new HallLinkClient({ url: config.hall.url, token: config.hall.kioskToken, name: config.hall.name, devices, log, ...options.hallLink })
+    : null;
+  const hall = hallLink
+    ? linkedKioskHall(hallLink, config.dataDir, log, options.hall)
+    : await openKioskHall(config.dataDir, log, options.hall);
   // Staff logins for /tech and /hall (issue 6, "Access").
   const staff = staffAuthFromConfig(config);
   const app = createHttpApp({
@@ -127,6 +142,9 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const counters = attachHallCounter({ config, devices, hall, hallNamespace: hallNs, log, workflow: counterWorkflow });
   const display = attachDisplaySocket(socket.io, counters.workflow, log);
 
+  // A hall serving kiosks: their links, registry and requests (the hall functions run here, over this database).
+  const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log }) : null;
+
   // After the card forwarding above, so a kiosk always gets `cardRead` before the `session` it starts.
   let publicUrl = '';
   const kioskApi = attachKioskApi({
@@ -152,6 +170,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
   publicUrl = url;
   await devices.start();
+  hallLink?.start();
   log.info({ url, devices: config.devices.length }, 'bridge started');
 
   let closing: Promise<void> | null = null;
@@ -163,6 +182,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     socket,
     hall,
     counters,
+    hallLink,
+    kioskLink,
     log,
     close: () =>
       (closing ??= (async () => {
@@ -173,6 +194,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         // Ends every session (the kiosks hear sessionEnded and wipe), then closes the hall database.
         hall.sessions.endAll();
         kioskApi.detach();
+        hallLink?.close();
+        kioskLink?.close();
         await hall.close();
         await socket.close();
         await devices.stop();

@@ -41,6 +41,8 @@ export interface KioskLinkServerOptions {
 export interface KioskLinkServerEvents {
   /** A mutating request was applied (answer recorded) and is about to be answered. */
   applied: [kioskId: string, request: KioskLinkRequest, answer: KioskLinkAnswer];
+  /** Every answer sent to a kiosk (`replayed` for a resend answered from the record). */
+  answered: [kioskId: string, request: { requestId: string; op: unknown }, answer: KioskLinkAnswer];
 }
 
 type LinkSocket = Socket<KioskLinkClientToServerEvents, KioskLinkServerToClientEvents>;
@@ -102,6 +104,7 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
         void handle(kioskId, payload).then((answer) => {
           // The request's citizen is never logged; the op and the outcome are enough to follow a kiosk.
           log.info({ kioskId, requestId: answer.requestId, op: (payload as { op?: unknown })?.op, ok: answer.ok, replayed: answer.replayed ?? false }, 'kiosk request');
+          this.emit('answered', kioskId, { requestId: answer.requestId, op: (payload as { op?: unknown })?.op }, answer);
           ack(answer);
         });
       });
