@@ -3,7 +3,8 @@
  * bridge whose counter bus driver talks to the counter bus simulator over a PTY. A clerk's key on a simulated
  * terminal calls a ticket -> the call appears on the page as text and is spoken once through speechSynthesis
  * (stubbed in the page: headless Chromium has no voices, so the stub counts what the page asks to speak); a recall
- * is a new call, spoken once more; a reload shows the same calls and speaks none of them again.
+ * is a new call, spoken once more; a reload, or the bridge dropping the screen's socket, shows the same calls and
+ * speaks none of them again, and the next call is spoken.
  * Screenshot: test/artifacts/screens/display.png (1920x1080).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -102,6 +103,14 @@ describe('/display in Chromium', () => {
     await page.getByTestId('display-calls').locator('li').nth(1).waitFor({ timeout: UI_WAIT_MS });
     await page.getByTestId('display-latest').getByText(text).waitFor({ timeout: UI_WAIT_MS });
     // The board on connect brought both calls; both were spoken before the reload.
+    expect(await spoken(page)).toEqual([]);
+
+    // The bridge drops the screen (as when it sheds clients): it comes back by itself, gets the board, speaks nothing.
+    const displayNsp = bridge.socket.io.of('/display');
+    displayNsp.disconnectSockets(true);
+    await page.getByTestId('display-link').waitFor({ timeout: UI_WAIT_MS });
+    await page.getByTestId('display-link').waitFor({ state: 'detached', timeout: UI_WAIT_MS });
+    await page.getByTestId('display-calls').locator('li').nth(1).waitFor({ timeout: UI_WAIT_MS });
     expect(await spoken(page)).toEqual([]);
 
     // A new call after the reload is spoken (the page still speaks, it only skips what it already said).

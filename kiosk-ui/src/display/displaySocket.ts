@@ -10,6 +10,9 @@ import {
 } from '@onedoor/protocol';
 import type { ConnectionState } from '../net/connectionState.ts';
 
+/** Wait before reconnecting after the server closed the socket. */
+const SERVER_CLOSE_RETRY_MS = 2_000;
+
 export interface DisplayConnection {
   connection: ReadonlySignal<ConnectionState>;
   board: ReadonlySignal<DisplayBoard | null>;
@@ -38,7 +41,12 @@ export function connectDisplay(handlers: DisplayHandlers): DisplayConnection {
   const connection = signal<ConnectionState>('connecting');
   const board = signal<DisplayBoard | null>(null);
   socket.on('connect', () => (connection.value = 'connected'));
-  socket.on('disconnect', () => (connection.value = 'disconnected'));
+  socket.on('disconnect', (reason) => {
+    connection.value = 'disconnected';
+    // socket.io does not retry by itself after the server closed the socket (e.g. the bridge shedding clients while
+    // it stops); a hall screen must come back on its own whenever the bridge is there again.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), SERVER_CLOSE_RETRY_MS);
+  });
   socket.on('connect_error', () => (connection.value = board.value ? 'disconnected' : 'connecting'));
   socket.on('board', (b) => {
     // A call may have arrived as `call` before this board was read: keep it.
