@@ -20,6 +20,8 @@ import { HallLinkClient, type HallLinkClientOptions } from './hallLink/hallLinkC
 import { KioskLinkServer } from './hallLink/kioskLinkServer.ts';
 import { linkedKioskHall } from './hallLink/linkedKioskHall.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
+import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
+import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
 import { staffAuthFromConfig } from './auth/staffAuth.ts';
 import { ConfigError, loadConfigFile, parseConfig, type BridgeConfig, type BridgeConfigInput } from './config/index.ts';
 import './devices/builtin.ts';
@@ -84,6 +86,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   devices.on('status', (s) => log.info({ deviceId: s.id, state: s.state, detail: s.detail }, 'device status'));
 
   const startedAt = Date.now();
+  let dashboard: HallDashboardService | undefined;
   // The hall database in the data dir; when it cannot open, the kiosk still runs with hall functions paused.
   // A kiosk linked to a hall (issue 6, "Several kiosks, one hall") asks the hall, which owns the database.
   const hallLink = config.hall
@@ -98,7 +101,11 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     devices,
     uiDir: config.uiDir ?? '',
     startedAt,
-    routers: [verifyRouter(() => hall.certificates)],
+    routers: [
+      verifyRouter(() => hall.certificates),
+      // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
+      hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today() }),
+    ],
     staff: {
       auth: staff,
       allowedOrigins: config.allowedOrigins,
@@ -144,6 +151,15 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
 
   // A hall serving kiosks: their links, registry and requests (the hall functions run here, over this database).
   const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log }) : null;
+
+  // Manager dashboard on /hall (issue 6): this bridge's devices as kiosk-1 and the linked kiosks; alerts live.
+  dashboard = attachHallDashboard({
+    hallNamespace: hallNs,
+    kiosks: [localKioskSource(devices, () => hall.clock.now()), ...(kioskLink ? [registryKioskSource(kioskLink.registry)] : [])],
+    hall,
+    workflow: counters.workflow,
+    log,
+  });
 
   // After the card forwarding above, so a kiosk always gets `cardRead` before the `session` it starts.
   let publicUrl = '';
@@ -196,6 +212,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         kioskApi.detach();
         hallLink?.close();
         kioskLink?.close();
+        dashboard?.detach();
         await hall.close();
         await socket.close();
         await devices.stop();
