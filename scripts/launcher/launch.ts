@@ -9,6 +9,7 @@
  * Either way the kiosk UI is built first when needed, and `close()` stops everything (no socat left).
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import {
   ConfigError,
   DEFAULT_UI_DIR,
@@ -41,6 +42,14 @@ export interface LaunchedSimulators {
   notes: string[];
 }
 
+/** One kiosk bridge of `--kiosks N`, linked to the hall, with its own reader and printer simulators. */
+export interface LaunchedKiosk {
+  id: string;
+  bridge: BridgeHandle;
+  urls: Record<UiRoute, string>;
+  sims: LaunchedSimulators;
+}
+
 export interface Launched {
   mode: 'demo' | 'hardware';
   bridge: BridgeHandle;
@@ -48,6 +57,8 @@ export interface Launched {
   urls: Record<UiRoute, string>;
   /** Demo mode only. */
   sims?: LaunchedSimulators;
+  /** `--kiosks N`: the kiosk bridges linked to `bridge` (then the hall). */
+  kiosks?: LaunchedKiosk[];
   /** Why the UI was built this time, or null (up to date, or --no-build). */
   uiBuilt: string | null;
   /** Stop the bridge, then the control API and the simulators (socat included). Idempotent. */
@@ -96,12 +107,21 @@ function portInUse(err: unknown): boolean {
   return (err as { code?: unknown }).code === 'EADDRINUSE';
 }
 
-async function startSimulators(opts: StartOptions, print: Print): Promise<LaunchedSimulators> {
+/** Which simulators a hub runs and where (the demo's one hub, or the hall's and each kiosk's with --kiosks). */
+interface SimPlacement {
+  which: 'all' | 'counterbus' | 'kiosk';
+  dir?: string;
+  portBase?: number;
+  controlPort: number;
+}
+
+async function startSimulators(opts: StartOptions, print: Print, at: SimPlacement = { which: 'all', dir: opts.simDir,
+  portBase: opts.portBase, controlPort: opts.controlPort }): Promise<LaunchedSimulators> {
   // Loaded here so that --config (real hardware) never loads the simulators.
   const { SimulatorHub, startControlServer } = await import('@onedoor/simulators');
-  const hub = new SimulatorHub({ link: opts.tcp ? 'tcp' : undefined, dir: opts.simDir, portBase: opts.portBase });
+  const hub = new SimulatorHub({ link: opts.tcp ? 'tcp' : undefined, dir: at.dir, portBase: at.portBase });
   try {
-    await hub.start('all');
+    await hub.start(at.which === 'kiosk' ? [{ kind: 'idreader', baud: 115200 }, { kind: 'printer', baud: 115200 }] : at.which);
   } catch (err) {
     await hub.close();
     const hint = portInUse(err) ? ' (a simulator TCP port is in use: another onedoor-sim running? pick --port-base)' : '';
@@ -109,11 +129,11 @@ async function startSimulators(opts: StartOptions, print: Print): Promise<Launch
   }
   for (const note of hub.notes) print(`note: ${note}`);
   try {
-    const control = await startControlServer(hub, { port: opts.controlPort });
+    const control = await startControlServer(hub, { port: at.controlPort });
     return { hub, control, notes: [...hub.notes] };
   } catch (err) {
     await hub.close();
-    const hint = portInUse(err) ? ` (port ${opts.controlPort} is in use: another onedoor-sim running? pick --control-port)` : '';
+    const hint = portInUse(err) ? ` (port ${at.controlPort} is in use: another onedoor-sim running? pick --control-port)` : '';
     throw new Error(`cannot start the simulator control API: ${(err as Error).message}${hint}`);
   }
 }
@@ -167,6 +187,8 @@ export async function launch(opts: StartOptions, print: Print = (l) => console.l
     return { mode: 'hardware', bridge, urls: urlsOf(bridge.url), uiBuilt, close: () => bridge.close() };
   }
 
+  if (opts.kiosks !== undefined) return launchHallAndKiosks(opts, opts.kiosks, uiDir, uiBuilt, print);
+
   const sims = await startSimulators(opts, print);
   let bridge: BridgeHandle;
   try {
@@ -195,6 +217,70 @@ export async function launch(opts: StartOptions, print: Print = (l) => console.l
   };
 }
 
+/** The id and token of linked kiosk `i` (0-based) of a `--kiosks` demo: kiosk-a, kiosk-b, ... */
+export function demoKioskId(i: number): string {
+  return `kiosk-${String.fromCharCode(97 + i)}`;
+}
+
+/**
+ * `--kiosks N` (issue 6, "Several kiosks, one hall"): the hall bridge owns the database and the counter bus
+ * simulator; each kiosk bridge has its own reader and printer simulators (own PTY dir, TCP ports, control API) and
+ * is linked to the hall by its own fresh token. Kiosk i listens on the hall's port + i (any free port with --port 0).
+ */
+async function launchHallAndKiosks(opts: StartOptions, n: number, uiDir: string, uiBuilt: string | null, print: Print): Promise<Launched> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    while (stops.length) await stops.pop()!().catch(() => undefined);
+  };
+  try {
+    const hallSims = await startSimulators(opts, print, { which: 'counterbus', dir: opts.simDir, portBase: opts.portBase, controlPort: opts.controlPort });
+    stops.push(async () => {
+      await hallSims.control.close();
+      await hallSims.hub.close();
+    });
+    const kiosks = Array.from({ length: n }, (_, i) => ({ id: demoKioskId(i), token: randomBytes(16).toString('hex'), name: `自助机 ${String.fromCharCode(65 + i)}` }));
+    const hall = await startBridgeOrExplain({ ...demoBridgeConfig(hallSims.hub.list(), { ...opts, uiDir }, hallSims.control.url), kiosks },
+      { hall: { demo: checkoutDemoHallFiller() } });
+    stops.push(() => hall.close());
+    printDeviceChanges(hall, print);
+    const basePort = opts.port ?? DEFAULT_BRIDGE_PORT;
+    const step = (base: number | undefined, fallback: number, i: number, by: number) => (base === 0 ? 0 : (base ?? fallback) + by * (i + 1));
+    const linked: LaunchedKiosk[] = [];
+    for (const [i, k] of kiosks.entries()) {
+      const sims = await startSimulators(opts, print, {
+        which: 'kiosk',
+        dir: join(opts.simDir ?? '/tmp/onedoor', k.id),
+        portBase: step(opts.portBase, 7311, i, 10),
+        controlPort: step(opts.controlPort, 7310, i, 10),
+      });
+      stops.push(async () => {
+        await sims.control.close();
+        await sims.hub.close();
+      });
+      const config = demoBridgeConfig(sims.hub.list(), {
+        ...opts, uiDir, port: basePort === 0 ? 0 : basePort + i + 1, dataDir: join(opts.dataDir ?? DEFAULT_DATA_DIR, k.id),
+      }, sims.control.url);
+      const bridge = await startBridgeOrExplain({ ...config, hall: { url: hall.url, kioskToken: k.token, name: k.name } });
+      stops.push(() => bridge.close());
+      linked.push({ id: k.id, bridge, urls: urlsOf(bridge.url), sims });
+    }
+    let closing: Promise<void> | null = null;
+    return {
+      mode: 'demo',
+      bridge: hall,
+      urls: urlsOf(hall.url),
+      sims: hallSims,
+      kiosks: linked,
+      uiBuilt,
+      // Kiosks first, then the hall, then the simulators (in the reverse order of starting).
+      close: () => (closing ??= stopAll()),
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
 /** What `npm start` prints once everything runs: the UI's URLs, the control API, where each device is. */
 export function describeLaunch(l: Launched): string[] {
   const labels = [...Object.keys(UI_ROUTES), 'simulators', ...l.bridge.config.devices.map((d) => d.id)];
@@ -214,6 +300,13 @@ export function describeLaunch(l: Launched): string[] {
   if (l.mode === 'demo' && hall && tech) lines.push(`  ${pad('tokens')}hall ${hall}  tech ${tech}  (this run only)`);
   if (l.mode === 'demo') {
     lines.push(`  ${pad('logins')}technician tech / ${DEMO_PASSWORDS.tech}  manager manager / ${DEMO_PASSWORDS.manager}  (demo only)`);
+  }
+  for (const k of l.kiosks ?? []) {
+    lines.push(`${k.id} (linked to the hall above):`);
+    lines.push(`  ${pad('kiosk')}${k.urls.kiosk}`);
+    lines.push(`  ${pad('tech')}${k.urls.tech}`);
+    lines.push(`  ${pad('simulators')}${k.sims.control.url}`);
+    for (const d of k.bridge.config.devices) lines.push(`  ${pad(d.id)}${d.path}  (${d.kind}, ${d.baud} baud)`);
   }
   lines.push('Ctrl-C stops everything.');
   return lines;

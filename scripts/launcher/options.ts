@@ -41,8 +41,16 @@ export interface StartOptions {
   build: boolean;
   /** Bridge log level (pino lines on stdout); the demo keeps it at warn so the URLs stay readable. */
   logLevel: StartLogLevel;
+  /**
+   * Several kiosks, one hall (issue 6): unset = one bridge that is kiosk and hall; N = a hall bridge (counter bus
+   * simulator) and N kiosk bridges linked to it, each with its own reader and printer simulators.
+   */
+  kiosks?: number;
   help: boolean;
 }
+
+/** Most kiosks `--kiosks` starts on one machine (each is a bridge and two simulators). */
+export const MAX_DEMO_KIOSKS = 9;
 
 export class StartUsageError extends Error {
   constructor(message: string) {
@@ -67,10 +75,12 @@ prints the URLs. Ctrl-C stops everything.
   --ui-dir <dir>        the built UI to serve, built there when missing or stale (default kiosk-ui/dist)
   --no-build            serve the UI folder as it is
   --log-level <level>   bridge log level: ${LOG_LEVELS.join(', ')} (default warn)
+  --kiosks <n>          one hall (counter bus) and n kiosk bridges linked to it, each with its own reader and
+                        printer simulators (1-${MAX_DEMO_KIOSKS}); kiosk i listens on --port + i
   --help                this text`;
 
 /** Flags that only mean something when the launcher starts the simulators. */
-const SIM_ONLY_FLAGS = ['--tcp', '--control-port', '--sim-dir', '--port-base'];
+const SIM_ONLY_FLAGS = ['--tcp', '--control-port', '--sim-dir', '--port-base', '--kiosks'];
 
 function portValue(flag: string, raw: string): number {
   const n = Number(raw);
@@ -144,6 +154,13 @@ export function parseStartArgs(argv: readonly string[], cwd = process.cwd()): St
           throw new StartUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${v}"`);
         }
         opts.logLevel = v as StartLogLevel;
+        break;
+      }
+      case '--kiosks': {
+        const raw = value();
+        const n = Number(raw);
+        if (!/^\d+$/.test(raw) || n < 1 || n > MAX_DEMO_KIOSKS) throw new StartUsageError(`--kiosks must be a number 1-${MAX_DEMO_KIOSKS}, got "${raw}"`);
+        opts.kiosks = n;
         break;
       }
       case '--help':
