@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { KioskAppointment, KioskCheckInResult, KioskCompletion, KioskPrintResult, KioskServiceGuide } from '@onedoor/protocol';
-import { useText } from '../KioskContext.ts';
+import { useKiosk, useText } from '../KioskContext.ts';
 import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
@@ -100,8 +100,19 @@ function AppointmentList({ onBook }: { onBook: () => void }) {
   );
 }
 
+const WEEKDAYS = {
+  zh: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
+  en: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
+};
+
+/** `2026-11-27 周五`: the day as people pick it (the date alone makes them count on their fingers). */
+function dayLabel(day: string, lang: 'zh' | 'en'): string {
+  return `${day} ${WEEKDAYS[lang][new Date(`${day}T00:00:00Z`).getUTCDay()]}`;
+}
+
 function DayChoice({ onDay }: { onDay: (d: string) => void }) {
   const t = useText();
+  const lang = useKiosk().store.lang.value;
   const [view, reload] = useHallQuery('appointments.days', {});
   return (
     <>
@@ -109,7 +120,7 @@ function DayChoice({ onDay }: { onDay: (d: string) => void }) {
       <QueryView view={view} onRetry={reload}>
         {(days) => (
           <div class="choice-list">
-            {days.map((d) => <button type="button" key={d} class="btn btn-secondary choice" data-testid={`day-${d}`} onClick={() => onDay(d)}>{d}</button>)}
+            {days.map((d) => <button type="button" key={d} class="btn btn-secondary choice" data-testid={`day-${d}`} onClick={() => onDay(d)}>{dayLabel(d, lang)}</button>)}
           </div>
         )}
       </QueryView>
@@ -124,6 +135,7 @@ function SlotChoice({ service, date, onBooked }: { service: KioskServiceGuide; d
   const [failed, setFailed] = useState<KioskCompletion | null>(null);
   return (
     <>
+      <p class="body-text">{service.name}</p>
       <p class="action-text">{t(FLOW_TEXT.chooseSlot)} · {date}</p>
       {failed && <Failure completion={failed} />}
       <QueryView view={view} onRetry={reload}>
