@@ -110,6 +110,17 @@ describe('hall link', () => {
     expect(link.token.value).toBeNull();
   });
 
+  it('a noSession answer from the bridge ends the session on screen too', async () => {
+    const f = fakeSocket((c) => ({ requestId: c.requestId, code: 'userError', refusal: { code: 'noSession', zh: '会话已结束', en: 'ended' } }));
+    const onSessionEnd = vi.fn();
+    const link = createHallLink(f.socket, { onSessionEnd });
+    f.serverSends('session', { token: 'gone' });
+    const c = await link.call('certificates.list', {});
+    expect(c.refusal?.code).toBe('noSession');
+    expect(onSessionEnd).toHaveBeenCalledTimes(1);
+    expect(link.token.value).toBeNull();
+  });
+
   it('keeps the latest update per print job, and detach removes every listener', () => {
     const f = fakeSocket();
     const link = createHallLink(f.socket, { onSessionEnd: () => undefined });

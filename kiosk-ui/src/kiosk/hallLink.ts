@@ -77,9 +77,16 @@ export function createHallLink(socket: KioskSocket, hooks: { onSessionEnd(): voi
       return { requestId: id, code: 'userError', refusal: { code: 'noSession', zh: '会话已结束，请重新放置身份证', en: 'The session has ended; please place your ID card again' } };
     }
     try {
-      return (await socket.timeout(timeoutMs + ACK_GRACE_MS).emitWithAck('kioskCommand', {
+      const c = (await socket.timeout(timeoutMs + ACK_GRACE_MS).emitWithAck('kioskCommand', {
         requestId: id, timeout: timeoutMs, token: t, command, args,
       })) as KioskCompletion<never>;
+      // The bridge no longer knows this session (it ended there, e.g. after a bridge restart): the screen ends it too
+      // rather than leave the holder's data up with nothing behind it.
+      if (c?.refusal?.code === 'noSession' && token.value === t) {
+        token.value = null;
+        hooks.onSessionEnd();
+      }
+      return c;
     } catch {
       // No answer at all: the bridge or the link is gone.
       return { requestId: id, code: 'timeOut', message: 'no answer from the bridge' };
