@@ -13,7 +13,7 @@ type RouteModule = { default: ComponentType };
 const LOADERS: Record<RouteName, () => Promise<RouteModule>> = {
   kiosk: () => import('./kiosk/KioskRoute.tsx'),
   display: () => import('./display/DisplayRoute.tsx'),
-  hall: () => import('./placeholders/HallRoute.tsx'),
+  hall: () => import('./hall/HallRoute.tsx'),
   tech: () => import('./tech/TechRoute.tsx'),
   verify: () => import('./verify/VerifyRoute.tsx'),
 };

@@ -9,7 +9,7 @@ export type RouteName = (typeof ROUTE_NAMES)[number];
 export const ROUTE_MODULES: Record<RouteName, string> = {
   kiosk: 'src/kiosk/KioskRoute.tsx',
   display: 'src/display/DisplayRoute.tsx',
-  hall: 'src/placeholders/HallRoute.tsx',
+  hall: 'src/hall/HallRoute.tsx',
   tech: 'src/tech/TechRoute.tsx',
   verify: 'src/verify/VerifyRoute.tsx',
 };

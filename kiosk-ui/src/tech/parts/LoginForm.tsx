@@ -3,7 +3,8 @@ import { useState } from 'preact/hooks';
 import type { StaffSession } from '@onedoor/protocol';
 import { login } from '../techApi.ts';
 
-export function LoginForm({ onLogin, notice }: { onLogin: (s: StaffSession) => void; notice?: string }) {
+/** `title`: the staff screen's name (the manager dashboard /hall uses the same form). */
+export function LoginForm({ onLogin, notice, title = '设备维护 / Technician console' }: { onLogin: (s: StaffSession) => void; notice?: string; title?: string }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -21,7 +22,7 @@ export function LoginForm({ onLogin, notice }: { onLogin: (s: StaffSession) => v
   return (
     <main class="tech-login" data-testid="tech-login">
       <form onSubmit={(e) => void submit(e)}>
-        <h1>设备维护 / Technician console</h1>
+        <h1>{title}</h1>
         <p class="tech-muted">请登录 / Please log in</p>
         {notice && <p class="tech-notice">{notice}</p>}
         <label>

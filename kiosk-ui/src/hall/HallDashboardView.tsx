@@ -1,0 +1,81 @@
+/**
+ * The manager dashboard after login (issue 6 "Manager dashboard"): alerts, kiosks with their devices, queue,
+ * today and time limits, all live from `/hall`; the day's figures as CSV from /api/hall/export.csv.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { StaffSession } from '@onedoor/protocol';
+import { AlertList } from './parts/AlertList.tsx';
+import { QueuePanel, TimeLimitPanel, TodayPanel } from './parts/FigurePanels.tsx';
+import { KioskPanel } from './parts/KioskPanel.tsx';
+import { connectHall } from './hallSocket.ts';
+
+export interface HallDashboardViewProps {
+  session: StaffSession;
+  onLogout: () => void;
+  onAuthLost: () => void;
+}
+
+export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboardViewProps) {
+  const hall = useMemo(() => connectHall(), []);
+  const [now, setNow] = useState(Date.now());
+  const [day, setDay] = useState('');
+  useEffect(() => () => hall.close(), [hall]);
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(t);
+  }, []);
+  useEffect(() => {
+    if (hall.authLost.value) onAuthLost();
+  }, [hall.authLost.value]);
+
+  const d = hall.dashboard.value;
+  // The bridge's clock, not this browser's, decides ages (heartbeats, alerts).
+  const serverNow = now + hall.clockOffsetMs.value;
+  const exportDay = day || d?.today?.day || '';
+  return (
+    <main class="hall" data-testid="hall-dashboard">
+      <header class="hall-top">
+        <h1>大厅管理 / Hall dashboard</h1>
+        <span class={`hall-conn conn-${hall.connection.value}`} data-testid="connection" data-state={hall.connection.value}>
+          {hall.connection.value === 'connected' ? '● 实时 / live' : hall.connection.value === 'connecting' ? '连接中 / connecting' : '✕ 已断开 / disconnected'}
+        </span>
+        <form class="hall-export" onSubmit={(e) => e.preventDefault()}>
+          <label>
+            导出 / export{' '}
+            <input type="date" value={exportDay} onInput={(e) => setDay((e.currentTarget as HTMLInputElement).value)} data-testid="export-day" />
+          </label>
+          <a class="hall-button" href={`/api/hall/export.csv${exportDay ? `?day=${exportDay}` : ''}`} download data-testid="export-csv">
+            CSV
+          </a>
+        </form>
+        <span class="hall-user" data-testid="user">
+          {session.user} · {session.role}
+        </span>
+        <button type="button" class="hall-button" onClick={onLogout} data-testid="logout">
+          退出 / Log out
+        </button>
+      </header>
+      <AlertList alerts={hall.alerts.value} now={serverNow} />
+      {d === null ? (
+        <p class="hall-muted">连接中 / connecting…</p>
+      ) : (
+        <>
+          <h2 class="hall-section">自助机 / kiosks ({d.kiosks.length})</h2>
+          <div class="hall-kiosks">
+            {d.kiosks.map((k) => (
+              <KioskPanel key={k.kioskId} kiosk={k} now={serverNow} />
+            ))}
+          </div>
+          {d.storeProblem && (
+            <p class="hall-error" data-testid="store-problem">
+              大厅数据库不可用 / hall database unavailable: {d.storeProblem}
+            </p>
+          )}
+          {d.queue && <QueuePanel queue={d.queue} />}
+          {d.today && <TodayPanel today={d.today} />}
+          {d.timeLimits && <TimeLimitPanel limits={d.timeLimits} />}
+        </>
+      )}
+    </main>
+  );
+}
