@@ -65,6 +65,8 @@ export interface BridgeHandle {
   hallLink: HallLinkClient | null;
   /** On a hall serving kiosks (config `kiosks`): `/kiosklink` and its `registry` of kiosks. Otherwise null. */
   kioskLink: KioskLinkServer | null;
+  /** The manager dashboard (issue 6): kiosks, alerts, figures; what /hall and /api/hall/* serve. */
+  dashboard: HallDashboardService;
   log: Logger;
   /** Stop devices, disconnect clients, close the HTTP server. Idempotent. */
   close(): Promise<void>;
@@ -152,10 +154,12 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   // A hall serving kiosks: their links, registry and requests (the hall functions run here, over this database).
   const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log }) : null;
 
-  // Manager dashboard on /hall (issue 6): this bridge's devices as kiosk-1 and the linked kiosks; alerts live.
+  // Manager dashboard on /hall (issue 6): this bridge's devices (as kiosk-1, or as the hall's own devices when it
+  // serves linked kiosks, whose ids may be kiosk-1...) and the linked kiosks; alerts live.
+  const own = kioskLink ? localKioskSource(devices, () => hall.clock.now(), 'hall', '大厅设备 / hall devices') : localKioskSource(devices, () => hall.clock.now());
   dashboard = attachHallDashboard({
     hallNamespace: hallNs,
-    kiosks: [localKioskSource(devices, () => hall.clock.now()), ...(kioskLink ? [registryKioskSource(kioskLink.registry)] : [])],
+    kiosks: [own, ...(kioskLink ? [registryKioskSource(kioskLink.registry)] : [])],
     hall,
     workflow: counters.workflow,
     log,
@@ -200,6 +204,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     counters,
     hallLink,
     kioskLink,
+    dashboard,
     log,
     close: () =>
       (closing ??= (async () => {
