@@ -26,6 +26,8 @@ export interface KioskReport {
   /** Epoch ms of its last heartbeat; null when never heard from since the hall started. */
   lastHeartbeat: number | null;
   devices: readonly DeviceStatus[];
+  /** Linked kiosks: the link is up now. */
+  linked?: boolean;
 }
 
 export interface AlertRuleOptions {
@@ -83,7 +85,7 @@ export function dashboardKiosk(k: KioskReport, now: number, opts: AlertRuleOptio
   return {
     kioskId: k.kioskId, name: k.name, local: k.local, lastHeartbeat: k.lastHeartbeat,
     alive: k.lastHeartbeat !== null && now - k.lastHeartbeat <= (opts.heartbeatMs ?? KIOSK_HEARTBEAT_ALERT_MS),
-    devices: k.devices.map(dashboardDevice),
+    devices: k.devices.map(dashboardDevice), ...(k.linked !== undefined && { linked: k.linked }),
   };
 }
 

@@ -65,6 +65,8 @@ export interface DashboardKiosk {
   lastHeartbeat: number | null;
   /** false once its heartbeat is lost. */
   alive: boolean;
+  /** Linked kiosks: whether the link to the hall is up now (absent for this bridge itself). */
+  linked?: boolean;
   devices: DashboardDevice[];
 }
 

@@ -10,6 +10,7 @@ export function KioskPanel({ kiosk, now }: { kiosk: DashboardKiosk; now: number 
       </h3>
       <p class="hall-muted">
         {kiosk.alive ? '● 在线' : '✕ 失去联系'} · 心跳 / heartbeat {agoText(kiosk.lastHeartbeat, now)}
+        {kiosk.linked === false && <strong class="hall-error"> · 链路断开 / link down</strong>}
       </p>
       <table class="hall-table">
         <thead>
