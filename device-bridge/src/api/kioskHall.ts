@@ -72,6 +72,9 @@ export interface SessionEnd {
   reason: SessionEndReason;
 }
 
+/** How often past appointments are swept into no-shows (also once at start-up). */
+export const NO_SHOW_SWEEP_MS = 60 * 60_000;
+
 export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHallOptions = {}): Promise<KioskHall> {
   const clock = opts.clock ?? new HallClock();
   const keys = loadOrCreateHallKeys(dataDir);
@@ -93,6 +96,20 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
   const endListeners = new Set<(ended: SessionEnd) => void>();
   const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
   const queue = store ? new QueueService(store, clock) : null;
+  const appointments = store && queue ? new AppointmentService(store, queue, clock, opts.appointmentRules) : null;
+  // hall-rules.md "Three no-shows in 30 days": an appointment still booked when its day is over becomes a no-show.
+  // Run at start-up and then hourly, so a bridge that runs for days keeps the lockout rule in force.
+  const sweepNoShows = async () => {
+    try {
+      const n = (await appointments?.markNoShows()) ?? 0;
+      if (n > 0) log.info({ count: n }, 'hall: past appointments marked no-show');
+    } catch (err) {
+      log.warn({ err }, 'hall: could not mark no-shows (will retry)');
+    }
+  };
+  await sweepNoShows();
+  const noShowTimer = setInterval(() => void sweepNoShows(), NO_SHOW_SWEEP_MS);
+  noShowTimer.unref();
   return {
     store,
     clock,
@@ -100,7 +117,7 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
     sessions,
     records: store,
     queue,
-    appointments: store && queue ? new AppointmentService(store, queue, clock, opts.appointmentRules) : null,
+    appointments,
     certificates: store ? new CertificateService(store, keys, clock) : null,
     applications: store ? new ApplicationService(store, clock) : null,
     guidance: store ? new GuidanceService(store) : null,
@@ -110,6 +127,7 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
       return () => endListeners.delete(l);
     },
     close: async () => {
+      clearInterval(noShowTimer);
       sessions.endAll();
       await store?.close();
     },
