@@ -48,6 +48,8 @@ export function dashboardCsv(f: DayFigures): string {
     '最长等候(分钟) longest wait (min)', '平均办理(分钟) avg service (min)'],
   f.queue.categories.map((c) => ['类别 category', c.letter, c.name, c.issued, c.waiting, minutes(c.averageWaitMs),
     minutes(c.longestWaitMs), minutes(c.averageServiceMs)]));
+  section(['分类 section', '窗口 window', '已办结 served', '办理时长(分钟) busy (min)'],
+    f.queue.windows.map((w) => ['窗口 window', w.window, w.served ?? 0, minutes(w.busyMs ?? 0)]));
   section(['分类 section', '评价 rating', '名称 name', '次数 count'],
     COUNTER_RATINGS.map((r) => ['好差评 ratings', r.rating, r.zh, t.ratings[r.rating - 1]]));
   section(['分类 section', '票号 ticket', '窗口 window', '评价 rating', '开启 opened', '期限 deadline'],

@@ -39,7 +39,25 @@ function ticketFigures(tickets: readonly TicketRecord[]) {
   };
 }
 
-/** Queue figures of `day` at `now`; `windows` as the counter workflow shows them. */
+/** Per window: the day's finished tickets and their service time, by the window of each ticket's last call. */
+async function windowWork(store: HallRepository, day: HallDay, tickets: readonly TicketRecord[]): Promise<Map<number, { served: number; busyMs: number }>> {
+  const windowOf = new Map<number, number>();
+  // Newest first: the first call seen of a ticket is its last (a transferred ticket is finished where it was last called).
+  for (const c of await store.listCounterCalls(day, 100_000)) if (!windowOf.has(c.ticketId)) windowOf.set(c.ticketId, c.window);
+  const out = new Map<number, { served: number; busyMs: number }>();
+  for (const t of tickets) {
+    const w = windowOf.get(t.id);
+    const ms = serviceOf(t);
+    if (w === undefined || t.status !== 'done' || ms === null) continue;
+    const acc = out.get(w) ?? { served: 0, busyMs: 0 };
+    acc.served++;
+    acc.busyMs += ms;
+    out.set(w, acc);
+  }
+  return out;
+}
+
+/** Queue figures of `day` at `now`; `windows` as the counter workflow shows them (served and busy time added). */
 export async function queueFigures(store: HallRepository, day: HallDay, now: number, windows: DashboardWindow[]): Promise<DashboardQueue> {
   const tickets = await store.listTickets(day);
   const known = await store.listQueueCategories();
@@ -51,6 +69,7 @@ export async function queueFigures(store: HallRepository, day: HallDay, now: num
   }));
   const all = ticketFigures(tickets);
   const waitingSince = tickets.filter((t) => t.status === 'waiting').map((t) => Math.max(0, now - t.issuedAt));
+  const work = await windowWork(store, day, tickets);
   return {
     waiting: all.waiting,
     averageWaitMs: all.averageWaitMs,
@@ -58,7 +77,7 @@ export async function queueFigures(store: HallRepository, day: HallDay, now: num
     longestWaitingNowMs: maxOf(waitingSince),
     averageServiceMs: all.averageServiceMs,
     categories,
-    windows,
+    windows: windows.map((w) => ({ ...w, served: work.get(w.window)?.served ?? 0, busyMs: work.get(w.window)?.busyMs ?? 0 })),
   };
 }
 

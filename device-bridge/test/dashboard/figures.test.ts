@@ -83,14 +83,24 @@ afterEach(async () => {
 
 describe('dashboard figures', () => {
   it('queue: waiting per category, average and longest wait (call - issue), oldest waiting, average service (finish - start)', async () => {
-    const windows = [{ window: 1, state: 'serving' as const, ticketNumber: 'A004', categories: ['A'] }];
+    // Calls: A001 at window 2 then recalled at window 1 (its last call: window 1), B001 at window 2, A002 at window 1.
+    const call = (ticketId: number, number: string, window: number, time: string) => fx.store.addCounterCall({
+      callId: `${number}-${window}-${time}`, ticketId, number, window, text: '', recall: 0, at: at(time), day: DAY });
+    const today = await fx.store.listTickets(DAY);
+    const [a1, a2, b1] = ['A001', 'A002', 'B001'].map((n) => today.find((t) => t.number === n)!);
+    await call(a1.id, 'A001', 2, '08:39');
+    await call(a1.id, 'A001', 1, '08:40');
+    await call(b1.id, 'B001', 2, '08:50');
+    await call(a2.id, 'A002', 1, '08:55');
+    const windows = [1, 2, 3].map((window) => ({ window, state: 'idle' as const, ticketNumber: null, categories: [] }));
     const q = await queueFigures(fx.store, DAY, fx.clock.now(), windows);
     expect(q.waiting).toBe(1);
     expect(q.averageWaitMs).toBe(Math.round(((10 + 20 + 5) * MIN) / 3));
     expect(q.longestWaitMs).toBe(20 * MIN);
     expect(q.longestWaitingNowMs).toBe(10 * MIN); // A003 since 08:50, now 09:00
     expect(q.averageServiceMs).toBe(9 * MIN);
-    expect(q.windows).toEqual(windows);
+    // Served = finished tickets by the window of their last call; busy = their finish - start (the no-show counts nowhere).
+    expect(q.windows.map((w) => [w.window, w.served, w.busyMs])).toEqual([[1, 1, 10 * MIN], [2, 1, 8 * MIN], [3, 0, 0]]);
     expect(q.categories).toEqual([
       { letter: 'A', name: '综合受理', waiting: 1, issued: 3, averageWaitMs: 15 * MIN, longestWaitMs: 20 * MIN, averageServiceMs: 10 * MIN },
       { letter: 'B', name: '社保医保', waiting: 0, issued: 1, averageWaitMs: 5 * MIN, longestWaitMs: 5 * MIN, averageServiceMs: 8 * MIN },
@@ -145,7 +155,7 @@ describe('dashboard figures', () => {
     expect(lines).toContain('差评跟进 bad review,B001,2,4,2026-11-25,2026-12-16');
     expect(lines).toContain(`办理时限 time limit,${(await fx.store.listOpenApplications())[0].serial},测试事项乙,${masked(NUMBER_RED)},受理,red,2026-11-23,-2`);
     for (const n of [NUMBER_RED, NUMBER_YELLOW, NUMBER_ON_TIME]) expect(csv).not.toContain(n);
-    expect(lines.filter((l) => l === '')).toHaveLength(5); // 4 blank lines between the 5 sections + the final CRLF
+    expect(lines.filter((l) => l === '')).toHaveLength(6); // 5 blank lines between the 6 sections + the final CRLF
   });
 
   it('csvField quotes commas, quotes and line breaks (RFC 4180) and leaves plain text alone', () => {

@@ -89,6 +89,10 @@ export interface DashboardWindow {
   ticketNumber: string | null;
   /** Categories it calls; empty = all. */
   categories: string[];
+  /** The day's tickets finished at this window (the window of their last call). */
+  served?: number;
+  /** hall-rules.md "per window busy time": sum of finish - start of those tickets, ms. */
+  busyMs?: number;
 }
 
 export interface DashboardQueue {

@@ -47,6 +47,8 @@ export function QueuePanel({ queue }: { queue: DashboardQueue }) {
               <th>状态 / state</th>
               <th>票号 / ticket</th>
               <th>类别 / categories</th>
+              <th>已办结 / served</th>
+              <th>办理时长 / busy</th>
             </tr>
           </thead>
           <tbody>
@@ -56,6 +58,8 @@ export function QueuePanel({ queue }: { queue: DashboardQueue }) {
                 <td class={`window-${w.state}`}>{WINDOW_STATE_WORDS[w.state] ?? w.state}</td>
                 <td>{w.ticketNumber ?? '—'}</td>
                 <td>{w.categories.length ? w.categories.join(' ') : '全部 / all'}</td>
+                <td>{w.served ?? 0}</td>
+                <td>{minutesText(w.busyMs ?? 0)}</td>
               </tr>
             ))}
           </tbody>
