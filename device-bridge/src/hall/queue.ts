@@ -85,7 +85,17 @@ export class QueueService {
     const day = this.clock.dayOf(now);
     if (req.citizen) {
       const waiting = await tx.findWaitingTicket(day, letter, req.citizen.number);
-      if (waiting) return { ticket: waiting, reused: true };
+      if (waiting) {
+        // One waiting ticket per person per category (hall-rules.md): a check-in or green-channel request upgrades
+        // the ticket already held (same number and issue time) instead of leaving the person without priority.
+        const wanted = ticketPriority(req, day);
+        if (priorityRank(wanted) > priorityRank(waiting.priority)) {
+          const patch = { priority: wanted, appointmentId: req.appointmentId ?? waiting.appointmentId };
+          await tx.updateTicket(waiting.id, patch);
+          return { ticket: { ...waiting, ...patch }, reused: true };
+        }
+        return { ticket: waiting, reused: true };
+      }
     }
     const seq = await tx.nextCounterValue(`ticket:${day}:${letter}`);
     if (seq > MAX_DAILY_TICKETS_PER_CATEGORY) {
@@ -158,6 +168,11 @@ export class QueueService {
       appointmentId: t.appointmentId,
     };
   }
+}
+
+/** An appointment outranks the green channel, which outranks none (the calling order of hall-rules.md). */
+function priorityRank(p: TicketPriority | null): number {
+  return p === 'appointment' ? 2 : p ? 1 : 0;
 }
 
 function ticketPriority(req: IssueTicketRequest, day: HallDay): TicketPriority | null {

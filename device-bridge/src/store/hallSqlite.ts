@@ -292,8 +292,8 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     const cur = this.getTicket(id);
     if (!cur) throw new Error(`ticket ${id} does not exist`);
     const next = { ...cur, ...patch };
-    this.st('UPDATE tickets SET status = ?, called_at = ?, started_at = ?, finished_at = ? WHERE id = ?')
-      .run(next.status, next.calledAt, next.startedAt, next.finishedAt, id);
+    this.st(`UPDATE tickets SET status = ?, called_at = ?, started_at = ?, finished_at = ?, priority = ?, appointment_id = ?
+      WHERE id = ?`).run(next.status, next.calledAt, next.startedAt, next.finishedAt, next.priority, next.appointmentId, id);
   }
 
   recentServiceDurations(category: string, limit: number): number[] {

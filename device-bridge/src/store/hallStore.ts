@@ -142,7 +142,8 @@ export interface TicketRecord {
 }
 
 export type NewTicket = Omit<TicketRecord, 'id' | 'calledAt' | 'startedAt' | 'finishedAt' | 'status'>;
-export type TicketPatch = Partial<Pick<TicketRecord, 'status' | 'calledAt' | 'startedAt' | 'finishedAt'>>;
+/** `priority` and `appointmentId` change only when a waiting ticket is upgraded (appointment check-in). */
+export type TicketPatch = Partial<Pick<TicketRecord, 'status' | 'calledAt' | 'startedAt' | 'finishedAt' | 'priority' | 'appointmentId'>>;
 
 /** 受理 accepted -> 审查 review -> 决定 decided -> 办结 done; or 退回 returned / 不予受理 rejected (with a reason). */
 export type ApplicationStatus = 'accepted' | 'review' | 'decided' | 'done' | 'returned' | 'rejected';

@@ -146,4 +146,22 @@ describe('AppointmentService check-in', () => {
     fx.clock.set('2026-11-30', '09:00');
     expect(await appts.markNoShows()).toBe(0);
   });
+
+  it('checking in while holding a waiting walk-in ticket in that category upgrades it: same number, appointment priority', async () => {
+    const { appts, queue } = await setup();
+    const a = await appts.book(zhang, await slotAt(appts, SERVICE_A, '2026-11-26', '10:00'));
+    fx.clock.set('2026-11-26', '09:20');
+    const other = await queue.takeTicket(wei, 'A');
+    const walkIn = await queue.takeTicket(zhang, 'A');
+    expect(walkIn.priority).toBeNull();
+    fx.clock.set('2026-11-26', '10:00');
+    const done = await appts.checkIn(zhang, a.id);
+    expect(done.kind).toBe('priority');
+    expect(done.ticket).toMatchObject({ id: walkIn.id, number: walkIn.number, priority: 'appointment', ahead: 0 });
+    expect(done.appointment.status).toBe('checkedIn');
+    expect((await queue.ticket(walkIn.id)).priority).toBe('appointment'); // stored, not only in the answer
+    expect((await queue.ticket(other.id)).ahead).toBe(1);
+    // Still one waiting ticket for the person in the category.
+    expect((await queue.ticketsOf(zhang)).filter((t) => t.status === 'waiting')).toHaveLength(1);
+  });
 });
