@@ -6,7 +6,9 @@
  *
  * - paperOut (critical) / paperLow (warning): a printer's `paper` in its status; a paper-out status raises at once.
  * - deviceOffline (critical): `state === 'offline'` for longer than `offlineMs` (30 s) since its `since`; a port
- *   that comes back within that is no alert (reconnects are normal).
+ *   that comes back within that is no alert (reconnects are normal). AlertBoard counts from the first `offline`
+ *   until the device is up again: a port that opens but whose device never answers flips offline -> starting ->
+ *   offline every retry (devices/driver.ts handleOpen), which resets `since` each time.
  * - samFault (critical): the ID reader in `hardwareError` (id-reader-sam.md: SAM self-test failed / not
  *   authorised); other devices in `hardwareError` raise deviceFault.
  * - terminalOffline (warning): a counter terminal offline longer than `offlineMs`.
@@ -92,6 +94,8 @@ export function dashboardKiosk(k: KioskReport, now: number, opts: AlertRuleOptio
 /** The active alerts over time: raisedAt kept while an alert lasts; `changed` when one was raised or cleared. */
 export class AlertBoard {
   private active = new Map<string, HallAlert>();
+  /** Per `<kiosk>/<device>`: when it went offline, kept through start-up retries until it is up again. */
+  private downSince = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now, private readonly opts: AlertRuleOptions = {}) {}
 
@@ -99,8 +103,19 @@ export class AlertBoard {
     const at = this.now();
     const next = new Map<string, HallAlert>();
     const raised: HallAlert[] = [];
+    const down = new Map<string, number>();
     for (const k of kiosks) {
-      for (const c of kioskAlerts(k, at, this.opts)) {
+      const devices = k.devices.map((d) => {
+        const key = `${k.kioskId}/${d.id}`;
+        const since = this.downSince.get(key);
+        if (d.state === 'offline' || (d.state === 'starting' && since !== undefined)) {
+          const from = Math.min(since ?? d.since, d.since);
+          down.set(key, from);
+          return { ...d, state: 'offline' as const, since: from };
+        }
+        return d;
+      });
+      for (const c of kioskAlerts({ ...k, devices }, at, this.opts)) {
         const before = this.active.get(c.id);
         // The message keeps its first words (the offline seconds would otherwise count up as a "change").
         const a: HallAlert = before ?? { ...c, raisedAt: at };
@@ -110,6 +125,7 @@ export class AlertBoard {
     }
     const cleared = [...this.active.values()].filter((a) => !next.has(a.id));
     this.active = next;
+    this.downSince = down;
     return { changed: raised.length > 0 || cleared.length > 0, alerts: this.list(), raised, cleared };
   }
 

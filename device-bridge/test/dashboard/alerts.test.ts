@@ -65,6 +65,27 @@ describe('alert rules', () => {
     expect(board.update([kiosk([status('idreader', 'idreader', { since: clock.ms })], clock.ms)]).cleared.map((a) => a.kind)).toEqual(['deviceOffline']);
   });
 
+  it('a device flapping offline -> starting -> offline (port opens, device silent) counts from its first offline', () => {
+    const clock = new FakeClock();
+    const board = new AlertBoard(clock.now);
+    const at = (state: DeviceStatus['state'], since: number) => [kiosk([status('printer', 'printer', { state, since })], clock.ms)];
+    board.update(at('offline', T0));
+    for (let t = 5_000; t <= 30_000; t += 5_000) {
+      clock.ms = T0 + t;
+      // Each retry: starting, then offline again, each with a fresh `since`.
+      expect(board.update(at('starting', clock.ms - 1000)).alerts).toEqual([]);
+      expect(board.update(at('offline', clock.ms)).alerts).toEqual([]);
+    }
+    clock.ms = T0 + 35_000;
+    expect(board.update(at('starting', clock.ms)).alerts.map((a) => a.id)).toEqual(['kiosk-1/printer/deviceOffline']);
+    expect(board.update(at('offline', clock.ms)).alerts.map((a) => a.raisedAt)).toEqual([T0 + 35_000]);
+    // Up again: cleared, and a later outage counts afresh.
+    expect(board.update(at('online', clock.ms)).alerts).toEqual([]);
+    clock.ms += 1_000;
+    expect(board.update(at('starting', clock.ms)).alerts).toEqual([]);
+    expect(board.update(at('offline', clock.ms)).alerts).toEqual([]);
+  });
+
   it('the reader in hardwareError is a SAM fault; another device a hardware fault; a counter terminal offline > 30 s a warning', () => {
     const clock = new FakeClock();
     clock.ms = T0 + 60_000;
