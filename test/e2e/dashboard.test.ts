@@ -146,5 +146,18 @@ describe('manager dashboard', () => {
     await hub.act('printer', 'paper', { state: 'ok' });
     await alert.waitFor({ state: 'detached', timeout: UI_WAIT_MS });
     await page.locator('[data-testid="alerts"][data-count="0"]').waitFor({ timeout: UI_WAIT_MS });
+
+    // A clerk at window 1 calls, serves and finishes a ticket, and the citizen rates it 不满意: the window, served
+    // count and the bad review show up on the open page without a reload.
+    await hub.act('counterbus', 'press', { unit: 1, key: 'callNext' });
+    await page.locator('[data-testid="windows"] tr[data-state="called"]').first().waitFor({ timeout: UI_WAIT_MS });
+    await hub.act('counterbus', 'press', { unit: 1, key: 'start' });
+    await page.locator('[data-testid="windows"] tr[data-state="serving"]').first().waitFor({ timeout: UI_WAIT_MS });
+    await hub.act('counterbus', 'press', { unit: 1, key: 'finish' });
+    await page.getByTestId('fig-served').filter({ hasText: /^1\b/ }).waitFor({ timeout: UI_WAIT_MS });
+    await hub.act('counterbus', 'rate', { unit: 1, rating: 4 });
+    await page.getByTestId('bad-reviews').locator('tbody tr').first().waitFor({ timeout: UI_WAIT_MS });
+    await expect(page.getByTestId('bad-reviews').innerText()).resolves.toContain('不满意');
+    await shoot(page, 'served');
   }, 300_000);
 });

@@ -75,7 +75,7 @@ export function TodayPanel({ today }: { today: DashboardToday }) {
       <h2 class="hall-section">今日 / today ({today.day})</h2>
       <div class="hall-figures">
         <Figure label="取号 / tickets" value={today.tickets} testId="fig-tickets" />
-        <Figure label="已办结 / served" value={today.served} />
+        <Figure label="已办结 / served" value={today.served} testId="fig-served" />
         <Figure label="过号 / no-shows" value={today.noShows} />
         <Figure label="预约签到 / appointments checked in" value={`${today.appointmentsCheckedIn} / ${today.appointmentsBooked}`} />
         <Figure label="未处理差评 / open bad reviews" value={today.openBadReviews.length} />
