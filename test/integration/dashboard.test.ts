@@ -1,6 +1,7 @@
 /**
  * The manager dashboard through a whole bridge (startBridge) with the ticket printer simulator on a real PTY:
- * anonymous access to /api/hall/* and the /hall namespace is refused; a manager's session cookie admits both; the
+ * anonymous access to /api/hall/* and the /hall namespace is refused (a wrong token too); a manager's session cookie
+ * admits both and a machine with the hall token gets the socket; the
  * dashboard lists kiosk-1 with its printer; the printer running out of paper reaches the socket as a paperOut alert
  * and its refill clears it; the day's CSV export is UTF-8 with a BOM; a bad day is a 400 naming the field.
  */
@@ -19,6 +20,7 @@ import type { RunningSimulator } from '../../simulators/src/link/index.ts';
 
 type HallSocket = Socket<HallServerToClientEvents, HallClientToServerEvents>;
 const WAIT_MS = 60_000;
+const HALL_TOKEN = 'dashboard-test-hall-token-0123456789';
 
 let dir: string;
 let sim: RunningSimulator<PrinterSim>;
@@ -34,6 +36,7 @@ beforeAll(async () => {
       dataDir: join(dir, 'data'),
       uiDir: dir,
       users: [...DEMO_USERS],
+      tokens: { hall: HALL_TOKEN },
       devices: [{ id: 'printer', kind: 'printer', path: sim.path!, baud: 115200, options: { pollIntervalMs: 300 } }],
       options: { reconnect: FAST_BACKOFF },
     },
@@ -55,8 +58,10 @@ async function login(name: string, password: string): Promise<string> {
   return r.headers.get('set-cookie')!.split(';')[0];
 }
 
-function openHall(cookie?: string): HallSocket {
-  const s = connect(`${bridge.url}/hall`, { transports: ['websocket'], reconnection: false, extraHeaders: cookie ? { cookie } : {} }) as HallSocket;
+function openHall(cookie?: string, token?: string): HallSocket {
+  const s = connect(`${bridge.url}/hall`, {
+    transports: ['websocket'], reconnection: false, extraHeaders: cookie ? { cookie } : {}, ...(token !== undefined && { auth: { token } }),
+  }) as HallSocket;
   sockets.push(s);
   return s;
 }
@@ -74,6 +79,22 @@ describe('manager dashboard through the bridge', () => {
       s.on('connect_error', (e) => resolve(e.message));
     });
     expect(refused).toMatch(/log in first/);
+
+    const wrong = openHall(undefined, 'not-the-token');
+    await expect(new Promise<string>((resolve, reject) => {
+      wrong.on('connect', () => reject(new Error('a wrong token connected')));
+      wrong.on('connect_error', (e) => resolve(e.message));
+    })).resolves.toMatch(/bad or missing token/);
+  });
+
+  it('a machine with the hall token gets the dashboard on /hall', async () => {
+    const s = openHall(undefined, HALL_TOKEN);
+    const first = await new Promise<HallDashboard>((resolve, reject) => {
+      s.on('hallDashboard', resolve);
+      s.on('connect_error', reject);
+    });
+    expect(first.kiosks.map((k) => k.kioskId)).toEqual(['kiosk-1']);
+    s.disconnect();
   });
 
   it('a manager gets the dashboard; paper out raises the alert live and the refill clears it', async () => {
