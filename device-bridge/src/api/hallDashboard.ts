@@ -173,6 +173,8 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
     refreshing = (async () => {
       const wait = lastRead + (o.figuresMinGapMs ?? 1000) - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // Stopped meanwhile: the store may be closed already.
+      if (detached) return;
       lastRead = Date.now();
       figures = await readFigures(o.hall.clock.dayOf(now()));
       if (!detached && watched()) o.hallNamespace.emit('hallDashboard', compose(figures));
@@ -202,6 +204,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
   const onApplied = () => void refresh();
   o.workflow.events.on('applied', onApplied);
   const onConnection = (socket: { emit: (e: 'hallDashboard', d: HallDashboard) => void }) => {
+    if (detached) return;
     // A fresh read for the newcomer (the cached figures may be minutes old when nobody watched).
     void readFigures(o.hall.clock.dayOf(now())).then((f) => {
       figures = f;
