@@ -45,7 +45,7 @@ export interface HealthReport {
 export function createHttpApp(opts: HttpApiOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  // CSP, nosniff, Referrer-Policy, frame-ancestors none on every response (auth/securityHeaders.ts; helmet is not installed).
+  // CSP, nosniff, Referrer-Policy, frame-ancestors none on every response (helmet, policy in auth/securityHeaders.ts).
   app.use(securityHeaders());
   app.use(express.json({ limit: '64kb' }));
   if (opts.staff) {

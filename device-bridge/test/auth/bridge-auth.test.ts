@@ -209,6 +209,11 @@ describe('security headers', () => {
       expect(r.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(r.headers.get('referrer-policy'), path).toBe('no-referrer');
       expect(r.headers.get('x-frame-options'), path).toBe('DENY');
+      // helmet's own hardening is on, and nothing that would break plain HTTP on the hall LAN.
+      expect(r.headers.get('x-permitted-cross-domain-policies'), path).toBe('none');
+      expect(r.headers.get('x-powered-by'), path).toBeNull();
+      expect(csp, path).not.toContain('upgrade-insecure-requests');
+      expect(r.headers.get('strict-transport-security'), path).toBeNull();
     }
   });
 });
