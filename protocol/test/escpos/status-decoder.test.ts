@@ -176,13 +176,17 @@ function chunk(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
  * Independent of the decoder: used to excuse replies that damaged bytes can legitimately swallow.
  */
 function specReplyLengthAt(b: Uint8Array, p: number): number {
-  if (b[p] === 0x37 && b[p + 1] === 0x22 && p + 7 <= b.length) {
-    for (let i = 2; i < 6; i++) if (b[p + i] < 0x30 || b[p + i] > 0x7e) return 0;
-    return b[p + 6] === 0x00 ? 7 : 0;
+  // XON/XOFF pass through an open frame (flow control cannot wait for it), so they are skipped inside a reply.
+  const at: number[] = [p];
+  for (let q = p + 1; q < b.length && at.length < 7; q++) if (b[q] !== 0x11 && b[q] !== 0x13) at.push(q);
+  const v = (i: number) => b[at[i]];
+  if (b[p] === 0x37 && at.length === 7 && v(1) === 0x22) {
+    for (let i = 2; i < 6; i++) if (v(i) < 0x30 || v(i) > 0x7e) return 0;
+    return v(6) === 0x00 ? at[6] - p + 1 : 0;
   }
-  if ((b[p] & 0x93) === 0x10 && p + 4 <= b.length) {
-    for (let i = 1; i < 4; i++) if (b[p + i] & 0x90) return 0;
-    return 4;
+  if ((b[p] & 0x93) === 0x10 && at.length >= 4) {
+    for (let i = 1; i < 4; i++) if (v(i) & 0x90) return 0;
+    return at[3] - p + 1;
   }
   return 0;
 }
