@@ -17,6 +17,7 @@ import type {
 } from '@onedoor/protocol';
 import type { ConnectionState } from '../net/connectionState.ts';
 import { applyDeviceStatus } from '../net/deviceList.ts';
+import { watchStaffConnection } from '../net/staffConnection.ts';
 
 export type TechSocket = Socket<TechServerToClientEvents, TechClientToServerEvents>;
 
@@ -56,27 +57,12 @@ export function mergeFrames(known: readonly DeviceFrameEntry[] | undefined, inco
 
 export function connectTech(): TechConnection {
   const socket: TechSocket = io('/tech', { transports: ['websocket', 'polling'], withCredentials: true, reconnectionDelayMax: 5_000 });
-  const connection = signal<ConnectionState>('connecting');
+  // Connected / refused-for-want-of-a-session, shared with the /hall dashboard (net/staffConnection.ts).
+  const { connection, authLost } = watchStaffConnection(socket);
   const devices = signal<DeviceStatus[] | null>(null);
   const frames = signal<Record<string, DeviceFrameEntry[]>>({});
   const lastCard = signal<{ read?: CardReadEvent; error?: CardErrorEvent } | null>(null);
-  const authLost = signal(false);
 
-  socket.on('connect', () => {
-    connection.value = 'connected';
-  });
-  socket.on('disconnect', (reason) => {
-    connection.value = 'disconnected';
-    // The server dropped us on purpose: the session ended (logout elsewhere, expiry).
-    if (reason === 'io server disconnect') authLost.value = true;
-  });
-  socket.on('connect_error', (err) => {
-    connection.value = 'disconnected';
-    if (/log in|reserved|token/i.test(err.message)) {
-      authLost.value = true;
-      socket.close();
-    }
-  });
   socket.on('snapshot', (s) => {
     devices.value = Array.isArray(s?.devices) ? s.devices : [];
   });
