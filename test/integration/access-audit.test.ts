@@ -3,7 +3,7 @@
  * simulators on PTYs, the hall database on SQLite, a socket.io /kiosk client, staff over REST.
  * - a session started, a ticket taken, certificates listed at the kiosk: rows with kiosk id, function, masked number,
  *   success; a refused lookup (someone else's application, no session, an expired card): a row with its refusal;
- * - a manager's dashboard view and CSV export: rows with user and role;
+ * - a manager's dashboard view (REST and the live /hall socket) and CSV export: rows with user and role;
  * - the audit under /api/hall/audit: managers read and export it (BOM, columns), which is audited in turn;
  *   anonymous is refused (401) and a technician too (403, audited);
  * - after all of it, no row of the table holds a full ID number.
@@ -11,6 +11,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { AccessAuditEntry, AccessAuditPage, KioskSessionEvent } from '@onedoor/protocol';
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORDS, DEMO_USERS } from '../../device-bridge/src/auth/demoUsers.ts';
 import { AUDIT_CSV_HEADER } from '../../device-bridge/src/hall/accessAudit.ts';
@@ -102,6 +103,19 @@ describe('access audit through the bridge', () => {
     expect(exp).toMatchObject({ actorKind: 'staff', actor: 'manager', role: 'manager', result: 'success', detail: `day=${day}`, maskedNumber: null });
     const view = await pollRow(async () => (await rows({ function: 'dashboard.view' })).find((r) => r.detail === null));
     expect(view).toMatchObject({ actor: 'manager', role: 'manager', result: 'success' });
+
+    // The live dashboard on /hall carries the same board: each connection is audited once.
+    const socket = connect(`${rig.bridge.url}/hall`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('hallDashboard', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const live = await pollRow(async () => (await rows({ function: 'dashboard.view' })).find((r) => r.detail === 'socket'));
+      expect(live).toMatchObject({ actorKind: 'staff', actor: 'manager', role: 'manager', result: 'success' });
+    } finally {
+      socket.disconnect();
+    }
   });
 
   it('anonymous and a technician cannot read the audit (401, 403 audited); a manager can, filtered and paged', async () => {
