@@ -11,6 +11,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
+import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
 import { attachSocketApi, createHttpApp, type SocketApi } from './api/index.ts';
 import { attachDisplaySocket } from './api/displaySocket.ts';
 import { attachHallCounter, resolveCounterWorkflowConfig, type HallCounter } from './api/hallCounter.ts';
@@ -22,6 +23,8 @@ import { linkedKioskHall } from './hallLink/linkedKioskHall.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
+import { accessAuditRouter } from './api/accessAuditRoutes.ts';
+import { AccessAuditLog } from './hall/accessAudit.ts';
 import { staffAuthFromConfig } from './auth/staffAuth.ts';
 import { ConfigError, loadConfigFile, parseConfig, type BridgeConfig, type BridgeConfigInput } from './config/index.ts';
 import './devices/builtin.ts';
@@ -97,6 +100,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const hall = hallLink
     ? linkedKioskHall(hallLink, config.dataDir, log, options.hall)
     : await openKioskHall(config.dataDir, log, options.hall);
+  // Access audit (等保 2.0 level 3) in the hall database; a linked kiosk has none: the hall audits its requests.
+  const audit = hall.store ? new AccessAuditLog(hall.store, hall.clock, log) : null;
   // Staff logins for /tech and /hall (issue 6, "Access").
   const staff = staffAuthFromConfig(config);
   const app = createHttpApp({
@@ -106,7 +111,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     routers: [
       verifyRouter(() => hall.certificates),
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
-      hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today() }),
+      hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today(), audit: () => audit }),
+      accessAuditRouter({ auth: staff, audit: () => audit }),
     ],
     staff: {
       auth: staff,
@@ -152,7 +158,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const display = attachDisplaySocket(socket.io, counters.workflow, log);
 
   // A hall serving kiosks: their links, registry and requests (the hall functions run here, over this database).
-  const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log }) : null;
+  const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log, audit }) : null;
 
   // Manager dashboard on /hall (issue 6): this bridge's devices (as kiosk-1, or as the hall's own devices when it
   // serves linked kiosks, whose ids may be kiosk-1...) and the linked kiosks; alerts live.
@@ -163,6 +169,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     hall,
     workflow: counters.workflow,
     log,
+    audit,
   });
 
   // After the card forwarding above, so a kiosk always gets `cardRead` before the `session` it starts.
@@ -176,6 +183,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     completionCacheSize: config.options.completionCacheSize,
     publicUrl: () => publicUrl,
     hallName: options.hallName,
+    // Audited under the id the dashboard shows for this bridge's own devices.
+    ...(audit ? { audit: { log: audit, kioskId: kioskLink ? 'hall' : LOCAL_KIOSK_ID } } : {}),
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -17,6 +17,7 @@ import type {
 import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
+import type { AccessAuditLog } from '../hall/accessAudit.ts';
 import { AlertBoard, dashboardKiosk, type AlertRuleOptions, type KioskReport } from '../hall/alerts.ts';
 import { ApplicationService } from '../hall/applications.ts';
 import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
@@ -84,6 +85,8 @@ export interface HallDashboardOptions {
   /** Figures re-read this often while someone watches. Default 5 s. */
   figuresEveryMs?: number;
   figuresMinGapMs?: number;
+  /** Access audit: each /hall connection receives the time-limit board (masked applicants' numbers). */
+  audit?: AccessAuditLog | null;
 }
 
 export interface HallDashboardService {
@@ -203,8 +206,13 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
 
   const onApplied = () => void refresh();
   o.workflow.events.on('applied', onApplied);
-  const onConnection = (socket: { emit: (e: 'hallDashboard', d: HallDashboard) => void }) => {
+  const onConnection = (socket: { emit: (e: 'hallDashboard', d: HallDashboard) => void; data?: unknown }) => {
     if (detached) return;
+    // Once per connection (the pushes that follow go to the same viewer); a machine with the hall token is named so.
+    const staff = (socket.data as { staff?: { user: string; role: string } } | undefined)?.staff;
+    void o.audit?.record({
+      actor: { kind: 'staff', id: staff?.user ?? 'hall-token', role: staff?.role ?? null }, function: 'dashboard.view', result: 'success', detail: 'socket',
+    });
     // A fresh read for the newcomer (the cached figures may be minutes old when nobody watched).
     void readFigures(o.hall.clock.dayOf(now())).then((f) => {
       figures = f;

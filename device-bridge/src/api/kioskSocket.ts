@@ -18,6 +18,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import type { IdCardReadout } from '../devices/idReader/index.ts';
 import { CompletionCache } from './completions.ts';
+import { auditKioskCommands, auditSessionStart, type KioskAuditOptions } from './kioskAudit.ts';
 import { kioskCommandRunner, sessionEventOf } from './kioskCommands.ts';
 import type { KioskHall } from './kioskHall.ts';
 import { DEFAULT_HALL_NAME, kioskPrinter } from './kioskPrint.ts';
@@ -32,6 +33,8 @@ export interface KioskApiOptions {
   /** The bridge's own URL, for QR codes (known after listen). */
   publicUrl: () => string;
   hallName?: string;
+  /** Access audit into this bridge's hall database (absent on a kiosk linked to a hall: the hall audits there). */
+  audit?: KioskAuditOptions;
 }
 
 export interface KioskApi {
@@ -44,7 +47,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
   const { kiosk, hall, log } = opts;
   const klog = log.child({ nsp: 'kiosk' });
   const cache = new CompletionCache(opts.completionCacheSize);
-  const run = kioskCommandRunner({
+  const runCommand = kioskCommandRunner({
     hall,
     printer: () => kioskPrinter(opts.devices),
     hallName: opts.hallName ?? DEFAULT_HALL_NAME,
@@ -52,6 +55,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
     defaultTimeoutMs: opts.defaultCommandTimeoutMs,
     onSession: (e) => kiosk.emit('session', e),
   });
+  const run = opts.audit ? auditKioskCommands(runCommand, hall.sessions, opts.audit) : runCommand;
   const offs: Array<() => void> = [];
   /** kioskId -> its live session's token, to end it on a card error. */
   const tokenAt = new Map<string, string>();
@@ -66,6 +70,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
   for (const d of opts.devices.list()) {
     const onRead = (r: IdCardReadout) => {
       const started = hall.sessions.start(r.deviceId, r.holder);
+      if (opts.audit) void auditSessionStart(opts.audit, r.deviceId, started);
       if (!started.ok) {
         klog.info({ kioskId: r.deviceId, reason: started.reason, number: started.maskedNumber }, 'card refused');
         return;

@@ -23,6 +23,8 @@ import type { Logger } from 'pino';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { KioskHall } from '../api/kioskHall.ts';
 import { KioskRegistry } from '../api/kioskRegistry.ts';
+import type { AccessAuditLog } from '../hall/accessAudit.ts';
+import { auditHallRequests } from './auditedHallRequests.ts';
 import { hallRequestHandler } from './hallRequests.ts';
 
 export interface LinkedKioskConfig {
@@ -36,6 +38,8 @@ export interface KioskLinkServerOptions {
   kiosks: readonly LinkedKioskConfig[];
   hall: KioskHall;
   log: Logger;
+  /** Access audit of every citizen request (hall/accessAudit.ts); absent: not audited. */
+  audit?: AccessAuditLog | null;
 }
 
 export interface KioskLinkServerEvents {
@@ -64,11 +68,12 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     super();
     const log = o.log.child({ nsp: 'kiosklink' });
     this.registry = new KioskRegistry(o.kiosks.map((k) => ({ id: k.id, name: k.name })));
-    const handle = hallRequestHandler({
+    const handleRequest = hallRequestHandler({
       hall: o.hall,
       onApplied: (kioskId, req, answer) => this.emit('applied', kioskId, req, answer),
       onRecordError: (err) => log.error({ err }, 'kiosk request applied but its answer could not be recorded'),
     });
+    const handle = o.audit ? auditHallRequests(handleRequest, o.audit) : handleRequest;
     this.nsp = o.io.of(KIOSK_LINK_NAMESPACE);
     this.nsp.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;

@@ -22,6 +22,7 @@ import type {
   TicketTransferRecord,
 } from './hallStore.ts';
 import type { KioskRequestRecord } from './hallStore.ts';
+import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 
 /** The synchronous twin of an async interface (what the SQLite repository implements). */
 type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
@@ -481,6 +482,29 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
 
   countKioskRequests(kioskId: string): number {
     return Number(this.one('SELECT count(*) AS n FROM kiosk_requests WHERE kiosk_id = ?', kioskId)?.n ?? 0);
+  }
+
+  appendAccessAudit(entry: NewAccessAuditRecord): AccessAuditRecord {
+    // Masked here, at the one way in, whatever the caller passed (hall-rules.md "Privacy").
+    const e = auditSafeEntry(entry);
+    const r = this.st(`INSERT INTO access_audit (at, day, actor_kind, actor, role, function, masked_number, result, code, detail)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(e.at, e.day, e.actorKind, e.actor, e.role, e.function, e.maskedNumber, e.result, e.code, e.detail);
+    return { id: Number(r.lastInsertRowid), ...e };
+  }
+
+  queryAccessAudit(q: AccessAuditQuery): AccessAuditSlice {
+    const where = '(? IS NULL OR day = ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR function = ?)';
+    const p = [q.day ?? null, q.day ?? null, q.actor ?? null, q.actor ?? null, q.function ?? null, q.function ?? null];
+    const total = Number(this.one(`SELECT count(*) AS n FROM access_audit WHERE ${where}`, ...p)?.n ?? 0);
+    const entries = this.all(`SELECT * FROM access_audit WHERE ${where} ORDER BY id DESC LIMIT ? OFFSET ?`, ...p, q.limit, q.offset)
+      .map((r) => ({
+        id: Number(r.id), at: Number(r.at), day: String(r.day), actorKind: r.actor_kind as AccessAuditRecord['actorKind'],
+        actor: String(r.actor), role: (r.role as string | null) ?? null, function: String(r.function),
+        maskedNumber: (r.masked_number as string | null) ?? null, result: r.result as AccessAuditRecord['result'],
+        code: (r.code as string | null) ?? null, detail: (r.detail as string | null) ?? null,
+      }));
+    return { entries, total };
   }
 }
 

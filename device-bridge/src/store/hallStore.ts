@@ -15,6 +15,8 @@
  * applications, certificates, no-show history); the print log holds the masked form only.
  */
 
+import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAuditRecord } from './accessAuditRecords.ts';
+
 /** Hall-local calendar day, `YYYY-MM-DD`. */
 export type HallDay = string;
 /** Hall-local time of day, `HH:MM`. */
@@ -388,6 +390,10 @@ export interface HallRepository {
   addKioskRequest(r: KioskRequestRecord): Promise<void>;
   /** How many requests of a kiosk were recorded (health pages and tests). */
   countKioskRequests(kioskId: string): Promise<number>;
+
+  // access audit (migration 6): append and read only; the append masks (accessAuditRecords.ts auditSafeEntry)
+  appendAccessAudit(e: NewAccessAuditRecord): Promise<AccessAuditRecord>;
+  queryAccessAudit(q: AccessAuditQuery): Promise<AccessAuditSlice>;
 }
 
 export interface HallStore extends HallRepository {

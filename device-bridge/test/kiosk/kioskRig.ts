@@ -21,6 +21,7 @@ import type {
 } from '@onedoor/protocol';
 import { startBridge, silentLogger, type BridgeHandle } from '../../src/index.ts';
 import type { KioskHallOptions } from '../../src/api/kioskHall.ts';
+import type { StaffUser } from '../../src/auth/staffAuth.ts';
 import { CertificateService } from '../../src/hall/certificates.ts';
 import { ApplicationService } from '../../src/hall/applications.ts';
 import type { HallClock } from '../../src/hall/clock.ts';
@@ -91,9 +92,10 @@ export interface KioskRig {
 let seq = 0;
 
 /**
- * `seed: false` leaves the hall database empty; `hall.demo` replaces the test seed (e.g. the demo generator).
+ * `seed: false` leaves the hall database empty; `hall.demo` replaces the test seed (e.g. the demo generator);
+ * `users` are staff logins (e.g. DEMO_USERS) for tests that also use the staff routes.
  */
-export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string } = {}): Promise<KioskRig> {
+export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; users?: readonly StaffUser[] } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -112,6 +114,7 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
         http: { host: '127.0.0.1', port: 0 },
         dataDir,
         ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
+        ...(opts.users ? { users: [...opts.users] } : {}),
         devices: [
           { id: READER_ID, kind: 'idreader', path: runningReader.path!, baud: 115200 },
           { id: PRINTER_ID, kind: 'printer', path: runningPrinter.path!, baud: 115200, options: { pollIntervalMs: 500 } },
