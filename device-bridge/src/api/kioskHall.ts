@@ -210,5 +210,6 @@ function openHallDatabaseFile(dataDir: string, clock: HallClock): HallStore {
   if (!existsSync(marker)) {
     writeFileSync(marker, JSON.stringify({ createdAt: clock.stamp() }) + '\n', { mode: PRIVATE_FILE_MODE });
   }
+  restrictFileMode(marker);
   return store;
 }

@@ -31,14 +31,14 @@ export function retentionSql(db: Database, c: HallRetentionCutoffs): HallRetenti
 
   const oldAppointments = 'SELECT id FROM appointments WHERE day < ?';
   const a = c.deleteAppointments.day;
-  run(`DELETE FROM no_shows WHERE appointment_id IN (${oldAppointments})`, a);
+  const linkedNoShowsDeleted = run(`DELETE FROM no_shows WHERE appointment_id IN (${oldAppointments})`, a);
   run(`UPDATE tickets SET appointment_id = NULL WHERE appointment_id IN (${oldAppointments})`, a);
   const appointmentsDeleted = run('DELETE FROM appointments WHERE day < ?', a);
 
   const appointmentsMasked = run(`UPDATE OR IGNORE appointments SET holder_number = od_mask(holder_number)
     WHERE day < ? AND instr(holder_number, '*') = 0`, c.maskAppointments.day);
 
-  const noShowsDeleted = run('DELETE FROM no_shows WHERE day < ?', c.deleteNoShows.day);
+  const noShowsDeleted = linkedNoShowsDeleted + run('DELETE FROM no_shows WHERE day < ?', c.deleteNoShows.day);
 
   const applicationsMasked = run(`UPDATE applications SET applicant_number = od_mask(applicant_number)
     WHERE status IN ('done', 'returned', 'rejected') AND updated_at < ? AND instr(applicant_number, '*') = 0`,
