@@ -13,7 +13,7 @@ import { HallClock } from '../hall/clock.ts';
 import { GuidanceService } from '../hall/guidance.ts';
 import { QueueService } from '../hall/queue.ts';
 import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
-import { HALL_KEY_FILE, loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
+import { loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
 import { PRIVATE_FILE_MODE, restrictFileMode, securePrivateDir } from '../store/fileModes.ts';
 import { fileIdentity, watchHallDatabase, type HallDatabaseWatch } from '../store/hallDbWatch.ts';
 import type { HallStore } from '../store/hallStore.ts';
@@ -98,10 +98,9 @@ export const NO_SHOW_SWEEP_MS = 60 * 60_000;
 
 export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHallOptions = {}): Promise<KioskHall> {
   const clock = opts.clock ?? new HallClock();
-  // Data at rest (README "Security"): the data dir and the signing key readable by the bridge's user only.
+  // Data at rest (README "Security"): the data dir readable by the bridge's user only (the key file: signing.ts).
   securePrivateDir(dataDir);
   const keys = loadOrCreateHallKeys(dataDir);
-  restrictFileMode(join(dataDir, HALL_KEY_FILE), PRIVATE_FILE_MODE);
   const guard = new HallStoreGuard();
   let store: HallStore | null = null;
   let storeProblem: string | null = null;

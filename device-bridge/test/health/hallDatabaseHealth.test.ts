@@ -135,6 +135,15 @@ describe('health at start', () => {
     expect(h.body.problems).toContain('device printer offline');
   });
 
+  it('healthy: 200; the database closed under the hall: 503 saying so', async () => {
+    const b = await start('closed', {}, true);
+    expect((await health(b.url)).status).toBe(200);
+    await b.hall.store!.close();
+    const h = await health(b.url);
+    expect(h.status).toBe(503);
+    expect(h.body.database!.problem).toContain('closed');
+  });
+
   it('a kiosk linked to a hall whose link is down: 503 "hall link down", no database of its own', async () => {
     const b = await start('linked', { hall: { url: 'http://127.0.0.1:9', kioskToken: 'k'.repeat(24) } });
     const h = await health(b.url);
