@@ -15,7 +15,7 @@ import { QueueService } from '../hall/queue.ts';
 import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
 import { PRIVATE_FILE_MODE, restrictFileMode, securePrivateDir } from '../store/fileModes.ts';
-import { fileIdentity, watchHallDatabase, type HallDatabaseWatch } from '../store/hallDbWatch.ts';
+import { fileIdentity, sqliteFileProblem, watchHallDatabase, type HallDatabaseWatch } from '../store/hallDbWatch.ts';
 import type { HallStore } from '../store/hallStore.ts';
 import { guardHallStore, HallStoreGuard } from '../store/hallStoreGuard.ts';
 import { openSqliteHallStore } from '../store/hallSqlite.ts';
@@ -111,8 +111,9 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
     } else {
       const file = join(dataDir, HALL_DB_FILE);
       const opened = openHallDatabaseFile(dataDir, clock);
-      store = guardHallStore(opened, guard);
-      watch = watchHallDatabase({ file, opened: fileIdentity(file), store: opened, guard, intervalMs: opts.databaseCheckMs });
+      const identity = fileIdentity(file);
+      store = guardHallStore(opened, guard, { beforeWrite: () => sqliteFileProblem(file, identity) });
+      watch = watchHallDatabase({ file, opened: identity, store: opened, guard, intervalMs: opts.databaseCheckMs });
     }
     if (opts.demo && (await store.listQueueCategories()).length === 0) {
       await opts.demo(store, clock);

@@ -53,17 +53,33 @@ export class HallStoreUnavailableError extends Error {
   }
 }
 
+/** The calls that issue numbers or change several rows at once: checked against the file before they run. */
+const GATED_CALLS: ReadonlySet<PropertyKey> = new Set(['withTransaction', 'nextCounterValue', 'insertTicket']);
+
+export interface GuardHallStoreOptions {
+  /**
+   * A quick check of the database (the SQLite file watch's `sqliteFileProblem`: a stat and a 16-byte read) run
+   * before each gated call, so not even the seconds between two interval checks issue a number into a lost file.
+   */
+  beforeWrite?: () => string | null;
+}
+
 /**
  * `store` behind `guard`: every call is refused once the guard has failed, and a database fault thrown by a call
  * fails the guard. `close` always goes through (shutdown must release the file).
  */
-export function guardHallStore(store: HallStore, guard: HallStoreGuard): HallStore {
+export function guardHallStore(store: HallStore, guard: HallStoreGuard, opts: GuardHallStoreOptions = {}): HallStore {
   return new Proxy(store, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function' || prop === 'close') return value;
       const method = value as (...args: unknown[]) => Promise<unknown>;
+      const gated = opts.beforeWrite !== undefined && GATED_CALLS.has(prop);
       return async (...args: unknown[]) => {
+        if (guard.problem === null && gated) {
+          const problem = opts.beforeWrite!();
+          if (problem !== null) guard.fail(problem);
+        }
         if (guard.problem !== null) throw new HallStoreUnavailableError(guard.problem);
         try {
           return await method.apply(target, args);

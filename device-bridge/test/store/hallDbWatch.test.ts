@@ -56,6 +56,18 @@ describe('hall database file watch', () => {
     }
   });
 
+  it('a ticket number is not issued into a deleted file even before the interval check (checked before numbering)', async () => {
+    const guard = new HallStoreGuard();
+    const identity = fileIdentity(fx.file);
+    const store = guardHallStore(fx.store, guard, { beforeWrite: () => sqliteFileProblem(fx.file, identity) });
+    expect(await store.nextCounterValue('A:2026-11-25')).toBe(1);
+    unlinkSync(fx.file);
+    await expect(store.withTransaction(async (tx) => tx.nextCounterValue('A:2026-11-25'))).rejects.toThrow(/hall store unavailable: .*vanished/);
+    expect(guard.problem).toContain('vanished');
+    // Nothing was numbered after the deletion, even in the orphaned file.
+    expect(await fx.store.nextCounterValue('A:2026-11-25')).toBe(2);
+  });
+
   it('replaced by another file, or overwritten in place: found', async () => {
     const opened = fileIdentity(fx.file);
     const fd = openSync(fx.file, 'r+');
