@@ -6,7 +6,6 @@
  * Exit codes: 0 after SIGINT/SIGTERM, 2 for a bad command line or a bad config (message names the field),
  * 1 when the bridge cannot start (port in use, ...).
  */
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +34,9 @@ import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
 import type { CounterWorkflowConfigInput } from './hall/counterConfig.ts';
 import { createLogger } from './log.ts';
+import { EventLoopMonitor } from './api/health.ts';
+import { printJobFilesOf, scheduleRetention } from './hall/retention.ts';
+import { securePrivateDir } from './store/fileModes.ts';
 
 export interface StartBridgeOptions {
   /** Drivers to use; default the global `driverRegistry` (filled by the built-in driver modules). */
@@ -80,7 +82,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const config = parseConfig(input);
   const counterWorkflow = resolveCounterWorkflowConfig(config, options.counterWorkflow);
   const log = options.log ?? createLogger({ level: config.options.logLevel });
-  mkdirSync(config.dataDir, { recursive: true });
+  // Owner-only data dir (README "Security", data at rest); an existing looser one is tightened.
+  securePrivateDir(config.dataDir);
 
   const devices = new DeviceSet(config.devices, options.registry ?? driverRegistry, {
     log,
@@ -104,10 +107,17 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const audit = hall.store ? new AccessAuditLog(hall.store, hall.clock, log) : null;
   // Staff logins for /tech and /hall (issue 6, "Access").
   const staff = staffAuthFromConfig(config);
+  // Retention (hall/retentionPolicy.ts): now and daily; a linked kiosk has no hall database, only its print jobs.
+  const retention = scheduleRetention({
+    policy: config.retention, clock: hall.clock, store: hallLink ? null : hall.store,
+    printJobFiles: printJobFilesOf(config.dataDir, config.devices), log,
+  });
+  const eventLoop = new EventLoopMonitor();
   const app = createHttpApp({
     devices,
     uiDir: config.uiDir ?? '',
     startedAt,
+    health: { eventLoop, hallLink, database: hallLink ? undefined : () => hall.checkDatabase?.() ?? Promise.resolve(hall.storeProblem) },
     routers: [
       verifyRouter(() => hall.certificates),
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
@@ -217,6 +227,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     log,
     close: () =>
       (closing ??= (async () => {
+        retention.stop();
+        eventLoop.stop();
         stopCardEvents();
         stopCounterEvents();
         display.detach();

@@ -18,7 +18,7 @@ import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
 import type { AccessAuditLog } from '../hall/accessAudit.ts';
-import { AlertBoard, dashboardKiosk, type AlertRuleOptions, type KioskReport } from '../hall/alerts.ts';
+import { AlertBoard, dashboardKiosk, hallDatabaseAlerts, type AlertRuleOptions, type KioskReport } from '../hall/alerts.ts';
 import { ApplicationService } from '../hall/applications.ts';
 import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
 import { dashboardCsv } from '../hall/dashboardCsv.ts';
@@ -142,9 +142,12 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
   // Alerts: on every kiosk change and every tick.
   const evaluate = () => {
     if (detached) return;
-    const r = board.update(reports());
+    const r = board.update(reports(), hallDatabaseAlerts(o.hall.storeProblem));
     if (r.changed) {
-      for (const a of r.raised) log.info({ alert: a.id }, 'alert raised');
+      for (const a of r.raised) {
+        if (a.kind === 'hallDatabase') log.error({ alert: a.id }, 'alert raised');
+        else log.info({ alert: a.id }, 'alert raised');
+      }
       for (const a of r.cleared) log.info({ alert: a.id }, 'alert cleared');
       o.hallNamespace.emit('hallAlerts', { alerts: r.alerts, serverTime: now() });
     }

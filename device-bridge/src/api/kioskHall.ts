@@ -3,6 +3,7 @@
  * the data dir). `openKioskHall` is what the composition root calls; when the database cannot be opened the kiosk
  * still runs and every hall command answers `deviceNotReady` "暂停服务" (issue 5, function 7).
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppointmentService, type AppointmentRules } from '../hall/appointments.ts';
@@ -13,11 +14,21 @@ import { GuidanceService } from '../hall/guidance.ts';
 import { QueueService } from '../hall/queue.ts';
 import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
+import { PRIVATE_FILE_MODE, restrictFileMode, securePrivateDir } from '../store/fileModes.ts';
+import { fileIdentity, sqliteFileProblem, watchHallDatabase, type HallDatabaseWatch } from '../store/hallDbWatch.ts';
 import type { HallStore } from '../store/hallStore.ts';
+import { guardHallStore, HallStoreGuard } from '../store/hallStoreGuard.ts';
 import { openSqliteHallStore } from '../store/hallSqlite.ts';
 
 /** The hall database file in the data dir. */
 export const HALL_DB_FILE = 'hall.sqlite';
+/**
+ * Written when the hall database is first created. A data dir that has it but no database lost its database: the
+ * bridge then refuses to start a new empty one on its own, which would issue today's ticket numbers a second time
+ * (hall-rules.md: a number is never issued twice in a day). The operator restores the file, or deletes this marker
+ * to start afresh knowingly.
+ */
+export const HALL_DB_MARKER_FILE = 'hall.sqlite.created';
 
 export interface KioskHallOptions {
   clock?: HallClock;
@@ -31,6 +42,8 @@ export interface KioskHallOptions {
   demo?: (store: HallStore, clock: HallClock) => Promise<void>;
   /** Store to use instead of `<dataDir>/hall.sqlite` (tests of a failing database). */
   store?: HallStore;
+  /** How often the database file is checked while running (hallDbWatch.ts); default 5 s. */
+  databaseCheckMs?: number;
 }
 
 /*
@@ -59,8 +72,16 @@ export interface KioskHall {
   certificates: KioskCertificateFunctions | null;
   applications: KioskApplicationFunctions | null;
   guidance: KioskGuidanceFunctions | null;
-  /** Why the store is unavailable (for the log and the health page); null when it is open. */
-  storeProblem: string | null;
+  /**
+   * Why the store is unavailable (for the log and the health page); null when it is open. On the hall's own
+   * database it becomes non-null as soon as the database is found gone or bad while running.
+   */
+  readonly storeProblem: string | null;
+  /**
+   * Checks the hall database now (file and a read) and returns the problem, or null when it is usable. Absent on a
+   * kiosk linked to a hall (no database here).
+   */
+  checkDatabase?(): Promise<string | null>;
   /** Told when any session ends (logout, new card, inactivity, shutdown); returns unsubscribe. */
   onSessionEnd(listener: (ended: SessionEnd) => void): () => void;
   close(): Promise<void>;
@@ -77,11 +98,23 @@ export const NO_SHOW_SWEEP_MS = 60 * 60_000;
 
 export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHallOptions = {}): Promise<KioskHall> {
   const clock = opts.clock ?? new HallClock();
+  // Data at rest (README "Security"): the data dir readable by the bridge's user only (the key file: signing.ts).
+  securePrivateDir(dataDir);
   const keys = loadOrCreateHallKeys(dataDir);
+  const guard = new HallStoreGuard();
   let store: HallStore | null = null;
   let storeProblem: string | null = null;
+  let watch: HallDatabaseWatch | null = null;
   try {
-    store = opts.store ?? openSqliteHallStore(join(dataDir, HALL_DB_FILE));
+    if (opts.store) {
+      store = guardHallStore(opts.store, guard);
+    } else {
+      const file = join(dataDir, HALL_DB_FILE);
+      const opened = openHallDatabaseFile(dataDir, clock);
+      const identity = fileIdentity(file);
+      store = guardHallStore(opened, guard, { beforeWrite: () => sqliteFileProblem(file, identity) });
+      watch = watchHallDatabase({ file, opened: identity, store: opened, guard, intervalMs: opts.databaseCheckMs });
+    }
     if (opts.demo && (await store.listQueueCategories()).length === 0) {
       await opts.demo(store, clock);
       log.info('hall: empty database filled with demo data');
@@ -89,9 +122,17 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
   } catch (err) {
     storeProblem = (err as Error).message;
     log.error({ err }, 'hall database unavailable: hall functions paused (暂停服务)');
+    watch?.stop();
+    watch = null;
     await store?.close().catch(() => undefined);
     store = null;
   }
+  // Found gone or bad while running: every store call is refused from now on (hallStoreGuard.ts), so no ticket
+  // number is issued into a file that will not be there after a restart.
+  guard.on('failed', (problem) => {
+    watch?.stop();
+    log.error({ problem }, 'hall database failed while running: ticket issuing stopped, hall functions paused (暂停服务); restore the database and restart the bridge');
+  });
   // Sessions are memory only and end with their personal data (hall/session.ts); `onEnd` is set by the API layer.
   const endListeners = new Set<(ended: SessionEnd) => void>();
   const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
@@ -121,15 +162,54 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
     certificates: store ? new CertificateService(store, keys, clock) : null,
     applications: store ? new ApplicationService(store, clock) : null,
     guidance: store ? new GuidanceService(store) : null,
-    storeProblem,
+    get storeProblem() {
+      return storeProblem ?? guard.problem;
+    },
+    checkDatabase: async () => {
+      if (storeProblem !== null) return storeProblem;
+      if (watch) return watch.check();
+      if (guard.problem !== null || !store) return guard.problem;
+      try {
+        await store.checkReadable();
+        return null;
+      } catch (err) {
+        return guard.problem ?? `database cannot be read: ${(err as Error).message}`;
+      }
+    },
     onSessionEnd(l) {
       endListeners.add(l);
       return () => endListeners.delete(l);
     },
     close: async () => {
+      watch?.stop();
       clearInterval(noShowTimer);
       sessions.endAll();
       await store?.close();
     },
   };
+}
+
+/**
+ * Opens `<dataDir>/hall.sqlite`, refusing to create a new empty one where a database existed before (the marker
+ * HALL_DB_MARKER_FILE says so): that one is missing, and a new one would issue today's ticket numbers again.
+ */
+function openHallDatabaseFile(dataDir: string, clock: HallClock): HallStore {
+  const file = join(dataDir, HALL_DB_FILE);
+  const marker = join(dataDir, HALL_DB_MARKER_FILE);
+  if (!existsSync(file) && existsSync(marker)) {
+    let created = '';
+    try {
+      created = ` (created ${String((JSON.parse(readFileSync(marker, 'utf8')) as { createdAt?: unknown }).createdAt ?? '?')})`;
+    } catch {
+      /* the marker's content is informative only */
+    }
+    throw new Error(`hall database ${HALL_DB_FILE} is missing${created}: not creating a new empty one, which would issue today's ` +
+      `ticket numbers again. Restore ${HALL_DB_FILE} from a backup, or delete ${HALL_DB_MARKER_FILE} to start a new database knowingly`);
+  }
+  const store = openSqliteHallStore(file);
+  if (!existsSync(marker)) {
+    writeFileSync(marker, JSON.stringify({ createdAt: clock.stamp() }) + '\n', { mode: PRIVATE_FILE_MODE });
+  }
+  restrictFileMode(marker);
+  return store;
 }

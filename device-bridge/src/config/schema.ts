@@ -21,6 +21,7 @@ import { z } from 'zod';
 import { isPasswordHash } from '../auth/password.ts';
 import { parseCounterBusOptions } from '../devices/counterBus/options.ts';
 import { counterWindowProblems, counterWorkflowConfigSchema } from '../hall/counterConfig.ts';
+import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
 
 /** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md: 9600). */
 export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600 };
@@ -150,6 +151,8 @@ export const bridgeConfigSchema = z
      * `transferCategories` { "1": "A", ... }. Absent: every counter terminal is a window serving every category.
      */
     counterWorkflow: counterWorkflowConfigSchema.optional(),
+    /** How long personal data is kept (days; defaults and reasons in hall/retentionPolicy.ts and README "Security"). */
+    retention: retentionConfigSchema,
     options: z
       .object({
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

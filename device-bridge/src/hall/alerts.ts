@@ -75,6 +75,21 @@ export function kioskAlerts(k: KioskReport, now: number, opts: AlertRuleOptions 
   return out;
 }
 
+/** The alert id of the hall database's fault (one database per hall). */
+export const HALL_DATABASE_ALERT_ID = 'hall/hallDatabase';
+
+/**
+ * hallDatabase (critical): the hall database is missing, corrupt or failing (api/kioskHall.ts `storeProblem`), so
+ * the hall issues no numbers and every hall function answers 暂停服务 until it is restored and the bridge restarted.
+ */
+export function hallDatabaseAlerts(problem: string | null): AlertCandidate[] {
+  if (problem === null) return [];
+  return [{
+    id: HALL_DATABASE_ALERT_ID, kind: 'hallDatabase', severity: 'critical', kioskId: 'hall', deviceId: null,
+    message: `大厅数据库不可用，已暂停取号 / hall database unavailable, ticket issuing stopped: ${problem}`,
+  }];
+}
+
 /** A device status as the dashboard shows it (no counters: the technician console has those). */
 export function dashboardDevice(s: DeviceStatus): DashboardDevice {
   return {
@@ -99,11 +114,19 @@ export class AlertBoard {
 
   constructor(private readonly now: () => number = Date.now, private readonly opts: AlertRuleOptions = {}) {}
 
-  update(kiosks: readonly KioskReport[]): { changed: boolean; alerts: HallAlert[]; raised: HallAlert[]; cleared: HallAlert[] } {
+  /** `extra`: alerts of the hall itself (hallDatabaseAlerts), raised and cleared like the kiosks' ones. */
+  update(kiosks: readonly KioskReport[], extra: readonly AlertCandidate[] = []): { changed: boolean; alerts: HallAlert[]; raised: HallAlert[]; cleared: HallAlert[] } {
     const at = this.now();
     const next = new Map<string, HallAlert>();
     const raised: HallAlert[] = [];
     const down = new Map<string, number>();
+    const keep = (c: AlertCandidate) => {
+      const before = this.active.get(c.id);
+      // The message keeps its first words (the offline seconds would otherwise count up as a "change").
+      const a: HallAlert = before ?? { ...c, raisedAt: at };
+      if (!before) raised.push(a);
+      next.set(c.id, a);
+    };
     for (const k of kiosks) {
       const devices = k.devices.map((d) => {
         const key = `${k.kioskId}/${d.id}`;
@@ -115,14 +138,9 @@ export class AlertBoard {
         }
         return d;
       });
-      for (const c of kioskAlerts({ ...k, devices }, at, this.opts)) {
-        const before = this.active.get(c.id);
-        // The message keeps its first words (the offline seconds would otherwise count up as a "change").
-        const a: HallAlert = before ?? { ...c, raisedAt: at };
-        if (!before) raised.push(a);
-        next.set(c.id, a);
-      }
+      for (const c of kioskAlerts({ ...k, devices }, at, this.opts)) keep(c);
     }
+    for (const c of extra) keep(c);
     const cleared = [...this.active.values()].filter((a) => !next.has(a.id));
     this.active = next;
     this.downSince = down;

@@ -396,6 +396,50 @@ export interface HallRepository {
   queryAccessAudit(q: AccessAuditQuery): Promise<AccessAuditSlice>;
 }
 
+/** A point in time for retention: the hall-local day and the epoch ms (rows dated by day or by instant). */
+export interface RetentionCutoff {
+  day: HallDay;
+  at: number;
+}
+
+/**
+ * What the retention policy removes (hall/retention.ts computes the cut-offs from the config; README "Security",
+ * retention defaults). Rows dated before a cut-off are masked (the holder number keeps only its masked form,
+ * hall-rules.md "Privacy") or deleted. Masking is idempotent: a masked number is not masked again.
+ */
+export interface HallRetentionCutoffs {
+  /** Tickets of days before this keep the masked holder number only. */
+  maskTickets: RetentionCutoff;
+  /** Tickets of days before this are deleted, with their calls, ratings, follow-ups and transfers. */
+  deleteTickets: RetentionCutoff;
+  /** Appointments of days before this keep the masked holder number only. */
+  maskAppointments: RetentionCutoff;
+  /** Appointments of days before this are deleted (and no-shows pointing at them). */
+  deleteAppointments: RetentionCutoff;
+  /** No-show history of days before this is deleted (the lockout rule looks back 30 days). */
+  deleteNoShows: RetentionCutoff;
+  /** Closed applications (done, returned, rejected) last changed before this keep the masked applicant number only. */
+  maskClosedApplications: RetentionCutoff;
+  /** Certificates that expired or were revoked before this keep the masked holder number, and no holder name. */
+  maskEndedCertificates: RetentionCutoff;
+  /** Answers of linked kiosks' requests applied before this are deleted. */
+  deleteKioskRequests: RetentionCutoff;
+  /** Access audit rows recorded before this are deleted (the only way rows leave the append-only audit). */
+  deleteAccessAudit: RetentionCutoff;
+}
+
+export interface HallRetentionResult {
+  ticketsMasked: number;
+  ticketsDeleted: number;
+  appointmentsMasked: number;
+  appointmentsDeleted: number;
+  noShowsDeleted: number;
+  applicationsMasked: number;
+  certificatesMasked: number;
+  kioskRequestsDeleted: number;
+  accessAuditDeleted: number;
+}
+
 export interface HallStore extends HallRepository {
   /**
    * Runs `fn` in one transaction: all of it or none of it is stored. Use only `tx` inside `fn`. Transactions do
@@ -404,5 +448,12 @@ export interface HallStore extends HallRepository {
   withTransaction<T>(fn: (tx: HallRepository) => Promise<T>): Promise<T>;
   /** The schema version the store runs at (for health pages and tests). */
   schemaVersion(): Promise<number>;
+  /**
+   * A cheap read of the database itself (not of a cached value): rejects when the database cannot answer. The
+   * health watch (hallDbWatch.ts) calls it on an interval.
+   */
+  checkReadable(): Promise<void>;
+  /** Applies the retention policy's cut-offs in one transaction; returns what changed. */
+  applyRetention(cutoffs: HallRetentionCutoffs): Promise<HallRetentionResult>;
   close(): Promise<void>;
 }

@@ -153,7 +153,8 @@ describe('live alerts (attachHallDashboard)', () => {
   let dash: HallDashboardService | undefined;
   afterEach(() => dash?.detach());
 
-  function wire(extra: { registry?: KioskRegistry } = {}) {
+  /** `storeProblem`: the hall database's problem (null: a bridge without a database of its own, like a linked kiosk). */
+  function wire(extra: { registry?: KioskRegistry; storeProblem?: string | null } = {}) {
     const clock = new FakeClock();
     const devices = new Devices();
     devices.set(status('printer', 'printer', { paper: 'full' }));
@@ -162,7 +163,7 @@ describe('live alerts (attachHallDashboard)', () => {
     dash = attachHallDashboard({
       hallNamespace: rec.ns as never,
       kiosks: [localKioskSource(devices, clock.now), ...(extra.registry ? [registryKioskSource(extra.registry)] : [])],
-      hall: { store: null, clock: new HallClock(clock.now), storeProblem: 'no database in this test' },
+      hall: { store: null, clock: new HallClock(clock.now), get storeProblem() { return extra.storeProblem ?? null; } },
       workflow: { board: async () => ({ windows: [], calls: [], serverTime: clock.ms }), config: { windows: [] } as never, events: new EventEmitter() as never },
       log: silentLogger(),
       now: clock.now,
@@ -206,7 +207,17 @@ describe('live alerts (attachHallDashboard)', () => {
     expect(dash!.alerts().map((a) => a.id)).toEqual(['kiosk-2/printer/paperOut']);
     const snap = await dash!.snapshot();
     expect(snap.kiosks.map((k) => [k.kioskId, k.local])).toEqual([['kiosk-1', true], ['kiosk-2', false]]);
-    expect(snap.storeProblem).toBe('no database in this test');
+    expect(snap.storeProblem).toBe('hall database unavailable');
     expect(rec.alertEvents().length).toBeGreaterThanOrEqual(2);
+  });
+  it('a hall whose database is unusable raises hallDatabase (critical) with the reason, live', () => {
+    const problem = { text: null as string | null };
+    const { rec } = wire({ get storeProblem() { return problem.text; } });
+    expect(dash!.alerts()).toEqual([]);
+    problem.text = 'database file hall.sqlite vanished (deleted or moved while open)';
+    dash!.tick();
+    expect(dash!.alerts()).toMatchObject([{ id: 'hall/hallDatabase', kind: 'hallDatabase', severity: 'critical', deviceId: null }]);
+    expect(dash!.alerts()[0].message).toContain('hall.sqlite vanished');
+    expect(rec.alertEvents().at(-1)?.alerts.map((a: { id: string }) => a.id)).toEqual(['hall/hallDatabase']);
   });
 });

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import type {
   CardReadEvent,
@@ -93,9 +94,9 @@ let seq = 0;
 
 /**
  * `seed: false` leaves the hall database empty; `hall.demo` replaces the test seed (e.g. the demo generator);
- * `users` are staff logins (e.g. DEMO_USERS) for tests that also use the staff routes.
+ * `users` are staff logins (e.g. DEMO_USERS) for tests that also use the staff routes; `log` replaces the silent logger.
  */
-export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; users?: readonly StaffUser[] } = {}): Promise<KioskRig> {
+export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; users?: readonly StaffUser[]; log?: Logger } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -121,7 +122,7 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
         ],
         options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
       },
-      { log: silentLogger(), hall: { ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }), ...opts.hall } },
+      { log: opts.log ?? silentLogger(), hall: { ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }), ...opts.hall } },
     );
     cleanups.push(() => bridge.close());
     const kiosk: KioskRig['kiosk'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'] });

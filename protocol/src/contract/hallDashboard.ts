@@ -17,8 +17,9 @@ import type { CounterWindowState } from './hallDisplay.ts';
 /** The id of the kiosk a bridge is when it is itself the kiosk (one bridge, one kiosk). */
 export const LOCAL_KIOSK_ID = 'kiosk-1';
 
-/** Alert rules of the dashboard (issue 6 "alerts for paper low/out, device offline longer than 30 s, SAM faults, kiosk heartbeat lost"). */
-export const HALL_ALERT_KINDS = ['paperOut', 'paperLow', 'deviceOffline', 'samFault', 'deviceFault', 'terminalOffline', 'heartbeatLost'] as const;
+/** Alert rules of the dashboard (issue 6 "alerts for paper low/out, device offline longer than 30 s, SAM faults, kiosk heartbeat lost"); and
+ * `hallDatabase`: the hall database is missing or bad, so the hall has stopped issuing numbers. */
+export const HALL_ALERT_KINDS = ['paperOut', 'paperLow', 'deviceOffline', 'samFault', 'deviceFault', 'terminalOffline', 'heartbeatLost', 'hallDatabase'] as const;
 export type HallAlertKind = (typeof HALL_ALERT_KINDS)[number];
 
 /** `critical`: the kiosk cannot serve a function now; `warning`: act soon. */
