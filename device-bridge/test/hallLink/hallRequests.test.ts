@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KioskLinkAnswer, KioskLinkRequest } from '@onedoor/protocol';
+import type { KioskLinkAnswer, KioskLinkCitizen, KioskLinkRequest } from '@onedoor/protocol';
 import { silentLogger } from '../../src/index.ts';
 import { openKioskHall, type KioskHall } from '../../src/api/kioskHall.ts';
 import { citizenFromHolder } from '../../src/hall/citizen.ts';
@@ -16,7 +16,7 @@ import { libraryHolder, seedBasics } from '../hall/fixture.ts';
 
 let dir: string;
 let hall: KioskHall;
-const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng'));
+const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng')) as KioskLinkCitizen;
 const take = (requestId: string, category = 'A'): KioskLinkRequest => ({ requestId, op: 'queue.take', citizen, args: [category] });
 
 beforeEach(async () => {
