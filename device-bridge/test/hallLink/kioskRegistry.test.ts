@@ -83,5 +83,14 @@ describe('config: several kiosks, one hall', () => {
     expect(bad({ kiosks: [{ id: 'k1', token }, { id: 'k1', token: `${token}x` }] })).toMatch(/duplicate kiosk id "k1"/);
     expect(bad({ kiosks: [{ id: 'k1', token }, { id: 'k2', token }] })).toMatch(/same token as kiosks\[0\]/);
     expect(bad({ hall: { url: 'http://x:1', kioskToken: token }, kiosks: [{ id: 'k1', token }] })).toMatch(/either hall or kiosks/);
+    expect(bad({ kioskLink: { ticketsPerMinute: 0 } })).toMatch(/kioskLink\.ticketsPerMinute/);
+    expect(bad({ kioskLink: { lookupBurst: 0.5 } })).toMatch(/kioskLink\.lookupBurst/);
+    expect(bad({ kioskLink: { liveLinkMs: 10 } })).toMatch(/kioskLink\.liveLinkMs/);
+    expect(bad({ kioskLink: { ticketsPerHour: 5 } })).toMatch(/kioskLink/);
+  });
+
+  it('kiosk link limits: sane defaults, each overridable', () => {
+    expect(parseConfig({}).kioskLink).toEqual({ ticketsPerMinute: 30, ticketBurst: 10, lookupsPerMinute: 120, lookupBurst: 30, liveLinkMs: 15_000 });
+    expect(parseConfig({ kioskLink: { ticketsPerMinute: 6 } }).kioskLink).toMatchObject({ ticketsPerMinute: 6, ticketBurst: 10 });
   });
 });
