@@ -66,6 +66,9 @@ export interface KioskLinkServerEvents {
   answered: [kioskId: string, request: { requestId: string; op: unknown }, answer: KioskLinkAnswer];
 }
 
+/** At most one warn line per kiosk and kind of refusal this often (the dashboard counts every one). */
+const REFUSAL_LOG_GAP_MS = 10_000;
+
 type LinkSocket = Socket<KioskLinkClientToServerEvents, KioskLinkServerToClientEvents>;
 
 function sameSecret(given: unknown, expected: string): boolean {
@@ -84,6 +87,8 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
   private readonly lastHeard = new Map<string, number>();
   private readonly policy: KioskLinkPolicy;
   private readonly now: () => number;
+  /** `<kiosk>\n<kind>` -> when a refusal was last logged and how many went unlogged since. */
+  private readonly refusalLog = new Map<string, { at: number; since: number }>();
 
   constructor(private readonly o: KioskLinkServerOptions) {
     super();
@@ -99,7 +104,7 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
       onRefused: (kioskId, kind, detail) => {
         this.registry.refused(kioskId, kind);
         // detail names the op and, for a citizen, only the masked number.
-        log.warn({ kioskId, refused: kind, detail }, 'kiosk request refused');
+        this.warnThrottled(log, kioskId, kind, { refused: kind, detail }, 'kiosk request refused');
       },
     });
     this.nsp = o.io.of(KIOSK_LINK_NAMESPACE);
@@ -142,7 +147,7 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
       const heard = () => this.lastHeard.set(socket.id, this.now());
       const refuse = (event: string, message: string, ack?: (m: { error: string }) => void) => {
         this.registry.refused(kioskId, 'invalid');
-        log.warn({ kioskId, event, problem: message }, 'kiosk link message refused');
+        this.warnThrottled(log, kioskId, `message ${event}`, { event, problem: message }, 'kiosk link message refused');
         if (ack) ack({ error: `${event}: ${message}` });
         else socket.emit('linkError', { event, message });
       };
@@ -200,6 +205,19 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
         log.info({ kioskId, reason }, 'kiosk link down');
       });
     });
+  }
+
+  /** A warn line, but a flood of the same kind from one kiosk is summarised (the dashboard counts every one). */
+  private warnThrottled(log: Logger, kioskId: string, kind: string, fields: Record<string, unknown>, msg: string): void {
+    const key = `${kioskId}\n${kind}`;
+    const last = this.refusalLog.get(key);
+    const now = this.now();
+    if (last && now - last.at < REFUSAL_LOG_GAP_MS) {
+      last.since++;
+      return;
+    }
+    this.refusalLog.set(key, { at: now, since: 0 });
+    log.warn({ kioskId, ...fields, ...(last?.since ? { alsoRefusedSinceLastLine: last.since } : {}) }, msg);
   }
 
   /** A link is alive while connected and heard from within `liveLinkMs`. */

@@ -5,8 +5,8 @@
  * is well formed: a malformed message is refused with an error to its sender and never reaches the registry or the
  * hall services (architecture.md "Every boundary validates").
  *
- * Sizes are bounded so a message cannot make the hall keep or log much: ids 64, free text 500, at most 64 devices
- * and 64 counter terminals per device.
+ * Sizes are bounded so a message cannot make the hall keep or log much: ids 64, a device's free text 2000, at most
+ * 64 devices, 64 counters and 64 counter terminals per device.
  */
 import {
   COUNTER_TERMINAL_STATES,
@@ -32,9 +32,9 @@ export const deviceStatusSchema = z.object({
   state: z.enum(DEVICE_STATES),
   paper: z.enum(PAPER_STATES).optional(),
   media: text(200).optional(),
-  detail: text(500),
+  detail: text(2000),
   counters: z.record(z.string().max(64), z.number().finite()).refine((c) => Object.keys(c).length <= 64, { message: 'at most 64 counters' }),
-  lastError: z.object({ code: text(64), message: text(500), at: epochMs }).strict().nullable(),
+  lastError: z.object({ code: text(64), message: text(2000), at: epochMs }).strict().nullable(),
   since: epochMs,
   terminals: z.array(z.object({
     unit: z.number().int().min(0).max(255),

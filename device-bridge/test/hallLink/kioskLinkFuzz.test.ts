@@ -200,4 +200,13 @@ describe('the hall survives a rogue kiosk on every /kiosklink event', () => {
     expect(reply).toMatchObject({ ok: false, failure: { kind: 'invalid' } });
     await hallStillServes('citizen with __proto__');
   }, 180_000);
+
+  it('wrote no log line that echoes a 200 KB field, and warned about the rogue kiosk, not the good one', () => {
+    const lines = stdout.split('\n').filter(Boolean);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(4096);
+    const warned = lines.filter((l) => l.includes('"level":40')).map((l) => JSON.parse(l) as { kioskId?: string });
+    const aboutKiosks = warned.filter((l) => l.kioskId !== undefined);
+    expect(aboutKiosks.length).toBeGreaterThan(0);
+    expect(aboutKiosks.every((l) => l.kioskId === 'rogue')).toBe(true);
+  });
 });
