@@ -3,7 +3,7 @@
  * kiosk sends (`kioskHello`, `kioskDeviceStatus`, `kioskHeartbeat`, `hallRequest`), the kiosk parses what the hall
  * answers (the welcome, each answer, `linkError`). A kiosk token proves which kiosk is talking, not that what it says
  * is well formed: a malformed message is refused with an error to its sender and never reaches the registry or the
- * hall services (architecture.md "Every boundary validates").
+ * hall services (architecture.md: "every message validated before any service sees it").
  *
  * Sizes are bounded so a message cannot make the hall keep or log much: ids 64, a device's free text 2000, at most
  * 64 devices, 64 counters and 64 counter terminals per device.
