@@ -128,7 +128,7 @@ export const bridgeConfigSchema = z
       .object({
         url: z.string().regex(/^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/, { message: 'must be the hall bridge URL like http://10.0.0.5:8080' }),
         kioskToken: z.string().min(16, { message: 'must be at least 16 characters' }),
-        /** Shown on the manager dashboard; default the id the hall gives the kiosk. */
+        /** This kiosk's own label for its logs and hello; the hall's dashboard shows the name from the hall's `kiosks`. */
         name: z.string().min(1).max(64).optional(),
       })
       .strict()
