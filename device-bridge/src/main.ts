@@ -168,7 +168,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const display = attachDisplaySocket(socket.io, counters.workflow, log);
 
   // A hall serving kiosks: their links, registry and requests (the hall functions run here, over this database).
-  const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log, audit }) : null;
+  const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log, audit, policy: config.kioskLink }) : null;
 
   // Manager dashboard on /hall (issue 6): this bridge's devices (as kiosk-1, or as the hall's own devices when it
   // serves linked kiosks, whose ids may be kiosk-1...) and the linked kiosks; alerts live.

@@ -55,7 +55,10 @@ export function localKioskSource(devices: DeviceStatusFeed, now: () => number, k
 /** The hall's linked kiosks (P's KioskRegistry, hallLink/kioskLinkServer.ts): statuses and heartbeats as they stream in. */
 export function registryKioskSource(registry: Pick<KioskRegistry, 'list' | 'on' | 'off'>): DashboardKioskSource {
   return {
-    list: () => registry.list().map((k) => ({ kioskId: k.kioskId, name: k.name, local: false, lastHeartbeat: k.lastHeartbeat, devices: k.devices, linked: k.connected })),
+    list: () => registry.list().map((k) => ({
+      kioskId: k.kioskId, name: k.name, local: false, lastHeartbeat: k.lastHeartbeat, devices: k.devices, linked: k.connected,
+      refusals: k.refusals, lastDuplicateLinkAt: k.lastDuplicateLinkAt,
+    })),
     subscribe: (onChange) => {
       const l = () => onChange();
       registry.on('change', l);

@@ -129,7 +129,7 @@ export const bridgeConfigSchema = z
       .object({
         url: z.string().regex(/^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/, { message: 'must be the hall bridge URL like http://10.0.0.5:8080' }),
         kioskToken: z.string().min(16, { message: 'must be at least 16 characters' }),
-        /** Shown on the manager dashboard; default the id the hall gives the kiosk. */
+        /** This kiosk's own label for its logs and hello; the hall's dashboard shows the name from the hall's `kiosks`. */
         name: z.string().min(1).max(64).optional(),
       })
       .strict()
@@ -146,6 +146,22 @@ export const bridgeConfigSchema = z
           .strict(),
       )
       .default([]),
+    /**
+     * On a hall bridge: what it allows each linked kiosk (hallLink/kioskRateLimits.ts, kioskLinkServer.ts). Rate
+     * limits per kiosk (token buckets): tickets 30 a minute with a burst of 10, citizen lookups 120 a minute with a
+     * burst of 30; `liveLinkMs`: a link heard from within this long is alive, and a second connection with its token
+     * is refused (default 15 s, three heartbeats).
+     */
+    kioskLink: z
+      .object({
+        ticketsPerMinute: z.number().positive().max(10_000).default(30),
+        ticketBurst: z.number().int().min(1).max(1000).default(10),
+        lookupsPerMinute: z.number().positive().max(100_000).default(120),
+        lookupBurst: z.number().int().min(1).max(10_000).default(30),
+        liveLinkMs: z.number().int().min(1000).max(10 * MINUTE).default(15_000),
+      })
+      .strict()
+      .prefault({}),
     /**
      * Service windows of the counter workflow (issue 6): `windows` [{ window, deviceId, unit, categories }],
      * `transferCategories` { "1": "A", ... }. Absent: every counter terminal is a window serving every category.

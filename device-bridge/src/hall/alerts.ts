@@ -14,10 +14,12 @@
  * - terminalOffline (warning): a counter terminal offline longer than `offlineMs`.
  * - heartbeatLost (critical): a kiosk's last heartbeat older than `heartbeatMs`; its device alerts are then stale
  *   and are not raised.
+ * - duplicateKioskLink (critical): a connection with a linked kiosk's token was refused while its link was alive
+ *   (a copied token or a second bridge with it), within the last `duplicateLinkMs` (10 min).
  */
 import {
-  DEVICE_OFFLINE_ALERT_MS, KIOSK_HEARTBEAT_ALERT_MS, type DashboardDevice, type DashboardKiosk, type DeviceStatus,
-  type HallAlert, type HallAlertKind, type HallAlertSeverity,
+  DEVICE_OFFLINE_ALERT_MS, KIOSK_DUPLICATE_LINK_ALERT_MS, KIOSK_HEARTBEAT_ALERT_MS, type DashboardDevice, type DashboardKiosk, type DeviceStatus,
+  type HallAlert, type HallAlertKind, type HallAlertSeverity, type KioskLinkRefusals,
 } from '@onedoor/protocol';
 
 /** What the dashboard knows of one kiosk: the local bridge, or a kiosk linked to the hall. */
@@ -30,11 +32,16 @@ export interface KioskReport {
   devices: readonly DeviceStatus[];
   /** Linked kiosks: the link is up now. */
   linked?: boolean;
+  /** Linked kiosks: what the hall refused of it since it started. */
+  refusals?: KioskLinkRefusals;
+  /** Linked kiosks: epoch ms of the last connection with its token refused while its link was alive. */
+  lastDuplicateLinkAt?: number | null;
 }
 
 export interface AlertRuleOptions {
   offlineMs?: number;
   heartbeatMs?: number;
+  duplicateLinkMs?: number;
 }
 
 export type AlertCandidate = Omit<HallAlert, 'raisedAt'>;
@@ -50,11 +57,17 @@ const seconds = (ms: number) => Math.round(ms / 1000);
 export function kioskAlerts(k: KioskReport, now: number, opts: AlertRuleOptions = {}): AlertCandidate[] {
   const offlineMs = opts.offlineMs ?? DEVICE_OFFLINE_ALERT_MS;
   const heartbeatMs = opts.heartbeatMs ?? KIOSK_HEARTBEAT_ALERT_MS;
+  const duplicateLinkMs = opts.duplicateLinkMs ?? KIOSK_DUPLICATE_LINK_ALERT_MS;
+  // Raised whatever the heartbeat says: a duplicate is a security event, not a device state.
+  const duplicate = k.lastDuplicateLinkAt != null && now - k.lastDuplicateLinkAt <= duplicateLinkMs
+    ? [alert(k.kioskId, null, 'duplicateKioskLink', 'critical',
+      `自助机令牌被重复使用 / a second connection with this kiosk's token was refused while its link was alive (${k.name}, ${k.refusals?.duplicateLinks ?? 1} so far, last ${seconds(now - k.lastDuplicateLinkAt)} s ago): check for a copied token or a second bridge configured with it`)]
+    : [];
   if (k.lastHeartbeat === null || now - k.lastHeartbeat > heartbeatMs) {
     const last = k.lastHeartbeat === null ? 'never heard from' : `last ${seconds(now - k.lastHeartbeat)} s ago`;
-    return [alert(k.kioskId, null, 'heartbeatLost', 'critical', `自助机失去联系 / kiosk heartbeat lost (${k.name}, ${last})`)];
+    return [...duplicate, alert(k.kioskId, null, 'heartbeatLost', 'critical', `自助机失去联系 / kiosk heartbeat lost (${k.name}, ${last})`)];
   }
-  const out: AlertCandidate[] = [];
+  const out: AlertCandidate[] = [...duplicate];
   for (const d of k.devices) {
     if (d.paper === 'out') out.push(alert(k.kioskId, d.id, 'paperOut', 'critical', `缺纸 / paper out: load a new paper roll (${d.id})`));
     else if (d.paper === 'low') out.push(alert(k.kioskId, d.id, 'paperLow', 'warning', `纸将用完 / paper low: replace the roll soon (${d.id})`));
@@ -103,6 +116,7 @@ export function dashboardKiosk(k: KioskReport, now: number, opts: AlertRuleOptio
     kioskId: k.kioskId, name: k.name, local: k.local, lastHeartbeat: k.lastHeartbeat,
     alive: k.lastHeartbeat !== null && now - k.lastHeartbeat <= (opts.heartbeatMs ?? KIOSK_HEARTBEAT_ALERT_MS),
     devices: k.devices.map(dashboardDevice), ...(k.linked !== undefined && { linked: k.linked }),
+    ...(k.refusals && { refusals: { ...k.refusals } }),
   };
 }
 

@@ -118,6 +118,21 @@ describe('alert rules', () => {
     expect(r.alerts[1].message).toContain('never heard from');
     expect(board.update([kiosk([paperOut], clock.ms)]).alerts.map((a) => a.id)).toEqual(['kiosk-1/printer/paperOut']);
   });
+
+  it('a duplicate link refused for a kiosk raises duplicateKioskLink for 10 min after the last attempt, heartbeat or not', () => {
+    const clock = new FakeClock();
+    const board = new AlertBoard(clock.now);
+    const refusals = { tickets: 0, lookups: 0, invalid: 0, duplicateLinks: 2 };
+    const linked = (lastHeartbeat: number | null): KioskReport => ({ ...kiosk([], lastHeartbeat), local: false, linked: true, refusals, lastDuplicateLinkAt: T0 });
+    const r = board.update([linked(T0)]);
+    expect(r.raised).toEqual([expect.objectContaining({ id: 'kiosk-1/duplicateKioskLink', kind: 'duplicateKioskLink', severity: 'critical' })]);
+    expect(r.alerts[0].message).toMatch(/重复|second connection/);
+    expect(r.alerts[0].message).toContain('2 so far');
+    clock.ms = T0 + 60_000;
+    expect(board.update([linked(null)]).alerts.map((a) => a.kind)).toEqual(['duplicateKioskLink', 'heartbeatLost']);
+    clock.ms = T0 + 10 * 60_000 + 1;
+    expect(board.update([linked(clock.ms)]).cleared.map((a) => a.kind)).toEqual(['duplicateKioskLink', 'heartbeatLost']);
+  });
 });
 
 /** A device set double: statuses and 'status' events, as DeviceSet has them. */
