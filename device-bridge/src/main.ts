@@ -16,6 +16,7 @@ import { attachDisplaySocket } from './api/displaySocket.ts';
 import { attachHallCounter, resolveCounterWorkflowConfig, type HallCounter } from './api/hallCounter.ts';
 import { openKioskHall, type KioskHall, type KioskHallOptions } from './api/kioskHall.ts';
 import { attachKioskApi } from './api/kioskSocket.ts';
+import { KioskScreens } from './api/kioskScreen.ts';
 import { HallLinkClient, type HallLinkClientOptions } from './hallLink/hallLinkClient.ts';
 import { KioskLinkServer } from './hallLink/kioskLinkServer.ts';
 import { linkedKioskHall } from './hallLink/linkedKioskHall.ts';
@@ -65,6 +66,13 @@ export interface BridgeHandle {
   hallLink: HallLinkClient | null;
   /** On a hall serving kiosks (config `kiosks`): `/kiosklink` and its `registry` of kiosks. Otherwise null. */
   kioskLink: KioskLinkServer | null;
+  /**
+   * What the kiosk's own screen presents to open `/kiosk` (api/kioskScreen.ts): written into the kiosk page for it;
+   * tests and tools that stand in for the screen pass it as `auth: { screenSecret }`.
+   */
+  kioskScreenSecret: string;
+  /** The kiosk's screen(s): which one is active (gets card events and new sessions). */
+  kioskScreens: KioskScreens;
   /** The manager dashboard (issue 6): kiosks, alerts, figures; what /hall and /api/hall/* serve. */
   dashboard: HallDashboardService;
   log: Logger;
@@ -99,6 +107,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     : await openKioskHall(config.dataDir, log, options.hall);
   // Staff logins for /tech and /hall (issue 6, "Access").
   const staff = staffAuthFromConfig(config);
+  // `/kiosk` is the kiosk's own screen: loopback (or listed) peer plus the secret written into its page.
+  const kioskScreens = new KioskScreens({ ...config.kioskScreen, allowedOrigins: config.allowedOrigins });
   const app = createHttpApp({
     devices,
     uiDir: config.uiDir ?? '',
@@ -115,6 +125,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs,
       simulatorControlUrl: config.simulatorControlUrl,
     },
+    kioskScreen: kioskScreens,
   });
   const server: HttpServer = createServer(app);
   const socket = attachSocketApi(server, {
@@ -125,17 +136,19 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs,
     completionCacheSize: config.options.completionCacheSize,
     staff,
+    kioskScreen: kioskScreens,
   });
 
-  // Reader card events -> /kiosk and /tech, masked (the full holder stays in the bridge: devices/idReader/events.ts).
+  // Reader card events -> the kiosk's active screen and /tech, masked (the full holder stays in the bridge:
+  // devices/idReader/events.ts). Personal even masked, so not to every /kiosk socket (api/kioskScreen.ts).
   const { kiosk, tech } = socket.namespaces;
   const stopCardEvents = forwardCardEvents(devices.list(), {
     cardRead: (e) => {
-      kiosk.emit('cardRead', e);
+      kioskScreens.toActive('cardRead', e);
       tech.emit('cardRead', e);
     },
     cardError: (e) => {
-      kiosk.emit('cardError', e);
+      kioskScreens.toActive('cardError', e);
       tech.emit('cardError', e);
     },
   });
@@ -176,6 +189,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     completionCacheSize: config.options.completionCacheSize,
     publicUrl: () => publicUrl,
     hallName: options.hallName,
+    screens: kioskScreens,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -204,6 +218,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     counters,
     hallLink,
     kioskLink,
+    kioskScreenSecret: kioskScreens.secret,
+    kioskScreens,
     dashboard,
     log,
     close: () =>
