@@ -16,6 +16,7 @@ import { attachDisplaySocket } from './api/displaySocket.ts';
 import { attachHallCounter, resolveCounterWorkflowConfig, type HallCounter } from './api/hallCounter.ts';
 import { openKioskHall, type KioskHall, type KioskHallOptions } from './api/kioskHall.ts';
 import { attachKioskApi } from './api/kioskSocket.ts';
+import { KioskScreens } from './api/kioskScreen.ts';
 import { HallLinkClient, type HallLinkClientOptions } from './hallLink/hallLinkClient.ts';
 import { KioskLinkServer } from './hallLink/kioskLinkServer.ts';
 import { linkedKioskHall } from './hallLink/linkedKioskHall.ts';
@@ -70,6 +71,13 @@ export interface BridgeHandle {
   hallLink: HallLinkClient | null;
   /** On a hall serving kiosks (config `kiosks`): `/kiosklink` and its `registry` of kiosks. Otherwise null. */
   kioskLink: KioskLinkServer | null;
+  /**
+   * What the kiosk's own screen presents to open `/kiosk` (api/kioskScreen.ts): written into the kiosk page for it;
+   * tests and tools that stand in for the screen pass it as `auth: { screenSecret }`.
+   */
+  kioskScreenSecret: string;
+  /** The kiosk's screen(s): which one is active (gets card events and new sessions). */
+  kioskScreens: KioskScreens;
   /** The manager dashboard (issue 6): kiosks, alerts, figures; what /hall and /api/hall/* serve. */
   dashboard: HallDashboardService;
   log: Logger;
@@ -113,6 +121,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     printJobFiles: printJobFilesOf(config.dataDir, config.devices), log,
   });
   const eventLoop = new EventLoopMonitor();
+  // `/kiosk` is the kiosk's own screen: loopback (or listed) peer plus the secret written into its page.
+  const kioskScreens = new KioskScreens({ ...config.kioskScreen, allowedOrigins: config.allowedOrigins });
   const app = createHttpApp({
     devices,
     uiDir: config.uiDir ?? '',
@@ -131,6 +141,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs,
       simulatorControlUrl: config.simulatorControlUrl,
     },
+    kioskScreen: kioskScreens,
   });
   const server: HttpServer = createServer(app);
   const socket = attachSocketApi(server, {
@@ -141,17 +152,19 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs,
     completionCacheSize: config.options.completionCacheSize,
     staff,
+    kioskScreen: kioskScreens,
   });
 
-  // Reader card events -> /kiosk and /tech, masked (the full holder stays in the bridge: devices/idReader/events.ts).
+  // Reader card events -> the kiosk's active screen and /tech, masked (the full holder stays in the bridge:
+  // devices/idReader/events.ts). Personal even masked, so not to every /kiosk socket (api/kioskScreen.ts).
   const { kiosk, tech } = socket.namespaces;
   const stopCardEvents = forwardCardEvents(devices.list(), {
     cardRead: (e) => {
-      kiosk.emit('cardRead', e);
+      kioskScreens.toActive('cardRead', e);
       tech.emit('cardRead', e);
     },
     cardError: (e) => {
-      kiosk.emit('cardError', e);
+      kioskScreens.toActive('cardError', e);
       tech.emit('cardError', e);
     },
   });
@@ -195,6 +208,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     hallName: options.hallName,
     // Audited under the id the dashboard shows for this bridge's own devices.
     ...(audit ? { audit: { log: audit, kioskId: kioskLink ? 'hall' : LOCAL_KIOSK_ID } } : {}),
+    screens: kioskScreens,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -223,6 +237,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     counters,
     hallLink,
     kioskLink,
+    kioskScreenSecret: kioskScreens.secret,
+    kioskScreens,
     dashboard,
     log,
     close: () =>

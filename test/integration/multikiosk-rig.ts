@@ -109,7 +109,7 @@ export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions
         { log: silentLogger(), hallLink: { reconnectDelayMs: 200, reconnectDelayMaxMs: 1000, ...hallLink } },
       );
       cleanups.push(() => bridge.close());
-      const ui: LinkedKiosk['ui'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'] });
+      const ui: LinkedKiosk['ui'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'], auth: { screenSecret: bridge.kioskScreenSecret } });
       cleanups.push(() => void ui.disconnect());
       const kiosk: LinkedKiosk = {
         id, bridge, reader, printer, ui, sessions: [],

@@ -3,6 +3,7 @@
  * for everything else (issue 4: "express: GET /api/health, GET /api/devices, and the built UI served as static files").
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import { securityHeaders } from '../auth/securityHeaders.ts';
@@ -10,6 +11,7 @@ import type { StaffAuth } from '../auth/staffAuth.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import { listSerialPorts } from '../transport/index.ts';
 import { EventLoopMonitor, healthReport, type HealthSources } from './health.ts';
+import type { KioskScreens } from './kioskScreen.ts';
 import { staffAuthRouter } from './techAuth.ts';
 import { techRouter } from './techRoutes.ts';
 
@@ -34,6 +36,8 @@ export interface HttpApiOptions {
     defaultCommandTimeoutMs: number;
     simulatorControlUrl?: string;
   };
+  /** The kiosk's own screen: `GET /` carries its `/kiosk` secret (kioskScreen.ts); without it the page has none. */
+  kioskScreen?: KioskScreens;
 }
 
 /** The UI's client-side routes (architecture.md, "Routes: kiosk, display, hall, tech, verify"). */
@@ -86,6 +90,7 @@ export function createHttpApp(opts: HttpApiOptions): Express {
   const index = join(opts.uiDir, 'index.html');
   if (existsSync(index)) {
     app.use(express.static(opts.uiDir, { index: false }));
+    if (opts.kioskScreen) app.get('/', opts.kioskScreen.kioskPage(() => readFile(index, 'utf8')));
     app.get(SPA_ROUTES, (_req, res) => res.sendFile(index));
   }
 

@@ -17,6 +17,7 @@
  * ```
  */
 import { COMMAND_LIMITS, DEVICE_KINDS, STAFF_ROLES, type DeviceKind } from '@onedoor/protocol';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isPasswordHash } from '../auth/password.ts';
 import { parseCounterBusOptions } from '../devices/counterBus/options.ts';
@@ -94,6 +95,19 @@ export const bridgeConfigSchema = z
     /** Shared secrets for the reserved namespaces; a namespace without a token refuses every connection. */
     tokens: z
       .object({ hall: z.string().min(16).optional(), tech: z.string().min(16).optional() })
+      .strict()
+      .prefault({}),
+    /**
+     * Who may open `/kiosk`, the kiosk's own screen (api/kioskScreen.ts): a loopback peer with the screen secret the
+     * bridge writes into the kiosk page. `allowedAddresses`: IP addresses of a screen on another PC (it loads its page
+     * from this bridge, whose origin must then be in allowedOrigins, and still needs the secret). `secret`: a fixed
+     * secret instead of the random per-boot one, for a screen that cannot load its page from here.
+     */
+    kioskScreen: z
+      .object({
+        allowedAddresses: z.array(z.string().refine((a) => isIP(a) !== 0, { message: 'must be an IP address like 192.168.1.20 (no host names, no ranges)' })).default([]),
+        secret: z.string().regex(/^[A-Za-z0-9_-]{32,256}$/, { message: 'must be 32-256 letters, digits, _ or - (e.g. openssl rand -base64 32 | tr +/ -_ | tr -d =)' }).optional(),
+      })
       .strict()
       .prefault({}),
     devices: z.array(deviceConfigSchema).default([]),

@@ -1,7 +1,9 @@
 /**
  * The whole kiosk stack for tests: the reader and printer simulators on real PTYs (socat), `startBridge` with both
  * devices and the hall database in a temp data dir (seeded through the `hall.demo` hook with the hall fixture's
- * basics plus data for library holders), and a socket.io `/kiosk` client that records what a kiosk UI receives.
+ * basics plus data for library holders), and a socket.io `/kiosk` client that records what a kiosk UI receives: it
+ * stands in for the kiosk's own screen (the screen secret, api/kioskScreen.ts). With `screen: false` (a real page is
+ * the screen, e2e) the rig opens no socket and records what the bridge sends to whichever screen is connected.
  * `close()` leaves no socat, socket or file behind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -77,7 +79,10 @@ export interface KioskRig {
   bridge: BridgeHandle;
   reader: IdReaderSim;
   printer: PrinterSim;
+  /** The rig's screen socket (with `screen: false`, a socket that was never connected). */
   kiosk: Socket<KioskServerToClientEvents, KioskClientToServerEvents>;
+  /** Another `/kiosk` client with the screen secret (`auth` merged over it), connected. */
+  connectScreen(auth?: Record<string, unknown>): Promise<Socket<KioskServerToClientEvents, KioskClientToServerEvents>>;
   reads: CardReadEvent[];
   sessions: KioskSessionEvent[];
   ended: KioskSessionEndedEvent[];
@@ -96,7 +101,7 @@ let seq = 0;
  * `seed: false` leaves the hall database empty; `hall.demo` replaces the test seed (e.g. the demo generator);
  * `users` are staff logins (e.g. DEMO_USERS) for tests that also use the staff routes; `log` replaces the silent logger.
  */
-export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; users?: readonly StaffUser[]; log?: Logger } = {}): Promise<KioskRig> {
+export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; users?: readonly StaffUser[]; log?: Logger; screen?: boolean } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -125,10 +130,27 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
       { log: opts.log ?? silentLogger(), hall: { ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }), ...opts.hall } },
     );
     cleanups.push(() => bridge.close());
-    const kiosk: KioskRig['kiosk'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'] });
+    const screen = opts.screen !== false;
+    const kiosk: KioskRig['kiosk'] = connect(`${bridge.url}/kiosk`, {
+      transports: ['websocket'], autoConnect: screen,
+      auth: { screenSecret: bridge.kioskScreenSecret, screenId: `kiosk-rig-${process.pid}-${seq}` },
+    });
     cleanups.push(() => void kiosk.disconnect());
+    const others: Array<KioskRig['kiosk']> = [];
+    cleanups.push(() => others.forEach((s) => s.disconnect()));
     const rig: KioskRig = {
       dir, bridge, reader, printer, kiosk, reads: [], sessions: [], ended: [], jobs: [],
+      async connectScreen(auth = {}) {
+        const s: KioskRig['kiosk'] = connect(`${bridge.url}/kiosk`, {
+          transports: ['websocket'], forceNew: true, auth: { screenSecret: bridge.kioskScreenSecret, ...auth },
+        });
+        others.push(s);
+        await new Promise<void>((resolve, reject) => {
+          s.once('connect', () => resolve());
+          s.once('connect_error', reject);
+        });
+        return s;
+      },
       async startSession(key = SEEDED_CARD) {
         const n = rig.sessions.length;
         reader.placeCard(key);
@@ -142,14 +164,19 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
         }) as never,
       close,
     };
-    kiosk.on('cardRead', (e) => rig.reads.push(e));
-    kiosk.on('session', (e) => rig.sessions.push(e));
-    kiosk.on('sessionEnded', (e) => rig.ended.push(e));
-    kiosk.on('printJob', (u) => rig.jobs.push(u));
-    await new Promise<void>((resolve, reject) => {
-      kiosk.once('connect', () => resolve());
-      kiosk.once('connect_error', reject);
-    });
+    const record = { cardRead: rig.reads, session: rig.sessions, sessionEnded: rig.ended, printJob: rig.jobs } as Record<string, unknown[]>;
+    if (screen) {
+      for (const [event, list] of Object.entries(record)) kiosk.on(event as 'session', (e: unknown) => void list.push(e));
+      await new Promise<void>((resolve, reject) => {
+        kiosk.once('connect', () => resolve());
+        kiosk.once('connect_error', reject);
+      });
+    } else {
+      // What the bridge sends each screen (a page in Chromium), read on the server side of its socket.
+      bridge.socket.namespaces.kiosk.on('connection', (s) => {
+        s.onAnyOutgoing((event: string, payload: unknown) => void record[event]?.push(payload));
+      });
+    }
     await until('reader and printer online', () =>
       bridge.devices.get(READER_ID)?.status().state === 'online' && bridge.devices.get(PRINTER_ID)?.status().state === 'online', 60_000);
     return rig;
