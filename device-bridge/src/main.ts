@@ -38,6 +38,8 @@ import { createLogger } from './log.ts';
 import { EventLoopMonitor } from './api/health.ts';
 import { printJobFilesOf, scheduleRetention } from './hall/retention.ts';
 import { securePrivateDir } from './store/fileModes.ts';
+import { HallClock } from './hall/clock.ts';
+import { siteUtcOffsetMinutes } from './config/site.ts';
 
 export interface StartBridgeOptions {
   /** Drivers to use; default the global `driverRegistry` (filled by the built-in driver modules). */
@@ -48,8 +50,12 @@ export interface StartBridgeOptions {
   createTransport?: DriverContext['createTransport'];
   /** Hall services of the citizen kiosk (issue 5): session timing, demo data for an empty database, clock. */
   hall?: KioskHallOptions;
-  /** Printed on tickets and slips; default 广东省政务服务中心. */
-  hallName?: string;
+  /**
+   * Demo and tests on one machine, when the config has no `site.publicUrl`: the base of printed QR codes, taken as
+   * given (loopback allowed), or `'own'` for this bridge's own URL (known after listen). A site sets
+   * `site.publicUrl` instead (README "Installing").
+   */
+  publicUrl?: string | 'own';
   /** Service windows of the counter workflow (issue 6); default: every counter terminal is a window serving all. */
   counterWorkflow?: CounterWorkflowConfigInput;
   /** A kiosk linked to a hall (config `hall`): heartbeat, in-flight grace, reconnect delays (tests, tuning). */
@@ -90,6 +96,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const config = parseConfig(input);
   const counterWorkflow = resolveCounterWorkflowConfig(config, options.counterWorkflow);
   const log = options.log ?? createLogger({ level: config.options.logLevel });
+  // The hall's clock keeps the configured zone's offset (config `site.timeZone`) unless a test sets the time.
+  const hallOptions: KioskHallOptions = { ...options.hall, clock: options.hall?.clock ?? new HallClock(Date.now, siteUtcOffsetMinutes(config.site)) };
   // Owner-only data dir (README "Security", data at rest); an existing looser one is tightened.
   securePrivateDir(config.dataDir);
 
@@ -109,8 +117,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     ? new HallLinkClient({ url: config.hall.url, token: config.hall.kioskToken, name: config.hall.name, devices, log, ...options.hallLink })
     : null;
   const hall = hallLink
-    ? linkedKioskHall(hallLink, config.dataDir, log, options.hall)
-    : await openKioskHall(config.dataDir, log, options.hall);
+    ? linkedKioskHall(hallLink, config.dataDir, log, hallOptions)
+    : await openKioskHall(config.dataDir, log, hallOptions);
   // Access audit (等保 2.0 level 3) in the hall database; a linked kiosk has none: the hall audits its requests.
   const audit = hall.store ? new AccessAuditLog(hall.store, hall.clock, log) : null;
   // Staff logins for /tech and /hall (issue 6, "Access").
@@ -196,7 +204,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   });
 
   // After the card forwarding above, so a kiosk always gets `cardRead` before the `session` it starts.
-  let publicUrl = '';
+  let publicUrl: string | null = config.site.publicUrl ?? null;
   const kioskApi = attachKioskApi({
     kiosk,
     devices,
@@ -205,7 +213,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs,
     completionCacheSize: config.options.completionCacheSize,
     publicUrl: () => publicUrl,
-    hallName: options.hallName,
+    hallName: config.site.hallName,
     // Audited under the id the dashboard shows for this bridge's own devices.
     ...(audit ? { audit: { log: audit, kioskId: kioskLink ? 'hall' : LOCAL_KIOSK_ID } } : {}),
     screens: kioskScreens,
@@ -221,10 +229,13 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const port = (server.address() as AddressInfo).port;
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
-  publicUrl = url;
+  if (publicUrl === null && options.publicUrl) publicUrl = options.publicUrl === 'own' ? url : options.publicUrl.replace(/\/+$/, '');
+  if (publicUrl === null && config.devices.some((d) => d.kind === 'printer' && d.enabled)) {
+    log.warn({ field: 'site.publicUrl' }, 'no public URL configured: tickets and certificate copies with a QR code will not be printed; set site.publicUrl');
+  }
   await devices.start();
   hallLink?.start();
-  log.info({ url, devices: config.devices.length }, 'bridge started');
+  log.info({ url, hallId: config.site.hallId, hallName: config.site.hallName, publicUrl, devices: config.devices.length }, 'bridge started');
 
   let closing: Promise<void> | null = null;
   return {

@@ -1,0 +1,120 @@
+/**
+ * Site config (README "Installing"): the generated reference cannot drift from the schema, the example files load,
+ * and the `site` section refuses what would print QR codes no phone opens or keep the wrong clock.
+ */
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigFile, parseConfig } from '../../src/config/index.ts';
+import { fixedOffsetOf, isUnreachableHost, siteUtcOffsetMinutes } from '../../src/config/site.ts';
+import { CONFIG_FIELDS, renderConfigReference, undocumentedFields } from '../../src/config/reference.ts';
+import { startBridge, silentLogger } from '../../src/index.ts';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const EXAMPLES = { hall: join(repo, 'config/examples/site.example.hall.json'), kiosk: join(repo, 'config/examples/site.example.kiosk.json') };
+const dir = mkdtempSync(join(tmpdir(), 'od-site-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const problemsOf = (input: unknown): string[] => {
+  try {
+    parseConfig(input);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+};
+
+describe('config reference (docs/config-reference.md)', () => {
+  it('is what `npm run config:docs` generates from the schema now (run it after changing the schema)', () => {
+    expect(readFileSync(join(repo, 'docs/config-reference.md'), 'utf8')).toBe(renderConfigReference());
+  });
+
+  it('describes every field, device options included', () => {
+    expect(undocumentedFields()).toEqual([]);
+    const paths = CONFIG_FIELDS().map((f) => f.path);
+    for (const p of ['site.hallId', 'site.hallName', 'site.publicUrl', 'site.timeZone', 'devices[].options', 'retention.ticketsDeletedAfterDays']) {
+      expect(paths).toContain(p);
+    }
+    const text = renderConfigReference();
+    expect(text).toContain('| `options.read` | "base" \\| "fingerprint" | `"base"`');
+    expect(text).toMatch(/\| `auth.sessionIdleMs` \| integer \| `1800000` \| ms \|/);
+  });
+});
+
+describe('example site configs (config/examples)', () => {
+  it('load as files (strict schema + file checks) with their site sections', () => {
+    const hall = loadConfigFile(EXAMPLES.hall);
+    const kiosk = loadConfigFile(EXAMPLES.kiosk);
+    expect(hall.site).toEqual({ hallId: 'GZ-TH-01', hallName: '天河区政务服务中心', publicUrl: 'http://192.168.10.5:8080', timeZone: 'Asia/Shanghai' });
+    expect(kiosk.site).toEqual(hall.site);
+    expect(hall.kiosks.length).toBeGreaterThan(0);
+    expect(hall.hall).toBeUndefined();
+    // The kiosk is linked to the hall of the hall example with one of its tokens.
+    expect(kiosk.hall).toMatchObject({ url: 'http://192.168.10.5:8080', kioskToken: hall.kiosks[0].token });
+    expect(kiosk.devices.map((d) => d.kind).sort()).toEqual(['idreader', 'printer']);
+  });
+
+  it('between them show every top-level section (except the demo-only ones)', () => {
+    const shown = new Set([EXAMPLES.hall, EXAMPLES.kiosk].flatMap((f) => Object.keys(JSON.parse(readFileSync(f, 'utf8')) as object)));
+    const all = CONFIG_FIELDS().map((f) => f.path).filter((p) => !/[.[]/.test(p));
+    // uiDir: the checkout's build is the default; simulatorControlUrl: demo and tests only.
+    expect(all.filter((k) => !shown.has(k))).toEqual(['uiDir', 'simulatorControlUrl']);
+  });
+});
+
+describe('config `site`', () => {
+  it('defaults: hall name of the escpos.md example, China Standard Time, no public URL', () => {
+    expect(parseConfig({}).site).toEqual({ hallId: 'hall', hallName: '广东省政务服务中心', timeZone: 'Asia/Shanghai' });
+    expect(siteUtcOffsetMinutes({ timeZone: 'Asia/Shanghai' })).toBe(480);
+  });
+
+  it('refuses a public URL no phone can open, naming site.publicUrl', () => {
+    for (const u of ['http://127.0.0.1:8080', 'http://localhost:8080', 'http://0.0.0.0:8080', 'http://[::1]:8080', 'http://[::]:8080', 'http://127.8.0.1']) {
+      expect(problemsOf({ site: { publicUrl: u } }), u).toEqual([expect.stringMatching(/^site\.publicUrl: must be an address a citizen's phone can open/)]);
+    }
+    expect(problemsOf({ site: { publicUrl: 'ftp://hall' } })).toEqual([expect.stringMatching(/^site\.publicUrl: must be an http\(s\) URL/)]);
+    expect(problemsOf({ site: { publicUrl: 'http://hall.example/q?x=1' } })).toEqual([expect.stringMatching(/^site\.publicUrl:/)]);
+    expect(parseConfig({ site: { publicUrl: 'https://zwfw.example.gov.cn/hall/' } }).site.publicUrl).toBe('https://zwfw.example.gov.cn/hall');
+    expect(isUnreachableHost('192.168.1.5')).toBe(false);
+  });
+
+  it('refuses an unknown zone and a zone with daylight saving; accepts fixed ones', () => {
+    expect(problemsOf({ site: { timeZone: 'Mars/Olympus' } })).toEqual([expect.stringMatching(/^site\.timeZone: "Mars\/Olympus" is no IANA time zone/)]);
+    expect(problemsOf({ site: { timeZone: 'Europe/Berlin' } })).toEqual([expect.stringMatching(/^site\.timeZone: .*daylight saving/)]);
+    expect(fixedOffsetOf('Asia/Tokyo')).toEqual({ minutes: 540 });
+    expect(fixedOffsetOf('UTC')).toEqual({ minutes: 0 });
+  });
+
+  it('names an unknown field, a wrong type and a hall name too long for the ticket', () => {
+    expect(problemsOf({ site: { hallname: 'x' } })).toEqual(['site.hallname: unknown field']);
+    expect(problemsOf({ site: { hallName: 42 } })).toEqual([expect.stringMatching(/^site\.hallName: /)]);
+    expect(problemsOf({ site: { hallName: '广'.repeat(25) } })).toEqual([expect.stringMatching(/^site\.hallName: must be at most 24/)]);
+    expect(problemsOf({ site: { hallId: 'has space' } })).toEqual([expect.stringMatching(/^site\.hallId: /)]);
+  });
+
+  it('a config FILE with a printer needs site.publicUrl (the CLI exits 2 naming it); without a printer it does not', () => {
+    const printer = { id: 'printer', kind: 'printer', path: '/dev/ttyUSB0' };
+    const f = join(dir, 'kiosk.json');
+    writeFileSync(f, JSON.stringify({ devices: [printer] }));
+    expect(() => loadConfigFile(f)).toThrow(ConfigError);
+    expect(() => loadConfigFile(f)).toThrow(/site\.publicUrl: required: this bridge prints QR codes \(printer "printer"\)/);
+    writeFileSync(f, JSON.stringify({ devices: [{ ...printer, enabled: false }] }));
+    expect(loadConfigFile(f).site.publicUrl).toBeUndefined();
+    writeFileSync(f, JSON.stringify({ devices: [printer], site: { publicUrl: 'http://10.0.0.5:8080' } }));
+    expect(loadConfigFile(f).site.publicUrl).toBe('http://10.0.0.5:8080');
+  });
+
+  it('sets the hall clock: a bridge in Asia/Tokyo numbers its days by UTC+9', async () => {
+    const b = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir: join(dir, 'tokyo'), site: { timeZone: 'Asia/Tokyo' }, options: { logLevel: 'silent' } },
+      { log: silentLogger() });
+    try {
+      expect(b.hall.clock.utcOffsetMinutes).toBe(540);
+      expect(b.hall.clock.dayOf(Date.UTC(2026, 0, 1, 15, 30))).toBe('2026-01-02');
+    } finally {
+      await b.close();
+    }
+  });
+});
