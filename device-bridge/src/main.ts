@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
 import { attachSocketApi, createHttpApp, type SocketApi } from './api/index.ts';
 import { attachDisplaySocket } from './api/displaySocket.ts';
-import { attachHallCounter, resolveCounterWorkflowConfig, type HallCounter } from './api/hallCounter.ts';
+import { attachHallCounter, resolveCatalogueWindows, resolveCounterWorkflowConfig, type HallCounter } from './api/hallCounter.ts';
 import { openKioskHall, type KioskHall, type KioskHallOptions } from './api/kioskHall.ts';
 import { attachKioskApi } from './api/kioskSocket.ts';
 import { KioskScreens } from './api/kioskScreen.ts';
@@ -94,7 +94,7 @@ export interface BridgeHandle {
 /** Start everything the config describes. Accepts a raw config object (validated here) or a parsed one. */
 export async function startBridge(input: BridgeConfigInput | BridgeConfig, options: StartBridgeOptions = {}): Promise<BridgeHandle> {
   const config = parseConfig(input);
-  const counterWorkflow = resolveCounterWorkflowConfig(config, options.counterWorkflow);
+  let counterWorkflow = resolveCounterWorkflowConfig(config, options.counterWorkflow);
   const log = options.log ?? createLogger({ level: config.options.logLevel });
   // The hall's clock keeps the configured zone's offset (config `site.timeZone`) unless a test sets the time.
   const hallOptions: KioskHallOptions = { ...options.hall, clock: options.hall?.clock ?? new HallClock(Date.now, siteUtcOffsetMinutes(config.site)) };
@@ -119,6 +119,16 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const hall = hallLink
     ? linkedKioskHall(hallLink, config.dataDir, log, hallOptions)
     : await openKioskHall(config.dataDir, log, hallOptions);
+  // Windows from the loaded catalogue unless the start options or the config set them (README "Loading the catalogue").
+  if (!hallLink && hall.store && !options.counterWorkflow?.windows && !config.counterWorkflow?.windows) {
+    const fromCatalogue = await hall.store.listHallWindows().catch(() => []);
+    try {
+      if (fromCatalogue.length > 0) counterWorkflow = resolveCatalogueWindows(config, options.counterWorkflow, fromCatalogue);
+    } catch (err) {
+      await hall.close();
+      throw err;
+    }
+  }
   // Access audit (等保 2.0 level 3) in the hall database; a linked kiosk has none: the hall audits its requests.
   const audit = hall.store ? new AccessAuditLog(hall.store, hall.clock, log) : null;
   // Staff logins for /tech and /hall (issue 6, "Access").

@@ -193,7 +193,7 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
  * Opens `<dataDir>/hall.sqlite`, refusing to create a new empty one where a database existed before (the marker
  * HALL_DB_MARKER_FILE says so): that one is missing, and a new one would issue today's ticket numbers again.
  */
-function openHallDatabaseFile(dataDir: string, clock: HallClock): HallStore {
+export function openHallDatabaseFile(dataDir: string, clock: HallClock): HallStore {
   const file = join(dataDir, HALL_DB_FILE);
   const marker = join(dataDir, HALL_DB_MARKER_FILE);
   if (!existsSync(file) && existsSync(marker)) {
