@@ -10,9 +10,13 @@ import { readCatalogueFiles, type CatalogueInput } from './readFiles.ts';
 import { problemText, type CatalogueProblem } from './sourceText.ts';
 
 export class CatalogueRefused extends Error {
-  constructor(readonly problems: CatalogueProblem[], readonly plan: CataloguePlan | null) {
+  readonly problems: CatalogueProblem[];
+
+  constructor(problems: CatalogueProblem[], readonly plan: CataloguePlan | null) {
+    problems = [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     super(`catalogue refused, nothing applied (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.map(problemText).join('\n  ')}`);
     this.name = 'CatalogueRefused';
+    this.problems = problems;
   }
 }
 

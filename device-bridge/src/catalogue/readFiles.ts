@@ -142,16 +142,19 @@ function readJson(shownName: string, text: string, input: CatalogueInput, proble
     return line;
   };
   if (!top.success) {
+    let fatal = false;
     for (const issue of top.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         for (const k of issue.keys) problems.push({ file: shownName, line: lineOfIn(value, [k], 1), field: k, message: `unknown table (a catalogue has: hallId, ${TABLES.filter((t) => t !== 'materials').join(', ')}; materials go inside their service)` });
       } else {
+        fatal = true;
         problems.push({ file: shownName, line: lineOfIn(value, issue.path, 1), field: issuePath(issue.path), message: issue.message });
       }
     }
-    return;
+    // Unknown tables alone: the known ones are still checked, so every problem is named in one pass.
+    if (fatal) return;
   }
-  const doc = top.data;
+  const doc = (top.success ? top.data : value) as z.output<typeof catalogueFileSchema>;
   if (doc.hallId !== undefined) input.hallIds.push({ file: shownName, line: lineOfIn(value, ['hallId'], 1), hallId: doc.hallId });
   for (const table of TABLES) {
     if (table === 'materials') continue;
