@@ -21,6 +21,7 @@ import { HallLinkClient, type HallLinkClientOptions } from './hallLink/hallLinkC
 import { KioskLinkServer } from './hallLink/kioskLinkServer.ts';
 import { linkedKioskHall } from './hallLink/linkedKioskHall.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
+import { siteRouter } from './api/siteRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
 import { accessAuditRouter } from './api/accessAuditRoutes.ts';
@@ -110,6 +111,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   devices.on('status', (s) => log.info({ deviceId: s.id, state: s.state, detail: s.detail }, 'device status'));
 
   const startedAt = Date.now();
+  // Base of printed and shown QR codes (config site.publicUrl; the demo's own URL is set after listen).
+  let publicUrl: string | null = config.site.publicUrl ?? null;
   let dashboard: HallDashboardService | undefined;
   // The hall database in the data dir; when it cannot open, the kiosk still runs with hall functions paused.
   // A kiosk linked to a hall (issue 6, "Several kiosks, one hall") asks the hall, which owns the database.
@@ -148,6 +151,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     health: { eventLoop, hallLink, database: hallLink ? undefined : () => hall.checkDatabase?.() ?? Promise.resolve(hall.storeProblem) },
     routers: [
       verifyRouter(() => hall.certificates),
+      siteRouter(config.site, () => publicUrl),
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
       hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today(), audit: () => audit }),
       accessAuditRouter({ auth: staff, audit: () => audit }),
@@ -214,7 +218,6 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   });
 
   // After the card forwarding above, so a kiosk always gets `cardRead` before the `session` it starts.
-  let publicUrl: string | null = config.site.publicUrl ?? null;
   const kioskApi = attachKioskApi({
     kiosk,
     devices,

@@ -69,14 +69,14 @@ export const siteConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' })
       .default('hall')
-      .meta({ description: 'The hall\'s code, e.g. GZ-TH-01: in the start log line and /api/health, and checked by the catalogue loader (`--config`). Same on the hall server and its kiosks.' }),
+      .meta({ description: 'The hall\'s code, e.g. GZ-TH-01: in the start log line and GET /api/site, and checked against a catalogue file\'s hallId by the catalogue loader (`--config`). Same on the hall server and its kiosks.' }),
     hallName: z
       .string()
       .trim()
       .min(1, { message: 'must not be empty' })
       .max(HALL_NAME_MAX, { message: `must be at most ${HALL_NAME_MAX} characters (one line of the ticket)` })
       .default(DEFAULT_HALL_NAME)
-      .meta({ description: 'The hall\'s name: printed at the top of every ticket, certificate copy and slip, and in /api/health.' }),
+      .meta({ description: 'The hall\'s name: printed at the top of every ticket, certificate copy and slip; GET /api/site gives it to the screens.' }),
     publicUrl: publicUrlSchema
       .optional()
       .meta({

@@ -29,6 +29,12 @@ describe('kiosk with site.hallName and site.publicUrl', () => {
     expect(qr).not.toContain(new URL(rig.bridge.url).host);
   });
 
+  it('tells the screens which hall this is: GET /api/site', async () => {
+    const r = await fetch(`${rig.bridge.url}/api/site`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ hallId: 'hall', hallName: '天河区政务服务中心', publicUrl: PUBLIC, timeZone: 'Asia/Shanghai' });
+  });
+
   it('prints the certificate copy with its verification QR under the public URL, and answers it', async () => {
     const cert = (await rig.command(session.token, 'certificates.list')).result![0];
     const r = await rig.command(session.token, 'certificates.print', { id: cert.identifier });
@@ -57,6 +63,10 @@ describe('kiosk without site.publicUrl', () => {
     expect(r.result!.print.message).toContain('site.publicUrl');
     await new Promise((res) => setTimeout(res, 300));
     expect(rig.printer.tickets.length).toBe(before);
+  });
+
+  it('says so on GET /api/site (publicUrl null)', async () => {
+    expect(await (await fetch(`${rig.bridge.url}/api/site`)).json()).toMatchObject({ publicUrl: null, hallName: '广东省政务服务中心' });
   });
 
   it('refuses a certificate copy (its point is the QR) with the field named, and makes none', async () => {
