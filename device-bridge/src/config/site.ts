@@ -99,15 +99,43 @@ export function siteUtcOffsetMinutes(site: Pick<SiteConfig, 'timeZone'>): number
   return r.minutes;
 }
 
+/** The example configs' placeholder secrets (config/examples): a site must not run with them. */
+export const EXAMPLE_SECRET_MARK = 'REPLACE-with';
+/** The example configs' password hash (of the published password `change-this-password`). */
+export const EXAMPLE_PASSWORD_HASH = 'scrypt$16384$8$1$LM8vIQ9MkgFGaLus9Bzmgg$NJkcVU6HAHrT0MNdfH1qIuuCBhkaTxCmJSkuxAhHaWA';
+
+interface SiteFileView {
+  site: SiteConfig;
+  devices: ReadonlyArray<{ id: string; kind: string; enabled: boolean }>;
+  tokens: { hall?: string; tech?: string };
+  kioskScreen: { secret?: string };
+  hall?: { kioskToken: string };
+  kiosks: ReadonlyArray<{ token: string }>;
+  users: ReadonlyArray<{ passwordHash: string }>;
+}
+
 /**
- * Problems of a site config file beyond its schema: a bridge with a printer prints QR codes (tickets, certificate
- * copies), so it needs `site.publicUrl`. Checked when a config FILE is loaded (the CLI exits 2); library callers
- * (tests, the demo) may instead run with `publicUrlIsOwnUrl` or with QR prints refused.
+ * Problems of a site config FILE beyond its schema (the CLI exits 2 naming each field):
+ * - a bridge with a printer prints QR codes (tickets, certificate copies), so it needs `site.publicUrl`; library
+ *   callers (tests, the demo) may instead run with the start option `publicUrl` or with QR prints refused;
+ * - a secret or password hash still the published example's (config/examples) would let anyone in.
  */
-export function siteFileProblems(c: { site: SiteConfig; devices: ReadonlyArray<{ id: string; kind: string; enabled: boolean }> }): string[] {
+export function siteFileProblems(c: SiteFileView): string[] {
+  const out: string[] = [];
   const printer = c.devices.find((d) => d.kind === 'printer' && d.enabled);
   if (printer && !c.site.publicUrl) {
-    return [`site.publicUrl: required: this bridge prints QR codes (printer "${printer.id}"); set the hall server's URL as citizens' phones reach it, e.g. http://192.168.1.10:8080`];
+    out.push(`site.publicUrl: required: this bridge prints QR codes (printer "${printer.id}"); set the hall server's URL as citizens' phones reach it, e.g. http://192.168.1.10:8080`);
   }
-  return [];
+  const placeholder = (field: string, v: string | undefined) => {
+    if (v?.includes(EXAMPLE_SECRET_MARK)) out.push(`${field}: still the example's placeholder; make a secret with: openssl rand -hex 24`);
+  };
+  placeholder('tokens.hall', c.tokens.hall);
+  placeholder('tokens.tech', c.tokens.tech);
+  placeholder('kioskScreen.secret', c.kioskScreen.secret);
+  placeholder('hall.kioskToken', c.hall?.kioskToken);
+  c.kiosks.forEach((k, i) => placeholder(`kiosks[${i}].token`, k.token));
+  c.users.forEach((u, i) => {
+    if (u.passwordHash === EXAMPLE_PASSWORD_HASH) out.push(`users[${i}].passwordHash: the example's hash of a published password; make one with: npx tsx device-bridge/src/auth/hash-password.ts`);
+  });
+  return out;
 }

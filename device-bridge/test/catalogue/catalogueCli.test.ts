@@ -4,7 +4,7 @@
  * hall bridge calling at the catalogue's windows.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { catalogueCli } from '../../src/catalogue/cli.ts';
 import { startBridge, silentLogger } from '../../src/index.ts';
 import { openSqliteHallStore } from '../../src/store/hallSqlite.ts';
+import { filledInExample } from '../config/exampleConfigs.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const examples = join(repo, 'config/examples');
@@ -32,11 +33,10 @@ function write(name: string, text: string): string {
   return f;
 }
 
-/** The hall example config with its data dir in the temp folder. */
-function hallConfig(): { file: string; dataDir: string } {
+/** The hall example config, filled in, with its data dir in the temp folder. */
+async function hallConfig(): Promise<{ file: string; dataDir: string }> {
   const dataDir = join(dir, `hall-data-${++n}`);
-  const c = JSON.parse(readFileSync(join(examples, 'site.example.hall.json'), 'utf8')) as Record<string, unknown>;
-  return { file: write(`hall-${n}.json`, JSON.stringify({ ...c, dataDir })), dataDir };
+  return { file: await filledInExample('hall', dir, { dataDir }), dataDir };
 }
 
 async function countServices(dataDir: string): Promise<number> {
@@ -81,7 +81,7 @@ describe('npm run catalogue -- load', () => {
   });
 
   it('--config: the config\'s data dir; windows must be the config\'s counter terminals; a catalogue for another hall is refused', async () => {
-    const { file, dataDir } = hallConfig();
+    const { file, dataDir } = await hallConfig();
     const ok = await cli('load', '--config', file, join(examples, 'catalogue/catalogue.json'), join(examples, 'catalogue/windows.csv'));
     expect(ok.code).toBe(0);
     expect(await countServices(dataDir)).toBe(56);
@@ -97,7 +97,7 @@ describe('npm run catalogue -- load', () => {
     expect(h.code).toBe(2);
     expect(h.err).toContain(`${other}:2: hallId: this catalogue is for hall "SZ-FT-02", the config's site.hallId is "GZ-TH-01"`);
 
-    const kiosk = await cli('load', '--config', join(examples, 'site.example.kiosk.json'), join(examples, 'catalogue/catalogue.json'));
+    const kiosk = await cli('load', '--config', await filledInExample('kiosk', dir), join(examples, 'catalogue/catalogue.json'));
     expect(kiosk.code).toBe(2);
     expect(kiosk.err).toContain('load the catalogue on the hall server');
   });
@@ -121,7 +121,7 @@ describe('the hall bridge and the catalogue\'s windows', () => {
   const counters = { id: 'counters', kind: 'counterbus' as const, path: '/dev/od-no-such-port', options: { units: [1, 2, 3, 4] } };
 
   it('calls at the catalogue\'s windows when the config sets none', async () => {
-    const { file, dataDir } = hallConfig();
+    const { file, dataDir } = await hallConfig();
     expect((await cli('load', '--config', file, join(examples, 'catalogue/catalogue.json'), join(examples, 'catalogue/windows.csv'))).code).toBe(0);
     const b = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, devices: [counters], options: { logLevel: 'silent' } }, { log: silentLogger() });
     try {
@@ -145,7 +145,7 @@ describe('the hall bridge and the catalogue\'s windows', () => {
   });
 
   it('refuses to start when the catalogue\'s windows name a terminal the config does not poll, saying where to fix it', async () => {
-    const { file, dataDir } = hallConfig();
+    const { file, dataDir } = await hallConfig();
     expect((await cli('load', '--config', file, join(examples, 'catalogue/catalogue.json'), join(examples, 'catalogue/windows.csv'))).code).toBe(0);
     await expect(startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, devices: [{ ...counters, options: { units: [1, 2] } }], options: { logLevel: 'silent' } },
       { log: silentLogger() })).rejects.toThrow(/the catalogue's windows do not fit this config .*counters does not poll unit 3/);

@@ -11,9 +11,10 @@ import { ConfigError, loadConfigFile, parseConfig } from '../../src/config/index
 import { fixedOffsetOf, isUnreachableHost, siteUtcOffsetMinutes } from '../../src/config/site.ts';
 import { CONFIG_FIELDS, renderConfigReference, undocumentedFields } from '../../src/config/reference.ts';
 import { startBridge, silentLogger } from '../../src/index.ts';
+import { EXAMPLE_FILES, filledInExample } from './exampleConfigs.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const EXAMPLES = { hall: join(repo, 'config/examples/site.example.hall.json'), kiosk: join(repo, 'config/examples/site.example.kiosk.json') };
+const EXAMPLES = EXAMPLE_FILES;
 const dir = mkdtempSync(join(tmpdir(), 'od-site-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,16 +46,42 @@ describe('config reference (docs/config-reference.md)', () => {
 });
 
 describe('example site configs (config/examples)', () => {
-  it('load as files (strict schema + file checks) with their site sections', () => {
-    const hall = loadConfigFile(EXAMPLES.hall);
-    const kiosk = loadConfigFile(EXAMPLES.kiosk);
+  it('parse (strict schema), and load as files once their placeholders are filled in', async () => {
+    for (const f of [EXAMPLES.hall, EXAMPLES.kiosk]) expect(() => parseConfig(JSON.parse(readFileSync(f, 'utf8')))).not.toThrow();
+    const hall = loadConfigFile(await filledInExample('hall', dir));
+    const kiosk = loadConfigFile(await filledInExample('kiosk', dir, { hall: { ...JSON.parse(readFileSync(EXAMPLES.kiosk, 'utf8')).hall, kioskToken: hall.kiosks[0].token } }));
     expect(hall.site).toEqual({ hallId: 'GZ-TH-01', hallName: '天河区政务服务中心', publicUrl: 'http://192.168.10.5:8080', timeZone: 'Asia/Shanghai' });
     expect(kiosk.site).toEqual(hall.site);
     expect(hall.kiosks.length).toBeGreaterThan(0);
     expect(hall.hall).toBeUndefined();
-    // The kiosk is linked to the hall of the hall example with one of its tokens.
+    // The kiosk is linked to the hall of the hall example with one of its tokens (the same placeholder in both files).
+    expect(JSON.parse(readFileSync(EXAMPLES.kiosk, 'utf8')).hall.kioskToken).toBe(JSON.parse(readFileSync(EXAMPLES.hall, 'utf8')).kiosks[0].token);
     expect(kiosk.hall).toMatchObject({ url: 'http://192.168.10.5:8080', kioskToken: hall.kiosks[0].token });
     expect(kiosk.devices.map((d) => d.kind).sort()).toEqual(['idreader', 'printer']);
+  });
+
+  it('as they are, are refused as files: every placeholder secret and the published password hash named (exit 2)', () => {
+    const problemsOfFile = (f: string) => {
+      try {
+        loadConfigFile(f);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problemsOfFile(EXAMPLES.hall)).toEqual([
+      'tokens.hall: still the example\'s placeholder; make a secret with: openssl rand -hex 24',
+      'tokens.tech: still the example\'s placeholder; make a secret with: openssl rand -hex 24',
+      'kiosks[0].token: still the example\'s placeholder; make a secret with: openssl rand -hex 24',
+      'kiosks[1].token: still the example\'s placeholder; make a secret with: openssl rand -hex 24',
+      'users[0].passwordHash: the example\'s hash of a published password; make one with: npx tsx device-bridge/src/auth/hash-password.ts',
+      'users[1].passwordHash: the example\'s hash of a published password; make one with: npx tsx device-bridge/src/auth/hash-password.ts',
+    ]);
+    expect(problemsOfFile(EXAMPLES.kiosk)).toEqual([
+      'tokens.tech: still the example\'s placeholder; make a secret with: openssl rand -hex 24',
+      'hall.kioskToken: still the example\'s placeholder; make a secret with: openssl rand -hex 24',
+      'users[0].passwordHash: the example\'s hash of a published password; make one with: npx tsx device-bridge/src/auth/hash-password.ts',
+    ]);
   });
 
   it('between them show every top-level section (except the demo-only ones)', () => {
