@@ -22,6 +22,7 @@ import { KioskLinkServer } from './hallLink/kioskLinkServer.ts';
 import { linkedKioskHall } from './hallLink/linkedKioskHall.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
 import { siteRouter } from './api/siteRoutes.ts';
+import { catalogueRouter } from './api/catalogueRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
 import { accessAuditRouter } from './api/accessAuditRoutes.ts';
@@ -155,6 +156,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
       hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today(), audit: () => audit }),
       accessAuditRouter({ auth: staff, audit: () => audit }),
+      // The manager's catalogue edits (categories, windows, slot capacities, holidays), checked as the command does.
+      catalogueRouter({ auth: staff, allowedOrigins: config.allowedOrigins, store: () => (hallLink ? null : hall.store), log }),
     ],
     staff: {
       auth: staff,

@@ -91,7 +91,7 @@ function diff<T extends object>(old: T | undefined, now: T, fields: Array<keyof 
 /** Checks the input against itself and the snapshot, and works out the changes. Pure. */
 export function planCatalogue(input: CatalogueInput, snap: CatalogueSnapshot, site?: CatalogueSiteCheck): CataloguePlan {
   const problems: CatalogueProblem[] = [];
-  const at = <T>(l: Located<T>, field: string, message: string) => problems.push({ file: l.file, line: l.lineOf(field), field, message });
+  const at = <T>(l: Located<T>, field: string, message: string) => problems.push({ file: l.file, line: l.lineOf(field), field: l.fieldName(field), message });
   const where = <T>(l: Located<T>) => `${l.file}:${l.line}`;
 
   /** The first row of each key; later ones are refused as duplicates. */

@@ -17,6 +17,8 @@ export interface Located<T> {
   line: number;
   /** Line of each field (JSON: its key; CSV: the row's line). */
   lineOf: (field: string) => number;
+  /** How a field of this row is named in problems: `slotCapacity` (CSV) or `services[3].slotCapacity` (JSON). */
+  fieldName: (field: string) => string;
   row: T;
 }
 
@@ -72,7 +74,7 @@ function takeRow(table: TableName, file: string, line: number, lineOfPath: (path
     }
     return;
   }
-  pushRow(input, table, { file, line, lineOf: (f) => lineOfPath([f]), row: r.data });
+  pushRow(input, table, { file, line, lineOf: (f) => lineOfPath([f]), fieldName: shown, row: r.data });
 }
 
 function readCsv(file: string, shownName: string, text: string, input: CatalogueInput, problems: CatalogueProblem[]): void {
@@ -164,6 +166,19 @@ function readJson(shownName: string, text: string, input: CatalogueInput, proble
       takeRow(table, shownName, rowLine, (path) => lineOfIn(raw, path, rowLine), raw, input, problems, (f) => `${table}[${i}].${f}`);
     });
   }
+}
+
+/** A catalogue document given as text (not a file), e.g. a manager's edit: `name` stands for the file in problems. */
+export function readCatalogueText(name: string, text: string): { input: CatalogueInput; problems: CatalogueProblem[] } {
+  const input = emptyInput();
+  const problems: CatalogueProblem[] = [];
+  try {
+    readJson(name, text, input, problems);
+  } catch (err) {
+    if (err instanceof CatalogueFileError) problems.push(err.problem);
+    else throw err;
+  }
+  return { input, problems };
 }
 
 /** Reads the files (JSON by `.json`, CSV by `.csv`); problems are collected, a file that cannot be read is one problem. */

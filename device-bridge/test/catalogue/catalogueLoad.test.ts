@@ -180,7 +180,7 @@ describe('bad input: refused with file, line and field, nothing applied', () => 
     ]);
     expect(problems).toEqual(expect.arrayContaining([
       'departments.csv:4: code: duplicate department code "GA" (also departments.csv:2)',
-      'more.json:3: code: duplicate service item code "RS-01" (also services.csv:3)',
+      'more.json:3: services[0].code: duplicate service item code "RS-01" (also services.csv:3)',
     ]));
   });
 
