@@ -87,7 +87,14 @@ export function catalogueRouter(o: CatalogueRoutesOptions): Router {
     }
     const doc = { ...body.data, slotCapacities: undefined, services };
     const { input, problems } = readCatalogueText(EDIT_NAME, JSON.stringify(doc));
-    const shown = (field: string) => field.replace(/^services\[(\d+)\]/, 'slotCapacities[$1]');
+    // Problems of the service rows made above are named as the manager sent them, with the item's code.
+    const codes = services.map((x) => (x as { code: string }).code);
+    const named = (p: { field: string; message: string }) => {
+      const m = /^services\[(\d+)\]/.exec(p.field);
+      if (!m) return { field: p.field, message: p.message };
+      const i = (body.data.slotCapacities ?? []).findIndex((x) => (x as { service?: unknown } | null)?.service === codes[Number(m[1])]);
+      return { field: p.field.replace(m[0], `slotCapacities[${i}]`), message: `${p.message} (service ${codes[Number(m[1])]})` };
+    };
     const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true';
     try {
       // With an unknown service nothing may be applied, but the rest is still checked, so every problem is named.
@@ -102,7 +109,7 @@ export function catalogueRouter(o: CatalogueRoutesOptions): Router {
       res.json({ applied: r.applied, summary, changes: r.plan.changes.filter((c) => c.kind !== 'same') });
     } catch (err) {
       if (!(err instanceof CatalogueRefused)) throw err;
-      res.status(422).json({ error: 'invalid', problems: [...unknownServices, ...err.problems.map((p) => ({ field: shown(p.field), message: p.message }))] });
+      res.status(422).json({ error: 'invalid', problems: [...unknownServices, ...err.problems.map(named)] });
     }
   });
   return router;

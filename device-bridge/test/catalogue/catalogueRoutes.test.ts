@@ -94,8 +94,8 @@ describe('/api/hall/catalogue', () => {
     expect(r.status).toBe(422);
     expect(r.body.problems).toEqual(expect.arrayContaining([
       { field: 'slotCapacities[2].service', message: 'unknown service item "NOPE"' },
-      { field: 'slotCapacities[0].slotCapacity', message: 'must be 1-1000 citizens per 30-minute slot' },
-      { field: 'slotCapacities[1].slotCapacity', message: 'must be 1-1000 citizens per 30-minute slot' },
+      { field: 'slotCapacities[0].slotCapacity', message: 'must be 1-1000 citizens per 30-minute slot (service D01-01)' },
+      { field: 'slotCapacities[1].slotCapacity', message: 'must be 1-1000 citizens per 30-minute slot (service D01-02)' },
       { field: 'holidays[0].day', message: expect.stringMatching(/^must be a date YYYY-MM-DD/) },
     ]));
     expect(await store.listQueueCategories()).toEqual(before.cats);
