@@ -16,10 +16,11 @@
  *   tsx scripts/build.ts [--no-ui]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildUi, newestMtime } from './launcher/uiBuild.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PROTOCOL_DIST = join(REPO_ROOT, 'protocol/dist');
@@ -91,10 +92,28 @@ export function writeProductionModules(): void {
   writeFileSync(PRODUCTION_MODULES_FILE, `${dirs.join('\n')}\n`);
 }
 
+/** What the compiled bridge is made from (the UI has its own list: launcher/uiBuild.ts). */
+export const SERVER_SOURCES: readonly string[] = [
+  'protocol/src',
+  'protocol/package.json',
+  'protocol/tsconfig.build.json',
+  'device-bridge/src',
+  'device-bridge/package.json',
+  'device-bridge/tsconfig.build.json',
+  'tsconfig.json',
+].map((p) => join(REPO_ROOT, p));
+
+/** Why the compiled bridge must be rebuilt, or null when it is newer than its sources (its module list is written last). */
+export function compiledBuildReason(): string | null {
+  if (!existsSync(PRODUCTION_MODULES_FILE)) return `${relative(REPO_ROOT, PRODUCTION_MODULES_FILE)} is missing`;
+  const built = statSync(PRODUCTION_MODULES_FILE).mtimeMs;
+  const changed = SERVER_SOURCES.find((src) => newestMtime(src) > built);
+  return changed ? `${relative(REPO_ROOT, changed)} changed since the last build` : null;
+}
+
 export async function buildAll(options: { ui?: boolean } = {}): Promise<void> {
   compileServer();
   if (options.ui !== false) {
-    const { buildUi } = await import('./launcher/uiBuild.ts');
     await buildUi(UI_DIST);
   }
 }
