@@ -106,6 +106,7 @@ describe('deploy/install.sh into a clean DESTDIR', () => {
       'kiosk-ui/dist/index.html',
       'bin/onedoor-health',
       'deploy/install.sh',
+      'deploy/README.md',
       'node_modules/express/package.json',
       'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
       'node_modules/socket.io-client/package.json',
@@ -143,6 +144,17 @@ describe('deploy/install.sh into a clean DESTDIR', () => {
     expect(existsSync(join(again, 'etc/systemd/system/onedoor-kiosk-screen.service'))).toBe(false);
     expect(readFileSync(join(again, 'etc/systemd/system/onedoor-bridge.service'), 'utf8')).toContain('/srv/onedoor/device-bridge/dist/main.js');
     expect(existsSync(join(again, 'srv/onedoor/device-bridge/dist/main.js'))).toBe(true);
+  });
+
+  it('installs again from the staged tree itself (a release copied to another PC), without the checkout', () => {
+    const staged = join(dest, PREFIX, 'deploy/install.sh');
+    const other = join(work, 'other');
+    const r = spawnSync('bash', [staged, '--role', 'hall', '--no-apt'], { env: { ...plainEnv(), DESTDIR: other }, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of ['device-bridge/dist/main.js', 'node_modules/better-sqlite3/package.json', 'kiosk-ui/dist/index.html', 'bin/onedoor-health']) {
+      expect(existsSync(join(other, PREFIX, f)), f).toBe(true);
+    }
+    expect(existsSync(join(other, 'etc/systemd/system/onedoor-bridge.service'))).toBe(true);
   });
 
   it('refuses a bad role, a relative prefix and an unknown option, naming them', () => {
