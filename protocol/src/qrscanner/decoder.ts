@@ -88,6 +88,8 @@ export class QrScannerDecoder implements StreamDecoder<QrScannerFrame> {
   private buf: number[] = [];
   /** A byte no code holds was seen in the current code segment. */
   private dirty = false;
+  /** The reply being read cut a segment short: if it is no reply, its bytes are the rest of a damaged segment. */
+  private cut = false;
   private lastAt = 0;
 
   constructor(opts: QrScannerDecoderOptions = {}) {
@@ -145,6 +147,7 @@ export class QrScannerDecoder implements StreamDecoder<QrScannerFrame> {
     this.seg = 'idle';
     this.buf = [];
     this.dirty = false;
+    this.cut = false;
   }
 
   private idleInto(now: number, out: QrScannerFrame[]): void {
@@ -184,9 +187,15 @@ export class QrScannerDecoder implements StreamDecoder<QrScannerFrame> {
           this.endCode(out);
           return;
         }
-        if (b === STX && this.suffixSetting === 'none' && !this.dirty) {
-          // No suffix: a reply may follow a code within 50 ms; 02 is never a code byte, so the code ends here.
-          this.endCode(out);
+        if (b === STX) {
+          // 02 is never a code byte: a reply starts here. With no suffix, a reply may follow a code within 50 ms, so
+          // the code ends here. With a suffix, what came before was cut short (noise, or a reply interrupting garbage):
+          // it is dropped, and if this turns out not to be a reply, the rest up to the suffix is dropped too.
+          if (this.suffixSetting === 'none' && !this.dirty) this.endCode(out);
+          else {
+            this.drop(this.buf.length);
+            this.cut = true;
+          }
           this.seg = 'reply';
           this.buf = [b];
           return;
@@ -235,9 +244,15 @@ export class QrScannerDecoder implements StreamDecoder<QrScannerFrame> {
   /** Not a reply after all: drop the 02 (counted as garbage) and read the bytes after it afresh. */
   private failReply(out: QrScannerFrame[]): void {
     const rest = this.buf.slice(1);
+    const cut = this.cut;
     this.reset();
     this.counters.garbage++;
     this.counters.discardedBytes++;
+    if (cut) {
+      // The tail of a segment cut at this 02: garbage up to the suffix, never the truncated end of a code.
+      this.seg = 'code';
+      this.dirty = true;
+    }
     for (const x of rest) this.byte(x, out);
   }
 

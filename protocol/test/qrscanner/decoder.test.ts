@@ -103,6 +103,20 @@ describe('QrScannerDecoder: bounds and garbage', () => {
     expect(d.counters.garbage).toBe(1);
   });
 
+  it('a reply arriving while garbage is pending (suffix CR) is still read; the garbage is dropped', () => {
+    const d = new QrScannerDecoder();
+    const out = d.push(concatBytes([fromHex('13 88 41 42'), buildQrReply({ status: 0, data: Uint8Array.of(3) }), fromHex('41 0D')]));
+    expect(out.map(view)).toEqual(['reply 0 03', 'code 41']);
+    expect(d.counters.garbage).toBe(1);
+  });
+
+  it('a noise 02 inside a code (suffix CR) loses that code whole: neither part comes out as a code', () => {
+    const d = new QrScannerDecoder();
+    const out = d.push(fromHex('41 42 43 02 44 45 46 0D 58 0D'));
+    expect(out.map(view)).toEqual(['code 58']);
+    expect(d.counters.codes).toBe(1);
+  });
+
   it('a reply with a bad CRC is counted and never delivered as a reply or a code', () => {
     const d = new QrScannerDecoder();
     const bad = buildQrReply({ status: 0, data: Uint8Array.of(0) });
