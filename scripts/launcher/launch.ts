@@ -2,7 +2,7 @@
  * The demo launcher (architecture.md: "the demo launcher that starts both sits at the top, in its own file"): the
  * only code that imports both the simulators and the bridge. Two modes (issue 4, "Configuration and start"):
  *
- * - demo: the three simulators (PTYs through socat when present, TCP otherwise) with their control API, and the
+ * - demo: the simulators (PTYs through socat when present, TCP otherwise) with their control API, and the
  *   bridge with a generated config pointing at them;
  * - hardware (`--config file.json`): the bridge alone with that config; the simulators are never loaded.
  *

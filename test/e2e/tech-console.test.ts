@@ -243,7 +243,7 @@ describe('technician console', () => {
     await page.setViewportSize({ width: 800, height: 1280 });
     await shoot(page, 'tablet-manager');
     const statuses = bridge.devices.statuses() as DeviceStatus[];
-    expect(statuses.map((s) => s.id).sort()).toEqual(['counterbus', 'idreader', 'printer']);
+    expect(statuses.map((s) => s.id).sort()).toEqual(['counterbus', 'idreader', 'printer', 'qrscanner']);
 
     await page.getByTestId('logout').click();
     await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });
