@@ -51,7 +51,11 @@ export function parseQrScannerOptions(deviceId: string, options: Record<string, 
 /** Problems with a scanner's options, for the config schema (so a bad file is refused at load, naming the field). */
 export function qrScannerOptionProblems(options: Record<string, unknown>): Array<{ path: PropertyKey[]; message: string }> {
   const r = qrScannerOptionsSchema.safeParse(options ?? {});
-  return r.success ? [] : r.error.issues.map((i) => ({ path: i.path, message: i.message }));
+  if (r.success) return [];
+  // One problem per unknown key, worded as the rest of the config's ("unknown field").
+  return r.error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: [...i.path, k], message: 'unknown field' })) : [{ path: i.path, message: i.message }],
+  );
 }
 
 /** 8N1: 10 bit times per byte. */
