@@ -31,6 +31,7 @@ import './devices/builtin.ts';
 import { DeviceSet } from './devices/deviceSet.ts';
 import { forwardCardEvents } from './devices/idReader/index.ts';
 import { forwardCounterBusEvents } from './devices/counterBus/index.ts';
+import { forwardScannerEvents } from './devices/qrScanner/index.ts';
 import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
 import { HallClock } from './hall/clock.ts';
@@ -175,6 +176,14 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     },
   });
 
+  // Scanned codes -> /kiosk and /tech as a preview and length (the whole code stays in the bridge: qrScanner/events.ts).
+  const stopScannerEvents = forwardScannerEvents(devices.list(), {
+    codeScanned: (e) => {
+      kiosk.emit('codeScanned', e);
+      tech.emit('codeScanned', e);
+    },
+  });
+
   // Counter terminal key presses and ratings -> /hall (the counter workflow of issue 6 consumes them there).
   const { hall: hallNs } = socket.namespaces;
   const stopCounterEvents = forwardCounterBusEvents(devices.list(), {
@@ -252,6 +261,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         retention.stop();
         eventLoop.stop();
         stopCardEvents();
+        stopScannerEvents();
         stopCounterEvents();
         display.detach();
         counters.detach();

@@ -2,7 +2,7 @@
  * The demo launcher (architecture.md: "the demo launcher that starts both sits at the top, in its own file"): the
  * only code that imports both the simulators and the bridge. Two modes (issue 4, "Configuration and start"):
  *
- * - demo: the three simulators (PTYs through socat when present, TCP otherwise) with their control API, and the
+ * - demo: the simulators (PTYs through socat when present, TCP otherwise) with their control API, and the
  *   bridge with a generated config pointing at them;
  * - hardware (`--config file.json`): the bridge alone with that config; the simulators are never loaded.
  *
@@ -42,7 +42,7 @@ export interface LaunchedSimulators {
   notes: string[];
 }
 
-/** One kiosk bridge of `--kiosks N`, linked to the hall, with its own reader and printer simulators. */
+/** One kiosk bridge of `--kiosks N`, linked to the hall, with its own reader, printer and scanner simulators. */
 export interface LaunchedKiosk {
   id: string;
   bridge: BridgeHandle;
@@ -121,7 +121,7 @@ async function startSimulators(opts: StartOptions, print: Print, at: SimPlacemen
   const { SimulatorHub, startControlServer } = await import('@onedoor/simulators');
   const hub = new SimulatorHub({ link: opts.tcp ? 'tcp' : undefined, dir: at.dir, portBase: at.portBase });
   try {
-    await hub.start(at.which === 'kiosk' ? [{ kind: 'idreader', baud: 115200 }, { kind: 'printer', baud: 115200 }] : at.which);
+    await hub.start(at.which === 'kiosk' ? [{ kind: 'idreader', baud: 115200 }, { kind: 'printer', baud: 115200 }, { kind: 'qrscanner', baud: 9600 }] : at.which);
   } catch (err) {
     await hub.close();
     const hint = portInUse(err) ? ' (a simulator TCP port is in use: another onedoor-sim running? pick --port-base)' : '';

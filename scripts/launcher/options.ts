@@ -61,7 +61,7 @@ export class StartUsageError extends Error {
 
 export const START_USAGE = `usage: npm start -- [options]
 
-Without --config: starts the simulated ID card reader, ticket printer and counter bus (PTYs through socat when it is
+Without --config: starts the simulated ID card reader, ticket printer, counter bus and QR scanner (PTYs through socat when it is
 installed, TCP otherwise), their control API and the bridge wired to them, builds the kiosk UI when needed, and
 prints the URLs. Ctrl-C stops everything.
 

@@ -38,12 +38,12 @@ describe('npm start -- --kiosks', () => {
     expect(l.bridge.config.devices.map((d) => d.kind)).toEqual(['counterbus']);
     expect(l.kiosks!.map((k) => k.id)).toEqual(['kiosk-a', 'kiosk-b']);
     for (const k of l.kiosks!) {
-      expect(k.bridge.config.devices.map((d) => d.kind)).toEqual(['idreader', 'printer']);
+      expect(k.bridge.config.devices.map((d) => d.kind)).toEqual(['idreader', 'printer', 'qrscanner']);
       expect(k.bridge.config.devices.every((d) => d.path.startsWith(join(simDir, k.id)))).toBe(true);
     }
     const registry = l.bridge.kioskLink!.registry;
     await until('both kiosks linked with online devices', () =>
-      registry.list().length === 2 && registry.list().every((k) => k.connected && k.devices.length === 2 && k.devices.every((d) => d.state === 'online')), 90_000);
+      registry.list().length === 2 && registry.list().every((k) => k.connected && k.devices.length === 3 && k.devices.every((d) => d.state === 'online')), 90_000);
 
     const lines = describeLaunch(l).join('\n');
     for (const url of [l.urls.hall, l.urls.display, ...l.kiosks!.flatMap((k) => [k.urls.kiosk, k.urls.tech, k.sims.control.url])]) {

@@ -11,7 +11,8 @@
  *   "devices": [
  *     { "id": "reader", "kind": "idreader", "path": "/dev/serial/by-id/usb-...", "baud": 115200 },
  *     { "id": "printer", "kind": "printer", "path": "tcp://192.168.1.50:4001" },
- *     { "id": "counters", "kind": "counterbus", "path": "/dev/ttyUSB1", "baud": 9600, "options": { "units": [1, 2] } }
+ *     { "id": "counters", "kind": "counterbus", "path": "/dev/ttyUSB1", "baud": 9600, "options": { "units": [1, 2] } },
+ *     { "id": "scanner", "kind": "qrscanner", "path": "/dev/ttyUSB2", "options": { "suffix": "cr" } }
  *   ]
  * }
  * ```
@@ -21,11 +22,12 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isPasswordHash } from '../auth/password.ts';
 import { parseCounterBusOptions } from '../devices/counterBus/options.ts';
+import { qrScannerOptionProblems } from '../devices/qrScanner/options.ts';
 import { counterWindowProblems, counterWorkflowConfigSchema } from '../hall/counterConfig.ts';
 import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
 
-/** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md: 9600). */
-export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600 };
+/** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md, qr-scanner.md: 9600). */
+export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600, qrscanner: 9600 };
 
 const STANDARD_BAUDS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
 
@@ -222,6 +224,8 @@ export const bridgeConfigSchema = z
       const first = seen.get(d.id);
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id "${d.id}" (also devices[${first}])` });
       else seen.set(d.id, i);
+      // A scanner's options (suffix, register addresses) are checked at load, so a typo is exit 2, not a dead device.
+      if (d.kind === 'qrscanner') for (const p of qrScannerOptionProblems(d.options)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'options', ...p.path], message: p.message });
     });
     const kioskIds = new Map<string, number>();
     const kioskTokens = new Map<string, number>();
