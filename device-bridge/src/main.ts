@@ -32,6 +32,8 @@ import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
 import type { CounterWorkflowConfigInput } from './hall/counterConfig.ts';
 import { createLogger } from './log.ts';
+import { describeHallStoreSetting, parseHallStoreSetting } from './store/hallStoreSetting.ts';
+import { hallStoreOpener } from './store/openHallStore.ts';
 
 export interface StartBridgeOptions {
   /** Drivers to use; default the global `driverRegistry` (filled by the built-in driver modules). */
@@ -96,7 +98,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     : null;
   const hall = hallLink
     ? linkedKioskHall(hallLink, config.dataDir, log, options.hall)
-    : await openKioskHall(config.dataDir, log, options.hall);
+    : await openKioskHall(config.dataDir, log, { ...options.hall, store: options.hall?.store ?? hallStore(config, log) });
   // Staff logins for /tech and /hall (issue 6, "Access").
   const staff = staffAuthFromConfig(config);
   const app = createHttpApp({
@@ -226,6 +228,13 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         log.info('bridge stopped');
       })()),
   };
+}
+
+/** The one place the hall's store is chosen (config `store`: "sqlite" or a PostgreSQL URL). */
+function hallStore(config: BridgeConfig, log: Logger) {
+  const setting = parseHallStoreSetting(config.store);
+  log.info({ store: describeHallStoreSetting(setting, config.dataDir) }, 'hall store');
+  return hallStoreOpener(setting, config.dataDir);
 }
 
 const USAGE = 'usage: device-bridge --config <file.json>';

@@ -1,9 +1,9 @@
 /**
- * The hall services the citizen kiosk uses, composed over one HallStore (issue 5, "Hall data": one SQLite file in
- * the data dir). `openKioskHall` is what the composition root calls; when the database cannot be opened the kiosk
- * still runs and every hall command answers `deviceNotReady` "暂停服务" (issue 5, function 7).
+ * The hall services the citizen kiosk uses, composed over one HallStore. The composition root (main.ts) chooses the
+ * store from config (SQLite in the data dir, or PostgreSQL) and hands it, or its opener, to `openKioskHall`; when it
+ * cannot be opened the kiosk still runs and every hall command answers `deviceNotReady` "暂停服务" (issue 5,
+ * function 7).
  */
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppointmentService, type AppointmentRules } from '../hall/appointments.ts';
 import { ApplicationService } from '../hall/applications.ts';
@@ -14,10 +14,9 @@ import { QueueService } from '../hall/queue.ts';
 import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
 import type { HallStore } from '../store/hallStore.ts';
-import { openSqliteHallStore } from '../store/hallSqlite.ts';
+import type { HallStoreOpener } from '../store/openHallStore.ts';
 
-/** The hall database file in the data dir. */
-export const HALL_DB_FILE = 'hall.sqlite';
+export { HALL_DB_FILE } from '../store/hallStoreSetting.ts';
 
 export interface KioskHallOptions {
   clock?: HallClock;
@@ -29,8 +28,8 @@ export interface KioskHallOptions {
    * the simulator's card library. Not called on a store that already holds data.
    */
   demo?: (store: HallStore, clock: HallClock) => Promise<void>;
-  /** Store to use instead of `<dataDir>/hall.sqlite` (tests of a failing database). */
-  store?: HallStore;
+  /** The store, or its opener (a failure to open pauses the hall functions); default: what config `store` names. */
+  store?: HallStore | HallStoreOpener;
 }
 
 /*
@@ -75,13 +74,14 @@ export interface SessionEnd {
 /** How often past appointments are swept into no-shows (also once at start-up). */
 export const NO_SHOW_SWEEP_MS = 60 * 60_000;
 
-export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHallOptions = {}): Promise<KioskHall> {
+export async function openKioskHall(dataDir: string, log: Logger,
+  opts: KioskHallOptions & { store: HallStore | HallStoreOpener }): Promise<KioskHall> {
   const clock = opts.clock ?? new HallClock();
   const keys = loadOrCreateHallKeys(dataDir);
   let store: HallStore | null = null;
   let storeProblem: string | null = null;
   try {
-    store = opts.store ?? openSqliteHallStore(join(dataDir, HALL_DB_FILE));
+    store = typeof opts.store === 'function' ? await opts.store() : opts.store;
     if (opts.demo && (await store.listQueueCategories()).length === 0) {
       await opts.demo(store, clock);
       log.info('hall: empty database filled with demo data');
