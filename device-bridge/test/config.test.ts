@@ -65,4 +65,18 @@ describe('bridge config', () => {
     expect(problemsOf([])).toEqual(['(config): Invalid input: expected object, received array']);
     expect(fieldPath(['devices', 3, 'options', 'x'])).toBe('devices[3].options.x');
   });
+
+  it('takes the hall store: sqlite by default, or a PostgreSQL URL with an optional schema; names a bad one', () => {
+    expect(parseConfig({}, '/etc/onedoor').store).toBe('sqlite');
+    const url = 'postgres://onedoor:secret@db.district.local:5432/halls?schema=hall_panyu';
+    expect(parseConfig({ store: url }, '/etc/onedoor').store).toBe(url);
+    expect(parseConfig({ store: 'postgresql://127.0.0.1/test' }, '/etc/onedoor').store).toBe('postgresql://127.0.0.1/test');
+    expect(problemsOf({ store: 'mysql://db/halls' })).toEqual([
+      'store: must be "sqlite" or a PostgreSQL URL like postgres://user@host:5432/database?schema=hall',
+    ]);
+    expect(problemsOf({ store: 'postgres://db/halls?schema=Hall-1' })).toEqual([
+      'store: schema "Hall-1" must be a lower-case identifier (letters, digits, _)',
+    ]);
+    expect(problemsOf({ store: 'postgres:///halls' })).toEqual(['store: must name the PostgreSQL host (postgres://user@host:5432/database)']);
+  });
 });
