@@ -26,6 +26,8 @@ import { ApplicationService } from '../../src/hall/applications.ts';
 import type { HallClock } from '../../src/hall/clock.ts';
 import { loadOrCreateHallKeys } from '../../src/hall/signing.ts';
 import type { HallStore } from '../../src/store/hallStore.ts';
+import { PostgresHallStore } from '../../src/store/hallPostgres.ts';
+import type { StoreBackend } from '../store/backends.ts';
 import { IdReaderSim } from '../../../simulators/src/idreader/index.ts';
 import { PrinterSim } from '../../../simulators/src/printer/index.ts';
 import { startSimulator, type RunningSimulator } from '../../../simulators/src/index.ts';
@@ -91,15 +93,18 @@ export interface KioskRig {
 let seq = 0;
 
 /**
- * `seed: false` leaves the hall database empty; `hall.demo` replaces the test seed (e.g. the demo generator).
+ * `seed: false` leaves the hall database empty; `hall.demo` replaces the test seed (e.g. the demo generator);
+ * `backend` puts the hall data on that store through the config's `store` field (default SQLite in the data dir).
  */
-export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string } = {}): Promise<KioskRig> {
+export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; backend?: StoreBackend } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
     while (cleanups.length) await cleanups.pop()!();
   };
   try {
+    const target = opts.backend?.name === 'postgres' ? await opts.backend.create() : undefined;
+    if (target) cleanups.push(() => target.destroy());
     const reader = new IdReaderSim({ id: `kiosk-reader-${process.pid}-${++seq}`, timing: 'fast' });
     const runningReader: RunningSimulator<IdReaderSim> = await startSimulator(reader, { link: 'pty', baud: 115200, dir });
     cleanups.push(() => runningReader.close());
@@ -111,6 +116,7 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
       {
         http: { host: '127.0.0.1', port: 0 },
         dataDir,
+        ...(target ? { store: target.setting } : {}),
         ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
         devices: [
           { id: READER_ID, kind: 'idreader', path: runningReader.path!, baud: 115200 },
@@ -121,6 +127,9 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
       { log: silentLogger(), hall: { ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }), ...opts.hall } },
     );
     cleanups.push(() => bridge.close());
+    if (target && !(bridge.hall.store instanceof PostgresHallStore)) {
+      throw new Error(`the bridge did not open the PostgreSQL hall store: ${bridge.hall.storeProblem ?? 'another store'}`);
+    }
     const kiosk: KioskRig['kiosk'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'] });
     cleanups.push(() => void kiosk.disconnect());
     const rig: KioskRig = {
