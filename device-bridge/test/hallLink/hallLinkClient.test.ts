@@ -1,9 +1,9 @@
 /**
  * The kiosk link over real socket.io and a real hall bridge, its data on each store (no devices; the kiosk's
- * devices are a small status source, this is a test of the link, not of the drivers): registration with a snapshot, status streaming into the
- * hall's registry, heartbeats, the token check, fail-fast while down, and a request whose answer was lost when the
- * link dropped: its caller is told the link is down at once (no grace), and the resend after reconnect is answered
- * from the hall's record (`lateAnswer`), applied once.
+ * devices are a small status source, this is a test of the link, not of the drivers): registration with a
+ * snapshot, status streaming into the hall's registry, heartbeats, the token check, fail-fast while down, and a
+ * request whose answer was lost when the link dropped: its caller is told the link is down at once (no grace), and
+ * the resend after reconnect is answered from the hall's record (`lateAnswer`), applied once.
  */
 import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
