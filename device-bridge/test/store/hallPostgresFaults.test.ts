@@ -1,8 +1,8 @@
 // PostgreSQL going away, against the real local server (README "Running a district", faults): a bridge whose
 // database refuses connections starts anyway with its hall functions paused and a clear reason; a backend killed in
 // the middle of a transaction fails that request with a clear error (the kiosk answers 暂停服务), writes nothing
-// of it, and the next request works on a fresh connection; idle pooled connections killed under the pool do not
-// end the process. (The shared server itself is never stopped here: other suites use it at the same time.)
+// of it, and the next request works on a fresh connection; a transaction that cannot get its turn in time fails
+// clearly instead of hanging; idle pooled connections killed under the pool do not end the process. (The shared server itself is never stopped here: other suites use it at the same time.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/index.ts';
 import { kioskFailure } from '../../src/api/kioskCommands.ts';
 import { startBridge } from '../../src/main.ts';
+import { openPostgresHallStore } from '../../src/store/hallPostgres.ts';
 import type { HallStore } from '../../src/store/hallStore.ts';
 import { seedBasics } from '../hall/fixture.ts';
 import { postgresBackend, TEST_PG_URL, type StoreTarget } from './backends.ts';
@@ -111,6 +112,36 @@ describe('PostgreSQL hall store faults', () => {
       return tx.nextCounterValue('A-2026-11-25');
     })).toBe(1);
     expect((await store.listTickets('2026-11-25')).map((t) => t.number)).toEqual(['A001']);
+  }, 30_000);
+
+  it('a statement past its time limit (waiting its turn) fails clearly, writes nothing; the next one works', async () => {
+    target = await postgresBackend.create();
+    store = await target.open();
+    const schema = new URL(target.setting).searchParams.get('schema')!;
+    const impatient = await openPostgresHallStore({ url: TEST_PG_URL, schema, statementTimeoutMs: 300 });
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const holder = store.withTransaction(async (tx) => {
+        await tx.setCalendarDay({ day: '2026-12-01', kind: 'holiday', name: 'first' });
+        await gate;
+      });
+      await until(async () => (await backendsOf(schema, 'idle in transaction')).length === 1, 'the open transaction');
+      const started = Date.now();
+      const err = await impatient.withTransaction(async (tx) => {
+        await tx.setCalendarDay({ day: '2026-12-02', kind: 'holiday', name: 'second' });
+      }).then(() => new Error('should have timed out'), (e: Error) => e);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(err.message).toMatch(/^hall database \(PostgreSQL\): canceling statement due to statement timeout/);
+      expect(kioskFailure(err).code).toBe('deviceNotReady');
+      release();
+      await holder;
+      expect((await store.listCalendarDays()).map((d) => d.name)).toEqual(['first']);
+      await impatient.withTransaction((tx) => tx.setCalendarDay({ day: '2026-12-02', kind: 'holiday', name: 'second' }));
+      expect((await store.listCalendarDays()).map((d) => d.name)).toEqual(['first', 'second']);
+    } finally {
+      await impatient.close();
+    }
   }, 30_000);
 
   it('idle pooled connections killed under the pool: no crash, the next requests reconnect', async () => {
