@@ -33,7 +33,7 @@ import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
 import type { CounterWorkflowConfigInput } from './hall/counterConfig.ts';
 import { createLogger } from './log.ts';
 import { describeHallStoreSetting, parseHallStoreSetting } from './store/hallStoreSetting.ts';
-import { hallStoreOpener } from './store/openHallStore.ts';
+import { hallStoreOpener, type HallStoreOpener } from './store/openHallStore.ts';
 
 export interface StartBridgeOptions {
   /** Drivers to use; default the global `driverRegistry` (filled by the built-in driver modules). */
@@ -231,7 +231,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
 }
 
 /** The one place the hall's store is chosen (config `store`: "sqlite" or a PostgreSQL URL). */
-function hallStore(config: BridgeConfig, log: Logger) {
+function hallStore(config: BridgeConfig, log: Logger): HallStoreOpener {
   const setting = parseHallStoreSetting(config.store);
   log.info({ store: describeHallStoreSetting(setting, config.dataDir) }, 'hall store');
   return hallStoreOpener(setting, config.dataDir);

@@ -78,5 +78,8 @@ describe('bridge config', () => {
       'store: schema "Hall-1" must be a lower-case identifier (letters, digits, _)',
     ]);
     expect(problemsOf({ store: 'postgres:///halls' })).toEqual(['store: must name the PostgreSQL host (postgres://user@host:5432/database)']);
+    expect(problemsOf({ store: 'postgres://db/halls', hall: { url: 'http://10.0.0.5:8080', kioskToken: 'k'.repeat(16) } })).toEqual([
+      'store: a kiosk linked to a hall (hall.url) keeps no hall data: set either hall or store',
+    ]);
   });
 });

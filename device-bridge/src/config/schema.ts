@@ -215,6 +215,9 @@ export const bridgeConfigSchema = z
       if (sameToken !== undefined) ctx.addIssue({ code: 'custom', path: ['kiosks', i, 'token'], message: `same token as kiosks[${sameToken}] (each kiosk needs its own)` });
       else kioskTokens.set(k.token, i);
     });
+    if (c.hall && c.store !== 'sqlite') {
+      ctx.addIssue({ code: 'custom', path: ['store'], message: 'a kiosk linked to a hall (hall.url) keeps no hall data: set either hall or store' });
+    }
     if (c.hall && c.kiosks.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['kiosks'], message: 'a kiosk linked to a hall (hall.url) cannot itself serve kiosks: set either hall or kiosks' });
     }

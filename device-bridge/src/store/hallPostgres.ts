@@ -18,12 +18,13 @@
  * makes concurrent increments from any number of instances atomic, with no read-then-write.
  *
  * Every error leaves as a `HallDatabaseError` whose message starts with "hall database" (the kiosk API answers such
- * failures with 暂停服务, api/kioskCommands.ts). PostgreSQL's `detail` (which can quote a key, e.g. a holder number)
- * is never copied into it (hall-rules.md "Privacy").
+ * failures with 暂停服务, api/kioskCommands.ts). It carries the message and SQLSTATE only, not the driver's error:
+ * PostgreSQL's `detail` can quote a key (a holder number: hall-rules.md "Privacy"), and pg hangs the client and its
+ * connection parameters (the password) on some errors, which a logger would print.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { applyHallPostgresMigrations, quoteIdent } from './hallPostgresMigrations.ts';
+import { applyHallPostgresMigrations } from './hallPostgresMigrations.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
 import {
   appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, followUpFromRow, numOrNull,
@@ -42,8 +43,8 @@ export class HallDatabaseError extends Error {
   /** SQLSTATE (e.g. 23505) or the socket error code (ECONNREFUSED); undefined when neither is known. */
   readonly sqlState: string | undefined;
 
-  constructor(message: string, readonly unavailable: boolean, sqlState: string | undefined, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, readonly unavailable: boolean, sqlState: string | undefined) {
+    super(message);
     this.name = 'HallDatabaseError';
     this.sqlState = sqlState;
   }
@@ -61,9 +62,9 @@ function databaseError(err: unknown, where: string): HallDatabaseError {
   const e = (err ?? {}) as { code?: unknown; message?: string };
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (isConnectionFailure(e)) {
-    return new HallDatabaseError(`hall database unavailable (PostgreSQL ${where}): ${e.message ?? String(err)}`, true, code, { cause: err });
+    return new HallDatabaseError(`hall database unavailable (PostgreSQL ${where}): ${e.message ?? String(err)}`, true, code);
   }
-  return new HallDatabaseError(`hall database (PostgreSQL): ${e.message ?? String(err)}`, false, code, { cause: err });
+  return new HallDatabaseError(`hall database (PostgreSQL): ${e.message ?? String(err)}`, false, code);
 }
 
 interface QueryResult {
@@ -654,4 +655,3 @@ export class PostgresHallStore implements HallStore {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface PostgresHallStore extends HallRepository {}
 
-export { quoteIdent };

@@ -8,8 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/index.ts';
 import { kioskFailure } from '../../src/api/kioskCommands.ts';
 import { startBridge } from '../../src/main.ts';
 import { openPostgresHallStore } from '../../src/store/hallPostgres.ts';
@@ -66,13 +66,17 @@ describe('PostgreSQL hall store faults', () => {
   it('connection refused at start: the bridge runs with hall functions paused and says why (no password)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'od-pgdown-'));
     const port = await closedPort();
+    let logged = '';
+    const log = pino({ level: 'info' }, { write: (line: string) => void (logged += line) });
     const bridge = await startBridge({ http: { port: 0 }, dataDir: dir, store: `postgres://onedoor:hunter2secret@127.0.0.1:${port}/halls?schema=hall_x` },
-      { log: silentLogger() });
+      { log });
     try {
       expect(bridge.hall.store).toBeNull();
       expect(bridge.hall.queue).toBeNull();
       expect(bridge.hall.storeProblem).toMatch(new RegExp(`^hall database unavailable \\(PostgreSQL 127\\.0\\.0\\.1:${port}/halls schema hall_x\\): .*ECONNREFUSED`));
       expect(bridge.hall.storeProblem).not.toContain('hunter2secret');
+      expect(logged).toContain('hall database unavailable: hall functions paused');
+      expect(logged).not.toContain('hunter2secret');
       // The process and its HTTP API stay up.
       expect((await fetch(`${bridge.url}/api/devices`)).status).toBe(200);
     } finally {
