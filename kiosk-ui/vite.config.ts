@@ -3,6 +3,7 @@ import path from 'node:path';
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { bundleBudget } from './scripts/bundle-budget.ts';
+import { screenSecretFromBridge } from './scripts/screen-secret.ts';
 import { ROUTE_MODULES } from './src/app/routeModules.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -19,6 +20,8 @@ export default defineConfig({
   base: '/',
   plugins: [
     preact(),
+    // The dev server's page carries the bridge's kiosk screen secret, as the page the bridge serves does.
+    screenSecretFromBridge(bridge),
     bundleBudget({
       routeModules: Object.fromEntries(
         Object.entries(ROUTE_MODULES).map(([route, file]) => [route, path.join(root, file)]),

@@ -6,22 +6,25 @@
  * Exit codes: 0 after SIGINT/SIGTERM, 2 for a bad command line or a bad config (message names the field),
  * 1 when the bridge cannot start (port in use, ...).
  */
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
+import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
 import { attachSocketApi, createHttpApp, type SocketApi } from './api/index.ts';
 import { attachDisplaySocket } from './api/displaySocket.ts';
 import { attachHallCounter, resolveCounterWorkflowConfig, type HallCounter } from './api/hallCounter.ts';
 import { openKioskHall, type KioskHall, type KioskHallOptions } from './api/kioskHall.ts';
 import { attachKioskApi } from './api/kioskSocket.ts';
+import { KioskScreens } from './api/kioskScreen.ts';
 import { HallLinkClient, type HallLinkClientOptions } from './hallLink/hallLinkClient.ts';
 import { KioskLinkServer } from './hallLink/kioskLinkServer.ts';
 import { linkedKioskHall } from './hallLink/linkedKioskHall.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
+import { accessAuditRouter } from './api/accessAuditRoutes.ts';
+import { AccessAuditLog } from './hall/accessAudit.ts';
 import { staffAuthFromConfig } from './auth/staffAuth.ts';
 import { ConfigError, loadConfigFile, parseConfig, type BridgeConfig, type BridgeConfigInput } from './config/index.ts';
 import './devices/builtin.ts';
@@ -32,6 +35,9 @@ import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
 import type { CounterWorkflowConfigInput } from './hall/counterConfig.ts';
 import { createLogger } from './log.ts';
+import { EventLoopMonitor } from './api/health.ts';
+import { printJobFilesOf, scheduleRetention } from './hall/retention.ts';
+import { securePrivateDir } from './store/fileModes.ts';
 import { describeHallStoreSetting, parseHallStoreSetting } from './store/hallStoreSetting.ts';
 import { hallStoreOpener, type HallStoreOpener } from './store/openHallStore.ts';
 
@@ -67,6 +73,13 @@ export interface BridgeHandle {
   hallLink: HallLinkClient | null;
   /** On a hall serving kiosks (config `kiosks`): `/kiosklink` and its `registry` of kiosks. Otherwise null. */
   kioskLink: KioskLinkServer | null;
+  /**
+   * What the kiosk's own screen presents to open `/kiosk` (api/kioskScreen.ts): written into the kiosk page for it;
+   * tests and tools that stand in for the screen pass it as `auth: { screenSecret }`.
+   */
+  kioskScreenSecret: string;
+  /** The kiosk's screen(s): which one is active (gets card events and new sessions). */
+  kioskScreens: KioskScreens;
   /** The manager dashboard (issue 6): kiosks, alerts, figures; what /hall and /api/hall/* serve. */
   dashboard: HallDashboardService;
   log: Logger;
@@ -79,7 +92,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const config = parseConfig(input);
   const counterWorkflow = resolveCounterWorkflowConfig(config, options.counterWorkflow);
   const log = options.log ?? createLogger({ level: config.options.logLevel });
-  mkdirSync(config.dataDir, { recursive: true });
+  // Owner-only data dir (README "Security", data at rest); an existing looser one is tightened.
+  securePrivateDir(config.dataDir);
 
   const devices = new DeviceSet(config.devices, options.registry ?? driverRegistry, {
     log,
@@ -99,16 +113,31 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const hall = hallLink
     ? linkedKioskHall(hallLink, config.dataDir, log, options.hall)
     : await openKioskHall(config.dataDir, log, { ...options.hall, store: options.hall?.store ?? hallStore(config, log) });
+  // Access audit (等保 2.0 level 3) in the hall database; a linked kiosk has none: the hall audits its requests.
+  const audit = hall.store ? new AccessAuditLog(hall.store, hall.clock, log) : null;
   // Staff logins for /tech and /hall (issue 6, "Access").
   const staff = staffAuthFromConfig(config);
+  // Retention (hall/retentionPolicy.ts): now and daily; a linked kiosk has no hall database, only its print jobs.
+  const retention = scheduleRetention({
+    policy: config.retention, clock: hall.clock, store: hallLink ? null : hall.store,
+    printJobFiles: printJobFilesOf(config.dataDir, config.devices), log,
+  });
+  const eventLoop = new EventLoopMonitor();
+  // `/kiosk` is the kiosk's own screen: loopback (or listed) peer plus the secret written into its page.
+  const kioskScreens = new KioskScreens({ ...config.kioskScreen, allowedOrigins: config.allowedOrigins });
   const app = createHttpApp({
     devices,
     uiDir: config.uiDir ?? '',
     startedAt,
+    health: {
+      eventLoop, hallLink, database: hallLink ? undefined : () => hall.checkDatabase?.() ?? Promise.resolve(hall.storeProblem),
+      databaseStore: hallLink ? undefined : hall.storeKind ?? (parseHallStoreSetting(config.store).kind === 'postgres' ? 'postgresql' : 'sqlite'),
+    },
     routers: [
       verifyRouter(() => hall.certificates),
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
-      hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today() }),
+      hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today(), audit: () => audit }),
+      accessAuditRouter({ auth: staff, audit: () => audit }),
     ],
     staff: {
       auth: staff,
@@ -117,6 +146,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs,
       simulatorControlUrl: config.simulatorControlUrl,
     },
+    kioskScreen: kioskScreens,
   });
   const server: HttpServer = createServer(app);
   const socket = attachSocketApi(server, {
@@ -127,17 +157,19 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs,
     completionCacheSize: config.options.completionCacheSize,
     staff,
+    kioskScreen: kioskScreens,
   });
 
-  // Reader card events -> /kiosk and /tech, masked (the full holder stays in the bridge: devices/idReader/events.ts).
+  // Reader card events -> the kiosk's active screen and /tech, masked (the full holder stays in the bridge:
+  // devices/idReader/events.ts). Personal even masked, so not to every /kiosk socket (api/kioskScreen.ts).
   const { kiosk, tech } = socket.namespaces;
   const stopCardEvents = forwardCardEvents(devices.list(), {
     cardRead: (e) => {
-      kiosk.emit('cardRead', e);
+      kioskScreens.toActive('cardRead', e);
       tech.emit('cardRead', e);
     },
     cardError: (e) => {
-      kiosk.emit('cardError', e);
+      kioskScreens.toActive('cardError', e);
       tech.emit('cardError', e);
     },
   });
@@ -154,7 +186,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const display = attachDisplaySocket(socket.io, counters.workflow, log);
 
   // A hall serving kiosks: their links, registry and requests (the hall functions run here, over this database).
-  const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log }) : null;
+  const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log, audit, policy: config.kioskLink }) : null;
 
   // Manager dashboard on /hall (issue 6): this bridge's devices (as kiosk-1, or as the hall's own devices when it
   // serves linked kiosks, whose ids may be kiosk-1...) and the linked kiosks; alerts live.
@@ -165,6 +197,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     hall,
     workflow: counters.workflow,
     log,
+    audit,
   });
 
   // After the card forwarding above, so a kiosk always gets `cardRead` before the `session` it starts.
@@ -178,6 +211,9 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     completionCacheSize: config.options.completionCacheSize,
     publicUrl: () => publicUrl,
     hallName: options.hallName,
+    // Audited under the id the dashboard shows for this bridge's own devices.
+    ...(audit ? { audit: { log: audit, kioskId: kioskLink ? 'hall' : LOCAL_KIOSK_ID } } : {}),
+    screens: kioskScreens,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -206,10 +242,14 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     counters,
     hallLink,
     kioskLink,
+    kioskScreenSecret: kioskScreens.secret,
+    kioskScreens,
     dashboard,
     log,
     close: () =>
       (closing ??= (async () => {
+        retention.stop();
+        eventLoop.stop();
         stopCardEvents();
         stopCounterEvents();
         display.detach();

@@ -65,7 +65,8 @@ function open(nsp: string, opts: { origin?: string; token?: string } = {}): Sock
     reconnectionDelay: 50,
     reconnectionDelayMax: 100,
     extraHeaders: opts.origin ? { Origin: opts.origin } : undefined,
-    auth: opts.token ? { token: opts.token } : undefined,
+    // /kiosk is the kiosk's own screen: these clients stand in for it with the screen secret (api/kioskScreen.ts).
+    auth: opts.token ? { token: opts.token } : nsp === '/kiosk' ? { screenSecret: bridge.kioskScreenSecret } : undefined,
   });
   sockets.push(s);
   return s;
@@ -107,10 +108,14 @@ describe('HTTP', () => {
   });
 
   it('serves the UI with SPA fallback, and JSON 4xx errors', async () => {
-    for (const p of ['/', '/display', '/hall', '/tech', '/verify', '/tech/devices']) {
+    for (const p of ['/display', '/hall', '/tech', '/verify', '/tech/devices']) {
       const r = await fetch(bridge.url + p);
       expect([p, r.status, await r.text()]).toEqual([p, 200, '<!doctype html><title>OneDoor</title>']);
     }
+    // The kiosk page carries the kiosk screen's secret (api/kioskScreen.ts), for this loopback peer, never cached.
+    const kioskPage = await fetch(`${bridge.url}/`);
+    expect([kioskPage.status, kioskPage.headers.get('cache-control'), await kioskPage.text()]).toEqual([200, 'no-store',
+      `<!doctype html><meta name="onedoor-kiosk-screen" content="${bridge.kioskScreenSecret}"><title>OneDoor</title>`]);
     expect(await (await fetch(`${bridge.url}/assets/app.js`)).text()).toBe('console.log(1)');
     const missing = await fetch(`${bridge.url}/api/nope`);
     expect(missing.status).toBe(404);

@@ -1,6 +1,6 @@
 /** The dashboard's pure formatting (kiosk-ui/src/hall/format.ts): bar lengths of the inline SVG charts, minutes, ages. */
 import { describe, expect, it } from 'vitest';
-import { agoText, barShares, minutesText } from '../src/hall/format.ts';
+import { agoText, barShares, minutesText, refusalText } from '../src/hall/format.ts';
 
 describe('hall dashboard formatting', () => {
   it('bar shares are each value over the largest; all zero when nothing is counted yet; negatives draw nothing', () => {
@@ -21,5 +21,12 @@ describe('hall dashboard formatting', () => {
     expect(agoText(0, 125_000)).toBe('2 分钟前 / 2 min ago');
     expect(agoText(10_000, 5_000)).toBe('0 秒前 / 0 s ago');
     expect(agoText(null, 5_000)).toBe('从未 / never');
+  });
+
+  it('a linked kiosk\'s refusals: only the kinds counted, nothing when none', () => {
+    expect(refusalText(undefined)).toBeNull();
+    expect(refusalText({ tickets: 0, lookups: 0, invalid: 0, duplicateLinks: 0 })).toBeNull();
+    expect(refusalText({ tickets: 12, lookups: 0, invalid: 3, duplicateLinks: 1 }))
+      .toBe('已拒绝 / refused: 取号超限 / ticket limit 12 · 无效请求 / invalid 3 · 重复连接 / duplicate link 1');
   });
 });

@@ -29,6 +29,9 @@ import {
 import { startSimulator } from '../../simulators/src/link/index.ts';
 import { PrinterSim } from '../../simulators/src/printer/index.ts';
 
+/** The kiosk screen secret of the bridge process (config kioskScreen.secret). */
+const SCREEN_SECRET = 'bench-screen-secret-0123456789abcdef';
+
 const QUICK = process.env.ONEDOOR_BENCH_QUICK === '1';
 const TICKETS = QUICK ? 100 : 1000;
 const BAUD = 115200;
@@ -51,6 +54,8 @@ export default async function bridgeMemory(): Promise<void> {
       http: { host: '127.0.0.1', port: 0 },
       dataDir: join(dir, 'data'),
       devices: [{ id: 'printer', kind: 'printer', path: sim.path, baud: BAUD }],
+      // The client below stands in for the kiosk's screen, so it needs the screen secret (api/kioskScreen.ts).
+      kioskScreen: { secret: SCREEN_SECRET },
       options: { logLevel: 'silent' },
     }),
   );
@@ -70,7 +75,7 @@ export default async function bridgeMemory(): Promise<void> {
       });
       bridge.once('exit', (code) => reject(new Error(`bridge exited with code ${code}`)));
     });
-    const client: Socket<KioskServerToClientEvents, KioskClientToServerEvents> = io(`${url}/kiosk`, { transports: ['websocket'] });
+    const client: Socket<KioskServerToClientEvents, KioskClientToServerEvents> = io(`${url}/kiosk`, { transports: ['websocket'], auth: { screenSecret: SCREEN_SECRET } });
     kiosk = client;
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());

@@ -26,6 +26,9 @@ import type { CardReadEvent, DeviceStatus, KioskClientToServerEvents, KioskServe
 import { IdReaderSim } from '../../simulators/src/idreader/index.ts';
 import { startSimulator, type LinkKind, type RunningSimulator } from '../../simulators/src/index.ts';
 
+/** The kiosk screen secret of the bridge process (config kioskScreen.secret). */
+const SCREEN_SECRET = 'bench-screen-secret-0123456789abcdef';
+
 const QUICK = process.env.ONEDOOR_BENCH_QUICK === '1';
 const LATENCY_READS = QUICK ? 20 : 200;
 const RSS_READS = QUICK ? 400 : 10_000;
@@ -47,7 +50,8 @@ async function startBridgeProcess(dir: string, devices: object[]): Promise<Bridg
   const config = join(dir, 'bridge.json');
   writeFileSync(
     config,
-    JSON.stringify({ http: { host: '127.0.0.1', port: 0 }, dataDir: join(dir, 'data'), devices, options: { logLevel: 'silent' } }),
+    // The /kiosk client stands in for the kiosk's screen, so it needs the screen secret (api/kioskScreen.ts).
+    JSON.stringify({ http: { host: '127.0.0.1', port: 0 }, dataDir: join(dir, 'data'), devices, kioskScreen: { secret: SCREEN_SECRET }, options: { logLevel: 'silent' } }),
   );
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'device-bridge/src/main.ts'), '--config', config], {
     cwd: root,
@@ -80,7 +84,7 @@ async function startBridgeProcess(dir: string, devices: object[]): Promise<Bridg
 }
 
 async function kioskClient(url: string): Promise<KioskClient> {
-  const s: KioskClient = connect(`${url}/kiosk`, { transports: ['websocket'] });
+  const s: KioskClient = connect(`${url}/kiosk`, { transports: ['websocket'], auth: { screenSecret: SCREEN_SECRET } });
   await new Promise<void>((res, rej) => {
     s.once('connect', () => res());
     s.once('connect_error', rej);

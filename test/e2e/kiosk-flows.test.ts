@@ -40,7 +40,8 @@ beforeAll(async () => {
     logLevel: 'warn',
     build: { outDir: distDir, emptyOutDir: true },
   });
-  rig = await startKioskRig({ uiDir: distDir });
+  // The page in Chromium is the kiosk's screen; the rig records what the bridge sends it.
+  rig = await startKioskRig({ uiDir: distDir, screen: false });
   mkdirSync(screensDir, { recursive: true });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

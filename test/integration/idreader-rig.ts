@@ -86,7 +86,11 @@ export async function startReaderRig(opts: ReaderRigOptions): Promise<ReaderRig>
       { log: opts.log ?? silentLogger() },
     );
     cleanups.push(() => bridge.close());
-    const kiosk: ReaderRig['kiosk'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200 });
+    const kiosk: ReaderRig['kiosk'] = connect(`${bridge.url}/kiosk`, {
+      transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200,
+      // The kiosk's own screen: the secret, and one screen id across reconnects (api/kioskScreen.ts).
+      auth: { screenSecret: bridge.kioskScreenSecret, screenId: `reader-rig-${process.pid}` },
+    });
     cleanups.push(() => void kiosk.disconnect());
     const reads: CardReadEvent[] = [];
     const errors: CardErrorEvent[] = [];

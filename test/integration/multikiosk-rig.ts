@@ -66,7 +66,8 @@ export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions
     {
       http: { host: '127.0.0.1', port },
       dataDir: hallData,
-      kiosks: kioskIds.map((id, i) => ({ id, token: tokenOf(i + 1) })),
+      // The dashboard names come from the hall's config (a kiosk's hello cannot rename it).
+      kiosks: kioskIds.map((id, i) => ({ id, token: tokenOf(i + 1), name: `自助机 ${i + 1}` })),
       options: { logLevel: 'silent' },
     },
     { log: silentLogger(), hall: { demo: seedKioskHall(hallData) } },
@@ -108,7 +109,7 @@ export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions
         { log: silentLogger(), hallLink: { reconnectDelayMs: 200, reconnectDelayMaxMs: 1000, ...hallLink } },
       );
       cleanups.push(() => bridge.close());
-      const ui: LinkedKiosk['ui'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'] });
+      const ui: LinkedKiosk['ui'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'], auth: { screenSecret: bridge.kioskScreenSecret } });
       cleanups.push(() => void ui.disconnect());
       const kiosk: LinkedKiosk = {
         id, bridge, reader, printer, ui, sessions: [],

@@ -30,7 +30,7 @@ it('a /kiosk deviceCommand print completes with success once the ticket is confi
   cleanups.push(() => bridge.close());
   await until('printer online', () => bridge.devices.get('printer')?.status().state === 'online');
 
-  const kiosk: Socket<KioskServerToClientEvents, KioskClientToServerEvents> = io(`${bridge.url}/kiosk`, { transports: ['websocket'] });
+  const kiosk: Socket<KioskServerToClientEvents, KioskClientToServerEvents> = io(`${bridge.url}/kiosk`, { transports: ['websocket'], auth: { screenSecret: bridge.kioskScreenSecret } });
   cleanups.push(() => void kiosk.disconnect());
   await new Promise<void>((resolve, reject) => {
     kiosk.once('connect', () => resolve());

@@ -4,13 +4,18 @@
  *
  * `CompletionCache` keeps the PROMISE of each recent completion, keyed by requestId, in a bounded LRU: a repeat that
  * arrives while the first is still running waits for the same result instead of running again, and a repeat that
- * arrives later gets the stored completion. Evicted entries are the least recently used.
+ * arrives later gets the stored completion. Evicted entries are the least recently used. A cache of personal results
+ * (the kiosk's hall commands) keys by caller and session as well, and drops a session's entries when it ends, so a
+ * requestId alone never unlocks anyone's result (hall-rules.md "Privacy").
  */
 import type { Completion } from '@onedoor/protocol';
 import { completionCodeOf } from '../devices/errors.ts';
 
 export class CompletionCache {
   private readonly entries = new Map<string, Promise<Completion>>();
+  /** group -> its keys, so a group's completions can be dropped at once (a kiosk session's, when it ends). */
+  private readonly groups = new Map<string, Set<string>>();
+  private readonly groupOf = new Map<string, string>();
   /** How many times a repeated requestId was answered from the cache. */
   hits = 0;
 
@@ -22,24 +27,54 @@ export class CompletionCache {
     return this.entries.size;
   }
 
-  /** The completion for `requestId`: the stored one, or `run()`'s (run at most once per requestId in the cache). */
-  getOrRun(requestId: string, run: () => Promise<Completion>): Promise<Completion> {
-    const hit = this.entries.get(requestId);
+  /**
+   * The completion for `key` (a requestId, or a composite key: see `callerKey`): the stored one, or `run()`'s (run at
+   * most once per key in the cache). `group` files the entry under a group for `dropGroup`.
+   */
+  getOrRun(key: string, run: () => Promise<Completion>, group?: string): Promise<Completion> {
+    const hit = this.entries.get(key);
     if (hit) {
       this.hits++;
       // Refresh recency: Map keeps insertion order, so re-insert at the end.
-      this.entries.delete(requestId);
-      this.entries.set(requestId, hit);
+      this.entries.delete(key);
+      this.entries.set(key, hit);
       return hit;
     }
     const p = run();
-    this.entries.set(requestId, p);
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
+    this.entries.set(key, p);
+    if (group !== undefined) {
+      let keys = this.groups.get(group);
+      if (!keys) this.groups.set(group, (keys = new Set()));
+      keys.add(key);
+      this.groupOf.set(key, group);
     }
+    while (this.entries.size > this.capacity) this.remove(this.entries.keys().next().value as string);
     return p;
   }
+
+  /** Forgets every completion filed under `group`; returns how many. */
+  dropGroup(group: string): number {
+    const keys = this.groups.get(group);
+    if (!keys) return 0;
+    const n = keys.size;
+    for (const key of [...keys]) this.remove(key);
+    return n;
+  }
+
+  private remove(key: string): void {
+    this.entries.delete(key);
+    const group = this.groupOf.get(key);
+    if (group === undefined) return;
+    this.groupOf.delete(key);
+    const keys = this.groups.get(group);
+    keys?.delete(key);
+    if (keys?.size === 0) this.groups.delete(group);
+  }
+}
+
+/** One cache key from several parts (caller, session, requestId), unambiguous whatever characters the parts hold. */
+export function callerKey(...parts: string[]): string {
+  return JSON.stringify(parts);
 }
 
 /**

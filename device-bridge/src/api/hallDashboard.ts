@@ -17,7 +17,8 @@ import type {
 import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
-import { AlertBoard, dashboardKiosk, type AlertRuleOptions, type KioskReport } from '../hall/alerts.ts';
+import type { AccessAuditLog } from '../hall/accessAudit.ts';
+import { AlertBoard, dashboardKiosk, hallDatabaseAlerts, type AlertRuleOptions, type KioskReport } from '../hall/alerts.ts';
 import { ApplicationService } from '../hall/applications.ts';
 import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
 import { dashboardCsv } from '../hall/dashboardCsv.ts';
@@ -54,7 +55,10 @@ export function localKioskSource(devices: DeviceStatusFeed, now: () => number, k
 /** The hall's linked kiosks (P's KioskRegistry, hallLink/kioskLinkServer.ts): statuses and heartbeats as they stream in. */
 export function registryKioskSource(registry: Pick<KioskRegistry, 'list' | 'on' | 'off'>): DashboardKioskSource {
   return {
-    list: () => registry.list().map((k) => ({ kioskId: k.kioskId, name: k.name, local: false, lastHeartbeat: k.lastHeartbeat, devices: k.devices, linked: k.connected })),
+    list: () => registry.list().map((k) => ({
+      kioskId: k.kioskId, name: k.name, local: false, lastHeartbeat: k.lastHeartbeat, devices: k.devices, linked: k.connected,
+      refusals: k.refusals, lastDuplicateLinkAt: k.lastDuplicateLinkAt,
+    })),
     subscribe: (onChange) => {
       const l = () => onChange();
       registry.on('change', l);
@@ -84,6 +88,8 @@ export interface HallDashboardOptions {
   /** Figures re-read this often while someone watches. Default 5 s. */
   figuresEveryMs?: number;
   figuresMinGapMs?: number;
+  /** Access audit: each /hall connection receives the time-limit board (masked applicants' numbers). */
+  audit?: AccessAuditLog | null;
 }
 
 export interface HallDashboardService {
@@ -139,9 +145,12 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
   // Alerts: on every kiosk change and every tick.
   const evaluate = () => {
     if (detached) return;
-    const r = board.update(reports());
+    const r = board.update(reports(), hallDatabaseAlerts(o.hall.storeProblem));
     if (r.changed) {
-      for (const a of r.raised) log.info({ alert: a.id }, 'alert raised');
+      for (const a of r.raised) {
+        if (a.kind === 'hallDatabase') log.error({ alert: a.id }, 'alert raised');
+        else log.info({ alert: a.id }, 'alert raised');
+      }
       for (const a of r.cleared) log.info({ alert: a.id }, 'alert cleared');
       o.hallNamespace.emit('hallAlerts', { alerts: r.alerts, serverTime: now() });
     }
@@ -203,8 +212,13 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
 
   const onApplied = () => void refresh();
   o.workflow.events.on('applied', onApplied);
-  const onConnection = (socket: { emit: (e: 'hallDashboard', d: HallDashboard) => void }) => {
+  const onConnection = (socket: { emit: (e: 'hallDashboard', d: HallDashboard) => void; data?: unknown }) => {
     if (detached) return;
+    // Once per connection (the pushes that follow go to the same viewer); a machine with the hall token is named so.
+    const staff = (socket.data as { staff?: { user: string; role: string } } | undefined)?.staff;
+    void o.audit?.record({
+      actor: { kind: 'staff', id: staff?.user ?? 'hall-token', role: staff?.role ?? null }, function: 'dashboard.view', result: 'success', detail: 'socket',
+    });
     // A fresh read for the newcomer (the cached figures may be minutes old when nobody watched).
     void readFigures(o.hall.clock.dayOf(now())).then((f) => {
       figures = f;

@@ -11,6 +11,7 @@ import type { HallDashboard } from '@onedoor/protocol';
 import type { StaffAuth } from '../auth/staffAuth.ts';
 import { assertHallDay } from '../hall/clock.ts';
 import type { HallDashboardService } from './hallDashboard.ts';
+import { auditStaffRoute, type AuditSource } from './staffAudit.ts';
 import { noStore, requireStaff } from './techAuth.ts';
 
 export interface HallDashboardRoutesOptions {
@@ -19,6 +20,8 @@ export interface HallDashboardRoutesOptions {
   dashboard: () => HallDashboardService | null | undefined;
   /** Today's hall-local day, the export's default. */
   today: () => string;
+  /** Access audit: the dashboard (time-limit board) and its export show citizens' masked numbers. */
+  audit?: AuditSource;
 }
 
 export function hallDashboardRouter(o: HallDashboardRoutesOptions): Router {
@@ -31,14 +34,14 @@ export function hallDashboardRouter(o: HallDashboardRoutesOptions): Router {
     return d ?? null;
   };
 
-  router.get('/api/hall/dashboard', async (_req, res) => {
+  router.get('/api/hall/dashboard', auditStaffRoute(o.audit, 'dashboard.view'), async (_req, res) => {
     const d = service(res);
     if (!d) return;
     const body: HallDashboard = await d.snapshot();
     res.json(body);
   });
 
-  router.get('/api/hall/export.csv', async (req, res) => {
+  router.get('/api/hall/export.csv', auditStaffRoute(o.audit, 'dashboard.export', (req) => `day=${String(req.query.day ?? 'today').slice(0, 40)}`), async (req, res) => {
     const day = typeof req.query.day === 'string' && req.query.day !== '' ? req.query.day : o.today();
     try {
       assertHallDay(day, 'day');

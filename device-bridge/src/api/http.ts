@@ -3,13 +3,15 @@
  * for everything else (issue 4: "express: GET /api/health, GET /api/devices, and the built UI served as static files").
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
-import type { DeviceState } from '@onedoor/protocol';
 import { securityHeaders } from '../auth/securityHeaders.ts';
 import type { StaffAuth } from '../auth/staffAuth.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import { listSerialPorts } from '../transport/index.ts';
+import { EventLoopMonitor, healthReport, type HealthSources } from './health.ts';
+import type { KioskScreens } from './kioskScreen.ts';
 import { staffAuthRouter } from './techAuth.ts';
 import { techRouter } from './techRoutes.ts';
 
@@ -19,6 +21,11 @@ export interface HttpApiOptions {
   uiDir: string;
   /** Epoch ms the bridge started, for uptime. */
   startedAt: number;
+  /**
+   * What /api/health checks besides the devices (api/health.ts): the hall database, the hall link, the event loop
+   * monitor (default: one made here).
+   */
+  health?: Partial<Pick<HealthSources, 'database' | 'databaseStore' | 'hallLink' | 'eventLoop'>>;
   /** More routes (e.g. /api/verify), mounted before the JSON 404 of /api. */
   routers?: Router[];
   /** Staff login and the technician console's REST routes (issue 6); without it those routes do not exist. */
@@ -29,18 +36,14 @@ export interface HttpApiOptions {
     defaultCommandTimeoutMs: number;
     simulatorControlUrl?: string;
   };
+  /** The kiosk's own screen: `GET /` carries its `/kiosk` secret (kioskScreen.ts); without it the page has none. */
+  kioskScreen?: KioskScreens;
 }
 
 /** The UI's client-side routes (architecture.md, "Routes: kiosk, display, hall, tech, verify"). */
 const SPA_ROUTES = /^\/(?:(?:display|hall|tech|verify)(?:\/.*)?)?$/;
 
-export interface HealthReport {
-  ok: true;
-  uptimeSeconds: number;
-  devices: Record<string, DeviceState>;
-  /** Devices per state, e.g. { online: 2, offline: 1 }. */
-  states: Partial<Record<DeviceState, number>>;
-}
+export type { HealthReport } from './health.ts';
 
 export function createHttpApp(opts: HttpApiOptions): Express {
   const app = express();
@@ -53,15 +56,11 @@ export function createHttpApp(opts: HttpApiOptions): Express {
     app.use(techRouter({ ...opts.staff, devices: opts.devices }));
   }
 
-  app.get('/api/health', (_req, res) => {
-    const devices: Record<string, DeviceState> = {};
-    const states: Partial<Record<DeviceState, number>> = {};
-    for (const s of opts.devices.statuses()) {
-      devices[s.id] = s.state;
-      states[s.state] = (states[s.state] ?? 0) + 1;
-    }
-    const body: HealthReport = { ok: true, uptimeSeconds: Math.round((Date.now() - opts.startedAt) / 1000), devices, states };
-    res.json(body);
+  // 503 when the bridge cannot serve (hall database gone or bad, hall link down): see api/health.ts.
+  const eventLoop = opts.health?.eventLoop ?? new EventLoopMonitor();
+  app.get('/api/health', async (_req, res) => {
+    const body = await healthReport({ ...opts.health, eventLoop, devices: opts.devices, startedAt: opts.startedAt });
+    res.status(body.ok ? 200 : 503).set('cache-control', 'no-store').json(body);
   });
 
   app.get('/api/devices', (_req, res) => {
@@ -91,6 +90,7 @@ export function createHttpApp(opts: HttpApiOptions): Express {
   const index = join(opts.uiDir, 'index.html');
   if (existsSync(index)) {
     app.use(express.static(opts.uiDir, { index: false }));
+    if (opts.kioskScreen) app.get('/', opts.kioskScreen.kioskPage(() => readFile(index, 'utf8')));
     app.get(SPA_ROUTES, (_req, res) => res.sendFile(index));
   }
 

@@ -13,10 +13,14 @@ import { GuidanceService } from '../hall/guidance.ts';
 import { QueueService } from '../hall/queue.ts';
 import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
+import { fileIdentity, sqliteFileProblem, watchHallDatabase } from '../store/hallDbWatch.ts';
+import { securePrivateDir } from '../store/fileModes.ts';
 import type { HallStore } from '../store/hallStore.ts';
-import type { HallStoreOpener } from '../store/openHallStore.ts';
+import { guardHallStore, HallStoreGuard } from '../store/hallStoreGuard.ts';
+import { watchHallServer } from '../store/hallServerWatch.ts';
+import { openedHallStore, type HallStoreKind, type HallStoreOpener } from '../store/openHallStore.ts';
 
-export { HALL_DB_FILE } from '../store/hallStoreSetting.ts';
+export { HALL_DB_FILE, HALL_DB_MARKER_FILE } from '../store/hallStoreSetting.ts';
 
 export interface KioskHallOptions {
   clock?: HallClock;
@@ -30,6 +34,8 @@ export interface KioskHallOptions {
   demo?: (store: HallStore, clock: HallClock) => Promise<void>;
   /** The store, or its opener (a failure to open pauses the hall functions); default: what config `store` names. */
   store?: HallStore | HallStoreOpener;
+  /** How often the running database is checked (hallDbWatch.ts, hallServerWatch.ts); default 5 s. */
+  databaseCheckMs?: number;
 }
 
 /*
@@ -58,8 +64,20 @@ export interface KioskHall {
   certificates: KioskCertificateFunctions | null;
   applications: KioskApplicationFunctions | null;
   guidance: KioskGuidanceFunctions | null;
-  /** Why the store is unavailable (for the log and the health page); null when it is open. */
-  storeProblem: string | null;
+  /**
+   * Why the store is unavailable (for the log and the health page); null when it is open. On the hall's own
+   * database it becomes non-null as soon as the database is found gone or bad while running (for good), or while a
+   * PostgreSQL server cannot be reached (until it answers again).
+   */
+  readonly storeProblem: string | null;
+  /** Which database the hall's data is on (health); null when none could be opened, or on a linked kiosk. */
+  readonly storeKind?: HallStoreKind | null;
+  /**
+   * Checks the hall database now (file and a read, or the server's answer) and returns the problem, or null when it
+   * is usable. Absent on a
+   * kiosk linked to a hall (no database here).
+   */
+  checkDatabase?(): Promise<string | null>;
   /** Told when any session ends (logout, new card, inactivity, shutdown); returns unsubscribe. */
   onSessionEnd(listener: (ended: SessionEnd) => void): () => void;
   close(): Promise<void>;
@@ -77,11 +95,31 @@ export const NO_SHOW_SWEEP_MS = 60 * 60_000;
 export async function openKioskHall(dataDir: string, log: Logger,
   opts: KioskHallOptions & { store: HallStore | HallStoreOpener }): Promise<KioskHall> {
   const clock = opts.clock ?? new HallClock();
+  // Data at rest (README "Security"): the data dir readable by the bridge's user only (the key file: signing.ts).
+  securePrivateDir(dataDir);
   const keys = loadOrCreateHallKeys(dataDir);
+  const guard = new HallStoreGuard();
   let store: HallStore | null = null;
   let storeProblem: string | null = null;
+  let raw: HallStore | null = null;
+  let storeKind: HallStoreKind | null = null;
+  let watch: { check(): Promise<string | null>; stop(): void } | null = null;
   try {
-    store = typeof opts.store === 'function' ? await opts.store() : opts.store;
+    const opened = openedHallStore(typeof opts.store === 'function' ? await opts.store({ stamp: () => clock.stamp() }) : opts.store);
+    raw = opened.store;
+    storeKind = opened.kind;
+    const how = opened.supervision;
+    if (how.kind === 'sqliteFile') {
+      const identity = fileIdentity(how.file);
+      store = guardHallStore(raw, guard, { beforeWrite: () => sqliteFileProblem(how.file, identity) });
+      watch = watchHallDatabase({ file: how.file, opened: identity, store: raw, guard, intervalMs: opts.databaseCheckMs });
+    } else if (how.kind === 'server') {
+      const server = watchHallServer({ store: raw, guard, intervalMs: opts.databaseCheckMs });
+      store = guardHallStore(raw, guard, { onOutageError: () => void server.check() });
+      watch = server;
+    } else {
+      store = guardHallStore(raw, guard);
+    }
     if (opts.demo && (await store.listQueueCategories()).length === 0) {
       await opts.demo(store, clock);
       log.info('hall: empty database filled with demo data');
@@ -89,9 +127,22 @@ export async function openKioskHall(dataDir: string, log: Logger,
   } catch (err) {
     storeProblem = (err as Error).message;
     log.error({ err }, 'hall database unavailable: hall functions paused (暂停服务)');
-    await store?.close().catch(() => undefined);
+    watch?.stop();
+    watch = null;
+    await raw?.close().catch(() => undefined);
     store = null;
   }
+  // Found gone or bad while running: every store call is refused from now on (hallStoreGuard.ts), so no ticket
+  // number is issued into a file that will not be there after a restart.
+  guard.on('failed', (problem) => {
+    watch?.stop();
+    log.error({ problem }, 'hall database failed while running: ticket issuing stopped, hall functions paused (暂停服务); restore the database and restart the bridge');
+  });
+  // A database server out of reach: paused, not failed; the server watch resumes the hall when it answers again.
+  guard.on('paused', (problem) => {
+    log.error({ problem }, 'hall database unreachable: hall functions paused (暂停服务) until it answers again');
+  });
+  guard.on('resumed', () => log.info('hall database reachable again: hall functions resumed'));
   // Sessions are memory only and end with their personal data (hall/session.ts); `onEnd` is set by the API layer.
   const endListeners = new Set<(ended: SessionEnd) => void>();
   const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
@@ -121,15 +172,31 @@ export async function openKioskHall(dataDir: string, log: Logger,
     certificates: store ? new CertificateService(store, keys, clock) : null,
     applications: store ? new ApplicationService(store, clock) : null,
     guidance: store ? new GuidanceService(store) : null,
-    storeProblem,
+    get storeProblem() {
+      return storeProblem ?? guard.problem ?? guard.outage;
+    },
+    storeKind,
+    checkDatabase: async () => {
+      if (storeProblem !== null) return storeProblem;
+      if (watch) return watch.check();
+      if (guard.problem !== null || !store) return guard.problem;
+      try {
+        await store.checkReadable();
+        return null;
+      } catch (err) {
+        return guard.problem ?? `database cannot be read: ${(err as Error).message}`;
+      }
+    },
     onSessionEnd(l) {
       endListeners.add(l);
       return () => endListeners.delete(l);
     },
     close: async () => {
+      watch?.stop();
       clearInterval(noShowTimer);
       sessions.endAll();
       await store?.close();
     },
   };
 }
+

@@ -5,9 +5,13 @@
  *
  * Events: `change` (the kiosk's whole entry, after any change of it), `deviceStatus` (one device of one kiosk),
  * `heartbeat` (kiosk id, hall time). Entries hold device statuses only: no citizen data ever reaches the registry.
+ *
+ * A kiosk's name is the hall config's (`kiosks: [{ id, token, name }]`, else its id), never what the kiosk says of
+ * itself. Each entry also counts what the hall refused of that kiosk (rate limits, malformed messages, duplicate
+ * links), so the manager dashboard shows a kiosk that misbehaves.
  */
 import { EventEmitter } from 'node:events';
-import type { DeviceStatus, KioskLinkHello, LinkedKioskInfo } from '@onedoor/protocol';
+import type { DeviceStatus, KioskLinkHello, KioskLinkRefusals, LinkedKioskInfo } from '@onedoor/protocol';
 
 export interface KioskRegistryEvents {
   change: [kiosk: LinkedKioskInfo];
@@ -28,7 +32,7 @@ export class KioskRegistry extends EventEmitter<KioskRegistryEvents> {
     for (const k of known) {
       this.kiosks.set(k.id, {
         kioskId: k.id, name: k.name ?? k.id, connected: false, registeredAt: null, lastHeartbeat: null, devices: [],
-        deviceMap: new Map(),
+        refusals: { tickets: 0, lookups: 0, invalid: 0, duplicateLinks: 0 }, lastDuplicateLinkAt: null, deviceMap: new Map(),
       });
     }
   }
@@ -43,7 +47,8 @@ export class KioskRegistry extends EventEmitter<KioskRegistryEvents> {
     if (!k) return undefined;
     return {
       kioskId: k.kioskId, name: k.name, connected: k.connected, registeredAt: k.registeredAt,
-      lastHeartbeat: k.lastHeartbeat, devices: [...k.deviceMap.values()],
+      lastHeartbeat: k.lastHeartbeat, devices: [...k.deviceMap.values()], refusals: { ...k.refusals },
+      lastDuplicateLinkAt: k.lastDuplicateLinkAt,
     };
   }
 
@@ -54,7 +59,6 @@ export class KioskRegistry extends EventEmitter<KioskRegistryEvents> {
     k.connected = true;
     k.registeredAt = at;
     k.lastHeartbeat = at;
-    if (hello.name) k.name = hello.name;
     k.deviceMap = new Map(hello.devices.map((d) => [d.id, d]));
     this.emit('change', this.get(kioskId)!);
   }
@@ -70,6 +74,14 @@ export class KioskRegistry extends EventEmitter<KioskRegistryEvents> {
     const k = this.entry(kioskId);
     k.lastHeartbeat = this.now();
     this.emit('heartbeat', kioskId, k.lastHeartbeat);
+  }
+
+  /** One more refusal of this kiosk's requests or messages. */
+  refused(kioskId: string, kind: keyof KioskLinkRefusals): void {
+    const k = this.entry(kioskId);
+    k.refusals[kind]++;
+    if (kind === 'duplicateLinks') k.lastDuplicateLinkAt = this.now();
+    this.emit('change', this.get(kioskId)!);
   }
 
   /** The link dropped: the kiosk stays listed with its last statuses (the dashboard's heartbeat alert takes over). */

@@ -10,15 +10,24 @@
  *   the reader.
  * - Inactivity ends sessions on the bridge too (a sweeper every second), so personal data leaves memory on time even
  *   when the kiosk UI is gone. Every end is told as `sessionEnded`.
- * - One kiosk UI per bridge is the deployment (the bridge runs beside its kiosk): events go to every `/kiosk` socket.
+ * - Only the kiosk's own screen opens `/kiosk` (kioskScreen.ts). A session belongs to the screen that was the active
+ *   screen when its card was placed: its `session` / `sessionEnded` events go to that screen only, and a command with
+ *   its token from any other screen is answered as for an unknown token (hall-rules.md "Privacy": a citizen's data
+ *   reaches only the screen in front of them). Print job updates go to the active screen.
+ * - Command completions are idempotent per screen, session token and requestId (a reconnecting screen re-sending a
+ *   command gets the one answer), and a session's completions are forgotten when it ends: a requestId alone never
+ *   unlocks a stored personal result.
  */
-import type { CardErrorEvent, KioskClientToServerEvents, KioskServerToClientEvents, PrintJobUpdate } from '@onedoor/protocol';
+import type { CardErrorEvent, KioskClientToServerEvents, KioskCompletion, KioskServerToClientEvents, PrintJobUpdate } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import type { IdCardReadout } from '../devices/idReader/index.ts';
-import { CompletionCache } from './completions.ts';
-import { kioskCommandRunner, sessionEventOf } from './kioskCommands.ts';
+import { HallRuleError } from '../hall/errors.ts';
+import { CompletionCache, callerKey } from './completions.ts';
+import { auditKioskCommands, auditSessionStart, type KioskAuditOptions } from './kioskAudit.ts';
+import { kioskCommandRunner, kioskFailure, sessionEventOf } from './kioskCommands.ts';
+import type { KioskScreens } from './kioskScreen.ts';
 import type { KioskHall } from './kioskHall.ts';
 import { DEFAULT_HALL_NAME, kioskPrinter } from './kioskPrint.ts';
 
@@ -32,26 +41,35 @@ export interface KioskApiOptions {
   /** The bridge's own URL, for QR codes (known after listen). */
   publicUrl: () => string;
   hallName?: string;
+  /** Access audit into this bridge's hall database (absent on a kiosk linked to a hall: the hall audits there). */
+  audit?: KioskAuditOptions;
+  /** The kiosk's screen(s): who is active, and emitting to one screen only. */
+  screens: KioskScreens;
 }
 
 export interface KioskApi {
-  /** Kiosk command completions by requestId (idempotency), for tests. */
+  /** Kiosk command completions by screen, session token and requestId (idempotency), for tests. */
   cache: CompletionCache;
   detach(): void;
 }
 
 export function attachKioskApi(opts: KioskApiOptions): KioskApi {
-  const { kiosk, hall, log } = opts;
+  const { kiosk, hall, log, screens } = opts;
   const klog = log.child({ nsp: 'kiosk' });
   const cache = new CompletionCache(opts.completionCacheSize);
-  const run = kioskCommandRunner({
+  /** session token -> the screen that owns it (null: no screen was connected when the card was placed). */
+  const ownerOf = new Map<string, string | null>();
+  const toOwner = <E extends 'session' | 'sessionEnded'>(token: string, event: E, ...args: Parameters<KioskServerToClientEvents[E]>) =>
+    screens.toScreen(ownerOf.get(token) ?? null, event, ...args);
+  const runCommand = kioskCommandRunner({
     hall,
     printer: () => kioskPrinter(opts.devices),
     hallName: opts.hallName ?? DEFAULT_HALL_NAME,
     publicUrl: opts.publicUrl,
     defaultTimeoutMs: opts.defaultCommandTimeoutMs,
-    onSession: (e) => kiosk.emit('session', e),
+    onSession: (e) => toOwner(e.token, 'session', e),
   });
+  const run = opts.audit ? auditKioskCommands(runCommand, hall.sessions, opts.audit) : runCommand;
   const offs: Array<() => void> = [];
   /** kioskId -> its live session's token, to end it on a card error. */
   const tokenAt = new Map<string, string>();
@@ -59,20 +77,25 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
   offs.push(hall.onSessionEnd((e) => {
     if (tokenAt.get(e.kioskId) === e.token) tokenAt.delete(e.kioskId);
     klog.info({ kioskId: e.kioskId, reason: e.reason }, 'session ended');
-    kiosk.emit('sessionEnded', { token: e.token, kioskId: e.kioskId, reason: e.reason, at: hall.clock.now() });
+    toOwner(e.token, 'sessionEnded', { token: e.token, kioskId: e.kioskId, reason: e.reason, at: hall.clock.now() });
+    ownerOf.delete(e.token);
+    // The session's stored results go with it (hall-rules.md "Privacy": least time).
+    cache.dropGroup(e.token);
   }));
   offs.push(hall.sessions.startSweeper(1000));
 
   for (const d of opts.devices.list()) {
     const onRead = (r: IdCardReadout) => {
       const started = hall.sessions.start(r.deviceId, r.holder);
+      if (opts.audit) void auditSessionStart(opts.audit, r.deviceId, started);
       if (!started.ok) {
         klog.info({ kioskId: r.deviceId, reason: started.reason, number: started.maskedNumber }, 'card refused');
         return;
       }
       tokenAt.set(r.deviceId, started.session.token);
-      klog.info({ kioskId: r.deviceId, number: started.session.maskedNumber }, 'session started');
-      kiosk.emit('session', sessionEventOf(started.session));
+      ownerOf.set(started.session.token, screens.activeScreen);
+      klog.info({ kioskId: r.deviceId, number: started.session.maskedNumber, screens: screens.connectedCount }, 'session started');
+      toOwner(started.session.token, 'session', sessionEventOf(started.session));
     };
     const onError = (e: CardErrorEvent) => {
       const token = tokenAt.get(e.deviceId);
@@ -89,16 +112,27 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
   // Print job updates reach the kiosk (paper out -> interrupted -> reprinting -> confirmed): the screen can say
   // when a held ticket finally printed. Job updates carry no personal data.
   const printer = kioskPrinter(opts.devices);
-  if (printer) offs.push(printer.onJobUpdate((u: PrintJobUpdate) => kiosk.emit('printJob', u)));
+  if (printer) offs.push(printer.onJobUpdate((u: PrintJobUpdate) => screens.toActive('printJob', u)));
 
   const onConnection = (socket: Socket) => {
     // As in socket.ts: the last function argument is the ack, so even a call without a payload gets its answer.
     (socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on('kioskCommand', (...args: unknown[]) => {
       const ack = args.length > 0 && typeof args[args.length - 1] === 'function' ? (args.pop() as (c: unknown) => void) : null;
       if (!ack) return;
-      const payload = args[0] as { requestId?: unknown; command?: unknown } | undefined;
+      const payload = args[0] as { requestId?: unknown; command?: unknown; token?: unknown } | undefined;
       const requestId = typeof payload?.requestId === 'string' ? payload.requestId : '';
-      const answer = requestId ? cache.getOrRun(requestId, () => run(payload)) : run(payload);
+      const token = typeof payload?.token === 'string' ? payload.token : '';
+      const screen = screens.screenOf(socket);
+      let answer: Promise<KioskCompletion>;
+      if (token && ownerOf.has(token) && ownerOf.get(token) !== screen) {
+        // Another screen's session: answered exactly as an unknown token, so its existence is not told either.
+        klog.warn({ requestId, command: payload?.command }, 'kiosk command with the session token of another screen refused');
+        answer = Promise.resolve(notYourSession(requestId));
+      } else if (requestId && token) {
+        answer = cache.getOrRun(callerKey(screen, token, requestId), () => run(payload), token);
+      } else {
+        answer = run(payload);
+      }
       answer.then((c) => {
         klog.info({ requestId: c.requestId, command: payload?.command, code: c.code }, 'kiosk command');
         ack(c);
@@ -109,6 +143,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
     });
   };
   kiosk.on('connection', onConnection);
+  offs.push(() => ownerOf.clear());
   offs.push(() => kiosk.off('connection', onConnection));
 
   return {
@@ -117,4 +152,10 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
       for (const off of offs.splice(0)) off();
     },
   };
+}
+
+/** The answer for a token that is not the caller's: the same `noSession` refusal as for a token nobody knows. */
+function notYourSession(requestId: string): KioskCompletion {
+  const f = kioskFailure(new HallRuleError('noSession', '会话已结束，请重新放置身份证', 'the session has ended; please place your ID card again'));
+  return { requestId, code: f.code, message: f.message, ...(f.refusal ? { refusal: f.refusal } : {}) };
 }

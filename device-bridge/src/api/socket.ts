@@ -4,7 +4,7 @@
  * - every namespace: a full `snapshot` on every (re)connect, then `deviceStatus` on each change;
  *   commands `getSnapshot` and `deviceCommand`, each answered through its ack with exactly one `Completion`,
  *   idempotent by requestId (per namespace), validated with zod (`invalidRequest` + message when bad);
- * - `/kiosk`: only from allowed origins (see origins.ts);
+ * - `/kiosk`: only from allowed origins (see origins.ts), and only the kiosk's own screen (kioskScreen.ts);
  * - `/hall`, `/tech`: reserved; besides the origin check they need a staff session (the login cookie, see
  *   techSocket.ts; managers may look at /tech but not act) or `auth.token` equal to the configured token, and refuse
  *   everyone else.
@@ -31,6 +31,7 @@ import { Server, type Namespace, type Socket } from 'socket.io';
 import type { StaffAuth } from '../auth/staffAuth.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import { CompletionCache, completeWithin } from './completions.ts';
+import type { KioskScreens } from './kioskScreen.ts';
 import { checkOrigin } from './origins.ts';
 import { attachTechExtras, staffCommandRefusal, staffForHandshake } from './techSocket.ts';
 import { commandEnvelopeSchema, describeInvalid, deviceCommandSchema, salvageRequestId } from './validation.ts';
@@ -44,6 +45,8 @@ export interface SocketApiOptions {
   completionCacheSize: number;
   /** Staff logins: a live session admits its holder to /hall and /tech (issue 6, "Access"). */
   staff?: StaffAuth;
+  /** `/kiosk` is the kiosk's own screen: loopback (or listed) peer plus the screen secret (kioskScreen.ts). */
+  kioskScreen: KioskScreens;
 }
 
 export interface SocketApi {
@@ -155,6 +158,7 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
   };
 
   const kiosk = setup('kiosk', undefined, false);
+  opts.kioskScreen.guard(kiosk as never, opts.log.child({ nsp: 'kiosk' }));
   const hall = setup('hall', opts.tokens.hall, true);
   const tech = setup('tech', opts.tokens.tech, true);
 

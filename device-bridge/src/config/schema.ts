@@ -17,10 +17,12 @@
  * ```
  */
 import { COMMAND_LIMITS, DEVICE_KINDS, STAFF_ROLES, type DeviceKind } from '@onedoor/protocol';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isPasswordHash } from '../auth/password.ts';
 import { parseCounterBusOptions } from '../devices/counterBus/options.ts';
 import { counterWindowProblems, counterWorkflowConfigSchema } from '../hall/counterConfig.ts';
+import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
 import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
 
 /** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md: 9600). */
@@ -110,6 +112,19 @@ export const bridgeConfigSchema = z
       .object({ hall: z.string().min(16).optional(), tech: z.string().min(16).optional() })
       .strict()
       .prefault({}),
+    /**
+     * Who may open `/kiosk`, the kiosk's own screen (api/kioskScreen.ts): a loopback peer with the screen secret the
+     * bridge writes into the kiosk page. `allowedAddresses`: IP addresses of a screen on another PC (it loads its page
+     * from this bridge, whose origin must then be in allowedOrigins, and still needs the secret). `secret`: a fixed
+     * secret instead of the random per-boot one, for a screen that cannot load its page from here.
+     */
+    kioskScreen: z
+      .object({
+        allowedAddresses: z.array(z.string().refine((a) => isIP(a) !== 0, { message: 'must be an IP address like 192.168.1.20 (no host names, no ranges)' })).default([]),
+        secret: z.string().regex(/^[A-Za-z0-9_-]{32,256}$/, { message: 'must be 32-256 letters, digits, _ or - (e.g. openssl rand -base64 32 | tr +/ -_ | tr -d =)' }).optional(),
+      })
+      .strict()
+      .prefault({}),
     devices: z.array(deviceConfigSchema).default([]),
     /** Staff who may log in (technician console, manager dashboard). None: every login fails. */
     users: z.array(staffUserSchema).default([]),
@@ -143,7 +158,7 @@ export const bridgeConfigSchema = z
       .object({
         url: z.string().regex(/^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/, { message: 'must be the hall bridge URL like http://10.0.0.5:8080' }),
         kioskToken: z.string().min(16, { message: 'must be at least 16 characters' }),
-        /** Shown on the manager dashboard; default the id the hall gives the kiosk. */
+        /** This kiosk's own label for its logs and hello; the hall's dashboard shows the name from the hall's `kiosks`. */
         name: z.string().min(1).max(64).optional(),
       })
       .strict()
@@ -161,10 +176,28 @@ export const bridgeConfigSchema = z
       )
       .default([]),
     /**
+     * On a hall bridge: what it allows each linked kiosk (hallLink/kioskRateLimits.ts, kioskLinkServer.ts). Rate
+     * limits per kiosk (token buckets): tickets 30 a minute with a burst of 10, citizen lookups 120 a minute with a
+     * burst of 30; `liveLinkMs`: a link heard from within this long is alive, and a second connection with its token
+     * is refused (default 15 s, three heartbeats).
+     */
+    kioskLink: z
+      .object({
+        ticketsPerMinute: z.number().positive().max(10_000).default(30),
+        ticketBurst: z.number().int().min(1).max(1000).default(10),
+        lookupsPerMinute: z.number().positive().max(100_000).default(120),
+        lookupBurst: z.number().int().min(1).max(10_000).default(30),
+        liveLinkMs: z.number().int().min(1000).max(10 * MINUTE).default(15_000),
+      })
+      .strict()
+      .prefault({}),
+    /**
      * Service windows of the counter workflow (issue 6): `windows` [{ window, deviceId, unit, categories }],
      * `transferCategories` { "1": "A", ... }. Absent: every counter terminal is a window serving every category.
      */
     counterWorkflow: counterWorkflowConfigSchema.optional(),
+    /** How long personal data is kept (days; defaults and reasons in hall/retentionPolicy.ts and README "Security"). */
+    retention: retentionConfigSchema,
     options: z
       .object({
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

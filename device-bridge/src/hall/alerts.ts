@@ -14,10 +14,12 @@
  * - terminalOffline (warning): a counter terminal offline longer than `offlineMs`.
  * - heartbeatLost (critical): a kiosk's last heartbeat older than `heartbeatMs`; its device alerts are then stale
  *   and are not raised.
+ * - duplicateKioskLink (critical): a connection with a linked kiosk's token was refused while its link was alive
+ *   (a copied token or a second bridge with it), within the last `duplicateLinkMs` (10 min).
  */
 import {
-  DEVICE_OFFLINE_ALERT_MS, KIOSK_HEARTBEAT_ALERT_MS, type DashboardDevice, type DashboardKiosk, type DeviceStatus,
-  type HallAlert, type HallAlertKind, type HallAlertSeverity,
+  DEVICE_OFFLINE_ALERT_MS, KIOSK_DUPLICATE_LINK_ALERT_MS, KIOSK_HEARTBEAT_ALERT_MS, type DashboardDevice, type DashboardKiosk, type DeviceStatus,
+  type HallAlert, type HallAlertKind, type HallAlertSeverity, type KioskLinkRefusals,
 } from '@onedoor/protocol';
 
 /** What the dashboard knows of one kiosk: the local bridge, or a kiosk linked to the hall. */
@@ -30,11 +32,16 @@ export interface KioskReport {
   devices: readonly DeviceStatus[];
   /** Linked kiosks: the link is up now. */
   linked?: boolean;
+  /** Linked kiosks: what the hall refused of it since it started. */
+  refusals?: KioskLinkRefusals;
+  /** Linked kiosks: epoch ms of the last connection with its token refused while its link was alive. */
+  lastDuplicateLinkAt?: number | null;
 }
 
 export interface AlertRuleOptions {
   offlineMs?: number;
   heartbeatMs?: number;
+  duplicateLinkMs?: number;
 }
 
 export type AlertCandidate = Omit<HallAlert, 'raisedAt'>;
@@ -50,11 +57,17 @@ const seconds = (ms: number) => Math.round(ms / 1000);
 export function kioskAlerts(k: KioskReport, now: number, opts: AlertRuleOptions = {}): AlertCandidate[] {
   const offlineMs = opts.offlineMs ?? DEVICE_OFFLINE_ALERT_MS;
   const heartbeatMs = opts.heartbeatMs ?? KIOSK_HEARTBEAT_ALERT_MS;
+  const duplicateLinkMs = opts.duplicateLinkMs ?? KIOSK_DUPLICATE_LINK_ALERT_MS;
+  // Raised whatever the heartbeat says: a duplicate is a security event, not a device state.
+  const duplicate = k.lastDuplicateLinkAt != null && now - k.lastDuplicateLinkAt <= duplicateLinkMs
+    ? [alert(k.kioskId, null, 'duplicateKioskLink', 'critical',
+      `自助机令牌被重复使用 / a second connection with this kiosk's token was refused while its link was alive (${k.name}, ${k.refusals?.duplicateLinks ?? 1} so far, last ${seconds(now - k.lastDuplicateLinkAt)} s ago): check for a copied token or a second bridge configured with it`)]
+    : [];
   if (k.lastHeartbeat === null || now - k.lastHeartbeat > heartbeatMs) {
     const last = k.lastHeartbeat === null ? 'never heard from' : `last ${seconds(now - k.lastHeartbeat)} s ago`;
-    return [alert(k.kioskId, null, 'heartbeatLost', 'critical', `自助机失去联系 / kiosk heartbeat lost (${k.name}, ${last})`)];
+    return [...duplicate, alert(k.kioskId, null, 'heartbeatLost', 'critical', `自助机失去联系 / kiosk heartbeat lost (${k.name}, ${last})`)];
   }
-  const out: AlertCandidate[] = [];
+  const out: AlertCandidate[] = [...duplicate];
   for (const d of k.devices) {
     if (d.paper === 'out') out.push(alert(k.kioskId, d.id, 'paperOut', 'critical', `缺纸 / paper out: load a new paper roll (${d.id})`));
     else if (d.paper === 'low') out.push(alert(k.kioskId, d.id, 'paperLow', 'warning', `纸将用完 / paper low: replace the roll soon (${d.id})`));
@@ -75,6 +88,21 @@ export function kioskAlerts(k: KioskReport, now: number, opts: AlertRuleOptions 
   return out;
 }
 
+/** The alert id of the hall database's fault (one database per hall). */
+export const HALL_DATABASE_ALERT_ID = 'hall/hallDatabase';
+
+/**
+ * hallDatabase (critical): the hall database is missing, corrupt or failing (api/kioskHall.ts `storeProblem`), so
+ * the hall issues no numbers and every hall function answers 暂停服务 until it is restored and the bridge restarted.
+ */
+export function hallDatabaseAlerts(problem: string | null): AlertCandidate[] {
+  if (problem === null) return [];
+  return [{
+    id: HALL_DATABASE_ALERT_ID, kind: 'hallDatabase', severity: 'critical', kioskId: 'hall', deviceId: null,
+    message: `大厅数据库不可用，已暂停取号 / hall database unavailable, ticket issuing stopped: ${problem}`,
+  }];
+}
+
 /** A device status as the dashboard shows it (no counters: the technician console has those). */
 export function dashboardDevice(s: DeviceStatus): DashboardDevice {
   return {
@@ -88,6 +116,7 @@ export function dashboardKiosk(k: KioskReport, now: number, opts: AlertRuleOptio
     kioskId: k.kioskId, name: k.name, local: k.local, lastHeartbeat: k.lastHeartbeat,
     alive: k.lastHeartbeat !== null && now - k.lastHeartbeat <= (opts.heartbeatMs ?? KIOSK_HEARTBEAT_ALERT_MS),
     devices: k.devices.map(dashboardDevice), ...(k.linked !== undefined && { linked: k.linked }),
+    ...(k.refusals && { refusals: { ...k.refusals } }),
   };
 }
 
@@ -99,11 +128,19 @@ export class AlertBoard {
 
   constructor(private readonly now: () => number = Date.now, private readonly opts: AlertRuleOptions = {}) {}
 
-  update(kiosks: readonly KioskReport[]): { changed: boolean; alerts: HallAlert[]; raised: HallAlert[]; cleared: HallAlert[] } {
+  /** `extra`: alerts of the hall itself (hallDatabaseAlerts), raised and cleared like the kiosks' ones. */
+  update(kiosks: readonly KioskReport[], extra: readonly AlertCandidate[] = []): { changed: boolean; alerts: HallAlert[]; raised: HallAlert[]; cleared: HallAlert[] } {
     const at = this.now();
     const next = new Map<string, HallAlert>();
     const raised: HallAlert[] = [];
     const down = new Map<string, number>();
+    const keep = (c: AlertCandidate) => {
+      const before = this.active.get(c.id);
+      // The message keeps its first words (the offline seconds would otherwise count up as a "change").
+      const a: HallAlert = before ?? { ...c, raisedAt: at };
+      if (!before) raised.push(a);
+      next.set(c.id, a);
+    };
     for (const k of kiosks) {
       const devices = k.devices.map((d) => {
         const key = `${k.kioskId}/${d.id}`;
@@ -115,14 +152,9 @@ export class AlertBoard {
         }
         return d;
       });
-      for (const c of kioskAlerts({ ...k, devices }, at, this.opts)) {
-        const before = this.active.get(c.id);
-        // The message keeps its first words (the offline seconds would otherwise count up as a "change").
-        const a: HallAlert = before ?? { ...c, raisedAt: at };
-        if (!before) raised.push(a);
-        next.set(c.id, a);
-      }
+      for (const c of kioskAlerts({ ...k, devices }, at, this.opts)) keep(c);
     }
+    for (const c of extra) keep(c);
     const cleared = [...this.active.values()].filter((a) => !next.has(a.id));
     this.active = next;
     this.downSince = down;

@@ -11,13 +11,18 @@ export interface Citizen {
   name: string;
   /** ISO `YYYY-MM-DD`. */
   birthDate: string;
+  /**
+   * The card's valid-until (`YYYY-MM-DD` or `长期`), when the citizen comes from a card read: a kiosk linked to a
+   * hall sends it so the hall can check the expiry in its own clock (hallLink/linkedCitizen.ts).
+   */
+  validUntil?: string;
 }
 
 /** Age for the green channel (hall-rules.md "elderly 65+ by birth date"). */
 export const ELDERLY_AGE = 65;
 
 export function citizenFromHolder(h: Holder): Citizen {
-  return { number: holderNumber(h), name: holderDisplayName(h), birthDate: h.birthDate };
+  return { number: holderNumber(h), name: holderDisplayName(h), birthDate: h.birthDate, validUntil: h.validUntil };
 }
 
 /** True when the citizen has turned `ELDERLY_AGE` on or before `today` (a 29 February birthday counts from 1 March). */

@@ -26,7 +26,9 @@ export type HallRuleCode =
   | 'unknownApplication'
   | 'badTransition'
   | 'reasonRequired'
-  | 'extensionsExhausted';
+  | 'extensionsExhausted'
+  /** A linked kiosk over its per-kiosk rate limit at the hall (hallLink/kioskRateLimits.ts). */
+  | 'rateLimited';
 
 export class HallRuleError extends Error {
   constructor(

@@ -3,6 +3,7 @@ export * from './errors.ts';
 export * from './clock.ts';
 export * from './calendar.ts';
 export * from './citizen.ts';
+export * from './linkedCitizen.ts';
 export * from './session.ts';
 export * from './queue.ts';
 export * from './appointments.ts';

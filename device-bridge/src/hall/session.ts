@@ -109,6 +109,7 @@ export class KioskSession {
       this.citizenData.number = '';
       this.citizenData.name = '';
       this.citizenData.birthDate = '';
+      if (this.citizenData.validUntil !== undefined) this.citizenData.validUntil = '';
     }
     this.holder = null;
     this.citizenData = null;

@@ -13,9 +13,10 @@
  * The hall key pair and the salt live in `<dataDir>/hall-signing-key.json` (mode 0600), created on first use.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyCertificateId } from '@onedoor/protocol';
+import { restrictFileMode, securePrivateDir } from '../store/fileModes.ts';
 import type { HallDay } from '../store/hallStore.ts';
 
 export const CERTIFICATE_PAYLOAD_TAG = 'ODC1';
@@ -46,7 +47,7 @@ export function keyIdOf(publicKey: KeyObject): string {
 export function loadOrCreateHallKeys(dataDir: string): HallSigningKeys {
   const file = join(dataDir, HALL_KEY_FILE);
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    securePrivateDir(dataDir);
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const content: KeyFile = {
       version: 1,
@@ -61,6 +62,8 @@ export function loadOrCreateHallKeys(dataDir: string): HallSigningKeys {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
+  // A key file left readable by others (copied in, or written by an older bridge) is tightened to 0600.
+  restrictFileMode(file);
   const k = JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
   if (k.version !== 1 || !k.privateKeyPem || !k.publicKeyPem || !k.salt) throw new Error(`${file}: not a hall signing key file (version 1)`);
   const privateKey = createPrivateKey(k.privateKeyPem);

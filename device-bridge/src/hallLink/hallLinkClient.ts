@@ -10,6 +10,9 @@
  *   welcome, and the hall, which dedupes by requestId, answers it without applying it twice. Its caller waits up to
  *   `inFlightGraceMs` for that answer, then gets `HallLinkDownError`; an answer arriving later is told as `lateAnswer`.
  *   Reads are not re-sent: their callers fail at once.
+ * - What the hall sends is parsed too (linkSchemas.ts): a malformed welcome leaves the link down (retried), a
+ *   malformed answer fails its caller with a plain Error (the kiosk answers invalidRequest), and a `linkError` (the
+ *   hall refused one of our messages) is logged. Nothing the hall sends can throw inside the kiosk bridge.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -28,6 +31,7 @@ import {
 } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import { io, type Socket } from 'socket.io-client';
+import { describeLinkInvalid, kioskHelloRefusalSchema, kioskLinkAnswerSchema, kioskLinkErrorSchema, kioskWelcomeSchema } from './linkSchemas.ts';
 
 /** The link to the hall is down; the message matches kioskCommands' store-failure test, so the kiosk answers 暂停服务. */
 export class HallLinkDownError extends Error {
@@ -118,6 +122,11 @@ export class HallLinkClient extends EventEmitter<HallLinkClientEvents> {
     this.socket = socket;
     this.o.devices.on('status', this.onStatus);
     socket.on('connect', () => this.hello());
+    socket.on('linkError', (e: unknown) => {
+      const p = kioskLinkErrorSchema.safeParse(e);
+      if (p.success) this.log.error({ event: p.data.event, problem: p.data.message }, 'the hall refused a link message');
+      else this.log.error({ problem: describeLinkInvalid(p.error) }, 'the hall sent a malformed linkError');
+    });
     socket.on('disconnect', (reason) => {
       this.linkDown(reason);
       // A disconnect by the hall (replaced, or the hall cut it) is not retried by socket.io itself.
@@ -136,12 +145,13 @@ export class HallLinkClient extends EventEmitter<HallLinkClientEvents> {
    * Ask the hall. Resolves with the result, rejects with a `HallLinkAnswerError` for the hall's refusal or
    * `HallLinkDownError` while the link is down.
    */
-  request(op: KioskLinkOp, citizen: KioskLinkCitizen | null, args: unknown[]): Promise<unknown> {
+  request(op: KioskLinkOp, citizen: (Omit<KioskLinkCitizen, 'validUntil'> & { validUntil?: string }) | null, args: unknown[]): Promise<unknown> {
     if (!this.welcomed || !this.socket) return Promise.reject(new HallLinkDownError('the link to the hall is down'));
     const request: KioskLinkRequest = {
       requestId: randomUUID(),
       op,
-      ...(citizen ? { citizen: { number: citizen.number, name: citizen.name, birthDate: citizen.birthDate } } : {}),
+      // validUntil: the hall checks the card's expiry in its own clock ('' when unknown: the hall refuses it).
+      ...(citizen ? { citizen: { number: citizen.number, name: citizen.name, birthDate: citizen.birthDate, validUntil: citizen.validUntil ?? '' } } : {}),
       args,
     };
     return new Promise<unknown>((resolve, reject) => {
@@ -175,8 +185,19 @@ export class HallLinkClient extends EventEmitter<HallLinkClientEvents> {
   private hello(): void {
     const socket = this.socket;
     if (!socket) return;
-    socket.emit('kioskHello', { name: this.o.name, devices: this.o.devices.statuses(), startedAt: STARTED_AT }, (welcome) => {
+    socket.emit('kioskHello', { name: this.o.name, devices: this.o.devices.statuses(), startedAt: STARTED_AT }, (reply: unknown) => {
       if (this.socket !== socket || !socket.connected) return;
+      const p = kioskWelcomeSchema.safeParse(reply);
+      if (!p.success) {
+        const refusal = kioskHelloRefusalSchema.safeParse(reply);
+        this.log.error({ problem: refusal.success ? refusal.data.error : `malformed welcome: ${describeLinkInvalid(p.error)}` },
+          'hall link: the hall did not welcome this kiosk; retrying');
+        // Reconnect later: a fresh connection says hello again with a fresh snapshot.
+        socket.disconnect();
+        this.retryLater(5000);
+        return;
+      }
+      const welcome: KioskLinkWelcome = p.data;
       this.welcomed = welcome;
       this.kioskId = welcome.kioskId;
       clearInterval(this.heartbeat);
@@ -192,7 +213,12 @@ export class HallLinkClient extends EventEmitter<HallLinkClientEvents> {
   private send(entry: Pending): void {
     const socket = this.socket;
     if (!socket) return;
-    socket.emit('hallRequest', entry.request, (answer) => {
+    socket.emit('hallRequest', entry.request, (reply: unknown) => {
+      const parsed = kioskLinkAnswerSchema.safeParse(reply);
+      const answer: KioskLinkAnswer = parsed.success
+        ? (parsed.data as KioskLinkAnswer)
+        : { requestId: entry.request.requestId, ok: false, failure: { kind: 'invalid', message: `the hall's answer is malformed: ${describeLinkInvalid(parsed.error)}` } };
+      if (!parsed.success) this.log.error({ requestId: entry.request.requestId, op: entry.request.op, problem: answer.ok ? '' : (answer.failure as { message: string }).message }, 'hall link: malformed answer');
       const current = this.outbox.get(entry.request.requestId);
       if (current !== entry) return; // answered already (a resend's twin)
       this.outbox.delete(entry.request.requestId);

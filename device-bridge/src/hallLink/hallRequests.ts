@@ -8,27 +8,32 @@
  * Limit: the services run their own transactions, so the answer is recorded right after the service's commit, not in
  * it; a hall crash between the two could apply a resend again. The tables' own rules (one waiting ticket per person
  * per category, one booking per person per service per day) then answer the resend with the same ticket or a refusal.
+ *
+ * Trust: the kiosk's token says which kiosk is asking, not who the citizen is. Before an op runs, the request is
+ * checked in this order: its shape (linkSchemas.ts, every op's args), the kiosk's rate limit (kioskRateLimits.ts),
+ * the citizen re-checked at the hall (hall/linkedCitizen.ts: number, check character, birth date, expiry, name), and
+ * for the ops of one citizen the name against what the hall's records hold for that number. The services then get the
+ * citizen the hall built (birth date from the number), so priority is the hall's own.
  */
 import {
   KIOSK_LINK_MUTATING_OPS,
-  KIOSK_LINK_OPS,
   type KioskLinkAnswer,
   type KioskLinkFailure,
   type KioskLinkOp,
   type KioskLinkRequest,
 } from '@onedoor/protocol';
+import { maskIdNumber } from '@onedoor/protocol';
 import { z } from 'zod';
 import type { Citizen } from '../hall/citizen.ts';
+import { recordPrint } from '../hall/printLog.ts';
+import { checkLinkedCitizen, nameMatchesRecords, RECORDS_MISMATCH } from '../hall/linkedCitizen.ts';
 import { kioskFailure, SERVICE_PAUSED } from '../api/kioskCommands.ts';
 import type { KioskHall } from '../api/kioskHall.ts';
+import { KioskRateLimiter, RATE_LIMITED, type RateLimitKind } from './kioskRateLimits.ts';
+import { describeLinkInvalid, hallRequestSchema } from './linkSchemas.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const id = z.number().int().min(1).max(2 ** 31);
-const citizenSchema = z.object({
-  number: z.string().min(15).max(18),
-  name: z.string().min(1).max(200),
-  birthDate: day,
-}).strict();
 
 /** Per op: whether it needs the citizen, and its arguments after the citizen. */
 const OP_ARGS = {
@@ -78,15 +83,10 @@ const RUN: { [O in KioskLinkOp]: Run } = {
   'certificates.verify': (h, _c, [payload]) => need(h.certificates).verifyCertificatePayload(payload),
   'applications.list': (h, c) => need(h.applications).listOf(c),
   'applications.get': (h, c, [serial]) => need(h.applications).get(c, serial),
-  'printLog.add': (h, _c, [entry]) => need(h.records).addPrintLog(entry),
+  // Through recordPrint, which refuses an entry that still holds a full number (hall-rules.md "Privacy").
+  'printLog.add': (h, _c, [entry]) => recordPrint(need(h.store), entry),
 };
 
-const requestSchema = z.object({
-  requestId: z.string().min(1).max(128),
-  op: z.enum(KIOSK_LINK_OPS),
-  citizen: citizenSchema.optional(),
-  args: z.array(z.unknown()).max(8),
-});
 
 function failureOf(err: unknown): KioskLinkFailure {
   if (err instanceof Paused) return { kind: 'paused', message: err.message };
@@ -96,8 +96,15 @@ function failureOf(err: unknown): KioskLinkFailure {
   return { kind: 'invalid', message: f.message };
 }
 
+/** Why a request was refused before it ran (counted per kiosk on the dashboard). */
+export type HallRequestRefusal = RateLimitKind | 'invalid';
+
 export interface HallRequestHandlerOptions {
   hall: KioskHall;
+  /** Per-kiosk rate limits; default KIOSK_RATE_LIMIT_DEFAULTS. */
+  limiter?: KioskRateLimiter;
+  /** Told of each refusal before an op ran: over a rate limit, malformed, or a citizen the hall could not verify. */
+  onRefused?(kioskId: string, kind: HallRequestRefusal, detail: string): void;
   /** Told after a mutating request was applied and its answer recorded, before the kiosk is answered. */
   onApplied?(kioskId: string, request: KioskLinkRequest, answer: KioskLinkAnswer): void;
   /** A problem recording an answer (the answer still goes out). */
@@ -107,14 +114,49 @@ export interface HallRequestHandlerOptions {
 /** Makes the handler: `(kioskId, payload) -> exactly one answer` (never rejects). */
 export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: string, payload: unknown) => Promise<KioskLinkAnswer> {
   const running = new Map<string, Promise<KioskLinkAnswer>>();
+  const limiter = o.limiter ?? new KioskRateLimiter();
+  const refused = (kioskId: string, kind: HallRequestRefusal, detail: string) => {
+    try {
+      o.onRefused?.(kioskId, kind, detail);
+    } catch {
+      // a listener's problem never changes the answer
+    }
+  };
+  const invalid = (kioskId: string, requestId: string, message: string): KioskLinkAnswer => {
+    refused(kioskId, 'invalid', message);
+    return { requestId, ok: false, failure: { kind: 'invalid', message } };
+  };
 
-  const execute = async (req: KioskLinkRequest): Promise<KioskLinkAnswer> => {
+  const execute = async (kioskId: string, req: KioskLinkRequest): Promise<KioskLinkAnswer> => {
     const [needsCitizen, argsSchema] = OP_ARGS[req.op];
     const args = argsSchema.safeParse(req.args);
-    if (!args.success) return { requestId: req.requestId, ok: false, failure: { kind: 'invalid', message: `args of ${req.op}: ${args.error.issues[0]?.message ?? 'invalid'}` } };
-    if (needsCitizen && !req.citizen) return { requestId: req.requestId, ok: false, failure: { kind: 'invalid', message: `${req.op} needs the citizen` } };
+    if (!args.success) return invalid(kioskId, req.requestId, `args of ${req.op}: ${describeLinkInvalid(args.error)}`);
+    if (needsCitizen && !req.citizen) return invalid(kioskId, req.requestId, `${req.op} needs the citizen`);
+    const allowed = limiter.allow(kioskId, req.op);
+    if (!allowed.ok) {
+      refused(kioskId, allowed.kind, `${req.op} over the kiosk's ${allowed.kind} rate limit`);
+      return { requestId: req.requestId, ok: false, failure: { kind: 'rule', code: 'rateLimited', ...RATE_LIMITED } };
+    }
+    let citizen: Citizen | null = null;
+    if (needsCitizen && req.citizen) {
+      const checked = checkLinkedCitizen(req.citizen, o.hall.clock.today());
+      if (!checked.ok) {
+        refused(kioskId, 'invalid', `${req.op}: citizen refused (${checked.reason}, ${maskIdNumber(req.citizen.number)})`);
+        return { requestId: req.requestId, ok: false, failure: { kind: 'rule', code: 'cardRefused', zh: checked.zh, en: checked.en } };
+      }
+      citizen = checked.citizen;
+    }
     try {
-      const result = await RUN[req.op](o.hall, req.citizen as Citizen, args.data as never[]);
+      if (citizen) {
+        const store = o.hall.store;
+        if (!store) throw new Paused(SERVICE_PAUSED.en);
+        const names = (await store.listCertificatesOfHolder(citizen.number)).map((c) => c.holderName);
+        if (!nameMatchesRecords(citizen.name, names)) {
+          refused(kioskId, 'invalid', `${req.op}: citizen's name does not match the hall's records (${maskIdNumber(citizen.number)})`);
+          return { requestId: req.requestId, ok: false, failure: { kind: 'rule', code: 'cardRefused', ...RECORDS_MISMATCH } };
+        }
+      }
+      const result = await RUN[req.op](o.hall, citizen as Citizen, args.data as never[]);
       return { requestId: req.requestId, ok: true, result: result ?? null };
     } catch (err) {
       return { requestId: req.requestId, ok: false, failure: failureOf(err) };
@@ -131,9 +173,10 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
       return { requestId: req.requestId, ok: false, failure: failureOf(err) };
     }
     if (before) return { ...(JSON.parse(before.answer) as KioskLinkAnswer), requestId: req.requestId, replayed: true };
-    const answer = await execute(req);
-    // Paused or invalid: nothing was applied, so a resend may try again. A result or a rule's refusal is final.
-    const final = answer.ok || answer.failure.kind === 'rule';
+    const answer = await execute(kioskId, req);
+    // Paused, invalid or over the rate limit: nothing was applied, so a resend may try again. A result or a rule's
+    // refusal is final.
+    const final = answer.ok || (answer.failure.kind === 'rule' && answer.failure.code !== 'rateLimited');
     if (final) {
       try {
         await store.addKioskRequest({ kioskId, requestId: req.requestId, op: req.op, answer: JSON.stringify(answer), appliedAt: Date.now() });
@@ -146,13 +189,15 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
   };
 
   return async (kioskId, payload) => {
-    const p = requestSchema.safeParse(payload);
+    const p = hallRequestSchema.safeParse(payload);
     if (!p.success) {
-      const rid = typeof (payload as { requestId?: unknown })?.requestId === 'string' ? (payload as { requestId: string }).requestId : '';
-      return { requestId: rid, ok: false, failure: { kind: 'invalid', message: `hallRequest: ${p.error.issues[0]?.path.join('.')} ${p.error.issues[0]?.message}` } };
+      const id = (payload as { requestId?: unknown } | null)?.requestId;
+      // The requestId goes back only when it is one a valid request could carry (a 200 KB one is not echoed).
+      const rid = typeof id === 'string' && id.length <= 128 ? id : '';
+      return invalid(kioskId, rid, `hallRequest: ${describeLinkInvalid(p.error)}`);
     }
     const req = p.data as KioskLinkRequest;
-    if (!KIOSK_LINK_MUTATING_OPS.includes(req.op)) return execute(req);
+    if (!KIOSK_LINK_MUTATING_OPS.includes(req.op)) return execute(kioskId, req);
     const key = `${kioskId}\n${req.requestId}`;
     const inFlight = running.get(key);
     if (inFlight) return inFlight;

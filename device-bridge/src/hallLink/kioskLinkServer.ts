@@ -4,17 +4,21 @@
  * snapshot, stream statuses and heartbeats into the `KioskRegistry`, and send hall requests that the hall answers
  * over its own services (hallRequests.ts: mutating ones applied once per requestId).
  *
- * One link per kiosk: a new connection with the same token replaces the old one (a kiosk that lost its link can
- * always come back). Bridge-to-bridge, so no browser Origin check; the token is the credential.
+ * One link per kiosk: a connection with the token of a kiosk whose link is alive (connected, heard from within
+ * `liveLinkMs`) is refused, counted on the dashboard (a `duplicateKioskLink` alert) and logged at warn; one whose
+ * link went silent replaces it (logged at warn too). Bridge-to-bridge, so no browser Origin check; the token is the
+ * credential.
+ *
+ * Every message is parsed (linkSchemas.ts) before it is used and every handler is guarded: a malformed message is
+ * answered with an error to its kiosk (its ack, or `linkError`), counted and logged, and never ends the process.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
+  KIOSK_LINK_HEARTBEAT_MS,
   KIOSK_LINK_NAMESPACE,
-  type DeviceStatus,
   type KioskLinkAnswer,
   type KioskLinkClientToServerEvents,
-  type KioskLinkHello,
   type KioskLinkRequest,
   type KioskLinkServerToClientEvents,
   type KioskLinkWelcome,
@@ -23,7 +27,11 @@ import type { Logger } from 'pino';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { KioskHall } from '../api/kioskHall.ts';
 import { KioskRegistry } from '../api/kioskRegistry.ts';
+import type { AccessAuditLog } from '../hall/accessAudit.ts';
+import { auditHallRequests } from './auditedHallRequests.ts';
 import { hallRequestHandler } from './hallRequests.ts';
+import { KIOSK_RATE_LIMIT_DEFAULTS, KioskRateLimiter, type KioskRateLimitConfig } from './kioskRateLimits.ts';
+import { describeLinkInvalid, deviceStatusSchema, kioskHeartbeatSchema, kioskHelloSchema } from './linkSchemas.ts';
 
 export interface LinkedKioskConfig {
   id: string;
@@ -31,11 +39,28 @@ export interface LinkedKioskConfig {
   name?: string;
 }
 
+/** The hall config's `kioskLink` section (config/schema.ts). */
+export interface KioskLinkPolicy extends KioskRateLimitConfig {
+  /** A link heard from (any message) within this long is alive: a second connection with its token is refused. */
+  liveLinkMs: number;
+}
+
+export const KIOSK_LINK_POLICY_DEFAULTS: Readonly<KioskLinkPolicy> = Object.freeze({
+  ...KIOSK_RATE_LIMIT_DEFAULTS,
+  // Three missed heartbeats.
+  liveLinkMs: 3 * KIOSK_LINK_HEARTBEAT_MS,
+});
+
 export interface KioskLinkServerOptions {
   io: Server;
   kiosks: readonly LinkedKioskConfig[];
   hall: KioskHall;
   log: Logger;
+  /** Access audit of every citizen request (hall/accessAudit.ts); absent: not audited. */
+  audit?: AccessAuditLog | null;
+  policy?: Partial<KioskLinkPolicy>;
+  /** Clock for the live-link check (tests). */
+  now?: () => number;
 }
 
 export interface KioskLinkServerEvents {
@@ -44,6 +69,9 @@ export interface KioskLinkServerEvents {
   /** Every answer sent to a kiosk (`replayed` for a resend answered from the record). */
   answered: [kioskId: string, request: { requestId: string; op: unknown }, answer: KioskLinkAnswer];
 }
+
+/** At most one warn line per kiosk and kind of refusal this often (the dashboard counts every one). */
+const REFUSAL_LOG_GAP_MS = 10_000;
 
 type LinkSocket = Socket<KioskLinkClientToServerEvents, KioskLinkServerToClientEvents>;
 
@@ -59,16 +87,31 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
   private readonly nsp: Namespace<KioskLinkClientToServerEvents, KioskLinkServerToClientEvents>;
   /** kioskId -> its live link. */
   private readonly links = new Map<string, LinkSocket>();
+  /** socket id -> when its kiosk was last heard from on it. */
+  private readonly lastHeard = new Map<string, number>();
+  private readonly policy: KioskLinkPolicy;
+  private readonly now: () => number;
+  /** `<kiosk>\n<kind>` -> when a refusal was last logged and how many went unlogged since. */
+  private readonly refusalLog = new Map<string, { at: number; since: number }>();
 
   constructor(private readonly o: KioskLinkServerOptions) {
     super();
+    this.policy = { ...KIOSK_LINK_POLICY_DEFAULTS, ...o.policy };
+    this.now = o.now ?? Date.now;
     const log = o.log.child({ nsp: 'kiosklink' });
     this.registry = new KioskRegistry(o.kiosks.map((k) => ({ id: k.id, name: k.name })));
-    const handle = hallRequestHandler({
+    const handleRequest = hallRequestHandler({
       hall: o.hall,
+      limiter: new KioskRateLimiter(this.policy),
       onApplied: (kioskId, req, answer) => this.emit('applied', kioskId, req, answer),
       onRecordError: (err) => log.error({ err }, 'kiosk request applied but its answer could not be recorded'),
+      onRefused: (kioskId, kind, detail) => {
+        this.registry.refused(kioskId, kind);
+        // detail names the op and, for a citizen, only the masked number.
+        this.warnThrottled(log, kioskId, kind, { refused: kind, detail }, 'kiosk request refused');
+      },
     });
+    const handle = o.audit ? auditHallRequests(handleRequest, o.audit) : handleRequest;
     this.nsp = o.io.of(KIOSK_LINK_NAMESPACE);
     this.nsp.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -77,44 +120,114 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
         log.warn({ address: socket.handshake.address }, 'kiosk link refused: unknown kiosk token');
         return next(new Error('unknown kiosk token'));
       }
+      const live = this.links.get(kiosk.id);
+      if (live && this.alive(live)) {
+        // Never silent: a copied token, or a second bridge configured with this kiosk's token.
+        this.registry.refused(kiosk.id, 'duplicateLinks');
+        log.warn({ kioskId: kiosk.id, address: socket.handshake.address, liveAddress: live.handshake.address },
+          'kiosk link refused: this kiosk is already linked (a second connection with its token)');
+        return next(new Error('kiosk already linked: another connection with this kiosk token is alive'));
+      }
       (socket.data as { kioskId?: string }).kioskId = kiosk.id;
       next();
     });
     this.nsp.on('connection', (socket) => {
       const kioskId = (socket.data as { kioskId: string }).kioskId;
       const previous = this.links.get(kioskId);
+      // Re-checked here: two connections may have passed the middleware in the same turn.
+      if (previous && previous.id !== socket.id && this.alive(previous)) {
+        this.registry.refused(kioskId, 'duplicateLinks');
+        log.warn({ kioskId, address: socket.handshake.address }, 'kiosk link refused: this kiosk is already linked (a second connection with its token)');
+        socket.disconnect(true);
+        return;
+      }
       this.links.set(kioskId, socket);
-      if (previous && previous.id !== socket.id) previous.disconnect(true);
+      this.lastHeard.set(socket.id, this.now());
+      if (previous && previous.id !== socket.id) {
+        log.warn({ kioskId, address: socket.handshake.address, silentForMs: this.now() - (this.lastHeard.get(previous.id) ?? 0) },
+          'kiosk link replaced: the previous link had gone silent');
+        previous.disconnect(true);
+      }
       let registered = false;
-      socket.on('kioskHello', (hello: KioskLinkHello, ack) => {
-        if (!hello || !Array.isArray(hello.devices)) return;
+      const heard = () => this.lastHeard.set(socket.id, this.now());
+      const refuse = (event: string, message: string, ack?: (m: { error: string }) => void) => {
+        this.registry.refused(kioskId, 'invalid');
+        this.warnThrottled(log, kioskId, `message ${event}`, { event, problem: message }, 'kiosk link message refused');
+        if (ack) ack({ error: `${event}: ${message}` });
+        else socket.emit('linkError', { event, message });
+      };
+      // A handler that throws answers that kiosk and is logged; it never reaches socket.io (and the process).
+      const guard = <A extends unknown[]>(event: string, fn: (...args: A) => void) => (...args: A) => {
+        try {
+          heard();
+          fn(...args);
+        } catch (err) {
+          log.error({ kioskId, event, err }, 'kiosk link handler failed');
+          try {
+            socket.emit('linkError', { event, message: 'the hall could not handle this message' });
+          } catch {
+            // the socket is gone
+          }
+        }
+      };
+      socket.on('kioskHello', guard('kioskHello', (hello: unknown, ack: unknown) => {
+        if (typeof ack !== 'function') return refuse('kioskHello', 'an acknowledgement callback is required');
+        const p = kioskHelloSchema.safeParse(hello);
+        if (!p.success) return refuse('kioskHello', describeLinkInvalid(p.error), ack as (m: { error: string }) => void);
         registered = true;
-        this.registry.registered(kioskId, hello);
-        log.info({ kioskId, devices: hello.devices.length }, 'kiosk registered');
-        if (typeof ack === 'function') ack({ kioskId, at: Date.now() } satisfies KioskLinkWelcome);
-      });
-      socket.on('kioskDeviceStatus', (s: DeviceStatus) => {
-        if (registered && s && typeof s.id === 'string') this.registry.deviceStatus(kioskId, s);
-      });
-      socket.on('kioskHeartbeat', () => {
+        this.registry.registered(kioskId, p.data);
+        log.info({ kioskId, devices: p.data.devices.length }, 'kiosk registered');
+        (ack as (w: KioskLinkWelcome) => void)({ kioskId, at: Date.now() });
+      }));
+      socket.on('kioskDeviceStatus', guard('kioskDeviceStatus', (status: unknown) => {
+        const p = deviceStatusSchema.safeParse(status);
+        if (!p.success) return refuse('kioskDeviceStatus', describeLinkInvalid(p.error));
+        if (registered) this.registry.deviceStatus(kioskId, p.data);
+      }));
+      socket.on('kioskHeartbeat', guard('kioskHeartbeat', (beat: unknown) => {
+        // Older kiosks may beat without a body; anything else must be the contract's shape.
+        if (beat !== undefined) {
+          const p = kioskHeartbeatSchema.safeParse(beat);
+          if (!p.success) return refuse('kioskHeartbeat', describeLinkInvalid(p.error));
+        }
         if (registered) this.registry.heartbeat(kioskId);
-      });
-      socket.on('hallRequest', (payload: unknown, ack) => {
-        if (typeof ack !== 'function') return;
+      }));
+      socket.on('hallRequest', guard('hallRequest', (payload: unknown, ack: unknown) => {
+        if (typeof ack !== 'function') return refuse('hallRequest', 'an acknowledgement callback is required');
         void handle(kioskId, payload).then((answer) => {
-          // The request's citizen is never logged; the op and the outcome are enough to follow a kiosk.
-          log.info({ kioskId, requestId: answer.requestId, op: (payload as { op?: unknown })?.op, ok: answer.ok, replayed: answer.replayed ?? false }, 'kiosk request');
-          this.emit('answered', kioskId, { requestId: answer.requestId, op: (payload as { op?: unknown })?.op }, answer);
-          ack(answer);
-        });
-      });
+          // The request's citizen is never logged; the op (only a valid one) and the outcome are enough to follow a kiosk.
+          const op = answer.ok || answer.failure.kind !== 'invalid' ? (payload as { op: string }).op : undefined;
+          log.info({ kioskId, requestId: answer.requestId, op, ok: answer.ok, replayed: answer.replayed ?? false }, 'kiosk request');
+          this.emit('answered', kioskId, { requestId: answer.requestId, op }, answer);
+          (ack as (a: KioskLinkAnswer) => void)(answer);
+        }).catch((err: unknown) => log.error({ kioskId, err }, 'kiosk request could not be answered'));
+      }));
       socket.on('disconnect', (reason) => {
+        this.lastHeard.delete(socket.id);
         if (this.links.get(kioskId) !== socket) return;
         this.links.delete(kioskId);
         this.registry.disconnected(kioskId);
         log.info({ kioskId, reason }, 'kiosk link down');
       });
     });
+  }
+
+  /** A warn line, but a flood of the same kind from one kiosk is summarised (the dashboard counts every one). */
+  private warnThrottled(log: Logger, kioskId: string, kind: string, fields: Record<string, unknown>, msg: string): void {
+    const key = `${kioskId}\n${kind}`;
+    const last = this.refusalLog.get(key);
+    const now = this.now();
+    if (last && now - last.at < REFUSAL_LOG_GAP_MS) {
+      last.since++;
+      return;
+    }
+    this.refusalLog.set(key, { at: now, since: 0 });
+    log.warn({ kioskId, ...fields, ...(last?.since ? { alsoRefusedSinceLastLine: last.since } : {}) }, msg);
+  }
+
+  /** A link is alive while connected and heard from within `liveLinkMs`. */
+  private alive(s: LinkSocket): boolean {
+    return s.connected && this.now() - (this.lastHeard.get(s.id) ?? 0) <= this.policy.liveLinkMs;
   }
 
   /** Kiosk ids with a live link now. */

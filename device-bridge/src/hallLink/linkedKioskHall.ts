@@ -7,7 +7,7 @@
  * - the hall's database down, or the link down -> an Error the kiosk answers with deviceNotReady "暂停服务";
  * - a bad request -> a plain Error (invalidRequest).
  */
-import type { KioskLinkCitizen, KioskLinkOp } from '@onedoor/protocol';
+import type { KioskLinkOp } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { KioskHall, KioskHallOptions, SessionEnd } from '../api/kioskHall.ts';
 import type { AppointmentView, CheckInResult, SlotView } from '../hall/appointments.ts';
@@ -30,7 +30,7 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
 
   const ask = async <T>(op: KioskLinkOp, citizen: Citizen | null, ...args: unknown[]): Promise<T> => {
     try {
-      return (await link.request(op, citizen as KioskLinkCitizen | null, args)) as T;
+      return (await link.request(op, citizen, args)) as T;
     } catch (err) {
       if (!(err instanceof HallLinkAnswerError)) throw err;
       const f = err.answer.failure;

@@ -252,6 +252,37 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'access audit: who read or changed a citizen\'s data, masked',
+    // 等保 2.0 level 3 "access to personal data audited" (hall/accessAudit.ts). Append-only: an UPDATE is refused by
+    // the trigger (rows leave only by age, through the retention policy). No column may hold a full number
+    // (hall-rules.md "Privacy"): the masked number must carry its stars and no run of 5 digits, and no text column
+    // may hold a run of 15 digits (a 15- or 18-character ID number), whatever the code that appends.
+    sql: `
+      CREATE TABLE access_audit (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        at            INTEGER NOT NULL,
+        day           TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        actor_kind    TEXT NOT NULL CHECK (actor_kind IN ('kiosk', 'staff')),
+        actor         TEXT NOT NULL,
+        role          TEXT,
+        function      TEXT NOT NULL,
+        masked_number TEXT CHECK (masked_number IS NULL OR (masked_number GLOB '*[*]*'
+                        AND masked_number NOT GLOB '*[0-9][0-9][0-9][0-9][0-9]*')),
+        result        TEXT NOT NULL CHECK (result IN ('success', 'refused')),
+        code          TEXT,
+        detail        TEXT,
+        CHECK ((actor || ' ' || function || ' ' || coalesce(role, '') || ' ' || coalesce(code, '') || ' ' || coalesce(detail, ''))
+          NOT GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*')
+      );
+      CREATE INDEX access_audit_day ON access_audit (day, id);
+      CREATE TRIGGER access_audit_append_only BEFORE UPDATE ON access_audit
+      BEGIN
+        SELECT RAISE(ABORT, 'access_audit is append-only');
+      END;
+    `,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the schema version afterwards. */

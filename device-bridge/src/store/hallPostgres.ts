@@ -24,14 +24,16 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import { applyHallPostgresMigrations } from './hallPostgresMigrations.ts';
+import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
 import {
   appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, followUpFromRow, numOrNull,
   serviceFromRow, slotFromRow, ticketFromRow, type Row,
 } from './hallSqlite.ts';
 import type {
-  AppliedCounterEventRecord, AppointmentRecord, AppointmentStatus, ApplicationEventRecord, ApplicationRecord,
+  AppliedCounterEventRecord, AppointmentRecord, HallRetentionCutoffs, HallRetentionResult, AppointmentStatus, ApplicationEventRecord, ApplicationRecord,
   ApplicationStatus, CalendarDayRecord, CertificateRecord, CounterCallRecord, CounterWindowRecord, DepartmentRecord,
   HallDay, HallRepository, HallStore, KioskRequestRecord, MaterialRecord, NewAppointment, NewDepartment, NewMaterial,
   NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord, RatingFollowUpRecord, ServiceItemRecord,
@@ -483,6 +485,29 @@ class PostgresHallRepository implements HallRepository {
   async countKioskRequests(kioskId: string): Promise<number> {
     return Number((await this.one('SELECT count(*) AS n FROM kiosk_requests WHERE kiosk_id = $1', kioskId))?.n ?? 0);
   }
+
+  async appendAccessAudit(entry: NewAccessAuditRecord): Promise<AccessAuditRecord> {
+    // Masked here, at the one way in, whatever the caller passed (hall-rules.md "Privacy"); the table's CHECKs too.
+    const e = auditSafeEntry(entry);
+    const r = await this.one(`INSERT INTO access_audit (at, day, actor_kind, actor, role, function, masked_number, result, code, detail)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    e.at, e.day, e.actorKind, e.actor, e.role, e.function, e.maskedNumber, e.result, e.code, e.detail);
+    return { id: Number(r!.id), ...e };
+  }
+
+  async queryAccessAudit(q: AccessAuditQuery): Promise<AccessAuditSlice> {
+    const where = '($1::text IS NULL OR day = $1) AND ($2::text IS NULL OR actor = $2) AND ($3::text IS NULL OR function = $3)';
+    const p = [q.day ?? null, q.actor ?? null, q.function ?? null];
+    const total = Number((await this.one(`SELECT count(*) AS n FROM access_audit WHERE ${where}`, ...p))?.n ?? 0);
+    const entries = (await this.all(`SELECT * FROM access_audit WHERE ${where} ORDER BY id DESC LIMIT $4 OFFSET $5`, ...p, q.limit, q.offset))
+      .map((r) => ({
+        id: Number(r.id), at: Number(r.at), day: String(r.day), actorKind: r.actor_kind as AccessAuditRecord['actorKind'],
+        actor: String(r.actor), role: (r.role as string | null) ?? null, function: String(r.function),
+        maskedNumber: (r.masked_number as string | null) ?? null, result: r.result as AccessAuditRecord['result'],
+        code: (r.code as string | null) ?? null, detail: (r.detail as string | null) ?? null,
+      }));
+    return { entries, total };
+  }
 }
 
 export interface PostgresHallStoreOptions {
@@ -642,6 +667,17 @@ export class PostgresHallStore implements HallStore {
 
   async schemaVersion(): Promise<number> {
     return this.version;
+  }
+
+  async checkReadable(): Promise<void> {
+    // A read through the server (not the cached version): rejects while PostgreSQL cannot be reached or the schema
+    // is gone. The hall's connection watch (hallServerWatch.ts) calls it on an interval.
+    await this.poolQuery('SELECT max(version) AS v FROM schema_migrations');
+  }
+
+  applyRetention(cutoffs: HallRetentionCutoffs): Promise<HallRetentionResult> {
+    // Under the hall transaction lock: one instance at a time applies it, and never in the middle of another's rule.
+    return this.transaction((sql) => retentionPostgres((text, params) => sql.query(text, params), cutoffs), true);
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,10 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database, { type Statement } from 'better-sqlite3';
+import { maskIdNumber } from '@onedoor/protocol';
 import { applyHallMigrations } from './hallMigrations.ts';
+import { createPrivateFile, restrictFileMode, SQLITE_SIDE_FILES } from './fileModes.ts';
+import { retentionSql } from './hallRetentionSql.ts';
 import type {
   AppointmentRecord, AppointmentStatus, ApplicationEventRecord, ApplicationRecord, ApplicationStatus,
   CalendarDayRecord, CertificateRecord, DepartmentRecord, HallDay, HallRepository, HallStore, MaterialRecord,
@@ -21,7 +24,8 @@ import type {
   AppliedCounterEventRecord, CounterCallRecord, CounterWindowRecord, RatingFollowUpRecord, TicketRatingRecord,
   TicketTransferRecord,
 } from './hallStore.ts';
-import type { KioskRequestRecord } from './hallStore.ts';
+import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
+import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 
 /** The synchronous twin of an async interface (what the SQLite repository implements). */
 type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
@@ -483,6 +487,29 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   countKioskRequests(kioskId: string): number {
     return Number(this.one('SELECT count(*) AS n FROM kiosk_requests WHERE kiosk_id = ?', kioskId)?.n ?? 0);
   }
+
+  appendAccessAudit(entry: NewAccessAuditRecord): AccessAuditRecord {
+    // Masked here, at the one way in, whatever the caller passed (hall-rules.md "Privacy").
+    const e = auditSafeEntry(entry);
+    const r = this.st(`INSERT INTO access_audit (at, day, actor_kind, actor, role, function, masked_number, result, code, detail)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(e.at, e.day, e.actorKind, e.actor, e.role, e.function, e.maskedNumber, e.result, e.code, e.detail);
+    return { id: Number(r.lastInsertRowid), ...e };
+  }
+
+  queryAccessAudit(q: AccessAuditQuery): AccessAuditSlice {
+    const where = '(? IS NULL OR day = ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR function = ?)';
+    const p = [q.day ?? null, q.day ?? null, q.actor ?? null, q.actor ?? null, q.function ?? null, q.function ?? null];
+    const total = Number(this.one(`SELECT count(*) AS n FROM access_audit WHERE ${where}`, ...p)?.n ?? 0);
+    const entries = this.all(`SELECT * FROM access_audit WHERE ${where} ORDER BY id DESC LIMIT ? OFFSET ?`, ...p, q.limit, q.offset)
+      .map((r) => ({
+        id: Number(r.id), at: Number(r.at), day: String(r.day), actorKind: r.actor_kind as AccessAuditRecord['actorKind'],
+        actor: String(r.actor), role: (r.role as string | null) ?? null, function: String(r.function),
+        maskedNumber: (r.masked_number as string | null) ?? null, result: r.result as AccessAuditRecord['result'],
+        code: (r.code as string | null) ?? null, detail: (r.detail as string | null) ?? null,
+      }));
+    return { entries, total };
+  }
 }
 
 const REPOSITORY_METHODS = Object.getOwnPropertyNames(SqliteHallRepository.prototype)
@@ -519,12 +546,23 @@ export class SqliteHallStore implements HallStore {
   private closed = false;
 
   constructor(readonly file: string, opts: SqliteHallStoreOptions = {}) {
+    // Owner-only before SQLite writes a byte: SQLite gives the -wal and -shm files the database file's mode (README
+    // "Security", data at rest). An existing file with a looser mode is tightened.
+    createPrivateFile(file);
     this.db = new Database(file, { timeout: opts.busyTimeoutMs ?? 5000 });
     try {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
+      // Deleted and masked rows are overwritten on disk, not left in free pages (retention must really remove them).
+      this.db.pragma('secure_delete = ON');
+      this.db.function('od_mask', { deterministic: true }, (v: unknown) => (v === null ? null : maskIdNumber(String(v))));
+      this.db.function('od_mask_name', { deterministic: true }, (v: unknown) => {
+        const name = [...String(v ?? '')];
+        return name.length === 0 ? '' : name[0] + '*'.repeat(name.length - 1);
+      });
       this.version = applyHallMigrations(this.db);
+      for (const side of SQLITE_SIDE_FILES) restrictFileMode(file + side);
     } catch (err) {
       this.db.close();
       throw err;
@@ -573,6 +611,22 @@ export class SqliteHallStore implements HallStore {
 
   async schemaVersion(): Promise<number> {
     return this.version;
+  }
+
+  checkReadable(): Promise<void> {
+    return this.enqueue(async () => {
+      // Reads the schema table through SQLite (not the cached version): fails on a file SQLite cannot read any more.
+      this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get();
+    });
+  }
+
+  applyRetention(cutoffs: HallRetentionCutoffs): Promise<HallRetentionResult> {
+    return this.enqueue(async () => {
+      const result = this.db.transaction(() => retentionSql(this.db, cutoffs))();
+      // Old page images of the masked rows would otherwise stay in the WAL file until the next checkpoint.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      return result;
+    });
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,8 @@
  * applications, certificates, no-show history); the print log holds the masked form only.
  */
 
+import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAuditRecord } from './accessAuditRecords.ts';
+
 /** Hall-local calendar day, `YYYY-MM-DD`. */
 export type HallDay = string;
 /** Hall-local time of day, `HH:MM`. */
@@ -388,6 +390,54 @@ export interface HallRepository {
   addKioskRequest(r: KioskRequestRecord): Promise<void>;
   /** How many requests of a kiosk were recorded (health pages and tests). */
   countKioskRequests(kioskId: string): Promise<number>;
+
+  // access audit (migration 6): append and read only; the append masks (accessAuditRecords.ts auditSafeEntry)
+  appendAccessAudit(e: NewAccessAuditRecord): Promise<AccessAuditRecord>;
+  queryAccessAudit(q: AccessAuditQuery): Promise<AccessAuditSlice>;
+}
+
+/** A point in time for retention: the hall-local day and the epoch ms (rows dated by day or by instant). */
+export interface RetentionCutoff {
+  day: HallDay;
+  at: number;
+}
+
+/**
+ * What the retention policy removes (hall/retention.ts computes the cut-offs from the config; README "Security",
+ * retention defaults). Rows dated before a cut-off are masked (the holder number keeps only its masked form,
+ * hall-rules.md "Privacy") or deleted. Masking is idempotent: a masked number is not masked again.
+ */
+export interface HallRetentionCutoffs {
+  /** Tickets of days before this keep the masked holder number only. */
+  maskTickets: RetentionCutoff;
+  /** Tickets of days before this are deleted, with their calls, ratings, follow-ups and transfers. */
+  deleteTickets: RetentionCutoff;
+  /** Appointments of days before this keep the masked holder number only. */
+  maskAppointments: RetentionCutoff;
+  /** Appointments of days before this are deleted (and no-shows pointing at them). */
+  deleteAppointments: RetentionCutoff;
+  /** No-show history of days before this is deleted (the lockout rule looks back 30 days). */
+  deleteNoShows: RetentionCutoff;
+  /** Closed applications (done, returned, rejected) last changed before this keep the masked applicant number only. */
+  maskClosedApplications: RetentionCutoff;
+  /** Certificates that expired or were revoked before this keep the masked holder number, and no holder name. */
+  maskEndedCertificates: RetentionCutoff;
+  /** Answers of linked kiosks' requests applied before this are deleted. */
+  deleteKioskRequests: RetentionCutoff;
+  /** Access audit rows recorded before this are deleted (the only way rows leave the append-only audit). */
+  deleteAccessAudit: RetentionCutoff;
+}
+
+export interface HallRetentionResult {
+  ticketsMasked: number;
+  ticketsDeleted: number;
+  appointmentsMasked: number;
+  appointmentsDeleted: number;
+  noShowsDeleted: number;
+  applicationsMasked: number;
+  certificatesMasked: number;
+  kioskRequestsDeleted: number;
+  accessAuditDeleted: number;
 }
 
 export interface HallStore extends HallRepository {
@@ -398,5 +448,12 @@ export interface HallStore extends HallRepository {
   withTransaction<T>(fn: (tx: HallRepository) => Promise<T>): Promise<T>;
   /** The schema version the store runs at (for health pages and tests). */
   schemaVersion(): Promise<number>;
+  /**
+   * A cheap read of the database itself (not of a cached value): rejects when the database cannot answer. The
+   * health watches call it on an interval (hallDbWatch.ts for the SQLite file, hallServerWatch.ts for PostgreSQL).
+   */
+  checkReadable(): Promise<void>;
+  /** Applies the retention policy's cut-offs in one transaction; returns what changed. */
+  applyRetention(cutoffs: HallRetentionCutoffs): Promise<HallRetentionResult>;
   close(): Promise<void>;
 }

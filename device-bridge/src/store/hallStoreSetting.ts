@@ -9,6 +9,8 @@ import { join } from 'node:path';
 
 /** The hall database file in the data dir (SQLite store). */
 export const HALL_DB_FILE = 'hall.sqlite';
+/** Written when the hall's SQLite database is first created (hallSqliteFile.ts: a lost database is not recreated). */
+export const HALL_DB_MARKER_FILE = 'hall.sqlite.created';
 
 export type HallStoreSetting =
   | { kind: 'sqlite' }

@@ -9,8 +9,13 @@
  * - Each job has its own process ID (escpos.md "process ID": 4 ASCII characters 0x30-0x7E), derived from its
  *   sequence number, so a process-ID echo names exactly one job, also across bridge restarts.
  * - Nothing is deleted by the driver: a job ends `confirmed`, `failed` or `canceled`, and stays for the record.
+ *   The retention policy (hall/retention.ts) later empties the payload of a finished job (it holds names and
+ *   certificate text) and keeps the row: state, attempts, process ID and times stay for the record.
  */
 import type { PrintJobState } from '@onedoor/protocol';
+
+/** States in which a job is over: never printed again, so its payload is no longer needed. */
+export const FINISHED_PRINT_JOB_STATES: readonly PrintJobState[] = ['confirmed', 'failed', 'canceled'];
 
 /** States in which a job still has to be printed (or confirmed). */
 export const UNFINISHED_PRINT_JOB_STATES: readonly PrintJobState[] = ['queued', 'printing', 'interrupted', 'reprinting'];
@@ -65,6 +70,11 @@ export interface PrintJobStore {
   recent(deviceId: string, limit: number): PrintJobRecord[];
   /** Changes a job and stamps `updatedAt`; throws for an unknown id. */
   update(id: string, patch: PrintJobPatch): PrintJobRecord;
+  /**
+   * Empties the payload and recipe of finished jobs (FINISHED_PRINT_JOB_STATES) last changed before `before`
+   * (epoch ms); unfinished jobs keep theirs whatever their age. Returns how many jobs were emptied.
+   */
+  purgeFinishedPayloads(before: number): number;
   close(): void;
 }
 

@@ -23,6 +23,8 @@ declare module 'better-sqlite3' {
     exec(source: string): this;
     prepare(source: string): Statement;
     transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+    /** A SQL function implemented in JavaScript (the hall store's masking for retention). */
+    function(name: string, options: { deterministic?: boolean }, fn: (...args: unknown[]) => unknown): this;
     close(): this;
   }
   export default Database;

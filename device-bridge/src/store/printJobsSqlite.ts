@@ -11,7 +11,9 @@
  */
 import Database, { type Statement } from 'better-sqlite3';
 import type { PrintJobState } from '@onedoor/protocol';
+import { createPrivateFile, restrictFileMode, SQLITE_SIDE_FILES } from './fileModes.ts';
 import {
+  FINISHED_PRINT_JOB_STATES,
   UNFINISHED_PRINT_JOB_STATES,
   printJobId,
   printJobProcessId,
@@ -52,6 +54,12 @@ export const PRINT_JOB_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX print_jobs_device_state ON print_jobs (device_id, state, seq);
       CREATE INDEX print_jobs_process ON print_jobs (device_id, process_id);
     `,
+  },
+  {
+    version: 2,
+    name: 'retention: when a finished job\'s payload was emptied',
+    // The CHECK of version 1 wants exactly one of payload and recipe: an emptied job keeps a zero-length one.
+    sql: `ALTER TABLE print_jobs ADD COLUMN purged_at INTEGER;`,
   },
 ];
 
@@ -119,12 +127,17 @@ export class SqlitePrintJobStore implements PrintJobStore {
 
   /** Opens (creating if needed) the database file at `file` and migrates it. */
   constructor(readonly file: string) {
+    // Owner-only (payloads hold names): before SQLite writes, so its -wal and -shm files get the same mode.
+    createPrivateFile(file);
     this.db = new Database(file, { timeout: 5000 });
     try {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
+      // A purged payload is overwritten on disk, not left in a free page.
+      this.db.pragma('secure_delete = ON');
       migratePrintJobDb(this.db);
+      for (const side of SQLITE_SIDE_FILES) restrictFileMode(file + side);
     } catch (err) {
       this.db.close();
       throw err;
@@ -195,6 +208,18 @@ export class SqlitePrintJobStore implements PrintJobStore {
     );
     if (res.changes !== 1) throw new Error(`print job store: no job with id "${id}"`);
     return this.bySeq(seq!)!;
+  }
+
+  purgeFinishedPayloads(before: number): number {
+    const finished = FINISHED_PRINT_JOB_STATES.map((st) => `'${st}'`).join(', ');
+    const n = this.db.prepare(`UPDATE print_jobs
+      SET payload = CASE WHEN payload IS NULL THEN NULL ELSE zeroblob(0) END,
+          recipe = CASE WHEN recipe IS NULL THEN NULL ELSE 'null' END,
+          purged_at = ?
+      WHERE state IN (${finished}) AND updated_at < ? AND purged_at IS NULL`).run(Date.now(), before).changes;
+    // The old page images would otherwise stay in the WAL file until the next checkpoint.
+    if (n > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return n;
   }
 
   close(): void {

@@ -118,6 +118,21 @@ describe('alert rules', () => {
     expect(r.alerts[1].message).toContain('never heard from');
     expect(board.update([kiosk([paperOut], clock.ms)]).alerts.map((a) => a.id)).toEqual(['kiosk-1/printer/paperOut']);
   });
+
+  it('a duplicate link refused for a kiosk raises duplicateKioskLink for 10 min after the last attempt, heartbeat or not', () => {
+    const clock = new FakeClock();
+    const board = new AlertBoard(clock.now);
+    const refusals = { tickets: 0, lookups: 0, invalid: 0, duplicateLinks: 2 };
+    const linked = (lastHeartbeat: number | null): KioskReport => ({ ...kiosk([], lastHeartbeat), local: false, linked: true, refusals, lastDuplicateLinkAt: T0 });
+    const r = board.update([linked(T0)]);
+    expect(r.raised).toEqual([expect.objectContaining({ id: 'kiosk-1/duplicateKioskLink', kind: 'duplicateKioskLink', severity: 'critical' })]);
+    expect(r.alerts[0].message).toMatch(/重复|second connection/);
+    expect(r.alerts[0].message).toContain('2 so far');
+    clock.ms = T0 + 60_000;
+    expect(board.update([linked(null)]).alerts.map((a) => a.kind)).toEqual(['duplicateKioskLink', 'heartbeatLost']);
+    clock.ms = T0 + 10 * 60_000 + 1;
+    expect(board.update([linked(clock.ms)]).cleared.map((a) => a.kind)).toEqual(['duplicateKioskLink', 'heartbeatLost']);
+  });
 });
 
 /** A device set double: statuses and 'status' events, as DeviceSet has them. */
@@ -153,7 +168,8 @@ describe('live alerts (attachHallDashboard)', () => {
   let dash: HallDashboardService | undefined;
   afterEach(() => dash?.detach());
 
-  function wire(extra: { registry?: KioskRegistry } = {}) {
+  /** `storeProblem`: the hall database's problem (null: a bridge without a database of its own, like a linked kiosk). */
+  function wire(extra: { registry?: KioskRegistry; storeProblem?: string | null } = {}) {
     const clock = new FakeClock();
     const devices = new Devices();
     devices.set(status('printer', 'printer', { paper: 'full' }));
@@ -162,7 +178,7 @@ describe('live alerts (attachHallDashboard)', () => {
     dash = attachHallDashboard({
       hallNamespace: rec.ns as never,
       kiosks: [localKioskSource(devices, clock.now), ...(extra.registry ? [registryKioskSource(extra.registry)] : [])],
-      hall: { store: null, clock: new HallClock(clock.now), storeProblem: 'no database in this test' },
+      hall: { store: null, clock: new HallClock(clock.now), get storeProblem() { return extra.storeProblem ?? null; } },
       workflow: { board: async () => ({ windows: [], calls: [], serverTime: clock.ms }), config: { windows: [] } as never, events: new EventEmitter() as never },
       log: silentLogger(),
       now: clock.now,
@@ -206,7 +222,17 @@ describe('live alerts (attachHallDashboard)', () => {
     expect(dash!.alerts().map((a) => a.id)).toEqual(['kiosk-2/printer/paperOut']);
     const snap = await dash!.snapshot();
     expect(snap.kiosks.map((k) => [k.kioskId, k.local])).toEqual([['kiosk-1', true], ['kiosk-2', false]]);
-    expect(snap.storeProblem).toBe('no database in this test');
+    expect(snap.storeProblem).toBe('hall database unavailable');
     expect(rec.alertEvents().length).toBeGreaterThanOrEqual(2);
+  });
+  it('a hall whose database is unusable raises hallDatabase (critical) with the reason, live', () => {
+    const problem = { text: null as string | null };
+    const { rec } = wire({ get storeProblem() { return problem.text; } });
+    expect(dash!.alerts()).toEqual([]);
+    problem.text = 'database file hall.sqlite vanished (deleted or moved while open)';
+    dash!.tick();
+    expect(dash!.alerts()).toMatchObject([{ id: 'hall/hallDatabase', kind: 'hallDatabase', severity: 'critical', deviceId: null }]);
+    expect(dash!.alerts()[0].message).toContain('hall.sqlite vanished');
+    expect(rec.alertEvents().at(-1)?.alerts.map((a: { id: string }) => a.id)).toEqual(['hall/hallDatabase']);
   });
 });

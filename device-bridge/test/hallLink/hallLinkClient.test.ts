@@ -6,28 +6,35 @@
  * the resend after reconnect is answered from the hall's record (`lateAnswer`), applied once.
  */
 import { EventEmitter } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import { KIOSK_LINK_NAMESPACE, type DeviceStatus, type KioskLinkAnswer, type KioskLinkRequest } from '@onedoor/protocol';
-import { silentLogger, startBridge, type BridgeHandle } from '../../src/index.ts';
+import { createLogger, silentLogger, startBridge, type BridgeHandle } from '../../src/index.ts';
 import { citizenFromHolder } from '../../src/hall/citizen.ts';
-import { HallLinkClient, HallLinkDownError } from '../../src/hallLink/hallLinkClient.ts';
+import { HallLinkAnswerError, HallLinkClient, HallLinkDownError } from '../../src/hallLink/hallLinkClient.ts';
 import { libraryHolder, seedBasics } from '../hall/fixture.ts';
 import { STORE_BACKENDS, type StoreTarget } from '../store/backends.ts';
 import { until } from '../kiosk/kioskRig.ts';
 
 const TOKEN = 'hall-link-client-test-token-1';
+class StatusSource extends EventEmitter<{ status: [DeviceStatus] }> {
+  readonly map = new Map<string, DeviceStatus>();
+  statuses = () => [...this.map.values()];
+  set(s: DeviceStatus) {
+    this.map.set(s.id, s);
+    this.emit('status', s);
+  }
+}
+
 describe.each(STORE_BACKENDS)('on $name', (backend) => {
   let hall: BridgeHandle;
 
-  class StatusSource extends EventEmitter<{ status: [DeviceStatus] }> {
-    readonly map = new Map<string, DeviceStatus>();
-    statuses = () => [...this.map.values()];
-    set(s: DeviceStatus) {
-      this.map.set(s.id, s);
-      this.emit('status', s);
-    }
-  }
   const status = (id: string, state: DeviceStatus['state']): DeviceStatus => ({
     id, kind: 'printer', state, detail: state, counters: {}, lastError: null, since: Date.now(),
   });
@@ -106,4 +113,50 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       await expect(link.request('queue.categories', null, [])).rejects.toBeInstanceOf(HallLinkDownError);
     }, 180_000);
   });
+});
+
+describe('kiosk link client against a hall that answers garbage', () => {
+  it('a malformed welcome leaves the link down; a malformed answer fails its caller; a malformed linkError is only logged', async () => {
+    const http = createServer();
+    const io = new Server(http);
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    let welcome: unknown = { kioskId: 42, at: 'noon' };
+    let disconnects = 0;
+    io.of(KIOSK_LINK_NAMESPACE).on('connection', (s) => {
+      s.on('disconnect', () => { disconnects++; });
+      s.on('kioskHello', (_h, ack) => ack(welcome));
+      s.on('hallRequest', (req: { requestId: string }, ack) => {
+        s.emit('linkError', { event: 42, message: ['x'] });
+        ack({ requestId: req.requestId, ok: 'yes', result: { hacked: true } });
+      });
+    });
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (l: string) => void lines.push(l) } });
+    const first = new HallLinkClient({ url, token: TOKEN, devices: new StatusSource(), log });
+    try {
+      first.start();
+      await until('the client gives up on the malformed welcome', () => disconnects > 0, 10_000);
+      expect(first.up).toBe(false);
+      expect(lines.some((l) => l.includes('did not welcome'))).toBe(true);
+    } finally {
+      first.close();
+    }
+
+    welcome = { kioskId: 'kiosk-x', at: Date.now() };
+    const second = new HallLinkClient({ url, token: TOKEN, devices: new StatusSource(), log });
+    try {
+      second.start();
+      await until('link up', () => second.up, 10_000);
+      const err = await second.request('queue.categories', null, []).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(HallLinkAnswerError);
+      expect((err as Error).message).toMatch(/malformed/);
+      await until('the malformed linkError is logged', () => lines.some((l) => l.includes('malformed linkError')), 10_000);
+      expect(second.up).toBe(true);
+    } finally {
+      second.close();
+      io.close();
+      http.close();
+    }
+  }, 60_000);
 });

@@ -4,18 +4,21 @@
  * reads are not recorded; refusals, a missing database and bad requests are answered, never thrown.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KioskLinkAnswer, KioskLinkRequest } from '@onedoor/protocol';
+import type { KioskLinkAnswer, KioskLinkCitizen, KioskLinkRequest } from '@onedoor/protocol';
 import { silentLogger } from '../../src/index.ts';
 import { openKioskHall, type KioskHall } from '../../src/api/kioskHall.ts';
 import { citizenFromHolder } from '../../src/hall/citizen.ts';
+import { idNumberCheckChar } from '@onedoor/protocol';
+import { CertificateService } from '../../src/hall/certificates.ts';
 import { hallRequestHandler } from '../../src/hallLink/hallRequests.ts';
+import { KioskRateLimiter, TokenBucket } from '../../src/hallLink/kioskRateLimits.ts';
 import { libraryHolder, seedBasics, STORE_BACKENDS } from '../hall/fixture.ts';
 import type { StoreTarget } from '../store/backends.ts';
 
 describe.each(STORE_BACKENDS)('on $name', (backend) => {
   let target: StoreTarget;
   let hall: KioskHall;
-  const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng'));
+const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng')) as KioskLinkCitizen;
   const take = (requestId: string, category = 'A'): KioskLinkRequest => ({ requestId, op: 'queue.take', citizen, args: [category] });
 
   beforeEach(async () => {
@@ -93,4 +96,132 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       expect(!paused.ok && paused.failure.kind).toBe('paused');
     });
   });
+
+/** An 18-digit number with a correct check character: region 440106, the birth date, sequence 123. */
+const numberBornOn = (yyyymmdd: string, seq = '123') => {
+  const body = `440106${yyyymmdd}${seq}`;
+  return body + idNumberCheckChar(body);
+};
+const person = (over: Partial<KioskLinkCitizen>): KioskLinkCitizen => ({ ...citizen, ...over });
+const ruleCode = (a: KioskLinkAnswer) => (!a.ok && a.failure.kind === 'rule' ? a.failure.code : a.ok ? 'ok' : a.failure.kind);
+
+describe('the hall re-checks the citizen a kiosk sends', () => {
+  it('refuses numbers that are not numbers: 15 zeros, letters, a wrong check character; no ticket is issued', async () => {
+    const refusals: string[] = [];
+    const handle = hallRequestHandler({ hall, onRefused: (_k, kind, detail) => refusals.push(`${kind}: ${detail}`) });
+    for (const [i, number] of ['000000000000000', 'abcdefghijklmnop', '440106199003071232', '44010619900307123X'].entries()) {
+      const a = await handle('kiosk-1', { requestId: `n${i}`, op: 'queue.take', citizen: person({ number }), args: ['A'] });
+      expect(ruleCode(a), number).toBe('cardRefused');
+    }
+    expect(await ticketsToday()).toHaveLength(0);
+    expect(refusals).toHaveLength(4);
+    // The refusal is logged with the masked number only.
+    expect(refusals.join('\n')).not.toContain('440106199003071232');
+    expect(refusals[2]).toContain('4401**********1232');
+  });
+
+  it('derives priority from the number: a made-up old birth date is refused, a real elderly number gets the green channel', async () => {
+    const handle = hallRequestHandler({ hall });
+    const fakeElderly = await handle('kiosk-1', { requestId: 'e1', op: 'queue.take', citizen: person({ birthDate: '1940-01-01' }), args: ['A'] });
+    expect(!fakeElderly.ok && fakeElderly.failure).toMatchObject({ kind: 'rule', code: 'cardRefused', en: expect.stringContaining('birth date') });
+    expect(await ticketsToday()).toHaveLength(0);
+
+    const young = await handle('kiosk-1', take('y1'));
+    expect(young.ok && (young.result as { priority: unknown }).priority).toBeNull();
+    const elderlyNumber = numberBornOn('19400101');
+    const old = await handle('kiosk-1', { requestId: 'e2', op: 'queue.take', citizen: person({ number: elderlyNumber, birthDate: '1940-01-01', name: '李老伯' }), args: ['B'] });
+    expect(old.ok && (old.result as { priority: unknown }).priority).toBe('elderly');
+    // A priority claimed by the kiosk is no part of the contract: the request is refused as malformed.
+    const claimed = await handle('kiosk-1', { requestId: 'c1', op: 'queue.take', citizen, args: ['C'], priority: 'elderly' } as KioskLinkRequest);
+    expect(!claimed.ok && claimed.failure.kind).toBe('invalid');
+    const claimedInCitizen = await handle('kiosk-1', { requestId: 'c2', op: 'queue.take', citizen: { ...citizen, priority: 'elderly' } as KioskLinkCitizen, args: ['C'] });
+    expect(!claimedInCitizen.ok && claimedInCitizen.failure.kind).toBe('invalid');
+    expect((await ticketsToday()).map((t) => t.priority).sort()).toEqual(['elderly', null]);
+  });
+
+  it('checks expiry in the hall clock and the name; accepts 长期 and the old foreign permit', async () => {
+    const handle = hallRequestHandler({ hall });
+    const ask = (over: Partial<KioskLinkCitizen>, id: string) => handle('kiosk-1', { requestId: id, op: 'appointments.upcoming', citizen: person(over), args: [] });
+    const yesterday = new Date(Date.parse(`${hall.clock.today()}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    expect(ruleCode(await ask({ validUntil: yesterday }, 'x1'))).toBe('cardRefused');
+    expect(ruleCode(await ask({ validUntil: hall.clock.today() }, 'x2'))).toBe('ok');
+    expect(ruleCode(await ask({ validUntil: '长期' }, 'x3'))).toBe('ok');
+    expect(ruleCode(await ask({ validUntil: 'someday' }, 'x4'))).toBe('cardRefused');
+    const noExpiry = await handle('kiosk-1', { requestId: 'x5', op: 'appointments.upcoming', citizen: { number: citizen.number, name: citizen.name, birthDate: citizen.birthDate } as KioskLinkCitizen, args: [] });
+    expect(!noExpiry.ok && noExpiry.failure.kind).toBe('invalid');
+    for (const [i, name] of ['   ', '<script>', 'a\u202Eb', '张三\u0000', '1234', '张'.repeat(65)].entries()) {
+      expect(ruleCode(await ask({ name }, `name-${i}`)), JSON.stringify(name)).toBe('cardRefused');
+    }
+    for (const [i, name] of ['阿依古丽·买买提', "O'BRIEN, SEAN", 'Smith John'].entries()) {
+      expect(ruleCode(await ask({ name }, `ok-name-${i}`)), name).toBe('ok');
+    }
+    const smith = citizenFromHolder(libraryHolder('smith-john')) as KioskLinkCitizen;
+    expect(ruleCode(await handle('kiosk-1', { requestId: 'old', op: 'appointments.upcoming', citizen: smith, args: [] }))).toBe('ok');
+  });
+
+  it('returns a person\'s certificates only when the name matches the hall\'s records for that number', async () => {
+    await new CertificateService(hall.store!, hall.keys, hall.clock).issue({
+      typeName: '结婚证', typeCode: '11100000000013338W009', issuerName: '广州市天河区民政局', issuerCode: '11330105002500287C',
+      holderNumber: citizen.number, holderName: citizen.name, issuedOn: '2020-05-20', expiresOn: null,
+    });
+    const handle = hallRequestHandler({ hall });
+    const list = (c: KioskLinkCitizen, id: string) => handle('kiosk-1', { requestId: id, op: 'certificates.list', citizen: c, args: [] });
+    const mine = await list(citizen, 'l1');
+    expect(mine.ok && (mine.result as unknown[]).length).toBe(1);
+    const stranger = await list(person({ name: '王五' }), 'l2');
+    expect(!stranger.ok && stranger.failure).toMatchObject({ kind: 'rule', code: 'cardRefused' });
+    expect(JSON.stringify(stranger)).not.toContain('结婚证');
+    const wrongBirth = await list(person({ name: '王五', birthDate: '1991-03-07' }), 'l3');
+    expect(ruleCode(wrongBirth)).toBe('cardRefused');
+    // Its progress too (applications.list), and a ticket by someone claiming the number under another name.
+    expect(ruleCode(await handle('kiosk-1', { requestId: 'l4', op: 'applications.list', citizen: person({ name: '王五' }), args: [] }))).toBe('cardRefused');
+    // Spaces and case do not make a mismatch.
+    expect(ruleCode(await list(person({ name: ' 张三丰 ' }), 'l5'))).toBe('ok');
+  });
+});
+
+describe('per-kiosk rate limits', () => {
+  it('refuses tickets and lookups over the limit with a clear reason, counts them per kiosk, and does not record the refusal', async () => {
+    let now = 1_000_000;
+    const counted: string[] = [];
+    const handle = hallRequestHandler({
+      hall,
+      limiter: new KioskRateLimiter({ ticketsPerMinute: 6, ticketBurst: 2, lookupsPerMinute: 60, lookupBurst: 3 }, () => now),
+      onRefused: (k, kind) => counted.push(`${k}:${kind}`),
+    });
+    expect((await handle('kiosk-1', take('t1', 'A'))).ok).toBe(true);
+    expect((await handle('kiosk-1', take('t2', 'B'))).ok).toBe(true);
+    const over = await handle('kiosk-1', take('t3', 'C'));
+    expect(!over.ok && over.failure).toMatchObject({ kind: 'rule', code: 'rateLimited', zh: expect.stringContaining('频繁'), en: expect.stringContaining('too many') });
+    // Another kiosk has its own bucket.
+    expect((await handle('kiosk-2', take('t3', 'C'))).ok).toBe(true);
+    // Not recorded: the same request after the bucket refilled (10 s at 6 a minute) is applied.
+    now += 10_000;
+    const resent = await handle('kiosk-1', take('t3', 'C'));
+    expect(resent.ok && resent.replayed).toBeUndefined();
+    expect(resent.ok).toBe(true);
+
+    const lookup = (id: string) => handle('kiosk-1', { requestId: id, op: 'certificates.list', citizen, args: [] });
+    for (const id of ['l1', 'l2', 'l3']) expect((await lookup(id)).ok).toBe(true);
+    expect(ruleCode(await lookup('l4'))).toBe('rateLimited');
+    // Reads that hold nobody's data are not limited.
+    for (let i = 0; i < 5; i++) expect((await handle('kiosk-1', { requestId: `q${i}`, op: 'queue.categories', args: [] })).ok).toBe(true);
+    expect(counted).toEqual(['kiosk-1:tickets', 'kiosk-1:lookups']);
+  });
+
+  it('token bucket: burst, then the refill rate', () => {
+    let now = 0;
+    const b = new TokenBucket(30, 10, () => now);
+    let taken = 0;
+    while (b.take()) taken++;
+    expect(taken).toBe(10);
+    now += 2000;
+    expect(b.take()).toBe(true);
+    expect(b.take()).toBe(false);
+    now += 60_000;
+    taken = 0;
+    while (b.take()) taken++;
+    expect(taken).toBe(10);
+  });
+});
 });

@@ -1,12 +1,15 @@
 /**
  * The whole kiosk stack for tests: the reader and printer simulators on real PTYs (socat), `startBridge` with both
  * devices and the hall database in a temp data dir (seeded through the `hall.demo` hook with the hall fixture's
- * basics plus data for library holders), and a socket.io `/kiosk` client that records what a kiosk UI receives.
+ * basics plus data for library holders), and a socket.io `/kiosk` client that records what a kiosk UI receives: it
+ * stands in for the kiosk's own screen (the screen secret, api/kioskScreen.ts). With `screen: false` (a real page is
+ * the screen, e2e) the rig opens no socket and records what the bridge sends to whichever screen is connected.
  * `close()` leaves no socat, socket or file behind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import type {
   CardReadEvent,
@@ -21,6 +24,7 @@ import type {
 } from '@onedoor/protocol';
 import { startBridge, silentLogger, type BridgeHandle } from '../../src/index.ts';
 import type { KioskHallOptions } from '../../src/api/kioskHall.ts';
+import type { StaffUser } from '../../src/auth/staffAuth.ts';
 import { CertificateService } from '../../src/hall/certificates.ts';
 import { ApplicationService } from '../../src/hall/applications.ts';
 import type { HallClock } from '../../src/hall/clock.ts';
@@ -77,7 +81,10 @@ export interface KioskRig {
   bridge: BridgeHandle;
   reader: IdReaderSim;
   printer: PrinterSim;
+  /** The rig's screen socket (with `screen: false`, a socket that was never connected). */
   kiosk: Socket<KioskServerToClientEvents, KioskClientToServerEvents>;
+  /** Another `/kiosk` client with the screen secret (`auth` merged over it), connected. */
+  connectScreen(auth?: Record<string, unknown>): Promise<Socket<KioskServerToClientEvents, KioskClientToServerEvents>>;
   reads: CardReadEvent[];
   sessions: KioskSessionEvent[];
   ended: KioskSessionEndedEvent[];
@@ -95,8 +102,10 @@ let seq = 0;
 /**
  * `seed: false` leaves the hall database empty; `hall.demo` replaces the test seed (e.g. the demo generator);
  * `backend` puts the hall data on that store through the config's `store` field (default SQLite in the data dir).
+ * `users` are staff logins (e.g. DEMO_USERS) for tests that also use the staff routes; `log` replaces the silent logger.
  */
-export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; backend?: StoreBackend } = {}): Promise<KioskRig> {
+export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; backend?: StoreBackend;
+  users?: readonly StaffUser[]; log?: Logger; screen?: boolean; } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -118,22 +127,40 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
         dataDir,
         ...(target ? { store: target.setting } : {}),
         ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
+        ...(opts.users ? { users: [...opts.users] } : {}),
         devices: [
           { id: READER_ID, kind: 'idreader', path: runningReader.path!, baud: 115200 },
           { id: PRINTER_ID, kind: 'printer', path: runningPrinter.path!, baud: 115200, options: { pollIntervalMs: 500 } },
         ],
         options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
       },
-      { log: silentLogger(), hall: { ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }), ...opts.hall } },
+      { log: opts.log ?? silentLogger(), hall: { ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }), ...opts.hall } },
     );
     cleanups.push(() => bridge.close());
     if (target && !(bridge.hall.store instanceof PostgresHallStore)) {
       throw new Error(`the bridge did not open the PostgreSQL hall store: ${bridge.hall.storeProblem ?? 'another store'}`);
     }
-    const kiosk: KioskRig['kiosk'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'] });
+    const screen = opts.screen !== false;
+    const kiosk: KioskRig['kiosk'] = connect(`${bridge.url}/kiosk`, {
+      transports: ['websocket'], autoConnect: screen,
+      auth: { screenSecret: bridge.kioskScreenSecret, screenId: `kiosk-rig-${process.pid}-${seq}` },
+    });
     cleanups.push(() => void kiosk.disconnect());
+    const others: Array<KioskRig['kiosk']> = [];
+    cleanups.push(() => others.forEach((s) => s.disconnect()));
     const rig: KioskRig = {
       dir, bridge, reader, printer, kiosk, reads: [], sessions: [], ended: [], jobs: [],
+      async connectScreen(auth = {}) {
+        const s: KioskRig['kiosk'] = connect(`${bridge.url}/kiosk`, {
+          transports: ['websocket'], forceNew: true, auth: { screenSecret: bridge.kioskScreenSecret, ...auth },
+        });
+        others.push(s);
+        await new Promise<void>((resolve, reject) => {
+          s.once('connect', () => resolve());
+          s.once('connect_error', reject);
+        });
+        return s;
+      },
       async startSession(key = SEEDED_CARD) {
         const n = rig.sessions.length;
         reader.placeCard(key);
@@ -147,14 +174,19 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
         }) as never,
       close,
     };
-    kiosk.on('cardRead', (e) => rig.reads.push(e));
-    kiosk.on('session', (e) => rig.sessions.push(e));
-    kiosk.on('sessionEnded', (e) => rig.ended.push(e));
-    kiosk.on('printJob', (u) => rig.jobs.push(u));
+    const record = { cardRead: rig.reads, session: rig.sessions, sessionEnded: rig.ended, printJob: rig.jobs } as Record<string, unknown[]>;
+    if (screen) {
+      for (const [event, list] of Object.entries(record)) kiosk.on(event as 'session', (e: unknown) => void list.push(e));
     await new Promise<void>((resolve, reject) => {
       kiosk.once('connect', () => resolve());
       kiosk.once('connect_error', reject);
     });
+    } else {
+      // What the bridge sends each screen (a page in Chromium), read on the server side of its socket.
+      bridge.socket.namespaces.kiosk.on('connection', (s) => {
+        s.onAnyOutgoing((event: string, payload: unknown) => void record[event]?.push(payload));
+      });
+    }
     await until('reader and printer online', () =>
       bridge.devices.get(READER_ID)?.status().state === 'online' && bridge.devices.get(PRINTER_ID)?.status().state === 'online', 60_000);
     return rig;

@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { StaffSession } from '@onedoor/protocol';
 import { AlertList } from './parts/AlertList.tsx';
+import { AuditPanel } from './parts/AuditPanel.tsx';
 import { QueuePanel, TimeLimitPanel, TodayPanel } from './parts/FigurePanels.tsx';
 import { KioskPanel } from './parts/KioskPanel.tsx';
 import { connectHall } from './hallSocket.ts';
@@ -74,6 +75,8 @@ export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboa
           {d.queue && <QueuePanel queue={d.queue} />}
           {d.today && <TodayPanel today={d.today} />}
           {d.timeLimits && <TimeLimitPanel limits={d.timeLimits} />}
+          {/* Managers only (api/accessAuditRoutes.ts AUDIT_ROLES); the bridge refuses others anyway. */}
+          {session.role === 'manager' && d.today && <AuditPanel today={d.today.day} />}
         </>
       )}
     </main>

@@ -1,5 +1,5 @@
 /** Words and numbers of the dashboard (pure: unit-tested in kiosk-ui/test/hallFormat.test.ts). */
-import type { DeviceState, PaperState } from '@onedoor/protocol';
+import type { DeviceState, KioskLinkRefusals, PaperState } from '@onedoor/protocol';
 
 /** `12.5 分钟` from ms; `—` when there is no figure yet. */
 export function minutesText(ms: number | null | undefined): string {
@@ -44,4 +44,19 @@ export const WINDOW_STATE_WORDS: Record<string, string> = {
 export function barShares(values: readonly number[]): number[] {
   const max = Math.max(0, ...values);
   return values.map((v) => (max > 0 ? Math.max(0, v) / max : 0));
+}
+
+/**
+ * What the hall refused of a linked kiosk since it started (rate limits, malformed messages or unverifiable
+ * citizens, connections with its token while it was linked); null when nothing was refused.
+ */
+export function refusalText(r: KioskLinkRefusals | undefined): string | null {
+  if (!r) return null;
+  const parts = [
+    r.tickets > 0 && `取号超限 / ticket limit ${r.tickets}`,
+    r.lookups > 0 && `查询超限 / lookup limit ${r.lookups}`,
+    r.invalid > 0 && `无效请求 / invalid ${r.invalid}`,
+    r.duplicateLinks > 0 && `重复连接 / duplicate link ${r.duplicateLinks}`,
+  ].filter((p): p is string => typeof p === 'string');
+  return parts.length ? `已拒绝 / refused: ${parts.join(' · ')}` : null;
 }

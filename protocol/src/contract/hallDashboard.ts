@@ -13,12 +13,17 @@
 import type { DeviceKind, DeviceState, PaperState } from './status.ts';
 import type { CounterTerminalState } from './counterBus.ts';
 import type { CounterWindowState } from './hallDisplay.ts';
+import type { KioskLinkRefusals } from './kioskLink.ts';
 
 /** The id of the kiosk a bridge is when it is itself the kiosk (one bridge, one kiosk). */
 export const LOCAL_KIOSK_ID = 'kiosk-1';
 
-/** Alert rules of the dashboard (issue 6 "alerts for paper low/out, device offline longer than 30 s, SAM faults, kiosk heartbeat lost"). */
-export const HALL_ALERT_KINDS = ['paperOut', 'paperLow', 'deviceOffline', 'samFault', 'deviceFault', 'terminalOffline', 'heartbeatLost'] as const;
+/**
+ * Alert rules of the dashboard (paper low/out, device offline longer than 30 s, SAM faults, kiosk heartbeat lost);
+ * `hallDatabase`: the hall database is missing or bad, so the hall has stopped issuing numbers;
+ * `duplicateKioskLink`: a second connection with a live kiosk's token was refused.
+ */
+export const HALL_ALERT_KINDS = ['paperOut', 'paperLow', 'deviceOffline', 'samFault', 'deviceFault', 'terminalOffline', 'heartbeatLost', 'hallDatabase', 'duplicateKioskLink'] as const;
 export type HallAlertKind = (typeof HALL_ALERT_KINDS)[number];
 
 /** `critical`: the kiosk cannot serve a function now; `warning`: act soon. */
@@ -28,6 +33,11 @@ export type HallAlertSeverity = 'critical' | 'warning';
 export const DEVICE_OFFLINE_ALERT_MS = 30_000;
 /** A kiosk whose last heartbeat is older than this raises `heartbeatLost`. */
 export const KIOSK_HEARTBEAT_ALERT_MS = 30_000;
+/**
+ * A connection with a linked kiosk's token refused while that kiosk's link was alive (a copied token, or a second
+ * bridge configured with it) raises `duplicateKioskLink` for this long after the last such attempt.
+ */
+export const KIOSK_DUPLICATE_LINK_ALERT_MS = 10 * 60_000;
 
 export interface HallAlert {
   /** Stable while the condition lasts: `<kioskId>/<deviceId>[#unit]/<kind>`. */
@@ -68,6 +78,8 @@ export interface DashboardKiosk {
   /** Linked kiosks: whether the link to the hall is up now (absent for this bridge itself). */
   linked?: boolean;
   devices: DashboardDevice[];
+  /** Linked kiosks: what the hall refused of this kiosk since it started (rate limits, malformed, duplicate links). */
+  refusals?: KioskLinkRefusals;
 }
 
 export interface DashboardCategoryFigures {

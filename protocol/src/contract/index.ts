@@ -9,3 +9,4 @@ export * from './kiosk.ts';
 export * from './hallDisplay.ts';
 export * from './hallDashboard.ts';
 export * from './kioskLink.ts';
+export * from './accessAudit.ts';

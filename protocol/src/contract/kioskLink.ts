@@ -37,12 +37,18 @@ export const KIOSK_LINK_MUTATING_OPS: readonly KioskLinkOp[] = [
   'queue.take', 'appointments.checkIn', 'appointments.book', 'appointments.cancel', 'certificates.printCopy', 'printLog.add',
 ];
 
-/** The citizen as the hall services key them (the number on the card; hall-rules.md "一号申办"). */
+/**
+ * The citizen as the hall services key them (the number on the card; hall-rules.md "一号申办"). The hall trusts a
+ * kiosk for its devices, not for people: it re-checks every field (number and check character, birth date against
+ * the number, expiry in the hall's clock, name) and derives priority itself; nothing here claims a priority.
+ */
 export interface KioskLinkCitizen {
   number: string;
   name: string;
   /** `YYYY-MM-DD`. */
   birthDate: string;
+  /** The card's valid-until: `YYYY-MM-DD` or `长期` (no expiry). */
+  validUntil: string;
 }
 
 export interface KioskLinkRequest {
@@ -55,7 +61,10 @@ export interface KioskLinkRequest {
   args: unknown[];
 }
 
-/** Why the hall did not give a result: a hall rule refused (with the words to show), its database is down, or a bad request. */
+/**
+ * Why the hall did not give a result: a hall rule refused (with the words to show; also a citizen the hall could not
+ * verify, `cardRefused`, and a kiosk over its rate limit, `rateLimited`), its database is down, or a bad request.
+ */
 export type KioskLinkFailure =
   | { kind: 'rule'; code: string; zh: string; en: string }
   | { kind: 'paused'; message: string }
@@ -66,7 +75,10 @@ export type KioskLinkAnswer =
   | { requestId: string; ok: false; failure: KioskLinkFailure; replayed?: boolean };
 
 export interface KioskLinkHello {
-  /** Shown on the manager dashboard; default the kiosk id. */
+  /**
+   * The kiosk's own idea of its name. Ignored by the hall: a kiosk's dashboard name comes from the hall's config
+   * (`kiosks: [{ id, token, name }]`), never from the kiosk.
+   */
   name?: string;
   devices: DeviceStatus[];
   /** Epoch ms the kiosk bridge started. */
@@ -80,15 +92,40 @@ export interface KioskLinkWelcome {
   at: number;
 }
 
+/** The hall refused a `kioskHello` (malformed): the kiosk is not registered and should say so in its log. */
+export interface KioskLinkHelloRefusal {
+  error: string;
+}
+
 export interface KioskLinkClientToServerEvents {
-  kioskHello: (hello: KioskLinkHello, ack: (welcome: KioskLinkWelcome) => void) => void;
+  kioskHello: (hello: KioskLinkHello, ack: (welcome: KioskLinkWelcome | KioskLinkHelloRefusal) => void) => void;
   kioskDeviceStatus: (status: DeviceStatus) => void;
   kioskHeartbeat: (beat: { at: number }) => void;
   hallRequest: (request: KioskLinkRequest, ack: (answer: KioskLinkAnswer) => void) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface KioskLinkServerToClientEvents {}
+/** The hall's word on a link message it could not take (malformed, or sent without its acknowledgement callback). */
+export interface KioskLinkError {
+  /** The event refused, e.g. `kioskDeviceStatus`. */
+  event: string;
+  message: string;
+}
+
+export interface KioskLinkServerToClientEvents {
+  linkError: (error: KioskLinkError) => void;
+}
+
+/** What the hall refused of one kiosk since it started (the manager dashboard shows these). */
+export interface KioskLinkRefusals {
+  /** Ticket requests over the kiosk's ticket rate limit. */
+  tickets: number;
+  /** Citizen lookups over the kiosk's lookup rate limit. */
+  lookups: number;
+  /** Malformed link messages and citizens the hall could not verify. */
+  invalid: number;
+  /** Connections with this kiosk's token refused while its link was alive. */
+  duplicateLinks: number;
+}
 
 /** One kiosk as the hall's registry knows it (the manager dashboard shows these). */
 export interface LinkedKioskInfo {
@@ -102,4 +139,8 @@ export interface LinkedKioskInfo {
   lastHeartbeat: number | null;
   /** The last known status of each of its devices. */
   devices: DeviceStatus[];
+  /** Counts of what the hall refused of this kiosk since it started. */
+  refusals: KioskLinkRefusals;
+  /** Epoch ms of the last connection refused because this kiosk's link was alive; null: none. */
+  lastDuplicateLinkAt: number | null;
 }

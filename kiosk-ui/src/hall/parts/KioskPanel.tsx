@@ -1,8 +1,9 @@
 /** One kiosk and its devices: state, paper, last heartbeat, detail and last error (issue 6 "Kiosks"). */
 import type { DashboardKiosk } from '@onedoor/protocol';
-import { agoText, DEVICE_STATE_WORDS, PAPER_WORDS } from '../format.ts';
+import { agoText, DEVICE_STATE_WORDS, PAPER_WORDS, refusalText } from '../format.ts';
 
 export function KioskPanel({ kiosk, now }: { kiosk: DashboardKiosk; now: number }) {
+  const refused = refusalText(kiosk.refusals);
   return (
     <section class={`hall-kiosk ${kiosk.alive ? '' : 'lost'}`} data-testid={`kiosk-${kiosk.kioskId}`} data-alive={String(kiosk.alive)}>
       <h3>
@@ -12,6 +13,7 @@ export function KioskPanel({ kiosk, now }: { kiosk: DashboardKiosk; now: number 
         {kiosk.alive ? '● 在线' : '✕ 失去联系'} · 心跳 / heartbeat {agoText(kiosk.lastHeartbeat, now)}
         {kiosk.linked === false && <strong class="hall-error"> · 链路断开 / link down</strong>}
       </p>
+      {refused && <p class="hall-error" data-testid={`refusals-${kiosk.kioskId}`}>{refused}</p>}
       <table class="hall-table">
         <thead>
           <tr>

@@ -1,0 +1,43 @@
+/**
+ * The access audit of linked kiosks' requests, at the hall (hall/accessAudit.ts): wraps the hall's request handler
+ * (hallRequests.ts), so every answer to an op of one citizen is recorded with the id the hall knows the kiosk by
+ * (from its link token, never from what the kiosk says), the op under the kiosk command's function name, the
+ * citizen's number masked, and the outcome. A resend answered from the record is audited as `replayed`.
+ */
+import type { AuditFunction, KioskLinkAnswer, KioskLinkOp } from '@onedoor/protocol';
+import type { AccessAuditLog } from '../hall/accessAudit.ts';
+
+/** Link ops that read or change one citizen's data, named as the kiosk command that asks for them. */
+export const LINK_AUDITED_OPS: Readonly<Partial<Record<KioskLinkOp, AuditFunction>>> = {
+  'queue.take': 'queue.take',
+  'appointments.upcoming': 'appointments.list',
+  'appointments.checkIn': 'appointments.checkIn',
+  'appointments.book': 'appointments.book',
+  'appointments.cancel': 'appointments.cancel',
+  'certificates.list': 'certificates.list',
+  'certificates.printCopy': 'certificates.print',
+  'applications.list': 'applications.list',
+  'applications.get': 'applications.progress',
+};
+
+type Handler = (kioskId: string, payload: unknown) => Promise<KioskLinkAnswer>;
+
+export function auditHallRequests(handle: Handler, audit: AccessAuditLog): Handler {
+  return async (kioskId, payload) => {
+    const answer = await handle(kioskId, payload);
+    const p = (typeof payload === 'object' && payload !== null ? payload : {}) as { op?: unknown; citizen?: { number?: unknown } };
+    const fn = typeof p.op === 'string' ? LINK_AUDITED_OPS[p.op as KioskLinkOp] : undefined;
+    if (!fn) return answer;
+    const number = typeof p.citizen?.number === 'string' ? p.citizen.number : null;
+    const f = answer.ok ? null : answer.failure;
+    await audit.record({
+      actor: { kind: 'kiosk', id: kioskId },
+      function: fn,
+      number,
+      result: answer.ok ? 'success' : 'refused',
+      code: f ? (f.kind === 'rule' ? f.code : f.kind) : null,
+      detail: answer.replayed ? 'replayed' : null,
+    });
+    return answer;
+  };
+}

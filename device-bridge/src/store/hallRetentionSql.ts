@@ -1,0 +1,60 @@
+/**
+ * The retention policy's statements on the SQLite hall database (HallStore.applyRetention; policy and defaults in
+ * hall/retention.ts). Runs inside one transaction opened by the caller. `od_mask` / `od_mask_name` are the SQL
+ * functions the store registers (maskIdNumber of hall-rules.md "Privacy": `4401**********1231`).
+ *
+ * - A masked value contains `*`: rows already masked are left alone (idempotent).
+ * - `UPDATE OR IGNORE`: two waiting tickets (or booked appointments) whose different numbers mask alike would
+ *   collide in their one-per-person unique index; such a row keeps its number until the row is deleted.
+ * - Deletions go child first (foreign keys are on): a ticket's calls, rating, follow-up and transfers, then the
+ *   ticket; an appointment's no-shows, then the appointment.
+ */
+import type Database from 'better-sqlite3';
+import type { HallRetentionCutoffs, HallRetentionResult } from './hallStore.ts';
+
+export function retentionSql(db: Database, c: HallRetentionCutoffs): HallRetentionResult {
+  const run = (sql: string, ...params: unknown[]): number => db.prepare(sql).run(...params).changes;
+
+  const oldTickets = 'SELECT id FROM tickets WHERE day < ?';
+  const d = c.deleteTickets.day;
+  run(`DELETE FROM counter_calls WHERE ticket_id IN (${oldTickets})`, d);
+  run(`DELETE FROM ticket_ratings WHERE ticket_id IN (${oldTickets})`, d);
+  run(`DELETE FROM rating_follow_ups WHERE ticket_id IN (${oldTickets})`, d);
+  run(`DELETE FROM ticket_transfers WHERE ticket_id IN (${oldTickets})`, d);
+  run(`UPDATE counter_windows SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);
+  run(`UPDATE counter_windows SET rating_ticket_id = NULL WHERE rating_ticket_id IN (${oldTickets})`, d);
+  run(`UPDATE appointments SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);
+  const ticketsDeleted = run('DELETE FROM tickets WHERE day < ?', d);
+
+  const ticketsMasked = run(`UPDATE OR IGNORE tickets SET holder_number = od_mask(holder_number)
+    WHERE day < ? AND holder_number IS NOT NULL AND instr(holder_number, '*') = 0`, c.maskTickets.day);
+
+  const oldAppointments = 'SELECT id FROM appointments WHERE day < ?';
+  const a = c.deleteAppointments.day;
+  const linkedNoShowsDeleted = run(`DELETE FROM no_shows WHERE appointment_id IN (${oldAppointments})`, a);
+  run(`UPDATE tickets SET appointment_id = NULL WHERE appointment_id IN (${oldAppointments})`, a);
+  const appointmentsDeleted = run('DELETE FROM appointments WHERE day < ?', a);
+
+  const appointmentsMasked = run(`UPDATE OR IGNORE appointments SET holder_number = od_mask(holder_number)
+    WHERE day < ? AND instr(holder_number, '*') = 0`, c.maskAppointments.day);
+
+  const noShowsDeleted = linkedNoShowsDeleted + run('DELETE FROM no_shows WHERE day < ?', c.deleteNoShows.day);
+
+  const applicationsMasked = run(`UPDATE applications SET applicant_number = od_mask(applicant_number)
+    WHERE status IN ('done', 'returned', 'rejected') AND updated_at < ? AND instr(applicant_number, '*') = 0`,
+  c.maskClosedApplications.at);
+
+  const certificatesMasked = run(`UPDATE certificates SET holder_number = od_mask(holder_number),
+    holder_name = od_mask_name(holder_name)
+    WHERE ((expires_on IS NOT NULL AND expires_on < ?) OR (revoked_at IS NOT NULL AND revoked_at < ?))
+      AND instr(holder_number, '*') = 0`, c.maskEndedCertificates.day, c.maskEndedCertificates.at);
+
+  const kioskRequestsDeleted = run('DELETE FROM kiosk_requests WHERE applied_at < ?', c.deleteKioskRequests.at);
+
+  const accessAuditDeleted = run('DELETE FROM access_audit WHERE at < ?', c.deleteAccessAudit.at);
+
+  return {
+    ticketsMasked, ticketsDeleted, appointmentsMasked, appointmentsDeleted, noShowsDeleted, applicationsMasked,
+    certificatesMasked, kioskRequestsDeleted, accessAuditDeleted,
+  };
+}
