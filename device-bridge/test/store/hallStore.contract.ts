@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HALL_MIGRATIONS } from '../../src/store/hallMigrations.ts';
 import { HALL_POSTGRES_MIGRATIONS } from '../../src/store/hallPostgresMigrations.ts';
 import { loadDepartmentSeed, parseDepartmentSeed } from '../../src/store/departmentSeed.ts';
-import type { HallStore, NewTicket } from '../../src/store/hallStore.ts';
+import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts';
+import type { HallRetentionCutoffs, HallRetentionResult, HallStore, NewTicket } from '../../src/store/hallStore.ts';
 import { departmentSeedFile, seedBasics, SERVICE_A } from '../hall/fixture.ts';
 import type { StoreBackend, StoreTarget } from './backends.ts';
 
@@ -330,6 +331,102 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect(await store.getKioskRequest('kiosk-1', 'r1')).toEqual(req);
         expect(await store.countKioskRequests('kiosk-1')).toBe(1);
         expect(await store.countKioskRequests('kiosk-2')).toBe(0);
+      });
+    });
+
+    describe('access audit (append only, masked at the append)', () => {
+      const entry = (over: Partial<NewAccessAuditRecord> = {}): NewAccessAuditRecord => ({
+        at: T0, day: '2026-11-25', actorKind: 'kiosk', actor: 'kiosk-1', role: null, function: 'queue.take', maskedNumber: HOLDER,
+        result: 'success', code: null, detail: null, ...over,
+      });
+
+      it('masks a full number and an ID-shaped run in free text, returns the row, and pages newest first', async () => {
+        const store = await open();
+        const a = await store.appendAccessAudit(entry({ detail: `for ${HOLDER}` }));
+        expect(a).toEqual({ ...entry(), id: a.id, maskedNumber: '4401**********1231', detail: 'for 4401**********1231' });
+        await store.appendAccessAudit(entry({ actor: 'kiosk-2', function: 'certificates.list', result: 'refused', code: 'notYours' }));
+        await store.appendAccessAudit(entry({ actorKind: 'staff', actor: 'manager', role: 'manager', function: 'audit.view',
+          maskedNumber: null, day: '2026-11-26', at: T0 + 86_400_000 }));
+        const all = await store.queryAccessAudit({ limit: 10, offset: 0 });
+        expect(all.total).toBe(3);
+        expect(all.entries.map((e) => e.actor)).toEqual(['manager', 'kiosk-2', 'kiosk-1']);
+        expect(all.entries[0]).toMatchObject({ role: 'manager', maskedNumber: null, at: T0 + 86_400_000 });
+        expect(await store.queryAccessAudit({ day: '2026-11-25', limit: 10, offset: 0 })).toMatchObject({ total: 2 });
+        expect(await store.queryAccessAudit({ actor: 'kiosk-2', function: 'certificates.list', limit: 10, offset: 0 }))
+          .toMatchObject({ total: 1, entries: [{ result: 'refused', code: 'notYours' }] });
+        const page2 = await store.queryAccessAudit({ limit: 2, offset: 2 });
+        expect(page2).toEqual({ total: 3, entries: [a] });
+        expect(JSON.stringify(await target.sql('SELECT * FROM access_audit'))).not.toContain(HOLDER);
+      });
+
+      it('the table refuses an UPDATE and a full number written past the store', async () => {
+        const store = await open();
+        await store.appendAccessAudit(entry());
+        await expect(target.sql("UPDATE access_audit SET actor = 'someone else'")).rejects.toThrow(/append-only/);
+        await expect(target.sql(`INSERT INTO access_audit (at, day, actor_kind, actor, function, masked_number, result)
+          VALUES (1, '2026-11-25', 'kiosk', 'k', 'queue.take', ?, 'success')`, HOLDER)).rejects.toThrow(/CHECK constraint|check constraint/);
+        expect((await store.queryAccessAudit({ limit: 10, offset: 0 })).entries.map((e) => e.actor)).toEqual(['kiosk-1']);
+      });
+    });
+
+    describe('health check and retention', () => {
+      const LONG_AGO = { day: '2000-01-01', at: 0 };
+      const cutoffs = (over: Partial<HallRetentionCutoffs>): HallRetentionCutoffs => ({
+        maskTickets: LONG_AGO, deleteTickets: LONG_AGO, maskAppointments: LONG_AGO, deleteAppointments: LONG_AGO, deleteNoShows: LONG_AGO,
+        maskClosedApplications: LONG_AGO, maskEndedCertificates: LONG_AGO, deleteKioskRequests: LONG_AGO, deleteAccessAudit: LONG_AGO,
+        ...over,
+      });
+      const NONE: HallRetentionResult = { ticketsMasked: 0, ticketsDeleted: 0, appointmentsMasked: 0, appointmentsDeleted: 0,
+        noShowsDeleted: 0, applicationsMasked: 0, certificatesMasked: 0, kioskRequestsDeleted: 0, accessAuditDeleted: 0 };
+
+      it('checkReadable answers from the database while it is open, and rejects once it is closed', async () => {
+        const store = await open();
+        await expect(store.checkReadable()).resolves.toBeUndefined();
+        await store.close();
+        await expect(store.checkReadable()).rejects.toThrow(/closed/);
+      });
+
+      it('masks as SQLite\'s UPDATE OR IGNORE does: a waiting ticket whose masked number would collide keeps its number; idempotent', async () => {
+        const store = await open();
+        await seedBasics(store);
+        // Three numbers that mask alike (4401**********1231): two waiting tickets in one category, one finished.
+        const t1 = await store.insertTicket(ticket({ day: '2026-11-24' }));
+        const t2 = await store.insertTicket(ticket({ day: '2026-11-24', seq: 2, number: 'A002', holderNumber: '440106200001011231' }));
+        const t3 = await store.insertTicket(ticket({ day: '2026-11-24', seq: 3, number: 'A003', holderNumber: '440106198501011231' }));
+        await store.updateTicket(t3.id, { status: 'done', finishedAt: T0 });
+        const today = await store.insertTicket(ticket({ day: '2026-11-25' }));
+        const c = cutoffs({ maskTickets: { day: '2026-11-25', at: T0 } });
+        expect(await store.applyRetention(c)).toEqual({ ...NONE, ticketsMasked: 2 });
+        expect((await store.getTicket(t1.id))!.holderNumber).toBe('4401**********1231');
+        expect((await store.getTicket(t2.id))!.holderNumber).toBe('440106200001011231');
+        expect((await store.getTicket(t3.id))!.holderNumber).toBe('4401**********1231');
+        expect((await store.getTicket(today.id))!.holderNumber).toBe(HOLDER);
+        expect(await store.applyRetention(c)).toEqual(NONE);
+      });
+
+      it('deletes children before parents, masks certificate holders (name too), and removes old answers and audit rows', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const old = await store.insertTicket(ticket({ day: '2026-01-05' }));
+        await store.addCounterCall({ callId: 'c-old', ticketId: old.id, number: 'A001', window: 1, text: '请A001号到1号窗口办理', recall: 0,
+          at: T0, day: '2026-01-05' });
+        await store.addTicketRating({ ticketId: old.id, window: 1, rating: 5, at: T0, day: '2026-01-05' });
+        await store.saveCounterWindow({ window: 1, ticketId: old.id, recalls: 0, paused: false, ratingTicketId: old.id, updatedAt: T0 });
+        await store.insertCertificate({ identifier: 'CERT-OLD', typeName: '测试证照', issuerName: '测试局', holderNumber: HOLDER,
+          holderName: '欧阳娜娜', issuedOn: '2020-01-01', expiresOn: '2025-01-01', revokedAt: null, revokeReason: null });
+        await store.addKioskRequest({ kioskId: 'k', requestId: 'old', op: 'queue.take', answer: '{}', appliedAt: T0 - 1 });
+        await store.appendAccessAudit({ at: T0 - 1, day: '2026-11-24', actorKind: 'kiosk', actor: 'k', role: null, function: 'queue.take',
+          maskedNumber: null, result: 'success', code: null, detail: null });
+        const now = { day: '2026-11-25', at: T0 };
+        const c = cutoffs({ deleteTickets: now, maskEndedCertificates: now, deleteKioskRequests: now, deleteAccessAudit: now });
+        expect(await store.applyRetention(c)).toEqual({ ...NONE, ticketsDeleted: 1, certificatesMasked: 1, kioskRequestsDeleted: 1,
+          accessAuditDeleted: 1 });
+        expect(await store.getTicket(old.id)).toBeUndefined();
+        expect(await store.getTicketRating(old.id)).toBeUndefined();
+        expect(await store.getCounterWindow(1)).toMatchObject({ ticketId: null, ratingTicketId: null });
+        expect(await store.getCertificate('CERT-OLD')).toMatchObject({ holderNumber: '4401**********1231', holderName: '欧***' });
+        expect(await store.getKioskRequest('k', 'old')).toBeUndefined();
+        expect(await store.applyRetention(c)).toEqual(NONE);
       });
     });
   });
