@@ -33,6 +33,7 @@ import { forwardCardEvents } from './devices/idReader/index.ts';
 import { forwardCounterBusEvents } from './devices/counterBus/index.ts';
 import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
+import { HallClock } from './hall/clock.ts';
 import type { CounterWorkflowConfigInput } from './hall/counterConfig.ts';
 import { createLogger } from './log.ts';
 import { EventLoopMonitor } from './api/health.ts';
@@ -95,11 +96,16 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   // Owner-only data dir (README "Security", data at rest); an existing looser one is tightened.
   securePrivateDir(config.dataDir);
 
+  // One hall clock for every date decision (the reader's expiry check as well as sessions, tickets, appointments):
+  // the hall's time zone (China Standard Time), never the PC's, so a PC set to UTC is not a day behind before 08:00.
+  const hallClock = options.hall?.clock ?? new HallClock();
+  const hallOptions: KioskHallOptions = { ...options.hall, clock: hallClock };
   const devices = new DeviceSet(config.devices, options.registry ?? driverRegistry, {
     log,
     dataDir: config.dataDir,
     backoff: config.options.reconnect,
     createTransport: options.createTransport,
+    hallToday: () => hallClock.today(),
   });
   devices.on('status', (s) => log.info({ deviceId: s.id, state: s.state, detail: s.detail }, 'device status'));
 
@@ -111,8 +117,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     ? new HallLinkClient({ url: config.hall.url, token: config.hall.kioskToken, name: config.hall.name, devices, log, ...options.hallLink })
     : null;
   const hall = hallLink
-    ? linkedKioskHall(hallLink, config.dataDir, log, options.hall)
-    : await openKioskHall(config.dataDir, log, { ...options.hall, store: options.hall?.store ?? hallStore(config, log) });
+    ? linkedKioskHall(hallLink, config.dataDir, log, hallOptions)
+    : await openKioskHall(config.dataDir, log, { ...hallOptions, store: options.hall?.store ?? hallStore(config, log) });
   // Access audit (等保 2.0 level 3) in the hall database; a linked kiosk has none: the hall audits its requests.
   const audit = hall.store ? new AccessAuditLog(hall.store, hall.clock, log) : null;
   // Staff logins for /tech and /hall (issue 6, "Access").

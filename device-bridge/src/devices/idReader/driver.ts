@@ -48,7 +48,7 @@ import {
 import type { DeviceState } from '@onedoor/protocol';
 import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
 import { DeviceCommandError } from '../errors.ts';
-import { assessCard, cardErrorForBadData, cardErrorForReadStatus, cardErrorForReadTimeout, localIsoDate, type CardErrorText } from './cardView.ts';
+import { assessCard, cardErrorForBadData, cardErrorForReadStatus, cardErrorForReadTimeout, hallIsoDate, type CardErrorText } from './cardView.ts';
 import type { IdCardReadout } from './events.ts';
 import { ID_READER_MIN_REAL_POLL_MS, idReaderTimeouts, parseIdReaderOptions, type IdReaderOptions, type IdReaderTimeouts } from './options.ts';
 import { acceptSamReply, type SamReplyShape } from './samExchange.ts';
@@ -61,7 +61,7 @@ interface SamReply {
 
 /** What the driver needs besides its spec; tests pin the calendar day. */
 export interface IdReaderDeps {
-  /** Today as `YYYY-MM-DD` for the expiry check. Default: the bridge's local date. */
+  /** Today as `YYYY-MM-DD` for the expiry check. Default: `ctx.hallToday`, else the hall's (China) day. */
   today?: () => string;
 }
 
@@ -92,7 +92,7 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
     });
     this.options = options;
     this.timeouts = idReaderTimeouts(spec.baud, options.read);
-    this.today = deps.today ?? (() => localIsoDate());
+    this.today = deps.today ?? ctx.hallToday ?? (() => hallIsoDate());
     if (options.pollMs < ID_READER_MIN_REAL_POLL_MS) {
       this.log.warn({ pollMs: options.pollMs }, `pollMs below ${ID_READER_MIN_REAL_POLL_MS} ms: only for simulated readers (spec: poll find no faster than every 300 ms)`);
     }
