@@ -40,6 +40,8 @@ import { createLogger } from './log.ts';
 import { EventLoopMonitor } from './api/health.ts';
 import { printJobFilesOf, scheduleRetention } from './hall/retention.ts';
 import { securePrivateDir } from './store/fileModes.ts';
+import { describeHallStoreSetting, parseHallStoreSetting } from './store/hallStoreSetting.ts';
+import { hallStoreOpener, type HallStoreOpener } from './store/openHallStore.ts';
 
 export interface StartBridgeOptions {
   /** Drivers to use; default the global `driverRegistry` (filled by the built-in driver modules). */
@@ -117,7 +119,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     : null;
   const hall = hallLink
     ? linkedKioskHall(hallLink, config.dataDir, log, hallOptions)
-    : await openKioskHall(config.dataDir, log, hallOptions);
+    : await openKioskHall(config.dataDir, log, { ...hallOptions, store: options.hall?.store ?? hallStore(config, log) });
   // Access audit (等保 2.0 level 3) in the hall database; a linked kiosk has none: the hall audits its requests.
   const audit = hall.store ? new AccessAuditLog(hall.store, hall.clock, log) : null;
   // Staff logins for /tech and /hall (issue 6, "Access").
@@ -134,7 +136,10 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     devices,
     uiDir: config.uiDir ?? '',
     startedAt,
-    health: { eventLoop, hallLink, database: hallLink ? undefined : () => hall.checkDatabase?.() ?? Promise.resolve(hall.storeProblem) },
+    health: {
+      eventLoop, hallLink, database: hallLink ? undefined : () => hall.checkDatabase?.() ?? Promise.resolve(hall.storeProblem),
+      databaseStore: hallLink ? undefined : hall.storeKind ?? (parseHallStoreSetting(config.store).kind === 'postgres' ? 'postgresql' : 'sqlite'),
+    },
     routers: [
       verifyRouter(() => hall.certificates),
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
@@ -279,6 +284,13 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         log.info('bridge stopped');
       })()),
   };
+}
+
+/** The one place the hall's store is chosen (config `store`: "sqlite" or a PostgreSQL URL). */
+function hallStore(config: BridgeConfig, log: Logger): HallStoreOpener {
+  const setting = parseHallStoreSetting(config.store);
+  log.info({ store: describeHallStoreSetting(setting, config.dataDir) }, 'hall store');
+  return hallStoreOpener(setting, config.dataDir);
 }
 
 const USAGE = 'usage: device-bridge --config <file.json>';

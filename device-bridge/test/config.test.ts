@@ -77,4 +77,21 @@ describe('bridge config', () => {
       'devices[0].options.colour: unknown field',
     ]);
   });
+
+  it('takes the hall store: sqlite by default, or a PostgreSQL URL with an optional schema; names a bad one', () => {
+    expect(parseConfig({}, '/etc/onedoor').store).toBe('sqlite');
+    const url = 'postgres://onedoor:secret@db.district.local:5432/halls?schema=hall_panyu';
+    expect(parseConfig({ store: url }, '/etc/onedoor').store).toBe(url);
+    expect(parseConfig({ store: 'postgresql://127.0.0.1/test' }, '/etc/onedoor').store).toBe('postgresql://127.0.0.1/test');
+    expect(problemsOf({ store: 'mysql://db/halls' })).toEqual([
+      'store: must be "sqlite" or a PostgreSQL URL like postgres://user@host:5432/database?schema=hall',
+    ]);
+    expect(problemsOf({ store: 'postgres://db/halls?schema=Hall-1' })).toEqual([
+      'store: schema "Hall-1" must be a lower-case identifier (letters, digits, _)',
+    ]);
+    expect(problemsOf({ store: 'postgres:///halls' })).toEqual(['store: must name the PostgreSQL host (postgres://user@host:5432/database)']);
+    expect(problemsOf({ store: 'postgres://db/halls', hall: { url: 'http://10.0.0.5:8080', kioskToken: 'k'.repeat(16) } })).toEqual([
+      'store: a kiosk linked to a hall (hall.url) keeps no hall data: set either hall or store',
+    ]);
+  });
 });

@@ -28,6 +28,7 @@ import { DEFAULT_BRIDGE_PORT, DEFAULT_DATA_DIR, type StartOptions } from './opti
 import { ensureUiBuilt } from './uiBuild.ts';
 // The hall's demo data (issue 5): an empty data dir gets citizens matching the simulator's card library.
 import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
+import { describeHallStoreSetting, parseHallStoreSetting } from '../../device-bridge/src/store/hallStoreSetting.ts';
 
 export type Print = (line: string) => void;
 
@@ -80,12 +81,13 @@ export function bridgePathOf(sim: SimInfo): string {
 /** The bridge config for the simulators: one device per simulator, same id, kind and baud. */
 export function demoBridgeConfig(
   sims: SimInfo[],
-  opts: Pick<StartOptions, 'port' | 'dataDir' | 'logLevel' | 'uiDir'>,
+  opts: Pick<StartOptions, 'port' | 'dataDir' | 'logLevel' | 'uiDir' | 'store'>,
   simulatorControlUrl?: string,
 ): BridgeConfigInput {
   return {
     http: { host: '127.0.0.1', port: opts.port ?? DEFAULT_BRIDGE_PORT },
     dataDir: opts.dataDir ?? DEFAULT_DATA_DIR,
+    ...(opts.store !== undefined && { store: opts.store }),
     ...(opts.uiDir !== undefined && { uiDir: opts.uiDir }),
     // Fresh secrets per run for the reserved namespaces (a namespace without a token refuses everyone); printed
     // so the demo's hall and tech screens can be used.
@@ -169,6 +171,7 @@ export async function launch(opts: StartOptions, print: Print = (l) => console.l
       ...config,
       ...(opts.port !== undefined && { http: { ...config.http, port: opts.port } }),
       ...(opts.dataDir !== undefined && { dataDir: opts.dataDir }),
+      ...(opts.store !== undefined && { store: opts.store }),
       ...(opts.uiDir !== undefined && { uiDir: opts.uiDir }),
     };
   }
@@ -258,7 +261,8 @@ async function launchHallAndKiosks(opts: StartOptions, n: number, uiDir: string,
         await sims.hub.close();
       });
       const config = demoBridgeConfig(sims.hub.list(), {
-        ...opts, uiDir, port: basePort === 0 ? 0 : basePort + i + 1, dataDir: join(opts.dataDir ?? DEFAULT_DATA_DIR, k.id),
+        // A linked kiosk keeps no hall data (the hall owns it), so it gets no store.
+        ...opts, store: undefined, uiDir, port: basePort === 0 ? 0 : basePort + i + 1, dataDir: join(opts.dataDir ?? DEFAULT_DATA_DIR, k.id),
       }, sims.control.url);
       const bridge = await startBridgeOrExplain({ ...config, hall: { url: hall.url, kioskToken: k.token, name: k.name } });
       stops.push(() => bridge.close());
@@ -296,6 +300,8 @@ export function describeLaunch(l: Launched): string[] {
     lines.push(`  ${pad(d.id)}${d.path}  (${d.kind}, ${d.baud} baud)`);
   }
   lines.push(`  ${pad('data')}${l.bridge.config.dataDir}`);
+  const store = parseHallStoreSetting(l.bridge.config.store);
+  if (store.kind === 'postgres') lines.push(`  ${pad('store')}${describeHallStoreSetting(store, l.bridge.config.dataDir)}`);
   const { hall, tech } = l.bridge.config.tokens;
   if (l.mode === 'demo' && hall && tech) lines.push(`  ${pad('tokens')}hall ${hall}  tech ${tech}  (this run only)`);
   if (l.mode === 'demo') {

@@ -25,6 +25,7 @@ import { parseCounterBusOptions } from '../devices/counterBus/options.ts';
 import { qrScannerOptionProblems } from '../devices/qrScanner/options.ts';
 import { counterWindowProblems, counterWorkflowConfigSchema } from '../hall/counterConfig.ts';
 import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
+import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
 
 /** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md, qr-scanner.md: 9600). */
 export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600, qrscanner: 9600 };
@@ -90,6 +91,20 @@ export const bridgeConfigSchema = z
       .prefault({}),
     /** Where the bridge keeps its state (print queue, hall data). Relative to the config file. */
     dataDir: z.string().min(1).default('.data'),
+    /**
+     * Where the hall's data lives (store/hallStoreSetting.ts): "sqlite" (hall.sqlite in dataDir) or a PostgreSQL URL
+     * `postgres://user@host:5432/database?schema=hall` (schema default public; created and migrated on start).
+     */
+    store: z
+      .string()
+      .default('sqlite')
+      .superRefine((v, ctx) => {
+        try {
+          parseHallStoreSetting(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
     /** Browser origins accepted on /kiosk (and /hall, /tech besides their token). */
     allowedOrigins: z.array(originPattern).default(DEFAULT_ALLOWED_ORIGINS),
     /** The built UI to serve; relative to the config file. Default: kiosk-ui/dist of this checkout. */
@@ -237,6 +252,9 @@ export const bridgeConfigSchema = z
       if (sameToken !== undefined) ctx.addIssue({ code: 'custom', path: ['kiosks', i, 'token'], message: `same token as kiosks[${sameToken}] (each kiosk needs its own)` });
       else kioskTokens.set(k.token, i);
     });
+    if (c.hall && c.store !== 'sqlite') {
+      ctx.addIssue({ code: 'custom', path: ['store'], message: 'a kiosk linked to a hall (hall.url) keeps no hall data: set either hall or store' });
+    }
     if (c.hall && c.kiosks.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['kiosks'], message: 'a kiosk linked to a hall (hall.url) cannot itself serve kiosks: set either hall or kiosks' });
     }

@@ -4,15 +4,16 @@
  * refused for printing), applications with their time-limit states, and every department in the guidance.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_BACKENDS } from '../store/backends.ts';
 import type { CertificateVerifyAnswer, KioskSessionEvent } from '@onedoor/protocol';
 import { checkoutDemoHallFiller } from '../../src/demo/demoFiles.ts';
 import { startKioskRig, type KioskRig } from './kioskRig.ts';
 
-describe('kiosk commands on the demo data', () => {
+describe.each(STORE_BACKENDS)('kiosk commands on the demo data on $name', (backend) => {
   let rig: KioskRig;
   let session: KioskSessionEvent;
   beforeAll(async () => {
-    rig = await startKioskRig({ hall: { demo: checkoutDemoHallFiller() } });
+    rig = await startKioskRig({ hall: { demo: checkoutDemoHallFiller() }, backend });
     session = await rig.startSession('ayiguli');
   }, 180_000);
   afterAll(async () => rig?.close(), 60_000);

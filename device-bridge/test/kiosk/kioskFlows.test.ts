@@ -6,6 +6,7 @@
  * down -> 暂停服务; inactivity ends the session on the bridge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_BACKENDS } from '../store/backends.ts';
 import type { CertificateVerifyAnswer, KioskSessionEvent } from '@onedoor/protocol';
 import { libraryHolder } from '../hall/fixture.ts';
 import { SEEDED_CARD, SERVICE_A, startKioskRig, until, type KioskRig } from './kioskRig.ts';
@@ -13,12 +14,12 @@ import { SEEDED_CARD, SERVICE_A, startKioskRig, until, type KioskRig } from './k
 const FULL_NUMBER = (libraryHolder(SEEDED_CARD) as { idNumber: string }).idNumber;
 const MASKED = `${FULL_NUMBER.slice(0, 4)}${'*'.repeat(FULL_NUMBER.length - 8)}${FULL_NUMBER.slice(-4)}`;
 
-describe('kiosk flows over the real bridge', () => {
+describe.each(STORE_BACKENDS)('kiosk flows over the real bridge on $name', (backend) => {
   let rig: KioskRig;
   let session: KioskSessionEvent;
 
   beforeAll(async () => {
-    rig = await startKioskRig();
+    rig = await startKioskRig({ backend });
     session = await rig.startSession();
   }, 180_000);
   afterAll(async () => rig?.close(), 60_000);
