@@ -154,6 +154,10 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       kiosk.emit('cardError', e);
       tech.emit('cardError', e);
     },
+    cardRemoved: (e) => {
+      kiosk.emit('cardRemoved', e);
+      tech.emit('cardRemoved', e);
+    },
   });
 
   // Counter terminal key presses and ratings -> /hall (the counter workflow of issue 6 consumes them there).
