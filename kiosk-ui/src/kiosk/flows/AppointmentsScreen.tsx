@@ -3,9 +3,10 @@
  * slip) and booking: department -> service -> working day -> slot (hall-rules.md "Appointments"). Steps go back
  * with the nav bar's Back; confirmations are inline (no pop-ups, hall-rules.md elderly mode).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { KioskAppointment, KioskCheckInResult, KioskCompletion, KioskPrintResult, KioskServiceGuide } from '@onedoor/protocol';
-import { useKiosk, useText } from '../KioskContext.ts';
+import { useAnnounce, useKiosk, useText } from '../KioskContext.ts';
+import { catalogueName } from '../catalogueNames.ts';
 import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
@@ -29,6 +30,8 @@ function When({ a }: { a: KioskAppointment }) {
 
 function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () => void }) {
   const t = useText();
+  const announce = useAnnounce();
+  const { store } = useKiosk();
   const action = useHallAction();
   const [confirming, setConfirming] = useState(false);
   const [outcome, setOutcome] = useState<KioskCompletion | null>(null);
@@ -42,7 +45,7 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
     return (
       <li class="item" data-testid="checkin-result">
         <p class="action-text status-line">✓ {t(checkIn.kind === 'priority' ? FLOW_TEXT.checkedIn : FLOW_TEXT.walkIn)}</p>
-        <TicketCard ticket={checkIn.ticket} />
+        <TicketCard ticket={checkIn.ticket} lead={checkIn.kind === 'priority' ? FLOW_TEXT.checkedIn : FLOW_TEXT.walkIn} />
         <PrintStatus outcome={checkIn.print} />
       </li>
     );
@@ -60,7 +63,11 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
           <button type="button" class="btn btn-primary" disabled={action.busy} data-testid="confirm-cancel" onClick={async () => {
             const c = await run(action.run('appointments.cancel', { id: a.id }));
             setConfirming(false);
-            if (c.code === 'success') onChanged();
+            if (c.code === 'success') {
+              announce(FLOW_TEXT.canceled);
+              store.markTaskDone();
+              onChanged();
+            }
           }}>{t(FLOW_TEXT.yesCancel)}</button>
           <button type="button" class="btn btn-secondary" onClick={() => setConfirming(false)}>{t(FLOW_TEXT.keep)}</button>
         </div>
@@ -180,8 +187,22 @@ export function AppointmentsScreen() {
   );
 }
 
+/** Heard once booked: the service and the window (the citizen must come back then). */
+export function bookedSentence(a: KioskAppointment): { zh: string; en: string } {
+  return {
+    zh: `预约成功，${a.serviceName}，${a.day} ${a.start}至${a.end}`,
+    en: `Booked: ${catalogueName(a.serviceName, 'en')}, ${a.day} from ${a.start} to ${a.end}.`,
+  };
+}
+
 function Booked({ a, onList }: { a: KioskAppointment; onList: () => void }) {
   const t = useText();
+  const announce = useAnnounce();
+  const { store } = useKiosk();
+  useEffect(() => {
+    announce(bookedSentence(a));
+    store.markTaskDone();
+  }, [a.id]);
   const action = useHallAction();
   const [slip, setSlip] = useState<KioskCompletion<KioskPrintResult> | null>(null);
   return (
