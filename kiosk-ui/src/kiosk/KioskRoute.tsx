@@ -12,6 +12,7 @@ import { kioskConfigFromSearch } from './kioskConfig.ts';
 import { holderForSession } from './privacy.ts';
 import { readerStopped, spokenPrompt } from './prompts.ts';
 import { createVoice } from './speech.ts';
+import { loadCatalogueNames } from './catalogueNames.ts';
 import { KIOSK_TEXT as TEXT } from './texts.ts';
 import { createKioskStore } from './store.ts';
 import { ConnectionBadge } from './parts/ConnectionBadge.tsx';
@@ -64,6 +65,7 @@ export default function KioskRoute() {
   const [hall] = useState(() => createHallLink(link.socket, { onSessionEnd: () => store.dispatch({ type: 'timeout' }) }));
 
   useEffect(() => {
+    loadCatalogueNames();
     // Only the fields a screen needs are copied out of the event (holderForSession); the event itself is dropped.
     link.socket.on('cardRead', (event) => {
       if (event?.holder) store.dispatch({ type: 'cardRead', holder: holderForSession(event.holder) });

@@ -30,5 +30,11 @@ export const UNTRANSLATED = ' (in Chinese)';
 /** `zh` in `lang`: the catalogue's English name, or the Chinese name marked untranslated. */
 export function catalogueName(zh: string, lang: Lang): string {
   if (lang === 'zh') return zh;
-  return english.value.get(zh) ?? `${zh}${UNTRANSLATED}`;
+  const names = english.value;
+  const whole = names.get(zh);
+  if (whole !== undefined) return whole;
+  // `电子证照库：居民身份证` (a material's source): each part by itself.
+  const parts = zh.split('：');
+  if (parts.length > 1 && parts.every((p) => names.has(p))) return parts.map((p) => names.get(p)).join(': ');
+  return `${zh}${UNTRANSLATED}`;
 }

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { KioskAppointment, KioskCheckInResult, KioskCompletion, KioskPrintResult, KioskServiceGuide } from '@onedoor/protocol';
 import { useAnnounce, useKiosk, useText } from '../KioskContext.ts';
 import { catalogueName } from '../catalogueNames.ts';
+import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
@@ -53,7 +54,7 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
   const slip = outcome?.code === 'success' ? (outcome.result as Partial<KioskPrintResult> | undefined)?.print ?? null : null;
   return (
     <li class="item" data-testid="appointment" data-id={a.id}>
-      <p class="action-text">{a.serviceName}</p>
+      <p class="action-text"><CatalogueName zh={a.serviceName} /></p>
       <p class="body-text"><When a={a} /> · {t(FLOW_TEXT.status[a.status])}</p>
       {outcome && outcome.code !== 'success' && <Failure completion={outcome} />}
       {slip && <PrintStatus outcome={slip} />}
@@ -142,7 +143,7 @@ function SlotChoice({ service, date, onBooked }: { service: KioskServiceGuide; d
   const [failed, setFailed] = useState<KioskCompletion | null>(null);
   return (
     <>
-      <p class="body-text">{service.name}</p>
+      <p class="body-text"><CatalogueName zh={service.name} /></p>
       <p class="action-text">{t(FLOW_TEXT.chooseSlot)} · {date}</p>
       {failed && <Failure completion={failed} />}
       <QueryView view={view} onRetry={reload}>
@@ -177,7 +178,7 @@ export function AppointmentsScreen() {
       {step.name === 'services' && <ServiceList departmentId={step.departmentId} onPick={(service) => steps.push({ name: 'days', service })} />}
       {step.name === 'days' && (
         <>
-          <p class="body-text">{step.service.name}</p>
+          <p class="body-text"><CatalogueName zh={step.service.name} /></p>
           <DayChoice onDay={(date) => steps.push({ name: 'slots', service: step.service, date })} />
         </>
       )}
@@ -208,7 +209,7 @@ function Booked({ a, onList }: { a: KioskAppointment; onList: () => void }) {
   return (
     <section class="ticket-card" data-testid="booked" data-id={a.id}>
       <p class="action-text status-line">✓ {t(FLOW_TEXT.booked)}</p>
-      <p class="action-text">{a.serviceName}</p>
+      <p class="action-text"><CatalogueName zh={a.serviceName} /></p>
       <p class="action-text"><When a={a} /></p>
       <p class="body-text hint">{t(FLOW_TEXT.checkInHint)}</p>
       {slip?.code === 'success' && slip.result ? <PrintStatus outcome={slip.result.print} /> : slip && <Failure completion={slip} />}

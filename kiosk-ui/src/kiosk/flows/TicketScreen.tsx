@@ -4,6 +4,7 @@ import type { KioskCompletion, KioskTicket, KioskTicketResult } from '@onedoor/p
 import { useAnnounce, useKiosk, useText } from '../KioskContext.ts';
 import type { Bilingual } from '../../i18n/lang.ts';
 import { catalogueName } from '../catalogueNames.ts';
+import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
@@ -36,7 +37,7 @@ export function TicketCard({ ticket, lead }: { ticket: KioskTicket; lead?: Bilin
       <p class="body-text">{t(FLOW_TEXT.yourNumber)}</p>
       <p class="ticket-number" data-testid="ticket-number">{ticket.number}</p>
       <p class="action-text">
-        {ticket.categoryName}
+        <CatalogueName zh={ticket.categoryName} />
         {ticket.priority !== null && ` · ${t(FLOW_TEXT.green)}`}
       </p>
       {ticket.reused && <p class="body-text status-line">ⓘ {t(FLOW_TEXT.sameTicket)}</p>}
@@ -73,7 +74,7 @@ export function TicketScreen() {
                 {list.map((c) => (
                   <button type="button" key={c.letter} class="btn btn-primary btn-big choice" disabled={action.busy}
                     data-testid={`category-${c.letter}`} onClick={() => void take(c.letter)}>
-                    <span class="choice-letter">{c.letter}</span> {c.name}
+                    <span class="choice-letter">{c.letter}</span> <CatalogueName zh={c.name} />
                   </button>
                 ))}
               </div>

@@ -73,7 +73,7 @@ export const FLOW_TEXT = {
   printCopy: { zh: '打印复印件', en: 'Print a copy' },
   copyValid: { zh: '复印件有效期至', en: 'Copy valid until' },
   copyDone: { zh: '复印件已生成', en: 'Copy made' },
-  verifyHint: { zh: '复印件上的二维码可在 /verify 核验', en: 'The QR code on the copy can be checked at /verify' },
+  verifyHint: { zh: '用手机扫描复印件上的二维码，即可核验真伪', en: 'Anyone can scan the QR code on the copy with a phone to check it is genuine.' },
   certState: {
     valid: { zh: '有效', en: 'Valid' },
     expiring: { zh: '即将到期', en: 'Expiring soon' },

@@ -16,7 +16,7 @@ export function AttractScreen() {
   return (
     <main class="screen screen-attract" data-screen="attract">
       <div class="attract-picture">
-        <CardIllustration label={pick(KIOSK_TEXT.readerArea, lang)} />
+        <CardIllustration label={pick(readerStopped(devices) ? KIOSK_TEXT.readerPaused : KIOSK_TEXT.readerArea, lang)} stopped={readerStopped(devices)} />
       </div>
       <div class="attract-text">
         {store.remindCard.value && (
