@@ -39,7 +39,6 @@ export const KIOSK_TEXT = {
   noMoreTime: { zh: '即将自动退出，请带好您的证件', en: 'You will be logged out now. Please take your ID card.' },
   takeCard: { zh: '请取走您的身份证', en: 'Please take your ID card.' },
   cardGone: { zh: '您已取走证件，业务已办完', en: 'You took your card and your task is done.' },
-  cardGoneEnds: { zh: '即将退出，继续办理请点击下方按钮', en: 'You will be logged out soon. To carry on, tap the button.' },
   cardErrorTitle: { zh: '无法读取证件', en: 'Card not read' },
   cardRefusedTitle: { zh: '此证件不能办理业务', en: 'Card not accepted' },
   linkConnected: { zh: '已连接', en: 'Online' },

@@ -14,8 +14,7 @@ export function CountdownBanner() {
   const cardGone = store.cardGoneCountdown.value;
   return (
     <section class="countdown" role="alert" data-testid="countdown" data-reason={cardGone ? 'cardGone' : 'idle'}>
-      {cardGone && <p class="countdown-question">{t(KIOSK_TEXT.cardGone)}</p>}
-      <p class="countdown-question">{t(cardGone ? KIOSK_TEXT.cardGoneEnds : KIOSK_TEXT.moreTime)}</p>
+      <p class="countdown-question">{t(cardGone ? KIOSK_TEXT.cardGone : KIOSK_TEXT.moreTime)}</p>
       <p class="countdown-seconds">
         <strong data-testid="countdown-seconds">{seconds}</strong> {t(KIOSK_TEXT.secondsLeft)}
       </p>
