@@ -256,14 +256,16 @@ describe('voice: what the citizen hears', () => {
     const page = await openKiosk();
     await heardSoon(page, '请将身份证放在读卡区');
     await signIn(page);
-    const start = (await speech(page)).spoken.length;
+    const said = (await speech(page)).spoken.length;
+    const start = (await speech(page)).heard.length;
     await open(page, 'appointments');
     await page.getByTestId('check-in').first().click();
     const number = await page.getByTestId('checkin-result').getByTestId('ticket-number').innerText(WAIT);
     await heardSoon(page, new RegExp(`^签到成功，您的号码是${number}，综合受理，前面等候\\d+人$`), start);
     await page.locator('[data-testid="checkin-result"] [data-print="done"]').waitFor(WAIT);
-    // The card was taken after the greeting: the print is heard without the card reminder.
-    await heardSoon(page, '已打印，请取走凭条', start);
+    // The card was taken after the greeting: the print is heard without the card reminder, after the number.
+    const heard = await heardSoon(page, '已打印，请取走凭条', start);
+    expect(heard.slice(start).findIndex((s) => s.startsWith('签到成功'))).toBeLessThan(heard.slice(start).indexOf('已打印，请取走凭条'));
     await check(page, 'checked-in');
     const box = (sel: string) => page.locator(sel).first().boundingBox();
     await page.setViewportSize(LANDSCAPE);
@@ -298,7 +300,7 @@ describe('voice: what the citizen hears', () => {
     await heardSoon(page, '已补打，请取走凭条', start);
     // Screens visited twice (home, appointments) are announced again on each visit; every event only once, and
     // never the same sentence twice in a row.
-    const spoken = (await speech(page)).spoken.slice(start);
+    const spoken = (await speech(page)).spoken.slice(said);
     const events = spoken.filter((s) => /^(签到成功|预约成功|您的号码|已打印|打印机缺纸|已补打)/.test(s));
     expect(events.length).toBe(6);
     expect(noRepeats(events)).toEqual([]);

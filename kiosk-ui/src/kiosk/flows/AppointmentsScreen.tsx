@@ -37,8 +37,10 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
   const [confirming, setConfirming] = useState(false);
   const [outcome, setOutcome] = useState<KioskCompletion | null>(null);
   const [checkIn, setCheckIn] = useState<KioskCheckInResult | null>(null);
-  const run = async (p: Promise<KioskCompletion>) => {
+  const [slipPrinted, setSlipPrinted] = useState(false);
+  const run = async (p: Promise<KioskCompletion>, isSlip = false) => {
     const c = await p;
+    setSlipPrinted(isSlip);
     setOutcome(c);
     return c;
   };
@@ -51,7 +53,8 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
       </li>
     );
   }
-  const slip = outcome?.code === 'success' ? (outcome.result as Partial<KioskPrintResult> | undefined)?.print ?? null : null;
+  // Only a slip printed from this item shows here (a check-in's own print belongs to its result below).
+  const slip = slipPrinted && outcome?.code === 'success' ? (outcome.result as Partial<KioskPrintResult> | undefined)?.print ?? null : null;
   return (
     <li class="item" data-testid="appointment" data-id={a.id}>
       <p class="action-text"><CatalogueName zh={a.serviceName} /></p>
@@ -81,7 +84,7 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
             }}>{t(FLOW_TEXT.checkIn)}</button>
           )}
           <button type="button" class="btn btn-secondary" disabled={action.busy} data-testid="print-slip"
-            onClick={() => void run(action.run('print.appointmentSlip', { id: a.id }))}>{t(FLOW_TEXT.printSlip)}</button>
+            onClick={() => void run(action.run('print.appointmentSlip', { id: a.id }), true)}>{t(FLOW_TEXT.printSlip)}</button>
           {a.canCancel && (
             <button type="button" class="btn btn-secondary btn-danger" disabled={action.busy} data-testid="cancel"
               onClick={() => setConfirming(true)}>{t(FLOW_TEXT.cancel)}</button>
