@@ -20,6 +20,8 @@ import { KioskScreens } from './api/kioskScreen.ts';
 import { HallLinkClient, type HallLinkClientOptions } from './hallLink/hallLinkClient.ts';
 import { KioskLinkServer } from './hallLink/kioskLinkServer.ts';
 import { linkedKioskHall } from './hallLink/linkedKioskHall.ts';
+import { catalogueNamesRouter } from './api/catalogueNames.ts';
+import { DEMO_ENGLISH_NAMES } from './demo/catalogueEnglish.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
@@ -142,6 +144,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     },
     routers: [
       verifyRouter(() => hall.certificates),
+      catalogueNamesRouter(DEMO_ENGLISH_NAMES),
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
       hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today(), audit: () => audit }),
       accessAuditRouter({ auth: staff, audit: () => audit }),
@@ -178,6 +181,10 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     cardError: (e) => {
       kioskScreens.toActive('cardError', e);
       tech.emit('cardError', e);
+    },
+    cardRemoved: (e) => {
+      kiosk.emit('cardRemoved', e);
+      tech.emit('cardRemoved', e);
     },
   });
 

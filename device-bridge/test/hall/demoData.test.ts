@@ -89,19 +89,36 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       }
     });
 
-    it('opens today\'s check-in also late in the evening, and does nothing on a store that has data', async () => {
+    it('today\'s appointment lies inside opening hours: after closing the day\'s last slot (shown as missed), never 00:50', async () => {
       const { appts, summary } = await generateAt('2026-11-25', '23:58');
       expect(summary.skipped).toBe(false);
       const zhang = citizenFromHolder(libraryCards().find((c) => c.key === 'zhang-sanfeng')!.holder);
       const today = (await appts.upcoming(zhang)).filter((a) => a.day === '2026-11-25');
-      expect(today[0].canCheckIn).toBe(true);
-      expect((await appts.checkIn(zhang, today[0].id)).kind).toBe('priority');
+      for (const a of today) expect(appts.rules.slotStarts).toContain(a.start);
       const before = await appts.upcoming(zhang);
       const again = await generateDemoData(fx.store, fx.clock, { cardsFile, departmentSeedFile });
       expect(again.skipped).toBe(true);
       expect(await appts.upcoming(zhang)).toEqual(before);
       expect(await fx.store.listDepartments()).toHaveLength(43);
     });
+  });
+
+  describe('demo data: today\'s appointment in opening hours', () => {
+    for (const [time, start, checkIn] of [
+      ['00:40', '09:00', false], // before opening: the first slot, not 00:50
+      ['08:40', '09:00', true],
+      ['10:12', '10:30', true], // the latest slot whose check-in window is open
+      ['12:40', '14:00', false], // lunch: the afternoon's first slot
+      ['16:50', '16:30', true],
+    ] as const) {
+      it(`at ${time} the appointment starts at ${start}${checkIn ? ', check-in open' : ''}`, async () => {
+        const { appts } = await generateAt('2026-11-25', time);
+        const zhang = citizenFromHolder(libraryCards().find((c) => c.key === 'zhang-sanfeng')!.holder);
+        const today = (await appts.upcoming(zhang)).filter((a) => a.day === '2026-11-25');
+        expect(today.map((a) => a.start)).toEqual([start]);
+        expect(today[0].canCheckIn).toBe(checkIn);
+      });
+    }
   });
 
   describe('checkout demo files', () => {

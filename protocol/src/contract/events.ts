@@ -89,6 +89,15 @@ export interface CodeScannedEvent {
 }
 
 /**
+ * The card read last was taken off the reader (id-reader-sam.md: `find` answers 80 while a read card stays, so the
+ * driver asks the card itself, see the reader driver). Carries no personal data.
+ */
+export interface CardRemovedEvent {
+  deviceId: string;
+  at: number;
+}
+
+/**
  * A print job's life (the printer driver in device-bridge documents the transitions): `queued` -> `printing` ->
  * `confirmed` (its process ID came back); paper out, cover open, an error or a lost link -> `interrupted` ->
  * `reprinting` (the whole job again with a reprint mark) -> `confirmed`; `failed` after too many attempts;
@@ -126,6 +135,7 @@ export interface DeviceClientToServerEvents {
 export interface KioskServerToClientEvents extends DeviceServerToClientEvents {
   cardRead: (event: CardReadEvent) => void;
   cardError: (event: CardErrorEvent) => void;
+  cardRemoved: (event: CardRemovedEvent) => void;
   printJob: (update: PrintJobUpdate) => void;
   /** A QR scanner read a code (preview and length only). */
   codeScanned: (event: CodeScannedEvent) => void;
