@@ -20,6 +20,8 @@ import { KioskScreens } from './api/kioskScreen.ts';
 import { HallLinkClient, type HallLinkClientOptions } from './hallLink/hallLinkClient.ts';
 import { KioskLinkServer } from './hallLink/kioskLinkServer.ts';
 import { linkedKioskHall } from './hallLink/linkedKioskHall.ts';
+import { catalogueNamesRouter } from './api/catalogueNames.ts';
+import { DEMO_ENGLISH_NAMES } from './demo/catalogueEnglish.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
 import { siteRouter } from './api/siteRoutes.ts';
 import { catalogueRouter } from './api/catalogueRoutes.ts';
@@ -33,15 +35,18 @@ import './devices/builtin.ts';
 import { DeviceSet } from './devices/deviceSet.ts';
 import { forwardCardEvents } from './devices/idReader/index.ts';
 import { forwardCounterBusEvents } from './devices/counterBus/index.ts';
+import { forwardScannerEvents } from './devices/qrScanner/index.ts';
 import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
+import { HallClock } from './hall/clock.ts';
 import type { CounterWorkflowConfigInput } from './hall/counterConfig.ts';
 import { createLogger } from './log.ts';
 import { EventLoopMonitor } from './api/health.ts';
 import { printJobFilesOf, scheduleRetention } from './hall/retention.ts';
 import { securePrivateDir } from './store/fileModes.ts';
-import { HallClock } from './hall/clock.ts';
 import { siteUtcOffsetMinutes } from './config/site.ts';
+import { describeHallStoreSetting, parseHallStoreSetting } from './store/hallStoreSetting.ts';
+import { hallStoreOpener, type HallStoreOpener } from './store/openHallStore.ts';
 
 export interface StartBridgeOptions {
   /** Drivers to use; default the global `driverRegistry` (filled by the built-in driver modules). */
@@ -98,16 +103,20 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const config = parseConfig(input);
   let counterWorkflow = resolveCounterWorkflowConfig(config, options.counterWorkflow);
   const log = options.log ?? createLogger({ level: config.options.logLevel });
-  // The hall's clock keeps the configured zone's offset (config `site.timeZone`) unless a test sets the time.
-  const hallOptions: KioskHallOptions = { ...options.hall, clock: options.hall?.clock ?? new HallClock(Date.now, siteUtcOffsetMinutes(config.site)) };
   // Owner-only data dir (README "Security", data at rest); an existing looser one is tightened.
   securePrivateDir(config.dataDir);
 
+  // One hall clock for every date decision (the reader's expiry check as well as sessions, tickets, appointments):
+  // the hall's time zone (config `site.timeZone`, default China Standard Time), never the PC's, so a PC set to UTC
+  // is not a day behind before 08:00. A test may hand in its own clock.
+  const hallClock = options.hall?.clock ?? new HallClock(Date.now, siteUtcOffsetMinutes(config.site));
+  const hallOptions: KioskHallOptions = { ...options.hall, clock: hallClock };
   const devices = new DeviceSet(config.devices, options.registry ?? driverRegistry, {
     log,
     dataDir: config.dataDir,
     backoff: config.options.reconnect,
     createTransport: options.createTransport,
+    hallToday: () => hallClock.today(),
   });
   devices.on('status', (s) => log.info({ deviceId: s.id, state: s.state, detail: s.detail }, 'device status'));
 
@@ -122,7 +131,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     : null;
   const hall = hallLink
     ? linkedKioskHall(hallLink, config.dataDir, log, hallOptions)
-    : await openKioskHall(config.dataDir, log, hallOptions);
+    : await openKioskHall(config.dataDir, log, { ...hallOptions, store: options.hall?.store ?? hallStore(config, log) });
   // Windows from the loaded catalogue unless the start options or the config set them (README "Loading the catalogue").
   if (!hallLink && hall.store && !options.counterWorkflow?.windows && !config.counterWorkflow?.windows) {
     const fromCatalogue = await hall.store.listHallWindows().catch(() => []);
@@ -149,10 +158,14 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     devices,
     uiDir: config.uiDir ?? '',
     startedAt,
-    health: { eventLoop, hallLink, database: hallLink ? undefined : () => hall.checkDatabase?.() ?? Promise.resolve(hall.storeProblem) },
+    health: {
+      eventLoop, hallLink, database: hallLink ? undefined : () => hall.checkDatabase?.() ?? Promise.resolve(hall.storeProblem),
+      databaseStore: hallLink ? undefined : hall.storeKind ?? (parseHallStoreSetting(config.store).kind === 'postgres' ? 'postgresql' : 'sqlite'),
+    },
     routers: [
       verifyRouter(() => hall.certificates),
       siteRouter(config.site, () => publicUrl),
+      catalogueNamesRouter(DEMO_ENGLISH_NAMES),
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
       hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today(), audit: () => audit }),
       accessAuditRouter({ auth: staff, audit: () => audit }),
@@ -191,6 +204,18 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     cardError: (e) => {
       kioskScreens.toActive('cardError', e);
       tech.emit('cardError', e);
+    },
+    cardRemoved: (e) => {
+      kiosk.emit('cardRemoved', e);
+      tech.emit('cardRemoved', e);
+    },
+  });
+
+  // Scanned codes -> /kiosk and /tech as a preview and length (the whole code stays in the bridge: qrScanner/events.ts).
+  const stopScannerEvents = forwardScannerEvents(devices.list(), {
+    codeScanned: (e) => {
+      kiosk.emit('codeScanned', e);
+      tech.emit('codeScanned', e);
     },
   });
 
@@ -273,6 +298,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         retention.stop();
         eventLoop.stop();
         stopCardEvents();
+        stopScannerEvents();
         stopCounterEvents();
         display.detach();
         counters.detach();
@@ -290,6 +316,13 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         log.info('bridge stopped');
       })()),
   };
+}
+
+/** The one place the hall's store is chosen (config `store`: "sqlite" or a PostgreSQL URL). */
+function hallStore(config: BridgeConfig, log: Logger): HallStoreOpener {
+  const setting = parseHallStoreSetting(config.store);
+  log.info({ store: describeHallStoreSetting(setting, config.dataDir) }, 'hall store');
+  return hallStoreOpener(setting, config.dataDir);
 }
 
 const USAGE = 'usage: device-bridge --config <file.json>';

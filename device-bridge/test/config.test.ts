@@ -55,7 +55,7 @@ describe('bridge config', () => {
       'http.port: Too big: expected number to be <=65535',
       'allowedOrigins[0]: must be an origin like http://host:port (port may be *)',
       'tokens.tech: Too small: expected string to have >=16 characters',
-      'devices[0].kind: Invalid option: expected one of "idreader"|"printer"|"counterbus"',
+      'devices[0].kind: Invalid option: expected one of "idreader"|"printer"|"counterbus"|"qrscanner"',
       'devices[1].path: must be a device path (/dev/ttyUSB0, /dev/serial/by-id/..., a PTY path) or tcp://host:port',
       'devices[2].colour: unknown field',
     ]);
@@ -64,5 +64,34 @@ describe('bridge config', () => {
     ]);
     expect(problemsOf([])).toEqual(['(config): Invalid input: expected object, received array']);
     expect(fieldPath(['devices', 3, 'options', 'x'])).toBe('devices[3].options.x');
+  });
+
+  it('a QR scanner: 9600 baud by default (qr-scanner.md), its options checked at load naming the field', () => {
+    const c = parseConfig({ devices: [{ id: 'scanner', kind: 'qrscanner', path: '/dev/ttyUSB2', options: { suffix: 'crlf' } }] }, '/etc/onedoor');
+    expect(c.devices[0]).toMatchObject({ kind: 'qrscanner', baud: 9600, options: { suffix: 'crlf' } });
+    expect(problemsOf({
+      devices: [{ id: 'scanner', kind: 'qrscanner', path: '/dev/ttyUSB2', options: { suffix: 'tab', registers: { mode: 70000 }, colour: 1 } }],
+    })).toEqual([
+      'devices[0].options.suffix: Invalid option: expected one of "none"|"cr"|"crlf"',
+      'devices[0].options.registers.mode: Too big: expected number to be <=65535',
+      'devices[0].options.colour: unknown field',
+    ]);
+  });
+
+  it('takes the hall store: sqlite by default, or a PostgreSQL URL with an optional schema; names a bad one', () => {
+    expect(parseConfig({}, '/etc/onedoor').store).toBe('sqlite');
+    const url = 'postgres://onedoor:secret@db.district.local:5432/halls?schema=hall_panyu';
+    expect(parseConfig({ store: url }, '/etc/onedoor').store).toBe(url);
+    expect(parseConfig({ store: 'postgresql://127.0.0.1/test' }, '/etc/onedoor').store).toBe('postgresql://127.0.0.1/test');
+    expect(problemsOf({ store: 'mysql://db/halls' })).toEqual([
+      'store: must be "sqlite" or a PostgreSQL URL like postgres://user@host:5432/database?schema=hall',
+    ]);
+    expect(problemsOf({ store: 'postgres://db/halls?schema=Hall-1' })).toEqual([
+      'store: schema "Hall-1" must be a lower-case identifier (letters, digits, _)',
+    ]);
+    expect(problemsOf({ store: 'postgres:///halls' })).toEqual(['store: must name the PostgreSQL host (postgres://user@host:5432/database)']);
+    expect(problemsOf({ store: 'postgres://db/halls', hall: { url: 'http://10.0.0.5:8080', kioskToken: 'k'.repeat(16) } })).toEqual([
+      'store: a kiosk linked to a hall (hall.url) keeps no hall data: set either hall or store',
+    ]);
   });
 });

@@ -3,6 +3,7 @@
 import type { HallCallEvent } from '@onedoor/protocol';
 import { describe, expect, it } from 'vitest';
 import { mergeCalls } from '../src/display/displaySocket.ts';
+import { hallTimeOf } from '../src/display/DisplayRoute.tsx';
 import { CATCH_UP_MS, SPOKEN_KEPT, SPOKEN_KEY, SpokenCalls, callsToCatchUp } from '../src/display/spokenCalls.ts';
 
 class MemoryStorage {
@@ -58,3 +59,12 @@ describe('mergeCalls', () => {
     expect(merged.map((c) => c.callId)).toEqual(['d', 'c', 'b']);
   });
 });
+
+describe('display clock', () => {
+  it('shows the hall\'s time from its UTC offset, whatever the browser\'s zone', () => {
+    const at = Date.UTC(2026, 11, 4, 17, 5); // 01:05 next day in Guangzhou
+    expect(hallTimeOf(at, 480)).toBe('01:05');
+    expect(hallTimeOf(at, 0)).toBe('17:05');
+  });
+});
+

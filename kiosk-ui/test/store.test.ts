@@ -77,4 +77,52 @@ describe('kiosk store: session, timer and reset', () => {
     store.dispatch({ type: 'cardRead', holder: { ...holder, name: '李四' } });
     expect(store.idle.value).toMatchObject({ phase: 'active', extensions: 0 });
   });
+
+  it('the card taken after a finished task: a short countdown (then the end); taken mid-task: the minute goes on', () => {
+    const { store, advance } = storeWithClock();
+    store.dispatch({ type: 'cardRead', holder });
+    expect(store.card.value).toBe('onReader');
+    store.cardRemoved(); // before any task: the hall rule (inactivity) alone decides
+    expect(store.idle.value.phase).toBe('active');
+    expect(store.cardGoneCountdown.value).toBe(false);
+
+    store.dispatch({ type: 'cardRead', holder });
+    store.dispatch({ type: 'continue' });
+    store.markTaskDone();
+    store.cardRemoved();
+    expect(store.idle.value.phase).toBe('warning');
+    expect(store.cardGoneCountdown.value).toBe(true);
+    // Never more than the usual countdown (4 s here) nor CARD_GONE_COUNTDOWN_MS.
+    expect(store.secondsLeft.value).toBe(4);
+    advance(4_000);
+    expect(store.flow.value.holder).toBeNull();
+    expect(store.flow.value.screen.name).toBe('attract');
+    expect(store.remindCard.value).toBe(false); // the card is gone: no reminder
+  });
+
+  it('a touch during the card-gone countdown keeps the session', () => {
+    const { store, advance } = storeWithClock();
+    store.dispatch({ type: 'cardRead', holder });
+    store.markTaskDone();
+    store.cardRemoved();
+    advance(1_000);
+    store.activity();
+    expect(store.idle.value.phase).toBe('active');
+    expect(store.cardGoneCountdown.value).toBe(false);
+    expect(store.flow.value.holder).not.toBeNull();
+  });
+
+  it('logout with the card still on the reader reminds the citizen to take it; its removal ends the reminder', () => {
+    const { store } = storeWithClock();
+    store.dispatch({ type: 'cardRead', holder });
+    store.dispatch({ type: 'logout' });
+    expect(store.remindCard.value).toBe(true);
+    store.cardRemoved();
+    expect(store.remindCard.value).toBe(false);
+    store.dispatch({ type: 'cardRead', holder });
+    store.cardRemoved();
+    store.dispatch({ type: 'logout' });
+    expect(store.remindCard.value).toBe(false);
+  });
 });
+

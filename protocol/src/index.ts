@@ -5,5 +5,6 @@ export * from './hex.ts';
 export * from './idcard/index.ts';
 export * from './escpos/index.ts';
 export * from './counterbus/index.ts';
+export * from './qrscanner/index.ts';
 export * from './certificate/index.ts';
 export * from './contract/index.ts';

@@ -2,7 +2,7 @@
  * The demo launcher (architecture.md: "the demo launcher that starts both sits at the top, in its own file"): the
  * only code that imports both the simulators and the bridge. Two modes (issue 4, "Configuration and start"):
  *
- * - demo: the three simulators (PTYs through socat when present, TCP otherwise) with their control API, and the
+ * - demo: the simulators (PTYs through socat when present, TCP otherwise) with their control API, and the
  *   bridge with a generated config pointing at them;
  * - hardware (`--config file.json`): the bridge alone with that config; the simulators are never loaded.
  *
@@ -28,6 +28,7 @@ import { DEFAULT_BRIDGE_PORT, DEFAULT_DATA_DIR, type StartOptions } from './opti
 import { ensureUiBuilt } from './uiBuild.ts';
 // The hall's demo data (issue 5): an empty data dir gets citizens matching the simulator's card library.
 import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
+import { describeHallStoreSetting, parseHallStoreSetting } from '../../device-bridge/src/store/hallStoreSetting.ts';
 
 export type Print = (line: string) => void;
 
@@ -42,7 +43,7 @@ export interface LaunchedSimulators {
   notes: string[];
 }
 
-/** One kiosk bridge of `--kiosks N`, linked to the hall, with its own reader and printer simulators. */
+/** One kiosk bridge of `--kiosks N`, linked to the hall, with its own reader, printer and scanner simulators. */
 export interface LaunchedKiosk {
   id: string;
   bridge: BridgeHandle;
@@ -80,12 +81,13 @@ export function bridgePathOf(sim: SimInfo): string {
 /** The bridge config for the simulators: one device per simulator, same id, kind and baud. */
 export function demoBridgeConfig(
   sims: SimInfo[],
-  opts: Pick<StartOptions, 'port' | 'dataDir' | 'logLevel' | 'uiDir'>,
+  opts: Pick<StartOptions, 'port' | 'dataDir' | 'logLevel' | 'uiDir' | 'store'>,
   simulatorControlUrl?: string,
 ): BridgeConfigInput {
   return {
     http: { host: '127.0.0.1', port: opts.port ?? DEFAULT_BRIDGE_PORT },
     dataDir: opts.dataDir ?? DEFAULT_DATA_DIR,
+    ...(opts.store !== undefined && { store: opts.store }),
     ...(opts.uiDir !== undefined && { uiDir: opts.uiDir }),
     // Fresh secrets per run for the reserved namespaces (a namespace without a token refuses everyone); printed
     // so the demo's hall and tech screens can be used.
@@ -121,7 +123,7 @@ async function startSimulators(opts: StartOptions, print: Print, at: SimPlacemen
   const { SimulatorHub, startControlServer } = await import('@onedoor/simulators');
   const hub = new SimulatorHub({ link: opts.tcp ? 'tcp' : undefined, dir: at.dir, portBase: at.portBase });
   try {
-    await hub.start(at.which === 'kiosk' ? [{ kind: 'idreader', baud: 115200 }, { kind: 'printer', baud: 115200 }] : at.which);
+    await hub.start(at.which === 'kiosk' ? [{ kind: 'idreader', baud: 115200 }, { kind: 'printer', baud: 115200 }, { kind: 'qrscanner', baud: 9600 }] : at.which);
   } catch (err) {
     await hub.close();
     const hint = portInUse(err) ? ' (a simulator TCP port is in use: another onedoor-sim running? pick --port-base)' : '';
@@ -169,6 +171,7 @@ export async function launch(opts: StartOptions, print: Print = (l) => console.l
       ...config,
       ...(opts.port !== undefined && { http: { ...config.http, port: opts.port } }),
       ...(opts.dataDir !== undefined && { dataDir: opts.dataDir }),
+      ...(opts.store !== undefined && { store: opts.store }),
       ...(opts.uiDir !== undefined && { uiDir: opts.uiDir }),
     };
   }
@@ -259,7 +262,8 @@ async function launchHallAndKiosks(opts: StartOptions, n: number, uiDir: string,
         await sims.hub.close();
       });
       const config = demoBridgeConfig(sims.hub.list(), {
-        ...opts, uiDir, port: basePort === 0 ? 0 : basePort + i + 1, dataDir: join(opts.dataDir ?? DEFAULT_DATA_DIR, k.id),
+        // A linked kiosk keeps no hall data (the hall owns it), so it gets no store.
+        ...opts, store: undefined, uiDir, port: basePort === 0 ? 0 : basePort + i + 1, dataDir: join(opts.dataDir ?? DEFAULT_DATA_DIR, k.id),
       }, sims.control.url);
       // The kiosks' QR codes open the hall's pages, as on a site (site.publicUrl = the hall server's URL).
       const bridge = await startBridgeOrExplain({ ...config, hall: { url: hall.url, kioskToken: k.token, name: k.name } }, { publicUrl: hall.url });
@@ -298,6 +302,8 @@ export function describeLaunch(l: Launched): string[] {
     lines.push(`  ${pad(d.id)}${d.path}  (${d.kind}, ${d.baud} baud)`);
   }
   lines.push(`  ${pad('data')}${l.bridge.config.dataDir}`);
+  const store = parseHallStoreSetting(l.bridge.config.store);
+  if (store.kind === 'postgres') lines.push(`  ${pad('store')}${describeHallStoreSetting(store, l.bridge.config.dataDir)}`);
   const { hall, tech } = l.bridge.config.tokens;
   if (l.mode === 'demo' && hall && tech) lines.push(`  ${pad('tokens')}hall ${hall}  tech ${tech}  (this run only)`);
   if (l.mode === 'demo') {

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseHallStoreSetting } from '../../device-bridge/src/store/hallStoreSetting.ts';
 
 /** The checkout's root (this file is scripts/launcher/options.ts). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -24,6 +25,8 @@ export interface StartOptions {
   port?: number;
   /** Bridge data directory; with --config it overrides the file's dataDir. */
   dataDir?: string;
+  /** The hall's store (config `store`): "sqlite" or a PostgreSQL URL; with --config it overrides the file's. */
+  store?: string;
   /** Simulators on raw TCP ports instead of PTYs. */
   tcp: boolean;
   /** Simulator control API port (0 = any free port). */
@@ -61,13 +64,15 @@ export class StartUsageError extends Error {
 
 export const START_USAGE = `usage: npm start -- [options]
 
-Without --config: starts the simulated ID card reader, ticket printer and counter bus (PTYs through socat when it is
+Without --config: starts the simulated ID card reader, ticket printer, counter bus and QR scanner (PTYs through socat when it is
 installed, TCP otherwise), their control API and the bridge wired to them, builds the kiosk UI when needed, and
 prints the URLs. Ctrl-C stops everything.
 
   --config <file.json>  run the bridge against real hardware with this config (no simulators)
   --port <n>            bridge HTTP port (default ${DEFAULT_BRIDGE_PORT}; 0 = any free port)
   --data-dir <dir>      bridge data directory (default .data/ in the checkout)
+  --store <where>       hall data: sqlite (default, in the data directory) or a PostgreSQL URL such as
+                        postgres://postgres@127.0.0.1:5432/onedoor?schema=hall (schema created and migrated)
   --tcp                 simulators on raw TCP ports instead of PTYs
   --control-port <n>    simulator control API port (default ${DEFAULT_SIM_CONTROL_PORT}; 0 = any free port)
   --sim-dir <dir>       where the simulators' PTY paths appear (default /tmp/onedoor)
@@ -125,6 +130,16 @@ export function parseStartArgs(argv: readonly string[], cwd = process.cwd()): St
       case '--data-dir':
         opts.dataDir = abs(value());
         break;
+      case '--store': {
+        const v = value();
+        try {
+          parseHallStoreSetting(v);
+        } catch (err) {
+          throw new StartUsageError(`--store ${(err as Error).message}, got "${v.replace(/\/\/[^@/]*@/, '//***@')}"`);
+        }
+        opts.store = v;
+        break;
+      }
       case '--tcp':
         if (inline !== undefined) throw new StartUsageError('--tcp takes no value');
         opts.tcp = true;

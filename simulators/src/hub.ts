@@ -33,9 +33,11 @@ export const DEFAULT_SIMS: readonly SimConfig[] = [
   { kind: 'idreader', baud: 115200 },
   { kind: 'printer', baud: 115200 },
   { kind: 'counterbus', baud: 9600 },
+  // qr-scanner.md: 9600 baud 8N1 by default.
+  { kind: 'qrscanner', baud: 9600 },
 ];
-export const SIM_KINDS: readonly SimKind[] = ['idreader', 'printer', 'counterbus'];
-/** TCP ports when the link is TCP and none is given: 7311 idreader, 7312 printer, 7313 counterbus. */
+export const SIM_KINDS: readonly SimKind[] = ['idreader', 'printer', 'counterbus', 'qrscanner'];
+/** TCP ports when the link is TCP and none is given: 7311 idreader, 7312 printer, 7313 counterbus, 7314 qrscanner. */
 export const DEFAULT_TCP_PORT_BASE = 7311;
 
 export interface HubOptions {
@@ -94,6 +96,7 @@ const MODULES: Record<SimKind, { file: string; exportName: string }> = {
   idreader: { file: './idreader/index.ts', exportName: 'IdReaderSim' },
   printer: { file: './printer/index.ts', exportName: 'PrinterSim' },
   counterbus: { file: './counterbus/index.ts', exportName: 'CounterBusSim' },
+  qrscanner: { file: './qrscanner/index.ts', exportName: 'QrScannerSim' },
 };
 
 /**

@@ -7,3 +7,4 @@ export * from './control/index.ts';
 export * from './idreader/index.ts';
 export * from './printer/index.ts';
 export * from './counterbus/index.ts';
+export * from './qrscanner/index.ts';

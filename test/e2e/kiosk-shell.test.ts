@@ -377,7 +377,7 @@ describe('kiosk shell in Chromium', { timeout: 120_000 }, () => {
     const page = await openKiosk('?idleMs=8000&warnMs=5000');
     await placeCard(page);
     await page.getByTestId('countdown').waitFor();
-    await expect(page.getByTestId('countdown').innerText()).resolves.toContain('需要更多时间吗?');
+    await expect(page.getByTestId('countdown').innerText()).resolves.toContain('需要更多时间吗？');
     await page.getByTestId('more-time').click();
     await page.getByTestId('countdown').waitFor({ state: 'detached' });
     await expect(page.locator('[data-screen="greeting"]').count()).resolves.toBe(1);

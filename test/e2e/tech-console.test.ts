@@ -231,6 +231,28 @@ describe('technician console', () => {
     await shoot(page, 'selftests');
   }, 300_000);
 
+  it('a code presented from the scanner controls shows as a preview only, in the event line and the frame log; the scan self-test reads it', async () => {
+    const secret = 'GDID1.eyJzdWIiOiJ0ZWNoLWUyZSJ9.U0VDUkVULVNJR05BVFVSRQ';
+    const page = await openTech();
+    await logIn(page, 'tech', DEMO_PASSWORDS.tech);
+    await page.locator('[data-testid="device-qrscanner"][data-state="online"]').waitFor({ timeout: UI_WAIT_MS });
+    await page.getByTestId('sim-scanner-code').fill(secret);
+    await page.getByTestId('sim-scanner-present').getByRole('button').click();
+    await page.getByTestId('code-event').filter({ hasText: `GDID1.… (${secret.length} B)` }).waitFor({ timeout: UI_WAIT_MS });
+    await page.getByTestId('frames-qrscanner').getByText(/code GDID1\.… \(\d+ B\)/).first().waitFor({ timeout: UI_WAIT_MS });
+    const scanner = page.getByTestId('device-qrscanner');
+    await scanner.getByTestId('action-selfTest').getByRole('button').click();
+    const outcome = scanner.getByTestId('action-selfTest').getByTestId('outcome');
+    await outcome.waitFor({ timeout: UI_WAIT_MS });
+    await expect(outcome.getAttribute('data-code')).resolves.toBe('success');
+    await expect(outcome.innerText()).resolves.toContain('GDID1.…');
+    const dom = (await page.content()) + (await page.locator('body').innerText());
+    expect(dom.includes('U0VDUkVU'), 'the page shows the code past its preview').toBe(false);
+    const api = await pageGet<TechDeviceInfo[]>(page, '/api/tech/devices');
+    expect(JSON.stringify(api.body.find((d) => d.status.id === 'qrscanner')!.frames).includes('U0VDUkVU')).toBe(false);
+    await shoot(page, 'scanner');
+  }, 300_000);
+
   it('a manager sees everything read-only; logging out shows the login again', async () => {
     const page = await openTech();
     await logIn(page, 'manager', DEMO_PASSWORDS.manager);
@@ -243,7 +265,7 @@ describe('technician console', () => {
     await page.setViewportSize({ width: 800, height: 1280 });
     await shoot(page, 'tablet-manager');
     const statuses = bridge.devices.statuses() as DeviceStatus[];
-    expect(statuses.map((s) => s.id).sort()).toEqual(['counterbus', 'idreader', 'printer']);
+    expect(statuses.map((s) => s.id).sort()).toEqual(['counterbus', 'idreader', 'printer', 'qrscanner']);
 
     await page.getByTestId('logout').click();
     await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });

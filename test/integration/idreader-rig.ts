@@ -17,7 +17,7 @@ import type {
   KioskClientToServerEvents,
   KioskServerToClientEvents,
 } from '@onedoor/protocol';
-import { startBridge, silentLogger, type BridgeHandle, type DeviceDriver } from '../../device-bridge/src/index.ts';
+import { startBridge, silentLogger, type BridgeHandle, type DeviceDriver, type StartBridgeOptions } from '../../device-bridge/src/index.ts';
 import { IdReaderSim, type IdReaderSimOptions } from '../../simulators/src/idreader/index.ts';
 import { startSimulator, type LinkKind, type RunningSimulator } from '../../simulators/src/index.ts';
 
@@ -33,6 +33,8 @@ export interface ReaderRigOptions {
   log?: Logger;
   /** Sim setup before the bridge opens the port (e.g. a failed SAM). */
   beforeBridge?: (sim: IdReaderSim) => void | Promise<void>;
+  /** The bridge's hall services (e.g. a hall clock set to a given instant). */
+  hall?: StartBridgeOptions['hall'];
 }
 
 export interface ReaderRig {
@@ -83,7 +85,7 @@ export async function startReaderRig(opts: ReaderRigOptions): Promise<ReaderRig>
         devices: [{ id: READER_ID, kind: 'idreader', path, baud: opts.baud, options: opts.options ?? {} }],
         options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
       },
-      { log: opts.log ?? silentLogger() },
+      { log: opts.log ?? silentLogger(), hall: opts.hall },
     );
     cleanups.push(() => bridge.close());
     const kiosk: ReaderRig['kiosk'] = connect(`${bridge.url}/kiosk`, {

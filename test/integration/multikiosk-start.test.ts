@@ -38,17 +38,22 @@ describe('npm start -- --kiosks', () => {
     expect(l.bridge.config.devices.map((d) => d.kind)).toEqual(['counterbus']);
     expect(l.kiosks!.map((k) => k.id)).toEqual(['kiosk-a', 'kiosk-b']);
     for (const k of l.kiosks!) {
-      expect(k.bridge.config.devices.map((d) => d.kind)).toEqual(['idreader', 'printer']);
+      expect(k.bridge.config.devices.map((d) => d.kind)).toEqual(['idreader', 'printer', 'qrscanner']);
       expect(k.bridge.config.devices.every((d) => d.path.startsWith(join(simDir, k.id)))).toBe(true);
     }
     const registry = l.bridge.kioskLink!.registry;
     await until('both kiosks linked with online devices', () =>
-      registry.list().length === 2 && registry.list().every((k) => k.connected && k.devices.length === 2 && k.devices.every((d) => d.state === 'online')), 90_000);
+      registry.list().length === 2 && registry.list().every((k) => k.connected && k.devices.length === 3 && k.devices.every((d) => d.state === 'online')), 90_000);
 
     const lines = describeLaunch(l).join('\n');
     for (const url of [l.urls.hall, l.urls.display, ...l.kiosks!.flatMap((k) => [k.urls.kiosk, k.urls.tech, k.sims.control.url])]) {
       expect(lines).toContain(url);
     }
+
+    // QR codes on one machine: the hall's own URL (start option publicUrl 'own'), and the kiosks print the hall's.
+    const site = async (base: string) => ((await (await fetch(`${base}/api/site`)).json()) as { publicUrl: string | null }).publicUrl;
+    expect(await site(l.bridge.url)).toBe(l.bridge.url);
+    for (const k of l.kiosks!) expect(await site(k.bridge.url)).toBe(l.bridge.url);
 
     const ptys = l.kiosks!.flatMap((k) => k.bridge.config.devices.map((d) => d.path));
     expect(ptys.every((p) => existsSync(p))).toBe(true);

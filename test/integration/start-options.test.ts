@@ -33,6 +33,13 @@ describe('parseStartArgs', () => {
     expect(parseStartArgs(['--help']).help).toBe(true);
   });
 
+  it('reads --store: sqlite or a PostgreSQL URL (with --config too, overriding the file)', () => {
+    expect(parseStartArgs(['--store', 'sqlite']).store).toBe('sqlite');
+    const url = 'postgresql://onedoor:secret@10.0.0.7:5433/district?schema=hall_panyu';
+    expect(parseStartArgs([`--store=${url}`]).store).toBe(url);
+    expect(parseStartArgs(['--config', 'a.json', '--store', url], '/etc')).toMatchObject({ configFile: '/etc/a.json', store: url });
+  });
+
   it.each([
     [['--port', '70000'], '--port must be a TCP port number 0-65535, got "70000"'],
     [['--port', '-1'], '--port must be a TCP port number 0-65535, got "-1"'],
@@ -44,6 +51,8 @@ describe('parseStartArgs', () => {
     [['--tcp=yes'], '--tcp takes no value'],
     [['--port', '1', '--port', '2'], '--port is given twice'],
     [['--frobnicate'], 'unknown option "--frobnicate"'],
+    [['--store', 'mysql://h/db'], '--store must be "sqlite" or a PostgreSQL URL like postgres://user@host:5432/database?schema=hall, got "mysql://h/db"'],
+    [['--store', 'postgres://u:pw@h/db?schema=Bad-Name'], '--store schema "Bad-Name" must be a lower-case identifier (letters, digits, _), got "postgres://***@h/db?schema=Bad-Name"'],
     [['--config', 'a.json', '--sim-dir', '/tmp/s'], '--sim-dir is for the simulators; with --config no simulators are started'],
     [['--port-base', '0', '--config', 'a.json'], '--port-base is for the simulators; with --config no simulators are started'],
   ])('refuses %j: %s', (argv, message) => {

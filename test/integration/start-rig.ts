@@ -130,8 +130,8 @@ export function bridgeUrl(run: LauncherRun): string {
   return run.printed.get('kiosk')!.replace(/\/$/, '');
 }
 
-/** Wait until the bridge reports `count` devices, all online (through the real drivers), and return them. */
-export async function waitAllOnline<S>(run: LauncherRun, count = 3): Promise<S[]> {
+/** Wait until the bridge reports `count` devices (the demo: reader, printer, counter bus, scanner), all online (through the real drivers), and return them. */
+export async function waitAllOnline<S>(run: LauncherRun, count = 4): Promise<S[]> {
   await until(async () => {
     const h = await getJson<{ devices: Record<string, string> }>(`${bridgeUrl(run)}/api/health`);
     const states = Object.values(h.devices);

@@ -29,7 +29,7 @@ interface SimsBody {
   sims: { id: string; kind: string; link: { kind: string; path?: string; port?: number; up: boolean } }[];
 }
 
-const KINDS = ['counterbus', 'idreader', 'printer'];
+const KINDS = ['counterbus', 'idreader', 'printer', 'qrscanner'];
 
 const allOnline = (run: LauncherRun) => waitAllOnline<DeviceStatus>(run);
 
@@ -51,7 +51,7 @@ describe('npm start with simulated devices on PTYs', () => {
     expect(run.printed.get('data')).toBe(join(run.dir, 'data'));
   });
 
-  it('the bridge has the three devices online, and the control API lists the three simulators on PTYs', async () => {
+  it('the bridge has the four devices online, and the control API lists the four simulators on PTYs', async () => {
     const devices = await allOnline(run);
     expect(devices.map((d) => d.kind).sort()).toEqual(KINDS);
     const { sims } = await getJson<SimsBody>(`${run.printed.get('simulators')}/api/sims`);
@@ -62,8 +62,8 @@ describe('npm start with simulated devices on PTYs', () => {
       expect(s.link.up).toBe(true);
     }
     // One socat per PTY, all of this run.
-    expect(leftovers(run).length).toBe(3);
-    expect(socatChildren(run.proc.pid!).length).toBe(3);
+    expect(leftovers(run).length).toBe(KINDS.length);
+    expect(socatChildren(run.proc.pid!).length).toBe(KINDS.length);
   }, 120_000);
 
   it('a simulator action reaches the bridge: paper out on the printer sim shows in /api/devices, and back', async () => {
@@ -104,7 +104,7 @@ describe('npm start with simulated devices on PTYs', () => {
   }, 120_000);
 
   it('SIGTERM stops everything: exit 0, no socat of this run left, the PTY paths gone', async () => {
-    expect(leftovers(run).length).toBe(3);
+    expect(leftovers(run).length).toBe(KINDS.length);
     const { code } = await run.stop('SIGTERM');
     expect(code).toBe(0);
     expect(leftovers(run)).toEqual([]);
@@ -124,7 +124,7 @@ describe('npm start -- --tcp', () => {
     await run?.cleanup();
   });
 
-  it('puts the simulators on TCP ports, the bridge reaches all three there, and SIGINT stops it with no socat', async () => {
+  it('puts the simulators on TCP ports, the bridge reaches all four there, and SIGINT stops it with no socat', async () => {
     for (const kind of KINDS) expect(run.printed.get(kind)).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
     await allOnline(run);
     const { sims } = await getJson<SimsBody>(`${run.printed.get('simulators')}/api/sims`);

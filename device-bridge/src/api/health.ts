@@ -36,8 +36,11 @@ export interface HealthReport {
   /** Why it is not ok or degraded, in words (empty when all is well). */
   problems: string[];
   uptimeSeconds: number;
-  /** null on a linked kiosk (the hall owns the database). */
-  database: { ok: boolean; problem: string | null } | null;
+  /**
+   * null on a linked kiosk (the hall owns the database). `store`: which database (README "Running a district"); a
+   * PostgreSQL server that cannot be reached is not ok (503) until it answers again, then ok with no restart.
+   */
+  database: { ok: boolean; problem: string | null; store?: 'sqlite' | 'postgresql' } | null;
   /** null on a bridge that is not linked to a hall. */
   hallLink: { up: boolean; pending: number } | null;
   eventLoop: { meanMs: number; p99Ms: number; maxMs: number; windowMs: number };
@@ -51,6 +54,8 @@ export interface HealthSources {
   devices: { statuses(): DeviceStatus[] };
   /** The hall database check (null problem: usable); absent on a linked kiosk. */
   database?: () => Promise<string | null>;
+  /** Which database the hall runs on. */
+  databaseStore?: 'sqlite' | 'postgresql';
   hallLink?: { readonly up: boolean; readonly pending: number } | null;
   eventLoop: EventLoopMonitor;
 }
@@ -108,7 +113,7 @@ export async function healthReport(s: HealthSources): Promise<HealthReport> {
     } catch (err) {
       problem = `database check failed: ${(err as Error).message}`;
     }
-    database = { ok: problem === null, problem };
+    database = { ok: problem === null, problem, ...(s.databaseStore ? { store: s.databaseStore } : {}) };
     if (problem !== null) {
       unavailable = true;
       problems.unshift(`hall database: ${problem}`);

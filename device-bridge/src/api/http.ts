@@ -25,7 +25,7 @@ export interface HttpApiOptions {
    * What /api/health checks besides the devices (api/health.ts): the hall database, the hall link, the event loop
    * monitor (default: one made here).
    */
-  health?: Partial<Pick<HealthSources, 'database' | 'hallLink' | 'eventLoop'>>;
+  health?: Partial<Pick<HealthSources, 'database' | 'databaseStore' | 'hallLink' | 'eventLoop'>>;
   /** More routes (e.g. /api/verify), mounted before the JSON 404 of /api. */
   routers?: Router[];
   /** Staff login and the technician console's REST routes (issue 6); without it those routes do not exist. */

@@ -1,10 +1,9 @@
 /**
- * The hall services the citizen kiosk uses, composed over one HallStore (issue 5, "Hall data": one SQLite file in
- * the data dir). `openKioskHall` is what the composition root calls; when the database cannot be opened the kiosk
- * still runs and every hall command answers `deviceNotReady` "暂停服务" (issue 5, function 7).
+ * The hall services the citizen kiosk uses, composed over one HallStore. The composition root (main.ts) chooses the
+ * store from config (SQLite in the data dir, or PostgreSQL) and hands it, or its opener, to `openKioskHall`; when it
+ * cannot be opened the kiosk still runs and every hall command answers `deviceNotReady` "暂停服务" (issue 5,
+ * function 7).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppointmentService, type AppointmentRules } from '../hall/appointments.ts';
 import { ApplicationService } from '../hall/applications.ts';
@@ -14,21 +13,14 @@ import { GuidanceService } from '../hall/guidance.ts';
 import { QueueService } from '../hall/queue.ts';
 import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
-import { PRIVATE_FILE_MODE, restrictFileMode, securePrivateDir } from '../store/fileModes.ts';
-import { fileIdentity, sqliteFileProblem, watchHallDatabase, type HallDatabaseWatch } from '../store/hallDbWatch.ts';
+import { fileIdentity, sqliteFileProblem, watchHallDatabase } from '../store/hallDbWatch.ts';
+import { securePrivateDir } from '../store/fileModes.ts';
 import type { HallStore } from '../store/hallStore.ts';
 import { guardHallStore, HallStoreGuard } from '../store/hallStoreGuard.ts';
-import { openSqliteHallStore } from '../store/hallSqlite.ts';
+import { watchHallServer } from '../store/hallServerWatch.ts';
+import { openedHallStore, type HallStoreKind, type HallStoreOpener } from '../store/openHallStore.ts';
 
-/** The hall database file in the data dir. */
-export const HALL_DB_FILE = 'hall.sqlite';
-/**
- * Written when the hall database is first created. A data dir that has it but no database lost its database: the
- * bridge then refuses to start a new empty one on its own, which would issue today's ticket numbers a second time
- * (hall-rules.md: a number is never issued twice in a day). The operator restores the file, or deletes this marker
- * to start afresh knowingly.
- */
-export const HALL_DB_MARKER_FILE = 'hall.sqlite.created';
+export { HALL_DB_FILE, HALL_DB_MARKER_FILE } from '../store/hallStoreSetting.ts';
 
 export interface KioskHallOptions {
   clock?: HallClock;
@@ -40,9 +32,9 @@ export interface KioskHallOptions {
    * the simulator's card library. Not called on a store that already holds data.
    */
   demo?: (store: HallStore, clock: HallClock) => Promise<void>;
-  /** Store to use instead of `<dataDir>/hall.sqlite` (tests of a failing database). */
-  store?: HallStore;
-  /** How often the database file is checked while running (hallDbWatch.ts); default 5 s. */
+  /** The store, or its opener (a failure to open pauses the hall functions); default: what config `store` names. */
+  store?: HallStore | HallStoreOpener;
+  /** How often the running database is checked (hallDbWatch.ts, hallServerWatch.ts); default 5 s. */
   databaseCheckMs?: number;
 }
 
@@ -74,11 +66,15 @@ export interface KioskHall {
   guidance: KioskGuidanceFunctions | null;
   /**
    * Why the store is unavailable (for the log and the health page); null when it is open. On the hall's own
-   * database it becomes non-null as soon as the database is found gone or bad while running.
+   * database it becomes non-null as soon as the database is found gone or bad while running (for good), or while a
+   * PostgreSQL server cannot be reached (until it answers again).
    */
   readonly storeProblem: string | null;
+  /** Which database the hall's data is on (health); null when none could be opened, or on a linked kiosk. */
+  readonly storeKind?: HallStoreKind | null;
   /**
-   * Checks the hall database now (file and a read) and returns the problem, or null when it is usable. Absent on a
+   * Checks the hall database now (file and a read, or the server's answer) and returns the problem, or null when it
+   * is usable. Absent on a
    * kiosk linked to a hall (no database here).
    */
   checkDatabase?(): Promise<string | null>;
@@ -96,7 +92,8 @@ export interface SessionEnd {
 /** How often past appointments are swept into no-shows (also once at start-up). */
 export const NO_SHOW_SWEEP_MS = 60 * 60_000;
 
-export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHallOptions = {}): Promise<KioskHall> {
+export async function openKioskHall(dataDir: string, log: Logger,
+  opts: KioskHallOptions & { store: HallStore | HallStoreOpener }): Promise<KioskHall> {
   const clock = opts.clock ?? new HallClock();
   // Data at rest (README "Security"): the data dir readable by the bridge's user only (the key file: signing.ts).
   securePrivateDir(dataDir);
@@ -104,16 +101,24 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
   const guard = new HallStoreGuard();
   let store: HallStore | null = null;
   let storeProblem: string | null = null;
-  let watch: HallDatabaseWatch | null = null;
+  let raw: HallStore | null = null;
+  let storeKind: HallStoreKind | null = null;
+  let watch: { check(): Promise<string | null>; stop(): void } | null = null;
   try {
-    if (opts.store) {
-      store = guardHallStore(opts.store, guard);
+    const opened = openedHallStore(typeof opts.store === 'function' ? await opts.store({ stamp: () => clock.stamp() }) : opts.store);
+    raw = opened.store;
+    storeKind = opened.kind;
+    const how = opened.supervision;
+    if (how.kind === 'sqliteFile') {
+      const identity = fileIdentity(how.file);
+      store = guardHallStore(raw, guard, { beforeWrite: () => sqliteFileProblem(how.file, identity) });
+      watch = watchHallDatabase({ file: how.file, opened: identity, store: raw, guard, intervalMs: opts.databaseCheckMs });
+    } else if (how.kind === 'server') {
+      const server = watchHallServer({ store: raw, guard, intervalMs: opts.databaseCheckMs });
+      store = guardHallStore(raw, guard, { onOutageError: () => void server.check() });
+      watch = server;
     } else {
-      const file = join(dataDir, HALL_DB_FILE);
-      const opened = openHallDatabaseFile(dataDir, clock);
-      const identity = fileIdentity(file);
-      store = guardHallStore(opened, guard, { beforeWrite: () => sqliteFileProblem(file, identity) });
-      watch = watchHallDatabase({ file, opened: identity, store: opened, guard, intervalMs: opts.databaseCheckMs });
+      store = guardHallStore(raw, guard);
     }
     if (opts.demo && (await store.listQueueCategories()).length === 0) {
       await opts.demo(store, clock);
@@ -124,7 +129,7 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
     log.error({ err }, 'hall database unavailable: hall functions paused (暂停服务)');
     watch?.stop();
     watch = null;
-    await store?.close().catch(() => undefined);
+    await raw?.close().catch(() => undefined);
     store = null;
   }
   // Found gone or bad while running: every store call is refused from now on (hallStoreGuard.ts), so no ticket
@@ -133,6 +138,11 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
     watch?.stop();
     log.error({ problem }, 'hall database failed while running: ticket issuing stopped, hall functions paused (暂停服务); restore the database and restart the bridge');
   });
+  // A database server out of reach: paused, not failed; the server watch resumes the hall when it answers again.
+  guard.on('paused', (problem) => {
+    log.error({ problem }, 'hall database unreachable: hall functions paused (暂停服务) until it answers again');
+  });
+  guard.on('resumed', () => log.info('hall database reachable again: hall functions resumed'));
   // Sessions are memory only and end with their personal data (hall/session.ts); `onEnd` is set by the API layer.
   const endListeners = new Set<(ended: SessionEnd) => void>();
   const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
@@ -163,8 +173,9 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
     applications: store ? new ApplicationService(store, clock) : null,
     guidance: store ? new GuidanceService(store) : null,
     get storeProblem() {
-      return storeProblem ?? guard.problem;
+      return storeProblem ?? guard.problem ?? guard.outage;
     },
+    storeKind,
     checkDatabase: async () => {
       if (storeProblem !== null) return storeProblem;
       if (watch) return watch.check();
@@ -189,27 +200,3 @@ export async function openKioskHall(dataDir: string, log: Logger, opts: KioskHal
   };
 }
 
-/**
- * Opens `<dataDir>/hall.sqlite`, refusing to create a new empty one where a database existed before (the marker
- * HALL_DB_MARKER_FILE says so): that one is missing, and a new one would issue today's ticket numbers again.
- */
-export function openHallDatabaseFile(dataDir: string, clock: HallClock): HallStore {
-  const file = join(dataDir, HALL_DB_FILE);
-  const marker = join(dataDir, HALL_DB_MARKER_FILE);
-  if (!existsSync(file) && existsSync(marker)) {
-    let created = '';
-    try {
-      created = ` (created ${String((JSON.parse(readFileSync(marker, 'utf8')) as { createdAt?: unknown }).createdAt ?? '?')})`;
-    } catch {
-      /* the marker's content is informative only */
-    }
-    throw new Error(`hall database ${HALL_DB_FILE} is missing${created}: not creating a new empty one, which would issue today's ` +
-      `ticket numbers again. Restore ${HALL_DB_FILE} from a backup, or delete ${HALL_DB_MARKER_FILE} to start a new database knowingly`);
-  }
-  const store = openSqliteHallStore(file);
-  if (!existsSync(marker)) {
-    writeFileSync(marker, JSON.stringify({ createdAt: clock.stamp() }) + '\n', { mode: PRIVATE_FILE_MODE });
-  }
-  restrictFileMode(marker);
-  return store;
-}

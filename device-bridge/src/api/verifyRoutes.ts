@@ -19,12 +19,16 @@ const WORDS: Record<CertificateVerifyStatus, { zh: string; en: string }> = {
   expired: { zh: '此复印件已超过有效期，请重新打印', en: 'This copy has expired; please print a new one' },
   forged: { zh: '核验失败：此件不是本服务大厅打印的，或内容已被改动', en: 'Not verified: this copy was not printed by this hall, or it was altered' },
   revoked: { zh: '该证照已注销，此复印件无效', en: 'The certificate has been revoked; this copy is not valid' },
+  notACode: { zh: '这不是证照复印件的核验码，请扫描复印件上的二维码', en: 'This is not a certificate code. Please scan the QR code on the copy.' },
 };
 
 /** Longest payload accepted (signing.ts payloads are ~300 characters). */
 const MAX_PAYLOAD = 2000;
 
-export function verifyRouter(certificates: () => Pick<CertificateService, 'verifyCertificatePayload'> | null): Router {
+/** `verifyDetails` where the library is local (a linked kiosk verifies the signature only). */
+type Verifier = Pick<CertificateService, 'verifyCertificatePayload'> & Partial<Pick<CertificateService, 'verifyDetails'>>;
+
+export function verifyRouter(certificates: () => Verifier | null): Router {
   const router = express.Router();
   const answer = async (payload: unknown, res: express.Response) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -43,6 +47,9 @@ export function verifyRouter(certificates: () => Pick<CertificateService, 'verif
       body.identifier = v.claims.identifier;
       body.printedAt = v.claims.printedAt * 1000;
       body.copyExpires = v.claims.copyExpires;
+      // What the copy must show: a genuine QR stuck onto another document names another type, issuer or holder.
+      const details = await service.verifyDetails?.(v.claims.identifier);
+      if (details) body.certificate = details;
     }
     res.json(body);
   };

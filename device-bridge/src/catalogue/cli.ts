@@ -4,22 +4,24 @@
  *   npm run catalogue -- load --config site.json [--dry-run] catalogue.json services.csv holidays-2027.csv ...
  *   npm run catalogue -- load --data-dir /var/lib/onedoor [--dry-run] files...
  *
- * Run it as the bridge's user (the data dir is owner-only). With `--config`, the hall database is the config's
- * dataDir, a catalogue's `hallId` must be the config's `site.hallId`, and windows must name the config's counter
- * terminals. Every problem is printed as `file:line: field: message` and nothing is applied.
+ * Run it as the bridge's user (the data dir is owner-only). With `--config`, the hall database is the one the
+ * config's `store` names (hall.sqlite in its dataDir, or PostgreSQL), opened as the bridge opens it
+ * (store/openHallStore.ts); a catalogue's `hallId` must be the config's `site.hallId`, and windows must name the
+ * config's counter terminals. `--data-dir` means the SQLite file in that folder. Every problem is printed as `file:line: field: message` and nothing is applied.
  *
  * Exit codes: 0 applied (or dry run clean), 2 bad command line, bad config or refused catalogue, 1 the database
  * cannot be opened.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openHallDatabaseFile } from '../api/kioskHall.ts';
 import { configuredBuses } from '../api/hallCounter.ts';
 import { ConfigError, loadConfigFile } from '../config/index.ts';
 import { siteUtcOffsetMinutes } from '../config/site.ts';
 import { HallClock } from '../hall/clock.ts';
 import { securePrivateDir } from '../store/fileModes.ts';
 import type { HallStore } from '../store/hallStore.ts';
+import { describeHallStoreSetting, parseHallStoreSetting, type HallStoreSetting } from '../store/hallStoreSetting.ts';
+import { hallStoreOpener, openedHallStore } from '../store/openHallStore.ts';
 import { CatalogueRefused, loadCatalogueFiles } from './loadCatalogue.ts';
 import { planDetails, planSummary, type CatalogueSiteCheck } from './plan.ts';
 
@@ -68,6 +70,7 @@ export async function catalogueCli(argv: string[], io: Io = { out: (l) => consol
 
   let site: CatalogueSiteCheck | undefined;
   let clock = new HallClock();
+  let setting: HallStoreSetting = { kind: 'sqlite' };
   if (configFile !== undefined) {
     try {
       const config = loadConfigFile(configFile);
@@ -76,6 +79,7 @@ export async function catalogueCli(argv: string[], io: Io = { out: (l) => consol
         return 2;
       }
       dataDir = config.dataDir;
+      setting = parseHallStoreSetting(config.store);
       site = { hallId: config.site.hallId, buses: configuredBuses(config) };
       clock = new HallClock(Date.now, siteUtcOffsetMinutes(config.site));
     } catch (err) {
@@ -85,11 +89,12 @@ export async function catalogueCli(argv: string[], io: Io = { out: (l) => consol
   }
 
   let store: HallStore;
+  const where = describeHallStoreSetting(setting, resolve(dataDir!));
   try {
-    securePrivateDir(resolve(dataDir!));
-    store = openHallDatabaseFile(resolve(dataDir!), clock);
+    if (setting.kind === 'sqlite') securePrivateDir(resolve(dataDir!));
+    store = openedHallStore(await hallStoreOpener(setting, resolve(dataDir!))({ stamp: () => clock.stamp() })).store;
   } catch (err) {
-    io.err(`catalogue: cannot open the hall database in ${dataDir}: ${(err as Error).message}`);
+    io.err(`catalogue: cannot open the hall database (${where}): ${(err as Error).message}`);
     return 1;
   }
   try {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { counterBusOptionsSchema } from '../devices/counterBus/options.ts';
 import { idReaderOptionsSchema } from '../devices/idReader/options.ts';
 import { printerOptionsSchema } from '../devices/printer/printerOptions.ts';
+import { qrScannerOptionsSchema } from '../devices/qrScanner/options.ts';
 import { bridgeConfigSchema } from './schema.ts';
 
 type Json = { [k: string]: unknown };
@@ -80,10 +81,11 @@ export function fieldsOf(schema: Json, prefix = ''): FieldDoc[] {
 
 export const CONFIG_FIELDS = (): FieldDoc[] => fieldsOf(jsonSchemaOf(bridgeConfigSchema));
 
-export const DEVICE_OPTION_FIELDS = (): Record<'idreader' | 'printer' | 'counterbus', FieldDoc[]> => ({
+export const DEVICE_OPTION_FIELDS = (): Record<'idreader' | 'printer' | 'counterbus' | 'qrscanner', FieldDoc[]> => ({
   idreader: fieldsOf(jsonSchemaOf(idReaderOptionsSchema), 'options'),
   printer: fieldsOf(jsonSchemaOf(printerOptionsSchema), 'options'),
   counterbus: fieldsOf(jsonSchemaOf(counterBusOptionsSchema), 'options'),
+  qrscanner: fieldsOf(jsonSchemaOf(qrScannerOptionsSchema), 'options'),
 });
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -149,6 +151,10 @@ export function renderConfigReference(): string {
     '### `counterbus` (Modbus RTU line of counter terminals)',
     '',
     ...table(opts.counterbus),
+    '',
+    '### `qrscanner` (QR scan engine)',
+    '',
+    ...table(opts.qrscanner),
     '',
   ].join('\n');
 }

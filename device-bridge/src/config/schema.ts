@@ -11,7 +11,8 @@
  *   "devices": [
  *     { "id": "reader", "kind": "idreader", "path": "/dev/serial/by-id/usb-...", "baud": 115200 },
  *     { "id": "printer", "kind": "printer", "path": "tcp://192.168.1.50:4001" },
- *     { "id": "counters", "kind": "counterbus", "path": "/dev/ttyUSB1", "baud": 9600, "options": { "units": [1, 2] } }
+ *     { "id": "counters", "kind": "counterbus", "path": "/dev/ttyUSB1", "baud": 9600, "options": { "units": [1, 2] } },
+ *     { "id": "scanner", "kind": "qrscanner", "path": "/dev/ttyUSB2", "options": { "suffix": "cr" } }
  *   ]
  * }
  * ```
@@ -21,12 +22,14 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isPasswordHash } from '../auth/password.ts';
 import { parseCounterBusOptions } from '../devices/counterBus/options.ts';
+import { qrScannerOptionProblems } from '../devices/qrScanner/options.ts';
 import { counterWindowProblems, counterWorkflowConfigSchema } from '../hall/counterConfig.ts';
 import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
+import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
 import { siteConfigSchema } from './site.ts';
 
-/** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md: 9600). */
-export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600 };
+/** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md, qr-scanner.md: 9600). */
+export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600, qrscanner: 9600 };
 
 const STANDARD_BAUDS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
 
@@ -51,7 +54,7 @@ export const deviceConfigSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' })
       .meta({ description: 'The device\'s name in logs, /tech and the API (e.g. reader, printer, counters).' }),
-    kind: z.enum(DEVICE_KINDS).meta({ description: 'Which driver: idreader (ID card reader, SAM), printer (ESC/POS), counterbus (Modbus counter terminals).' }),
+    kind: z.enum(DEVICE_KINDS).meta({ description: 'Which driver: idreader (ID card reader, SAM), printer (ESC/POS), counterbus (Modbus counter terminals), qrscanner (QR scan engine).' }),
     path: devicePath.meta({ description: 'Serial port (prefer the stable /dev/serial/by-id/... name; COM3 on Windows) or tcp://host:port of a serial device server.' }),
     /** Default per kind (DEFAULT_BAUD). */
     baud: z
@@ -59,7 +62,7 @@ export const deviceConfigSchema = z
       .int()
       .refine((b) => STANDARD_BAUDS.includes(b), { message: `must be one of ${STANDARD_BAUDS.join(', ')}` })
       .optional()
-      .meta({ description: `Line speed, one of ${STANDARD_BAUDS.join(', ')}. Default per kind: idreader and printer 115200, counterbus 9600.`, unit: 'bit/s' }),
+      .meta({ description: `Line speed, one of ${STANDARD_BAUDS.join(', ')}. Default per kind: idreader and printer 115200, counterbus and qrscanner 9600.`, unit: 'bit/s' }),
     /** false: listed (shown as noDevice) but not opened. */
     enabled: z.boolean().default(true).meta({ description: 'false: listed (shown as noDevice) but not opened.' }),
     /** Driver-specific settings; each driver validates its own. */
@@ -95,6 +98,21 @@ export const bridgeConfigSchema = z
       .meta({ description: 'Where the bridge listens (HTTP, socket.io).' }),
     /** Where the bridge keeps its state (print queue, hall data). Relative to the config file. */
     dataDir: z.string().min(1).default('.data').meta({ description: 'Folder of the bridge\'s state (hall database, print queue, signing key), made owner-only. Relative to the config file.' }),
+    /**
+     * Where the hall's data lives (store/hallStoreSetting.ts): "sqlite" (hall.sqlite in dataDir) or a PostgreSQL URL
+     * `postgres://user@host:5432/database?schema=hall` (schema default public; created and migrated on start).
+     */
+    store: z
+      .string()
+      .default('sqlite')
+      .superRefine((v, ctx) => {
+        try {
+          parseHallStoreSetting(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
+      .meta({ description: 'Where the hall\'s data lives: "sqlite" (hall.sqlite in dataDir) or a PostgreSQL URL postgres://user@host:5432/database?schema=hall (schema default public; created and migrated on start).' }),
     /** Browser origins accepted on /kiosk (and /hall, /tech besides their token). */
     allowedOrigins: z.array(originPattern).default(DEFAULT_ALLOWED_ORIGINS)
       .meta({ description: 'Browser origins (scheme://host[:port], port may be *) accepted on /kiosk, /hall and /tech.' }),
@@ -257,6 +275,8 @@ export const bridgeConfigSchema = z
       const first = seen.get(d.id);
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id "${d.id}" (also devices[${first}])` });
       else seen.set(d.id, i);
+      // A scanner's options (suffix, register addresses) are checked at load, so a typo is exit 2, not a dead device.
+      if (d.kind === 'qrscanner') for (const p of qrScannerOptionProblems(d.options)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'options', ...p.path], message: p.message });
     });
     const kioskIds = new Map<string, number>();
     const kioskTokens = new Map<string, number>();
@@ -268,6 +288,9 @@ export const bridgeConfigSchema = z
       if (sameToken !== undefined) ctx.addIssue({ code: 'custom', path: ['kiosks', i, 'token'], message: `same token as kiosks[${sameToken}] (each kiosk needs its own)` });
       else kioskTokens.set(k.token, i);
     });
+    if (c.hall && c.store !== 'sqlite') {
+      ctx.addIssue({ code: 'custom', path: ['store'], message: 'a kiosk linked to a hall (hall.url) keeps no hall data: set either hall or store' });
+    }
     if (c.hall && c.kiosks.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['kiosks'], message: 'a kiosk linked to a hall (hall.url) cannot itself serve kiosks: set either hall or kiosks' });
     }

@@ -5,8 +5,8 @@
  *
  * The card library (simulators/data/cards.json) is read as DATA from the path given: the bridge never imports
  * simulator code. Every holder the kiosk would accept today (protocol's validateHolder) gets:
- * - an appointment today whose check-in window is open now (slot start about 10 minutes from now), and one on an
- *   upcoming working day;
+ * - an appointment today in one of the hall's slots, open for check-in now when the hall is open (see
+ *   `todaysSlotStart`), and one on an upcoming working day;
  * - applications: one finished on time, one in review on time, one yellow (2 working days left), one red (2
  *   working days overdue), and for every third holder one returned with a reason;
  * - certificates: one valid without expiry, one expiring within 30 days, one revoked.
@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { holderDisplayName, holderNumber, validateHolder, type Holder } from '@onedoor/protocol';
 import { ApplicationService } from '../hall/applications.ts';
-import { AppointmentService } from '../hall/appointments.ts';
+import { AppointmentService, type AppointmentRules } from '../hall/appointments.ts';
 import { loadWorkingCalendar, type WorkingCalendar } from '../hall/calendar.ts';
 import { issueCertificateRecord } from '../hall/certificates.ts';
 import { citizenFromHolder, type Citizen } from '../hall/citizen.ts';
@@ -79,14 +79,19 @@ function workingDaysBefore(cal: WorkingCalendar, day: HallDay, n: number): HallD
   return d;
 }
 
-/** A slot start about 10 minutes from now (5-minute grid) so the check-in window (-30/+15 min) is open now. */
-function checkInSlotStart(clock: HallClock): string {
+/**
+ * Today's appointment lies in one of the hall's own slots (opening hours, appointments.ts rules), never at a time the
+ * hall is closed: the slot whose check-in window (-30/+15 min) is open now, else the next slot today (before opening,
+ * over lunch), else the day's last slot (after closing: then it shows as missed, as it would in a real hall).
+ */
+export function todaysSlotStart(clock: HallClock, rules: Pick<AppointmentRules, 'slotStarts' | 'checkInBeforeMs' | 'checkInAfterMs'>): string {
   const now = clock.now();
-  const today = clock.dayOf(now);
-  const step = 5 * 60_000;
-  const ahead = Math.round((now + 10 * 60_000) / step) * step;
-  const start = clock.dayOf(ahead) === today ? ahead : Math.floor(now / step) * step;
-  return clock.timeOf(start);
+  const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+  const nowMinutes = minutes(clock.timeOf(now)) + (now % 60_000) / 60_000;
+  const starts = [...rules.slotStarts].sort((a, b) => minutes(a) - minutes(b));
+  const open = starts.filter((s) => nowMinutes >= minutes(s) - rules.checkInBeforeMs / 60_000 && nowMinutes <= minutes(s) + rules.checkInAfterMs / 60_000);
+  if (open.length > 0) return open[open.length - 1];
+  return starts.find((s) => minutes(s) > nowMinutes) ?? starts[starts.length - 1];
 }
 
 export async function generateDemoData(store: HallStore, clock: HallClock, opts: DemoDataOptions): Promise<DemoSummary> {
@@ -131,7 +136,7 @@ async function demoAppointments(store: HallStore, clock: HallClock, appts: Appoi
   const today = clock.today();
   // Today, check-in open now: written directly (the booking rules refuse same-day bookings, as they should).
   const todayService = services[(i * 7) % services.length];
-  const start = checkInSlotStart(clock);
+  const start = todaysSlotStart(clock, appts.rules);
   await store.ensureSlots([{ serviceId: todayService.id, day: today, start, minutes: 30, capacity: 50 }]);
   const slot = (await store.listSlots(todayService.id, today)).find((s) => s.start === start)!;
   await store.insertAppointment({ slotId: slot.id, holderNumber: citizen.number, createdAt: clock.now() - 2 * 86_400_000 });

@@ -3,4 +3,5 @@
 import './idReader/index.ts';
 import './printer/index.ts';
 import './counterBus/index.ts';
+import './qrScanner/index.ts';
 export {};

@@ -68,6 +68,11 @@ export interface DriverContext {
   backoff?: BackoffOptions;
   /** Builds the transport for a path; default `createTransport` (serial or TCP). */
   createTransport?: (path: string, options: TransportOptions) => Transport;
+  /**
+   * Today as `YYYY-MM-DD` in the hall's time zone, for a driver's date decisions (the reader's expiry check), so
+   * they agree with the hall's sessions and tickets. Default: China Standard Time (hall/clock.ts), never the PC's zone.
+   */
+  hallToday?: () => string;
 }
 
 export interface DeviceActionInfo {

@@ -9,17 +9,22 @@
  * - Printer (escpos.md): short real-time commands in full; print data only its size and first 8 bytes (a job may
  *   be a certificate copy with personal text); status replies re-encoded from the decoded reply.
  * - Counter bus (counter-bus.md): Modbus RTU requests and replies in full (ticket numbers and keys, nothing personal).
+ * - QR scanner (qr-scanner.md): register commands and replies in full (settings only); a decoded code as a short
+ *   preview and its length, never its bytes (a code may be a bearer token: an identity code, a hand-off link).
  */
 import {
   buildModbusReply,
   identifySamCommand,
   modbusExceptionName,
   parseModbusRequest,
+  parseQrCommand,
+  qrCodePreview,
   samStatusInfo,
   toHex,
   type DeviceKind,
   type EscPosReply,
   type ModbusReply,
+  type QrScannerFrame,
 } from '@onedoor/protocol';
 import type { FrameLogText } from './frameLog.ts';
 
@@ -170,6 +175,24 @@ function counterRx(r: ModbusReply): DescribedFrame {
   }
 }
 
+// ---- QR scanner (qr-scanner.md) -----------------------------------------------------------------------------
+
+function scannerTx(bytes: Uint8Array): string {
+  try {
+    const c = parseQrCommand(bytes);
+    if (c.type === 'save') return 'save to flash';
+    return c.type === 'read' ? `read ${hex4(c.address)} ×${c.count}` : `write ${hex4(c.address)} = ${toHex(c.data)}`;
+  } catch {
+    return `${bytes.length} B`;
+  }
+}
+
+function scannerRx(f: QrScannerFrame): DescribedFrame {
+  if (f.kind === 'code') return { length: f.bytes.length, hex: '', summary: `code ${qrCodePreview(f.bytes)}` };
+  const data = f.data.length ? `, data ${toHex(f.data.subarray(0, 8))}${f.data.length > 8 ? ' …' : ''}` : '';
+  return { length: f.raw.length, hex: shortHex(f.raw), summary: `reply status ${hex2(f.status)}${data}` };
+}
+
 // ---- per kind ----------------------------------------------------------------------------------------------------
 
 /** Bytes the bridge wrote; `label` is what the driver called the command (`find card`, `poll unit 3`). */
@@ -184,6 +207,8 @@ export function describeTxBytes(kind: DeviceKind, bytes: Uint8Array, label: stri
     }
     case 'counterbus':
       return { length: bytes.length, hex: shortHex(bytes), summary: named(counterTx(bytes)) };
+    case 'qrscanner':
+      return { length: bytes.length, hex: shortHex(bytes), summary: named(scannerTx(bytes)) };
     default:
       // An unknown kind may carry anything: size only.
       return { length: bytes.length, hex: '', summary: named(`${bytes.length} B`) };
@@ -196,6 +221,9 @@ export function describeRxFrame(kind: DeviceKind, frame: unknown): DescribedFram
   if (kind === 'idreader' && raw instanceof Uint8Array) return describeSamReply(raw);
   if (kind === 'printer' && typeof (frame as { kind?: unknown })?.kind === 'string') return printerRx(frame as EscPosReply);
   if (kind === 'counterbus' && typeof (frame as { kind?: unknown })?.kind === 'string') return counterRx(frame as ModbusReply);
+  if (kind === 'qrscanner' && ((frame as { kind?: unknown })?.kind === 'code' || (frame as { kind?: unknown })?.kind === 'reply')) {
+    return scannerRx(frame as QrScannerFrame);
+  }
   if (raw instanceof Uint8Array) return { length: raw.length, hex: '', summary: `frame, ${raw.length} B` };
   return { length: 0, hex: '', summary: 'frame' };
 }

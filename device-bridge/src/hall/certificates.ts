@@ -4,7 +4,7 @@
  * the signed verification payload (signing.ts), verification of a scanned payload, and a print log entry per copy
  * (masked number only).
  */
-import { buildCertificateId, maskIdNumber, type KioskCertificate, type KioskCertificateCopy,
+import { buildCertificateId, maskIdNumber, type CertificateVerifyDetails, type KioskCertificate, type KioskCertificateCopy,
   type KioskCertificateState } from '@onedoor/protocol';
 import type { CertificateRecord, HallDay, HallRepository, HallStore } from '../store/hallStore.ts';
 import type { Citizen } from './citizen.ts';
@@ -155,6 +155,21 @@ export class CertificateService {
       today: this.clock.today(),
       isRevoked: async (id) => (await this.store.getCertificate(id))?.revokedAt != null,
     });
+  }
+
+  /** The library's record of a verified copy's certificate, masked for the public /verify page (null: unknown). */
+  async verifyDetails(identifier: string): Promise<CertificateVerifyDetails | null> {
+    const c = await this.store.getCertificate(identifier);
+    if (!c) return null;
+    const name = [...c.holderName];
+    return {
+      typeName: c.typeName,
+      issuerName: c.issuerName,
+      holderNameMasked: name.length === 0 ? '' : name[0] + '*'.repeat(Math.max(1, name.length - 1)),
+      holderNumberMasked: maskIdNumber(c.holderNumber),
+      issuedOn: c.issuedOn,
+      expiresOn: c.expiresOn,
+    };
   }
 
   /** Whether a verified payload belongs to this number (staff check with the citizen's card). */

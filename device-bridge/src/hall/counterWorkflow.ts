@@ -194,11 +194,12 @@ export class CounterWorkflow {
   /** Every configured window and today's latest calls, for the hall display. */
   async board(): Promise<DisplayBoard> {
     const serverTime = this.clock.now();
-    if (!this.store) return { windows: [...this.windows.keys()].sort((a, b) => a - b).map(idleView), calls: [], serverTime };
+    const utcOffsetMinutes = this.clock.utcOffsetMinutes;
+    if (!this.store) return { windows: [...this.windows.keys()].sort((a, b) => a - b).map(idleView), calls: [], serverTime, utcOffsetMinutes };
     const windows: DisplayWindowView[] = [];
     for (const w of [...this.windows.keys()].sort((a, b) => a - b)) windows.push(await this.viewIn(this.store, w));
     const calls = (await this.store.listCounterCalls(this.clock.dayOf(serverTime), DISPLAY_RECENT_CALLS)).map(callEvent);
-    return { windows, calls, serverTime };
+    return { windows, calls, serverTime, utcOffsetMinutes };
   }
 
   close(): void {

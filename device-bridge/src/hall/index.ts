@@ -15,6 +15,7 @@ export * from './printRecipes.ts';
 export * from './printLog.ts';
 export * from '../store/hallStore.ts';
 export { openSqliteHallStore, SqliteHallStore, type SqliteHallStoreOptions } from '../store/hallSqlite.ts';
+export { openPostgresHallStore, PostgresHallStore, HallDatabaseError, type PostgresHallStoreOptions } from '../store/hallPostgres.ts';
 export { HALL_MIGRATIONS } from '../store/hallMigrations.ts';
 export { loadDepartmentSeed, parseDepartmentSeed } from '../store/departmentSeed.ts';
 export { generateDemoData, demoHallFiller, validLibraryHolders, type DemoDataOptions, type DemoSummary } from '../demo/demoData.ts';

@@ -91,7 +91,8 @@ export function signCertificateCopy(claims: CertificateCopyClaims, keys: Pick<Ha
   return `${signed}.${sign(null, Buffer.from(signed, 'ascii'), keys.privateKey).toString('base64url')}`;
 }
 
-export type CertificatePayloadStatus = 'valid' | 'expired' | 'forged' | 'revoked';
+/** `notACode`: the text is not a certificate code at all (no `ODC1.` tag): a mistake, not a forgery. */
+export type CertificatePayloadStatus = 'valid' | 'expired' | 'forged' | 'revoked' | 'notACode';
 
 export interface CertificatePayloadVerdict {
   status: CertificatePayloadStatus;
@@ -127,6 +128,7 @@ export async function verifyCertificatePayload(payload: string, opts: {
 }): Promise<CertificatePayloadVerdict> {
   const forged = (detail: string): CertificatePayloadVerdict => ({ status: 'forged', detail });
   if (typeof payload !== 'string' || payload.length > 2000) return forged('not a payload');
+  if (!payloadOf(payload).startsWith(`${CERTIFICATE_PAYLOAD_TAG}.`)) return { status: 'notACode', detail: `no ${CERTIFICATE_PAYLOAD_TAG} tag` };
   const parts = payloadOf(payload).split('.');
   if (parts.length !== 3 || parts[0] !== CERTIFICATE_PAYLOAD_TAG || !B64URL.test(parts[1]) || !B64URL.test(parts[2])) {
     return forged(`not an ${CERTIFICATE_PAYLOAD_TAG} payload`);

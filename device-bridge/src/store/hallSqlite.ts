@@ -31,12 +31,13 @@ import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord } from './c
 /** The synchronous twin of an async interface (what the SQLite repository implements). */
 type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
 
-type Row = Record<string, unknown>;
+// Row -> record mappers, shared with the PostgreSQL store (hallPostgres.ts): one data model, two engines.
+export type Row = Record<string, unknown>;
 
-const bool = (v: unknown): boolean => v === 1 || v === true;
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+export const bool = (v: unknown): boolean => v === 1 || v === true;
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-function ticketFromRow(r: Row): TicketRecord {
+export function ticketFromRow(r: Row): TicketRecord {
   return {
     id: Number(r.id), day: String(r.day), category: String(r.category), seq: Number(r.seq), number: String(r.number),
     holderNumber: (r.holder_number as string | null) ?? null, priority: (r.priority as TicketRecord['priority']) ?? null,
@@ -45,7 +46,7 @@ function ticketFromRow(r: Row): TicketRecord {
   };
 }
 
-function appointmentFromRow(r: Row): AppointmentRecord {
+export function appointmentFromRow(r: Row): AppointmentRecord {
   return {
     id: Number(r.id), slotId: Number(r.slot_id), serviceId: String(r.service_id), day: String(r.day), start: String(r.start),
     holderNumber: String(r.holder_number), status: r.status as AppointmentStatus, createdAt: Number(r.created_at),
@@ -53,21 +54,21 @@ function appointmentFromRow(r: Row): AppointmentRecord {
   };
 }
 
-function slotFromRow(r: Row): SlotRecord {
+export function slotFromRow(r: Row): SlotRecord {
   return {
     id: Number(r.id), serviceId: String(r.service_id), day: String(r.day), start: String(r.start),
     minutes: Number(r.minutes), capacity: Number(r.capacity), booked: Number(r.booked ?? 0),
   };
 }
 
-function departmentFromRow(r: Row): DepartmentRecord {
+export function departmentFromRow(r: Row): DepartmentRecord {
   return {
     id: Number(r.id), code: (r.code as string | null) ?? null, name: String(r.name), batch: Number(r.batch),
     batchDeadline: String(r.batch_deadline), sortOrder: Number(r.sort_order),
   };
 }
 
-function serviceFromRow(r: Row): ServiceItemRecord {
+export function serviceFromRow(r: Row): ServiceItemRecord {
   return {
     id: String(r.id), departmentId: Number(r.department_id), name: String(r.name), category: String(r.category),
     timeLimitDays: Number(r.time_limit_days), slotCapacity: Number(r.slot_capacity),
@@ -75,7 +76,7 @@ function serviceFromRow(r: Row): ServiceItemRecord {
   };
 }
 
-function applicationFromRow(r: Row): ApplicationRecord {
+export function applicationFromRow(r: Row): ApplicationRecord {
   return {
     serial: String(r.serial), serviceId: String(r.service_id), applicantNumber: String(r.applicant_number),
     status: r.status as ApplicationStatus, acceptedAt: Number(r.accepted_at), acceptedDay: String(r.accepted_day),
@@ -84,7 +85,7 @@ function applicationFromRow(r: Row): ApplicationRecord {
   };
 }
 
-function certificateFromRow(r: Row): CertificateRecord {
+export function certificateFromRow(r: Row): CertificateRecord {
   return {
     identifier: String(r.identifier), typeName: String(r.type_name), issuerName: String(r.issuer_name),
     holderNumber: String(r.holder_number), holderName: String(r.holder_name), issuedOn: String(r.issued_on),
@@ -93,14 +94,14 @@ function certificateFromRow(r: Row): CertificateRecord {
   };
 }
 
-function counterWindowFromRow(r: Row): CounterWindowRecord {
+export function counterWindowFromRow(r: Row): CounterWindowRecord {
   return {
     window: Number(r.window_no), ticketId: numOrNull(r.ticket_id), recalls: Number(r.recalls), paused: bool(r.paused),
     ratingTicketId: numOrNull(r.rating_ticket_id), updatedAt: Number(r.updated_at),
   };
 }
 
-function followUpFromRow(r: Row): RatingFollowUpRecord {
+export function followUpFromRow(r: Row): RatingFollowUpRecord {
   return {
     id: Number(r.id), ticketId: Number(r.ticket_id), window: Number(r.window_no), rating: Number(r.rating),
     openedAt: Number(r.opened_at), openedDay: String(r.opened_day), deadlineDay: String(r.deadline_day),

@@ -1,7 +1,7 @@
 /**
  * The hall's repository interface (issue 5, "Hall data"): the ONLY way the hall services (`../hall/`) touch stored
- * data. `SqliteHallStore` (hallSqlite.ts) is the embedded implementation; a PostgreSQL backend follows in a later
- * issue and must need no service changes, hence:
+ * data. `SqliteHallStore` (hallSqlite.ts) is the embedded implementation, `PostgresHallStore` (hallPostgres.ts) the
+ * shared one; both are held to one contract (test/store/hallStore.contract.ts) and need no service changes, hence:
  *
  * - every data method returns a Promise (PostgreSQL is asynchronous; SQLite answers at once but keeps the shape);
  * - multi-step rules run inside `withTransaction(fn)`: `fn` gets a `HallRepository` bound to the transaction and
@@ -467,7 +467,7 @@ export interface HallStore extends HallRepository {
   schemaVersion(): Promise<number>;
   /**
    * A cheap read of the database itself (not of a cached value): rejects when the database cannot answer. The
-   * health watch (hallDbWatch.ts) calls it on an interval.
+   * health watches call it on an interval (hallDbWatch.ts for the SQLite file, hallServerWatch.ts for PostgreSQL).
    */
   checkReadable(): Promise<void>;
   /** Applies the retention policy's cut-offs in one transaction; returns what changed. */

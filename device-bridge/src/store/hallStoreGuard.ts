@@ -8,7 +8,11 @@
  *
  * Faults come from two places: `HallDatabaseWatch` (hallDbWatch.ts, the file checked on an interval) and the store
  * calls themselves (an I/O, corruption or read-only error from the database on any call, reads and writes alike).
- * The guard is backend-neutral: it wraps any `HallStore`.
+ * The guard is backend-neutral: it wraps any `HallStore`. A database server (PostgreSQL) has a second, passing kind
+ * of trouble: it cannot be reached for a while (restart, network). That is an outage, not a failure (README "Running
+ * a district": hall functions paused while it is away, resumed on its own when it answers): `pause` refuses every
+ * call with the same 暂停服务 error, `resume` lets them through again. Nothing is lost meanwhile: the numbers live in
+ * the server, which a restart of it does not take away. The connection watch (hallServerWatch.ts) pauses and resumes.
  */
 import { EventEmitter } from 'node:events';
 import type { HallStore } from './hallStore.ts';
@@ -22,9 +26,35 @@ export function isDatabaseFault(err: unknown): boolean {
   return typeof code === 'string' && FAULT_CODES.test(code);
 }
 
-export class HallStoreGuard extends EventEmitter<{ failed: [problem: string] }> {
+/** True for a store error that says the database server could not be reached (the PostgreSQL store's `unavailable`). */
+export function isDatabaseOutage(err: unknown): boolean {
+  const e = err as { name?: unknown; unavailable?: unknown } | null;
+  return e?.name === 'HallDatabaseError' && e.unavailable === true;
+}
+
+export class HallStoreGuard extends EventEmitter<{ failed: [problem: string]; paused: [problem: string]; resumed: [] }> {
   private current: string | null = null;
   private at: number | null = null;
+  private away: string | null = null;
+
+  /** Why the database server cannot be reached now (passing: cleared by `resume`); null while it answers. */
+  get outage(): string | null {
+    return this.away;
+  }
+
+  /** Marks the server unreachable (calls refused until `resume`); a later problem replaces the reason silently. */
+  pause(problem: string): void {
+    const was = this.away;
+    this.away = problem;
+    if (was === null) this.emit('paused', problem);
+  }
+
+  /** The server answers again: calls go through. */
+  resume(): void {
+    if (this.away === null) return;
+    this.away = null;
+    this.emit('resumed');
+  }
 
   /** Why the database is not used any more; null while it is healthy. */
   get problem(): string | null {
@@ -62,11 +92,16 @@ export interface GuardHallStoreOptions {
    * before each gated call, so not even the seconds between two interval checks issue a number into a lost file.
    */
   beforeWrite?: () => string | null;
+  /**
+   * Told when a call failed because the server could not be reached (`isDatabaseOutage`): the connection watch
+   * checks at once, so one dropped connection is not an outage but a stopped server is found without waiting.
+   */
+  onOutageError?: () => void;
 }
 
 /**
- * `store` behind `guard`: every call is refused once the guard has failed, and a database fault thrown by a call
- * fails the guard. `close` always goes through (shutdown must release the file).
+ * `store` behind `guard`: every call is refused once the guard has failed or while it is paused, and a database
+ * fault thrown by a call fails the guard. `close` always goes through (shutdown must release the file).
  */
 export function guardHallStore(store: HallStore, guard: HallStoreGuard, opts: GuardHallStoreOptions = {}): HallStore {
   return new Proxy(store, {
@@ -81,10 +116,12 @@ export function guardHallStore(store: HallStore, guard: HallStoreGuard, opts: Gu
           if (problem !== null) guard.fail(problem);
         }
         if (guard.problem !== null) throw new HallStoreUnavailableError(guard.problem);
+        if (guard.outage !== null) throw new HallStoreUnavailableError(guard.outage);
         try {
           return await method.apply(target, args);
         } catch (err) {
           if (isDatabaseFault(err)) guard.fail(`database error ${(err as { code: string }).code}: ${(err as Error).message}`);
+          else if (isDatabaseOutage(err)) opts.onOutageError?.();
           throw err;
         }
       };

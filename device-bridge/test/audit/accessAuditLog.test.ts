@@ -1,12 +1,11 @@
-// The access audit log on a real SQLite hall database (migration 6): the append masks whatever it is given, the
-// table itself refuses a full number and any UPDATE, queries filter by day, actor and function with paging, and the
-// CSV export has the BOM and its columns.
-import Database from 'better-sqlite3';
+// The access audit log on a real hall database, SQLite and PostgreSQL (migration 6 on each): the append masks
+// whatever it is given, the table itself refuses a full number and any UPDATE, queries filter by day, actor and
+// function with paging, and the CSV export has the BOM and its columns.
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
 import { AccessAuditLog, AUDIT_CSV_HEADER } from '../../src/hall/accessAudit.ts';
 import { auditSafeEntry, looksMasked } from '../../src/store/accessAuditRecords.ts';
-import { openHallFixture, type HallFixture } from '../hall/fixture.ts';
+import { hallFixtureOn, STORE_BACKENDS, type HallFixture } from '../hall/fixture.ts';
 
 const FULL = '440106199003071234';
 const FULL_X = '44010619490101123X';
@@ -14,19 +13,17 @@ const FULL_15 = '440106900307123';
 /** Any 15 digits in a row, or 17 digits and a check character: an ID number. */
 const FULL_NUMBER_RE = /\d{17}[\dXx]|\d{15}/;
 
-let fx: HallFixture;
-afterEach(async () => fx?.cleanup());
+/** A CHECK constraint's refusal, in SQLite's words or PostgreSQL's. */
+const CHECK_REFUSED = /CHECK constraint failed|violates check constraint/;
 
-function allRows(file: string): unknown[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare('SELECT * FROM access_audit ORDER BY id').all();
-  } finally {
-    db.close();
-  }
-}
+describe.each(STORE_BACKENDS)('access audit log on $name', (backend) => {
+  const openHallFixture = hallFixtureOn(backend);
+  let fx: HallFixture | undefined;
+  afterEach(async () => {
+    await fx?.cleanup();
+    fx = undefined;
+  });
 
-describe('access audit log', () => {
   it('masks a full number given to the append, in the number and in free text, and keeps a masked one as is', async () => {
     fx = await openHallFixture('2026-11-25', '09:00', false);
     const audit = new AccessAuditLog(fx.store, fx.clock, silentLogger());
@@ -40,7 +37,7 @@ describe('access audit log', () => {
     expect(page.total).toBe(5);
     expect(page.entries.map((e) => e.maskedNumber)).toEqual(['4401**********1234', null, '440*********123', '4401**********123X', '4401**********1234']);
     expect(page.entries[1].detail).toBe('kiosk=4401**********1234 day=2026-11-25');
-    const rows = allRows(fx.file);
+    const rows = await fx.target.sql('SELECT * FROM access_audit ORDER BY id');
     expect(rows).toHaveLength(5);
     expect(JSON.stringify(rows)).not.toMatch(FULL_NUMBER_RE);
   });
@@ -57,16 +54,18 @@ describe('access audit log', () => {
     const audit = new AccessAuditLog(fx.store, fx.clock, silentLogger());
     await audit.record({ actor: { kind: 'kiosk', id: 'kiosk-1' }, function: 'queue.take', number: FULL, result: 'success' });
     await fx.store.close();
-    const db = new Database(fx.file);
     try {
-      const insert = db.prepare(`INSERT INTO access_audit (at, day, actor_kind, actor, role, function, masked_number, result, code, detail)
-        VALUES (1, '2026-11-25', 'kiosk', ?, NULL, 'queue.take', ?, 'success', NULL, ?)`);
-      expect(() => insert.run('kiosk-1', FULL, null)).toThrow(/CHECK constraint/);
-      expect(() => insert.run('kiosk-1', '4401**********1234', `number ${FULL}`)).toThrow(/CHECK constraint/);
-      expect(() => insert.run(FULL_15, null, null)).toThrow(/CHECK constraint/);
-      expect(() => db.prepare(`UPDATE access_audit SET masked_number = '4401**********9999'`).run()).toThrow(/append-only/);
+      const insert = (actor: string, number: string | null, detail: string | null) => fx!.target.sql(`INSERT INTO access_audit
+        (at, day, actor_kind, actor, role, function, masked_number, result, code, detail)
+        VALUES (1, '2026-11-25', 'kiosk', ?, NULL, 'queue.take', ?, 'success', NULL, ?)`, actor, number, detail);
+      await expect(insert('kiosk-1', FULL, null)).rejects.toThrow(CHECK_REFUSED);
+      await expect(insert('kiosk-1', '4401**********1234', `number ${FULL}`)).rejects.toThrow(CHECK_REFUSED);
+      await expect(insert(FULL_15, null, null)).rejects.toThrow(CHECK_REFUSED);
+      await expect(fx.target.sql(`UPDATE access_audit SET masked_number = '4401**********9999'`)).rejects.toThrow(/append-only/);
+      // Rows still leave by age (retention deletes them); only changing one is refused.
+      await fx.target.sql('DELETE FROM access_audit WHERE at < ?', 0);
+      expect(await fx.target.sql('SELECT count(*) AS n FROM access_audit')).toEqual([{ n: backend.name === 'sqlite' ? 1 : '1' }]);
     } finally {
-      db.close();
       await fx.reopen();
     }
   });

@@ -4,7 +4,7 @@
  * hall bridge calling at the catalogue's windows.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { catalogueCli } from '../../src/catalogue/cli.ts';
 import { startBridge, silentLogger } from '../../src/index.ts';
 import { openSqliteHallStore } from '../../src/store/hallSqlite.ts';
 import { filledInExample } from '../config/exampleConfigs.ts';
+import { postgresBackend } from '../store/backends.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const examples = join(repo, 'config/examples');
@@ -100,6 +101,41 @@ describe('npm run catalogue -- load', () => {
     const kiosk = await cli('load', '--config', await filledInExample('kiosk', dir), join(examples, 'catalogue/catalogue.json'));
     expect(kiosk.code).toBe(2);
     expect(kiosk.err).toContain('load the catalogue on the hall server');
+  });
+
+  it('--config with `store: postgres://...`: loads into that PostgreSQL schema, opened as the bridge opens it; the hall bridge calls at its windows', async () => {
+    const pg = await postgresBackend.create();
+    try {
+      const dataDir = join(dir, `hall-pg-${++n}`);
+      const file = await filledInExample('hall', dir, { dataDir, store: pg.setting });
+      const dry = await cli('load', '--config', file, '--dry-run', join(examples, 'catalogue/catalogue.json'));
+      expect(dry.code, dry.err).toBe(0);
+      expect(dry.out).toContain('services: 56 added, 0 changed, 0 unchanged');
+      const ok = await cli('load', '--config', file, join(examples, 'catalogue/catalogue.json'), join(examples, 'catalogue/windows.csv'));
+      expect(ok.code, ok.err).toBe(0);
+      expect(ok.out).toContain('catalogue loaded in one transaction from 2 files');
+      // The rows are in PostgreSQL (no hall.sqlite was made in the data dir).
+      expect((await pg.sql('SELECT count(*) AS n FROM service_items'))[0].n).toBe('56');
+      expect((await pg.sql('SELECT count(*) AS n FROM catalogue_loads'))[0].n).toBe('1');
+      expect(existsSync(join(dataDir, 'hall.sqlite'))).toBe(false);
+      const again = await cli('load', '--config', file, join(examples, 'catalogue/catalogue.json'));
+      expect(again.out).toContain('services: 0 added, 0 changed, 56 unchanged');
+      const b = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, store: pg.setting, options: { logLevel: 'silent' },
+        devices: [{ id: 'counters', kind: 'counterbus', path: '/dev/od-no-such-port', options: { units: [1, 2, 3, 4] } }] }, { log: silentLogger() });
+      try {
+        expect(b.counters.workflow.config.windows.map((w) => [w.window, w.categories])).toEqual([[1, ['A']], [2, ['B']], [3, ['E', 'F']], [4, []]]);
+      } finally {
+        await b.close();
+      }
+      // An unreachable server: exit 1, the database named without its password.
+      const down = await filledInExample('hall', dir, { dataDir, store: 'postgres://hall:secret-pw@127.0.0.1:1/nowhere?schema=x' });
+      const r = await cli('load', '--config', down, join(examples, 'catalogue/catalogue.json'));
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('cannot open the hall database (PostgreSQL 127.0.0.1:1/nowhere schema x)');
+      expect(r.err).not.toContain('secret-pw');
+    } finally {
+      await pg.destroy();
+    }
   });
 
   it('as a real process: exit 2 and the problem on stderr for a GBK file', { timeout: 120_000 }, async () => {

@@ -11,6 +11,8 @@ import { ConfigError, loadConfigFile, parseConfig } from '../../src/config/index
 import { fixedOffsetOf, isUnreachableHost, siteUtcOffsetMinutes } from '../../src/config/site.ts';
 import { CONFIG_FIELDS, renderConfigReference, undocumentedFields } from '../../src/config/reference.ts';
 import { startBridge, silentLogger } from '../../src/index.ts';
+import type { DriverContext } from '../../src/devices/driver.ts';
+import { DriverRegistry, NoDeviceDriver } from '../../src/devices/registry.ts';
 import { EXAMPLE_FILES, filledInExample } from './exampleConfigs.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -140,6 +142,31 @@ describe('config `site`', () => {
     try {
       expect(b.hall.clock.utcOffsetMinutes).toBe(540);
       expect(b.hall.clock.dayOf(Date.UTC(2026, 0, 1, 15, 30))).toBe('2026-01-02');
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('hands the same zone to the drivers: the reader\'s "today" (expiry check) is the site\'s day, not China\'s', async () => {
+    // A zone whose day differs from China's right now: UTC-12 is a day behind until 20:00 China time, UTC+14 a day
+    // ahead from 18:00 (POSIX sign: Etc/GMT+12 is UTC-12).
+    const now = Date.now();
+    const chinaHour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(now));
+    const timeZone = chinaHour < 19 ? 'Etc/GMT+12' : 'Etc/GMT-14';
+    const dayIn = (tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
+    expect(dayIn(timeZone)).not.toBe(dayIn('Asia/Shanghai'));
+    const contexts: DriverContext[] = [];
+    const registry = new DriverRegistry();
+    registry.register('idreader', (spec, ctx) => {
+      contexts.push(ctx);
+      return new NoDeviceDriver(spec, 'test double');
+    });
+    const b = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir: join(dir, 'zone-drivers'), site: { timeZone },
+      devices: [{ id: 'reader', kind: 'idreader', path: '/dev/od-no-such-port' }], options: { logLevel: 'silent' } }, { log: silentLogger(), registry });
+    try {
+      expect(contexts).toHaveLength(1);
+      expect(contexts[0].hallToday!()).toBe(dayIn(timeZone));
+      expect(contexts[0].hallToday!()).toBe(b.hall.clock.today());
     } finally {
       await b.close();
     }

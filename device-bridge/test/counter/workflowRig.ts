@@ -10,7 +10,8 @@ import type { CounterTerminalPort } from '../../src/hall/counterOutputs.ts';
 import { CounterWorkflow, type AppliedCounterEvent } from '../../src/hall/counterWorkflow.ts';
 import { QueueService } from '../../src/hall/queue.ts';
 import type { HallStore } from '../../src/store/hallStore.ts';
-import { openHallFixture, type HallFixture } from '../hall/fixture.ts';
+import { openHallFixture, type HallFixture, type StoreBackend } from '../hall/fixture.ts';
+import { sqliteBackend } from '../store/backends.ts';
 
 export const BUS = 'counters';
 
@@ -81,8 +82,9 @@ export interface WorkflowRig {
 
 let seq = 0;
 
-export async function openWorkflowRig(config: CounterWorkflowConfigInput, store?: (real: HallStore) => HallStore): Promise<WorkflowRig> {
-  const fx = await openHallFixture('2026-11-25', '09:00');
+export async function openWorkflowRig(config: CounterWorkflowConfigInput, store?: (real: HallStore) => HallStore,
+  backend: StoreBackend = sqliteBackend): Promise<WorkflowRig> {
+  const fx = await openHallFixture('2026-11-25', '09:00', true, backend);
   const terminals = new RecordingTerminals();
   const workflow = new CounterWorkflow({
     store: store ? store(fx.store) : fx.store,

@@ -1,17 +1,20 @@
 /**
- * A hall on a real SQLite file in its own temp dir, with a settable clock (hall-local, UTC+8), the 43 seed
- * departments, three queue categories and two service items. `reopen()` closes and opens the same file (a bridge
- * restart); `cleanup()` closes and removes the dir.
+ * A hall on a real store in its own temp dir, with a settable clock (hall-local, UTC+8), the 43 seed departments,
+ * three queue categories and two service items. The store is SQLite on a real file by default, or any backend of
+ * ../store/backends.ts (PostgreSQL in a fresh schema): hall-service tests run on both with `describe.each`.
+ * `reopen()` closes and opens the same data (a bridge restart); `cleanup()` closes and removes the dir and schema.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Holder } from '@onedoor/protocol';
 import { sharedDir } from '../../../protocol/test/vectors.ts';
 import { HallClock } from '../../src/hall/clock.ts';
 import { loadDepartmentSeed } from '../../src/store/departmentSeed.ts';
-import { openSqliteHallStore, type SqliteHallStore } from '../../src/store/hallSqlite.ts';
+import type { SqliteHallStore } from '../../src/store/hallSqlite.ts';
 import type { HallStore } from '../../src/store/hallStore.ts';
+import { sqliteBackend, STORE_BACKENDS, type StoreBackend, type StoreTarget } from '../store/backends.ts';
+
+export { STORE_BACKENDS, type StoreBackend };
 
 export const departmentSeedFile = resolve(sharedDir, 'seed-data/departments.json');
 export const cardsFile = resolve(import.meta.dirname, '../../../simulators/data/cards.json');
@@ -57,7 +60,11 @@ export const SERVICE_B = 'T-0002';
 
 export interface HallFixture {
   dir: string;
+  /** The SQLite file (SQLite backend only). */
   file: string;
+  backend: StoreBackend;
+  /** The backing store: `sql()` for checks the interface cannot make. */
+  target: StoreTarget;
   store: HallStore;
   clock: TestClock;
   reopen(): Promise<HallStore>;
@@ -79,22 +86,24 @@ export async function seedBasics(store: HallStore): Promise<void> {
     slotCapacity: 1, stepLimits: { accepted: 1, review: 2, decided: 1 } }, [{ name: '申请书', fetchedFrom: null, commitmentAllowed: false }]);
 }
 
-export async function openHallFixture(day = '2026-11-25', time = '09:00', seed = true): Promise<HallFixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'onedoor-hall-'));
-  const file = join(dir, 'hall.sqlite');
+export async function openHallFixture(day = '2026-11-25', time = '09:00', seed = true,
+  backend: StoreBackend = sqliteBackend): Promise<HallFixture> {
+  const target = await backend.create();
   const fx: HallFixture = {
-    dir,
-    file,
-    store: openSqliteHallStore(file),
+    dir: target.dir,
+    file: join(target.dir, 'hall.sqlite'),
+    backend,
+    target,
+    store: await target.open(),
     clock: new TestClock(day, time),
     async reopen() {
       await fx.store.close();
-      fx.store = openSqliteHallStore(file);
+      fx.store = await target.open();
       return fx.store;
     },
     async cleanup() {
       await fx.store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await target.destroy();
     },
   };
   if (seed) await seedBasics(fx.store);
@@ -102,3 +111,8 @@ export async function openHallFixture(day = '2026-11-25', time = '09:00', seed =
 }
 
 export type { SqliteHallStore };
+
+/** `openHallFixture` on one backend: `const openHallFixture = hallFixtureOn(backend)` inside `describe.each`. */
+export function hallFixtureOn(backend: StoreBackend): (day?: string, time?: string, seed?: boolean) => Promise<HallFixture> {
+  return (day, time, seed) => openHallFixture(day, time, seed, backend);
+}

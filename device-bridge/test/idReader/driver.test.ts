@@ -155,4 +155,31 @@ describe('IdReaderDriver with a scripted SAM over a PTY', () => {
     expect(dayAfter.reads[0].view).toMatchObject({ valid: false, expired: true, invalid: { reason: 'expired' } });
     expect(dayAfter.reads[0].validation).toMatchObject({ ok: false, reason: 'expired' });
   });
+
+  it('a read card taken away gives one cardRemoved (30 03 fails); while it lies there (90 / 91) nothing', async () => {
+    const card = { placements: 1, present: true, appended: false };
+    const { sam, driver, reads } = await setup(healthy(card, {
+      readAppendedAddress: () => !card.present ? buildSamResponse(SAM_SW3.readFailed)
+        : card.appended ? buildSamResponse(SAM_SW3.success, new Uint8Array(70)) : buildSamResponse(SAM_SW3.noContent),
+    }));
+    const removed: unknown[] = [];
+    driver.on('cardRemoved', (e) => removed.push(e));
+    await until(() => reads.length === 1, 'card read', 20_000);
+    // Lying on the reader: find answers 80, the card answers the probe (91: no appended address; then 90 with one).
+    await until(() => sam.seen.filter((c) => c === 'readAppendedAddress').length >= 2, 'presence probes', 20_000);
+    card.appended = true;
+    const probes = sam.seen.filter((c) => c === 'readAppendedAddress').length;
+    await until(() => sam.seen.filter((c) => c === 'readAppendedAddress').length >= probes + 2, 'more probes', 20_000);
+    expect(removed).toEqual([]);
+    card.present = false;
+    await until(() => removed.length === 1, 'cardRemoved', 20_000);
+    expect(removed[0]).toMatchObject({ deviceId: 'r1' });
+    expect(JSON.stringify(removed[0])).not.toContain(holder.idNumber);
+    // Once gone, nobody asks again and no second event comes.
+    const after = sam.seen.length;
+    await until(() => sam.seen.length > after + 4, 'more polls', 20_000);
+    expect(sam.seen.slice(after)).not.toContain('readAppendedAddress');
+    expect(removed).toHaveLength(1);
+    expect(driver.status().counters.cardsRemoved).toBe(1);
+  });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, holderNumber, maskIdNumber, parseSamReadResponse, SamFrameDecoder, type Holder } from '@onedoor/protocol';
 import { loadVectors } from '../../../protocol/test/vectors.ts';
-import { assessCard, cardErrorForReadStatus, cardErrorForReadTimeout, localIsoDate } from '../../src/devices/idReader/cardView.ts';
+import { assessCard, cardErrorForReadStatus, cardErrorForReadTimeout, hallIsoDate } from '../../src/devices/idReader/cardView.ts';
 import { toCardReadEvent } from '../../src/devices/idReader/events.ts';
 import { idReaderTimeouts, parseIdReaderOptions, serialWireMs } from '../../src/devices/idReader/options.ts';
 import { acceptSamReply } from '../../src/devices/idReader/samExchange.ts';
@@ -102,8 +102,14 @@ describe('masked view and verdict', () => {
     expect(bad.invalid!.en.length).toBeGreaterThan(0);
   });
 
-  it('localIsoDate is the local calendar day', () => {
-    expect(localIsoDate(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
+  it("hallIsoDate is the hall's (China) calendar day, whatever the PC's zone: expiry flips at 00:00 China time", () => {
+    const at = (iso: string) => hallIsoDate(Date.parse(iso));
+    expect(at('2026-03-01T17:30:00Z')).toBe('2026-03-02'); // 01:30 on 2 March in China; 1 March on a UTC PC
+    expect(at('2026-03-01T15:59:59Z')).toBe('2026-03-01'); // 23:59:59 on 1 March in China
+    expect(at('2026-03-01T16:00:00Z')).toBe('2026-03-02');
+    const expiring = { ...holder, validUntil: '2026-03-01' };
+    expect(assessCard(expiring, at('2026-03-01T17:30:00Z')).view).toMatchObject({ expired: true, valid: false });
+    expect(assessCard(expiring, at('2026-03-01T15:30:00Z')).view).toMatchObject({ expired: false, valid: true });
   });
 });
 

@@ -6,6 +6,7 @@
  * down -> 暂停服务; inactivity ends the session on the bridge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_BACKENDS } from '../store/backends.ts';
 import type { CertificateVerifyAnswer, KioskSessionEvent } from '@onedoor/protocol';
 import { libraryHolder } from '../hall/fixture.ts';
 import { SEEDED_CARD, SERVICE_A, startKioskRig, until, type KioskRig } from './kioskRig.ts';
@@ -13,12 +14,12 @@ import { SEEDED_CARD, SERVICE_A, startKioskRig, until, type KioskRig } from './k
 const FULL_NUMBER = (libraryHolder(SEEDED_CARD) as { idNumber: string }).idNumber;
 const MASKED = `${FULL_NUMBER.slice(0, 4)}${'*'.repeat(FULL_NUMBER.length - 8)}${FULL_NUMBER.slice(-4)}`;
 
-describe('kiosk flows over the real bridge', () => {
+describe.each(STORE_BACKENDS)('kiosk flows over the real bridge on $name', (backend) => {
   let rig: KioskRig;
   let session: KioskSessionEvent;
 
   beforeAll(async () => {
-    rig = await startKioskRig();
+    rig = await startKioskRig({ backend });
     session = await rig.startSession();
   }, 180_000);
   afterAll(async () => rig?.close(), 60_000);
@@ -120,7 +121,16 @@ describe('kiosk flows over the real bridge', () => {
     expect(get.status).toBe(200);
     const valid = (await get.json()) as CertificateVerifyAnswer;
     expect(valid).toMatchObject({ status: 'valid', identifier: copy.identifier, copyExpires: copy.copyExpires });
+    // What the paper must show, so a genuine QR stuck onto another document is caught; the holder masked.
+    expect(valid.certificate).toEqual({
+      typeName: '结婚证', issuerName: '广州市天河区民政局', holderNameMasked: `${[...copy.holderName][0]}${'*'.repeat([...copy.holderName].length - 1)}`,
+      holderNumberMasked: MASKED, issuedOn: '2020-05-20', expiresOn: null,
+    });
     expect(JSON.stringify(valid)).not.toContain(FULL_NUMBER);
+    expect(JSON.stringify(valid)).not.toContain(copy.holderName);
+    const random = (await (await fetch(`${rig.bridge.url}/api/verify?p=${encodeURIComponent('https://example.com/menu')}`)).json()) as CertificateVerifyAnswer;
+    expect(random).toMatchObject({ status: 'notACode' });
+    expect(random.zh).toContain('不是证照复印件的核验码');
 
     const [tag, claims, sig] = scanned!.split('.');
     const json = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as { e: string };

@@ -30,6 +30,8 @@ import { ApplicationService } from '../../src/hall/applications.ts';
 import type { HallClock } from '../../src/hall/clock.ts';
 import { loadOrCreateHallKeys } from '../../src/hall/signing.ts';
 import type { HallStore } from '../../src/store/hallStore.ts';
+import { PostgresHallStore } from '../../src/store/hallPostgres.ts';
+import type { StoreBackend } from '../store/backends.ts';
 import { IdReaderSim } from '../../../simulators/src/idreader/index.ts';
 import { PrinterSim } from '../../../simulators/src/printer/index.ts';
 import { startSimulator, type RunningSimulator } from '../../../simulators/src/index.ts';
@@ -99,9 +101,11 @@ let seq = 0;
 
 /**
  * `seed: false` leaves the hall database empty; `hall.demo` replaces the test seed (e.g. the demo generator);
+ * `backend` puts the hall data on that store through the config's `store` field (default SQLite in the data dir).
  * `users` are staff logins (e.g. DEMO_USERS) for tests that also use the staff routes; `log` replaces the silent logger.
  */
-export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; users?: readonly StaffUser[]; log?: Logger; screen?: boolean;
+export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; backend?: StoreBackend;
+  users?: readonly StaffUser[]; log?: Logger; screen?: boolean;
   /** Config `site` (hall name, public URL, time zone). */
   site?: BridgeConfigInput['site'];
   /** QR base when `site.publicUrl` is absent: default this bridge's own URL; null: none (QR prints refused). */
@@ -112,6 +116,8 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
     while (cleanups.length) await cleanups.pop()!();
   };
   try {
+    const target = opts.backend?.name === 'postgres' ? await opts.backend.create() : undefined;
+    if (target) cleanups.push(() => target.destroy());
     const reader = new IdReaderSim({ id: `kiosk-reader-${process.pid}-${++seq}`, timing: 'fast' });
     const runningReader: RunningSimulator<IdReaderSim> = await startSimulator(reader, { link: 'pty', baud: 115200, dir });
     cleanups.push(() => runningReader.close());
@@ -123,6 +129,7 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
       {
         http: { host: '127.0.0.1', port: 0 },
         dataDir,
+        ...(target ? { store: target.setting } : {}),
         ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
         ...(opts.users ? { users: [...opts.users] } : {}),
         ...(opts.site ? { site: opts.site } : {}),
@@ -137,6 +144,9 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
         ...(opts.publicUrl === null ? {} : { publicUrl: opts.publicUrl ?? 'own' }) },
     );
     cleanups.push(() => bridge.close());
+    if (target && !(bridge.hall.store instanceof PostgresHallStore)) {
+      throw new Error(`the bridge did not open the PostgreSQL hall store: ${bridge.hall.storeProblem ?? 'another store'}`);
+    }
     const screen = opts.screen !== false;
     const kiosk: KioskRig['kiosk'] = connect(`${bridge.url}/kiosk`, {
       transports: ['websocket'], autoConnect: screen,
@@ -174,10 +184,10 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
     const record = { cardRead: rig.reads, session: rig.sessions, sessionEnded: rig.ended, printJob: rig.jobs } as Record<string, unknown[]>;
     if (screen) {
       for (const [event, list] of Object.entries(record)) kiosk.on(event as 'session', (e: unknown) => void list.push(e));
-      await new Promise<void>((resolve, reject) => {
-        kiosk.once('connect', () => resolve());
-        kiosk.once('connect_error', reject);
-      });
+    await new Promise<void>((resolve, reject) => {
+      kiosk.once('connect', () => resolve());
+      kiosk.once('connect_error', reject);
+    });
     } else {
       // What the bridge sends each screen (a page in Chromium), read on the server side of its socket.
       bridge.socket.namespaces.kiosk.on('connection', (s) => {

@@ -18,9 +18,13 @@ const STATE_WORDS: Record<CounterWindowState, string> = {
   paused: '暂停服务',
 };
 
-function timeOf(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+/** China Standard Time until the bridge says otherwise (hall/clock.ts: the hall's days are UTC+8). */
+const DEFAULT_HALL_OFFSET_MINUTES = 480;
+
+/** `HH:MM` on the hall's clock (the board's UTC offset), never the browser's time zone. */
+export function hallTimeOf(ms: number, utcOffsetMinutes: number): string {
+  const d = new Date(ms + utcOffsetMinutes * 60_000);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
 
 function useClock(): number {
@@ -52,11 +56,13 @@ export default function DisplayRoute() {
   const board = link?.board.value ?? null;
   const connection = link?.connection.value ?? 'connecting';
   const latest = board?.calls[0] ?? null;
+  const offset = typeof board?.utcOffsetMinutes === 'number' ? board.utcOffsetMinutes : DEFAULT_HALL_OFFSET_MINUTES;
+  const timeOf = (ms: number) => hallTimeOf(ms, offset);
   return (
     <main class="display" data-testid="display">
       <header class="display-head">
         <h1>叫号信息 / Now calling</h1>
-        <span class="display-clock">{timeOf(now)}</span>
+        <span class="display-clock" data-testid="display-clock">{timeOf(now)}</span>
       </header>
       {connection !== 'connected' && (
         <p class="display-link" role="status" data-testid="display-link">

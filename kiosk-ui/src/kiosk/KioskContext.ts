@@ -5,6 +5,7 @@ import type { KioskStore } from './store.ts';
 import type { KioskDeviceView } from './deviceNotices.ts';
 import type { ConnectionState } from '../net/connectionState.ts';
 import type { HallLink } from './hallLink.ts';
+import type { KioskVoice } from './speech.ts';
 
 /** What every kiosk component may read: the store, the citizen's view of the devices, and the link state. */
 export interface KioskContextValue {
@@ -13,6 +14,8 @@ export interface KioskContextValue {
   connection: ConnectionState;
   /** The bridge session and hall commands (the citizen flows). */
   hall: HallLink;
+  /** Spoken prompts and announcements (never personal data: a hall is a public room). */
+  voice: KioskVoice;
 }
 
 export const KioskContext = createContext<KioskContextValue | null>(null);
@@ -27,4 +30,10 @@ export function useKiosk(): KioskContextValue {
 export function useText(): (text: Bilingual) => string {
   const lang = useKiosk().store.lang.value;
   return (text) => pick(text, lang);
+}
+
+/** Says an announcement in the current language (queued after the screen's prompt). */
+export function useAnnounce(): (text: Bilingual) => void {
+  const { store, voice } = useKiosk();
+  return (text) => voice.announce(pick(text, store.lang.peek()), store.lang.peek());
 }

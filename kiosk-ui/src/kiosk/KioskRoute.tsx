@@ -2,7 +2,7 @@
  * The citizen kiosk route (`/`): wires the bridge link, the store and the screens. Everything personal lives in the
  * store's flow state only; ending the session replaces that state, so the screens holding the data unmount.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { LANG_TAGS, pick } from '../i18n/lang.ts';
 import { connectKiosk } from '../net/kioskSocket.ts';
 import { citizenDeviceView } from './deviceNotices.ts';
@@ -11,7 +11,9 @@ import { KioskContext, type KioskContextValue } from './KioskContext.ts';
 import { kioskConfigFromSearch } from './kioskConfig.ts';
 import { holderForSession } from './privacy.ts';
 import { readerStopped, spokenPrompt } from './prompts.ts';
-import { speakPrompt, stopPrompt } from './speech.ts';
+import { createVoice } from './speech.ts';
+import { loadCatalogueNames } from './catalogueNames.ts';
+import { KIOSK_TEXT as TEXT } from './texts.ts';
 import { createKioskStore } from './store.ts';
 import { ConnectionBadge } from './parts/ConnectionBadge.tsx';
 import { CountdownBanner } from './parts/CountdownBanner.tsx';
@@ -44,6 +46,9 @@ const FLOW_SCREENS: Partial<Record<FeatureId, ComponentType>> = {
   guidance: GuidanceScreen,
 };
 
+/** How long the attract screen reminds the last citizen to take their card, if the reader cannot tell earlier. */
+const CARD_REMINDER_MS = 20_000;
+
 /** How often the inactivity machine is ticked; the countdown shows whole seconds. */
 const TICK_MS = 250;
 
@@ -55,10 +60,12 @@ export default function KioskRoute() {
   });
   const [store] = useState(() => createKioskStore(config));
   const [link] = useState(() => connectKiosk());
+  const [voice] = useState(() => createVoice(config.voice));
   // The bridge session: its end (inactivity on the bridge, shutdown) takes the screen back to the attract screen.
   const [hall] = useState(() => createHallLink(link.socket, { onSessionEnd: () => store.dispatch({ type: 'timeout' }) }));
 
   useEffect(() => {
+    loadCatalogueNames();
     // Only the fields a screen needs are copied out of the event (holderForSession); the event itself is dropped.
     link.socket.on('cardRead', (event) => {
       if (event?.holder) store.dispatch({ type: 'cardRead', holder: holderForSession(event.holder) });
@@ -66,11 +73,15 @@ export default function KioskRoute() {
     link.socket.on('cardError', (event) => {
       if (event && typeof event.code === 'string') store.dispatch({ type: 'cardError', code: event.code });
     });
+    // The card was taken away: after a finished task the session ends soon (store.cardRemoved), and the reminder
+    // to take it stops.
+    link.socket.on('cardRemoved', () => store.cardRemoved());
     return () => {
       hall.detach();
       link.close();
+      voice.dispose();
     };
-  }, [link, store, hall]);
+  }, [link, store, hall, voice]);
 
   const flow = store.flow.value;
   // Whenever the screen ends a session (logout, timeout, Back to the attract screen, a refused card), the bridge
@@ -96,21 +107,27 @@ export default function KioskRoute() {
     document.documentElement.lang = LANG_TAGS[lang];
   }, [lang]);
 
-  // Voice: read each screen's main prompt when it changes (never personal data, see prompts.ts).
+  // Voice: read each screen's main prompt when it changes (never personal data, see prompts.ts). A session that
+  // just ended is silenced first, then (card still on the reader) the reminder to take it and the attract prompt
+  // for the next citizen are heard, in that order.
+  const remindCard = store.remindCard.value;
   const prompt = pick(spokenPrompt(screen, devices), lang);
+  const hadHolder = useRef(false);
   useEffect(() => {
-    if (!config.voice) return;
-    const say = () => speakPrompt(prompt, lang);
-    if (say() || typeof speechSynthesis === 'undefined') return;
-    // No voice yet: voices often load after the page, so speak once they arrive.
-    speechSynthesis.addEventListener('voiceschanged', say, { once: true });
-    return () => speechSynthesis.removeEventListener('voiceschanged', say);
-  }, [prompt, lang, config.voice]);
+    if (hadHolder.current && flow.holder === null) voice.stop();
+    hadHolder.current = flow.holder !== null;
+  }, [flow.holder, voice]);
   useEffect(() => {
-    if (flow.holder === null) stopPrompt();
-  }, [flow.holder]);
+    voice.prompt(screen.name === 'attract' && store.remindCard.peek() ? [pick(TEXT.takeCard, lang), prompt] : [prompt], lang);
+  }, [prompt, lang, voice]);
+  // The reminder stays on the attract screen until the card is taken or for a while (a reader that cannot tell).
+  useEffect(() => {
+    if (!remindCard) return;
+    const id = setTimeout(() => store.clearCardReminder(), CARD_REMINDER_MS);
+    return () => clearTimeout(id);
+  }, [remindCard, store]);
 
-  const context: KioskContextValue = { store, devices, connection, hall };
+  const context: KioskContextValue = { store, devices, connection, hall, voice };
   const Flow = screen.name === 'feature' && devices.hallServicesAvailable && AVAILABLE_FEATURES.has(screen.feature) ? FLOW_SCREENS[screen.feature] : undefined;
   const showNotices = screen.name === 'attract' || screen.name === 'home' || screen.name === 'greeting';
   // On the attract screen a stopped reader is the main prompt already; saying it twice helps nobody.

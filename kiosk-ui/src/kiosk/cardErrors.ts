@@ -43,9 +43,15 @@ const ASK_AT_COUNTER: Bilingual = { zh: '请到服务窗口咨询工作人员', 
 /** A card the bridge read but refused (expired, bad check character, birth date not matching the number). */
 export function refusalMessage(refusal: CardRefusal): CardErrorMessage {
   if (refusal.code === 'expired') {
-    return { reason: refusal.words ?? CARD_ERROR_MESSAGES.expired.reason, action: CARD_ERROR_MESSAGES.expired.action };
+    // Our own short reason: the bridge's words end with the same advice as the action line, said twice otherwise.
+    return CARD_ERROR_MESSAGES.expired;
   }
   return { reason: refusal.words ?? CARD_ERROR_MESSAGES.invalidData.reason, action: ASK_AT_COUNTER };
+}
+
+/** Read errors ("could not read") as opposed to a card read and refused (expired, bad number...). */
+export function isReadError(code: string): boolean {
+  return code !== 'expired' && Object.hasOwn(CARD_ERROR_MESSAGES, code);
 }
 
 /** Unknown codes (a newer bridge) still get a reason and a next step instead of a blank screen. */

@@ -49,6 +49,11 @@ export type InactivityEvent =
   /** The countdown's "more time" button. */
   | { type: 'extend'; now: number }
   | { type: 'tick'; now: number }
+  /**
+   * Go to the countdown now with `leftMs` (at most the usual countdown) left: the citizen took the card away after
+   * finishing a task, so the session ends soon unless they touch the screen (which, as always, extends it).
+   */
+  | { type: 'hurry'; now: number; leftMs: number }
   | { type: 'stop' };
 
 export const INACTIVITY_OFF: InactivityState = { phase: 'off' };
@@ -67,6 +72,13 @@ export function nextInactivity(state: InactivityState, event: InactivityEvent, c
         return { phase: 'active', lastActivity: event.now, extensions: state.extensions + 1 };
       }
       return state;
+    case 'hurry': {
+      if (state.phase !== 'active' && state.phase !== 'warning') return state;
+      const left = Math.min(event.leftMs, config.warnBeforeMs);
+      // Never more time than the session already had left.
+      const lastActivity = Math.min(state.lastActivity, event.now - (config.timeoutMs - left));
+      return { phase: 'warning', lastActivity, extensions: state.extensions };
+    }
     case 'tick': {
       if (state.phase !== 'active' && state.phase !== 'warning') return state;
       const idle = event.now - state.lastActivity;

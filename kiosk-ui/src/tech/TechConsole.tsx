@@ -36,6 +36,7 @@ export function TechConsole({ session, onLogout, onAuthLost }: TechConsoleProps)
 
   const devices = tech.devices.value;
   const card = tech.lastCard.value;
+  const code = tech.lastCode.value;
   return (
     <main class="tech" data-testid="tech-console">
       <header class="tech-top">
@@ -58,6 +59,11 @@ export function TechConsole({ session, onLogout, onAuthLost }: TechConsoleProps)
             : card.error
               ? `读卡错误 / card error on ${card.error.deviceId}: ${card.error.code} ${card.error.message}`
               : ''}
+        </p>
+      )}
+      {code && (
+        <p class="tech-card-event" data-testid="code-event">
+          扫码 / code on {code.deviceId} at {clockTime(code.at)}: {code.preview} · #{code.seq}
         </p>
       )}
       <h2 class="tech-section">设备 / devices</h2>

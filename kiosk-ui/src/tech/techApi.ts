@@ -31,7 +31,7 @@ export const logout = () => call<{ ok: true }>('/api/logout', { body: {} });
 /** One simulator as the control API describes it (simulators/src/hub.ts SimInfo; kept loose: it is a dev tool). */
 export interface SimView {
   id: string;
-  kind: 'idreader' | 'printer' | 'counterbus' | string;
+  kind: 'idreader' | 'printer' | 'counterbus' | 'qrscanner' | string;
   link: { kind: string; up?: boolean; hostConnected?: boolean; address?: string; path?: string };
   actions: { name: string; args: string[]; help: string }[];
   snapshot: Record<string, unknown>;

@@ -9,6 +9,7 @@ import { signal, type ReadonlySignal } from '@preact/signals';
 import type {
   CardErrorEvent,
   CardReadEvent,
+  CodeScannedEvent,
   Completion,
   DeviceFrameEntry,
   DeviceStatus,
@@ -32,6 +33,8 @@ export interface TechConnection {
   devices: ReadonlySignal<DeviceStatus[] | null>;
   frames: ReadonlySignal<Record<string, DeviceFrameEntry[]>>;
   lastCard: ReadonlySignal<{ read?: CardReadEvent; error?: CardErrorEvent } | null>;
+  /** The last code a scanner read: a preview and the length only (the bridge never sends the whole code). */
+  lastCode: ReadonlySignal<CodeScannedEvent | null>;
   /** Set when the bridge refused or dropped us for want of a session. */
   authLost: ReadonlySignal<boolean>;
   run(deviceId: string, action: string, args?: Record<string, unknown>, timeoutMs?: number): Promise<Completion>;
@@ -62,6 +65,7 @@ export function connectTech(): TechConnection {
   const devices = signal<DeviceStatus[] | null>(null);
   const frames = signal<Record<string, DeviceFrameEntry[]>>({});
   const lastCard = signal<{ read?: CardReadEvent; error?: CardErrorEvent } | null>(null);
+  const lastCode = signal<CodeScannedEvent | null>(null);
 
   socket.on('snapshot', (s) => {
     devices.value = Array.isArray(s?.devices) ? s.devices : [];
@@ -79,12 +83,16 @@ export function connectTech(): TechConnection {
   socket.on('cardError', (error) => {
     lastCard.value = { error };
   });
+  socket.on('codeScanned', (e) => {
+    if (e && typeof e.deviceId === 'string') lastCode.value = e;
+  });
 
   return {
     connection,
     devices,
     frames,
     lastCard,
+    lastCode,
     authLost,
     run: (deviceId, action, args = {}, timeoutMs = 20_000) =>
       new Promise<Completion>((resolve) => {

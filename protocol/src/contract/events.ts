@@ -13,6 +13,7 @@ import type { CounterOverflowEvent, CounterTerminalEvent } from './counterBus.ts
 import type { DeviceFramesEvent } from './tech.ts';
 import type { DisplayWindowView, HallCallEvent } from './hallDisplay.ts';
 import type { HallAlertsEvent, HallDashboard } from './hallDashboard.ts';
+import type { QrCodeEncoding } from '../qrscanner/text.ts';
 
 export const BRIDGE_NAMESPACES = { kiosk: '/kiosk', hall: '/hall', tech: '/tech' } as const;
 export type BridgeNamespace = (typeof BRIDGE_NAMESPACES)[keyof typeof BRIDGE_NAMESPACES];
@@ -71,6 +72,32 @@ export interface CardErrorEvent {
 }
 
 /**
+ * A QR scanner read a code (qr-scanner.md). A code may be a bearer token (an identity code, a hand-off link), so
+ * only a short preview and the length leave the bridge; the bridge itself validates the whole code before it means
+ * anything.
+ */
+export interface CodeScannedEvent {
+  deviceId: string;
+  /** Per scanner, from 1 (two equal codes are two events). */
+  seq: number;
+  /** Bytes as read, without the suffix. */
+  length: number;
+  /** The first few characters (at most half the code) and the length, e.g. `GDID1.… (120 B)`. */
+  preview: string;
+  encoding: QrCodeEncoding;
+  at: number;
+}
+
+/**
+ * The card read last was taken off the reader (id-reader-sam.md: `find` answers 80 while a read card stays, so the
+ * driver asks the card itself, see the reader driver). Carries no personal data.
+ */
+export interface CardRemovedEvent {
+  deviceId: string;
+  at: number;
+}
+
+/**
  * A print job's life (the printer driver in device-bridge documents the transitions): `queued` -> `printing` ->
  * `confirmed` (its process ID came back); paper out, cover open, an error or a lost link -> `interrupted` ->
  * `reprinting` (the whole job again with a reprint mark) -> `confirmed`; `failed` after too many attempts;
@@ -108,7 +135,10 @@ export interface DeviceClientToServerEvents {
 export interface KioskServerToClientEvents extends DeviceServerToClientEvents {
   cardRead: (event: CardReadEvent) => void;
   cardError: (event: CardErrorEvent) => void;
+  cardRemoved: (event: CardRemovedEvent) => void;
   printJob: (update: PrintJobUpdate) => void;
+  /** A QR scanner read a code (preview and length only). */
+  codeScanned: (event: CodeScannedEvent) => void;
 }
 export interface KioskClientToServerEvents extends DeviceClientToServerEvents {}
 

@@ -49,6 +49,11 @@ export interface DisplayBoard {
   /** Today's latest calls, newest first (at most DISPLAY_RECENT_CALLS). */
   calls: HallCallEvent[];
   serverTime: number;
+  /**
+   * The hall's offset from UTC in minutes (China Standard Time: 480): the screen shows the hall's clock, whatever
+   * time zone the browser driving it was set to.
+   */
+  utcOffsetMinutes?: number;
 }
 
 /** hall-rules.md "Voice and screen call text": the same words are spoken and shown. */

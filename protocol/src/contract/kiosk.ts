@@ -281,7 +281,23 @@ export interface KioskCommand<N extends KioskCommandName = KioskCommandName> ext
 }
 
 /** `/verify` (GET /api/verify?p=, POST /api/verify {payload}): the verdict on a scanned copy's payload. */
-export type CertificateVerifyStatus = 'valid' | 'expired' | 'forged' | 'revoked';
+/** `notACode`: the scanned text is no certificate code at all (not a forgery, e.g. a QR of something else). */
+export type CertificateVerifyStatus = 'valid' | 'expired' | 'forged' | 'revoked' | 'notACode';
+
+/**
+ * What the certificate library says of the copy's certificate, so the person checking can compare it with the paper
+ * in front of them (a genuine QR copied onto another document is caught): the holder masked (name: first
+ * character; number: first 4 + last 4, hall-rules.md "Privacy").
+ */
+export interface CertificateVerifyDetails {
+  typeName: string;
+  issuerName: string;
+  holderNameMasked: string;
+  holderNumberMasked: string;
+  issuedOn: string;
+  /** null: no expiry (长期). */
+  expiresOn: string | null;
+}
 
 export interface CertificateVerifyAnswer {
   status: CertificateVerifyStatus;
@@ -289,6 +305,8 @@ export interface CertificateVerifyAnswer {
   identifier?: string;
   printedAt?: number;
   copyExpires?: string;
+  /** Present unless forged or not a code, when the library still has the certificate. */
+  certificate?: CertificateVerifyDetails;
   /** Words for the person scanning. */
   zh: string;
   en: string;

@@ -115,7 +115,9 @@ export function decodeCounterEventWord(word: number): CounterEvent {
 export function encodeCounterEventWord(ev: CounterEvent): number {
   if (ev.key === 'rating') {
     checkRange('rating', ev.rating, 1, 5);
-    return (RATING_BASE + ev.rating) << 8;
+    // counter-bus.md "Input registers": for a rating key "the argument repeats the level ... a terminal sends the
+    // level" (0x1101 非常满意 ... 0x1505 非常不满意); the decoder above accepts either argument, as a master must.
+    return ((RATING_BASE + ev.rating) << 8) | ev.rating;
   }
   const arg = checkRange('event argument', ev.arg, 0, 0xff);
   if (ev.key === 'unknown') return (checkRange('key code', ev.code, 0, 0xff) << 8) | arg;

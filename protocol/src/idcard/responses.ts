@@ -52,7 +52,7 @@ const be16 = (b: Uint8Array, at: number): number => (b[at] << 8) | b[at + 1];
 /**
  * 30 01 / 30 10 read response. Lengths come from the frame (spec: "Always take lengths from the frame, never from
  * constants"): 30 01 data = textLen(2) photoLen(2) text photo; 30 10 adds fpLen(2) after photoLen and the
- * fingerprint after the photo. Pass `fingerprint: true` for a 30 10 response: the response does not say which
+ * fingerprint after the photo. The lengths must account for the data exactly; anything else is a SamDataError. Pass `fingerprint: true` for a 30 10 response: the response does not say which
  * command it answers.
  */
 export function parseSamReadResponse(r: SamResponseLike, opts: { fingerprint?: boolean } = {}): SamReadResult {
@@ -66,10 +66,14 @@ export function parseSamReadResponse(r: SamResponseLike, opts: { fingerprint?: b
   const photoLen = be16(d, 2);
   const fpLen = opts.fingerprint ? be16(d, 4) : 0;
   const need = headerBytes + textLen + photoLen + fpLen;
-  if (need > d.length) {
+  // Spec "Read response layout": the data is the lengths and the blocks they give, nothing else, so they must account
+  // for every data byte. Bytes left over mean another layout (a 30 01 answered in the 30 10 layout puts its third
+  // length where the text starts: the name would gain a U+0004 and the number shift by one character).
+  if (need !== d.length) {
     throw new SamDataError(
       `read response lengths (text ${textLen}, photo ${photoLen}${opts.fingerprint ? `, fingerprint ${fpLen}` : ''}) ` +
-        `need ${need} data bytes, the frame has ${d.length}`,
+        `need ${need} data bytes, the frame has ${d.length}` +
+        (need < d.length ? ` (not the ${opts.fingerprint ? '30 10' : '30 01'} layout)` : ''),
     );
   }
   const text = d.slice(headerBytes, headerBytes + textLen);

@@ -63,6 +63,13 @@ describe('event FIFO words and the poll block', () => {
     expect([0x1100, 0x1200, 0x1300, 0x1400, 0x1500].map(decodeCounterEventWord)).toEqual(
       [1, 2, 3, 4, 5].map((rating) => ({ key: 'rating', rating })),
     );
+    // a master accepts either argument; a terminal sends the level (counter-bus.md "Input registers")
+    expect([0x1101, 0x1202, 0x1303, 0x1404, 0x1505].map(decodeCounterEventWord)).toEqual(
+      [1, 2, 3, 4, 5].map((rating) => ({ key: 'rating', rating })),
+    );
+    expect(([1, 2, 3, 4, 5] as const).map((rating) => encodeCounterEventWord({ key: 'rating', rating }))).toEqual(
+      [0x1101, 0x1202, 0x1303, 0x1404, 0x1505],
+    );
     expect(COUNTER_RATINGS.map((r) => r.zh)).toEqual(['非常满意', '满意', '基本满意', '不满意', '非常不满意']);
     expect(COUNTER_RATINGS.filter((r) => r.bad).map((r) => r.rating)).toEqual([4, 5]);
   });

@@ -10,6 +10,7 @@ export const KIND_TITLES: Record<SimKind, string> = {
   idreader: 'ID card reader (SAM frames, id-reader-sam.md)',
   printer: 'ticket printer (ESC/POS, escpos.md)',
   counterbus: 'counter bus (Modbus RTU terminals, counter-bus.md)',
+  qrscanner: 'QR scan engine ("7E 00" registers and decoded codes, qr-scanner.md)',
 };
 
 /** `place-card` with args [holder] -> `place card <holder>`, as typed at the prompt. */
@@ -81,7 +82,7 @@ Usage:
 
 Options of start:
   --tcp                 raw TCP ports instead of PTYs (also used when socat is not installed);
-                        ports ${DEFAULT_TCP_PORT_BASE} idreader, ${DEFAULT_TCP_PORT_BASE + 1} printer, ${DEFAULT_TCP_PORT_BASE + 2} counterbus
+                        ports ${DEFAULT_TCP_PORT_BASE} idreader, ${DEFAULT_TCP_PORT_BASE + 1} printer, ${DEFAULT_TCP_PORT_BASE + 2} counterbus, ${DEFAULT_TCP_PORT_BASE + 3} qrscanner
   --port-base <n>       first TCP port (0 = any free ports)
   --host <addr>         interface for TCP ports and the control API (default 127.0.0.1)
   --baud <n>            line speed for every simulator (default ${SIM_KINDS.map((k) => `${k} ${baudOf(k)}`).join(', ')})

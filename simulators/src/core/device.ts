@@ -1,12 +1,12 @@
 /**
  * The contract between a simulated device (a behaviour model: state + reactions to decoded frames) and the link it
  * sits behind (a PTY made with socat, or a raw TCP port). Links live in `../link/`, devices in `../idreader/`,
- * `../printer/`, `../counterbus/`. The control surfaces (class API, CLI, HTTP/socket.io) drive devices only through
+ * `../printer/`, `../counterbus/`, `../qrscanner/`. The control surfaces (class API, CLI, HTTP/socket.io) drive devices only through
  * this interface, so a new device kind needs no change to them.
  */
 import type { EventEmitter } from 'node:events';
 
-export type SimKind = 'idreader' | 'printer' | 'counterbus';
+export type SimKind = 'idreader' | 'printer' | 'counterbus' | 'qrscanner';
 
 /** The simulated serial line as the device sees it. */
 export interface SimLine {

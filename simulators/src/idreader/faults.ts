@@ -3,7 +3,7 @@
  * vanishing is not here: that is the link's job (`SimLink.vanish()`).
  */
 
-export const ID_READER_FAULT_KINDS = ['checksum', 'truncate', 'garbage', 'no-answer'] as const;
+export const ID_READER_FAULT_KINDS = ['checksum', 'truncate', 'garbage', 'no-answer', 'fingerprint-layout'] as const;
 export type IdReaderFaultKind = (typeof ID_READER_FAULT_KINDS)[number];
 
 export const ID_READER_FAULT_HELP: Record<IdReaderFaultKind, string> = {
@@ -11,6 +11,8 @@ export const ID_READER_FAULT_HELP: Record<IdReaderFaultKind, string> = {
   truncate: 'the next reply(s) are cut off halfway',
   garbage: 'stray bytes (with a false preamble start) go out before the next reply(s)',
   'no-answer': 'the next command(s) get no reply at all',
+  'fingerprint-layout':
+    'the next basic read(s) (30 01) answer with the 30 10 layout (three lengths: text, photo, fingerprint), as a reader left in fingerprint mode does',
 };
 
 /** Stray bytes put before a reply: noise plus a broken preamble, as seen on real lines after power-up. */
@@ -21,12 +23,13 @@ export interface IdReaderFaultState {
   truncate: number;
   garbage: number;
   'no-answer': number;
+  'fingerprint-layout': number;
   /** SW3 the next read(s) answer instead of reading the card, and how many more times. */
   readStatus: { sw3: number; count: number } | null;
 }
 
 export function noFaults(): IdReaderFaultState {
-  return { checksum: 0, truncate: 0, garbage: 0, 'no-answer': 0, readStatus: null };
+  return { checksum: 0, truncate: 0, garbage: 0, 'no-answer': 0, 'fingerprint-layout': 0, readStatus: null };
 }
 
 /** Takes one use of a counted fault; true when it was armed. */

@@ -353,7 +353,9 @@ export class IdReaderSim extends EventEmitter implements SimDevice {
     const { entry } = c;
     const text = buildTextBlock(entry.holder);
     const photo = simulatedPhoto();
-    const fp = withFingerprint ? (entry.fingerprint ? simulatedFingerprint(entry.key) : new Uint8Array(0)) : undefined;
+    // A basic read answered in the fingerprint layout (armed fault): three lengths where 30 01 has two.
+    const fpLayout = withFingerprint || takeFault(this.faults, 'fingerprint-layout');
+    const fp = fpLayout ? (entry.fingerprint ? simulatedFingerprint(entry.key) : new Uint8Array(0)) : undefined;
     const data = buildSamReadData(text, photo, fp);
     return {
       sw3: SAM_SW3.success,

@@ -110,7 +110,7 @@ describe('onedoor-sim CLI', () => {
     await cli.type('idreader restore', /idreader\.restore ok/);
     expect(existsSync(join(d, 'idreader'))).toBe(true);
     await cli.type('launch rockets', /error: no simulator has an action "launch rockets"/);
-    await cli.type('vanish', /error: "vanish" exists on idreader, printer, counterbus: put the device first/);
+    await cli.type('vanish', /error: "vanish" exists on idreader, printer, counterbus, qrscanner: put the device first/);
     await cli.type('help', /every simulator/);
 
     // One-shot subcommands against the running instance.

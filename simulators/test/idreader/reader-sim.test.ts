@@ -197,6 +197,20 @@ describe('faults on demand', () => {
     expect(await hex(C.read_base)).toEqual([v.read_base_ok_resident.frame]); // the fault was used up
   });
 
+  it('fingerprint-layout: the next 30 01 answers in the 30 10 layout (three lengths), then the right one again', async () => {
+    const { sim, line, hex } = await ready();
+    await sim.act('fault', { kind: 'fingerprint-layout' });
+    const [wrong] = await ask(sim, line, C.read_base);
+    const d = wrong.asResponse().data;
+    expect(toHex(d.subarray(0, 6))).toBe('01 00 04 00 00 00'); // text 256, photo 1024, fingerprint 0 (this card has none)
+    expect(() => parseSamReadResponse(wrong)).toThrow(/not the 30 01 layout/);
+    expect(parseSamReadResponse(wrong, { fingerprint: true }).holder).toMatchObject(v.read_base_ok_resident.expect);
+    sim.placeCard('zhang-sanfeng');
+    await hex(C.find_card);
+    await hex(C.select_card);
+    expect(await hex(C.read_base)).toEqual([v.read_base_ok_resident.frame]); // the fault was used up
+  });
+
   it('fail-read with other SW3 values (31, 32) and a count', async () => {
     const { sim, line, hex } = await ready();
     await sim.act('fail-read', { sw3: '0x31', count: '2' });

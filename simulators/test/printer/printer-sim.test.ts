@@ -22,6 +22,14 @@ const ENABLE_ASB = fromHex('1D 61 0E');
 const asbHex = (host: HostDouble) => host.of('asb').map((a) => toHex(Uint8Array.from(a.bytes)));
 
 describe('real-time status', () => {
+  it('is strict: inside a command with length bytes, DLE EOT is that command\'s data and gets no answer', () => {
+    const { host } = setup();
+    host.write(fromHex('1D 28 6B 40')); // GS ( k with only pL: the next byte is pH
+    expect(() => host.realtime(1)).toThrow(/no DLE EOT 1 reply/); // 10 became pH: 0x1040 = 4160 bytes to come
+    for (let left = 0x1040 - 2; left > 0; left -= 1024) host.write(new Uint8Array(Math.min(left, 1024))); // the rest (04 01 counted)
+    expect(host.realtime(1)).toBe(0x16);
+  });
+
   it('a healthy idle printer answers 16 / 12 / 12 / 12', () => {
     const { host } = setup();
     expect([1, 2, 3, 4].map((n) => host.realtime(n as 1 | 2 | 3 | 4))).toEqual([0x16, 0x12, 0x12, 0x12]);

@@ -16,11 +16,16 @@ import {
   type Holder,
   type HolderValidation,
 } from '@onedoor/protocol';
+import { CHINA_UTC_OFFSET_MINUTES, HallClock } from '../../hall/clock.ts';
 
-/** Today's date as `YYYY-MM-DD` on the bridge's clock (the kiosk's local calendar day). */
-export function localIsoDate(now: Date = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+/**
+ * The hall's calendar day (`YYYY-MM-DD`, China Standard Time by default: hall/clock.ts) at `now`, whatever zone the
+ * PC is set to: a card's last valid day is a day in China (hall-rules.md "One authentication": expiry), and the
+ * hall's sessions judge it on the same clock. The PC's local date would be a day behind from 00:00 to 08:00 on a PC
+ * set to UTC.
+ */
+export function hallIsoDate(now: number = Date.now(), utcOffsetMinutes = CHINA_UTC_OFFSET_MINUTES): string {
+  return new HallClock(() => now, utcOffsetMinutes).today();
 }
 
 /** Validation verdict on `today` and the masked view carrying it. */

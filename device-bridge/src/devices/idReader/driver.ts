@@ -11,6 +11,10 @@
  * - A read error (41, 31, 32, 33, any other SW3, or no whole reply) -> one `cardError` asking the citizen to remove
  *   and place the card again, and polling simply goes on (spec: "After a read error the card must be removed and
  *   placed again"), no retry loop on the card.
+ * - Card removal: `find` cannot tell a removed card from a read one left on the field (both answer 80, spec), so
+ *   while the card read last may still be there each poll that finds nothing also asks the card for its appended
+ *   address (30 03): a card on the field answers 90 or 91 (none on the card), a card gone answers a failure (41).
+ *   The first failure gives one `cardRemoved` (the kiosk ends a finished session and stops reminding).
  * - SAM faults seen while polling (60 / 66) -> hardwareError; polls then check the SAM status and run the start-up
  *   again once it answers 90.
  *
@@ -27,6 +31,7 @@ import {
   SamStatusError,
   buildSamFindCard,
   buildSamReadBase,
+  buildSamReadAppendedAddress,
   buildSamReadBaseFingerprint,
   buildSamReadId,
   buildSamReset,
@@ -42,13 +47,14 @@ import {
   samStatusHex,
   samStatusInfo,
   type CardErrorEvent,
+  type CardRemovedEvent,
   toHex,
   type SamFrame,
 } from '@onedoor/protocol';
 import type { DeviceState } from '@onedoor/protocol';
 import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
 import { DeviceCommandError } from '../errors.ts';
-import { assessCard, cardErrorForBadData, cardErrorForReadStatus, cardErrorForReadTimeout, localIsoDate, type CardErrorText } from './cardView.ts';
+import { assessCard, cardErrorForBadData, cardErrorForReadStatus, cardErrorForReadTimeout, hallIsoDate, type CardErrorText } from './cardView.ts';
 import type { IdCardReadout } from './events.ts';
 import { ID_READER_MIN_REAL_POLL_MS, idReaderTimeouts, parseIdReaderOptions, type IdReaderOptions, type IdReaderTimeouts } from './options.ts';
 import { acceptSamReply, type SamReplyShape } from './samExchange.ts';
@@ -61,7 +67,7 @@ interface SamReply {
 
 /** What the driver needs besides its spec; tests pin the calendar day. */
 export interface IdReaderDeps {
-  /** Today as `YYYY-MM-DD` for the expiry check. Default: the bridge's local date. */
+  /** Today as `YYYY-MM-DD` for the expiry check. Default: `ctx.hallToday`, else the hall's (China) day. */
   today?: () => string;
 }
 
@@ -78,8 +84,10 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
   readonly options: IdReaderOptions;
   readonly timeouts: IdReaderTimeouts;
   private readonly today: () => string;
-  private readonly stats = { polls: 0, cardsFound: 0, cardsRead: 0, cardErrors: 0, selectFailures: 0, invalidCards: 0 };
+  private readonly stats = { polls: 0, cardsFound: 0, cardsRead: 0, cardErrors: 0, selectFailures: 0, invalidCards: 0, cardsRemoved: 0 };
   private samIdDisplay: string | null = null;
+  /** The card read last may still lie on the reader: polls check for its removal. */
+  private cardOnField = false;
 
   constructor(spec: DeviceSpec, ctx: DriverContext, deps: IdReaderDeps = {}) {
     const options = parseIdReaderOptions(spec.id, spec.options);
@@ -92,7 +100,7 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
     });
     this.options = options;
     this.timeouts = idReaderTimeouts(spec.baud, options.read);
-    this.today = deps.today ?? (() => localIsoDate());
+    this.today = deps.today ?? ctx.hallToday ?? (() => hallIsoDate());
     if (options.pollMs < ID_READER_MIN_REAL_POLL_MS) {
       this.log.warn({ pollMs: options.pollMs }, `pollMs below ${ID_READER_MIN_REAL_POLL_MS} ms: only for simulated readers (spec: poll find no faster than every 300 ms)`);
     }
@@ -135,7 +143,7 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
     if (this.state === 'userError' && Date.now() - this.status().since >= this.options.placeAgainMs) this.setReady();
     this.stats.polls++;
     const find = await this.sam('find card', buildSamFindCard(), 'find', this.timeouts.find, signal);
-    if (find.sw3 === SAM_SW3.noCard) return; // no card, or the card already read stays on the field (spec)
+    if (find.sw3 === SAM_SW3.noCard) return this.checkRemoval(signal); // no card, or the read card stays (spec)
     if (SAM_FAULTS.has(find.sw3)) return this.samFault(find.sw3, 'find card');
     let found: boolean;
     try {
@@ -146,6 +154,7 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
     }
     if (!found) return;
     this.stats.cardsFound++;
+    this.cardOnField = false; // a new placement: the card before it is gone (its read follows)
     if (this.state === 'userError') this.setReady(); // a card placed again: the earlier read error is over
     await this.selectAndRead(signal);
   }
@@ -205,7 +214,26 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
     if (!validation.ok) this.stats.invalidCards++;
     this.log.info({ card: holderLogView(holder), valid: validation.ok, ...(validation.ok ? {} : { reason: validation.reason }) }, 'card read');
     const readout: IdCardReadout = { deviceId: this.id, holder, validation, view, at: Date.now() };
+    this.cardOnField = true;
     this.emitGuarded('cardRead', () => this.emit('cardRead', readout));
+  }
+
+  /** After a read, find answers 80 either way: the card's own answer to 30 03 says whether it is still there. */
+  private async checkRemoval(signal: AbortSignal): Promise<void> {
+    if (!this.cardOnField) return;
+    let reply: SamReply;
+    try {
+      reply = await this.sam('card present?', buildSamReadAppendedAddress(), 'appendedAddress', this.timeouts.find, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return; // no answer to the probe: the find before it answered, so this is not silence; the next poll asks again
+    }
+    if (reply.sw3 === SAM_SW3.success || reply.sw3 === SAM_SW3.noContent) return;
+    if (SAM_FAULTS.has(reply.sw3)) return this.samFault(reply.sw3, 'card present?');
+    this.cardOnField = false;
+    this.stats.cardsRemoved++;
+    const event: CardRemovedEvent = { deviceId: this.id, at: Date.now() };
+    this.emitGuarded('cardRemoved', () => this.emit('cardRemoved', event));
   }
 
   /** One card error: `userError` until the card is placed again (see `placeAgainMs`), and one `cardError` event. */
@@ -218,7 +246,7 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
   }
 
   /** A listener's bug must not look like a silent reader to the watchdog (a throw from a poll counts as silence). */
-  private emitGuarded(event: 'cardRead' | 'cardError', emit: () => void): void {
+  private emitGuarded(event: 'cardRead' | 'cardError' | 'cardRemoved', emit: () => void): void {
     try {
       emit();
     } catch (err) {

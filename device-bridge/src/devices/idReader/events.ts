@@ -2,7 +2,7 @@
  * The reader driver's events, typed on the bridge's `DeviceDriverEventMap` by declaration merging (so any
  * `DeviceDriver` listener sees them typed), and the one function that turns a readout into what `/kiosk` may carry.
  */
-import type { CardErrorEvent, CardHolderView, CardReadEvent, Holder, HolderValidation } from '@onedoor/protocol';
+import type { CardErrorEvent, CardHolderView, CardReadEvent, CardRemovedEvent, Holder, HolderValidation } from '@onedoor/protocol';
 import type { DeviceDriver } from '../driver.ts';
 
 /** One good read. */
@@ -27,6 +27,8 @@ declare module '../driver.ts' {
     cardRead: [readout: IdCardReadout];
     /** ID readers: a card could not be read; the citizen is asked to place it again (or told why not). */
     cardError: [event: CardErrorEvent];
+    /** ID readers: the card read last was taken off the reader. */
+    cardRemoved: [event: CardRemovedEvent];
   }
 }
 
@@ -39,6 +41,7 @@ export function toCardReadEvent(readout: IdCardReadout): CardReadEvent {
 export interface CardEventSink {
   cardRead(event: CardReadEvent): void;
   cardError(event: CardErrorEvent): void;
+  cardRemoved?(event: CardRemovedEvent): void;
 }
 
 /**
@@ -51,11 +54,14 @@ export function forwardCardEvents(drivers: Iterable<DeviceDriver>, sink: CardEve
   for (const d of drivers) {
     const onRead = (r: IdCardReadout) => sink.cardRead(toCardReadEvent(r));
     const onError = (e: CardErrorEvent) => sink.cardError(e);
+    const onRemoved = (e: CardRemovedEvent) => sink.cardRemoved?.(e);
     d.on('cardRead', onRead);
     d.on('cardError', onError);
+    d.on('cardRemoved', onRemoved);
     offs.push(() => {
       d.off('cardRead', onRead);
       d.off('cardError', onError);
+      d.off('cardRemoved', onRemoved);
     });
   }
   return () => {

@@ -4,9 +4,9 @@
  * status (LEN = 4, spec "When a read returns no data the response has LEN = 4 and only a status") for anything else.
  * A stale read reply (1295 bytes) can thus never complete a find, and a stale find reply never completes a read.
  */
-import { SAM_ID_BYTES, SAM_SW3, type SamFrame } from '@onedoor/protocol';
+import { ID_CARD_APPENDED_ADDRESS_BYTES, SAM_ID_BYTES, SAM_SW3, type SamFrame } from '@onedoor/protocol';
 
-export type SamReplyShape = 'status' | 'samId' | 'find' | 'select' | 'read' | 'readFingerprint';
+export type SamReplyShape = 'status' | 'samId' | 'find' | 'select' | 'read' | 'readFingerprint' | 'appendedAddress';
 
 /** Data bytes each command returns with its success status (spec "Commands", "Read response layout"). */
 function successDataOk(shape: SamReplyShape, sw3: number, data: Uint8Array): boolean {
@@ -20,6 +20,8 @@ function successDataOk(shape: SamReplyShape, sw3: number, data: Uint8Array): boo
       return sw3 === SAM_SW3.cardFound && dataBytes === 4;
     case 'select':
       return sw3 === SAM_SW3.success && dataBytes === 8;
+    case 'appendedAddress':
+      return sw3 === SAM_SW3.success && dataBytes === ID_CARD_APPENDED_ADDRESS_BYTES;
     case 'read':
     case 'readFingerprint':
       return sw3 === SAM_SW3.success && readLengthsFit(data, shape === 'readFingerprint' ? 6 : 4);

@@ -1,7 +1,9 @@
 /**
  * The ticket printer driver (issue 4, "Drivers: Printer"; escpos.md).
  *
- * Start-up, on every (re)connect: `10 05 02` (clear whatever a previous session left in the printer's buffer: a
+ * Start-up, on every (re)connect: first NULs and a DLE EOT 1 probe until the printer answers, so a command a killed
+ * bridge left half sent takes NULs as its remaining data, not our start-up (pendingCommandFlush.ts); then
+ * `10 05 02` (clear whatever a previous session left in the printer's buffer: a
  * half job from before a bridge crash must not finish behind our back), `1B 40`, ASB on (`1D 61 0E`: online, error
  * and paper-sensor changes), then DLE EOT 1-4 to learn the state. Watchdog: DLE EOT 1-4 every `pollIntervalMs`.
  *
@@ -48,6 +50,7 @@ import type { TransportCloseInfo } from '../../transport/index.ts';
 import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
 import { DeviceCommandError } from '../errors.ts';
 import { writePaced } from './pacedWriter.ts';
+import { PENDING_COMMAND_FLUSH_ROUNDS, probeTimeoutMs } from './pendingCommandFlush.ts';
 import { buildTestPageJob, buildTicketJob, renderPrintJob, type PrintJobRequest } from './printJobRender.ts';
 import {
   cancelPrintArgsSchema,
@@ -100,6 +103,10 @@ const RECOVER_AND_INIT = new EscPosEncoder().realtimeRecover(2).initialize().enc
 /** escpos.md "enable automatic status back": bit1 online, bit2 error, bit3 paper sensor. */
 const STARTUP = new EscPosEncoder().realtimeRecover(2).initialize().enableAsb({ online: true, error: true, paper: true }).encode();
 const REALTIME_NS: readonly EscPosRealtimeN[] = [1, 2, 3, 4];
+/** How long a flush probe waits for the printer's answer beyond wire time (escpos.md: DLE EOT "answered at once"). */
+const FLUSH_PROBE_ANSWER_MS = 250;
+/** How far the flush NULs may run ahead of the wire (pacedWriter.ts), so a probe's wait is short and known. */
+const FLUSH_AHEAD_BYTES = 64;
 const WHAT_NEXT = 'stays queued and prints when the printer is ready (cancelPrint drops it)';
 
 export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
@@ -314,6 +321,9 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
 
   protected async onConnected(signal: AbortSignal): Promise<void> {
     this.connected = false;
+    // A previous bridge (or this one, before the link dropped) may have left the printer inside a command; until it
+    // is back at a command boundary it takes everything below as that command's data (pendingCommandFlush.ts).
+    await this.withLine(() => this.flushPendingCommand(signal));
     await this.withLine(() => this.actor.send(STARTUP, { label: 'start-up (recover, initialize, enable ASB)', timeoutMs: 2000, signal }));
     await this.readStatus(signal);
     if (signal.aborted) return;
@@ -376,6 +386,54 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
       () => undefined,
     );
     return run.finally(() => this.lineHolders--);
+  }
+
+  /**
+   * NUL rounds, each followed by a DLE EOT 1 probe, until the printer answers (pendingCommandFlush.ts): a printer at
+   * a command boundary answers the first probe; one left inside a command (a QR store, a length field half sent)
+   * answers once the NULs have filled what it still expected. Written at the line's pace so that each probe's
+   * timeout counts only the bytes still ahead of it, and XOFF holds the NULs like a job's bytes.
+   */
+  private async flushPendingCommand(signal: AbortSignal): Promise<void> {
+    const answerMs = Math.min(this.options.statusTimeoutMs, FLUSH_PROBE_ANSWER_MS);
+    let sent = 0;
+    for (const [round, fill] of PENDING_COMMAND_FLUSH_ROUNDS.entries()) {
+      await writePaced(new Uint8Array(fill), {
+        baud: this.spec.baud,
+        aheadBytes: FLUSH_AHEAD_BYTES,
+        signal,
+        send: (slice) => this.actor.send(slice, { label: 'flush a pending command (NUL)', signal }),
+        flowGate: () => (this.actor.isPaused ? this.waitForXon() : undefined),
+      });
+      sent += fill;
+      if (await this.probe(probeTimeoutMs(this.spec.baud, FLUSH_AHEAD_BYTES + 64, answerMs), signal)) {
+        if (round > 0) this.log.warn({ nulBytes: sent, rounds: round + 1 }, 'printer was inside a command left unfinished: flushed with NULs, it answers again');
+        return;
+      }
+      sent += 3; // the probe's own bytes went into the pending command too
+    }
+    // Still inside something longer (a raw raster image): the start-up below fails, and the reconnect flushes more.
+    this.log.warn({ nulBytes: sent }, 'printer does not answer DLE EOT after the pending-command flush; retrying on reconnect');
+  }
+
+  /** One DLE EOT 1: true when answered within `timeoutMs`. */
+  private async probe(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    this.decoder.clearExpectedRealtime();
+    this.decoder.expectRealtime(1);
+    try {
+      await this.actor.request({
+        label: 'DLE EOT 1 (probe)',
+        bytes: new EscPosEncoder().realtimeStatus(1).encode(),
+        accept: (f) => f.kind === 'realtime' && f.n === 1,
+        timeoutMs,
+        signal,
+      });
+      return true;
+    } catch (err) {
+      this.decoder.clearExpectedRealtime();
+      if (err instanceof DeviceCommandError && err.code === 'timeOut' && !signal.aborted) return false;
+      throw err;
+    }
   }
 
   /** DLE EOT 1-4, one at a time (the decoder types each reply byte by the n we declared for it). */

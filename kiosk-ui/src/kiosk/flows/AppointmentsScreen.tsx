@@ -3,9 +3,11 @@
  * slip) and booking: department -> service -> working day -> slot (hall-rules.md "Appointments"). Steps go back
  * with the nav bar's Back; confirmations are inline (no pop-ups, hall-rules.md elderly mode).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { KioskAppointment, KioskCheckInResult, KioskCompletion, KioskPrintResult, KioskServiceGuide } from '@onedoor/protocol';
-import { useKiosk, useText } from '../KioskContext.ts';
+import { useAnnounce, useKiosk, useText } from '../KioskContext.ts';
+import { catalogueName } from '../catalogueNames.ts';
+import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
@@ -29,12 +31,16 @@ function When({ a }: { a: KioskAppointment }) {
 
 function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () => void }) {
   const t = useText();
+  const announce = useAnnounce();
+  const { store } = useKiosk();
   const action = useHallAction();
   const [confirming, setConfirming] = useState(false);
   const [outcome, setOutcome] = useState<KioskCompletion | null>(null);
   const [checkIn, setCheckIn] = useState<KioskCheckInResult | null>(null);
-  const run = async (p: Promise<KioskCompletion>) => {
+  const [slipPrinted, setSlipPrinted] = useState(false);
+  const run = async (p: Promise<KioskCompletion>, isSlip = false) => {
     const c = await p;
+    setSlipPrinted(isSlip);
     setOutcome(c);
     return c;
   };
@@ -42,15 +48,16 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
     return (
       <li class="item" data-testid="checkin-result">
         <p class="action-text status-line">✓ {t(checkIn.kind === 'priority' ? FLOW_TEXT.checkedIn : FLOW_TEXT.walkIn)}</p>
-        <TicketCard ticket={checkIn.ticket} />
+        <TicketCard ticket={checkIn.ticket} lead={checkIn.kind === 'priority' ? FLOW_TEXT.checkedIn : FLOW_TEXT.walkIn} />
         <PrintStatus outcome={checkIn.print} />
       </li>
     );
   }
-  const slip = outcome?.code === 'success' ? (outcome.result as Partial<KioskPrintResult> | undefined)?.print ?? null : null;
+  // Only a slip printed from this item shows here (a check-in's own print belongs to its result below).
+  const slip = slipPrinted && outcome?.code === 'success' ? (outcome.result as Partial<KioskPrintResult> | undefined)?.print ?? null : null;
   return (
     <li class="item" data-testid="appointment" data-id={a.id}>
-      <p class="action-text">{a.serviceName}</p>
+      <p class="action-text"><CatalogueName zh={a.serviceName} /></p>
       <p class="body-text"><When a={a} /> · {t(FLOW_TEXT.status[a.status])}</p>
       {outcome && outcome.code !== 'success' && <Failure completion={outcome} />}
       {slip && <PrintStatus outcome={slip} />}
@@ -60,7 +67,11 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
           <button type="button" class="btn btn-primary" disabled={action.busy} data-testid="confirm-cancel" onClick={async () => {
             const c = await run(action.run('appointments.cancel', { id: a.id }));
             setConfirming(false);
-            if (c.code === 'success') onChanged();
+            if (c.code === 'success') {
+              announce(FLOW_TEXT.canceled);
+              store.markTaskDone();
+              onChanged();
+            }
           }}>{t(FLOW_TEXT.yesCancel)}</button>
           <button type="button" class="btn btn-secondary" onClick={() => setConfirming(false)}>{t(FLOW_TEXT.keep)}</button>
         </div>
@@ -73,7 +84,7 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
             }}>{t(FLOW_TEXT.checkIn)}</button>
           )}
           <button type="button" class="btn btn-secondary" disabled={action.busy} data-testid="print-slip"
-            onClick={() => void run(action.run('print.appointmentSlip', { id: a.id }))}>{t(FLOW_TEXT.printSlip)}</button>
+            onClick={() => void run(action.run('print.appointmentSlip', { id: a.id }), true)}>{t(FLOW_TEXT.printSlip)}</button>
           {a.canCancel && (
             <button type="button" class="btn btn-secondary btn-danger" disabled={action.busy} data-testid="cancel"
               onClick={() => setConfirming(true)}>{t(FLOW_TEXT.cancel)}</button>
@@ -135,7 +146,7 @@ function SlotChoice({ service, date, onBooked }: { service: KioskServiceGuide; d
   const [failed, setFailed] = useState<KioskCompletion | null>(null);
   return (
     <>
-      <p class="body-text">{service.name}</p>
+      <p class="body-text"><CatalogueName zh={service.name} /></p>
       <p class="action-text">{t(FLOW_TEXT.chooseSlot)} · {date}</p>
       {failed && <Failure completion={failed} />}
       <QueryView view={view} onRetry={reload}>
@@ -170,7 +181,7 @@ export function AppointmentsScreen() {
       {step.name === 'services' && <ServiceList departmentId={step.departmentId} onPick={(service) => steps.push({ name: 'days', service })} />}
       {step.name === 'days' && (
         <>
-          <p class="body-text">{step.service.name}</p>
+          <p class="body-text"><CatalogueName zh={step.service.name} /></p>
           <DayChoice onDay={(date) => steps.push({ name: 'slots', service: step.service, date })} />
         </>
       )}
@@ -180,14 +191,28 @@ export function AppointmentsScreen() {
   );
 }
 
+/** Heard once booked: the service and the window (the citizen must come back then). */
+export function bookedSentence(a: KioskAppointment): { zh: string; en: string } {
+  return {
+    zh: `预约成功，${a.serviceName}，${a.day} ${a.start}至${a.end}`,
+    en: `Booked: ${catalogueName(a.serviceName, 'en')}, ${a.day} from ${a.start} to ${a.end}.`,
+  };
+}
+
 function Booked({ a, onList }: { a: KioskAppointment; onList: () => void }) {
   const t = useText();
+  const announce = useAnnounce();
+  const { store } = useKiosk();
+  useEffect(() => {
+    announce(bookedSentence(a));
+    store.markTaskDone();
+  }, [a.id]);
   const action = useHallAction();
   const [slip, setSlip] = useState<KioskCompletion<KioskPrintResult> | null>(null);
   return (
     <section class="ticket-card" data-testid="booked" data-id={a.id}>
       <p class="action-text status-line">✓ {t(FLOW_TEXT.booked)}</p>
-      <p class="action-text">{a.serviceName}</p>
+      <p class="action-text"><CatalogueName zh={a.serviceName} /></p>
       <p class="action-text"><When a={a} /></p>
       <p class="body-text hint">{t(FLOW_TEXT.checkInHint)}</p>
       {slip?.code === 'success' && slip.result ? <PrintStatus outcome={slip.result.print} /> : slip && <Failure completion={slip} />}

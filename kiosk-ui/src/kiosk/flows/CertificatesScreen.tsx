@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import type { KioskCertificate, KioskCertificateFacts, KioskCertificatePrintResult, KioskCompletion } from '@onedoor/protocol';
 import { useText } from '../KioskContext.ts';
+import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { displayIdNumber } from '../privacy.ts';
 import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
@@ -16,10 +17,10 @@ import { useHallAction, useHallQuery } from './useHall.ts';
 
 function Facts({ c }: { c: KioskCertificateFacts }) {
   const t = useText();
-  const rows: Array<[string, string]> = [
+  const rows: Array<[string, preact.ComponentChildren]> = [
     [t(FLOW_TEXT.holder), c.holderName],
     [t(FLOW_TEXT.idNumber), displayIdNumber(c.maskedNumber)],
-    [t(FLOW_TEXT.issuer), c.issuerName],
+    [t(FLOW_TEXT.issuer), <CatalogueName zh={c.issuerName} />],
     [t(FLOW_TEXT.issuedOn), c.issuedOn],
     [t(FLOW_TEXT.validUntil), c.expiresOn ?? t(FLOW_TEXT.longTerm)],
   ];
@@ -40,14 +41,14 @@ function Preview({ c }: { c: KioskCertificate }) {
   const done = printed?.code === 'success' ? printed.result : undefined;
   return (
     <section class="certificate" data-testid="certificate-preview" data-identifier={c.identifier}>
-      <h2 class="action-text">{c.typeName}</h2>
+      <h2 class="action-text"><CatalogueName zh={c.typeName} /></h2>
       <p class="body-text status-line">{c.state === 'valid' ? '✓' : '⚠'} {t(FLOW_TEXT.certState[c.state])}</p>
       <Facts c={c} />
       {done ? (
         <div data-testid="copy" data-payload={done.copy.payload}>
           <p class="action-text status-line">✓ {t(FLOW_TEXT.copyDone)}</p>
+          {/* The statutory sentence already ends with the copy's validity: it is not repeated beside it. */}
           <p class="body-text statement" data-testid="statement">{done.copy.statement}</p>
-          <p class="body-text">{t(FLOW_TEXT.copyValid)} {done.copy.copyExpires}</p>
           <PrintStatus outcome={done.print} />
           <p class="body-text hint">{t(FLOW_TEXT.verifyHint)}</p>
         </div>
@@ -85,7 +86,7 @@ export function CertificatesScreen() {
                 {list.map((c) => (
                   <button type="button" key={c.identifier} class="btn btn-secondary choice" data-testid="certificate"
                     onClick={() => steps.push({ name: 'preview', certificate: c })}>
-                    {c.typeName} · {c.issuerName} · {t(FLOW_TEXT.certState[c.state])}
+                    <CatalogueName zh={c.typeName} /> · <CatalogueName zh={c.issuerName} /> · {t(FLOW_TEXT.certState[c.state])}
                   </button>
                 ))}
               </div>

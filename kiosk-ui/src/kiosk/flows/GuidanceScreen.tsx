@@ -4,6 +4,7 @@
  */
 import type { KioskServiceGuide } from '@onedoor/protocol';
 import { useText } from '../KioskContext.ts';
+import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { FEATURE_TEXT } from '../texts.ts';
 import { QueryView } from './CallState.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
@@ -22,7 +23,7 @@ export function DepartmentList({ onPick }: { onPick: (departmentId: number) => v
           <div class="choice-list">
             {g.departments.filter((d) => d.serviceCount > 0).map((d) => (
               <button type="button" key={d.id} class="btn btn-secondary choice" data-testid={`department-${d.id}`} onClick={() => onPick(d.id)}>
-                {d.name} · {d.serviceCount} {t(FLOW_TEXT.servicesCount)}
+                <CatalogueName zh={d.name} /> · {d.serviceCount} {t(FLOW_TEXT.servicesCount)}
               </button>
             ))}
           </div>
@@ -44,7 +45,7 @@ export function ServiceList({ departmentId, onPick }: { departmentId: number; on
           <div class="choice-list">
             {g.services.map((s) => (
               <button type="button" key={s.id} class="btn btn-secondary choice" data-testid={`service-${s.id}`} onClick={() => onPick(s)}>
-                {s.name}
+                <CatalogueName zh={s.name} />
               </button>
             ))}
           </div>
@@ -58,18 +59,18 @@ function ServiceGuide({ s }: { s: KioskServiceGuide }) {
   const t = useText();
   return (
     <section class="guide" data-testid="service-guide" data-service={s.id}>
-      <h2 class="action-text">{s.name}</h2>
+      <h2 class="action-text"><CatalogueName zh={s.name} /></h2>
       <p class="body-text">
-        {s.departmentName} · {t(FLOW_TEXT.timeLimit)} {s.timeLimitDays} {t(FLOW_TEXT.workingDays)} · {t(FLOW_TEXT.queueCategory)} {s.category} {s.categoryName}
+        <CatalogueName zh={s.departmentName} /> · {t(FLOW_TEXT.timeLimit)} {s.timeLimitDays} {t(FLOW_TEXT.workingDays)} · {t(FLOW_TEXT.queueCategory)} {s.category} <CatalogueName zh={s.categoryName} />
       </p>
       <h3 class="body-text status-line">{t(FLOW_TEXT.materials)}</h3>
       <ul class="item-list">
         {s.materials.map((m) => (
           <li key={m.name} class={`item material ${m.exempt ? 'material-exempt' : 'material-bring'}`} data-testid="material" data-exempt={m.exempt ? '1' : '0'}>
             <p class="body-text">
-              <strong>{m.exempt ? `✓ ${t(FLOW_TEXT.exempt)}` : `● ${t(FLOW_TEXT.bring)}`}</strong> {m.name}
+              <strong>{m.exempt ? `✓ ${t(FLOW_TEXT.exempt)}` : `● ${t(FLOW_TEXT.bring)}`}</strong> <CatalogueName zh={m.name} />
             </p>
-            {m.exempt && m.source && <p class="body-text hint">{t(FLOW_TEXT.exemptFrom)}{m.source}</p>}
+            {m.exempt && m.source && <p class="body-text hint">{t(FLOW_TEXT.exemptFrom)}<CatalogueName zh={m.source} /></p>}
             {m.commitmentAllowed && <p class="body-text hint">ⓘ {t(FLOW_TEXT.commitment)}</p>}
           </li>
         ))}

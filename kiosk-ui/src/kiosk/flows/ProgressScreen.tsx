@@ -5,9 +5,10 @@
 import { useState } from 'preact/hooks';
 import type { KioskApplication, KioskCompletion, KioskPrintResult } from '@onedoor/protocol';
 import { useText } from '../KioskContext.ts';
+import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
-import { FLOW_TEXT } from './flowTexts.ts';
+import { FLOW_TEXT, STOPPED_TEXT } from './flowTexts.ts';
 import { PrintStatus } from './PrintStatus.tsx';
 import { useHallAction, useHallQuery } from './useHall.ts';
 
@@ -23,16 +24,28 @@ function Application({ a }: { a: KioskApplication }) {
   const action = useHallAction();
   const [slip, setSlip] = useState<KioskCompletion<KioskPrintResult> | null>(null);
   const limit = a.timeLimit;
+  // Returned for correction (退回) or not accepted: not "done". Say what to fix (the clerk's note) and what next.
+  const stopped = a.status === 'returned' || a.status === 'rejected' ? a.status : null;
   return (
     <li class="item application" data-testid="application" data-serial={a.serial}>
-      <p class="action-text">{a.serviceName}</p>
+      <p class="action-text"><CatalogueName zh={a.serviceName} /></p>
       <p class="body-text">{t(FLOW_TEXT.serial)} {a.serial}</p>
       <p class="body-text">{t(FLOW_TEXT.currentStep)} <strong>{t(FLOW_TEXT.appStatus[a.status])}</strong></p>
-      <p class={`body-text status-line limit limit-${limit.state}`} data-testid="time-limit" data-state={limit.state}>
-        {LIMIT_MARK[limit.state]} {t(FLOW_TEXT.limit[limit.state])} · {t(FLOW_TEXT.due)} {limit.dueDay}
-        {limit.state !== 'closed' && ` · ${t(FLOW_TEXT.workingDaysLeft)} ${Math.max(0, limit.remainingWorkingDays)}`}
-      </p>
-      {a.result && <p class="body-text">{t(FLOW_TEXT.result)}：{a.result}</p>}
+      {stopped ? (
+        <section class="app-stopped" role="status" data-testid="app-returned" data-status={stopped}>
+          <p class="action-text status-line"><span aria-hidden="true">⚠ </span>{t(STOPPED_TEXT[stopped].title)}</p>
+          {a.result && <p class="body-text">{t(STOPPED_TEXT[stopped].reason)}{t(FLOW_TEXT.colon)}<strong>{a.result}</strong></p>}
+          <p class="body-text">{t(STOPPED_TEXT[stopped].next)}</p>
+        </section>
+      ) : (
+        <>
+          <p class={`body-text status-line limit limit-${limit.state}`} data-testid="time-limit" data-state={limit.state}>
+            {LIMIT_MARK[limit.state]} {t(FLOW_TEXT.limit[limit.state])} · {t(FLOW_TEXT.due)} {limit.dueDay}
+            {limit.state !== 'closed' && ` · ${t(FLOW_TEXT.workingDaysLeft)} ${Math.max(0, limit.remainingWorkingDays)}`}
+          </p>
+          {a.result && <p class="body-text">{t(FLOW_TEXT.result)}{t(FLOW_TEXT.colon)}{a.result}</p>}
+        </>
+      )}
       <ol class="history">
         {a.history.map((h) => <li key={`${h.at}-${h.status}`} class="body-text">{h.atText} {statusWords(h.status, h.statusName)}{h.note ? ` · ${h.note}` : ''}</li>)}
       </ol>

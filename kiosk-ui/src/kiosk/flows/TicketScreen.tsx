@@ -1,22 +1,43 @@
 /** 取号: choose a category, get the number on screen and on paper (hall-rules.md "Queue"). */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { KioskCompletion, KioskTicket, KioskTicketResult } from '@onedoor/protocol';
-import { useText } from '../KioskContext.ts';
+import { useAnnounce, useKiosk, useText } from '../KioskContext.ts';
+import type { Bilingual } from '../../i18n/lang.ts';
+import { catalogueName } from '../catalogueNames.ts';
+import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
 import { PrintStatus } from './PrintStatus.tsx';
 import { useHallAction, useHallQuery } from './useHall.ts';
 
-/** The number as the citizen needs it: big, with the wait in words (shared by ticket and check-in results). */
-export function TicketCard({ ticket }: { ticket: KioskTicket }) {
+/** The sentence heard when a number is given: the number and its category (not personal: the hall calls it aloud). */
+export function ticketSentence(ticket: KioskTicket, lead?: Bilingual): Bilingual {
+  const category = catalogueName(ticket.categoryName, 'en');
+  return {
+    zh: `${lead ? `${lead.zh}，` : ''}您的号码是${ticket.number}，${ticket.categoryName}，前面等候${ticket.ahead}人`,
+    en: `${lead ? `${lead.en}. ` : ''}Your number is ${ticket.number}, ${category}. ${ticket.ahead} waiting ahead.`,
+  };
+}
+
+/**
+ * The number as the citizen needs it: big, with the wait in words (shared by ticket and check-in results); the
+ * number and category are also spoken once, `lead` first (e.g. "签到成功").
+ */
+export function TicketCard({ ticket, lead }: { ticket: KioskTicket; lead?: Bilingual }) {
   const t = useText();
+  const announce = useAnnounce();
+  const { store } = useKiosk();
+  useEffect(() => {
+    announce(ticketSentence(ticket, lead));
+    store.markTaskDone();
+  }, [ticket.number]);
   return (
     <section class="ticket-card" data-testid="ticket-card" data-number={ticket.number}>
       <p class="body-text">{t(FLOW_TEXT.yourNumber)}</p>
       <p class="ticket-number" data-testid="ticket-number">{ticket.number}</p>
       <p class="action-text">
-        {ticket.categoryName}
+        <CatalogueName zh={ticket.categoryName} />
         {ticket.priority !== null && ` · ${t(FLOW_TEXT.green)}`}
       </p>
       {ticket.reused && <p class="body-text status-line">ⓘ {t(FLOW_TEXT.sameTicket)}</p>}
@@ -53,7 +74,7 @@ export function TicketScreen() {
                 {list.map((c) => (
                   <button type="button" key={c.letter} class="btn btn-primary btn-big choice" disabled={action.busy}
                     data-testid={`category-${c.letter}`} onClick={() => void take(c.letter)}>
-                    <span class="choice-letter">{c.letter}</span> {c.name}
+                    <span class="choice-letter">{c.letter}</span> <CatalogueName zh={c.name} />
                   </button>
                 ))}
               </div>

@@ -73,7 +73,7 @@ export const FLOW_TEXT = {
   printCopy: { zh: '打印复印件', en: 'Print a copy' },
   copyValid: { zh: '复印件有效期至', en: 'Copy valid until' },
   copyDone: { zh: '复印件已生成', en: 'Copy made' },
-  verifyHint: { zh: '复印件上的二维码可在 /verify 核验', en: 'The QR code on the copy can be checked at /verify' },
+  verifyHint: { zh: '用手机扫描复印件上的二维码，即可核验真伪', en: 'Anyone can scan the QR code on the copy with a phone to check it is genuine.' },
   certState: {
     valid: { zh: '有效', en: 'Valid' },
     expiring: { zh: '即将到期', en: 'Expiring soon' },
@@ -90,6 +90,7 @@ export const FLOW_TEXT = {
   history: { zh: '办理记录', en: 'History' },
   printProgress: { zh: '打印进度单', en: 'Print a progress slip' },
   workingDaysLeft: { zh: '剩余工作日', en: 'working days left' },
+  colon: { zh: '：', en: ': ' },
   appStatus: {
     accepted: { zh: '受理', en: 'Accepted' },
     review: { zh: '审查', en: 'In review' },
@@ -115,3 +116,17 @@ export const FLOW_TEXT = {
   queueCategory: { zh: '取号类别', en: 'Queue' },
   servicesCount: { zh: '项事项', en: 'services' },
 } as const satisfies Record<string, Bilingual | Record<string, Bilingual>>;
+
+/** An application that ended without a decision in the citizen's favour: what it means and what to do next. */
+export const STOPPED_TEXT = {
+  returned: {
+    title: { zh: '已退回，请补正材料', en: 'Returned: please correct your application' },
+    reason: { zh: '需补正', en: 'What to fix' },
+    next: { zh: '补正后可重新提交申请（到服务窗口或网上办理）', en: 'Once corrected, you can submit it again (at a service counter or online).' },
+  },
+  rejected: {
+    title: { zh: '不予受理', en: 'Not accepted' },
+    reason: { zh: '理由', en: 'Reason' },
+    next: { zh: '如有疑问，请到服务窗口咨询', en: 'If you have questions, please ask at a service counter.' },
+  },
+} as const satisfies Record<string, Record<string, Bilingual>>;

@@ -11,9 +11,10 @@ export function CountdownBanner() {
   if (store.idle.value.phase !== 'warning') return null;
   const seconds = store.secondsLeft.value;
   const extendable = store.canExtend.value;
+  const cardGone = store.cardGoneCountdown.value;
   return (
-    <section class="countdown" role="alert" data-testid="countdown">
-      <p class="countdown-question">{t(KIOSK_TEXT.moreTime)}</p>
+    <section class="countdown" role="alert" data-testid="countdown" data-reason={cardGone ? 'cardGone' : 'idle'}>
+      <p class="countdown-question">{t(cardGone ? KIOSK_TEXT.cardGone : KIOSK_TEXT.moreTime)}</p>
       <p class="countdown-seconds">
         <strong data-testid="countdown-seconds">{seconds}</strong> {t(KIOSK_TEXT.secondsLeft)}
       </p>

@@ -16,9 +16,15 @@ export function AttractScreen() {
   return (
     <main class="screen screen-attract" data-screen="attract">
       <div class="attract-picture">
-        <CardIllustration label={pick(KIOSK_TEXT.readerArea, lang)} />
+        <CardIllustration label={pick(readerStopped(devices) ? KIOSK_TEXT.readerPaused : KIOSK_TEXT.readerArea, lang)} stopped={readerStopped(devices)} />
       </div>
       <div class="attract-text">
+        {store.remindCard.value && (
+          <p class="take-card action-text status-line" role="alert" data-testid="take-card">
+            <span aria-hidden="true">⚠ </span>
+            {pick(KIOSK_TEXT.takeCard, lang)}
+          </p>
+        )}
         <h1 class="main-text" data-testid="attract-prompt">{pick(prompt, lang)}</h1>
         <p class="second-language" lang={other === 'zh' ? 'zh-CN' : 'en'}>
           {pick(prompt, other)}

@@ -1,4 +1,4 @@
-import type { CardErrorMessage } from '../cardErrors.ts';
+import { isReadError, type CardErrorMessage } from '../cardErrors.ts';
 import { useKiosk, useText } from '../KioskContext.ts';
 import { KIOSK_TEXT } from '../texts.ts';
 
@@ -10,7 +10,7 @@ export function CardErrorScreen({ code, message }: { code: string; message: Card
     <main class="screen screen-card-error" data-screen="cardError" data-code={code}>
       <p class="status-line body-text">
         <span aria-hidden="true">⚠ </span>
-        {t(KIOSK_TEXT.cardErrorTitle)}
+        {t(isReadError(code) ? KIOSK_TEXT.cardErrorTitle : KIOSK_TEXT.cardRefusedTitle)}
       </p>
       <h1 class="main-text" data-testid="card-error-reason">{t(message.reason)}</h1>
       <p class="action-text" data-testid="card-error-action">{t(message.action)}</p>

@@ -30,6 +30,10 @@ const SELF_TESTS: Record<string, Array<{ name: string; label: string; preset?: R
     { name: 'identify', label: '识别 / identify', preset: { unit: '1' } },
     { name: 'beep', label: '蜂鸣 / beep', preset: { unit: '1', times: '2' } },
   ],
+  qrscanner: [
+    { name: 'selfTest', label: '扫码自检 / scan test' },
+    { name: 'readSettings', label: '读取设置 / settings' },
+  ],
 };
 
 export interface DeviceCardProps {

@@ -1,7 +1,8 @@
 /**
  * Simulator controls (issue 6: "place/remove a card from the library, paper out/in, cover open, press counter keys,
- * inject faults, view printed tickets as images"), through the bridge's `/api/tech/sims` proxy. Quick buttons per
- * kind, every other action of the simulator under "all actions", its state as it reports it.
+ * inject faults, view printed tickets as images"; the QR scanner: present a code, burst, garbage, over-long, silent),
+ * through the bridge's `/api/tech/sims` proxy. Quick buttons per kind, every other action of the simulator under
+ * "all actions", its state as it reports it.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { fetchSims, fetchTickets, simAct, ticketPngUrl, type SimCard, type SimView, type TicketSummary } from '../techApi.ts';
@@ -159,6 +160,38 @@ function CounterControls({ sim, canAct }: { sim: SimView; canAct: boolean }) {
   );
 }
 
+function ScannerControls({ sim, canAct }: { sim: SimView; canAct: boolean }) {
+  const [code, setCode] = useState('A012');
+  const s = sim.snapshot;
+  return (
+    <div class="tech-sim-controls">
+      <p>
+        模式 / mode: <b data-testid="sim-scanner-mode">{String(s.mode ?? '?')}</b> · 后缀 / suffix: {String(s.suffix ?? '?')} ·{' '}
+        {s.silent ? '静默 / silent' : s.poweredUp === false ? '上电中 / powering up' : '正常 / working'} · 面前 / in view: {String(s.inView ?? '—')}
+      </p>
+      <div class="tech-action-row">
+        <label class="tech-arg wide">
+          <span>二维码内容 / code</span>
+          <input data-testid="sim-scanner-code" value={code} disabled={!canAct} onInput={(e) => setCode((e.currentTarget as HTMLInputElement).value)} />
+        </label>
+      </div>
+      <div class="tech-button-row">
+        <ActionButton name="present" label="出示 / present" disabled={!canAct || !code} testId="sim-scanner-present" run={() => act(sim.id, 'present', { code })} />
+        <Quick id={sim.id} name="remove" label="移开 / remove" canAct={canAct} />
+        <Quick id={sim.id} name="burst" label="连扫 / burst ×5" args={{ count: 5 }} canAct={canAct} />
+      </div>
+      <h4>故障 / faults</h4>
+      <div class="tech-button-row">
+        <Quick id={sim.id} name="garbage" label="乱码 / garbage" args={{ bytes: 32 }} canAct={canAct} />
+        <Quick id={sim.id} name="overlong" label="超长码 / over-long" args={{ length: 700 }} canAct={canAct} />
+        <Quick id={sim.id} name="silent" label="静默 / silent" args={{ state: 'on' }} canAct={canAct} />
+        <Quick id={sim.id} name="silent" label="恢复 / works again" args={{ state: 'off' }} canAct={canAct} />
+        <Quick id={sim.id} name="power-cycle" label="重新上电 / power cycle" canAct={canAct} />
+      </div>
+    </div>
+  );
+}
+
 function SimCardView({ sim, canAct }: { sim: SimView; canAct: boolean }) {
   const link = sim.link;
   return (
@@ -174,6 +207,7 @@ function SimCardView({ sim, canAct }: { sim: SimView; canAct: boolean }) {
       {sim.kind === 'idreader' && <ReaderControls sim={sim} canAct={canAct} />}
       {sim.kind === 'printer' && <PrinterControls sim={sim} canAct={canAct} />}
       {sim.kind === 'counterbus' && <CounterControls sim={sim} canAct={canAct} />}
+      {sim.kind === 'qrscanner' && <ScannerControls sim={sim} canAct={canAct} />}
       <details>
         <summary>全部操作 / all actions</summary>
         {sim.actions.map((a) => (

@@ -1,0 +1,56 @@
+/**
+ * The one place a `store` setting (hallStoreSetting.ts) becomes a store: called by the composition root (main.ts),
+ * which hands the opener to the kiosk's hall (api/kioskHall.ts) so that a store that cannot open pauses the hall
+ * functions instead of stopping the bridge.
+ *
+ * An opener also says how the running store is watched (README "Security", truthful health; "Running a district"):
+ * - `sqliteFile`: the hall's own file, checked on an interval and before numbering (hallDbWatch.ts); a file that
+ *   vanished or went bad stops the hall functions until an operator restores it and restarts the bridge;
+ * - `server`: a database server (PostgreSQL), asked for a read on an interval (hallServerWatch.ts); while it cannot
+ *   be reached the hall functions are paused, and they resume on their own when it answers again;
+ * - `none`: a store handed in as is (tests), checked only when health asks.
+ */
+import { join } from 'node:path';
+import { openPostgresHallStore, PostgresHallStore } from './hallPostgres.ts';
+import { openHallDatabaseFile } from './hallSqliteFile.ts';
+import type { HallStore } from './hallStore.ts';
+import { HALL_DB_FILE, type HallStoreSetting } from './hallStoreSetting.ts';
+
+export type HallStoreSupervision = { kind: 'sqliteFile'; file: string } | { kind: 'server' } | { kind: 'none' };
+
+/** Which database the hall runs on, for health and logs. */
+export type HallStoreKind = 'sqlite' | 'postgresql';
+
+export interface OpenedHallStore {
+  store: HallStore;
+  kind: HallStoreKind;
+  supervision: HallStoreSupervision;
+}
+
+export interface HallStoreOpenContext {
+  /** When the database was first created, as the SQLite marker records it (the hall clock's stamp). */
+  stamp: () => string;
+}
+
+/** Opens the store; the caller decides what a failure means (the kiosk pauses its hall functions). */
+export type HallStoreOpener = (ctx: HallStoreOpenContext) => Promise<HallStore | OpenedHallStore>;
+
+export function hallStoreOpener(setting: HallStoreSetting, dataDir: string): HallStoreOpener {
+  if (setting.kind === 'sqlite') {
+    return async ({ stamp }) => ({
+      store: openHallDatabaseFile(dataDir, stamp), kind: 'sqlite', supervision: { kind: 'sqliteFile', file: join(dataDir, HALL_DB_FILE) },
+    });
+  }
+  return async () => ({
+    store: await openPostgresHallStore({ url: setting.url, schema: setting.schema }), kind: 'postgresql', supervision: { kind: 'server' },
+  });
+}
+
+/** An opener's result, or a store handed in as is: a PostgreSQL store is watched as a server, any other not at all. */
+export function openedHallStore(s: HallStore | OpenedHallStore): OpenedHallStore {
+  if ('supervision' in s && 'store' in s) return s as OpenedHallStore;
+  const store = s as HallStore;
+  return store instanceof PostgresHallStore
+    ? { store, kind: 'postgresql', supervision: { kind: 'server' } }
+    : { store, kind: 'sqlite', supervision: { kind: 'none' } };
+}

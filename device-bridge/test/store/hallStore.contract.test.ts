@@ -1,0 +1,6 @@
+// The one HallStore contract (hallStore.contract.ts), held against both backends: SQLite on a real temp file and
+// PostgreSQL on the real local server, each test in a fresh schema of its own, dropped after.
+import { describeHallStoreContract } from './hallStore.contract.ts';
+import { STORE_BACKENDS } from './backends.ts';
+
+for (const backend of STORE_BACKENDS) describeHallStoreContract(backend);

@@ -1,0 +1,505 @@
+/**
+ * The HallStore contract (store/hallStore.ts), one suite for every backend: versioned migrations (a newer build
+ * migrates, an older one refuses), constraints enforced by the tables, atomic numbering across instances,
+ * transactions that commit or roll back whole and run one at a time, the outer store refused inside a transaction,
+ * and the record round trips the services rely on. Run by hallStore.contract.test.ts on SQLite and PostgreSQL.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HALL_MIGRATIONS } from '../../src/store/hallMigrations.ts';
+import { HALL_POSTGRES_MIGRATIONS } from '../../src/store/hallPostgresMigrations.ts';
+import { loadDepartmentSeed, parseDepartmentSeed } from '../../src/store/departmentSeed.ts';
+import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts';
+import type { CodedDepartment } from '../../src/store/catalogueRecords.ts';
+import type { HallRetentionCutoffs, HallRetentionResult, HallStore, NewTicket } from '../../src/store/hallStore.ts';
+import { departmentSeedFile, seedBasics, SERVICE_A } from '../hall/fixture.ts';
+import type { StoreBackend, StoreTarget } from './backends.ts';
+
+const LATEST = HALL_MIGRATIONS[HALL_MIGRATIONS.length - 1].version;
+/** Epoch ms past 2^31 (BIGINT on PostgreSQL): must come back as the same number. */
+const T0 = Date.UTC(2026, 10, 25, 1, 0);
+const HOLDER = '440106199003071231';
+
+const ticket = (over: Partial<NewTicket> = {}): NewTicket => ({
+  day: '2026-11-25', category: 'A', seq: 1, number: 'A001', holderNumber: HOLDER, priority: null, issuedAt: T0,
+  appointmentId: null, ...over,
+});
+
+export function describeHallStoreContract(backend: StoreBackend): void {
+  describe(`HallStore contract on ${backend.name}`, () => {
+    let target: StoreTarget;
+    const opened: HallStore[] = [];
+    const open = async () => {
+      const s = await target.open();
+      opened.push(s);
+      return s;
+    };
+
+    beforeEach(async () => {
+      target = await backend.create();
+    });
+
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
+      await target.destroy();
+    });
+
+    describe('migrations', () => {
+      it('applies every migration once, in order, and nothing again on reopening', async () => {
+        const store = await open();
+        expect(await store.schemaVersion()).toBe(LATEST);
+        const rows = () => target.sql('SELECT version, applied_at FROM schema_migrations ORDER BY version');
+        const first = await rows();
+        expect(first.map((r) => Number(r.version))).toEqual(HALL_MIGRATIONS.map((m) => m.version));
+        await store.close();
+        opened.length = 0;
+        await (await open()).close();
+        opened.length = 0;
+        expect(await rows()).toEqual(first);
+      });
+
+      it('keeps the same versions on both backends', () => {
+        expect(HALL_POSTGRES_MIGRATIONS.map((m) => [m.version, m.name])).toEqual(HALL_MIGRATIONS.map((m) => [m.version, m.name]));
+      });
+
+      it('a newer build migrates a database an older build created, keeping its data', async () => {
+        await target.migrateTo(3);
+        await target.sql("INSERT INTO calendar_days (day, kind, name) VALUES ('2026-10-01', 'holiday', '国庆节')");
+        const store = await open();
+        expect(await store.schemaVersion()).toBe(LATEST);
+        expect((await target.sql('SELECT version FROM schema_migrations ORDER BY version')).map((r) => Number(r.version)))
+          .toEqual(HALL_MIGRATIONS.map((m) => m.version));
+        expect(await store.listCalendarDays()).toEqual([{ day: '2026-10-01', kind: 'holiday', name: '国庆节' }]);
+        // Tables of the later migrations exist and work.
+        await store.addKioskRequest({ kioskId: 'k', requestId: 'r', op: 'queue.take', answer: '{}', appliedAt: T0 });
+        expect(await store.countKioskRequests('k')).toBe(1);
+      });
+
+      it('an older build refuses a database written by a newer one, with a message that says so', async () => {
+        await (await open()).close();
+        opened.length = 0;
+        await target.sql('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', 99, 'from the future', 0);
+        await expect(open()).rejects.toThrow(/schema version 99.*newer bridge/s);
+      });
+    });
+
+    describe('constraints in the tables', () => {
+      it('enforces foreign keys', async () => {
+        const store = await open();
+        await expect(store.upsertServiceItem({ id: 'X-1', departmentId: 999, name: 'x', category: 'Z', timeLimitDays: 1,
+          slotCapacity: 1, stepLimits: null }, [])).rejects.toThrow(/FOREIGN KEY|foreign key/);
+        expect(await store.listServiceItems()).toEqual([]);
+      });
+
+      it('enforces one waiting ticket per person per category and unique numbers per day', async () => {
+        const store = await open();
+        await seedBasics(store);
+        await store.insertTicket(ticket());
+        await expect(store.insertTicket(ticket({ seq: 2, number: 'A002' }))).rejects.toThrow(/UNIQUE|unique constraint/);
+        await expect(store.insertTicket(ticket({ holderNumber: null }))).rejects.toThrow(/UNIQUE|unique constraint/);
+        expect(await store.listTickets('2026-11-25')).toHaveLength(1);
+      });
+
+      it('refuses a queue category that is not one upper-case letter', async () => {
+        const store = await open();
+        await expect(store.upsertQueueCategory({ letter: 'b', name: 'x', defaultServiceMinutes: 5 })).rejects.toThrow();
+        await expect(store.upsertQueueCategory({ letter: 'AB', name: 'x', defaultServiceMinutes: 5 })).rejects.toThrow();
+        expect(await store.listQueueCategories()).toEqual([]);
+      });
+    });
+
+    describe('numbering', () => {
+      it('gives concurrent callers 1..n exactly once, and the counter survives reopening', async () => {
+        let store = await open();
+        const got = await Promise.all(Array.from({ length: 40 }, () => store.nextCounterValue('c')));
+        expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+        await store.close();
+        opened.length = 0;
+        store = await open();
+        expect(await store.nextCounterValue('c')).toBe(41);
+        expect(await store.nextCounterValue('other')).toBe(1);
+      });
+
+      it('stays atomic across two instances on the same data: 200 parallel calls get 1..200, each once', async () => {
+        const [a, b] = [await open(), await open()];
+        const got = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? a : b).nextCounterValue('A-2026-11-25')));
+        expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      }, 30_000);
+
+      it('rolls a number taken in a failed transaction back with it', async () => {
+        const store = await open();
+        await store.nextCounterValue('n');
+        await expect(store.withTransaction(async (tx) => {
+          expect(await tx.nextCounterValue('n')).toBe(2);
+          throw new Error('printer jam');
+        })).rejects.toThrow('printer jam');
+        expect(await store.nextCounterValue('n')).toBe(2);
+      });
+    });
+
+    describe('transactions', () => {
+      it('commits fn\'s writes and returns its result', async () => {
+        const store = await open();
+        const r = await store.withTransaction(async (tx) => {
+          await tx.setCalendarDay({ day: '2026-12-01', kind: 'holiday', name: 'x' });
+          return { n: await tx.nextCounterValue('t') };
+        });
+        expect(r).toEqual({ n: 1 });
+        expect((await store.listCalendarDays()).map((d) => d.day)).toEqual(['2026-12-01']);
+      });
+
+      it('rolls a failed transaction back as a whole', async () => {
+        const store = await open();
+        await expect(store.withTransaction(async (tx) => {
+          await tx.nextCounterValue('t');
+          await tx.setCalendarDay({ day: '2026-12-01', kind: 'holiday', name: 'x' });
+          throw new Error('boom');
+        })).rejects.toThrow('boom');
+        expect(await store.listCalendarDays()).toEqual([]);
+        expect(await store.nextCounterValue('t')).toBe(1);
+      });
+
+      it('rolls back when a statement inside fails (a constraint), and the store goes on working', async () => {
+        const store = await open();
+        await seedBasics(store);
+        await expect(store.withTransaction(async (tx) => {
+          await tx.insertTicket(ticket());
+          await tx.insertTicket(ticket({ seq: 2 })); // same number the same day
+        })).rejects.toThrow(/UNIQUE|unique constraint/);
+        expect(await store.listTickets('2026-11-25')).toEqual([]);
+        expect((await store.insertTicket(ticket())).number).toBe('A001');
+      });
+
+      it('refuses the outer store inside a transaction, and the handle after it ended', async () => {
+        const store = await open();
+        await expect(store.withTransaction(async () => store.listDepartments())).rejects.toThrow(/transaction handle/);
+        await expect(store.withTransaction(async () => store.withTransaction(async () => 1))).rejects.toThrow(/transaction handle/);
+        let kept!: Parameters<Parameters<HallStore['withTransaction']>[0]>[0];
+        await store.withTransaction(async (tx) => {
+          kept = tx;
+        });
+        await expect(kept.listDepartments()).rejects.toThrow(/after its transaction ended/);
+        // The refused calls left nothing open: the store still works.
+        expect(await store.nextCounterValue('after')).toBe(1);
+      });
+
+      it('runs transactions one at a time, on one instance and across two (a read-then-write rule holds)', async () => {
+        const a = await open();
+        const b = backend.concurrentInstances ? await open() : a;
+        // Each transaction reads how many days exist and adds the next: interleaved, two would write the same day.
+        const addNext = (s: HallStore) => s.withTransaction(async (tx) => {
+          const n = (await tx.listCalendarDays()).length;
+          await new Promise((r) => setTimeout(r, 2));
+          await tx.setCalendarDay({ day: `2026-12-${String(n + 1).padStart(2, '0')}`, kind: 'holiday', name: `d${n + 1}` });
+        });
+        await Promise.all(Array.from({ length: 12 }, (_, i) => addNext(i % 2 === 0 ? a : b)));
+        expect((await a.listCalendarDays()).map((d) => d.name)).toEqual(Array.from({ length: 12 }, (_, i) => `d${i + 1}`));
+      }, 30_000);
+    });
+
+    describe('records', () => {
+      it('loads the 43 seed departments in 3 batches and keeps them on re-seeding', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const depts = await store.listDepartments();
+        expect(depts).toHaveLength(43);
+        expect([1, 2, 3].map((b) => depts.filter((d) => d.batch === b).length)).toEqual([20, 13, 10]);
+        await store.upsertDepartments(loadDepartmentSeed(departmentSeedFile));
+        expect(await store.listDepartments()).toEqual(depts);
+        expect(() => parseDepartmentSeed({ batches: [{ batch: 1, deadline: '2016-03-31', departments: ['a', 'a'] }] })).toThrow(/twice/);
+        expect(() => parseDepartmentSeed({})).toThrow(/batches/);
+      });
+
+      it('round-trips service items with materials in order, replacing them on upsert', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const item = await store.getServiceItem(SERVICE_A);
+        expect(item).toMatchObject({ id: SERVICE_A, category: 'A', timeLimitDays: 10, slotCapacity: 2, stepLimits: null });
+        expect((await store.getServiceItem('T-0002'))?.stepLimits).toEqual({ accepted: 1, review: 2, decided: 1 });
+        const mats = await store.listMaterials(SERVICE_A);
+        expect(mats.map((m) => [m.sortOrder, m.name, m.fetchedFrom, m.commitmentAllowed])).toEqual([
+          [1, '居民身份证', '电子证照库：居民身份证', false], [2, '申请表', null, false], [3, '无犯罪记录证明', null, true]]);
+        await store.upsertServiceItem(item!, [{ name: '新材料', fetchedFrom: null, commitmentAllowed: true }]);
+        expect((await store.listMaterials(SERVICE_A)).map((m) => m.name)).toEqual(['新材料']);
+        expect((await store.listServiceItems(item!.departmentId)).map((s) => s.id)).toEqual([SERVICE_A]);
+        expect(await store.getQueueCategory('B')).toEqual({ letter: 'B', name: '社保医保', defaultServiceMinutes: 10 });
+        expect(await store.getQueueCategory('Q')).toBeUndefined();
+      });
+
+      it('round-trips tickets: numbers as numbers, partial patches, filters, transfers', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const t = await store.insertTicket(ticket({ priority: 'elderly' }));
+        expect(t).toEqual({ ...ticket({ priority: 'elderly' }), id: t.id, status: 'waiting', calledAt: null, startedAt: null,
+          finishedAt: null });
+        await store.insertTicket(ticket({ category: 'B', seq: 1, number: 'B001', holderNumber: null, issuedAt: T0 + 1 }));
+        await store.updateTicket(t.id, { status: 'serving', calledAt: T0 + 10, startedAt: T0 + 20 });
+        await store.updateTicket(t.id, { finishedAt: T0 + 60_020, status: 'done' });
+        expect(await store.getTicket(t.id)).toMatchObject({ status: 'done', calledAt: T0 + 10,
+          startedAt: T0 + 20, finishedAt: T0 + 60_020, priority: 'elderly' });
+        await store.updateTicket(t.id, { priority: null });
+        expect((await store.getTicket(t.id))?.priority).toBeNull();
+        await expect(store.updateTicket(999_999, { status: 'done' })).rejects.toThrow(/does not exist/);
+        expect(await store.recentServiceDurations('A', 5)).toEqual([60_000]);
+        expect((await store.listTickets('2026-11-25')).map((x) => x.number)).toEqual(['A001', 'B001']);
+        expect((await store.listTickets('2026-11-25', { category: 'B' })).map((x) => x.number)).toEqual(['B001']);
+        expect((await store.listTickets('2026-11-25', { status: 'done' })).map((x) => x.number)).toEqual(['A001']);
+        expect(await store.findWaitingTicket('2026-11-25', 'A', HOLDER)).toBeUndefined();
+        await store.transferTicket({ ticketId: t.id, fromCategory: 'A', toCategory: 'C', window: 3, at: T0 + 5 });
+        expect(await store.getTicket(t.id)).toMatchObject({ category: 'C', status: 'waiting', calledAt: null, startedAt: null, number: 'A001' });
+        expect(await store.listTicketTransfers(t.id)).toEqual([{ ticketId: t.id, fromCategory: 'A', toCategory: 'C', window: 3, at: T0 + 5 }]);
+        await expect(store.transferTicket({ ticketId: 999_999, fromCategory: 'A', toCategory: 'C', window: 3, at: T0 })).rejects.toThrow(/does not exist/);
+        expect(await store.listTicketTransfers(999_999)).toEqual([]);
+      });
+
+      it('round-trips slots and appointments: booked counts, one active booking, status patches', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const slot = { serviceId: SERVICE_A, day: '2026-11-26', start: '09:00', minutes: 30, capacity: 2 };
+        await store.ensureSlots([slot, { ...slot, start: '09:30' }]);
+        await store.ensureSlots([{ ...slot, capacity: 9 }]);
+        const slots = await store.listSlots(SERVICE_A, '2026-11-26');
+        expect(slots.map((s) => [s.start, s.capacity, s.booked])).toEqual([['09:00', 2, 0], ['09:30', 2, 0]]);
+        const a = await store.insertAppointment({ slotId: slots[0].id, holderNumber: HOLDER, createdAt: T0 });
+        expect(a).toMatchObject({ serviceId: SERVICE_A, day: '2026-11-26', start: '09:00', status: 'booked', createdAt: T0, updatedAt: T0, ticketId: null });
+        await expect(store.insertAppointment({ slotId: slots[1].id, holderNumber: HOLDER, createdAt: T0 })).rejects.toThrow(/UNIQUE|unique constraint/);
+        await expect(store.insertAppointment({ slotId: 999_999, holderNumber: HOLDER, createdAt: T0 })).rejects.toThrow(/does not exist/);
+        expect((await store.getSlot(slots[0].id))?.booked).toBe(1);
+        expect(await store.findActiveAppointment(HOLDER, SERVICE_A, '2026-11-26')).toEqual(a);
+        expect(await store.listBookedBefore('2026-11-27')).toEqual([a]);
+        const t = await store.insertTicket(ticket());
+        await store.updateAppointment(a.id, { status: 'checkedIn', ticketId: t.id, updatedAt: T0 + 1 });
+        await store.updateAppointment(a.id, { status: 'checkedIn', updatedAt: T0 + 2 });
+        expect(await store.getAppointment(a.id)).toMatchObject({ status: 'checkedIn', ticketId: t.id, updatedAt: T0 + 2 });
+        await expect(store.updateAppointment(999_999, { status: 'canceled', updatedAt: T0 })).rejects.toThrow(/does not exist/);
+        expect((await store.listAppointmentsOfHolder(HOLDER, '2026-11-26')).map((x) => x.id)).toEqual([a.id]);
+        expect((await store.listAppointmentsOfDay('2026-11-26')).map((x) => x.id)).toEqual([a.id]);
+        await store.addNoShow({ holderNumber: HOLDER, day: '2026-11-20', appointmentId: null });
+        expect(await store.listNoShows(HOLDER, '2026-11-01')).toMatchObject([{ holderNumber: HOLDER, day: '2026-11-20', appointmentId: null }]);
+      });
+
+      it('round-trips applications, events, certificates and the print log', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const app = { serial: 'S-1', serviceId: SERVICE_A, applicantNumber: HOLDER, status: 'accepted' as const, acceptedAt: T0,
+          acceptedDay: '2026-11-25', result: null, commitments: ['无犯罪记录证明'], updatedAt: T0 };
+        await store.insertApplication(app);
+        expect(await store.getApplication('S-1')).toEqual(app);
+        await store.updateApplication('S-1', { status: 'review', result: null, updatedAt: T0 + 1 });
+        await store.addApplicationEvent({ serial: 'S-1', status: 'review', at: T0 + 1, day: '2026-11-25', note: null });
+        expect((await store.listApplicationEvents('S-1')).map((e) => [e.status, e.at])).toEqual([['review', T0 + 1]]);
+        expect((await store.listOpenApplications()).map((x) => x.serial)).toEqual(['S-1']);
+        expect((await store.listApplicationsOfApplicant(HOLDER)).map((x) => x.status)).toEqual(['review']);
+        await expect(store.updateApplication('nope', { status: 'done', result: null, updatedAt: T0 })).rejects.toThrow(/does not exist/);
+        const cert = { identifier: 'C-1', typeName: '营业执照', issuerName: '市监局', holderNumber: HOLDER, holderName: '张三丰',
+          issuedOn: '2026-01-02', expiresOn: null, revokedAt: null, revokeReason: null };
+        await store.insertCertificate(cert);
+        await store.revokeCertificate('C-1', T0, '遗失');
+        expect(await store.listCertificatesOfHolder(HOLDER)).toEqual([{ ...cert, revokedAt: T0, revokeReason: '遗失' }]);
+        await expect(store.revokeCertificate('nope', T0, 'x')).rejects.toThrow(/does not exist/);
+        const p = await store.addPrintLog({ at: T0, kind: 'queueTicket', ref: 'A001', maskedNumber: '4401**********1231', detail: null });
+        expect(await store.listPrintLog(5)).toEqual([p]);
+      });
+
+      it('round-trips the counter workflow records and the kiosk request answers', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const t = await store.insertTicket(ticket());
+        const w = { window: 3, ticketId: t.id, recalls: 1, paused: true, ratingTicketId: null, updatedAt: T0 };
+        await store.saveCounterWindow(w);
+        await store.saveCounterWindow({ ...w, paused: false, recalls: 2 });
+        expect(await store.getCounterWindow(3)).toEqual({ ...w, paused: false, recalls: 2 });
+        expect(await store.listCounterWindows()).toHaveLength(1);
+        const ev = { eventId: 'e1', window: 3, key: 'call', outcome: 'called A001', appliedAt: T0 };
+        await store.addAppliedCounterEvent(ev);
+        await expect(store.addAppliedCounterEvent(ev)).rejects.toThrow();
+        expect(await store.getAppliedCounterEvent('e1')).toEqual(ev);
+        const call = { callId: 'c1', ticketId: t.id, number: 'A001', window: 3, text: '请A001号到3号窗口办理', recall: 0, at: T0, day: '2026-11-25' };
+        await store.addCounterCall(call);
+        await store.addCounterCall({ ...call, callId: 'c2', recall: 1, at: T0 + 1 });
+        expect((await store.listCounterCalls('2026-11-25', 1))).toEqual([{ ...call, callId: 'c2', recall: 1, at: T0 + 1 }]);
+        const rating = { ticketId: t.id, window: 3, rating: 5, at: T0, day: '2026-11-25' };
+        expect(await store.addTicketRating(rating)).toBe(true);
+        expect(await store.addTicketRating({ ...rating, rating: 1 })).toBe(false);
+        expect(await store.getTicketRating(t.id)).toEqual(rating);
+        expect(await store.listTicketRatingsOfDay('2026-11-25')).toEqual([rating]);
+        const f = await store.addRatingFollowUp({ ticketId: t.id, window: 3, rating: 5, openedAt: T0, openedDay: '2026-11-25', deadlineDay: '2026-12-16' });
+        expect(f).toMatchObject({ ticketId: t.id, closedAt: null, note: null });
+        expect(await store.listRatingFollowUps({ openOnly: true })).toEqual([f]);
+        expect(await store.listRatingFollowUps()).toEqual([f]);
+        const req = { kioskId: 'kiosk-1', requestId: 'r1', op: 'queue.take', answer: '{"number":"A001"}', appliedAt: T0 };
+        await store.addKioskRequest(req);
+        await store.addKioskRequest({ ...req, answer: '{"number":"A002"}' });
+        expect(await store.getKioskRequest('kiosk-1', 'r1')).toEqual(req);
+        expect(await store.countKioskRequests('kiosk-1')).toBe(1);
+        expect(await store.countKioskRequests('kiosk-2')).toBe(0);
+      });
+    });
+
+    describe('catalogue (migration 7: department codes, service windows, catalogue loads)', () => {
+      const dept = (over: Partial<CodedDepartment> = {}): CodedDepartment => ({
+        code: 'D01', name: '省发展改革委', batch: 1, batchDeadline: '2016-03-31', sortOrder: 1, ...over,
+      });
+
+      it('upserts a department by code: inserts, then renames in place (same id), and adopts a code-less namesake', async () => {
+        const store = await open();
+        const a = await store.upsertDepartmentByCode(dept());
+        expect(a).toMatchObject({ code: 'D01', name: '省发展改革委', batch: 1, batchDeadline: '2016-03-31', sortOrder: 1 });
+        const renamed = await store.upsertDepartmentByCode(dept({ name: '省发展和改革委员会', sortOrder: 5 }));
+        expect(renamed).toEqual({ ...a, name: '省发展和改革委员会', sortOrder: 5 });
+        // A department stored by name only (the older seed) is given the code, not duplicated.
+        const [old] = await store.upsertDepartments([{ name: '省民政厅', batch: 1, batchDeadline: '2016-03-31', sortOrder: 2 }])
+          .then((all) => all.filter((d) => d.name === '省民政厅'));
+        expect(old.code).toBeNull();
+        const adopted = await store.upsertDepartmentByCode(dept({ code: 'D05', name: '省民政厅', batch: 2, sortOrder: 2 }));
+        expect(adopted).toMatchObject({ id: old.id, code: 'D05', batch: 2 });
+        expect((await store.listDepartments()).map((d) => [d.code, d.name])).toEqual([['D05', '省民政厅'], ['D01', '省发展和改革委员会']]);
+        // Codes are unique in the table (a second row with D01 written past the store is refused).
+        await expect(target.sql("INSERT INTO departments (code, name, batch, batch_deadline, sort_order) VALUES ('D01', 'x', 1, '', 9)"))
+          .rejects.toThrow();
+      });
+
+      it('a database migrated from version 6 keeps its departments, code-less, and a load adopts them', async () => {
+        await target.migrateTo(6);
+        await target.sql("INSERT INTO departments (name, batch, batch_deadline, sort_order) VALUES ('省民政厅', 1, '2016-03-31', 5)");
+        const store = await open();
+        expect(await store.schemaVersion()).toBe(LATEST);
+        const [before] = await store.listDepartments();
+        expect(before).toMatchObject({ code: null, name: '省民政厅' });
+        expect(await store.upsertDepartmentByCode(dept({ code: 'D05', name: '省民政厅', sortOrder: 5 }))).toMatchObject({ id: before.id, code: 'D05' });
+      });
+
+      it('round-trips service windows by number, replacing on upsert; the table refuses bad numbers and a shared terminal', async () => {
+        const store = await open();
+        expect(await store.listHallWindows()).toEqual([]);
+        await store.upsertHallWindow({ window: 3, name: '3号窗口', deviceId: 'counters', unit: 3, categories: ['B'] });
+        await store.upsertHallWindow({ window: 1, name: '1号窗口', deviceId: 'counters', unit: 1, categories: [] });
+        await store.upsertHallWindow({ window: 3, name: '3号窗口（社保）', deviceId: 'counters', unit: 3, categories: ['B', 'C'] });
+        expect(await store.listHallWindows()).toEqual([
+          { window: 1, name: '1号窗口', deviceId: 'counters', unit: 1, categories: [] },
+          { window: 3, name: '3号窗口（社保）', deviceId: 'counters', unit: 3, categories: ['B', 'C'] },
+        ]);
+        await expect(store.upsertHallWindow({ window: 4, name: 'x', deviceId: 'counters', unit: 1, categories: [] })).rejects.toThrow();
+        await expect(store.upsertHallWindow({ window: 1000, name: 'x', deviceId: 'counters', unit: 9, categories: [] })).rejects.toThrow();
+        await expect(store.upsertHallWindow({ window: 5, name: 'x', deviceId: 'counters', unit: 33, categories: [] })).rejects.toThrow();
+        expect(await store.listHallWindows()).toHaveLength(2);
+      });
+
+      it('logs catalogue loads with ids, epoch ms as numbers and file lists, newest first, up to the limit', async () => {
+        const store = await open();
+        const first = await store.addCatalogueLoad({ at: T0, hallId: 'gz-tianhe', files: ['catalogue.json'], summary: 'services: 2 added' });
+        const second = await store.addCatalogueLoad({ at: T0 + 60_000, hallId: null, files: ['services.csv', 'holidays.csv'], summary: 'services: 1 changed' });
+        expect(second.id).toBeGreaterThan(first.id);
+        expect(await store.listCatalogueLoads(10)).toEqual([second, first]);
+        expect(await store.listCatalogueLoads(1)).toEqual([second]);
+        expect((await store.listCatalogueLoads(10))[1]).toEqual({ id: first.id, at: T0, hallId: 'gz-tianhe', files: ['catalogue.json'], summary: 'services: 2 added' });
+      });
+
+      it('runs the catalogue writes inside a transaction and rolls them back with it', async () => {
+        const store = await open();
+        await expect(store.withTransaction(async (tx) => {
+          await tx.upsertDepartmentByCode(dept());
+          await tx.upsertHallWindow({ window: 1, name: '1号窗口', deviceId: 'counters', unit: 1, categories: [] });
+          await tx.addCatalogueLoad({ at: T0, hallId: null, files: ['c.json'], summary: '' });
+          throw new Error('refused');
+        })).rejects.toThrow('refused');
+        expect([await store.listDepartments(), await store.listHallWindows(), await store.listCatalogueLoads(5)]).toEqual([[], [], []]);
+      });
+    });
+
+    describe('access audit (append only, masked at the append)', () => {
+      const entry = (over: Partial<NewAccessAuditRecord> = {}): NewAccessAuditRecord => ({
+        at: T0, day: '2026-11-25', actorKind: 'kiosk', actor: 'kiosk-1', role: null, function: 'queue.take', maskedNumber: HOLDER,
+        result: 'success', code: null, detail: null, ...over,
+      });
+
+      it('masks a full number and an ID-shaped run in free text, returns the row, and pages newest first', async () => {
+        const store = await open();
+        const a = await store.appendAccessAudit(entry({ detail: `for ${HOLDER}` }));
+        expect(a).toEqual({ ...entry(), id: a.id, maskedNumber: '4401**********1231', detail: 'for 4401**********1231' });
+        await store.appendAccessAudit(entry({ actor: 'kiosk-2', function: 'certificates.list', result: 'refused', code: 'notYours' }));
+        await store.appendAccessAudit(entry({ actorKind: 'staff', actor: 'manager', role: 'manager', function: 'audit.view',
+          maskedNumber: null, day: '2026-11-26', at: T0 + 86_400_000 }));
+        const all = await store.queryAccessAudit({ limit: 10, offset: 0 });
+        expect(all.total).toBe(3);
+        expect(all.entries.map((e) => e.actor)).toEqual(['manager', 'kiosk-2', 'kiosk-1']);
+        expect(all.entries[0]).toMatchObject({ role: 'manager', maskedNumber: null, at: T0 + 86_400_000 });
+        expect(await store.queryAccessAudit({ day: '2026-11-25', limit: 10, offset: 0 })).toMatchObject({ total: 2 });
+        expect(await store.queryAccessAudit({ actor: 'kiosk-2', function: 'certificates.list', limit: 10, offset: 0 }))
+          .toMatchObject({ total: 1, entries: [{ result: 'refused', code: 'notYours' }] });
+        const page2 = await store.queryAccessAudit({ limit: 2, offset: 2 });
+        expect(page2).toEqual({ total: 3, entries: [a] });
+        expect(JSON.stringify(await target.sql('SELECT * FROM access_audit'))).not.toContain(HOLDER);
+      });
+
+      it('the table refuses an UPDATE and a full number written past the store', async () => {
+        const store = await open();
+        await store.appendAccessAudit(entry());
+        await expect(target.sql("UPDATE access_audit SET actor = 'someone else'")).rejects.toThrow(/append-only/);
+        await expect(target.sql(`INSERT INTO access_audit (at, day, actor_kind, actor, function, masked_number, result)
+          VALUES (1, '2026-11-25', 'kiosk', 'k', 'queue.take', ?, 'success')`, HOLDER)).rejects.toThrow(/CHECK constraint|check constraint/);
+        expect((await store.queryAccessAudit({ limit: 10, offset: 0 })).entries.map((e) => e.actor)).toEqual(['kiosk-1']);
+      });
+    });
+
+    describe('health check and retention', () => {
+      const LONG_AGO = { day: '2000-01-01', at: 0 };
+      const cutoffs = (over: Partial<HallRetentionCutoffs>): HallRetentionCutoffs => ({
+        maskTickets: LONG_AGO, deleteTickets: LONG_AGO, maskAppointments: LONG_AGO, deleteAppointments: LONG_AGO, deleteNoShows: LONG_AGO,
+        maskClosedApplications: LONG_AGO, maskEndedCertificates: LONG_AGO, deleteKioskRequests: LONG_AGO, deleteAccessAudit: LONG_AGO,
+        ...over,
+      });
+      const NONE: HallRetentionResult = { ticketsMasked: 0, ticketsDeleted: 0, appointmentsMasked: 0, appointmentsDeleted: 0,
+        noShowsDeleted: 0, applicationsMasked: 0, certificatesMasked: 0, kioskRequestsDeleted: 0, accessAuditDeleted: 0 };
+
+      it('checkReadable answers from the database while it is open, and rejects once it is closed', async () => {
+        const store = await open();
+        await expect(store.checkReadable()).resolves.toBeUndefined();
+        await store.close();
+        await expect(store.checkReadable()).rejects.toThrow(/closed/);
+      });
+
+      it('masks as SQLite\'s UPDATE OR IGNORE does: a waiting ticket whose masked number would collide keeps its number; idempotent', async () => {
+        const store = await open();
+        await seedBasics(store);
+        // Three numbers that mask alike (4401**********1231): two waiting tickets in one category, one finished.
+        const t1 = await store.insertTicket(ticket({ day: '2026-11-24' }));
+        const t2 = await store.insertTicket(ticket({ day: '2026-11-24', seq: 2, number: 'A002', holderNumber: '440106200001011231' }));
+        const t3 = await store.insertTicket(ticket({ day: '2026-11-24', seq: 3, number: 'A003', holderNumber: '440106198501011231' }));
+        await store.updateTicket(t3.id, { status: 'done', finishedAt: T0 });
+        const today = await store.insertTicket(ticket({ day: '2026-11-25' }));
+        const c = cutoffs({ maskTickets: { day: '2026-11-25', at: T0 } });
+        expect(await store.applyRetention(c)).toEqual({ ...NONE, ticketsMasked: 2 });
+        expect((await store.getTicket(t1.id))!.holderNumber).toBe('4401**********1231');
+        expect((await store.getTicket(t2.id))!.holderNumber).toBe('440106200001011231');
+        expect((await store.getTicket(t3.id))!.holderNumber).toBe('4401**********1231');
+        expect((await store.getTicket(today.id))!.holderNumber).toBe(HOLDER);
+        expect(await store.applyRetention(c)).toEqual(NONE);
+      });
+
+      it('deletes children before parents, masks certificate holders (name too), and removes old answers and audit rows', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const old = await store.insertTicket(ticket({ day: '2026-01-05' }));
+        await store.addCounterCall({ callId: 'c-old', ticketId: old.id, number: 'A001', window: 1, text: '请A001号到1号窗口办理', recall: 0,
+          at: T0, day: '2026-01-05' });
+        await store.addTicketRating({ ticketId: old.id, window: 1, rating: 5, at: T0, day: '2026-01-05' });
+        await store.saveCounterWindow({ window: 1, ticketId: old.id, recalls: 0, paused: false, ratingTicketId: old.id, updatedAt: T0 });
+        await store.insertCertificate({ identifier: 'CERT-OLD', typeName: '测试证照', issuerName: '测试局', holderNumber: HOLDER,
+          holderName: '欧阳娜娜', issuedOn: '2020-01-01', expiresOn: '2025-01-01', revokedAt: null, revokeReason: null });
+        await store.addKioskRequest({ kioskId: 'k', requestId: 'old', op: 'queue.take', answer: '{}', appliedAt: T0 - 1 });
+        await store.appendAccessAudit({ at: T0 - 1, day: '2026-11-24', actorKind: 'kiosk', actor: 'k', role: null, function: 'queue.take',
+          maskedNumber: null, result: 'success', code: null, detail: null });
+        const now = { day: '2026-11-25', at: T0 };
+        const c = cutoffs({ deleteTickets: now, maskEndedCertificates: now, deleteKioskRequests: now, deleteAccessAudit: now });
+        expect(await store.applyRetention(c)).toEqual({ ...NONE, ticketsDeleted: 1, certificatesMasked: 1, kioskRequestsDeleted: 1,
+          accessAuditDeleted: 1 });
+        expect(await store.getTicket(old.id)).toBeUndefined();
+        expect(await store.getTicketRating(old.id)).toBeUndefined();
+        expect(await store.getCounterWindow(1)).toMatchObject({ ticketId: null, ratingTicketId: null });
+        expect(await store.getCertificate('CERT-OLD')).toMatchObject({ holderNumber: '4401**********1231', holderName: '欧***' });
+        expect(await store.getKioskRequest('k', 'old')).toBeUndefined();
+        expect(await store.applyRetention(c)).toEqual(NONE);
+      });
+    });
+  });
+}
