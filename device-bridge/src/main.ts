@@ -103,6 +103,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     devices,
     uiDir: config.uiDir ?? '',
     startedAt,
+    tokens: config.tokens,
+    log,
     routers: [
       verifyRouter(() => hall.certificates),
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.

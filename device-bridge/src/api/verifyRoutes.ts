@@ -10,6 +10,7 @@
  * number (the payload only has its salted hash).
  */
 import express, { type Router } from 'express';
+import { z } from 'zod';
 import type { CertificateVerifyAnswer, CertificateVerifyStatus } from '@onedoor/protocol';
 import type { CertificateService } from '../hall/certificates.ts';
 import { SERVICE_PAUSED } from './kioskCommands.ts';
@@ -23,6 +24,9 @@ const WORDS: Record<CertificateVerifyStatus, { zh: string; en: string }> = {
 
 /** Longest payload accepted (signing.ts payloads are ~300 characters). */
 const MAX_PAYLOAD = 2000;
+
+/** The POST body; the length and emptiness checks of `answer` give the 400 words for both forms. */
+const verifyBodySchema = z.object({ payload: z.string().max(MAX_PAYLOAD + 1).optional() });
 
 export function verifyRouter(certificates: () => Pick<CertificateService, 'verifyCertificatePayload'> | null): Router {
   const router = express.Router();
@@ -50,7 +54,8 @@ export function verifyRouter(certificates: () => Pick<CertificateService, 'verif
     answer(req.query.p, res).catch(next);
   });
   router.post('/api/verify', (req, res, next) => {
-    answer((req.body as { payload?: unknown } | undefined)?.payload, res).catch(next);
+    const p = verifyBodySchema.safeParse(req.body ?? {});
+    answer(p.success ? p.data.payload : undefined, res).catch(next);
   });
   return router;
 }
