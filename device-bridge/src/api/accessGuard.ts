@@ -5,7 +5,7 @@
  * routes (`staffOf`), so no route checks a role itself.
  */
 import type { RequestHandler } from 'express';
-import { ANONYMOUS, checkRest, restRuleFor } from '../auth/accessTable.ts';
+import { ANONYMOUS, checkAccess, checkRest, CONNECT_RULES, restRuleFor } from '../auth/accessTable.ts';
 import type { StaffAuth } from '../auth/staffAuth.ts';
 import { restCaller, type MachineTokens } from './principal.ts';
 import type { StaffLocals } from './techAuth.ts';
@@ -17,6 +17,17 @@ export function accessGuard(auth: StaffAuth | undefined, tokens: MachineTokens):
     const caller = open ? { principal: ANONYMOUS } : restCaller(req.headers, auth, tokens);
     const verdict = checkRest(req.method, req.path, caller.principal);
     if (!verdict) {
+      // Below a staff area, an unknown route is not even confirmed absent to a caller who may not use that area.
+      const area = /^\/api\/(tech|hall)\//.exec(req.path)?.[1] as 'tech' | 'hall' | undefined;
+      if (area) {
+        const who = restCaller(req.headers, auth, tokens).principal;
+        const inArea = checkAccess(`use /api/${area}`, CONNECT_RULES[`/${area}`], who);
+        if (!inArea.ok) {
+          res.setHeader('Cache-Control', 'no-store');
+          res.status(inArea.status).json({ error: inArea.status === 401 ? 'unauthorized' : 'forbidden', message: inArea.message });
+          return;
+        }
+      }
       const api = req.path === '/api' || req.path.startsWith('/api/');
       res.status(api ? 404 : 405).json({
         error: api ? 'not found' : 'method not allowed',
