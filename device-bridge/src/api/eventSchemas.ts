@@ -30,20 +30,18 @@ const linkDeviceStatus = z.object({
   terminals: z.array(z.object({ unit: z.number().int(), state: z.string().max(32) }).loose()).max(64).optional(),
 });
 
+// Strict at the boundary: a field the contract does not name is a malformed message, not something to ignore.
+const getSnapshot = commandEnvelopeSchema.strict();
+const deviceCommand = deviceCommandSchema.strict();
+
 export const EVENT_SCHEMAS = {
   '/kiosk': {
-    getSnapshot: commandEnvelopeSchema,
-    deviceCommand: deviceCommandSchema,
-    kioskCommand: kioskCommandSchema,
+    getSnapshot,
+    deviceCommand,
+    kioskCommand: kioskCommandSchema.strict(),
   } satisfies Record<keyof KioskClientToServerEvents, z.ZodType>,
-  '/hall': {
-    getSnapshot: commandEnvelopeSchema,
-    deviceCommand: deviceCommandSchema,
-  } satisfies Record<keyof HallClientToServerEvents, z.ZodType>,
-  '/tech': {
-    getSnapshot: commandEnvelopeSchema,
-    deviceCommand: deviceCommandSchema,
-  } satisfies Record<keyof TechClientToServerEvents, z.ZodType>,
+  '/hall': { getSnapshot, deviceCommand } satisfies Record<keyof HallClientToServerEvents, z.ZodType>,
+  '/tech': { getSnapshot, deviceCommand } satisfies Record<keyof TechClientToServerEvents, z.ZodType>,
   '/display': {} satisfies Record<keyof DisplayClientToServerEvents, z.ZodType>,
   // The envelope of the hall link; the hall checks each op's arguments and citizen itself (hallLink/).
   '/kiosklink': {

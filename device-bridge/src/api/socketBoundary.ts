@@ -114,7 +114,7 @@ function installOn(nsp: Namespace, opts: SocketBoundaryOptions): void {
         return;
       }
       const { payload, ack } = splitArgs((packet as unknown[]).slice(1));
-      log.warn({ event: String(packet[0]), address: socket.handshake.address, reason: verdict.refused }, 'socket event refused');
+      log.warn({ event: String(packet[0]), peer: socket.handshake.address, reason: verdict.refused }, 'socket event refused');
       ack?.(errorAnswer(name, requestIdOf(payload), 'invalidRequest', verdict.refused));
       // Answer first, then drop the socket: the UI shows the login again.
       if (verdict.ended) setTimeout(() => socket.disconnect(true), 0);
