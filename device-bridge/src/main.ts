@@ -25,7 +25,7 @@ import { DEMO_ENGLISH_NAMES } from './demo/catalogueEnglish.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
-import { accessAuditRouter } from './api/accessAuditRoutes.ts';
+import { accessAuditRouter, auditRefusals } from './api/accessAuditRoutes.ts';
 import { AccessAuditLog } from './hall/accessAudit.ts';
 import { staffAuthFromConfig } from './auth/staffAuth.ts';
 import { ConfigError, loadConfigFile, parseConfig, type BridgeConfig, type BridgeConfigInput } from './config/index.ts';
@@ -142,12 +142,15 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       eventLoop, hallLink, database: hallLink ? undefined : () => hall.checkDatabase?.() ?? Promise.resolve(hall.storeProblem),
       databaseStore: hallLink ? undefined : hall.storeKind ?? (parseHallStoreSetting(config.store).kind === 'postgres' ? 'postgresql' : 'sqlite'),
     },
+    tokens: config.tokens,
+    onAccessRefused: auditRefusals(() => audit),
+    log,
     routers: [
       verifyRouter(() => hall.certificates),
       catalogueNamesRouter(DEMO_ENGLISH_NAMES),
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
       hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today(), audit: () => audit }),
-      accessAuditRouter({ auth: staff, audit: () => audit }),
+      accessAuditRouter({ audit: () => audit }),
     ],
     staff: {
       auth: staff,
