@@ -27,7 +27,7 @@ import { siteRouter } from './api/siteRoutes.ts';
 import { catalogueRouter } from './api/catalogueRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
-import { accessAuditRouter } from './api/accessAuditRoutes.ts';
+import { accessAuditRouter, auditRefusals } from './api/accessAuditRoutes.ts';
 import { AccessAuditLog } from './hall/accessAudit.ts';
 import { staffAuthFromConfig } from './auth/staffAuth.ts';
 import { ConfigError, loadConfigFile, parseConfig, type BridgeConfig, type BridgeConfigInput } from './config/index.ts';
@@ -162,15 +162,18 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       eventLoop, hallLink, database: hallLink ? undefined : () => hall.checkDatabase?.() ?? Promise.resolve(hall.storeProblem),
       databaseStore: hallLink ? undefined : hall.storeKind ?? (parseHallStoreSetting(config.store).kind === 'postgres' ? 'postgresql' : 'sqlite'),
     },
+    tokens: config.tokens,
+    onAccessRefused: auditRefusals(() => audit),
+    log,
     routers: [
       verifyRouter(() => hall.certificates),
       siteRouter(config.site, () => publicUrl),
       catalogueNamesRouter(DEMO_ENGLISH_NAMES),
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
       hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today(), audit: () => audit }),
-      accessAuditRouter({ auth: staff, audit: () => audit }),
+      accessAuditRouter({ audit: () => audit }),
       // The manager's catalogue edits (categories, windows, slot capacities, holidays), checked as the command does.
-      catalogueRouter({ auth: staff, allowedOrigins: config.allowedOrigins, store: () => (hallLink ? null : hall.store), log }),
+      catalogueRouter({ allowedOrigins: config.allowedOrigins, store: () => (hallLink ? null : hall.store), log }),
     ],
     staff: {
       auth: staff,

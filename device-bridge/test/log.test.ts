@@ -39,3 +39,36 @@ describe('log redaction', () => {
     expect(censorPersonalField('idNumber', 12345)).toBe('[redacted]');
   });
 });
+
+describe('log line bounds', () => {
+  it('cuts a 200 KB string field, the message and deep nesting, keeping the masking', async () => {
+    const { lines, log } = capture();
+    const huge = 'x'.repeat(200 * 1024);
+    let deep: Record<string, unknown> = { idNumber: '440106199001011231' };
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    log.warn({ requestId: huge, nested: { list: Array.from({ length: 500 }, (_, i) => i), deep }, holder: { idNumber: '440106199001011231', note: huge } }, huge);
+    await new Promise((r) => setImmediate(r));
+    const l = lines[0] as any;
+    const text = JSON.stringify(l);
+    expect(text.length).toBeLessThan(8 * 1024);
+    expect(l.requestId).toMatch(/^x{512}…\[204288 more chars cut\]$/);
+    expect(l.msg).toMatch(/^x{512}…\[/);
+    expect(l.holder.idNumber).toBe('4401**********1231');
+    expect(l.nested.list).toHaveLength(51);
+    expect(text).toContain('[nested too deep]');
+    expect(text).not.toContain('440106199001011231');
+  });
+
+  it('keeps an error readable (type, message, stack) and a __proto__ key as a plain field', async () => {
+    const { lines, log } = capture();
+    const payload = JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}');
+    log.error({ err: new Error('boom ' + 'y'.repeat(2000)), payload }, 'failed');
+    await new Promise((r) => setImmediate(r));
+    const l = lines[0] as any;
+    expect(l.err.type).toBe('Error');
+    expect(l.err.message).toMatch(/^boom y+…\[\d+ more chars cut\]$/);
+    expect(l.err.stack).toContain('log.test.ts');
+    expect(l.payload.ok).toBe(1);
+    expect(({} as any).polluted).toBeUndefined();
+  });
+});

@@ -43,7 +43,8 @@ beforeAll(async () => {
     logLevel: 'warn',
     build: { outDir: distDir, emptyOutDir: true },
   });
-  rig = await startKioskRig({ uiDir: distDir });
+  // The page is the kiosk's screen (the rig only records what the bridge sends it, api/kioskScreen.ts).
+  rig = await startKioskRig({ uiDir: distDir, screen: false });
   // An application of zhang-sanfeng returned for correction, with what to fix.
   const apps = new ApplicationService(rig.bridge.hall.store!, rig.bridge.hall.clock);
   const a = await apps.submit({ number: zhang.idNumber, name: zhang.name, birthDate: zhang.birthDate }, SERVICE_A);

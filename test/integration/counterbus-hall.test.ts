@@ -1,6 +1,7 @@
 // The counter bus in a whole bridge (startBridge, config-driven) against the simulator over a real PTY: the driver
 // comes from the built-in registry, its status (with every terminal) is in the snapshot, counter events reach a
-// socket.io client on /hall (wired by startBridge itself, exactly once), and a /hall deviceCommand writes a terminal's display.
+// socket.io client on /hall (wired by startBridge itself, exactly once), and a /tech deviceCommand writes a terminal's display
+// (counter display text is a technician action: refused on /hall, roles table in device-bridge/src/auth/accessTable.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { startSimulator, type RunningSimulator } from '../../simulators/src/link
 import { until } from './counterbus-rig.ts';
 
 const HALL_TOKEN = 'hall-token-0123456789abcdef';
+const TECH_TOKEN = 'tech-token-0123456789abcdef';
 type HallSocket = Socket<HallServerToClientEvents, HallClientToServerEvents>;
 
 let dir: string;
@@ -31,7 +33,7 @@ beforeAll(async () => {
       http: { host: '127.0.0.1', port: 0 },
       dataDir: join(dir, 'data'),
       uiDir: dir,
-      tokens: { hall: HALL_TOKEN },
+      tokens: { hall: HALL_TOKEN, tech: TECH_TOKEN },
       devices: [{ id: 'counters', kind: 'counterbus', path: sim.path!, options: { units: [1, 2, 3] } }],
       options: { reconnect: { minDelayMs: 20, maxDelayMs: 200 } },
     },
@@ -53,6 +55,12 @@ function openHall(): HallSocket {
   return s;
 }
 
+function openTech(): HallSocket {
+  const s = connect(bridge.url + '/tech', { transports: ['websocket'], auth: { token: TECH_TOKEN } }) as HallSocket;
+  sockets.push(s);
+  return s;
+}
+
 describe('counter bus through the bridge', () => {
   it('shows the bus and its terminals in the snapshot, and forwards key presses and ratings to /hall once each', async () => {
     const s = openHall();
@@ -69,9 +77,10 @@ describe('counter bus through the bridge', () => {
     await sim.device.press(2, 'start');
     await until(() => events.length >= 2, 'events on /hall');
 
-    // The clerk finished: the hall lights the rating pad through a device command; the citizen rates.
+    // The clerk finished: a technician's device command lights the rating pad; the citizen rates.
+    const tech = openTech();
     const ack = await new Promise<Completion>((resolve) =>
-      s.emit('deviceCommand', { requestId: 'pad-1', deviceId: 'counters', action: 'ratingPad', args: { unit: 2, on: true } }, resolve));
+      tech.emit('deviceCommand', { requestId: 'pad-1', deviceId: 'counters', action: 'ratingPad', args: { unit: 2, on: true } }, resolve));
     expect(ack).toMatchObject({ requestId: 'pad-1', code: 'success' });
     await sim.device.expectRatingPad(2, true);
     await sim.device.rate(2, 1);
@@ -81,8 +90,12 @@ describe('counter bus through the bridge', () => {
     expect(events[2]).toMatchObject({ deviceId: 'counters', rating: 1 });
   });
 
-  it('runs display writes from a /hall deviceCommand and answers a bad one with invalidRequest', async () => {
-    const s = openHall();
+  it('runs display writes from a /tech deviceCommand and answers a bad one with invalidRequest; /hall may not write', async () => {
+    const hall = openHall();
+    const refused = await new Promise<Completion>((resolve) =>
+      hall.emit('deviceCommand', { requestId: 'h-1', deviceId: 'counters', action: 'display', args: { unit: 3, text: 'EVIL' } }, resolve));
+    expect(refused).toMatchObject({ requestId: 'h-1', code: 'invalidRequest', message: expect.stringContaining('use /tech') });
+    const s = openTech();
     const send = (requestId: string, args: Record<string, unknown>) =>
       new Promise<Completion>((resolve) => s.emit('deviceCommand', { requestId, deviceId: 'counters', action: 'display', args }, resolve));
     expect(await send('d-1', { unit: 3, text: 'A108', mode: 255 })).toMatchObject({ code: 'success' });

@@ -50,12 +50,17 @@ export interface ReaderRig {
   /** The reader's state now. */
   state(): DeviceStatus['state'];
   counters(): Record<string, number>;
-  /** `deviceCommand` on `/kiosk`, resolved with its one completion. */
+  /**
+   * `deviceCommand` on `/tech` with the tech token (SAM commands are technician actions: roles table,
+   * device-bridge/src/auth/accessTable.ts), resolved with its one completion.
+   */
   command(action: string, args?: Record<string, unknown>, timeout?: number): Promise<Completion>;
   close(): Promise<void>;
 }
 
 let seq = 0;
+/** The rig bridge's machine token for /tech. */
+export const RIG_TECH_TOKEN = 'rig-tech-token-0123456789';
 
 /** Poll `cond` every 20 ms; generous default limit because the machine is shared and loaded. */
 export async function until(cond: () => boolean, what: string, limitMs = 20_000): Promise<void> {
@@ -83,6 +88,7 @@ export async function startReaderRig(opts: ReaderRigOptions): Promise<ReaderRig>
         http: { host: '127.0.0.1', port: 0 },
         dataDir: join(dir, 'data'),
         devices: [{ id: READER_ID, kind: 'idreader', path, baud: opts.baud, options: opts.options ?? {} }],
+        tokens: { tech: RIG_TECH_TOKEN },
         options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
       },
       { log: opts.log ?? silentLogger(), hall: opts.hall },
@@ -105,6 +111,15 @@ export async function startReaderRig(opts: ReaderRigOptions): Promise<ReaderRig>
       kiosk.once('connect_error', (e) => reject(e));
     });
     const driver = bridge.devices.get(READER_ID)!;
+    let tech: Socket | null = null;
+    const techSocket = () => {
+      if (!tech) {
+        const t = connect(`${bridge.url}/tech`, { transports: ['websocket'], auth: { token: RIG_TECH_TOKEN } });
+        cleanups.push(() => void t.disconnect());
+        tech = t;
+      }
+      return tech;
+    };
     return {
       sim,
       running,
@@ -117,7 +132,7 @@ export async function startReaderRig(opts: ReaderRigOptions): Promise<ReaderRig>
       state: () => driver.status().state,
       counters: () => driver.status().counters,
       command: (action, args = {}, timeout = 10_000) =>
-        new Promise((resolve) => kiosk.emit('deviceCommand', { requestId: `rq-${++seq}`, deviceId: READER_ID, action, args, timeout }, resolve)),
+        new Promise((resolve) => techSocket().emit('deviceCommand', { requestId: `rq-${++seq}`, deviceId: READER_ID, action, args, timeout }, resolve)),
       close,
     };
   } catch (err) {

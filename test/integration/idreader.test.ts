@@ -1,7 +1,7 @@
 // The ID reader driver end to end: IdReaderSim behind a real PTY (socat + serialport), the whole bridge
 // (startBridge, built-in reader driver) and a socket.io /kiosk client. Behaviour only, no timed assertions.
 import { afterEach, describe, expect, it } from 'vitest';
-import { holderNumber, maskIdNumber, type Holder } from '@onedoor/protocol';
+import { holderNumber, maskIdNumber, type Completion, type Holder } from '@onedoor/protocol';
 import { createLogger } from '../../device-bridge/src/log.ts';
 import { placeAndRead, startReaderRig, until, type ReaderRig } from './idreader-rig.ts';
 
@@ -229,9 +229,12 @@ describe('ID reader driver over a PTY (115200, typical SAM timing)', () => {
     expect(r.statuses.map((s) => s.state)).toEqual(expect.arrayContaining(['offline', 'online']));
   });
 
-  it('technician actions over /kiosk deviceCommand: samStatus, readSamId, samReset; unknown action -> invalidRequest', async () => {
+  it('technician actions over /tech deviceCommand: samStatus, readSamId, samReset; unknown action -> invalidRequest; refused on /kiosk', async () => {
     const r = await rig({ timing: 'fast' });
     await online(r);
+    const onKiosk = await new Promise<Completion>((resolve) =>
+      r.kiosk.emit('deviceCommand', { requestId: 'k-sam', deviceId: r.driver.id, action: 'samReset' }, resolve));
+    expect(onKiosk).toMatchObject({ requestId: 'k-sam', code: 'invalidRequest', message: expect.stringContaining('use /tech') });
     expect(await r.command('samStatus')).toMatchObject({ code: 'success', result: { ok: true, sw3: '90' } });
     const id = await r.command('readSamId');
     expect(id).toMatchObject({ code: 'success', result: { display: (r.sim.snapshot().samId as { display: string }).display } });

@@ -1,6 +1,7 @@
 /**
- * The access audit for managers (等保 2.0 level 3; hall/accessAudit.ts), behind a staff session with a role in
- * `AUDIT_ROLES`. Looking at the audit is itself audited (`audit.view`, `audit.export`), refusals of a logged-in
+ * The access audit for managers (等保 2.0 level 3; hall/accessAudit.ts): who may read it is the roles table's row
+ * (auth/accessTable.ts: managers only; technicians may look at the dashboard for device problems but have no
+ * business reading who looked up which citizen). Looking at the audit is itself audited (`audit.view`, `audit.export`), refusals of a logged-in
  * non-manager too:
  *
  *   GET /api/hall/audit?day=&kiosk=&function=&page=&pageSize=   AccessAuditPage, newest first (pageSize <= 200)
@@ -9,20 +10,14 @@
  * `kiosk` filters by the actor: a kiosk id or a staff user name.
  */
 import express, { type Router } from 'express';
-import { AUDIT_FUNCTIONS, type AccessAuditPage, type AuditFunction, type StaffRole } from '@onedoor/protocol';
+import { AUDIT_FUNCTIONS, type AccessAuditPage, type AuditFunction } from '@onedoor/protocol';
 import { z } from 'zod';
-import type { StaffAuth } from '../auth/staffAuth.ts';
 import type { AuditFilter } from '../hall/accessAudit.ts';
 import { assertHallDay } from '../hall/clock.ts';
+import type { AccessRefusalHook } from './accessGuard.ts';
 import { auditStaffRoute, recordStaff, type AuditSource } from './staffAudit.ts';
-import { noStore, requireStaff, staffOf } from './techAuth.ts';
+import { noStore } from './techAuth.ts';
 import { describeInvalid } from './validation.ts';
-
-/**
- * Who may read the access audit (decision): managers only. Technicians may look at the hall dashboard for device
- * problems but have no business reading who looked up which citizen; clerks neither.
- */
-export const AUDIT_ROLES: readonly StaffRole[] = ['manager'];
 
 const day = z.string().refine((d) => {
   try {
@@ -60,20 +55,13 @@ function describeFilter(req: express.Request): string {
 }
 
 export interface AccessAuditRoutesOptions {
-  auth: StaffAuth;
   audit: AuditSource;
 }
 
 export function accessAuditRouter(o: AccessAuditRoutesOptions): Router {
   const router = express.Router();
-  router.use('/api/hall/audit', noStore, requireStaff(o.auth, 'hall'), (req, res, next) => {
-    if (AUDIT_ROLES.includes(staffOf(res).role)) return next();
-    const s = staffOf(res);
-    res.status(403).json({ error: 'forbidden', message: `${s.role} may not read the access audit (managers only)` });
-    const log = o.audit();
-    const fn: AuditFunction = req.path.startsWith('/export') ? 'audit.export' : 'audit.view';
-    if (log) void recordStaff(log, res, fn, describeFilter(req));
-  });
+  // Who may read it is the roles table's row (accessTable.ts: managers only); refusals are audited by auditRefusals.
+  router.use('/api/hall/audit', noStore);
 
   const unavailable = (res: express.Response) =>
     res.status(503).json({ error: 'unavailable', message: 'the access audit is unavailable: the hall database is not open' });
@@ -115,4 +103,16 @@ export function accessAuditRouter(o: AccessAuditRoutesOptions): Router {
   });
 
   return router;
+}
+
+/**
+ * The access guard's refusal hook: a logged-in staff member refused the access audit is itself recorded (who tried,
+ * with the HTTP status), so looking for the audit without the right is visible in it.
+ */
+export function auditRefusals(audit: AuditSource): AccessRefusalHook {
+  return (req, res) => {
+    if (!req.path.startsWith('/api/hall/audit')) return;
+    const log = audit();
+    if (log) void recordStaff(log, res, req.path.startsWith('/api/hall/audit/export') ? 'audit.export' : 'audit.view', describeFilter(req));
+  };
 }

@@ -6,12 +6,15 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { Logger } from 'pino';
 import { securityHeaders } from '../auth/securityHeaders.ts';
 import type { StaffAuth } from '../auth/staffAuth.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import { listSerialPorts } from '../transport/index.ts';
 import { EventLoopMonitor, healthReport, type HealthSources } from './health.ts';
 import type { KioskScreens } from './kioskScreen.ts';
+import { accessGuard, type AccessRefusalHook } from './accessGuard.ts';
+import type { MachineTokens } from './principal.ts';
 import { staffAuthRouter } from './techAuth.ts';
 import { techRouter } from './techRoutes.ts';
 
@@ -28,6 +31,12 @@ export interface HttpApiOptions {
   health?: Partial<Pick<HealthSources, 'database' | 'databaseStore' | 'hallLink' | 'eventLoop'>>;
   /** More routes (e.g. /api/verify), mounted before the JSON 404 of /api. */
   routers?: Router[];
+  /** Machine tokens accepted as `Authorization: Bearer` (roles techToken / hallToken of accessTable.ts). */
+  tokens?: MachineTokens;
+  /** Told of every refused request (after the answer), e.g. to audit refusals of staff (accessGuard.ts). */
+  onAccessRefused?: AccessRefusalHook;
+  /** Where failing routes are logged (default: not logged). */
+  log?: Logger;
   /** Staff login and the technician console's REST routes (issue 6); without it those routes do not exist. */
   staff?: {
     auth: StaffAuth;
@@ -50,10 +59,13 @@ export function createHttpApp(opts: HttpApiOptions): Express {
   app.disable('x-powered-by');
   // CSP, nosniff, Referrer-Policy, frame-ancestors none on every response (helmet, policy in auth/securityHeaders.ts).
   app.use(securityHeaders());
+  // Every request against the one roles table before any route or body parser runs (accessTable.ts).
+  app.use(accessGuard(opts.staff?.auth, opts.tokens ?? {}, opts.onAccessRefused));
+  // Bodies are small JSON objects; 64 KB bounds the parser's work (a raw print job over REST included).
   app.use(express.json({ limit: '64kb' }));
   if (opts.staff) {
     app.use(staffAuthRouter(opts.staff));
-    app.use(techRouter({ ...opts.staff, devices: opts.devices }));
+    app.use(techRouter({ ...opts.staff, devices: opts.devices, tokens: opts.tokens }));
   }
 
   // 503 when the bridge cannot serve (hall database gone or bad, hall link down): see api/health.ts.
@@ -98,8 +110,11 @@ export function createHttpApp(opts: HttpApiOptions): Express {
     res.status(404).json({ error: 'not found', message: `nothing at ${req.method} ${req.originalUrl}` });
   });
 
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
+    // A failing route answers 500 and is logged; express 5 brings a rejected async handler here too.
+    if (status >= 500) opts.log?.error({ err, method: req.method, path: req.path }, 'HTTP route failed');
+    if (res.headersSent) return;
     res.status(status).json({
       error: status < 500 ? 'bad request' : 'internal error',
       // 4xx messages come from body parsing etc. and help the caller; 5xx details stay in the log.

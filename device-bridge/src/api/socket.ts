@@ -7,11 +7,13 @@
  * - `/kiosk`: only from allowed origins (see origins.ts), and only the kiosk's own screen (kioskScreen.ts);
  * - `/hall`, `/tech`: reserved; besides the origin check they need a staff session (the login cookie, see
  *   techSocket.ts; managers may look at /tech but not act) or `auth.token` equal to the configured token, and refuse
- *   everyone else.
+ *   everyone else;
+ * - every namespace: what each caller may send is the one roles table's decision (auth/accessTable.ts), enforced with
+ *   payload validation and the handler guard by socketBoundary.ts; device actions are checked per namespace
+ *   against the table's device rows (technician actions only on /tech).
  *
  * Later issues add events to the contract maps and handlers here (or through `SocketApi.namespaces`).
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import {
   BRIDGE_NAMESPACES,
@@ -28,13 +30,16 @@ import {
 } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import { Server, type Namespace, type Socket } from 'socket.io';
+import { checkDeviceAction, deviceActionKey, type ActionArea } from '../auth/accessTable.ts';
 import type { StaffAuth } from '../auth/staffAuth.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import { CompletionCache, completeWithin } from './completions.ts';
 import type { KioskScreens } from './kioskScreen.ts';
 import { checkOrigin } from './origins.ts';
-import { attachTechExtras, staffCommandRefusal, staffForHandshake } from './techSocket.ts';
-import { commandEnvelopeSchema, describeInvalid, deviceCommandSchema, salvageRequestId } from './validation.ts';
+import { machineRoleOf, socketCaller, type SocketIdentity } from './principal.ts';
+import { installSocketBoundary, SOCKET_MAX_MESSAGE_BYTES } from './socketBoundary.ts';
+import { attachTechExtras, staffForHandshake } from './techSocket.ts';
+import type { CommandEnvelope, DeviceCommand } from '@onedoor/protocol';
 
 export interface SocketApiOptions {
   devices: DeviceSet;
@@ -64,19 +69,16 @@ export interface SocketApi {
 type AnyNamespace = Namespace<DeviceClientToServerEvents, DeviceServerToClientEvents>;
 type AnySocket = Socket<DeviceClientToServerEvents, DeviceServerToClientEvents>;
 
-function tokenMatches(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions): SocketApi {
   const io = new Server(httpServer, {
     serveClient: false,
+    // Bounds what one message can make the bridge parse and validate (a larger one closes that connection only).
+    maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES,
     // CORS headers for allowed origins (a UI dev server on another port); refusal itself is the middleware's job.
     cors: { origin: (origin, cb) => cb(null, origin !== undefined && checkOrigin({ origin }, opts.allowedOrigins) === null) },
   });
+  // Roles, payload validation and the handler guard on every namespace, before anything else is attached.
+  installSocketBoundary(io, { log: opts.log, staff: opts.staff });
   // The root namespace is unused: refuse it so nothing connects without the checks below.
   io.of('/').use((_socket, next) => next(new Error('connect to /kiosk, /hall or /tech')));
 
@@ -104,7 +106,9 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
         }
         const loginHint = opts.staff ? 'log in first' : 'no token configured';
         if (!token) return next(new Error(`namespace /${name} is reserved: ${loginHint}`));
-        if (!tokenMatches((socket.handshake.auth as { token?: unknown })?.token, token)) return next(new Error(`namespace /${name}: bad or missing token${opts.staff ? ' (or log in first)' : ''}`));
+        const machine = machineRoleOf((socket.handshake.auth as { token?: unknown })?.token, { [name]: token });
+        if (!machine) return next(new Error(`namespace /${name}: bad or missing token${opts.staff ? ' (or log in first)' : ''}`));
+        (socket.data as SocketIdentity).machine = machine;
       }
       next();
     });
@@ -115,45 +119,38 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
     return nsp;
   };
 
-  const registerCommands = (socket: AnySocket, cache: CompletionCache, log: Logger, name: string) => {
-    // A client may emit with the payload missing (then the ack is the only argument): take the last function as
-    // the ack so even that gets its invalidRequest answer.
-    const handle = (event: string, answer: (payload: unknown) => Promise<Completion>) => {
-      (socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
-        const ack = args.length > 0 && typeof args[args.length - 1] === 'function' ? (args.pop() as (c: Completion) => void) : null;
-        if (!ack) {
-          log.warn({ event }, 'command without acknowledgement callback ignored');
-          return;
-        }
-        answer(args[0]).then(ack, (err: unknown) => {
-          // completeWithin never rejects; this is a last guard so a client is never left without an answer.
-          log.error({ err }, 'command handler failed');
-          ack({ requestId: salvageRequestId(args[0]), code: 'hardwareError', message: 'internal error' });
-        });
-      });
-    };
+  const registerCommands = (socket: AnySocket, cache: CompletionCache, log: Logger, name: 'kiosk' | 'hall' | 'tech') => {
+    const area = BRIDGE_NAMESPACES[name] as ActionArea;
+    // The boundary (socketBoundary.ts) already checked the caller's roles for the event, the ack and the payload's
+    // schema; a listener that throws is answered and logged there too.
+    const on = socket as unknown as { on(e: string, l: (payload: never, ack: (c: Completion) => void) => unknown): void };
 
-    handle('getSnapshot', async (payload) => {
-      const p = commandEnvelopeSchema.safeParse(payload);
-      if (!p.success) return { requestId: salvageRequestId(payload), code: 'invalidRequest', message: describeInvalid(p.error) };
-      return { requestId: p.data.requestId, code: 'success', result: snapshot() };
-    });
+    on.on('getSnapshot', (p: CommandEnvelope, ack) => ack({ requestId: p.requestId, code: 'success', result: snapshot() }));
 
-    handle('deviceCommand', async (payload) => {
-      const p = deviceCommandSchema.safeParse(payload);
-      if (!p.success) return { requestId: salvageRequestId(payload), code: 'invalidRequest', message: describeInvalid(p.error) };
-      const cmd = p.data;
-      const refused = staffCommandRefusal(opts.staff, socket as unknown as Socket, name);
-      if (refused) return { requestId: cmd.requestId, code: 'invalidRequest', message: refused };
+    on.on('deviceCommand', async (cmd: DeviceCommand, ack) => {
+      const device = opts.devices.get(cmd.deviceId);
+      if (!device) {
+        ack({ requestId: cmd.requestId, code: 'invalidRequest', message: `no device with id "${cmd.deviceId}"` });
+        return;
+      }
+      // Which device actions this namespace may run, from the one roles table (technician actions: /tech only).
+      const caller = socketCaller(area, socket, opts.staff);
+      const verdict = 'ended' in caller ? { ok: false as const, message: caller.ended }
+        : checkDeviceAction(area, deviceActionKey(device.kind, cmd.action, cmd.args), caller);
+      if (!verdict.ok) {
+        log.warn({ requestId: cmd.requestId, deviceId: cmd.deviceId, action: cmd.action, reason: verdict.message }, 'device command refused');
+        ack({ requestId: cmd.requestId, code: 'invalidRequest', message: verdict.message });
+        return;
+      }
       const timeoutMs = cmd.timeout ?? opts.defaultCommandTimeoutMs;
-      return cache.getOrRun(cmd.requestId, async () => {
+      ack(await cache.getOrRun(cmd.requestId, async () => {
         log.info({ requestId: cmd.requestId, deviceId: cmd.deviceId, action: cmd.action }, 'device command');
         const c = await completeWithin(cmd.requestId, timeoutMs, (signal) =>
           opts.devices.execute(cmd.deviceId, cmd.action, cmd.args ?? {}, { signal, timeoutMs, requestId: cmd.requestId }),
         );
         log.info({ requestId: cmd.requestId, code: c.code }, 'device command completed');
         return c;
-      });
+      }));
     });
   };
 

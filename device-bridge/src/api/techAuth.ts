@@ -1,7 +1,7 @@
 /**
  * Staff login over HTTP (issue 6, "Access"): `POST /api/login` {name, password} -> session cookie + StaffSession,
- * `POST /api/logout`, `GET /api/me` (401 when not logged in). `requireStaff(area)` guards REST routes: 401 without a
- * live session, 403 for a role that may not see the area, and with `{act: true}` 403 for one that may only look.
+ * `POST /api/logout`, `GET /api/me` (401 when not logged in). Who may call which REST route is decided once, by the
+ * roles table (auth/accessTable.ts) through accessGuard.ts, which leaves the caller's session for `staffOf`.
  *
  * State-changing requests must come from an allowed origin (origins.ts) on top of the SameSite=Strict cookie, so a
  * foreign page can neither log someone in nor act with their session.
@@ -10,7 +10,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import type { StaffSession } from '@onedoor/protocol';
 import { z } from 'zod';
 import { readCookie, STAFF_COOKIE, staffCookie } from '../auth/cookies.ts';
-import { staffMayAct, staffMayView, type StaffArea, type StaffAuth } from '../auth/staffAuth.ts';
+import type { StaffArea, StaffAuth } from '../auth/staffAuth.ts';
 import type { StaffSessionRecord } from '../auth/sessions.ts';
 import { checkOrigin } from './origins.ts';
 import { describeInvalid } from './validation.ts';
@@ -48,28 +48,6 @@ export function originGuard(allowedOrigins: readonly string[]): RequestHandler {
       res.status(403).json({ error: 'forbidden', message: refused });
       return;
     }
-    next();
-  };
-}
-
-/** Guard for staff REST routes of `area`; `act` also requires a role that may act there (POST routes). */
-export function requireStaff(auth: StaffAuth, area: StaffArea, opts: { act?: boolean } = {}): RequestHandler {
-  return (req, res, next) => {
-    const token = readCookie(req.headers.cookie, STAFF_COOKIE);
-    const session = auth.session(token);
-    if (!session || !token) {
-      unauthorized(res);
-      return;
-    }
-    if (!staffMayView(area, session.role) || (opts.act && !staffMayAct(area, session.role))) {
-      res.status(403).json({
-        error: 'forbidden',
-        message: opts.act ? `${session.user} (${session.role}) may look at /${area} but not act there` : `${session.role} may not use /${area}`,
-      });
-      return;
-    }
-    (res.locals as StaffLocals).staff = session;
-    (res.locals as StaffLocals).staffToken = token;
     next();
   };
 }

@@ -17,9 +17,11 @@ import type { StaffAuth } from '../auth/staffAuth.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import { framesOf } from '../devices/frameLog.ts';
 import { completeWithin } from './completions.ts';
-import { noStore, originGuard, requireStaff } from './techAuth.ts';
+import { noStore, originGuard } from './techAuth.ts';
 import { simsProxyRouter } from './techSims.ts';
-import { describeInvalid } from './validation.ts';
+import { describeInvalid, payloadShapeProblem } from './validation.ts';
+import { checkDeviceAction, deviceActionKey } from '../auth/accessTable.ts';
+import { restCaller, type MachineTokens } from './principal.ts';
 
 export interface TechRoutesOptions {
   auth: StaffAuth;
@@ -27,6 +29,8 @@ export interface TechRoutesOptions {
   defaultCommandTimeoutMs: number;
   /** Actions (POST) must come from these origins (origins.ts), besides the SameSite=Strict cookie. */
   allowedOrigins: readonly string[];
+  /** Machine tokens (the tech token acts like a technician here, as on the /tech socket). */
+  tokens?: MachineTokens;
   /** The simulators' control API, when simulators are attached. */
   simulatorControlUrl?: string;
 }
@@ -40,7 +44,8 @@ const actionBodySchema = z.object({
 export function techRouter(opts: TechRoutesOptions): Router {
   const router = express.Router();
   const sameOrigin = originGuard(opts.allowedOrigins);
-  router.use('/api/tech', noStore, requireStaff(opts.auth, 'tech'), (req, res, next) =>
+  // Who may call each route is the roles table's decision (accessTable.ts, checked by accessGuard before this).
+  router.use('/api/tech', noStore, (req, res, next) =>
     req.method === 'GET' || req.method === 'HEAD' ? next() : sameOrigin(req, res, next),
   );
 
@@ -59,13 +64,23 @@ export function techRouter(opts: TechRoutesOptions): Router {
     res.json(framesOf(d, Number.isFinite(after) && after > 0 ? after : 0));
   });
 
-  router.post('/api/tech/devices/:id/actions/:name', requireStaff(opts.auth, 'tech', { act: true }), async (req, res) => {
+  router.post('/api/tech/devices/:id/actions/:name', async (req, res) => {
     const p = actionBodySchema.safeParse(req.body ?? {});
     const requestId = (p.success && p.data.requestId) || randomUUID();
-    if (!p.success) {
-      const c: Completion = { requestId, code: 'invalidRequest', message: describeInvalid(p.error) };
+    const problem = payloadShapeProblem(req.body) ?? (p.success ? null : describeInvalid(p.error));
+    if (problem || !p.success) {
+      const c: Completion = { requestId, code: 'invalidRequest', message: problem ?? 'invalid body' };
       res.status(400).json(c);
       return;
+    }
+    // The same device rows as the /tech socket (accessTable.ts): this route is the console's REST twin of /tech.
+    const device = opts.devices.get(String(req.params.id));
+    if (device) {
+      const verdict = checkDeviceAction('/tech', deviceActionKey(device.kind, String(req.params.name), p.data.args), restCaller(req.headers, opts.auth, opts.tokens ?? {}).principal);
+      if (!verdict.ok) {
+        res.status(verdict.status).json({ error: 'forbidden', message: verdict.message });
+        return;
+      }
     }
     const timeoutMs = p.data.timeout ?? opts.defaultCommandTimeoutMs;
     const id = String(req.params.id);

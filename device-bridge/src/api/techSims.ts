@@ -6,11 +6,13 @@
  *   GET  /api/tech/sims/:id[/tickets[/:file]]   passed through (ticket PNGs and texts as they come)
  *   POST /api/tech/sims/:id/actions/:name       passed through; technicians only
  *
- * Mounted below `requireStaff(auth, 'tech')`, so anonymous requests never reach the simulators.
+ * Behind the roles table (accessTable.ts: views for staff, actions for technicians), so anonymous requests never
+ * reach the simulators.
  */
 import express, { type Response, type Router } from 'express';
+import { z } from 'zod';
+import { describeInvalid, payloadShapeProblem } from './validation.ts';
 import type { StaffAuth } from '../auth/staffAuth.ts';
-import { requireStaff } from './techAuth.ts';
 
 export interface SimsProxyOptions {
   auth: StaffAuth;
@@ -36,6 +38,8 @@ async function forward(res: Response, url: string, init: RequestInit): Promise<v
   if (type) res.setHeader('Content-Type', type);
   res.status(upstream.status).send(Buffer.from(await upstream.arrayBuffer()));
 }
+
+const simActionBodySchema = z.record(z.string().max(64), z.unknown());
 
 export function simsProxyRouter(opts: SimsProxyOptions): Router {
   const router = express.Router();
@@ -67,11 +71,18 @@ export function simsProxyRouter(opts: SimsProxyOptions): Router {
     await forward(res, `${base}/api/sims${rest}`, { method: 'GET' });
   });
 
-  router.post(/^\/api\/tech\/sims(\/.+)$/, requireStaff(opts.auth, 'tech', { act: true }), async (req, res) => {
+  router.post(/^\/api\/tech\/sims(\/.+)$/, async (req, res) => {
     const rest = req.path.slice('/api/tech/sims'.length);
     if (!base) return notAttached(res);
     if (!ALLOWED_POST.test(rest)) {
       res.status(404).json({ error: 'not found', message: `no simulator route ${rest}` });
+      return;
+    }
+    // A simulator action's arguments: a flat-ish JSON object (the simulator validates its own fields).
+    const body = simActionBodySchema.safeParse(req.body ?? {});
+    const shape = payloadShapeProblem(req.body) ?? (body.success ? null : describeInvalid(body.error));
+    if (shape) {
+      res.status(400).json({ error: 'bad request', message: shape });
       return;
     }
     await forward(res, `${base}/api/sims${rest}`, {

@@ -4,8 +4,8 @@
  *
  * - `staffForHandshake`: a live session from the handshake's cookie admits a staff member to `/tech` or `/hall`
  *   (the browser sends the HttpOnly cookie with the same-origin WebSocket handshake); the machine token keeps working.
- * - `staffCommandRefusal`: device commands need a role that may act there, and a session still alive (each command
- *   counts as use of the session).
+ * - every message of a staff socket re-checks its session (principal.ts `socketCaller`, each message counts as use)
+ *   and the caller's roles against the one roles table (auth/accessTable.ts, through socketBoundary.ts).
  * - `attachTechExtras`: `deviceFrames` batches of new frame-log entries to `/tech` (every 500 ms, only while someone
  *   watches), and sockets of a session that ended (logout, expiry) are disconnected.
  */
@@ -37,19 +37,6 @@ export function staffForHandshake(auth: StaffAuth, area: StaffArea, cookieHeader
   const s = auth.session(token);
   if (!s || !token || !staffMayView(area, s.role)) return null;
   return { user: s.user, role: s.role, canAct: staffMayAct(area, s.role), key: auth.sessions.keyOf(token), token };
-}
-
-/** Why a socket's device command is refused, or null. Token (machine) clients are not restricted here. */
-export function staffCommandRefusal(auth: StaffAuth | undefined, socket: Socket, area: string): string | null {
-  const staff = socketStaff(socket);
-  if (!staff || !auth) return null;
-  if (!auth.session(staff.token)) {
-    // Answer first, then drop the socket: the UI shows the login again.
-    setTimeout(() => socket.disconnect(true), 0);
-    return 'your session has ended: log in again';
-  }
-  if (!staff.canAct) return `${staff.user} (${staff.role}) may look at /${area} but not act there`;
-  return null;
 }
 
 export interface TechExtrasOptions {

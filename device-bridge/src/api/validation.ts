@@ -32,3 +32,31 @@ export function salvageRequestId(payload: unknown): string {
   const id = (payload as { requestId?: unknown } | null)?.requestId;
   return typeof id === 'string' && id.length <= COMMAND_LIMITS.requestIdMaxLength ? id : '';
 }
+
+/** Deepest nesting a payload may have (the deepest legitimate one, a print recipe, is a few levels). */
+export const PAYLOAD_MAX_DEPTH = 32;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * What is wrong with a payload's shape before any schema looks at it: nesting deeper than PAYLOAD_MAX_DEPTH, or a
+ * key that could reach an object's prototype when copied. null when fine. Iterative, so deep input cannot
+ * exhaust the stack.
+ */
+export function payloadShapeProblem(payload: unknown): string | null {
+  if (payload === null || typeof payload !== 'object') return null;
+  const stack: Array<[unknown, number]> = [[payload, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (depth > PAYLOAD_MAX_DEPTH) return `(payload): nested deeper than ${PAYLOAD_MAX_DEPTH} levels`;
+    if (Array.isArray(value)) {
+      for (const v of value) if (v !== null && typeof v === 'object') stack.push([v, depth + 1]);
+      continue;
+    }
+    for (const key of Object.keys(value as object)) {
+      if (FORBIDDEN_KEYS.has(key)) return `(payload): key "${key}" is not allowed`;
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== null && typeof v === 'object') stack.push([v, depth + 1]);
+    }
+  }
+  return null;
+}

@@ -10,6 +10,7 @@
  * number (the payload only has its salted hash).
  */
 import express, { type Router } from 'express';
+import { z } from 'zod';
 import type { CertificateVerifyAnswer, CertificateVerifyStatus } from '@onedoor/protocol';
 import type { CertificateService } from '../hall/certificates.ts';
 import { SERVICE_PAUSED } from './kioskCommands.ts';
@@ -27,6 +28,9 @@ const MAX_PAYLOAD = 2000;
 
 /** `verifyDetails` where the library is local (a linked kiosk verifies the signature only). */
 type Verifier = Pick<CertificateService, 'verifyCertificatePayload'> & Partial<Pick<CertificateService, 'verifyDetails'>>;
+
+/** The POST body; the length and emptiness checks of `answer` give the 400 words for both forms. */
+const verifyBodySchema = z.object({ payload: z.string().max(MAX_PAYLOAD + 1).optional() });
 
 export function verifyRouter(certificates: () => Verifier | null): Router {
   const router = express.Router();
@@ -57,7 +61,8 @@ export function verifyRouter(certificates: () => Verifier | null): Router {
     answer(req.query.p, res).catch(next);
   });
   router.post('/api/verify', (req, res, next) => {
-    answer((req.body as { payload?: unknown } | undefined)?.payload, res).catch(next);
+    const p = verifyBodySchema.safeParse(req.body ?? {});
+    answer(p.success ? p.data.payload : undefined, res).catch(next);
   });
   return router;
 }

@@ -2,11 +2,12 @@
  * Who may use the staff screens (issue 6, "Access"): the configured users (name, role, scrypt hash), their
  * sessions and the login rate limit, independent of express and socket.io (api/techAuth.ts and api/socket.ts use it).
  *
- * Roles (documented decision): a `technician` sees and acts on the technician console (driver self-tests,
- * simulator controls); a `manager` may look at it (devices, frames, tickets) but not act; `/hall` takes managers
- * (and technicians may look, for a device problem on a kiosk).
+ * Roles (documented decision, the table in accessTable.ts): a `technician` sees and acts on the technician console
+ * (driver self-tests, simulator controls); a `manager` may look at it (devices, frames, tickets) but not act; `/hall`
+ * takes managers (and technicians may look, for a device problem on a kiosk).
  */
 import type { StaffRole, StaffSession } from '@onedoor/protocol';
+import { staffMayAct, type StaffArea } from './accessTable.ts';
 import { LoginLimiter } from './loginLimiter.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { StaffSessions, type StaffSessionRecord } from './sessions.ts';
@@ -31,19 +32,9 @@ export type LoginResult =
   | { ok: false; status: 401; message: string }
   | { ok: false; status: 429; message: string; retryAfterSeconds: number };
 
-/** Which staff screen a session is checked for. */
-export type StaffArea = 'tech' | 'hall';
-
-const VIEW: Record<StaffArea, readonly StaffRole[]> = { tech: ['technician', 'manager'], hall: ['manager', 'technician'] };
-const ACT: Record<StaffArea, readonly StaffRole[]> = { tech: ['technician'], hall: ['manager'] };
-
-export function staffMayView(area: StaffArea, role: StaffRole): boolean {
-  return VIEW[area].includes(role);
-}
-
-export function staffMayAct(area: StaffArea, role: StaffRole): boolean {
-  return ACT[area].includes(role);
-}
+// Who may look and who may act on each staff screen is read from the one roles table (accessTable.ts), so the
+// login answer's `canAct` and the checks on REST and sockets cannot disagree.
+export { staffMayAct, staffMayView, type StaffArea } from './accessTable.ts';
 
 export class StaffAuth {
   readonly sessions: StaffSessions;

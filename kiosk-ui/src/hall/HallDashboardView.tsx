@@ -76,7 +76,7 @@ export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboa
           {d.queue && <QueuePanel queue={d.queue} />}
           {d.today && <TodayPanel today={d.today} />}
           {d.timeLimits && <TimeLimitPanel limits={d.timeLimits} />}
-          {/* Managers only (api/accessAuditRoutes.ts AUDIT_ROLES); the bridge refuses others anyway. */}
+          {/* Managers only (the roles table, device-bridge/src/auth/accessTable.ts); the bridge refuses others anyway. */}
           {session.role === 'manager' && d.today && <AuditPanel today={d.today.day} />}
           {session.role === 'manager' && d.today && <CataloguePanel today={d.today.day} />}
         </>
