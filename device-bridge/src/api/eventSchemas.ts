@@ -51,7 +51,9 @@ export const EVENT_SCHEMAS = {
     hallRequest: z.object({
       requestId: z.string().min(1).max(COMMAND_LIMITS.requestIdMaxLength),
       op: z.enum(KIOSK_LINK_OPS),
-      citizen: z.object({ number: z.string().max(32), name: z.string().max(128), birthDate: z.string().max(16) }).optional(),
+      // validUntil too: the envelope's parse result replaces the payload, so a field left out here never reaches the
+      // hall, which checks the card's expiry in its own clock (hallLink/linkSchemas.ts requires it).
+      citizen: z.object({ number: z.string().max(32), name: z.string().max(128), birthDate: z.string().max(16), validUntil: z.string().max(16).optional() }).optional(),
       args: z.array(z.unknown()).max(16),
     }),
   } satisfies Record<keyof KioskLinkClientToServerEvents, z.ZodType>,
