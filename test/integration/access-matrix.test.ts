@@ -95,8 +95,10 @@ describe('roles table: REST', () => {
 describe('roles table: sockets', () => {
   it('every namespace admits exactly the roles of its connect row', async () => {
     const wrong: string[] = [];
-    for (const nsp of ['/hall', '/tech'] as const) {
-      for (const who of REST_CREDENTIALS) {
+    // /kiosk too: its screen (with the screen secret) is admitted, every staff credential without it is not; so the
+    // /kiosk rows below are really exercised, not skipped as "not admitted".
+    for (const nsp of ['/kiosk', '/hall', '/tech'] as const) {
+      for (const who of nsp === '/kiosk' ? [...REST_CREDENTIALS, 'kioskScreen' as const] : REST_CREDENTIALS) {
         const s = await socketAs(nsp, who);
         const connected = typeof s !== 'string';
         if (connected !== allows(CONNECT_RULES[nsp], who)) wrong.push(`${nsp} as ${who}: ${connected ? 'connected' : s}`);

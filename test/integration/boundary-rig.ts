@@ -98,8 +98,8 @@ export async function startBoundaryRig(): Promise<BoundaryRig> {
       if (who === 'techToken') return { token: TOKENS.tech };
       if (who === 'hallToken') return { token: TOKENS.hall };
       if (who === 'linkedKiosk') return { token: TOKENS.kiosk };
-      // The kiosk's own screen presents the per-boot screen secret (api/kioskScreen.ts), as the kiosk page does.
-      if (who === 'kioskScreen') return { screenSecret: bridge.kioskScreenSecret };
+      // The kiosk's own screen: the per-boot screen secret the kiosk page carries (api/kioskScreen.ts).
+      if (who === 'kioskScreen') return { screenSecret: bridge.kioskScreenSecret, screenId: `boundary-rig-${process.pid}` };
       return undefined;
     };
     const open = (nsp: string, who: Credential) =>

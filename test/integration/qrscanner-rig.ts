@@ -90,9 +90,10 @@ export async function startScannerRig(opts: ScannerRigOptions): Promise<ScannerR
     const codes: ScannedCode[] = [];
     driver.on('codeRead', (c) => codes.push(c));
     const tech: ScannerRig['tech'] = connect(`${bridge.url}/tech`, { transports: ['websocket'], auth: { token: TECH_TOKEN }, reconnectionDelay: 50 });
-    // The kiosk's own screen: the per-boot secret and one screen id (api/kioskScreen.ts), as the reader rig does.
     const kiosk: ScannerRig['kiosk'] = connect(`${bridge.url}/kiosk`, {
-      transports: ['websocket'], reconnectionDelay: 50, auth: { screenSecret: bridge.kioskScreenSecret, screenId: `scanner-rig-${process.pid}-${seq}` },
+      transports: ['websocket'], reconnectionDelay: 50,
+      // The kiosk's own screen: the per-boot screen secret the kiosk page carries (api/kioskScreen.ts).
+      auth: { screenSecret: bridge.kioskScreenSecret, screenId: `scanner-rig-${process.pid}` },
     });
     cleanups.push(() => void tech.disconnect(), () => void kiosk.disconnect());
     const techCodes: CodeScannedEvent[] = [];

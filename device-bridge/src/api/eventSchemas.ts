@@ -5,30 +5,16 @@
  * schema does not compile. The roles of each event are in the one roles table (auth/accessTable.ts).
  */
 import {
-  COMMAND_LIMITS, DEVICE_KINDS, DEVICE_STATES, KIOSK_LINK_OPS,
   type DisplayClientToServerEvents, type HallClientToServerEvents, type KioskClientToServerEvents,
   type KioskLinkClientToServerEvents, type TechClientToServerEvents,
 } from '@onedoor/protocol';
 import { z } from 'zod';
 import type { SocketNamespace } from '../auth/accessTable.ts';
+import { deviceStatusSchema, hallRequestSchema, kioskHeartbeatSchema, kioskHelloSchema } from '../hallLink/linkSchemas.ts';
 import { kioskCommandSchema } from './kioskCommands.ts';
 import { commandEnvelopeSchema, deviceCommandSchema } from './validation.ts';
 
 export { payloadShapeProblem } from './validation.ts';
-
-/** A linked kiosk's device status: the fields the hall reads, bounded; other fields are dropped. */
-const linkDeviceStatus = z.object({
-  id: z.string().min(1).max(64),
-  kind: z.enum(DEVICE_KINDS),
-  state: z.enum(DEVICE_STATES),
-  paper: z.enum(['full', 'low', 'out', 'unknown']).optional(),
-  media: z.string().max(128).optional(),
-  detail: z.string().max(512),
-  counters: z.record(z.string().max(64), z.number()).refine((c) => Object.keys(c).length <= 64, 'at most 64 counters'),
-  lastError: z.object({ code: z.string().max(64), message: z.string().max(512), at: z.number() }).nullable(),
-  since: z.number(),
-  terminals: z.array(z.object({ unit: z.number().int(), state: z.string().max(32) }).loose()).max(64).optional(),
-});
 
 // Strict at the boundary: a field the contract does not name is a malformed message, not something to ignore.
 const getSnapshot = commandEnvelopeSchema.strict();
@@ -43,19 +29,15 @@ export const EVENT_SCHEMAS = {
   '/hall': { getSnapshot, deviceCommand } satisfies Record<keyof HallClientToServerEvents, z.ZodType>,
   '/tech': { getSnapshot, deviceCommand } satisfies Record<keyof TechClientToServerEvents, z.ZodType>,
   '/display': {} satisfies Record<keyof DisplayClientToServerEvents, z.ZodType>,
-  // The envelope of the hall link; the hall checks each op's arguments and citizen itself (hallLink/).
+  // The hall link's own schemas (hallLink/linkSchemas.ts), not a second copy: the boundary applies them and the
+  // kiosk link answers a refusal in its contract's shapes (KioskLinkServer.refuseMessage). hallRequest's per-op
+  // arguments and the citizen's meaning are checked by the hall (hallLink/hallRequests.ts).
   '/kiosklink': {
-    kioskHello: z.object({ name: z.string().max(64).optional(), devices: z.array(linkDeviceStatus).max(32), startedAt: z.number() }),
-    kioskDeviceStatus: linkDeviceStatus,
-    kioskHeartbeat: z.object({ at: z.number() }).optional(),
-    hallRequest: z.object({
-      requestId: z.string().min(1).max(COMMAND_LIMITS.requestIdMaxLength),
-      op: z.enum(KIOSK_LINK_OPS),
-      // validUntil too: the envelope's parse result replaces the payload, so a field left out here never reaches the
-      // hall, which checks the card's expiry in its own clock (hallLink/linkSchemas.ts requires it).
-      citizen: z.object({ number: z.string().max(32), name: z.string().max(128), birthDate: z.string().max(16), validUntil: z.string().max(16).optional() }).optional(),
-      args: z.array(z.unknown()).max(16),
-    }),
+    kioskHello: kioskHelloSchema,
+    kioskDeviceStatus: deviceStatusSchema,
+    // Older kiosks beat without a body; anything else must be the contract's shape.
+    kioskHeartbeat: kioskHeartbeatSchema.optional(),
+    hallRequest: hallRequestSchema,
   } satisfies Record<keyof KioskLinkClientToServerEvents, z.ZodType>,
 } as const satisfies Record<SocketNamespace, Record<string, z.ZodType>>;
 

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { checkEvent, eventRuleFor } from '../auth/accessTable.ts';
 import type { StaffAuth } from '../auth/staffAuth.ts';
+import { describeLinkInvalid } from '../hallLink/linkSchemas.ts';
 import { eventSchemaFor, payloadShapeProblem } from './eventSchemas.ts';
 import { socketCaller } from './principal.ts';
 import { describeInvalid } from './validation.ts';
@@ -23,7 +24,20 @@ import { describeInvalid } from './validation.ts';
 /** The largest socket.io message accepted (bytes): a command is a few hundred; a raw print job for /tech fits. */
 export const SOCKET_MAX_MESSAGE_BYTES = 256 * 1024;
 
-type Ack = (answer: unknown) => void;
+export type Ack = (answer: unknown) => void;
+
+/**
+ * How a namespace answers a message the boundary refused, in its own contract's shapes (the kiosk link: a hello's
+ * `{ error }`, a request's failed answer, `linkError` when there is no ack), counting and logging it as it does
+ * every refusal. Without one, the boundary answers through the ack (`errorAnswer`) and logs.
+ */
+export type BoundaryRefusal = (socket: Socket, event: string, payload: unknown, ack: Ack | null, message: string) => void;
+const refusers = new WeakMap<Namespace, BoundaryRefusal>();
+
+/** Lets `nsp` answer the boundary's refusals itself (see BoundaryRefusal). */
+export function answerRefusalsWith(nsp: Namespace, refuse: BoundaryRefusal): void {
+  refusers.set(nsp, refuse);
+}
 
 /** The requestId of a payload, when it is a usable one (bounded: it goes back to the caller and into the log). */
 export function requestIdOf(payload: unknown): string {
@@ -67,7 +81,8 @@ export function admitEvent(nsp: string, socket: Pick<Socket, 'data'>, packet: un
   // Fail closed: an event with roles but without a schema is refused rather than passed on unchecked.
   if (!schema) return { refused: `event "${event}" on ${nsp} has no schema` };
   const parsed = schema.safeParse(payload);
-  if (!parsed.success) return { refused: describeInvalid(parsed.error) };
+  // The link's one-line, capped description: a link refusal goes back to the kiosk in linkError (bounded text).
+  if (!parsed.success) return { refused: nsp === '/kiosklink' ? describeLinkInvalid(parsed.error) : describeInvalid(parsed.error) };
   if (payload !== undefined) packet[1] = parsed.data;
   return null;
 }
@@ -114,8 +129,21 @@ function installOn(nsp: Namespace, opts: SocketBoundaryOptions): void {
         return;
       }
       const { payload, ack } = splitArgs((packet as unknown[]).slice(1));
-      log.warn({ event: String(packet[0]), peer: socket.handshake.address, reason: verdict.refused }, 'socket event refused');
-      ack?.(errorAnswer(name, requestIdOf(payload), 'invalidRequest', verdict.refused));
+      const event = String(packet[0]);
+      const own = refusers.get(socket.nsp);
+      let answered = false;
+      if (own) {
+        try {
+          own(socket, event, payload, ack, verdict.refused);
+          answered = true;
+        } catch (err) {
+          log.error({ err, event: event.slice(0, 64) }, 'namespace refusal failed');
+        }
+      }
+      if (!answered) {
+        log.warn({ event: event.slice(0, 64), peer: socket.handshake.address, reason: verdict.refused }, 'socket event refused');
+        ack?.(errorAnswer(name, requestIdOf(payload), 'invalidRequest', verdict.refused));
+      }
       // Answer first, then drop the socket: the UI shows the login again.
       if (verdict.ended) setTimeout(() => socket.disconnect(true), 0);
     });

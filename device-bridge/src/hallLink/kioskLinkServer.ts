@@ -9,16 +9,21 @@
  * link went silent replaces it (logged at warn too). Bridge-to-bridge, so no browser Origin check; the token is the
  * credential.
  *
- * Every message is parsed (linkSchemas.ts) before it is used and every handler is guarded: a malformed message is
- * answered with an error to its kiosk (its ack, or `linkError`), counted and logged, and never ends the process.
+ * Every message is parsed with the link's schemas (linkSchemas.ts) by the socket boundary (api/socketBoundary.ts,
+ * api/eventSchemas.ts), which runs before these handlers on every namespace; the boundary hands each refusal back
+ * here (`refuseMessage`), so a malformed message is answered in the link's own shapes (a hello's `{ error }`, a
+ * request's failed answer, else `linkError`), counted and logged like any refusal. Every handler is guarded, and a
+ * handler error never ends the process.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   KIOSK_LINK_HEARTBEAT_MS,
   KIOSK_LINK_NAMESPACE,
+  type DeviceStatus,
   type KioskLinkAnswer,
   type KioskLinkClientToServerEvents,
+  type KioskLinkHello,
   type KioskLinkRequest,
   type KioskLinkServerToClientEvents,
   type KioskLinkWelcome,
@@ -31,7 +36,7 @@ import type { AccessAuditLog } from '../hall/accessAudit.ts';
 import { auditHallRequests } from './auditedHallRequests.ts';
 import { hallRequestHandler } from './hallRequests.ts';
 import { KIOSK_RATE_LIMIT_DEFAULTS, KioskRateLimiter, type KioskRateLimitConfig } from './kioskRateLimits.ts';
-import { describeLinkInvalid, deviceStatusSchema, kioskHeartbeatSchema, kioskHelloSchema } from './linkSchemas.ts';
+import { answerRefusalsWith, type Ack } from '../api/socketBoundary.ts';
 
 export interface LinkedKioskConfig {
   id: string;
@@ -73,6 +78,13 @@ export interface KioskLinkServerEvents {
 /** At most one warn line per kiosk and kind of refusal this often (the dashboard counts every one). */
 const REFUSAL_LOG_GAP_MS = 10_000;
 
+const LINK_EVENTS = new Set<string>(['kioskHello', 'kioskDeviceStatus', 'kioskHeartbeat', 'hallRequest']);
+/** The requestId a failed answer carries: only one a valid request could (a 200 KB one is not echoed). */
+function answerableRequestId(payload: unknown): string {
+  const id = (payload as { requestId?: unknown } | null | undefined)?.requestId;
+  return typeof id === 'string' && id.length <= 128 ? id : '';
+}
+
 type LinkSocket = Socket<KioskLinkClientToServerEvents, KioskLinkServerToClientEvents>;
 
 function sameSecret(given: unknown, expected: string): boolean {
@@ -93,12 +105,14 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
   private readonly now: () => number;
   /** `<kiosk>\n<kind>` -> when a refusal was last logged and how many went unlogged since. */
   private readonly refusalLog = new Map<string, { at: number; since: number }>();
+  private readonly log: Logger;
 
   constructor(private readonly o: KioskLinkServerOptions) {
     super();
     this.policy = { ...KIOSK_LINK_POLICY_DEFAULTS, ...o.policy };
     this.now = o.now ?? Date.now;
     const log = o.log.child({ nsp: 'kiosklink' });
+    this.log = log;
     this.registry = new KioskRegistry(o.kiosks.map((k) => ({ id: k.id, name: k.name })));
     const handleRequest = hallRequestHandler({
       hall: o.hall,
@@ -113,6 +127,8 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     });
     const handle = o.audit ? auditHallRequests(handleRequest, o.audit) : handleRequest;
     this.nsp = o.io.of(KIOSK_LINK_NAMESPACE);
+    answerRefusalsWith(this.nsp as unknown as Namespace, (socket, event, payload, ack, message) =>
+      this.refuseMessage(socket as unknown as LinkSocket, event, message, ack, payload));
     this.nsp.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       const kiosk = o.kiosks.find((k) => sameSecret(token, k.token));
@@ -150,12 +166,7 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
       }
       let registered = false;
       const heard = () => this.lastHeard.set(socket.id, this.now());
-      const refuse = (event: string, message: string, ack?: (m: { error: string }) => void) => {
-        this.registry.refused(kioskId, 'invalid');
-        this.warnThrottled(log, kioskId, `message ${event}`, { event, problem: message }, 'kiosk link message refused');
-        if (ack) ack({ error: `${event}: ${message}` });
-        else socket.emit('linkError', { event, message });
-      };
+      const refuse = (event: string, message: string) => this.refuseMessage(socket, event, message, null, undefined);
       // A handler that throws answers that kiosk and is logged; it never reaches socket.io (and the process).
       const guard = <A extends unknown[]>(event: string, fn: (...args: A) => void) => (...args: A) => {
         try {
@@ -172,24 +183,19 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
       };
       socket.on('kioskHello', guard('kioskHello', (hello: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return refuse('kioskHello', 'an acknowledgement callback is required');
-        const p = kioskHelloSchema.safeParse(hello);
-        if (!p.success) return refuse('kioskHello', describeLinkInvalid(p.error), ack as (m: { error: string }) => void);
+        // Parsed by the boundary (kioskHelloSchema).
+        const p = hello as KioskLinkHello;
         registered = true;
-        this.registry.registered(kioskId, p.data);
-        log.info({ kioskId, devices: p.data.devices.length }, 'kiosk registered');
+        this.registry.registered(kioskId, p);
+        log.info({ kioskId, devices: p.devices.length }, 'kiosk registered');
         (ack as (w: KioskLinkWelcome) => void)({ kioskId, at: Date.now() });
       }));
       socket.on('kioskDeviceStatus', guard('kioskDeviceStatus', (status: unknown) => {
-        const p = deviceStatusSchema.safeParse(status);
-        if (!p.success) return refuse('kioskDeviceStatus', describeLinkInvalid(p.error));
-        if (registered) this.registry.deviceStatus(kioskId, p.data);
+        // Parsed by the boundary (deviceStatusSchema).
+        if (registered) this.registry.deviceStatus(kioskId, status as DeviceStatus);
       }));
-      socket.on('kioskHeartbeat', guard('kioskHeartbeat', (beat: unknown) => {
-        // Older kiosks may beat without a body; anything else must be the contract's shape.
-        if (beat !== undefined) {
-          const p = kioskHeartbeatSchema.safeParse(beat);
-          if (!p.success) return refuse('kioskHeartbeat', describeLinkInvalid(p.error));
-        }
+      socket.on('kioskHeartbeat', guard('kioskHeartbeat', () => {
+        // Parsed by the boundary (kioskHeartbeatSchema, or no body from older kiosks).
         if (registered) this.registry.heartbeat(kioskId);
       }));
       socket.on('hallRequest', guard('hallRequest', (payload: unknown, ack: unknown) => {
@@ -210,6 +216,25 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
         log.info({ kioskId, reason }, 'kiosk link down');
       });
     });
+  }
+
+  /**
+   * A refused link message (by the boundary's parse with linkSchemas, or here): counted on the kiosk's dashboard
+   * entry, logged (throttled), and answered in the link contract's shapes, which the kiosk's HallLinkClient parses:
+   * a request's failed answer, a hello's `{ error }` (KioskLinkHelloRefusal), `{ error }` to any other ack, and
+   * `linkError` when the kiosk gave no ack.
+   */
+  private refuseMessage(socket: LinkSocket, event: string, message: string, ack: Ack | null, payload: unknown): void {
+    // Always set: the namespace's middleware admits only a kiosk token.
+    const kioskId = (socket.data as { kioskId?: string }).kioskId ?? '(unknown)';
+    // Any name a kiosk sends is no key for the throttle map: unknown events share one entry.
+    const name = LINK_EVENTS.has(event) ? event : event.slice(0, 64);
+    const text = message.slice(0, 1000);
+    if (this.registry.get(kioskId)) this.registry.refused(kioskId, 'invalid');
+    this.warnThrottled(this.log, kioskId, `message ${LINK_EVENTS.has(event) ? event : '(unknown event)'}`, { event: name, problem: text }, 'kiosk link message refused');
+    if (ack && event === 'hallRequest') ack({ requestId: answerableRequestId(payload), ok: false, failure: { kind: 'invalid', message: `hallRequest: ${text}` } } satisfies KioskLinkAnswer);
+    else if (ack) ack({ error: `${name}: ${text}` });
+    else socket.emit('linkError', { event: name, message: text });
   }
 
   /** A warn line, but a flood of the same kind from one kiosk is summarised (the dashboard counts every one). */

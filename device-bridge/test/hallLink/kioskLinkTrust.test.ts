@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { KIOSK_LINK_NAMESPACE, type KioskLinkAnswer } from '@onedoor/protocol';
+import { KIOSK_LINK_NAMESPACE, type KioskLinkAnswer, type KioskLinkError } from '@onedoor/protocol';
 import { createLogger, startBridge, type BridgeHandle } from '../../src/index.ts';
 import { citizenFromHolder } from '../../src/hall/citizen.ts';
+import { kioskHelloRefusalSchema, kioskLinkAnswerSchema, kioskLinkErrorSchema } from '../../src/hallLink/linkSchemas.ts';
 import { libraryHolder, seedBasics } from '../hall/fixture.ts';
 import { until } from '../kiosk/kioskRig.ts';
 
@@ -129,5 +130,39 @@ describe('what a kiosk token does not give', () => {
     const kiosk = (await hall.dashboard!.snapshot()).kiosks.find((k) => k.kioskId === 'kiosk-b')!;
     expect(kiosk.refusals).toEqual({ tickets: 1, lookups: 0, invalid: 1, duplicateLinks: 0 });
     expect((await hall.hall.store!.listTickets(hall.hall.clock.today())).length).toBe(2);
+  }, 60_000);
+
+  it('a message the socket boundary refuses is answered in the link\'s own shapes and counted as invalid on the kiosk\'s entry', async () => {
+    // The boundary (api/socketBoundary.ts) parses link messages with the link's schemas and hands the refusal to the
+    // kiosk link, so the kiosk's HallLinkClient can read it and the dashboard counts it like any refused message.
+    const a = link(TOKEN_A);
+    const errors: KioskLinkError[] = [];
+    a.on('linkError', (e: KioskLinkError) => errors.push(e));
+    await connected(a);
+    expect(await hello(a)).toMatchObject({ kioskId: 'kiosk-a' });
+    const before = hall.kioskLink!.registry.get('kiosk-a')!.refusals.invalid;
+
+    const badHello = await a.timeout(10_000).emitWithAck('kioskHello', { devices: [null], startedAt: 1 });
+    expect(kioskHelloRefusalSchema.safeParse(badHello).success, JSON.stringify(badHello)).toBe(true);
+    expect((badHello as { error: string }).error).toMatch(/^kioskHello: devices\.0/);
+
+    a.emit('kioskDeviceStatus', { id: 'p', kind: 'printer', state: 'exploded', detail: '', counters: {}, lastError: null, since: 1 });
+    await until('linkError for the status', () => errors.length === 1, 10_000);
+    expect(kioskLinkErrorSchema.parse(errors[0]).event).toBe('kioskDeviceStatus');
+
+    const person = citizenFromHolder(libraryHolder('zhang-sanfeng'));
+    const extra = await a.timeout(10_000).emitWithAck('hallRequest', { requestId: 'trust-extra', op: 'certificates.list', citizen: { ...person, priority: 'elderly' }, args: [] });
+    expect(kioskLinkAnswerSchema.safeParse(extra).success, JSON.stringify(extra)).toBe(true);
+    expect(extra).toMatchObject({ requestId: 'trust-extra', ok: false, failure: { kind: 'invalid' } });
+
+    a.emit('hallRequest', { requestId: 'trust-no-ack', op: 'queue.categories', args: [] });
+    await until('linkError for the request without ack', () => errors.length === 2, 10_000);
+    expect(errors[1].event).toBe('hallRequest');
+
+    expect(hall.kioskLink!.registry.get('kiosk-a')!.refusals.invalid).toBe(before + 4);
+    expect(lines.some((l) => l.level === 40 && l.kioskId === 'kiosk-a' && l.msg === 'kiosk link message refused')).toBe(true);
+    // The citizen the contract describes (validUntil included) still reaches the hall whole.
+    expect(await request(a, 'certificates.list', person, [])).toMatchObject({ ok: true });
+    a.disconnect();
   }, 60_000);
 });
