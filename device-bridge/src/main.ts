@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
 import { attachSocketApi, createHttpApp, type SocketApi } from './api/index.ts';
 import { attachDisplaySocket } from './api/displaySocket.ts';
-import { attachHallCounter, resolveCounterWorkflowConfig, type HallCounter } from './api/hallCounter.ts';
+import { attachHallCounter, resolveCatalogueWindows, resolveCounterWorkflowConfig, type HallCounter } from './api/hallCounter.ts';
 import { openKioskHall, type KioskHall, type KioskHallOptions } from './api/kioskHall.ts';
 import { attachKioskApi } from './api/kioskSocket.ts';
 import { KioskScreens } from './api/kioskScreen.ts';
@@ -23,6 +23,8 @@ import { linkedKioskHall } from './hallLink/linkedKioskHall.ts';
 import { catalogueNamesRouter } from './api/catalogueNames.ts';
 import { DEMO_ENGLISH_NAMES } from './demo/catalogueEnglish.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
+import { siteRouter } from './api/siteRoutes.ts';
+import { catalogueRouter } from './api/catalogueRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
 import { accessAuditRouter, auditRefusals } from './api/accessAuditRoutes.ts';
@@ -42,6 +44,7 @@ import { createLogger } from './log.ts';
 import { EventLoopMonitor } from './api/health.ts';
 import { printJobFilesOf, scheduleRetention } from './hall/retention.ts';
 import { securePrivateDir } from './store/fileModes.ts';
+import { siteUtcOffsetMinutes } from './config/site.ts';
 import { describeHallStoreSetting, parseHallStoreSetting } from './store/hallStoreSetting.ts';
 import { hallStoreOpener, type HallStoreOpener } from './store/openHallStore.ts';
 
@@ -54,8 +57,12 @@ export interface StartBridgeOptions {
   createTransport?: DriverContext['createTransport'];
   /** Hall services of the citizen kiosk (issue 5): session timing, demo data for an empty database, clock. */
   hall?: KioskHallOptions;
-  /** Printed on tickets and slips; default 广东省政务服务中心. */
-  hallName?: string;
+  /**
+   * Demo and tests on one machine, when the config has no `site.publicUrl`: the base of printed QR codes, taken as
+   * given (loopback allowed), or `'own'` for this bridge's own URL (known after listen). A site sets
+   * `site.publicUrl` instead (README "Installing").
+   */
+  publicUrl?: string | 'own';
   /** Service windows of the counter workflow (issue 6); default: every counter terminal is a window serving all. */
   counterWorkflow?: CounterWorkflowConfigInput;
   /** A kiosk linked to a hall (config `hall`): heartbeat, in-flight grace, reconnect delays (tests, tuning). */
@@ -94,14 +101,15 @@ export interface BridgeHandle {
 /** Start everything the config describes. Accepts a raw config object (validated here) or a parsed one. */
 export async function startBridge(input: BridgeConfigInput | BridgeConfig, options: StartBridgeOptions = {}): Promise<BridgeHandle> {
   const config = parseConfig(input);
-  const counterWorkflow = resolveCounterWorkflowConfig(config, options.counterWorkflow);
+  let counterWorkflow = resolveCounterWorkflowConfig(config, options.counterWorkflow);
   const log = options.log ?? createLogger({ level: config.options.logLevel });
   // Owner-only data dir (README "Security", data at rest); an existing looser one is tightened.
   securePrivateDir(config.dataDir);
 
   // One hall clock for every date decision (the reader's expiry check as well as sessions, tickets, appointments):
-  // the hall's time zone (China Standard Time), never the PC's, so a PC set to UTC is not a day behind before 08:00.
-  const hallClock = options.hall?.clock ?? new HallClock();
+  // the hall's time zone (config `site.timeZone`, default China Standard Time), never the PC's, so a PC set to UTC
+  // is not a day behind before 08:00. A test may hand in its own clock.
+  const hallClock = options.hall?.clock ?? new HallClock(Date.now, siteUtcOffsetMinutes(config.site));
   const hallOptions: KioskHallOptions = { ...options.hall, clock: hallClock };
   const devices = new DeviceSet(config.devices, options.registry ?? driverRegistry, {
     log,
@@ -113,6 +121,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   devices.on('status', (s) => log.info({ deviceId: s.id, state: s.state, detail: s.detail }, 'device status'));
 
   const startedAt = Date.now();
+  // Base of printed and shown QR codes (config site.publicUrl; the demo's own URL is set after listen).
+  let publicUrl: string | null = config.site.publicUrl ?? null;
   let dashboard: HallDashboardService | undefined;
   // The hall database in the data dir; when it cannot open, the kiosk still runs with hall functions paused.
   // A kiosk linked to a hall (issue 6, "Several kiosks, one hall") asks the hall, which owns the database.
@@ -122,6 +132,16 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const hall = hallLink
     ? linkedKioskHall(hallLink, config.dataDir, log, hallOptions)
     : await openKioskHall(config.dataDir, log, { ...hallOptions, store: options.hall?.store ?? hallStore(config, log) });
+  // Windows from the loaded catalogue unless the start options or the config set them (README "Loading the catalogue").
+  if (!hallLink && hall.store && !options.counterWorkflow?.windows && !config.counterWorkflow?.windows) {
+    const fromCatalogue = await hall.store.listHallWindows().catch(() => []);
+    try {
+      if (fromCatalogue.length > 0) counterWorkflow = resolveCatalogueWindows(config, options.counterWorkflow, fromCatalogue);
+    } catch (err) {
+      await hall.close();
+      throw err;
+    }
+  }
   // Access audit (等保 2.0 level 3) in the hall database; a linked kiosk has none: the hall audits its requests.
   const audit = hall.store ? new AccessAuditLog(hall.store, hall.clock, log) : null;
   // Staff logins for /tech and /hall (issue 6, "Access").
@@ -147,10 +167,13 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     log,
     routers: [
       verifyRouter(() => hall.certificates),
+      siteRouter(config.site, () => publicUrl),
       catalogueNamesRouter(DEMO_ENGLISH_NAMES),
       // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
       hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today(), audit: () => audit }),
       accessAuditRouter({ audit: () => audit }),
+      // The manager's catalogue edits (categories, windows, slot capacities, holidays), checked as the command does.
+      catalogueRouter({ allowedOrigins: config.allowedOrigins, store: () => (hallLink ? null : hall.store), log }),
     ],
     staff: {
       auth: staff,
@@ -226,7 +249,6 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   });
 
   // After the card forwarding above, so a kiosk always gets `cardRead` before the `session` it starts.
-  let publicUrl = '';
   const kioskApi = attachKioskApi({
     kiosk,
     devices,
@@ -235,7 +257,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs,
     completionCacheSize: config.options.completionCacheSize,
     publicUrl: () => publicUrl,
-    hallName: options.hallName,
+    hallName: config.site.hallName,
     // Audited under the id the dashboard shows for this bridge's own devices.
     ...(audit ? { audit: { log: audit, kioskId: kioskLink ? 'hall' : LOCAL_KIOSK_ID } } : {}),
     screens: kioskScreens,
@@ -251,10 +273,13 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const port = (server.address() as AddressInfo).port;
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
-  publicUrl = url;
+  if (publicUrl === null && options.publicUrl) publicUrl = options.publicUrl === 'own' ? url : options.publicUrl.replace(/\/+$/, '');
+  if (publicUrl === null && config.devices.some((d) => d.kind === 'printer' && d.enabled)) {
+    log.warn({ field: 'site.publicUrl' }, 'no public URL configured: tickets and certificate copies with a QR code will not be printed; set site.publicUrl');
+  }
   await devices.start();
   hallLink?.start();
-  log.info({ url, devices: config.devices.length }, 'bridge started');
+  log.info({ url, hallId: config.site.hallId, hallName: config.site.hallName, publicUrl, devices: config.devices.length }, 'bridge started');
 
   let closing: Promise<void> | null = null;
   return {

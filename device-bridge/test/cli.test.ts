@@ -83,4 +83,18 @@ describe('device-bridge CLI', () => {
     expect(r.code).toBe(0);
     expect(health).toMatchObject({ ok: true, devices: { reader: 'noDevice' } });
   });
+
+  it('exits 2 naming the site field: printer without site.publicUrl, a loopback one, an unknown site field, a wrong type', SPAWN_LIMIT, async () => {
+    const printer = { id: 'printer', kind: 'printer', path: '/dev/ttyUSB0' };
+    const [noUrl, loopback, unknown, wrongType] = await Promise.all([
+      run(['--config', configFile('no-url.json', { devices: [printer] })]),
+      run(['--config', configFile('loopback.json', { devices: [printer], site: { publicUrl: 'http://127.0.0.1:8080' } })]),
+      run(['--config', configFile('site-unknown.json', { site: { hallNmae: '天河区政务服务中心' } })]),
+      run(['--config', configFile('site-type.json', { site: { hallName: 42 } })]),
+    ]);
+    expect([noUrl.code, noUrl.stderr]).toEqual([2, expect.stringContaining('site.publicUrl: required: this bridge prints QR codes (printer "printer")')]);
+    expect([loopback.code, loopback.stderr]).toEqual([2, expect.stringContaining('site.publicUrl: must be an address a citizen\'s phone can open')]);
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('site.hallNmae: unknown field')]);
+    expect([wrongType.code, wrongType.stderr]).toEqual([2, expect.stringContaining('site.hallName:')]);
+  });
 });

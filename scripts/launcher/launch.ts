@@ -195,8 +195,9 @@ export async function launch(opts: StartOptions, print: Print = (l) => console.l
   const sims = await startSimulators(opts, print);
   let bridge: BridgeHandle;
   try {
+    // The demo runs on one machine: its QR codes open this bridge's own pages (a site sets site.publicUrl).
     bridge = await startBridgeOrExplain(demoBridgeConfig(sims.hub.list(), { ...opts, uiDir }, sims.control.url),
-      { hall: { demo: checkoutDemoHallFiller() } });
+      { hall: { demo: checkoutDemoHallFiller() }, publicUrl: 'own' });
   } catch (err) {
     await sims.control.close();
     await sims.hub.close();
@@ -243,7 +244,7 @@ async function launchHallAndKiosks(opts: StartOptions, n: number, uiDir: string,
     });
     const kiosks = Array.from({ length: n }, (_, i) => ({ id: demoKioskId(i), token: randomBytes(16).toString('hex'), name: `自助机 ${String.fromCharCode(65 + i)}` }));
     const hall = await startBridgeOrExplain({ ...demoBridgeConfig(hallSims.hub.list(), { ...opts, uiDir }, hallSims.control.url), kiosks },
-      { hall: { demo: checkoutDemoHallFiller() } });
+      { hall: { demo: checkoutDemoHallFiller() }, publicUrl: 'own' });
     stops.push(() => hall.close());
     printDeviceChanges(hall, print);
     const basePort = opts.port ?? DEFAULT_BRIDGE_PORT;
@@ -264,7 +265,8 @@ async function launchHallAndKiosks(opts: StartOptions, n: number, uiDir: string,
         // A linked kiosk keeps no hall data (the hall owns it), so it gets no store.
         ...opts, store: undefined, uiDir, port: basePort === 0 ? 0 : basePort + i + 1, dataDir: join(opts.dataDir ?? DEFAULT_DATA_DIR, k.id),
       }, sims.control.url);
-      const bridge = await startBridgeOrExplain({ ...config, hall: { url: hall.url, kioskToken: k.token, name: k.name } });
+      // The kiosks' QR codes open the hall's pages, as on a site (site.publicUrl = the hall server's URL).
+      const bridge = await startBridgeOrExplain({ ...config, hall: { url: hall.url, kioskToken: k.token, name: k.name } }, { publicUrl: hall.url });
       stops.push(() => bridge.close());
       linked.push({ id: k.id, bridge, urls: urlsOf(bridge.url), sims });
     }

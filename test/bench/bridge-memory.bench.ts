@@ -51,6 +51,8 @@ export default async function bridgeMemory(): Promise<void> {
   writeFileSync(
     configFile,
     JSON.stringify({
+      // A site file with a printer names the URL its QR codes open (config site.publicUrl).
+      site: { publicUrl: 'http://192.168.10.5:8080' },
       http: { host: '127.0.0.1', port: 0 },
       dataDir: join(dir, 'data'),
       devices: [{ id: 'printer', kind: 'printer', path: sim.path, baud: BAUD }],

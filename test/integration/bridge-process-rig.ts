@@ -49,6 +49,8 @@ export async function startDemoSimulators(extraConfig: Record<string, unknown> =
     writeFileSync(
       configFile,
       JSON.stringify({
+        // A site file with a printer names the URL its QR codes open (config site.publicUrl; README "Installing").
+        site: { publicUrl: 'http://192.168.10.5:8080' },
         http: { host: '127.0.0.1', port: 0 },
         dataDir: join(dir, 'data'),
         devices: [

@@ -106,7 +106,8 @@ export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions
           ],
           options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
         },
-        { log: silentLogger(), hallLink: { reconnectDelayMs: 200, reconnectDelayMaxMs: 1000, ...hallLink } },
+        // QR codes open the hall's pages (site.publicUrl of a kiosk PC: the hall server's URL).
+        { log: silentLogger(), hallLink: { reconnectDelayMs: 200, reconnectDelayMaxMs: 1000, ...hallLink }, publicUrl: rig.hall.url },
       );
       cleanups.push(() => bridge.close());
       const ui: LinkedKiosk['ui'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'], auth: { screenSecret: bridge.kioskScreenSecret } });

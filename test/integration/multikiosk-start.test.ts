@@ -50,6 +50,11 @@ describe('npm start -- --kiosks', () => {
       expect(lines).toContain(url);
     }
 
+    // QR codes on one machine: the hall's own URL (start option publicUrl 'own'), and the kiosks print the hall's.
+    const site = async (base: string) => ((await (await fetch(`${base}/api/site`)).json()) as { publicUrl: string | null }).publicUrl;
+    expect(await site(l.bridge.url)).toBe(l.bridge.url);
+    for (const k of l.kiosks!) expect(await site(k.bridge.url)).toBe(l.bridge.url);
+
     const ptys = l.kiosks!.flatMap((k) => k.bridge.config.devices.map((d) => d.path));
     expect(ptys.every((p) => existsSync(p))).toBe(true);
     await l.close();

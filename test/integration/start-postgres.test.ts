@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HALL_POSTGRES_MIGRATIONS } from '../../device-bridge/src/store/hallPostgresMigrations.ts';
 import { TEST_PG_URL } from '../../device-bridge/test/store/backends.ts';
-import { spawnLauncher, until, waitAllOnline, type LauncherRun } from './start-rig.ts';
+import { bridgeUrl, getJson, spawnLauncher, until, waitAllOnline, type LauncherRun } from './start-rig.ts';
 
 const schema = `t_start_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 
@@ -47,6 +47,11 @@ describe('npm start -- --store postgres://...', () => {
     expect((await onPostgres((c) => c.query(`SELECT max(version) AS v FROM ${schema}.schema_migrations`))).rows[0].v)
       .toBe(HALL_POSTGRES_MIGRATIONS.at(-1)!.version);
     expect(existsSync(join(run.dir, 'data', 'hall.sqlite'))).toBe(false);
+    // The demo catalogue came from the example catalogue file through the loader (codes, one load logged).
+    expect(await count('catalogue_loads')).toBe(1);
+    expect(Number((await onPostgres((c) => c.query(`SELECT count(*) AS n FROM ${schema}.departments WHERE code IS NOT NULL`))).rows[0].n)).toBe(43);
+    // QR codes of the one-machine demo open this bridge's own pages (start option publicUrl 'own').
+    expect((await getJson<{ publicUrl: string | null }>(`${bridgeUrl(run)}/api/site`)).publicUrl).toBe(bridgeUrl(run));
   }, 120_000);
 
   it('stops cleanly on SIGTERM, closing its pool (exit 0)', async () => {

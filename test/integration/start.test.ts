@@ -152,7 +152,8 @@ describe('npm start -- --config (real hardware, no simulators)', () => {
   it('runs the bridge alone with the config: its devices, no simulator, no socat', async () => {
     const file = join(dir, 'site.json');
     // A printer on a serial device this machine does not have: the bridge must still start, with it not online.
-    writeFileSync(file, JSON.stringify({ devices: [{ id: 'ticketPrinter', kind: 'printer', path: '/dev/ttyONEDOOR-ABSENT' }] }));
+    // A site with a printer names the public URL of its QR codes (README "Installing", site config).
+    writeFileSync(file, JSON.stringify({ site: { publicUrl: 'http://192.168.10.5:8080' }, devices: [{ id: 'ticketPrinter', kind: 'printer', path: '/dev/ttyONEDOOR-ABSENT' }] }));
     run = await spawnLauncher(['--no-build', '--config', file], { isolation: 'bridge' });
     expect(run.stdout()).toContain('devices from the config file');
     expect(run.printed.has('simulators')).toBe(false);

@@ -55,6 +55,20 @@ export function resolveCounterWorkflowConfig(config: BridgeConfig, input: Counte
   return resolved;
 }
 
+/**
+ * The workflow with the windows of the loaded catalogue (README "Loading the catalogue"; used when neither the start
+ * options nor the config set windows). A window naming a terminal no counter bus polls stops the start, naming the
+ * catalogue as where to fix it.
+ */
+export function resolveCatalogueWindows(config: BridgeConfig, input: CounterWorkflowConfigInput | undefined,
+  windows: ReadonlyArray<{ window: number; deviceId: string; unit: number; categories: string[] }>): CounterWorkflowConfig {
+  try {
+    return resolveCounterWorkflowConfig(config, { ...(input ?? config.counterWorkflow ?? {}), windows: windows.map(({ window, deviceId, unit, categories }) => ({ window, deviceId, unit, categories })) });
+  } catch (err) {
+    throw new Error(`the catalogue's windows do not fit this config (load a corrected windows file, or set counterWorkflow.windows): ${(err as Error).message}`);
+  }
+}
+
 export function attachHallCounter(o: HallCounterOptions): HallCounter {
   const config = o.workflow;
   const busOf = (id: string) => {

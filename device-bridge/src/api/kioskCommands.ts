@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { HallRuleError } from '../hall/errors.ts';
 import type { SessionView } from '../hall/session.ts';
 import type { PrintLogKind } from '../store/hallStore.ts';
+import type { PrintRecipeOptions } from '../hall/printRecipes.ts';
 import type { PrinterDriver } from '../devices/printer/index.ts';
 import type { PrintJobRequest } from '../devices/printer/index.ts';
 import { completeWithin } from './completions.ts';
@@ -63,6 +64,15 @@ export const kioskCommandSchema = z.object({
   args: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** What a print with a QR code answers when no public URL is configured (the technician reads it in the log and outcome). */
+export const NO_PUBLIC_URL_MESSAGE = 'no QR code printed: set site.publicUrl in the config (the hall server\'s address as citizens\' phones reach it, e.g. http://192.168.1.10:8080)';
+export const NO_PUBLIC_URL_REFUSAL: KioskRefusal = {
+  code: 'noPublicUrl',
+  zh: '本机暂不能打印带二维码的凭证，请联系工作人员',
+  en: 'This kiosk cannot print documents with a QR code yet; please ask a staff member',
+};
+const NO_PUBLIC_URL_OUTCOME: KioskPrintOutcome = { jobId: null, code: 'deviceNotReady', state: null, message: NO_PUBLIC_URL_MESSAGE, pending: false };
+
 export const SERVICE_PAUSED: KioskRefusal = {
   code: 'servicePaused',
   zh: '暂停服务：该功能暂时无法使用，请稍后再试或联系工作人员',
@@ -103,8 +113,11 @@ export interface KioskCommandDeps {
   hall: KioskHall;
   printer: () => PrinterDriver | null;
   hallName: string;
-  /** Base URL printed in QR codes (`http://host:port` of the bridge). */
-  publicUrl: () => string;
+  /**
+   * Base URL of printed and shown QR codes (config `site.publicUrl`), or null when none is configured: then nothing
+   * with a QR code is printed (no phone could open it) and the outcome names the field to set.
+   */
+  publicUrl: () => string | null;
   defaultTimeoutMs: number;
   /** A session's timer changed (touch, extension): tell the kiosk. */
   onSession(event: KioskSessionEvent): void;
@@ -135,7 +148,17 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     return outcome;
   };
 
-  const recipe = () => kioskRecipeOptions(deps.hallName, deps.publicUrl());
+  // A QR code only with a public URL (README "Installing", site config): a loopback one opens on no phone.
+  const qrRecipe = () => {
+    const base = deps.publicUrl();
+    return base ? kioskRecipeOptions(deps.hallName, base) : null;
+  };
+  const printWithQr = async (job: (r: PrintRecipeOptions) => PrintJobRequest, kind: PrintLogKind, ref: string, masked: string,
+    requestId: string, waitMs: number): Promise<KioskPrintOutcome> => {
+    const r = qrRecipe();
+    return r ? print(job(r), kind, ref, masked, requestId, waitMs) : NO_PUBLIC_URL_OUTCOME;
+  };
+  const recipe = (): PrintRecipeOptions => ({ hallName: deps.hallName });
   const handlers: { [N in KioskCommandName]: Handler<N> } = {
     'session.touch': async ({ token }) => sessionEventOf(hall.sessions.touch(token)),
     'session.extend': async ({ token }) => sessionEventOf(hall.sessions.extend(token)),
@@ -149,14 +172,12 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
       // A second request returns the same waiting ticket (hall-rules.md) and prints it again: the citizen asks
       // again because the slip is lost.
       const ticket = await need(hall.queue).takeTicket(c, args.category);
-      const job = ticketPrintJob(ticket, recipe());
-      return { ticket, print: await print(job, 'queueTicket', ticket.number, ticket.maskedNumber ?? '', requestId, printWaitMs) };
+      return { ticket, print: await printWithQr((r) => ticketPrintJob(ticket, r), 'queueTicket', ticket.number, ticket.maskedNumber ?? '', requestId, printWaitMs) };
     },
     'appointments.list': async ({ token }) => need(hall.appointments).upcoming(citizen(token)),
     'appointments.checkIn': async ({ token, args, requestId, printWaitMs }) => {
       const r = await need(hall.appointments).checkIn(citizen(token), args.id);
-      const job = ticketPrintJob(r.ticket, recipe());
-      return { ...r, print: await print(job, 'queueTicket', r.ticket.number, r.ticket.maskedNumber ?? '', requestId, printWaitMs) };
+      return { ...r, print: await printWithQr((o) => ticketPrintJob(r.ticket, o), 'queueTicket', r.ticket.number, r.ticket.maskedNumber ?? '', requestId, printWaitMs) };
     },
     'appointments.days': async ({ token }) => {
       citizen(token);
@@ -181,8 +202,11 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     },
     'certificates.list': async ({ token }) => need(hall.certificates).list(citizen(token)),
     'certificates.print': async ({ token, args, requestId, printWaitMs }) => {
+      // The copy's whole point is its verification QR: without a public URL none is made (nor logged as printed).
+      const withQr = qrRecipe();
+      if (!withQr) throw new KioskRefused('deviceNotReady', NO_PUBLIC_URL_REFUSAL, NO_PUBLIC_URL_MESSAGE);
       const copy = await need(hall.certificates).printCopy(citizen(token), args.id);
-      const job = certificateCopyJob(copy, recipe());
+      const job = certificateCopyJob(copy, withQr);
       const verifyUrl = `${deps.publicUrl()}/verify?p=${encodeURIComponent(copy.payload)}`;
       return { copy, verifyUrl, print: await print(job, 'certificateCopy', copy.identifier, copy.maskedNumber, requestId, printWaitMs) };
     },

@@ -19,8 +19,8 @@ import type { AppointmentView } from '../hall/appointments.ts';
 import type { CertificateCopy } from '../hall/certificates.ts';
 import type { TicketView } from '../hall/queue.ts';
 
-/** Hall name printed on tickets and slips unless configured (escpos.md example ticket). */
-export const DEFAULT_HALL_NAME = '广东省政务服务中心';
+/** Hall name printed on tickets and slips unless configured: config `site.hallName` (config/site.ts). */
+export { DEFAULT_HALL_NAME } from '../config/site.ts';
 
 /** The first printer of the bridge (a kiosk has one ticket printer), or null. */
 export function kioskPrinter(devices: DeviceSet): PrinterDriver | null {

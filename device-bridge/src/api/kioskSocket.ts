@@ -29,7 +29,7 @@ import { auditKioskCommands, auditSessionStart, type KioskAuditOptions } from '.
 import { kioskCommandRunner, kioskFailure, sessionEventOf } from './kioskCommands.ts';
 import type { KioskScreens } from './kioskScreen.ts';
 import type { KioskHall } from './kioskHall.ts';
-import { DEFAULT_HALL_NAME, kioskPrinter } from './kioskPrint.ts';
+import { kioskPrinter } from './kioskPrint.ts';
 
 export interface KioskApiOptions {
   kiosk: Namespace<KioskClientToServerEvents, KioskServerToClientEvents>;
@@ -38,9 +38,10 @@ export interface KioskApiOptions {
   log: Logger;
   defaultCommandTimeoutMs: number;
   completionCacheSize: number;
-  /** The bridge's own URL, for QR codes (known after listen). */
-  publicUrl: () => string;
-  hallName?: string;
+  /** Base URL of QR codes (config `site.publicUrl`); null: nothing with a QR code is printed. */
+  publicUrl: () => string | null;
+  /** Printed on tickets and slips (config `site.hallName`). */
+  hallName: string;
   /** Access audit into this bridge's hall database (absent on a kiosk linked to a hall: the hall audits there). */
   audit?: KioskAuditOptions;
   /** The kiosk's screen(s): who is active, and emitting to one screen only. */
@@ -64,7 +65,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
   const runCommand = kioskCommandRunner({
     hall,
     printer: () => kioskPrinter(opts.devices),
-    hallName: opts.hallName ?? DEFAULT_HALL_NAME,
+    hallName: opts.hallName,
     publicUrl: opts.publicUrl,
     defaultTimeoutMs: opts.defaultCommandTimeoutMs,
     onSession: (e) => toOwner(e.token, 'session', e),

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { bridgeConfigSchema, type BridgeConfig, type BridgeConfigInput } from './schema.ts';
+import { siteFileProblems } from './site.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -64,12 +65,16 @@ export function loadConfigFile(file: string): BridgeConfig {
   } catch (err) {
     throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
   }
+  let config: BridgeConfig;
   try {
-    return parseConfig(json, dirname(resolve(file)));
+    config = parseConfig(json, dirname(resolve(file)));
   } catch (err) {
     if (err instanceof ConfigError) throw new ConfigError(`${file}: ${err.message}`, err.problems);
     throw err;
   }
+  const problems = siteFileProblems(config);
+  if (problems.length > 0) throw new ConfigError(`${file}: invalid configuration:\n  ${problems.join('\n  ')}`, problems);
+  return config;
 }
 
 export type { BridgeConfigInput };

@@ -26,6 +26,7 @@ import { qrScannerOptionProblems } from '../devices/qrScanner/options.ts';
 import { counterWindowProblems, counterWorkflowConfigSchema } from '../hall/counterConfig.ts';
 import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
 import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
+import { siteConfigSchema } from './site.ts';
 
 /** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md, qr-scanner.md: 9600). */
 export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600, qrscanner: 9600 };
@@ -51,19 +52,21 @@ export const DEFAULT_ALLOWED_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:
 
 export const deviceConfigSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' }),
-    kind: z.enum(DEVICE_KINDS),
-    path: devicePath,
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' })
+      .meta({ description: 'The device\'s name in logs, /tech and the API (e.g. reader, printer, counters).' }),
+    kind: z.enum(DEVICE_KINDS).meta({ description: 'Which driver: idreader (ID card reader, SAM), printer (ESC/POS), counterbus (Modbus counter terminals), qrscanner (QR scan engine).' }),
+    path: devicePath.meta({ description: 'Serial port (prefer the stable /dev/serial/by-id/... name; COM3 on Windows) or tcp://host:port of a serial device server.' }),
     /** Default per kind (DEFAULT_BAUD). */
     baud: z
       .number()
       .int()
       .refine((b) => STANDARD_BAUDS.includes(b), { message: `must be one of ${STANDARD_BAUDS.join(', ')}` })
-      .optional(),
+      .optional()
+      .meta({ description: `Line speed, one of ${STANDARD_BAUDS.join(', ')}. Default per kind: idreader and printer 115200, counterbus and qrscanner 9600.`, unit: 'bit/s' }),
     /** false: listed (shown as noDevice) but not opened. */
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true).meta({ description: 'false: listed (shown as noDevice) but not opened.' }),
     /** Driver-specific settings; each driver validates its own. */
-    options: z.record(z.string(), z.unknown()).default({}),
+    options: z.record(z.string(), z.unknown()).default({}).meta({ description: 'Driver settings of this kind; see "Device options" below.' }),
   })
   .strict()
   .transform((d) => ({ ...d, baud: d.baud ?? DEFAULT_BAUD[d.kind] }));
@@ -71,9 +74,11 @@ export const deviceConfigSchema = z
 /** A staff member who logs in to /tech or /hall (issue 6, "Access"); the hash comes from auth/hash-password.ts. */
 export const staffUserSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . @ - (starting with a letter or digit)' }),
-    role: z.enum(STAFF_ROLES),
-    passwordHash: z.string().refine(isPasswordHash, { message: 'must be scrypt$N$r$p$salt$hash (make one with: tsx device-bridge/src/auth/hash-password.ts)' }),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . @ - (starting with a letter or digit)' })
+      .meta({ description: 'Login name (case-insensitive unique).' }),
+    role: z.enum(STAFF_ROLES).meta({ description: 'What the login may do: manager (/hall dashboard), technician (/tech console).' }),
+    passwordHash: z.string().refine(isPasswordHash, { message: 'must be scrypt$N$r$p$salt$hash (make one with: tsx device-bridge/src/auth/hash-password.ts)' })
+      .meta({ description: 'scrypt$N$r$p$salt$hash, made with `npx tsx device-bridge/src/auth/hash-password.ts`; never the password itself.' }),
   })
   .strict();
 
@@ -83,14 +88,16 @@ export const bridgeConfigSchema = z
   .object({
     http: z
       .object({
-        host: z.string().min(1).default('127.0.0.1'),
+        host: z.string().min(1).default('127.0.0.1')
+          .meta({ description: 'Address to listen on: 127.0.0.1 on a kiosk PC (only its own screen), 0.0.0.0 or the LAN IP on a hall server (kiosks, counters, phones).' }),
         /** 0 = any free port (tests). */
-        port: z.number().int().min(0).max(65535).default(8080),
+        port: z.number().int().min(0).max(65535).default(8080).meta({ description: 'TCP port; 0 = any free port (tests).' }),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'Where the bridge listens (HTTP, socket.io).' }),
     /** Where the bridge keeps its state (print queue, hall data). Relative to the config file. */
-    dataDir: z.string().min(1).default('.data'),
+    dataDir: z.string().min(1).default('.data').meta({ description: 'Folder of the bridge\'s state (hall database, print queue, signing key), made owner-only. Relative to the config file.' }),
     /**
      * Where the hall's data lives (store/hallStoreSetting.ts): "sqlite" (hall.sqlite in dataDir) or a PostgreSQL URL
      * `postgres://user@host:5432/database?schema=hall` (schema default public; created and migrated on start).
@@ -104,16 +111,22 @@ export const bridgeConfigSchema = z
         } catch (err) {
           ctx.addIssue({ code: 'custom', message: (err as Error).message });
         }
-      }),
+      })
+      .meta({ description: 'Where the hall\'s data lives: "sqlite" (hall.sqlite in dataDir) or a PostgreSQL URL postgres://user@host:5432/database?schema=hall (schema default public; created and migrated on start).' }),
     /** Browser origins accepted on /kiosk (and /hall, /tech besides their token). */
-    allowedOrigins: z.array(originPattern).default(DEFAULT_ALLOWED_ORIGINS),
+    allowedOrigins: z.array(originPattern).default(DEFAULT_ALLOWED_ORIGINS)
+      .meta({ description: 'Browser origins (scheme://host[:port], port may be *) accepted on /kiosk, /hall and /tech.' }),
     /** The built UI to serve; relative to the config file. Default: kiosk-ui/dist of this checkout. */
-    uiDir: z.string().min(1).optional(),
+    uiDir: z.string().min(1).optional().meta({ description: 'The built UI to serve. Relative to the config file. Default: kiosk-ui/dist of this checkout.' }),
     /** Shared secrets for the reserved namespaces; a namespace without a token refuses every connection. */
     tokens: z
-      .object({ hall: z.string().min(16).optional(), tech: z.string().min(16).optional() })
+      .object({
+        hall: z.string().min(16).optional().meta({ description: 'Shared secret for the /hall namespace (at least 16 characters); absent: /hall refuses everyone.' }),
+        tech: z.string().min(16).optional().meta({ description: 'Shared secret for the /tech namespace (at least 16 characters); absent: /tech refuses everyone.' }),
+      })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'Shared secrets of the reserved socket namespaces, besides the staff login.' }),
     /**
      * Who may open `/kiosk`, the kiosk's own screen (api/kioskScreen.ts): a loopback peer with the screen secret the
      * bridge writes into the kiosk page. `allowedAddresses`: IP addresses of a screen on another PC (it loads its page
@@ -122,28 +135,36 @@ export const bridgeConfigSchema = z
      */
     kioskScreen: z
       .object({
-        allowedAddresses: z.array(z.string().refine((a) => isIP(a) !== 0, { message: 'must be an IP address like 192.168.1.20 (no host names, no ranges)' })).default([]),
-        secret: z.string().regex(/^[A-Za-z0-9_-]{32,256}$/, { message: 'must be 32-256 letters, digits, _ or - (e.g. openssl rand -base64 32 | tr +/ -_ | tr -d =)' }).optional(),
+        allowedAddresses: z.array(z.string().refine((a) => isIP(a) !== 0, { message: 'must be an IP address like 192.168.1.20 (no host names, no ranges)' })).default([])
+          .meta({ description: 'IP addresses of a kiosk screen on another PC (besides loopback) that may open /kiosk.' }),
+        secret: z.string().regex(/^[A-Za-z0-9_-]{32,256}$/, { message: 'must be 32-256 letters, digits, _ or - (e.g. openssl rand -base64 32 | tr +/ -_ | tr -d =)' }).optional()
+          .meta({ description: 'A fixed screen secret instead of the random per-boot one, for a screen that cannot load its page from this bridge.' }),
       })
       .strict()
-      .prefault({}),
-    devices: z.array(deviceConfigSchema).default([]),
+      .prefault({})
+      .meta({ description: 'Who may open /kiosk, the kiosk\'s own screen.' }),
+    // `docDefault`: the input-side JSON schema leaves the default out behind the items' transform (config-reference.md).
+    devices: z.array(deviceConfigSchema).default([]).meta({ description: 'The serial devices this bridge drives.', docDefault: [] }),
     /** Staff who may log in (technician console, manager dashboard). None: every login fails. */
-    users: z.array(staffUserSchema).default([]),
+    users: z.array(staffUserSchema).default([]).meta({ description: 'Staff who may log in to /tech or /hall; none: every login fails.' }),
     /** Staff sessions and logins (issue 6, "Access"). */
     auth: z
       .object({
         /** Absolute session lifetime; default 8 h. */
-        sessionMaxAgeMs: z.number().int().min(1000).max(7 * 24 * 60 * MINUTE).default(8 * 60 * MINUTE),
+        sessionMaxAgeMs: z.number().int().min(1000).max(7 * 24 * 60 * MINUTE).default(8 * 60 * MINUTE)
+          .meta({ description: 'Absolute lifetime of a staff session (8 h).', unit: 'ms' }),
         /** A session unused this long ends; default 30 min. */
-        sessionIdleMs: z.number().int().min(1000).max(24 * 60 * MINUTE).default(30 * MINUTE),
+        sessionIdleMs: z.number().int().min(1000).max(24 * 60 * MINUTE).default(30 * MINUTE)
+          .meta({ description: 'A staff session unused this long ends (30 min).', unit: 'ms' }),
         /** Failed logins allowed per client address and user name per minute; then 429. */
-        loginFailuresPerMinute: z.number().int().min(1).max(100).default(5),
+        loginFailuresPerMinute: z.number().int().min(1).max(100).default(5)
+          .meta({ description: 'Failed logins allowed per client address and user name; then 429.', unit: 'per minute' }),
         /** Mark the session cookie Secure (set when the bridge is served over HTTPS, e.g. behind a proxy). */
-        secureCookie: z.boolean().default(false),
+        secureCookie: z.boolean().default(false).meta({ description: 'Mark the session cookie Secure (when served over HTTPS, e.g. behind a proxy).' }),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'Staff sessions and logins.' }),
     /**
      * The simulators' control API (demo launcher, tests), e.g. `http://127.0.0.1:7310`. When set, the technician
      * console shows their controls, proxied through `/api/tech/sims/*` so the browser talks to one origin.
@@ -151,32 +172,38 @@ export const bridgeConfigSchema = z
     simulatorControlUrl: z
       .string()
       .regex(/^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/, { message: 'must be an http URL like http://127.0.0.1:7310' })
-      .optional(),
+      .optional()
+      .meta({ description: 'Demo and tests only: the simulators\' control API, shown in the technician console.' }),
     /**
      * A kiosk linked to a hall (issue 6, "Several kiosks, one hall"): the hall bridge's URL and this kiosk's token
      * (one of the hall's `kiosks`). The hall owns the database; this bridge keeps its devices and sessions.
      */
     hall: z
       .object({
-        url: z.string().regex(/^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/, { message: 'must be the hall bridge URL like http://10.0.0.5:8080' }),
-        kioskToken: z.string().min(16, { message: 'must be at least 16 characters' }),
+        url: z.string().regex(/^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/, { message: 'must be the hall bridge URL like http://10.0.0.5:8080' })
+          .meta({ description: 'The hall server\'s bridge URL as this kiosk reaches it.' }),
+        kioskToken: z.string().min(16, { message: 'must be at least 16 characters' })
+          .meta({ description: 'This kiosk\'s token: the same as its entry in the hall\'s `kiosks`.' }),
         /** This kiosk's own label for its logs and hello; the hall's dashboard shows the name from the hall's `kiosks`. */
-        name: z.string().min(1).max(64).optional(),
+        name: z.string().min(1).max(64).optional().meta({ description: 'This kiosk\'s label in its own logs (the hall\'s dashboard uses the hall\'s `kiosks[].name`).' }),
       })
       .strict()
-      .optional(),
+      .optional()
+      .meta({ description: 'On a kiosk PC: the hall server it is linked to (the hall owns the database).' }),
     /** On a hall bridge: the kiosks that may link to it, each with its own token. */
     kiosks: z
       .array(
         z
           .object({
-            id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' }),
-            token: z.string().min(16, { message: 'must be at least 16 characters' }),
-            name: z.string().min(1).max(64).optional(),
+            id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' })
+              .meta({ description: 'The kiosk\'s id in the hall (dashboard, audit).' }),
+            token: z.string().min(16, { message: 'must be at least 16 characters' }).meta({ description: 'The kiosk\'s own secret (its `hall.kioskToken`), one per kiosk.' }),
+            name: z.string().min(1).max(64).optional().meta({ description: 'Shown on the dashboard, e.g. 一楼大厅 1号机.' }),
           })
           .strict(),
       )
-      .default([]),
+      .default([])
+      .meta({ description: 'On a hall server: the kiosks that may link to it.' }),
     /**
      * On a hall bridge: what it allows each linked kiosk (hallLink/kioskRateLimits.ts, kioskLinkServer.ts). Rate
      * limits per kiosk (token buckets): tickets 30 a minute with a burst of 10, citizen lookups 120 a minute with a
@@ -185,39 +212,48 @@ export const bridgeConfigSchema = z
      */
     kioskLink: z
       .object({
-        ticketsPerMinute: z.number().positive().max(10_000).default(30),
-        ticketBurst: z.number().int().min(1).max(1000).default(10),
-        lookupsPerMinute: z.number().positive().max(100_000).default(120),
-        lookupBurst: z.number().int().min(1).max(10_000).default(30),
-        liveLinkMs: z.number().int().min(1000).max(10 * MINUTE).default(15_000),
+        ticketsPerMinute: z.number().positive().max(10_000).default(30).meta({ description: 'Tickets a linked kiosk may take (token bucket rate).', unit: 'per minute' }),
+        ticketBurst: z.number().int().min(1).max(1000).default(10).meta({ description: 'Tickets a linked kiosk may take at once (bucket size).', unit: 'tickets' }),
+        lookupsPerMinute: z.number().positive().max(100_000).default(120).meta({ description: 'Citizen lookups a linked kiosk may make.', unit: 'per minute' }),
+        lookupBurst: z.number().int().min(1).max(10_000).default(30).meta({ description: 'Citizen lookups at once (bucket size).', unit: 'lookups' }),
+        liveLinkMs: z.number().int().min(1000).max(10 * MINUTE).default(15_000)
+          .meta({ description: 'A link heard from within this long is alive; a second connection with its token is refused.', unit: 'ms' }),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'On a hall server: what each linked kiosk is allowed.' }),
     /**
      * Service windows of the counter workflow (issue 6): `windows` [{ window, deviceId, unit, categories }],
      * `transferCategories` { "1": "A", ... }. Absent: every counter terminal is a window serving every category.
      */
-    counterWorkflow: counterWorkflowConfigSchema.optional(),
+    counterWorkflow: counterWorkflowConfigSchema.optional()
+      .meta({ description: 'Service windows of the counter workflow. Absent: the windows of the loaded catalogue, else every counter terminal is a window serving every category.' }),
     /** How long personal data is kept (days; defaults and reasons in hall/retentionPolicy.ts and README "Security"). */
-    retention: retentionConfigSchema,
+    retention: retentionConfigSchema.meta({ description: 'How long personal data is kept (README "Security").' }),
+    site: siteConfigSchema,
     options: z
       .object({
-        logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+          .meta({ description: 'Log lines at this level and above go to stdout (JSON, pino).' }),
         /** Used when a command carries no timeout. */
-        defaultCommandTimeoutMs: z.number().int().min(COMMAND_LIMITS.timeoutMinMs).max(COMMAND_LIMITS.timeoutMaxMs).default(COMMAND_LIMITS.defaultTimeoutMs),
+        defaultCommandTimeoutMs: z.number().int().min(COMMAND_LIMITS.timeoutMinMs).max(COMMAND_LIMITS.timeoutMaxMs).default(COMMAND_LIMITS.defaultTimeoutMs)
+          .meta({ description: 'Timeout of a device command that carries none.', unit: 'ms' }),
         /** How many recent completions are kept for idempotent replies (per namespace). */
-        completionCacheSize: z.number().int().min(16).max(100_000).default(1000),
+        completionCacheSize: z.number().int().min(16).max(100_000).default(1000)
+          .meta({ description: 'Recent completions kept per namespace, so a resent request gets the same answer.', unit: 'completions' }),
         reconnect: z
           .object({
-            minDelayMs: z.number().int().min(10).max(60_000).default(100),
-            maxDelayMs: z.number().int().min(10).max(60_000).default(1000),
+            minDelayMs: z.number().int().min(10).max(60_000).default(100).meta({ description: 'First delay before reopening a lost device.', unit: 'ms' }),
+            maxDelayMs: z.number().int().min(10).max(60_000).default(1000).meta({ description: 'Longest delay between reopen attempts (doubling from minDelayMs).', unit: 'ms' }),
           })
           .strict()
           .refine((r) => r.maxDelayMs >= r.minDelayMs, { message: 'maxDelayMs must be >= minDelayMs', path: ['maxDelayMs'] })
-          .prefault({}),
+          .prefault({})
+          .meta({ description: 'Reconnect back-off of every device.' }),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'Logging and command handling.' }),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -1,5 +1,5 @@
 /**
- * English names for the demo catalogue (serviceCatalogue.ts, the department seed): queue categories, departments,
+ * English names for the demo catalogue (config/examples/catalogue/catalogue.json): queue categories, departments,
  * service items and materials, keyed by their Chinese name. The kiosk's English mode shows these; a name missing here
  * is shown in Chinese, marked as untranslated (a hall's own catalogue may give as many or as few as it has).
  * Working translations for the demo, not official ones.

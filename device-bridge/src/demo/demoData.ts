@@ -10,8 +10,9 @@
  * - applications: one finished on time, one in review on time, one yellow (2 working days left), one red (2
  *   working days overdue), and for every third holder one returned with a reason;
  * - certificates: one valid without expiry, one expiring within 30 days, one revoked.
- * Plus departments (seed file), the service catalogue, the holiday table, every service's slots for the bookable
- * working days and a few waiting walk-in tickets.
+ * Plus the catalogue (departments, queue categories, service items with materials, holidays), loaded from a
+ * catalogue file by the same loader a hall uses (catalogue/loadCatalogue.ts; README "Loading the catalogue"), every
+ * service's slots for the bookable working days and a few waiting walk-in tickets.
  */
 import { readFileSync } from 'node:fs';
 import { holderDisplayName, holderNumber, validateHolder, type Holder } from '@onedoor/protocol';
@@ -23,15 +24,14 @@ import { citizenFromHolder, type Citizen } from '../hall/citizen.ts';
 import { HallClock, addDays } from '../hall/clock.ts';
 import { HallRuleError } from '../hall/errors.ts';
 import { QueueService } from '../hall/queue.ts';
-import { loadDepartmentSeed } from '../store/departmentSeed.ts';
+import { loadCatalogueFiles } from '../catalogue/loadCatalogue.ts';
 import type { HallDay, HallStore, ServiceItemRecord } from '../store/hallStore.ts';
-import { DEMO_HOLIDAYS, seedDemoCatalogue } from './serviceCatalogue.ts';
 
 export interface DemoDataOptions {
   /** simulators/data/cards.json (or another card library of the same shape). */
   cardsFile: string;
-  /** ../shared/seed-data/departments.json. */
-  departmentSeedFile: string;
+  /** The demo catalogue: config/examples/catalogue/catalogue.json (the 43 departments of seed-data/departments.json). */
+  catalogueFile: string;
 }
 
 export interface DemoSummary {
@@ -101,13 +101,10 @@ export async function generateDemoData(store: HallStore, clock: HallClock, opts:
   }
   const today = clock.today();
   const holders = validLibraryHolders(opts.cardsFile, today);
-  const seed = loadDepartmentSeed(opts.departmentSeedFile);
 
-  // Reference data in one transaction: a failure leaves the store empty, so the next start tries again.
-  summary.services = await store.withTransaction(async (tx) => {
-    for (const d of DEMO_HOLIDAYS) await tx.setCalendarDay(d);
-    return (await seedDemoCatalogue(tx, await tx.upsertDepartments(seed))).services;
-  });
+  // Reference data in one transaction (the loader's): a failure leaves the store empty, so the next start tries again.
+  const loaded = await loadCatalogueFiles(store, [opts.catalogueFile], { now: clock.now });
+  summary.services = loaded.plan.apply.services.length;
 
   const services = await store.listServiceItems();
   const cal = await loadWorkingCalendar(store);

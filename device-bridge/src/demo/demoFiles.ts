@@ -1,7 +1,7 @@
 /**
  * Where the demo's data files are in a checkout: the simulator's card library (read as data, never imported as
- * code: architecture.md "device-bridge depends on protocol only") and the shared department seed beside the
- * checkout (README "The wire contracts are the specs in ../shared/").
+ * code: architecture.md "device-bridge depends on protocol only") and the example catalogue (README "Loading the
+ * catalogue"), whose departments are those of the shared seed (../shared/seed-data/departments.json).
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -14,7 +14,7 @@ const checkout = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export const DEMO_DATA_FILES: Readonly<DemoDataOptions> = Object.freeze({
   cardsFile: resolve(checkout, 'simulators/data/cards.json'),
-  departmentSeedFile: resolve(checkout, '../shared/seed-data/departments.json'),
+  catalogueFile: resolve(checkout, 'config/examples/catalogue/catalogue.json'),
 });
 
 /**
@@ -22,8 +22,8 @@ export const DEMO_DATA_FILES: Readonly<DemoDataOptions> = Object.freeze({
  * once, naming the file, when one is missing (rather than a kiosk with no departments).
  */
 export function checkoutDemoHallFiller(files: DemoDataOptions = DEMO_DATA_FILES): (store: HallStore, clock: HallClock) => Promise<void> {
-  for (const f of [files.cardsFile, files.departmentSeedFile]) {
-    if (!existsSync(f)) throw new Error(`demo data: ${f} is missing (the card library and ../shared/seed-data must be in place)`);
+  for (const f of [files.cardsFile, files.catalogueFile]) {
+    if (!existsSync(f)) throw new Error(`demo data: ${f} is missing (the card library and the example catalogue must be in place)`);
   }
   return demoHallFiller(files);
 }

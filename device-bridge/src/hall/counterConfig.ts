@@ -19,24 +19,26 @@ const letter = z.string().regex(/^[A-Z]$/, { message: 'must be one capital lette
 
 export const counterWindowSchema = z
   .object({
-    window: z.number().int().min(1).max(999),
+    window: z.number().int().min(1).max(999).meta({ description: 'Window number, as called: 请A012号到3号窗口办理.' }),
     /** The counter bus device (config `devices[].id`) the terminal hangs on. */
-    deviceId: z.string().min(1),
-    unit: z.number().int().min(1).max(COUNTER_MAX_UNIT),
+    deviceId: z.string().min(1).meta({ description: 'The counterbus device (devices[].id) its terminal hangs on.' }),
+    unit: z.number().int().min(1).max(COUNTER_MAX_UNIT).meta({ description: 'Modbus unit of its terminal (1-32).' }),
     /** Queue categories called at this window; empty = every category. */
-    categories: z.array(letter).default([]),
+    categories: z.array(letter).default([]).meta({ description: 'Queue category letters called at this window; empty = every category.' }),
   })
   .strict();
 
 export const counterWorkflowConfigSchema = z
   .object({
     /** Absent: the composition root derives them (`defaultCounterWindows`). */
-    windows: z.array(counterWindowSchema).optional(),
-    transferCategories: z.record(z.string().regex(/^\d{1,3}$/), letter).optional(),
-    refusalShowMs: z.number().int().min(100).max(60_000).default(3000),
-    retryMs: z.number().int().min(50).max(600_000).default(2000),
+    windows: z.array(counterWindowSchema).optional().meta({ description: 'Window -> terminal and categories. Absent: the catalogue\'s windows, else every terminal serves every category.' }),
+    transferCategories: z.record(z.string().regex(/^\d{1,3}$/), letter).optional()
+      .meta({ description: 'Transfer key argument -> category letter, e.g. {"1": "A"}. Default 1 -> A ... 26 -> Z.' }),
+    refusalShowMs: z.number().int().min(100).max(60_000).default(3000).meta({ description: 'How long a refusal (e.g. RCL MAX) stays on the terminal.', unit: 'ms' }),
+    retryMs: z.number().int().min(50).max(600_000).default(2000).meta({ description: 'Retry period of a key press that found the hall database down.', unit: 'ms' }),
     /** Key presses kept per window while the hall database is down (more are refused with the error shown). */
-    maxQueuedPerWindow: z.number().int().min(1).max(10_000).default(100),
+    maxQueuedPerWindow: z.number().int().min(1).max(10_000).default(100)
+      .meta({ description: 'Key presses kept per window while the database is down; more are refused.', unit: 'key presses' }),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -20,4 +20,3 @@ export { HALL_MIGRATIONS } from '../store/hallMigrations.ts';
 export { loadDepartmentSeed, parseDepartmentSeed } from '../store/departmentSeed.ts';
 export { generateDemoData, demoHallFiller, validLibraryHolders, type DemoDataOptions, type DemoSummary } from '../demo/demoData.ts';
 export { DEMO_DATA_FILES, checkoutDemoHallFiller } from '../demo/demoFiles.ts';
-export { seedDemoCatalogue, DEMO_QUEUE_CATEGORIES, DEMO_HOLIDAYS } from '../demo/serviceCatalogue.ts';

@@ -26,20 +26,20 @@ import { z } from 'zod';
 import type { HallRetentionCutoffs, RetentionCutoff } from '../store/hallStore.ts';
 import { addDays } from './clock.ts';
 
-const days = (d: number) => z.number().int().min(1).max(36_500).default(d);
+const days = (d: number, description: string) => z.number().int().min(1).max(36_500).default(d).meta({ description, unit: 'days' });
 
 export const retentionConfigSchema = z
   .object({
-    ticketNumbersMaskedAfterDays: days(1),
-    ticketsDeletedAfterDays: days(180),
-    appointmentNumbersMaskedAfterDays: days(31),
-    appointmentsDeletedAfterDays: days(180),
-    noShowsDeletedAfterDays: days(61),
-    closedApplicationNumbersMaskedAfterDays: days(365),
-    endedCertificateHoldersMaskedAfterDays: days(365),
-    kioskRequestAnswersDeletedAfterDays: days(30),
-    printPayloadsDeletedAfterDays: days(1),
-    accessAuditDeletedAfterDays: days(180),
+    ticketNumbersMaskedAfterDays: days(1, 'A ticket keeps the masked holder number only (the queue is daily).'),
+    ticketsDeletedAfterDays: days(180, 'Ticket rows (with calls, ratings, follow-ups, transfers) are deleted.'),
+    appointmentNumbersMaskedAfterDays: days(31, 'An appointment keeps the masked number only (the no-show rule looks back 30 days).'),
+    appointmentsDeletedAfterDays: days(180, 'Appointment rows are deleted.'),
+    noShowsDeletedAfterDays: days(61, 'No-show history is deleted (at least 61: 30-day look-back + 30-day lockout).'),
+    closedApplicationNumbersMaskedAfterDays: days(365, 'A closed application keeps the masked applicant number only.'),
+    endedCertificateHoldersMaskedAfterDays: days(365, 'An expired or revoked certificate keeps the masked number and name only.'),
+    kioskRequestAnswersDeletedAfterDays: days(30, 'Linked kiosks\' replay answers (masked views) are deleted.'),
+    printPayloadsDeletedAfterDays: days(1, 'Finished print jobs\' payloads are emptied (the row stays).'),
+    accessAuditDeletedAfterDays: days(180, 'Access audit rows are deleted (at least 180: logs are kept six months).'),
   })
   .strict()
   .refine((r) => r.ticketsDeletedAfterDays >= r.ticketNumbersMaskedAfterDays, {

@@ -283,6 +283,31 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    name: 'catalogue: department codes, service windows, catalogue loads',
+    // README "Loading the catalogue": a reload matches departments by code (names change), windows by number; loads
+    // are logged. Nothing here is deleted by a load (tickets and appointments point at categories and items).
+    sql: `
+      ALTER TABLE departments ADD COLUMN code TEXT;
+      CREATE UNIQUE INDEX departments_code ON departments (code) WHERE code IS NOT NULL;
+      CREATE TABLE hall_windows (
+        window_no  INTEGER PRIMARY KEY CHECK (window_no BETWEEN 1 AND 999),
+        name       TEXT NOT NULL,
+        device_id  TEXT NOT NULL,
+        unit       INTEGER NOT NULL CHECK (unit BETWEEN 1 AND 32),
+        categories TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (device_id, unit)
+      );
+      CREATE TABLE catalogue_loads (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      INTEGER NOT NULL,
+        hall_id TEXT,
+        files   TEXT NOT NULL,
+        summary TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the schema version afterwards. */

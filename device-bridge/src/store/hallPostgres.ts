@@ -25,12 +25,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
+import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord } from './catalogueRecords.ts';
 import { applyHallPostgresMigrations } from './hallPostgresMigrations.ts';
 import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
 import {
-  appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, followUpFromRow, numOrNull,
-  serviceFromRow, slotFromRow, ticketFromRow, type Row,
+  appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, followUpFromRow,
+  numOrNull, serviceFromRow, slotFromRow, ticketFromRow, type Row,
 } from './hallSqlite.ts';
 import type {
   AppliedCounterEventRecord, AppointmentRecord, HallRetentionCutoffs, HallRetentionResult, AppointmentStatus, ApplicationEventRecord, ApplicationRecord,
@@ -118,10 +119,7 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async listDepartments(): Promise<DepartmentRecord[]> {
-    return (await this.all('SELECT * FROM departments ORDER BY sort_order, id')).map((r) => ({
-      id: Number(r.id), name: String(r.name), batch: Number(r.batch), batchDeadline: String(r.batch_deadline),
-      sortOrder: Number(r.sort_order),
-    }));
+    return (await this.all('SELECT * FROM departments ORDER BY sort_order, id')).map(departmentFromRow);
   }
 
   async upsertQueueCategory(c: QueueCategoryRecord): Promise<void> {
@@ -507,6 +505,48 @@ class PostgresHallRepository implements HallRepository {
         code: (r.code as string | null) ?? null, detail: (r.detail as string | null) ?? null,
       }));
     return { entries, total };
+  }
+
+  upsertDepartmentByCode(d: CodedDepartment): Promise<DepartmentRecord> {
+    // Several statements (find by code, else adopt a code-less namesake, else insert): one transaction, as on SQLite.
+    return this.sql.atomic(async (sql) => {
+      const repo = new PostgresHallRepository(sql);
+      const byCode = await repo.one('SELECT id FROM departments WHERE code = $1', d.code);
+      const adopt = byCode ? undefined : await repo.one('SELECT id FROM departments WHERE code IS NULL AND name = $1', d.name);
+      const id = byCode?.id ?? adopt?.id;
+      const r = id !== undefined
+        ? await repo.one(`UPDATE departments SET code = $1, name = $2, batch = $3, batch_deadline = $4, sort_order = $5
+            WHERE id = $6 RETURNING *`, d.code, d.name, d.batch, d.batchDeadline, d.sortOrder, id)
+        : await repo.one(`INSERT INTO departments (code, name, batch, batch_deadline, sort_order) VALUES ($1, $2, $3, $4, $5)
+            RETURNING *`, d.code, d.name, d.batch, d.batchDeadline, d.sortOrder);
+      return departmentFromRow(r!);
+    });
+  }
+
+  async listHallWindows(): Promise<HallWindowRecord[]> {
+    return (await this.all('SELECT * FROM hall_windows ORDER BY window_no')).map((r) => ({
+      window: Number(r.window_no), name: String(r.name), deviceId: String(r.device_id), unit: Number(r.unit),
+      categories: JSON.parse(String(r.categories)) as string[],
+    }));
+  }
+
+  async upsertHallWindow(w: HallWindowRecord): Promise<void> {
+    await this.run(`INSERT INTO hall_windows (window_no, name, device_id, unit, categories) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (window_no) DO UPDATE SET name = excluded.name, device_id = excluded.device_id, unit = excluded.unit,
+      categories = excluded.categories`, w.window, w.name, w.deviceId, w.unit, JSON.stringify(w.categories));
+  }
+
+  async addCatalogueLoad(r: Omit<CatalogueLoadRecord, 'id'>): Promise<CatalogueLoadRecord> {
+    const row = await this.one('INSERT INTO catalogue_loads (at, hall_id, files, summary) VALUES ($1, $2, $3, $4) RETURNING id',
+      r.at, r.hallId, JSON.stringify(r.files), r.summary);
+    return { id: Number(row!.id), ...r };
+  }
+
+  async listCatalogueLoads(limit: number): Promise<CatalogueLoadRecord[]> {
+    return (await this.all('SELECT * FROM catalogue_loads ORDER BY id DESC LIMIT $1', limit)).map((r) => ({
+      id: Number(r.id), at: Number(r.at), hallId: (r.hall_id as string | null) ?? null,
+      files: JSON.parse(String(r.files)) as string[], summary: String(r.summary),
+    }));
   }
 }
 

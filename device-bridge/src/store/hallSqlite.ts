@@ -26,6 +26,7 @@ import type {
 } from './hallStore.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
+import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord } from './catalogueRecords.ts';
 
 /** The synchronous twin of an async interface (what the SQLite repository implements). */
 type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
@@ -57,6 +58,13 @@ export function slotFromRow(r: Row): SlotRecord {
   return {
     id: Number(r.id), serviceId: String(r.service_id), day: String(r.day), start: String(r.start),
     minutes: Number(r.minutes), capacity: Number(r.capacity), booked: Number(r.booked ?? 0),
+  };
+}
+
+export function departmentFromRow(r: Row): DepartmentRecord {
+  return {
+    id: Number(r.id), code: (r.code as string | null) ?? null, name: String(r.name), batch: Number(r.batch),
+    batchDeadline: String(r.batch_deadline), sortOrder: Number(r.sort_order),
   };
 }
 
@@ -134,10 +142,7 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   listDepartments(): DepartmentRecord[] {
-    return this.all('SELECT * FROM departments ORDER BY sort_order, id').map((r) => ({
-      id: Number(r.id), name: String(r.name), batch: Number(r.batch), batchDeadline: String(r.batch_deadline),
-      sortOrder: Number(r.sort_order),
-    }));
+    return this.all('SELECT * FROM departments ORDER BY sort_order, id').map(departmentFromRow);
   }
 
   upsertQueueCategory(c: QueueCategoryRecord): void {
@@ -509,6 +514,46 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
         code: (r.code as string | null) ?? null, detail: (r.detail as string | null) ?? null,
       }));
     return { entries, total };
+  }
+
+  upsertDepartmentByCode(d: CodedDepartment): DepartmentRecord {
+    const byCode = this.one('SELECT id FROM departments WHERE code = ?', d.code);
+    const adopt = byCode ? undefined : this.one('SELECT id FROM departments WHERE code IS NULL AND name = ?', d.name);
+    const id = byCode?.id ?? adopt?.id;
+    if (id !== undefined) {
+      this.st('UPDATE departments SET code = ?, name = ?, batch = ?, batch_deadline = ?, sort_order = ? WHERE id = ?')
+        .run(d.code, d.name, d.batch, d.batchDeadline, d.sortOrder, id);
+    } else {
+      this.st('INSERT INTO departments (code, name, batch, batch_deadline, sort_order) VALUES (?, ?, ?, ?, ?)')
+        .run(d.code, d.name, d.batch, d.batchDeadline, d.sortOrder);
+    }
+    return departmentFromRow(this.one('SELECT * FROM departments WHERE code = ?', d.code)!);
+  }
+
+  listHallWindows(): HallWindowRecord[] {
+    return this.all('SELECT * FROM hall_windows ORDER BY window_no').map((r) => ({
+      window: Number(r.window_no), name: String(r.name), deviceId: String(r.device_id), unit: Number(r.unit),
+      categories: JSON.parse(String(r.categories)) as string[],
+    }));
+  }
+
+  upsertHallWindow(w: HallWindowRecord): void {
+    this.st(`INSERT INTO hall_windows (window_no, name, device_id, unit, categories) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (window_no) DO UPDATE SET name = excluded.name, device_id = excluded.device_id, unit = excluded.unit,
+      categories = excluded.categories`).run(w.window, w.name, w.deviceId, w.unit, JSON.stringify(w.categories));
+  }
+
+  addCatalogueLoad(r: Omit<CatalogueLoadRecord, 'id'>): CatalogueLoadRecord {
+    const res = this.st('INSERT INTO catalogue_loads (at, hall_id, files, summary) VALUES (?, ?, ?, ?)')
+      .run(r.at, r.hallId, JSON.stringify(r.files), r.summary);
+    return { id: Number(res.lastInsertRowid), ...r };
+  }
+
+  listCatalogueLoads(limit: number): CatalogueLoadRecord[] {
+    return this.all('SELECT * FROM catalogue_loads ORDER BY id DESC LIMIT ?', limit).map((r) => ({
+      id: Number(r.id), at: Number(r.at), hallId: (r.hall_id as string | null) ?? null,
+      files: JSON.parse(String(r.files)) as string[], summary: String(r.summary),
+    }));
   }
 }
 

@@ -16,6 +16,7 @@
  */
 
 import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAuditRecord } from './accessAuditRecords.ts';
+import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord } from './catalogueRecords.ts';
 
 /** Hall-local calendar day, `YYYY-MM-DD`. */
 export type HallDay = string;
@@ -24,6 +25,8 @@ export type HallTimeOfDay = string;
 
 export interface DepartmentRecord {
   id: number;
+  /** The catalogue's key (catalogueRecords.ts); null for a department stored by name only (older seed). */
+  code: string | null;
   name: string;
   /** Batch of the provincial plan (seed-data/departments.json), 1-3. */
   batch: number;
@@ -31,7 +34,7 @@ export interface DepartmentRecord {
   sortOrder: number;
 }
 
-export type NewDepartment = Omit<DepartmentRecord, 'id'>;
+export type NewDepartment = Omit<DepartmentRecord, 'id' | 'code'>;
 
 /** A queue category (取号类别): the letter on tickets and the name printed beside the number. */
 export interface QueueCategoryRecord {
@@ -394,6 +397,20 @@ export interface HallRepository {
   // access audit (migration 6): append and read only; the append masks (accessAuditRecords.ts auditSafeEntry)
   appendAccessAudit(e: NewAccessAuditRecord): Promise<AccessAuditRecord>;
   queryAccessAudit(q: AccessAuditQuery): Promise<AccessAuditSlice>;
+
+  // catalogue (migration 7, catalogueRecords.ts): loads upsert by code and delete nothing
+  /**
+   * Inserts or updates the department with this code; a department stored by name only (no code yet) with the same
+   * name is adopted (given the code). Returns it as stored.
+   */
+  upsertDepartmentByCode(d: CodedDepartment): Promise<DepartmentRecord>;
+  /** Service windows by number. */
+  listHallWindows(): Promise<HallWindowRecord[]>;
+  /** Inserts or replaces the window with this number. */
+  upsertHallWindow(w: HallWindowRecord): Promise<void>;
+  addCatalogueLoad(r: Omit<CatalogueLoadRecord, 'id'>): Promise<CatalogueLoadRecord>;
+  /** Newest first. */
+  listCatalogueLoads(limit: number): Promise<CatalogueLoadRecord[]>;
 }
 
 /** A point in time for retention: the hall-local day and the epoch ms (rows dated by day or by instant). */

@@ -1,10 +1,11 @@
 // The demo generator on both real stores, empty, with the real card library: every valid holder gets an
 // appointment open for check-in now, an upcoming one, applications incl. yellow and red, certificates incl.
 // expiring and revoked; refused cards get nothing; a second run adds nothing.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { holderNumber, validateHolder } from '@onedoor/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDemoData } from '../../src/demo/demoData.ts';
-import { DEMO_QUEUE_CATEGORIES } from '../../src/demo/serviceCatalogue.ts';
 import { ApplicationService } from '../../src/hall/applications.ts';
 import { AppointmentService } from '../../src/hall/appointments.ts';
 import { CertificateService } from '../../src/hall/certificates.ts';
@@ -12,7 +13,10 @@ import { citizenFromHolder } from '../../src/hall/citizen.ts';
 import { GuidanceService } from '../../src/hall/guidance.ts';
 import { QueueService } from '../../src/hall/queue.ts';
 import { loadOrCreateHallKeys } from '../../src/hall/signing.ts';
+import { loadDepartmentSeed } from '../../src/store/departmentSeed.ts';
 import { cardsFile, departmentSeedFile, libraryCards, hallFixtureOn, STORE_BACKENDS, type HallFixture } from './fixture.ts';
+
+const catalogueFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config/examples/catalogue/catalogue.json');
 
 describe.each(STORE_BACKENDS)('on $name', (backend) => {
   const openHallFixture = hallFixtureOn(backend);
@@ -22,7 +26,7 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
 
   async function generateAt(day: string, time: string) {
     fx = await openHallFixture(day, time, false);
-    const summary = await generateDemoData(fx.store, fx.clock, { cardsFile, departmentSeedFile });
+    const summary = await generateDemoData(fx.store, fx.clock, { cardsFile, catalogueFile });
     const queue = new QueueService(fx.store, fx.clock);
     return {
       summary,
@@ -72,7 +76,10 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       const depts = await g.departments();
       expect(depts).toHaveLength(43);
       expect(depts.every((d) => d.serviceCount >= 1)).toBe(true);
-      expect((await fx.store.listQueueCategories()).map((c) => c.letter)).toEqual(DEMO_QUEUE_CATEGORIES.map((c) => c.letter));
+      expect((await fx.store.listQueueCategories()).map((c) => c.letter)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+      // The catalogue's departments are the shared seed's, in its order, with codes.
+      expect((await fx.store.listDepartments()).map((d) => d.name)).toEqual(loadDepartmentSeed(departmentSeedFile).map((d) => d.name));
+      expect((await fx.store.listDepartments()).every((d) => /^D\d{2}$/.test(d.code ?? ''))).toBe(true);
       const services = (await Promise.all(depts.map((d) => g.servicesOf(d.id)))).flat();
       // Every named department in the catalogue exists in the seed (a typo would fall back to the generic item).
       expect(services.filter((s) => s.name !== '政府信息公开申请').length).toBeGreaterThanOrEqual(35);
@@ -96,7 +103,7 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       const today = (await appts.upcoming(zhang)).filter((a) => a.day === '2026-11-25');
       for (const a of today) expect(appts.rules.slotStarts).toContain(a.start);
       const before = await appts.upcoming(zhang);
-      const again = await generateDemoData(fx.store, fx.clock, { cardsFile, departmentSeedFile });
+      const again = await generateDemoData(fx.store, fx.clock, { cardsFile, catalogueFile });
       expect(again.skipped).toBe(true);
       expect(await appts.upcoming(zhang)).toEqual(before);
       expect(await fx.store.listDepartments()).toHaveLength(43);
@@ -122,13 +129,13 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
   });
 
   describe('checkout demo files', () => {
-    it('finds the card library and the department seed in the checkout and fills an empty store with them', async () => {
+    it('finds the card library and the example catalogue in the checkout and fills an empty store with them', async () => {
       const { DEMO_DATA_FILES, checkoutDemoHallFiller } = await import('../../src/demo/demoFiles.ts');
-      expect(DEMO_DATA_FILES).toEqual({ cardsFile, departmentSeedFile });
+      expect(DEMO_DATA_FILES).toEqual({ cardsFile, catalogueFile });
       fx = await openHallFixture('2026-11-25', '10:00', false);
       await checkoutDemoHallFiller()(fx.store, fx.clock);
       expect(await fx.store.listDepartments()).toHaveLength(43);
-      expect(() => checkoutDemoHallFiller({ cardsFile: '/nonexistent/cards.json', departmentSeedFile })).toThrow(/nonexistent/);
+      expect(() => checkoutDemoHallFiller({ cardsFile: '/nonexistent/cards.json', catalogueFile })).toThrow(/nonexistent/);
     });
   });
 });

@@ -22,7 +22,7 @@ import type {
   KioskSessionEvent,
   PrintJobUpdate,
 } from '@onedoor/protocol';
-import { startBridge, silentLogger, type BridgeHandle } from '../../src/index.ts';
+import { startBridge, silentLogger, type BridgeConfigInput, type BridgeHandle } from '../../src/index.ts';
 import type { KioskHallOptions } from '../../src/api/kioskHall.ts';
 import type { StaffUser } from '../../src/auth/staffAuth.ts';
 import { CertificateService } from '../../src/hall/certificates.ts';
@@ -105,7 +105,11 @@ let seq = 0;
  * `users` are staff logins (e.g. DEMO_USERS) for tests that also use the staff routes; `log` replaces the silent logger.
  */
 export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; backend?: StoreBackend;
-  users?: readonly StaffUser[]; log?: Logger; screen?: boolean; } = {}): Promise<KioskRig> {
+  users?: readonly StaffUser[]; log?: Logger; screen?: boolean;
+  /** Config `site` (hall name, public URL, time zone). */
+  site?: BridgeConfigInput['site'];
+  /** QR base when `site.publicUrl` is absent: default this bridge's own URL; null: none (QR prints refused). */
+  publicUrl?: string | null } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -128,13 +132,16 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
         ...(target ? { store: target.setting } : {}),
         ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
         ...(opts.users ? { users: [...opts.users] } : {}),
+        ...(opts.site ? { site: opts.site } : {}),
         devices: [
           { id: READER_ID, kind: 'idreader', path: runningReader.path!, baud: 115200 },
           { id: PRINTER_ID, kind: 'printer', path: runningPrinter.path!, baud: 115200, options: { pollIntervalMs: 500 } },
         ],
         options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
       },
-      { log: opts.log ?? silentLogger(), hall: { ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }), ...opts.hall } },
+      // One machine: QR codes open this bridge's own pages (a site sets site.publicUrl).
+      { log: opts.log ?? silentLogger(), hall: { ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }), ...opts.hall },
+        ...(opts.publicUrl === null ? {} : { publicUrl: opts.publicUrl ?? 'own' }) },
     );
     cleanups.push(() => bridge.close());
     if (target && !(bridge.hall.store instanceof PostgresHallStore)) {

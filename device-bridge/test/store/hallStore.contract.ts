@@ -9,6 +9,7 @@ import { HALL_MIGRATIONS } from '../../src/store/hallMigrations.ts';
 import { HALL_POSTGRES_MIGRATIONS } from '../../src/store/hallPostgresMigrations.ts';
 import { loadDepartmentSeed, parseDepartmentSeed } from '../../src/store/departmentSeed.ts';
 import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts';
+import type { CodedDepartment } from '../../src/store/catalogueRecords.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, HallStore, NewTicket } from '../../src/store/hallStore.ts';
 import { departmentSeedFile, seedBasics, SERVICE_A } from '../hall/fixture.ts';
 import type { StoreBackend, StoreTarget } from './backends.ts';
@@ -331,6 +332,77 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect(await store.getKioskRequest('kiosk-1', 'r1')).toEqual(req);
         expect(await store.countKioskRequests('kiosk-1')).toBe(1);
         expect(await store.countKioskRequests('kiosk-2')).toBe(0);
+      });
+    });
+
+    describe('catalogue (migration 7: department codes, service windows, catalogue loads)', () => {
+      const dept = (over: Partial<CodedDepartment> = {}): CodedDepartment => ({
+        code: 'D01', name: '省发展改革委', batch: 1, batchDeadline: '2016-03-31', sortOrder: 1, ...over,
+      });
+
+      it('upserts a department by code: inserts, then renames in place (same id), and adopts a code-less namesake', async () => {
+        const store = await open();
+        const a = await store.upsertDepartmentByCode(dept());
+        expect(a).toMatchObject({ code: 'D01', name: '省发展改革委', batch: 1, batchDeadline: '2016-03-31', sortOrder: 1 });
+        const renamed = await store.upsertDepartmentByCode(dept({ name: '省发展和改革委员会', sortOrder: 5 }));
+        expect(renamed).toEqual({ ...a, name: '省发展和改革委员会', sortOrder: 5 });
+        // A department stored by name only (the older seed) is given the code, not duplicated.
+        const [old] = await store.upsertDepartments([{ name: '省民政厅', batch: 1, batchDeadline: '2016-03-31', sortOrder: 2 }])
+          .then((all) => all.filter((d) => d.name === '省民政厅'));
+        expect(old.code).toBeNull();
+        const adopted = await store.upsertDepartmentByCode(dept({ code: 'D05', name: '省民政厅', batch: 2, sortOrder: 2 }));
+        expect(adopted).toMatchObject({ id: old.id, code: 'D05', batch: 2 });
+        expect((await store.listDepartments()).map((d) => [d.code, d.name])).toEqual([['D05', '省民政厅'], ['D01', '省发展和改革委员会']]);
+        // Codes are unique in the table (a second row with D01 written past the store is refused).
+        await expect(target.sql("INSERT INTO departments (code, name, batch, batch_deadline, sort_order) VALUES ('D01', 'x', 1, '', 9)"))
+          .rejects.toThrow();
+      });
+
+      it('a database migrated from version 6 keeps its departments, code-less, and a load adopts them', async () => {
+        await target.migrateTo(6);
+        await target.sql("INSERT INTO departments (name, batch, batch_deadline, sort_order) VALUES ('省民政厅', 1, '2016-03-31', 5)");
+        const store = await open();
+        expect(await store.schemaVersion()).toBe(LATEST);
+        const [before] = await store.listDepartments();
+        expect(before).toMatchObject({ code: null, name: '省民政厅' });
+        expect(await store.upsertDepartmentByCode(dept({ code: 'D05', name: '省民政厅', sortOrder: 5 }))).toMatchObject({ id: before.id, code: 'D05' });
+      });
+
+      it('round-trips service windows by number, replacing on upsert; the table refuses bad numbers and a shared terminal', async () => {
+        const store = await open();
+        expect(await store.listHallWindows()).toEqual([]);
+        await store.upsertHallWindow({ window: 3, name: '3号窗口', deviceId: 'counters', unit: 3, categories: ['B'] });
+        await store.upsertHallWindow({ window: 1, name: '1号窗口', deviceId: 'counters', unit: 1, categories: [] });
+        await store.upsertHallWindow({ window: 3, name: '3号窗口（社保）', deviceId: 'counters', unit: 3, categories: ['B', 'C'] });
+        expect(await store.listHallWindows()).toEqual([
+          { window: 1, name: '1号窗口', deviceId: 'counters', unit: 1, categories: [] },
+          { window: 3, name: '3号窗口（社保）', deviceId: 'counters', unit: 3, categories: ['B', 'C'] },
+        ]);
+        await expect(store.upsertHallWindow({ window: 4, name: 'x', deviceId: 'counters', unit: 1, categories: [] })).rejects.toThrow();
+        await expect(store.upsertHallWindow({ window: 1000, name: 'x', deviceId: 'counters', unit: 9, categories: [] })).rejects.toThrow();
+        await expect(store.upsertHallWindow({ window: 5, name: 'x', deviceId: 'counters', unit: 33, categories: [] })).rejects.toThrow();
+        expect(await store.listHallWindows()).toHaveLength(2);
+      });
+
+      it('logs catalogue loads with ids, epoch ms as numbers and file lists, newest first, up to the limit', async () => {
+        const store = await open();
+        const first = await store.addCatalogueLoad({ at: T0, hallId: 'gz-tianhe', files: ['catalogue.json'], summary: 'services: 2 added' });
+        const second = await store.addCatalogueLoad({ at: T0 + 60_000, hallId: null, files: ['services.csv', 'holidays.csv'], summary: 'services: 1 changed' });
+        expect(second.id).toBeGreaterThan(first.id);
+        expect(await store.listCatalogueLoads(10)).toEqual([second, first]);
+        expect(await store.listCatalogueLoads(1)).toEqual([second]);
+        expect((await store.listCatalogueLoads(10))[1]).toEqual({ id: first.id, at: T0, hallId: 'gz-tianhe', files: ['catalogue.json'], summary: 'services: 2 added' });
+      });
+
+      it('runs the catalogue writes inside a transaction and rolls them back with it', async () => {
+        const store = await open();
+        await expect(store.withTransaction(async (tx) => {
+          await tx.upsertDepartmentByCode(dept());
+          await tx.upsertHallWindow({ window: 1, name: '1号窗口', deviceId: 'counters', unit: 1, categories: [] });
+          await tx.addCatalogueLoad({ at: T0, hallId: null, files: ['c.json'], summary: '' });
+          throw new Error('refused');
+        })).rejects.toThrow('refused');
+        expect([await store.listDepartments(), await store.listHallWindows(), await store.listCatalogueLoads(5)]).toEqual([[], [], []]);
       });
     });
 

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { StaffSession } from '@onedoor/protocol';
 import { AlertList } from './parts/AlertList.tsx';
 import { AuditPanel } from './parts/AuditPanel.tsx';
+import { CataloguePanel } from './parts/CataloguePanel.tsx';
 import { QueuePanel, TimeLimitPanel, TodayPanel } from './parts/FigurePanels.tsx';
 import { KioskPanel } from './parts/KioskPanel.tsx';
 import { connectHall } from './hallSocket.ts';
@@ -77,6 +78,7 @@ export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboa
           {d.timeLimits && <TimeLimitPanel limits={d.timeLimits} />}
           {/* Managers only (the roles table, device-bridge/src/auth/accessTable.ts); the bridge refuses others anyway. */}
           {session.role === 'manager' && d.today && <AuditPanel today={d.today.day} />}
+          {session.role === 'manager' && d.today && <CataloguePanel today={d.today.day} />}
         </>
       )}
     </main>

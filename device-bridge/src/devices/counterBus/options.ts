@@ -13,26 +13,26 @@ export const counterBusOptionsSchema = z
       .min(1)
       .max(COUNTER_MAX_UNIT)
       .refine((u) => new Set(u).size === u.length, { message: 'unit IDs must be unique' })
-      .default([1, 2, 3, 4, 5, 6, 7, 8]),
+      .default([1, 2, 3, 4, 5, 6, 7, 8]).meta({ description: 'Modbus unit IDs of the terminals on this line, polled in this order (1-32).' }),
     /**
      * Added to the wire time of request + reply (and the slave's turnaround) to make a reply timeout. Covers the
      * terminal's own processing and, behind a PTY or a serial device server, delivery in slices.
      */
-    replyMarginMs: z.number().int().min(5).max(5000).default(100),
+    replyMarginMs: z.number().int().min(5).max(5000).default(100).meta({ description: 'Added to the wire time of request + reply to make a reply timeout.', unit: 'ms' }),
     /** Failed polls in a row before a terminal is offline (spec "Polling": 3). */
-    offlineAfterPolls: z.number().int().min(1).max(100).default(3),
+    offlineAfterPolls: z.number().int().min(1).max(100).default(3).meta({ description: 'Failed polls in a row before a terminal is offline.', unit: 'polls' }),
     /** An offline terminal is retried this often (spec "Polling": once every 5 s). */
-    offlineRetryMs: z.number().int().min(100).max(600_000).default(5000),
+    offlineRetryMs: z.number().int().min(100).max(600_000).default(5000).meta({ description: 'How often an offline terminal is tried again.', unit: 'ms' }),
     /**
      * A reply that arrived damaged (bytes came, no good frame) shows the terminal is there but the line is noisy:
      * the read is tried again at once, up to this many attempts in all, before the poll counts as failed. A terminal
      * that is silent is not retried within a poll (it would only delay the others).
      */
-    attemptsPerPoll: z.number().int().min(1).max(10).default(3),
+    attemptsPerPoll: z.number().int().min(1).max(10).default(3).meta({ description: 'Attempts of a read whose reply arrived damaged, within one poll.', unit: 'attempts' }),
     /** Attempts for a write on demand (display, beep, LED, rating pad): they are idempotent register writes. */
-    writeAttempts: z.number().int().min(1).max(10).default(3),
+    writeAttempts: z.number().int().min(1).max(10).default(3).meta({ description: 'Attempts of a write (display, beep, LED, rating pad).', unit: 'attempts' }),
     /** How often each online terminal's status register (0x0022: hardware faults) is read besides the polls. */
-    statusEveryMs: z.number().int().min(1000).max(3_600_000).default(30_000),
+    statusEveryMs: z.number().int().min(1000).max(3_600_000).default(30_000).meta({ description: 'How often each online terminal\'s status register is read.', unit: 'ms' }),
   })
   .strict();
 

@@ -13,20 +13,20 @@ export const idReaderOptionsSchema = z
      * Time between `find` polls. Real readers need >= 300 ms (spec); lower values (down to 20 ms) are accepted for
      * the simulator only (benchmarks), and logged as a warning.
      */
-    pollMs: z.number().int().min(20).max(10_000).default(ID_READER_MIN_REAL_POLL_MS),
+    pollMs: z.number().int().min(20).max(10_000).default(ID_READER_MIN_REAL_POLL_MS).meta({ description: 'Time between card `find` polls; real readers need >= 300, lower only for the simulator.', unit: 'ms' }),
     /** `base` = 30 01 (text + photo), `fingerprint` = 30 10 (text + photo + fingerprint block). */
-    read: z.enum(['base', 'fingerprint']).default('base'),
+    read: z.enum(['base', 'fingerprint']).default('base').meta({ description: 'base = text + photo (30 01); fingerprint = text + photo + fingerprint block (30 10).' }),
     /** Argument of 61 FF at start-up (spec example and `set_max_rf_bytes_80` vector: 0x50). */
-    maxRfBytes: z.number().int().min(1).max(255).default(0x50),
+    maxRfBytes: z.number().int().min(1).max(255).default(0x50).meta({ description: 'Argument of the 61 FF start-up command (max RF frame bytes).', unit: 'bytes' }),
     /** Silent `find` polls before the reader is declared offline and its port reopened (brief: 3). */
-    maxSilentPolls: z.number().int().min(1).max(100).default(3),
+    maxSilentPolls: z.number().int().min(1).max(100).default(3).meta({ description: 'Silent polls before the reader is offline and its port reopened.', unit: 'polls' }),
     /**
      * After a read error the reader shows `userError` ("take the card away and place it again") until a card is found
      * again, or at most this long: find answers 80 both for a removed card and for a failed one left on the reader
      * (spec "Timing and polling"), so removal itself cannot be seen, and a citizen who walked away must not leave
      * the notice to the next one.
      */
-    placeAgainMs: z.number().int().min(1000).max(600_000).default(30_000),
+    placeAgainMs: z.number().int().min(1000).max(600_000).default(30_000).meta({ description: 'After a read error, longest time the \'place the card again\' notice stays.', unit: 'ms' }),
   })
   .strict();
 

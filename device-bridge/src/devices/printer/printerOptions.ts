@@ -9,18 +9,18 @@ import { printRecipeSchema } from './printJobRender.ts';
 export const printerOptionsSchema = z
   .object({
     /** DLE EOT watchdog poll period (issue 4: "DLE EOT polling as the watchdog"). */
-    pollIntervalMs: z.number().int().min(100).max(60_000).default(1500),
+    pollIntervalMs: z.number().int().min(100).max(60_000).default(1500).meta({ description: 'DLE EOT status poll period (the printer watchdog).', unit: 'ms' }),
     /** How long one DLE EOT reply may take (escpos.md: "answered at once even while printing"). */
-    statusTimeoutMs: z.number().int().min(50).max(30_000).default(1000),
+    statusTimeoutMs: z.number().int().min(50).max(30_000).default(1000).meta({ description: 'How long one DLE EOT reply may take.', unit: 'ms' }),
     /**
      * After the last byte of a job is written: how long to wait for its process ID while the printer reports
      * nothing wrong. Past it the job counts as lost on the way and is printed again with the reprint mark.
      */
-    confirmTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+    confirmTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000).meta({ description: 'After a job\'s last byte: wait this long for its process ID, then print it again with the reprint mark.', unit: 'ms' }),
     /** Attempts (first print + reprints) before a job is marked failed. */
-    maxAttempts: z.number().int().min(1).max(20).default(5),
+    maxAttempts: z.number().int().min(1).max(20).default(5).meta({ description: 'Attempts (first print + reprints) before a job is failed.', unit: 'attempts' }),
     /** Job database file name inside the data directory. */
-    jobDbFile: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('print-jobs.sqlite'),
+    jobDbFile: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('print-jobs.sqlite').meta({ description: 'Print queue database file inside dataDir.' }),
   })
   .strict();
 
