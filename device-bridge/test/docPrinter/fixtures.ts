@@ -4,12 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { buildCertificateId, maskIdNumber, type KioskCertificateCopy } from '@onedoor/protocol';
 import { holderHashOf, loadOrCreateHallKeys, signCertificateCopy, type HallSigningKeys } from '../../src/hall/signing.ts';
 import { statutoryCopySentence } from '../../src/hall/certificates.ts';
 import { DEFAULT_CJK_FONT, DEFAULT_CJK_FONT_NAME } from '../../src/devices/ippPrinter/options.ts';
+
+// jsqr is CommonJS with an ES-style default in its types: at run time the default import is the function.
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
 
 export const FONT = { path: DEFAULT_CJK_FONT, name: DEFAULT_CJK_FONT_NAME };
 export const HOLDER_NUMBER = '440106199001011234';

@@ -89,6 +89,9 @@ export class IppEvePrinterSim {
     if (!this.port) this.port = this.opts.port ?? (await freePort());
     this.output = '';
     const child = spawn(IPPEVEPRINTER, ['-k', '-d', this.opts.spoolDir, '-p', String(this.port), '-f', this.opts.formats ?? 'application/pdf',
+      // Without a print command ippeveprinter "processes" each job by sleeping 5 to 15 s; with one, the job is
+      // completed when the command exits. /bin/true: at once (the file is kept by -k all the same).
+      '-c', '/bin/true',
       '-m', 'A4 Laser', '-M', 'OneDoor', this.opts.name ?? `OneDoor A4 ${this.port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (b: Buffer) => (this.output = (this.output + b.toString()).slice(-4000)));
     child.stderr!.on('data', (b: Buffer) => (this.output = (this.output + b.toString()).slice(-4000)));

@@ -79,7 +79,10 @@ export class IppClient {
       throw err;
     }
     if (!ippStatusOk(reply.code)) {
-      throw new IppClientError('refused', `printer ${this.printerUri} refused: ${ippStatusName(reply.code)}`, reply.code);
+      // The unsupported-attributes group names what the printer would not take (document-format: PDF refused).
+      const unsupported = reply.groups.filter((g) => g.tag === IPP_GROUP.unsupported).flatMap((g) => g.attributes.map((a) => a.name));
+      const what = unsupported.length ? ` (unsupported: ${unsupported.join(', ')})` : '';
+      throw new IppClientError('refused', `printer ${this.printerUri} refused: ${ippStatusName(reply.code)}${what}`, reply.code);
     }
     return reply;
   }
