@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import type {
   CardReadEvent,
+  DeviceKind,
   KioskClientToServerEvents,
   KioskCommandMap,
   KioskCommandName,
@@ -105,7 +106,9 @@ let seq = 0;
  * `users` are staff logins (e.g. DEMO_USERS) for tests that also use the staff routes; `log` replaces the silent logger.
  */
 export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; backend?: StoreBackend;
-  users?: readonly StaffUser[]; log?: Logger; screen?: boolean; } = {}): Promise<KioskRig> {
+  users?: readonly StaffUser[]; log?: Logger; screen?: boolean;
+  /** More devices for the bridge's config (e.g. an A4 docprinter at an ippeveprinter's URI). */
+  devices?: Array<{ id: string; kind: DeviceKind; path: string; options?: Record<string, unknown> }>; } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -131,6 +134,7 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
         devices: [
           { id: READER_ID, kind: 'idreader', path: runningReader.path!, baud: 115200 },
           { id: PRINTER_ID, kind: 'printer', path: runningPrinter.path!, baud: 115200, options: { pollIntervalMs: 500 } },
+          ...(opts.devices ?? []),
         ],
         options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
       },

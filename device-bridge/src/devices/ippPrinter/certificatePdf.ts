@@ -17,17 +17,11 @@ import { readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import type { KioskCertificateCopy } from '@onedoor/protocol';
+import { KIOSK_COPY_PURPOSES, type KioskCertificateCopy, type KioskCopyPurpose } from '@onedoor/protocol';
 
-/** The purposes a citizen may pick; the line reads 仅供<purpose>使用. */
-export const COPY_PURPOSES = {
-  government: '办理政务服务事项',
-  bank: '办理银行业务',
-  school: '办理入学手续',
-  employment: '办理入职手续',
-  housing: '办理住房租赁手续',
-} as const;
-export type CopyPurpose = keyof typeof COPY_PURPOSES;
+/** The purposes a citizen may pick (the kiosk contract's list); the line reads 仅供<purpose>使用. */
+export const COPY_PURPOSES = KIOSK_COPY_PURPOSES;
+export type CopyPurpose = KioskCopyPurpose;
 
 export interface A4CopyInput {
   copy: KioskCertificateCopy;
