@@ -55,8 +55,8 @@ describe('bridge config', () => {
       'http.port: Too big: expected number to be <=65535',
       'allowedOrigins[0]: must be an origin like http://host:port (port may be *)',
       'tokens.tech: Too small: expected string to have >=16 characters',
-      'devices[0].kind: Invalid option: expected one of "idreader"|"printer"|"counterbus"|"qrscanner"',
-      'devices[1].path: must be a device path (/dev/ttyUSB0, /dev/serial/by-id/..., a PTY path) or tcp://host:port',
+      'devices[0].kind: Invalid option: expected one of "idreader"|"printer"|"counterbus"|"qrscanner"|"docprinter"',
+      'devices[1].path: must be a device path (/dev/ttyUSB0, /dev/serial/by-id/..., a PTY path), tcp://host:port or (document printer) ipp://host:631/ipp/print',
       'devices[2].colour: unknown field',
     ]);
     expect(problemsOf({ devices: [{ id: 'x', kind: 'printer', path: '/a' }, { id: 'x', kind: 'printer', path: '/b' }] })).toEqual([

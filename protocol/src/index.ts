@@ -7,4 +7,5 @@ export * from './escpos/index.ts';
 export * from './counterbus/index.ts';
 export * from './qrscanner/index.ts';
 export * from './certificate/index.ts';
+export * from './ipp/index.ts';
 export * from './contract/index.ts';

@@ -23,7 +23,7 @@ import {
   type StartBridgeOptions,
 } from '@onedoor/device-bridge';
 import type { DeviceStatus } from '@onedoor/protocol';
-import type { ControlServer, SimInfo, SimulatorHub } from '@onedoor/simulators';
+import type { ControlServer, IppEvePrinterSim, SimInfo, SimulatorHub } from '@onedoor/simulators';
 import { DEFAULT_BRIDGE_PORT, DEFAULT_DATA_DIR, type StartOptions } from './options.ts';
 import { ensureUiBuilt } from './uiBuild.ts';
 // The hall's demo data (issue 5): an empty data dir gets citizens matching the simulator's card library.
@@ -193,12 +193,15 @@ export async function launch(opts: StartOptions, print: Print = (l) => console.l
   if (opts.kiosks !== undefined) return launchHallAndKiosks(opts, opts.kiosks, uiDir, uiBuilt, print);
 
   const sims = await startSimulators(opts, print);
+  const a4 = await startA4Simulator(opts, print);
   let bridge: BridgeHandle;
   try {
     // The demo runs on one machine: its QR codes open this bridge's own pages (a site sets site.publicUrl).
-    bridge = await startBridgeOrExplain(demoBridgeConfig(sims.hub.list(), { ...opts, uiDir }, sims.control.url),
-      { hall: { demo: checkoutDemoHallFiller() }, publicUrl: 'own' });
+    const config = demoBridgeConfig(sims.hub.list(), { ...opts, uiDir }, sims.control.url);
+    if (a4) config.devices = [...(config.devices ?? []), { id: A4_DEVICE_ID, kind: 'docprinter', path: a4.uri }];
+    bridge = await startBridgeOrExplain(config, { hall: { demo: checkoutDemoHallFiller() }, publicUrl: 'own' });
   } catch (err) {
+    await a4?.stop();
     await sims.control.close();
     await sims.hub.close();
     throw err;
@@ -215,10 +218,36 @@ export async function launch(opts: StartOptions, print: Print = (l) => console.l
       (closing ??= (async () => {
         // The bridge first, so its drivers close their ports before the simulators' links go away.
         await bridge.close();
+        await a4?.stop();
         await sims.control.close();
         await sims.hub.close();
       })()),
   };
+}
+
+export const A4_DEVICE_ID = 'a4printer';
+
+/**
+ * The A4 document printer of the demo: CUPS's ippeveprinter when installed (its printed PDFs kept in
+ * `<simDir>-a4-printed`), else a note saying how to get it; the kiosk then offers the slip copy only.
+ */
+async function startA4Simulator(opts: StartOptions, print: Print): Promise<IppEvePrinterSim | null> {
+  const { IppEvePrinterSim, ippEvePrinterAvailable, IPPEVEPRINTER_MISSING } = await import('@onedoor/simulators');
+  if (!ippEvePrinterAvailable()) {
+    print(`note: no A4 printer: ${IPPEVEPRINTER_MISSING} (certificate copies print as 80 mm slips)`);
+    return null;
+  }
+  // Beside the simulators' folder, not in it: that folder holds exactly their PTY links.
+  const spoolDir = `${opts.simDir ?? '/tmp/onedoor'}-a4-printed`;
+  const sim = new IppEvePrinterSim({ spoolDir });
+  try {
+    await sim.start();
+  } catch (err) {
+    print(`note: the A4 printer simulator did not start (${(err as Error).message}); certificate copies print as 80 mm slips`);
+    return null;
+  }
+  print(`A4 printer simulator: ${sim.uri} (web page ${sim.webUrl}/media empties or fills the tray; printed PDFs in ${spoolDir})`);
+  return sim;
 }
 
 /** The id and token of linked kiosk `i` (0-based) of a `--kiosks` demo: kiosk-a, kiosk-b, ... */

@@ -8,3 +8,4 @@ export * from './idreader/index.ts';
 export * from './printer/index.ts';
 export * from './counterbus/index.ts';
 export * from './qrscanner/index.ts';
+export * from './ippPrinter/index.ts';

@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ippEvePrinterAvailable } from '@onedoor/simulators';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -131,7 +132,10 @@ export function bridgeUrl(run: LauncherRun): string {
 }
 
 /** Wait until the bridge reports `count` devices (the demo: reader, printer, counter bus, scanner), all online (through the real drivers), and return them. */
-export async function waitAllOnline<S>(run: LauncherRun, count = 4): Promise<S[]> {
+/** The demo's devices: four simulators, and the A4 printer (ippeveprinter) when it is installed. */
+export const DEMO_DEVICE_COUNT = ippEvePrinterAvailable() ? 5 : 4;
+
+export async function waitAllOnline<S>(run: LauncherRun, count = DEMO_DEVICE_COUNT): Promise<S[]> {
   await until(async () => {
     const h = await getJson<{ devices: Record<string, string> }>(`${bridgeUrl(run)}/api/health`);
     const states = Object.values(h.devices);

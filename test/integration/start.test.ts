@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceStatus } from '@onedoor/protocol';
+import { ippEvePrinterAvailable } from '@onedoor/simulators';
 import {
   bridgeUrl,
   getJson,
@@ -30,6 +31,8 @@ interface SimsBody {
 }
 
 const KINDS = ['counterbus', 'idreader', 'printer', 'qrscanner'];
+/** The bridge's devices: the simulators' plus the A4 printer (ippeveprinter, outside the hub) when it is installed. */
+const BRIDGE_KINDS = ippEvePrinterAvailable() ? [...KINDS, 'docprinter'].sort() : KINDS;
 
 const allOnline = (run: LauncherRun) => waitAllOnline<DeviceStatus>(run);
 
@@ -53,7 +56,7 @@ describe('npm start with simulated devices on PTYs', () => {
 
   it('the bridge has the four devices online, and the control API lists the four simulators on PTYs', async () => {
     const devices = await allOnline(run);
-    expect(devices.map((d) => d.kind).sort()).toEqual(KINDS);
+    expect(devices.map((d) => d.kind).sort()).toEqual(BRIDGE_KINDS);
     const { sims } = await getJson<SimsBody>(`${run.printed.get('simulators')}/api/sims`);
     expect(sims.map((s) => s.kind).sort()).toEqual(KINDS);
     for (const s of sims) {
@@ -61,8 +64,8 @@ describe('npm start with simulated devices on PTYs', () => {
       expect(s.link.path).toBe(join(run.simDir, s.kind));
       expect(s.link.up).toBe(true);
     }
-    // One socat per PTY, all of this run.
-    expect(leftovers(run).length).toBe(KINDS.length);
+    // One socat per PTY, all of this run (and the A4 printer's ippeveprinter, whose spool dir is named after it).
+    expect(leftovers(run).length).toBe(BRIDGE_KINDS.length);
     expect(socatChildren(run.proc.pid!).length).toBe(KINDS.length);
   }, 120_000);
 
@@ -104,7 +107,7 @@ describe('npm start with simulated devices on PTYs', () => {
   }, 120_000);
 
   it('SIGTERM stops everything: exit 0, no socat of this run left, the PTY paths gone', async () => {
-    expect(leftovers(run).length).toBe(KINDS.length);
+    expect(leftovers(run).length).toBe(BRIDGE_KINDS.length);
     const { code } = await run.stop('SIGTERM');
     expect(code).toBe(0);
     expect(leftovers(run)).toEqual([]);

@@ -11,6 +11,8 @@
  */
 import {
   COMMAND_LIMITS,
+  KIOSK_COPY_PURPOSES,
+  type KioskCopyPurpose,
   type KioskCommandMap,
   type KioskCommandName,
   type KioskCompletion,
@@ -27,7 +29,9 @@ import type { PrinterDriver } from '../devices/printer/index.ts';
 import type { PrintJobRequest } from '../devices/printer/index.ts';
 import { completeWithin } from './completions.ts';
 import type { KioskHall } from './kioskHall.ts';
-import { appointmentSlipJob, certificateCopyJob, kioskRecipeOptions, printForKiosk, progressSlipJob, ticketPrintJob } from './kioskPrint.ts';
+import type { DocPrinterDriver } from '../devices/ippPrinter/index.ts';
+import { a4CertificateCopyJob, appointmentSlipJob, certificateCopyJob, kioskRecipeOptions, printForKiosk, progressSlipJob,
+  ticketPrintJob } from './kioskPrint.ts';
 import { describeInvalid, salvageRequestId } from './validation.ts';
 
 const noArgs = z.object({}).strict();
@@ -50,7 +54,8 @@ export const kioskArgSchemas = {
   'appointments.cancel': z.object({ id }).strict(),
   'services.list': z.object({ departmentId: id.optional() }).strict(),
   'certificates.list': noArgs,
-  'certificates.print': z.object({ id: z.string().min(10).max(128) }).strict(),
+  'certificates.print': z.object({ id: z.string().min(10).max(128), format: z.enum(['a4', 'slip']).optional(),
+    purpose: z.enum(Object.keys(KIOSK_COPY_PURPOSES) as [KioskCopyPurpose, ...KioskCopyPurpose[]]).optional() }).strict(),
   'applications.list': noArgs,
   'print.progress': z.object({ serial: z.string().min(1).max(64) }).strict(),
   'print.appointmentSlip': z.object({ id }).strict(),
@@ -112,6 +117,8 @@ export function sessionEventOf(v: SessionView): KioskSessionEvent {
 export interface KioskCommandDeps {
   hall: KioskHall;
   printer: () => PrinterDriver | null;
+  /** The A4 document printer; when there is one, certificate copies are A4 unless the citizen picks the slip. */
+  docPrinter?: () => DocPrinterDriver | null;
   hallName: string;
   /**
    * Base URL of printed and shown QR codes (config `site.publicUrl`), or null when none is configured: then nothing
@@ -202,13 +209,23 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     },
     'certificates.list': async ({ token }) => need(hall.certificates).list(citizen(token)),
     'certificates.print': async ({ token, args, requestId, printWaitMs }) => {
+      const docPrinter = deps.docPrinter?.() ?? null;
+      const format = args.format ?? (docPrinter ? 'a4' : 'slip');
+      if (format === 'a4' && !docPrinter) {
+        throw new KioskRefused('userError', { code: 'noA4Printer', zh: '本机没有A4打印机，请选择凭条打印', en: 'This kiosk has no A4 printer; please choose the slip copy' }, 'no A4 printer configured');
+      }
       // The copy's whole point is its verification QR: without a public URL none is made (nor logged as printed).
       const withQr = qrRecipe();
       if (!withQr) throw new KioskRefused('deviceNotReady', NO_PUBLIC_URL_REFUSAL, NO_PUBLIC_URL_MESSAGE);
       const copy = await need(hall.certificates).printCopy(citizen(token), args.id);
-      const job = certificateCopyJob(copy, withQr);
       const verifyUrl = `${deps.publicUrl()}/verify?p=${encodeURIComponent(copy.payload)}`;
-      return { copy, verifyUrl, print: await print(job, 'certificateCopy', copy.identifier, copy.maskedNumber, requestId, printWaitMs) };
+      if (format === 'a4') {
+        const kioskId = hall.sessions.touch(token).kioskId;
+        const job = a4CertificateCopyJob(copy, withQr, args.purpose ?? 'government', kioskId);
+        return { format, copy, verifyUrl, print: await printForKiosk(docPrinter, job, `kiosk:${requestId}`, printWaitMs) };
+      }
+      const job = certificateCopyJob(copy, withQr);
+      return { format, copy, verifyUrl, print: await print(job, 'certificateCopy', copy.identifier, copy.maskedNumber, requestId, printWaitMs) };
     },
     'applications.list': async ({ token }) => need(hall.applications).listOf(citizen(token)),
     'print.progress': async ({ token, args, requestId, printWaitMs }) => {

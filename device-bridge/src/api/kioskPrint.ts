@@ -18,6 +18,7 @@ import type { ApplicationView } from '../hall/applications.ts';
 import type { AppointmentView } from '../hall/appointments.ts';
 import type { CertificateCopy } from '../hall/certificates.ts';
 import type { TicketView } from '../hall/queue.ts';
+import { DocPrinterDriver, type CopyPurpose, type DocPrintRecipe } from '../devices/ippPrinter/index.ts';
 
 /** Hall name printed on tickets and slips unless configured: config `site.hallName` (config/site.ts). */
 export { DEFAULT_HALL_NAME } from '../config/site.ts';
@@ -26,6 +27,25 @@ export { DEFAULT_HALL_NAME } from '../config/site.ts';
 export function kioskPrinter(devices: DeviceSet): PrinterDriver | null {
   for (const d of devices.list()) if (d instanceof PrinterDriver) return d;
   return null;
+}
+
+/** The bridge's A4 document printer (kind docprinter), or null: then certificate copies are 80 mm slips. */
+export function kioskDocPrinter(devices: DeviceSet): DocPrinterDriver | null {
+  for (const d of devices.list()) if (d instanceof DocPrinterDriver) return d;
+  return null;
+}
+
+/** The A4 copy's job: the PDF is made by the document printer's driver at print time (devices/ippPrinter). */
+export function a4CertificateCopyJob(c: CertificateCopy, opts: PrintRecipeOptions, purpose: CopyPurpose, kioskName: string): { recipe: DocPrintRecipe } {
+  const verifyUrl = opts.verifyBaseUrl ? `${opts.verifyBaseUrl}?p=${encodeURIComponent(c.payload)}` : c.payload;
+  return { recipe: { kind: 'a4CertificateCopy', input: { copy: c, verifyUrl, purpose, hallName: opts.hallName, kioskName } } };
+}
+
+/** What `printForKiosk` needs of a printer: the ticket printer and the A4 document printer both have it. */
+export interface KioskPrintTarget<R> {
+  submit(request: R, opts: { requestId?: string }): { job: { id: string } };
+  waitForJob(jobId: string, signal?: AbortSignal): Promise<{ jobId: string; state: 'confirmed' }>;
+  jobs(limit: number): Array<{ jobId: string; state: KioskPrintOutcome['state'] & string }>;
 }
 
 /** Recipe options for a bridge at `publicUrl`: the certificate QR opens this bridge's /verify page. */
@@ -55,7 +75,7 @@ export function certificateCopyJob(c: CertificateCopy, opts: PrintRecipeOptions)
  * open, offline, not configured) gives an outcome saying so, and the job (when queued) stays in the queue and
  * prints once the printer is ready.
  */
-export async function printForKiosk(printer: PrinterDriver | null, request: PrintJobRequest, requestId: string,
+export async function printForKiosk<R = PrintJobRequest>(printer: KioskPrintTarget<R> | null, request: R, requestId: string,
   waitMs: number): Promise<KioskPrintOutcome> {
   if (!printer) return { jobId: null, code: 'deviceNotReady', state: null, message: 'no ticket printer configured', pending: false };
   let jobId: string;

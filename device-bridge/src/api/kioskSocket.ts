@@ -29,7 +29,7 @@ import { auditKioskCommands, auditSessionStart, type KioskAuditOptions } from '.
 import { kioskCommandRunner, kioskFailure, sessionEventOf } from './kioskCommands.ts';
 import type { KioskScreens } from './kioskScreen.ts';
 import type { KioskHall } from './kioskHall.ts';
-import { kioskPrinter } from './kioskPrint.ts';
+import { kioskDocPrinter, kioskPrinter } from './kioskPrint.ts';
 
 export interface KioskApiOptions {
   kiosk: Namespace<KioskClientToServerEvents, KioskServerToClientEvents>;
@@ -65,6 +65,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
   const runCommand = kioskCommandRunner({
     hall,
     printer: () => kioskPrinter(opts.devices),
+    docPrinter: () => kioskDocPrinter(opts.devices),
     hallName: opts.hallName,
     publicUrl: opts.publicUrl,
     defaultTimeoutMs: opts.defaultCommandTimeoutMs,
@@ -114,6 +115,8 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
   // when a held ticket finally printed. Job updates carry no personal data.
   const printer = kioskPrinter(opts.devices);
   if (printer) offs.push(printer.onJobUpdate((u: PrintJobUpdate) => screens.toActive('printJob', u)));
+  const docPrinter = kioskDocPrinter(opts.devices);
+  if (docPrinter) offs.push(docPrinter.onJobUpdate((u: PrintJobUpdate) => screens.toActive('printJob', u)));
 
   const onConnection = (socket: Socket) => {
     // As in socket.ts: the last function argument is the ack, so even a call without a payload gets its answer.

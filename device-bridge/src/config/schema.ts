@@ -23,21 +23,24 @@ import { z } from 'zod';
 import { isPasswordHash } from '../auth/password.ts';
 import { parseCounterBusOptions } from '../devices/counterBus/options.ts';
 import { qrScannerOptionProblems } from '../devices/qrScanner/options.ts';
+import { docPrinterOptionProblems } from '../devices/ippPrinter/options.ts';
 import { counterWindowProblems, counterWorkflowConfigSchema } from '../hall/counterConfig.ts';
 import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
 import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
 import { siteConfigSchema } from './site.ts';
 
 /** Default line speed per kind, from the specs (id-reader-sam.md, escpos.md: 115200; counter-bus.md, qr-scanner.md: 9600). */
-export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600, qrscanner: 9600 };
+export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600, qrscanner: 9600,
+  // The document printer speaks IPP over the network; the field is unused but every kind has one.
+  docprinter: 9600 };
 
 const STANDARD_BAUDS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
 
 const devicePath = z
   .string()
   .min(1, 'must not be empty')
-  .refine((p) => (p.startsWith('tcp://') ? /^tcp:\/\/(\[[^\]]+\]|[^:/\s]+):\d{1,5}\/?$/.test(p) : p.startsWith('/') || /^COM\d+$/i.test(p)), {
-    message: 'must be a device path (/dev/ttyUSB0, /dev/serial/by-id/..., a PTY path) or tcp://host:port',
+  .refine((p) => /^ipps?:\/\/[^\s/]+(\/\S*)?$/.test(p) || (p.startsWith('tcp://') ? /^tcp:\/\/(\[[^\]]+\]|[^:/\s]+):\d{1,5}\/?$/.test(p) : p.startsWith('/') || /^COM\d+$/i.test(p)), {
+    message: 'must be a device path (/dev/ttyUSB0, /dev/serial/by-id/..., a PTY path), tcp://host:port or (document printer) ipp://host:631/ipp/print',
   });
 
 /**
@@ -277,6 +280,11 @@ export const bridgeConfigSchema = z
       else seen.set(d.id, i);
       // A scanner's options (suffix, register addresses) are checked at load, so a typo is exit 2, not a dead device.
       if (d.kind === 'qrscanner') for (const p of qrScannerOptionProblems(d.options)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'options', ...p.path], message: p.message });
+      // The document printer is reached by IPP, every other device by a port: a swapped path is a typo.
+      if ((d.kind === 'docprinter') !== /^ipps?:/.test(d.path)) {
+        ctx.addIssue({ code: 'custom', path: ['devices', i, 'path'], message: d.kind === 'docprinter' ? 'a docprinter path is its IPP URI (ipp://host:631/ipp/print)' : 'an ipp:// URI is only for a docprinter' });
+      }
+      for (const p of d.kind === 'docprinter' ? docPrinterOptionProblems(d.options) : []) ctx.addIssue({ code: 'custom', path: ['devices', i, 'options', ...p.path], message: p.message });
     });
     const kioskIds = new Map<string, number>();
     const kioskTokens = new Map<string, number>();

@@ -4,4 +4,5 @@ import './idReader/index.ts';
 import './printer/index.ts';
 import './counterBus/index.ts';
 import './qrScanner/index.ts';
+import './ippPrinter/index.ts';
 export {};

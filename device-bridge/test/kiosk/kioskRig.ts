@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import type {
   CardReadEvent,
+  DeviceKind,
   KioskClientToServerEvents,
   KioskCommandMap,
   KioskCommandName,
@@ -109,7 +110,9 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
   /** Config `site` (hall name, public URL, time zone). */
   site?: BridgeConfigInput['site'];
   /** QR base when `site.publicUrl` is absent: default this bridge's own URL; null: none (QR prints refused). */
-  publicUrl?: string | null } = {}): Promise<KioskRig> {
+  publicUrl?: string | null;
+  /** More devices for the bridge's config (e.g. an A4 docprinter at an ippeveprinter's URI). */
+  devices?: Array<{ id: string; kind: DeviceKind; path: string; options?: Record<string, unknown> }>; } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -136,6 +139,7 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
         devices: [
           { id: READER_ID, kind: 'idreader', path: runningReader.path!, baud: 115200 },
           { id: PRINTER_ID, kind: 'printer', path: runningPrinter.path!, baud: 115200, options: { pollIntervalMs: 500 } },
+          ...(opts.devices ?? []),
         ],
         options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
       },

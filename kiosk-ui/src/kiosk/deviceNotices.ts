@@ -23,6 +23,8 @@ export interface KioskDeviceView {
   readerUsable: boolean;
   /** Slips can be printed; otherwise flows show their result on screen. */
   printerUsable: boolean;
+  /** An A4 document printer is configured (not noDevice): certificate copies are offered on A4 first. */
+  a4Configured?: boolean;
   /** The hall functions (tickets, appointments, ...) need the bridge; false shows "暂停服务" on them. */
   hallServicesAvailable: boolean;
   notices: CitizenNotice[];
@@ -116,6 +118,7 @@ export function citizenDeviceView(devices: DeviceStatus[] | null, connection: Co
     // `userError` means "place the card again": the reader itself works.
     readerUsable: reader !== null && ['online', 'busy', 'userError'].includes(reader.state),
     printerUsable: forPrinter === null,
+    ...(devices.some((d) => d.kind === 'docprinter' && d.state !== 'noDevice') && { a4Configured: true }),
     hallServicesAvailable,
     notices,
   };

@@ -204,7 +204,22 @@ export interface KioskCertificateCopy extends KioskCertificateFacts {
   payload: string;
 }
 
+/** The purposes a citizen picks for an A4 copy; the copy reads 仅供<purpose>使用. */
+export const KIOSK_COPY_PURPOSES = {
+  government: '办理政务服务事项',
+  bank: '办理银行业务',
+  school: '办理入学手续',
+  employment: '办理入职手续',
+  housing: '办理住房租赁手续',
+} as const;
+export type KioskCopyPurpose = keyof typeof KIOSK_COPY_PURPOSES;
+
+/** `a4`: the A4 copy on the document printer; `slip`: the 80 mm copy on the ticket printer. */
+export type KioskCopyFormat = 'a4' | 'slip';
+
 export interface KioskCertificatePrintResult {
+  /** Which copy was made (the A4 one by default where a document printer is configured). */
+  format?: KioskCopyFormat;
   copy: KioskCertificateCopy;
   /** The page that verifies the copy (what the QR means to a person). */
   verifyUrl: string;
@@ -258,7 +273,7 @@ export interface KioskCommandMap {
   /** Guidance (咨询导办): departments, and with `departmentId` its services with materials. */
   'services.list': { args: { departmentId?: number }; result: KioskGuidance };
   'certificates.list': { args: Record<string, never>; result: KioskCertificate[] };
-  'certificates.print': { args: { id: string }; result: KioskCertificatePrintResult };
+  'certificates.print': { args: { id: string; format?: KioskCopyFormat; purpose?: KioskCopyPurpose }; result: KioskCertificatePrintResult };
   'applications.list': { args: Record<string, never>; result: KioskApplication[] };
   /** A progress slip of one application. */
   'print.progress': { args: { serial: string }; result: KioskPrintResult };

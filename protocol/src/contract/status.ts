@@ -6,7 +6,7 @@
 import type { CounterTerminalStatus } from './counterBus.ts';
 
 /** The device families the bridge drives. */
-export const DEVICE_KINDS = ['idreader', 'printer', 'counterbus', 'qrscanner'] as const;
+export const DEVICE_KINDS = ['idreader', 'printer', 'counterbus', 'qrscanner', 'docprinter'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
 /**

@@ -4,8 +4,9 @@
  * on screen and the job prints after the refill.
  */
 import { useState } from 'preact/hooks';
-import type { KioskCertificate, KioskCertificateFacts, KioskCertificatePrintResult, KioskCompletion } from '@onedoor/protocol';
-import { useText } from '../KioskContext.ts';
+import { KIOSK_COPY_PURPOSES, type KioskCertificate, type KioskCertificateFacts, type KioskCertificatePrintResult, type KioskCompletion,
+  type KioskCopyFormat, type KioskCopyPurpose } from '@onedoor/protocol';
+import { useKiosk, useText } from '../KioskContext.ts';
 import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { displayIdNumber } from '../privacy.ts';
 import { FEATURE_TEXT } from '../texts.ts';
@@ -38,6 +39,10 @@ function Preview({ c }: { c: KioskCertificate }) {
   const t = useText();
   const action = useHallAction();
   const [printed, setPrinted] = useState<KioskCompletion<KioskCertificatePrintResult> | null>(null);
+  // A4 first where a document printer is configured (a clerk or a bank takes a page, not a till slip).
+  const a4 = useKiosk().devices.a4Configured === true;
+  const [format, setFormat] = useState<KioskCopyFormat>(a4 ? 'a4' : 'slip');
+  const [purpose, setPurpose] = useState<KioskCopyPurpose>('government');
   const done = printed?.code === 'success' ? printed.result : undefined;
   return (
     <section class="certificate" data-testid="certificate-preview" data-identifier={c.identifier}>
@@ -55,9 +60,30 @@ function Preview({ c }: { c: KioskCertificate }) {
       ) : (
         <>
           {printed && <Failure completion={printed} />}
+          {c.printable && a4 && (
+            <fieldset class="copy-options" data-testid="copy-options">
+              <legend class="body-text">{t(FLOW_TEXT.copyFormat)}</legend>
+              {(['a4', 'slip'] as const).map((f) => (
+                <button type="button" key={f} class={`btn ${format === f ? 'btn-primary' : 'btn-secondary'} choice`} aria-pressed={format === f}
+                  data-testid={`copy-format-${f}`} onClick={() => setFormat(f)}>
+                  {t(f === 'a4' ? FLOW_TEXT.formatA4 : FLOW_TEXT.formatSlip)}
+                </button>
+              ))}
+              {format === 'a4' && (
+                <label class="body-text">{t(FLOW_TEXT.copyPurpose)}{' '}
+                  <select data-testid="copy-purpose" value={purpose} onChange={(e) => setPurpose((e.target as HTMLSelectElement).value as KioskCopyPurpose)}>
+                    {(Object.keys(KIOSK_COPY_PURPOSES) as KioskCopyPurpose[]).map((p) => (
+                      <option key={p} value={p}>仅供{KIOSK_COPY_PURPOSES[p]}使用</option>
+                    ))}
+                  </select>
+                </label>
+              )}
+            </fieldset>
+          )}
           {c.printable && (
             <button type="button" class="btn btn-primary btn-big" disabled={action.busy} data-testid="print-copy"
-              onClick={async () => setPrinted(await action.run('certificates.print', { id: c.identifier }))}>
+              onClick={async () => setPrinted(await action.run('certificates.print', a4
+                ? { id: c.identifier, format, ...(format === 'a4' ? { purpose } : {}) } : { id: c.identifier }))}>
               {action.busy ? t(FLOW_TEXT.printing) : t(FLOW_TEXT.printCopy)}
             </button>
           )}

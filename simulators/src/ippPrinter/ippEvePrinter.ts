@@ -1,0 +1,154 @@
+/**
+ * The A4 document printer simulator is a real, independent IPP printer: CUPS's `ippeveprinter` (Debian package
+ * `cups-ipp-utils`), run on a local port, keeping every job's document in a folder (`-k -d <dir>`), so tests print
+ * real IPP jobs and read back exactly what was printed.
+ *
+ * What is simulated, and how:
+ * - paper out / refill: ippeveprinter's own media web page (`/media`, on by default) sets the main tray's level; at
+ *   0 sheets the printer reports `media-empty-report` in printer-state-reasons (seen with CUPS 2.4; it stays `idle`
+ *   and would still accept jobs: the bridge holds them);
+ * - printer down / back: stopping the process and starting it again on the same port (the new process knows none
+ *   of the old jobs, as a power-cycled printer);
+ * - toner: the `/supplies` page sets levels, but CUPS 2.4 adds no printer-state-reason for an empty supply, so
+ *   toner-empty cannot be simulated here (the mapping is unit-tested).
+ * Not simulated: a jam or paper out in the middle of a job (ippeveprinter finishes every job it accepted), a door
+ * open, a printer refusing PDF (its format list comes from `-f`; a test may start it with another list).
+ *
+ * Debian's build registers with DNS-SD, so a system D-Bus and avahi-daemon must run (`ensureDnsSd`); `-n 127.0.0.1`
+ * is not passed because the printer then fails on its IPv6 listener.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const IPPEVEPRINTER = '/usr/sbin/ippeveprinter';
+
+/** The words `npm start` and the tests show when the simulator cannot run. */
+export const IPPEVEPRINTER_MISSING = 'the A4 printer simulator needs CUPS\'s ippeveprinter: apt-get install cups-ipp-utils avahi-daemon dbus';
+
+export function ippEvePrinterAvailable(): boolean {
+  return existsSync(IPPEVEPRINTER) || spawnSync('sh', ['-c', 'command -v ippeveprinter'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Starts the system D-Bus and avahi when they are not running (ippeveprinter registers its service with them). */
+export function ensureDnsSd(): void {
+  const running = (name: string) => spawnSync('pgrep', ['-x', name], { stdio: 'ignore' }).status === 0;
+  if (!running('dbus-daemon')) {
+    mkdirSync('/run/dbus', { recursive: true });
+    spawnSync('dbus-daemon', ['--system', '--fork'], { stdio: 'ignore' });
+  }
+  if (!running('avahi-daemon')) spawnSync('avahi-daemon', ['-D'], { stdio: 'ignore' });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface IppEvePrinterOptions {
+  /** Folder for the kept job files (created). */
+  spoolDir: string;
+  /** Default: a free port. */
+  port?: number;
+  name?: string;
+  /** `-f`: document formats it accepts (default application/pdf). */
+  formats?: string;
+}
+
+export class IppEvePrinterSim {
+  private child: ChildProcess | null = null;
+  private port = 0;
+  private output = '';
+
+  constructor(private readonly opts: IppEvePrinterOptions) {}
+
+  get uri(): string {
+    return `ipp://127.0.0.1:${this.port}/ipp/print`;
+  }
+
+  get webUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null;
+  }
+
+  /** Starts the printer and waits until it answers HTTP. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    ensureDnsSd();
+    mkdirSync(this.opts.spoolDir, { recursive: true });
+    if (!this.port) this.port = this.opts.port ?? (await freePort());
+    this.output = '';
+    const child = spawn(IPPEVEPRINTER, ['-k', '-d', this.opts.spoolDir, '-p', String(this.port), '-f', this.opts.formats ?? 'application/pdf',
+      // Without a print command ippeveprinter "processes" each job by sleeping 5 to 15 s; with one, the job is
+      // completed when the command exits. /bin/true: at once (the file is kept by -k all the same).
+      '-c', '/bin/true',
+      '-m', 'A4 Laser', '-M', 'OneDoor', this.opts.name ?? `OneDoor A4 ${this.port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (b: Buffer) => (this.output = (this.output + b.toString()).slice(-4000)));
+    child.stderr!.on('data', (b: Buffer) => (this.output = (this.output + b.toString()).slice(-4000)));
+    this.child = child;
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`ippeveprinter exited (${child.exitCode}): ${this.output.trim()}`);
+      try {
+        const r = await fetch(`${this.webUrl}/`, { signal: AbortSignal.timeout(500) });
+        await r.arrayBuffer();
+        // A4 in the main tray, so copies are printed on the paper they were made for.
+        await this.setTray(250);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new Error(`ippeveprinter did not answer on port ${this.port}: ${this.output.trim()}`);
+  }
+
+  /** Stops the process (the printer is down); jobs it held are gone with it, as at a power cut. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(t);
+  }
+
+  /** Paper out (0 sheets in the main tray) or refill, through the printer's own media page. */
+  async setTray(sheets: number): Promise<void> {
+    const q = new URLSearchParams({ size1: 'iso_a4_210x297mm', type1: 'stationery', level1: String(sheets),
+      size3: 'na_number-10_4.125x9.5in', type3: 'envelope', level3: '25' });
+    const r = await fetch(`${this.webUrl}/media?${q}`, { signal: AbortSignal.timeout(3000) });
+    await r.arrayBuffer();
+  }
+
+  paperOut(): Promise<void> {
+    return this.setTray(0);
+  }
+
+  refill(): Promise<void> {
+    return this.setTray(250);
+  }
+
+  /** The documents it printed (kept job files), oldest first, as full paths. */
+  printedFiles(): string[] {
+    if (!existsSync(this.opts.spoolDir)) return [];
+    return readdirSync(this.opts.spoolDir)
+      .filter((f) => /\.pdf$/i.test(f))
+      .map((f) => join(this.opts.spoolDir, f))
+      .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs || a.localeCompare(b, undefined, { numeric: true }));
+  }
+
+  get log(): string {
+    return this.output;
+  }
+}
