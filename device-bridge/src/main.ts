@@ -42,6 +42,7 @@ import { HallClock } from './hall/clock.ts';
 import type { CounterWorkflowConfigInput } from './hall/counterConfig.ts';
 import { createLogger } from './log.ts';
 import { EventLoopMonitor } from './api/health.ts';
+import { createBridgeMetrics } from './api/metrics.ts';
 import { printJobFilesOf, scheduleRetention } from './hall/retention.ts';
 import { securePrivateDir } from './store/fileModes.ts';
 import { siteUtcOffsetMinutes } from './config/site.ts';
@@ -152,6 +153,10 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     printJobFiles: printJobFilesOf(config.dataDir, config.devices), log,
   });
   const eventLoop = new EventLoopMonitor();
+  // Prometheus `/metrics` for the metrics token (README "Monitoring"); the kiosk registry exists once the link server does.
+  const metrics = createBridgeMetrics({
+    devices, log, store: () => (hallLink ? null : hall.store), today: () => hall.clock.today(), kiosks: () => kioskLink?.registry ?? null,
+  });
   // `/kiosk` is the kiosk's own screen: loopback (or listed) peer plus the secret written into its page.
   const kioskScreens = new KioskScreens({ ...config.kioskScreen, allowedOrigins: config.allowedOrigins });
   const app = createHttpApp({
@@ -166,6 +171,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     onAccessRefused: auditRefusals(() => audit),
     log,
     routers: [
+      metrics.router,
       verifyRouter(() => hall.certificates),
       siteRouter(config.site, () => publicUrl),
       catalogueNamesRouter(DEMO_ENGLISH_NAMES),
@@ -300,6 +306,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       (closing ??= (async () => {
         retention.stop();
         eventLoop.stop();
+        metrics.close();
         stopCardEvents();
         stopScannerEvents();
         stopCounterEvents();

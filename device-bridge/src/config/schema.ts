@@ -126,6 +126,7 @@ export const bridgeConfigSchema = z
       .object({
         hall: z.string().min(16).optional().meta({ description: 'Shared secret for the /hall namespace (at least 16 characters); absent: /hall refuses everyone.' }),
         tech: z.string().min(16).optional().meta({ description: 'Shared secret for the /tech namespace (at least 16 characters); absent: /tech refuses everyone.' }),
+        metrics: z.string().min(16).optional().meta({ description: 'Bearer token of a Prometheus server for GET /metrics (at least 16 characters), good for nothing else; absent: /metrics refuses everyone (README "Monitoring").' }),
       })
       .strict()
       .prefault({})
