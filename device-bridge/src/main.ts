@@ -8,6 +8,7 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
@@ -42,8 +43,11 @@ import { HallClock } from './hall/clock.ts';
 import type { CounterWorkflowConfigInput } from './hall/counterConfig.ts';
 import { createLogger } from './log.ts';
 import { EventLoopMonitor } from './api/health.ts';
+import { createBridgeMetrics } from './api/metrics.ts';
 import { printJobFilesOf, scheduleRetention } from './hall/retention.ts';
 import { securePrivateDir } from './store/fileModes.ts';
+import { holdBridgeLock } from './store/bridgeLock.ts';
+import { scheduleHallBackups, type HallBackupSchedule } from './store/hallBackup.ts';
 import { siteUtcOffsetMinutes } from './config/site.ts';
 import { describeHallStoreSetting, parseHallStoreSetting } from './store/hallStoreSetting.ts';
 import { hallStoreOpener, type HallStoreOpener } from './store/openHallStore.ts';
@@ -93,6 +97,8 @@ export interface BridgeHandle {
   kioskScreens: KioskScreens;
   /** The manager dashboard (issue 6): kiosks, alerts, figures; what /hall and /api/hall/* serve. */
   dashboard: HallDashboardService;
+  /** Scheduled online backups of the SQLite hall database (config `backup`, README "Backups"). */
+  backups: HallBackupSchedule;
   log: Logger;
   /** Stop devices, disconnect clients, close the HTTP server. Idempotent. */
   close(): Promise<void>;
@@ -105,6 +111,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const log = options.log ?? createLogger({ level: config.options.logLevel });
   // Owner-only data dir (README "Security", data at rest); an existing looser one is tightened.
   securePrivateDir(config.dataDir);
+  // This bridge's mark in the data dir: `npm run restore` refuses to replace the database under it (store/bridgeLock.ts).
+  const releaseLock = holdBridgeLock(config.dataDir);
 
   // One hall clock for every date decision (the reader's expiry check as well as sessions, tickets, appointments):
   // the hall's time zone (config `site.timeZone`, default China Standard Time), never the PC's, so a PC set to UTC
@@ -139,6 +147,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       if (fromCatalogue.length > 0) counterWorkflow = resolveCatalogueWindows(config, options.counterWorkflow, fromCatalogue);
     } catch (err) {
       await hall.close();
+      releaseLock();
       throw err;
     }
   }
@@ -152,6 +161,17 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     printJobFiles: printJobFilesOf(config.dataDir, config.devices), log,
   });
   const eventLoop = new EventLoopMonitor();
+  // Online backups of the SQLite hall database; a PostgreSQL hall is dumped with pg_dump instead (README "Backups").
+  const backups = scheduleHallBackups({
+    policy: { ...config.backup, dir: config.backup.dir ?? join(config.dataDir, 'backups') }, store: () => (hallLink ? null : hall.store), log,
+  });
+  if (!hallLink && config.backup.everyHours > 0 && parseHallStoreSetting(config.store).kind === 'postgres') {
+    log.info('backup: the hall database is on PostgreSQL: back it up with pg_dump (README "Backups"); no SQLite backups are scheduled');
+  }
+  // Prometheus `/metrics` for the metrics token (README "Monitoring"); the kiosk registry exists once the link server does.
+  const metrics = createBridgeMetrics({
+    devices, log, store: () => (hallLink ? null : hall.store), today: () => hall.clock.today(), kiosks: () => kioskLink?.registry ?? null,
+  });
   // `/kiosk` is the kiosk's own screen: loopback (or listed) peer plus the secret written into its page.
   const kioskScreens = new KioskScreens({ ...config.kioskScreen, allowedOrigins: config.allowedOrigins });
   const app = createHttpApp({
@@ -166,6 +186,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     onAccessRefused: auditRefusals(() => audit),
     log,
     routers: [
+      metrics.router,
       verifyRouter(() => hall.certificates),
       siteRouter(config.site, () => publicUrl),
       catalogueNamesRouter(DEMO_ENGLISH_NAMES),
@@ -264,9 +285,14 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: Error) => {
+      backups.stop();
+      releaseLock();
+      reject(err);
+    };
+    server.once('error', failed);
     server.listen(config.http.port, config.http.host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
@@ -295,11 +321,14 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     kioskScreenSecret: kioskScreens.secret,
     kioskScreens,
     dashboard,
+    backups,
     log,
     close: () =>
       (closing ??= (async () => {
         retention.stop();
+        backups.stop();
         eventLoop.stop();
+        metrics.close();
         stopCardEvents();
         stopScannerEvents();
         stopCounterEvents();
@@ -316,6 +345,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         await devices.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        // Last: the hall database is closed, a restore may now replace it.
+        releaseLock();
         log.info('bridge stopped');
       })()),
   };

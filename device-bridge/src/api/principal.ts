@@ -3,7 +3,7 @@
  * the transport's job (cookie, token, namespace handshake); deciding what it may do is only `checkAccess`'s.
  *
  * - REST: the staff session cookie (technician/manager), else `Authorization: Bearer <tokens.tech|tokens.hall>`
- *   (techToken/hallToken), else anonymous.
+ *   (techToken/hallToken), or `tokens.metrics` (metricsToken, `/metrics` only), else anonymous.
  * - Sockets: what the namespace's handshake admitted, re-checked per message for staff sessions (a session that
  *   ended, by logout or expiry, no longer counts: the caller is told and the socket dropped).
  */
@@ -18,6 +18,8 @@ import type { StaffAuth } from '../auth/staffAuth.ts';
 export interface MachineTokens {
   hall?: string;
   tech?: string;
+  /** Prometheus scrapes of `/metrics` only (README "Monitoring"). */
+  metrics?: string;
 }
 
 /** Constant-time comparison of a presented secret with the configured one. */
@@ -32,6 +34,7 @@ export function secretMatches(given: unknown, expected: string | undefined): boo
 export function machineRoleOf(token: unknown, tokens: MachineTokens): Role | null {
   if (secretMatches(token, tokens.tech)) return 'techToken';
   if (secretMatches(token, tokens.hall)) return 'hallToken';
+  if (secretMatches(token, tokens.metrics)) return 'metricsToken';
   return null;
 }
 

@@ -16,6 +16,8 @@
  * - `technician`, `manager`: a staff login session (auth/staffAuth.ts, the HttpOnly cookie);
  * - `techToken`, `hallToken`: the machine tokens of the config (`tokens.tech`, `tokens.hall`), for scripts and
  *   automation: as `auth.token` on a socket, as `Authorization: Bearer` over REST;
+ * - `metricsToken`: the config's `tokens.metrics`, for a Prometheus server scraping `GET /metrics` (README
+ *   "Monitoring"); it may do nothing else, so a monitoring host holds no key to the hall or the devices;
  * - `linkedKiosk`: a kiosk bridge linked to this hall with its kiosk token (`/kiosklink`, hallLink/kioskLinkServer.ts).
  *
  * Device actions: technician actions (raw printing, SAM commands, counter terminal display/LED/beep, test pages)
@@ -28,7 +30,7 @@ import type {
   StaffRole, TechClientToServerEvents,
 } from '@onedoor/protocol';
 
-export const ROLES = ['anyone', 'kioskScreen', 'technician', 'manager', 'techToken', 'hallToken', 'linkedKiosk'] as const;
+export const ROLES = ['anyone', 'kioskScreen', 'technician', 'manager', 'techToken', 'hallToken', 'metricsToken', 'linkedKiosk'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The socket.io namespaces the bridge serves. */
@@ -53,6 +55,7 @@ export interface RestRule {
 }
 
 export const REST_RULES: readonly RestRule[] = [
+  { method: 'GET', path: '/metrics', roles: ['metricsToken'], why: 'Prometheus metrics: counts and states only, no personal data; its own token so a monitoring host can do nothing else' },
   { method: 'GET', path: '/api/health', roles: ANYONE, why: 'liveness for monitors; states only, no personal data' },
   { method: 'GET', path: '/api/devices', roles: ANYONE, why: 'device states (what every /kiosk snapshot carries); no personal data' },
   { method: 'GET', path: '/api/devices/:id', roles: [...STAFF, 'techToken'], why: 'device details and its actions: technician data' },
@@ -95,9 +98,9 @@ const COMPILED_REST = REST_RULES.map((r) => ({ rule: r, re: compilePath(r.path) 
 /** The rule for a request, or null (refused: not in the table). HEAD is answered as GET. */
 export function restRuleFor(method: string, path: string): RestRule | null {
   const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
-  if (path === '/api' || path.startsWith('/api/')) {
-    return COMPILED_REST.find((c) => c.rule.method === m && c.re.test(path))?.rule ?? null;
-  }
+  const rule = COMPILED_REST.find((c) => c.rule.method === m && c.re.test(path))?.rule ?? null;
+  if (rule || path === '/api' || path.startsWith('/api/')) return rule;
+  // Outside /api only the table's own rows (`/metrics`) are more than the UI.
   return m === 'GET' ? UI_RULE : null;
 }
 

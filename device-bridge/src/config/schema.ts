@@ -126,6 +126,7 @@ export const bridgeConfigSchema = z
       .object({
         hall: z.string().min(16).optional().meta({ description: 'Shared secret for the /hall namespace (at least 16 characters); absent: /hall refuses everyone.' }),
         tech: z.string().min(16).optional().meta({ description: 'Shared secret for the /tech namespace (at least 16 characters); absent: /tech refuses everyone.' }),
+        metrics: z.string().min(16).optional().meta({ description: 'Bearer token of a Prometheus server for GET /metrics (at least 16 characters), good for nothing else; absent: /metrics refuses everyone (README "Monitoring").' }),
       })
       .strict()
       .prefault({})
@@ -233,6 +234,19 @@ export const bridgeConfigSchema = z
       .meta({ description: 'Service windows of the counter workflow. Absent: the windows of the loaded catalogue, else every counter terminal is a window serving every category.' }),
     /** How long personal data is kept (days; defaults and reasons in hall/retentionPolicy.ts and README "Security"). */
     retention: retentionConfigSchema.meta({ description: 'How long personal data is kept (README "Security").' }),
+    /** Online backups of the SQLite hall database (store/hallBackup.ts, README "Backups"); PostgreSQL: pg_dump. */
+    backup: z
+      .object({
+        dir: z.string().min(1).optional()
+          .meta({ description: 'Folder of the hall database\'s backups, made owner-only (0700, files 0600); default: backups/ inside dataDir. Relative to the config file. Best on another disk than dataDir.' }),
+        everyHours: z.number().min(0).max(24 * 7).default(6)
+          .meta({ description: 'Hours between online backups of the SQLite hall database (the first one a minute after start when the newest is older); 0: no scheduled backups. Not used with a PostgreSQL store (pg_dump, README "Backups").', unit: 'h' }),
+        keep: z.number().int().min(1).max(10_000).default(28)
+          .meta({ description: 'Newest backups kept; older ones are deleted after each backup.', unit: 'backups' }),
+      })
+      .strict()
+      .prefault({})
+      .meta({ description: 'Scheduled online backups of the hall database (README "Backups").' }),
     site: siteConfigSchema,
     options: z
       .object({

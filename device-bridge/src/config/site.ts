@@ -107,7 +107,7 @@ export const EXAMPLE_PASSWORD_HASH = 'scrypt$16384$8$1$LM8vIQ9MkgFGaLus9Bzmgg$NJ
 interface SiteFileView {
   site: SiteConfig;
   devices: ReadonlyArray<{ id: string; kind: string; enabled: boolean }>;
-  tokens: { hall?: string; tech?: string };
+  tokens: { hall?: string; tech?: string; metrics?: string };
   kioskScreen: { secret?: string };
   hall?: { kioskToken: string };
   kiosks: ReadonlyArray<{ token: string }>;
@@ -131,6 +131,7 @@ export function siteFileProblems(c: SiteFileView): string[] {
   };
   placeholder('tokens.hall', c.tokens.hall);
   placeholder('tokens.tech', c.tokens.tech);
+  placeholder('tokens.metrics', c.tokens.metrics);
   placeholder('kioskScreen.secret', c.kioskScreen.secret);
   placeholder('hall.kioskToken', c.hall?.kioskToken);
   c.kiosks.forEach((k, i) => placeholder(`kiosks[${i}].token`, k.token));

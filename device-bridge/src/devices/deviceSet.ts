@@ -3,13 +3,25 @@
  * re-emits every driver's `status` change as one stream for the API.
  */
 import { EventEmitter } from 'node:events';
-import type { DeviceStatus } from '@onedoor/protocol';
+import type { CompletionCode, DeviceStatus } from '@onedoor/protocol';
 import type { DeviceDriver, DeviceSpec, DriverContext, ExecuteOptions } from './driver.ts';
-import { DeviceCommandError } from './errors.ts';
+import { completionCodeOf, DeviceCommandError } from './errors.ts';
 import { NoDeviceDriver, type DriverRegistry } from './registry.ts';
 
 export interface DeviceSetEventMap {
   status: [status: DeviceStatus];
+  /** A command run through `execute` ended (the monitoring's latency histograms, api/metrics.ts). */
+  commandDone: [done: DeviceCommandDone];
+}
+
+/** One finished device command: which kind of device, which action (as the driver names it), how it ended. */
+export interface DeviceCommandDone {
+  deviceId: string;
+  kind: DeviceDriver['kind'];
+  /** The action name when the driver offers it, else `other` (a client's typo must not mint a new series). */
+  action: string;
+  code: CompletionCode;
+  seconds: number;
 }
 
 export interface DeviceEntry extends DeviceSpec {
@@ -54,6 +66,30 @@ export class DeviceSet extends EventEmitter<DeviceSetEventMap> {
   execute(id: string, action: string, args: Record<string, unknown>, opts: ExecuteOptions): Promise<unknown> {
     const d = this.drivers.get(id);
     if (!d) return Promise.reject(new DeviceCommandError('invalidRequest', `no device with id "${id}"`));
-    return d.execute(action, args, opts);
+    const started = performance.now();
+    const done = (code: CompletionCode) => {
+      try {
+        const known = d.actions().some((a) => a.name === action);
+        this.emit('commandDone', { deviceId: id, kind: d.kind, action: known ? action : 'other', code, seconds: (performance.now() - started) / 1000 });
+      } catch {
+        // An observer's failure never changes a command's outcome.
+      }
+    };
+    let running: Promise<unknown>;
+    try {
+      running = Promise.resolve(d.execute(action, args, opts));
+    } catch (err) {
+      running = Promise.reject(err);
+    }
+    return running.then(
+      (result) => {
+        done('success');
+        return result;
+      },
+      (err: unknown) => {
+        done(completionCodeOf(err));
+        throw err;
+      },
+    );
   }
 }

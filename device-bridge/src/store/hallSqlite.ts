@@ -665,6 +665,17 @@ export class SqliteHallStore implements HallStore {
     });
   }
 
+  /**
+   * An online backup into `dest` (SQLite's backup API through better-sqlite3's `db.backup`): a consistent copy while
+   * the hall runs. Queued like every operation, so no write lands half-way through it; a hall's database copies in
+   * well under a second. `dest` should exist already with its final mode (store/hallBackup.ts makes it 0600).
+   */
+  backupTo(dest: string): Promise<void> {
+    return this.enqueue(async () => {
+      await this.db.backup(dest);
+    });
+  }
+
   applyRetention(cutoffs: HallRetentionCutoffs): Promise<HallRetentionResult> {
     return this.enqueue(async () => {
       const result = this.db.transaction(() => retentionSql(this.db, cutoffs))();

@@ -25,6 +25,8 @@ declare module 'better-sqlite3' {
     transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
     /** A SQL function implemented in JavaScript (the hall store's masking for retention). */
     function(name: string, options: { deterministic?: boolean }, fn: (...args: unknown[]) => unknown): this;
+    /** SQLite's online backup API into `destination` (the hall's scheduled backups, store/hallBackup.ts). */
+    backup(destination: string, options?: { attached?: string; progress?: (info: { totalPages: number; remainingPages: number }) => number }): Promise<{ totalPages: number; remainingPages: number }>;
     close(): this;
   }
   export default Database;

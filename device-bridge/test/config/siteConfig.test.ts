@@ -74,6 +74,7 @@ describe('example site configs (config/examples)', () => {
     expect(problemsOfFile(EXAMPLES.hall)).toEqual([
       'tokens.hall: still the example\'s placeholder; make a secret with: openssl rand -hex 24',
       'tokens.tech: still the example\'s placeholder; make a secret with: openssl rand -hex 24',
+      'tokens.metrics: still the example\'s placeholder; make a secret with: openssl rand -hex 24',
       'kiosks[0].token: still the example\'s placeholder; make a secret with: openssl rand -hex 24',
       'kiosks[1].token: still the example\'s placeholder; make a secret with: openssl rand -hex 24',
       'users[0].passwordHash: the example\'s hash of a published password; make one with: npx tsx device-bridge/src/auth/hash-password.ts',
