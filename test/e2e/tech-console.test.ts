@@ -98,7 +98,8 @@ async function openTech(): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   const page = await context.newPage();
   pages.push(page);
-  page.on('close', () => void context.close());
+  // The context goes with its page; when the browser is already closing, its close rejects: nothing to do then.
+  page.on('close', () => void context.close().catch(() => undefined));
   await page.goto(`${bridge.url}/tech`);
   return page;
 }
