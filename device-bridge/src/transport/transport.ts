@@ -34,6 +34,8 @@ export interface ByteChannel extends EventEmitter<TransportEventMap> {
   readonly isOpen: boolean;
   /** Resolves when the bytes have left our buffers (serial: drained to the UART; TCP: handed to the kernel). */
   write(bytes: Uint8Array): Promise<void>;
+  /** Successful opens after the first, when the channel reconnects by itself (it alone counts them). */
+  readonly reconnects?: number;
 }
 
 export interface Transport extends ByteChannel {
