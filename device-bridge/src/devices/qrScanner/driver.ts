@@ -22,6 +22,7 @@ import {
   buildQrCommand, QR_MAX_RETRIES, QR_MODES, QR_REGISTERS, QR_SUFFIXES, qrCodePreview, qrCodeText, qrModeName, qrSuffixName,
   QrScannerDecoder, toHex, type QrCommand, type QrScannerFrame,
 } from '@onedoor/protocol';
+import { countersOf, type CounterRecord } from '../counters.ts';
 import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
 import { DeviceCommandError } from '../errors.ts';
 import { describeRxFrame } from '../frameDescribe.ts';
@@ -32,10 +33,20 @@ type Reply = Extract<QrScannerFrame, { kind: 'reply' }>;
 
 const SUFFIX_LABEL = { none: 'no suffix', cr: 'CR', crlf: 'CR LF' } as const;
 
+/** What this driver counts, for the status (/tech); written by this driver only. */
+export interface QrScannerDriverCounters {
+  codesRead: number;
+  lateReplies: number;
+  selfTests: number;
+  settingsWritten: number;
+  settingsSaved: number;
+  modeRestored: number;
+}
+
 export class QrScannerDriver extends BaseDeviceDriver<QrScannerFrame> {
   readonly options: QrScannerOptions;
   private readonly decoder: QrScannerDecoder;
-  private readonly stats = { codesRead: 0, lateReplies: 0, selfTests: 0, settingsWritten: 0, settingsSaved: 0, modeRestored: 0 };
+  private readonly stats: QrScannerDriverCounters = { codesRead: 0, lateReplies: 0, selfTests: 0, settingsWritten: 0, settingsSaved: 0, modeRestored: 0 };
   private seq = 0;
   private idleTimer: NodeJS.Timeout | null = null;
   /** While a self-test waits for its test code, codes go to it instead of `codeRead`. */
@@ -226,8 +237,8 @@ export class QrScannerDriver extends BaseDeviceDriver<QrScannerFrame> {
 
   // ---- counters, actions ---------------------------------------------------------------------------------------
 
-  protected override extraCounters(): Record<string, number> {
-    return { ...this.stats };
+  protected override extraCounters(): CounterRecord {
+    return countersOf(this.stats);
   }
 
   override actions(): DeviceActionInfo[] {
