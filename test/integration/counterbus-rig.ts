@@ -11,6 +11,7 @@ import { CounterBusDriver } from '../../device-bridge/src/devices/counterBus/dri
 import { silentLogger } from '../../device-bridge/src/log.ts';
 import { CounterBusSim, type CounterBusSimOptions } from '../../simulators/src/counterbus/index.ts';
 import { startSimulator, type LinkKind, type RunningSimulator } from '../../simulators/src/link/index.ts';
+import { untilWith } from '../support/until.ts';
 
 export interface CounterBusRigOptions {
   link: LinkKind;
@@ -41,13 +42,7 @@ export interface CounterBusRig {
   close(): Promise<void>;
 }
 
-export async function until(cond: () => boolean, what: string | (() => string), limitMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error(`timed out after ${limitMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export const until = untilWith({ limitMs: 20_000, stepMs: 10 });
 
 export async function startCounterBusRig(o: CounterBusRigOptions): Promise<CounterBusRig> {
   const baud = o.baud ?? 9600;
