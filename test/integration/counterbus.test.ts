@@ -93,6 +93,27 @@ describe('counter bus driver over a PTY', () => {
     expect(s.counters.acks).toBeGreaterThanOrEqual(3); // units 1, 2 and 4 had events
   });
 
+  it('an ack applied whose echo is lost (a behaviour defined by the test): the event arrives once', async () => {
+    const r = await rig({ link: 'pty', terminals: 2 });
+    let lost = 0;
+    r.device.defineBehavior({
+      name: 'lose the first ack echo of unit 1',
+      answer: (req, model) => {
+        if (req.unit !== 1 || req.kind !== 'writeSingle' || lost > 0) return { kind: 'pass' };
+        lost++;
+        model(); // the terminal removes the event, the master hears nothing
+        return { kind: 'silent' };
+      },
+    });
+    await r.device.press(1, 'callNext');
+    await until(() => lost === 1 && r.device.terminal(1).pending === 0, 'the lost ack');
+    await r.device.press(1, 'finish');
+    await until(() => ofUnit(r.events, 1).length >= 2, 'both events of unit 1');
+    await r.cycles(3);
+    expect(ofUnit(r.events, 1).map((e) => e.key)).toEqual(['callNext', 'finish']);
+    expect(r.driver.status().counters.ackFailures).toBeGreaterThanOrEqual(1);
+  });
+
   it('with 1% line noise on the replies, hundreds of presses arrive none lost, none doubled', async () => {
     const r = await rig({ link: 'pty', terminals: 4, sim: { seed: 7 } });
     await r.device.act('fault-noise', { level: 0.01 });
