@@ -1,5 +1,5 @@
 /**
- * The driver contract (issue 4, "Drivers"): one `DeviceDriver` per configured device. The bridge only talks to
+ * The driver contract (architecture.md): one `DeviceDriver` per configured device. The bridge only talks to
  * drivers through this interface (status, start/stop, actions); the reader, printer and counter-bus drivers are
  * built on `BaseDeviceDriver`, which owns the transport, the actor and the `DeviceStatus`.
  *
@@ -147,7 +147,7 @@ export abstract class BaseDeviceDriver<F> extends EventEmitter<DeviceDriverEvent
   protected readonly link: ReconnectingTransport;
   protected readonly actor: DeviceActor<F>;
   protected readonly log: Logger;
-  /** The last frames rx/tx for the technician console (issue 6); filled through the actor's tap. */
+  /** The last frames rx/tx for the technician console; filled through the actor's tap. */
   protected readonly frameLog: FrameLog;
   private current: Omit<DeviceStatus, 'counters'>;
   private readonly watchdogOptions: WatchdogOptions | undefined;

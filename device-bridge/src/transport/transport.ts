@@ -1,5 +1,5 @@
 /**
- * Bytes in and out of one device port, whatever carries them (issue 4, "Transports"). A `Transport` is one
+ * Bytes in and out of one device port, whatever carries them. A `Transport` is one
  * connection attempt at a time: `open()` either connects or rejects, and a lost connection is reported once as a
  * `close` event with its reason. Reconnection is not its job: `ReconnectingTransport` supervises any Transport.
  *

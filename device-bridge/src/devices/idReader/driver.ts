@@ -1,5 +1,5 @@
 /**
- * The ID card reader driver (issue 4, "Drivers"; id-reader-sam.md, "Timing and polling").
+ * The ID card reader driver (id-reader-sam.md, "Timing and polling").
  *
  * - Start-up on every (re)connect: SAM status (60 self-test failed / 66 not authorised -> hardwareError with the
  *   spec's words), read SAM ID (shown in `detail` and `media`), set max RF bytes.
