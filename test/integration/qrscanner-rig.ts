@@ -85,7 +85,10 @@ export async function startScannerRig(opts: ScannerRigOptions): Promise<ScannerR
     const codes: ScannedCode[] = [];
     driver.on('codeRead', (c) => codes.push(c));
     const tech: ScannerRig['tech'] = connect(`${bridge.url}/tech`, { transports: ['websocket'], auth: { token: TECH_TOKEN }, reconnectionDelay: 50 });
-    const kiosk: ScannerRig['kiosk'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'], reconnectionDelay: 50 });
+    // The kiosk's own screen: the secret, and one screen id across reconnects (api/kioskScreen.ts).
+    const kiosk: ScannerRig['kiosk'] = connect(`${bridge.url}/kiosk`, {
+      transports: ['websocket'], reconnectionDelay: 50, auth: { screenSecret: bridge.kioskScreenSecret, screenId: `scanner-rig-${process.pid}` },
+    });
     cleanups.push(() => void tech.disconnect(), () => void kiosk.disconnect());
     const techCodes: CodeScannedEvent[] = [];
     const kioskCodes: CodeScannedEvent[] = [];
