@@ -116,21 +116,36 @@ export interface ActorCounters {
 /** What `counters()` shows: the decoder's (with any extras it keeps) and the actor's. */
 export type ActorCounterSet = Readonly<DecoderCounters & ActorCounters>;
 
-interface Entry {
+/** One step as the actor runs it. `trace` is made where the step was asked for (its caller's stack). */
+interface StepSpec<F> {
+  label: string;
+  bytes: Uint8Array;
+  accept: ((frame: F) => boolean) | null;
+  timeoutMs: number | undefined;
+  onTimeout?: () => F[];
+  signal?: AbortSignal;
+  trace: Error;
+}
+
+/** Runs a step for the entry that holds the line. */
+type RunStep<F> = (spec: StepSpec<F>) => Promise<F | undefined>;
+
+/** A transaction waiting for the line or holding it. */
+interface Entry<F> {
   label: string;
   rank: number;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | null;
-  /** Aborted when the entry ends; steps use it. */
+  /** Aborted when the entry ends (its `Line.signal`). */
   life: AbortController;
-  run(line: Line<unknown>): Promise<unknown>;
+  run(runStep: RunStep<F>, life: AbortSignal): Promise<unknown>;
   resolve(value: unknown): void;
   reject(err: Error): void;
   done: boolean;
 }
 
 interface Step<F> {
-  entry: Entry;
+  entry: Entry<F>;
   what: string;
   accept: ((frame: F) => boolean) | null;
   onTimeout: (() => F[]) | undefined;
@@ -146,8 +161,8 @@ type OwnCounters = Omit<ActorCounters, 'reconnects'>;
 const STALL_TURNS = 3;
 
 export class DeviceActor<F> {
-  private readonly queue: Entry[] = [];
-  private current: Entry | null = null;
+  private readonly queue: Entry<F>[] = [];
+  private current: Entry<F> | null = null;
   private step: Step<F> | null = null;
   private paused = false;
   private readonly resumed = new Waiters<void, never>();
@@ -194,20 +209,16 @@ export class DeviceActor<F> {
     const trace = new Error();
     if (!(opts.timeoutMs > 0)) throw new Error(`DeviceActor ${this.options.id}: timeoutMs must be > 0 (got ${opts.timeoutMs})`);
     const label = opts.label ?? 'command';
-    return this.transaction(label, (line) => this.runStep(line, label, opts.bytes, opts.accept, opts.timeoutMs, opts.onTimeout, trace), {
-      priority: opts.priority,
-      signal: opts.signal,
-    }) as Promise<F>;
+    const spec: StepSpec<F> = { label, bytes: opts.bytes, accept: opts.accept, timeoutMs: opts.timeoutMs, onTimeout: opts.onTimeout, trace };
+    return this.enqueue(label, (runStep) => runStep(spec), opts) as Promise<F>;
   }
 
   /** Write bytes that get no reply (a Modbus broadcast, a start-up sequence). Honours pause() between slices. */
   async send(bytes: Uint8Array, opts: SendOptions & { priority?: LinePriority } = {}): Promise<void> {
     const trace = new Error();
     const label = opts.label ?? 'send';
-    await this.transaction(label, (line) => this.runStep(line, label, bytes, null, opts.timeoutMs, undefined, trace), {
-      priority: opts.priority,
-      signal: opts.signal,
-    });
+    const spec: StepSpec<F> = { label, bytes, accept: null, timeoutMs: opts.timeoutMs, trace };
+    await this.enqueue(label, (runStep) => runStep(spec), opts);
   }
 
   /**
@@ -215,20 +226,24 @@ export class DeviceActor<F> {
    * aborts: then it rejects at once and its later steps are refused).
    */
   transaction<T>(label: string, steps: (line: Line<F>) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    return this.enqueue(label, (runStep, life) => steps(this.lineFor(label, runStep, life)), opts) as Promise<T>;
+  }
+
+  private enqueue(label: string, run: Entry<F>['run'], opts: TransactionOptions): Promise<unknown> {
     const what = `${this.options.id} ${label}`;
     const signal = opts.signal;
     if (this.closed) return Promise.reject(notReadyError(what, 'device closed'));
     if (!this.options.channel.isOpen) return Promise.reject(notReadyError(what, 'port not open'));
     if (signal?.aborted) return Promise.reject(canceledError(what));
-    return new Promise<T>((resolve, reject) => {
-      const entry: Entry = {
+    return new Promise<unknown>((resolve, reject) => {
+      const entry: Entry<F> = {
         label,
         rank: RANK[opts.priority ?? 'command'],
         signal,
         onAbort: null,
         life: new AbortController(),
-        run: steps as (line: Line<unknown>) => Promise<unknown>,
-        resolve: resolve as (v: unknown) => void,
+        run,
+        resolve,
         reject,
         done: false,
       };
@@ -293,22 +308,9 @@ export class DeviceActor<F> {
     const entry = this.queue.shift();
     if (!entry) return;
     this.current = entry;
-    const line: Line<F> = {
-      request: (o) => {
-        const trace = new Error();
-        if (!(o.timeoutMs > 0)) return Promise.reject(new Error(`DeviceActor ${this.options.id}: timeoutMs must be > 0 (got ${o.timeoutMs})`));
-        return this.runStep(line, o.label ?? entry.label, o.bytes, o.accept, o.timeoutMs, o.onTimeout, trace, o.signal) as Promise<F>;
-      },
-      send: (bytes, o = {}) => {
-        const trace = new Error();
-        return this.runStep(line, o.label ?? entry.label, bytes, null, o.timeoutMs, undefined, trace, o.signal).then(() => undefined);
-      },
-      signal: entry.life.signal,
-    };
-    (line as { entry?: Entry }).entry = entry;
     let out: Promise<unknown>;
     try {
-      out = entry.run(line as Line<unknown>);
+      out = entry.run((spec) => this.runStep(entry, spec), entry.life.signal);
     } catch (err) {
       out = Promise.reject(err);
     }
@@ -318,7 +320,24 @@ export class DeviceActor<F> {
     );
   }
 
-  private finishEntry(entry: Entry, outcome: { value: unknown } | { error: Error }): void {
+  /** The `Line` a transaction's steps use; each call records its caller's stack for a timeout error. */
+  private lineFor(label: string, runStep: RunStep<F>, life: AbortSignal): Line<F> {
+    return {
+      request: (o) => {
+        const trace = new Error();
+        if (!(o.timeoutMs > 0)) return Promise.reject(new Error(`DeviceActor ${this.options.id}: timeoutMs must be > 0 (got ${o.timeoutMs})`));
+        const spec: StepSpec<F> = { label: o.label ?? label, bytes: o.bytes, accept: o.accept, timeoutMs: o.timeoutMs, onTimeout: o.onTimeout, signal: o.signal, trace };
+        return runStep(spec) as Promise<F>;
+      },
+      send: async (bytes, o = {}) => {
+        const trace = new Error();
+        await runStep({ label: o.label ?? label, bytes, accept: null, timeoutMs: o.timeoutMs, signal: o.signal, trace });
+      },
+      signal: life,
+    };
+  }
+
+  private finishEntry(entry: Entry<F>, outcome: { value: unknown } | { error: Error }): void {
     if (!this.settleEntry(entry)) return;
     if ('error' in outcome) entry.reject(outcome.error);
     else entry.resolve(outcome.value);
@@ -326,7 +345,7 @@ export class DeviceActor<F> {
   }
 
   /** Ends an entry early (cancel, port closed): its step in flight fails and its later steps are refused. */
-  private endEntry(entry: Entry, err: DeviceCommandError, dirty: boolean): void {
+  private endEntry(entry: Entry<F>, err: DeviceCommandError, dirty: boolean): void {
     const step = this.step;
     if (step && step.entry === entry) this.failStep(step, err, dirty);
     if (!this.settleEntry(entry)) return;
@@ -334,7 +353,7 @@ export class DeviceActor<F> {
     this.pump();
   }
 
-  private settleEntry(entry: Entry): boolean {
+  private settleEntry(entry: Entry<F>): boolean {
     if (entry.done) return false;
     entry.done = true;
     entry.life.abort();
@@ -349,19 +368,10 @@ export class DeviceActor<F> {
 
   // ---- one step on the line -------------------------------------------------------------------------------------
 
-  private async runStep(
-    line: Line<F>,
-    label: string,
-    bytes: Uint8Array,
-    accept: ((frame: F) => boolean) | null,
-    timeoutMs: number | undefined,
-    onTimeout: (() => F[]) | undefined,
-    trace: Error,
-    signal?: AbortSignal,
-  ): Promise<F | undefined> {
-    const entry = (line as { entry?: Entry }).entry;
+  private async runStep(entry: Entry<F>, spec: StepSpec<F>): Promise<F | undefined> {
+    const { label, bytes, accept, timeoutMs, onTimeout, signal, trace } = spec;
     const what = `${this.options.id} ${label}`;
-    if (!entry || entry.done || this.current !== entry) throw notReadyError(what, 'the transaction is over');
+    if (entry.done || this.current !== entry) throw notReadyError(what, 'the transaction is over');
     if (this.step) throw new Error(`DeviceActor ${this.options.id}: ${label} asked for while a step is in flight`);
     if (signal?.aborted) throw canceledError(what);
     await this.waitNotBefore(entry);
@@ -371,22 +381,18 @@ export class DeviceActor<F> {
       const step: Step<F> = { entry, what, accept, onTimeout, resolve, reject, timer: null, done: false };
       this.step = step;
       this.own.commands++;
-      let onAbort: (() => void) | null = null;
       if (signal) {
-        onAbort = () => {
+        const onAbort = () => {
           this.own.canceled++;
           this.failStep(step, canceledError(what), true);
         };
         signal.addEventListener('abort', onAbort, { once: true });
-        const settle = () => signal.removeEventListener('abort', onAbort!);
-        step.resolve = (f) => (settle(), resolve(f));
-        step.reject = (e) => (settle(), reject(e));
+        const unhook = () => signal.removeEventListener('abort', onAbort);
+        step.resolve = (f) => (unhook(), resolve(f));
+        step.reject = (e) => (unhook(), reject(e));
       }
       // The matcher is live from here on (the step is current), before any byte is written.
-      if (timeoutMs !== undefined) {
-        const ms = timeoutMs;
-        step.timer = setTimeout(() => void this.stepTimedOut(step, ms, trace), ms);
-      }
+      if (timeoutMs !== undefined) step.timer = setTimeout(() => void this.stepTimedOut(step, timeoutMs, trace), timeoutMs);
       void this.write(step, bytes, label);
     });
   }
@@ -467,7 +473,7 @@ export class DeviceActor<F> {
    * be up to 1 ms behind, so it sleeps the whole milliseconds and tops up turn by turn until performance.now()
    * says the gap has passed (at most about a millisecond of turns).
    */
-  private async waitNotBefore(entry: Entry): Promise<void> {
+  private async waitNotBefore(entry: Entry<F>): Promise<void> {
     for (;;) {
       const ms = this.notBefore - performance.now();
       if (ms <= 0 || entry.done) return;
