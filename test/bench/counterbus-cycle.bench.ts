@@ -23,10 +23,9 @@
  * keeps the gaps can get. A run on the shared 2-core machine gave 1.04-1.06x idle and 1.07-1.12x busy for the
  * bridge, 0.96-0.98x for modbus-serial (which keeps no gap).
  */
-import net from 'node:net';
 import ModbusSerial from 'modbus-serial';
 import { CounterReg, modbusCharMs, modbusPollFloorMs } from '@onedoor/protocol';
-import { startCounterBusRig, type CounterBusRig } from '../integration/counterbus-rig.ts';
+import { startCounterBusRig, tcpHop, type CounterBusRig, type TcpHop } from '../integration/counterbus-rig.ts';
 import type { LinkKind } from '../../simulators/src/link/index.ts';
 
 const ModbusRTU = ModbusSerial.default;
@@ -98,50 +97,30 @@ interface Stamp {
   at: number;
 }
 
-/** A transparent TCP hop between the bridge and the simulator's TCP link that stamps every chunk, both ways. */
-async function stampingHop(simPort: number, stamps: Stamp[]): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = net.createServer((host) => {
-    const sim = net.connect(simPort, '127.0.0.1');
-    host.setNoDelay(true);
-    sim.setNoDelay(true);
-    sim.on('data', (d) => {
-      stamps.push({ dir: 'reply', at: performance.now() });
-      host.write(d);
-    });
-    host.on('data', (d) => {
-      stamps.push({ dir: 'request', at: performance.now() });
-      sim.write(d);
-    });
-    const end = () => {
-      host.destroy();
-      sim.destroy();
-    };
-    host.on('close', end).on('error', end);
-    sim.on('close', end).on('error', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 /**
  * Splits an idle bus's polls into "request out -> last reply byte in" (wire, simulator, link) and "last reply byte
  * in -> next request out" (the bridge: t3.5 plus its own overhead). Medians, in ms.
  */
 async function whereTheTimeGoes(n: number): Promise<{ transit: number; gap: number }> {
   const stamps: Stamp[] = [];
-  let hop: Awaited<ReturnType<typeof stampingHop>> | null = null;
+  const stamp = (dir: Stamp['dir']) => (d: Buffer) => {
+    stamps.push({ dir, at: performance.now() });
+    return d;
+  };
+  const hops: TcpHop[] = [];
   const rig = await startCounterBusRig({
     link: 'tcp', terminals: n, startDriver: false,
-    hop: async (simPort) => (hop = await stampingHop(simPort, stamps)).port,
+    hop: async (simPort) => {
+      const hop = await tcpHop(simPort, { toSim: stamp('request'), toHost: stamp('reply') });
+      hops.push(hop);
+      return hop.port;
+    },
   });
   try {
     await bridgeCycles(rig, n, 'idle');
   } finally {
     await rig.close();
-    await (hop as { close: () => Promise<void> } | null)?.close();
+    for (const h of hops) await h.close();
   }
   const transit: number[] = [];
   const gap: number[] = [];
