@@ -212,3 +212,103 @@ describe('DeviceActor ordering (in-memory channel, pure logic)', () => {
     actor.close();
   });
 });
+
+describe('DeviceActor transactions and priorities over a PTY', () => {
+  it('a transaction holds the line for all its steps: a request asked for meanwhile goes after it', async () => {
+    const { actor, ping, device } = await setup();
+    const steps: string[] = [];
+    const tx = actor.transaction('two pings', async (l) => {
+      steps.push(await l.request({ bytes: line('PING t1'), accept: (f) => f === 'PONG t1', timeoutMs: 2000 }));
+      await new Promise((r) => setTimeout(r, 50)); // the line stays held while the transaction thinks
+      steps.push(await l.request({ bytes: line('PING t2'), accept: (f) => f === 'PONG t2', timeoutMs: 2000 }));
+      return steps.length;
+    });
+    await until(() => device.received.length === 1, 'first step written');
+    const other = ping('x');
+    await expect(tx).resolves.toBe(2);
+    await expect(other).resolves.toBe('PONG x');
+    expect(device.received).toEqual(['PING t1', 'PING t2', 'PING x']);
+    expect(device.overlap).toBe(false);
+  });
+
+  it('waiting work goes by priority (command, poll, background), first come first served within one', async () => {
+    const { actor, device } = await setup();
+    const hold = actor.transaction('hold', (l) => l.request({ bytes: line('PING 0'), accept: (f) => f === 'PONG 0', timeoutMs: 2000 }));
+    await until(() => device.received.length === 1, 'holder written');
+    const ask = (n: string, priority: 'command' | 'poll' | 'background') =>
+      actor.request({ bytes: line(`PING ${n}`), accept: (f) => f === `PONG ${n}`, timeoutMs: 2000, priority });
+    const all = Promise.all([ask('bg', 'background'), ask('poll1', 'poll'), ask('cmd1', 'command'), ask('poll2', 'poll'), ask('cmd2', 'command')]);
+    await hold;
+    await all;
+    expect(device.received).toEqual(['PING 0', 'PING cmd1', 'PING cmd2', 'PING poll1', 'PING poll2', 'PING bg']);
+  });
+
+  it('unplug mid-transaction: the transaction fails at once and its later steps are refused', async () => {
+    const { actor, pty, device } = await setup();
+    let later: string | null = null;
+    let lineSignal: AbortSignal | null = null;
+    const tx = codeOf(actor.transaction('long', async (l) => {
+      lineSignal = l.signal;
+      await l.request({ bytes: line('SILENT 1'), accept: () => false, timeoutMs: 20_000 }).catch(() => undefined);
+      later = await codeOf(l.send(line('PING 2')));
+    }));
+    await until(() => device.received.length === 1, 'first step written');
+    await pty.kill();
+    expect(await tx).toBe('deviceNotReady');
+    await until(() => later !== null, 'the later step answered');
+    expect(later).toBe('deviceNotReady');
+    expect(lineSignal!.aborted).toBe(true);
+  });
+
+  it('a timeout error carries the stack of the code that asked, not of the timer', async () => {
+    const { actor } = await setup();
+    async function askTheSilentDevice() {
+      return actor.request({ label: 'SILENT 3', bytes: line('SILENT 3'), accept: () => false, timeoutMs: 100 });
+    }
+    const err = await askTheSilentDevice().catch((e: unknown) => e as DeviceCommandError);
+    expect(err).toBeInstanceOf(DeviceCommandError);
+    expect((err as DeviceCommandError).code).toBe('timeOut');
+    expect((err as Error).stack).toMatch(/^DeviceCommandError: dev1 SILENT 3: no reply within 100 ms\n/);
+    expect((err as Error).stack).toContain('askTheSilentDevice');
+    expect((err as Error).stack).not.toMatch(/listOnTimeout|processTimers/);
+  });
+});
+
+describe('DeviceActor errors and gaps (in-memory channel)', () => {
+  class FailingChannel extends EventEmitter<TransportEventMap> {
+    readonly path = 'mem://fail';
+    readonly isOpen = true;
+    readonly portError = new Error('EIO: the adapter went away');
+    async write(): Promise<void> {
+      throw this.portError;
+    }
+  }
+
+  it('a write failure keeps the port error as its cause', async () => {
+    const ch = new FailingChannel();
+    const actor = new DeviceActor<string>({ id: 'mem', channel: ch, decoder: new LineDecoder() });
+    const err = (await actor.send(line('X')).catch((e: unknown) => e)) as DeviceCommandError;
+    expect(err.code).toBe('deviceNotReady');
+    expect(err.message).toContain('write failed: EIO: the adapter went away');
+    expect(err.cause).toBe(ch.portError);
+    actor.close();
+  });
+
+  it('keeps the inter-command gap between the steps of a transaction, to the sub-millisecond', async () => {
+    const writes: number[] = [];
+    class TimedChannel extends EventEmitter<TransportEventMap> {
+      readonly path = 'mem://timed';
+      readonly isOpen = true;
+      async write(): Promise<void> {
+        writes.push(performance.now());
+      }
+    }
+    const actor = new DeviceActor<string>({ id: 'mem', channel: new TimedChannel(), decoder: new LineDecoder(), interCommandGapMs: 3.6 });
+    await actor.transaction('three', async (l) => {
+      for (let i = 0; i < 3; i++) await l.send(line(`S${i}`));
+    });
+    expect(writes).toHaveLength(3);
+    for (let i = 1; i < 3; i++) expect(writes[i] - writes[i - 1]).toBeGreaterThanOrEqual(3.6);
+    actor.close();
+  });
+});

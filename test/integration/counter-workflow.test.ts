@@ -106,7 +106,7 @@ describe('counter workflow through the bridge and the counter bus simulator', ()
     await sim.device.expectDisplay(1, a.number, WAIT);
     await sim.device.press(1, 'transfer', 2); // key argument 2 -> category B
     await sim.device.expectLed(1, 'green', WAIT);
-    await untilAsync(async () => (await ticket(a.id)).category === 'B', 'transfer applied');
+    await until(async () => (await ticket(a.id)).category === 'B', 'transfer applied');
     const moved = await ticket(a.id);
     expect([moved.category, moved.number, moved.status, moved.issuedAt]).toEqual(['B', a.number, 'waiting', a.issuedAt]);
 
@@ -116,7 +116,7 @@ describe('counter workflow through the bridge and the counter bus simulator', ()
     await sim.device.press(2, 'finish');
     await sim.device.expectRatingPad(2, true, WAIT);
     await sim.device.rate(2, 1); // 非常满意
-    await untilAsync(async () => (await store.getTicketRating(a.id))?.rating === 1, 'rating 1 stored with the ticket');
+    await until(async () => (await store.getTicketRating(a.id))?.rating === 1, 'rating 1 stored with the ticket');
     expect((await ticket(a.id)).status).toBe('done');
     expect(await store.listRatingFollowUps()).toEqual([]);
   });
@@ -129,7 +129,7 @@ describe('counter workflow through the bridge and the counter bus simulator', ()
     await sim.device.press(2, 'finish');
     await sim.device.expectRatingPad(2, true, WAIT);
     await sim.device.rate(2, 5);
-    await untilAsync(async () => (await store.getTicketRating(t.id))?.rating === 5, 'rating 5 stored');
+    await until(async () => (await store.getTicketRating(t.id))?.rating === 5, 'rating 5 stored');
     const followUps = await store.listRatingFollowUps({ openOnly: true });
     expect(followUps).toMatchObject([{ ticketId: t.id, rating: 5, window: 2, closedAt: null }]);
     expect(followUps[0].deadlineDay > followUps[0].openedDay).toBe(true);
@@ -171,10 +171,3 @@ describe('counter workflow through the bridge and the counter bus simulator', ()
   });
 });
 
-async function untilAsync(cond: () => Promise<boolean>, what: string): Promise<void> {
-  const start = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - start > WAIT) throw new Error(`timed out after ${WAIT} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -4,6 +4,7 @@
  * bridge's CounterBusDriver as the master. Everything a test starts is closed by `close()`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CounterTerminalEvent, CounterOverflowEvent } from '@onedoor/protocol';
@@ -11,6 +12,7 @@ import { CounterBusDriver } from '../../device-bridge/src/devices/counterBus/dri
 import { silentLogger } from '../../device-bridge/src/log.ts';
 import { CounterBusSim, type CounterBusSimOptions } from '../../simulators/src/counterbus/index.ts';
 import { startSimulator, type LinkKind, type RunningSimulator } from '../../simulators/src/link/index.ts';
+import { untilWith } from '../support/until.ts';
 
 export interface CounterBusRigOptions {
   link: LinkKind;
@@ -41,12 +43,36 @@ export interface CounterBusRig {
   close(): Promise<void>;
 }
 
-export async function until(cond: () => boolean, what: string | (() => string), limitMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error(`timed out after ${limitMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+export const until = untilWith({ limitMs: 20_000, stepMs: 10 });
+
+export interface TcpHop {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP hop between the bridge and the simulator's TCP link (pass it as the rig's `hop`). `toSim` and `toHost` see
+ * each chunk on its way and return what to forward: a test damages requests, the cycle bench stamps times.
+ */
+export async function tcpHop(simPort: number, o: { toSim?: (d: Buffer) => Buffer; toHost?: (d: Buffer) => Buffer }): Promise<TcpHop> {
+  const server = net.createServer((host) => {
+    const sim = net.connect(simPort, '127.0.0.1');
+    host.setNoDelay(true);
+    sim.setNoDelay(true);
+    sim.on('data', (d) => host.write(o.toHost ? o.toHost(d) : d));
+    host.on('data', (d) => sim.write(o.toSim ? o.toSim(d) : d));
+    const end = () => {
+      host.destroy();
+      sim.destroy();
+    };
+    host.on('close', end).on('error', end);
+    sim.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 export async function startCounterBusRig(o: CounterBusRigOptions): Promise<CounterBusRig> {

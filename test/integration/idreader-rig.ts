@@ -20,6 +20,7 @@ import type {
 import { startBridge, silentLogger, type BridgeHandle, type DeviceDriver, type StartBridgeOptions } from '../../device-bridge/src/index.ts';
 import { IdReaderSim, type IdReaderSimOptions } from '../../simulators/src/idreader/index.ts';
 import { startSimulator, type LinkKind, type RunningSimulator } from '../../simulators/src/index.ts';
+import { untilWith } from '../support/until.ts';
 
 export const READER_ID = 'reader';
 
@@ -62,14 +63,7 @@ let seq = 0;
 /** The rig bridge's machine token for /tech. */
 export const RIG_TECH_TOKEN = 'rig-tech-token-0123456789';
 
-/** Poll `cond` every 20 ms; generous default limit because the machine is shared and loaded. */
-export async function until(cond: () => boolean, what: string, limitMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export const until = untilWith({ limitMs: 20_000, stepMs: 20 });
 
 export async function startReaderRig(opts: ReaderRigOptions): Promise<ReaderRig> {
   const dir = mkdtempSync(join(tmpdir(), `od-idreader-${opts.link}-`));

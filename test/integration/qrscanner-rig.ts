@@ -17,6 +17,7 @@ import { startBridge, silentLogger, type BridgeHandle, type DeviceDriver } from 
 import type { ScannedCode } from '../../device-bridge/src/devices/qrScanner/index.ts';
 import { QrScannerSim, type QrScannerSimOptions } from '../../simulators/src/qrscanner/index.ts';
 import { startSimulator, type LinkKind, type RunningSimulator } from '../../simulators/src/index.ts';
+import { untilWith } from '../support/until.ts';
 
 export const SCANNER_ID = 'scanner';
 const TECH_TOKEN = 'qrscanner-rig-tech-token-0123456789';
@@ -54,13 +55,7 @@ export interface ScannerRig {
 
 let seq = 0;
 
-export async function until(cond: () => boolean, what: string, limitMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export const until = untilWith({ limitMs: 20_000, stepMs: 10 });
 
 export async function startScannerRig(opts: ScannerRigOptions): Promise<ScannerRig> {
   const dir = mkdtempSync(join(tmpdir(), `od-qrscanner-${opts.link}-`));

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ippEvePrinterAvailable } from '@onedoor/simulators';
+import { untilWith } from '../support/until.ts';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -97,22 +98,7 @@ export function socatChildren(pid: number): number[] {
 }
 
 /** Poll an async condition every 200 ms; generous limits because the machine is shared. */
-export async function until<T>(probe: () => Promise<T | undefined | false>, what: string, limitMs = 90_000): Promise<T> {
-  const start = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() - start > limitMs) {
-      throw new Error(`timed out after ${limitMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+export const until = untilWith({ limitMs: 90_000, stepMs: 200, retryErrors: true });
 
 export async function getJson<T = unknown>(url: string): Promise<T> {
   const res = await fetch(url);

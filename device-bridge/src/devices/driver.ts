@@ -1,5 +1,5 @@
 /**
- * The driver contract (issue 4, "Drivers"): one `DeviceDriver` per configured device. The bridge only talks to
+ * The driver contract (architecture.md): one `DeviceDriver` per configured device. The bridge only talks to
  * drivers through this interface (status, start/stop, actions); the reader, printer and counter-bus drivers are
  * built on `BaseDeviceDriver`, which owns the transport, the actor and the `DeviceStatus`.
  *
@@ -44,6 +44,7 @@ import {
   type TransportOptions,
 } from '../transport/index.ts';
 import { DeviceActor, type ActorOptions } from './actor.ts';
+import { countersOf, type CounterRecord } from './counters.ts';
 import { completionCodeOf, DeviceCommandError } from './errors.ts';
 import { describeRxFrame, describeTxBytes } from './frameDescribe.ts';
 import { FrameLog } from './frameLog.ts';
@@ -146,7 +147,7 @@ export abstract class BaseDeviceDriver<F> extends EventEmitter<DeviceDriverEvent
   protected readonly link: ReconnectingTransport;
   protected readonly actor: DeviceActor<F>;
   protected readonly log: Logger;
-  /** The last frames rx/tx for the technician console (issue 6); filled through the actor's tap. */
+  /** The last frames rx/tx for the technician console; filled through the actor's tap. */
   protected readonly frameLog: FrameLog;
   private current: Omit<DeviceStatus, 'counters'>;
   private readonly watchdogOptions: WatchdogOptions | undefined;
@@ -218,8 +219,11 @@ export abstract class BaseDeviceDriver<F> extends EventEmitter<DeviceDriverEvent
    */
   protected async watchdogPoll(_signal: AbortSignal): Promise<void> {}
 
-  /** Extra counters for the status (jobs printed, cards read, polls). Merged over the actor's. */
-  protected extraCounters(): Record<string, number> {
+  /**
+   * The driver's own counters for the status (jobs printed, cards read, polls), merged over the actor's. Keep them
+   * in a typed interface the driver alone writes and return `countersOf(it)`.
+   */
+  protected extraCounters(): CounterRecord {
     return {};
   }
 
@@ -252,7 +256,7 @@ export abstract class BaseDeviceDriver<F> extends EventEmitter<DeviceDriverEvent
   // ---- status ------------------------------------------------------------------------------------------------
 
   status(): DeviceStatus {
-    return { ...this.current, counters: { ...this.actor.counters(), ...this.extraCounters() } };
+    return { ...this.current, counters: { ...countersOf(this.actor.counters()), ...this.extraCounters() } };
   }
 
   /** Change status fields; emits `status` only when something changed, and stamps `since` on a state change. */

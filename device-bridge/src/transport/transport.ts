@@ -1,5 +1,5 @@
 /**
- * Bytes in and out of one device port, whatever carries them (issue 4, "Transports"). A `Transport` is one
+ * Bytes in and out of one device port, whatever carries them. A `Transport` is one
  * connection attempt at a time: `open()` either connects or rejects, and a lost connection is reported once as a
  * `close` event with its reason. Reconnection is not its job: `ReconnectingTransport` supervises any Transport.
  *
@@ -34,6 +34,8 @@ export interface ByteChannel extends EventEmitter<TransportEventMap> {
   readonly isOpen: boolean;
   /** Resolves when the bytes have left our buffers (serial: drained to the UART; TCP: handed to the kernel). */
   write(bytes: Uint8Array): Promise<void>;
+  /** Successful opens after the first, when the channel reconnects by itself (it alone counts them). */
+  readonly reconnects?: number;
 }
 
 export interface Transport extends ByteChannel {

@@ -7,6 +7,7 @@ import { DB_ERROR_TEXT } from '../../src/hall/counterOutputs.ts';
 import { SERVICE_A, libraryHolder } from '../hall/fixture.ts';
 import { STORE_BACKENDS } from '../hall/fixture.ts';
 import { BUS, failableStore, openWorkflowRig as openRig, type WorkflowRig } from './workflowRig.ts';
+import { until } from '../../../test/support/until.ts';
 
 describe.each(STORE_BACKENDS)('on $name', (backend) => {
   const openWorkflowRig: typeof openRig = (config, store) => openRig(config, store, backend);
@@ -17,14 +18,6 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
   const person = (n: number): Citizen => ({ number: `X${n}`, name: `n${n}`, birthDate: '1990-01-01' });
   const elderly = citizenFromHolder(libraryHolder('wang-guifen'));
   const ONE_WINDOW = { windows: [{ window: 3, deviceId: BUS, unit: 1 }] };
-
-  async function until(cond: () => boolean, what: string, limitMs = 20_000): Promise<void> {
-    const start = Date.now();
-    while (!cond()) {
-      if (Date.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
 
   /** A checked-in appointment ticket for a slot of SERVICE_A (category A) starting at `start` today. */
   async function appointmentTicket(r: WorkflowRig, c: Citizen, start: string): Promise<{ id: number; number: string }> {

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../../../test/support/until.ts';
 
 export interface PtyPair {
   /** The bridge's end. */
@@ -19,13 +20,6 @@ export interface PtyPair {
   dispose(): Promise<void>;
 }
 
-async function until(cond: () => boolean, what: string, limitMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 export async function startPtyPair(prefix = 'od-pty-'): Promise<PtyPair> {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -37,6 +37,7 @@ import { IdReaderSim } from '../../../simulators/src/idreader/index.ts';
 import { PrinterSim } from '../../../simulators/src/printer/index.ts';
 import { startSimulator, type RunningSimulator } from '../../../simulators/src/index.ts';
 import { SERVICE_A, libraryHolder, seedBasics } from '../hall/fixture.ts';
+import { untilWith } from '../../../test/support/until.ts';
 
 export { SERVICE_A, SERVICE_B } from '../hall/fixture.ts';
 export const READER_ID = 'reader';
@@ -45,15 +46,7 @@ export const PRINTER_ID = 'printer';
 export const SEEDED_CARD = 'zhang-sanfeng';
 
 /** Poll every 20 ms up to a generous limit (the machine is shared and loaded). */
-export async function until<T>(what: string, probe: () => T | undefined | false | null, limitMs = 30_000): Promise<T> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false && v !== null) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export const until = untilWith({ limitMs: 30_000, stepMs: 20 });
 
 /**
  * Test data for library holders: the fixture's categories and services, a certificate and an application for

@@ -11,6 +11,7 @@ import { startSimulator, type RunningSimulator } from '../../../simulators/src/l
 import { PrinterSim, type PrinterSimOptions } from '../../../simulators/src/printer/index.ts';
 import { PrinterDriver } from '../../src/devices/printer/index.ts';
 import { silentLogger } from '../../src/log.ts';
+import { untilWith } from '../../../test/support/until.ts';
 
 export interface PrinterRig {
   dir: string;
@@ -27,15 +28,7 @@ export interface PrinterRig {
 
 export const FAST_BACKOFF = { minDelayMs: 20, maxDelayMs: 300 };
 
-export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export const until = untilWith({ limitMs: 30_000, stepMs: 20 });
 
 export async function startPrinterSim(dir: string, simOptions: PrinterSimOptions = {}): Promise<RunningSimulator<PrinterSim>> {
   return startSimulator(new PrinterSim({ nearEndMm: 0, ...simOptions }), { link: 'pty', baud: 115200, dir });

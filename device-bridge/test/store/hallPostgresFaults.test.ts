@@ -16,6 +16,7 @@ import { openPostgresHallStore } from '../../src/store/hallPostgres.ts';
 import type { HallStore } from '../../src/store/hallStore.ts';
 import { seedBasics } from '../hall/fixture.ts';
 import { postgresBackend, TEST_PG_URL, type StoreTarget } from './backends.ts';
+import { untilWith } from '../../../test/support/until.ts';
 
 async function closedPort(): Promise<number> {
   const srv = createServer();
@@ -41,13 +42,7 @@ async function backendsOf(schema: string, state?: string): Promise<number[]> {
     AND ($2::text IS NULL OR state = $2)`, [schema, state ?? null])).rows.map((r) => Number(r.pid)));
 }
 
-async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = untilWith({ limitMs: 10_000, stepMs: 20 });
 
 const HOLDER = '440106199003071231';
 const ticket = { day: '2026-11-25', category: 'A', seq: 1, number: 'A001', holderNumber: HOLDER, priority: null, issuedAt: 1,

@@ -4,13 +4,15 @@
  * the link adds the wire time. Broadcast writes (unit 0) are applied by every terminal without a reply; frames with a
  * bad CRC are ignored, as real slaves do. All framing goes through `@onedoor/protocol` (one source of truth).
  *
- * Faults: line noise on replies, bad CRCs on the next replies, a silent terminal, a late terminal.
+ * Faults: line noise on replies, bad CRCs on the next replies, a silent terminal, a late terminal. Anything more
+ * unusual is a behaviour a test defines (`defineBehavior`, ../core/behaviors.ts), not a new fault kind.
  */
 import { EventEmitter } from 'node:events';
 import {
   buildModbusReply, COUNTER_KEYS, COUNTER_LEDS, COUNTER_MAX_UNIT, counterKey,
   modbusExceptionName, modbusFrameGapMs, modbusRequestFn, ModbusRequestDecoder, toHex, type CounterKeyName, type CounterLed, type CounterRating, type ModbusReply, type ModbusRequest,
 } from '@onedoor/protocol';
+import { BehaviorSet, type Behavior } from '../core/behaviors.ts';
 import type { SimActionInfo, SimDevice, SimLine } from '../core/device.ts';
 import { SimTerminal, type TerminalFaultBit } from './terminal.ts';
 
@@ -72,6 +74,7 @@ export class CounterBusSim extends EventEmitter implements SimDevice {
   private readonly decoder = new ModbusRequestDecoder({ keepFrameBytes: true });
   private terminalList: SimTerminal[] = [];
   private readonly lineFaults = new WeakMap<SimTerminal, TerminalLineFaults>();
+  private readonly behaviors = new BehaviorSet<ModbusRequest, ModbusReply>();
   private noiseRate = 0;
   private crcFaults = 0;
   private rand: () => number;
@@ -296,20 +299,39 @@ export class CounterBusSim extends EventEmitter implements SimDevice {
     const faults = this.faultsOf(t);
     this.log('rx', `unit ${req.unit} ${describe(req)}${faults.silent ? ' (silent: no answer)' : ''}`, hex);
     if (faults.silent) return;
+    const decided = this.behaviors.decide(req, () => this.modelReply(t, req));
+    if (decided.kind === 'silent') {
+      this.log('rx', `unit ${req.unit}: no answer (behaviour)`);
+      return;
+    }
+    if (decided.kind === 'bytes') {
+      this.sendBytes(decided.bytes, `unit ${req.unit} raw bytes (behaviour)`, faults.lateMs + (decided.delayMs ?? 0));
+      return;
+    }
+    this.sendReply(decided.reply, faults.lateMs + (decided.delayMs ?? 0));
+  }
+
+  /**
+   * Adds a behaviour (or replaces one with the same name): it sees every request to a terminal on this line that is
+   * not silent, after the terminal lookup. Returns a function that removes it.
+   */
+  defineBehavior(behavior: Behavior<ModbusRequest, ModbusReply>): () => void {
+    return this.behaviors.define(behavior);
+  }
+
+  /** The terminal's own reaction to `req` (its state changes here) and its reply. */
+  private modelReply(t: SimTerminal, req: ModbusRequest): ModbusReply {
     const ans = t.handle(req);
-    let reply: ModbusReply;
     if (typeof ans === 'number') {
       this.counters.exceptions++;
-      reply = { kind: 'exception', unit: t.unit, fn: modbusRequestFn(req), code: ans };
-    } else {
-      reply = ans.reply;
-      if (ans.newUnit !== undefined) this.readdress(t, ans.newUnit);
-      if (ans.changed) {
-        if (t.beepsPending > 0) this.startBeeper();
-        this.emitState();
-      }
+      return { kind: 'exception', unit: t.unit, fn: modbusRequestFn(req), code: ans };
     }
-    this.sendReply(reply, faults.lateMs);
+    if (ans.newUnit !== undefined) this.readdress(t, ans.newUnit);
+    if (ans.changed) {
+      if (t.beepsPending > 0) this.startBeeper();
+      this.emitState();
+    }
+    return ans.reply;
   }
 
   private sendReply(reply: ModbusReply, lateMs: number): void {
@@ -326,13 +348,18 @@ export class CounterBusSim extends EventEmitter implements SimDevice {
       if (noisy !== bytes) note += ' with line noise (fault)';
       bytes = noisy;
     }
+    this.sendBytes(bytes, `unit ${reply.unit} ${note}`, lateMs);
+  }
+
+  /** Puts `bytes` on the line after the turnaround (plus `lateMs`). */
+  private sendBytes(bytes: Uint8Array, note: string, lateMs: number): void {
     const baud = this.line?.baud ?? 9600;
     const delay = (this.opts.turnaroundMs ?? modbusFrameGapMs(baud) + 1) + lateMs;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.closed || !this.line) return;
       this.counters.replies++;
-      this.log('tx', `unit ${reply.unit} ${note}`, toHex(bytes));
+      this.log('tx', note, toHex(bytes));
       void this.line.send(bytes);
     }, delay);
     this.timers.add(timer);

@@ -231,3 +231,43 @@ describe('CounterBusSim faults and actions', () => {
     await expect(sim.expectDisplay(1, 'B001', 50)).rejects.toThrow(/unit 1 display "B001" \(shows ""\)/);
   });
 });
+
+describe('CounterBusSim behaviours a test defines', () => {
+  it('overrides an answer for one unit, keeps the model for the others, and is removed again', async () => {
+    const { sim, master } = setup();
+    const remove = sim.defineBehavior({
+      name: 'unit 2 is busy',
+      answer: (req) => (req.unit === 2 ? { kind: 'reply', reply: { kind: 'exception', unit: 2, fn: 4, code: 6 } } : { kind: 'pass' }),
+    });
+    expect(await master.request(counterReadEventsRequest(2))).toEqual(exception(2, 4, 6));
+    expect((await master.read(counterReadEventsRequest(3)))[0]).toBe(0);
+    remove();
+    expect((await master.read(counterReadEventsRequest(2)))[0]).toBe(0);
+  });
+
+  it('keeps the model effect and drops only the echo (an ack applied whose reply is lost)', async () => {
+    const { sim, master } = setup();
+    await sim.press(1, 'callNext');
+    sim.defineBehavior({
+      name: 'lose ack echoes',
+      answer: (req, model) => {
+        if (req.kind !== 'writeSingle' || req.address !== CounterReg.ack) return { kind: 'pass' };
+        model(); // the terminal removes the events...
+        return { kind: 'silent' }; // ...but the master never hears it
+      },
+    });
+    master.send(counterAckRequest(1, 1));
+    await expect(master.next(200)).rejects.toThrow('no reply');
+    expect(sim.terminal(1).pending).toBe(0);
+  });
+
+  it('later definitions are asked first and a name in use is replaced; raw bytes go on the wire as given', async () => {
+    const { sim, master } = setup();
+    sim.defineBehavior({ name: 'a', answer: () => ({ kind: 'silent' }) });
+    sim.defineBehavior({ name: 'b', answer: () => ({ kind: 'bytes', bytes: appendModbusCrc(fromHex('01 04 02 00 07')) }) });
+    expect(await master.request(counterReadEventsRequest(1))).toEqual({ kind: 'registers', unit: 1, fn: 4, values: [7] });
+    sim.defineBehavior({ name: 'b', answer: () => ({ kind: 'pass' }) });
+    master.send(counterReadEventsRequest(1));
+    await expect(master.next(200)).rejects.toThrow('no reply'); // 'b' passes, 'a' keeps it silent
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { SimActionInfo, SimDevice, SimKind, SimLine } from '../../src/core/device.ts';
+import { untilWith } from '../../../test/support/until.ts';
 
 export class EchoDevice extends EventEmitter implements SimDevice {
   readonly kind: SimKind;
@@ -84,13 +85,7 @@ export class EchoDevice extends EventEmitter implements SimDevice {
  * Resolve when `cond()` holds, checking every few ms. Not a timed assertion: the 2-minute cap only turns a hang into
  * a message naming what never happened (the machine may be slow; the test's own timeout is the real bound).
  */
-export async function until(cond: () => boolean, what = 'condition'): Promise<void> {
-  const giveUp = Date.now() + 120_000;
-  while (!cond()) {
-    await new Promise((r) => setTimeout(r, 5));
-    if (Date.now() > giveUp) throw new Error(`gave up waiting for ${what}`);
-  }
-}
+export const until = untilWith({ limitMs: 120_000, stepMs: 5 });
 
 export function pattern(n: number): Uint8Array {
   const b = new Uint8Array(n);

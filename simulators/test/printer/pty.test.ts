@@ -12,6 +12,7 @@ import { startSimulator, type RunningSimulator } from '../../src/link/index.ts';
 import { PrinterSim } from '../../src/printer/index.ts';
 import { openPtyHost, socatChildren, type PtyHost } from '../link/pty-host.ts';
 import { STANDARD_TICKET_TEXT } from './expected-tickets.ts';
+import { until } from '../../../test/support/until.ts';
 
 let dir: string;
 let running: RunningSimulator<PrinterSim>;
@@ -32,16 +33,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   expect(socatChildren()).toEqual([]);
 });
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('printer over a real PTY', () => {
   it('prints the standard ticket, answers DLE EOT while printing, then echoes the process ID', async () => {

@@ -1,10 +1,12 @@
 /**
- * The counter bus driver (issue 4, "Drivers: Counter bus"): the bridge is the only Modbus master on the RS-485 line
- * of counter terminals (counter-bus.md).
+ * The counter bus driver: the bridge is the only Modbus master on the RS-485 line of counter terminals
+ * (counter-bus.md).
  *
- * - One loop owns the line: one request in flight, and at least t3.5 (3.5 characters at the configured baud,
- *   counter-bus.md "Line and framing") of silence after every reply or timeout before the next request. Writes on
- *   demand (display, beeper, LED, rating pad, identify) wait in a queue and go before the next poll.
+ * - The actor owns the line: one request in flight, and at least t3.5 (3.5 characters at the configured baud,
+ *   counter-bus.md "Line and framing") of silence after every reply or timeout before the next request (the actor's
+ *   inter-command gap). A poll (read, status read, ack) is one transaction at `poll` priority; writes on demand
+ *   (display, beeper, LED, rating pad, identify) are transactions at `command` priority, so they go before the
+ *   next poll.
  * - Polling (counter-bus.md "Polling"): the configured units in turn, each read 04 0x0000 x17 (pending count + FIFO)
  *   and, when it held events, acknowledged with exactly the number read (06 at 0x0110). Events go out exactly once
  *   and in order per terminal; see `terminalBook.ts` for how a lost acknowledgement is resolved, and for the read
@@ -20,7 +22,6 @@
  * Events leave through `driver.bus` (typed emitter): `counterEvent`, `counterOverflow`, `terminal`, `cycle`.
  */
 import { EventEmitter } from 'node:events';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   buildModbusRequest, COUNTER_BLINK_UNTIL_CHANGED, COUNTER_FIFO_SIZE, COUNTER_LEDS, counterAckRequest, counterBeepRequest,
   counterDisplayTextError, counterLedRequest, counterRatingPadRequest, counterReadIdentityRequest,
@@ -28,6 +29,8 @@ import {
   ModbusFn, ModbusReplyDecoder, modbusReplyAnswers, type CounterIdentity, type CounterLed, type CounterOverflowEvent,
   type CounterTerminalEvent, type CounterTerminalStatus, type DeviceStatus, type ModbusReply, type ModbusRequest,
 } from '@onedoor/protocol';
+import type { Line } from '../actor.ts';
+import { countersOf, type CounterRecord } from '../counters.ts';
 import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
 import { canceledError, DeviceCommandError, notReadyError, timeOutError } from '../errors.ts';
 import { COUNTER_FRAME_BYTES, counterBusTiming, parseCounterBusOptions, type CounterBusOptions, type CounterBusTiming } from './options.ts';
@@ -58,23 +61,32 @@ export interface CounterIdentifyResult {
 
 type Outcome = { kind: 'reply'; reply: ModbusReply } | { kind: 'silent' } | { kind: 'garbled' };
 
-interface WriteJob {
-  unit: number;
-  label: string;
-  requests: ModbusRequest[];
-  signal?: AbortSignal;
-  onAbort?: () => void;
-  /** Sees each request's good reply (identify reads its registers this way). */
-  onReply?: (reply: ModbusReply) => void;
-  resolve: () => void;
-  reject: (err: Error) => void;
+/** What the bus counts, for the status (/tech); written by this driver only. */
+export interface CounterBusCounters {
+  polls: number;
+  pollFailures: number;
+  /** Requests with no good answer by their reply timeout (silent or damaged). */
+  replyTimeouts: number;
+  /** Of those, the ones where damaged bytes did arrive (the terminal is there, the line is noisy). */
+  garbledReplies: number;
+  exceptions: number;
+  events: number;
+  /** Held words seen again after an ack whose echo was lost, and not delivered twice. */
+  redeliveriesAvoided: number;
+  acks: number;
+  ackFailures: number;
+  overflows: number;
+  writes: number;
+  writeFailures: number;
+  cycles: number;
+  lastCycleMs: number;
 }
+
+type BusLine = Line<ModbusReply>;
 
 /** Blinks and beeps of `identify` (a technician finds the terminal; the text shown is left as it is). */
 const IDENTIFY_BLINKS = 5;
 const IDENTIFY_BEEPS = 2;
-/** Event loop turns a timed-out request waits for replies already received but not yet read (see transact). */
-const STALL_TURNS = 3;
 /** The same exception from the same terminal is reported (log, lastError) at most this often. */
 const EXCEPTION_REPORT_EVERY_MS = 60_000;
 
@@ -100,42 +112,23 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
   private readonly books: CounterTerminalBook[];
   private readonly byUnit = new Map<number, CounterTerminalBook>();
   private cursor = 0;
-  private writes: WriteJob[] = [];
-  private wake: (() => void) | null = null;
-  /** performance.now() when the line last went quiet (a reply ended, or a request timed out). */
-  private quietSince = 0;
   private readonly lastExceptionReport = new Map<number, { message: string; at: number }>();
   private cycleStart = -1;
   private cyclePolls = 0;
-  private readonly stats = {
-    polls: 0,
-    pollFailures: 0,
-    /** Requests with no good answer by their reply timeout (silent or damaged). */
-    replyTimeouts: 0,
-    /** Of those, the ones where damaged bytes did arrive (the terminal is there, the line is noisy). */
-    garbledReplies: 0,
-    exceptions: 0,
-    events: 0,
-    /** Held words seen again after an ack whose echo was lost, and not delivered twice. */
-    redeliveriesAvoided: 0,
-    acks: 0,
-    ackFailures: 0,
-    overflows: 0,
-    writes: 0,
-    writeFailures: 0,
-    cycles: 0,
-    lastCycleMs: 0,
+  private readonly stats: CounterBusCounters = {
+    polls: 0, pollFailures: 0, replyTimeouts: 0, garbledReplies: 0, exceptions: 0, events: 0, redeliveriesAvoided: 0,
+    acks: 0, ackFailures: 0, overflows: 0, writes: 0, writeFailures: 0, cycles: 0, lastCycleMs: 0,
   };
 
   constructor(spec: DeviceSpec, ctx: DriverContext) {
     const options = parseCounterBusOptions(spec.id, spec.options);
     const decoder = new ModbusReplyDecoder();
-    // No actor gap or watchdog: the bus loop paces the line itself (t3.5 measured with performance.now()), and
-    // liveness is per terminal, not per port.
-    super(spec, ctx, { decoder });
+    const timing = counterBusTiming(spec.baud, options.replyMarginMs);
+    // The actor keeps t3.5 after every reply and every timeout; no watchdog: liveness is per terminal, not per port.
+    super(spec, ctx, { decoder, actor: { interCommandGapMs: timing.gapMs } });
     this.decoder = decoder;
     this.options = options;
-    this.timing = counterBusTiming(spec.baud, options.replyMarginMs);
+    this.timing = timing;
     this.books = options.units.map((u) => new CounterTerminalBook(u));
     for (const b of this.books) this.byUnit.set(b.unit, b);
   }
@@ -151,8 +144,8 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
     return this.books.map((b) => b.status());
   }
 
-  protected override extraCounters(): Record<string, number> {
-    return { ...this.stats };
+  protected override extraCounters(): CounterRecord {
+    return countersOf(this.stats);
   }
 
   private summary(): string {
@@ -192,44 +185,22 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
   }
 
   protected override onDisconnected(): void {
-    this.rejectWrites(notReadyError(this.id, 'port closed'));
-    this.wake?.();
     // Nothing is known about the terminals while the port is down; their held words are kept (the FIFOs are).
     for (const b of this.books) b.lineDown();
     this.setStatus({ detail: `${this.summary()} (port closed)` });
   }
 
-  override async stop(): Promise<void> {
-    this.rejectWrites(notReadyError(this.id, 'stopped'));
-    this.wake?.();
-    await super.stop();
-  }
-
-  private rejectWrites(err: DeviceCommandError): void {
-    for (const job of this.writes.splice(0)) this.settleWrite(job, err);
-  }
 
   // ---- the bus loop ------------------------------------------------------------------------------------------
 
   private async runBus(signal: AbortSignal): Promise<void> {
-    this.quietSince = performance.now();
     this.cycleStart = -1;
     while (!signal.aborted) {
       try {
-        const job = this.writes.shift();
-        if (job) {
-          try {
-            await this.runWrite(job, signal);
-          } catch (err) {
-            // The port closed under it: the write gets its one completion, then the loop ends below.
-            this.settleWrite(job, err instanceof DeviceCommandError ? err : notReadyError(`${this.id} unit ${job.unit} ${job.label}`, String(err)));
-            throw err;
-          }
-          continue;
-        }
         const book = this.nextDue();
-        if (book) await this.poll(book, signal);
-        else await this.idle(signal);
+        if (book) {
+          await this.actor.transaction(`poll unit ${book.unit}`, (line) => this.poll(line, book), { priority: 'poll', signal });
+        } else await this.idle(signal);
       } catch (err) {
         if (signal.aborted) break;
         // Not expected (the port closing aborts the signal first); keep the loop alive but do not spin.
@@ -262,24 +233,14 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
     this.cyclePolls = 0;
   }
 
-  /** Every terminal is offline and none is due: wait for the earliest retry or a write. */
+  /** Every terminal is offline and none is due: wait for the earliest retry (writes reach the actor directly). */
   private async idle(signal: AbortSignal): Promise<void> {
     const next = Math.min(...this.books.map((b) => b.nextTryAt));
-    const ms = Math.max(1, Math.ceil(next - performance.now()));
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-      this.wake = done;
-    });
+    await sleep(Math.max(1, Math.ceil(next - performance.now())), signal);
   }
 
-  private async poll(book: CounterTerminalBook, signal: AbortSignal): Promise<void> {
+  /** One poll of one terminal, holding the line: event read, status read when due, ack. */
+  private async poll(line: BusLine, book: CounterTerminalBook): Promise<void> {
     const unit = book.unit;
     this.stats.polls++;
     this.cyclePolls++;
@@ -288,7 +249,7 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
     const attempts = book.state === 'offline' ? 1 : this.options.attemptsPerPoll;
     // counter-bus.md "Polling": 04 from 0x0000, normally 17 registers; fewer after a timeout (the read tag).
     const read = (): ModbusRequest => ({ kind: 'read', unit, fn: ModbusFn.readInput, address: CounterReg.eventCount, quantity: book.readQuantity });
-    const out = await this.transactRetrying(read, 'poll', attempts, signal, () => book.rotateReadTag());
+    const out = await this.transactRetrying(line, read, 'poll', attempts, () => book.rotateReadTag());
     const now = performance.now();
     if (out.kind !== 'reply') {
       this.stats.pollFailures++;
@@ -320,11 +281,11 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
     // is not sent: the held words are skipped at the next read, which checks the bit again.
     const full = pending >= COUNTER_FIFO_SIZE;
     if (full || now - book.statusReadAt >= this.options.statusEveryMs) {
-      const ok = await this.readStatus(book, signal);
+      const ok = await this.readStatus(line, book);
       if (!ok && full) return;
     }
     if (words.length === 0) return;
-    const ack = await this.transact(counterAckRequest(unit, words.length), 'ack', signal);
+    const ack = await this.transact(line, counterAckRequest(unit, words.length), 'ack');
     if (ack.kind === 'reply' && ack.reply.kind === 'writeSingle') {
       this.stats.acks++;
       book.ackConfirmed(words.length);
@@ -338,8 +299,8 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
   }
 
   /** Reads 0x0020-0x0022 (model, firmware, status bits); reports an overflow and fault changes. */
-  private async readStatus(book: CounterTerminalBook, signal: AbortSignal): Promise<boolean> {
-    const out = await this.transactRetrying(() => counterReadIdentityRequest(book.unit), 'status', this.options.attemptsPerPoll, signal);
+  private async readStatus(line: BusLine, book: CounterTerminalBook): Promise<boolean> {
+    const out = await this.transactRetrying(line, () => counterReadIdentityRequest(book.unit), 'status', this.options.attemptsPerPoll);
     if (out.kind !== 'reply') return false;
     if (out.reply.kind !== 'registers') {
       this.exception(book.unit, 'status read', out.reply);
@@ -378,10 +339,10 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
    * `transact` up to `attempts` times while the answer comes back damaged. `make` builds each attempt's request and
    * `afterTimeout` runs after every attempt without a good answer (the poll changes its read tag there).
    */
-  private async transactRetrying(make: () => ModbusRequest, label: string, attempts: number, signal: AbortSignal, afterTimeout?: () => void): Promise<Outcome> {
+  private async transactRetrying(line: BusLine, make: () => ModbusRequest, label: string, attempts: number, afterTimeout?: () => void): Promise<Outcome> {
     let out: Outcome = { kind: 'silent' };
     for (let a = 0; a < attempts; a++) {
-      out = await this.transact(make(), label, signal);
+      out = await this.transact(line, make(), label);
       if (out.kind === 'reply') break;
       afterTimeout?.();
       if (out.kind === 'silent') break;
@@ -391,75 +352,32 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
   }
 
   /**
-   * Write one request after the t3.5 gap and wait for its answer until the reply timeout (wire time of request and
-   * reply + turnaround + margin). At the timeout the decoder is told the line is silent, which frees a frame held
-   * back behind a noise byte. Throws only when the port closes or the session ends.
+   * One request and its answer, within the reply timeout (wire time of request and reply + turnaround + margin);
+   * the actor keeps t3.5 before it. When the time is up the decoder is told the line is silent, which frees a
+   * frame held back behind a noise byte. Throws only when the port closes or the transaction is canceled.
    */
-  private async transact(req: ModbusRequest, label: string, signal: AbortSignal): Promise<Outcome> {
-    await this.waitLineQuiet(signal);
-    if (signal.aborted) throw canceledError(`${this.id} ${label}`);
+  private async transact(line: BusLine, req: ModbusRequest, label: string): Promise<Outcome> {
     const bytes = buildModbusRequest(req);
-    const timeoutMs = this.timing.replyTimeoutMs(bytes.length, replyBytes(req));
     const c = this.decoder.counters;
     const damageBefore = c.checksumErrors + c.lengthErrors + c.discardedBytes;
     this.decoder.expectReplyTo(req);
-    const ac = new AbortController();
-    const onAbort = () => ac.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    // The actor's own timeout is only a backstop: ours fires first so the decoder can be flushed before the actor
-    // drops its partial frame.
-    const request = this.actor.request({
-      bytes,
-      accept: (f) => modbusReplyAnswers(req, f),
-      timeoutMs: timeoutMs + 1000,
-      signal: ac.signal,
-      label: `${label} unit ${req.unit}`,
-    });
-    let settled: { f: ModbusReply } | { e: unknown } | null = null;
-    const tracked = request.then(
-      (f) => (settled = { f }),
-      (e: unknown) => (settled = { e }),
-    );
     try {
-      let first = await Promise.race([tracked, timedOut]);
-      // After a stall of the event loop (a loaded machine), timers run before I/O: the reply may be sitting in the
-      // socket already. Give reads a few turns before calling it a timeout.
-      for (let k = 0; k < STALL_TURNS && first === 'timeout'; k++) {
-        await nextTurn();
-        if (settled) first = settled;
-      }
-      if (first !== 'timeout') {
-        if ('e' in first) throw first.e;
-        return { kind: 'reply', reply: first.f };
-      }
-      const freed = this.decoder.lineSilent().find((f) => modbusReplyAnswers(req, f));
-      ac.abort();
-      if (freed) return { kind: 'reply', reply: freed };
-      const damaged = c.checksumErrors + c.lengthErrors + c.discardedBytes > damageBefore;
+      const reply = await line.request({
+        bytes,
+        accept: (f) => modbusReplyAnswers(req, f),
+        timeoutMs: this.timing.replyTimeoutMs(bytes.length, replyBytes(req)),
+        label: `${label} unit ${req.unit}`,
+        onTimeout: () => this.decoder.lineSilent(),
+      });
+      return { kind: 'reply', reply };
+    } catch (err) {
+      if (!(err instanceof DeviceCommandError && err.code === 'timeOut')) throw err;
       this.stats.replyTimeouts++;
+      const damaged = c.checksumErrors + c.lengthErrors + c.discardedBytes > damageBefore;
       return { kind: damaged ? 'garbled' : 'silent' };
     } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
       this.decoder.expectReplyTo(null);
-      this.quietSince = performance.now();
     }
-  }
-
-  /**
-   * Keep t3.5 of silence since the line went quiet. setTimeout works in whole milliseconds against a loop clock
-   * that may be up to 1 ms behind, so it is rounded up and then topped up turn by turn until performance.now()
-   * says the gap has passed (at most about a millisecond of turns).
-   */
-  private async waitLineQuiet(signal: AbortSignal): Promise<void> {
-    const until = this.quietSince + this.timing.gapMs;
-    const ms = until - performance.now();
-    if (ms > 1) await sleep(Math.ceil(ms - 1), signal);
-    while (!signal.aborted && performance.now() < until) await nextTurn();
   }
 
   // ---- writes on demand --------------------------------------------------------------------------------------
@@ -513,64 +431,46 @@ export class CounterBusDriver extends BaseDeviceDriver<ModbusReply> {
 
   private enqueueWrite(unit: number, label: string, requests: ModbusRequest[], opts: CounterWriteOptions, onReply?: (r: ModbusReply) => void): Promise<void> {
     const what = `${this.id} unit ${unit} ${label}`;
+    const trace = new Error(); // the caller's stack, for a write that times out
     if (!this.byUnit.has(unit)) {
       return Promise.reject(new DeviceCommandError('invalidRequest', `unit ${String(unit)} is not on ${this.id} (units: ${this.options.units.join(', ')})`));
     }
     if (!this.actor.isReady || this.state !== 'online') return Promise.reject(notReadyError(what, `bus is ${this.state}`));
     if (opts.signal?.aborted) return Promise.reject(canceledError(what));
-    return new Promise<void>((resolve, reject) => {
-      const job: WriteJob = { unit, label, requests, signal: opts.signal, onReply, resolve, reject };
-      if (opts.signal) {
-        job.onAbort = () => {
-          const i = this.writes.indexOf(job);
-          if (i >= 0) {
-            this.writes.splice(i, 1);
-            this.settleWrite(job, canceledError(what));
-          }
-          // In flight: it finishes (tens of ms on the wire) and its completion is dropped by the caller's timeout.
-        };
-        opts.signal.addEventListener('abort', job.onAbort, { once: true });
-      }
-      this.writes.push(job);
-      this.wake?.();
+    return this.actor.transaction(`unit ${unit} ${label}`, (line) => this.runWrite(line, unit, label, requests, trace, onReply), {
+      priority: 'command',
+      signal: opts.signal,
     });
   }
 
-  private settleWrite(job: WriteJob, err?: Error): void {
-    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
-    if (err) job.reject(err);
-    else job.resolve();
-  }
-
-  private async runWrite(job: WriteJob, signal: AbortSignal): Promise<void> {
-    const book = this.byUnit.get(job.unit)!;
+  private async runWrite(
+    line: BusLine, unit: number, label: string, requests: ModbusRequest[], trace: Error, onReply?: (r: ModbusReply) => void,
+  ): Promise<void> {
+    const book = this.byUnit.get(unit)!;
     const attempts = book.state === 'offline' ? 1 : this.options.writeAttempts;
     this.stats.writes++;
-    for (const req of job.requests) {
+    for (const req of requests) {
       let out: Outcome = { kind: 'silent' };
       // Register writes are idempotent (they set a value), so a write whose echo was lost may be sent again.
-      for (let a = 0; a < attempts && !job.signal?.aborted; a++) {
-        out = await this.transact(req, job.label, signal);
+      for (let a = 0; a < attempts; a++) {
+        out = await this.transact(line, req, label);
         if (out.kind === 'reply') break;
         if (out.kind === 'garbled') this.stats.garbledReplies++;
       }
       if (out.kind !== 'reply') {
         this.stats.writeFailures++;
         const ms = this.timing.replyTimeoutMs(buildModbusRequest(req).length, replyBytes(req));
-        return this.settleWrite(job, job.signal?.aborted
-          ? canceledError(`${this.id} unit ${job.unit} ${job.label}`)
-          : timeOutError(`${this.id} unit ${job.unit} ${job.label} (${attempts} attempts, ${out.kind})`, ms));
+        throw timeOutError(`${this.id} unit ${unit} ${label} (${attempts} attempts, ${out.kind})`, ms, trace);
       }
       if (out.reply.kind === 'exception') {
         this.stats.writeFailures++;
-        this.exception(job.unit, job.label, out.reply);
+        this.exception(unit, label, out.reply);
         // 03: the terminal refused the value (a newer range); otherwise it lacks the register or failed.
         const code = out.reply.code === 3 ? 'invalidRequest' : 'hardwareError';
-        return this.settleWrite(job, new DeviceCommandError(code, `counter terminal ${job.unit} refused ${job.label}: ${modbusExceptionName(out.reply.code)}`));
+        throw new DeviceCommandError(code, `counter terminal ${unit} refused ${label}: ${modbusExceptionName(out.reply.code)}`);
       }
-      job.onReply?.(out.reply);
+      onReply?.(out.reply);
     }
-    this.settleWrite(job);
   }
 
   // ---- actions (technician console, deviceCommand) ------------------------------------------------------------

@@ -1,5 +1,5 @@
 /**
- * The ID card reader driver (issue 4, "Drivers"; id-reader-sam.md, "Timing and polling").
+ * The ID card reader driver (id-reader-sam.md, "Timing and polling").
  *
  * - Start-up on every (re)connect: SAM status (60 self-test failed / 66 not authorised -> hardwareError with the
  *   spec's words), read SAM ID (shown in `detail` and `media`), set max RF bytes.
@@ -52,6 +52,7 @@ import {
   type SamFrame,
 } from '@onedoor/protocol';
 import type { DeviceState } from '@onedoor/protocol';
+import { countersOf, type CounterRecord } from '../counters.ts';
 import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
 import { DeviceCommandError } from '../errors.ts';
 import { assessCard, cardErrorForBadData, cardErrorForReadStatus, cardErrorForReadTimeout, hallIsoDate, type CardErrorText } from './cardView.ts';
@@ -80,11 +81,22 @@ function samFaultError(sw3: number, context: string): DeviceCommandError {
   return new DeviceCommandError('hardwareError', `${context}: ${s.en} (${s.zh}) [SW3 0x${s.hex}]`);
 }
 
+/** What this driver counts, for the status (/tech); written by this driver only. */
+export interface IdReaderCounters {
+  polls: number;
+  cardsFound: number;
+  cardsRead: number;
+  cardErrors: number;
+  selectFailures: number;
+  invalidCards: number;
+  cardsRemoved: number;
+}
+
 export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
   readonly options: IdReaderOptions;
   readonly timeouts: IdReaderTimeouts;
   private readonly today: () => string;
-  private readonly stats = { polls: 0, cardsFound: 0, cardsRead: 0, cardErrors: 0, selectFailures: 0, invalidCards: 0, cardsRemoved: 0 };
+  private readonly stats: IdReaderCounters = { polls: 0, cardsFound: 0, cardsRead: 0, cardErrors: 0, selectFailures: 0, invalidCards: 0, cardsRemoved: 0 };
   private samIdDisplay: string | null = null;
   /** The card read last may still lie on the reader: polls check for its removal. */
   private cardOnField = false;
@@ -285,8 +297,8 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
 
   // ---- counters, actions ---------------------------------------------------------------------------------------
 
-  protected override extraCounters(): Record<string, number> {
-    return { ...this.stats };
+  protected override extraCounters(): CounterRecord {
+    return countersOf(this.stats);
   }
 
   override actions(): DeviceActionInfo[] {

@@ -1,5 +1,5 @@
 /**
- * The ticket printer driver (issue 4, "Drivers: Printer"; escpos.md).
+ * The ticket printer driver (escpos.md).
  *
  * Start-up, on every (re)connect: first NULs and a DLE EOT 1 probe until the printer answers, so a command a killed
  * bridge left half sent takes NULs as its remaining data, not our start-up (pendingCommandFlush.ts); then
@@ -7,7 +7,8 @@
  * half job from before a bridge crash must not finish behind our back), `1B 40`, ASB on (`1D 61 0E`: online, error
  * and paper-sensor changes), then DLE EOT 1-4 to learn the state. Watchdog: DLE EOT 1-4 every `pollIntervalMs`.
  *
- * Jobs live in a `PrintJobStore` (SQLite in the data dir) and are printed one at a time, oldest first:
+ * Jobs live in a `PrintJobStore` (SQLite in the data dir) and are printed one at a time, oldest first; what each
+ * event does to a job is the pure state machine of printJobMachine.ts, which this driver feeds:
  * - A job is `confirmed` only when ITS process ID (`37 22 d1..d4 00`) comes back; the process-ID request is the
  *   last command of every job, after the cut (escpos.md "process ID").
  * - Paper out, cover open, an error or the link going down while a job is unconfirmed: the job is `interrupted` (the
@@ -17,10 +18,13 @@
  *   `confirmed` jobs are never printed again, and nothing is deleted.
  * - Bytes already handed to the port are never cut off mid-job: stopping inside a command (a QR store, a raster
  *   image) would make the printer read our next bytes, `10 05 02` included, as that command's data.
+ * - One attempt is one actor transaction: the job's bytes and the wait for its process ID hold the line together,
+ *   so a DLE EOT query can never land inside a job's command (a raster image, a QR store). The start-up (flush,
+ *   init, status) is one transaction too, and so is each status query (DLE EOT 1-4).
  * - XOFF `13` pauses writing between slices until XON `11` (the actor's pause hook), and jobs are written at the
- *   line's pace in 64-byte slices so that XOFF still finds almost nothing in flight (pacedWriter.ts). While a job is
- *   being written, or XOFF holds the line, the DLE EOT poll is skipped: it would queue behind the job's bytes (or
- *   land inside a raster image), and the printer is plainly alive; ASB still reports paper out or cover open then.
+ *   line's pace in 64-byte slices so that XOFF still finds almost nothing in flight (pacedWriter.ts). While a job
+ *   holds the line, or XOFF does, the watchdog's DLE EOT poll is skipped: the printer is plainly alive, and ASB
+ *   still reports paper out or cover open then.
  *
  * Known limit (inherent to ESC/POS): if the bridge dies after the printer received a whole job but before the echo
  * reached us, the job is printed again after the restart; the copy carries the reprint mark, so it is visible.
@@ -45,12 +49,16 @@ import {
   type PrintJobUpdate,
 } from '@onedoor/protocol';
 import { SqlitePrintJobStore } from '../../store/printJobsSqlite.ts';
-import { UNFINISHED_PRINT_JOB_STATES, type PrintJobPatch, type PrintJobRecord, type PrintJobStore } from '../../store/printJobs.ts';
+import { type PrintJobPatch, type PrintJobRecord, type PrintJobStore } from '../../store/printJobs.ts';
 import type { TransportCloseInfo } from '../../transport/index.ts';
 import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
+import type { Line } from '../actor.ts';
+import { countersOf, type CounterRecord } from '../counters.ts';
 import { DeviceCommandError } from '../errors.ts';
+import { Waiters } from '../waiters.ts';
 import { writePaced } from './pacedWriter.ts';
 import { PENDING_COMMAND_FLUSH_ROUNDS, probeTimeoutMs } from './pendingCommandFlush.ts';
+import { isUnfinished, printJobStep, type PrintJobEvent, type PrintJobStep } from './printJobMachine.ts';
 import { buildTestPageJob, buildTicketJob, renderPrintJob, type PrintJobRequest } from './printJobRender.ts';
 import {
   cancelPrintArgsSchema,
@@ -91,12 +99,20 @@ interface Attempt {
   job: PrintJobRecord;
   settled: boolean;
   settle(outcome: AttemptOutcome): void;
+  /** Aborted when the attempt settles: ends the wait for the process ID. */
+  ended: AbortSignal;
 }
 
-interface Waiter {
-  resolve(result: PrintJobResult): void;
-  reject(err: DeviceCommandError): void;
+/** What the printer counts, for the status (/tech); written by this driver only. */
+export interface PrinterCounters {
+  jobsConfirmed: number;
+  jobsInterrupted: number;
+  reprints: number;
+  xoff: number;
+  unknownProcessIds: number;
 }
+
+type PrinterLine = Line<EscPosReply>;
 
 /** escpos.md: DLE ENQ 2 "clear buffer, recover", then ESC @ "initialize". */
 const RECOVER_AND_INIT = new EscPosEncoder().realtimeRecover(2).initialize().encode();
@@ -115,7 +131,8 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
   private readonly store: PrintJobStore;
   private readonly ownsStore: boolean;
   private readonly jobEvents = new EventEmitter<PrinterJobEventMap>();
-  private readonly waiters = new Map<string, Set<Waiter>>();
+  /** Clients waiting for a job's outcome, keyed by job id. */
+  private readonly waiters = new Waiters<PrintJobResult, string>();
   private readonly cancelRequested = new Set<string>();
   /** Aborted by stop(): ends a send in progress and the job loop. */
   private readonly lifetime = new AbortController();
@@ -123,19 +140,11 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
   private connected = false;
   private stopping = false;
   private attempt: Attempt | null = null;
-  private sendsInFlight = 0;
-  /**
-   * The line is one command stream: a status query (4 requests) and a job (many paced slices) must never
-   * interleave, or a `10 04 n` lands inside a job's command and breaks it. Both run under this lock.
-   */
-  private lineTail: Promise<unknown> = Promise.resolve();
-  private lineHolders = 0;
-  /** Counts disconnects: a job write begun on one connection never continues on the next. */
-  private linkEpoch = 0;
-  private xonWaiters: Array<() => void> = [];
+  /** A job's bytes are being written. */
+  private sending = false;
   private loopRunning = false;
   private loopAgain = false;
-  private readonly stats = { jobsConfirmed: 0, jobsInterrupted: 0, reprints: 0, xoff: 0, unknownProcessIds: 0 };
+  private readonly stats: PrinterCounters = { jobsConfirmed: 0, jobsInterrupted: 0, reprints: 0, xoff: 0, unknownProcessIds: 0 };
 
   constructor(spec: DeviceSpec, ctx: DriverContext, deps: PrinterDriverDeps = {}) {
     const options = parsePrinterOptions(spec.id, spec.options);
@@ -201,27 +210,10 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
     const blocked = this.blockedError(job);
     if (blocked) return Promise.reject(blocked);
     if (signal?.aborted) return Promise.reject(new DeviceCommandError('timeOut', `print ${jobId}: client timeout passed; the job goes on`));
-    return new Promise<PrintJobResult>((resolve, reject) => {
-      const set = this.waiters.get(jobId) ?? new Set<Waiter>();
-      this.waiters.set(jobId, set);
-      const onAbort = () => done.reject(new DeviceCommandError('timeOut', `print ${jobId}: client timeout passed; the job goes on`));
-      const done: Waiter = {
-        resolve: (r) => {
-          cleanup();
-          resolve(r);
-        },
-        reject: (e) => {
-          cleanup();
-          reject(e);
-        },
-      };
-      const cleanup = () => {
-        set.delete(done);
-        if (set.size === 0) this.waiters.delete(jobId);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      set.add(done);
+    return this.waiters.wait({
+      key: jobId,
+      signal,
+      abortError: () => new DeviceCommandError('timeOut', `print ${jobId}: client timeout passed; the job goes on`),
     });
   }
 
@@ -229,13 +221,7 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
   cancelJob(jobId: string): PrintJobSummary {
     const job = this.store.get(jobId);
     if (!job || job.deviceId !== this.id) throw new DeviceCommandError('invalidRequest', `${this.id}: no print job "${jobId}"`);
-    if (!UNFINISHED_PRINT_JOB_STATES.includes(job.state)) return summary(job);
-    if (this.attempt?.job.id === jobId && !this.attempt.settled) {
-      // Already going to the printer: it may still come out once, but it will not be reprinted.
-      this.cancelRequested.add(jobId);
-      return summary(job);
-    }
-    return summary(this.updateJob(job, { state: 'canceled', message: 'canceled by the client' }));
+    return summary(this.advance(job, { type: 'cancel' }).job);
   }
 
   /** Most recent jobs, newest first. */
@@ -245,7 +231,7 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
 
   /** True while bytes of a job are being written (XOFF can hold this for a while). */
   get isSending(): boolean {
-    return this.sendsInFlight > 0;
+    return this.sending;
   }
 
   override actions(): DeviceActionInfo[] {
@@ -298,9 +284,7 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
     // Jobs a previous run left unfinished: announce each (a UI connecting now learns of them); those it left
     // mid-print become interrupted and print again with the mark.
     for (const job of this.store.unfinished(this.id)) {
-      if (job.state === 'printing' || job.state === 'reprinting') {
-        this.updateJob(job, { state: 'interrupted', message: 'the bridge stopped while this job was printing' });
-      } else this.announce(job);
+      if (!this.advance(job, { type: 'bridgeRestarted' }).step.patch) this.announce(job);
     }
     await super.start();
   }
@@ -310,9 +294,8 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
     this.stopping = true;
     this.connected = false;
     this.lifetime.abort();
-    this.releaseXonWaiters();
     this.attempt?.settle({ kind: 'stopped' });
-    this.rejectWaiters(() => new DeviceCommandError('deviceNotReady', `${this.id}: driver stopped; the job ${WHAT_NEXT}`));
+    this.waiters.reject(new DeviceCommandError('deviceNotReady', `${this.id}: driver stopped; the job ${WHAT_NEXT}`));
     await super.stop();
     if (this.ownsStore) this.store.close();
   }
@@ -323,9 +306,11 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
     this.connected = false;
     // A previous bridge (or this one, before the link dropped) may have left the printer inside a command; until it
     // is back at a command boundary it takes everything below as that command's data (pendingCommandFlush.ts).
-    await this.withLine(() => this.flushPendingCommand(signal));
-    await this.withLine(() => this.actor.send(STARTUP, { label: 'start-up (recover, initialize, enable ASB)', timeoutMs: 2000, signal }));
-    await this.readStatus(signal);
+    await this.actor.transaction('start-up', async (line) => {
+      await this.flushPendingCommand(line, signal);
+      await line.send(STARTUP, { label: 'start-up (recover, initialize, enable ASB)', timeoutMs: 2000 });
+      await this.queryRealtime(line);
+    }, { signal });
     if (signal.aborted) return;
     this.connected = true;
     // Again now that we are connected: sets the state and answers clients waiting since before the reconnect.
@@ -335,8 +320,8 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
   }
 
   protected override async watchdogPoll(signal: AbortSignal): Promise<void> {
-    if (this.lineHolders > 0 || this.actor.isPaused) return;
-    await this.readStatus(signal);
+    if (this.actor.pending > 0 || this.actor.isPaused) return;
+    await this.actor.transaction('status', (line) => this.queryRealtime(line), { priority: 'poll', signal });
   }
 
   protected override onFrame(frame: EscPosReply): void {
@@ -347,7 +332,6 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
         return;
       case 'xon':
         this.actor.resume();
-        this.releaseXonWaiters();
         return;
       case 'processId':
         this.onProcessId(frame.id);
@@ -364,29 +348,16 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
 
   protected override onDisconnected(info: TransportCloseInfo): void {
     this.connected = false;
-    this.linkEpoch++;
-    this.releaseXonWaiters();
     this.decoder.clearExpectedRealtime();
     this.attempt?.settle({ kind: 'interrupted', why: `printer link lost (${info.reason})` });
-    this.rejectWaiters(() => new DeviceCommandError('deviceNotReady', `${this.id}: printer link lost (${info.reason}); the job ${WHAT_NEXT}`));
+    this.waiters.reject(new DeviceCommandError('deviceNotReady', `${this.id}: printer link lost (${info.reason}); the job ${WHAT_NEXT}`));
   }
 
-  protected override extraCounters(): Record<string, number> {
-    return { ...this.stats };
+  protected override extraCounters(): CounterRecord {
+    return countersOf(this.stats);
   }
 
   // ---- status --------------------------------------------------------------------------------------------------
-
-  /** Runs `fn` with the line to itself (see `lineTail`). */
-  private withLine<T>(fn: () => Promise<T>): Promise<T> {
-    this.lineHolders++;
-    const run = this.lineTail.then(fn, fn);
-    this.lineTail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run.finally(() => this.lineHolders--);
-  }
 
   /**
    * NUL rounds, each followed by a DLE EOT 1 probe, until the printer answers (pendingCommandFlush.ts): a printer at
@@ -394,7 +365,7 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
    * answers once the NULs have filled what it still expected. Written at the line's pace so that each probe's
    * timeout counts only the bytes still ahead of it, and XOFF holds the NULs like a job's bytes.
    */
-  private async flushPendingCommand(signal: AbortSignal): Promise<void> {
+  private async flushPendingCommand(line: PrinterLine, signal: AbortSignal): Promise<void> {
     const answerMs = Math.min(this.options.statusTimeoutMs, FLUSH_PROBE_ANSWER_MS);
     let sent = 0;
     for (const [round, fill] of PENDING_COMMAND_FLUSH_ROUNDS.entries()) {
@@ -402,11 +373,11 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
         baud: this.spec.baud,
         aheadBytes: FLUSH_AHEAD_BYTES,
         signal,
-        send: (slice) => this.actor.send(slice, { label: 'flush a pending command (NUL)', signal }),
-        flowGate: () => (this.actor.isPaused ? this.waitForXon() : undefined),
+        send: (slice) => line.send(slice, { label: 'flush a pending command (NUL)' }),
+        flowGate: () => this.xonGate(),
       });
       sent += fill;
-      if (await this.probe(probeTimeoutMs(this.spec.baud, FLUSH_AHEAD_BYTES + 64, answerMs), signal)) {
+      if (await this.probe(line, probeTimeoutMs(this.spec.baud, FLUSH_AHEAD_BYTES + 64, answerMs), signal)) {
         if (round > 0) this.log.warn({ nulBytes: sent, rounds: round + 1 }, 'printer was inside a command left unfinished: flushed with NULs, it answers again');
         return;
       }
@@ -417,16 +388,15 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
   }
 
   /** One DLE EOT 1: true when answered within `timeoutMs`. */
-  private async probe(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+  private async probe(line: PrinterLine, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
     this.decoder.clearExpectedRealtime();
     this.decoder.expectRealtime(1);
     try {
-      await this.actor.request({
+      await line.request({
         label: 'DLE EOT 1 (probe)',
         bytes: new EscPosEncoder().realtimeStatus(1).encode(),
         accept: (f) => f.kind === 'realtime' && f.n === 1,
         timeoutMs,
-        signal,
       });
       return true;
     } catch (err) {
@@ -437,21 +407,16 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
   }
 
   /** DLE EOT 1-4, one at a time (the decoder types each reply byte by the n we declared for it). */
-  private readStatus(signal: AbortSignal): Promise<void> {
-    return this.withLine(() => this.queryRealtime(signal));
-  }
-
-  private async queryRealtime(signal: AbortSignal): Promise<void> {
+  private async queryRealtime(line: PrinterLine): Promise<void> {
     for (const n of REALTIME_NS) {
       this.decoder.clearExpectedRealtime();
       this.decoder.expectRealtime(n);
       try {
-        await this.actor.request({
+        await line.request({
           label: `DLE EOT ${n}`,
           bytes: new EscPosEncoder().realtimeStatus(n).encode(),
           accept: (f) => f.kind === 'realtime' && f.n === n,
           timeoutMs: this.options.statusTimeoutMs,
-          signal,
         });
       } catch (err) {
         this.decoder.clearExpectedRealtime();
@@ -471,7 +436,7 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
     if (fresh.length > 0) this.reportError(fresh[0], c.detail);
     if (!c.canPrint) {
       this.attempt?.settle({ kind: 'interrupted', why: c.detail });
-      if (this.connected) this.rejectWaiters((job) => this.blockedError(job)!);
+      if (this.connected) this.rejectWaitersBlocked();
     }
     this.refreshState();
     if (c.canPrint && !before?.canPrint) this.kick();
@@ -535,78 +500,87 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
 
   /** One attempt at a job: send it, then wait for its process ID or an interruption. */
   private async printOnce(queued: PrintJobRecord): Promise<void> {
-    if (this.cancelRequested.delete(queued.id)) {
-      this.updateJob(queued, { state: 'canceled', message: 'canceled by the client' });
-      return;
+    let step = printJobStep(queued, this.jobContext(queued.id), { type: 'begin' });
+    let bytes: Uint8Array | null = null;
+    if (step.attempt.kind === 'print') {
+      try {
+        bytes = renderPrintJob(queued, { reprint: step.attempt.reprint });
+      } catch (err) {
+        step = printJobStep(queued, this.jobContext(queued.id), { type: 'renderFailed', why: (err as Error).message });
+      }
     }
-    if (queued.attempts >= this.options.maxAttempts) {
-      this.updateJob(queued, { state: 'failed', message: `not confirmed after ${queued.attempts} attempts (${queued.message ?? 'no reason known'})` });
-      return;
-    }
-    // Anything but `queued` may have put part of the job on paper: the whole job again, marked.
-    const reprint = queued.state !== 'queued';
-    let bytes: Uint8Array;
-    try {
-      bytes = renderPrintJob(queued, { reprint });
-    } catch (err) {
-      this.updateJob(queued, { state: 'failed', message: `cannot render the job: ${(err as Error).message}` });
-      return;
-    }
+    const job = this.apply(queued, { type: 'begin' }, step);
+    if (step.attempt.kind !== 'print' || !bytes) return;
+    const reprint = step.attempt.reprint;
     // escpos.md "Paper out in the middle of a ticket": after the printer is back, 10 05 02 then 1B 40.
     if (reprint) bytes = concatBytes([RECOVER_AND_INIT, bytes]);
-    const job = this.updateJob(queued, {
-      state: reprint ? 'reprinting' : 'printing',
-      attempts: queued.attempts + 1,
-      reprints: queued.reprints + (reprint ? 1 : 0),
-      message: reprint ? 'printing the whole job again with the reprint mark' : null,
-    });
-    if (reprint) this.stats.reprints++;
 
     let settleNow!: (o: AttemptOutcome) => void;
     const outcome = new Promise<AttemptOutcome>((resolve) => (settleNow = resolve));
+    const ended = new AbortController();
     const attempt: Attempt = {
       job,
       settled: false,
+      ended: ended.signal,
       settle: (o) => {
         if (attempt.settled) return;
         attempt.settled = true;
+        ended.abort();
         settleNow(o);
       },
     };
     this.attempt = attempt;
     this.refreshState();
-
-    let confirmTimer: NodeJS.Timeout | undefined;
-    this.sendsInFlight++;
-    this.writeJob(job.id, bytes)
-      .then(
-        () => {
-          this.jobEvents.emit('sent', job.id);
-          if (attempt.settled) return;
-          confirmTimer = setTimeout(
-            () => attempt.settle({ kind: 'interrupted', why: `no print confirmation within ${this.options.confirmTimeoutMs} ms` }),
-            this.options.confirmTimeoutMs,
-          );
-        },
-        (err: unknown) => attempt.settle(this.stopping ? { kind: 'stopped' } : { kind: 'interrupted', why: `sending failed: ${(err as Error).message}` }),
-      )
-      .finally(() => this.sendsInFlight--);
+    this.actor
+      .transaction(`print ${job.id}`, (line) => this.runAttempt(line, attempt, bytes))
+      .catch((err: unknown) => {
+        attempt.settle(this.stopping ? { kind: 'stopped' } : { kind: 'interrupted', why: `sending failed: ${(err as Error).message}` });
+      });
 
     const o = await outcome;
-    clearTimeout(confirmTimer);
     if (this.attempt === attempt) this.attempt = null;
     if (o.kind === 'stopped' || this.stopping) return; // the store keeps it unfinished: the next start reprints it
     const current = this.store.get(job.id)!;
-    if (o.kind === 'confirmed') {
-      if (current.state !== 'confirmed') this.confirm(current);
-    } else if (this.cancelRequested.delete(job.id)) {
-      this.updateJob(current, { state: 'canceled', message: `canceled by the client after: ${o.why}` });
-    } else if (UNFINISHED_PRINT_JOB_STATES.includes(current.state)) {
-      this.stats.jobsInterrupted++;
-      this.log.warn({ jobId: job.id, why: o.why }, 'print job interrupted');
-      this.updateJob(current, { state: 'interrupted', message: o.why });
-    }
+    this.advance(current, o.kind === 'confirmed' ? { type: 'confirmed' } : { type: 'interrupted', why: o.why });
     this.refreshState();
+  }
+
+  /**
+   * The attempt's transaction: the job's bytes at the line's pace (never cut off once begun, see the header), then
+   * the wait for its process ID, both holding the line. A link loss ends the transaction: the actor refuses its
+   * later slices, so a job begun on one connection never continues on the next.
+   */
+  private async runAttempt(line: PrinterLine, attempt: Attempt, bytes: Uint8Array): Promise<void> {
+    const job = attempt.job;
+    this.sending = true;
+    try {
+      await writePaced(bytes, {
+        baud: this.spec.baud,
+        signal: this.lifetime.signal,
+        send: (slice) => line.send(slice, { label: `print ${job.id}` }),
+        flowGate: () => this.xonGate(),
+      });
+    } finally {
+      this.sending = false;
+    }
+    this.jobEvents.emit('sent', job.id);
+    if (attempt.settled) return;
+    const ms = this.options.confirmTimeoutMs;
+    try {
+      await line.request({
+        label: `process ID of ${job.id}`,
+        bytes: new Uint8Array(0),
+        accept: (f) => f.kind === 'processId' && f.id === job.processId,
+        timeoutMs: ms,
+        signal: attempt.ended,
+      });
+      attempt.settle({ kind: 'confirmed' });
+    } catch (err) {
+      // Canceled: the attempt ended otherwise (paper out, link lost, stop) and is settled already.
+      if (err instanceof DeviceCommandError && err.code === 'timeOut') {
+        attempt.settle({ kind: 'interrupted', why: `no print confirmation within ${ms} ms` });
+      }
+    }
   }
 
   private onProcessId(id: string): void {
@@ -616,68 +590,57 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
     }
     // Not the job in progress: an earlier attempt of an unfinished job did print after all (the echo proves it).
     const job = this.store.findByProcessId(this.id, id);
-    if (job && UNFINISHED_PRINT_JOB_STATES.includes(job.state)) {
-      this.confirm(job);
+    if (job && isUnfinished(job.state)) {
+      this.advance(job, { type: 'confirmed' });
       return;
     }
     this.stats.unknownProcessIds++;
     this.log.debug({ processId: id }, 'process ID of no unfinished job (already confirmed, or not ours)');
   }
 
-  private confirm(job: PrintJobRecord): void {
-    this.stats.jobsConfirmed++;
-    this.cancelRequested.delete(job.id);
-    this.log.info({ jobId: job.id, reprints: job.reprints }, 'print job confirmed');
-    this.updateJob(job, { state: 'confirmed', message: null });
+  /** While XOFF holds the line: resolves on XON, fails after `confirmTimeoutMs` (a printer stuck in XOFF). */
+  private xonGate(): Promise<void> | undefined {
+    if (!this.actor.isPaused) return undefined;
+    const ms = this.options.confirmTimeoutMs;
+    return this.actor.whenResumed({ timeoutMs: ms, timeoutError: () => new Error(`the printer held XOFF for more than ${ms} ms`) });
   }
 
-  /** The job's bytes at the line's pace; XOFF holds it, but not longer than `confirmTimeoutMs` at a time. */
-  private writeJob(jobId: string, bytes: Uint8Array): Promise<void> {
-    const signal = this.lifetime.signal;
-    const epoch = this.linkEpoch;
-    return this.withLine(() => writePaced(bytes, {
-      baud: this.spec.baud,
-      signal,
-      send: (slice) =>
-        epoch === this.linkEpoch
-          ? this.actor.send(slice, { label: `print ${jobId}`, signal })
-          : Promise.reject(new Error('the printer link was lost during the job')),
-      flowGate: () => (this.actor.isPaused ? this.waitForXon() : undefined),
-    }));
+  private jobContext(jobId: string) {
+    const inFlight = this.attempt?.job.id === jobId && !this.attempt.settled;
+    return { cancelRequested: this.cancelRequested.has(jobId), inFlight, maxAttempts: this.options.maxAttempts };
   }
 
-  private waitForXon(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.xonWaiters = this.xonWaiters.filter((w) => w !== release);
-        reject(new Error(`the printer held XOFF for more than ${this.options.confirmTimeoutMs} ms`));
-      }, this.options.confirmTimeoutMs);
-      const release = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.xonWaiters.push(release);
-    });
+  /** Feeds `event` to the job's state machine and carries out the step. */
+  private advance(job: PrintJobRecord, event: PrintJobEvent): { job: PrintJobRecord; step: PrintJobStep } {
+    const step = printJobStep(job, this.jobContext(job.id), event);
+    return { job: this.apply(job, event, step), step };
   }
 
-  private releaseXonWaiters(): void {
-    const waiters = this.xonWaiters;
-    this.xonWaiters = [];
-    for (const w of waiters) w();
+  private apply(job: PrintJobRecord, event: PrintJobEvent, step: PrintJobStep): PrintJobRecord {
+    if (step.cancelRequested) this.cancelRequested.add(job.id);
+    else this.cancelRequested.delete(job.id);
+    if (!step.patch) return job;
+    if (step.attempt.kind === 'print' && step.attempt.reprint) this.stats.reprints++;
+    if (step.patch.state === 'confirmed') {
+      this.stats.jobsConfirmed++;
+      this.log.info({ jobId: job.id, reprints: job.reprints }, 'print job confirmed');
+    }
+    if (event.type === 'interrupted' && step.patch.state === 'interrupted') {
+      this.stats.jobsInterrupted++;
+      this.log.warn({ jobId: job.id, why: event.why }, 'print job interrupted');
+    }
+    return this.updateJob(job, step.patch);
   }
 
   /** Writes the change, tells listeners and settles client waits on finished jobs. */
   private updateJob(job: PrintJobRecord, patch: PrintJobPatch): PrintJobRecord {
     const next = this.store.update(job.id, patch);
     this.announce(next);
-    const waiting = this.waiters.get(next.id);
-    const finished = waiting ? this.finishedOutcome(next) : null;
-    if (waiting && finished) {
-      finished.then(
-        (r) => [...waiting].forEach((w) => w.resolve(r)),
-        (e: DeviceCommandError) => [...waiting].forEach((w) => w.reject(e)),
-      );
-    }
+    const finished = this.finishedOutcome(next);
+    finished?.then(
+      (r) => this.waiters.resolve(r, next.id),
+      (e: DeviceCommandError) => this.waiters.reject(e, next.id),
+    );
     return next;
   }
 
@@ -702,12 +665,12 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
     }
   }
 
-  private rejectWaiters(errorFor: (job: PrintJobRecord) => DeviceCommandError): void {
-    for (const [jobId, set] of [...this.waiters]) {
-      const job = this.store.get(jobId);
-      if (!job) continue;
-      for (const w of [...set]) w.reject(errorFor(job));
-    }
+  /** Tells every waiting client why its job cannot print now (it stays queued). */
+  private rejectWaitersBlocked(): void {
+    this.waiters.reject((jobId) => {
+      const job = jobId === undefined ? undefined : this.store.get(jobId);
+      return job ? this.blockedError(job) : null;
+    });
   }
 }
 

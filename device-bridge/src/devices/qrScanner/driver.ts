@@ -22,6 +22,8 @@ import {
   buildQrCommand, QR_MAX_RETRIES, QR_MODES, QR_REGISTERS, QR_SUFFIXES, qrCodePreview, qrCodeText, qrModeName, qrSuffixName,
   QrScannerDecoder, toHex, type QrCommand, type QrScannerFrame,
 } from '@onedoor/protocol';
+import { countersOf, type CounterRecord } from '../counters.ts';
+import { Waiters } from '../waiters.ts';
 import { BaseDeviceDriver, type DeviceActionInfo, type DeviceSpec, type DriverContext, type ExecuteOptions } from '../driver.ts';
 import { DeviceCommandError } from '../errors.ts';
 import { describeRxFrame } from '../frameDescribe.ts';
@@ -32,14 +34,25 @@ type Reply = Extract<QrScannerFrame, { kind: 'reply' }>;
 
 const SUFFIX_LABEL = { none: 'no suffix', cr: 'CR', crlf: 'CR LF' } as const;
 
+/** What this driver counts, for the status (/tech); written by this driver only. */
+export interface QrScannerDriverCounters {
+  codesRead: number;
+  lateReplies: number;
+  selfTests: number;
+  settingsWritten: number;
+  settingsSaved: number;
+  modeRestored: number;
+}
+
 export class QrScannerDriver extends BaseDeviceDriver<QrScannerFrame> {
   readonly options: QrScannerOptions;
   private readonly decoder: QrScannerDecoder;
-  private readonly stats = { codesRead: 0, lateReplies: 0, selfTests: 0, settingsWritten: 0, settingsSaved: 0, modeRestored: 0 };
+  private readonly stats: QrScannerDriverCounters = { codesRead: 0, lateReplies: 0, selfTests: 0, settingsWritten: 0, settingsSaved: 0, modeRestored: 0 };
   private seq = 0;
   private idleTimer: NodeJS.Timeout | null = null;
   /** While a self-test waits for its test code, codes go to it instead of `codeRead`. */
-  private selfTestWaiter: ((bytes: Uint8Array) => void) | null = null;
+  /** The self-test waiting for the code its scan reads (the code goes to it, not to the citizen screens). */
+  private readonly selfTestCodes = new Waiters<Uint8Array | undefined, never>();
   private selfTestRunning = false;
   private lastDataAt = 0;
 
@@ -141,10 +154,7 @@ export class QrScannerDriver extends BaseDeviceDriver<QrScannerFrame> {
   }
 
   private onCode(bytes: Uint8Array): void {
-    if (this.selfTestWaiter) {
-      this.selfTestWaiter(bytes);
-      return;
-    }
+    if (this.selfTestCodes.resolve(bytes) > 0) return;
     this.stats.codesRead++;
     const { text, encoding } = qrCodeText(bytes);
     const code: ScannedCode = { deviceId: this.id, bytes, text, encoding, at: Date.now(), seq: ++this.seq };
@@ -226,8 +236,8 @@ export class QrScannerDriver extends BaseDeviceDriver<QrScannerFrame> {
 
   // ---- counters, actions ---------------------------------------------------------------------------------------
 
-  protected override extraCounters(): Record<string, number> {
-    return { ...this.stats };
+  protected override extraCounters(): CounterRecord {
+    return countersOf(this.stats);
   }
 
   override actions(): DeviceActionInfo[] {
@@ -267,18 +277,14 @@ export class QrScannerDriver extends BaseDeviceDriver<QrScannerFrame> {
     this.selfTestRunning = true;
     this.stats.selfTests++;
     this.setStatus({ state: 'busy', detail: 'self-test: one command-triggered scan' });
-    let timer: NodeJS.Timeout | undefined;
     let mode = QR_MODES.sense as number;
     try {
       mode = await this.readByte('self-test: read mode', regs.mode, opts.signal);
       await this.writeByte('self-test: command mode', regs.mode, (mode & ~0x03) | QR_MODES.command, opts.signal);
       // Leave time to restore the mode within the client's timeout.
       const waitMs = Math.max(100, Math.min(this.options.selfTestWaitMs, opts.timeoutMs - (Date.now() - started) - 1500));
-      const code = new Promise<Uint8Array | null>((resolve) => {
-        this.selfTestWaiter = resolve;
-        timer = setTimeout(() => resolve(null), waitMs);
-        opts.signal.addEventListener('abort', () => resolve(null), { once: true });
-      });
+      // Resolves with undefined when no code comes within waitMs or the client gives up.
+      const code = this.selfTestCodes.wait({ timeoutMs: waitMs, signal: opts.signal });
       await this.writeByte('self-test: trigger', regs.trigger, 0x01, opts.signal);
       const got = await code;
       return {
@@ -288,8 +294,7 @@ export class QrScannerDriver extends BaseDeviceDriver<QrScannerFrame> {
         note: got ? 'the engine scanned the test code' : `no code within ${waitMs} ms: hold a test code in front of the engine and run it again`,
       };
     } finally {
-      clearTimeout(timer);
-      this.selfTestWaiter = null;
+      this.selfTestCodes.resolve(undefined);
       // Sense mode again whatever happened (the citizen screens rely on it); a failure here is the technician's news.
       await this.writeByte('self-test: sense mode again', regs.mode, (mode & ~0x03) | QR_MODES.sense, new AbortController().signal)
         .then(() => this.setReady())
