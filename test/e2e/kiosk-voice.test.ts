@@ -507,4 +507,16 @@ describe('defects seen', () => {
     expect([before, hall(Date.now())]).toContain(shown);
     await display.screenshot({ path: path.join(screensDir, 'kiosk-ux-display-new-york-browser.png') });
   }, 120_000);
+
+  it('the hall\'s configured name (site.hallName) is shown on the kiosk\'s attract screen and on /display', async () => {
+    const site = (await (await fetch(`${rig.bridge.url}/api/site`)).json()) as { hallName: string };
+    expect(site.hallName.length).toBeGreaterThan(0);
+    const page = await openKiosk();
+    await expect.poll(() => page.getByTestId('hall-name').innerText(), { timeout: 10_000 }).toBe(site.hallName);
+    const display = await browser.newPage({ viewport: LANDSCAPE });
+    pages.push(display);
+    await display.goto(`${rig.bridge.url}/display`);
+    await expect.poll(() => display.getByTestId('display-hall').innerText(), { timeout: 10_000 }).toContain(site.hallName);
+    await page.screenshot({ path: path.join(screensDir, 'kiosk-ux-attract-hall-name.png') });
+  }, 120_000);
 });

@@ -6,6 +6,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CounterWindowState, DisplayBoard, HallCallEvent } from '@onedoor/protocol';
+import { hallName } from '../net/site.ts';
 import { speakCall } from './callSpeech.ts';
 import { connectDisplay, type DisplayConnection } from './displaySocket.ts';
 import { SpokenCalls, callsToCatchUp } from './spokenCalls.ts';
@@ -53,6 +54,7 @@ export default function DisplayRoute() {
     return () => conn.close();
   }, [spoken]);
   const now = useClock();
+  const hall = hallName().value;
   const board = link?.board.value ?? null;
   const connection = link?.connection.value ?? 'connecting';
   const latest = board?.calls[0] ?? null;
@@ -61,7 +63,10 @@ export default function DisplayRoute() {
   return (
     <main class="display" data-testid="display">
       <header class="display-head">
-        <h1>叫号信息 / Now calling</h1>
+        <h1>
+          {hall && <span class="display-hall" data-testid="display-hall">{hall} · </span>}
+          叫号信息 / Now calling
+        </h1>
         <span class="display-clock" data-testid="display-clock">{timeOf(now)}</span>
       </header>
       {connection !== 'connected' && (

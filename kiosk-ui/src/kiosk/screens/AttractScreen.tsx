@@ -3,6 +3,7 @@ import { useKiosk } from '../KioskContext.ts';
 import { CardIllustration } from '../parts/CardIllustration.tsx';
 import { KIOSK_TEXT } from '../texts.ts';
 import { attractPrompt, readerStopped } from '../prompts.ts';
+import { hallName } from '../../net/site.ts';
 
 /**
  * Waiting for a card. The prompt is shown in the chosen language with the other one beneath it; when the reader
@@ -13,6 +14,7 @@ export function AttractScreen() {
   const lang = store.lang.value;
   const other = lang === 'zh' ? 'en' : 'zh';
   const prompt = attractPrompt(devices);
+  const hall = hallName().value;
   return (
     <main class="screen screen-attract" data-screen="attract">
       <div class="attract-picture">
@@ -25,6 +27,7 @@ export function AttractScreen() {
             {pick(KIOSK_TEXT.takeCard, lang)}
           </p>
         )}
+        {hall && <p class="body-text hall-name" data-testid="hall-name">{hall}</p>}
         <h1 class="main-text" data-testid="attract-prompt">{pick(prompt, lang)}</h1>
         <p class="second-language" lang={other === 'zh' ? 'zh-CN' : 'en'}>
           {pick(prompt, other)}
