@@ -8,7 +8,9 @@ import { ROUTE_MODULES } from './src/app/routeModules.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
-/** Where the dev server forwards /api and /socket.io: the device bridge (issue 4), port from the environment. */
+/**
+ * Where the dev server forwards /api and /socket.io: the device bridge, port from the environment.
+ */
 const bridgePort = Number(process.env.ONEDOOR_BRIDGE_PORT ?? 8080);
 if (!Number.isInteger(bridgePort) || bridgePort < 1 || bridgePort > 65535) {
   throw new Error(`ONEDOOR_BRIDGE_PORT must be a TCP port number (1-65535), got "${process.env.ONEDOOR_BRIDGE_PORT}"`);
@@ -26,7 +28,8 @@ export default defineConfig({
       routeModules: Object.fromEntries(
         Object.entries(ROUTE_MODULES).map(([route, file]) => [route, path.join(root, file)]),
       ),
-      // Issue 5: the kiosk route's JavaScript at most 60 KB gzipped.
+      // Bundle budget: the kiosk route's JavaScript at most 60 KB gzipped
+      // (scripts/bundle-budget.ts).
       budgets: { kiosk: 60 * 1024 },
     }),
   ],

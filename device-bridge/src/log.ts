@@ -1,6 +1,6 @@
 /**
- * Structured logs (pino) that never carry personal data in clear (issue 4: "Structured logs (pino) without personal
- * data in clear"; common rules: ID numbers masked first 4 + last 4, the chip photo never logged).
+ * Structured logs (pino) that never carry personal data in clear (hall-rules.md "Privacy": ID
+ * numbers masked first 4 + last 4, the chip photo never logged).
  *
  * Any of these keys, at the top level or up to three objects deep, is rewritten before a line is written:
  * - numbers (`idNumber`, `permitNumber`, `passNumber`) -> masked with `maskIdNumber`;

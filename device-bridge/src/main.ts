@@ -59,7 +59,10 @@ export interface StartBridgeOptions {
   log?: Logger;
   /** Substitute transport factory (default: serial or tcp:// by path). */
   createTransport?: DriverContext['createTransport'];
-  /** Hall services of the citizen kiosk (issue 5): session timing, demo data for an empty database, clock. */
+  /**
+   * Hall services of the citizen kiosk (hall-rules.md): session timing, demo data for an empty
+   * database, clock.
+   */
   hall?: KioskHallOptions;
   /**
    * Demo and tests on one machine, when the config has no `site.publicUrl`: the base of printed QR codes, taken as
@@ -67,7 +70,10 @@ export interface StartBridgeOptions {
    * `site.publicUrl` instead (README "Installing").
    */
   publicUrl?: string | 'own';
-  /** Service windows of the counter workflow (issue 6); default: every counter terminal is a window serving all. */
+  /**
+   * Service windows of the counter workflow; default: every counter terminal is a window serving
+   * all.
+   */
   counterWorkflow?: CounterWorkflowConfigInput;
   /** A kiosk linked to a hall (config `hall`): heartbeat, in-flight grace, reconnect delays (tests, tuning). */
   hallLink?: Pick<HallLinkClientOptions, 'heartbeatMs' | 'inFlightGraceMs' | 'reconnectDelayMs' | 'reconnectDelayMaxMs'>;
@@ -82,7 +88,7 @@ export interface BridgeHandle {
   socket: SocketApi;
   /** The kiosk's hall services and sessions (store null when the database is unavailable). */
   hall: KioskHall;
-  /** The counter workflow (issue 6): window terminals drive the queue; calls go to /hall and /display. */
+  /** The counter workflow: window terminals drive the queue; calls go to /hall and /display. */
   counters: HallCounter;
   /** On a kiosk linked to a hall (config `hall`): the link (up/down, outbox). Otherwise null. */
   hallLink: HallLinkClient | null;
@@ -95,7 +101,10 @@ export interface BridgeHandle {
   kioskScreenSecret: string;
   /** The kiosk's screen(s): which one is active (gets card events and new sessions). */
   kioskScreens: KioskScreens;
-  /** The manager dashboard (issue 6): kiosks, alerts, figures; what /hall and /api/hall/* serve. */
+  /**
+   * The manager dashboard (README "For managers: the dashboard"): kiosks, alerts, figures; what
+   * /hall and /api/hall/* serve.
+   */
   dashboard: HallDashboardService;
   /** Scheduled online backups of the SQLite hall database (config `backup`, README "Backups"). */
   backups: HallBackupSchedule;
@@ -132,8 +141,9 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   // Base of printed and shown QR codes (config site.publicUrl; the demo's own URL is set after listen).
   let publicUrl: string | null = config.site.publicUrl ?? null;
   let dashboard: HallDashboardService | undefined;
-  // The hall database in the data dir; when it cannot open, the kiosk still runs with hall functions paused.
-  // A kiosk linked to a hall (issue 6, "Several kiosks, one hall") asks the hall, which owns the database.
+  // The hall database in the data dir; when it cannot open, the kiosk still runs with hall
+  // functions paused. A kiosk linked to a hall (README "Several kiosks, one hall") asks the hall,
+  // which owns the database.
   const hallLink = config.hall
     ? new HallLinkClient({ url: config.hall.url, token: config.hall.kioskToken, name: config.hall.name, devices, log, ...options.hallLink })
     : null;
@@ -153,7 +163,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   }
   // Access audit (等保 2.0 level 3) in the hall database; a linked kiosk has none: the hall audits its requests.
   const audit = hall.store ? new AccessAuditLog(hall.store, hall.clock, log) : null;
-  // Staff logins for /tech and /hall (issue 6, "Access").
+  // Staff logins for /tech and /hall (README "For technicians: the console", access).
   const staff = staffAuthFromConfig(config);
   // Retention (hall/retentionPolicy.ts): now and daily; a linked kiosk has no hall database, only its print jobs.
   const retention = scheduleRetention({
@@ -190,7 +200,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       verifyRouter(() => hall.certificates),
       siteRouter(config.site, () => publicUrl),
       catalogueNamesRouter(DEMO_ENGLISH_NAMES),
-      // Manager dashboard REST (issue 6): behind a staff session; the live service is made below, after the socket.
+      // Manager dashboard REST: behind a staff session; the live service is made below, after the
+      // socket.
       hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today(), audit: () => audit }),
       accessAuditRouter({ audit: () => audit }),
       // The manager's catalogue edits (categories, windows, slot capacities, holidays), checked as the command does.
@@ -243,7 +254,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     },
   });
 
-  // Counter terminal key presses and ratings -> /hall (the counter workflow of issue 6 consumes them there).
+  // Counter terminal key presses and ratings -> /hall (the counter workflow consumes them there).
   const { hall: hallNs } = socket.namespaces;
   const stopCounterEvents = forwardCounterBusEvents(devices.list(), {
     counterEvent: (e) => hallNs.emit('counterEvent', e),
@@ -257,8 +268,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   // A hall serving kiosks: their links, registry and requests (the hall functions run here, over this database).
   const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log, audit, policy: config.kioskLink }) : null;
 
-  // Manager dashboard on /hall (issue 6): this bridge's devices (as kiosk-1, or as the hall's own devices when it
-  // serves linked kiosks, whose ids may be kiosk-1...) and the linked kiosks; alerts live.
+  // Manager dashboard on /hall: this bridge's devices (as kiosk-1, or as the hall's own devices
+  // when it serves linked kiosks, whose ids may be kiosk-1...) and the linked kiosks; alerts live.
   const own = kioskLink ? localKioskSource(devices, () => hall.clock.now(), 'hall', '大厅设备 / hall devices') : localKioskSource(devices, () => hall.clock.now());
   dashboard = attachHallDashboard({
     hallNamespace: hallNs,

@@ -1,5 +1,6 @@
-// The technician console's frame log (issue 6): the ring is bounded, the actor feeds it through its tap without a
-// failing tap costing a command, and what the describers keep of an ID reader's read reply holds no card data.
+// The technician console's frame log (README "For technicians: the console"): the ring is bounded,
+// the actor feeds it through its tap without a failing tap costing a command, and what the
+// describers keep of an ID reader's read reply holds no card data.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {

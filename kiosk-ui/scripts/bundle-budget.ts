@@ -1,6 +1,6 @@
 /**
- * Bundle budget for the kiosk UI (issue 5, "Bundle budget: the kiosk route's JavaScript at most 60 KB gzipped; the
- * build prints the figure").
+ * Bundle budget for the kiosk UI (the kiosk route's JavaScript at most 60 KB gzipped; the build
+ * prints the figure).
  *
  * A route's JavaScript is everything the browser must fetch to show it: the entry chunk, the route's lazy chunk, and
  * every chunk either of them imports statically (transitively). Shared chunks count for every route that needs them,

@@ -1,6 +1,6 @@
 /**
- * The shell: picks the route from the path and lazy-loads only that route's code (issue 5, "Bundle budget": each
- * route is its own chunk; the kiosk route must stay within 60 KB gzipped, checked by scripts/bundle-budget.ts).
+ * The shell: picks the route from the path and lazy-loads only that route's code (each route is its
+ * own chunk; the kiosk route must stay within 60 KB gzipped, checked by scripts/bundle-budget.ts).
  */
 import { render, type ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';

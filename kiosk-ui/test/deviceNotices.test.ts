@@ -19,7 +19,7 @@ const healthy = [device('idreader', 'online'), device('printer', 'online', { pap
 const ids = (devices: DeviceStatus[] | null, connection: 'connected' | 'connecting' | 'disconnected' = 'connected') =>
   citizenDeviceView(devices, connection).notices.map((n) => n.id);
 
-describe('device status -> citizen notices (issue 5, function 7)', () => {
+describe('device status -> citizen notices (device trouble handled for the citizen)', () => {
   it('says nothing when everything works', () => {
     const view = citizenDeviceView(healthy, 'connected');
     expect(view).toEqual({ readerUsable: true, printerUsable: true, hallServicesAvailable: true, notices: [] });

@@ -1,6 +1,7 @@
 /**
- * The demo launcher (architecture.md: "the demo launcher that starts both sits at the top, in its own file"): the
- * only code that imports both the simulators and the bridge. Two modes (issue 4, "Configuration and start"):
+ * The demo launcher (architecture.md: "the demo launcher that starts both sits at the top, in its
+ * own file"): the only code that imports both the simulators and the bridge. Two modes (README,
+ * top, and "Site config"):
  *
  * - demo: the simulators (PTYs through socat when present, TCP otherwise) with their control API, and the
  *   bridge with a generated config pointing at them;
@@ -26,7 +27,7 @@ import type { DeviceStatus } from '@onedoor/protocol';
 import type { ControlServer, IppEvePrinterSim, SimInfo, SimulatorHub } from '@onedoor/simulators';
 import { DEFAULT_BRIDGE_PORT, DEFAULT_DATA_DIR, type StartOptions } from './options.ts';
 import { ensureUiBuilt } from './uiBuild.ts';
-// The hall's demo data (issue 5): an empty data dir gets citizens matching the simulator's card library.
+// The hall's demo data: an empty data dir gets citizens matching the simulator's card library.
 import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
 import { describeHallStoreSetting, parseHallStoreSetting } from '../../device-bridge/src/store/hallStoreSetting.ts';
 
@@ -256,9 +257,10 @@ export function demoKioskId(i: number): string {
 }
 
 /**
- * `--kiosks N` (issue 6, "Several kiosks, one hall"): the hall bridge owns the database and the counter bus
- * simulator; each kiosk bridge has its own reader and printer simulators (own PTY dir, TCP ports, control API) and
- * is linked to the hall by its own fresh token. Kiosk i listens on the hall's port + i (any free port with --port 0).
+ * `--kiosks N` (README "Several kiosks, one hall"): the hall bridge owns the database and the
+ * counter bus simulator; each kiosk bridge has its own reader and printer simulators (own PTY dir,
+ * TCP ports, control API) and is linked to the hall by its own fresh token. Kiosk i listens on the
+ * hall's port + i (any free port with --port 0).
  */
 async function launchHallAndKiosks(opts: StartOptions, n: number, uiDir: string, uiBuilt: string | null, print: Print): Promise<Launched> {
   const stops: Array<() => Promise<void>> = [];

@@ -1,6 +1,6 @@
 /**
- * `npm start` flags -> StartOptions. A bad flag is a `StartUsageError` (the launcher prints it with the usage and
- * exits 2, like the bridge does for a bad config: issue 4, "Configuration and start").
+ * `npm start` flags -> StartOptions. A bad flag is a `StartUsageError` (the launcher prints it with
+ * the usage and exits 2, like the bridge does for a bad config: README "Site config").
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,8 +45,9 @@ export interface StartOptions {
   /** Bridge log level (pino lines on stdout); the demo keeps it at warn so the URLs stay readable. */
   logLevel: StartLogLevel;
   /**
-   * Several kiosks, one hall (issue 6): unset = one bridge that is kiosk and hall; N = a hall bridge (counter bus
-   * simulator) and N kiosk bridges linked to it, each with its own reader and printer simulators.
+   * Several kiosks, one hall (README "Several kiosks, one hall"): unset = one bridge that is kiosk
+   * and hall; N = a hall bridge (counter bus simulator) and N kiosk bridges linked to it, each with
+   * its own reader and printer simulators.
    */
   kiosks?: number;
   help: boolean;

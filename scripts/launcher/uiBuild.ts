@@ -1,6 +1,7 @@
 /**
- * "Builds what is needed" (issue 4, Configuration and start): the kiosk UI is the only part that needs a build
- * (TypeScript elsewhere runs through tsx). It is built when its output is missing or older than any of its sources.
+ * "Builds what is needed" (README, top: `npm start` builds the UI when it is missing or stale): the
+ * kiosk UI is the only part that needs a build (TypeScript elsewhere runs through tsx). It is built
+ * when its output is missing or older than any of its sources.
  */
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';

@@ -28,7 +28,10 @@ export interface SimConfig {
   options?: Record<string, unknown>;
 }
 
-/** Issue 3 defaults: reader and printer at 115200 (spec id-reader-sam.md / escpos.md), counter bus at 9600. */
+/**
+ * Default line speeds: reader and printer at 115200 (spec id-reader-sam.md / escpos.md), counter
+ * bus at 9600 (counter-bus.md "Line and framing").
+ */
 export const DEFAULT_SIMS: readonly SimConfig[] = [
   { kind: 'idreader', baud: 115200 },
   { kind: 'printer', baud: 115200 },

@@ -1,7 +1,7 @@
 /**
- * Bridge memory under printing (issue 4, "Benchmark": "Bridge memory (RSS) after ... 1,000 printed tickets, against
- * its value after start-up"). The card-read half (10,000 reads) is measured by card-latency.bench.ts, which runs the
- * same bridge process the same way.
+ * Bridge memory under printing (README "Benchmarks": bridge RSS after 1,000 printed tickets,
+ * against its value after start-up). The card-read half (10,000 reads) is measured by
+ * card-latency.bench.ts, which runs the same bridge process the same way.
  *
  * The bridge runs as deployed (`device-bridge/src/main.ts --config ...`, its own process, job store in SQLite in its
  * data dir); the printer simulator (PTY, 115200 baud) and a socket.io `/kiosk` client run here. Each ticket is a

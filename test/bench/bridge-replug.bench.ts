@@ -1,9 +1,10 @@
 /**
- * Replug-to-online time of a serial device (issue 4: "A device that is unplugged and plugged back is online again
- * within 2 s of reappearing"). A socat PTY pair is killed (unplug), left down for a varying time (so the reconnect
- * backoff is at different points of its 100 ms -> 1 s schedule), then restarted with the fake device on its end;
- * the figure is the time from the port reappearing to the driver reporting `online` again (reopen, input flush,
- * start-up exchange). Reported against the 2 s budget as a ratio. Uses the default backoff of the bridge.
+ * Replug-to-online time of a serial device (README "Benchmarks": a device that is unplugged and
+ * plugged back is online again within 2 s of reappearing). A socat PTY pair is killed (unplug),
+ * left down for a varying time (so the reconnect backoff is at different points of its 100 ms -> 1
+ * s schedule), then restarted with the fake device on its end; the figure is the time from the port
+ * reappearing to the driver reporting `online` again (reopen, input flush, start-up exchange).
+ * Reported against the 2 s budget as a ratio. Uses the default backoff of the bridge.
  */
 import type { DeviceState } from '@onedoor/protocol';
 import { silentLogger } from '../../device-bridge/src/log.ts';

@@ -1,5 +1,5 @@
 /**
- * Card-to-event latency and bridge memory under card reads (issue 4, "Benchmark").
+ * Card-to-event latency and bridge memory under card reads (README "Benchmarks").
  *
  * The bridge runs as its own process (`device-bridge/src/main.ts --config ...`, exactly as deployed), the simulated
  * readers and the socket.io `/kiosk` client run in this process, so both timestamps of a latency come from one clock:

@@ -1,9 +1,10 @@
 /**
- * Scan-to-event latency (issue 12, "Done when": "bench: code presented on the wire -> kiosk screen reacts"). This
- * bench measures the bridge's part: from the LAST byte of a code (and its CR suffix) leaving the simulated engine's
- * wire (`QrScannerSim` stamps `wireDoneAt` once the link's `send()` resolved) to `codeScanned` arriving at a
- * socket.io `/tech` client. Both stamps come from this process's clock: simulator, bridge (startBridge, built-in
- * scanner driver) and client run here, the engine behind a real PTY (socat + serialport).
+ * Scan-to-event latency (README "Benchmarks", `scan-latency`: code presented on the wire -> kiosk
+ * screen reacts). This bench measures the bridge's part: from the LAST byte of a code (and its CR
+ * suffix) leaving the simulated engine's wire (`QrScannerSim` stamps `wireDoneAt` once the link's
+ * `send()` resolved) to `codeScanned` arriving at a socket.io `/tech` client. Both stamps come from
+ * this process's clock: simulator, bridge (startBridge, built-in scanner driver) and client run
+ * here, the engine behind a real PTY (socat + serialport).
  *
  * Codes of 120 bytes (about the size of a mobile identity code) at 9600 baud (the engine's default) and 115200, with
  * the wire time of one code printed for scale; p50, p99 and max of the latency beyond wire time.

@@ -1,8 +1,8 @@
 /**
- * The manager dashboard in real Chromium (issue 6, "Manager dashboard" and Tests: "the dashboard shows a paper-out
- * alert within 2 s of the simulator running out of paper"; "anonymous access to /hall is refused"): the UI built
- * with Vite into a temp dir and served by a real bridge (startBridge) whose built-in drivers talk to the three
- * simulators (SimulatorHub) over PTYs.
+ * The manager dashboard in real Chromium (README "For managers: the dashboard": the dashboard shows
+ * a paper-out alert within 2 s of the simulator running out of paper; anonymous access to /hall is
+ * refused): the UI built with Vite into a temp dir and served by a real bridge (startBridge) whose
+ * built-in drivers talk to the three simulators (SimulatorHub) over PTYs.
  *
  * Anonymous /hall shows only the login, and the REST routes and the /hall socket refuse; a manager logs in and sees
  * kiosk-1 with its devices, the queue, today's figures and the time limits; the printer simulator runs out of paper

@@ -1,11 +1,12 @@
 /**
- * The hall display /display in real Chromium (issue 6 "Hall display"): the UI built with Vite and served by a real
- * bridge whose counter bus driver talks to the counter bus simulator over a PTY. A clerk's key on a simulated
- * terminal calls a ticket -> the call appears on the page as text and is spoken once through speechSynthesis
- * (stubbed in the page: headless Chromium has no voices, so the stub counts what the page asks to speak); a recall
- * is a new call, spoken once more; a reload, or the bridge dropping the screen's socket, shows the same calls and
- * speaks none of them again, and the next call is spoken.
- * Screenshot: test/artifacts/screens/display.png (1920x1080).
+ * The hall display /display in real Chromium (README "For the hall: counter terminals and the hall
+ * display"): the UI built with Vite and served by a real bridge whose counter bus driver talks to
+ * the counter bus simulator over a PTY. A clerk's key on a simulated terminal calls a ticket -> the
+ * call appears on the page as text and is spoken once through speechSynthesis (stubbed in the page:
+ * headless Chromium has no voices, so the stub counts what the page asks to speak); a recall is a
+ * new call, spoken once more; a reload, or the bridge dropping the screen's socket, shows the same
+ * calls and speaks none of them again, and the next call is spoken. Screenshot:
+ * test/artifacts/screens/display.png (1920x1080).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,9 +1,10 @@
 /**
- * The whole stack in real Chromium (issue 4, "Done when: ... `npm start` shows a live kiosk with simulated
- * devices"): `npm start` (scripts/start.ts, in its own process) builds the UI into a temp dir, starts the three
- * simulators on PTYs (socat) and the bridge wired to them; the browser opens the kiosk the bridge serves. A card is
- * placed through the simulator control API and the kiosk greets its holder with the masked number; the printer
- * runs out of paper in the simulator and the kiosk says so.
+ * The whole stack in real Chromium (README, top: `npm start` shows a live kiosk with simulated
+ * devices): `npm start` (scripts/start.ts, in its own process) builds the UI into a temp dir,
+ * starts the three simulators on PTYs (socat) and the bridge wired to them; the browser opens the
+ * kiosk the bridge serves. A card is placed through the simulator control API and the kiosk greets
+ * its holder with the masked number; the printer runs out of paper in the simulator and the kiosk
+ * says so.
  *
  * Nothing here is faked: the card's bytes go simulator -> PTY -> serialport -> reader driver -> /kiosk -> page.
  * Screenshots go to test/artifacts/screens/fullstack-*.png (git-ignored).

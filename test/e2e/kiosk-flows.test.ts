@@ -1,8 +1,9 @@
 /**
- * The citizen flows in real Chromium against the real stack (issue 5 e2e; brief L step 3): the UI built with Vite
- * and served by the bridge, the bridge with the hall database on SQLite in a temp dir, the reader and printer
- * simulators on PTYs (socat). Cards are placed on the simulated reader; tickets and copies come out of the
- * simulated printer. Screenshots of every main screen in both orientations go to test/artifacts/screens/kiosk-flow-*.
+ * The citizen flows in real Chromium against the real stack (hall-rules.md): the UI built with Vite
+ * and served by the bridge, the bridge with the hall database on SQLite in a temp dir, the reader
+ * and printer simulators on PTYs (socat). Cards are placed on the simulated reader; tickets and
+ * copies come out of the simulated printer. Screenshots of every main screen in both orientations
+ * go to test/artifacts/screens/kiosk-flow-*.
  */
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,8 +1,8 @@
 /**
- * The kiosk UI in real Chromium (issue 5, UI; brief F). This is a UI test: the UI is built with Vite into a temp
- * dir, served by a tiny static server with SPA fallback, and a minimal socket.io server in this file plays the
- * bridge's `/kiosk` namespace (snapshot on connect, cardRead, cardError, deviceStatus). The full-stack e2e against
- * the real bridge and simulators comes with the bridge.
+ * The kiosk UI in real Chromium (the kiosk shell). This is a UI test: the UI is built with Vite
+ * into a temp dir, served by a tiny static server with SPA fallback, and a minimal socket.io server
+ * in this file plays the bridge's `/kiosk` namespace (snapshot on connect, cardRead, cardError,
+ * deviceStatus). The full-stack e2e against the real bridge and simulators comes with the bridge.
  *
  * Screenshots of each main screen in both orientations go to test/artifacts/screens/ (git-ignored).
  */

@@ -1,8 +1,9 @@
 /**
- * The technician console in real Chromium (issue 6, "Technician console" and "Access"): the UI built with Vite into
- * a temp dir and served by a real bridge (startBridge) whose built-in drivers talk to the three simulators over PTYs
- * (socat); the simulators' control API is attached through `simulatorControlUrl`, so the console's simulator
- * buttons go page -> bridge proxy -> control API -> simulator -> PTY -> driver -> /tech -> page.
+ * The technician console in real Chromium (README "For technicians: the console", with its access
+ * rules): the UI built with Vite into a temp dir and served by a real bridge (startBridge) whose
+ * built-in drivers talk to the three simulators over PTYs (socat); the simulators' control API is
+ * attached through `simulatorControlUrl`, so the console's simulator buttons go page -> bridge
+ * proxy -> control API -> simulator -> PTY -> driver -> /tech -> page.
  *
  * Anonymous /tech shows only the login; a technician logs in, sees the devices, places a card from the library and
  * sees the reader's frames (masked) and the card event (masked number); runs self-tests; prints a test page and sees
@@ -188,7 +189,7 @@ describe('technician console', () => {
 
   }, 300_000);
 
-  it('a card placed from the console greets its holder on the kiosk (issue 6, Tests)', async () => {
+  it('a card placed from the console greets its holder on the kiosk', async () => {
     const kiosk = await browser.newPage({ viewport: { width: 1080, height: 1920 }, deviceScaleFactor: 1 });
     pages.push(kiosk);
     await kiosk.goto(`${bridge.url}/`);

@@ -1,10 +1,11 @@
 /**
- * The manager dashboard of a hall serving linked kiosks (issue 6, "Kiosks: each kiosk and its devices"): one hall
- * bridge and two kiosk bridges with their own reader and printer simulators on PTYs (multikiosk-rig.ts). The hall's
- * dashboard lists its own devices (as `hall`, not colliding with the kiosk ids) and both kiosks with their devices;
- * a kiosk's printer running out of paper raises that kiosk's paper alert on the hall, its refill clears it; a kiosk
- * whose bridge stops is shown as not linked while its last statuses stay.
- * (Heartbeat lost after 30 s is unit-tested with an injectable clock: device-bridge/test/dashboard/alerts.test.ts.)
+ * The manager dashboard of a hall serving linked kiosks (README "For managers: the dashboard",
+ * kiosks: each kiosk and its devices): one hall bridge and two kiosk bridges with their own reader
+ * and printer simulators on PTYs (multikiosk-rig.ts). The hall's dashboard lists its own devices
+ * (as `hall`, not colliding with the kiosk ids) and both kiosks with their devices; a kiosk's
+ * printer running out of paper raises that kiosk's paper alert on the hall, its refill clears it; a
+ * kiosk whose bridge stops is shown as not linked while its last statuses stay. (Heartbeat lost
+ * after 30 s is unit-tested with an injectable clock: device-bridge/test/dashboard/alerts.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMultiKioskRig, until, type MultiKioskRig } from './multikiosk-rig.ts';

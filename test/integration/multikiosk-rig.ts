@@ -1,8 +1,9 @@
 /**
- * One hall and several kiosks for the multi-kiosk tests (issue 6, "Several kiosks, one hall"): a hall bridge that
- * owns the database (seeded like the kiosk tests) and serves `/kiosklink`, and per kiosk its own reader and printer
- * simulators on real PTYs (socat, own dir) and a kiosk bridge linked to the hall by its token, with a `/kiosk`
- * socket.io client as the kiosk UI. `close()` leaves no socat, socket or file behind.
+ * One hall and several kiosks for the multi-kiosk tests (README "Several kiosks, one hall"): a hall
+ * bridge that owns the database (seeded like the kiosk tests) and serves `/kiosklink`, and per
+ * kiosk its own reader and printer simulators on real PTYs (socat, own dir) and a kiosk bridge
+ * linked to the hall by its token, with a `/kiosk` socket.io client as the kiosk UI. `close()`
+ * leaves no socat, socket or file behind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

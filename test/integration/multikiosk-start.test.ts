@@ -1,7 +1,8 @@
 /**
- * `npm start -- --kiosks N` (issue 6, "Several kiosks, one hall"), in-process through `launch()`: a hall bridge with
- * the counter bus simulator and N kiosk bridges, each with its own reader and printer simulators on PTYs, linked to
- * the hall; every URL printed; close() leaves no PTY path behind. And the flag's parsing.
+ * `npm start -- --kiosks N` (README "Several kiosks, one hall"), in-process through `launch()`: a
+ * hall bridge with the counter bus simulator and N kiosk bridges, each with its own reader and
+ * printer simulators on PTYs, linked to the hall; every URL printed; close() leaves no PTY path
+ * behind. And the flag's parsing.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

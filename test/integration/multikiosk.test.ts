@@ -1,7 +1,8 @@
 /**
- * Several kiosks, one hall (issue 6): one hall bridge owning the database and three kiosk bridges, each with its
- * own reader and printer simulators on PTYs, linked over `/kiosklink`. Citizens start sessions by card at their
- * kiosk and take tickets through each kiosk's `/kiosk` socket (the real path); the hall numbers them.
+ * Several kiosks, one hall (README "Several kiosks, one hall"): one hall bridge owning the database
+ * and three kiosk bridges, each with its own reader and printer simulators on PTYs, linked over
+ * `/kiosklink`. Citizens start sessions by card at their kiosk and take tickets through each
+ * kiosk's `/kiosk` socket (the real path); the hall numbers them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KioskLinkAnswer, KioskTicket } from '@onedoor/protocol';

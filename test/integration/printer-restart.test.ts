@@ -1,7 +1,8 @@
 /**
- * Bridge killed mid-job (SIGKILL of a child process holding the printer driver) and started again on the same data
- * dir: the job completes, and exactly one complete ticket comes out, carrying the reprint mark (issue 4 "Tests":
- * "bridge killed mid-job and restarted: the job completes").
+ * Bridge killed mid-job (SIGKILL of a child process holding the printer driver) and started again
+ * on the same data dir: the job completes, and exactly one complete ticket comes out, carrying the
+ * reprint mark (a bridge killed mid-job and restarted: the job completes, none is silently
+ * dropped).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';

@@ -1,6 +1,7 @@
 /**
- * The printer driver against the printer simulator over real PTYs (socat + serialport), job store in SQLite in a
- * temp dir (issue 4 "Tests": paper out mid-job then refill: reprinted once, nothing doubled; XOFF honoured).
+ * The printer driver against the printer simulator over real PTYs (socat + serialport), job store
+ * in SQLite in a temp dir (escpos.md "Paper out in the middle of a ticket": paper out mid-job then
+ * refill: reprinted once, nothing doubled; XOFF honoured).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { EscPosEncoder } from '@onedoor/protocol';

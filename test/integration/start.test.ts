@@ -1,8 +1,8 @@
 /**
- * `npm start` as a user runs it (scripts/start.ts in its own process, issue 4 "Configuration and start"): the
- * simulators on PTYs (socat) or TCP, the bridge wired to them, the printed URLs, the devices coming online through
- * the real drivers, and a clean stop on SIGTERM that leaves no socat behind. Also `--config` (the bridge alone,
- * no simulators) and the exit code 2 for a bad config or flag.
+ * `npm start` as a user runs it (scripts/start.ts in its own process; README, top): the simulators
+ * on PTYs (socat) or TCP, the bridge wired to them, the printed URLs, the devices coming online
+ * through the real drivers, and a clean stop on SIGTERM that leaves no socat behind. Also
+ * `--config` (the bridge alone, no simulators) and the exit code 2 for a bad config or flag.
  *
  * The UI build is not part of these runs (--no-build); the full-stack e2e test builds it through the launcher.
  */

@@ -1,6 +1,6 @@
 /**
- * Exactly one completion per command, idempotent by requestId (issue 4: "commands are idempotent by request id (a
- * reconnecting client's buffered emit never prints twice)").
+ * Exactly one completion per command, idempotent by requestId (architecture.md "One command model
+ * everywhere": a reconnecting client's buffered emit never prints twice).
  *
  * `CompletionCache` keeps the PROMISE of each recent completion, keyed by requestId, in a bounded LRU: a repeat that
  * arrives while the first is still running waits for the same result instead of running again, and a repeat that

@@ -1,9 +1,10 @@
 /**
- * The hall display's namespace `/display` (issue 6 "Hall display"): read-only and without a token, by decision. It
- * carries only what the hall's big screen shows to everyone (window numbers, ticket numbers, call texts; never a
- * holder's number or name), the bridge listens to no client event on it, and a screen elsewhere on the hall LAN
- * (another origin than the bridge's loopback defaults) must be able to open it, so neither token nor origin check
- * applies. See protocol/src/contract/hallDisplay.ts.
+ * The hall display's namespace `/display` (README "For the hall: counter terminals and the hall
+ * display"): read-only and without a token, by decision. It carries only what the hall's big screen
+ * shows to everyone (window numbers, ticket numbers, call texts; never a holder's number or name),
+ * the bridge listens to no client event on it, and a screen elsewhere on the hall LAN (another
+ * origin than the bridge's loopback defaults) must be able to open it, so neither token nor origin
+ * check applies. See protocol/src/contract/hallDisplay.ts.
  *
  * On every (re)connect the client gets the whole `board` (windows + today's latest calls), so a reload or a
  * reconnect never depends on replaying missed events; then `call` for each new call and a fresh `board` after

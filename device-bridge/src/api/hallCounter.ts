@@ -1,8 +1,10 @@
 /**
- * Wires the counter workflow (hall/counterWorkflow.ts) into the bridge (issue 6 "Counter workflow"): key presses and
- * ratings of every counter bus driver go to the workflow (each event once, in FIFO order per terminal, as the driver
- * delivers them), a terminal that answers again gets its window's state shown, and the workflow's calls and window
- * changes go to `/hall` (`call`, `windowState`) and to the hall display (`/display`, displaySocket.ts).
+ * Wires the counter workflow (hall/counterWorkflow.ts) into the bridge (README "For the hall:
+ * counter terminals and the hall display"): key presses and ratings of every counter bus driver go
+ * to the workflow (each event once, in FIFO order per terminal, as the driver delivers them), a
+ * terminal that answers again gets its window's state shown, and the workflow's calls and window
+ * changes go to `/hall` (`call`, `windowState`) and to the hall display (`/display`,
+ * displaySocket.ts).
  *
  * Windows: `StartBridgeOptions.counterWorkflow`, else the config's `counterWorkflow`, else by default every terminal of every counter bus in config
  * order is a window serving every category (window n = n-th terminal; counterConfig.ts `defaultCounterWindows`).

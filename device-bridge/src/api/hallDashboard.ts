@@ -1,6 +1,7 @@
 /**
- * The manager dashboard, live (issue 6 "Manager dashboard (/hall, login)"): kiosks and their devices, alerts, queue,
- * today's figures and the time-limit board, sent on `/hall` (contract: protocol/src/contract/hallDashboard.ts).
+ * The manager dashboard, live (README "For managers: the dashboard"): kiosks and their devices,
+ * alerts, queue, today's figures and the time-limit board, sent on `/hall` (contract:
+ * protocol/src/contract/hallDashboard.ts).
  *
  * - Kiosks come from `DashboardKioskSource`s: this bridge itself (`localKioskSource`, kiosk-1, heartbeat = now) and
  *   any source added later (the hall's registry of linked kiosks: `addKioskSource`).

@@ -1,7 +1,7 @@
 /**
- * The manager dashboard's REST routes (issue 6 "Manager dashboard", "Access"), all behind a staff session that may
- * view /hall (managers; technicians may look, auth/staffAuth.ts) — anonymous requests to anything under /api/hall
- * answer 401:
+ * The manager dashboard's REST routes (README "For managers: the dashboard"), all behind a staff
+ * session that may view /hall (managers; technicians may look, auth/staffAuth.ts) — anonymous
+ * requests to anything under /api/hall answer 401:
  *
  *   GET /api/hall/dashboard                  HallDashboard (the same view the /hall socket sends)
  *   GET /api/hall/export.csv?day=YYYY-MM-DD   the day's figures, text/csv UTF-8 with BOM (default day: today)

@@ -1,6 +1,7 @@
 /**
- * express 5 routes: health, device statuses, the built UI (with SPA fallback for the UI's routes) and JSON errors
- * for everything else (issue 4: "express: GET /api/health, GET /api/devices, and the built UI served as static files").
+ * express 5 routes: health, device statuses, the built UI (with SPA fallback for the UI's routes)
+ * and JSON errors for everything else (README "Security", the roles table: GET /api/health, GET
+ * /api/devices, and the built UI served as static files).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -37,7 +38,10 @@ export interface HttpApiOptions {
   onAccessRefused?: AccessRefusalHook;
   /** Where failing routes are logged (default: not logged). */
   log?: Logger;
-  /** Staff login and the technician console's REST routes (issue 6); without it those routes do not exist. */
+  /**
+   * Staff login and the technician console's REST routes (README "For technicians: the console");
+   * without it those routes do not exist.
+   */
   staff?: {
     auth: StaffAuth;
     allowedOrigins: readonly string[];

@@ -4,7 +4,8 @@
  * `KioskCompletion`:
  * - a hall rule's refusal (HallRuleError) -> `userError` with the refusal words (hall-rules.md: say why and what next);
  * - no or ended session -> `userError`, refusal `noSession`;
- * - the hall database closed or failing -> `deviceNotReady`, refusal `servicePaused` "暂停服务" (issue 5, function 7);
+ * - the hall database closed or failing -> `deviceNotReady`, refusal `servicePaused` "暂停服务" (README
+ *   "The hall data on PostgreSQL");
  * - a malformed payload or an unknown id -> `invalidRequest`.
  * A print that cannot finish (paper out...) does NOT fail the command: the result is returned for the screen with a
  * `KioskPrintOutcome` saying why, and the job stays queued for the reprint.

@@ -1,8 +1,8 @@
 /**
- * The hall services the citizen kiosk uses, composed over one HallStore. The composition root (main.ts) chooses the
- * store from config (SQLite in the data dir, or PostgreSQL) and hands it, or its opener, to `openKioskHall`; when it
- * cannot be opened the kiosk still runs and every hall command answers `deviceNotReady` "暂停服务" (issue 5,
- * function 7).
+ * The hall services the citizen kiosk uses, composed over one HallStore. The composition root
+ * (main.ts) chooses the store from config (SQLite in the data dir, or PostgreSQL) and hands it, or
+ * its opener, to `openKioskHall`; when it cannot be opened the kiosk still runs and every hall
+ * command answers `deviceNotReady` "暂停服务" (README "The hall data on PostgreSQL").
  */
 import type { Logger } from 'pino';
 import { AppointmentService, type AppointmentRules } from '../hall/appointments.ts';
@@ -39,9 +39,10 @@ export interface KioskHallOptions {
 }
 
 /*
- * The hall functions the kiosk's commands call (issue 6, "Several kiosks, one hall"): on a hall bridge (or a lone
- * kiosk) the services over the local database; on a kiosk linked to a hall, the same methods asked of the hall over
- * the link (hallLink/linkedKioskHall.ts). Each is the part of its service the kiosk uses, so both can serve it.
+ * The hall functions the kiosk's commands call (README "Several kiosks, one hall"): on a hall
+ * bridge (or a lone kiosk) the services over the local database; on a kiosk linked to a hall, the
+ * same methods asked of the hall over the link (hallLink/linkedKioskHall.ts). Each is the part of
+ * its service the kiosk uses, so both can serve it.
  */
 export type KioskQueueFunctions = Pick<QueueService, 'takeTicket'>;
 export type KioskAppointmentFunctions = Pick<AppointmentService, 'upcoming' | 'checkIn' | 'bookableDays' | 'slots' | 'book' | 'cancel'>;

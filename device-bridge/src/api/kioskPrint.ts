@@ -1,7 +1,7 @@
 /**
- * How a kiosk print reaches the printer and how it ends for the citizen (issue 5: tickets, appointment slips,
- * certificate copies, progress slips; function 7 "printer out of paper -> say so, offer the result on screen and a
- * later reprint").
+ * How a kiosk print reaches the printer and how it ends for the citizen (tickets, appointment
+ * slips, certificate copies, progress slips; printer out of paper -> say so, offer the result on
+ * screen and a later reprint, as in escpos.md "Paper out in the middle of a ticket").
  *
  * What is printed comes from the hall's print recipes (hall/printRecipes.ts: the standard ticket layout with real
  * data, slips and the certificate copy, masked numbers only). Every print goes through the printer driver's job

@@ -1,7 +1,8 @@
 /**
- * The hall's registry of linked kiosks (issue 6, "Several kiosks, one hall"): which kiosks the config names, whether
- * each is linked now, its devices' last statuses and its last heartbeat. The manager dashboard reads `list()` and
- * listens to the events; the kiosk link (hallLink/kioskLinkServer.ts) feeds it.
+ * The hall's registry of linked kiosks (README "Several kiosks, one hall"): which kiosks the config
+ * names, whether each is linked now, its devices' last statuses and its last heartbeat. The manager
+ * dashboard reads `list()` and listens to the events; the kiosk link (hallLink/kioskLinkServer.ts)
+ * feeds it.
  *
  * Events: `change` (the kiosk's whole entry, after any change of it), `deviceStatus` (one device of one kiosk),
  * `heartbeat` (kiosk id, hall time). Entries hold device statuses only: no citizen data ever reaches the registry.

@@ -1,6 +1,7 @@
 /**
- * The citizen kiosk on `/kiosk` (issue 5, "One authentication" and the flows): wires card reads to sessions, the
- * `kioskCommand` handler, `session` / `sessionEnded` events and print job updates.
+ * The citizen kiosk on `/kiosk` (hall-rules.md "One authentication" and the flows): wires card
+ * reads to sessions, the `kioskCommand` handler, `session` / `sessionEnded` events and print job
+ * updates.
  *
  * - A valid card read at reader X starts a session for kiosk X (the reader's device id); any earlier session there
  *   ends (new card). The full holder goes from the reader driver straight into the SessionManager (hall/session.ts);

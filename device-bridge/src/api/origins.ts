@@ -1,6 +1,6 @@
 /**
- * Which browsers may talk to the bridge (issue 4: "/kiosk ... accepted only from allowed origins, loopback by
- * default"). Patterns are `scheme://host[:port]` with `*` allowed as the port.
+ * Which browsers may talk to the bridge (README "Security": `/kiosk` is accepted only from allowed
+ * origins, loopback by default). Patterns are `scheme://host[:port]` with `*` allowed as the port.
  *
  * A request without an Origin header does not come from a cross-site page: browsers send Origin on every WebSocket
  * handshake and every cross-origin request; only same-origin GETs (socket.io's first polling request from the UI the

@@ -1,5 +1,6 @@
 /**
- * socket.io 4 namespaces with the typed maps from `@onedoor/protocol` (issue 4, "Status model and interface"):
+ * socket.io 4 namespaces with the typed maps from `@onedoor/protocol` (architecture.md "One command
+ * model everywhere"):
  *
  * - every namespace: a full `snapshot` on every (re)connect, then `deviceStatus` on each change;
  *   commands `getSnapshot` and `deviceCommand`, each answered through its ack with exactly one `Completion`,
@@ -48,7 +49,10 @@ export interface SocketApiOptions {
   tokens: { hall?: string; tech?: string };
   defaultCommandTimeoutMs: number;
   completionCacheSize: number;
-  /** Staff logins: a live session admits its holder to /hall and /tech (issue 6, "Access"). */
+  /**
+   * Staff logins: a live session admits its holder to /hall and /tech (README "For technicians: the
+   * console", access).
+   */
   staff?: StaffAuth;
   /** `/kiosk` is the kiosk's own screen: loopback (or listed) peer plus the screen secret (kioskScreen.ts). */
   kioskScreen: KioskScreens;

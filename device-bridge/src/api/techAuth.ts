@@ -1,7 +1,8 @@
 /**
- * Staff login over HTTP (issue 6, "Access"): `POST /api/login` {name, password} -> session cookie + StaffSession,
- * `POST /api/logout`, `GET /api/me` (401 when not logged in). Who may call which REST route is decided once, by the
- * roles table (auth/accessTable.ts) through accessGuard.ts, which leaves the caller's session for `staffOf`.
+ * Staff login over HTTP (README "For technicians: the console", access): `POST /api/login` {name,
+ * password} -> session cookie + StaffSession, `POST /api/logout`, `GET /api/me` (401 when not
+ * logged in). Who may call which REST route is decided once, by the roles table
+ * (auth/accessTable.ts) through accessGuard.ts, which leaves the caller's session for `staffOf`.
  *
  * State-changing requests must come from an allowed origin (origins.ts) on top of the SameSite=Strict cookie, so a
  * foreign page can neither log someone in nor act with their session.

@@ -1,5 +1,6 @@
 /**
- * The technician console's REST routes (issue 6, "Technician console"), all behind a staff session:
+ * The technician console's REST routes (README "For technicians: the console"), all behind a staff
+ * session:
  *
  *   GET  /api/tech/devices                        TechDeviceInfo[]: status, actions, frame log of every device
  *   GET  /api/tech/devices/:id/frames?after=<seq> DeviceFrameEntry[] newer than `after`

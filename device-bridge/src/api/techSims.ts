@@ -1,6 +1,7 @@
 /**
- * The simulators' control API through the bridge (issue 6: "the bridge proxies /api/tech/sims/* to it so the browser
- * needs one origin"). `simulatorControlUrl` in the config names it (the demo launcher and tests set it).
+ * The simulators' control API through the bridge (README "For technicians: the console": the bridge
+ * proxies /api/tech/sims/* to it, so the browser talks to one origin). `simulatorControlUrl` in the
+ * config names it (the demo launcher and tests set it).
  *
  *   GET  /api/tech/sims                         {attached, sims, notes}; attached false (and no sims) without simulators
  *   GET  /api/tech/sims/:id[/tickets[/:file]]   passed through (ticket PNGs and texts as they come)

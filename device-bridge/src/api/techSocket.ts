@@ -1,6 +1,6 @@
 /**
- * Staff sessions on the reserved socket.io namespaces, and the `/tech` extras (issue 6, "Access" and "Technician
- * console"):
+ * Staff sessions on the reserved socket.io namespaces, and the `/tech` extras (README "For
+ * technicians: the console", access and "Technician console"):
  *
  * - `staffForHandshake`: a live session from the handshake's cookie admits a staff member to `/tech` or `/hall`
  *   (the browser sends the HttpOnly cookie with the same-origin WebSocket handshake); the machine token keeps working.

@@ -1,7 +1,8 @@
 /**
- * zod schemas for what clients send (issue 4: "payloads are validated (zod) and bad ones rejected with
- * `invalidRequest` and a message"). They mirror the plain types in `@onedoor/protocol` contract/command.ts; the
- * `satisfies` checks below keep the two from drifting apart.
+ * zod schemas for what clients send (architecture.md "One command model everywhere": a bad payload
+ * is rejected with `invalidRequest` and a message). They mirror the plain types in
+ * `@onedoor/protocol` contract/command.ts; the `satisfies` checks below keep the two from drifting
+ * apart.
  */
 import { COMMAND_LIMITS, type CommandEnvelope, type DeviceCommand } from '@onedoor/protocol';
 import { z } from 'zod';

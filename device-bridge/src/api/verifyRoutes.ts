@@ -1,6 +1,6 @@
 /**
- * `/api/verify` (hall-rules.md "Electronic certificates": "`/verify` checks it offline against the public key and
- * answers valid / expired / forged / revoked"; issue 5 function 4):
+ * `/api/verify` (hall-rules.md "Electronic certificates": "`/verify` checks it offline against the
+ * public key and answers valid / expired / forged / revoked"):
  *
  *   GET  /api/verify?p=<payload>      the QR payload as scanned (the /verify page passes it on)
  *   POST /api/verify {"payload": ...} the same, for scanners that post

@@ -1,7 +1,8 @@
 /**
- * The session cookie (issue 6 brief: "session cookie (HttpOnly, SameSite=Strict, random token, expiry)"). HttpOnly
- * keeps the token from page scripts, SameSite=Strict keeps other sites from riding on it (with the Origin check on
- * POSTs), Max-Age ends it in the browser when the session's lifetime ends in the bridge.
+ * The session cookie (README "For technicians: the console", access: HttpOnly, SameSite=Strict,
+ * random token, expiry). HttpOnly keeps the token from page scripts, SameSite=Strict keeps other
+ * sites from riding on it (with the Origin check on POSTs), Max-Age ends it in the browser when the
+ * session's lifetime ends in the bridge.
  */
 export const STAFF_COOKIE = 'onedoor_staff';
 

@@ -1,5 +1,6 @@
 /**
- * Makes a password hash for the bridge config's `users` (issue 6, "Access"):
+ * Makes a password hash for the bridge config's `users` (README "For technicians: the console",
+ * access):
  *
  *   tsx device-bridge/src/auth/hash-password.ts            # asks for the password (not echoed), twice
  *   printf '%s' 'secret' | tsx device-bridge/src/auth/hash-password.ts   # from stdin (scripts)

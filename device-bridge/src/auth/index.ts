@@ -1,4 +1,5 @@
-// Staff access (issue 6, "Access"): users and scrypt hashes, sessions, login rate limit, security headers.
+// Staff access (README "For technicians: the console", access): users and scrypt hashes, sessions,
+// login rate limit, security headers.
 export * from './password.ts';
 export * from './sessions.ts';
 export * from './loginLimiter.ts';

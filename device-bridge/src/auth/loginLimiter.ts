@@ -1,7 +1,8 @@
 /**
- * Wrong credentials are rate-limited (issue 6, "Access"): per client address and user name, at most
- * `maxFailures` failed logins in a sliding `windowMs` (default 5 per minute); beyond that every attempt for that
- * pair, right or wrong, is refused until the oldest failure leaves the window. A successful login clears the pair.
+ * Wrong credentials are rate-limited (README "For technicians: the console", access): per client
+ * address and user name, at most `maxFailures` failed logins in a sliding `windowMs` (default 5 per
+ * minute); beyond that every attempt for that pair, right or wrong, is refused until the oldest
+ * failure leaves the window. A successful login clears the pair.
  */
 export interface LoginLimiterOptions {
   maxFailures: number;

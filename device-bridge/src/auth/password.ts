@@ -1,7 +1,8 @@
 /**
- * Staff passwords stored as scrypt hashes (issue 6, "Access": "passwords stored as scrypt hashes"), in the config as
- * `scrypt$N$r$p$salt$hash` (salt and hash base64url, no padding). `node:crypto` scrypt runs on the libuv thread
- * pool, so verifying a login does not block the event loop.
+ * Staff passwords stored as scrypt hashes (README "For technicians: the console", access: passwords
+ * stored as scrypt hashes), in the config as `scrypt$N$r$p$salt$hash` (salt and hash base64url, no
+ * padding). `node:crypto` scrypt runs on the libuv thread pool, so verifying a login does not block
+ * the event loop.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 

@@ -1,6 +1,6 @@
 /**
- * Security headers on every bridge response (issue 6, "Access": "security headers (helmet)"), set by helmet with a
- * policy matching what the built UI needs:
+ * Security headers on every bridge response (README "For technicians: the console", access:
+ * security headers through helmet), set by helmet with a policy matching what the built UI needs:
  *
  * - Content-Security-Policy: scripts and styles only from the bridge itself (Vite emits files, no inline scripts;
  *   inline style attributes are allowed because Preact renders `style` props), images also as data:/blob: (ticket

@@ -1,7 +1,8 @@
 /**
- * Staff sessions (issue 6, "Access": "sessions expire"): an opaque random token in an HttpOnly cookie maps to a
- * user and role in memory. A session ends after its absolute lifetime (default 8 h) or when unused for the idle
- * time (default 30 min), at logout, or when the bridge restarts. Tokens are kept only as SHA-256 digests.
+ * Staff sessions (README "For technicians: the console", access: sessions expire): an opaque random
+ * token in an HttpOnly cookie maps to a user and role in memory. A session ends after its absolute
+ * lifetime (default 8 h) or when unused for the idle time (default 30 min), at logout, or when the
+ * bridge restarts. Tokens are kept only as SHA-256 digests.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';

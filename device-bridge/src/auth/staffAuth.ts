@@ -1,6 +1,7 @@
 /**
- * Who may use the staff screens (issue 6, "Access"): the configured users (name, role, scrypt hash), their
- * sessions and the login rate limit, independent of express and socket.io (api/techAuth.ts and api/socket.ts use it).
+ * Who may use the staff screens (README "For technicians: the console", access): the configured
+ * users (name, role, scrypt hash), their sessions and the login rate limit, independent of express
+ * and socket.io (api/techAuth.ts and api/socket.ts use it).
  *
  * Roles (documented decision, the table in accessTable.ts): a `technician` sees and acts on the technician console
  * (driver self-tests, simulator controls); a `manager` may look at it (devices, frames, tickets) but not act; `/hall`

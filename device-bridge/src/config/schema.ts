@@ -1,7 +1,7 @@
 /**
- * The bridge's one configuration file (JSON), as a zod schema (issue 4, "Configuration and start"). Every field
- * with a default may be left out; unknown fields are errors (a misspelt key silently ignored is a wasted hour on
- * site).
+ * The bridge's one configuration file (JSON), as a zod schema (README "Site config"). Every field
+ * with a default may be left out; unknown fields are errors (a misspelt key silently ignored is a
+ * wasted hour on site).
  *
  * ```json
  * {
@@ -74,7 +74,10 @@ export const deviceConfigSchema = z
   .strict()
   .transform((d) => ({ ...d, baud: d.baud ?? DEFAULT_BAUD[d.kind] }));
 
-/** A staff member who logs in to /tech or /hall (issue 6, "Access"); the hash comes from auth/hash-password.ts. */
+/**
+ * A staff member who logs in to /tech or /hall (README "For technicians: the console", access); the
+ * hash comes from auth/hash-password.ts.
+ */
 export const staffUserSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . @ - (starting with a letter or digit)' })
@@ -151,7 +154,7 @@ export const bridgeConfigSchema = z
     devices: z.array(deviceConfigSchema).default([]).meta({ description: 'The serial devices this bridge drives.', docDefault: [] }),
     /** Staff who may log in (technician console, manager dashboard). None: every login fails. */
     users: z.array(staffUserSchema).default([]).meta({ description: 'Staff who may log in to /tech or /hall; none: every login fails.' }),
-    /** Staff sessions and logins (issue 6, "Access"). */
+    /** Staff sessions and logins (README "For technicians: the console", access). */
     auth: z
       .object({
         /** Absolute session lifetime; default 8 h. */
@@ -179,8 +182,9 @@ export const bridgeConfigSchema = z
       .optional()
       .meta({ description: 'Demo and tests only: the simulators\' control API, shown in the technician console.' }),
     /**
-     * A kiosk linked to a hall (issue 6, "Several kiosks, one hall"): the hall bridge's URL and this kiosk's token
-     * (one of the hall's `kiosks`). The hall owns the database; this bridge keeps its devices and sessions.
+     * A kiosk linked to a hall (README "Several kiosks, one hall"): the hall bridge's URL and this
+     * kiosk's token (one of the hall's `kiosks`). The hall owns the database; this bridge keeps its
+     * devices and sessions.
      */
     hall: z
       .object({
@@ -227,8 +231,9 @@ export const bridgeConfigSchema = z
       .prefault({})
       .meta({ description: 'On a hall server: what each linked kiosk is allowed.' }),
     /**
-     * Service windows of the counter workflow (issue 6): `windows` [{ window, deviceId, unit, categories }],
-     * `transferCategories` { "1": "A", ... }. Absent: every counter terminal is a window serving every category.
+     * Service windows of the counter workflow (README "For the hall: counter terminals and the hall
+     * display"): `windows` [{ window, deviceId, unit, categories }], `transferCategories` { "1":
+     * "A", ... }. Absent: every counter terminal is a window serving every category.
      */
     counterWorkflow: counterWorkflowConfigSchema.optional()
       .meta({ description: 'Service windows of the counter workflow. Absent: the windows of the loaded catalogue, else every counter terminal is a window serving every category.' }),

@@ -1,7 +1,7 @@
 /**
- * Demo data for an empty hall database (issue 5: "A demo data generator (run by `npm start` on an empty data dir)
- * whose citizens match the simulator's card library, so placing any library card shows real-looking appointments,
- * applications and certificates").
+ * Demo data for an empty hall database (run by `npm start` on an empty data dir): its citizens
+ * match the simulator's card library, so placing any library card shows real-looking appointments,
+ * applications and certificates.
  *
  * The card library (simulators/data/cards.json) is read as DATA from the path given: the bridge never imports
  * simulator code. Every holder the kiosk would accept today (protocol's validateHolder) gets:

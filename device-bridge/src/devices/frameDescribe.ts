@@ -1,7 +1,8 @@
 /**
- * Default hex + one-line description of frames for the frame log (frameLog.ts), per device kind. Privacy first
- * (common rules, "the chip photo is never stored or logged"; issue 6 brief: "for ID reader read responses log only
- * SW3 and lengths"): the describers decide what bytes may appear, so a driver that overrides nothing is still safe.
+ * Default hex + one-line description of frames for the frame log (frameLog.ts), per device kind.
+ * Privacy first (common rules, "the chip photo is never stored or logged"; README "For technicians:
+ * the console": ID reader replies keep only SW3 and lengths): the describers decide what bytes may
+ * appear, so a driver that overrides nothing is still safe.
  *
  * - ID reader (id-reader-sam.md): host commands in full with their name; replies show preamble, LEN and SW1-SW3, and
  *   their data only when it is a find reply (<= 4 bytes) or the 16-byte SAM ID; any other data (select's card serial,

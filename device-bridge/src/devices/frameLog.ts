@@ -1,12 +1,16 @@
 /**
- * A device's frame log for the technician console (issue 6, "Technician console": "the last frames in hex and
- * decoded"): a bounded ring of the last frames received (rx, decoded by the driver's decoder) and written (tx),
- * each with masked hex and one decoded line. What goes in is already masked by the describers (frameDescribe.ts),
- * so the ring never holds card text or photo bytes.
+ * A device's frame log for the technician console (README "For technicians: the console": the last
+ * 50 frames in hex and decoded): a bounded ring of the last frames received (rx, decoded by the
+ * driver's decoder) and written (tx), each with masked hex and one decoded line. What goes in is
+ * already masked by the describers (frameDescribe.ts), so the ring never holds card text or photo
+ * bytes.
  */
 import type { DeviceFrameDirection, DeviceFrameEntry } from '@onedoor/protocol';
 
-/** ~50 frames per device (issue 6 brief): enough to see a poll cycle and a command around it. */
+/**
+ * ~50 frames per device (README "For technicians: the console"): enough to see a poll cycle and a
+ * command around it.
+ */
 export const DEFAULT_FRAME_LOG_SIZE = 50;
 
 /** Hex and summary of one frame as the log may keep it. */

@@ -1,8 +1,9 @@
 /**
- * Manager dashboard alert rules (issue 6 "Manager dashboard": "alerts for paper low/out, device offline longer than
- * 30 s, SAM faults, kiosk heartbeat lost. Alerts raised and cleared live"). Pure: a kiosk report (its devices' last
- * statuses and its last heartbeat) and a clock in, the active alerts out. `AlertBoard` keeps when each alert was
- * raised and says whether the set changed, so the API sends `hallAlerts` only then.
+ * Manager dashboard alert rules (README "For managers: the dashboard", alerts: paper low/out, a
+ * device offline longer than 30 s, SAM faults, a kiosk heartbeat lost; raised and cleared live).
+ * Pure: a kiosk report (its devices' last statuses and its last heartbeat) and a clock in, the
+ * active alerts out. `AlertBoard` keeps when each alert was raised and says whether the set
+ * changed, so the API sends `hallAlerts` only then.
  *
  * - paperOut (critical) / paperLow (warning): a printer's `paper` in its status; a paper-out status raises at once.
  * - deviceOffline (critical): `state === 'offline'` for longer than `offlineMs` (30 s) since its `since`; a port

@@ -1,5 +1,5 @@
 /**
- * Applications and progress (hall-rules.md "Applications and time limits"; issue 5 function 5):
+ * Applications and progress (hall-rules.md "Applications and time limits"):
  * serial number (申办流水号), service, applicant, status history 受理 -> 审查 -> 决定 -> 办结, or 退回 / 不予受理
  * with a reason, statutory limit in working days, and the time-limit board state:
  * - red: overdue (today after the due day);

@@ -1,8 +1,8 @@
 /**
- * Electronic certificates (hall-rules.md "Electronic certificates"; issue 5 function 4): the holder's certificates
- * from the library, a printable copy with the statutory sentence, identifier, holder name, masked number, dates and
- * the signed verification payload (signing.ts), verification of a scanned payload, and a print log entry per copy
- * (masked number only).
+ * Electronic certificates (hall-rules.md "Electronic certificates"): the holder's certificates from
+ * the library, a printable copy with the statutory sentence, identifier, holder name, masked
+ * number, dates and the signed verification payload (signing.ts), verification of a scanned
+ * payload, and a print log entry per copy (masked number only).
  */
 import { buildCertificateId, maskIdNumber, type CertificateVerifyDetails, type KioskCertificate, type KioskCertificateCopy,
   type KioskCertificateState } from '@onedoor/protocol';

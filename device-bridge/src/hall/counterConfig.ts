@@ -1,6 +1,7 @@
 /**
- * Which service window is which counter terminal, and what it serves (issue 6 "Counter workflow": "which categories
- * a window serves is configuration"; hall-rules.md "Calling order at a window (configurable per window)").
+ * Which service window is which counter terminal, and what it serves (which categories a window
+ * serves is configuration: README "For the hall: counter terminals and the hall display";
+ * hall-rules.md "Calling order at a window (configurable per window)").
  *
  * - `windows[]`: window number (the 3 in 请A012号到3号窗口办理) -> the counter bus device and Modbus unit of its
  *   terminal (counter-bus.md: units 1-32), and the queue category letters it calls.

@@ -1,6 +1,7 @@
 /**
- * What a window's counter terminal shows (issue 6: "The terminal's display shows the number, its LED the window
- * state, the beeper sounds on a call"), and a writer that sends it in order, per terminal.
+ * What a window's counter terminal shows (README "For the hall: counter terminals and the hall
+ * display": the display shows the number, its LED the window state, the beeper sounds on a call),
+ * and a writer that sends it in order, per terminal.
  *
  * counter-bus.md "Holding registers": display 8 ASCII characters (0x0100-0x0103) with a mode (0x0104: 0 steady,
  * 1-15 blink n times, 0xFF until changed), beep n times (0x0105), rating pad (0x0106), LED 0x0107 (1 green idle,
@@ -21,7 +22,10 @@ export interface CounterTerminalPort {
 export const CALL_BLINKS = 3;
 /** Beeps on a call or recall. */
 export const CALL_BEEPS = 1;
-/** Shown while the hall database is down (issue 6: "the terminal's display shows an error (e.g. ERR DB)"). */
+/**
+ * Shown while the hall database is down (README "For the hall: counter terminals and the hall
+ * display": the terminal shows `ERR DB`).
+ */
 export const DB_ERROR_TEXT = 'ERR DB';
 export const PAUSED_TEXT = 'PAUSE';
 

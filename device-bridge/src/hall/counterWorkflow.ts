@@ -1,6 +1,7 @@
 /**
- * The counter workflow (issue 6 "Counter workflow"; hall-rules.md "Queue", "Ratings"): key presses and ratings from
- * the window terminals on the counter bus drive the queue.
+ * The counter workflow (README "For the hall: counter terminals and the hall display";
+ * hall-rules.md "Queue", "Ratings"): key presses and ratings from the window terminals on the
+ * counter bus drive the queue.
  *
  * - callNext: the next waiting ticket of the window's categories, in calling order (checked-in appointments whose
  *   slot has started, then priority tickets, then by issue time: `callsBefore` of queue.ts); recall at most 3 times;

@@ -1,8 +1,9 @@
 /**
- * A day's dashboard figures as CSV (issue 6 "a day's figures exported as CSV"): UTF-8 with a byte-order mark, so
- * Excel opens the Chinese column names and category names correctly (without the BOM it guesses the ANSI code page),
- * CRLF line ends (RFC 4180), fields quoted when they hold a comma, quote or line break. Sections are separated by an
- * empty line; every row starts with its section name so a filter in Excel keeps one section.
+ * A day's dashboard figures as CSV (README "For managers: the dashboard", export): UTF-8 with a
+ * byte-order mark, so Excel opens the Chinese column names and category names correctly (without
+ * the BOM it guesses the ANSI code page), CRLF line ends (RFC 4180), fields quoted when they hold a
+ * comma, quote or line break. Sections are separated by an empty line; every row starts with its
+ * section name so a filter in Excel keeps one section.
  */
 import { COUNTER_RATINGS, type DashboardQueue, type DashboardTimeLimits, type DashboardToday } from '@onedoor/protocol';
 

@@ -1,6 +1,6 @@
 /**
- * The manager dashboard's figures (issue 6 "Manager dashboard"; hall-rules.md "Figures for managers"): pure reads
- * over the HallStore, no I/O of their own.
+ * The manager dashboard's figures (README "For managers: the dashboard"; hall-rules.md "Figures for
+ * managers"): pure reads over the HallStore, no I/O of their own.
  *
  * - Queue: waiting per category; average and longest wait = call time - issue time over the day's called tickets
  *   (hall-rules.md); the oldest ticket still waiting (now - issue); average service time = finish - start; windows.

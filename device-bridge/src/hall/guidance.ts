@@ -1,6 +1,6 @@
 /**
- * Guidance (咨询导办; issue 5 function 6): services by department with their materials, marking those the citizen
- * does not bring (免提交) and where the platform gets them, and those a written commitment (告知承诺) may replace.
+ * Guidance (咨询导办): services by department with their materials, marking those the citizen does not
+ * bring (免提交) and where the platform gets them, and those a written commitment (告知承诺) may replace.
  * The views are the /kiosk contract's types (KioskDepartment, KioskServiceGuide, KioskMaterial).
  */
 import type { KioskDepartment, KioskMaterial, KioskServiceGuide } from '@onedoor/protocol';

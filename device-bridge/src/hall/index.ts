@@ -1,4 +1,5 @@
-// Hall services (issue 5): pure logic over the HallStore repository interface. What the API layer wires.
+// Hall services (hall-rules.md): pure logic over the HallStore repository interface. What the API
+// layer wires.
 export * from './errors.ts';
 export * from './clock.ts';
 export * from './calendar.ts';

@@ -1,8 +1,8 @@
 /**
- * What the kiosk prints (issue 5: "printed (the standard ticket layout with real data)", appointment slip,
- * certificate copy with the QR, progress slip), as ESC/POS bytes through protocol's encoder. Pure functions of the
- * services' views, which carry masked numbers only, so no full number can reach paper (hall-rules.md "Privacy":
- * "ID numbers are shown and printed masked").
+ * What the kiosk prints (the ticket in escpos.md "The standard queue ticket" layout, with real
+ * data; appointment slip, certificate copy with the QR, progress slip), as ESC/POS bytes through
+ * protocol's encoder. Pure functions of the services' views, which carry masked numbers only, so no
+ * full number can reach paper (hall-rules.md "Privacy": "ID numbers are shown and printed masked").
  *
  * - The queue ticket is the standard layout (escpos.md "The standard queue ticket"): `queueTicketData` gives the
  *   fields for the printer driver's `standardTicket` recipe (the driver adds the process ID and, on a reprint, the

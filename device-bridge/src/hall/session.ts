@@ -1,8 +1,9 @@
 /**
- * Kiosk sessions (hall-rules.md "One authentication"; issue 5 function 1). A card read starts a session with an
- * opaque random token bound to the holder's number; every flow uses the token. The session ends on logout, when
- * another card is read at the same kiosk, or after inactivity (60 s default; the UI shows a countdown 20 s before
- * and one tap extends, at least 10 times: WCAG 2.2.1). At the end the session drops every personal datum it held.
+ * Kiosk sessions (hall-rules.md "One authentication"). A card read starts a session with an opaque
+ * random token bound to the holder's number; every flow uses the token. The session ends on logout,
+ * when another card is read at the same kiosk, or after inactivity (60 s default; the UI shows a
+ * countdown 20 s before and one tap extends, at least 10 times: WCAG 2.2.1). At the end the session
+ * drops every personal datum it held.
  *
  * Sessions live in memory only (never persisted). Only masked views leave this module, except `citizen(token)`,
  * which hands the number to the hall services (never to a client).

@@ -1,6 +1,6 @@
 /**
- * The kiosk bridge's link to its hall (issue 6, "Several kiosks, one hall"; contract/kioskLink.ts): a socket.io
- * client on the hall's `/kiosklink`, authenticated by the kiosk token.
+ * The kiosk bridge's link to its hall (README "Several kiosks, one hall"; contract/kioskLink.ts): a
+ * socket.io client on the hall's `/kiosklink`, authenticated by the kiosk token.
  *
  * - On every (re)connect: `kioskHello` with a full device snapshot; the link is `up` once the hall welcomes it. Then
  *   each device status change and a heartbeat every `heartbeatMs`.

@@ -1,8 +1,9 @@
 /**
- * The hall bridge's `/kiosklink` namespace (issue 6, "Several kiosks, one hall"; contract/kioskLink.ts): kiosks
- * named in the hall config (`kiosks: [{id, token}]`) connect with `auth: { token }`, register with a device
- * snapshot, stream statuses and heartbeats into the `KioskRegistry`, and send hall requests that the hall answers
- * over its own services (hallRequests.ts: mutating ones applied once per requestId).
+ * The hall bridge's `/kiosklink` namespace (README "Several kiosks, one hall";
+ * contract/kioskLink.ts): kiosks named in the hall config (`kiosks: [{id, token}]`) connect with
+ * `auth: { token }`, register with a device snapshot, stream statuses and heartbeats into the
+ * `KioskRegistry`, and send hall requests that the hall answers over its own services
+ * (hallRequests.ts: mutating ones applied once per requestId).
  *
  * One link per kiosk: a connection with the token of a kiosk whose link is alive (connected, heard from within
  * `liveLinkMs`) is refused, counted on the dashboard (a `duplicateKioskLink` alert) and logged at warn; one whose

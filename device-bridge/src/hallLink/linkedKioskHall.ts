@@ -1,8 +1,9 @@
 /**
- * The kiosk's hall functions when the kiosk is linked to a hall (issue 6, "Several kiosks, one hall"): the same
- * `KioskHall` the /kiosk commands use (api/kioskHall.ts), with sessions kept here (the card is read here and the
- * holder never leaves this bridge except as the citizen key of a request) and every service method asked of the hall
- * over the link. The hall's answers come back as what the local services would have thrown:
+ * The kiosk's hall functions when the kiosk is linked to a hall (README "Several kiosks, one
+ * hall"): the same `KioskHall` the /kiosk commands use (api/kioskHall.ts), with sessions kept here
+ * (the card is read here and the holder never leaves this bridge except as the citizen key of a
+ * request) and every service method asked of the hall over the link. The hall's answers come back
+ * as what the local services would have thrown:
  * - a rule's refusal -> `HallRuleError` (the kiosk shows its words);
  * - the hall's database down, or the link down -> an Error the kiosk answers with deviceNotReady "暂停服务";
  * - a bad request -> a plain Error (invalidRequest).

@@ -173,9 +173,10 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
   {
     version: 4,
     name: 'counter workflow: windows, calls, applied terminal events, ratings, bad-review follow-ups, transfers',
-    // issue 6 "Counter workflow". `window_no` (not `window`: a keyword since SQLite 3.25). A window has at most one
-    // current ticket; applied terminal events are keyed by their event id so a replayed event is applied once; one
-    // rating per ticket (hall-rules.md "Ratings": 一次一评), one follow-up per bad review.
+    // Counter workflow (README "For the hall: counter terminals and the hall display"). `window_no`
+    // (not `window`: a keyword since SQLite 3.25). A window has at most one current ticket; applied
+    // terminal events are keyed by their event id so a replayed event is applied once; one rating
+    // per ticket (hall-rules.md "Ratings": 一次一评), one follow-up per bad review.
     sql: `
       CREATE TABLE counter_windows (
         window_no        INTEGER PRIMARY KEY CHECK (window_no BETWEEN 1 AND 999),
@@ -238,9 +239,10 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
   {
     version: 5,
     name: 'several kiosks, one hall: answers of applied kiosk requests',
-    // issue 6 "Several kiosks, one hall": a linked kiosk's request that changed the hall database is keyed by
-    // (kiosk, requestId) with the answer it got, so a resend after a reconnect gets that answer and is never applied
-    // twice. The answer holds the services' masked views only; the request's citizen is not stored.
+    // README "Several kiosks, one hall": a linked kiosk's request that changed the hall database is
+    // keyed by (kiosk, requestId) with the answer it got, so a resend after a reconnect gets that
+    // answer and is never applied twice. The answer holds the services' masked views only; the
+    // request's citizen is not stored.
     sql: `
       CREATE TABLE kiosk_requests (
         kiosk_id   TEXT NOT NULL,

@@ -380,7 +380,7 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     }));
   }
 
-  // ---- counter workflow (issue 6; tables of migration 4) ----
+  // ---- counter workflow (tables of migration 4) ----
 
   getCounterWindow(window: number): CounterWindowRecord | undefined {
     const r = this.one('SELECT * FROM counter_windows WHERE window_no = ?', window);
@@ -459,7 +459,7 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     }));
   }
 
-  // ---- manager dashboard (issue 6) ----
+  // ---- manager dashboard ----
 
   listAppointmentsOfDay(day: HallDay): AppointmentRecord[] {
     return this.all('SELECT * FROM appointments WHERE day = ? ORDER BY start, id', day).map(appointmentFromRow);

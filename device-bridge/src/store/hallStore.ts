@@ -1,7 +1,8 @@
 /**
- * The hall's repository interface (issue 5, "Hall data"): the ONLY way the hall services (`../hall/`) touch stored
- * data. `SqliteHallStore` (hallSqlite.ts) is the embedded implementation, `PostgresHallStore` (hallPostgres.ts) the
- * shared one; both are held to one contract (test/store/hallStore.contract.ts) and need no service changes, hence:
+ * The hall's repository interface (hall-rules.md): the ONLY way the hall services (`../hall/`)
+ * touch stored data. `SqliteHallStore` (hallSqlite.ts) is the embedded implementation,
+ * `PostgresHallStore` (hallPostgres.ts) the shared one; both are held to one contract
+ * (test/store/hallStore.contract.ts) and need no service changes, hence:
  *
  * - every data method returns a Promise (PostgreSQL is asynchronous; SQLite answers at once but keeps the shape);
  * - multi-step rules run inside `withTransaction(fn)`: `fn` gets a `HallRepository` bound to the transaction and
@@ -213,8 +214,9 @@ export interface NoShowRecord {
 }
 
 /**
- * A service window's persisted state (issue 6 "Counter workflow"): its current ticket (called or serving), how many
- * times that ticket was recalled, paused or not, and the finished ticket whose rating the pad is waiting for.
+ * A service window's persisted state (README "For the hall: counter terminals and the hall
+ * display"): its current ticket (called or serving), how many times that ticket was recalled,
+ * paused or not, and the finished ticket whose rating the pad is waiting for.
  */
 export interface CounterWindowRecord {
   window: number;
@@ -249,7 +251,9 @@ export interface AppliedCounterEventRecord {
   appliedAt: number;
 }
 
-/** A linked kiosk's request the hall applied, with its answer (issue 6 "Several kiosks, one hall"). */
+/**
+ * A linked kiosk's request the hall applied, with its answer (README "Several kiosks, one hall").
+ */
 export interface KioskRequestRecord {
   kioskId: string;
   requestId: string;
@@ -358,7 +362,7 @@ export interface HallRepository {
   addPrintLog(entry: Omit<PrintLogRecord, 'id'>): Promise<PrintLogRecord>;
   listPrintLog(limit: number): Promise<PrintLogRecord[]>;
 
-  // counter workflow (issue 6): windows, calls, applied terminal events, ratings, follow-ups, transfers
+  // counter workflow: windows, calls, applied terminal events, ratings, follow-ups, transfers
   getCounterWindow(window: number): Promise<CounterWindowRecord | undefined>;
   listCounterWindows(): Promise<CounterWindowRecord[]>;
   /** Inserts or replaces the window's state. */
@@ -379,7 +383,7 @@ export interface HallRepository {
   transferTicket(t: TicketTransferRecord): Promise<void>;
   listTicketTransfers(ticketId: number): Promise<TicketTransferRecord[]>;
 
-  // manager dashboard (issue 6 "Manager dashboard"): a day's figures
+  // manager dashboard (README "For managers: the dashboard"): a day's figures
   /** Every appointment of a day, whatever its status, by start. */
   listAppointmentsOfDay(day: HallDay): Promise<AppointmentRecord[]>;
   /** Ratings given on a day. */
@@ -387,7 +391,8 @@ export interface HallRepository {
   /** Applications not yet closed (not done, returned or rejected), oldest first: the time-limit board. */
   listOpenApplications(): Promise<ApplicationRecord[]>;
 
-  // linked kiosks (issue 6): applied requests, so a resend is answered, not applied again
+  // linked kiosks (README "Several kiosks, one hall"): applied requests, so a resend is answered,
+  // not applied again
   getKioskRequest(kioskId: string, requestId: string): Promise<KioskRequestRecord | undefined>;
   /** Records an applied request; a second record of the same (kiosk, requestId) keeps the first. */
   addKioskRequest(r: KioskRequestRecord): Promise<void>;

@@ -1,7 +1,9 @@
 /**
- * The printer's persistent job queue, behind a small interface (issue 4, "Printer: a persistent job queue"). The
- * printer driver depends only on `PrintJobStore`; `SqlitePrintJobStore` (printJobsSqlite.ts) is the implementation.
- * The hall store of issue 5 is a separate thing; this one stays self-contained so it can move under it later.
+ * The printer's persistent job queue, behind a small interface (escpos.md "Paper out in the middle
+ * of a ticket": an interrupted job is printed again, never dropped). The printer driver depends
+ * only on `PrintJobStore`; `SqlitePrintJobStore` (printJobsSqlite.ts) is the implementation. The
+ * hall store (hallStore.ts) is a separate thing; this one stays self-contained so it can move under
+ * it later.
  *
  * What a job promises:
  * - `requestId` makes a job idempotent: adding a job with a requestId that already exists for the device returns the

@@ -2,7 +2,7 @@
  * `PrintJobStore` in SQLite (better-sqlite3 12), one file in the bridge's data directory.
  *
  * - WAL journal with `synchronous = FULL`: a job state written before a byte goes to the printer survives a power
- *   cut or a SIGKILL of the bridge (issue 4: "no job is ever silently dropped, also across a bridge restart").
+ *   cut or a SIGKILL of the bridge (no job is ever silently dropped, also across a bridge restart).
  * - Versioned migrations: `schema_migrations(version, name, applied_at)`; each migration runs once, in its own
  *   transaction, in version order. A database written by a newer bridge (a version we do not know) is refused
  *   rather than guessed at.

@@ -1,6 +1,7 @@
 /**
- * Keeps one Transport connected for as long as the bridge runs (issue 4: "reconnection with capped exponential
- * backoff ... a device that is unplugged and plugged back is online again within 2 s of reappearing").
+ * Keeps one Transport connected for as long as the bridge runs (capped exponential backoff: a
+ * device that is unplugged and plugged back is online again within 2 s of reappearing; README
+ * "Benchmarks", `bridge-replug`).
  *
  * Retry delays start at `minDelayMs` and double up to `maxDelayMs` (defaults 100 ms -> 1 s), so a device that
  * reappears is retried at most 1 s later, leaving the driver's start-up sequence the other second. The delay resets

@@ -47,7 +47,7 @@ export class SerialTransport extends EventEmitter<TransportEventMap> implements 
     await new Promise<void>((resolve, reject) =>
       port.open((err) => (err ? reject(new Error(`cannot open ${this.path}: ${err.message}`)) : resolve())),
     );
-    // Issue 4: "buffers are flushed on reopen so no stale reply is taken for a new one". Flush before we start
+    // Buffers are flushed on reopen so no stale reply is taken for a new one. Flush before we start
     // reading (a 'data' listener switches the stream to flowing mode).
     await new Promise<void>((resolve) => port.flush(() => resolve()));
     this.port = port;
@@ -132,8 +132,9 @@ export interface SerialPortInfo {
 }
 
 /**
- * The machine's serial ports for the technician console. Never throws: on Linux `SerialPort.list()` shells out to
- * `udevadm`, which is missing in containers and minimal images (issue 4), so any failure yields [].
+ * The machine's serial ports for the technician console. Never throws: on Linux `SerialPort.list()`
+ * shells out to `udevadm`, which is missing in containers and minimal images, so any failure yields
+ * [].
  */
 export async function listSerialPorts(): Promise<SerialPortInfo[]> {
   try {

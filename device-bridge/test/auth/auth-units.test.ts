@@ -1,5 +1,6 @@
-// Staff access building blocks (issue 6, "Access"): scrypt hashes, sessions with idle and absolute expiry, the
-// login rate limit, the cookie. Pure logic with an injected clock (the real-bridge tests are in bridge-auth.test.ts).
+// Staff access building blocks (README "For technicians: the console", access): scrypt hashes,
+// sessions with idle and absolute expiry, the login rate limit, the cookie. Pure logic with an
+// injected clock (the real-bridge tests are in bridge-auth.test.ts).
 import { describe, expect, it } from 'vitest';
 import { readCookie, staffCookie, STAFF_COOKIE } from '../../src/auth/cookies.ts';
 import { DEMO_PASSWORDS, DEMO_USERS } from '../../src/auth/demoUsers.ts';

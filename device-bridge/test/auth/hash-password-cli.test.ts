@@ -1,4 +1,5 @@
-// The hash-password CLI (issue 6 brief: "a small CLI to make a hash"), run as a user would, password on stdin.
+// The hash-password CLI (README "For technicians: the console", access: a small CLI makes a hash),
+// run as a user would, password on stdin.
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,8 +1,9 @@
 /**
- * Dashboard alert rules (issue 6 "alerts for paper low/out, device offline longer than 30 s, SAM faults, kiosk
- * heartbeat lost; raised and cleared live") with an injectable clock: pure rules (AlertBoard), then the live wiring
- * (attachHallDashboard) fed by an in-memory device set and a recording namespace (pure logic: the real bridge and
- * socket are in test/integration/dashboard.test.ts).
+ * Dashboard alert rules (README "For managers: the dashboard": paper low/out, a device offline
+ * longer than 30 s, SAM faults, a kiosk heartbeat lost; raised and cleared live) with an injectable
+ * clock: pure rules (AlertBoard), then the live wiring (attachHallDashboard) fed by an in-memory
+ * device set and a recording namespace (pure logic: the real bridge and socket are in
+ * test/integration/dashboard.test.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { DeviceStatus, HallAlertsEvent } from '@onedoor/protocol';

@@ -1,9 +1,9 @@
 /**
- * The citizen flows through the real bridge (issue 5, step 1 of brief L): reader and printer simulators on PTYs,
- * the hall database on SQLite in a temp dir, a socket.io /kiosk client. Card -> session; ticket twice -> same
- * number, printed; check-in; book and cancel; certificate copy printed and verified at /api/verify, tampered ->
- * forged; guidance; progress; refusals; paper out mid-ticket -> result returned, reprint after refill; database
- * down -> 暂停服务; inactivity ends the session on the bridge.
+ * The citizen flows through the real bridge (hall-rules.md): reader and printer simulators on PTYs,
+ * the hall database on SQLite in a temp dir, a socket.io /kiosk client. Card -> session; ticket
+ * twice -> same number, printed; check-in; book and cancel; certificate copy printed and verified
+ * at /api/verify, tampered -> forged; guidance; progress; refusals; paper out mid-ticket -> result
+ * returned, reprint after refill; database down -> 暂停服务; inactivity ends the session on the bridge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_BACKENDS } from '../store/backends.ts';

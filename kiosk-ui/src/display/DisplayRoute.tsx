@@ -1,8 +1,9 @@
 /**
- * `/display`, the hall's big screen (issue 6 "Hall display"; designed for 1920x1080): the latest call in large
- * type, every window with the number it serves, and the latest calls. Each call is spoken once (callSpeech.ts)
- * and always shown as text; the calls already spoken are remembered per tab (spokenCalls.ts), so a reload or a
- * reconnect does not repeat them. No login: the page shows only what the hall shows everyone.
+ * `/display`, the hall's big screen (README "For the hall: counter terminals and the hall display";
+ * designed for 1920x1080): the latest call in large type, every window with the number it serves,
+ * and the latest calls. Each call is spoken once (callSpeech.ts) and always shown as text; the
+ * calls already spoken are remembered per tab (spokenCalls.ts), so a reload or a reconnect does not
+ * repeat them. No login: the page shows only what the hall shows everyone.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CounterWindowState, DisplayBoard, HallCallEvent } from '@onedoor/protocol';

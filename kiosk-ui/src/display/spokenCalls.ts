@@ -1,7 +1,8 @@
 /**
- * Which calls this screen has already announced (issue 6 "Hall display": each call spoken once; survives reloads).
- * Kept in sessionStorage, so a reload of the same tab (or a reconnect) does not speak a call again, while a newly
- * opened screen starts fresh. Bounded: only the latest ids matter (the board carries at most 10 calls).
+ * Which calls this screen has already announced (README "For the hall: counter terminals and the
+ * hall display": each call spoken once; survives reloads). Kept in sessionStorage, so a reload of
+ * the same tab (or a reconnect) does not speak a call again, while a newly opened screen starts
+ * fresh. Bounded: only the latest ids matter (the board carries at most 10 calls).
  */
 import type { HallCallEvent } from '@onedoor/protocol';
 

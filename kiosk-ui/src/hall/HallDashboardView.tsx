@@ -1,6 +1,7 @@
 /**
- * The manager dashboard after login (issue 6 "Manager dashboard"): alerts, kiosks with their devices, queue,
- * today and time limits, all live from `/hall`; the day's figures as CSV from /api/hall/export.csv.
+ * The manager dashboard after login (README "For managers: the dashboard"): alerts, kiosks with
+ * their devices, queue, today and time limits, all live from `/hall`; the day's figures as CSV from
+ * /api/hall/export.csv.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { StaffSession } from '@onedoor/protocol';

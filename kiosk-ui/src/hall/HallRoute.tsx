@@ -1,7 +1,8 @@
 /**
- * `/hall`, the manager dashboard (issue 6, "Manager dashboard (/hall, login)"): without a session only the login
- * form (the bridge refuses /api/hall/* and the /hall socket to anonymous clients anyway); with one, the dashboard.
- * Reuses the technician console's login form and calls; its own lazily loaded chunk.
+ * `/hall`, the manager dashboard (README "For managers: the dashboard"): without a session only the
+ * login form (the bridge refuses /api/hall/* and the /hall socket to anonymous clients anyway);
+ * with one, the dashboard. Reuses the technician console's login form and calls; its own lazily
+ * loaded chunk.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { StaffSession } from '@onedoor/protocol';

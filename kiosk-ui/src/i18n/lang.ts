@@ -1,4 +1,4 @@
-/** Simplified Chinese is the default language of every screen; English is one tap away (issue 5, UI). */
+/** Simplified Chinese is the default language of every screen; English is one tap away. */
 export type Lang = 'zh' | 'en';
 
 /** Every text a citizen reads exists in both languages, so the switch never leaves a screen half translated. */

@@ -37,7 +37,7 @@ import { HomeScreen } from './screens/HomeScreen.tsx';
 import './kiosk.css';
 import './flows/flows.css';
 
-/** The built flows (issue 5); a function not listed here shows FeatureScreen ("暂未开放"). */
+/** The built flows; a function not listed here shows FeatureScreen ("暂未开放"). */
 const FLOW_SCREENS: Partial<Record<FeatureId, ComponentType>> = {
   ticket: TicketScreen,
   appointments: AppointmentsScreen,

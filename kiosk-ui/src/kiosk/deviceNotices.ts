@@ -1,7 +1,8 @@
 /**
- * Device status -> words a citizen understands (issue 5, function 7 "Device trouble is handled for the citizen":
- * printer out of paper -> say so and offer the result on screen; reader fault -> ask to call staff; the hall link
- * down -> "暂停服务"). Technical detail (`detail`, `lastError`) is for staff screens and never shown here.
+ * Device status -> words a citizen understands (device trouble is handled for the citizen: printer
+ * out of paper -> say so and offer the result on screen; reader fault -> ask to call staff; the
+ * hall link down -> "暂停服务"). Technical detail (`detail`, `lastError`) is for staff screens and
+ * never shown here.
  */
 import type { DeviceStatus } from '@onedoor/protocol';
 import type { Bilingual } from '../i18n/lang.ts';

@@ -1,7 +1,7 @@
 /**
- * Which screen the citizen sees, as a pure reducer (issue 5, UI: attract -> greeting -> home menu -> functions; Back
- * and Home on every screen; no dead ends; logout clears everything). The holder lives only in this state, so ending
- * a session is one assignment: nothing personal survives it.
+ * Which screen the citizen sees, as a pure reducer (attract -> greeting -> home menu -> functions;
+ * Back and Home on every screen; no dead ends; logout clears everything). The holder lives only in
+ * this state, so ending a session is one assignment: nothing personal survives it.
  */
 import type { CardErrorCode } from '@onedoor/protocol';
 import { cardErrorMessage, refusalMessage, type CardErrorMessage } from './cardErrors.ts';

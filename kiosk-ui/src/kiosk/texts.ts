@@ -70,5 +70,7 @@ export const FEATURE_TEXT: Record<FeatureId, { title: Bilingual; description: Bi
   },
 };
 
-/** Functions built so far (issue 5 adds them one by one); the others show "暂未开放" and explain, never a dead end. */
+/**
+ * Functions built so far (added one by one); the others show "暂未开放" and explain, never a dead end.
+ */
 export const AVAILABLE_FEATURES: ReadonlySet<FeatureId> = new Set<FeatureId>(['ticket', 'appointments', 'certificates', 'progress', 'guidance']);

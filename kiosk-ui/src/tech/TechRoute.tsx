@@ -1,7 +1,8 @@
 /**
- * `/tech`, the technician console (issue 6, "Technician console (/tech, login)"): without a session it shows only
- * the login form (the bridge refuses /api/tech/* and the /tech socket to anonymous clients anyway); with one, the
- * console. Its own lazily loaded chunk, outside the kiosk's bundle budget.
+ * `/tech`, the technician console (README "For technicians: the console"): without a session it
+ * shows only the login form (the bridge refuses /api/tech/* and the /tech socket to anonymous
+ * clients anyway); with one, the console. Its own lazily loaded chunk, outside the kiosk's bundle
+ * budget.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { StaffSession } from '@onedoor/protocol';

@@ -1,7 +1,9 @@
 /**
- * Counter bus contract (issue 4, "Counter events go to the hall services"): what the bridge's counter bus driver
- * tells the hall services and the `/hall` namespace, and the per-terminal status it adds to its `DeviceStatus`.
- * Key names, ratings and the event union come from the codec (`../counterbus/terminal.ts`), so there is one list.
+ * Counter bus contract (counter events go to the hall services; README "For the hall: counter
+ * terminals and the hall display"): what the bridge's counter bus driver tells the hall services
+ * and the `/hall` namespace, and the per-terminal status it adds to its `DeviceStatus`. Key names,
+ * ratings and the event union come from the codec (`../counterbus/terminal.ts`), so there is one
+ * list.
  */
 import type { CounterEvent } from '../counterbus/terminal.ts';
 

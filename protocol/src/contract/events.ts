@@ -149,7 +149,10 @@ export interface HallServerToClientEvents extends DeviceServerToClientEvents {
   counterEvent: (event: CounterTerminalEvent) => void;
   /** A counter terminal dropped key presses because its FIFO was full. */
   counterOverflow: (event: CounterOverflowEvent) => void;
-  /** The counter workflow called or recalled a ticket (issue 6); the hall display gets the same on /display. */
+  /**
+   * The counter workflow called or recalled a ticket (README "For the hall: counter terminals and
+   * the hall display"); the hall display gets the same on /display.
+   */
   call: (event: HallCallEvent) => void;
   /** A service window's state changed (call, start, finish, no-show, transfer, pause, resume). */
   windowState: (window: DisplayWindowView) => void;

@@ -1,6 +1,6 @@
 /**
- * Manager dashboard contract (issue 6, "Manager dashboard (/hall, login)"): what the bridge sends on `/hall` and
- * answers at `GET /api/hall/dashboard`. Plain types only (the browser imports them).
+ * Manager dashboard contract (README "For managers: the dashboard"): what the bridge sends on
+ * `/hall` and answers at `GET /api/hall/dashboard`. Plain types only (the browser imports them).
  *
  * - `hallDashboard`: the whole view (kiosks, alerts, queue, today, time limits) on every (re)connect and after a
  *   change (devices at once; figures at most about once a second and every few seconds while nothing changes, so
@@ -29,7 +29,10 @@ export type HallAlertKind = (typeof HALL_ALERT_KINDS)[number];
 /** `critical`: the kiosk cannot serve a function now; `warning`: act soon. */
 export type HallAlertSeverity = 'critical' | 'warning';
 
-/** A device or terminal offline this long raises `deviceOffline` / `terminalOffline` (issue 6: "longer than 30 s"). */
+/**
+ * A device or terminal offline this long raises `deviceOffline` / `terminalOffline` (README "For
+ * managers: the dashboard": "longer than 30 s").
+ */
 export const DEVICE_OFFLINE_ALERT_MS = 30_000;
 /** A kiosk whose last heartbeat is older than this raises `heartbeatLost`. */
 export const KIOSK_HEARTBEAT_ALERT_MS = 30_000;

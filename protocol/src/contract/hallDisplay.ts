@@ -1,7 +1,7 @@
 /**
- * Counter workflow and hall display contract (issue 6, "Counter workflow" and "Hall display"): the `call` event the
- * bridge sends when a clerk calls (or recalls) a ticket, each window's state, and the read-only `/display`
- * namespace the hall's big screen connects to.
+ * Counter workflow and hall display contract (README "For the hall: counter terminals and the hall
+ * display"): the `call` event the bridge sends when a clerk calls (or recalls) a ticket, each
+ * window's state, and the read-only `/display` namespace the hall's big screen connects to.
  *
  * `/display` needs no token: it is read-only (the bridge handles no client events on it) and carries only what the
  * hall screen shows to everyone anyway (ticket numbers, window numbers, call texts; never a holder's number or name),

@@ -1,6 +1,7 @@
 /**
- * The citizen kiosk's session and hall commands on `/kiosk` (issue 5: "One authentication", queue, appointments,
- * certificates, progress, guidance). Plain types only; the bridge validates with zod (device-bridge api/kiosk*).
+ * The citizen kiosk's session and hall commands on `/kiosk` (hall-rules.md "One authentication",
+ * queue, appointments, certificates, progress, guidance). Plain types only; the bridge validates
+ * with zod (device-bridge api/kiosk*).
  *
  * - A valid card read starts a session: the bridge keeps the full number; `/kiosk` gets `session` with an opaque
  *   token and the masked holder view (hall-rules.md "Privacy"). A refused card gets `cardRead` with `valid: false`

@@ -1,8 +1,8 @@
 /**
- * The kiosk -> hall link (issue 6, "Several kiosks, one hall"): a kiosk bridge started with `--hall <url>` connects
- * to the hall bridge's socket.io namespace `/kiosklink`, authenticated by its kiosk token (`auth: { token }`).
- * The hall owns the database; the kiosk keeps its devices and its citizen sessions and asks the hall for every
- * hall function.
+ * The kiosk -> hall link (README "Several kiosks, one hall"): a kiosk bridge started with `--hall
+ * <url>` connects to the hall bridge's socket.io namespace `/kiosklink`, authenticated by its kiosk
+ * token (`auth: { token }`). The hall owns the database; the kiosk keeps its devices and its
+ * citizen sessions and asks the hall for every hall function.
  *
  * - On every (re)connect the kiosk says `kioskHello` with a full device status snapshot ("a full snapshot on every
  *   (re)connect", architecture.md), then streams `kioskDeviceStatus` changes and a `kioskHeartbeat` every
@@ -17,7 +17,10 @@
 import type { DeviceStatus } from './status.ts';
 
 export const KIOSK_LINK_NAMESPACE = '/kiosklink';
-/** How often a linked kiosk says it is alive (issue 6 suggests every 5 s). */
+/**
+ * How often a linked kiosk says it is alive (README "Several kiosks, one hall": a heartbeat every 5
+ * s).
+ */
 export const KIOSK_LINK_HEARTBEAT_MS = 5000;
 
 /** Every hall function a kiosk can ask for (the methods of the hall services its /kiosk commands use). */

@@ -1,6 +1,7 @@
 /**
- * Device status model shared by the bridge and every UI (issue 4, "Status model and interface"). Plain types and
- * constant lists only: no I/O, no validation library, so the kiosk UI can import it in the browser.
+ * Device status model shared by the bridge and every UI (architecture.md "One command model
+ * everywhere"). Plain types and constant lists only: no I/O, no validation library, so the kiosk UI
+ * can import it in the browser.
  */
 
 import type { CounterTerminalStatus } from './counterBus.ts';

@@ -1,10 +1,14 @@
 /**
- * Technician console contract (issue 6, "Technician console" and "Access"): who is logged in, the per-device frame
- * log the bridge keeps, and what `/api/tech/devices` returns. Plain types only (the browser imports them).
+ * Technician console contract (README "For technicians: the console", with its access rules): who
+ * is logged in, the per-device frame log the bridge keeps, and what `/api/tech/devices` returns.
+ * Plain types only (the browser imports them).
  */
 import type { DeviceStatus } from './status.ts';
 
-/** Roles of the people who log in (issue 6, "Access": "Users with roles (manager, technician)"). */
+/**
+ * Roles of the people who log in (README "For technicians: the console", access: users with roles
+ * manager and technician).
+ */
 export const STAFF_ROLES = ['manager', 'technician'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 

@@ -1,6 +1,8 @@
 /**
- * Paces bytes at the wire rate of a serial line (8N1: 10 bits a byte), so a simulated device answers as slowly as
- * real hardware: 1295 bytes take ~112 ms at 115200 baud and ~1.35 s at 9600 (issue 3, "Links").
+ * Paces bytes at the wire rate of a serial line (8N1: 10 bits a byte), so a simulated device
+ * answers as slowly as real hardware: 1295 bytes take ~112 ms at 115200 baud and ~1.35 s at 9600
+ * (the line rates of id-reader-sam.md "Line settings", escpos.md, counter-bus.md "Line and
+ * framing").
  *
  * The schedule does not drift: every queued block gets a start instant (when the wire becomes free) and byte i of it
  * is due at `start + (i + 1) * byteMs`. Each timer tick hands on every byte whose due time has passed, however late

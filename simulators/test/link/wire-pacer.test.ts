@@ -20,7 +20,8 @@ describe('WirePacer', () => {
     // 9600 baud: 1.0417 ms a byte. After 100 ms, floor(100 / 1.0417) = 96 bytes.
     await vi.advanceTimersByTimeAsync(100);
     expect(got.length).toBe(96);
-    // 1295 bytes = 1348.96 ms at 9600 (issue 3: "~1.35 s"): at 1348 ms the last byte is still on the wire.
+    // 1295 bytes = 1348.96 ms at 9600 (8N1, 10 bits a byte: ~1.35 s): at 1348 ms the last byte is
+    // still on the wire.
     await vi.advanceTimersByTimeAsync(1348 - 100);
     expect(got.length).toBe(1294);
     expect(done).toBe(false);

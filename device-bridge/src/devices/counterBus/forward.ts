@@ -1,6 +1,7 @@
 /**
- * Hands counter bus events on to whoever serves the hall (issue 4: "Counter events go to the hall services"). The
- * driver layer does not know the API; the composition root wires it, e.g. to the `/hall` namespace:
+ * Hands counter bus events on to whoever serves the hall (counter events go to the hall services;
+ * README "For the hall: counter terminals and the hall display"). The driver layer does not know
+ * the API; the composition root wires it, e.g. to the `/hall` namespace:
  *
  * ```ts
  * forwardCounterBusEvents(devices.list(), {

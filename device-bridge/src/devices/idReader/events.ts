@@ -9,8 +9,9 @@ import type { DeviceDriver } from '../driver.ts';
 export interface IdCardReadout {
   deviceId: string;
   /**
-   * The FULL holder, including the whole ID number: bridge-internal only (issue 5 session work holds it in memory).
-   * Never log it (use `holderLogView`), never send it (use `view` / `toCardReadEvent`). The photo is not here.
+   * The FULL holder, including the whole ID number: bridge-internal only (hall/session.ts holds it
+   * in memory). Never log it (use `holderLogView`), never send it (use `view` / `toCardReadEvent`).
+   * The photo is not here.
    */
   holder: Holder;
   /** Number check, birth date against the number, expiry (hall-rules.md "One authentication"). */

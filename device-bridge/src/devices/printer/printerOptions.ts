@@ -8,7 +8,9 @@ import { printRecipeSchema } from './printJobRender.ts';
 
 export const printerOptionsSchema = z
   .object({
-    /** DLE EOT watchdog poll period (issue 4: "DLE EOT polling as the watchdog"). */
+    /**
+     * DLE EOT watchdog poll period (escpos.md "Printer -> host": DLE EOT polling as the watchdog).
+     */
     pollIntervalMs: z.number().int().min(100).max(60_000).default(1500).meta({ description: 'DLE EOT status poll period (the printer watchdog).', unit: 'ms' }),
     /** How long one DLE EOT reply may take (escpos.md: "answered at once even while printing"). */
     statusTimeoutMs: z.number().int().min(50).max(30_000).default(1000).meta({ description: 'How long one DLE EOT reply may take.', unit: 'ms' }),

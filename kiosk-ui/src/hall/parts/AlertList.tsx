@@ -1,4 +1,7 @@
-/** The active alerts, critical first (issue 6: "alerts ... raised and cleared live"); symbol + words, not colour alone. */
+/**
+ * The active alerts, critical first (README "For managers: the dashboard": raised and cleared
+ * live); symbol + words, not colour alone.
+ */
 import type { HallAlert } from '@onedoor/protocol';
 import { agoText } from '../format.ts';
 

@@ -1,4 +1,7 @@
-/** Queue, today and time-limit panels (issue 6; hall-rules.md "Figures for managers", "Ratings", "Time-limit board"). */
+/**
+ * Queue, today and time-limit panels (hall-rules.md "Figures for managers", "Ratings", "Time-limit
+ * board").
+ */
 import { COUNTER_RATINGS, type DashboardQueue, type DashboardTimeLimits, type DashboardToday } from '@onedoor/protocol';
 import { minutesText, WINDOW_STATE_WORDS } from '../format.ts';
 import { BarChart } from './BarChart.tsx';

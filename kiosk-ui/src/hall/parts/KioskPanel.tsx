@@ -1,4 +1,7 @@
-/** One kiosk and its devices: state, paper, last heartbeat, detail and last error (issue 6 "Kiosks"). */
+/**
+ * One kiosk and its devices: state, paper, last heartbeat, detail and last error (README "For
+ * managers: the dashboard", kiosks).
+ */
 import type { DashboardKiosk } from '@onedoor/protocol';
 import { agoText, DEVICE_STATE_WORDS, PAPER_WORDS, refusalText } from '../format.ts';
 

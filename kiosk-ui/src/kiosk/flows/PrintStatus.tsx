@@ -1,7 +1,8 @@
 /**
- * How a print went, live (issue 5 function 7: "printer out of paper -> say so, offer the result on screen and a
- * later reprint"). The command's outcome says what happened first; `printJob` updates then say when a held job was
- * printed after all (the driver prints the whole job again with the reprint mark once the printer is back).
+ * How a print went, live (printer out of paper -> say so, offer the result on screen and a later
+ * reprint; escpos.md "Paper out in the middle of a ticket"). The command's outcome says what
+ * happened first; `printJob` updates then say when a held job was printed after all (the driver
+ * prints the whole job again with the reprint mark once the printer is back).
  */
 import { useEffect } from 'preact/hooks';
 import type { KioskPrintOutcome } from '@onedoor/protocol';

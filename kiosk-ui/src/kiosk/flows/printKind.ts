@@ -1,7 +1,7 @@
 /**
- * What the screen says about a print (issue 5 function 7): `done` when the command saw it confirmed, `reprinted`
- * when a held job was confirmed later (a `printJob` update), `held` while a queued job waits for the printer (paper
- * out...), `failed` when nothing will print.
+ * What the screen says about a print (device trouble is handled for the citizen): `done` when the
+ * command saw it confirmed, `reprinted` when a held job was confirmed later (a `printJob` update),
+ * `held` while a queued job waits for the printer (paper out...), `failed` when nothing will print.
  */
 import type { KioskPrintOutcome, PrintJobUpdate } from '@onedoor/protocol';
 

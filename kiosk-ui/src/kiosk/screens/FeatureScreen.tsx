@@ -3,7 +3,10 @@ import { useKiosk, useText } from '../KioskContext.ts';
 import { FeatureIcon } from '../parts/FeatureIcon.tsx';
 import { FEATURE_TEXT, KIOSK_TEXT } from '../texts.ts';
 
-/** A function's screen. None is built yet (issue 5 adds them), so this explains and offers the way back. */
+/**
+ * A function's screen. None is built yet (they are added one by one), so this explains and offers
+ * the way back.
+ */
 export function FeatureScreen({ feature }: { feature: FeatureId }) {
   const { store, devices } = useKiosk();
   const t = useText();

@@ -18,7 +18,7 @@ const STATE_ZH: Record<string, string> = {
   noDevice: '未接入',
 };
 
-/** The self-test actions worth a button of their own per kind (issue 6); others sit under "more". */
+/** The self-test actions worth a button of their own per kind; others sit under "more". */
 const SELF_TESTS: Record<string, Array<{ name: string; label: string; preset?: Record<string, string> }>> = {
   idreader: [
     { name: 'samStatus', label: 'SAM 状态 / status' },

@@ -1,4 +1,7 @@
-/** The login form shown to anyone without a session (issue 6, "Access": /tech refuses anonymous access). */
+/**
+ * The login form shown to anyone without a session (README "For technicians: the console", access:
+ * /tech refuses anonymous access).
+ */
 import { useState } from 'preact/hooks';
 import type { StaffSession } from '@onedoor/protocol';
 import { login } from '../techApi.ts';

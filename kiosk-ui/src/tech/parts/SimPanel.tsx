@@ -1,8 +1,9 @@
 /**
- * Simulator controls (issue 6: "place/remove a card from the library, paper out/in, cover open, press counter keys,
- * inject faults, view printed tickets as images"; the QR scanner: present a code, burst, garbage, over-long, silent),
- * through the bridge's `/api/tech/sims` proxy. Quick buttons per kind, every other action of the simulator under
- * "all actions", its state as it reports it.
+ * Simulator controls (README "For technicians: the console": place/remove a card from the library,
+ * paper out/in, cover open, press counter keys, inject faults, view printed tickets as images; the
+ * QR scanner: present a code, burst, garbage, over-long, silent), through the bridge's
+ * `/api/tech/sims` proxy. Quick buttons per kind, every other action of the simulator under "all
+ * actions", its state as it reports it.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { fetchSims, fetchTickets, simAct, ticketPngUrl, type SimCard, type SimView, type TicketSummary } from '../techApi.ts';
