@@ -330,7 +330,7 @@ export function describeLaunch(l: Launched): string[] {
     lines.push(`  ${pad('simulators')}${c}  (GET ${c}/api/sims, POST ${c}/api/sims/<id>/actions/<name>; npx onedoor-sim status --control ${c})`);
   }
   for (const d of l.bridge.config.devices) {
-    lines.push(`  ${pad(d.id)}${d.path}  (${d.kind}, ${d.baud} baud)`);
+    lines.push(`  ${pad(d.id)}${d.path}  (${deviceLine(d)})`);
   }
   lines.push(`  ${pad('data')}${l.bridge.config.dataDir}`);
   const store = parseHallStoreSetting(l.bridge.config.store);
@@ -345,8 +345,13 @@ export function describeLaunch(l: Launched): string[] {
     lines.push(`  ${pad('kiosk')}${k.urls.kiosk}`);
     lines.push(`  ${pad('tech')}${k.urls.tech}`);
     lines.push(`  ${pad('simulators')}${k.sims.control.url}`);
-    for (const d of k.bridge.config.devices) lines.push(`  ${pad(d.id)}${d.path}  (${d.kind}, ${d.baud} baud)`);
+    for (const d of k.bridge.config.devices) lines.push(`  ${pad(d.id)}${d.path}  (${deviceLine(d)})`);
   }
   lines.push('Ctrl-C stops everything.');
   return lines;
+}
+
+/** `kind, N baud` for a serial device; an IPP printer (docprinter) has no baud rate to show. */
+function deviceLine(d: { kind: string; baud: number }): string {
+  return d.kind === 'docprinter' ? d.kind : `${d.kind}, ${d.baud} baud`;
 }
