@@ -170,4 +170,18 @@ describe('roles table: device actions, socket and REST alike', () => {
     const c = await ask(tech, 'deviceCommand', { requestId: `f4-${++seq}`, deviceId: 'reader', action: 'samReset' });
     expect(c.code).toBe('deviceNotReady');
   });
+
+  it('a device completion is answered again only to the caller who asked: another caller with the same requestId runs its own', async () => {
+    const tech = (await socketAs('/tech', 'technician')) as Socket;
+    const machine = (await socketAs('/tech', 'techToken')) as Socket;
+    const requestId = `same-id-${++seq}`;
+    const first = await ask(tech, 'deviceCommand', { requestId, deviceId: 'printer', action: 'jobs', args: {} });
+    expect(first.code).toBe('success');
+    // The same caller repeating gets the stored completion (idempotent), even with another payload.
+    expect(await ask(tech, 'deviceCommand', { requestId, deviceId: 'printer', action: 'cancelPrint', args: { jobId: 'no-such-job' } })).toEqual(first);
+    // Another caller reusing the id is not handed the technician's result: its own command runs.
+    const other = await ask(machine, 'deviceCommand', { requestId, deviceId: 'printer', action: 'cancelPrint', args: { jobId: 'no-such-job' } });
+    expect(other).not.toEqual(first);
+    expect(other.requestId).toBe(requestId);
+  });
 });

@@ -34,7 +34,7 @@ import { Server, type Namespace, type Socket } from 'socket.io';
 import { checkDeviceAction, deviceActionKey, type ActionArea } from '../auth/accessTable.ts';
 import type { StaffAuth } from '../auth/staffAuth.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
-import { CompletionCache, completeWithin } from './completions.ts';
+import { CompletionCache, callerKey, completeWithin } from './completions.ts';
 import type { KioskScreens } from './kioskScreen.ts';
 import { checkOrigin } from './origins.ts';
 import { machineRoleOf, socketCaller, type SocketIdentity } from './principal.ts';
@@ -147,7 +147,10 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
         return;
       }
       const timeoutMs = cmd.timeout ?? opts.defaultCommandTimeoutMs;
-      ack(await cache.getOrRun(cmd.requestId, async () => {
+      // Cached per caller as well as requestId: a completion is answered again only to whoever asked for it
+      // (README "Security": command results are never handed to another caller).
+      const who = 'user' in caller && caller.user ? `user:${caller.user}` : `roles:${'roles' in caller ? caller.roles.join(',') : ''}`;
+      ack(await cache.getOrRun(callerKey(who, cmd.requestId), async () => {
         log.info({ requestId: cmd.requestId, deviceId: cmd.deviceId, action: cmd.action }, 'device command');
         const c = await completeWithin(cmd.requestId, timeoutMs, (signal) =>
           opts.devices.execute(cmd.deviceId, cmd.action, cmd.args ?? {}, { signal, timeoutMs, requestId: cmd.requestId }),
