@@ -31,14 +31,43 @@ export function ippEvePrinterAvailable(): boolean {
   return existsSync(IPPEVEPRINTER) || spawnSync('sh', ['-c', 'command -v ippeveprinter'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Starts the system D-Bus and avahi when they are not running (ippeveprinter registers its service with them). */
-export function ensureDnsSd(): void {
-  const running = (name: string) => spawnSync('pgrep', ['-x', name], { stdio: 'ignore' }).status === 0;
-  if (!running('dbus-daemon')) {
+/** True when avahi answers on the system bus: what ippeveprinter's DNS-SD registration needs, whatever pgrep says. */
+function avahiAnswers(): boolean {
+  return spawnSync('dbus-send', ['--system', '--print-reply', '--reply-timeout=1000', '--dest=org.freedesktop.Avahi', '/',
+    'org.freedesktop.Avahi.Server.GetVersionString'], { stdio: 'ignore', timeout: 3000 }).status === 0;
+}
+
+function systemBusAnswers(): boolean {
+  return spawnSync('dbus-send', ['--system', '--print-reply', '--reply-timeout=1000', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus',
+    'org.freedesktop.DBus.GetId'], { stdio: 'ignore', timeout: 3000 }).status === 0;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Starts the system D-Bus and avahi when they do not answer (ippeveprinter registers its service with them), and
+ * waits up to 10 s for avahi to be on the bus. Checks the bus itself rather than process names: a zombie
+ * dbus-daemon, a stale pid file or a daemon still starting (another test file got there first) all look "running"
+ * to pgrep. Returns what is wrong, or null.
+ */
+export function ensureDnsSd(): string | null {
+  if (avahiAnswers()) return null;
+  if (!systemBusAnswers()) {
     mkdirSync('/run/dbus', { recursive: true });
+    // dbus refuses to start without a machine id (absent on some minimal images) or with a stale pid file.
+    spawnSync('dbus-uuidgen', ['--ensure'], { stdio: 'ignore' });
+    if (existsSync('/run/dbus/pid')) spawnSync('sh', ['-c', 'kill -0 "$(cat /run/dbus/pid)" 2>/dev/null || rm -f /run/dbus/pid'], { stdio: 'ignore' });
     spawnSync('dbus-daemon', ['--system', '--fork'], { stdio: 'ignore' });
   }
-  if (!running('avahi-daemon')) spawnSync('avahi-daemon', ['-D'], { stdio: 'ignore' });
+  // --no-rlimits: containers often refuse avahi's resource limits; -D returns once the daemon is up (or already is).
+  if (!avahiAnswers()) spawnSync('avahi-daemon', ['-D', '--no-rlimits'], { stdio: 'ignore' });
+  for (let i = 0; i < 50; i++) {
+    if (avahiAnswers()) return null;
+    sleepSync(200);
+  }
+  return systemBusAnswers() ? 'avahi-daemon does not answer on the system D-Bus' : 'the system D-Bus does not answer';
 }
 
 async function freePort(): Promise<number> {
@@ -84,7 +113,7 @@ export class IppEvePrinterSim {
   /** Starts the printer and waits until it answers HTTP. */
   async start(): Promise<void> {
     if (this.running) return;
-    ensureDnsSd();
+    const dnsSd = ensureDnsSd();
     mkdirSync(this.opts.spoolDir, { recursive: true });
     if (!this.port) this.port = this.opts.port ?? (await freePort());
     this.output = '';
@@ -98,7 +127,9 @@ export class IppEvePrinterSim {
     this.child = child;
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`ippeveprinter exited (${child.exitCode}): ${this.output.trim()}`);
+      if (child.exitCode !== null) {
+        throw new Error(`ippeveprinter exited (${child.exitCode}): ${this.output.trim()}${dnsSd ? ` (${dnsSd})` : ''}`);
+      }
       try {
         const r = await fetch(`${this.webUrl}/`, { signal: AbortSignal.timeout(500) });
         await r.arrayBuffer();
