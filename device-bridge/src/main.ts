@@ -367,7 +367,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
 function hallStore(config: BridgeConfig, log: Logger): HallStoreOpener {
   const setting = parseHallStoreSetting(config.store);
   log.info({ store: describeHallStoreSetting(setting, config.dataDir) }, 'hall store');
-  return hallStoreOpener(setting, config.dataDir);
+  return hallStoreOpener(setting, config.dataDir, config.site.hallId);
 }
 
 const USAGE = 'usage: device-bridge --config <file.json>';

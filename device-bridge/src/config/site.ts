@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_HALL_ID, HALL_ID_PATTERN } from '../store/hallScope.ts';
 
 /** Printed at the top of tickets and slips unless configured (escpos.md example ticket). */
 export const DEFAULT_HALL_NAME = '广东省政务服务中心';
@@ -67,8 +68,8 @@ export const siteConfigSchema = z
   .object({
     hallId: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' })
-      .default('hall')
+      .regex(HALL_ID_PATTERN, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' })
+      .default(DEFAULT_HALL_ID)
       .meta({ description: 'The hall\'s code, e.g. GZ-TH-01: in the start log line and GET /api/site, and checked against a catalogue file\'s hallId by the catalogue loader (`--config`). Same on the hall server and its kiosks.' }),
     hallName: z
       .string()
