@@ -4,9 +4,10 @@
  * once, in version order, in its own transaction; a database carrying a version this build does not know (written
  * by a newer bridge) is refused rather than guessed at.
  *
- * Integrity the tables enforce themselves (so that no code path can break the rules in hall-rules.md):
- * - tickets: `UNIQUE(day, number)` (a number is never issued twice in a day) and one waiting ticket per person per
- *   category per day (partial unique index);
+ * Integrity the tables enforce themselves (so that no code path can break the rules in hall-rules.md), per hall
+ * since migration 8 (every row carries its `hall_id`; README "Running a district", "Many halls, one database"):
+ * - tickets: `UNIQUE(hall_id, day, number)` (a number is never issued twice in a day in a hall) and one waiting
+ *   ticket per person per category per day (partial unique index);
  * - appointments: one active booking per person per service per day (partial unique index);
  * - counters: one row per name, incremented in a single UPSERT statement (atomic numbering across restarts);
  * - print_log has no column for a full number.

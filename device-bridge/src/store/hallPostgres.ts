@@ -6,13 +6,16 @@
  *
  * How `withTransaction` maps to PostgreSQL:
  * - one pooled client runs `BEGIN` ... `COMMIT`; `fn` gets a repository bound to that client and nothing else;
- * - the transaction first takes a transaction-level advisory lock on the schema, so hall transactions run one at a
- *   time across every instance, as `BEGIN IMMEDIATE` makes them on SQLite. The services' rules read then write
+ * - the transaction first takes a transaction-level advisory lock on the schema and hall, so a hall's transactions
+ *   run one at a time across every instance, as `BEGIN IMMEDIATE` makes them on SQLite. The services' rules read then write
  *   inside a transaction (slot capacity, one waiting ticket, recall limits); under READ COMMITTED alone two
  *   instances could both pass a check. Plain reads and single-statement writes outside a transaction do not wait;
  * - calling the outer store from inside `fn` throws (it would run outside the transaction, on another client);
  * - a rejection of `fn`, or a failed statement or COMMIT, rolls back; a client whose connection broke is destroyed
  *   rather than returned to the pool.
+ *
+ * A store is bound to one hall (`hallId`, config site.hallId): every statement names that hall's rows
+ * (README "Running a district", "Many halls, one database"); `districtHalls` is the one read across halls.
  *
  * Numbering (`nextCounterValue`) is one `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` statement: the row lock
  * makes concurrent increments from any number of instances atomic, with no read-then-write.

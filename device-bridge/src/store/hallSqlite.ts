@@ -3,6 +3,9 @@
  * survives a power cut, so it is never issued again: hall-rules.md "never issued twice in a day, whatever crashes
  * or restarts happen"), `foreign_keys = ON`, versioned migrations (hallMigrations.ts).
  *
+ * A store is bound to one hall (`hallId`, config site.hallId): every statement names that hall's rows (README
+ * "Running a district", "Many halls, one database"); `districtHalls` is the one read across halls.
+ *
  * better-sqlite3 is synchronous; the store keeps the Promise interface the PostgreSQL backend will need. All
  * operations go through one queue, so a transaction (`BEGIN IMMEDIATE` ... `COMMIT`, which may await between its
  * steps) never interleaves with another caller's statements on the shared connection. Calling the outer store from
