@@ -70,7 +70,7 @@ export const siteConfigSchema = z
       .string()
       .regex(HALL_ID_PATTERN, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' })
       .default(DEFAULT_HALL_ID)
-      .meta({ description: 'The hall\'s code, e.g. GZ-TH-01: in the start log line and GET /api/site, and checked against a catalogue file\'s hallId by the catalogue loader (`--config`). Same on the hall server and its kiosks.' }),
+      .meta({ description: 'The hall\'s code, e.g. GZ-TH-01: in the start log line and GET /api/site, and checked against a catalogue file\'s hallId by the catalogue loader (`--config`). Same on the hall server and its kiosks. It is also the key of the hall\'s rows in the hall database: several halls may share one PostgreSQL database, each seeing only its own rows (README "Running a district"); never change it on a running hall.' }),
     hallName: z
       .string()
       .trim()
