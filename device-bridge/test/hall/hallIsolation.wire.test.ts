@@ -2,7 +2,8 @@
  * Hall isolation on the wire (README "Running a district", "Many halls, one database"): two hall bridges with
  * different site.hallId on ONE PostgreSQL schema. Each issues its own tickets (both start at A001: numbers are per
  * hall), and each one's hall display, manager dashboard and staff session show that hall only; the district manager,
- * logged in on either, sees both halls.
+ * logged in on either, sees both halls. Then two kiosk bridges (kiosk screen over /kiosk, a citizen's card on the
+ * reader simulator) on one schema: the same citizen takes a ticket at each, each kiosk sees its own hall's ticket.
  */
 import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -13,6 +14,7 @@ import { citizenFromHolder } from '../../src/hall/citizen.ts';
 import { silentLogger, startBridge, type BridgeHandle } from '../../src/index.ts';
 import { libraryHolder, seedBasics } from './fixture.ts';
 import { postgresBackend, type StoreTarget } from '../store/backends.ts';
+import { startKioskRig, type KioskRig } from '../kiosk/kioskRig.ts';
 
 let target: StoreTarget;
 const bridges: Record<'a' | 'b', BridgeHandle> = {} as Record<'a' | 'b', BridgeHandle>;
@@ -91,5 +93,37 @@ describe('two hall bridges on one PostgreSQL schema', () => {
     const district = await getJson<DistrictView>(`${bridges.b.url}/api/district/halls`, await login(bridges.b.url, 'district'));
     expect(district.halls.map((h) => [h.hallId, h.ownHall, h.waiting])).toEqual([['hall-a', false, 2], ['hall-b', true, 1]]);
     expect(district.halls[0].alerts).toBeNull();
+  });
+});
+
+describe('two kiosk bridges of different halls on one PostgreSQL schema', () => {
+  let shared: StoreTarget;
+  const rigs: KioskRig[] = [];
+
+  beforeAll(async () => {
+    shared = await postgresBackend.create();
+    for (const hallId of ['kiosk-hall-a', 'kiosk-hall-b']) rigs.push(await startKioskRig({ target: shared, site: { hallId } }));
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const r of rigs) await r.close();
+    await shared?.destroy();
+  });
+
+  it('a citizen\'s ticket at one hall\'s kiosk is not the other hall\'s: both number from A001, each sees its own', async () => {
+    const taken = [];
+    for (const rig of rigs) {
+      const session = await rig.startSession();
+      const c = await rig.command(session.token, 'queue.take', { category: 'A' });
+      expect(c.code, JSON.stringify(c)).toBe('success');
+      taken.push(c.result!.ticket);
+      // Asked again at the same kiosk: the waiting ticket of this hall, not a new one.
+      const again = await rig.command(session.token, 'queue.take', { category: 'A' });
+      expect(again.result!.ticket).toMatchObject({ number: c.result!.ticket.number, reused: true });
+    }
+    expect(taken.map((t) => [t.number, t.reused ?? false])).toEqual([['A001', false], ['A001', false]]);
+    for (const rig of rigs) {
+      expect((await rig.bridge.hall.store!.listTickets(rig.bridge.hall.clock.today())).map((t) => t.number)).toEqual(['A001']);
+    }
   });
 });
