@@ -28,6 +28,7 @@ import { siteRouter } from './api/siteRoutes.ts';
 import { catalogueRouter } from './api/catalogueRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
+import { districtRouter } from './api/districtRoutes.ts';
 import { accessAuditRouter, auditRefusals } from './api/accessAuditRoutes.ts';
 import { AccessAuditLog } from './hall/accessAudit.ts';
 import { staffAuthFromConfig } from './auth/staffAuth.ts';
@@ -203,6 +204,9 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       // Manager dashboard REST: behind a staff session; the live service is made below, after the
       // socket.
       hallDashboardRouter({ auth: staff, dashboard: () => dashboard, today: () => hall.clock.today(), audit: () => audit }),
+      // The district manager's read-only view of every hall of the database (README "Running a district").
+      districtRouter({ store: () => (hallLink ? null : hall.store), today: () => hall.clock.today(), now: () => hall.clock.now(),
+        ownAlerts: () => dashboard?.alerts().length ?? null }),
       accessAuditRouter({ audit: () => audit }),
       // The manager's catalogue edits (categories, windows, slot capacities, holidays), checked as the command does.
       catalogueRouter({ allowedOrigins: config.allowedOrigins, store: () => (hallLink ? null : hall.store), log }),
@@ -367,7 +371,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
 function hallStore(config: BridgeConfig, log: Logger): HallStoreOpener {
   const setting = parseHallStoreSetting(config.store);
   log.info({ store: describeHallStoreSetting(setting, config.dataDir) }, 'hall store');
-  return hallStoreOpener(setting, config.dataDir);
+  return hallStoreOpener(setting, config.dataDir, config.site.hallId);
 }
 
 const USAGE = 'usage: device-bridge --config <file.json>';

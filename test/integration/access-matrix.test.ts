@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 /** What a caller can present over REST, and over the staff namespaces. */
-const REST_CREDENTIALS: Credential[] = ['anyone', 'technician', 'manager', 'techToken', 'hallToken'];
+const REST_CREDENTIALS: Credential[] = ['anyone', 'technician', 'manager', 'district', 'techToken', 'hallToken'];
 /** Who can be on each namespace the test opens (the /kiosk handshake admits the kiosk's own screen only). */
 const SOCKET_CREDENTIALS: Record<ActionArea, Credential[]> = {
   '/kiosk': ['kioskScreen'],
@@ -69,7 +69,7 @@ describe('roles table: REST', () => {
     for (const rule of REST_RULES) {
       for (const who of REST_CREDENTIALS) {
         // Logging out with the rig's cookies would end the sessions the rest of this file uses.
-        if (rule.path === '/api/logout' && (who === 'technician' || who === 'manager')) continue;
+        if (rule.path === '/api/logout' && (who === 'technician' || who === 'manager' || who === 'district')) continue;
         const path = concrete(rule.path);
         const r = await fetch(rig.bridge.url + path, {
           method: rule.method,
@@ -183,5 +183,31 @@ describe('roles table: device actions, socket and REST alike', () => {
     const other = await ask(machine, 'deviceCommand', { requestId, deviceId: 'printer', action: 'cancelPrint', args: { jobId: 'no-such-job' } });
     expect(other).not.toEqual(first);
     expect(other.requestId).toBe(requestId);
+  });
+});
+
+describe('the district manager: read-only (README "Running a district", "Many halls, one database")', () => {
+  it('reads the district view and the dashboard; every write route and every command is refused with 403 and a message', async () => {
+    const view = await fetch(`${rig.bridge.url}/api/district/halls`, { headers: rig.headers('district') });
+    expect(view.status).toBe(200);
+    expect(((await view.json()) as { halls: Array<{ hallId: string; ownHall: boolean }> }).halls)
+      .toContainEqual(expect.objectContaining({ hallId: 'hall', ownHall: true }));
+    expect((await fetch(`${rig.bridge.url}/api/hall/dashboard`, { headers: rig.headers('district') })).status).toBe(200);
+    // A hall's own staff see their hall only: the district view is not theirs.
+    expect((await fetch(`${rig.bridge.url}/api/district/halls`, { headers: rig.headers('manager') })).status).toBe(403);
+
+    for (const rule of REST_RULES.filter((r) => r.method === 'POST' && !['/api/login', '/api/logout', '/api/verify'].includes(r.path))) {
+      const r = await fetch(rig.bridge.url + concrete(rule.path), {
+        method: 'POST', headers: { ...rig.headers('district'), 'content-type': 'application/json' }, body: '{}',
+      });
+      expect(r.status, rule.path).toBe(403);
+      expect(((await r.json()) as { message?: string }).message, rule.path).toMatch(/district \(district\) may (not|look at)/);
+    }
+    const hall = await socketAs('/hall', 'district');
+    expect(typeof hall).not.toBe('string');
+    const c = await ask(hall as Socket, 'deviceCommand', { requestId: `dm-${++seq}`, deviceId: 'printer', action: 'jobs', args: {} });
+    expect(c).toMatchObject({ code: 'invalidRequest', message: expect.stringMatching(/district \(district\) may not use "deviceCommand" on \/hall/) });
+    expect((await ask(hall as Socket, 'getSnapshot', { requestId: `dm-${++seq}` })).code).toBe('success');
+    expect(await socketAs('/tech', 'district')).toEqual(expect.any(String));
   });
 });

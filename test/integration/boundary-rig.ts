@@ -17,13 +17,13 @@ import { startPrinterSim, until } from '../../device-bridge/test/printer/rig.ts'
 export const TOKENS = { tech: 'boundary-tech-token-0123456789', hall: 'boundary-hall-token-0123456789', kiosk: 'boundary-kiosk-token-0123456789' };
 
 /** Who a test connects as; `kioskScreen` and `linkedKiosk` exist on their own namespaces only. */
-export type Credential = 'anyone' | 'technician' | 'manager' | 'techToken' | 'hallToken' | 'kioskScreen' | 'linkedKiosk';
+export type Credential = 'anyone' | 'technician' | 'manager' | 'district' | 'techToken' | 'hallToken' | 'kioskScreen' | 'linkedKiosk';
 
 export interface BoundaryRig {
   bridge: BridgeHandle;
   /** Raw log lines the bridge wrote. */
   logLines: string[];
-  cookies: { technician: string; manager: string };
+  cookies: { technician: string; manager: string; district: string };
   /** Headers for a REST call as `who`. */
   headers(who: Credential): Record<string, string>;
   /** A connected socket (or the connect error's message) on `nsp` as `who`. */
@@ -70,7 +70,7 @@ export async function startBoundaryRig(): Promise<BoundaryRig> {
     cleanups.push(() => bridge.close());
     await until('printer online', () => bridge.devices.get('printer')?.status().state === 'online');
 
-    const login = async (name: 'tech' | 'manager') => {
+    const login = async (name: 'tech' | 'manager' | 'district') => {
       const r = await fetch(`${bridge.url}/api/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -79,12 +79,13 @@ export async function startBoundaryRig(): Promise<BoundaryRig> {
       if (r.status !== 200) throw new Error(`login ${name}: ${r.status}`);
       return (r.headers.get('set-cookie') ?? '').split(';')[0];
     };
-    const cookies = { technician: await login('tech'), manager: await login('manager') };
+    const cookies = { technician: await login('tech'), manager: await login('manager'), district: await login('district') };
 
     const headers = (who: Credential): Record<string, string> => {
       switch (who) {
         case 'technician':
         case 'manager':
+        case 'district':
           return { cookie: cookies[who] };
         case 'techToken':
           return { authorization: `Bearer ${TOKENS.tech}` };

@@ -18,7 +18,10 @@
  *   automation: as `auth.token` on a socket, as `Authorization: Bearer` over REST;
  * - `metricsToken`: the config's `tokens.metrics`, for a Prometheus server scraping `GET /metrics` (README
  *   "Monitoring"); it may do nothing else, so a monitoring host holds no key to the hall or the devices;
- * - `linkedKiosk`: a kiosk bridge linked to this hall with its kiosk token (`/kiosklink`, hallLink/kioskLinkServer.ts).
+ * - `linkedKiosk`: a kiosk bridge linked to this hall with its kiosk token (`/kiosklink`, hallLink/kioskLinkServer.ts);
+ * - `district`: a staff login of the district manager (README "Running a district", "Many halls, one database"):
+ *   reads the figures of every hall of the database (`GET /api/district/halls`) and may look at this hall's
+ *   dashboard, but changes nothing: no write route, no command, no device action names it.
  *
  * Device actions: technician actions (raw printing, SAM commands, counter terminal display/LED/beep, test pages)
  * run only on `/tech` (and its REST twin) for a technician or the tech token. `/kiosk` may only print the standard
@@ -30,7 +33,7 @@ import type {
   StaffRole, TechClientToServerEvents,
 } from '@onedoor/protocol';
 
-export const ROLES = ['anyone', 'kioskScreen', 'technician', 'manager', 'techToken', 'hallToken', 'metricsToken', 'linkedKiosk'] as const;
+export const ROLES = ['anyone', 'kioskScreen', 'technician', 'manager', 'district', 'techToken', 'hallToken', 'metricsToken', 'linkedKiosk'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The socket.io namespaces the bridge serves. */
@@ -40,6 +43,8 @@ export type SocketNamespace = (typeof SOCKET_NAMESPACES)[number];
 const STAFF: readonly Role[] = ['technician', 'manager'];
 const TECHNICIAN: readonly Role[] = ['technician', 'techToken'];
 const ANYONE: readonly Role[] = ['anyone'];
+/** Who may look at the hall dashboard: its managers, technicians for a device problem, the district manager. */
+const HALL_VIEWERS: readonly Role[] = ['manager', 'technician', 'district', 'hallToken'];
 
 // ---- REST -----------------------------------------------------------------------------------------------------
 
@@ -62,15 +67,16 @@ export const REST_RULES: readonly RestRule[] = [
   { method: 'GET', path: '/api/serial-ports', roles: ['technician', 'techToken'], why: 'the machine\'s serial ports: technician data' },
   { method: 'POST', path: '/api/login', roles: ANYONE, why: 'the login form (rate-limited per user and address)' },
   { method: 'POST', path: '/api/logout', roles: ANYONE, why: 'ends the caller\'s own session, if any' },
-  { method: 'GET', path: '/api/me', roles: STAFF, why: 'the caller\'s own session' },
+  { method: 'GET', path: '/api/me', roles: [...STAFF, 'district'], why: 'the caller\'s own session' },
   { method: 'GET', path: '/api/tech/devices', roles: [...STAFF, 'techToken'], why: 'technician console (managers may look)' },
   { method: 'GET', path: '/api/tech/devices/:id/frames', roles: [...STAFF, 'techToken'], why: 'frame logs are masked; console view' },
   { method: 'POST', path: '/api/tech/devices/:id/actions/:name', roles: TECHNICIAN, why: 'device actions; the /tech device rows decide per action' },
   { method: 'GET', path: '/api/tech/sims', roles: [...STAFF, 'techToken'], why: 'simulator control view' },
   { method: 'GET', path: '/api/tech/sims/*', roles: [...STAFF, 'techToken'], why: 'simulator views and printed tickets' },
   { method: 'POST', path: '/api/tech/sims/*', roles: TECHNICIAN, why: 'simulator controls act on devices' },
-  { method: 'GET', path: '/api/hall/dashboard', roles: ['manager', 'technician', 'hallToken'], why: 'the manager dashboard (technicians may look for a device problem)' },
-  { method: 'GET', path: '/api/hall/export.csv', roles: ['manager', 'technician', 'hallToken'], why: 'the day\'s figures (no personal data)' },
+  { method: 'GET', path: '/api/hall/dashboard', roles: HALL_VIEWERS, why: 'the manager dashboard (technicians may look for a device problem; the district manager reads it)' },
+  { method: 'GET', path: '/api/hall/export.csv', roles: HALL_VIEWERS, why: 'the day\'s figures (no personal data)' },
+  { method: 'GET', path: '/api/district/halls', roles: ['district'], why: 'figures of every hall of the database (counts only): the district manager\'s read-only view; a hall\'s own staff see their hall only' },
   { method: 'GET', path: '/api/hall/audit', roles: ['manager'], why: 'the access audit of citizens\' data: managers only (等保 2.0 audit review); refusals of staff are audited too' },
   { method: 'GET', path: '/api/hall/audit/export.csv', roles: ['manager'], why: 'the same, exported as CSV' },
   { method: 'GET', path: '/api/hall/catalogue', roles: STAFF, why: 'the catalogue page: categories, windows, slot capacities, holidays (no personal data)' },
@@ -121,7 +127,7 @@ export interface EventRule {
 /** Namespace connections (the handshake checks who the caller is; this says which roles that may be). */
 export const CONNECT_RULES: Record<SocketNamespace, readonly Role[]> = {
   '/kiosk': ['kioskScreen'],
-  '/hall': ['manager', 'technician', 'hallToken'],
+  '/hall': HALL_VIEWERS,
   '/tech': [...STAFF, 'techToken'],
   '/display': ANYONE,
   '/kiosklink': ['linkedKiosk'],
@@ -140,7 +146,7 @@ export const SOCKET_EVENT_RULES = {
     kioskCommand: command(['kioskScreen'], 'the citizen functions, each with the session token of the card holder'),
   } satisfies Record<keyof KioskClientToServerEvents, EventRule>,
   '/hall': {
-    getSnapshot: command(['manager', 'technician', 'hallToken'], 'device states on the dashboard'),
+    getSnapshot: command(HALL_VIEWERS, 'device states on the dashboard'),
     deviceCommand: command(['manager', 'technician', 'hallToken'], 'answered, but /hall has no device action: technicians use /tech'),
   } satisfies Record<keyof HallClientToServerEvents, EventRule>,
   '/tech': {

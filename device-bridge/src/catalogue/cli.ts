@@ -92,7 +92,8 @@ export async function catalogueCli(argv: string[], io: Io = { out: (l) => consol
   const where = describeHallStoreSetting(setting, resolve(dataDir!));
   try {
     if (setting.kind === 'sqlite') securePrivateDir(resolve(dataDir!));
-    store = openedHallStore(await hallStoreOpener(setting, resolve(dataDir!))({ stamp: () => clock.stamp() })).store;
+    // Bound to the config's hall (site.hallId): the catalogue is loaded into that hall's rows of the database.
+    store = openedHallStore(await hallStoreOpener(setting, resolve(dataDir!), site?.hallId)({ stamp: () => clock.stamp() })).store;
   } catch (err) {
     io.err(`catalogue: cannot open the hall database (${where}): ${(err as Error).message}`);
     return 1;

@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_HALL_ID, HALL_ID_PATTERN } from '../store/hallScope.ts';
 
 /** Printed at the top of tickets and slips unless configured (escpos.md example ticket). */
 export const DEFAULT_HALL_NAME = '广东省政务服务中心';
@@ -67,9 +68,9 @@ export const siteConfigSchema = z
   .object({
     hallId: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' })
-      .default('hall')
-      .meta({ description: 'The hall\'s code, e.g. GZ-TH-01: in the start log line and GET /api/site, and checked against a catalogue file\'s hallId by the catalogue loader (`--config`). Same on the hall server and its kiosks.' }),
+      .regex(HALL_ID_PATTERN, { message: 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)' })
+      .default(DEFAULT_HALL_ID)
+      .meta({ description: 'The hall\'s code, e.g. GZ-TH-01: in the start log line and GET /api/site, and checked against a catalogue file\'s hallId by the catalogue loader (`--config`). Same on the hall server and its kiosks. It is also the key of the hall\'s rows in the hall database: several halls may share one PostgreSQL database, each seeing only its own rows (README "Running a district"); never change it on a running hall.' }),
     hallName: z
       .string()
       .trim()

@@ -4,19 +4,32 @@
  * once, in version order, in its own transaction; a database carrying a version this build does not know (written
  * by a newer bridge) is refused rather than guessed at.
  *
- * Integrity the tables enforce themselves (so that no code path can break the rules in hall-rules.md):
- * - tickets: `UNIQUE(day, number)` (a number is never issued twice in a day) and one waiting ticket per person per
- *   category per day (partial unique index);
+ * Integrity the tables enforce themselves (so that no code path can break the rules in hall-rules.md), per hall
+ * since migration 8 (every row carries its `hall_id`; README "Running a district", "Many halls, one database"):
+ * - tickets: `UNIQUE(hall_id, day, number)` (a number is never issued twice in a day in a hall) and one waiting
+ *   ticket per person per category per day (partial unique index);
  * - appointments: one active booking per person per service per day (partial unique index);
  * - counters: one row per name, incremented in a single UPSERT statement (atomic numbering across restarts);
  * - print_log has no column for a full number.
  */
 import type Database from 'better-sqlite3';
+import { DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
 
 export interface HallMigration {
   version: number;
   name: string;
-  sql: string;
+  /** The statements; a function gets the hall id of the store that migrates (rows that exist adopt it). */
+  sql: string | ((hallId: string) => string);
+  /**
+   * SQLite: the migration rebuilds tables that others reference, so it runs with foreign keys off and checks them
+   * (`foreign_key_check`) before it commits (SQLite's "making other kinds of table schema changes" procedure).
+   */
+  rebuildsTables?: boolean;
+}
+
+/** A migration's SQL text for the hall `hallId`. */
+export function migrationSql(m: HallMigration, hallId: string): string {
+  return typeof m.sql === 'string' ? m.sql : m.sql(hallId);
 }
 
 export const HALL_MIGRATIONS: readonly HallMigration[] = [
@@ -310,10 +323,260 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'many halls in one database: hall_id on every row, keys and numbering per hall',
+    // README "Running a district" ("Many halls, one database"): every row belongs to one hall; the keys that were
+    // unique in the database become unique per hall (ticket numbers per hall and day, counters, categories, service
+    // items, windows, serials, certificates, kiosk requests); rows already there adopt the hall id of the bridge that
+    // migrates (config site.hallId, default "hall"). A table whose key or foreign key changes is rebuilt (SQLite
+    // cannot alter a key); the others gain the column. Surrogate ids (tickets, appointments, slots...) stay unique
+    // in the database, so references by id need no hall column.
+    rebuildsTables: true,
+    sql: (hallId) => {
+      const H = hallIdLiteral(hallId);
+      const rebuild = (table: string, ddl: string, columns: string): string => `
+        CREATE TABLE ${table}_v8 (${ddl});
+        INSERT INTO ${table}_v8 (hall_id, ${columns}) SELECT ${H}, ${columns} FROM ${table};
+        DROP TABLE ${table};
+        ALTER TABLE ${table}_v8 RENAME TO ${table};`;
+      return `
+      CREATE TEMP TABLE v8_sequence AS SELECT name, seq FROM sqlite_sequence;
+      ${rebuild('departments', `
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        hall_id        TEXT NOT NULL DEFAULT '',
+        name           TEXT NOT NULL,
+        batch          INTEGER NOT NULL,
+        batch_deadline TEXT NOT NULL,
+        sort_order     INTEGER NOT NULL,
+        code           TEXT,
+        UNIQUE (hall_id, name)`, 'id, name, batch, batch_deadline, sort_order, code')}
+      CREATE UNIQUE INDEX departments_code ON departments (hall_id, code) WHERE code IS NOT NULL;
+      ${rebuild('queue_categories', `
+        hall_id                 TEXT NOT NULL DEFAULT '',
+        letter                  TEXT NOT NULL CHECK (length(letter) = 1 AND letter BETWEEN 'A' AND 'Z'),
+        name                    TEXT NOT NULL,
+        default_service_minutes REAL NOT NULL CHECK (default_service_minutes > 0),
+        PRIMARY KEY (hall_id, letter)`, 'letter, name, default_service_minutes')}
+      ${rebuild('service_items', `
+        hall_id         TEXT NOT NULL DEFAULT '',
+        id              TEXT NOT NULL,
+        department_id   INTEGER NOT NULL REFERENCES departments(id),
+        name            TEXT NOT NULL,
+        category        TEXT NOT NULL,
+        time_limit_days INTEGER NOT NULL CHECK (time_limit_days > 0),
+        slot_capacity   INTEGER NOT NULL CHECK (slot_capacity > 0),
+        step_limits     TEXT,
+        PRIMARY KEY (hall_id, id),
+        FOREIGN KEY (hall_id, category) REFERENCES queue_categories (hall_id, letter)`,
+      'id, department_id, name, category, time_limit_days, slot_capacity, step_limits')}
+      CREATE INDEX service_items_department ON service_items (hall_id, department_id, id);
+      ${rebuild('service_materials', `
+        id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        hall_id            TEXT NOT NULL DEFAULT '',
+        service_id         TEXT NOT NULL,
+        name               TEXT NOT NULL,
+        sort_order         INTEGER NOT NULL,
+        fetched_from       TEXT,
+        commitment_allowed INTEGER NOT NULL DEFAULT 0 CHECK (commitment_allowed IN (0, 1)),
+        UNIQUE (hall_id, service_id, sort_order),
+        FOREIGN KEY (hall_id, service_id) REFERENCES service_items (hall_id, id) ON DELETE CASCADE`,
+      'id, service_id, name, sort_order, fetched_from, commitment_allowed')}
+      ${rebuild('calendar_days', `
+        hall_id TEXT NOT NULL DEFAULT '',
+        day     TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        kind    TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+        name    TEXT NOT NULL,
+        PRIMARY KEY (hall_id, day)`, 'day, kind, name')}
+      ${rebuild('counters', `
+        hall_id TEXT NOT NULL DEFAULT '',
+        name    TEXT NOT NULL,
+        value   INTEGER NOT NULL,
+        PRIMARY KEY (hall_id, name)`, 'name, value')}
+      ${rebuild('tickets', `
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        hall_id        TEXT NOT NULL DEFAULT '',
+        day            TEXT NOT NULL,
+        category       TEXT NOT NULL,
+        seq            INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 999),
+        number         TEXT NOT NULL,
+        holder_number  TEXT,
+        priority       TEXT CHECK (priority IN ('appointment', 'elderly', 'disabled', 'pregnant')),
+        status         TEXT NOT NULL CHECK (status IN ('waiting', 'called', 'serving', 'done', 'noShow', 'canceled')),
+        issued_at      INTEGER NOT NULL,
+        called_at      INTEGER,
+        started_at     INTEGER,
+        finished_at    INTEGER,
+        appointment_id INTEGER,
+        UNIQUE (hall_id, day, number),
+        FOREIGN KEY (hall_id, category) REFERENCES queue_categories (hall_id, letter)`,
+      'id, day, category, seq, number, holder_number, priority, status, issued_at, called_at, started_at, finished_at, appointment_id')}
+      CREATE UNIQUE INDEX tickets_one_waiting ON tickets (hall_id, day, category, holder_number)
+        WHERE status = 'waiting' AND holder_number IS NOT NULL;
+      CREATE INDEX tickets_finished ON tickets (hall_id, category, finished_at) WHERE finished_at IS NOT NULL;
+      ${rebuild('appointment_slots', `
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        hall_id    TEXT NOT NULL DEFAULT '',
+        service_id TEXT NOT NULL,
+        day        TEXT NOT NULL,
+        start      TEXT NOT NULL CHECK (start GLOB '[0-2][0-9]:[0-5][0-9]'),
+        minutes    INTEGER NOT NULL CHECK (minutes > 0),
+        capacity   INTEGER NOT NULL CHECK (capacity >= 0),
+        UNIQUE (hall_id, service_id, day, start),
+        FOREIGN KEY (hall_id, service_id) REFERENCES service_items (hall_id, id)`,
+      'id, service_id, day, start, minutes, capacity')}
+      ${rebuild('appointments', `
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        hall_id       TEXT NOT NULL DEFAULT '',
+        slot_id       INTEGER NOT NULL REFERENCES appointment_slots(id),
+        service_id    TEXT NOT NULL,
+        day           TEXT NOT NULL,
+        start         TEXT NOT NULL,
+        holder_number TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('booked', 'checkedIn', 'late', 'canceled', 'noShow')),
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        ticket_id     INTEGER REFERENCES tickets(id),
+        FOREIGN KEY (hall_id, service_id) REFERENCES service_items (hall_id, id)`,
+      'id, slot_id, service_id, day, start, holder_number, status, created_at, updated_at, ticket_id')}
+      CREATE UNIQUE INDEX appointments_one_per_day ON appointments (hall_id, holder_number, service_id, day)
+        WHERE status IN ('booked', 'checkedIn');
+      CREATE INDEX appointments_holder ON appointments (hall_id, holder_number, day, start);
+      CREATE INDEX appointments_slot ON appointments (slot_id, status);
+      CREATE INDEX appointments_day ON appointments (hall_id, day, start);
+      ${rebuild('applications', `
+        hall_id          TEXT NOT NULL DEFAULT '',
+        serial           TEXT NOT NULL,
+        service_id       TEXT NOT NULL,
+        applicant_number TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('accepted', 'review', 'decided', 'done', 'returned', 'rejected')),
+        accepted_at      INTEGER NOT NULL,
+        accepted_day     TEXT NOT NULL,
+        result           TEXT,
+        commitments      TEXT NOT NULL DEFAULT '[]',
+        updated_at       INTEGER NOT NULL,
+        PRIMARY KEY (hall_id, serial),
+        FOREIGN KEY (hall_id, service_id) REFERENCES service_items (hall_id, id)`,
+      'serial, service_id, applicant_number, status, accepted_at, accepted_day, result, commitments, updated_at')}
+      CREATE INDEX applications_applicant ON applications (hall_id, applicant_number, accepted_at);
+      ${rebuild('application_events', `
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        hall_id TEXT NOT NULL DEFAULT '',
+        serial  TEXT NOT NULL,
+        status  TEXT NOT NULL,
+        at      INTEGER NOT NULL,
+        day     TEXT NOT NULL,
+        note    TEXT,
+        FOREIGN KEY (hall_id, serial) REFERENCES applications (hall_id, serial) ON DELETE CASCADE`,
+      'id, serial, status, at, day, note')}
+      CREATE INDEX application_events_serial ON application_events (hall_id, serial, id);
+      ${rebuild('certificates', `
+        hall_id       TEXT NOT NULL DEFAULT '',
+        identifier    TEXT NOT NULL,
+        type_name     TEXT NOT NULL,
+        issuer_name   TEXT NOT NULL,
+        holder_number TEXT NOT NULL,
+        holder_name   TEXT NOT NULL,
+        issued_on     TEXT NOT NULL,
+        expires_on    TEXT,
+        revoked_at    INTEGER,
+        revoke_reason TEXT,
+        PRIMARY KEY (hall_id, identifier)`,
+      'identifier, type_name, issuer_name, holder_number, holder_name, issued_on, expires_on, revoked_at, revoke_reason')}
+      CREATE INDEX certificates_holder ON certificates (hall_id, holder_number, issued_on);
+      ${rebuild('counter_windows', `
+        hall_id          TEXT NOT NULL DEFAULT '',
+        window_no        INTEGER NOT NULL CHECK (window_no BETWEEN 1 AND 999),
+        ticket_id        INTEGER REFERENCES tickets(id),
+        recalls          INTEGER NOT NULL DEFAULT 0 CHECK (recalls >= 0),
+        paused           INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+        rating_ticket_id INTEGER REFERENCES tickets(id),
+        updated_at       INTEGER NOT NULL,
+        PRIMARY KEY (hall_id, window_no)`, 'window_no, ticket_id, recalls, paused, rating_ticket_id, updated_at')}
+      CREATE UNIQUE INDEX counter_windows_one_ticket ON counter_windows (ticket_id) WHERE ticket_id IS NOT NULL;
+      ${rebuild('counter_applied_events', `
+        hall_id    TEXT NOT NULL DEFAULT '',
+        event_id   TEXT NOT NULL,
+        window_no  INTEGER NOT NULL,
+        key        TEXT NOT NULL,
+        outcome    TEXT NOT NULL,
+        applied_at INTEGER NOT NULL,
+        PRIMARY KEY (hall_id, event_id)`, 'event_id, window_no, key, outcome, applied_at')}
+      ${rebuild('ticket_transfers', `
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        hall_id       TEXT NOT NULL DEFAULT '',
+        ticket_id     INTEGER NOT NULL REFERENCES tickets(id),
+        from_category TEXT NOT NULL,
+        to_category   TEXT NOT NULL,
+        window_no     INTEGER NOT NULL,
+        at            INTEGER NOT NULL,
+        FOREIGN KEY (hall_id, to_category) REFERENCES queue_categories (hall_id, letter)`,
+      'id, ticket_id, from_category, to_category, window_no, at')}
+      ${rebuild('kiosk_requests', `
+        hall_id    TEXT NOT NULL DEFAULT '',
+        kiosk_id   TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        op         TEXT NOT NULL,
+        answer     TEXT NOT NULL,
+        applied_at INTEGER NOT NULL,
+        PRIMARY KEY (hall_id, kiosk_id, request_id)`, 'kiosk_id, request_id, op, answer, applied_at')}
+      ${rebuild('hall_windows', `
+        hall_id    TEXT NOT NULL DEFAULT '',
+        window_no  INTEGER NOT NULL CHECK (window_no BETWEEN 1 AND 999),
+        name       TEXT NOT NULL,
+        device_id  TEXT NOT NULL,
+        unit       INTEGER NOT NULL CHECK (unit BETWEEN 1 AND 32),
+        categories TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (hall_id, window_no),
+        UNIQUE (hall_id, device_id, unit)`, 'window_no, name, device_id, unit, categories')}
+
+      ALTER TABLE no_shows ADD COLUMN hall_id TEXT NOT NULL DEFAULT '';
+      UPDATE no_shows SET hall_id = ${H};
+      DROP INDEX no_shows_holder;
+      CREATE INDEX no_shows_holder ON no_shows (hall_id, holder_number, day);
+      ALTER TABLE print_log ADD COLUMN hall_id TEXT NOT NULL DEFAULT '';
+      UPDATE print_log SET hall_id = ${H};
+      ALTER TABLE counter_calls ADD COLUMN hall_id TEXT NOT NULL DEFAULT '';
+      UPDATE counter_calls SET hall_id = ${H};
+      DROP INDEX counter_calls_day;
+      CREATE INDEX counter_calls_day ON counter_calls (hall_id, day, id);
+      ALTER TABLE ticket_ratings ADD COLUMN hall_id TEXT NOT NULL DEFAULT '';
+      UPDATE ticket_ratings SET hall_id = ${H};
+      DROP INDEX ticket_ratings_day;
+      CREATE INDEX ticket_ratings_day ON ticket_ratings (hall_id, day);
+      ALTER TABLE rating_follow_ups ADD COLUMN hall_id TEXT NOT NULL DEFAULT '';
+      UPDATE rating_follow_ups SET hall_id = ${H};
+      DROP INDEX rating_follow_ups_open;
+      CREATE INDEX rating_follow_ups_open ON rating_follow_ups (hall_id, deadline_day) WHERE closed_at IS NULL;
+      UPDATE catalogue_loads SET hall_id = ${H};
+      -- The audit is append-only; its trigger is lifted only while the rows there adopt their hall.
+      ALTER TABLE access_audit ADD COLUMN hall_id TEXT NOT NULL DEFAULT '';
+      DROP TRIGGER access_audit_append_only;
+      UPDATE access_audit SET hall_id = ${H};
+      CREATE TRIGGER access_audit_append_only BEFORE UPDATE ON access_audit
+      BEGIN
+        SELECT RAISE(ABORT, 'access_audit is append-only');
+      END;
+      DROP INDEX access_audit_day;
+      CREATE INDEX access_audit_day ON access_audit (hall_id, day, id);
+
+      -- Rebuilt tables keep numbering their ids after the highest ever issued (AUTOINCREMENT), not after the highest kept.
+      UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT s.seq FROM temp.v8_sequence s
+        WHERE s.name = sqlite_sequence.name), 0));
+      INSERT INTO sqlite_sequence (name, seq) SELECT name, seq FROM temp.v8_sequence
+        WHERE name NOT IN (SELECT name FROM sqlite_sequence);
+      DROP TABLE temp.v8_sequence;
+    `;
+    },
+  },
 ];
 
-/** Applies the migrations not yet applied; returns the schema version afterwards. */
-export function applyHallMigrations(db: Database, migrations: readonly HallMigration[] = HALL_MIGRATIONS): number {
+/**
+ * Applies the migrations not yet applied; returns the schema version afterwards. `hallId`: the hall whose bridge
+ * migrates (config site.hallId); rows that exist before the many-halls migration (8) adopt it.
+ */
+export function applyHallMigrations(db: Database, migrations: readonly HallMigration[] = HALL_MIGRATIONS,
+  hallId: string = DEFAULT_HALL_ID): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const rows = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>;
@@ -326,10 +589,22 @@ export function applyHallMigrations(db: Database, migrations: readonly HallMigra
   const ordered = [...migrations].sort((a, b) => a.version - b.version);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of ordered.filter((x) => !done.has(x.version))) {
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.version, m.name, Date.now());
-    })();
+    const sql = migrationSql(m, hallId);
+    // foreign_keys cannot change inside a transaction: switched off around it, and checked before the commit.
+    const foreignKeys = Number(db.pragma('foreign_keys', { simple: true }));
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(sql);
+        if (m.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`hall database migration ${m.version}: ${broken.length} rows break a foreign key`);
+        }
+        record.run(m.version, m.name, Date.now());
+      })();
+    } finally {
+      if (m.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
   }
   return ordered.length === 0 ? 0 : ordered[ordered.length - 1].version;
 }

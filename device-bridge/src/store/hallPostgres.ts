@@ -6,13 +6,16 @@
  *
  * How `withTransaction` maps to PostgreSQL:
  * - one pooled client runs `BEGIN` ... `COMMIT`; `fn` gets a repository bound to that client and nothing else;
- * - the transaction first takes a transaction-level advisory lock on the schema, so hall transactions run one at a
- *   time across every instance, as `BEGIN IMMEDIATE` makes them on SQLite. The services' rules read then write
+ * - the transaction first takes a transaction-level advisory lock on the schema and hall, so a hall's transactions
+ *   run one at a time across every instance, as `BEGIN IMMEDIATE` makes them on SQLite. The services' rules read then write
  *   inside a transaction (slot capacity, one waiting ticket, recall limits); under READ COMMITTED alone two
  *   instances could both pass a check. Plain reads and single-statement writes outside a transaction do not wait;
  * - calling the outer store from inside `fn` throws (it would run outside the transaction, on another client);
  * - a rejection of `fn`, or a failed statement or COMMIT, rolls back; a client whose connection broke is destroyed
  *   rather than returned to the pool.
+ *
+ * A store is bound to one hall (`hallId`, config site.hallId): every statement names that hall's rows
+ * (README "Running a district", "Many halls, one database"); `districtHalls` is the one read across halls.
  *
  * Numbering (`nextCounterValue`) is one `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` statement: the row lock
  * makes concurrent increments from any number of instances atomic, with no read-then-write.
@@ -26,7 +29,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord } from './catalogueRecords.ts';
-import { applyHallPostgresMigrations } from './hallPostgresMigrations.ts';
+import { applyHallPostgresMigrations, HALL_POSTGRES_MIGRATIONS } from './hallPostgresMigrations.ts';
+import { districtFiguresSql, districtRowFrom, type DistrictHallRow } from './districtFigures.ts';
+import { checkHallId, DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
 import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
 import {
@@ -92,7 +97,12 @@ const SLOT_WITH_BOOKED = `SELECT s.*, (SELECT count(*) FROM appointments a WHERE
 
 /** The repository over `Sql`: every method one statement, or several under `atomic`. */
 class PostgresHallRepository implements HallRepository {
-  constructor(private readonly sql: Sql) {}
+  /** The bound hall as an SQL literal: checked against HALL_ID_PATTERN (no quote can pass), so safe in the text. */
+  private readonly h: string;
+
+  constructor(private readonly sql: Sql, readonly hallId: string) {
+    this.h = hallIdLiteral(hallId);
+  }
 
   private async all(text: string, ...params: unknown[]): Promise<Row[]> {
     return (await this.sql.query(text, params)).rows;
@@ -108,10 +118,10 @@ class PostgresHallRepository implements HallRepository {
 
   upsertDepartments(list: NewDepartment[]): Promise<DepartmentRecord[]> {
     return this.sql.atomic(async (sql) => {
-      const repo = new PostgresHallRepository(sql);
+      const repo = new PostgresHallRepository(sql, this.hallId);
       for (const d of list) {
-        await repo.run(`INSERT INTO departments (name, batch, batch_deadline, sort_order) VALUES ($1, $2, $3, $4)
-          ON CONFLICT (name) DO UPDATE SET batch = excluded.batch, batch_deadline = excluded.batch_deadline,
+        await repo.run(`INSERT INTO departments (hall_id, name, batch, batch_deadline, sort_order)
+          VALUES (${this.h}, $1, $2, $3, $4) ON CONFLICT (hall_id, name) DO UPDATE SET batch = excluded.batch, batch_deadline = excluded.batch_deadline,
           sort_order = excluded.sort_order`, d.name, d.batch, d.batchDeadline, d.sortOrder);
       }
       return repo.listDepartments();
@@ -119,69 +129,70 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async listDepartments(): Promise<DepartmentRecord[]> {
-    return (await this.all('SELECT * FROM departments ORDER BY sort_order, id')).map(departmentFromRow);
+    return (await this.all(`SELECT * FROM departments WHERE hall_id = ${this.h} ORDER BY sort_order, id`)).map(departmentFromRow);
   }
 
   async upsertQueueCategory(c: QueueCategoryRecord): Promise<void> {
-    await this.run(`INSERT INTO queue_categories (letter, name, default_service_minutes) VALUES ($1, $2, $3)
-      ON CONFLICT (letter) DO UPDATE SET name = excluded.name, default_service_minutes = excluded.default_service_minutes`,
+    await this.run(`INSERT INTO queue_categories (hall_id, letter, name, default_service_minutes) VALUES (${this.h}, $1, $2, $3)
+      ON CONFLICT (hall_id, letter) DO UPDATE SET name = excluded.name, default_service_minutes = excluded.default_service_minutes`,
     c.letter, c.name, c.defaultServiceMinutes);
   }
 
   async listQueueCategories(): Promise<QueueCategoryRecord[]> {
-    return (await this.all('SELECT * FROM queue_categories ORDER BY letter')).map((r) => ({
+    return (await this.all(`SELECT * FROM queue_categories WHERE hall_id = ${this.h} ORDER BY letter`)).map((r) => ({
       letter: String(r.letter), name: String(r.name), defaultServiceMinutes: Number(r.default_service_minutes),
     }));
   }
 
   async getQueueCategory(letter: string): Promise<QueueCategoryRecord | undefined> {
-    const r = await this.one('SELECT * FROM queue_categories WHERE letter = $1', letter);
+    const r = await this.one(`SELECT * FROM queue_categories WHERE hall_id = ${this.h} AND letter = $1`, letter);
     return r ? { letter: String(r.letter), name: String(r.name), defaultServiceMinutes: Number(r.default_service_minutes) } : undefined;
   }
 
   upsertServiceItem(item: ServiceItemRecord, materials: NewMaterial[]): Promise<void> {
     return this.sql.atomic(async (sql) => {
-      const repo = new PostgresHallRepository(sql);
-      await repo.run(`INSERT INTO service_items (id, department_id, name, category, time_limit_days, slot_capacity, step_limits)
-        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET department_id = excluded.department_id,
+      const repo = new PostgresHallRepository(sql, this.hallId);
+      await repo.run(`INSERT INTO service_items (hall_id, id, department_id, name, category, time_limit_days, slot_capacity,
+        step_limits) VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hall_id, id) DO UPDATE SET department_id = excluded.department_id,
         name = excluded.name, category = excluded.category, time_limit_days = excluded.time_limit_days,
         slot_capacity = excluded.slot_capacity, step_limits = excluded.step_limits`,
       item.id, item.departmentId, item.name, item.category, item.timeLimitDays, item.slotCapacity,
       item.stepLimits ? JSON.stringify(item.stepLimits) : null);
-      await repo.run('DELETE FROM service_materials WHERE service_id = $1', item.id);
+      await repo.run(`DELETE FROM service_materials WHERE hall_id = ${this.h} AND service_id = $1`, item.id);
       for (const [i, m] of materials.entries()) {
-        await repo.run(`INSERT INTO service_materials (service_id, name, sort_order, fetched_from, commitment_allowed)
-          VALUES ($1, $2, $3, $4, $5)`, item.id, m.name, i + 1, m.fetchedFrom, m.commitmentAllowed);
+        await repo.run(`INSERT INTO service_materials (hall_id, service_id, name, sort_order, fetched_from, commitment_allowed)
+          VALUES (${this.h}, $1, $2, $3, $4, $5)`, item.id, m.name, i + 1, m.fetchedFrom, m.commitmentAllowed);
       }
     });
   }
 
   async getServiceItem(id: string): Promise<ServiceItemRecord | undefined> {
-    const r = await this.one('SELECT * FROM service_items WHERE id = $1', id);
+    const r = await this.one(`SELECT * FROM service_items WHERE hall_id = ${this.h} AND id = $1`, id);
     return r ? serviceFromRow(r) : undefined;
   }
 
   async listServiceItems(departmentId?: number): Promise<ServiceItemRecord[]> {
     const rows = departmentId === undefined
-      ? await this.all('SELECT * FROM service_items ORDER BY id')
-      : await this.all('SELECT * FROM service_items WHERE department_id = $1 ORDER BY id', departmentId);
+      ? await this.all(`SELECT * FROM service_items WHERE hall_id = ${this.h} ORDER BY id`)
+      : await this.all(`SELECT * FROM service_items WHERE hall_id = ${this.h} AND department_id = $1 ORDER BY id`, departmentId);
     return rows.map(serviceFromRow);
   }
 
   async listMaterials(serviceId: string): Promise<MaterialRecord[]> {
-    return (await this.all('SELECT * FROM service_materials WHERE service_id = $1 ORDER BY sort_order', serviceId)).map((r) => ({
+    return (await this.all(`SELECT * FROM service_materials WHERE hall_id = ${this.h} AND service_id = $1 ORDER BY sort_order`,
+      serviceId)).map((r) => ({
       id: Number(r.id), serviceId: String(r.service_id), name: String(r.name), sortOrder: Number(r.sort_order),
       fetchedFrom: (r.fetched_from as string | null) ?? null, commitmentAllowed: bool(r.commitment_allowed),
     }));
   }
 
   async setCalendarDay(day: CalendarDayRecord): Promise<void> {
-    await this.run(`INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3)
-      ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name`, day.day, day.kind, day.name);
+    await this.run(`INSERT INTO calendar_days (hall_id, day, kind, name) VALUES (${this.h}, $1, $2, $3)
+      ON CONFLICT (hall_id, day) DO UPDATE SET kind = excluded.kind, name = excluded.name`, day.day, day.kind, day.name);
   }
 
   async listCalendarDays(): Promise<CalendarDayRecord[]> {
-    return (await this.all('SELECT * FROM calendar_days ORDER BY day')).map((r) => ({
+    return (await this.all(`SELECT * FROM calendar_days WHERE hall_id = ${this.h} ORDER BY day`)).map((r) => ({
       day: String(r.day), kind: r.kind as CalendarDayRecord['kind'], name: String(r.name),
     }));
   }
@@ -189,95 +200,100 @@ class PostgresHallRepository implements HallRepository {
   async nextCounterValue(name: string): Promise<number> {
     // One statement: the conflicting row is locked while it is incremented, so concurrent callers on any instance
     // each get their own value (no read-then-write). Inside a transaction the increment commits or rolls back with it.
-    const r = await this.one(`INSERT INTO counters (name, value) VALUES ($1, 1)
-      ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, name);
+    const r = await this.one(`INSERT INTO counters (hall_id, name, value) VALUES (${this.h}, $1, 1)
+      ON CONFLICT (hall_id, name) DO UPDATE SET value = counters.value + 1 RETURNING value`, name);
     return Number(r!.value);
   }
 
   ensureSlots(slots: NewSlot[]): Promise<void> {
     return this.sql.atomic(async (sql) => {
       for (const s of slots) {
-        await sql.query(`INSERT INTO appointment_slots (service_id, day, start, minutes, capacity) VALUES ($1, $2, $3, $4, $5)
-          ON CONFLICT (service_id, day, start) DO NOTHING`, [s.serviceId, s.day, s.start, s.minutes, s.capacity]);
+        await sql.query(`INSERT INTO appointment_slots (hall_id, service_id, day, start, minutes, capacity)
+          VALUES (${this.h}, $1, $2, $3, $4, $5) ON CONFLICT (hall_id, service_id, day, start) DO NOTHING`, [s.serviceId, s.day, s.start, s.minutes, s.capacity]);
       }
     });
   }
 
   async listSlots(serviceId: string, day: HallDay): Promise<SlotRecord[]> {
-    return (await this.all(`${SLOT_WITH_BOOKED} WHERE s.service_id = $1 AND s.day = $2 ORDER BY s.start`, serviceId, day)).map(slotFromRow);
+    return (await this.all(`${SLOT_WITH_BOOKED} WHERE s.hall_id = ${this.h} AND s.service_id = $1 AND s.day = $2 ORDER BY s.start`, serviceId, day)).map(slotFromRow);
   }
 
   async getSlot(id: number): Promise<SlotRecord | undefined> {
-    const r = await this.one(`${SLOT_WITH_BOOKED} WHERE s.id = $1`, id);
+    const r = await this.one(`${SLOT_WITH_BOOKED} WHERE s.hall_id = ${this.h} AND s.id = $1`, id);
     return r ? slotFromRow(r) : undefined;
   }
 
   async insertAppointment(a: NewAppointment): Promise<AppointmentRecord> {
     // The slot's service, day and start are copied in the same statement (no read-then-write).
-    const r = await this.one(`INSERT INTO appointments (slot_id, service_id, day, start, holder_number, status, created_at, updated_at)
-      SELECT id, service_id, day, start, $2, 'booked', $3, $3 FROM appointment_slots WHERE id = $1 RETURNING *`,
+    const r = await this.one(`INSERT INTO appointments (hall_id, slot_id, service_id, day, start, holder_number, status, created_at,
+      updated_at) SELECT hall_id, id, service_id, day, start, $2, 'booked', $3, $3 FROM appointment_slots
+      WHERE hall_id = ${this.h} AND id = $1 RETURNING *`,
     a.slotId, a.holderNumber, a.createdAt);
     if (!r) throw new Error(`appointment slot ${a.slotId} does not exist`);
     return appointmentFromRow(r);
   }
 
   async getAppointment(id: number): Promise<AppointmentRecord | undefined> {
-    const r = await this.one('SELECT * FROM appointments WHERE id = $1', id);
+    const r = await this.one(`SELECT * FROM appointments WHERE hall_id = ${this.h} AND id = $1`, id);
     return r ? appointmentFromRow(r) : undefined;
   }
 
   async listAppointmentsOfHolder(holderNumber: string, fromDay: HallDay): Promise<AppointmentRecord[]> {
-    return (await this.all('SELECT * FROM appointments WHERE holder_number = $1 AND day >= $2 ORDER BY day, start, id',
+    return (await this.all(`SELECT * FROM appointments WHERE hall_id = ${this.h} AND holder_number = $1 AND day >= $2
+      ORDER BY day, start, id`,
       holderNumber, fromDay)).map(appointmentFromRow);
   }
 
   async findActiveAppointment(holderNumber: string, serviceId: string, day: HallDay): Promise<AppointmentRecord | undefined> {
-    const r = await this.one(`SELECT * FROM appointments WHERE holder_number = $1 AND service_id = $2 AND day = $3
+    const r = await this.one(`SELECT * FROM appointments WHERE hall_id = ${this.h} AND holder_number = $1 AND service_id = $2 AND day = $3
       AND status IN ('booked', 'checkedIn')`, holderNumber, serviceId, day);
     return r ? appointmentFromRow(r) : undefined;
   }
 
   async listBookedBefore(day: HallDay): Promise<AppointmentRecord[]> {
-    return (await this.all("SELECT * FROM appointments WHERE status = 'booked' AND day < $1 ORDER BY day, start, id", day))
+    return (await this.all(`SELECT * FROM appointments WHERE hall_id = ${this.h} AND status = 'booked' AND day < $1
+      ORDER BY day, start, id`, day))
       .map(appointmentFromRow);
   }
 
   async updateAppointment(id: number, patch: { status: AppointmentStatus; ticketId?: number | null; updatedAt: number }): Promise<void> {
     const n = await this.run(`UPDATE appointments SET status = $1,
-      ticket_id = CASE WHEN $2::boolean THEN $3::integer ELSE ticket_id END, updated_at = $4 WHERE id = $5`,
+      ticket_id = CASE WHEN $2::boolean THEN $3::integer ELSE ticket_id END, updated_at = $4 WHERE hall_id = ${this.h} AND id = $5`,
     patch.status, patch.ticketId !== undefined, patch.ticketId ?? null, patch.updatedAt, id);
     if (n !== 1) throw new Error(`appointment ${id} does not exist`);
   }
 
   async addNoShow(n: Omit<NoShowRecord, 'id'>): Promise<void> {
-    await this.run('INSERT INTO no_shows (holder_number, day, appointment_id) VALUES ($1, $2, $3)', n.holderNumber, n.day, n.appointmentId);
+    await this.run(`INSERT INTO no_shows (hall_id, holder_number, day, appointment_id) VALUES (${this.h}, $1, $2, $3)`, n.holderNumber, n.day, n.appointmentId);
   }
 
   async listNoShows(holderNumber: string, sinceDay: HallDay): Promise<NoShowRecord[]> {
-    return (await this.all('SELECT * FROM no_shows WHERE holder_number = $1 AND day >= $2 ORDER BY day, id', holderNumber, sinceDay))
+    return (await this.all(`SELECT * FROM no_shows WHERE hall_id = ${this.h} AND holder_number = $1 AND day >= $2 ORDER BY day, id`,
+      holderNumber, sinceDay))
       .map((r) => ({ id: Number(r.id), holderNumber: String(r.holder_number), day: String(r.day), appointmentId: numOrNull(r.appointment_id) }));
   }
 
   async insertTicket(t: NewTicket): Promise<TicketRecord> {
-    const r = await this.one(`INSERT INTO tickets (day, category, seq, number, holder_number, priority, status, issued_at, appointment_id)
-      VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $8) RETURNING *`, t.day, t.category, t.seq, t.number, t.holderNumber,
+    const r = await this.one(`INSERT INTO tickets (hall_id, day, category, seq, number, holder_number, priority, status, issued_at,
+      appointment_id) VALUES (${this.h}, $1, $2, $3, $4, $5, $6, 'waiting', $7, $8) RETURNING *`, t.day, t.category, t.seq, t.number, t.holderNumber,
     t.priority, t.issuedAt, t.appointmentId);
     return ticketFromRow(r!);
   }
 
   async getTicket(id: number): Promise<TicketRecord | undefined> {
-    const r = await this.one('SELECT * FROM tickets WHERE id = $1', id);
+    const r = await this.one(`SELECT * FROM tickets WHERE hall_id = ${this.h} AND id = $1`, id);
     return r ? ticketFromRow(r) : undefined;
   }
 
   async findWaitingTicket(day: HallDay, category: string, holderNumber: string): Promise<TicketRecord | undefined> {
-    const r = await this.one(`SELECT * FROM tickets WHERE day = $1 AND category = $2 AND holder_number = $3 AND status = 'waiting'`,
+    const r = await this.one(`SELECT * FROM tickets WHERE hall_id = ${this.h} AND day = $1 AND category = $2 AND holder_number = $3
+      AND status = 'waiting'`,
       day, category, holderNumber);
     return r ? ticketFromRow(r) : undefined;
   }
 
   async listTickets(day: HallDay, filter: { category?: string; status?: TicketStatus } = {}): Promise<TicketRecord[]> {
-    return (await this.all(`SELECT * FROM tickets WHERE day = $1 AND ($2::text IS NULL OR category = $2)
+    return (await this.all(`SELECT * FROM tickets WHERE hall_id = ${this.h} AND day = $1 AND ($2::text IS NULL OR category = $2)
       AND ($3::text IS NULL OR status = $3) ORDER BY issued_at, id`, day, filter.category ?? null, filter.status ?? null))
       .map(ticketFromRow);
   }
@@ -291,79 +307,84 @@ class PostgresHallRepository implements HallRepository {
       params.push(patch[key]);
       sets.push(`${column} = $${params.length}`);
     }
-    const n = await this.run(`UPDATE tickets SET ${sets.length > 0 ? sets.join(', ') : 'id = id'} WHERE id = $1`, ...params);
+    const n = await this.run(`UPDATE tickets SET ${sets.length > 0 ? sets.join(', ') : 'id = id'} WHERE hall_id = ${this.h} AND id = $1`, ...params);
     if (n !== 1) throw new Error(`ticket ${id} does not exist`);
   }
 
   async recentServiceDurations(category: string, limit: number): Promise<number[]> {
-    return (await this.all(`SELECT finished_at - started_at AS ms FROM tickets WHERE category = $1 AND status = 'done'
+    return (await this.all(`SELECT finished_at - started_at AS ms FROM tickets WHERE hall_id = ${this.h} AND category = $1 AND status = 'done'
       AND started_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $2`, category, limit))
       .map((r) => Number(r.ms));
   }
 
   async insertApplication(a: ApplicationRecord): Promise<void> {
-    await this.run(`INSERT INTO applications (serial, service_id, applicant_number, status, accepted_at, accepted_day, result,
-      commitments, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, a.serial, a.serviceId, a.applicantNumber, a.status,
+    await this.run(`INSERT INTO applications (hall_id, serial, service_id, applicant_number, status, accepted_at, accepted_day,
+      result, commitments, updated_at) VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8, $9)`, a.serial, a.serviceId, a.applicantNumber, a.status,
     a.acceptedAt, a.acceptedDay, a.result, JSON.stringify(a.commitments), a.updatedAt);
   }
 
   async getApplication(serial: string): Promise<ApplicationRecord | undefined> {
-    const r = await this.one('SELECT * FROM applications WHERE serial = $1', serial);
+    const r = await this.one(`SELECT * FROM applications WHERE hall_id = ${this.h} AND serial = $1`, serial);
     return r ? applicationFromRow(r) : undefined;
   }
 
   async listApplicationsOfApplicant(applicantNumber: string): Promise<ApplicationRecord[]> {
-    return (await this.all('SELECT * FROM applications WHERE applicant_number = $1 ORDER BY accepted_at DESC, serial',
+    return (await this.all(`SELECT * FROM applications WHERE hall_id = ${this.h} AND applicant_number = $1
+      ORDER BY accepted_at DESC, serial`,
       applicantNumber)).map(applicationFromRow);
   }
 
   async updateApplication(serial: string, patch: { status: ApplicationStatus; result: string | null; updatedAt: number }): Promise<void> {
-    const n = await this.run('UPDATE applications SET status = $1, result = $2, updated_at = $3 WHERE serial = $4',
+    const n = await this.run(`UPDATE applications SET status = $1, result = $2, updated_at = $3 WHERE hall_id = ${this.h} AND serial = $4`,
       patch.status, patch.result, patch.updatedAt, serial);
     if (n !== 1) throw new Error(`application ${serial} does not exist`);
   }
 
   async addApplicationEvent(e: Omit<ApplicationEventRecord, 'id'>): Promise<void> {
-    await this.run('INSERT INTO application_events (serial, status, at, day, note) VALUES ($1, $2, $3, $4, $5)',
+    await this.run(`INSERT INTO application_events (hall_id, serial, status, at, day, note)
+      VALUES (${this.h}, $1, $2, $3, $4, $5)`,
       e.serial, e.status, e.at, e.day, e.note);
   }
 
   async listApplicationEvents(serial: string): Promise<ApplicationEventRecord[]> {
-    return (await this.all('SELECT * FROM application_events WHERE serial = $1 ORDER BY at, id', serial)).map((r) => ({
+    return (await this.all(`SELECT * FROM application_events WHERE hall_id = ${this.h} AND serial = $1 ORDER BY at, id`, serial)).map((r) => ({
       id: Number(r.id), serial: String(r.serial), status: r.status as ApplicationStatus, at: Number(r.at),
       day: String(r.day), note: (r.note as string | null) ?? null,
     }));
   }
 
   async insertCertificate(c: CertificateRecord): Promise<void> {
-    await this.run(`INSERT INTO certificates (identifier, type_name, issuer_name, holder_number, holder_name, issued_on,
-      expires_on, revoked_at, revoke_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, c.identifier, c.typeName,
+    await this.run(`INSERT INTO certificates (hall_id, identifier, type_name, issuer_name, holder_number, holder_name, issued_on,
+      expires_on, revoked_at, revoke_reason) VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8, $9)`, c.identifier, c.typeName,
     c.issuerName, c.holderNumber, c.holderName, c.issuedOn, c.expiresOn, c.revokedAt, c.revokeReason);
   }
 
   async getCertificate(identifier: string): Promise<CertificateRecord | undefined> {
-    const r = await this.one('SELECT * FROM certificates WHERE identifier = $1', identifier);
+    const r = await this.one(`SELECT * FROM certificates WHERE hall_id = ${this.h} AND identifier = $1`, identifier);
     return r ? certificateFromRow(r) : undefined;
   }
 
   async listCertificatesOfHolder(holderNumber: string): Promise<CertificateRecord[]> {
-    return (await this.all('SELECT * FROM certificates WHERE holder_number = $1 ORDER BY issued_on DESC, identifier', holderNumber))
+    return (await this.all(`SELECT * FROM certificates WHERE hall_id = ${this.h} AND holder_number = $1
+      ORDER BY issued_on DESC, identifier`, holderNumber))
       .map(certificateFromRow);
   }
 
   async revokeCertificate(identifier: string, at: number, reason: string): Promise<void> {
-    const n = await this.run('UPDATE certificates SET revoked_at = $1, revoke_reason = $2 WHERE identifier = $3', at, reason, identifier);
+    const n = await this.run(`UPDATE certificates SET revoked_at = $1, revoke_reason = $2 WHERE hall_id = ${this.h} AND identifier = $3`,
+      at, reason, identifier);
     if (n !== 1) throw new Error(`certificate ${identifier} does not exist`);
   }
 
   async addPrintLog(entry: Omit<PrintLogRecord, 'id'>): Promise<PrintLogRecord> {
-    const r = await this.one('INSERT INTO print_log (at, kind, ref, masked_number, detail) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+    const r = await this.one(`INSERT INTO print_log (hall_id, at, kind, ref, masked_number, detail)
+      VALUES (${this.h}, $1, $2, $3, $4, $5) RETURNING id`,
       entry.at, entry.kind, entry.ref, entry.maskedNumber, entry.detail);
     return { id: Number(r!.id), ...entry };
   }
 
   async listPrintLog(limit: number): Promise<PrintLogRecord[]> {
-    return (await this.all('SELECT * FROM print_log ORDER BY id DESC LIMIT $1', limit)).map((r) => ({
+    return (await this.all(`SELECT * FROM print_log WHERE hall_id = ${this.h} ORDER BY id DESC LIMIT $1`, limit)).map((r) => ({
       id: Number(r.id), at: Number(r.at), kind: r.kind as PrintLogRecord['kind'], ref: String(r.ref),
       maskedNumber: String(r.masked_number), detail: (r.detail as string | null) ?? null,
     }));
@@ -372,23 +393,23 @@ class PostgresHallRepository implements HallRepository {
   // ---- counter workflow (tables of migration 4) ----
 
   async getCounterWindow(window: number): Promise<CounterWindowRecord | undefined> {
-    const r = await this.one('SELECT * FROM counter_windows WHERE window_no = $1', window);
+    const r = await this.one(`SELECT * FROM counter_windows WHERE hall_id = ${this.h} AND window_no = $1`, window);
     return r ? counterWindowFromRow(r) : undefined;
   }
 
   async listCounterWindows(): Promise<CounterWindowRecord[]> {
-    return (await this.all('SELECT * FROM counter_windows ORDER BY window_no')).map(counterWindowFromRow);
+    return (await this.all(`SELECT * FROM counter_windows WHERE hall_id = ${this.h} ORDER BY window_no`)).map(counterWindowFromRow);
   }
 
   async saveCounterWindow(w: CounterWindowRecord): Promise<void> {
-    await this.run(`INSERT INTO counter_windows (window_no, ticket_id, recalls, paused, rating_ticket_id, updated_at)
-      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (window_no) DO UPDATE SET ticket_id = excluded.ticket_id,
+    await this.run(`INSERT INTO counter_windows (hall_id, window_no, ticket_id, recalls, paused, rating_ticket_id, updated_at)
+      VALUES (${this.h}, $1, $2, $3, $4, $5, $6) ON CONFLICT (hall_id, window_no) DO UPDATE SET ticket_id = excluded.ticket_id,
       recalls = excluded.recalls, paused = excluded.paused, rating_ticket_id = excluded.rating_ticket_id,
       updated_at = excluded.updated_at`, w.window, w.ticketId, w.recalls, w.paused, w.ratingTicketId, w.updatedAt);
   }
 
   async getAppliedCounterEvent(eventId: string): Promise<AppliedCounterEventRecord | undefined> {
-    const r = await this.one('SELECT * FROM counter_applied_events WHERE event_id = $1', eventId);
+    const r = await this.one(`SELECT * FROM counter_applied_events WHERE hall_id = ${this.h} AND event_id = $1`, eventId);
     return r ? {
       eventId: String(r.event_id), window: Number(r.window_no), key: String(r.key), outcome: String(r.outcome),
       appliedAt: Number(r.applied_at),
@@ -396,55 +417,60 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async addAppliedCounterEvent(e: AppliedCounterEventRecord): Promise<void> {
-    await this.run('INSERT INTO counter_applied_events (event_id, window_no, key, outcome, applied_at) VALUES ($1, $2, $3, $4, $5)',
+    await this.run(`INSERT INTO counter_applied_events (hall_id, event_id, window_no, key, outcome, applied_at)
+      VALUES (${this.h}, $1, $2, $3, $4, $5)`,
       e.eventId, e.window, e.key, e.outcome, e.appliedAt);
   }
 
   async addCounterCall(c: CounterCallRecord): Promise<void> {
-    await this.run(`INSERT INTO counter_calls (call_id, ticket_id, number, window_no, text, recall, at, day)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.callId, c.ticketId, c.number, c.window, c.text, c.recall, c.at, c.day);
+    await this.run(`INSERT INTO counter_calls (hall_id, call_id, ticket_id, number, window_no, text, recall, at, day)
+      VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8)`, c.callId, c.ticketId, c.number, c.window, c.text, c.recall, c.at, c.day);
   }
 
   async listCounterCalls(day: HallDay, limit: number): Promise<CounterCallRecord[]> {
-    return (await this.all('SELECT * FROM counter_calls WHERE day = $1 ORDER BY id DESC LIMIT $2', day, limit)).map((r) => ({
+    return (await this.all(`SELECT * FROM counter_calls WHERE hall_id = ${this.h} AND day = $1 ORDER BY id DESC LIMIT $2`,
+      day, limit)).map((r) => ({
       callId: String(r.call_id), ticketId: Number(r.ticket_id), number: String(r.number), window: Number(r.window_no),
       text: String(r.text), recall: Number(r.recall), at: Number(r.at), day: String(r.day),
     }));
   }
 
   async addTicketRating(r: TicketRatingRecord): Promise<boolean> {
-    return (await this.run(`INSERT INTO ticket_ratings (ticket_id, window_no, rating, at, day) VALUES ($1, $2, $3, $4, $5)
+    return (await this.run(`INSERT INTO ticket_ratings (hall_id, ticket_id, window_no, rating, at, day)
+      VALUES (${this.h}, $1, $2, $3, $4, $5)
       ON CONFLICT (ticket_id) DO NOTHING`, r.ticketId, r.window, r.rating, r.at, r.day)) === 1;
   }
 
   async getTicketRating(ticketId: number): Promise<TicketRatingRecord | undefined> {
-    const r = await this.one('SELECT * FROM ticket_ratings WHERE ticket_id = $1', ticketId);
+    const r = await this.one(`SELECT * FROM ticket_ratings WHERE hall_id = ${this.h} AND ticket_id = $1`, ticketId);
     return r ? { ticketId: Number(r.ticket_id), window: Number(r.window_no), rating: Number(r.rating), at: Number(r.at), day: String(r.day) } : undefined;
   }
 
   async addRatingFollowUp(f: Omit<RatingFollowUpRecord, 'id' | 'closedAt' | 'note'>): Promise<RatingFollowUpRecord> {
-    const r = await this.one(`INSERT INTO rating_follow_ups (ticket_id, window_no, rating, opened_at, opened_day, deadline_day)
-      VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`, f.ticketId, f.window, f.rating, f.openedAt, f.openedDay, f.deadlineDay);
+    const r = await this.one(`INSERT INTO rating_follow_ups (hall_id, ticket_id, window_no, rating, opened_at, opened_day, deadline_day)
+      VALUES (${this.h}, $1, $2, $3, $4, $5, $6) RETURNING *`, f.ticketId, f.window, f.rating, f.openedAt, f.openedDay, f.deadlineDay);
     return followUpFromRow(r!);
   }
 
   async listRatingFollowUps(filter: { openOnly?: boolean } = {}): Promise<RatingFollowUpRecord[]> {
-    return (await this.all('SELECT * FROM rating_follow_ups WHERE (NOT $1::boolean OR closed_at IS NULL) ORDER BY deadline_day, id',
+    return (await this.all(`SELECT * FROM rating_follow_ups WHERE hall_id = ${this.h} AND (NOT $1::boolean OR closed_at IS NULL)
+      ORDER BY deadline_day, id`,
       filter.openOnly === true)).map(followUpFromRow);
   }
 
   transferTicket(t: TicketTransferRecord): Promise<void> {
     return this.sql.atomic(async (sql) => {
       const moved = await sql.query(`UPDATE tickets SET category = $1, status = 'waiting', called_at = NULL, started_at = NULL
-        WHERE id = $2`, [t.toCategory, t.ticketId]);
+        WHERE hall_id = ${this.h} AND id = $2`, [t.toCategory, t.ticketId]);
       if (moved.rowCount !== 1) throw new Error(`ticket ${t.ticketId} does not exist`);
-      await sql.query('INSERT INTO ticket_transfers (ticket_id, from_category, to_category, window_no, at) VALUES ($1, $2, $3, $4, $5)',
+      await sql.query(`INSERT INTO ticket_transfers (hall_id, ticket_id, from_category, to_category, window_no, at)
+        VALUES (${this.h}, $1, $2, $3, $4, $5)`,
         [t.ticketId, t.fromCategory, t.toCategory, t.window, t.at]);
     });
   }
 
   async listTicketTransfers(ticketId: number): Promise<TicketTransferRecord[]> {
-    return (await this.all('SELECT * FROM ticket_transfers WHERE ticket_id = $1 ORDER BY id', ticketId)).map((r) => ({
+    return (await this.all(`SELECT * FROM ticket_transfers WHERE hall_id = ${this.h} AND ticket_id = $1 ORDER BY id`, ticketId)).map((r) => ({
       ticketId: Number(r.ticket_id), fromCategory: String(r.from_category), toCategory: String(r.to_category),
       window: Number(r.window_no), at: Number(r.at),
     }));
@@ -453,22 +479,23 @@ class PostgresHallRepository implements HallRepository {
   // ---- manager dashboard ----
 
   async listAppointmentsOfDay(day: HallDay): Promise<AppointmentRecord[]> {
-    return (await this.all('SELECT * FROM appointments WHERE day = $1 ORDER BY start, id', day)).map(appointmentFromRow);
+    return (await this.all(`SELECT * FROM appointments WHERE hall_id = ${this.h} AND day = $1 ORDER BY start, id`, day)).map(appointmentFromRow);
   }
 
   async listTicketRatingsOfDay(day: HallDay): Promise<TicketRatingRecord[]> {
-    return (await this.all('SELECT * FROM ticket_ratings WHERE day = $1 ORDER BY at, ticket_id', day)).map((r) => ({
+    return (await this.all(`SELECT * FROM ticket_ratings WHERE hall_id = ${this.h} AND day = $1 ORDER BY at, ticket_id`, day)).map((r) => ({
       ticketId: Number(r.ticket_id), window: Number(r.window_no), rating: Number(r.rating), at: Number(r.at), day: String(r.day),
     }));
   }
 
   async listOpenApplications(): Promise<ApplicationRecord[]> {
-    return (await this.all(`SELECT * FROM applications WHERE status NOT IN ('done', 'returned', 'rejected')
+    return (await this.all(`SELECT * FROM applications WHERE hall_id = ${this.h} AND status NOT IN ('done', 'returned', 'rejected')
       ORDER BY accepted_at, serial`)).map(applicationFromRow);
   }
 
   async getKioskRequest(kioskId: string, requestId: string): Promise<KioskRequestRecord | undefined> {
-    const r = await this.one('SELECT * FROM kiosk_requests WHERE kiosk_id = $1 AND request_id = $2', kioskId, requestId);
+    const r = await this.one(`SELECT * FROM kiosk_requests WHERE hall_id = ${this.h} AND kiosk_id = $1 AND request_id = $2`,
+      kioskId, requestId);
     return r ? {
       kioskId: String(r.kiosk_id), requestId: String(r.request_id), op: String(r.op), answer: String(r.answer),
       appliedAt: Number(r.applied_at),
@@ -476,25 +503,26 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async addKioskRequest(k: KioskRequestRecord): Promise<void> {
-    await this.run(`INSERT INTO kiosk_requests (kiosk_id, request_id, op, answer, applied_at) VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT (kiosk_id, request_id) DO NOTHING`, k.kioskId, k.requestId, k.op, k.answer, k.appliedAt);
+    await this.run(`INSERT INTO kiosk_requests (hall_id, kiosk_id, request_id, op, answer, applied_at)
+      VALUES (${this.h}, $1, $2, $3, $4, $5) ON CONFLICT (hall_id, kiosk_id, request_id) DO NOTHING`, k.kioskId, k.requestId, k.op, k.answer, k.appliedAt);
   }
 
   async countKioskRequests(kioskId: string): Promise<number> {
-    return Number((await this.one('SELECT count(*) AS n FROM kiosk_requests WHERE kiosk_id = $1', kioskId))?.n ?? 0);
+    return Number((await this.one(`SELECT count(*) AS n FROM kiosk_requests WHERE hall_id = ${this.h} AND kiosk_id = $1`, kioskId))?.n ?? 0);
   }
 
   async appendAccessAudit(entry: NewAccessAuditRecord): Promise<AccessAuditRecord> {
     // Masked here, at the one way in, whatever the caller passed (hall-rules.md "Privacy"); the table's CHECKs too.
     const e = auditSafeEntry(entry);
-    const r = await this.one(`INSERT INTO access_audit (at, day, actor_kind, actor, role, function, masked_number, result, code, detail)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    const r = await this.one(`INSERT INTO access_audit (hall_id, at, day, actor_kind, actor, role, function, masked_number, result, code,
+      detail) VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
     e.at, e.day, e.actorKind, e.actor, e.role, e.function, e.maskedNumber, e.result, e.code, e.detail);
     return { id: Number(r!.id), ...e };
   }
 
   async queryAccessAudit(q: AccessAuditQuery): Promise<AccessAuditSlice> {
-    const where = '($1::text IS NULL OR day = $1) AND ($2::text IS NULL OR actor = $2) AND ($3::text IS NULL OR function = $3)';
+    const where = `hall_id = ${this.h} AND ($1::text IS NULL OR day = $1) AND ($2::text IS NULL OR actor = $2)
+      AND ($3::text IS NULL OR function = $3)`;
     const p = [q.day ?? null, q.actor ?? null, q.function ?? null];
     const total = Number((await this.one(`SELECT count(*) AS n FROM access_audit WHERE ${where}`, ...p))?.n ?? 0);
     const entries = (await this.all(`SELECT * FROM access_audit WHERE ${where} ORDER BY id DESC LIMIT $4 OFFSET $5`, ...p, q.limit, q.offset))
@@ -510,40 +538,41 @@ class PostgresHallRepository implements HallRepository {
   upsertDepartmentByCode(d: CodedDepartment): Promise<DepartmentRecord> {
     // Several statements (find by code, else adopt a code-less namesake, else insert): one transaction, as on SQLite.
     return this.sql.atomic(async (sql) => {
-      const repo = new PostgresHallRepository(sql);
-      const byCode = await repo.one('SELECT id FROM departments WHERE code = $1', d.code);
-      const adopt = byCode ? undefined : await repo.one('SELECT id FROM departments WHERE code IS NULL AND name = $1', d.name);
+      const repo = new PostgresHallRepository(sql, this.hallId);
+      const byCode = await repo.one(`SELECT id FROM departments WHERE hall_id = ${this.h} AND code = $1`, d.code);
+      const adopt = byCode ? undefined : await repo.one(`SELECT id FROM departments WHERE hall_id = ${this.h} AND code IS NULL
+        AND name = $1`, d.name);
       const id = byCode?.id ?? adopt?.id;
       const r = id !== undefined
         ? await repo.one(`UPDATE departments SET code = $1, name = $2, batch = $3, batch_deadline = $4, sort_order = $5
             WHERE id = $6 RETURNING *`, d.code, d.name, d.batch, d.batchDeadline, d.sortOrder, id)
-        : await repo.one(`INSERT INTO departments (code, name, batch, batch_deadline, sort_order) VALUES ($1, $2, $3, $4, $5)
-            RETURNING *`, d.code, d.name, d.batch, d.batchDeadline, d.sortOrder);
+        : await repo.one(`INSERT INTO departments (hall_id, code, name, batch, batch_deadline, sort_order)
+            VALUES (${this.h}, $1, $2, $3, $4, $5) RETURNING *`, d.code, d.name, d.batch, d.batchDeadline, d.sortOrder);
       return departmentFromRow(r!);
     });
   }
 
   async listHallWindows(): Promise<HallWindowRecord[]> {
-    return (await this.all('SELECT * FROM hall_windows ORDER BY window_no')).map((r) => ({
+    return (await this.all(`SELECT * FROM hall_windows WHERE hall_id = ${this.h} ORDER BY window_no`)).map((r) => ({
       window: Number(r.window_no), name: String(r.name), deviceId: String(r.device_id), unit: Number(r.unit),
       categories: JSON.parse(String(r.categories)) as string[],
     }));
   }
 
   async upsertHallWindow(w: HallWindowRecord): Promise<void> {
-    await this.run(`INSERT INTO hall_windows (window_no, name, device_id, unit, categories) VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT (window_no) DO UPDATE SET name = excluded.name, device_id = excluded.device_id, unit = excluded.unit,
+    await this.run(`INSERT INTO hall_windows (hall_id, window_no, name, device_id, unit, categories)
+      VALUES (${this.h}, $1, $2, $3, $4, $5) ON CONFLICT (hall_id, window_no) DO UPDATE SET name = excluded.name, device_id = excluded.device_id, unit = excluded.unit,
       categories = excluded.categories`, w.window, w.name, w.deviceId, w.unit, JSON.stringify(w.categories));
   }
 
   async addCatalogueLoad(r: Omit<CatalogueLoadRecord, 'id'>): Promise<CatalogueLoadRecord> {
     const row = await this.one('INSERT INTO catalogue_loads (at, hall_id, files, summary) VALUES ($1, $2, $3, $4) RETURNING id',
-      r.at, r.hallId, JSON.stringify(r.files), r.summary);
-    return { id: Number(row!.id), ...r };
+      r.at, this.hallId, JSON.stringify(r.files), r.summary);
+    return { id: Number(row!.id), ...r, hallId: this.hallId };
   }
 
   async listCatalogueLoads(limit: number): Promise<CatalogueLoadRecord[]> {
-    return (await this.all('SELECT * FROM catalogue_loads ORDER BY id DESC LIMIT $1', limit)).map((r) => ({
+    return (await this.all(`SELECT * FROM catalogue_loads WHERE hall_id = ${this.h} ORDER BY id DESC LIMIT $1`, limit)).map((r) => ({
       id: Number(r.id), at: Number(r.at), hallId: (r.hall_id as string | null) ?? null,
       files: JSON.parse(String(r.files)) as string[], summary: String(r.summary),
     }));
@@ -563,6 +592,8 @@ export interface PostgresHallStoreOptions {
   statementTimeoutMs?: number;
   /** Shown in pg_stat_activity (default `onedoor-hall`); lets an operator or a test find this instance's sessions. */
   applicationName?: string;
+  /** The hall the store is bound to (config site.hallId; default DEFAULT_HALL_ID): it sees only that hall's rows. */
+  hallId?: string;
 }
 
 /** Arbitrary constant naming "a hall transaction" among advisory locks (one lock per schema). */
@@ -571,6 +602,7 @@ const TRANSACTION_LOCK_CLASS = 0x0d00_0002;
 /** Connects, migrates (or refuses a newer schema) and returns the store; rejects with a clear error otherwise. */
 export async function openPostgresHallStore(opts: PostgresHallStoreOptions): Promise<PostgresHallStore> {
   if (!SCHEMA_NAME.test(opts.schema)) throw new Error(`hall database schema "${opts.schema}" must match ${SCHEMA_NAME}`);
+  const hallId = checkHallId(opts.hallId ?? DEFAULT_HALL_ID);
   const where = describePostgresUrl(opts.url, opts.schema);
   const pool = new pg.Pool({
     connectionString: opts.url,
@@ -587,7 +619,7 @@ export async function openPostgresHallStore(opts: PostgresHallStoreOptions): Pro
   try {
     const client = await pool.connect();
     try {
-      version = await applyHallPostgresMigrations(client, opts.schema);
+      version = await applyHallPostgresMigrations(client, opts.schema, HALL_POSTGRES_MIGRATIONS, hallId);
     } finally {
       client.release();
     }
@@ -596,7 +628,7 @@ export async function openPostgresHallStore(opts: PostgresHallStoreOptions): Pro
     if (err instanceof Error && /refusing to start/.test(err.message)) throw err;
     throw databaseError(err, where);
   }
-  return new PostgresHallStore(pool, opts.schema, where, version);
+  return new PostgresHallStore(pool, opts.schema, where, version, hallId);
 }
 
 /** `host:port/database schema x` without user or password (for messages and logs). */
@@ -613,15 +645,16 @@ export class PostgresHallStore implements HallStore {
   private readonly inTransaction = new AsyncLocalStorage<PostgresHallStore>();
   private closed = false;
 
-  constructor(private readonly pool: pg.Pool, readonly schema: string, readonly where: string, private readonly version: number) {
+  constructor(private readonly pool: pg.Pool, readonly schema: string, readonly where: string, private readonly version: number,
+    readonly hallId: string = DEFAULT_HALL_ID) {
     const outer: Sql = {
       query: (text, params) => this.poolQuery(text, params),
       atomic: (fn) => this.transaction(fn, false),
     };
     // Expose the repository's methods on the store itself (HallStore extends HallRepository).
-    const repo = new PostgresHallRepository(outer);
+    const repo = new PostgresHallRepository(outer, hallId);
     for (const name of Object.getOwnPropertyNames(PostgresHallRepository.prototype)) {
-      if (name === 'constructor' || ['all', 'one', 'run'].includes(name)) continue;
+      if (name === 'constructor' || ['all', 'one', 'run', 'h', 'hallId'].includes(name)) continue;
       const method = (repo as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
       (this as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => method.apply(repo, args);
     }
@@ -647,7 +680,7 @@ export class PostgresHallStore implements HallStore {
   }
 
   withTransaction<T>(fn: (tx: HallRepository) => Promise<T>): Promise<T> {
-    return this.transaction((sql) => fn(new PostgresHallRepository(sql)), true);
+    return this.transaction((sql) => fn(new PostgresHallRepository(sql, this.hallId)), true);
   }
 
   /** BEGIN ... COMMIT on one pooled client; `fn` gets statements bound to it, valid until the transaction ends. */
@@ -686,7 +719,9 @@ export class PostgresHallStore implements HallStore {
     };
     try {
       await run('BEGIN');
-      if (hallLock) await run('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TRANSACTION_LOCK_CLASS, this.schema]);
+      // One lock per hall of the schema: a hall's rules never read another hall's rows, so halls do not wait for
+      // each other (README "Running a district", "Many halls, one database").
+      if (hallLock) await run('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TRANSACTION_LOCK_CLASS, `${this.schema}/${this.hallId}`]);
       const result = await this.inTransaction.run(this, () => fn(tx));
       await run('COMMIT');
       return result;
@@ -709,6 +744,10 @@ export class PostgresHallStore implements HallStore {
     return this.version;
   }
 
+  async districtHalls(day: HallDay): Promise<DistrictHallRow[]> {
+    return (await this.poolQuery(districtFiguresSql(() => '$1'), [day])).rows.map(districtRowFrom);
+  }
+
   async checkReadable(): Promise<void> {
     // A read through the server (not the cached version): rejects while PostgreSQL cannot be reached or the schema
     // is gone. The hall's connection watch (hallServerWatch.ts) calls it on an interval.
@@ -717,7 +756,7 @@ export class PostgresHallStore implements HallStore {
 
   applyRetention(cutoffs: HallRetentionCutoffs): Promise<HallRetentionResult> {
     // Under the hall transaction lock: one instance at a time applies it, and never in the middle of another's rule.
-    return this.transaction((sql) => retentionPostgres((text, params) => sql.query(text, params), cutoffs), true);
+    return this.transaction((sql) => retentionPostgres((text, params) => sql.query(text, params), cutoffs, this.hallId), true);
   }
 
   async close(): Promise<void> {

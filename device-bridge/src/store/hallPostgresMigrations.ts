@@ -14,7 +14,8 @@
  * bridge) is refused with a message that says so.
  */
 import type { ClientBase } from 'pg';
-import type { HallMigration } from './hallMigrations.ts';
+import { migrationSql, type HallMigration } from './hallMigrations.ts';
+import { DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
 
 export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
   {
@@ -302,6 +303,95 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'many halls in one database: hall_id on every row, keys and numbering per hall',
+    // The twin of SQLite's migration 8 (hallMigrations.ts): every table gains hall_id; rows already there adopt the
+    // hall id of the bridge that migrates (the column is added with it as default, then the default becomes '');
+    // keys and foreign keys over natural keys become per hall. Surrogate ids stay unique in the database.
+    sql: (hallId) => {
+      const H = hallIdLiteral(hallId);
+      const tables = ['departments', 'queue_categories', 'service_items', 'service_materials', 'calendar_days', 'counters',
+        'tickets', 'appointment_slots', 'appointments', 'no_shows', 'applications', 'application_events', 'certificates',
+        'print_log', 'counter_windows', 'counter_calls', 'counter_applied_events', 'ticket_ratings', 'rating_follow_ups',
+        'ticket_transfers', 'kiosk_requests', 'access_audit', 'hall_windows'];
+      return `
+      ${tables.map((t) => `ALTER TABLE ${t} ADD COLUMN hall_id TEXT NOT NULL DEFAULT ${H};
+      ALTER TABLE ${t} ALTER COLUMN hall_id SET DEFAULT '';`).join('\n      ')}
+      UPDATE catalogue_loads SET hall_id = ${H};
+
+      ALTER TABLE service_items DROP CONSTRAINT service_items_category_fkey;
+      ALTER TABLE tickets DROP CONSTRAINT tickets_category_fkey;
+      ALTER TABLE ticket_transfers DROP CONSTRAINT ticket_transfers_to_category_fkey;
+      ALTER TABLE service_materials DROP CONSTRAINT service_materials_service_id_fkey;
+      ALTER TABLE appointment_slots DROP CONSTRAINT appointment_slots_service_id_fkey;
+      ALTER TABLE appointments DROP CONSTRAINT appointments_service_id_fkey;
+      ALTER TABLE applications DROP CONSTRAINT applications_service_id_fkey;
+      ALTER TABLE application_events DROP CONSTRAINT application_events_serial_fkey;
+
+      ALTER TABLE departments DROP CONSTRAINT departments_name_key, ADD UNIQUE (hall_id, name);
+      DROP INDEX departments_code;
+      CREATE UNIQUE INDEX departments_code ON departments (hall_id, code) WHERE code IS NOT NULL;
+      ALTER TABLE queue_categories DROP CONSTRAINT queue_categories_pkey, ADD PRIMARY KEY (hall_id, letter);
+      ALTER TABLE service_items DROP CONSTRAINT service_items_pkey, ADD PRIMARY KEY (hall_id, id),
+        ADD FOREIGN KEY (hall_id, category) REFERENCES queue_categories (hall_id, letter);
+      DROP INDEX service_items_department;
+      CREATE INDEX service_items_department ON service_items (hall_id, department_id, id);
+      ALTER TABLE service_materials DROP CONSTRAINT service_materials_service_id_sort_order_key,
+        ADD UNIQUE (hall_id, service_id, sort_order),
+        ADD FOREIGN KEY (hall_id, service_id) REFERENCES service_items (hall_id, id) ON DELETE CASCADE;
+      ALTER TABLE calendar_days DROP CONSTRAINT calendar_days_pkey, ADD PRIMARY KEY (hall_id, day);
+      ALTER TABLE counters DROP CONSTRAINT counters_pkey, ADD PRIMARY KEY (hall_id, name);
+
+      ALTER TABLE tickets DROP CONSTRAINT tickets_day_number_key, ADD UNIQUE (hall_id, day, number),
+        ADD FOREIGN KEY (hall_id, category) REFERENCES queue_categories (hall_id, letter);
+      DROP INDEX tickets_one_waiting;
+      CREATE UNIQUE INDEX tickets_one_waiting ON tickets (hall_id, day, category, holder_number)
+        WHERE status = 'waiting' AND holder_number IS NOT NULL;
+      DROP INDEX tickets_finished;
+      CREATE INDEX tickets_finished ON tickets (hall_id, category, finished_at) WHERE finished_at IS NOT NULL;
+      ALTER TABLE appointment_slots DROP CONSTRAINT appointment_slots_service_id_day_start_key,
+        ADD UNIQUE (hall_id, service_id, day, start),
+        ADD FOREIGN KEY (hall_id, service_id) REFERENCES service_items (hall_id, id);
+      ALTER TABLE appointments ADD FOREIGN KEY (hall_id, service_id) REFERENCES service_items (hall_id, id);
+      DROP INDEX appointments_one_per_day;
+      CREATE UNIQUE INDEX appointments_one_per_day ON appointments (hall_id, holder_number, service_id, day)
+        WHERE status IN ('booked', 'checkedIn');
+      DROP INDEX appointments_holder;
+      CREATE INDEX appointments_holder ON appointments (hall_id, holder_number, day, start);
+      CREATE INDEX appointments_day ON appointments (hall_id, day, start);
+      DROP INDEX no_shows_holder;
+      CREATE INDEX no_shows_holder ON no_shows (hall_id, holder_number, day);
+
+      ALTER TABLE applications DROP CONSTRAINT applications_pkey, ADD PRIMARY KEY (hall_id, serial),
+        ADD FOREIGN KEY (hall_id, service_id) REFERENCES service_items (hall_id, id);
+      DROP INDEX applications_applicant;
+      CREATE INDEX applications_applicant ON applications (hall_id, applicant_number, accepted_at);
+      ALTER TABLE application_events
+        ADD FOREIGN KEY (hall_id, serial) REFERENCES applications (hall_id, serial) ON DELETE CASCADE;
+      DROP INDEX application_events_serial;
+      CREATE INDEX application_events_serial ON application_events (hall_id, serial, id);
+      ALTER TABLE certificates DROP CONSTRAINT certificates_pkey, ADD PRIMARY KEY (hall_id, identifier);
+      DROP INDEX certificates_holder;
+      CREATE INDEX certificates_holder ON certificates (hall_id, holder_number, issued_on);
+
+      ALTER TABLE counter_windows DROP CONSTRAINT counter_windows_pkey, ADD PRIMARY KEY (hall_id, window_no);
+      DROP INDEX counter_calls_day;
+      CREATE INDEX counter_calls_day ON counter_calls (hall_id, day, id);
+      ALTER TABLE counter_applied_events DROP CONSTRAINT counter_applied_events_pkey, ADD PRIMARY KEY (hall_id, event_id);
+      DROP INDEX ticket_ratings_day;
+      CREATE INDEX ticket_ratings_day ON ticket_ratings (hall_id, day);
+      DROP INDEX rating_follow_ups_open;
+      CREATE INDEX rating_follow_ups_open ON rating_follow_ups (hall_id, deadline_day) WHERE closed_at IS NULL;
+      ALTER TABLE ticket_transfers ADD FOREIGN KEY (hall_id, to_category) REFERENCES queue_categories (hall_id, letter);
+      ALTER TABLE kiosk_requests DROP CONSTRAINT kiosk_requests_pkey, ADD PRIMARY KEY (hall_id, kiosk_id, request_id);
+      DROP INDEX access_audit_day;
+      CREATE INDEX access_audit_day ON access_audit (hall_id, day, id);
+      ALTER TABLE hall_windows DROP CONSTRAINT hall_windows_pkey, ADD PRIMARY KEY (hall_id, window_no),
+        DROP CONSTRAINT hall_windows_device_id_unit_key, ADD UNIQUE (hall_id, device_id, unit);
+    `;
+    },
+  },
 ];
 
 /** Arbitrary constant naming "the hall schema migration" among advisory locks (one per schema, see below). */
@@ -309,11 +399,12 @@ const MIGRATION_LOCK_CLASS = 0x0d00_0001;
 
 /**
  * Brings the schema on `client`'s search_path (created when missing) up to date; returns the version afterwards.
+ * `hallId`: the hall whose bridge migrates (config site.hallId); rows from before migration 8 adopt it.
  * The pending migrations and their version rows run in one transaction (DDL is transactional on PostgreSQL), so a
  * failure leaves the schema exactly at its previous version.
  */
 export async function applyHallPostgresMigrations(client: ClientBase, schema: string,
-  migrations: readonly HallMigration[] = HALL_POSTGRES_MIGRATIONS): Promise<number> {
+  migrations: readonly HallMigration[] = HALL_POSTGRES_MIGRATIONS, hallId: string = DEFAULT_HALL_ID): Promise<number> {
   const ordered = [...migrations].sort((a, b) => a.version - b.version);
   await client.query('BEGIN');
   try {
@@ -337,7 +428,7 @@ export async function applyHallPostgresMigrations(client: ClientBase, schema: st
     }
     const done = new Set(rows.map((r) => r.version));
     for (const m of ordered.filter((x) => !done.has(x.version))) {
-      await client.query(m.sql);
+      await client.query(migrationSql(m, hallId));
       await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
     }
     await client.query('COMMIT');

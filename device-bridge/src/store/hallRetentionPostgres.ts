@@ -15,6 +15,7 @@
  */
 import { maskIdNumber } from '@onedoor/protocol';
 import type { HallRetentionCutoffs, HallRetentionResult } from './hallStore.ts';
+import { hallIdLiteral } from './hallScope.ts';
 
 /** One statement on the transaction's connection. */
 export type RetentionQuery = (text: string, params?: unknown[]) => Promise<{ rows: Array<Record<string, unknown>>; rowCount: number }>;
@@ -27,6 +28,8 @@ export function maskHolderName(name: string): string {
 
 interface MaskPlan {
   table: string;
+  /** The hall literal: keys such as an application's serial are unique per hall only. */
+  hall: string;
   key: string;
   keyType: 'integer' | 'text';
   column: string;
@@ -48,12 +51,12 @@ async function maskColumn(q: RetentionQuery, p: MaskPlan): Promise<number> {
   const free = rows.filter((r) => r.in_index !== true);
   if (free.length > 0) {
     changed += (await q(`UPDATE ${p.table} t SET ${p.column} = m.v FROM unnest($1::${p.keyType}[], $2::text[]) AS m(k, v)
-      WHERE t.${p.key} = m.k`, [free.map((r) => r.k), free.map((r) => maskIdNumber(String(r.v)))])).rowCount;
+      WHERE t.hall_id = ${p.hall} AND t.${p.key} = m.k`, [free.map((r) => r.k), free.map((r) => maskIdNumber(String(r.v)))])).rowCount;
   }
   if (p.unique) {
     const same = p.unique.columns.map((c) => `o.${c} = t.${c}`).join(' AND ');
     for (const r of rows.filter((x) => x.in_index === true)) {
-      changed += (await q(`UPDATE ${p.table} t SET ${p.column} = $2 WHERE t.${p.key} = $1 AND NOT EXISTS (
+      changed += (await q(`UPDATE ${p.table} t SET ${p.column} = $2 WHERE t.hall_id = ${p.hall} AND t.${p.key} = $1 AND NOT EXISTS (
         SELECT 1 FROM ${p.table} o WHERE o.${p.key} <> t.${p.key} AND o.${p.column} = $2 AND ${same}
           AND ${p.unique.scope('o')})`, [r.k, maskIdNumber(String(r.v))])).rowCount;
     }
@@ -61,10 +64,12 @@ async function maskColumn(q: RetentionQuery, p: MaskPlan): Promise<number> {
   return changed;
 }
 
-export async function retentionPostgres(q: RetentionQuery, c: HallRetentionCutoffs): Promise<HallRetentionResult> {
+export async function retentionPostgres(q: RetentionQuery, c: HallRetentionCutoffs, hallId: string): Promise<HallRetentionResult> {
+  // Only the store's own hall (hallScope.ts); the id is checked against its pattern, so it is safe as a literal.
+  const h = hallIdLiteral(hallId);
   const run = async (text: string, ...params: unknown[]): Promise<number> => (await q(text, params)).rowCount;
 
-  const oldTickets = 'SELECT id FROM tickets WHERE day < $1';
+  const oldTickets = `SELECT id FROM tickets WHERE hall_id = ${h} AND day < $1`;
   const d = c.deleteTickets.day;
   await run(`DELETE FROM counter_calls WHERE ticket_id IN (${oldTickets})`, d);
   await run(`DELETE FROM ticket_ratings WHERE ticket_id IN (${oldTickets})`, d);
@@ -73,43 +78,45 @@ export async function retentionPostgres(q: RetentionQuery, c: HallRetentionCutof
   await run(`UPDATE counter_windows SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);
   await run(`UPDATE counter_windows SET rating_ticket_id = NULL WHERE rating_ticket_id IN (${oldTickets})`, d);
   await run(`UPDATE appointments SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);
-  const ticketsDeleted = await run('DELETE FROM tickets WHERE day < $1', d);
+  const ticketsDeleted = await run(`DELETE FROM tickets WHERE hall_id = ${h} AND day < $1`, d);
 
   const ticketsMasked = await maskColumn(q, {
-    table: 'tickets', key: 'id', keyType: 'integer', column: 'holder_number', where: 'day < $1', params: [c.maskTickets.day],
-    unique: { scope: (t) => `${t}.status = 'waiting'`, columns: ['day', 'category'] },
+    table: 'tickets', hall: h, key: 'id', keyType: 'integer', column: 'holder_number', where: `hall_id = ${h} AND day < $1`,
+    params: [c.maskTickets.day], unique: { scope: (t) => `${t}.status = 'waiting'`, columns: ['hall_id', 'day', 'category'] },
   });
 
-  const oldAppointments = 'SELECT id FROM appointments WHERE day < $1';
+  const oldAppointments = `SELECT id FROM appointments WHERE hall_id = ${h} AND day < $1`;
   const a = c.deleteAppointments.day;
   const linkedNoShowsDeleted = await run(`DELETE FROM no_shows WHERE appointment_id IN (${oldAppointments})`, a);
   await run(`UPDATE tickets SET appointment_id = NULL WHERE appointment_id IN (${oldAppointments})`, a);
-  const appointmentsDeleted = await run('DELETE FROM appointments WHERE day < $1', a);
+  const appointmentsDeleted = await run(`DELETE FROM appointments WHERE hall_id = ${h} AND day < $1`, a);
 
   const appointmentsMasked = await maskColumn(q, {
-    table: 'appointments', key: 'id', keyType: 'integer', column: 'holder_number', where: 'day < $1', params: [c.maskAppointments.day],
-    unique: { scope: (t) => `${t}.status IN ('booked', 'checkedIn')`, columns: ['service_id', 'day'] },
+    table: 'appointments', hall: h, key: 'id', keyType: 'integer', column: 'holder_number', where: `hall_id = ${h} AND day < $1`,
+    params: [c.maskAppointments.day],
+    unique: { scope: (t) => `${t}.status IN ('booked', 'checkedIn')`, columns: ['hall_id', 'service_id', 'day'] },
   });
 
-  const noShowsDeleted = linkedNoShowsDeleted + await run('DELETE FROM no_shows WHERE day < $1', c.deleteNoShows.day);
+  const noShowsDeleted = linkedNoShowsDeleted + await run(`DELETE FROM no_shows WHERE hall_id = ${h} AND day < $1`, c.deleteNoShows.day);
 
   const applicationsMasked = await maskColumn(q, {
-    table: 'applications', key: 'serial', keyType: 'text', column: 'applicant_number',
-    where: "status IN ('done', 'returned', 'rejected') AND updated_at < $1", params: [c.maskClosedApplications.at],
+    table: 'applications', hall: h, key: 'serial', keyType: 'text', column: 'applicant_number',
+    where: `hall_id = ${h} AND status IN ('done', 'returned', 'rejected') AND updated_at < $1`, params: [c.maskClosedApplications.at],
   });
 
   // Certificates: the number and the name together, in one statement (no unique index on either).
   const ended = (await q(`SELECT identifier, holder_number, holder_name FROM certificates
-    WHERE ((expires_on IS NOT NULL AND expires_on < $1) OR (revoked_at IS NOT NULL AND revoked_at < $2))
+    WHERE hall_id = ${h} AND ((expires_on IS NOT NULL AND expires_on < $1) OR (revoked_at IS NOT NULL AND revoked_at < $2))
       AND strpos(holder_number, '*') = 0 ORDER BY identifier`, [c.maskEndedCertificates.day, c.maskEndedCertificates.at])).rows;
   const certificatesMasked = ended.length === 0 ? 0 : await run(`UPDATE certificates t SET holder_number = m.n, holder_name = m.name
-    FROM unnest($1::text[], $2::text[], $3::text[]) AS m(identifier, n, name) WHERE t.identifier = m.identifier`,
+    FROM unnest($1::text[], $2::text[], $3::text[]) AS m(identifier, n, name) WHERE t.hall_id = ${h} AND t.identifier = m.identifier`,
   ended.map((r) => r.identifier), ended.map((r) => maskIdNumber(String(r.holder_number))),
   ended.map((r) => maskHolderName(String(r.holder_name ?? ''))));
 
-  const kioskRequestsDeleted = await run('DELETE FROM kiosk_requests WHERE applied_at < $1', c.deleteKioskRequests.at);
+  const kioskRequestsDeleted = await run(`DELETE FROM kiosk_requests WHERE hall_id = ${h} AND applied_at < $1`,
+    c.deleteKioskRequests.at);
 
-  const accessAuditDeleted = await run('DELETE FROM access_audit WHERE at < $1', c.deleteAccessAudit.at);
+  const accessAuditDeleted = await run(`DELETE FROM access_audit WHERE hall_id = ${h} AND at < $1`, c.deleteAccessAudit.at);
 
   return {
     ticketsMasked, ticketsDeleted, appointmentsMasked, appointmentsDeleted, noShowsDeleted, applicationsMasked,

@@ -12,11 +12,12 @@
 import type Database from 'better-sqlite3';
 import type { HallRetentionCutoffs, HallRetentionResult } from './hallStore.ts';
 
-export function retentionSql(db: Database, c: HallRetentionCutoffs): HallRetentionResult {
-  const run = (sql: string, ...params: unknown[]): number => db.prepare(sql).run(...params).changes;
+export function retentionSql(db: Database, c: HallRetentionCutoffs, hallId: string): HallRetentionResult {
+  // Only the store's own hall (hallScope.ts): every statement is bound to it as @hall.
+  const run = (sql: string, params: Record<string, unknown>): number => db.prepare(sql).run({ hall: hallId, ...params }).changes;
 
-  const oldTickets = 'SELECT id FROM tickets WHERE day < ?';
-  const d = c.deleteTickets.day;
+  const oldTickets = 'SELECT id FROM tickets WHERE hall_id = @hall AND day < @d';
+  const d = { d: c.deleteTickets.day };
   run(`DELETE FROM counter_calls WHERE ticket_id IN (${oldTickets})`, d);
   run(`DELETE FROM ticket_ratings WHERE ticket_id IN (${oldTickets})`, d);
   run(`DELETE FROM rating_follow_ups WHERE ticket_id IN (${oldTickets})`, d);
@@ -24,34 +25,37 @@ export function retentionSql(db: Database, c: HallRetentionCutoffs): HallRetenti
   run(`UPDATE counter_windows SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);
   run(`UPDATE counter_windows SET rating_ticket_id = NULL WHERE rating_ticket_id IN (${oldTickets})`, d);
   run(`UPDATE appointments SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);
-  const ticketsDeleted = run('DELETE FROM tickets WHERE day < ?', d);
+  const ticketsDeleted = run('DELETE FROM tickets WHERE hall_id = @hall AND day < @d', d);
 
   const ticketsMasked = run(`UPDATE OR IGNORE tickets SET holder_number = od_mask(holder_number)
-    WHERE day < ? AND holder_number IS NOT NULL AND instr(holder_number, '*') = 0`, c.maskTickets.day);
+    WHERE hall_id = @hall AND day < @d AND holder_number IS NOT NULL AND instr(holder_number, '*') = 0`,
+  { d: c.maskTickets.day });
 
-  const oldAppointments = 'SELECT id FROM appointments WHERE day < ?';
-  const a = c.deleteAppointments.day;
+  const oldAppointments = 'SELECT id FROM appointments WHERE hall_id = @hall AND day < @d';
+  const a = { d: c.deleteAppointments.day };
   const linkedNoShowsDeleted = run(`DELETE FROM no_shows WHERE appointment_id IN (${oldAppointments})`, a);
   run(`UPDATE tickets SET appointment_id = NULL WHERE appointment_id IN (${oldAppointments})`, a);
-  const appointmentsDeleted = run('DELETE FROM appointments WHERE day < ?', a);
+  const appointmentsDeleted = run('DELETE FROM appointments WHERE hall_id = @hall AND day < @d', a);
 
   const appointmentsMasked = run(`UPDATE OR IGNORE appointments SET holder_number = od_mask(holder_number)
-    WHERE day < ? AND instr(holder_number, '*') = 0`, c.maskAppointments.day);
+    WHERE hall_id = @hall AND day < @d AND instr(holder_number, '*') = 0`, { d: c.maskAppointments.day });
 
-  const noShowsDeleted = linkedNoShowsDeleted + run('DELETE FROM no_shows WHERE day < ?', c.deleteNoShows.day);
+  const noShowsDeleted = linkedNoShowsDeleted + run('DELETE FROM no_shows WHERE hall_id = @hall AND day < @d',
+    { d: c.deleteNoShows.day });
 
   const applicationsMasked = run(`UPDATE applications SET applicant_number = od_mask(applicant_number)
-    WHERE status IN ('done', 'returned', 'rejected') AND updated_at < ? AND instr(applicant_number, '*') = 0`,
-  c.maskClosedApplications.at);
+    WHERE hall_id = @hall AND status IN ('done', 'returned', 'rejected') AND updated_at < @at
+      AND instr(applicant_number, '*') = 0`, { at: c.maskClosedApplications.at });
 
   const certificatesMasked = run(`UPDATE certificates SET holder_number = od_mask(holder_number),
     holder_name = od_mask_name(holder_name)
-    WHERE ((expires_on IS NOT NULL AND expires_on < ?) OR (revoked_at IS NOT NULL AND revoked_at < ?))
-      AND instr(holder_number, '*') = 0`, c.maskEndedCertificates.day, c.maskEndedCertificates.at);
+    WHERE hall_id = @hall AND ((expires_on IS NOT NULL AND expires_on < @d) OR (revoked_at IS NOT NULL AND revoked_at < @at))
+      AND instr(holder_number, '*') = 0`, { d: c.maskEndedCertificates.day, at: c.maskEndedCertificates.at });
 
-  const kioskRequestsDeleted = run('DELETE FROM kiosk_requests WHERE applied_at < ?', c.deleteKioskRequests.at);
+  const kioskRequestsDeleted = run('DELETE FROM kiosk_requests WHERE hall_id = @hall AND applied_at < @at',
+    { at: c.deleteKioskRequests.at });
 
-  const accessAuditDeleted = run('DELETE FROM access_audit WHERE at < ?', c.deleteAccessAudit.at);
+  const accessAuditDeleted = run('DELETE FROM access_audit WHERE hall_id = @hall AND at < @at', { at: c.deleteAccessAudit.at });
 
   return {
     ticketsMasked, ticketsDeleted, appointmentsMasked, appointmentsDeleted, noShowsDeleted, applicationsMasked,

@@ -3,6 +3,9 @@
  * survives a power cut, so it is never issued again: hall-rules.md "never issued twice in a day, whatever crashes
  * or restarts happen"), `foreign_keys = ON`, versioned migrations (hallMigrations.ts).
  *
+ * A store is bound to one hall (`hallId`, config site.hallId): every statement names that hall's rows (README
+ * "Running a district", "Many halls, one database"); `districtHalls` is the one read across halls.
+ *
  * better-sqlite3 is synchronous; the store keeps the Promise interface the PostgreSQL backend will need. All
  * operations go through one queue, so a transaction (`BEGIN IMMEDIATE` ... `COMMIT`, which may await between its
  * steps) never interleaves with another caller's statements on the shared connection. Calling the outer store from
@@ -11,7 +14,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database, { type Statement } from 'better-sqlite3';
 import { maskIdNumber } from '@onedoor/protocol';
-import { applyHallMigrations } from './hallMigrations.ts';
+import { applyHallMigrations, HALL_MIGRATIONS } from './hallMigrations.ts';
+import { districtFiguresSql, districtRowFrom, type DistrictHallRow } from './districtFigures.ts';
+import { checkHallId, DEFAULT_HALL_ID } from './hallScope.ts';
 import { createPrivateFile, restrictFileMode, SQLITE_SIDE_FILES } from './fileModes.ts';
 import { retentionSql } from './hallRetentionSql.ts';
 import type {
@@ -116,7 +121,8 @@ const SLOT_WITH_BOOKED = `SELECT s.*, (SELECT count(*) FROM appointments a WHERE
 class SqliteHallRepository implements Synchronous<HallRepository> {
   private readonly cache = new Map<string, Statement>();
 
-  constructor(private readonly db: Database) {}
+  /** `hall`: the hall whose rows every statement reads and writes (hallScope.ts). */
+  constructor(private readonly db: Database, private readonly hall: string) {}
 
   private st(sql: string): Statement {
     let s = this.cache.get(sql);
@@ -134,25 +140,25 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
 
   upsertDepartments(list: NewDepartment[]): DepartmentRecord[] {
     for (const d of list) {
-      this.st(`INSERT INTO departments (name, batch, batch_deadline, sort_order) VALUES (?, ?, ?, ?)
-        ON CONFLICT (name) DO UPDATE SET batch = excluded.batch, batch_deadline = excluded.batch_deadline,
-        sort_order = excluded.sort_order`).run(d.name, d.batch, d.batchDeadline, d.sortOrder);
+      this.st(`INSERT INTO departments (hall_id, name, batch, batch_deadline, sort_order) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (hall_id, name) DO UPDATE SET batch = excluded.batch, batch_deadline = excluded.batch_deadline,
+        sort_order = excluded.sort_order`).run(this.hall, d.name, d.batch, d.batchDeadline, d.sortOrder);
     }
     return this.listDepartments();
   }
 
   listDepartments(): DepartmentRecord[] {
-    return this.all('SELECT * FROM departments ORDER BY sort_order, id').map(departmentFromRow);
+    return this.all('SELECT * FROM departments WHERE hall_id = ? ORDER BY sort_order, id', this.hall).map(departmentFromRow);
   }
 
   upsertQueueCategory(c: QueueCategoryRecord): void {
-    this.st(`INSERT INTO queue_categories (letter, name, default_service_minutes) VALUES (?, ?, ?)
-      ON CONFLICT (letter) DO UPDATE SET name = excluded.name, default_service_minutes = excluded.default_service_minutes`)
-      .run(c.letter, c.name, c.defaultServiceMinutes);
+    this.st(`INSERT INTO queue_categories (hall_id, letter, name, default_service_minutes) VALUES (?, ?, ?, ?)
+      ON CONFLICT (hall_id, letter) DO UPDATE SET name = excluded.name, default_service_minutes = excluded.default_service_minutes`)
+      .run(this.hall, c.letter, c.name, c.defaultServiceMinutes);
   }
 
   listQueueCategories(): QueueCategoryRecord[] {
-    return this.all('SELECT * FROM queue_categories ORDER BY letter').map((r) => ({
+    return this.all('SELECT * FROM queue_categories WHERE hall_id = ? ORDER BY letter', this.hall).map((r) => ({
       letter: String(r.letter), name: String(r.name), defaultServiceMinutes: Number(r.default_service_minutes),
     }));
   }
@@ -162,139 +168,141 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   upsertServiceItem(item: ServiceItemRecord, materials: NewMaterial[]): void {
-    this.st(`INSERT INTO service_items (id, department_id, name, category, time_limit_days, slot_capacity, step_limits)
-      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET department_id = excluded.department_id,
+    this.st(`INSERT INTO service_items (hall_id, id, department_id, name, category, time_limit_days, slot_capacity,
+      step_limits) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hall_id, id) DO UPDATE SET department_id = excluded.department_id,
       name = excluded.name, category = excluded.category, time_limit_days = excluded.time_limit_days,
       slot_capacity = excluded.slot_capacity, step_limits = excluded.step_limits`)
-      .run(item.id, item.departmentId, item.name, item.category, item.timeLimitDays, item.slotCapacity,
+      .run(this.hall, item.id, item.departmentId, item.name, item.category, item.timeLimitDays, item.slotCapacity,
         item.stepLimits ? JSON.stringify(item.stepLimits) : null);
-    this.st('DELETE FROM service_materials WHERE service_id = ?').run(item.id);
+    this.st('DELETE FROM service_materials WHERE hall_id = ? AND service_id = ?').run(this.hall, item.id);
     materials.forEach((m, i) => {
-      this.st(`INSERT INTO service_materials (service_id, name, sort_order, fetched_from, commitment_allowed)
-        VALUES (?, ?, ?, ?, ?)`).run(item.id, m.name, i + 1, m.fetchedFrom, m.commitmentAllowed ? 1 : 0);
+      this.st(`INSERT INTO service_materials (hall_id, service_id, name, sort_order, fetched_from, commitment_allowed)
+        VALUES (?, ?, ?, ?, ?, ?)`).run(this.hall, item.id, m.name, i + 1, m.fetchedFrom, m.commitmentAllowed ? 1 : 0);
     });
   }
 
   getServiceItem(id: string): ServiceItemRecord | undefined {
-    const r = this.one('SELECT * FROM service_items WHERE id = ?', id);
+    const r = this.one('SELECT * FROM service_items WHERE hall_id = ? AND id = ?', this.hall, id);
     return r ? serviceFromRow(r) : undefined;
   }
 
   listServiceItems(departmentId?: number): ServiceItemRecord[] {
     const rows = departmentId === undefined
-      ? this.all('SELECT * FROM service_items ORDER BY id')
-      : this.all('SELECT * FROM service_items WHERE department_id = ? ORDER BY id', departmentId);
+      ? this.all('SELECT * FROM service_items WHERE hall_id = ? ORDER BY id', this.hall)
+      : this.all('SELECT * FROM service_items WHERE hall_id = ? AND department_id = ? ORDER BY id', this.hall, departmentId);
     return rows.map(serviceFromRow);
   }
 
   listMaterials(serviceId: string): MaterialRecord[] {
-    return this.all('SELECT * FROM service_materials WHERE service_id = ? ORDER BY sort_order', serviceId).map((r) => ({
+    return this.all('SELECT * FROM service_materials WHERE hall_id = ? AND service_id = ? ORDER BY sort_order', this.hall, serviceId).map((r) => ({
       id: Number(r.id), serviceId: String(r.service_id), name: String(r.name), sortOrder: Number(r.sort_order),
       fetchedFrom: (r.fetched_from as string | null) ?? null, commitmentAllowed: bool(r.commitment_allowed),
     }));
   }
 
   setCalendarDay(day: CalendarDayRecord): void {
-    this.st(`INSERT INTO calendar_days (day, kind, name) VALUES (?, ?, ?)
-      ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name`).run(day.day, day.kind, day.name);
+    this.st(`INSERT INTO calendar_days (hall_id, day, kind, name) VALUES (?, ?, ?, ?)
+      ON CONFLICT (hall_id, day) DO UPDATE SET kind = excluded.kind, name = excluded.name`).run(this.hall, day.day, day.kind, day.name);
   }
 
   listCalendarDays(): CalendarDayRecord[] {
-    return this.all('SELECT * FROM calendar_days ORDER BY day').map((r) => ({
+    return this.all('SELECT * FROM calendar_days WHERE hall_id = ? ORDER BY day', this.hall).map((r) => ({
       day: String(r.day), kind: r.kind as CalendarDayRecord['kind'], name: String(r.name),
     }));
   }
 
   nextCounterValue(name: string): number {
     // One statement: the increment and the read cannot be separated by another writer (atomic numbering).
-    const r = this.one(`INSERT INTO counters (name, value) VALUES (?, 1)
-      ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`, name);
+    const r = this.one(`INSERT INTO counters (hall_id, name, value) VALUES (?, ?, 1)
+      ON CONFLICT (hall_id, name) DO UPDATE SET value = value + 1 RETURNING value`, this.hall, name);
     return Number(r!.value);
   }
 
   ensureSlots(slots: NewSlot[]): void {
     for (const s of slots) {
-      this.st(`INSERT INTO appointment_slots (service_id, day, start, minutes, capacity) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (service_id, day, start) DO NOTHING`).run(s.serviceId, s.day, s.start, s.minutes, s.capacity);
+      this.st(`INSERT INTO appointment_slots (hall_id, service_id, day, start, minutes, capacity) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (hall_id, service_id, day, start) DO NOTHING`).run(this.hall, s.serviceId, s.day, s.start, s.minutes, s.capacity);
     }
   }
 
   listSlots(serviceId: string, day: HallDay): SlotRecord[] {
-    return this.all(`${SLOT_WITH_BOOKED} WHERE s.service_id = ? AND s.day = ? ORDER BY s.start`, serviceId, day).map(slotFromRow);
+    return this.all(`${SLOT_WITH_BOOKED} WHERE s.hall_id = ? AND s.service_id = ? AND s.day = ? ORDER BY s.start`, this.hall, serviceId, day).map(slotFromRow);
   }
 
   getSlot(id: number): SlotRecord | undefined {
-    const r = this.one(`${SLOT_WITH_BOOKED} WHERE s.id = ?`, id);
+    const r = this.one(`${SLOT_WITH_BOOKED} WHERE s.hall_id = ? AND s.id = ?`, this.hall, id);
     return r ? slotFromRow(r) : undefined;
   }
 
   insertAppointment(a: NewAppointment): AppointmentRecord {
     const slot = this.getSlot(a.slotId);
     if (!slot) throw new Error(`appointment slot ${a.slotId} does not exist`);
-    const r = this.one(`INSERT INTO appointments (slot_id, service_id, day, start, holder_number, status, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, 'booked', ?, ?) RETURNING *`, slot.id, slot.serviceId, slot.day, slot.start, a.holderNumber,
+    const r = this.one(`INSERT INTO appointments (hall_id, slot_id, service_id, day, start, holder_number, status, created_at,
+      updated_at) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, ?) RETURNING *`, this.hall, slot.id, slot.serviceId, slot.day, slot.start, a.holderNumber,
     a.createdAt, a.createdAt);
     return appointmentFromRow(r!);
   }
 
   getAppointment(id: number): AppointmentRecord | undefined {
-    const r = this.one('SELECT * FROM appointments WHERE id = ?', id);
+    const r = this.one('SELECT * FROM appointments WHERE hall_id = ? AND id = ?', this.hall, id);
     return r ? appointmentFromRow(r) : undefined;
   }
 
   listAppointmentsOfHolder(holderNumber: string, fromDay: HallDay): AppointmentRecord[] {
-    return this.all('SELECT * FROM appointments WHERE holder_number = ? AND day >= ? ORDER BY day, start, id',
-      holderNumber, fromDay).map(appointmentFromRow);
+    return this.all('SELECT * FROM appointments WHERE hall_id = ? AND holder_number = ? AND day >= ? ORDER BY day, start, id',
+      this.hall, holderNumber, fromDay).map(appointmentFromRow);
   }
 
   findActiveAppointment(holderNumber: string, serviceId: string, day: HallDay): AppointmentRecord | undefined {
-    const r = this.one(`SELECT * FROM appointments WHERE holder_number = ? AND service_id = ? AND day = ?
-      AND status IN ('booked', 'checkedIn')`, holderNumber, serviceId, day);
+    const r = this.one(`SELECT * FROM appointments WHERE hall_id = ? AND holder_number = ? AND service_id = ? AND day = ?
+      AND status IN ('booked', 'checkedIn')`, this.hall, holderNumber, serviceId, day);
     return r ? appointmentFromRow(r) : undefined;
   }
 
   listBookedBefore(day: HallDay): AppointmentRecord[] {
-    return this.all("SELECT * FROM appointments WHERE status = 'booked' AND day < ? ORDER BY day, start, id", day)
+    return this.all("SELECT * FROM appointments WHERE hall_id = ? AND status = 'booked' AND day < ? ORDER BY day, start, id",
+      this.hall, day)
       .map(appointmentFromRow);
   }
 
   updateAppointment(id: number, patch: { status: AppointmentStatus; ticketId?: number | null; updatedAt: number }): void {
     const res = this.st(`UPDATE appointments SET status = ?, ticket_id = CASE WHEN ? THEN ? ELSE ticket_id END,
-      updated_at = ? WHERE id = ?`).run(patch.status, patch.ticketId !== undefined ? 1 : 0, patch.ticketId ?? null,
-      patch.updatedAt, id);
+      updated_at = ? WHERE hall_id = ? AND id = ?`).run(patch.status, patch.ticketId !== undefined ? 1 : 0,
+      patch.ticketId ?? null, patch.updatedAt, this.hall, id);
     if (res.changes !== 1) throw new Error(`appointment ${id} does not exist`);
   }
 
   addNoShow(n: Omit<NoShowRecord, 'id'>): void {
-    this.st('INSERT INTO no_shows (holder_number, day, appointment_id) VALUES (?, ?, ?)').run(n.holderNumber, n.day, n.appointmentId);
+    this.st('INSERT INTO no_shows (hall_id, holder_number, day, appointment_id) VALUES (?, ?, ?, ?)').run(this.hall, n.holderNumber, n.day, n.appointmentId);
   }
 
   listNoShows(holderNumber: string, sinceDay: HallDay): NoShowRecord[] {
-    return this.all('SELECT * FROM no_shows WHERE holder_number = ? AND day >= ? ORDER BY day, id', holderNumber, sinceDay)
+    return this.all('SELECT * FROM no_shows WHERE hall_id = ? AND holder_number = ? AND day >= ? ORDER BY day, id', this.hall,
+      holderNumber, sinceDay)
       .map((r) => ({ id: Number(r.id), holderNumber: String(r.holder_number), day: String(r.day), appointmentId: numOrNull(r.appointment_id) }));
   }
 
   insertTicket(t: NewTicket): TicketRecord {
-    const r = this.one(`INSERT INTO tickets (day, category, seq, number, holder_number, priority, status, issued_at, appointment_id)
-      VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?) RETURNING *`, t.day, t.category, t.seq, t.number, t.holderNumber,
+    const r = this.one(`INSERT INTO tickets (hall_id, day, category, seq, number, holder_number, priority, status, issued_at,
+      appointment_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?) RETURNING *`, this.hall, t.day, t.category, t.seq, t.number, t.holderNumber,
     t.priority, t.issuedAt, t.appointmentId);
     return ticketFromRow(r!);
   }
 
   getTicket(id: number): TicketRecord | undefined {
-    const r = this.one('SELECT * FROM tickets WHERE id = ?', id);
+    const r = this.one('SELECT * FROM tickets WHERE hall_id = ? AND id = ?', this.hall, id);
     return r ? ticketFromRow(r) : undefined;
   }
 
   findWaitingTicket(day: HallDay, category: string, holderNumber: string): TicketRecord | undefined {
-    const r = this.one(`SELECT * FROM tickets WHERE day = ? AND category = ? AND holder_number = ? AND status = 'waiting'`,
-      day, category, holderNumber);
+    const r = this.one(`SELECT * FROM tickets WHERE hall_id = ? AND day = ? AND category = ? AND holder_number = ?
+      AND status = 'waiting'`, this.hall, day, category, holderNumber);
     return r ? ticketFromRow(r) : undefined;
   }
 
   listTickets(day: HallDay, filter: { category?: string; status?: TicketStatus } = {}): TicketRecord[] {
-    return this.all(`SELECT * FROM tickets WHERE day = ? AND (? IS NULL OR category = ?) AND (? IS NULL OR status = ?)
-      ORDER BY issued_at, id`, day, filter.category ?? null, filter.category ?? null, filter.status ?? null,
+    return this.all(`SELECT * FROM tickets WHERE hall_id = ? AND day = ? AND (? IS NULL OR category = ?)
+      AND (? IS NULL OR status = ?) ORDER BY issued_at, id`, this.hall, day, filter.category ?? null, filter.category ?? null, filter.status ?? null,
     filter.status ?? null).map(ticketFromRow);
   }
 
@@ -303,78 +311,82 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     if (!cur) throw new Error(`ticket ${id} does not exist`);
     const next = { ...cur, ...patch };
     this.st(`UPDATE tickets SET status = ?, called_at = ?, started_at = ?, finished_at = ?, priority = ?, appointment_id = ?
-      WHERE id = ?`).run(next.status, next.calledAt, next.startedAt, next.finishedAt, next.priority, next.appointmentId, id);
+      WHERE hall_id = ? AND id = ?`).run(next.status, next.calledAt, next.startedAt, next.finishedAt, next.priority,
+      next.appointmentId, this.hall, id);
   }
 
   recentServiceDurations(category: string, limit: number): number[] {
-    return this.all(`SELECT finished_at - started_at AS ms FROM tickets WHERE category = ? AND status = 'done'
-      AND started_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?`, category, limit)
+    return this.all(`SELECT finished_at - started_at AS ms FROM tickets WHERE hall_id = ? AND category = ?
+      AND status = 'done' AND started_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?`,
+    this.hall, category, limit)
       .map((r) => Number(r.ms));
   }
 
   insertApplication(a: ApplicationRecord): void {
-    this.st(`INSERT INTO applications (serial, service_id, applicant_number, status, accepted_at, accepted_day, result,
-      commitments, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(a.serial, a.serviceId, a.applicantNumber, a.status,
+    this.st(`INSERT INTO applications (hall_id, serial, service_id, applicant_number, status, accepted_at, accepted_day,
+      result, commitments, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.hall, a.serial, a.serviceId, a.applicantNumber, a.status,
       a.acceptedAt, a.acceptedDay, a.result, JSON.stringify(a.commitments), a.updatedAt);
   }
 
   getApplication(serial: string): ApplicationRecord | undefined {
-    const r = this.one('SELECT * FROM applications WHERE serial = ?', serial);
+    const r = this.one('SELECT * FROM applications WHERE hall_id = ? AND serial = ?', this.hall, serial);
     return r ? applicationFromRow(r) : undefined;
   }
 
   listApplicationsOfApplicant(applicantNumber: string): ApplicationRecord[] {
-    return this.all('SELECT * FROM applications WHERE applicant_number = ? ORDER BY accepted_at DESC, serial',
-      applicantNumber).map(applicationFromRow);
+    return this.all('SELECT * FROM applications WHERE hall_id = ? AND applicant_number = ? ORDER BY accepted_at DESC, serial',
+      this.hall, applicantNumber).map(applicationFromRow);
   }
 
   updateApplication(serial: string, patch: { status: ApplicationStatus; result: string | null; updatedAt: number }): void {
-    const res = this.st('UPDATE applications SET status = ?, result = ?, updated_at = ? WHERE serial = ?')
-      .run(patch.status, patch.result, patch.updatedAt, serial);
+    const res = this.st('UPDATE applications SET status = ?, result = ?, updated_at = ? WHERE hall_id = ? AND serial = ?')
+      .run(patch.status, patch.result, patch.updatedAt, this.hall, serial);
     if (res.changes !== 1) throw new Error(`application ${serial} does not exist`);
   }
 
   addApplicationEvent(e: Omit<ApplicationEventRecord, 'id'>): void {
-    this.st('INSERT INTO application_events (serial, status, at, day, note) VALUES (?, ?, ?, ?, ?)')
-      .run(e.serial, e.status, e.at, e.day, e.note);
+    this.st('INSERT INTO application_events (hall_id, serial, status, at, day, note) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(this.hall, e.serial, e.status, e.at, e.day, e.note);
   }
 
   listApplicationEvents(serial: string): ApplicationEventRecord[] {
-    return this.all('SELECT * FROM application_events WHERE serial = ? ORDER BY at, id', serial).map((r) => ({
+    return this.all('SELECT * FROM application_events WHERE hall_id = ? AND serial = ? ORDER BY at, id', this.hall, serial).map((r) => ({
       id: Number(r.id), serial: String(r.serial), status: r.status as ApplicationStatus, at: Number(r.at),
       day: String(r.day), note: (r.note as string | null) ?? null,
     }));
   }
 
   insertCertificate(c: CertificateRecord): void {
-    this.st(`INSERT INTO certificates (identifier, type_name, issuer_name, holder_number, holder_name, issued_on,
-      expires_on, revoked_at, revoke_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(c.identifier, c.typeName,
+    this.st(`INSERT INTO certificates (hall_id, identifier, type_name, issuer_name, holder_number, holder_name, issued_on,
+      expires_on, revoked_at, revoke_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.hall, c.identifier, c.typeName,
       c.issuerName, c.holderNumber, c.holderName, c.issuedOn, c.expiresOn, c.revokedAt, c.revokeReason);
   }
 
   getCertificate(identifier: string): CertificateRecord | undefined {
-    const r = this.one('SELECT * FROM certificates WHERE identifier = ?', identifier);
+    const r = this.one('SELECT * FROM certificates WHERE hall_id = ? AND identifier = ?', this.hall, identifier);
     return r ? certificateFromRow(r) : undefined;
   }
 
   listCertificatesOfHolder(holderNumber: string): CertificateRecord[] {
-    return this.all('SELECT * FROM certificates WHERE holder_number = ? ORDER BY issued_on DESC, identifier', holderNumber)
+    return this.all('SELECT * FROM certificates WHERE hall_id = ? AND holder_number = ? ORDER BY issued_on DESC, identifier',
+      this.hall, holderNumber)
       .map(certificateFromRow);
   }
 
   revokeCertificate(identifier: string, at: number, reason: string): void {
-    const res = this.st('UPDATE certificates SET revoked_at = ?, revoke_reason = ? WHERE identifier = ?').run(at, reason, identifier);
+    const res = this.st('UPDATE certificates SET revoked_at = ?, revoke_reason = ? WHERE hall_id = ? AND identifier = ?')
+      .run(at, reason, this.hall, identifier);
     if (res.changes !== 1) throw new Error(`certificate ${identifier} does not exist`);
   }
 
   addPrintLog(entry: Omit<PrintLogRecord, 'id'>): PrintLogRecord {
-    const r = this.one('INSERT INTO print_log (at, kind, ref, masked_number, detail) VALUES (?, ?, ?, ?, ?) RETURNING id',
-      entry.at, entry.kind, entry.ref, entry.maskedNumber, entry.detail);
+    const r = this.one(`INSERT INTO print_log (hall_id, at, kind, ref, masked_number, detail) VALUES (?, ?, ?, ?, ?, ?)
+      RETURNING id`, this.hall, entry.at, entry.kind, entry.ref, entry.maskedNumber, entry.detail);
     return { id: Number(r!.id), ...entry };
   }
 
   listPrintLog(limit: number): PrintLogRecord[] {
-    return this.all('SELECT * FROM print_log ORDER BY id DESC LIMIT ?', limit).map((r) => ({
+    return this.all('SELECT * FROM print_log WHERE hall_id = ? ORDER BY id DESC LIMIT ?', this.hall, limit).map((r) => ({
       id: Number(r.id), at: Number(r.at), kind: r.kind as PrintLogRecord['kind'], ref: String(r.ref),
       maskedNumber: String(r.masked_number), detail: (r.detail as string | null) ?? null,
     }));
@@ -383,23 +395,23 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   // ---- counter workflow (tables of migration 4) ----
 
   getCounterWindow(window: number): CounterWindowRecord | undefined {
-    const r = this.one('SELECT * FROM counter_windows WHERE window_no = ?', window);
+    const r = this.one('SELECT * FROM counter_windows WHERE hall_id = ? AND window_no = ?', this.hall, window);
     return r ? counterWindowFromRow(r) : undefined;
   }
 
   listCounterWindows(): CounterWindowRecord[] {
-    return this.all('SELECT * FROM counter_windows ORDER BY window_no').map(counterWindowFromRow);
+    return this.all('SELECT * FROM counter_windows WHERE hall_id = ? ORDER BY window_no', this.hall).map(counterWindowFromRow);
   }
 
   saveCounterWindow(w: CounterWindowRecord): void {
-    this.st(`INSERT INTO counter_windows (window_no, ticket_id, recalls, paused, rating_ticket_id, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (window_no) DO UPDATE SET ticket_id = excluded.ticket_id,
+    this.st(`INSERT INTO counter_windows (hall_id, window_no, ticket_id, recalls, paused, rating_ticket_id, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hall_id, window_no) DO UPDATE SET ticket_id = excluded.ticket_id,
       recalls = excluded.recalls, paused = excluded.paused, rating_ticket_id = excluded.rating_ticket_id,
-      updated_at = excluded.updated_at`).run(w.window, w.ticketId, w.recalls, w.paused ? 1 : 0, w.ratingTicketId, w.updatedAt);
+      updated_at = excluded.updated_at`).run(this.hall, w.window, w.ticketId, w.recalls, w.paused ? 1 : 0, w.ratingTicketId, w.updatedAt);
   }
 
   getAppliedCounterEvent(eventId: string): AppliedCounterEventRecord | undefined {
-    const r = this.one('SELECT * FROM counter_applied_events WHERE event_id = ?', eventId);
+    const r = this.one('SELECT * FROM counter_applied_events WHERE hall_id = ? AND event_id = ?', this.hall, eventId);
     return r ? {
       eventId: String(r.event_id), window: Number(r.window_no), key: String(r.key), outcome: String(r.outcome),
       appliedAt: Number(r.applied_at),
@@ -407,53 +419,53 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   addAppliedCounterEvent(e: AppliedCounterEventRecord): void {
-    this.st('INSERT INTO counter_applied_events (event_id, window_no, key, outcome, applied_at) VALUES (?, ?, ?, ?, ?)')
-      .run(e.eventId, e.window, e.key, e.outcome, e.appliedAt);
+    this.st(`INSERT INTO counter_applied_events (hall_id, event_id, window_no, key, outcome, applied_at)
+      VALUES (?, ?, ?, ?, ?, ?)`).run(this.hall, e.eventId, e.window, e.key, e.outcome, e.appliedAt);
   }
 
   addCounterCall(c: CounterCallRecord): void {
-    this.st(`INSERT INTO counter_calls (call_id, ticket_id, number, window_no, text, recall, at, day)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(c.callId, c.ticketId, c.number, c.window, c.text, c.recall, c.at, c.day);
+    this.st(`INSERT INTO counter_calls (hall_id, call_id, ticket_id, number, window_no, text, recall, at, day)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.hall, c.callId, c.ticketId, c.number, c.window, c.text, c.recall, c.at, c.day);
   }
 
   listCounterCalls(day: HallDay, limit: number): CounterCallRecord[] {
-    return this.all('SELECT * FROM counter_calls WHERE day = ? ORDER BY id DESC LIMIT ?', day, limit).map((r) => ({
+    return this.all('SELECT * FROM counter_calls WHERE hall_id = ? AND day = ? ORDER BY id DESC LIMIT ?', this.hall, day, limit).map((r) => ({
       callId: String(r.call_id), ticketId: Number(r.ticket_id), number: String(r.number), window: Number(r.window_no),
       text: String(r.text), recall: Number(r.recall), at: Number(r.at), day: String(r.day),
     }));
   }
 
   addTicketRating(r: TicketRatingRecord): boolean {
-    return this.st(`INSERT INTO ticket_ratings (ticket_id, window_no, rating, at, day) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (ticket_id) DO NOTHING`).run(r.ticketId, r.window, r.rating, r.at, r.day).changes === 1;
+    return this.st(`INSERT INTO ticket_ratings (hall_id, ticket_id, window_no, rating, at, day) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (ticket_id) DO NOTHING`).run(this.hall, r.ticketId, r.window, r.rating, r.at, r.day).changes === 1;
   }
 
   getTicketRating(ticketId: number): TicketRatingRecord | undefined {
-    const r = this.one('SELECT * FROM ticket_ratings WHERE ticket_id = ?', ticketId);
+    const r = this.one('SELECT * FROM ticket_ratings WHERE hall_id = ? AND ticket_id = ?', this.hall, ticketId);
     return r ? { ticketId: Number(r.ticket_id), window: Number(r.window_no), rating: Number(r.rating), at: Number(r.at), day: String(r.day) } : undefined;
   }
 
   addRatingFollowUp(f: Omit<RatingFollowUpRecord, 'id' | 'closedAt' | 'note'>): RatingFollowUpRecord {
-    const r = this.one(`INSERT INTO rating_follow_ups (ticket_id, window_no, rating, opened_at, opened_day, deadline_day)
-      VALUES (?, ?, ?, ?, ?, ?) RETURNING *`, f.ticketId, f.window, f.rating, f.openedAt, f.openedDay, f.deadlineDay);
+    const r = this.one(`INSERT INTO rating_follow_ups (hall_id, ticket_id, window_no, rating, opened_at, opened_day, deadline_day)
+      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`, this.hall, f.ticketId, f.window, f.rating, f.openedAt, f.openedDay, f.deadlineDay);
     return followUpFromRow(r!);
   }
 
   listRatingFollowUps(filter: { openOnly?: boolean } = {}): RatingFollowUpRecord[] {
-    return this.all(`SELECT * FROM rating_follow_ups WHERE (? = 0 OR closed_at IS NULL) ORDER BY deadline_day, id`,
-      filter.openOnly ? 1 : 0).map(followUpFromRow);
+    return this.all(`SELECT * FROM rating_follow_ups WHERE hall_id = ? AND (? = 0 OR closed_at IS NULL)
+      ORDER BY deadline_day, id`, this.hall, filter.openOnly ? 1 : 0).map(followUpFromRow);
   }
 
   transferTicket(t: TicketTransferRecord): void {
     const res = this.st(`UPDATE tickets SET category = ?, status = 'waiting', called_at = NULL, started_at = NULL
-      WHERE id = ?`).run(t.toCategory, t.ticketId);
+      WHERE hall_id = ? AND id = ?`).run(t.toCategory, this.hall, t.ticketId);
     if (res.changes !== 1) throw new Error(`ticket ${t.ticketId} does not exist`);
-    this.st(`INSERT INTO ticket_transfers (ticket_id, from_category, to_category, window_no, at) VALUES (?, ?, ?, ?, ?)`)
-      .run(t.ticketId, t.fromCategory, t.toCategory, t.window, t.at);
+    this.st(`INSERT INTO ticket_transfers (hall_id, ticket_id, from_category, to_category, window_no, at)
+      VALUES (?, ?, ?, ?, ?, ?)`).run(this.hall, t.ticketId, t.fromCategory, t.toCategory, t.window, t.at);
   }
 
   listTicketTransfers(ticketId: number): TicketTransferRecord[] {
-    return this.all('SELECT * FROM ticket_transfers WHERE ticket_id = ? ORDER BY id', ticketId).map((r) => ({
+    return this.all('SELECT * FROM ticket_transfers WHERE hall_id = ? AND ticket_id = ? ORDER BY id', this.hall, ticketId).map((r) => ({
       ticketId: Number(r.ticket_id), fromCategory: String(r.from_category), toCategory: String(r.to_category),
       window: Number(r.window_no), at: Number(r.at),
     }));
@@ -462,22 +474,23 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   // ---- manager dashboard ----
 
   listAppointmentsOfDay(day: HallDay): AppointmentRecord[] {
-    return this.all('SELECT * FROM appointments WHERE day = ? ORDER BY start, id', day).map(appointmentFromRow);
+    return this.all('SELECT * FROM appointments WHERE hall_id = ? AND day = ? ORDER BY start, id', this.hall, day).map(appointmentFromRow);
   }
 
   listTicketRatingsOfDay(day: HallDay): TicketRatingRecord[] {
-    return this.all('SELECT * FROM ticket_ratings WHERE day = ? ORDER BY at, ticket_id', day).map((r) => ({
+    return this.all('SELECT * FROM ticket_ratings WHERE hall_id = ? AND day = ? ORDER BY at, ticket_id', this.hall, day).map((r) => ({
       ticketId: Number(r.ticket_id), window: Number(r.window_no), rating: Number(r.rating), at: Number(r.at), day: String(r.day),
     }));
   }
 
   listOpenApplications(): ApplicationRecord[] {
-    return this.all(`SELECT * FROM applications WHERE status NOT IN ('done', 'returned', 'rejected')
-      ORDER BY accepted_at, serial`).map(applicationFromRow);
+    return this.all(`SELECT * FROM applications WHERE hall_id = ? AND status NOT IN ('done', 'returned', 'rejected')
+      ORDER BY accepted_at, serial`, this.hall).map(applicationFromRow);
   }
 
   getKioskRequest(kioskId: string, requestId: string): KioskRequestRecord | undefined {
-    const r = this.one('SELECT * FROM kiosk_requests WHERE kiosk_id = ? AND request_id = ?', kioskId, requestId);
+    const r = this.one('SELECT * FROM kiosk_requests WHERE hall_id = ? AND kiosk_id = ? AND request_id = ?', this.hall, kioskId,
+      requestId);
     return r ? {
       kioskId: String(r.kiosk_id), requestId: String(r.request_id), op: String(r.op), answer: String(r.answer),
       appliedAt: Number(r.applied_at),
@@ -485,26 +498,26 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   addKioskRequest(k: KioskRequestRecord): void {
-    this.st(`INSERT INTO kiosk_requests (kiosk_id, request_id, op, answer, applied_at) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (kiosk_id, request_id) DO NOTHING`).run(k.kioskId, k.requestId, k.op, k.answer, k.appliedAt);
+    this.st(`INSERT INTO kiosk_requests (hall_id, kiosk_id, request_id, op, answer, applied_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (hall_id, kiosk_id, request_id) DO NOTHING`).run(this.hall, k.kioskId, k.requestId, k.op, k.answer, k.appliedAt);
   }
 
   countKioskRequests(kioskId: string): number {
-    return Number(this.one('SELECT count(*) AS n FROM kiosk_requests WHERE kiosk_id = ?', kioskId)?.n ?? 0);
+    return Number(this.one('SELECT count(*) AS n FROM kiosk_requests WHERE hall_id = ? AND kiosk_id = ?', this.hall, kioskId)?.n ?? 0);
   }
 
   appendAccessAudit(entry: NewAccessAuditRecord): AccessAuditRecord {
     // Masked here, at the one way in, whatever the caller passed (hall-rules.md "Privacy").
     const e = auditSafeEntry(entry);
-    const r = this.st(`INSERT INTO access_audit (at, day, actor_kind, actor, role, function, masked_number, result, code, detail)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(e.at, e.day, e.actorKind, e.actor, e.role, e.function, e.maskedNumber, e.result, e.code, e.detail);
+    const r = this.st(`INSERT INTO access_audit (hall_id, at, day, actor_kind, actor, role, function, masked_number, result, code,
+      detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(this.hall, e.at, e.day, e.actorKind, e.actor, e.role, e.function, e.maskedNumber, e.result, e.code, e.detail);
     return { id: Number(r.lastInsertRowid), ...e };
   }
 
   queryAccessAudit(q: AccessAuditQuery): AccessAuditSlice {
-    const where = '(? IS NULL OR day = ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR function = ?)';
-    const p = [q.day ?? null, q.day ?? null, q.actor ?? null, q.actor ?? null, q.function ?? null, q.function ?? null];
+    const where = 'hall_id = ? AND (? IS NULL OR day = ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR function = ?)';
+    const p = [this.hall, q.day ?? null, q.day ?? null, q.actor ?? null, q.actor ?? null, q.function ?? null, q.function ?? null];
     const total = Number(this.one(`SELECT count(*) AS n FROM access_audit WHERE ${where}`, ...p)?.n ?? 0);
     const entries = this.all(`SELECT * FROM access_audit WHERE ${where} ORDER BY id DESC LIMIT ? OFFSET ?`, ...p, q.limit, q.offset)
       .map((r) => ({
@@ -517,40 +530,42 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   upsertDepartmentByCode(d: CodedDepartment): DepartmentRecord {
-    const byCode = this.one('SELECT id FROM departments WHERE code = ?', d.code);
-    const adopt = byCode ? undefined : this.one('SELECT id FROM departments WHERE code IS NULL AND name = ?', d.name);
+    const byCode = this.one('SELECT id FROM departments WHERE hall_id = ? AND code = ?', this.hall, d.code);
+    const adopt = byCode ? undefined : this.one('SELECT id FROM departments WHERE hall_id = ? AND code IS NULL AND name = ?',
+      this.hall, d.name);
     const id = byCode?.id ?? adopt?.id;
     if (id !== undefined) {
-      this.st('UPDATE departments SET code = ?, name = ?, batch = ?, batch_deadline = ?, sort_order = ? WHERE id = ?')
+      this.st(`UPDATE departments SET code = ?, name = ?, batch = ?, batch_deadline = ?, sort_order = ?
+        WHERE id = ?`)
         .run(d.code, d.name, d.batch, d.batchDeadline, d.sortOrder, id);
     } else {
-      this.st('INSERT INTO departments (code, name, batch, batch_deadline, sort_order) VALUES (?, ?, ?, ?, ?)')
-        .run(d.code, d.name, d.batch, d.batchDeadline, d.sortOrder);
+      this.st('INSERT INTO departments (hall_id, code, name, batch, batch_deadline, sort_order) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(this.hall, d.code, d.name, d.batch, d.batchDeadline, d.sortOrder);
     }
-    return departmentFromRow(this.one('SELECT * FROM departments WHERE code = ?', d.code)!);
+    return departmentFromRow(this.one('SELECT * FROM departments WHERE hall_id = ? AND code = ?', this.hall, d.code)!);
   }
 
   listHallWindows(): HallWindowRecord[] {
-    return this.all('SELECT * FROM hall_windows ORDER BY window_no').map((r) => ({
+    return this.all('SELECT * FROM hall_windows WHERE hall_id = ? ORDER BY window_no', this.hall).map((r) => ({
       window: Number(r.window_no), name: String(r.name), deviceId: String(r.device_id), unit: Number(r.unit),
       categories: JSON.parse(String(r.categories)) as string[],
     }));
   }
 
   upsertHallWindow(w: HallWindowRecord): void {
-    this.st(`INSERT INTO hall_windows (window_no, name, device_id, unit, categories) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (window_no) DO UPDATE SET name = excluded.name, device_id = excluded.device_id, unit = excluded.unit,
-      categories = excluded.categories`).run(w.window, w.name, w.deviceId, w.unit, JSON.stringify(w.categories));
+    this.st(`INSERT INTO hall_windows (hall_id, window_no, name, device_id, unit, categories) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (hall_id, window_no) DO UPDATE SET name = excluded.name, device_id = excluded.device_id, unit = excluded.unit,
+      categories = excluded.categories`).run(this.hall, w.window, w.name, w.deviceId, w.unit, JSON.stringify(w.categories));
   }
 
   addCatalogueLoad(r: Omit<CatalogueLoadRecord, 'id'>): CatalogueLoadRecord {
     const res = this.st('INSERT INTO catalogue_loads (at, hall_id, files, summary) VALUES (?, ?, ?, ?)')
-      .run(r.at, r.hallId, JSON.stringify(r.files), r.summary);
-    return { id: Number(res.lastInsertRowid), ...r };
+      .run(r.at, this.hall, JSON.stringify(r.files), r.summary);
+    return { id: Number(res.lastInsertRowid), ...r, hallId: this.hall };
   }
 
   listCatalogueLoads(limit: number): CatalogueLoadRecord[] {
-    return this.all('SELECT * FROM catalogue_loads ORDER BY id DESC LIMIT ?', limit).map((r) => ({
+    return this.all('SELECT * FROM catalogue_loads WHERE hall_id = ? ORDER BY id DESC LIMIT ?', this.hall, limit).map((r) => ({
       id: Number(r.id), at: Number(r.at), hallId: (r.hall_id as string | null) ?? null,
       files: JSON.parse(String(r.files)) as string[], summary: String(r.summary),
     }));
@@ -573,6 +588,8 @@ function asyncRepository(repo: SqliteHallRepository, call: <R>(f: () => R) => Pr
 export interface SqliteHallStoreOptions {
   /** ms to wait for a lock held by another connection (another process on the same file). */
   busyTimeoutMs?: number;
+  /** The hall the store is bound to (config site.hallId; default DEFAULT_HALL_ID). */
+  hallId?: string;
 }
 
 /** Opens (creating if needed) the hall database at `file` and brings its schema up to date. */
@@ -589,8 +606,10 @@ export class SqliteHallStore implements HallStore {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly inTransaction = new AsyncLocalStorage<SqliteHallStore>();
   private closed = false;
+  readonly hallId: string;
 
   constructor(readonly file: string, opts: SqliteHallStoreOptions = {}) {
+    this.hallId = checkHallId(opts.hallId ?? DEFAULT_HALL_ID);
     // Owner-only before SQLite writes a byte: SQLite gives the -wal and -shm files the database file's mode (README
     // "Security", data at rest). An existing file with a looser mode is tightened.
     createPrivateFile(file);
@@ -606,13 +625,13 @@ export class SqliteHallStore implements HallStore {
         const name = [...String(v ?? '')];
         return name.length === 0 ? '' : name[0] + '*'.repeat(name.length - 1);
       });
-      this.version = applyHallMigrations(this.db);
+      this.version = applyHallMigrations(this.db, HALL_MIGRATIONS, this.hallId);
       for (const side of SQLITE_SIDE_FILES) restrictFileMode(file + side);
     } catch (err) {
       this.db.close();
       throw err;
     }
-    this.repo = new SqliteHallRepository(this.db);
+    this.repo = new SqliteHallRepository(this.db, this.hallId);
     this.outer = asyncRepository(this.repo, (f) => this.enqueue(async () => f()));
     // Expose the outer repository's methods on the store itself (HallStore extends HallRepository).
     Object.assign(this, this.outer);
@@ -658,6 +677,10 @@ export class SqliteHallStore implements HallStore {
     return this.version;
   }
 
+  districtHalls(day: HallDay): Promise<DistrictHallRow[]> {
+    return this.enqueue(async () => (this.db.prepare(districtFiguresSql(() => '@day')).all({ day }) as Row[]).map(districtRowFrom));
+  }
+
   checkReadable(): Promise<void> {
     return this.enqueue(async () => {
       // Reads the schema table through SQLite (not the cached version): fails on a file SQLite cannot read any more.
@@ -678,7 +701,7 @@ export class SqliteHallStore implements HallStore {
 
   applyRetention(cutoffs: HallRetentionCutoffs): Promise<HallRetentionResult> {
     return this.enqueue(async () => {
-      const result = this.db.transaction(() => retentionSql(this.db, cutoffs))();
+      const result = this.db.transaction(() => retentionSql(this.db, cutoffs, this.hallId))();
       // Old page images of the masked rows would otherwise stay in the WAL file until the next checkpoint.
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       return result;

@@ -11,8 +11,11 @@ import { PRIVATE_FILE_MODE, restrictFileMode } from './fileModes.ts';
 import { openSqliteHallStore, type SqliteHallStore } from './hallSqlite.ts';
 import { HALL_DB_FILE, HALL_DB_MARKER_FILE } from './hallStoreSetting.ts';
 
-/** `stamp`: when the database was created, as the marker records it (the hall clock's stamp). */
-export function openHallDatabaseFile(dataDir: string, stamp: () => string): SqliteHallStore {
+/**
+ * `stamp`: when the database was created, as the marker records it (the hall clock's stamp); `hallId`: the hall the
+ * store is bound to (config site.hallId).
+ */
+export function openHallDatabaseFile(dataDir: string, stamp: () => string, hallId?: string): SqliteHallStore {
   const file = join(dataDir, HALL_DB_FILE);
   const marker = join(dataDir, HALL_DB_MARKER_FILE);
   if (!existsSync(file) && existsSync(marker)) {
@@ -25,7 +28,7 @@ export function openHallDatabaseFile(dataDir: string, stamp: () => string): Sqli
     throw new Error(`hall database ${HALL_DB_FILE} is missing${created}: not creating a new empty one, which would issue today's ` +
       `ticket numbers again. Restore ${HALL_DB_FILE} from a backup, or delete ${HALL_DB_MARKER_FILE} to start a new database knowingly`);
   }
-  const store = openSqliteHallStore(file);
+  const store = openSqliteHallStore(file, { hallId });
   if (!existsSync(marker)) {
     writeFileSync(marker, JSON.stringify({ createdAt: stamp() }) + '\n', { mode: PRIVATE_FILE_MODE });
   }

@@ -429,6 +429,8 @@ export interface RetentionCutoff {
  * retention defaults). Rows dated before a cut-off are masked (the holder number keeps only its masked form,
  * hall-rules.md "Privacy") or deleted. Masking is idempotent: a masked number is not masked again.
  */
+import type { DistrictHallRow } from './districtFigures.ts';
+
 export interface HallRetentionCutoffs {
   /** Tickets of days before this keep the masked holder number only. */
   maskTickets: RetentionCutoff;
@@ -463,6 +465,16 @@ export interface HallRetentionResult {
 }
 
 export interface HallStore extends HallRepository {
+  /**
+   * The hall this store is bound to (config site.hallId; hallScope.ts): every repository method reads and writes
+   * only its rows. Tables added later carry `hall_id` and filter on this value.
+   */
+  readonly hallId: string;
+  /**
+   * Figures of every hall in the database for `day` (the district manager's read-only view); the one read that
+   * crosses halls.
+   */
+  districtHalls(day: HallDay): Promise<DistrictHallRow[]>;
   /**
    * Runs `fn` in one transaction: all of it or none of it is stored. Use only `tx` inside `fn`. Transactions do
    * not nest; the result is `fn`'s.

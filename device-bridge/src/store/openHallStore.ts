@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { openPostgresHallStore, PostgresHallStore } from './hallPostgres.ts';
 import { openHallDatabaseFile } from './hallSqliteFile.ts';
 import type { HallStore } from './hallStore.ts';
+import { DEFAULT_HALL_ID } from './hallScope.ts';
 import { HALL_DB_FILE, type HallStoreSetting } from './hallStoreSetting.ts';
 
 export type HallStoreSupervision = { kind: 'sqliteFile'; file: string } | { kind: 'server' } | { kind: 'none' };
@@ -35,14 +36,20 @@ export interface HallStoreOpenContext {
 /** Opens the store; the caller decides what a failure means (the kiosk pauses its hall functions). */
 export type HallStoreOpener = (ctx: HallStoreOpenContext) => Promise<HallStore | OpenedHallStore>;
 
-export function hallStoreOpener(setting: HallStoreSetting, dataDir: string): HallStoreOpener {
+/**
+ * `hallId`: the hall the store is bound to (config site.hallId): it reads and writes only that hall's rows of the
+ * database (README "Running a district", "Many halls, one database").
+ */
+export function hallStoreOpener(setting: HallStoreSetting, dataDir: string, hallId: string = DEFAULT_HALL_ID): HallStoreOpener {
   if (setting.kind === 'sqlite') {
     return async ({ stamp }) => ({
-      store: openHallDatabaseFile(dataDir, stamp), kind: 'sqlite', supervision: { kind: 'sqliteFile', file: join(dataDir, HALL_DB_FILE) },
+      store: openHallDatabaseFile(dataDir, stamp, hallId), kind: 'sqlite',
+      supervision: { kind: 'sqliteFile', file: join(dataDir, HALL_DB_FILE) },
     });
   }
   return async () => ({
-    store: await openPostgresHallStore({ url: setting.url, schema: setting.schema }), kind: 'postgresql', supervision: { kind: 'server' },
+    store: await openPostgresHallStore({ url: setting.url, schema: setting.schema, hallId }), kind: 'postgresql',
+    supervision: { kind: 'server' },
   });
 }
 

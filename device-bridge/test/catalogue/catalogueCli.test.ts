@@ -40,8 +40,14 @@ async function hallConfig(): Promise<{ file: string; dataDir: string }> {
   return { file: await filledInExample('hall', dir, { dataDir }), dataDir };
 }
 
-async function countServices(dataDir: string): Promise<number> {
-  const s = openSqliteHallStore(join(dataDir, 'hall.sqlite'));
+/**
+ * The hall of the example config (site.hallId): `--config` loads into that hall's rows of the database; `--data-dir`
+ * alone into the default hall's.
+ */
+const EXAMPLE_HALL = 'GZ-TH-01';
+
+async function countServices(dataDir: string, hallId?: string): Promise<number> {
+  const s = openSqliteHallStore(join(dataDir, 'hall.sqlite'), { hallId });
   try {
     return (await s.listServiceItems()).length;
   } finally {
@@ -85,7 +91,7 @@ describe('npm run catalogue -- load', () => {
     const { file, dataDir } = await hallConfig();
     const ok = await cli('load', '--config', file, join(examples, 'catalogue/catalogue.json'), join(examples, 'catalogue/windows.csv'));
     expect(ok.code).toBe(0);
-    expect(await countServices(dataDir)).toBe(56);
+    expect(await countServices(dataDir, EXAMPLE_HALL)).toBe(56);
 
     const wrongUnit = write('windows-9.csv', 'window,deviceId,unit,categories\n5,counters,9,\n6,printer,1,\n');
     const r = await cli('load', '--config', file, wrongUnit);
@@ -120,7 +126,7 @@ describe('npm run catalogue -- load', () => {
       expect(existsSync(join(dataDir, 'hall.sqlite'))).toBe(false);
       const again = await cli('load', '--config', file, join(examples, 'catalogue/catalogue.json'));
       expect(again.out).toContain('services: 0 added, 0 changed, 56 unchanged');
-      const b = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, store: pg.setting, options: { logLevel: 'silent' },
+      const b = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, store: pg.setting, site: { hallId: EXAMPLE_HALL }, options: { logLevel: 'silent' },
         devices: [{ id: 'counters', kind: 'counterbus', path: '/dev/od-no-such-port', options: { units: [1, 2, 3, 4] } }] }, { log: silentLogger() });
       try {
         expect(b.counters.workflow.config.windows.map((w) => [w.window, w.categories])).toEqual([[1, ['A']], [2, ['B']], [3, ['E', 'F']], [4, []]]);
@@ -155,11 +161,13 @@ describe('npm run catalogue -- load', () => {
 
 describe('the hall bridge and the catalogue\'s windows', () => {
   const counters = { id: 'counters', kind: 'counterbus' as const, path: '/dev/od-no-such-port', options: { units: [1, 2, 3, 4] } };
+  // The bridge of the hall the catalogue was loaded for (a bridge of another hall sees none of it).
+  const site = { hallId: EXAMPLE_HALL };
 
   it('calls at the catalogue\'s windows when the config sets none', async () => {
     const { file, dataDir } = await hallConfig();
     expect((await cli('load', '--config', file, join(examples, 'catalogue/catalogue.json'), join(examples, 'catalogue/windows.csv'))).code).toBe(0);
-    const b = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, devices: [counters], options: { logLevel: 'silent' } }, { log: silentLogger() });
+    const b = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, site, devices: [counters], options: { logLevel: 'silent' } }, { log: silentLogger() });
     try {
       expect(b.counters.workflow.config.windows).toEqual([
         { window: 1, deviceId: 'counters', unit: 1, categories: ['A'] },
@@ -171,7 +179,7 @@ describe('the hall bridge and the catalogue\'s windows', () => {
       await b.close();
     }
     // The config's own windows win.
-    const own = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, devices: [counters], options: { logLevel: 'silent' },
+    const own = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, site, devices: [counters], options: { logLevel: 'silent' },
       counterWorkflow: { windows: [{ window: 9, deviceId: 'counters', unit: 1, categories: [] }] } }, { log: silentLogger() });
     try {
       expect(own.counters.workflow.config.windows.map((w) => w.window)).toEqual([9]);
@@ -183,7 +191,7 @@ describe('the hall bridge and the catalogue\'s windows', () => {
   it('refuses to start when the catalogue\'s windows name a terminal the config does not poll, saying where to fix it', async () => {
     const { file, dataDir } = await hallConfig();
     expect((await cli('load', '--config', file, join(examples, 'catalogue/catalogue.json'), join(examples, 'catalogue/windows.csv'))).code).toBe(0);
-    await expect(startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, devices: [{ ...counters, options: { units: [1, 2] } }], options: { logLevel: 'silent' } },
+    await expect(startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, site, devices: [{ ...counters, options: { units: [1, 2] } }], options: { logLevel: 'silent' } },
       { log: silentLogger() })).rejects.toThrow(/the catalogue's windows do not fit this config .*counters does not poll unit 3/);
   });
 });

@@ -32,7 +32,7 @@ import type { HallClock } from '../../src/hall/clock.ts';
 import { loadOrCreateHallKeys } from '../../src/hall/signing.ts';
 import type { HallStore } from '../../src/store/hallStore.ts';
 import { PostgresHallStore } from '../../src/store/hallPostgres.ts';
-import type { StoreBackend } from '../store/backends.ts';
+import type { StoreBackend, StoreTarget } from '../store/backends.ts';
 import { IdReaderSim } from '../../../simulators/src/idreader/index.ts';
 import { PrinterSim } from '../../../simulators/src/printer/index.ts';
 import { startSimulator, type RunningSimulator } from '../../../simulators/src/index.ts';
@@ -95,10 +95,12 @@ let seq = 0;
 
 /**
  * `seed: false` leaves the hall database empty; `hall.demo` replaces the test seed (e.g. the demo generator);
- * `backend` puts the hall data on that store through the config's `store` field (default SQLite in the data dir).
+ * `backend` puts the hall data on that store through the config's `store` field (default SQLite in the data dir);
+ * `target` puts it on that existing PostgreSQL target instead (several rigs on one database), which the rig leaves.
  * `users` are staff logins (e.g. DEMO_USERS) for tests that also use the staff routes; `log` replaces the silent logger.
  */
 export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: boolean; uiDir?: string; backend?: StoreBackend;
+  target?: StoreTarget;
   users?: readonly StaffUser[]; log?: Logger; screen?: boolean;
   /** Config `site` (hall name, public URL, time zone). */
   site?: BridgeConfigInput['site'];
@@ -112,8 +114,9 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
     while (cleanups.length) await cleanups.pop()!();
   };
   try {
-    const target = opts.backend?.name === 'postgres' ? await opts.backend.create() : undefined;
-    if (target) cleanups.push(() => target.destroy());
+    const own = !opts.target && opts.backend?.name === 'postgres' ? await opts.backend.create() : undefined;
+    if (own) cleanups.push(() => own.destroy());
+    const target = opts.target ?? own;
     const reader = new IdReaderSim({ id: `kiosk-reader-${process.pid}-${++seq}`, timing: 'fast' });
     const runningReader: RunningSimulator<IdReaderSim> = await startSimulator(reader, { link: 'pty', baud: 115200, dir });
     cleanups.push(() => runningReader.close());

@@ -22,7 +22,8 @@ export interface StoreTarget {
   dir: string;
   /** The config `store` value naming this target ("sqlite" means `<dir>/hall.sqlite`). */
   setting: string;
-  open(): Promise<HallStore>;
+  /** A store on this target, bound to `hallId` (default: the store's default hall). */
+  open(opts?: { hallId?: string }): Promise<HallStore>;
   /** Creates the schema as an older bridge knowing migrations up to `version` leaves it. */
   migrateTo(version: number): Promise<void>;
   /** Runs SQL directly on the backing store (checks the interface cannot make); `?` placeholders on both. */
@@ -50,7 +51,7 @@ export const sqliteBackend: StoreBackend = {
     return {
       dir,
       setting: 'sqlite',
-      open: async () => openSqliteHallStore(file),
+      open: async (opts) => openSqliteHallStore(file, { hallId: opts?.hallId }),
       async migrateTo(version) {
         const db = new Database(file);
         try {
@@ -100,7 +101,7 @@ export const postgresBackend: StoreBackend = {
     return {
       dir,
       setting: url.toString(),
-      open: () => openPostgresHallStore({ url: TEST_PG_URL, schema, applicationName: schema }),
+      open: (opts) => openPostgresHallStore({ url: TEST_PG_URL, schema, applicationName: schema, hallId: opts?.hallId }),
       migrateTo: (version) => withSchema(async (c) => {
         await applyHallPostgresMigrations(c, schema, HALL_POSTGRES_MIGRATIONS.filter((m) => m.version <= version));
       }),

@@ -354,7 +354,8 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect(adopted).toMatchObject({ id: old.id, code: 'D05', batch: 2 });
         expect((await store.listDepartments()).map((d) => [d.code, d.name])).toEqual([['D05', '省民政厅'], ['D01', '省发展和改革委员会']]);
         // Codes are unique in the table (a second row with D01 written past the store is refused).
-        await expect(target.sql("INSERT INTO departments (code, name, batch, batch_deadline, sort_order) VALUES ('D01', 'x', 1, '', 9)"))
+        await expect(target.sql(`INSERT INTO departments (hall_id, code, name, batch, batch_deadline, sort_order)
+          VALUES (?, 'D01', 'x', 1, '', 9)`, store.hallId))
           .rejects.toThrow();
       });
 
@@ -391,7 +392,8 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect(second.id).toBeGreaterThan(first.id);
         expect(await store.listCatalogueLoads(10)).toEqual([second, first]);
         expect(await store.listCatalogueLoads(1)).toEqual([second]);
-        expect((await store.listCatalogueLoads(10))[1]).toEqual({ id: first.id, at: T0, hallId: 'gz-tianhe', files: ['catalogue.json'], summary: 'services: 2 added' });
+        // A load is recorded for the hall of the store it went into, whatever the caller named.
+        expect((await store.listCatalogueLoads(10))[1]).toEqual({ id: first.id, at: T0, hallId: store.hallId, files: ['catalogue.json'], summary: 'services: 2 added' });
       });
 
       it('runs the catalogue writes inside a transaction and rolls them back with it', async () => {

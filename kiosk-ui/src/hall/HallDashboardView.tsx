@@ -8,6 +8,7 @@ import type { StaffSession } from '@onedoor/protocol';
 import { AlertList } from './parts/AlertList.tsx';
 import { AuditPanel } from './parts/AuditPanel.tsx';
 import { CataloguePanel } from './parts/CataloguePanel.tsx';
+import { DistrictPanel } from './parts/DistrictPanel.tsx';
 import { QueuePanel, TimeLimitPanel, TodayPanel } from './parts/FigurePanels.tsx';
 import { KioskPanel } from './parts/KioskPanel.tsx';
 import { connectHall } from './hallSocket.ts';
@@ -58,6 +59,8 @@ export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboa
           退出 / Log out
         </button>
       </header>
+      {/* The district manager (read-only) sees every hall of the database first (README "Running a district"). */}
+      {session.role === 'district' && <DistrictPanel />}
       <AlertList alerts={hall.alerts.value} now={serverNow} />
       {d === null ? (
         <p class="hall-muted">连接中 / connecting…</p>

@@ -7,9 +7,10 @@ import type { DeviceStatus } from './status.ts';
 
 /**
  * Roles of the people who log in (README "For technicians: the console", access: users with roles
- * manager and technician).
+ * manager and technician; README "Running a district": the district manager, read-only over every hall of the
+ * database).
  */
-export const STAFF_ROLES = ['manager', 'technician'] as const;
+export const STAFF_ROLES = ['manager', 'technician', 'district'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** `GET /api/me` and the body of a successful `POST /api/login`. */
