@@ -751,7 +751,16 @@ export class PostgresHallStore implements HallStore {
   async checkReadable(): Promise<void> {
     // A read through the server (not the cached version): rejects while PostgreSQL cannot be reached or the schema
     // is gone. The hall's connection watch (hallServerWatch.ts) calls it on an interval.
-    await this.poolQuery('SELECT max(version) AS v FROM schema_migrations');
+    const read = () => this.poolQuery('SELECT max(version) AS v FROM schema_migrations');
+    try {
+      await read();
+    } catch (err) {
+      // Once more on a fresh connection: when the server dropped every connection (a restart of a pooler, a network
+      // blip) the pool can still hand out an idle one that died unnoticed; the pool discards it on its error, so
+      // the second read is on a new connection and fails only when the server is really out of reach.
+      if (!(err instanceof HallDatabaseError) || !err.unavailable) throw err;
+      await read();
+    }
   }
 
   applyRetention(cutoffs: HallRetentionCutoffs): Promise<HallRetentionResult> {
