@@ -16,13 +16,14 @@ export const MOST_USED_DAYS = 30;
 export const MOST_USED_COUNT = 6;
 
 /**
- * Service ids by use: the item's own appointments and applications first, then, for items with as many, the tickets
- * of its queue category (a ticket names no item). Unused items are left out: a new hall shows no "most used".
+ * Service ids by use: the item's own appointments and applications, ties broken by the tickets of its queue category
+ * (a ticket names no item, so tickets alone would rank every item of a busy category alike). Items without use of
+ * their own are left out: a new hall shows no "most used".
  */
 export function mostUsedServices(items: readonly ServiceItemRecord[], use: ServiceUseCounts, count = MOST_USED_COUNT): string[] {
   const own = (i: ServiceItemRecord) => use.services[i.id] ?? 0;
   const byCategory = (i: ServiceItemRecord) => use.categories[i.category] ?? 0;
-  return items.filter((i) => own(i) > 0 || byCategory(i) > 0)
+  return items.filter((i) => own(i) > 0)
     .sort((a, b) => own(b) - own(a) || byCategory(b) - byCategory(a) || a.id.localeCompare(b.id))
     .slice(0, count)
     .map((i) => i.id);
