@@ -69,6 +69,8 @@ export interface GridProblems {
   overlapping: string[];
   /** Visible parts of the screen's content reaching under the scroll cue or the navigation bar. */
   underBar: string[];
+  /** Targets reaching past the left or right edge of the screen (no sideways scrolling on a kiosk). */
+  offScreen: string[];
   /** Texts under 4.5:1 against their background. */
   lowContrast: string[];
   /** How many targets were measured (a check that found nothing to measure proves nothing). */
@@ -103,12 +105,14 @@ export async function gridProblems(page: Page, minTarget: number): Promise<GridP
     const visible: Box[] = [];
     const small: string[] = [];
     const underBar: string[] = [];
+    const offScreen: string[] = [];
     for (const el of Array.from(kiosk.querySelectorAll('button, a[href], input, [role="button"]'))) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
       const label = ((el as HTMLElement).innerText || (el as HTMLInputElement).placeholder || el.getAttribute('data-testid') || '').trim().slice(0, 24);
       // A target's whole size counts, scrolled into view or not.
       if (r.width < min - 0.5 || r.height < min - 0.5) small.push(`${label} ${Math.round(r.width)}x${Math.round(r.height)}`);
+      if (r.left < -0.5 || r.right > innerWidth + 0.5) offScreen.push(`${label} ${Math.round(r.left)}..${Math.round(r.right)} of ${innerWidth}`);
       let box: Box = { label, left: r.left, top: r.top, right: r.right, bottom: r.bottom };
       if (screen && screenBox && screen.contains(el)) {
         box = { label, left: Math.max(r.left, screenBox.left), top: Math.max(r.top, screenBox.top),
@@ -140,6 +144,6 @@ export async function gridProblems(page: Page, minTarget: number): Promise<GridP
       const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
       if (ratio < 4.5) lowContrast.push(`${own.slice(0, 24)} ${ratio.toFixed(2)}`);
     }
-    return { small, overlapping, underBar, lowContrast, targets: visible.length };
+    return { small, overlapping, underBar, offScreen, lowContrast, targets: visible.length };
   }, minTarget);
 }

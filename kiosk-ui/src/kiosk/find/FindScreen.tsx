@@ -20,7 +20,7 @@ import { useHallAction, useHallQuery } from '../flows/useHall.ts';
 import { FIND_TEXT } from './findTexts.ts';
 import { FEATURE_TEXT } from '../texts.ts';
 import { Highlighted } from './Highlighted.tsx';
-import { Keyboard } from './Keyboard.tsx';
+import { EditKeys, Keyboard } from './Keyboard.tsx';
 import { searchServices, type ServiceMatch } from './match.ts';
 
 type Step =
@@ -79,19 +79,31 @@ function Search({ finder, onPick }: { finder: KioskFinder; onPick: (id: string) 
   const found = searchServices(finder.services, query);
   return (
     <section class="search" data-testid="search">
-      <label class="search-field">
-        <span class="body-text">{t(FIND_TEXT.typed)}：</span>
-        {/* A real field too: a hall may fit a keyboard with a Chinese input method, and 社保 typed there works. */}
-        <input class="search-input" data-testid="search-input" value={query} placeholder={t(FIND_TEXT.nothingTyped)}
-          lang={store.lang.value === 'zh' ? 'zh-CN' : 'en'} autocomplete="off"
-          onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
-      </label>
+      <div class="search-field">
+        <label class="search-label">
+          <span class="body-text">{t(FIND_TEXT.typed)}{store.lang.value === 'zh' ? '：' : ':'}</span>
+          {/* A real field too: a hall may fit a keyboard with a Chinese input method, and 社保 typed there works. */}
+          <input class="search-input" data-testid="search-input" value={query} placeholder={t(FIND_TEXT.nothingTyped)}
+            lang={store.lang.value === 'zh' ? 'zh-CN' : 'en'} autocomplete="off"
+            onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
+        </label>
+        <EditKeys onDelete={() => setQuery((q) => [...q].slice(0, -1).join(''))} onClear={() => setQuery('')} />
+      </div>
       <p class="body-text hint">{t(FIND_TEXT.searchHint)}</p>
-      <Keyboard onKey={(k) => setQuery((q) => q + k)} onDelete={() => setQuery((q) => [...q].slice(0, -1).join(''))} onClear={() => setQuery('')} />
+      <Keyboard onKey={(k) => setQuery((q) => q + k)} />
       {query !== '' && (found.length === 0 ? (
         <section class="no-result" data-testid="no-result" role="status">
           <p class="action-text status-line">ⓘ {t(FIND_TEXT.noResult)}</p>
           <p class="body-text">{t(FIND_TEXT.noResultNext)}</p>
+          <div class="item-actions">
+            <button type="button" class="btn btn-secondary" data-testid="no-result-events" onClick={() => store.dispatch({ type: 'home' })}>
+              {t(FIND_TEXT.lifeEvents)}
+            </button>
+            <button type="button" class="btn btn-secondary" data-testid="no-result-departments"
+              onClick={() => store.dispatch({ type: 'open', feature: 'guidance' })}>{t(FIND_TEXT.byDepartment)}</button>
+            <button type="button" class="btn btn-secondary" data-testid="no-result-ticket"
+              onClick={() => store.dispatch({ type: 'open', feature: 'ticket' })}>{t(FIND_TEXT.takeTicketHere)}</button>
+          </div>
         </section>
       ) : (
         <>
