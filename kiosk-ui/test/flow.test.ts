@@ -25,6 +25,17 @@ describe('kiosk screen flow', () => {
     expect(state.holder).toBe(holder);
   });
 
+  it('finding a service opens from home (a life event, search, one service) and from a guide; Back returns there', () => {
+    let state = run([{ type: 'cardRead', holder }, { type: 'continue' }, { type: 'find', start: { kind: 'lifeEvent', code: 'birth' } }]);
+    expect(state.screen).toEqual({ name: 'find', start: { kind: 'lifeEvent', code: 'birth' } });
+    expect(run([{ type: 'back' }], state).screen).toEqual({ name: 'home' });
+    state = run([{ type: 'back' }, { type: 'open', feature: 'guidance' }, { type: 'find', start: { kind: 'service', id: 'D35-02', then: 'book' } }], state);
+    expect(state.screen).toEqual({ name: 'find', start: { kind: 'service', id: 'D35-02', then: 'book' } });
+    expect(run([{ type: 'back' }], state).screen).toEqual({ name: 'feature', feature: 'guidance' });
+    // No session, no finding: the attract screen stays.
+    expect(run([{ type: 'find', start: { kind: 'search' } }]).screen).toEqual({ name: 'attract' });
+  });
+
   it('Home from anywhere in a session is the menu; Back from there is the greeting (no dead end)', () => {
     const state = run([{ type: 'cardRead', holder }, { type: 'continue' }, { type: 'open', feature: 'guidance' }, { type: 'home' }]);
     expect(state.screen).toEqual({ name: 'home' });

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'vite';
+import { orphanLines, smallestText } from './kioskGrid.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SEEDED_CARD, SERVICE_A, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
@@ -126,63 +127,6 @@ async function openKiosk(query = '', opts: { timezoneId?: string } = {}): Promis
   await page.goto(`${rig.bridge.url}/${query}`);
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor(WAIT);
   return page;
-}
-
-/**
- * Text lines (in every block on the page) that hold a single wrapped character, e.g. the last 息 of a sentence on a
- * line of its own. Measured from the characters' boxes.
- */
-async function orphanLines(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const bad: string[] = [];
-    const blocks = new Map<Element, Text[]>();
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
-      if (!n.textContent?.trim() || n.parentElement?.closest('svg,script,style,textarea')) continue;
-      let block: Element | null = n.parentElement;
-      while (block && ['inline', 'contents'].includes(getComputedStyle(block).display)) block = block.parentElement;
-      if (!block) continue;
-      if (!blocks.has(block)) blocks.set(block, []);
-      blocks.get(block)!.push(n);
-    }
-    for (const [block, texts] of blocks) {
-      const lines: Array<{ bottom: number; chars: string }> = [];
-      for (const t of texts) {
-        const s = t.textContent!;
-        for (let i = 0; i < s.length; i++) {
-          const range = document.createRange();
-          range.setStart(t, i);
-          range.setEnd(t, i + 1);
-          const r = range.getBoundingClientRect();
-          if (r.width === 0 && r.height === 0) continue;
-          const last = lines[lines.length - 1];
-          if (last && r.top < last.bottom - r.height / 2) {
-            last.chars += s[i];
-            last.bottom = Math.max(last.bottom, r.bottom);
-          } else lines.push({ bottom: r.bottom, chars: s[i] });
-        }
-      }
-      const words = lines.map((l) => l.chars.trim()).filter((l) => l !== '');
-      if (words.length > 1 && words.some((l) => [...l].length === 1)) bad.push(`${block.tagName}.${block.className}: ${JSON.stringify(words)}`);
-    }
-    return bad;
-  });
-}
-
-/** The smallest font size of any visible text on the kiosk (svg pictures aside). */
-async function smallestText(page: Page): Promise<{ px: number; text: string }> {
-  return page.evaluate(() => {
-    let min = { px: Infinity, text: '' };
-    const walker = document.createTreeWalker(document.querySelector('[data-testid="kiosk"]')!, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement;
-      if (!n.textContent?.trim() || !el || el.closest('svg')) continue;
-      if (el.getClientRects().length === 0) continue;
-      const px = parseFloat(getComputedStyle(el).fontSize);
-      if (px < min.px) min = { px, text: n.textContent.trim().slice(0, 40) };
-    }
-    return min;
-  });
 }
 
 /** Screenshots in both orientations; on each, no line holds a single wrapped character (and, elderly, no text < 30 px). */

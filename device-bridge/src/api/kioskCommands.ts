@@ -54,6 +54,7 @@ export const kioskArgSchemas = {
     slot: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a slot start HH:MM') }).strict(),
   'appointments.cancel': z.object({ id }).strict(),
   'services.list': z.object({ departmentId: id.optional() }).strict(),
+  'services.finder': noArgs,
   'certificates.list': noArgs,
   'certificates.print': z.object({ id: z.string().min(10).max(128), format: z.enum(['a4', 'slip']).optional(),
     purpose: z.enum(Object.keys(KIOSK_COPY_PURPOSES) as [KioskCopyPurpose, ...KioskCopyPurpose[]]).optional() }).strict(),
@@ -207,6 +208,10 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
       citizen(token);
       const g = need(hall.guidance);
       return { departments: await g.departments(), services: args.departmentId ? await g.servicesOf(args.departmentId) : [] };
+    },
+    'services.finder': async ({ token }) => {
+      citizen(token);
+      return need(hall.guidance).finder();
     },
     'certificates.list': async ({ token }) => need(hall.certificates).list(citizen(token)),
     'certificates.print': async ({ token, args, requestId, printWaitMs }) => {

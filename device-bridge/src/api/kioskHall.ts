@@ -48,7 +48,7 @@ export type KioskQueueFunctions = Pick<QueueService, 'takeTicket'>;
 export type KioskAppointmentFunctions = Pick<AppointmentService, 'upcoming' | 'checkIn' | 'bookableDays' | 'slots' | 'book' | 'cancel'>;
 export type KioskCertificateFunctions = Pick<CertificateService, 'list' | 'printCopy' | 'verifyCertificatePayload'>;
 export type KioskApplicationFunctions = Pick<ApplicationService, 'listOf' | 'get'>;
-export type KioskGuidanceFunctions = Pick<GuidanceService, 'departments' | 'servicesOf'>;
+export type KioskGuidanceFunctions = Pick<GuidanceService, 'departments' | 'servicesOf' | 'finder'>;
 /** The two records the kiosk reads or writes itself: the queue categories and the print log (masked). */
 export type KioskRecordFunctions = Pick<HallStore, 'listQueueCategories' | 'addPrintLog'>;
 
@@ -172,7 +172,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
     appointments,
     certificates: store ? new CertificateService(store, keys, clock) : null,
     applications: store ? new ApplicationService(store, clock) : null,
-    guidance: store ? new GuidanceService(store) : null,
+    guidance: store ? new GuidanceService(store, clock) : null,
     get storeProblem() {
       return storeProblem ?? guard.problem ?? guard.outage;
     },

@@ -87,6 +87,18 @@ export const holidayRow = z.object({
   }
 });
 
+/**
+ * A life event (办事主题): a curated group of service items across departments (docs/catalogue-format.md
+ * "lifeEvents"), shown on the kiosk as a way to find a service without knowing the department.
+ */
+export const lifeEventRow = z.object({
+  code: code('life event'),
+  name: text(16),
+  sortOrder: whole(0, 100_000, '').optional(),
+  services: z.array(code('service item'), { message: 'must list service item codes' })
+    .min(1, { message: 'must list at least one service item code' }).max(60, { message: 'must list at most 60 service items' }),
+}).strict();
+
 export const catalogueFileSchema = z.object({
   /** When given, must be the config's site.hallId (checked with --config). */
   hallId: z.string().optional(),
@@ -95,6 +107,7 @@ export const catalogueFileSchema = z.object({
   services: z.array(z.unknown()).optional(),
   windows: z.array(z.unknown()).optional(),
   holidays: z.array(z.unknown()).optional(),
+  lifeEvents: z.array(z.unknown()).optional(),
 }).strict();
 
 export type DepartmentRow = z.output<typeof departmentRow>;
@@ -104,15 +117,17 @@ export type ServiceRow = z.output<typeof serviceRow>;
 export type MaterialCsvRow = z.output<typeof materialCsvRow>;
 export type WindowRow = z.output<typeof windowRow>;
 export type HolidayRow = z.output<typeof holidayRow>;
+export type LifeEventRow = z.output<typeof lifeEventRow>;
 
-export const TABLES = ['departments', 'categories', 'services', 'materials', 'windows', 'holidays'] as const;
+export const TABLES = ['departments', 'categories', 'services', 'materials', 'windows', 'holidays', 'lifeEvents'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export const ROW_SCHEMAS: Record<TableName, z.ZodType> = {
   departments: departmentRow, categories: categoryRow, services: serviceRow, materials: materialCsvRow, windows: windowRow, holidays: holidayRow,
+  lifeEvents: lifeEventRow,
 };
 
-type CellKind = 'text' | 'int' | 'number' | 'bool' | 'letters';
+type CellKind = 'text' | 'int' | 'number' | 'bool' | 'letters' | 'codes';
 
 /** CSV columns per table and how a cell becomes a value (empty cell: the field is left out). */
 export const CSV_COLUMNS: Record<TableName, Record<string, CellKind>> = {
@@ -122,6 +137,7 @@ export const CSV_COLUMNS: Record<TableName, Record<string, CellKind>> = {
   materials: { service: 'text', name: 'text', fetchedFrom: 'text', commitmentAllowed: 'bool' },
   windows: { window: 'int', name: 'text', deviceId: 'text', unit: 'int', categories: 'letters' },
   holidays: { day: 'text', kind: 'text', name: 'text' },
+  lifeEvents: { code: 'text', name: 'text', sortOrder: 'int', services: 'codes' },
 };
 
 const TRUE = new Set(['true', 'yes', 'y', '1', '是', '可', '√']);
@@ -141,13 +157,22 @@ export function cellValue(table: TableName, column: string, raw: string): unknow
       return TRUE.has(v.toLowerCase()) ? true : FALSE.has(v.toLowerCase()) ? false : v;
     case 'letters':
       return v === '' ? [] : v.split(/[\s;,、|/]+/).filter(Boolean);
+    case 'codes':
+      // Service codes hold `.` and `-`, so only spaces, `;`, `,` and `、` separate them.
+      return v === '' ? [] : v.split(/[\s;,、，；]+/).filter(Boolean);
     default:
       return v;
   }
 }
 
-/** The table a CSV file holds, from its name: `services.csv`, `holidays-2027.csv`, `2-windows.csv` -> windows. */
+/**
+ * The table a CSV file holds, from its name: `services.csv`, `holidays-2027.csv`, `2-windows.csv` -> windows,
+ * `lifeEvents.csv` or `lifeevents.csv` -> lifeEvents.
+ */
 export function tableOfFileName(base: string): TableName | undefined {
   const stem = base.toLowerCase().replace(/\.csv$/, '');
-  return TABLES.find((t) => stem === t || stem.startsWith(`${t}-`) || stem.startsWith(`${t}_`) || stem.endsWith(`-${t}`) || stem.endsWith(`_${t}`));
+  return TABLES.find((table) => {
+    const t = table.toLowerCase();
+    return stem === t || stem.startsWith(`${t}-`) || stem.startsWith(`${t}_`) || stem.endsWith(`-${t}`) || stem.endsWith(`_${t}`);
+  });
 }

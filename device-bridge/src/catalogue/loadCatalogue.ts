@@ -46,6 +46,7 @@ export async function applyPlan(tx: HallRepository, plan: CataloguePlan): Promis
   }
   for (const w of plan.apply.windows) await tx.upsertHallWindow(w);
   for (const h of plan.apply.holidays) await tx.setCalendarDay(h);
+  for (const e of plan.apply.lifeEvents) await tx.upsertLifeEvent(e);
 }
 
 /** Checks and (unless a dry run) applies parsed input; throws CatalogueRefused with every problem. */

@@ -5,7 +5,7 @@
  * kept, never deleted (tickets, appointments and applications point at categories and service items).
  */
 import type { CalendarDayRecord, DepartmentRecord, HallRepository, NewMaterial, QueueCategoryRecord, ServiceItemRecord, StepLimits } from '../store/hallStore.ts';
-import type { CodedDepartment, HallWindowRecord } from '../store/catalogueRecords.ts';
+import type { CodedDepartment, HallWindowRecord, LifeEventRecord } from '../store/catalogueRecords.ts';
 import type { CatalogueInput, Located } from './readFiles.ts';
 import type { CatalogueProblem } from './sourceText.ts';
 
@@ -15,6 +15,7 @@ export interface CatalogueSnapshot {
   services: Array<ServiceItemRecord & { materials: NewMaterial[] }>;
   windows: HallWindowRecord[];
   holidays: CalendarDayRecord[];
+  lifeEvents: LifeEventRecord[];
 }
 
 export async function catalogueSnapshot(repo: HallRepository): Promise<CatalogueSnapshot> {
@@ -30,6 +31,7 @@ export async function catalogueSnapshot(repo: HallRepository): Promise<Catalogue
     services: withMaterials,
     windows: await repo.listHallWindows(),
     holidays: await repo.listCalendarDays(),
+    lifeEvents: await repo.listLifeEvents(),
   };
 }
 
@@ -56,7 +58,7 @@ export interface RowChange {
   fields: string[];
 }
 
-export const PLAN_TABLES = ['departments', 'categories', 'services', 'windows', 'holidays'] as const;
+export const PLAN_TABLES = ['departments', 'categories', 'services', 'windows', 'holidays', 'lifeEvents'] as const;
 export type PlanTable = (typeof PLAN_TABLES)[number];
 
 export interface CataloguePlan {
@@ -70,6 +72,7 @@ export interface CataloguePlan {
     services: PlannedService[];
     windows: HallWindowRecord[];
     holidays: CalendarDayRecord[];
+    lifeEvents: LifeEventRecord[];
   };
 }
 
@@ -218,6 +221,24 @@ export function planCatalogue(input: CatalogueInput, snap: CatalogueSnapshot, si
   const hols = unique(input.holidays, (r) => r.day, 'day', 'day');
   const storedHols = new Map(snap.holidays.map((h) => [h.day, h]));
 
+  // Life events: by code; each names service items known in the files or the database, each once.
+  const events = unique(input.lifeEvents, (r) => r.code, 'code', 'life event code');
+  unique([...events.values()], (r) => r.name, 'name', 'life event name');
+  const serviceCodes = new Set([...storedServices.keys(), ...services.keys()]);
+  const storedEvents = new Map(snap.lifeEvents.map((e) => [e.code, e]));
+  let nextEventSort = Math.max(0, ...snap.lifeEvents.map((e) => e.sortOrder));
+  const plannedEvents: LifeEventRecord[] = [];
+  for (const l of events.values()) {
+    const seenCodes = new Set<string>();
+    l.row.services.forEach((c, i) => {
+      if (!serviceCodes.has(c)) at(l, 'services', `unknown service item "${c}" (item ${i + 1}; not in the files' services nor in the database)`);
+      else if (seenCodes.has(c)) at(l, 'services', `service item "${c}" is listed twice (item ${i + 1})`);
+      seenCodes.add(c);
+    });
+    plannedEvents.push({ code: l.row.code, name: l.row.name, services: l.row.services,
+      sortOrder: l.row.sortOrder ?? storedEvents.get(l.row.code)?.sortOrder ?? ++nextEventSort });
+  }
+
   // The changes.
   const changes: RowChange[] = [];
   for (const d of plannedDepts) {
@@ -264,6 +285,8 @@ export function planCatalogue(input: CatalogueInput, snap: CatalogueSnapshot, si
   const plannedHols: CalendarDayRecord[] = [...hols.values()].map((l) => ({ day: l.row.day, kind: l.row.kind, name: l.row.name }));
   for (const h of plannedHols) changes.push({ table: 'holidays', key: h.day, label: h.name, ...diff(storedHols.get(h.day), h, ['kind', 'name']) });
 
+  for (const e of plannedEvents) changes.push({ table: 'lifeEvents', key: e.code, label: e.name, ...diff(storedEvents.get(e.code), e, ['name', 'sortOrder', 'services']) });
+
   const mentioned = (t: PlanTable) => new Set(changes.filter((c) => c.table === t).map((c) => c.key));
   const kept: Record<PlanTable, number> = {
     departments: snap.departments.filter((d) => !(d.code && mentioned('departments').has(d.code)) && !plannedDepts.some((p) => p.name === d.name)).length,
@@ -271,9 +294,10 @@ export function planCatalogue(input: CatalogueInput, snap: CatalogueSnapshot, si
     services: snap.services.filter((s) => !mentioned('services').has(s.id)).length,
     windows: snap.windows.filter((w) => !mentioned('windows').has(String(w.window))).length,
     holidays: snap.holidays.filter((h) => !mentioned('holidays').has(h.day)).length,
+    lifeEvents: snap.lifeEvents.filter((e) => !mentioned('lifeEvents').has(e.code)).length,
   };
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { problems, changes, kept, apply: { departments: plannedDepts, categories: plannedCats, services: plannedServices, windows: plannedWindows, holidays: plannedHols } };
+  return { problems, changes, kept, apply: { departments: plannedDepts, categories: plannedCats, services: plannedServices, windows: plannedWindows, holidays: plannedHols, lifeEvents: plannedEvents } };
 }
 
 /** One summary line per table: `services: 2 added, 1 changed, 40 unchanged, 3 kept (not in the files)`. */

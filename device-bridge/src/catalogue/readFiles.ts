@@ -7,7 +7,7 @@ import { basename, extname } from 'node:path';
 import type { z } from 'zod';
 import {
   CSV_COLUMNS, ROW_SCHEMAS, TABLES, catalogueFileSchema, cellValue, tableOfFileName,
-  type CategoryRow, type DepartmentRow, type HolidayRow, type MaterialCsvRow, type ServiceRow, type TableName, type WindowRow,
+  type CategoryRow, type DepartmentRow, type HolidayRow, type LifeEventRow, type MaterialCsvRow, type ServiceRow, type TableName, type WindowRow,
 } from './format.ts';
 import { CatalogueFileError, decodeUtf8, parseCsv, parseJsonWithLines, type CatalogueProblem, type JsonLines } from './sourceText.ts';
 
@@ -29,13 +29,14 @@ export interface CatalogueInput {
   materials: Located<MaterialCsvRow>[];
   windows: Located<WindowRow>[];
   holidays: Located<HolidayRow>[];
+  lifeEvents: Located<LifeEventRow>[];
   /** hallId declared by JSON files, with where. */
   hallIds: Array<{ file: string; line: number; hallId: string }>;
   files: string[];
 }
 
 export function emptyInput(): CatalogueInput {
-  return { departments: [], categories: [], services: [], materials: [], windows: [], holidays: [], hallIds: [], files: [] };
+  return { departments: [], categories: [], services: [], materials: [], windows: [], holidays: [], lifeEvents: [], hallIds: [], files: [] };
 }
 
 /** Columns every row of the table must fill (the header must have them). */
@@ -46,6 +47,7 @@ const REQUIRED_COLUMNS: Record<TableName, string[]> = {
   materials: ['service', 'name'],
   windows: ['window', 'deviceId', 'unit'],
   holidays: ['day', 'kind', 'name'],
+  lifeEvents: ['code', 'name', 'services'],
 };
 
 function issuePath(path: readonly PropertyKey[]): string {

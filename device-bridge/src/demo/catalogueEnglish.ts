@@ -100,4 +100,13 @@ export const DEMO_ENGLISH_NAMES: Readonly<Record<string, string>> = {
   往来港澳通行证: 'Hong Kong and Macao travel permit',
   电子证照库: 'E-certificate library',
   共享数据: 'Shared government data',
+  // life events (办事主题)
+  生孩子: 'Having a baby',
+  上学: 'Going to school',
+  找工作: 'Finding a job',
+  结婚: 'Getting married',
+  买房: 'Buying a home',
+  开公司: 'Starting a business',
+  出境旅行: 'Travelling abroad',
+  退休: 'Retiring',
 };

@@ -8,7 +8,7 @@
  * - the hall's database down, or the link down -> an Error the kiosk answers with deviceNotReady "暂停服务";
  * - a bad request -> a plain Error (invalidRequest).
  */
-import type { KioskLinkOp } from '@onedoor/protocol';
+import type { KioskFinder, KioskLinkOp } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { KioskHall, KioskHallOptions, SessionEnd } from '../api/kioskHall.ts';
 import type { AppointmentView, CheckInResult, SlotView } from '../hall/appointments.ts';
@@ -79,6 +79,7 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
     guidance: {
       departments: () => ask<DepartmentGuide[]>('guidance.departments', null),
       servicesOf: (departmentId: number) => ask<ServiceGuide[]>('guidance.servicesOf', null, departmentId),
+      finder: () => ask<KioskFinder>('guidance.finder', null),
     },
     storeProblem: null,
     onSessionEnd(l) {

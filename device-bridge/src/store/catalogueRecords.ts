@@ -35,3 +35,25 @@ export interface CatalogueLoadRecord {
   /** One line per table: `services: 2 added, 1 changed, 40 unchanged`. */
   summary: string;
 }
+
+/**
+ * A life event (办事主题: 生孩子, 结婚, 退休...): a curated group of service items across departments, as the
+ * catalogue names it (docs/catalogue-format.md "lifeEvents"), so a citizen who does not know which department owns
+ * what finds the items by what is happening in their life. Matched by code on reload.
+ */
+export interface LifeEventRecord {
+  code: string;
+  name: string;
+  /** Position on the kiosk's life-event screen. */
+  sortOrder: number;
+  /** Service item codes, in the order shown. */
+  services: string[];
+}
+
+/** How often each service item was used in the hall since a day (the kiosk's "most used"). */
+export interface ServiceUseCounts {
+  /** Appointments (any status but canceled) and applications accepted, per service item code. */
+  services: Record<string, number>;
+  /** Tickets issued, per queue category letter (a ticket names no service item). */
+  categories: Record<string, number>;
+}

@@ -28,14 +28,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
-import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord } from './catalogueRecords.ts';
+import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import { applyHallPostgresMigrations, HALL_POSTGRES_MIGRATIONS } from './hallPostgresMigrations.ts';
 import { districtFiguresSql, districtRowFrom, type DistrictHallRow } from './districtFigures.ts';
 import { checkHallId, DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
 import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
 import {
-  appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, followUpFromRow,
+  appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, lifeEventFromRow, followUpFromRow,
   numOrNull, serviceFromRow, slotFromRow, ticketFromRow, type Row,
 } from './hallSqlite.ts';
 import type {
@@ -576,6 +576,29 @@ class PostgresHallRepository implements HallRepository {
       id: Number(r.id), at: Number(r.at), hallId: (r.hall_id as string | null) ?? null,
       files: JSON.parse(String(r.files)) as string[], summary: String(r.summary),
     }));
+  }
+
+  async listLifeEvents(): Promise<LifeEventRecord[]> {
+    return (await this.all(`SELECT * FROM life_events WHERE hall_id = ${this.h} ORDER BY sort_order, code`)).map(lifeEventFromRow);
+  }
+
+  async upsertLifeEvent(e: LifeEventRecord): Promise<void> {
+    await this.run(`INSERT INTO life_events (hall_id, code, name, sort_order, services) VALUES (${this.h}, $1, $2, $3, $4)
+      ON CONFLICT (hall_id, code) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order,
+      services = excluded.services`, e.code, e.name, e.sortOrder, JSON.stringify(e.services));
+  }
+
+  async serviceUseSince(sinceDay: HallDay): Promise<ServiceUseCounts> {
+    const services: Record<string, number> = {};
+    const rows = await this.all(`SELECT service_id, COUNT(*) AS n FROM (
+        SELECT service_id FROM appointments WHERE hall_id = ${this.h} AND day >= $1 AND status <> 'canceled'
+        UNION ALL SELECT service_id FROM applications WHERE hall_id = ${this.h} AND accepted_day >= $1) AS used GROUP BY service_id`, sinceDay);
+    for (const r of rows) services[String(r.service_id)] = Number(r.n);
+    const categories: Record<string, number> = {};
+    for (const r of await this.all(`SELECT category, COUNT(*) AS n FROM tickets WHERE hall_id = ${this.h} AND day >= $1 GROUP BY category`, sinceDay)) {
+      categories[String(r.category)] = Number(r.n);
+    }
+    return { services, categories };
   }
 }
 

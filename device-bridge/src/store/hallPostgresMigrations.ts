@@ -392,6 +392,21 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
     `;
     },
   },
+  {
+    version: 13,
+    name: 'life events (办事主题) from the catalogue',
+    // docs/catalogue-format.md "lifeEvents": curated groups of service items by code; loads upsert, never delete.
+    sql: `
+      CREATE TABLE life_events (
+        hall_id    TEXT NOT NULL DEFAULT '',
+        code       TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        sort_order INTEGER NOT NULL DEFAULT 0,
+        services   TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (hall_id, code)
+      );
+    `,
+  },
 ];
 
 /** Arbitrary constant naming "the hall schema migration" among advisory locks (one per schema, see below). */

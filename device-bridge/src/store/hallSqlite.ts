@@ -31,7 +31,7 @@ import type {
 } from './hallStore.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
-import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord } from './catalogueRecords.ts';
+import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 
 /** The synchronous twin of an async interface (what the SQLite repository implements). */
 type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
@@ -64,6 +64,10 @@ export function slotFromRow(r: Row): SlotRecord {
     id: Number(r.id), serviceId: String(r.service_id), day: String(r.day), start: String(r.start),
     minutes: Number(r.minutes), capacity: Number(r.capacity), booked: Number(r.booked ?? 0),
   };
+}
+
+export function lifeEventFromRow(r: Row): LifeEventRecord {
+  return { code: String(r.code), name: String(r.name), sortOrder: Number(r.sort_order), services: JSON.parse(String(r.services)) as string[] };
 }
 
 export function departmentFromRow(r: Row): DepartmentRecord {
@@ -569,6 +573,30 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
       id: Number(r.id), at: Number(r.at), hallId: (r.hall_id as string | null) ?? null,
       files: JSON.parse(String(r.files)) as string[], summary: String(r.summary),
     }));
+  }
+
+  listLifeEvents(): LifeEventRecord[] {
+    return this.all('SELECT * FROM life_events WHERE hall_id = ? ORDER BY sort_order, code', this.hall).map(lifeEventFromRow);
+  }
+
+  upsertLifeEvent(e: LifeEventRecord): void {
+    this.st(`INSERT INTO life_events (hall_id, code, name, sort_order, services) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (hall_id, code) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order,
+      services = excluded.services`).run(this.hall, e.code, e.name, e.sortOrder, JSON.stringify(e.services));
+  }
+
+  serviceUseSince(sinceDay: HallDay): ServiceUseCounts {
+    const services: Record<string, number> = {};
+    const rows = this.all(`SELECT service_id, COUNT(*) AS n FROM (
+        SELECT service_id FROM appointments WHERE hall_id = ? AND day >= ? AND status <> 'canceled'
+        UNION ALL SELECT service_id FROM applications WHERE hall_id = ? AND accepted_day >= ?) GROUP BY service_id`,
+    this.hall, sinceDay, this.hall, sinceDay);
+    for (const r of rows) services[String(r.service_id)] = Number(r.n);
+    const categories: Record<string, number> = {};
+    for (const r of this.all('SELECT category, COUNT(*) AS n FROM tickets WHERE hall_id = ? AND day >= ? GROUP BY category', this.hall, sinceDay)) {
+      categories[String(r.category)] = Number(r.n);
+    }
+    return { services, categories };
   }
 }
 

@@ -17,7 +17,7 @@
  */
 
 import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAuditRecord } from './accessAuditRecords.ts';
-import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord } from './catalogueRecords.ts';
+import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 
 /** Hall-local calendar day, `YYYY-MM-DD`. */
 export type HallDay = string;
@@ -416,6 +416,14 @@ export interface HallRepository {
   addCatalogueLoad(r: Omit<CatalogueLoadRecord, 'id'>): Promise<CatalogueLoadRecord>;
   /** Newest first. */
   listCatalogueLoads(limit: number): Promise<CatalogueLoadRecord[]>;
+
+  // finding a service (migration 13, catalogueRecords.ts): life events from the catalogue, the hall's own counts
+  /** Life events by sortOrder, then code. */
+  listLifeEvents(): Promise<LifeEventRecord[]>;
+  /** Inserts or replaces the life event with this code. */
+  upsertLifeEvent(e: LifeEventRecord): Promise<void>;
+  /** Use per service item and per queue category on days >= `sinceDay` (README "Finding a service"). */
+  serviceUseSince(sinceDay: HallDay): Promise<ServiceUseCounts>;
 }
 
 /** A point in time for retention: the hall-local day and the epoch ms (rows dated by day or by instant). */

@@ -89,6 +89,21 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       const [load] = await fx.store.listCatalogueLoads(5);
       expect(load).toMatchObject({ at: 1_700_000_000_000, files: ['catalogue.json', 'windows.csv'] });
       expect(load.summary).toContain('services: 56 added, 0 changed, 0 unchanged');
+      expect(load.summary).toContain('lifeEvents: 8 added, 0 changed, 0 unchanged');
+      const events = await fx.store.listLifeEvents();
+      expect(events[0]).toEqual({ code: 'birth', name: '生孩子', sortOrder: 1, services: ['D27-02', 'D35-02', 'D37-01'] });
+      expect(events.map((e) => e.name)).toEqual(['生孩子', '上学', '找工作', '结婚', '买房', '开公司', '出境旅行', '退休']);
+    });
+
+    it('loads life events from a CSV (codes split by spaces, 、 or ;) and updates one on reload, keeping its place', async () => {
+      await loadCatalogueFiles(fx.store, [...csvSet(), file('lifeEvents.csv', 'code,name,services,sortOrder\nmove,搬家,GA-01、RS-01,5\nlose-job,失业,RS-01,2\n')]);
+      expect(await fx.store.listLifeEvents()).toEqual([
+        { code: 'lose-job', name: '失业', sortOrder: 2, services: ['RS-01'] },
+        { code: 'move', name: '搬家', sortOrder: 5, services: ['GA-01', 'RS-01'] },
+      ]);
+      const r = await loadCatalogueFiles(fx.store, [file('life-events.json', '{"lifeEvents": [{"code": "move", "name": "搬新家", "services": ["RS-01"]}]}')]);
+      expect(planDetails(r.plan)).toContain('lifeEvents: 0 added, 1 changed, 0 unchanged, 1 kept (in the database, not in the files)');
+      expect((await fx.store.listLifeEvents()).find((e) => e.code === 'move')).toEqual({ code: 'move', name: '搬新家', sortOrder: 5, services: ['RS-01'] });
     });
 
     it('loads the spreadsheet CSV set: a quoted cell with a comma, 休/班 and 是/否 words, materials in row order', async () => {
@@ -197,6 +212,18 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       ]);
     });
 
+    it('life events: an unknown or repeated service item, an empty list, a duplicate code, a name too long', async () => {
+      const problems = await refused([...csvSet(), file('lifeEvents.csv',
+        'code,name,services\nbirth,生孩子,GA-01 XX-09\nmove,搬家,RS-01;RS-01\nbirth,出生,GA-01\nretire,退休,\nlong,这是一个非常非常非常非常长的办事主题名称,GA-01\n')]);
+      expect(problems).toEqual([
+        'lifeEvents.csv:2: services: unknown service item "XX-09" (item 2; not in the files\' services nor in the database)',
+        'lifeEvents.csv:3: services: service item "RS-01" is listed twice (item 2)',
+        'lifeEvents.csv:4: code: duplicate life event code "birth" (also lifeEvents.csv:2)',
+        'lifeEvents.csv:5: services: is required',
+        'lifeEvents.csv:6: name: must be at most 16 characters',
+      ]);
+    });
+
     it('a category no window serves', async () => {
       const problems = await refused(csvSet({ categories: 'letter,name\nA,综合受理\nB,社保医保\nC,不动产登记\n' }));
       expect(problems).toEqual([
@@ -254,9 +281,9 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       ]);
       expect(problems).toEqual([
         'a.json:4: services[0].capacity: unknown field (services have: code, department, name, category, timeLimitDays, slotCapacity, stepLimits, materials)',
-        'a.json:6: staff: unknown table (a catalogue has: hallId, departments, categories, services, windows, holidays; materials go inside their service)',
+        'a.json:6: staff: unknown table (a catalogue has: hallId, departments, categories, services, windows, holidays, lifeEvents; materials go inside their service)',
         'b.json:3: (json): expected a "name" in an object',
-        'counters.csv:1: (file name): a CSV file holds one table named by its file name: departments.csv, categories.csv, services.csv, materials.csv, windows.csv, holidays.csv (e.g. holidays-2027.csv)',
+        'counters.csv:1: (file name): a CSV file holds one table named by its file name: departments.csv, categories.csv, services.csv, materials.csv, windows.csv, holidays.csv, lifeEvents.csv (e.g. holidays-2027.csv)',
         'services.csv:1: capacity: unknown column for services (columns: code, department, name, category, timeLimitDays, slotCapacity)',
         'services.csv:1: slotCapacity: missing column (services need: code, department, name, category, timeLimitDays, slotCapacity)',
       ]);

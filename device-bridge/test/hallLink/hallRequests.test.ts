@@ -4,7 +4,7 @@
  * reads are not recorded; refusals, a missing database and bad requests are answered, never thrown.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KioskLinkAnswer, KioskLinkCitizen, KioskLinkRequest } from '@onedoor/protocol';
+import type { KioskFinder, KioskLinkAnswer, KioskLinkCitizen, KioskLinkRequest } from '@onedoor/protocol';
 import { silentLogger } from '../../src/index.ts';
 import { openKioskHall, type KioskHall } from '../../src/api/kioskHall.ts';
 import { citizenFromHolder } from '../../src/hall/citizen.ts';
@@ -72,6 +72,16 @@ const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng')) as KioskLinkCi
       const b = await handle('kiosk-1', { requestId: 'q', op: 'queue.categories', args: [] });
       expect(a.ok && (a.result as Array<{ letter: string }>).map((c) => c.letter)).toEqual(['A', 'B', 'C']);
       expect(b.replayed).toBeUndefined();
+      expect(await hall.store!.countKioskRequests('kiosk-1')).toBe(0);
+    });
+
+    it('answers the finder for a linked kiosk: the services with their pinyin, unrecorded', async () => {
+      const handle = hallRequestHandler({ hall });
+      const a = await handle('kiosk-1', { requestId: 'f', op: 'guidance.finder', args: [] });
+      const finder = a.ok ? (a.result as KioskFinder) : null;
+      expect(finder?.services.find((s) => s.name === '测试事项甲')?.namePinyin).toEqual(['ce', 'shi', 'shi', 'xiang', 'jia']);
+      expect(finder?.lifeEvents).toEqual([]);
+      expect(await handle('kiosk-1', { requestId: 'g', op: 'guidance.finder', args: ['extra'] })).toMatchObject({ ok: false });
       expect(await hall.store!.countKioskRequests('kiosk-1')).toBe(0);
     });
 

@@ -62,6 +62,23 @@ describe.each(STORE_BACKENDS)('kiosk commands on the demo data on $name', (backe
     expect(services.result!.services.some((s) => s.materials.some((m) => m.exempt && m.source))).toBe(true);
   });
 
+  it('the finder: every service with the pinyin of its name and category, the life events, the most used in the last 30 days', async () => {
+    const f = await rig.command(session.token, 'services.finder', {});
+    expect(f.code).toBe('success');
+    const { services, lifeEvents, mostUsed } = f.result!;
+    expect(services).toHaveLength(56);
+    const hukou = services.find((s) => s.name === '户口迁移（投靠）')!;
+    expect(hukou.namePinyin).toEqual(['hu', 'kou', 'qian', 'yi', '（', 'tou', 'kao', '）']);
+    expect(services.find((s) => s.categoryName === '社保医保')!.categoryPinyin).toEqual(['she', 'bao', 'yi', 'bao']);
+    expect(hukou.materials.length).toBeGreaterThan(0);
+    expect(lifeEvents.map((e) => e.name)).toEqual(['生孩子', '上学', '找工作', '结婚', '买房', '开公司', '出境旅行', '退休']);
+    expect(lifeEvents.find((e) => e.code === 'birth')!.serviceIds).toEqual(['D27-02', 'D35-02', 'D37-01']);
+    // The demo books appointments and issues tickets: most used comes from them, each a known service, at most six.
+    expect(mostUsed.length).toBeGreaterThan(0);
+    expect(mostUsed.length).toBeLessThanOrEqual(6);
+    expect(mostUsed.every((id) => services.some((s) => s.id === id))).toBe(true);
+  });
+
   it('books a free slot of a service on a bookable day it holds no appointment for, then cancels it', async () => {
     const g = await rig.command(session.token, 'services.list', {});
     const dept = g.result!.departments.find((d) => d.serviceCount > 0)!;

@@ -11,7 +11,7 @@ import { loadDepartmentSeed, parseDepartmentSeed } from '../../src/store/departm
 import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts';
 import type { CodedDepartment } from '../../src/store/catalogueRecords.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, HallStore, NewTicket } from '../../src/store/hallStore.ts';
-import { departmentSeedFile, seedBasics, SERVICE_A } from '../hall/fixture.ts';
+import { departmentSeedFile, seedBasics, SERVICE_A, SERVICE_B } from '../hall/fixture.ts';
 import type { StoreBackend, StoreTarget } from './backends.ts';
 
 const LATEST = HALL_MIGRATIONS[HALL_MIGRATIONS.length - 1].version;
@@ -383,6 +383,40 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         await expect(store.upsertHallWindow({ window: 1000, name: 'x', deviceId: 'counters', unit: 9, categories: [] })).rejects.toThrow();
         await expect(store.upsertHallWindow({ window: 5, name: 'x', deviceId: 'counters', unit: 33, categories: [] })).rejects.toThrow();
         expect(await store.listHallWindows()).toHaveLength(2);
+      });
+
+      it('round-trips life events by code in their order, replacing on upsert', async () => {
+        const store = await open();
+        expect(await store.listLifeEvents()).toEqual([]);
+        await store.upsertLifeEvent({ code: 'retire', name: '退休', sortOrder: 2, services: ['T-0002'] });
+        await store.upsertLifeEvent({ code: 'birth', name: '生孩子', sortOrder: 1, services: ['T-0001', 'T-0002'] });
+        await store.upsertLifeEvent({ code: 'retire', name: '退休养老', sortOrder: 0, services: [] });
+        expect(await store.listLifeEvents()).toEqual([
+          { code: 'retire', name: '退休养老', sortOrder: 0, services: [] },
+          { code: 'birth', name: '生孩子', sortOrder: 1, services: ['T-0001', 'T-0002'] },
+        ]);
+      });
+
+      it('counts use per service (appointments not canceled, applications) and tickets per category since a day', async () => {
+        const store = await open();
+        await seedBasics(store);
+        expect(await store.serviceUseSince('2026-11-01')).toEqual({ services: {}, categories: {} });
+        const slot = { serviceId: SERVICE_A, day: '2026-11-26', start: '09:00', minutes: 30, capacity: 5 };
+        await store.ensureSlots([slot, { ...slot, serviceId: SERVICE_B }, { ...slot, day: '2026-10-01' }]);
+        const [a1] = await store.listSlots(SERVICE_A, '2026-11-26');
+        const [b1] = await store.listSlots(SERVICE_B, '2026-11-26');
+        const [old] = await store.listSlots(SERVICE_A, '2026-10-01');
+        await store.insertAppointment({ slotId: a1.id, holderNumber: HOLDER, createdAt: T0 });
+        await store.insertAppointment({ slotId: old.id, holderNumber: HOLDER, createdAt: T0 });
+        const canceled = await store.insertAppointment({ slotId: b1.id, holderNumber: HOLDER, createdAt: T0 });
+        await store.updateAppointment(canceled.id, { status: 'canceled', updatedAt: T0 + 1 });
+        await store.insertApplication({ serial: 'S-1', serviceId: SERVICE_A, applicantNumber: HOLDER, status: 'accepted', acceptedAt: T0,
+          acceptedDay: '2026-11-25', result: null, commitments: [], updatedAt: T0 });
+        await store.insertTicket(ticket());
+        await store.insertTicket(ticket({ category: 'B', number: 'B001', holderNumber: null }));
+        await store.insertTicket(ticket({ category: 'B', seq: 2, number: 'B002', holderNumber: null }));
+        await store.insertTicket(ticket({ day: '2026-10-01', number: 'A001', holderNumber: null }));
+        expect(await store.serviceUseSince('2026-11-01')).toEqual({ services: { [SERVICE_A]: 2 }, categories: { A: 1, B: 2 } });
       });
 
       it('logs catalogue loads with ids, epoch ms as numbers and file lists, newest first, up to the limit', async () => {

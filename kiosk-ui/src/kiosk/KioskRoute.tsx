@@ -18,6 +18,8 @@ import { createKioskStore } from './store.ts';
 import { ConnectionBadge } from './parts/ConnectionBadge.tsx';
 import { CountdownBanner } from './parts/CountdownBanner.tsx';
 import { NavBar } from './parts/NavBar.tsx';
+import { ScrollCue } from './parts/ScrollCue.tsx';
+import { FindScreen } from './find/FindScreen.tsx';
 import { NoticeList } from './parts/NoticeList.tsx';
 import { TopBar } from './parts/TopBar.tsx';
 import { AttractScreen } from './screens/AttractScreen.tsx';
@@ -36,6 +38,7 @@ import { GreetingScreen } from './screens/GreetingScreen.tsx';
 import { HomeScreen } from './screens/HomeScreen.tsx';
 import './kiosk.css';
 import './flows/flows.css';
+import './find/find.css';
 
 /** The built flows; a function not listed here shows FeatureScreen ("暂未开放"). */
 const FLOW_SCREENS: Partial<Record<FeatureId, ComponentType>> = {
@@ -157,7 +160,11 @@ export default function KioskRoute() {
         {screen.name === 'greeting' && flow.holder && <GreetingScreen holder={flow.holder} />}
         {screen.name === 'home' && flow.holder && <HomeScreen holder={flow.holder} />}
         {screen.name === 'feature' && (Flow ? <Flow key={screen.feature} /> : <FeatureScreen feature={screen.feature} />)}
+        {screen.name === 'find' && (devices.hallServicesAvailable
+          ? <FindScreen key={JSON.stringify(screen.start)} start={screen.start} />
+          : <FeatureScreen feature="guidance" />)}
         {screen.name === 'cardError' && <CardErrorScreen code={screen.code} message={screen.message} />}
+        {screen.name !== 'attract' && <ScrollCue watch={screen} />}
         {screen.name !== 'attract' && <NavBar />}
         <footer class="kiosk-footer">
           <ConnectionBadge />

@@ -10,8 +10,19 @@ import type { SessionHolder } from './privacy.ts';
 export const FEATURE_IDS = ['ticket', 'appointments', 'certificates', 'progress', 'guidance'] as const;
 export type FeatureId = (typeof FEATURE_IDS)[number];
 
+/**
+ * Where finding a service starts (README "Finding a service"): a life event picked on the home screen, the search
+ * keyboard, or one service (most used).
+ */
+export type FindStart =
+  | { kind: 'lifeEvent'; code: string }
+  | { kind: 'search' }
+  /** `then`: a shortcut from guidance straight to taking a number or booking (Back returns to the service). */
+  | { kind: 'service'; id: string; then?: 'book' };
+
 export type KioskScreen =
   | { name: 'attract' }
+  | { name: 'find'; start: FindStart }
   | { name: 'greeting' }
   | { name: 'home' }
   | { name: 'feature'; feature: FeatureId }
@@ -30,6 +41,7 @@ export type KioskFlowEvent =
   | { type: 'cardError'; code: CardErrorCode }
   | { type: 'continue' }
   | { type: 'open'; feature: FeatureId }
+  | { type: 'find'; start: FindStart }
   | { type: 'back' }
   | { type: 'home' }
   | { type: 'logout' }
@@ -56,6 +68,9 @@ export function nextFlow(state: KioskFlowState, event: KioskFlowEvent): KioskFlo
     case 'open':
       if (state.holder === null) return state;
       return { ...state, screen: { name: 'feature', feature: event.feature }, history: [...state.history, state.screen] };
+    case 'find':
+      if (state.holder === null) return state;
+      return { ...state, screen: { name: 'find', start: event.start }, history: [...state.history, state.screen] };
     case 'back': {
       const previous = state.history[state.history.length - 1];
       // Back from the first screen of a session (or from a refusal) leads to the attract screen, which ends it.

@@ -6,6 +6,7 @@ import type { Bilingual } from '../i18n/lang.ts';
 import { NOTICE_TEXT, type KioskDeviceView } from './deviceNotices.ts';
 import type { KioskScreen } from './flow.ts';
 import { AVAILABLE_FEATURES, FEATURE_TEXT, KIOSK_TEXT } from './texts.ts';
+import { FIND_TEXT } from './find/findTexts.ts';
 
 /** A reader that cannot read: the attract screen then says so as its main prompt, not as a side notice. */
 export function readerStopped(devices: KioskDeviceView): boolean {
@@ -24,6 +25,8 @@ export function spokenPrompt(screen: KioskScreen, devices: KioskDeviceView): Bil
       return KIOSK_TEXT.greetingSpoken;
     case 'home':
       return KIOSK_TEXT.chooseService;
+    case 'find':
+      return screen.start.kind === 'search' ? FIND_TEXT.searchPrompt : FIND_TEXT.chooseService;
     case 'feature': {
       const title = FEATURE_TEXT[screen.feature].title;
       const body = !devices.hallServicesAvailable ? KIOSK_TEXT.featurePaused

@@ -176,6 +176,31 @@ export interface KioskGuidance {
   services: KioskServiceGuide[];
 }
 
+/**
+ * A service item as the kiosk's finder knows it (README "Finding a service"): its guide, and the pinyin of its name
+ * and queue category, one syllable per character (a character without a reading stands for itself), so the kiosk
+ * matches full pinyin and initials and highlights the characters matched, with no pinyin data of its own.
+ */
+export interface KioskFinderService extends KioskServiceGuide {
+  namePinyin: string[];
+  categoryPinyin: string[];
+}
+
+/** A life event (办事主题) from the catalogue: the service items it groups, in order. */
+export interface KioskLifeEvent {
+  code: string;
+  name: string;
+  serviceIds: string[];
+}
+
+/** What the three ways in from the home screen need: every service, the life events, the hall's most used. */
+export interface KioskFinder {
+  services: KioskFinderService[];
+  lifeEvents: KioskLifeEvent[];
+  /** Service ids, most used in this hall over the last 30 days first (appointments, applications, tickets). */
+  mostUsed: string[];
+}
+
 export type KioskCertificateState = 'valid' | 'expiring' | 'expired' | 'revoked';
 
 /** What the library says about a certificate (masked number; the hall's views carry the same fields). */
@@ -273,6 +298,8 @@ export interface KioskCommandMap {
   'appointments.cancel': { args: { id: number }; result: KioskAppointment };
   /** Guidance (咨询导办): departments, and with `departmentId` its services with materials. */
   'services.list': { args: { departmentId?: number }; result: KioskGuidance };
+  /** Finding a service: every service with its pinyin, the life events, the most used (README "Finding a service"). */
+  'services.finder': { args: Record<string, never>; result: KioskFinder };
   'certificates.list': { args: Record<string, never>; result: KioskCertificate[] };
   'certificates.print': { args: { id: string; format?: KioskCopyFormat; purpose?: KioskCopyPurpose }; result: KioskCertificatePrintResult };
   'applications.list': { args: Record<string, never>; result: KioskApplication[] };
@@ -286,7 +313,7 @@ export type KioskCommandName = keyof KioskCommandMap;
 export const KIOSK_COMMAND_NAMES = [
   'session.touch', 'session.extend', 'session.logout', 'queue.categories', 'queue.take', 'appointments.list',
   'appointments.checkIn', 'appointments.days', 'appointments.slots', 'appointments.book', 'appointments.cancel',
-  'services.list', 'certificates.list', 'certificates.print', 'applications.list', 'print.progress',
+  'services.list', 'services.finder', 'certificates.list', 'certificates.print', 'applications.list', 'print.progress',
   'print.appointmentSlip',
 ] as const satisfies readonly KioskCommandName[];
 

@@ -28,7 +28,7 @@ export const KIOSK_LINK_OPS = [
   'queue.categories', 'queue.take',
   'appointments.upcoming', 'appointments.checkIn', 'appointments.bookableDays', 'appointments.slots',
   'appointments.book', 'appointments.cancel',
-  'guidance.departments', 'guidance.servicesOf',
+  'guidance.departments', 'guidance.servicesOf', 'guidance.finder',
   'certificates.list', 'certificates.printCopy', 'certificates.verify',
   'applications.list', 'applications.get',
   'printLog.add',

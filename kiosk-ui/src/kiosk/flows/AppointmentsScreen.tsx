@@ -117,7 +117,7 @@ const WEEKDAYS = {
 };
 
 /** `2026-11-27 周五`: the day as people pick it (the date alone makes them count on their fingers). */
-function dayLabel(day: string, lang: 'zh' | 'en'): string {
+export function dayLabel(day: string, lang: 'zh' | 'en'): string {
   return `${day} ${WEEKDAYS[lang][new Date(`${day}T00:00:00Z`).getUTCDay()]}`;
 }
 
@@ -199,7 +199,7 @@ export function bookedSentence(a: KioskAppointment): { zh: string; en: string } 
   };
 }
 
-function Booked({ a, onList }: { a: KioskAppointment; onList: () => void }) {
+export function Booked({ a, onList }: { a: KioskAppointment; onList: () => void }) {
   const t = useText();
   const announce = useAnnounce();
   const { store } = useKiosk();

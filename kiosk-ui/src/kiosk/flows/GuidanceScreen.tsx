@@ -2,14 +2,18 @@
  * 办事指南 (咨询导办): department -> service -> materials, marking those not to be brought (免提交) and where the
  * platform gets them, and those a written commitment (告知承诺) may replace (hall-rules.md "Applications").
  */
-import type { KioskServiceGuide } from '@onedoor/protocol';
-import { useText } from '../KioskContext.ts';
+import { useState } from 'preact/hooks';
+import type { KioskCompletion, KioskServiceGuide, KioskTicketResult } from '@onedoor/protocol';
+import { useKiosk, useText } from '../KioskContext.ts';
+import { FIND_TEXT } from '../find/findTexts.ts';
 import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { FEATURE_TEXT } from '../texts.ts';
-import { QueryView } from './CallState.tsx';
+import { Failure, QueryView } from './CallState.tsx';
+import { PrintStatus } from './PrintStatus.tsx';
+import { TicketCard } from './TicketScreen.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
 import { useSteps } from './innerBack.ts';
-import { useHallQuery } from './useHall.ts';
+import { useHallAction, useHallQuery } from './useHall.ts';
 
 /** Departments that have services (shared with booking). */
 export function DepartmentList({ onPick }: { onPick: (departmentId: number) => void }) {
@@ -55,7 +59,7 @@ export function ServiceList({ departmentId, onPick }: { departmentId: number; on
   );
 }
 
-function ServiceGuide({ s }: { s: KioskServiceGuide }) {
+export function ServiceGuide({ s }: { s: KioskServiceGuide }) {
   const t = useText();
   return (
     <section class="guide" data-testid="service-guide" data-service={s.id}>
@@ -79,6 +83,33 @@ function ServiceGuide({ s }: { s: KioskServiceGuide }) {
   );
 }
 
+/** From a guide straight to booking or a number for that service (README "Finding a service"). */
+function GuideShortcuts({ s }: { s: KioskServiceGuide }) {
+  const t = useText();
+  const { store } = useKiosk();
+  const action = useHallAction();
+  const [taken, setTaken] = useState<KioskCompletion<KioskTicketResult> | null>(null);
+  if (taken?.code === 'success' && taken.result) {
+    return (
+      <>
+        <TicketCard ticket={taken.result.ticket} />
+        <PrintStatus outcome={taken.result.print} />
+      </>
+    );
+  }
+  return (
+    <>
+      <div class="item-actions service-actions">
+        <button type="button" class="btn btn-primary btn-big" data-testid="guide-book"
+          onClick={() => store.dispatch({ type: 'find', start: { kind: 'service', id: s.id, then: 'book' } })}>{t(FIND_TEXT.bookHere)}</button>
+        <button type="button" class="btn btn-secondary btn-big" data-testid="guide-ticket" disabled={action.busy}
+          onClick={async () => setTaken(await action.run('queue.take', { category: s.category }))}>{t(FIND_TEXT.takeTicketHere)}</button>
+      </div>
+      {taken && <Failure completion={taken} />}
+    </>
+  );
+}
+
 type Step = { name: 'departments' } | { name: 'services'; departmentId: number } | { name: 'service'; service: KioskServiceGuide };
 
 export function GuidanceScreen() {
@@ -90,7 +121,12 @@ export function GuidanceScreen() {
       <h1 class="main-text">{t(FEATURE_TEXT.guidance.title)}</h1>
       {step.name === 'departments' && <DepartmentList onPick={(id) => steps.push({ name: 'services', departmentId: id })} />}
       {step.name === 'services' && <ServiceList departmentId={step.departmentId} onPick={(service) => steps.push({ name: 'service', service })} />}
-      {step.name === 'service' && <ServiceGuide s={step.service} />}
+      {step.name === 'service' && (
+        <>
+          <GuideShortcuts s={step.service} />
+          <ServiceGuide s={step.service} />
+        </>
+      )}
     </main>
   );
 }

@@ -12,9 +12,9 @@ export function innerBack(): boolean {
   return handler?.() ?? false;
 }
 
-/** A stack of steps whose Back is the nav bar's Back. */
-export function useSteps<S>(first: S): { step: S; push(s: S): void; reset(s?: S): void } {
-  const [stack, setStack] = useState<S[]>([first]);
+/** A stack of steps whose Back is the nav bar's Back; `then` are steps already taken (a shortcut into a flow). */
+export function useSteps<S>(first: S, ...then: S[]): { step: S; push(s: S): void; reset(s?: S): void } {
+  const [stack, setStack] = useState<S[]>([first, ...then]);
   useEffect(() => {
     const mine = () => {
       if (stack.length <= 1) return false;

@@ -4,6 +4,7 @@ import { useKiosk, useText } from '../KioskContext.ts';
 import { FeatureIcon } from '../parts/FeatureIcon.tsx';
 import { AVAILABLE_FEATURES, FEATURE_TEXT, KIOSK_TEXT } from '../texts.ts';
 import { HolderLine } from './GreetingScreen.tsx';
+import { FindWays } from '../find/FindWays.tsx';
 
 /**
  * The home menu. A function not built yet, or paused because the hall link is down, still opens: its screen says
@@ -22,6 +23,7 @@ export function HomeScreen({ holder }: { holder: SessionHolder }) {
         <HolderLine holder={holder} />
       </div>
       <h1 class="main-text">{t(KIOSK_TEXT.chooseService)}</h1>
+      {devices.hallServicesAvailable && <FindWays />}
       <div class="tiles">
         {FEATURE_IDS.map((feature) => {
           const state = !devices.hallServicesAvailable ? 'paused' : AVAILABLE_FEATURES.has(feature) ? 'open' : 'notOpen';
