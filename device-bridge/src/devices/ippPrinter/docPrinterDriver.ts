@@ -433,12 +433,19 @@ export class DocPrinterDriver extends EventEmitter<DeviceDriverEventMap> impleme
   private async follow(jobId: string, ippJobId: number, signal: AbortSignal): Promise<boolean> {
     const deadline = Date.now() + this.options.completeTimeoutMs;
     let stoppedNoted = false;
+    let shown = '';
     for (;;) {
       if (signal.aborted) return false;
       const r = await this.client.getJobAttributes(ippJobId, signal);
       const state = Number(ippValues(r, 'job-state', IPP_GROUP.job)[0]);
       const job = this.store.get(jobId)!;
       if (job.state === 'canceled') return true;
+      const pages = jobPages(r);
+      if (pages && state !== IPP_JOB_STATE.completed && JSON.stringify(pages) !== shown) {
+        // Page progress for the kiosk's print screen ("正在打印 第 1/2 页"): an update each time it moves.
+        shown = JSON.stringify(pages);
+        this.announce(job, pages);
+      }
       if (state === IPP_JOB_STATE.completed) {
         this.confirm(job);
         return true;
@@ -493,10 +500,11 @@ export class DocPrinterDriver extends EventEmitter<DeviceDriverEventMap> impleme
     return next;
   }
 
-  private announce(job: PrintJobRecord): void {
+  private announce(job: PrintJobRecord, pages?: PrintJobUpdate['pages']): void {
     const u: PrintJobUpdate = { jobId: job.id, deviceId: this.id, state: job.state, reprints: job.reprints, at: Date.now() };
     if (job.requestId !== null) u.requestId = job.requestId;
     if (job.message) u.message = job.message;
+    if (pages) u.pages = pages;
     this.jobEvents.emit('update', u);
   }
 
@@ -517,6 +525,22 @@ export class DocPrinterDriver extends EventEmitter<DeviceDriverEventMap> impleme
       if (e) for (const w of [...set]) w.reject(e);
     }
   }
+}
+
+/**
+ * Pages done and in all from a Get-Job-Attributes reply (RFC 8011 5.3.18 job-impressions-completed, 5.2.x
+ * job-impressions), or null when the printer reports no progress. A count that is not a whole number >= 0 is
+ * treated as not reported.
+ */
+export function jobPages(reply: Parameters<typeof ippValues>[0]): PrintJobUpdate['pages'] | null {
+  const count = (name: string): number | null => {
+    const v = Number(ippValues(reply, name, IPP_GROUP.job)[0]);
+    return Number.isInteger(v) && v >= 0 ? v : null;
+  };
+  const done = count('job-impressions-completed');
+  if (done === null) return null;
+  const total = count('job-impressions');
+  return { done, total: total !== null && total > 0 ? total : null };
 }
 
 function summary(job: PrintJobRecord): DocPrintJobSummary {
