@@ -25,10 +25,26 @@ import { join } from 'node:path';
 
 export const IPPEVEPRINTER = '/usr/sbin/ippeveprinter';
 
+/**
+ * Environment variable naming the ippeveprinter to run instead of Debian's (a build of CUPS elsewhere, or a path
+ * that does not exist to see `npm start` without the A4 printer on a machine that has one).
+ */
+export const IPPEVEPRINTER_ENV = 'ONEDOOR_IPPEVEPRINTER';
+
+/** The ippeveprinter binary: `$ONEDOOR_IPPEVEPRINTER` when set, else Debian's path. */
+export function ippEvePrinterPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env[IPPEVEPRINTER_ENV] || IPPEVEPRINTER;
+}
+
 /** The words `npm start` and the tests show when the simulator cannot run. */
 export const IPPEVEPRINTER_MISSING = 'the A4 printer simulator needs CUPS\'s ippeveprinter: apt-get install cups-ipp-utils avahi-daemon dbus';
 
-export function ippEvePrinterAvailable(): boolean {
+/**
+ * Whether the simulator can run: the binary `$ONEDOOR_IPPEVEPRINTER` names when set (that one only), else Debian's
+ * path or one on PATH.
+ */
+export function ippEvePrinterAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env[IPPEVEPRINTER_ENV]) return existsSync(env[IPPEVEPRINTER_ENV]);
   return existsSync(IPPEVEPRINTER) || spawnSync('sh', ['-c', 'command -v ippeveprinter'], { stdio: 'ignore' }).status === 0;
 }
 
@@ -142,7 +158,7 @@ export class IppEvePrinterSim {
     mkdirSync(this.opts.spoolDir, { recursive: true });
     if (!this.port) this.port = this.opts.port ?? (await freePort());
     this.output = '';
-    const child = spawn(IPPEVEPRINTER, ['-k', '-d', this.opts.spoolDir, '-p', String(this.port), '-f', this.opts.formats ?? 'application/pdf',
+    const child = spawn(ippEvePrinterPath(), ['-k', '-d', this.opts.spoolDir, '-p', String(this.port), '-f', this.opts.formats ?? 'application/pdf',
       // Without a print command ippeveprinter "processes" each job by sleeping 5 to 15 s; with one, the job is
       // completed when the command exits. /bin/true: at once (the file is kept by -k all the same).
       '-c', this.printCommand(),
