@@ -14,7 +14,6 @@
  *   paper runs out stays there (the printer finishes it after the refill) and is followed to `completed`.
  * - The printer refusing the job (an IPP error status, e.g. document format not supported) fails it with the
  *   printer's words: sending the same PDF again cannot succeed. The job row stays for the record.
- * - `cancelPrint` drops a job not yet confirmed, and cancels its IPP job when the printer has it.
  *
  * Status: Get-Printer-Attributes every `pollIntervalMs`; no answer -> `offline`, a malformed answer ->
  * `hardwareError`, otherwise the printer's condition (paper `out` for media-empty...).
@@ -215,6 +214,11 @@ export class DocPrinterDriver extends EventEmitter<DeviceDriverEventMap> impleme
     });
   }
 
+  /**
+   * Drops a job not yet confirmed (`cancelPrint`), and cancels its IPP job when the printer has it. Throws
+   * `invalidRequest` for a job that is not this printer's; a finished job (confirmed, failed, canceled) is
+   * answered as it is.
+   */
   cancelJob(jobId: string): DocPrintJobSummary {
     const job = this.store.get(jobId);
     if (!job || job.deviceId !== this.id) throw new DeviceCommandError('invalidRequest', `${this.id}: no print job "${jobId}"`);

@@ -29,15 +29,6 @@
  *
  * Known limit (inherent to ESC/POS): if the bridge dies after the printer received a whole job but before the echo
  * reached us, the job is printed again after the restart; the copy carries the reprint mark, so it is visible.
- *
- * The `print` action and its single completion (documented for the API and UI):
- * - `success` with `{jobId, state: 'confirmed', reprints}` once the job's process ID came back;
- * - `userError` / `hardwareError` with words (paper out, cover open, cutter error...) or `deviceNotReady` (port
- *   down) as soon as the printer cannot print, whether when the command arrives or mid-job: the job is NOT dropped,
- *   it stays queued and prints when the printer is back, unless the client sends `cancelPrint`;
- * - `timeOut` when the client's timeout passes first: the job goes on, job updates (`printJob`) tell the rest;
- * - idempotent by requestId: a repeat returns the same job (waits for it, or answers at once when it is finished)
- *   and never prints a second copy; the job table's unique index enforces it too.
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
@@ -244,6 +235,20 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
     ];
   }
 
+  /**
+   * Runs a technician's or client's action; callers are the bridge's API routes (roles in auth/accessTable.ts).
+   *
+   * `print` and `printTestPage` have a single completion (documented for the API and UI):
+   * - `success` with `{jobId, state: 'confirmed', reprints}` once the job's process ID came back;
+   * - `userError` / `hardwareError` with words (paper out, cover open, cutter error...) or `deviceNotReady` (port
+   *   down) as soon as the printer cannot print, whether when the command arrives or mid-job: the job is NOT
+   *   dropped, it stays queued and prints when the printer is back, unless the client sends `cancelPrint`;
+   * - `timeOut` when the client's timeout (`opts.signal`) passes first: the job goes on, job updates (`printJob`)
+   *   tell the rest;
+   * - idempotent by requestId: a repeat returns the same job (waits for it, or answers at once when it is finished)
+   *   and never prints a second copy; the job table's unique index enforces it too.
+   * `cancelPrint` answers the job's summary or `invalidRequest` for a job not on this printer; `jobs` never fails.
+   */
   override async execute(action: string, args: Record<string, unknown>, opts: ExecuteOptions): Promise<unknown> {
     // The API may pass the command's requestId in the options; clients may also put it in args.
     const optRequestId = opts.requestId;
