@@ -63,7 +63,8 @@ describe('A4 copy on the kiosk screen', () => {
 
     await page.getByTestId('print-copy').click();
     const progress = page.getByTestId('print-pages');
-    await progress.waitFor(WAIT);
+    // Until the printer has counted the pages it reports none in all; then "1/1".
+    await page.locator('[data-testid="print-pages"][data-total="1"]').waitFor(WAIT);
     // Shown before the copy is done: the print command is still waiting for the IPP job to complete.
     await expect(page.locator('[data-testid="copy"]').count()).resolves.toBe(0);
     await expect(progress.getAttribute('data-page')).resolves.toBe('1');
