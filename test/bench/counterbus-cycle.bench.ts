@@ -23,6 +23,12 @@
  * the PTY or TCP hops and timer lateness on a loaded machine (the 2-core machine is shared; a load average of 4-8
  * adds 1-3 ms a poll). A busy poll is two exchanges (read, ack) against a floor only 1.4x longer, so it pays the
  * hops twice: hence the higher busy rows. A real RS-485 line has no hops.
+ *
+ * Measured after the change on the shared 2-core machine at a load average of 10-17: an idle poll's request out ->
+ * reply in was 1.021x its floor (53.7 ms for 52.6; it was 1.059x at load 8 before), the bridge's gap 1.4 ms above
+ * t3.5 (0.1-0.2 ms on a quiet machine). Whole cycles swung between 1.06x and 1.40x from run to run at that load, and
+ * modbus-serial, which keeps no gap, between 0.98x and 1.11x in the same runs: scheduling delay, not the code. The
+ * <= 1.02x idle target is for a quiet machine.
  */
 import ModbusSerial from 'modbus-serial';
 import { CounterReg, modbusCharMs, modbusPollFloorMs } from '@onedoor/protocol';
