@@ -24,11 +24,12 @@
  * adds 1-3 ms a poll). A busy poll is two exchanges (read, ack) against a floor only 1.4x longer, so it pays the
  * hops twice: hence the higher busy rows. A real RS-485 line has no hops.
  *
- * Measured after the change on the shared 2-core machine at a load average of 10-17: an idle poll's request out ->
- * reply in was 1.021x its floor (53.7 ms for 52.6; it was 1.059x at load 8 before), the bridge's gap 1.4 ms above
- * t3.5 (0.1-0.2 ms on a quiet machine). Whole cycles swung between 1.06x and 1.40x from run to run at that load, and
- * modbus-serial, which keeps no gap, between 0.98x and 1.11x in the same runs: scheduling delay, not the code. The
- * <= 1.02x idle target is for a quiet machine.
+ * Measured after the change on the shared 2-core machine at a load average of 10-17, two runs: an idle poll's
+ * request out -> reply in was 1.006x and 1.021x its floor (52.9 and 53.7 ms for 52.6; 1.059x before, at load 8),
+ * the bridge's gap +0.28 and +1.4 ms above t3.5: a median poll of 1.011x (52.9 + 3.9 ms for 56.3). Whole cycles
+ * swung between 1.05x and 1.40x from run to run at that load, and modbus-serial, which keeps no gap, between 0.96x
+ * and 1.17x in the same runs: a cycle's median catches scheduling stalls of the loaded machine, not the code. The
+ * <= 1.02x idle cycle is for a quiet machine.
  */
 import ModbusSerial from 'modbus-serial';
 import { CounterReg, modbusCharMs, modbusPollFloorMs } from '@onedoor/protocol';
