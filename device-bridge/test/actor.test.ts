@@ -211,6 +211,24 @@ describe('DeviceActor ordering (in-memory channel, pure logic)', () => {
     expect(() => actor.request({ bytes: line('Z'), accept: () => true, timeoutMs: 0 })).toThrow(/timeoutMs/);
     actor.close();
   });
+
+  it('listen: an empty wait is no timeout (nothing counted, partial frame kept); a frame that comes is returned', async () => {
+    const ch = new EchoChannel();
+    const actor = new DeviceActor<string>({ id: 'mem', channel: ch, decoder: new LineDecoder(), quietAfterTimeoutMs: 10_000 });
+    const got = await actor.transaction('listen in slices', async (l) => {
+      ch.emit('data', new TextEncoder().encode('HAL')); // the first half of a frame
+      const first = await l.listen({ accept: (f) => f === 'HALF', forMs: 20 });
+      const second = l.listen({ accept: (f) => f === 'HALF', forMs: 5000 });
+      await new Promise((r) => setTimeout(r, 10)); // the step reaches the line
+      ch.emit('data', line('F')); // the rest of it
+      return [first, await second];
+    });
+    expect(got).toEqual([undefined, 'HALF']);
+    // No quiet time was owed: a request right after is written and answered at once (its timeout is far below it).
+    await expect(actor.request({ bytes: line('N'), accept: (f) => f === 'RE N', timeoutMs: 1000 })).resolves.toBe('RE N');
+    expect(actor.counters().timeouts).toBe(0);
+    actor.close();
+  });
 });
 
 describe('DeviceActor transactions and priorities over a PTY', () => {

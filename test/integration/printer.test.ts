@@ -77,6 +77,30 @@ describe('printer driver over a PTY', () => {
     expect(r.driver.status()).toMatchObject({ state: 'online', paper: 'full' });
   });
 
+  it('paper out while a long job waits for its echo is seen by polling, without ASB, and the job prints again once', async () => {
+    // A printer model without ASB: nothing tells the bridge of the paper end unless it asks. The job's wait for its
+    // process ID may last 10 minutes (confirmTimeoutMs), far longer than this test may run: the paper out must come
+    // from the DLE EOT queries the job's own wait makes between its slices.
+    const r = await rig({ sim: { paperLengthMm: 35, speedMmPerSec: 20, asb: false }, driver: { confirmTimeoutMs: 600_000 } });
+    const sentAt: number[] = [];
+    r.driver.onJobSent(() => sentAt.push(r.updates.length));
+    const print = r.driver.execute('print', { ticket: {}, requestId: 'po-poll' }, { signal: noAbort(), timeoutMs: 600_000 });
+    await expect(print).rejects.toMatchObject({ code: 'userError', message: expect.stringMatching(/paper out.*stays queued/) });
+    expect(r.printer.snapshot()).toMatchObject({ asbMask: 0 });
+    // Every byte was written before the paper ran out, so it was the echo wait that saw it.
+    expect(sentAt).toHaveLength(1);
+    const interrupted = r.updates.find((u) => u.state === 'interrupted');
+    expect(interrupted?.message).toMatch(/paper out/);
+    expect(r.updates.map((u) => u.state)).toEqual(['queued', 'printing', 'interrupted']);
+    expect(r.driver.status()).toMatchObject({ state: 'userError', paper: 'out' });
+
+    await r.printer.act('paper-length', { mm: 'infinite' });
+    await r.printer.act('paper', { state: 'ok' });
+    await until('job confirmed', () => r.driver.jobs(1)[0].state === 'confirmed');
+    expect(r.printer.tickets.map((t) => [t.interrupted, t.reprint])).toEqual([[true, false], [false, true]]);
+    expect(r.updates.map((u) => u.state)).toEqual(['queued', 'printing', 'interrupted', 'reprinting', 'confirmed']);
+  });
+
   it('cover open: userError with words; a job sent meanwhile is refused at once, stays queued and prints when the cover closes', async () => {
     const r = await rig();
     await r.printer.act('cover', { state: 'open' });

@@ -47,6 +47,8 @@ export interface SpawnLauncherOptions {
   buildUiInRunDir?: boolean;
   /** Do not wait for the ready line (for runs that must fail). */
   waitReady?: boolean;
+  /** Added to the launcher's environment. */
+  env?: Record<string, string>;
 }
 
 /** Pids of live processes whose command line contains `needle` (read from /proc, nothing is killed here). */
@@ -152,6 +154,7 @@ export async function spawnLauncher(args: string[], opts: SpawnLauncherOptions =
   const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...isolation, ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
   });
   let out = '';
   let err = '';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceStatus } from '@onedoor/protocol';
-import { ippEvePrinterAvailable } from '@onedoor/simulators';
+import { IPPEVEPRINTER_ENV, IPPEVEPRINTER_MISSING, ippEvePrinterAvailable } from '@onedoor/simulators';
 import {
   bridgeUrl,
   getJson,
@@ -138,6 +138,25 @@ describe('npm start -- --tcp', () => {
     expect(socatChildren(run.proc.pid!)).toEqual([]);
     const { code } = await run.stop('SIGINT');
     expect(code).toBe(0);
+  }, 200_000);
+});
+
+describe('npm start without ippeveprinter', () => {
+  let run: LauncherRun;
+  beforeAll(async () => {
+    // A path that does not exist stands for a machine without cups-ipp-utils (nothing is uninstalled).
+    run = await spawnLauncher(['--no-build'], { env: { [IPPEVEPRINTER_ENV]: join(tmpdir(), 'od-no-such-dir', 'ippeveprinter') } });
+  }, 300_000);
+  afterAll(async () => {
+    await run?.cleanup();
+  });
+
+  it('says how to get the A4 printer simulator and runs the demo with the slip copy only (no docprinter)', async () => {
+    expect(run.stdout()).toContain(`note: no A4 printer: ${IPPEVEPRINTER_MISSING}`);
+    expect(run.stdout()).toContain('apt-get install cups-ipp-utils');
+    const devices = await waitAllOnline<DeviceStatus>(run, KINDS.length);
+    expect(devices.map((d) => d.kind).sort()).toEqual(KINDS);
+    expect(run.stdout()).not.toContain('A4 printer simulator:');
   }, 200_000);
 });
 

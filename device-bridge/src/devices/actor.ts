@@ -93,9 +93,26 @@ export interface TransactionOptions {
   signal?: AbortSignal;
 }
 
+/** What `Line.listen` waits for. */
+export interface ListenOptions<F> {
+  /** True for the frame being waited for. Must not throw. */
+  accept: (frame: F) => boolean;
+  /** How long to listen; when it passes the step ends with `undefined`, which is not a fault. */
+  forMs: number;
+  signal?: AbortSignal;
+  label?: string;
+}
+
 /** The line as a transaction sees it while it holds it. */
 export interface Line<F> {
   request(opts: RequestOptions<F>): Promise<F>;
+  /**
+   * Waits up to `forMs` for a frame `accept` takes, writing nothing; resolves with it, or with `undefined` when the
+   * time passes. Nothing was asked of the device, so an empty listen is no timeout: no quiet time, and a partial
+   * frame in the decoder is kept (a transaction waits in slices this way and does other steps in between, e.g. a
+   * print job's process-ID wait with status queries between its slices).
+   */
+  listen(opts: ListenOptions<F>): Promise<F | undefined>;
   send(bytes: Uint8Array, opts?: SendOptions): Promise<void>;
   /** Aborted when the transaction ends (done, canceled, or the port closed). */
   readonly signal: AbortSignal;
@@ -125,6 +142,8 @@ interface StepSpec<F> {
   onTimeout?: () => F[];
   signal?: AbortSignal;
   trace: Error;
+  /** When the time passes the step ends with `undefined` instead of failing (`Line.listen`). */
+  endsQuietly?: boolean;
 }
 
 /** Runs a step for the entry that holds the line. */
@@ -149,6 +168,7 @@ interface Step<F> {
   what: string;
   accept: ((frame: F) => boolean) | null;
   onTimeout: (() => F[]) | undefined;
+  endsQuietly: boolean;
   resolve(frame: F | undefined): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout | null;
@@ -333,6 +353,12 @@ export class DeviceActor<F> {
         const trace = new Error();
         await runStep({ label: o.label ?? label, bytes, accept: null, timeoutMs: o.timeoutMs, signal: o.signal, trace });
       },
+      listen: (o) => {
+        const trace = new Error();
+        if (!(o.forMs > 0)) return Promise.reject(new Error(`DeviceActor ${this.options.id}: forMs must be > 0 (got ${o.forMs})`));
+        const spec: StepSpec<F> = { label: o.label ?? label, bytes: new Uint8Array(0), accept: o.accept, timeoutMs: o.forMs, signal: o.signal, trace, endsQuietly: true };
+        return runStep(spec);
+      },
       signal: life,
     };
   }
@@ -369,7 +395,7 @@ export class DeviceActor<F> {
   // ---- one step on the line -------------------------------------------------------------------------------------
 
   private async runStep(entry: Entry<F>, spec: StepSpec<F>): Promise<F | undefined> {
-    const { label, bytes, accept, timeoutMs, onTimeout, signal, trace } = spec;
+    const { label, bytes, accept, timeoutMs, onTimeout, signal, trace, endsQuietly = false } = spec;
     const what = `${this.options.id} ${label}`;
     if (entry.done || this.current !== entry) throw notReadyError(what, 'the transaction is over');
     if (this.step) throw new Error(`DeviceActor ${this.options.id}: ${label} asked for while a step is in flight`);
@@ -378,7 +404,7 @@ export class DeviceActor<F> {
     if (entry.done) throw notReadyError(what, 'the transaction is over');
     if (signal?.aborted) throw canceledError(what);
     return new Promise<F | undefined>((resolve, reject) => {
-      const step: Step<F> = { entry, what, accept, onTimeout, resolve, reject, timer: null, done: false };
+      const step: Step<F> = { entry, what, accept, onTimeout, endsQuietly, resolve, reject, timer: null, done: false };
       this.step = step;
       this.own.commands++;
       if (signal) {
@@ -431,6 +457,10 @@ export class DeviceActor<F> {
         this.succeedStep(step, answer);
         return;
       }
+    }
+    if (step.endsQuietly) {
+      this.succeedStep(step, undefined);
+      return;
     }
     this.own.timeouts++;
     this.failStep(step, timeOutError(step.what, ms, trace), true);

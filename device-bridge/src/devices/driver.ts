@@ -24,13 +24,6 @@
  *   override async execute(action, args, opts) { ... }            // throw DeviceCommandError with the right code
  * }
  * ```
- *
- * State handling done for the driver: `starting` while the port opens and `onConnected` runs, `online` when it
- * resolves (unless the driver set another state meanwhile), `offline` when the port closes or the watchdog gives up,
- * `hardwareError` / `userError` when `onConnected` throws with that code. Drivers set `busy`, `userError`
- * (paper out), `paper` and `media` themselves with `setStatus`, and set `online` again when such a condition clears
- * (the base class only moves `starting` to `online`). A driver object is used once: after `stop()` it is not
- * restarted (the bridge builds a new one).
  */
 import { EventEmitter } from 'node:events';
 import type { DeviceFrameEntry, DeviceKind, DeviceState, DeviceStatus, StreamDecoder } from '@onedoor/protocol';
@@ -141,6 +134,14 @@ export interface BaseDriverOptions<F> {
 /** Fields a driver may change with `setStatus`. */
 export type StatusPatch = Partial<Pick<DeviceStatus, 'state' | 'detail' | 'paper' | 'media'>>;
 
+/**
+ * Owns a device's transport, actor and `DeviceStatus`. State handling done for the driver: `starting` while the
+ * port opens and `onConnected` runs, `online` when it resolves (unless the driver set another state meanwhile),
+ * `offline` when the port closes or the watchdog gives up, `hardwareError` / `userError` when `onConnected` throws
+ * with that code. Drivers set `busy`, `userError` (paper out), `paper` and `media` themselves with `setStatus`, and
+ * set `online` again when such a condition clears (the base class only moves `starting` to `online`). A driver
+ * object is used once: after `stop()` it is not restarted (the bridge builds a new one).
+ */
 export abstract class BaseDeviceDriver<F> extends EventEmitter<DeviceDriverEventMap> implements DeviceDriver {
   readonly id: string;
   readonly kind: DeviceKind;

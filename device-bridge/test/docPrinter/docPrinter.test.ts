@@ -10,7 +10,9 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IppEvePrinterSim } from '@onedoor/simulators';
+import { IPP_GROUP, IPP_TAG, type IppMessage } from '@onedoor/protocol';
 import { DocPrinterDriver, type DocPrintRecipe } from '../../src/devices/ippPrinter/index.ts';
+import { jobPages } from '../../src/devices/ippPrinter/docPrinterDriver.ts';
 import { SqlitePrintJobStore } from '../../src/store/printJobsSqlite.ts';
 import { verifyCertificatePayload } from '../../src/hall/signing.ts';
 import { FONT, decodeQr, hallKeys, pdfPng, pdfText, signedCopy } from './fixtures.ts';
@@ -228,5 +230,44 @@ describe('docprinter driver: bad printers', () => {
     } finally {
       await sim.stop();
     }
+  });
+});
+
+describe('docprinter page progress', () => {
+  // ippeveprinter with a print command that takes 400 ms a page and reports job-impressions and
+  // job-impressions-completed as it goes (simulators/ippPrinter "pageMs"), as a real printer's job does.
+  const sim = new IppEvePrinterSim({ spoolDir: mkdtempSync(join(tmpdir(), 'od-ippeve-pages-')), pageMs: 400 });
+  beforeAll(() => sim.start());
+  afterAll(() => sim.stop());
+
+  it('reads pages done and in all from the IPP job and announces each change before the job is confirmed', async () => {
+    const d = driverFor(sim.uri);
+    const updates: Array<{ state: string; pages?: { done: number; total: number | null } }> = [];
+    d.onJobUpdate((u) => updates.push({ state: u.state, pages: u.pages }));
+    await d.start();
+    await until(() => d.status().state === 'online', 'online');
+    const { job } = d.submit(recipe());
+    await until(() => d.jobs(1)[0]?.state === 'confirmed', 'job confirmed');
+    const withPages = updates.filter((u) => u.pages);
+    // The copy is one A4 page: the printer says so (until its print command has counted the pages it says
+    // nothing: total null), and page 1 is under way (0 done) before the job completes.
+    expect(withPages).toContainEqual({ state: 'printing', pages: { done: 0, total: 1 } });
+    for (const u of withPages) expect([null, 1]).toContain(u.pages!.total);
+    const dones = withPages.map((u) => u.pages!.done);
+    expect(dones).toEqual([...dones].sort((a, b) => a - b));
+    expect(updates.findIndex((u) => u.pages)).toBeLessThan(updates.findIndex((u) => u.state === 'confirmed'));
+    expect(updates.at(-1)).toMatchObject({ state: 'confirmed' });
+    expect(d.jobs(1)[0].jobId).toBe(job.id);
+  });
+});
+
+describe('jobPages', () => {
+  const reply = (attrs: Record<string, number>): IppMessage => ({ version: [2, 0], code: 0, requestId: 1, data: new Uint8Array(0),
+    groups: [{ tag: IPP_GROUP.job, attributes: Object.entries(attrs).map(([name, value]) => ({ name, tag: IPP_TAG.integer, values: [value] })) }] });
+  it('done and total from job-impressions-completed / job-impressions; total null when missing or 0; null without progress', () => {
+    expect(jobPages(reply({ 'job-impressions-completed': 1, 'job-impressions': 2 }))).toEqual({ done: 1, total: 2 });
+    expect(jobPages(reply({ 'job-impressions-completed': 0 }))).toEqual({ done: 0, total: null });
+    expect(jobPages(reply({ 'job-impressions-completed': 0, 'job-impressions': 0 }))).toEqual({ done: 0, total: null });
+    expect(jobPages(reply({ 'job-state': 5 }))).toBeNull();
   });
 });

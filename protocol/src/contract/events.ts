@@ -115,6 +115,11 @@ export interface PrintJobUpdate {
   /** How many times the whole job was printed again after an interruption. */
   reprints: number;
   message?: string;
+  /**
+   * Pages of a document job while the printer prints it: `done` from IPP `job-impressions-completed`, `total` from
+   * `job-impressions` (null when the printer does not say). Absent for the ticket printer (one slip, no pages).
+   */
+  pages?: { done: number; total: number | null };
   at: number;
 }
 

@@ -13,6 +13,7 @@ import {
   modbusExceptionName, modbusFrameGapMs, modbusRequestFn, ModbusRequestDecoder, toHex, type CounterKeyName, type CounterLed, type CounterRating, type ModbusReply, type ModbusRequest,
 } from '@onedoor/protocol';
 import { BehaviorSet, type Behavior } from '../core/behaviors.ts';
+import { runAt, type CancelRun } from '../link/precise-timer.ts';
 import type { SimActionInfo, SimDevice, SimLine } from '../core/device.ts';
 import { SimTerminal, type TerminalFaultBit } from './terminal.ts';
 
@@ -20,7 +21,11 @@ export interface CounterBusSimOptions {
   id?: string;
   /** Terminals on the line, units 1..n (default 8, at most 32). */
   terminals?: number;
-  /** Delay between the end of a request and the start of the reply. Default: 3.5 characters + 1 ms. */
+  /**
+   * Delay between the end of a request and the start of the reply. Default: exactly 3.5 characters, the silence
+   * that ends a frame (counter-bus.md "Line and framing"), kept to the sub-millisecond: a real slave answers as
+   * soon as its t3.5 timer says the request is complete.
+   */
   turnaroundMs?: number;
   /** How long one beep lasts (the beep register counts down at this pace). Default 150 ms. */
   beepMs?: number;
@@ -78,7 +83,8 @@ export class CounterBusSim extends EventEmitter implements SimDevice {
   private noiseRate = 0;
   private crcFaults = 0;
   private rand: () => number;
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Replies waiting for their turnaround (cancelled on close). */
+  private readonly pendingReplies = new Set<CancelRun>();
   private silenceTimer: ReturnType<typeof setTimeout> | null = null;
   private beepTimer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
@@ -192,8 +198,8 @@ export class CounterBusSim extends EventEmitter implements SimDevice {
 
   close(): void {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    for (const cancel of this.pendingReplies) cancel();
+    this.pendingReplies.clear();
     if (this.silenceTimer) clearTimeout(this.silenceTimer);
     if (this.beepTimer) clearInterval(this.beepTimer);
     this.silenceTimer = null;
@@ -354,15 +360,15 @@ export class CounterBusSim extends EventEmitter implements SimDevice {
   /** Puts `bytes` on the line after the turnaround (plus `lateMs`). */
   private sendBytes(bytes: Uint8Array, note: string, lateMs: number): void {
     const baud = this.line?.baud ?? 9600;
-    const delay = (this.opts.turnaroundMs ?? modbusFrameGapMs(baud) + 1) + lateMs;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    const delay = (this.opts.turnaroundMs ?? modbusFrameGapMs(baud)) + lateMs;
+    const cancel = runAt(performance.now() + delay, () => {
+      this.pendingReplies.delete(cancel);
       if (this.closed || !this.line) return;
       this.counters.replies++;
       this.log('tx', note, toHex(bytes));
       void this.line.send(bytes);
-    }, delay);
-    this.timers.add(timer);
+    });
+    this.pendingReplies.add(cancel);
   }
 
   /** Flip bytes at the noise rate and now and then put a burst of garbage before the frame. */

@@ -18,16 +18,33 @@
  * is not passed because the printer then fails on its IPv6 listener.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const IPPEVEPRINTER = '/usr/sbin/ippeveprinter';
 
+/**
+ * Environment variable naming the ippeveprinter to run instead of Debian's (a build of CUPS elsewhere, or a path
+ * that does not exist to see `npm start` without the A4 printer on a machine that has one).
+ */
+export const IPPEVEPRINTER_ENV = 'ONEDOOR_IPPEVEPRINTER';
+
+/** The ippeveprinter binary: `$ONEDOOR_IPPEVEPRINTER` when set, else Debian's path. */
+export function ippEvePrinterPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env[IPPEVEPRINTER_ENV] || IPPEVEPRINTER;
+}
+
 /** The words `npm start` and the tests show when the simulator cannot run. */
 export const IPPEVEPRINTER_MISSING = 'the A4 printer simulator needs CUPS\'s ippeveprinter: apt-get install cups-ipp-utils avahi-daemon dbus';
 
-export function ippEvePrinterAvailable(): boolean {
+/**
+ * Whether the simulator can run: the binary `$ONEDOOR_IPPEVEPRINTER` names when set (that one only), else Debian's
+ * path or one on PATH.
+ */
+export function ippEvePrinterAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env[IPPEVEPRINTER_ENV]) return existsSync(env[IPPEVEPRINTER_ENV]);
   return existsSync(IPPEVEPRINTER) || spawnSync('sh', ['-c', 'command -v ippeveprinter'], { stdio: 'ignore' }).status === 0;
 }
 
@@ -89,6 +106,30 @@ export interface IppEvePrinterOptions {
   name?: string;
   /** `-f`: document formats it accepts (default application/pdf). */
   formats?: string;
+  /**
+   * Time each page takes to "print" (default 0: a job completes as soon as it is received). Above 0 the print
+   * command reports the job's pages (`job-impressions`, counted with poppler's pdfinfo) and then one more page
+   * done (`job-impressions-completed`) every `pageMs`, through ippeveprinter's `ATTR:` messages, so a client sees
+   * page progress as from a real printer.
+   */
+  pageMs?: number;
+}
+
+/**
+ * The print command for a paced job (ippeveprinter runs it with the document's file as its argument; man
+ * ippeveprinter, "COMMAND OUTPUT": `ATTR: job-impressions[-completed]=n` on stderr sets the job's attributes).
+ */
+function pagedPrintCommand(pageMs: number): string {
+  const seconds = (pageMs / 1000).toFixed(3);
+  return [
+    '#!/bin/sh',
+    'pages=$(pdfinfo "$1" 2>/dev/null | sed -n "s/^Pages: *//p")',
+    '[ -n "$pages" ] || pages=1',
+    'echo "ATTR: job-impressions=$pages" >&2',
+    'i=1',
+    `while [ "$i" -le "$pages" ]; do sleep ${seconds}; echo "ATTR: job-impressions-completed=$i" >&2; i=$((i + 1)); done`,
+    '',
+  ].join('\n');
 }
 
 export class IppEvePrinterSim {
@@ -117,10 +158,10 @@ export class IppEvePrinterSim {
     mkdirSync(this.opts.spoolDir, { recursive: true });
     if (!this.port) this.port = this.opts.port ?? (await freePort());
     this.output = '';
-    const child = spawn(IPPEVEPRINTER, ['-k', '-d', this.opts.spoolDir, '-p', String(this.port), '-f', this.opts.formats ?? 'application/pdf',
+    const child = spawn(ippEvePrinterPath(), ['-k', '-d', this.opts.spoolDir, '-p', String(this.port), '-f', this.opts.formats ?? 'application/pdf',
       // Without a print command ippeveprinter "processes" each job by sleeping 5 to 15 s; with one, the job is
       // completed when the command exits. /bin/true: at once (the file is kept by -k all the same).
-      '-c', '/bin/true',
+      '-c', this.printCommand(),
       '-m', 'A4 Laser', '-M', 'OneDoor', this.opts.name ?? `OneDoor A4 ${this.port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (b: Buffer) => (this.output = (this.output + b.toString()).slice(-4000)));
     child.stderr!.on('data', (b: Buffer) => (this.output = (this.output + b.toString()).slice(-4000)));
@@ -141,6 +182,15 @@ export class IppEvePrinterSim {
       }
     }
     throw new Error(`ippeveprinter did not answer on port ${this.port}: ${this.output.trim()}`);
+  }
+
+  /** `/bin/true`, or a script in its own temp folder (not the spool dir: that holds only printed documents). */
+  private printCommand(): string {
+    const pageMs = this.opts.pageMs ?? 0;
+    if (!(pageMs > 0)) return '/bin/true';
+    const file = join(mkdtempSync(join(tmpdir(), 'od-ippeve-cmd-')), 'print-pages.sh');
+    writeFileSync(file, pagedPrintCommand(pageMs), { mode: 0o755 });
+    return file;
   }
 
   /** Stops the process (the printer is down); jobs it held are gone with it, as at a power cut. */

@@ -36,7 +36,7 @@ export class HostSession {
         counters.txBytes += chunk.length;
         socket.write(chunk);
       },
-      { onSinkError: onFault },
+      { onSinkError: onFault, preciseEnd: true },
     );
     this.toDevice = new WirePacer(
       baud,
@@ -44,7 +44,7 @@ export class HostSession {
         counters.rxBytes += chunk.length;
         device.receive(chunk);
       },
-      { onSinkError: onFault },
+      { onSinkError: onFault, preciseEnd: true },
     );
     const toHost = this.toHost;
     const ms = byteWireMs(baud);

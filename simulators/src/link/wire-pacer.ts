@@ -7,9 +7,13 @@
  * The schedule does not drift: every queued block gets a start instant (when the wire becomes free) and byte i of it
  * is due at `start + (i + 1) * byteMs`. Each timer tick hands on every byte whose due time has passed, however late
  * the timer fired, so timer jitter delays a slice but never accumulates. Ticks are at least `sliceMs` apart to keep
- * the number of writes (and of TCP segments) reasonable. The clock is the global `performance` (looked up at each
- * call, so fake timers in a unit test can drive it).
+ * the number of writes (and of TCP segments) reasonable. With `preciseEnd` (the simulators' links) the tick that
+ * ends a block lands on the last byte's due instant to the sub-millisecond (`runAt`), because a frame's end is what the receiver times its
+ * answer from (counter-bus.md "Line and framing": t3.5 after the last byte), and a slice tick would put it 1 ms
+ * late on average. The clock is the global `performance` (looked up at each call, so fake timers in a unit test
+ * can drive it).
  */
+import { runAt, type CancelRun } from './precise-timer.ts';
 
 /** Milliseconds one byte occupies on the wire at `baud` (start bit + 8 data bits + stop bit). */
 export function byteWireMs(baud: number): number {
@@ -35,6 +39,12 @@ interface Block {
 export interface WirePacerOptions {
   /** Smallest gap between two deliveries, in ms (default 2). */
   sliceMs?: number;
+  /**
+   * Deliver each block's last byte at its due instant to the sub-millisecond (event-loop turns after a timer)
+   * instead of at the next slice tick (default false: turns need a clock that moves between them, so a unit test
+   * on fake timers keeps the slice ticks).
+   */
+  preciseEnd?: boolean;
   /** Called when the sink throws; the pacer carries on with the next bytes (default: a process warning). */
   onSinkError?: (err: unknown) => void;
 }
@@ -42,11 +52,14 @@ export interface WirePacerOptions {
 export class WirePacer {
   readonly byteMs: number;
   private readonly sliceMs: number;
+  private readonly preciseEnd: boolean;
   private readonly onSinkError: (err: unknown) => void;
   private readonly queue: Block[] = [];
   /** Instant the wire is free again after everything queued. */
   private freeAt = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** The precise wait for the instant the head block's last byte is due (instead of `timer`). */
+  private endWait: CancelRun | null = null;
   private closed = false;
 
   constructor(
@@ -57,6 +70,7 @@ export class WirePacer {
     checkBaud(baud);
     this.byteMs = byteWireMs(baud);
     this.sliceMs = opts.sliceMs ?? 2;
+    this.preciseEnd = opts.preciseEnd ?? false;
     this.onSinkError = opts.onSinkError ?? ((err) => process.emitWarning(`wire pacer sink failed: ${String(err)}`));
   }
 
@@ -84,6 +98,8 @@ export class WirePacer {
   clear(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.endWait?.();
+    this.endWait = null;
     for (const b of this.queue.splice(0)) b.done();
     this.freeAt = 0;
   }
@@ -95,15 +111,18 @@ export class WirePacer {
   }
 
   private schedule(now: number): void {
-    if (this.timer || this.queue.length === 0) return;
+    if (this.timer || this.endWait || this.queue.length === 0) return;
     const head = this.queue[0];
     const nextDue = head.startAt + (head.sent + 1) * this.byteMs;
+    const endDue = head.startAt + head.bytes.length * this.byteMs;
     const delay = Math.max(this.sliceMs, nextDue - now);
-    this.timer = setTimeout(() => this.tick(), delay);
+    if (this.preciseEnd && now + delay >= endDue) this.endWait = runAt(endDue, () => this.tick());
+    else this.timer = setTimeout(() => this.tick(), delay);
   }
 
   private tick(): void {
     this.timer = null;
+    this.endWait = null;
     const now = performance.now();
     while (this.queue.length > 0) {
       const b = this.queue[0];

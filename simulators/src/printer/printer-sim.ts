@@ -50,6 +50,11 @@ export interface PrinterSimOptions {
   cutMs?: number;
   /** Tickets kept in the history (default 100, oldest dropped first). */
   historyLimit?: number;
+  /**
+   * Whether the model has automatic status back (default true). False: a printer without it, which takes `GS a n`
+   * and sends nothing, so a host learns of paper out or cover open only by asking (DLE EOT).
+   */
+  asb?: boolean;
 }
 
 export interface PrintedTicket {
@@ -121,6 +126,7 @@ export class PrinterSim extends EventEmitter implements SimDevice {
   private discardUntilPaper = false;
   private asbMask = 0;
   private lastAsb = '';
+  private readonly hasAsb: boolean;
 
   private history: PrintedTicket[] = [];
   private seq = 0;
@@ -140,6 +146,7 @@ export class PrinterSim extends EventEmitter implements SimDevice {
     this.cutMs = nonNegative('cutMs', opts.cutMs ?? 200);
     this.historyLimit = Math.floor(positive('historyLimit', opts.historyLimit ?? 100));
     this.lastAsb = toHex(encodeAsb(this.status()));
+    this.hasAsb = opts.asb ?? true;
   }
 
   // ---- SimDevice -------------------------------------------------------------------------------------------------
@@ -286,6 +293,10 @@ export class PrinterSim extends EventEmitter implements SimDevice {
         this.recover(cmd.n);
         return;
       case 'asbEnable':
+        if (!this.hasAsb) {
+          this.logEvent('ASB asked for: this model has none (ignored)');
+          return;
+        }
         this.asbMask = cmd.mask & 0x0e;
         this.logEvent(`ASB ${this.asbMask ? `enabled (mask ${cmd.mask})` : 'disabled'}`);
         // Enabling sends the current status once, so the host starts from a known state.

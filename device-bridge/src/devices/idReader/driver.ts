@@ -21,8 +21,6 @@
  * Events (typed on `DeviceDriverEventMap` by ./events.ts): `cardRead` with the FULL holder (bridge-internal: the
  * session work holds it in memory; never logged, never sent) plus the masked view, and `cardError`. The chip photo
  * is dropped right after parsing: it is never kept, logged or sent.
- *
- * Actions (technician): `samStatus`, `samReset`, `readSamId`.
  */
 import {
   SAM_SW3,
@@ -309,6 +307,12 @@ export class IdReaderDriver extends BaseDeviceDriver<SamFrame> {
     ];
   }
 
+  /**
+   * The technician's actions (`/tech`): `samStatus`, `samReset` (reset, then max RF bytes again), `readSamId`.
+   * Each reply is waited for within the spec's timeout cut to the caller's `opts.timeoutMs`: a SAM fault is a
+   * hardwareError with the spec's words, no reply `timeOut`, a closed port `deviceNotReady`, an unknown action
+   * `invalidRequest`.
+   */
   override async execute(action: string, args: Record<string, unknown>, opts: ExecuteOptions): Promise<unknown> {
     const timeoutMs = (ms: number) => Math.min(ms, opts.timeoutMs);
     switch (action) {

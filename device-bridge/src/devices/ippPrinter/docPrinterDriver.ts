@@ -14,7 +14,6 @@
  *   paper runs out stays there (the printer finishes it after the refill) and is followed to `completed`.
  * - The printer refusing the job (an IPP error status, e.g. document format not supported) fails it with the
  *   printer's words: sending the same PDF again cannot succeed. The job row stays for the record.
- * - `cancelPrint` drops a job not yet confirmed, and cancels its IPP job when the printer has it.
  *
  * Status: Get-Printer-Attributes every `pollIntervalMs`; no answer -> `offline`, a malformed answer ->
  * `hardwareError`, otherwise the printer's condition (paper `out` for media-empty...).
@@ -215,6 +214,11 @@ export class DocPrinterDriver extends EventEmitter<DeviceDriverEventMap> impleme
     });
   }
 
+  /**
+   * Drops a job not yet confirmed (`cancelPrint`), and cancels its IPP job when the printer has it. Throws
+   * `invalidRequest` for a job that is not this printer's; a finished job (confirmed, failed, canceled) is
+   * answered as it is.
+   */
   cancelJob(jobId: string): DocPrintJobSummary {
     const job = this.store.get(jobId);
     if (!job || job.deviceId !== this.id) throw new DeviceCommandError('invalidRequest', `${this.id}: no print job "${jobId}"`);
@@ -433,12 +437,19 @@ export class DocPrinterDriver extends EventEmitter<DeviceDriverEventMap> impleme
   private async follow(jobId: string, ippJobId: number, signal: AbortSignal): Promise<boolean> {
     const deadline = Date.now() + this.options.completeTimeoutMs;
     let stoppedNoted = false;
+    let shown = '';
     for (;;) {
       if (signal.aborted) return false;
       const r = await this.client.getJobAttributes(ippJobId, signal);
       const state = Number(ippValues(r, 'job-state', IPP_GROUP.job)[0]);
       const job = this.store.get(jobId)!;
       if (job.state === 'canceled') return true;
+      const pages = jobPages(r);
+      if (pages && state !== IPP_JOB_STATE.completed && JSON.stringify(pages) !== shown) {
+        // Page progress for the kiosk's print screen ("正在打印 第 1/2 页"): an update each time it moves.
+        shown = JSON.stringify(pages);
+        this.announce(job, pages);
+      }
       if (state === IPP_JOB_STATE.completed) {
         this.confirm(job);
         return true;
@@ -493,10 +504,11 @@ export class DocPrinterDriver extends EventEmitter<DeviceDriverEventMap> impleme
     return next;
   }
 
-  private announce(job: PrintJobRecord): void {
+  private announce(job: PrintJobRecord, pages?: PrintJobUpdate['pages']): void {
     const u: PrintJobUpdate = { jobId: job.id, deviceId: this.id, state: job.state, reprints: job.reprints, at: Date.now() };
     if (job.requestId !== null) u.requestId = job.requestId;
     if (job.message) u.message = job.message;
+    if (pages) u.pages = pages;
     this.jobEvents.emit('update', u);
   }
 
@@ -517,6 +529,22 @@ export class DocPrinterDriver extends EventEmitter<DeviceDriverEventMap> impleme
       if (e) for (const w of [...set]) w.reject(e);
     }
   }
+}
+
+/**
+ * Pages done and in all from a Get-Job-Attributes reply (RFC 8011 5.3.18 job-impressions-completed, 5.2.x
+ * job-impressions), or null when the printer reports no progress. A count that is not a whole number >= 0 is
+ * treated as not reported.
+ */
+export function jobPages(reply: Parameters<typeof ippValues>[0]): PrintJobUpdate['pages'] | null {
+  const count = (name: string): number | null => {
+    const v = Number(ippValues(reply, name, IPP_GROUP.job)[0]);
+    return Number.isInteger(v) && v >= 0 ? v : null;
+  };
+  const done = count('job-impressions-completed');
+  if (done === null) return null;
+  const total = count('job-impressions');
+  return { done, total: total !== null && total > 0 ? total : null };
 }
 
 function summary(job: PrintJobRecord): DocPrintJobSummary {

@@ -102,7 +102,7 @@ export class IppClient {
   getJobAttributes(jobId: number, signal?: AbortSignal): Promise<IppMessage> {
     return this.request(IPP_OP.getJobAttributes, [
       { name: 'job-id', tag: IPP_TAG.integer, value: jobId },
-      { name: 'requested-attributes', tag: IPP_TAG.keyword, value: ['job-id', 'job-state', 'job-state-reasons', 'job-name', 'job-impressions-completed'] },
+      { name: 'requested-attributes', tag: IPP_TAG.keyword, value: ['job-id', 'job-state', 'job-state-reasons', 'job-name', 'job-impressions', 'job-impressions-completed'] },
     ], { signal });
   }
 

@@ -23,20 +23,12 @@
  *   init, status) is one transaction too, and so is each status query (DLE EOT 1-4).
  * - XOFF `13` pauses writing between slices until XON `11` (the actor's pause hook), and jobs are written at the
  *   line's pace in 64-byte slices so that XOFF still finds almost nothing in flight (pacedWriter.ts). While a job
- *   holds the line, or XOFF does, the watchdog's DLE EOT poll is skipped: the printer is plainly alive, and ASB
- *   still reports paper out or cover open then.
+ *   holds the line, or XOFF does, the watchdog's DLE EOT poll is skipped; the job's own wait for its process ID
+ *   queries DLE EOT 1-4 between slices instead (awaitProcessId), so paper out or cover open during a long job is
+ *   seen within a poll interval even without ASB.
  *
  * Known limit (inherent to ESC/POS): if the bridge dies after the printer received a whole job but before the echo
  * reached us, the job is printed again after the restart; the copy carries the reprint mark, so it is visible.
- *
- * The `print` action and its single completion (documented for the API and UI):
- * - `success` with `{jobId, state: 'confirmed', reprints}` once the job's process ID came back;
- * - `userError` / `hardwareError` with words (paper out, cover open, cutter error...) or `deviceNotReady` (port
- *   down) as soon as the printer cannot print, whether when the command arrives or mid-job: the job is NOT dropped,
- *   it stays queued and prints when the printer is back, unless the client sends `cancelPrint`;
- * - `timeOut` when the client's timeout passes first: the job goes on, job updates (`printJob`) tell the rest;
- * - idempotent by requestId: a repeat returns the same job (waits for it, or answers at once when it is finished)
- *   and never prints a second copy; the job table's unique index enforces it too.
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
@@ -243,6 +235,20 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
     ];
   }
 
+  /**
+   * Runs a technician's or client's action; callers are the bridge's API routes (roles in auth/accessTable.ts).
+   *
+   * `print` and `printTestPage` have a single completion (documented for the API and UI):
+   * - `success` with `{jobId, state: 'confirmed', reprints}` once the job's process ID came back;
+   * - `userError` / `hardwareError` with words (paper out, cover open, cutter error...) or `deviceNotReady` (port
+   *   down) as soon as the printer cannot print, whether when the command arrives or mid-job: the job is NOT
+   *   dropped, it stays queued and prints when the printer is back, unless the client sends `cancelPrint`;
+   * - `timeOut` when the client's timeout (`opts.signal`) passes first: the job goes on, job updates (`printJob`)
+   *   tell the rest;
+   * - idempotent by requestId: a repeat returns the same job (waits for it, or answers at once when it is finished)
+   *   and never prints a second copy; the job table's unique index enforces it too.
+   * `cancelPrint` answers the job's summary or `invalidRequest` for a job not on this printer; `jobs` never fails.
+   */
   override async execute(action: string, args: Record<string, unknown>, opts: ExecuteOptions): Promise<unknown> {
     // The API may pass the command's requestId in the options; clients may also put it in args.
     const optRequestId = opts.requestId;
@@ -564,21 +570,39 @@ export class PrinterDriver extends BaseDeviceDriver<EscPosReply> {
       this.sending = false;
     }
     this.jobEvents.emit('sent', job.id);
-    if (attempt.settled) return;
+    await this.awaitProcessId(line, attempt);
+  }
+
+  /**
+   * The wait for a job's process ID, up to `confirmTimeoutMs`, in slices of `pollIntervalMs` with DLE EOT 1-4
+   * between them. Every byte of the job is written by now, so the printer is at a command boundary and a status
+   * query cannot land inside a command; while it prints a long job, paper out or a cover opened is seen within a
+   * poll interval even when no ASB block reports it (a printer without ASB, or an ASB lost on the line). An echo
+   * that arrives during a status query is not lost: it reaches `onProcessId` as an unsolicited frame.
+   */
+  private async awaitProcessId(line: PrinterLine, attempt: Attempt): Promise<void> {
+    const job = attempt.job;
     const ms = this.options.confirmTimeoutMs;
-    try {
-      await line.request({
-        label: `process ID of ${job.id}`,
-        bytes: new Uint8Array(0),
-        accept: (f) => f.kind === 'processId' && f.id === job.processId,
-        timeoutMs: ms,
-        signal: attempt.ended,
-      });
-      attempt.settle({ kind: 'confirmed' });
-    } catch (err) {
-      // Canceled: the attempt ended otherwise (paper out, link lost, stop) and is settled already.
-      if (err instanceof DeviceCommandError && err.code === 'timeOut') {
+    const deadline = performance.now() + ms;
+    while (!attempt.settled) {
+      const left = deadline - performance.now();
+      if (left <= 0) {
         attempt.settle({ kind: 'interrupted', why: `no print confirmation within ${ms} ms` });
+        return;
+      }
+      try {
+        const echo = await line.listen({
+          label: `process ID of ${job.id}`,
+          accept: (f) => f.kind === 'processId' && f.id === job.processId,
+          forMs: Math.min(left, this.options.pollIntervalMs),
+          signal: attempt.ended,
+        });
+        if (echo) attempt.settle({ kind: 'confirmed' });
+        else if (!attempt.settled && !this.actor.isPaused) await this.queryRealtime(line);
+      } catch (err) {
+        // Canceled: the attempt ended otherwise (paper out, link lost, stop) and is settled already. A status query
+        // that timed out says nothing about the job: keep waiting for its echo (the watchdog judges the link).
+        if (!(err instanceof DeviceCommandError) || (err.code !== 'canceled' && err.code !== 'timeOut')) throw err;
       }
     }
   }

@@ -14,9 +14,6 @@
  *   silence deadline ends the last code (spec: at least 50 ms of silence).
  * - Frame log: commands and replies in hex; codes as a short preview and their length only (a code may carry a
  *   bearer token), never their bytes.
- *
- * Actions (technician): `selfTest` (command-triggered scan: mode command, trigger, wait for the test code, sense mode
- * again; the spec's use of command mode), `readSettings`, `applySettings` (the start-up sequence again).
  */
 import {
   buildQrCommand, QR_MAX_RETRIES, QR_MODES, QR_REGISTERS, QR_SUFFIXES, qrCodePreview, qrCodeText, qrModeName, qrSuffixName,
@@ -248,6 +245,11 @@ export class QrScannerDriver extends BaseDeviceDriver<QrScannerFrame> {
     ];
   }
 
+  /**
+   * The technician's actions (`/tech`): `selfTest` (command-triggered scan: mode command, trigger, wait for the
+   * test code, sense mode again; the spec's use of command mode), `readSettings`, `applySettings` (the start-up
+   * sequence again). Each command gets the spec's reply timeout and retries ("Register protocol"), as at start-up.
+   */
   override async execute(action: string, args: Record<string, unknown>, opts: ExecuteOptions): Promise<unknown> {
     switch (action) {
       case 'selfTest':

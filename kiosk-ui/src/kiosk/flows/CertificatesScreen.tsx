@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { KIOSK_COPY_PURPOSES, type KioskCertificate, type KioskCertificateFacts, type KioskCertificatePrintResult, type KioskCompletion,
-  type KioskCopyFormat, type KioskCopyPurpose } from '@onedoor/protocol';
+  type KioskCopyFormat, type KioskCopyPurpose, type PrintJobUpdate } from '@onedoor/protocol';
 import { useKiosk, useText } from '../KioskContext.ts';
 import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { displayIdNumber } from '../privacy.ts';
@@ -13,6 +13,7 @@ import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
 import { useSteps } from './innerBack.ts';
+import { pageProgressOf, pageProgressText } from './pageProgress.ts';
 import { PrintStatus } from './PrintStatus.tsx';
 import { useHallAction, useHallQuery } from './useHall.ts';
 
@@ -40,7 +41,8 @@ function Preview({ c }: { c: KioskCertificate }) {
   const action = useHallAction();
   const [printed, setPrinted] = useState<KioskCompletion<KioskCertificatePrintResult> | null>(null);
   // A4 first where a document printer is configured (a clerk or a bank takes a page, not a till slip).
-  const a4 = useKiosk().devices.a4Configured === true;
+  const { devices, hall } = useKiosk();
+  const a4 = devices.a4Configured === true;
   const [format, setFormat] = useState<KioskCopyFormat>(a4 ? 'a4' : 'slip');
   const [purpose, setPurpose] = useState<KioskCopyPurpose>('government');
   const done = printed?.code === 'success' ? printed.result : undefined;
@@ -87,9 +89,22 @@ function Preview({ c }: { c: KioskCertificate }) {
               {action.busy ? t(FLOW_TEXT.printing) : t(FLOW_TEXT.printCopy)}
             </button>
           )}
+          {action.busy && format === 'a4' && <PagesUnderWay jobs={hall.jobs.value.values()} />}
         </>
       )}
     </section>
+  );
+}
+
+/** "正在打印 第 1/2 页" while the A4 copy prints (hidden until the printer reports its pages). */
+function PagesUnderWay({ jobs }: { jobs: Iterable<PrintJobUpdate> }) {
+  const t = useText();
+  const progress = pageProgressOf(jobs);
+  if (!progress) return null;
+  return (
+    <p class="body-text status-line" role="status" data-testid="print-pages" data-page={progress.page} data-total={progress.total ?? ''}>
+      {t(pageProgressText(progress))}
+    </p>
   );
 }
 
