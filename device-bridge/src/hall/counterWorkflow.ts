@@ -196,11 +196,12 @@ export class CounterWorkflow {
   async board(): Promise<DisplayBoard> {
     const serverTime = this.clock.now();
     const utcOffsetMinutes = this.clock.utcOffsetMinutes;
-    if (!this.store) return { windows: [...this.windows.keys()].sort((a, b) => a - b).map(idleView), calls: [], serverTime, utcOffsetMinutes };
+    const announce = this.config.announce;
+    if (!this.store) return { windows: [...this.windows.keys()].sort((a, b) => a - b).map(idleView), calls: [], serverTime, utcOffsetMinutes, announce };
     const windows: DisplayWindowView[] = [];
     for (const w of [...this.windows.keys()].sort((a, b) => a - b)) windows.push(await this.viewIn(this.store, w));
     const calls = (await this.store.listCounterCalls(this.clock.dayOf(serverTime), DISPLAY_RECENT_CALLS)).map(callEvent);
-    return { windows, calls, serverTime, utcOffsetMinutes };
+    return { windows, calls, serverTime, utcOffsetMinutes, announce };
   }
 
   close(): void {
