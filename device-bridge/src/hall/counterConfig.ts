@@ -13,8 +13,9 @@
 import { CALL_ANNOUNCE_MODES, CALL_LANGUAGES, COUNTER_MAX_UNIT } from '@onedoor/protocol';
 import { z } from 'zod';
 
-/** hall-rules.md "Counter actions": recall at most 3 times. */
-export const MAX_RECALLS = 3;
+import { callingRulesSchema } from './callingRules.ts';
+
+export { MAX_RECALLS } from './callingRules.ts';
 
 const letter = z.string().regex(/^[A-Z]$/, { message: 'must be one capital letter A-Z (a queue category)' });
 
@@ -57,6 +58,7 @@ export const counterWorkflowConfigSchema = z
     /** Key presses kept per window while the hall database is down (more are refused with the error shown). */
     maxQueuedPerWindow: z.number().int().min(1).max(10_000).default(100)
       .meta({ description: 'Key presses kept per window while the database is down; more are refused.', unit: 'key presses' }),
+    callingRules: callingRulesSchema.meta({ description: 'Calling rules per queue category: appointments and green channel (strict or ratio), no-show after recalls, hold pool (README "Running the hall floor").' }),
     announce: callAnnounceSchema.meta({ description: 'How the hall display (/display) announces each call.' }),
   })
   .strict()

@@ -9,7 +9,7 @@
  * - Time limits: open applications in yellow or red (hall-rules.md "Time-limit board"), masked numbers only.
  */
 import type {
-  DashboardBadReview, DashboardCategoryFigures, DashboardQueue, DashboardTimeLimitItem, DashboardTimeLimits,
+  DashboardBadReview, DashboardCall, DashboardCategoryFigures, DashboardHold, DashboardQueue, DashboardTimeLimitItem, DashboardTimeLimits,
   DashboardToday, DashboardWindow,
 } from '@onedoor/protocol';
 import type { HallDay, HallRepository, TicketRecord } from '../store/hallStore.ts';
@@ -38,6 +38,10 @@ function ticketFigures(tickets: readonly TicketRecord[]) {
     averageServiceMs: averageOf(tickets.map(serviceOf).filter(present)),
   };
 }
+
+/** Calls listed with their reason on the dashboard, and how many of the latest calls are read to find them. */
+const RECENT_CALLS_SHOWN = 12;
+const RECENT_CALLS_READ = 60;
 
 /** Per window: the day's finished tickets and their service time, by the window of each ticket's last call. */
 async function windowWork(store: HallRepository, day: HallDay, tickets: readonly TicketRecord[]): Promise<Map<number, { served: number; busyMs: number }>> {
@@ -70,7 +74,16 @@ export async function queueFigures(store: HallRepository, day: HallDay, now: num
   const all = ticketFigures(tickets);
   const waitingSince = tickets.filter((t) => t.status === 'waiting').map((t) => Math.max(0, now - t.issuedAt));
   const work = await windowWork(store, day, tickets);
+  const recentCalls: DashboardCall[] = (await store.listCounterCalls(day, RECENT_CALLS_READ)).filter((c) => c.recall === 0)
+    .slice(0, RECENT_CALLS_SHOWN).map((c) => ({ ticketNumber: c.number, window: c.window, at: c.at, reason: c.reason }));
+  const holds: DashboardHold[] = [];
+  for (const h of await store.listOpenTicketHolds(now)) {
+    const t = tickets.find((x) => x.id === h.ticketId);
+    if (t?.status === 'noShow') holds.push({ ticketId: t.id, ticketNumber: t.number, window: h.window, heldAt: h.heldAt, untilAt: h.untilAt });
+  }
   return {
+    recentCalls,
+    holds,
     waiting: all.waiting,
     averageWaitMs: all.averageWaitMs,
     longestWaitMs: all.longestWaitMs,

@@ -88,7 +88,7 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
     it('queue: waiting per category, average and longest wait (call - issue), oldest waiting, average service (finish - start)', async () => {
       // Calls: A001 at window 2 then recalled at window 1 (its last call: window 1), B001 at window 2, A002 at window 1.
       const call = (ticketId: number, number: string, window: number, time: string) => fx.store.addCounterCall({
-        callId: `${number}-${window}-${time}`, ticketId, number, window, text: '', recall: 0, at: at(time), day: DAY });
+        callId: `${number}-${window}-${time}`, ticketId, number, window, text: '', recall: 0, at: at(time), day: DAY, reason: null });
       const today = await fx.store.listTickets(DAY);
       const [a1, a2, b1] = ['A001', 'A002', 'B001'].map((n) => today.find((t) => t.number === n)!);
       await call(a1.id, 'A001', 2, '08:39');

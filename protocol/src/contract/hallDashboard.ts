@@ -120,6 +120,26 @@ export interface DashboardQueue {
   averageServiceMs: number | null;
   categories: DashboardCategoryFigures[];
   windows: DashboardWindow[];
+  /** The day's latest first calls, newest first, with why each ticket was called (README "Running the hall floor"). */
+  recentCalls?: DashboardCall[];
+  /** Tickets in the hold pool whose time has not run out. */
+  holds?: DashboardHold[];
+}
+
+export interface DashboardCall {
+  ticketNumber: string;
+  window: number;
+  at: number;
+  /** The calling rule that chose it, e.g. "预约号：上次预约后已叫2个 (1:2) / appointment: ...". */
+  reason: string | null;
+}
+
+export interface DashboardHold {
+  ticketId: number;
+  ticketNumber: string;
+  window: number;
+  heldAt: number;
+  untilAt: number;
 }
 
 export interface DashboardBadReview {

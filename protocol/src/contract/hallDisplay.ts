@@ -33,6 +33,11 @@ export interface HallCallEvent {
   recall: number;
   /** Bridge clock, epoch ms. */
   at: number;
+  /**
+   * Why this ticket was called now: the calling rule that chose it (README "Running the hall floor"), for the
+   * manager's dashboard. Rule words only, never a person's data.
+   */
+  reason?: string;
 }
 
 /** A window as the hall screen shows it. */
