@@ -14,6 +14,7 @@ import { CALL_ANNOUNCE_MODES, CALL_LANGUAGES, COUNTER_MAX_UNIT } from '@onedoor/
 import { z } from 'zod';
 
 import { callingRulesSchema } from './callingRules.ts';
+import { serviceLevelsSchema } from './serviceLevels.ts';
 
 export { MAX_RECALLS } from './callingRules.ts';
 
@@ -59,6 +60,7 @@ export const counterWorkflowConfigSchema = z
     maxQueuedPerWindow: z.number().int().min(1).max(10_000).default(100)
       .meta({ description: 'Key presses kept per window while the database is down; more are refused.', unit: 'key presses' }),
     callingRules: callingRulesSchema.meta({ description: 'Calling rules per queue category: appointments and green channel (strict or ratio), no-show after recalls, hold pool (README "Running the hall floor").' }),
+    serviceLevels: serviceLevelsSchema.meta({ description: 'Service-level limits per category and window, yellow and red: dashboard colours, alerts, CSV (README "Running the hall floor").' }),
     announce: callAnnounceSchema.meta({ description: 'How the hall display (/display) announces each call.' }),
   })
   .strict()

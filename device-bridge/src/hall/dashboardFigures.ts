@@ -70,12 +70,15 @@ export async function queueFigures(store: HallRepository, day: HallDay, now: num
     letter,
     name: known.find((c) => c.letter === letter)?.name ?? letter,
     ...ticketFigures(tickets.filter((t) => t.category === letter)),
+    longestWaitingNowMs: maxOf(tickets.filter((t) => t.category === letter && t.status === 'waiting').map((t) => Math.max(0, now - t.issuedAt))),
   }));
   const all = ticketFigures(tickets);
   const waitingSince = tickets.filter((t) => t.status === 'waiting').map((t) => Math.max(0, now - t.issuedAt));
   const work = await windowWork(store, day, tickets);
   const recentCalls: DashboardCall[] = (await store.listCounterCalls(day, RECENT_CALLS_READ)).filter((c) => c.recall === 0)
     .slice(0, RECENT_CALLS_SHOWN).map((c) => ({ ticketNumber: c.number, window: c.window, at: c.at, reason: c.reason }));
+  // A window's last change is when it became idle (finish, no-show, transfer, resume all save it).
+  const idleSince = new Map((await store.listCounterWindows()).map((w) => [w.window, w.updatedAt]));
   const holds: DashboardHold[] = [];
   for (const h of await store.listOpenTicketHolds(now)) {
     const t = tickets.find((x) => x.id === h.ticketId);
@@ -90,7 +93,10 @@ export async function queueFigures(store: HallRepository, day: HallDay, now: num
     longestWaitingNowMs: maxOf(waitingSince),
     averageServiceMs: all.averageServiceMs,
     categories,
-    windows: windows.map((w) => ({ ...w, served: work.get(w.window)?.served ?? 0, busyMs: work.get(w.window)?.busyMs ?? 0 })),
+    windows: windows.map((w) => ({
+      ...w, served: work.get(w.window)?.served ?? 0, busyMs: work.get(w.window)?.busyMs ?? 0,
+      idleSince: w.state === 'idle' ? (idleSince.get(w.window) ?? null) : null,
+    })),
   };
 }
 

@@ -68,8 +68,33 @@ export function QueuePanel({ queue }: { queue: DashboardQueue }) {
           </tbody>
         </table>
       )}
+      <ServiceLevels queue={queue} />
       <CallReasons queue={queue} />
     </section>
+  );
+}
+
+/** Crossed service-level limits, red first; colour is never the only cue (the words say 红/黄). */
+function ServiceLevels({ queue }: { queue: DashboardQueue }) {
+  const levels = queue.serviceLevels ?? [];
+  return (
+    <>
+      <h3>服务水平 / service levels</h3>
+      {levels.length === 0 ? (
+        <p class="hall-muted" data-testid="service-levels-ok">均在限值内 / all within limits</p>
+      ) : (
+        <table class="hall-table" data-testid="service-levels">
+          <tbody>
+            {levels.map((l) => (
+              <tr key={`${l.scope}-${l.key}-${l.measure}`} class={`limit-${l.state}`} data-state={l.state}>
+                <td>{l.state === 'red' ? '红 / red' : '黄 / yellow'}</td>
+                <td>{l.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
 
