@@ -28,7 +28,9 @@ export type HallRuleCode =
   | 'reasonRequired'
   | 'extensionsExhausted'
   /** A linked kiosk over its per-kiosk rate limit at the hall (hallLink/kioskRateLimits.ts). */
-  | 'rateLimited';
+  | 'rateLimited'
+  /** A person over a per-person ticket limit (personLimits.ts). */
+  | 'personLimit';
 
 export class HallRuleError extends Error {
   constructor(
