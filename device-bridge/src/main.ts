@@ -129,7 +129,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   // the hall's time zone (config `site.timeZone`, default China Standard Time), never the PC's, so a PC set to UTC
   // is not a day behind before 08:00. A test may hand in its own clock.
   const hallClock = options.hall?.clock ?? new HallClock(Date.now, siteUtcOffsetMinutes(config.site));
-  const hallOptions: KioskHallOptions = { personLimits: config.personLimits, ...options.hall, clock: hallClock };
+  const hallOptions: KioskHallOptions = { personLimits: config.personLimits, intakeHours: config.intakeHours, ...options.hall, clock: hallClock };
   const devices = new DeviceSet(config.devices, options.registry ?? driverRegistry, {
     log,
     dataDir: config.dataDir,

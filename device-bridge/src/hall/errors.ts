@@ -30,7 +30,9 @@ export type HallRuleCode =
   /** A linked kiosk over its per-kiosk rate limit at the hall (hallLink/kioskRateLimits.ts). */
   | 'rateLimited'
   /** A person over a per-person ticket limit (personLimits.ts). */
-  | 'personLimit';
+  | 'personLimit'
+  /** Outside the hall's ticket hours (intakeHours.ts). */
+  | 'intakeClosed';
 
 export class HallRuleError extends Error {
   constructor(

@@ -50,3 +50,24 @@ describe.each(STORE_BACKENDS)('person limits on $name', (backend) => {
     }
   });
 });
+
+describe.each(STORE_BACKENDS)('intake hours on $name', (backend) => {
+  let fx: HallFixture;
+  afterEach(async () => fx?.cleanup());
+
+  it('issues walk-in tickets only within the hours of the hall clock, saying when; numbering restarts the next day', async () => {
+    fx = await hallFixtureOn(backend)('2026-11-25', '08:00');
+    const q = new QueueService(fx.store, fx.clock, {}, { opens: '08:30', closes: '16:30', closedMessage: '预约业务请按预约时间到场。' });
+    const early = await q.takeTicket(person(1), 'A').then(() => null, (e: unknown) => e as HallRuleError);
+    expect(early?.code).toBe('intakeClosed');
+    expect(early?.zh).toContain('08:30-16:30');
+    expect(early?.zh).toContain('预约业务请按预约时间到场。');
+    fx.clock.advance(30 * 60_000); // 08:30
+    expect((await q.takeTicket(person(1), 'A')).number).toBe('A001');
+    fx.clock.advance(8 * 3_600_000); // 16:30
+    const late = await q.takeTicket(person(2), 'A').then(() => null, (e: unknown) => e as HallRuleError);
+    expect(late?.en).toMatch(/closed for today \(hours 08:30-16:30\)/);
+    fx.clock.advance(16 * 3_600_000 + 60_000); // next day 08:31: A001 again
+    expect((await q.takeTicket(person(2), 'A')).number).toBe('A001');
+  });
+});
