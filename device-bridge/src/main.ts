@@ -29,6 +29,7 @@ import { catalogueRouter } from './api/catalogueRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
 import { districtRouter } from './api/districtRoutes.ts';
+import { hallFloorRouter } from './api/hallFloorRoutes.ts';
 import { accessAuditRouter, auditRefusals } from './api/accessAuditRoutes.ts';
 import { AccessAuditLog } from './hall/accessAudit.ts';
 import { staffAuthFromConfig } from './auth/staffAuth.ts';
@@ -42,6 +43,7 @@ import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
 import { HallClock } from './hall/clock.ts';
 import type { CounterWorkflowConfigInput } from './hall/counterConfig.ts';
+import type { CounterWorkflow } from './hall/counterWorkflow.ts';
 import { createLogger } from './log.ts';
 import { EventLoopMonitor } from './api/health.ts';
 import { createBridgeMetrics } from './api/metrics.ts';
@@ -128,7 +130,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   // the hall's time zone (config `site.timeZone`, default China Standard Time), never the PC's, so a PC set to UTC
   // is not a day behind before 08:00. A test may hand in its own clock.
   const hallClock = options.hall?.clock ?? new HallClock(Date.now, siteUtcOffsetMinutes(config.site));
-  const hallOptions: KioskHallOptions = { ...options.hall, clock: hallClock };
+  const hallOptions: KioskHallOptions = { personLimits: config.personLimits, intakeHours: config.intakeHours, ...options.hall, clock: hallClock };
   const devices = new DeviceSet(config.devices, options.registry ?? driverRegistry, {
     log,
     dataDir: config.dataDir,
@@ -142,6 +144,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   // Base of printed and shown QR codes (config site.publicUrl; the demo's own URL is set after listen).
   let publicUrl: string | null = config.site.publicUrl ?? null;
   let dashboard: HallDashboardService | undefined;
+  let floorWorkflow: CounterWorkflow | null = null;
   // The hall database in the data dir; when it cannot open, the kiosk still runs with hall
   // functions paused. A kiosk linked to a hall (README "Several kiosks, one hall") asks the hall,
   // which owns the database.
@@ -210,6 +213,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       accessAuditRouter({ audit: () => audit }),
       // The manager's catalogue edits (categories, windows, slot capacities, holidays), checked as the command does.
       catalogueRouter({ allowedOrigins: config.allowedOrigins, store: () => (hallLink ? null : hall.store), log }),
+      // The hall floor's manager actions (hold pool); the workflow is made below, after the socket.
+      hallFloorRouter({ allowedOrigins: config.allowedOrigins, workflow: () => floorWorkflow }),
     ],
     staff: {
       auth: staff,
@@ -267,6 +272,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
 
   // Counter workflow: terminal keys -> queue; calls and window states -> /hall and the read-only /display.
   const counters = attachHallCounter({ config, devices, hall, hallNamespace: hallNs, log, workflow: counterWorkflow });
+  floorWorkflow = hallLink ? null : counters.workflow;
   const display = attachDisplaySocket(socket.io, counters.workflow, log);
 
   // A hall serving kiosks: their links, registry and requests (the hall functions run here, over this database).

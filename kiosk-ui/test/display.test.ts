@@ -68,3 +68,14 @@ describe('display clock', () => {
   });
 });
 
+
+describe('counter-top screen address', () => {
+  it('reads ?window=N (1-999) and ignores anything else', async () => {
+    const { windowParam } = await import('../src/display/WindowDisplay.tsx');
+    expect(windowParam('?window=3')).toBe(3);
+    expect(windowParam('')).toBeNull();
+    expect(windowParam('?window=0')).toBeNull();
+    expect(windowParam('?window=abc')).toBeNull();
+    expect(windowParam('?window=1000')).toBeNull();
+  });
+});

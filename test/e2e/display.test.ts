@@ -5,8 +5,12 @@
  * call appears on the page as text and is spoken once through speechSynthesis (stubbed in the page:
  * headless Chromium has no voices, so the stub counts what the page asks to speak); a recall is a
  * new call, spoken once more; a reload, or the bridge dropping the screen's socket, shows the same
- * calls and speaks none of them again, and the next call is spoken. Screenshot:
- * test/artifacts/screens/display.png (1920x1080).
+ * calls and speaks none of them again, and the next call is spoken. Ten calls made within two
+ * seconds on three windows are read one after another in the order made (the stand-in records
+ * each utterance's start and end; none starts before the previous one ended), the status line says
+ * the configured Cantonese and English have no voice here, and the counter-top page
+ * /display?window=N shows its window's number. Screenshot: test/artifacts/screens/display.png
+ * (1920x1080).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,17 +33,31 @@ let bridge: BridgeHandle;
 let browser: Browser;
 let page: Page;
 
-/** Runs in the page before its scripts: counts and records what the page asks speechSynthesis to speak. */
+interface SpokenRecord { text: string; lang: string; start: number; end: number | null }
+
+/**
+ * Runs in the page before its scripts: a stand-in for speechSynthesis that records what the page asks it to speak,
+ * with each utterance's start and end (it "reads" for 60 ms, then fires `end`). Like a real engine asked to speak
+ * while speaking, it would record an overlap if the page did not wait for the end.
+ */
 function stubSpeech(): void {
-  const w = window as unknown as { __spoken: Array<{ text: string; lang: string }> };
+  const w = window as unknown as { __spoken: SpokenRecord[] };
   w.__spoken = [];
   const synth = window.speechSynthesis;
   if (!synth) return;
-  synth.speak = (u: SpeechSynthesisUtterance) => void w.__spoken.push({ text: u.text, lang: u.lang });
+  synth.speak = (u: SpeechSynthesisUtterance) => {
+    const rec: SpokenRecord = { text: u.text, lang: u.lang, start: performance.now(), end: null };
+    w.__spoken.push(rec);
+    setTimeout(() => {
+      rec.end = performance.now();
+      u.onend?.(new Event('end') as SpeechSynthesisEvent);
+    }, 60);
+  };
   synth.getVoices = () => [];
 }
 
-const spoken = (p: Page) => p.evaluate(() => (window as unknown as { __spoken: Array<{ text: string; lang: string }> }).__spoken);
+const spokenRecords = (p: Page) => p.evaluate(() => (window as unknown as { __spoken: SpokenRecord[] }).__spoken);
+const spoken = async (p: Page) => (await spokenRecords(p)).map(({ text, lang }) => ({ text, lang }));
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'od-display-e2e-'));
@@ -58,7 +76,7 @@ beforeAll(async () => {
       uiDir,
       devices: [{ id: 'counters', kind: 'counterbus', path: sim.path!, options: { units: [1, 2, 3] } }],
     },
-    { log: silentLogger() },
+    { log: silentLogger(), counterWorkflow: { announce: { mode: 'voice', repeat: 1, languages: ['zh', 'yue', 'en'] } } },
   );
   await bridge.hall.store!.upsertQueueCategory({ letter: 'A', name: '综合受理', defaultServiceMinutes: 6 });
   mkdirSync(screensDir, { recursive: true });
@@ -121,5 +139,54 @@ describe('/display in Chromium', () => {
     await page.getByTestId('display-latest').getByText(`请${next.number}号到3号窗口办理`).waitFor({ timeout: UI_WAIT_MS });
     await page.waitForFunction(() => (window as unknown as { __spoken: unknown[] }).__spoken.length >= 1, undefined, { timeout: UI_WAIT_MS });
     expect((await spoken(page)).map((s) => s.text)).toEqual([`请${next.number}号到3号窗口办理`]);
+  }, 300_000);
+
+  it('reads ten calls made within two seconds one after another, in order, and says which voices are missing', async () => {
+    await page.reload();
+    await page.getByTestId('display-window-3').waitFor({ timeout: UI_WAIT_MS });
+    await page.evaluate(() => ((window as unknown as { __spoken: unknown[] }).__spoken.length = 0));
+    // The status line states the fallback: no Cantonese or English voice in headless Chromium.
+    const status = page.getByTestId('display-status');
+    await status.waitFor({ timeout: UI_WAIT_MS });
+    expect(await status.textContent()).toMatch(/Cantonese, English/);
+
+    const counter = await page.context().newPage();
+    await counter.goto(`${bridge.url}/display?window=2`);
+    await counter.getByTestId('counter-screen').waitFor({ timeout: UI_WAIT_MS });
+
+    // Window 3 still holds its ticket from the first test: free it, then three windows call and recall.
+    await sim.device.press(3, 'finish');
+    for (let i = 0; i < 3; i++) await bridge.hall.queue!.takeTicket(null, 'A');
+    // The order the bridge made the calls in (and sent them to the screens).
+    const made: string[] = [];
+    const onCall = (c: { text: string }) => void made.push(c.text);
+    bridge.counters.workflow.events.on('call', onCall);
+    const presses: Array<[number, 'callNext' | 'recall']> = [
+      [1, 'callNext'], [2, 'callNext'], [3, 'callNext'], [1, 'recall'], [2, 'recall'], [3, 'recall'],
+      [1, 'recall'], [2, 'recall'], [3, 'recall'], [1, 'recall'],
+    ];
+    // Pressed back to back: the terminals hand them over within a few bus cycles (well inside two seconds on an idle
+    // machine), far faster than one call can be read.
+    for (const [unit, key] of presses) await sim.device.press(unit, key);
+    await page.getByTestId('display-calls').locator('li').nth(9).waitFor({ timeout: UI_WAIT_MS });
+    await page.waitForFunction(() => {
+      const s = (window as unknown as { __spoken: Array<{ end: number | null }> }).__spoken;
+      return s.length >= 10 && s.every((r) => r.end !== null);
+    }, undefined, { timeout: UI_WAIT_MS });
+
+    bridge.counters.workflow.events.off('call', onCall);
+    const board = await bridge.counters.workflow.board();
+    expect(made).toHaveLength(10);
+    const records = await spokenRecords(page);
+    // Mandarin only (no other voice here), each call once, in the order the calls were made.
+    expect(records.map((r) => r.text)).toEqual(made);
+    expect(new Set(records.map((r) => r.lang))).toEqual(new Set(['zh-CN']));
+    for (let i = 1; i < records.length; i++) expect(records[i].start).toBeGreaterThanOrEqual(records[i - 1].end!);
+
+    // The counter-top screen above window 2 shows its own ticket, numbers only.
+    const atTwo = board.windows.find((w) => w.window === 2)!.ticketNumber!;
+    await counter.getByTestId('counter-screen-ticket').getByText(atTwo).waitFor({ timeout: UI_WAIT_MS });
+    expect(await counter.getByTestId('counter-screen-state').textContent()).toContain('请到本窗口办理');
+    await counter.close();
   }, 300_000);
 });

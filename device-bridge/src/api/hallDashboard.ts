@@ -13,7 +13,7 @@
  *   session or the hall token).
  */
 import type {
-  DashboardWindow, DeviceStatus, HallAlert, HallClientToServerEvents, HallDashboard, HallServerToClientEvents,
+  DashboardQueue, DashboardWindow, DeviceStatus, HallAlert, HallClientToServerEvents, HallDashboard, HallServerToClientEvents,
 } from '@onedoor/protocol';
 import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
 import type { Logger } from 'pino';
@@ -24,6 +24,7 @@ import { ApplicationService } from '../hall/applications.ts';
 import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
 import { dashboardCsv } from '../hall/dashboardCsv.ts';
 import { queueFigures, timeLimitFigures, todayFigures } from '../hall/dashboardFigures.ts';
+import { evaluateServiceLevels, serviceLevelAlerts, serviceLevelRows } from '../hall/serviceLevels.ts';
 import type { HallDay } from '../store/hallStore.ts';
 import type { KioskHall } from './kioskHall.ts';
 import type { KioskRegistry } from './kioskRegistry.ts';
@@ -124,12 +125,15 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
     return b.windows.map((w) => ({ ...w, categories: o.workflow.config.windows.find((c) => c.window === w.window)?.categories ?? [] }));
   };
 
+  const levels = o.workflow.config.serviceLevels;
+  const withServiceLevels = async (q: DashboardQueue): Promise<DashboardQueue> => ({ ...q, serviceLevels: evaluateServiceLevels(q, levels, now()) });
+
   const readFigures = async (day: HallDay): Promise<Figures> => {
     const store = o.hall.store;
     if (!store) return { queue: null, today: null, timeLimits: null, storeProblem: o.hall.storeProblem ?? 'hall database unavailable' };
     try {
       return {
-        queue: await queueFigures(store, day, now(), await windows()),
+        queue: await withServiceLevels(await queueFigures(store, day, now(), await windows())),
         today: await todayFigures(store, day),
         timeLimits: await timeLimitFigures(store, (a) => applications!.view(a)),
         storeProblem: null,
@@ -146,7 +150,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
   // Alerts: on every kiosk change and every tick.
   const evaluate = () => {
     if (detached) return;
-    const r = board.update(reports(), hallDatabaseAlerts(o.hall.storeProblem));
+    const r = board.update(reports(), [...hallDatabaseAlerts(o.hall.storeProblem), ...serviceLevelAlerts(figures?.queue?.serviceLevels)]);
     if (r.changed) {
       for (const a of r.raised) {
         if (a.kind === 'hallDatabase') log.error({ alert: a.id }, 'alert raised');
@@ -187,6 +191,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
       if (detached) return;
       lastRead = Date.now();
       figures = await readFigures(o.hall.clock.dayOf(now()));
+      evaluate(); // service-level alerts follow the figures
       if (!detached && watched()) o.hallNamespace.emit('hallDashboard', compose(figures));
     })().finally(() => {
       refreshing = null;
@@ -241,7 +246,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
     csv: async (day) => {
       const f = await readFigures(day);
       if (!f.queue || !f.today || !f.timeLimits) throw new Error(f.storeProblem ?? 'hall database unavailable');
-      return dashboardCsv({ day, queue: f.queue, today: f.today, timeLimits: f.timeLimits });
+      return dashboardCsv({ day, queue: f.queue, today: f.today, timeLimits: f.timeLimits, serviceLevelRows: serviceLevelRows(f.queue, levels) });
     },
     tick: () => void evaluate(),
     addKioskSource,

@@ -6,6 +6,8 @@
  */
 import type { Logger } from 'pino';
 import { AppointmentService, type AppointmentRules } from '../hall/appointments.ts';
+import type { IntakeHours } from '../hall/intakeHours.ts';
+import type { PersonLimits } from '../hall/personLimits.ts';
 import { ApplicationService } from '../hall/applications.ts';
 import { CertificateService } from '../hall/certificates.ts';
 import { HallClock } from '../hall/clock.ts';
@@ -27,6 +29,10 @@ export interface KioskHallOptions {
   /** Session timing (hall-rules.md: 60 s inactivity, countdown 20 s before, >= 10 extensions). */
   session?: Pick<SessionOptions, 'inactivityMs' | 'warningMs' | 'maxExtensions'>;
   appointmentRules?: Partial<AppointmentRules>;
+  /** Per-person ticket limits (config `personLimits`). */
+  personLimits?: PersonLimits;
+  /** Hours of walk-in ticket issuing (config `intakeHours`). */
+  intakeHours?: IntakeHours;
   /**
    * Fills an EMPTY store (no queue categories yet) with demo data, e.g. the demo generator whose citizens match
    * the simulator's card library. Not called on a store that already holds data.
@@ -147,7 +153,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
   // Sessions are memory only and end with their personal data (hall/session.ts); `onEnd` is set by the API layer.
   const endListeners = new Set<(ended: SessionEnd) => void>();
   const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
-  const queue = store ? new QueueService(store, clock) : null;
+  const queue = store ? new QueueService(store, clock, opts.personLimits, opts.intakeHours) : null;
   const appointments = store && queue ? new AppointmentService(store, queue, clock, opts.appointmentRules) : null;
   // hall-rules.md "Three no-shows in 30 days": an appointment still booked when its day is over becomes a no-show.
   // Run at start-up and then hourly, so a bridge that runs for days keeps the lockout rule in force.

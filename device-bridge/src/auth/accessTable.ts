@@ -80,6 +80,7 @@ export const REST_RULES: readonly RestRule[] = [
   { method: 'GET', path: '/api/hall/audit', roles: ['manager'], why: 'the access audit of citizens\' data: managers only (等保 2.0 audit review); refusals of staff are audited too' },
   { method: 'GET', path: '/api/hall/audit/export.csv', roles: ['manager'], why: 'the same, exported as CSV' },
   { method: 'GET', path: '/api/hall/catalogue', roles: STAFF, why: 'the catalogue page: categories, windows, slot capacities, holidays (no personal data)' },
+  { method: 'POST', path: '/api/hall/holds/:ticketId/return', roles: ['manager'], why: 'a ticket in the hold pool back to the queue in its place (README "Running the hall floor"): managers, from an allowed origin' },
   { method: 'POST', path: '/api/hall/catalogue', roles: ['manager'], why: 'catalogue edits change what the hall offers: managers, from an allowed origin; checked as the catalogue command checks' },
   { method: 'GET', path: '/api/site', roles: ANYONE, why: 'the hall\'s id, name, public URL and zone for the screens; no secrets, no personal data' },
   { method: 'GET', path: '/api/catalogue/names', roles: ANYONE, why: 'public catalogue names in English for the kiosk screen; no personal data' },

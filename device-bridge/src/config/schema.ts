@@ -25,6 +25,8 @@ import { parseCounterBusOptions } from '../devices/counterBus/options.ts';
 import { qrScannerOptionProblems } from '../devices/qrScanner/options.ts';
 import { docPrinterOptionProblems } from '../devices/ippPrinter/options.ts';
 import { counterWindowProblems, counterWorkflowConfigSchema } from '../hall/counterConfig.ts';
+import { intakeHoursSchema } from '../hall/intakeHours.ts';
+import { personLimitsSchema } from '../hall/personLimits.ts';
 import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
 import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
 import { siteConfigSchema } from './site.ts';
@@ -235,6 +237,8 @@ export const bridgeConfigSchema = z
      * display"): `windows` [{ window, deviceId, unit, categories }], `transferCategories` { "1":
      * "A", ... }. Absent: every counter terminal is a window serving every category.
      */
+    intakeHours: intakeHoursSchema.meta({ description: 'Hours of walk-in ticket issuing on the hall clock, and the kiosk\'s words outside them (README "Running the hall floor").' }),
+    personLimits: personLimitsSchema.meta({ description: 'Per-person ticket limits against ticket touts (README "Running the hall floor").' }),
     counterWorkflow: counterWorkflowConfigSchema.optional()
       .meta({ description: 'Service windows of the counter workflow. Absent: the windows of the loaded catalogue, else every counter terminal is a window serving every category.' }),
     /** How long personal data is kept (days; defaults and reasons in hall/retentionPolicy.ts and README "Security"). */

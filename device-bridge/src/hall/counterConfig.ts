@@ -10,11 +10,13 @@
  * - timings: how long a refusal (e.g. `RCL MAX`) stays on the terminal before its state shows again, and how often
  *   an event that found the hall database down is tried again.
  */
-import { COUNTER_MAX_UNIT } from '@onedoor/protocol';
+import { CALL_ANNOUNCE_MODES, CALL_LANGUAGES, COUNTER_MAX_UNIT } from '@onedoor/protocol';
 import { z } from 'zod';
 
-/** hall-rules.md "Counter actions": recall at most 3 times. */
-export const MAX_RECALLS = 3;
+import { callingRulesSchema } from './callingRules.ts';
+import { serviceLevelsSchema } from './serviceLevels.ts';
+
+export { MAX_RECALLS } from './callingRules.ts';
 
 const letter = z.string().regex(/^[A-Z]$/, { message: 'must be one capital letter A-Z (a queue category)' });
 
@@ -29,6 +31,23 @@ export const counterWindowSchema = z
   })
   .strict();
 
+/**
+ * How the hall display announces a call (README "Running the hall floor"): sent to every screen with the board,
+ * so a change needs a bridge restart and no screen setting.
+ */
+export const callAnnounceSchema = z
+  .object({
+    mode: z.enum(CALL_ANNOUNCE_MODES).default('voice')
+      .meta({ description: 'voice: a chime then the call read aloud; chimeOnly: the chime alone; silent: shown only.' }),
+    repeat: z.number().int().min(1).max(3).default(1)
+      .meta({ description: 'How many times each call is read (the chime sounds once before it).', unit: 'readings' }),
+    languages: z.array(z.enum(CALL_LANGUAGES)).min(1).default(['zh'])
+      .refine((l) => new Set(l).size === l.length, { message: 'a language is listed twice' })
+      .meta({ description: 'Languages read, in order: zh (Mandarin, always read even when not listed), yue (Cantonese), en (English). yue and en are read only where the screen\'s browser has such a voice; the screen\'s status line says when it has not.' }),
+  })
+  .strict()
+  .prefault({});
+
 export const counterWorkflowConfigSchema = z
   .object({
     /** Absent: the composition root derives them (`defaultCounterWindows`). */
@@ -40,6 +59,9 @@ export const counterWorkflowConfigSchema = z
     /** Key presses kept per window while the hall database is down (more are refused with the error shown). */
     maxQueuedPerWindow: z.number().int().min(1).max(10_000).default(100)
       .meta({ description: 'Key presses kept per window while the database is down; more are refused.', unit: 'key presses' }),
+    callingRules: callingRulesSchema.meta({ description: 'Calling rules per queue category: appointments and green channel (strict or ratio), no-show after recalls, hold pool (README "Running the hall floor").' }),
+    serviceLevels: serviceLevelsSchema.meta({ description: 'Service-level limits per category and window, yellow and red: dashboard colours, alerts, CSV (README "Running the hall floor").' }),
+    announce: callAnnounceSchema.meta({ description: 'How the hall display (/display) announces each call.' }),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -36,10 +36,14 @@ import { MAX_RECALLS, type CounterWindowConfig, type CounterWorkflowConfig } fro
 import {
   DB_ERROR_TEXT, REFUSAL_TEXTS, TerminalWriter, terminalLook, type CounterRefusal, type CounterTerminalPort,
 } from './counterOutputs.ts';
+import { callHistory, pickInCategory, ruleOf } from './callingRules.ts';
 import { callsBefore } from './queue.ts';
 
 /** hall-rules.md "Ratings": every bad review is followed up within 15 working days. */
 export const BAD_REVIEW_FOLLOW_UP_WORKING_DAYS = 15;
+
+/** A day's calls read for the calling ratio: far above any hall's day (999 numbers per category, 26 letters). */
+const CALL_LOG_READ = 100_000;
 
 /** A terminal event, optionally with the id it was given before (a replay carries the same id). */
 export type CounterWorkflowInput = CounterTerminalEvent & { eventId?: string };
@@ -196,11 +200,12 @@ export class CounterWorkflow {
   async board(): Promise<DisplayBoard> {
     const serverTime = this.clock.now();
     const utcOffsetMinutes = this.clock.utcOffsetMinutes;
-    if (!this.store) return { windows: [...this.windows.keys()].sort((a, b) => a - b).map(idleView), calls: [], serverTime, utcOffsetMinutes };
+    const announce = this.config.announce;
+    if (!this.store) return { windows: [...this.windows.keys()].sort((a, b) => a - b).map(idleView), calls: [], serverTime, utcOffsetMinutes, announce };
     const windows: DisplayWindowView[] = [];
     for (const w of [...this.windows.keys()].sort((a, b) => a - b)) windows.push(await this.viewIn(this.store, w));
     const calls = (await this.store.listCounterCalls(this.clock.dayOf(serverTime), DISPLAY_RECENT_CALLS)).map(callEvent);
-    return { windows, calls, serverTime, utcOffsetMinutes };
+    return { windows, calls, serverTime, utcOffsetMinutes, announce };
   }
 
   close(): void {
@@ -329,19 +334,28 @@ export class CounterWorkflow {
       case 'callNext': {
         if (st.paused) return refuse('paused', 'the window is paused');
         if (cur) return refuse('busy', `${cur.number} is still ${cur.status}: finish, no-show or transfer it first`);
-        const next = await this.nextTicket(tx, cfg, now);
-        if (!next) return refuse('noneWaiting', `no ticket waits in ${cfg.categories.join('') || 'any category'}`);
+        const pick = await this.nextTicket(tx, cfg, now);
+        if (!pick) return refuse('noneWaiting', `no ticket waits in ${cfg.categories.join('') || 'any category'}`);
+        const next = pick.ticket;
         await tx.updateTicket(next.id, { status: 'called', calledAt: now });
         st.ticketId = next.id;
         st.recalls = 0;
-        return { outcome: `called ${next.number}`, call: this.callRecord(next, cfg.window, 0, now) };
+        return { outcome: `called ${next.number}`, call: this.callRecord(next, cfg.window, 0, now, pick.reason) };
       }
       case 'recall': {
         if (!cur) return refuse('noTicket', 'no ticket is called at this window');
         if (cur.status !== 'called') return refuse('alreadyStarted', `${cur.number} is being served`);
+        const limit = ruleOf(this.config.callingRules, cur.category).recallsBeforeNoShow;
+        if (limit !== undefined && st.recalls >= limit) {
+          // Calling rule: after N unanswered recalls the next recall is the no-show (README "Running the hall floor").
+          const gone = await this.noShow(tx, cfg, cur, now);
+          st.ticketId = null;
+          st.recalls = 0;
+          return { outcome: `${gone} after ${limit} recalls` };
+        }
         if (st.recalls >= MAX_RECALLS) return refuse('recallLimit', `${cur.number} was recalled ${MAX_RECALLS} times`);
         st.recalls++;
-        return { outcome: `recalled ${cur.number} (${st.recalls})`, call: this.callRecord(cur, cfg.window, st.recalls, now) };
+        return { outcome: `recalled ${cur.number} (${st.recalls})`, call: this.callRecord(cur, cfg.window, st.recalls, now, 'recall') };
       }
       case 'start': {
         if (!cur) return refuse('noTicket', 'no ticket is called at this window');
@@ -361,10 +375,10 @@ export class CounterWorkflow {
       case 'noShow': {
         if (!cur) return refuse('noTicket', 'no ticket is called at this window');
         if (cur.status === 'serving') return refuse('alreadyStarted', `${cur.number} is being served`);
-        await tx.updateTicket(cur.id, { status: 'noShow' });
+        const gone = await this.noShow(tx, cfg, cur, now);
         st.ticketId = null;
         st.recalls = 0;
-        return { outcome: `no-show ${cur.number} (void)` };
+        return { outcome: gone };
       }
       case 'transfer':
         return this.transfer(tx, cfg, st, cur, ev.arg, now);
@@ -414,9 +428,65 @@ export class CounterWorkflow {
     return { outcome: `rated ${ticket?.number ?? ticketId} ${rating}: follow-up due ${deadlineDay}`, ratingPad: false };
   }
 
-  /** The first waiting ticket of the window's categories in calling order (hall-rules.md "Calling order"). */
-  private async nextTicket(tx: HallRepository, cfg: CounterWindowConfig, now: number): Promise<TicketRecord | undefined> {
-    const waiting = (await tx.listTickets(this.clock.dayOf(now), { status: 'waiting' }))
+  /**
+   * A no-show: void, or into the hold pool when its category keeps one (README "Running the hall floor"); the
+   * outcome says which.
+   */
+  private async noShow(tx: HallRepository, cfg: CounterWindowConfig, cur: TicketRecord, now: number): Promise<string> {
+    await tx.updateTicket(cur.id, { status: 'noShow' });
+    const minutes = ruleOf(this.config.callingRules, cur.category).holdMinutes;
+    if (minutes === 0) return `no-show ${cur.number} (void)`;
+    const untilAt = now + minutes * 60_000;
+    await tx.addTicketHold({ ticketId: cur.id, window: cfg.window, heldAt: now, untilAt, releasedAt: null });
+    return `no-show ${cur.number} (held until ${this.clock.stamp(untilAt)})`;
+  }
+
+  /**
+   * Brings a held ticket back to the queue (a clerk or manager, when the citizen returned within the category's
+   * hold time): waiting again with its original number and issue time, so it keeps its place.
+   */
+  async returnFromHold(ticketId: number): Promise<{ ok: true; number: string } | { ok: false; why: string }> {
+    const store = this.store;
+    if (!store) return { ok: false, why: 'the hall database is not open' };
+    const r = await store.withTransaction(async (tx) => {
+      const now = this.clock.now();
+      const hold = await tx.getTicketHold(ticketId);
+      const t = await tx.getTicket(ticketId);
+      if (!hold || !t) return { ok: false as const, why: 'this ticket was not put on hold' };
+      if (hold.releasedAt !== null) return { ok: false as const, why: `${t.number} was brought back before` };
+      if (hold.untilAt < now) return { ok: false as const, why: `${t.number}: the hold ran out at ${this.clock.stamp(hold.untilAt)}` };
+      if (t.status !== 'noShow' || t.day !== this.clock.dayOf(now)) return { ok: false as const, why: `${t.number} is no longer held` };
+      if (t.holderNumber !== null && (await tx.findWaitingTicket(t.day, t.category, t.holderNumber))) {
+        return { ok: false as const, why: `the holder of ${t.number} already waits in category ${t.category}` };
+      }
+      await tx.updateTicket(t.id, { status: 'waiting', calledAt: null });
+      await tx.releaseTicketHold(t.id, now);
+      return { ok: true as const, number: t.number };
+    });
+    return r;
+  }
+
+  /** Open holds (the dashboard's hold pool). */
+  async holds(): Promise<Array<{ ticketId: number; number: string; category: string; window: number; heldAt: number; untilAt: number }>> {
+    const store = this.store;
+    if (!store) return [];
+    const out = [];
+    for (const h of await store.listOpenTicketHolds(this.clock.now())) {
+      const t = await store.getTicket(h.ticketId);
+      if (t && t.status === 'noShow') out.push({ ticketId: h.ticketId, number: t.number, category: t.category, window: h.window, heldAt: h.heldAt, untilAt: h.untilAt });
+    }
+    return out;
+  }
+
+  /**
+   * The next ticket of the window's categories: each category's pick under its calling rule (callingRules.ts),
+   * then across categories by hall-rules.md "Calling order" (callsBefore of queue.ts).
+   */
+  private async nextTicket(tx: HallRepository, cfg: CounterWindowConfig, now: number): Promise<{ ticket: TicketRecord; reason: string } | undefined> {
+    const day = this.clock.dayOf(now);
+    const today = await tx.listTickets(day);
+    const callLog = await tx.listCounterCalls(day, CALL_LOG_READ);
+    const waiting = today.filter((t) => t.status === 'waiting')
       .filter((t) => cfg.categories.length === 0 || cfg.categories.includes(t.category));
     const started = new Set<number>();
     for (const t of waiting) {
@@ -425,15 +495,19 @@ export class CounterWorkflow {
       if (!a || this.clock.at(a.day, a.start) <= now) started.add(t.id);
     }
     const slotStarted = (t: TicketRecord) => started.has(t.id);
-    let best: TicketRecord | undefined;
-    for (const t of waiting) if (!best || callsBefore(t, best, slotStarted)) best = t;
+    let best: { ticket: TicketRecord; reason: string } | undefined;
+    for (const category of new Set(waiting.map((t) => t.category))) {
+      const pick = pickInCategory(waiting.filter((t) => t.category === category), slotStarted, callHistory(callLog, today, category),
+        ruleOf(this.config.callingRules, category));
+      if (pick && (!best || callsBefore(pick.ticket, best.ticket, slotStarted))) best = pick;
+    }
     return best;
   }
 
-  private callRecord(t: TicketRecord, window: number, recall: number, now: number): CounterCallRecord {
+  private callRecord(t: TicketRecord, window: number, recall: number, now: number, reason: string): CounterCallRecord {
     return {
       callId: randomUUID(), ticketId: t.id, number: t.number, window, text: hallCallText(t.number, window), recall,
-      at: now, day: this.clock.dayOf(now),
+      at: now, day: this.clock.dayOf(now), reason,
     };
   }
 
@@ -458,5 +532,5 @@ function idleView(window: number): DisplayWindowView {
 }
 
 function callEvent(c: CounterCallRecord): HallCallEvent {
-  return { callId: c.callId, ticketNumber: c.number, window: c.window, text: c.text, recall: c.recall, at: c.at };
+  return { callId: c.callId, ticketNumber: c.number, window: c.window, text: c.text, recall: c.recall, at: c.at, reason: c.reason ?? undefined };
 }

@@ -21,6 +21,8 @@ export interface DayFigures {
   queue: DashboardQueue;
   today: DashboardToday;
   timeLimits: DashboardTimeLimits;
+  /** The day's figures against the service-level limits (serviceLevels.ts serviceLevelRows). */
+  serviceLevelRows?: Array<Array<string | number | null>>;
 }
 
 export function dashboardCsv(f: DayFigures): string {
@@ -51,6 +53,9 @@ export function dashboardCsv(f: DayFigures): string {
     minutes(c.longestWaitMs), minutes(c.averageServiceMs)]));
   section(['分类 section', '窗口 window', '已办结 served', '办理时长(分钟) busy (min)'],
     f.queue.windows.map((w) => ['窗口 window', w.window, w.served ?? 0, minutes(w.busyMs ?? 0)]));
+  if (f.serviceLevelRows && f.serviceLevelRows.length > 0) {
+    section(['分类 section', '对象 scope', '指标 measure', '值 value', '黄 yellow', '红 red', '达到 reached'], f.serviceLevelRows);
+  }
   section(['分类 section', '评价 rating', '名称 name', '次数 count'],
     COUNTER_RATINGS.map((r) => ['好差评 ratings', r.rating, r.zh, t.ratings[r.rating - 1]]));
   section(['分类 section', '票号 ticket', '窗口 window', '评价 rating', '开启 opened', '期限 deadline'],

@@ -9,7 +9,7 @@
  * - Time limits: open applications in yellow or red (hall-rules.md "Time-limit board"), masked numbers only.
  */
 import type {
-  DashboardBadReview, DashboardCategoryFigures, DashboardQueue, DashboardTimeLimitItem, DashboardTimeLimits,
+  DashboardBadReview, DashboardCall, DashboardCategoryFigures, DashboardHold, DashboardQueue, DashboardTimeLimitItem, DashboardTimeLimits,
   DashboardToday, DashboardWindow,
 } from '@onedoor/protocol';
 import type { HallDay, HallRepository, TicketRecord } from '../store/hallStore.ts';
@@ -39,6 +39,10 @@ function ticketFigures(tickets: readonly TicketRecord[]) {
   };
 }
 
+/** Calls listed with their reason on the dashboard, and how many of the latest calls are read to find them. */
+const RECENT_CALLS_SHOWN = 12;
+const RECENT_CALLS_READ = 60;
+
 /** Per window: the day's finished tickets and their service time, by the window of each ticket's last call. */
 async function windowWork(store: HallRepository, day: HallDay, tickets: readonly TicketRecord[]): Promise<Map<number, { served: number; busyMs: number }>> {
   const windowOf = new Map<number, number>();
@@ -66,18 +70,33 @@ export async function queueFigures(store: HallRepository, day: HallDay, now: num
     letter,
     name: known.find((c) => c.letter === letter)?.name ?? letter,
     ...ticketFigures(tickets.filter((t) => t.category === letter)),
+    longestWaitingNowMs: maxOf(tickets.filter((t) => t.category === letter && t.status === 'waiting').map((t) => Math.max(0, now - t.issuedAt))),
   }));
   const all = ticketFigures(tickets);
   const waitingSince = tickets.filter((t) => t.status === 'waiting').map((t) => Math.max(0, now - t.issuedAt));
   const work = await windowWork(store, day, tickets);
+  const recentCalls: DashboardCall[] = (await store.listCounterCalls(day, RECENT_CALLS_READ)).filter((c) => c.recall === 0)
+    .slice(0, RECENT_CALLS_SHOWN).map((c) => ({ ticketNumber: c.number, window: c.window, at: c.at, reason: c.reason }));
+  // A window's last change is when it became idle (finish, no-show, transfer, resume all save it).
+  const idleSince = new Map((await store.listCounterWindows()).map((w) => [w.window, w.updatedAt]));
+  const holds: DashboardHold[] = [];
+  for (const h of await store.listOpenTicketHolds(now)) {
+    const t = tickets.find((x) => x.id === h.ticketId);
+    if (t?.status === 'noShow') holds.push({ ticketId: t.id, ticketNumber: t.number, window: h.window, heldAt: h.heldAt, untilAt: h.untilAt });
+  }
   return {
+    recentCalls,
+    holds,
     waiting: all.waiting,
     averageWaitMs: all.averageWaitMs,
     longestWaitMs: all.longestWaitMs,
     longestWaitingNowMs: maxOf(waitingSince),
     averageServiceMs: all.averageServiceMs,
     categories,
-    windows: windows.map((w) => ({ ...w, served: work.get(w.window)?.served ?? 0, busyMs: work.get(w.window)?.busyMs ?? 0 })),
+    windows: windows.map((w) => ({
+      ...w, served: work.get(w.window)?.served ?? 0, busyMs: work.get(w.window)?.busyMs ?? 0,
+      idleSince: w.state === 'idle' ? (idleSince.get(w.window) ?? null) : null,
+    })),
   };
 }
 

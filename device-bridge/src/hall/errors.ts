@@ -28,7 +28,11 @@ export type HallRuleCode =
   | 'reasonRequired'
   | 'extensionsExhausted'
   /** A linked kiosk over its per-kiosk rate limit at the hall (hallLink/kioskRateLimits.ts). */
-  | 'rateLimited';
+  | 'rateLimited'
+  /** A person over a per-person ticket limit (personLimits.ts). */
+  | 'personLimit'
+  /** Outside the hall's ticket hours (intakeHours.ts). */
+  | 'intakeClosed';
 
 export class HallRuleError extends Error {
   constructor(

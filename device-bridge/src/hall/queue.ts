@@ -13,6 +13,8 @@ import type { HallDay, HallRepository, HallStore, TicketPriority, TicketRecord }
 import { isElderly, type Citizen } from './citizen.ts';
 import { HallClock } from './clock.ts';
 import { HallRuleError } from './errors.ts';
+import { checkIntakeHours, type IntakeHours } from './intakeHours.ts';
+import { checkTicketLimits, type PersonLimits } from './personLimits.ts';
 
 /** The 3-digit sequence of a ticket number ends at 999 (hall-rules.md "A001"). */
 export const MAX_DAILY_TICKETS_PER_CATEGORY = 999;
@@ -66,6 +68,8 @@ export class QueueService {
   constructor(
     private readonly store: HallStore,
     private readonly clock: HallClock = new HallClock(),
+    private readonly limits: PersonLimits = {},
+    private readonly hours: IntakeHours = {},
   ) {}
 
   /** A walk-in ticket for a category (or the person's waiting one in it). */
@@ -97,6 +101,9 @@ export class QueueService {
         return { ticket: waiting, reused: true };
       }
     }
+    // Appointment check-ins are not walk-in tickets: their slots bound them, and the appointment rules limit them.
+    if (req.appointmentId === undefined) checkIntakeHours(this.hours, this.clock.timeOf(now));
+    if (req.citizen && req.appointmentId === undefined) await checkTicketLimits(tx, this.limits, day, letter, req.citizen.number);
     const seq = await tx.nextCounterValue(`ticket:${day}:${letter}`);
     if (seq > MAX_DAILY_TICKETS_PER_CATEGORY) {
       throw new HallRuleError('categoryFull', '今日该类业务号码已发完，请咨询工作人员',

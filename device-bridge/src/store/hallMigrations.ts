@@ -584,6 +584,23 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'hall floor: why each ticket was called, hold pool',
+    // README "Running the hall floor": the dashboard explains each call (its calling rule), and a ticket put on hold
+    // (the citizen stepped away) can be brought back within the category's hold time keeping its place.
+    sql: `
+      ALTER TABLE counter_calls ADD COLUMN reason TEXT;
+      CREATE TABLE ticket_holds (
+        hall_id     TEXT NOT NULL DEFAULT '',
+        ticket_id   INTEGER PRIMARY KEY REFERENCES tickets(id),
+        window_no   INTEGER NOT NULL,
+        held_at     INTEGER NOT NULL,
+        until_at    INTEGER NOT NULL,
+        released_at INTEGER
+      );
+    `,
+  },
 ];
 
 /**

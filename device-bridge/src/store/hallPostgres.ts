@@ -40,7 +40,7 @@ import {
 } from './hallSqlite.ts';
 import type {
   AppliedCounterEventRecord, AppointmentRecord, HallRetentionCutoffs, HallRetentionResult, AppointmentStatus, ApplicationEventRecord, ApplicationRecord,
-  ApplicationStatus, CalendarDayRecord, CertificateRecord, CounterCallRecord, CounterWindowRecord, DepartmentRecord,
+  ApplicationStatus, CalendarDayRecord, CertificateRecord, CounterCallRecord, TicketHoldRecord, CounterWindowRecord, DepartmentRecord,
   HallDay, HallRepository, HallStore, KioskRequestRecord, MaterialRecord, NewAppointment, NewDepartment, NewMaterial,
   NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord, RatingFollowUpRecord, ServiceItemRecord,
   SlotRecord, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord,
@@ -423,8 +423,8 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async addCounterCall(c: CounterCallRecord): Promise<void> {
-    await this.run(`INSERT INTO counter_calls (hall_id, call_id, ticket_id, number, window_no, text, recall, at, day)
-      VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8)`, c.callId, c.ticketId, c.number, c.window, c.text, c.recall, c.at, c.day);
+    await this.run(`INSERT INTO counter_calls (hall_id, call_id, ticket_id, number, window_no, text, recall, at, day, reason)
+      VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8, $9)`, c.callId, c.ticketId, c.number, c.window, c.text, c.recall, c.at, c.day, c.reason);
   }
 
   async listCounterCalls(day: HallDay, limit: number): Promise<CounterCallRecord[]> {
@@ -432,7 +432,27 @@ class PostgresHallRepository implements HallRepository {
       day, limit)).map((r) => ({
       callId: String(r.call_id), ticketId: Number(r.ticket_id), number: String(r.number), window: Number(r.window_no),
       text: String(r.text), recall: Number(r.recall), at: Number(r.at), day: String(r.day),
+      reason: r.reason === null || r.reason === undefined ? null : String(r.reason),
     }));
+  }
+
+  async addTicketHold(h: TicketHoldRecord): Promise<void> {
+    await this.run(`INSERT INTO ticket_holds (hall_id, ticket_id, window_no, held_at, until_at, released_at) VALUES (${this.h}, $1, $2, $3, $4, $5)
+      ON CONFLICT (ticket_id) DO UPDATE SET window_no = excluded.window_no, held_at = excluded.held_at,
+        until_at = excluded.until_at, released_at = excluded.released_at`, h.ticketId, h.window, h.heldAt, h.untilAt, h.releasedAt);
+  }
+
+  async getTicketHold(ticketId: number): Promise<TicketHoldRecord | undefined> {
+    const r = await this.one(`SELECT * FROM ticket_holds WHERE hall_id = ${this.h} AND ticket_id = $1`, ticketId);
+    return r ? holdOf(r) : undefined;
+  }
+
+  async listOpenTicketHolds(at: number): Promise<TicketHoldRecord[]> {
+    return (await this.all(`SELECT * FROM ticket_holds WHERE hall_id = ${this.h} AND released_at IS NULL AND until_at >= $1 ORDER BY held_at, ticket_id`, at)).map(holdOf);
+  }
+
+  async releaseTicketHold(ticketId: number, at: number): Promise<boolean> {
+    return (await this.run(`UPDATE ticket_holds SET released_at = $1 WHERE hall_id = ${this.h} AND ticket_id = $2 AND released_at IS NULL`, at, ticketId)) === 1;
   }
 
   async addTicketRating(r: TicketRatingRecord): Promise<boolean> {
@@ -802,3 +822,9 @@ export class PostgresHallStore implements HallStore {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface PostgresHallStore extends HallRepository {}
 
+function holdOf(r: Record<string, unknown>): TicketHoldRecord {
+  return {
+      ticketId: Number(r.ticket_id), window: Number(r.window_no), heldAt: Number(r.held_at), untilAt: Number(r.until_at),
+      releasedAt: r.released_at === null || r.released_at === undefined ? null : Number(r.released_at),
+    };
+}

@@ -26,7 +26,7 @@ import type {
   ServiceItemRecord, SlotRecord, TicketPatch, TicketRecord, TicketStatus,
 } from './hallStore.ts';
 import type {
-  AppliedCounterEventRecord, CounterCallRecord, CounterWindowRecord, RatingFollowUpRecord, TicketRatingRecord,
+  AppliedCounterEventRecord, CounterCallRecord, CounterWindowRecord, RatingFollowUpRecord, TicketHoldRecord, TicketRatingRecord,
   TicketTransferRecord,
 } from './hallStore.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
@@ -428,15 +428,36 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   addCounterCall(c: CounterCallRecord): void {
-    this.st(`INSERT INTO counter_calls (hall_id, call_id, ticket_id, number, window_no, text, recall, at, day)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.hall, c.callId, c.ticketId, c.number, c.window, c.text, c.recall, c.at, c.day);
+    this.st(`INSERT INTO counter_calls (hall_id, call_id, ticket_id, number, window_no, text, recall, at, day, reason)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.hall, c.callId, c.ticketId, c.number, c.window, c.text, c.recall, c.at, c.day, c.reason);
   }
 
   listCounterCalls(day: HallDay, limit: number): CounterCallRecord[] {
     return this.all('SELECT * FROM counter_calls WHERE hall_id = ? AND day = ? ORDER BY id DESC LIMIT ?', this.hall, day, limit).map((r) => ({
       callId: String(r.call_id), ticketId: Number(r.ticket_id), number: String(r.number), window: Number(r.window_no),
       text: String(r.text), recall: Number(r.recall), at: Number(r.at), day: String(r.day),
+      reason: r.reason === null || r.reason === undefined ? null : String(r.reason),
     }));
+  }
+
+  addTicketHold(h: TicketHoldRecord): void {
+    this.st(`INSERT INTO ticket_holds (hall_id, ticket_id, window_no, held_at, until_at, released_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (ticket_id) DO UPDATE SET window_no = excluded.window_no, held_at = excluded.held_at,
+        until_at = excluded.until_at, released_at = excluded.released_at`)
+      .run(this.hall, h.ticketId, h.window, h.heldAt, h.untilAt, h.releasedAt);
+  }
+
+  getTicketHold(ticketId: number): TicketHoldRecord | undefined {
+    const r = this.one('SELECT * FROM ticket_holds WHERE hall_id = ? AND ticket_id = ?', this.hall, ticketId);
+    return r ? holdOf(r) : undefined;
+  }
+
+  listOpenTicketHolds(at: number): TicketHoldRecord[] {
+    return this.all('SELECT * FROM ticket_holds WHERE hall_id = ? AND released_at IS NULL AND until_at >= ? ORDER BY held_at, ticket_id', this.hall, at).map(holdOf);
+  }
+
+  releaseTicketHold(ticketId: number, at: number): boolean {
+    return this.st('UPDATE ticket_holds SET released_at = ? WHERE hall_id = ? AND ticket_id = ? AND released_at IS NULL').run(at, this.hall, ticketId).changes === 1;
   }
 
   addTicketRating(r: TicketRatingRecord): boolean {
@@ -747,3 +768,10 @@ export class SqliteHallStore implements HallStore {
 // The repository methods are copied onto each instance in the constructor (Object.assign above).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface SqliteHallStore extends HallRepository {}
+
+function holdOf(r: Record<string, unknown>): TicketHoldRecord {
+  return {
+      ticketId: Number(r.ticket_id), window: Number(r.window_no), heldAt: Number(r.held_at), untilAt: Number(r.until_at),
+      releasedAt: r.released_at === null || r.released_at === undefined ? null : Number(r.released_at),
+    };
+}

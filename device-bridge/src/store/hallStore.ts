@@ -239,6 +239,20 @@ export interface CounterCallRecord {
   recall: number;
   at: number;
   day: HallDay;
+  /** Why this ticket was called now (the calling rule that chose it; README "Running the hall floor"). */
+  reason: string | null;
+}
+
+/**
+ * A ticket put on hold (migration 10): its holder stepped away; until `untilAt` it can be brought back to the
+ * queue keeping its place (issue time), after that it stays a no-show. `releasedAt`: when it was brought back.
+ */
+export interface TicketHoldRecord {
+  ticketId: number;
+  window: number;
+  heldAt: number;
+  untilAt: number;
+  releasedAt: number | null;
 }
 
 /** A terminal event the counter workflow has applied (so a replay of it is not applied again). */
@@ -382,6 +396,13 @@ export interface HallRepository {
   /** Moves a ticket to another category as a waiting ticket, keeping its number and issue time; records the move. */
   transferTicket(t: TicketTransferRecord): Promise<void>;
   listTicketTransfers(ticketId: number): Promise<TicketTransferRecord[]>;
+  /** Puts a ticket in the hold pool (one hold per ticket: a second one replaces the first). */
+  addTicketHold(h: TicketHoldRecord): Promise<void>;
+  getTicketHold(ticketId: number): Promise<TicketHoldRecord | undefined>;
+  /** Holds not brought back whose time has not run out at `at`, oldest first. */
+  listOpenTicketHolds(at: number): Promise<TicketHoldRecord[]>;
+  /** Marks the hold brought back; false when it was released before. */
+  releaseTicketHold(ticketId: number, at: number): Promise<boolean>;
 
   // manager dashboard (README "For managers: the dashboard"): a day's figures
   /** Every appointment of a day, whatever its status, by start. */

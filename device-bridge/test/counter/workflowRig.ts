@@ -72,7 +72,7 @@ export interface WorkflowRig {
   workflow: CounterWorkflow;
   terminals: RecordingTerminals;
   applied: AppliedCounterEvent[];
-  calls: Array<{ text: string; recall: number; callId: string }>;
+  calls: Array<{ text: string; recall: number; callId: string; reason?: string }>;
   /** Feeds one event and waits until it was applied (or deferred when the store is down). */
   press(unit: number, key: CounterKeyName, arg?: number, eventId?: string): Promise<AppliedCounterEvent | undefined>;
   rate(unit: number, rating: CounterRating, eventId?: string): Promise<AppliedCounterEvent | undefined>;

@@ -88,7 +88,7 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
     it('queue: waiting per category, average and longest wait (call - issue), oldest waiting, average service (finish - start)', async () => {
       // Calls: A001 at window 2 then recalled at window 1 (its last call: window 1), B001 at window 2, A002 at window 1.
       const call = (ticketId: number, number: string, window: number, time: string) => fx.store.addCounterCall({
-        callId: `${number}-${window}-${time}`, ticketId, number, window, text: '', recall: 0, at: at(time), day: DAY });
+        callId: `${number}-${window}-${time}`, ticketId, number, window, text: '', recall: 0, at: at(time), day: DAY, reason: null });
       const today = await fx.store.listTickets(DAY);
       const [a1, a2, b1] = ['A001', 'A002', 'B001'].map((n) => today.find((t) => t.number === n)!);
       await call(a1.id, 'A001', 2, '08:39');
@@ -105,9 +105,10 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       // Served = finished tickets by the window of their last call; busy = their finish - start (the no-show counts nowhere).
       expect(q.windows.map((w) => [w.window, w.served, w.busyMs])).toEqual([[1, 1, 10 * MIN], [2, 1, 8 * MIN], [3, 0, 0]]);
       expect(q.categories).toEqual([
-        { letter: 'A', name: '综合受理', waiting: 1, issued: 3, averageWaitMs: 15 * MIN, longestWaitMs: 20 * MIN, averageServiceMs: 10 * MIN },
-        { letter: 'B', name: '社保医保', waiting: 0, issued: 1, averageWaitMs: 5 * MIN, longestWaitMs: 5 * MIN, averageServiceMs: 8 * MIN },
-        { letter: 'C', name: '不动产登记', waiting: 0, issued: 0, averageWaitMs: null, longestWaitMs: null, averageServiceMs: null },
+        { letter: 'A', name: '综合受理', waiting: 1, issued: 3, averageWaitMs: 15 * MIN, longestWaitMs: 20 * MIN, averageServiceMs: 10 * MIN,
+          longestWaitingNowMs: 10 * MIN },
+        { letter: 'B', name: '社保医保', waiting: 0, issued: 1, averageWaitMs: 5 * MIN, longestWaitMs: 5 * MIN, averageServiceMs: 8 * MIN, longestWaitingNowMs: null },
+        { letter: 'C', name: '不动产登记', waiting: 0, issued: 0, averageWaitMs: null, longestWaitMs: null, averageServiceMs: null, longestWaitingNowMs: null },
       ]);
     });
 

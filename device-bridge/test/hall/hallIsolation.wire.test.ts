@@ -75,7 +75,7 @@ describe('two hall bridges on one PostgreSQL schema', () => {
     const store = await target.open({ hallId: 'hall-a' });
     try {
       await store.addCounterCall({ callId: 'wire-call-1', ticketId: (await store.listTickets(day))[0].id, number: 'A001', window: 1,
-        text: '请A001号到1号窗口办理', recall: 0, at: Date.now(), day });
+        text: '请A001号到1号窗口办理', recall: 0, at: Date.now(), day, reason: null });
     } finally {
       await store.close();
     }

@@ -313,10 +313,24 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         await store.addAppliedCounterEvent(ev);
         await expect(store.addAppliedCounterEvent(ev)).rejects.toThrow();
         expect(await store.getAppliedCounterEvent('e1')).toEqual(ev);
-        const call = { callId: 'c1', ticketId: t.id, number: 'A001', window: 3, text: '请A001号到3号窗口办理', recall: 0, at: T0, day: '2026-11-25' };
+        const call = { callId: 'c1', ticketId: t.id, number: 'A001', window: 3, text: '请A001号到3号窗口办理', recall: 0, at: T0, day: '2026-11-25', reason: null };
         await store.addCounterCall(call);
-        await store.addCounterCall({ ...call, callId: 'c2', recall: 1, at: T0 + 1 });
-        expect((await store.listCounterCalls('2026-11-25', 1))).toEqual([{ ...call, callId: 'c2', recall: 1, at: T0 + 1 }]);
+        const why = '预约号：自上次预约后已叫2个现场号 / appointment: 2 walk-ins called since the last one (1:2)';
+        await store.addCounterCall({ ...call, callId: 'c2', recall: 1, at: T0 + 1, reason: why });
+        expect((await store.listCounterCalls('2026-11-25', 1))).toEqual([{ ...call, callId: 'c2', recall: 1, at: T0 + 1, reason: why }]);
+        expect((await store.listCounterCalls('2026-11-25', 2))[1]).toEqual(call);
+        // hold pool: one hold per ticket, open until brought back or its time ran out
+        const hold = { ticketId: t.id, window: 3, heldAt: T0, untilAt: T0 + 600_000, releasedAt: null };
+        await store.addTicketHold(hold);
+        expect(await store.getTicketHold(t.id)).toEqual(hold);
+        expect(await store.listOpenTicketHolds(T0 + 600_000)).toEqual([hold]);
+        expect(await store.listOpenTicketHolds(T0 + 600_001)).toEqual([]);
+        expect(await store.releaseTicketHold(t.id, T0 + 5)).toBe(true);
+        expect(await store.releaseTicketHold(t.id, T0 + 6)).toBe(false);
+        expect(await store.getTicketHold(t.id)).toEqual({ ...hold, releasedAt: T0 + 5 });
+        expect(await store.listOpenTicketHolds(T0)).toEqual([]);
+        await store.addTicketHold({ ...hold, heldAt: T0 + 10, untilAt: T0 + 20 }); // held again: replaces
+        expect(await store.getTicketHold(t.id)).toEqual({ ...hold, heldAt: T0 + 10, untilAt: T0 + 20 });
         const rating = { ticketId: t.id, window: 3, rating: 5, at: T0, day: '2026-11-25' };
         expect(await store.addTicketRating(rating)).toBe(true);
         expect(await store.addTicketRating({ ...rating, rating: 1 })).toBe(false);
@@ -517,7 +531,8 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         await seedBasics(store);
         const old = await store.insertTicket(ticket({ day: '2026-01-05' }));
         await store.addCounterCall({ callId: 'c-old', ticketId: old.id, number: 'A001', window: 1, text: '请A001号到1号窗口办理', recall: 0,
-          at: T0, day: '2026-01-05' });
+          at: T0, day: '2026-01-05', reason: null });
+        await store.addTicketHold({ ticketId: old.id, window: 1, heldAt: T0, untilAt: T0 + 60_000, releasedAt: null });
         await store.addTicketRating({ ticketId: old.id, window: 1, rating: 5, at: T0, day: '2026-01-05' });
         await store.saveCounterWindow({ window: 1, ticketId: old.id, recalls: 0, paused: false, ratingTicketId: old.id, updatedAt: T0 });
         await store.insertCertificate({ identifier: 'CERT-OLD', typeName: '测试证照', issuerName: '测试局', holderNumber: HOLDER,
@@ -531,6 +546,7 @@ export function describeHallStoreContract(backend: StoreBackend): void {
           accessAuditDeleted: 1 });
         expect(await store.getTicket(old.id)).toBeUndefined();
         expect(await store.getTicketRating(old.id)).toBeUndefined();
+        expect(await store.getTicketHold(old.id)).toBeUndefined();
         expect(await store.getCounterWindow(1)).toMatchObject({ ticketId: null, ratingTicketId: null });
         expect(await store.getCertificate('CERT-OLD')).toMatchObject({ holderNumber: '4401**********1231', holderName: '欧***' });
         expect(await store.getKioskRequest('k', 'old')).toBeUndefined();

@@ -41,12 +41,14 @@ async function fillHall(s: HallStore): Promise<{ ticketId: number; appointmentId
   await s.setCalendarDay({ day: '2026-10-01', kind: 'holiday', name: '国庆节' });
   await s.saveCounterWindow({ window: 1, ticketId: t.id, recalls: 0, paused: false, ratingTicketId: null, updatedAt: T0 });
   await s.addAppliedCounterEvent({ eventId: 'e1', window: 1, key: 'next', outcome: 'called', appliedAt: T0 });
-  await s.addCounterCall({ callId: `call-${s.hallId}`, ticketId: t.id, number: 'A001', window: 1, text: '请A001号到1号窗口', recall: 0, at: T0, day: DAY });
+  await s.addCounterCall({ callId: `call-${s.hallId}`, ticketId: t.id, number: 'A001', window: 1, text: '请A001号到1号窗口', recall: 0, at: T0, day: DAY, reason: null });
   await s.addKioskRequest({ kioskId: 'k1', requestId: 'r1', op: 'queue.take', answer: '{}', appliedAt: T0 });
   await s.addPrintLog({ at: T0, kind: 'queueTicket', ref: 'A001', maskedNumber: '4401**********1231', detail: null });
   await s.appendAccessAudit(audit(`staff-${s.hallId}`));
   await s.upsertHallWindow({ window: 1, name: '1号窗口', deviceId: 'counters', unit: 1, categories: ['A'] });
   await s.addCatalogueLoad({ at: T0, hallId: null, files: ['catalogue.json'], summary: 'loaded' });
+  await s.upsertLifeEvent({ code: 'marry', name: `结婚-${s.hallId}`, sortOrder: 1, services: [SERVICE_A] });
+  await s.addTicketHold({ ticketId: t.id, window: 1, heldAt: T0, untilAt: T0 + 600_000, releasedAt: null });
   return { ticketId: t.id, appointmentId: a.id };
 }
 
@@ -105,6 +107,10 @@ export function describeManyHallsContract(backend: StoreBackend): void {
         expect(await s.listDepartments()).toHaveLength((await a.listDepartments()).length);
         expect(await s.listQueueCategories()).toHaveLength(3);
         expect(await s.listMaterials(SERVICE_A)).toHaveLength(3);
+        expect((await s.listLifeEvents()).map((e) => e.name)).toEqual([`结婚-${s.hallId}`]);
+        expect((await s.listOpenTicketHolds(T0)).map((h) => h.ticketId)).toEqual([own.ticketId]);
+        expect(await s.getTicketHold(other.ticketId)).toBeUndefined();
+        expect((await s.serviceUseSince(DAY)).services[SERVICE_A]).toBe(2);
         // A write naming the other hall's row finds nothing to change.
         await expect(s.updateTicket(other.ticketId, { status: 'done' })).rejects.toThrow(/does not exist/);
         await expect(s.updateAppointment(other.appointmentId, { status: 'canceled', updatedAt: T0 })).rejects.toThrow(/does not exist/);

@@ -53,7 +53,7 @@ describe.each(STORE_BACKENDS)('hall retention on $name', (backend) => {
     // tickets: 200 days old (deleted, with its call, rating and follow-up), yesterday (masked), today (kept)
     const oldTicket = await ticket(old, 1, num(1));
     await fx.store.addCounterCall({ callId: 'c-old', ticketId: oldTicket.id, number: oldTicket.number, window: 1, text: '请A001号到1号窗口办理',
-      recall: 0, at: fx.clock.at(old, '09:05'), day: old });
+      recall: 0, at: fx.clock.at(old, '09:05'), day: old, reason: null });
     await fx.store.addTicketRating({ ticketId: oldTicket.id, window: 1, rating: 5, at: fx.clock.at(old, '09:30'), day: old });
     await fx.store.addRatingFollowUp({ ticketId: oldTicket.id, window: 1, rating: 5, openedAt: fx.clock.at(old, '09:30'), openedDay: old,
       deadlineDay: addDays(old, 20) });

@@ -1,14 +1,20 @@
 /**
  * `/display`, the hall's big screen (README "For the hall: counter terminals and the hall display";
  * designed for 1920x1080): the latest call in large type, every window with the number it serves,
- * and the latest calls. Each call is spoken once (callSpeech.ts) and always shown as text; the
- * calls already spoken are remembered per tab (spokenCalls.ts), so a reload or a reconnect does not
- * repeat them. No login: the page shows only what the hall shows everyone.
+ * and the latest calls (number and window only, never a name). Each call is announced once, in
+ * the order made and never over another (callAnnouncer.ts, settings from the board: README
+ * "Running the hall floor"), and always shown as text; the calls already announced are remembered
+ * per tab (spokenCalls.ts), so a reload or a reconnect does not repeat them. A language the
+ * browser has no voice for is said on the status line. `/display?window=N` is the counter-top
+ * screen above window N (WindowDisplay.tsx). No login: the page shows only what the hall shows
+ * everyone.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CounterWindowState, DisplayBoard, HallCallEvent } from '@onedoor/protocol';
 import { hallName } from '../net/site.ts';
-import { speakCall } from './callSpeech.ts';
+import { CallAnnouncer, fallbackNote } from './callAnnouncer.ts';
+import { browserChime, browserSpeechEngine } from './callSpeech.ts';
+import WindowDisplay, { windowParam } from './WindowDisplay.tsx';
 import { connectDisplay, type DisplayConnection } from './displaySocket.ts';
 import { SpokenCalls, callsToCatchUp } from './spokenCalls.ts';
 import './display.css';
@@ -39,21 +45,44 @@ function useClock(): number {
 }
 
 export default function DisplayRoute() {
+  const counter = windowParam(typeof location === 'undefined' ? '' : location.search);
+  return counter === null ? <HallDisplay /> : <WindowDisplay window={counter} />;
+}
+
+/** Re-reads the voice list when the browser finishes loading it (Chromium loads voices after the page). */
+function useVoicesVersion(): number {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    if (typeof speechSynthesis === 'undefined') return;
+    const on = () => setN((x) => x + 1);
+    speechSynthesis.addEventListener('voiceschanged', on);
+    return () => speechSynthesis.removeEventListener('voiceschanged', on);
+  }, []);
+  return n;
+}
+
+function HallDisplay() {
   const spoken = useMemo(() => new SpokenCalls(), []);
+  const engine = useMemo(() => browserSpeechEngine(), []);
+  const announcer = useMemo(() => new CallAnnouncer(engine, browserChime()), [engine]);
   const [link, setLink] = useState<DisplayConnection | null>(null);
   useEffect(() => {
     document.title = '叫号显示屏 / Hall display · OneDoor';
     const announce = (c: HallCallEvent) => {
-      // Claimed before speaking: a reload during the utterance must not start it again.
-      if (spoken.claim(c.callId)) speakCall(c.text);
+      // Claimed when queued: a reload while it waits or is read must not queue it again.
+      if (spoken.claim(c.callId)) announcer.enqueue(c);
     };
     const conn = connectDisplay({
-      onBoard: (b: DisplayBoard) => callsToCatchUp(b.calls, b.serverTime, spoken).forEach(announce),
+      onBoard: (b: DisplayBoard) => {
+        announcer.configure(b.announce);
+        callsToCatchUp(b.calls, b.serverTime, spoken).forEach(announce);
+      },
       onCall: announce,
     });
     setLink(conn);
     return () => conn.close();
-  }, [spoken]);
+  }, [spoken, announcer]);
+  useVoicesVersion();
   const now = useClock();
   const hall = hallName().value;
   const board = link?.board.value ?? null;
@@ -61,6 +90,7 @@ export default function DisplayRoute() {
   const latest = board?.calls[0] ?? null;
   const offset = typeof board?.utcOffsetMinutes === 'number' ? board.utcOffsetMinutes : DEFAULT_HALL_OFFSET_MINUTES;
   const timeOf = (ms: number) => hallTimeOf(ms, offset);
+  const note = board ? fallbackNote(board.announce ?? announcer.current, engine.voices()) : null;
   return (
     <main class="display" data-testid="display">
       <header class="display-head">
@@ -74,6 +104,9 @@ export default function DisplayRoute() {
         <p class="display-link" role="status" data-testid="display-link">
           {connection === 'connecting' ? '正在连接… / Connecting…' : '连接中断，正在重连… / Link lost, reconnecting…'}
         </p>
+      )}
+      {note && (
+        <p class="display-status" role="status" data-testid="display-status">{note}</p>
       )}
       <section class="display-latest" aria-live="assertive" data-testid="display-latest">
         {latest ? (
@@ -103,7 +136,8 @@ export default function DisplayRoute() {
             {(board?.calls ?? []).map((c) => (
               <li key={c.callId} data-call-id={c.callId}>
                 <span class="display-call-time">{timeOf(c.at)}</span>
-                <span class="display-call-text">{c.text}</span>
+                <span class="display-call-number" data-testid="display-call-number">{c.ticketNumber}</span>
+                <span class="display-call-window">→ {c.window}号窗口 / window {c.window}</span>
                 {c.recall > 0 && <span class="display-call-recall">重呼 {c.recall} / recall</span>}
               </li>
             ))}

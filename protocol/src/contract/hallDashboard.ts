@@ -23,7 +23,7 @@ export const LOCAL_KIOSK_ID = 'kiosk-1';
  * `hallDatabase`: the hall database is missing or bad, so the hall has stopped issuing numbers;
  * `duplicateKioskLink`: a second connection with a live kiosk's token was refused.
  */
-export const HALL_ALERT_KINDS = ['paperOut', 'paperLow', 'deviceOffline', 'samFault', 'deviceFault', 'terminalOffline', 'heartbeatLost', 'hallDatabase', 'duplicateKioskLink'] as const;
+export const HALL_ALERT_KINDS = ['paperOut', 'paperLow', 'deviceOffline', 'samFault', 'deviceFault', 'terminalOffline', 'heartbeatLost', 'hallDatabase', 'duplicateKioskLink', 'serviceLevel'] as const;
 export type HallAlertKind = (typeof HALL_ALERT_KINDS)[number];
 
 /** `critical`: the kiosk cannot serve a function now; `warning`: act soon. */
@@ -96,6 +96,8 @@ export interface DashboardCategoryFigures {
   longestWaitMs: number | null;
   /** Finish - start over today's finished tickets (ms). */
   averageServiceMs: number | null;
+  /** The oldest ticket of the category still waiting: now - issue time, ms. */
+  longestWaitingNowMs?: number | null;
 }
 
 export interface DashboardWindow {
@@ -108,6 +110,25 @@ export interface DashboardWindow {
   served?: number;
   /** hall-rules.md "per window busy time": sum of finish - start of those tickets, ms. */
   busyMs?: number;
+  /** Epoch ms since when an idle window has been idle (its last change); null when not idle. */
+  idleSince?: number | null;
+}
+
+/** README "Running the hall floor", service levels: what a limit is set on. */
+export type ServiceLevelMeasure = 'longestWait' | 'queueLength' | 'serviceTime' | 'idleWindow';
+
+/** A crossed service-level limit. */
+export interface DashboardServiceLevel {
+  scope: 'category' | 'window';
+  /** Category letter or window number. */
+  key: string;
+  measure: ServiceLevelMeasure;
+  state: 'yellow' | 'red';
+  value: number;
+  yellow: number;
+  red: number;
+  unit: 'min' | 'tickets';
+  message: string;
 }
 
 export interface DashboardQueue {
@@ -120,6 +141,28 @@ export interface DashboardQueue {
   averageServiceMs: number | null;
   categories: DashboardCategoryFigures[];
   windows: DashboardWindow[];
+  /** The day's latest first calls, newest first, with why each ticket was called (README "Running the hall floor"). */
+  recentCalls?: DashboardCall[];
+  /** Tickets in the hold pool whose time has not run out. */
+  holds?: DashboardHold[];
+  /** Service-level limits crossed now, red first (README "Running the hall floor"). */
+  serviceLevels?: DashboardServiceLevel[];
+}
+
+export interface DashboardCall {
+  ticketNumber: string;
+  window: number;
+  at: number;
+  /** The calling rule that chose it, e.g. "预约号：上次预约后已叫2个 (1:2) / appointment: ...". */
+  reason: string | null;
+}
+
+export interface DashboardHold {
+  ticketId: number;
+  ticketNumber: string;
+  window: number;
+  heldAt: number;
+  untilAt: number;
 }
 
 export interface DashboardBadReview {

@@ -33,6 +33,11 @@ export interface HallCallEvent {
   recall: number;
   /** Bridge clock, epoch ms. */
   at: number;
+  /**
+   * Why this ticket was called now: the calling rule that chose it (README "Running the hall floor"), for the
+   * manager's dashboard. Rule words only, never a person's data.
+   */
+  reason?: string;
 }
 
 /** A window as the hall screen shows it. */
@@ -54,6 +59,34 @@ export interface DisplayBoard {
    * time zone the browser driving it was set to.
    */
   utcOffsetMinutes?: number;
+  /** How the screen announces calls (README "Running the hall floor"); absent: one Mandarin reading after a chime. */
+  announce?: CallAnnounceSettings;
+}
+
+/**
+ * `voice`: a chime, then the call read aloud; `chimeOnly`: the chime alone (halls that keep quiet, or a screen whose
+ * room another screen speaks for); `silent`: shown only.
+ */
+export const CALL_ANNOUNCE_MODES = ['voice', 'chimeOnly', 'silent'] as const;
+export type CallAnnounceMode = (typeof CALL_ANNOUNCE_MODES)[number];
+
+/** Mandarin (always read), Cantonese, English: the last two only where the browser has a voice for them. */
+export const CALL_LANGUAGES = ['zh', 'yue', 'en'] as const;
+export type CallLanguage = (typeof CALL_LANGUAGES)[number];
+
+export interface CallAnnounceSettings {
+  mode: CallAnnounceMode;
+  /** How many times each call is read (the chime sounds once before the first reading). */
+  repeat: number;
+  /** Languages read, in this order; Mandarin is read whether listed or not. */
+  languages: CallLanguage[];
+}
+
+export const DEFAULT_CALL_ANNOUNCE: CallAnnounceSettings = { mode: 'voice', repeat: 1, languages: ['zh'] };
+
+/** The English reading of a call (the screen shows it under the Chinese text too). */
+export function hallCallTextEnglish(ticketNumber: string, window: number): string {
+  return `Ticket ${ticketNumber}, please go to window ${window}`;
 }
 
 /** hall-rules.md "Voice and screen call text": the same words are spoken and shown. */

@@ -3,7 +3,7 @@
  * board").
  */
 import { COUNTER_RATINGS, type DashboardQueue, type DashboardTimeLimits, type DashboardToday } from '@onedoor/protocol';
-import { minutesText, WINDOW_STATE_WORDS } from '../format.ts';
+import { agoText, minutesText, WINDOW_STATE_WORDS } from '../format.ts';
 import { BarChart } from './BarChart.tsx';
 
 function Figure({ label, value, testId }: { label: string; value: string | number; testId?: string }) {
@@ -68,7 +68,82 @@ export function QueuePanel({ queue }: { queue: DashboardQueue }) {
           </tbody>
         </table>
       )}
+      <ServiceLevels queue={queue} />
+      <CallReasons queue={queue} />
     </section>
+  );
+}
+
+/** Crossed service-level limits, red first; colour is never the only cue (the words say 红/黄). */
+function ServiceLevels({ queue }: { queue: DashboardQueue }) {
+  const levels = queue.serviceLevels ?? [];
+  return (
+    <>
+      <h3>服务水平 / service levels</h3>
+      {levels.length === 0 ? (
+        <p class="hall-muted" data-testid="service-levels-ok">均在限值内 / all within limits</p>
+      ) : (
+        <table class="hall-table" data-testid="service-levels">
+          <tbody>
+            {levels.map((l) => (
+              <tr key={`${l.scope}-${l.key}-${l.measure}`} class={`limit-${l.state}`} data-state={l.state}>
+                <td>{l.state === 'red' ? '红 / red' : '黄 / yellow'}</td>
+                <td>{l.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+/** Why each ticket was called (the calling rules of README "Running the hall floor") and the hold pool. */
+function CallReasons({ queue }: { queue: DashboardQueue }) {
+  const calls = queue.recentCalls ?? [];
+  const holds = queue.holds ?? [];
+  return (
+    <>
+      <h3>叫号原因 / why called</h3>
+      {calls.length === 0 ? (
+        <p class="hall-muted">今日尚未叫号 / no calls yet today</p>
+      ) : (
+        <table class="hall-table" data-testid="call-reasons">
+          <thead>
+            <tr><th>时间 / time</th><th>票号 / ticket</th><th>窗口 / window</th><th>原因 / reason</th></tr>
+          </thead>
+          <tbody>
+            {calls.map((c) => (
+              <tr key={`${c.ticketNumber}-${c.at}`}>
+                <td>{agoText(c.at, Date.now())}</td>
+                <td>{c.ticketNumber}</td>
+                <td>{c.window}</td>
+                <td>{c.reason ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {holds.length > 0 && (
+        <>
+          <h3>暂离等候 / hold pool</h3>
+          <table class="hall-table" data-testid="holds">
+            <thead>
+              <tr><th>票号 / ticket</th><th>窗口 / window</th><th>剩余 / left</th></tr>
+            </thead>
+            <tbody>
+              {holds.map((h) => (
+                <tr key={h.ticketId}>
+                  <td>{h.ticketNumber}</td>
+                  <td>{h.window}</td>
+                  <td>{minutesText(Math.max(0, h.untilAt - Date.now()))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
   );
 }
 
