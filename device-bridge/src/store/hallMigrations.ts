@@ -310,6 +310,57 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'kiosk intake: self-service items and form fields, pre-review applications, commitments and post-hoc checks',
+    // README "Applying at the kiosk (接件受理)": one application per (kiosk, requestId) is enforced by the table, so a
+    // double tap or a resend through another instance cannot create a second one; one commitment per material.
+    sql: `
+      ALTER TABLE service_items ADD COLUMN self_apply INTEGER NOT NULL DEFAULT 0 CHECK (self_apply IN (0, 1));
+      ALTER TABLE service_items ADD COLUMN form_fields TEXT;
+      ALTER TABLE service_materials ADD COLUMN commitment_text TEXT;
+      ALTER TABLE service_materials ADD COLUMN commitment_version TEXT;
+      CREATE TABLE intake_applications (
+        serial            TEXT PRIMARY KEY,
+        hall_id           TEXT NOT NULL DEFAULT '',
+        request_id        TEXT NOT NULL,
+        kiosk_id          TEXT NOT NULL,
+        service_id        TEXT NOT NULL REFERENCES service_items(id),
+        applicant_number  TEXT NOT NULL,
+        state             TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'returned', 'rejected')),
+        form              TEXT NOT NULL,
+        materials         TEXT NOT NULL,
+        commitment_review INTEGER NOT NULL DEFAULT 0 CHECK (commitment_review IN (0, 1)),
+        submitted_at      INTEGER NOT NULL,
+        submitted_day     TEXT NOT NULL,
+        decided_at        INTEGER,
+        decided_by        TEXT,
+        reason            TEXT,
+        UNIQUE (hall_id, kiosk_id, request_id)
+      );
+      CREATE INDEX intake_applications_state ON intake_applications (state, submitted_at);
+      CREATE INDEX intake_applications_applicant ON intake_applications (applicant_number, submitted_at);
+      CREATE TABLE intake_commitments (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        hall_id          TEXT NOT NULL DEFAULT '',
+        serial           TEXT NOT NULL REFERENCES intake_applications(serial) ON DELETE CASCADE,
+        material         TEXT NOT NULL,
+        applicant_number TEXT NOT NULL,
+        signed_at        INTEGER NOT NULL,
+        kiosk_id         TEXT NOT NULL,
+        text_version     TEXT NOT NULL,
+        card_masked      TEXT NOT NULL,
+        due_day          TEXT NOT NULL,
+        check_state      TEXT NOT NULL DEFAULT 'open' CHECK (check_state IN ('open', 'confirmed', 'false')),
+        checked_at       INTEGER,
+        checked_by       TEXT,
+        check_note       TEXT,
+        UNIQUE (serial, material)
+      );
+      CREATE INDEX intake_commitments_due ON intake_commitments (check_state, due_day);
+      CREATE INDEX intake_commitments_applicant ON intake_commitments (applicant_number, check_state);
+    `,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the schema version afterwards. */

@@ -44,6 +44,15 @@ export function retentionSql(db: Database, c: HallRetentionCutoffs): HallRetenti
     WHERE status IN ('done', 'returned', 'rejected') AND updated_at < ? AND instr(applicant_number, '*') = 0`,
   c.maskClosedApplications.at);
 
+  // Kiosk intake (README "Applying at the kiosk (接件受理)"): the form data goes with the closed application.
+  const closedIntakes = `SELECT serial FROM intake_applications i WHERE i.decided_at IS NOT NULL AND i.decided_at < ?
+    AND (i.state IN ('returned', 'rejected') OR EXISTS (SELECT 1 FROM applications a WHERE a.serial = i.serial
+      AND a.status IN ('done', 'returned', 'rejected')))`;
+  run(`UPDATE intake_commitments SET applicant_number = od_mask(applicant_number)
+    WHERE instr(applicant_number, '*') = 0 AND serial IN (${closedIntakes})`, c.maskClosedApplications.at);
+  const intakeFormsErased = run(`UPDATE intake_applications SET form = '{}', applicant_number = od_mask(applicant_number)
+    WHERE instr(applicant_number, '*') = 0 AND serial IN (${closedIntakes})`, c.maskClosedApplications.at);
+
   const certificatesMasked = run(`UPDATE certificates SET holder_number = od_mask(holder_number),
     holder_name = od_mask_name(holder_name)
     WHERE ((expires_on IS NOT NULL AND expires_on < ?) OR (revoked_at IS NOT NULL AND revoked_at < ?))
@@ -55,6 +64,6 @@ export function retentionSql(db: Database, c: HallRetentionCutoffs): HallRetenti
 
   return {
     ticketsMasked, ticketsDeleted, appointmentsMasked, appointmentsDeleted, noShowsDeleted, applicationsMasked,
-    certificatesMasked, kioskRequestsDeleted, accessAuditDeleted,
+    intakeFormsErased, certificatesMasked, kioskRequestsDeleted, accessAuditDeleted,
   };
 }
