@@ -556,9 +556,9 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async insertIntake(a: IntakeRecord): Promise<void> {
-    await this.run(`INSERT INTO intake_applications (serial, request_id, kiosk_id, service_id, applicant_number, state, form,
+    await this.run(`INSERT INTO intake_applications (serial, hall_id, request_id, kiosk_id, service_id, applicant_number, state, form,
       materials, commitment_review, submitted_at, submitted_day, decided_at, decided_by, reason)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, a.serial, a.requestId, a.kioskId, a.serviceId,
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, a.serial, a.hallId, a.requestId, a.kioskId, a.serviceId,
     a.applicantNumber, a.state, JSON.stringify(a.form), JSON.stringify(a.materials), a.commitmentReview ? 1 : 0,
     a.submittedAt, a.submittedDay, a.decidedAt, a.decidedBy, a.reason);
   }

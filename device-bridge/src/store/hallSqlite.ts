@@ -89,7 +89,7 @@ export function materialFromRow(r: Row): MaterialRecord {
 
 export function intakeFromRow(r: Row): IntakeRecord {
   return {
-    serial: String(r.serial), requestId: String(r.request_id), kioskId: String(r.kiosk_id), serviceId: String(r.service_id),
+    serial: String(r.serial), hallId: String(r.hall_id), requestId: String(r.request_id), kioskId: String(r.kiosk_id), serviceId: String(r.service_id),
     applicantNumber: String(r.applicant_number), state: r.state as IntakeState,
     form: JSON.parse(String(r.form)) as Record<string, string>, materials: JSON.parse(String(r.materials)) as IntakeMaterialOutcome[],
     commitmentReview: bool(r.commitment_review), submittedAt: Number(r.submitted_at), submittedDay: String(r.submitted_day),
@@ -593,9 +593,9 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   insertIntake(a: IntakeRecord): void {
-    this.st(`INSERT INTO intake_applications (serial, request_id, kiosk_id, service_id, applicant_number, state, form,
+    this.st(`INSERT INTO intake_applications (serial, hall_id, request_id, kiosk_id, service_id, applicant_number, state, form,
       materials, commitment_review, submitted_at, submitted_day, decided_at, decided_by, reason)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(a.serial, a.requestId, a.kioskId, a.serviceId,
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(a.serial, a.hallId, a.requestId, a.kioskId, a.serviceId,
       a.applicantNumber, a.state, JSON.stringify(a.form), JSON.stringify(a.materials), a.commitmentReview ? 1 : 0,
       a.submittedAt, a.submittedDay, a.decidedAt, a.decidedBy, a.reason);
   }

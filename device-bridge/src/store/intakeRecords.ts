@@ -50,6 +50,8 @@ export type IntakeState = 'pending' | 'accepted' | 'returned' | 'rejected';
 export interface IntakeRecord {
   /** 申办流水号 (same numbering as applications: the accepted application keeps it). */
   serial: string;
+  /** The hall it was submitted at (config site.hallId); a clerk of another hall may not decide it. */
+  hallId: string;
   /** The kiosk's requestId of the submit: one application per (kiosk, requestId). */
   requestId: string;
   kioskId: string;

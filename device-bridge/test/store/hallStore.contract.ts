@@ -505,7 +505,7 @@ export function describeHallStoreContract(backend: StoreBackend): void {
       describe('kiosk intake (migration 9: self-service items, pre-review applications, commitments, checks)', () => {
       const FIELDS = [{ key: 'phone', label: '联系电话', type: 'digits' as const, required: true, minLength: 11, maxLength: 11, reuse: true }];
       const intake = (over: Partial<IntakeRecord> = {}): IntakeRecord => ({
-        serial: 'GD20261125000001', requestId: 'req-1', kioskId: 'kiosk-1', serviceId: SERVICE_A, applicantNumber: HOLDER,
+        serial: 'GD20261125000001', hallId: 'GZ-TH-01', requestId: 'req-1', kioskId: 'kiosk-1', serviceId: SERVICE_A, applicantNumber: HOLDER,
         state: 'pending', form: { phone: '13800138000', address: '广州市天河区体育西路1号' },
         materials: [{ name: '身份证', how: 'shared', source: '电子证照库：居民身份证' }, { name: '承诺事项', how: 'commitment' },
           { name: '原件', how: 'bring', ticket: 'A001' }],
