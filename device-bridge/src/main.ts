@@ -28,6 +28,7 @@ import { siteRouter } from './api/siteRoutes.ts';
 import { catalogueRouter } from './api/catalogueRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
+import { intakeRouter } from './api/intakeRoutes.ts';
 import { accessAuditRouter, auditRefusals } from './api/accessAuditRoutes.ts';
 import { AccessAuditLog } from './hall/accessAudit.ts';
 import { staffAuthFromConfig } from './auth/staffAuth.ts';
@@ -149,7 +150,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     : null;
   const hall = hallLink
     ? linkedKioskHall(hallLink, config.dataDir, log, hallOptions)
-    : await openKioskHall(config.dataDir, log, { ...hallOptions, store: options.hall?.store ?? hallStore(config, log) });
+    : await openKioskHall(config.dataDir, log, { ...hallOptions, hallId: config.site.hallId, store: options.hall?.store ?? hallStore(config, log) });
   // Windows from the loaded catalogue unless the start options or the config set them (README "Loading the catalogue").
   if (!hallLink && hall.store && !options.counterWorkflow?.windows && !config.counterWorkflow?.windows) {
     const fromCatalogue = await hall.store.listHallWindows().catch(() => []);
@@ -206,6 +207,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       accessAuditRouter({ audit: () => audit }),
       // The manager's catalogue edits (categories, windows, slot capacities, holidays), checked as the command does.
       catalogueRouter({ allowedOrigins: config.allowedOrigins, store: () => (hallLink ? null : hall.store), log }),
+      // The counter's pre-review of kiosk applications and the managers' post-hoc checks (README "Applying at the kiosk").
+      intakeRouter({ allowedOrigins: config.allowedOrigins, intake: () => (hallLink ? null : hall.intake ?? null), hallId: config.site.hallId ?? '', audit: () => audit }),
     ],
     staff: {
       auth: staff,

@@ -7,16 +7,19 @@
  * |-----------|-------------------|-------------|
  * | `tech`    | `onedoor-tech`    | technician  |
  * | `manager` | `onedoor-manager` | manager     |
+ * | `clerk`   | `onedoor-clerk`   | clerk       |
  */
 import type { StaffUser } from './staffAuth.ts';
 
-export const DEMO_PASSWORDS: Readonly<Record<'tech' | 'manager', string>> = Object.freeze({
+export const DEMO_PASSWORDS: Readonly<Record<'tech' | 'manager' | 'clerk', string>> = Object.freeze({
   tech: 'onedoor-tech',
   manager: 'onedoor-manager',
+  clerk: 'onedoor-clerk',
 });
 
 /** Ready for a bridge config's `users` (hashes of DEMO_PASSWORDS, made once with hash-password.ts). */
 export const DEMO_USERS: readonly StaffUser[] = Object.freeze([
   { name: 'tech', role: 'technician', passwordHash: 'scrypt$16384$8$1$vWCqHwpyplTh-pMBKu9VQw$hbgqlsWQn7uZA8L7d73d6Z1yrL-hsSZCN5R4_64CqZI' },
   { name: 'manager', role: 'manager', passwordHash: 'scrypt$16384$8$1$BLLjdhgPrBZxy-JAvav-SA$JHkreOqVR4szRb-FTvkjHRYJ7sw_rfp1mlaHxWfTLBI' },
+  { name: 'clerk', role: 'clerk', passwordHash: 'scrypt$16384$8$1$KbqabOkSXQusFMd_d9Iimg$NGV0_Bl823fKOTNPClpWCXKXtrWvu1-7O_-9GHscSOA' },
 ]);

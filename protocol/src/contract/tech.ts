@@ -9,7 +9,7 @@ import type { DeviceStatus } from './status.ts';
  * Roles of the people who log in (README "For technicians: the console", access: users with roles
  * manager and technician).
  */
-export const STAFF_ROLES = ['manager', 'technician'] as const;
+export const STAFF_ROLES = ['manager', 'technician', 'clerk'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** `GET /api/me` and the body of a successful `POST /api/login`. */
