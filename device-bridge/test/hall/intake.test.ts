@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCatalogueFiles } from '../../src/catalogue/loadCatalogue.ts';
 import { AppointmentService } from '../../src/hall/appointments.ts';
 import { ApplicationService } from '../../src/hall/applications.ts';
+import { commitmentCheckAlerts } from '../../src/hall/alerts.ts';
 import { citizenFromHolder, type Citizen } from '../../src/hall/citizen.ts';
 import { HallRuleError } from '../../src/hall/errors.ts';
 import { IntakeFormRefused, IntakeService } from '../../src/hall/intake.ts';
@@ -183,8 +184,11 @@ describe.each(STORE_BACKENDS)('kiosk intake on $name', (backend) => {
     const [check] = await intake.checks({ openOnly: true });
     expect(check).toMatchObject({ material: COMMIT, maskedNumber: '4401**********1231', state: 'open', overdue: false });
     expect(await intake.overdueChecks()).toBe(0);
+    expect(commitmentCheckAlerts(await intake.overdueChecks())).toEqual([]);
     fx.clock.set('2027-01-30', '09:00');
     expect(await intake.overdueChecks()).toBe(1);
+    expect(commitmentCheckAlerts(await intake.overdueChecks())).toEqual([expect.objectContaining({ kind: 'commitmentChecksOverdue',
+      severity: 'warning', message: '1项告知承诺已过核查期限，请尽快核查 / 1 commitment check(s) overdue' })]);
     expect((await rule(intake.recordCheck(check.id, { found: 'false', note: null }, clerk))).code).toBe('reasonRequired');
     const found = await intake.recordCheck(check.id, { found: 'false', note: '经核查未共同居住' }, { user: 'mgr', hallId: HALL });
     expect(found).toMatchObject({ state: 'false', checkedBy: 'mgr', overdue: false });
