@@ -35,14 +35,16 @@ describe('applying at the kiosk over the real bridge', () => {
   it('refuses a commitment confirmed with another card (no session starts with it), then signs with the same card', async () => {
     const sessionsBefore = rig.sessions.length;
     const other = rig.command(session.token, 'intake.sign', { serviceId: 'D35-02', material: '共同居住承诺' });
-    await new Promise((r) => setTimeout(r, 300));
+    // The sign command must be waiting before the card goes on (its wait is not observable from the screen).
+    await new Promise((r) => setTimeout(r, 1000));
     rig.reader.placeCard('wang-guifen');
     const refused = await other;
     rig.reader.removeCard();
     expect(refused).toMatchObject({ code: 'userError', refusal: { code: 'cardMismatch' } });
     expect(rig.sessions.length).toBe(sessionsBefore);
     const signing = rig.command(session.token, 'intake.sign', { serviceId: 'D35-02', material: '共同居住承诺' });
-    await new Promise((r) => setTimeout(r, 300));
+    // The sign command must be waiting before the card goes on (its wait is not observable from the screen).
+    await new Promise((r) => setTimeout(r, 1000));
     rig.reader.placeCard('zhang-sanfeng');
     const signed = await signing;
     rig.reader.removeCard();
