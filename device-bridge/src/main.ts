@@ -30,6 +30,8 @@ import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDa
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
 import { districtRouter } from './api/districtRoutes.ts';
 import { hallFloorRouter } from './api/hallFloorRoutes.ts';
+import { intakeRouter } from './api/intakeRoutes.ts';
+import { DEFAULT_HALL_ID } from './store/hallScope.ts';
 import { accessAuditRouter, auditRefusals } from './api/accessAuditRoutes.ts';
 import { AccessAuditLog } from './hall/accessAudit.ts';
 import { staffAuthFromConfig } from './auth/staffAuth.ts';
@@ -153,7 +155,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     : null;
   const hall = hallLink
     ? linkedKioskHall(hallLink, config.dataDir, log, hallOptions)
-    : await openKioskHall(config.dataDir, log, { ...hallOptions, store: options.hall?.store ?? hallStore(config, log) });
+    : await openKioskHall(config.dataDir, log, { ...hallOptions, hallId: config.site.hallId, store: options.hall?.store ?? hallStore(config, log) });
   // Windows from the loaded catalogue unless the start options or the config set them (README "Loading the catalogue").
   if (!hallLink && hall.store && !options.counterWorkflow?.windows && !config.counterWorkflow?.windows) {
     const fromCatalogue = await hall.store.listHallWindows().catch(() => []);
@@ -215,6 +217,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       catalogueRouter({ allowedOrigins: config.allowedOrigins, store: () => (hallLink ? null : hall.store), log }),
       // The hall floor's manager actions (hold pool); the workflow is made below, after the socket.
       hallFloorRouter({ allowedOrigins: config.allowedOrigins, workflow: () => floorWorkflow }),
+      // The counter's pre-review of kiosk applications and the managers' post-hoc checks (README "Applying at the kiosk").
+      intakeRouter({ allowedOrigins: config.allowedOrigins, intake: () => (hallLink ? null : hall.intake ?? null), hallId: config.site.hallId ?? DEFAULT_HALL_ID, audit: () => audit }),
     ],
     staff: {
       auth: staff,

@@ -19,7 +19,7 @@ import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
 import type { AccessAuditLog } from '../hall/accessAudit.ts';
-import { AlertBoard, dashboardKiosk, hallDatabaseAlerts, type AlertRuleOptions, type KioskReport } from '../hall/alerts.ts';
+import { AlertBoard, commitmentCheckAlerts, dashboardKiosk, hallDatabaseAlerts, type AlertRuleOptions, type KioskReport } from '../hall/alerts.ts';
 import { ApplicationService } from '../hall/applications.ts';
 import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
 import { dashboardCsv } from '../hall/dashboardCsv.ts';
@@ -79,7 +79,7 @@ export interface HallDashboardOptions {
   hallNamespace: Namespace<HallClientToServerEvents, HallServerToClientEvents>;
   kiosks: DashboardKioskSource[];
   /** The hall database (null: unavailable, figures say so) and clock. On a kiosk linked to a hall, store is null. */
-  hall: Pick<KioskHall, 'store' | 'clock' | 'storeProblem'>;
+  hall: Pick<KioskHall, 'store' | 'clock' | 'storeProblem' | 'intake'>;
   workflow: Pick<CounterWorkflow, 'board' | 'config' | 'events'>;
   log: Logger;
   /** Clock for the alert rules (tests). Default: the hall clock. */
@@ -113,6 +113,8 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
   const sources = new Set<DashboardKioskSource>();
   const unsubscribe = new Map<DashboardKioskSource, () => void>();
   let figures: Figures | null = null;
+  /** Overdue post-hoc checks, re-read with the figures (the alert rules run synchronously on every tick). */
+  let overdueChecks = 0;
   // Its own service over the store: the kiosk-facing one may be a remote hall's (P's hallLink), this one reads here.
   const applications = o.hall.store ? new ApplicationService(o.hall.store, o.hall.clock) : null;
   let detached = false;
@@ -132,6 +134,8 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
     const store = o.hall.store;
     if (!store) return { queue: null, today: null, timeLimits: null, storeProblem: o.hall.storeProblem ?? 'hall database unavailable' };
     try {
+      overdueChecks = (await o.hall.intake?.overdueChecks()) ?? 0;
+      evaluate();
       return {
         queue: await withServiceLevels(await queueFigures(store, day, now(), await windows())),
         today: await todayFigures(store, day),
@@ -150,7 +154,8 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
   // Alerts: on every kiosk change and every tick.
   const evaluate = () => {
     if (detached) return;
-    const r = board.update(reports(), [...hallDatabaseAlerts(o.hall.storeProblem), ...serviceLevelAlerts(figures?.queue?.serviceLevels)]);
+    const r = board.update(reports(), [...hallDatabaseAlerts(o.hall.storeProblem), ...serviceLevelAlerts(figures?.queue?.serviceLevels),
+      ...commitmentCheckAlerts(overdueChecks)]);
     if (r.changed) {
       for (const a of r.raised) {
         if (a.kind === 'hallDatabase') log.error({ alert: a.id }, 'alert raised');

@@ -21,6 +21,10 @@ export const KIOSK_AUDITED_COMMANDS: Readonly<Partial<Record<KioskCommandName, A
   'applications.list': 'applications.list',
   'print.progress': 'applications.progress',
   'print.appointmentSlip': 'appointments.slip',
+  'intake.start': 'intake.start',
+  'intake.sign': 'intake.sign',
+  'intake.submit': 'intake.submit',
+  'intake.list': 'intake.list',
 };
 
 export interface KioskAuditOptions {

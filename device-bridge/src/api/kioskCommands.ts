@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { HallRuleError } from '../hall/errors.ts';
 import type { SessionView } from '../hall/session.ts';
 import type { PrintLogKind } from '../store/hallStore.ts';
-import type { PrintRecipeOptions } from '../hall/printRecipes.ts';
+import { buildApplicationReceipt, type PrintRecipeOptions } from '../hall/printRecipes.ts';
 import type { PrinterDriver } from '../devices/printer/index.ts';
 import type { PrintJobRequest } from '../devices/printer/index.ts';
 import { completeWithin } from './completions.ts';
@@ -61,6 +61,15 @@ export const kioskArgSchemas = {
   'applications.list': noArgs,
   'print.progress': z.object({ serial: z.string().min(1).max(64) }).strict(),
   'print.appointmentSlip': z.object({ id }).strict(),
+  'intake.items': noArgs,
+  'intake.start': z.object({ serviceId: z.string().min(1).max(64) }).strict(),
+  'intake.sign': z.object({ serviceId: z.string().min(1).max(64), material: z.string().min(1).max(64) }).strict(),
+  // Field values are checked field by field by the service (intakeForm.ts), so each refusal names its field; here
+  // only the envelope: at most 20 fields of at most 200 characters (the catalogue's limits).
+  'intake.submit': z.object({ serviceId: z.string().min(1).max(64),
+    form: z.record(z.string().max(32), z.string().max(200)).refine((f) => Object.keys(f).length <= 20, 'at most 20 fields'),
+    bringBy: z.enum(['ticket', 'slot']).optional() }).strict(),
+  'intake.list': noArgs,
 } satisfies { [N in KioskCommandName]: z.ZodType<KioskCommandMap[N]['args']> };
 
 export const kioskCommandSchema = z.object({
@@ -130,6 +139,11 @@ export interface KioskCommandDeps {
   defaultTimeoutMs: number;
   /** A session's timer changed (touch, extension): tell the kiosk. */
   onSession(event: KioskSessionEvent): void;
+  /**
+   * The number on the next card placed on `kioskId`'s reader, instead of starting a session with it (the commitment's
+   * signing act, README "Applying at the kiosk (接件受理)"); rejects after `waitMs`. Absent: signing is not offered.
+   */
+  awaitCard?: (kioskId: string, waitMs: number) => Promise<string>;
 }
 
 type Handler<N extends KioskCommandName> = (ctx: { token: string; args: KioskCommandMap[N]['args']; requestId: string; printWaitMs: number })
@@ -239,6 +253,32 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
       const job = progressSlipJob(a, recipe());
       return { print: await print(job, 'progressSlip', a.serial, a.maskedNumber, requestId, printWaitMs) };
     },
+    'intake.items': async ({ token }) => {
+      citizen(token);
+      return need(hall.intake ?? null).items();
+    },
+    'intake.start': async ({ token, args }) => need(hall.intake ?? null).start(citizen(token), args.serviceId),
+    'intake.sign': async ({ token, args, printWaitMs }) => {
+      const c = citizen(token);
+      const intake = need(hall.intake ?? null);
+      if (!deps.awaitCard) throw new KioskRefused('deviceNotReady', SERVICE_PAUSED, 'no card reader to sign with');
+      const kioskId = hall.sessions.touch(token).kioskId;
+      const number = await deps.awaitCard(kioskId, printWaitMs).catch(() => {
+        throw new KioskRefused('userError', { code: 'noCard', zh: '未检测到身份证，承诺未签署', en: 'no card was placed: the commitment is not signed' }, 'no card placed in time');
+      });
+      return intake.sign(token, c, args.serviceId, args.material, number, kioskId);
+    },
+    'intake.submit': async ({ token, args, requestId, printWaitMs }) => {
+      const c = citizen(token);
+      const kioskId = hall.sessions.touch(token).kioskId;
+      const application = await need(hall.intake ?? null).submit({ sessionKey: token, citizen: c, kioskId, requestId,
+        serviceId: args.serviceId, form: args.form, bringBy: args.bringBy });
+      const qr = qrRecipe();
+      const job = { payload: buildApplicationReceipt(application, { ...(qr ?? recipe()), progressBase: deps.publicUrl() ?? undefined }) };
+      // The print log knows four kinds (migration 2's CHECK); the receipt is an application's slip like the progress slip.
+      return { application, print: await print(job, 'progressSlip', application.serial, application.maskedNumber, requestId, printWaitMs) };
+    },
+    'intake.list': async ({ token }) => need(hall.intake ?? null).listOf(citizen(token)),
     'print.appointmentSlip': async ({ token, args, requestId, printWaitMs }) => {
       const a = (await need(hall.appointments).upcoming(citizen(token))).find((x) => x.id === args.id);
       if (!a) throw new HallRuleError('notYourAppointment', '未找到您的这条预约', 'no such appointment of yours');

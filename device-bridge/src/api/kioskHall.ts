@@ -12,6 +12,7 @@ import { ApplicationService } from '../hall/applications.ts';
 import { CertificateService } from '../hall/certificates.ts';
 import { HallClock } from '../hall/clock.ts';
 import { GuidanceService } from '../hall/guidance.ts';
+import { IntakeService } from '../hall/intake.ts';
 import { QueueService } from '../hall/queue.ts';
 import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
@@ -40,6 +41,8 @@ export interface KioskHallOptions {
   demo?: (store: HallStore, clock: HallClock) => Promise<void>;
   /** The store, or its opener (a failure to open pauses the hall functions); default: what config `store` names. */
   store?: HallStore | HallStoreOpener;
+  /** The hall's id (config site.hallId), stored with each kiosk application. */
+  hallId?: string;
   /** How often the running database is checked (hallDbWatch.ts, hallServerWatch.ts); default 5 s. */
   databaseCheckMs?: number;
 }
@@ -71,6 +74,11 @@ export interface KioskHall {
   certificates: KioskCertificateFunctions | null;
   applications: KioskApplicationFunctions | null;
   guidance: KioskGuidanceFunctions | null;
+  /**
+   * 接件受理 (README "Applying at the kiosk (接件受理)") over the hall's own database; absent or null on a kiosk linked
+   * to a hall (applying there is not offered yet) or without a database.
+   */
+  intake?: IntakeService | null;
   /**
    * Why the store is unavailable (for the log and the health page); null when it is open. On the hall's own
    * database it becomes non-null as soon as the database is found gone or bad while running (for good), or while a
@@ -155,6 +163,9 @@ export async function openKioskHall(dataDir: string, log: Logger,
   const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
   const queue = store ? new QueueService(store, clock, opts.personLimits, opts.intakeHours) : null;
   const appointments = store && queue ? new AppointmentService(store, queue, clock, opts.appointmentRules) : null;
+  const intake = store && queue && appointments ? new IntakeService(store, queue, appointments, clock) : null;
+  // A commitment signed in a session and not submitted is forgotten with the session (nothing recorded).
+  if (intake) endListeners.add((e) => intake.forgetSession(e.token));
   // hall-rules.md "Three no-shows in 30 days": an appointment still booked when its day is over becomes a no-show.
   // Run at start-up and then hourly, so a bridge that runs for days keeps the lockout rule in force.
   const sweepNoShows = async () => {
@@ -179,6 +190,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
     certificates: store ? new CertificateService(store, keys, clock) : null,
     applications: store ? new ApplicationService(store, clock) : null,
     guidance: store ? new GuidanceService(store, clock) : null,
+    intake,
     get storeProblem() {
       return storeProblem ?? guard.problem ?? guard.outage;
     },

@@ -19,7 +19,7 @@
  *   command gets the one answer), and a session's completions are forgotten when it ends: a requestId alone never
  *   unlocks a stored personal result.
  */
-import type { CardErrorEvent, KioskClientToServerEvents, KioskCompletion, KioskServerToClientEvents, PrintJobUpdate } from '@onedoor/protocol';
+import { holderNumber, type CardErrorEvent, type KioskClientToServerEvents, type KioskCompletion, type KioskServerToClientEvents, type PrintJobUpdate } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import type { DeviceSet } from '../devices/deviceSet.ts';
@@ -71,7 +71,16 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
     publicUrl: opts.publicUrl,
     defaultTimeoutMs: opts.defaultCommandTimeoutMs,
     onSession: (e) => toOwner(e.token, 'session', e),
+    awaitCard: (kioskId, waitMs) => new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (cardWaiters.get(kioskId)?.resolve === resolve) cardWaiters.delete(kioskId);
+        reject(new Error('no card placed'));
+      }, waitMs);
+      cardWaiters.set(kioskId, { resolve: (n) => { clearTimeout(timer); resolve(n); } });
+    }),
   });
+  /** kioskId -> a command waiting for the next card there (signing a commitment): that read starts no session. */
+  const cardWaiters = new Map<string, { resolve: (number: string) => void }>();
   const run = opts.audit ? auditKioskCommands(runCommand, hall.sessions, opts.audit) : runCommand;
   const offs: Array<() => void> = [];
   /** kioskId -> its live session's token, to end it on a card error. */
@@ -89,6 +98,14 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
 
   for (const d of opts.devices.list()) {
     const onRead = (r: IdCardReadout) => {
+      const waiter = cardWaiters.get(r.deviceId);
+      if (waiter) {
+        // The signing act (README "Applying at the kiosk (接件受理)"): the card confirms, it does not start a session;
+        // the intake service compares its number with the session's and records nothing for another card.
+        cardWaiters.delete(r.deviceId);
+        waiter.resolve(holderNumber(r.holder) ?? '');
+        return;
+      }
       const started = hall.sessions.start(r.deviceId, r.holder);
       if (opts.audit) void auditSessionStart(opts.audit, r.deviceId, started);
       if (!started.ok) {

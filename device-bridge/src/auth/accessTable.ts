@@ -33,7 +33,7 @@ import type {
   StaffRole, TechClientToServerEvents,
 } from '@onedoor/protocol';
 
-export const ROLES = ['anyone', 'kioskScreen', 'technician', 'manager', 'district', 'techToken', 'hallToken', 'metricsToken', 'linkedKiosk'] as const;
+export const ROLES = ['anyone', 'kioskScreen', 'technician', 'manager', 'clerk', 'district', 'techToken', 'hallToken', 'metricsToken', 'linkedKiosk'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The socket.io namespaces the bridge serves. */
@@ -82,6 +82,10 @@ export const REST_RULES: readonly RestRule[] = [
   { method: 'GET', path: '/api/hall/catalogue', roles: STAFF, why: 'the catalogue page: categories, windows, slot capacities, holidays (no personal data)' },
   { method: 'POST', path: '/api/hall/holds/:ticketId/return', roles: ['manager'], why: 'a ticket in the hold pool back to the queue in its place (README "Running the hall floor"): managers, from an allowed origin' },
   { method: 'POST', path: '/api/hall/catalogue', roles: ['manager'], why: 'catalogue edits change what the hall offers: managers, from an allowed origin; checked as the catalogue command checks' },
+  { method: 'GET', path: '/api/hall/intake/pending', roles: ['clerk', 'manager'], why: 'kiosk applications waiting for pre-review, with their form data: the counter clerks (managers may look); every read is audited' },
+  { method: 'POST', path: '/api/hall/intake/:serial/decision', roles: ['clerk'], why: 'accept (受理), return or reject a kiosk application: the clerk\'s own act, from an allowed origin, audited' },
+  { method: 'GET', path: '/api/hall/intake/checks', roles: ['manager'], why: 'post-hoc checks (事后核查) of written commitments: managers; audited' },
+  { method: 'POST', path: '/api/hall/intake/checks/:id', roles: ['manager'], why: 'record a check\'s outcome (a false commitment flags the applicant\'s later ones): managers, from an allowed origin, audited' },
   { method: 'GET', path: '/api/site', roles: ANYONE, why: 'the hall\'s id, name, public URL and zone for the screens; no secrets, no personal data' },
   { method: 'GET', path: '/api/catalogue/names', roles: ANYONE, why: 'public catalogue names in English for the kiosk screen; no personal data' },
   { method: 'GET', path: '/api/verify', roles: ANYONE, why: 'anyone holding a printed copy may verify it (hall-rules.md "Electronic certificates")' },

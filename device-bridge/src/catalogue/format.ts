@@ -38,12 +38,70 @@ export const categoryRow = z.object({
   defaultServiceMinutes: z.number({ message: 'must be a number of minutes > 0' }).positive({ message: 'must be a number of minutes > 0' }).max(480, { message: 'must be at most 480 minutes' }).default(10),
 }).strict();
 
-export const materialRow = z.object({
+const materialFields = {
   name: text(64),
+  /**
+   * shared (免提交: fetched from `fetchedFrom`), commitment (可告知承诺: a written commitment may replace it), bring
+   * (需提交). Optional: derived from `fetchedFrom` and `commitmentAllowed` when absent, checked against them when given.
+   */
+  kind: z.enum(['shared', 'commitment', 'bring'], { message: 'must be shared (免提交), commitment (可告知承诺) or bring (需提交)' }).optional(),
   /** 免提交: where the platform fetches it, e.g. 电子证照库：居民身份证; empty: the citizen brings it. */
   fetchedFrom: text(64).nullable().optional(),
   commitmentAllowed: z.boolean({ message: 'must be true or false (是/否)' }).default(false),
-}).strict();
+  /** The commitment text shown large, read aloud and signed with the card at the kiosk (告知承诺书). */
+  commitmentText: text(500).optional(),
+  /** Its version, recorded with each signed commitment (a changed text needs a new version). */
+  commitmentVersion: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$/, { message: 'must be a version like v1 or 2026.1 (1-16 letters, digits, _ . -)' }).optional(),
+};
+
+type MaterialInput = { kind?: string; fetchedFrom?: string | null; commitmentAllowed: boolean; commitmentText?: string; commitmentVersion?: string };
+
+/** The material's kind and its other fields must agree (README "Applying at the kiosk (接件受理)"). */
+function checkMaterial(m: MaterialInput, ctx: z.RefinementCtx): void {
+  if (m.kind === 'shared' && !m.fetchedFrom) ctx.addIssue({ code: 'custom', path: ['fetchedFrom'], message: 'a shared (免提交) material needs its source in fetchedFrom' });
+  if (m.kind === 'bring' && m.fetchedFrom) ctx.addIssue({ code: 'custom', path: ['kind'], message: 'a material to bring (需提交) has no fetchedFrom; use kind shared' });
+  if (m.kind === 'commitment' && m.fetchedFrom) ctx.addIssue({ code: 'custom', path: ['kind'], message: 'a material fetched by the system (fetchedFrom) is never asked for, so no commitment; use kind shared' });
+  if ((m.commitmentText === undefined) !== (m.commitmentVersion === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [m.commitmentText === undefined ? 'commitmentText' : 'commitmentVersion'], message: 'commitmentText and commitmentVersion go together' });
+  }
+  if (m.commitmentText !== undefined && !(m.commitmentAllowed || m.kind === 'commitment')) {
+    ctx.addIssue({ code: 'custom', path: ['commitmentText'], message: 'a commitment text needs commitmentAllowed true (or kind commitment)' });
+  }
+}
+
+/** kind commitment implies commitmentAllowed. */
+const withKind = <T extends MaterialInput>(m: T): T => (m.kind === 'commitment' ? { ...m, commitmentAllowed: true } : m);
+
+export const materialRow = z.object(materialFields).strict().superRefine(checkMaterial).transform(withKind);
+
+/** What the card gives a form field (the session's citizen; no address: the card's address never leaves the reader). */
+export const INTAKE_CARD_SOURCES = ['name', 'maskedNumber', 'birthDate', 'sex'] as const;
+
+export const intakeFieldRow = z.object({
+  key: z.string().trim().regex(/^[a-z][A-Za-z0-9]{0,31}$/, { message: 'must be a field key like phone or workUnit (a-z first, then letters and digits, up to 32)' }),
+  label: text(16),
+  type: z.enum(['text', 'digits', 'choice', 'date'], { message: 'must be text, digits, choice or date' }),
+  required: z.boolean({ message: 'must be true or false' }).default(true),
+  minLength: whole(0, 200, ' characters').optional(),
+  maxLength: whole(1, 200, ' characters').optional(),
+  choices: z.array(text(16)).min(2, { message: 'a choice needs at least 2 options' }).max(12, { message: 'at most 12 options (they are buttons)' }).optional(),
+  fromCard: z.enum(INTAKE_CARD_SOURCES, { message: `must be one of ${INTAKE_CARD_SOURCES.join(', ')}` }).optional(),
+  reuse: z.boolean({ message: 'must be true or false' }).optional(),
+}).strict().superRefine((f, ctx) => {
+  if (f.type === 'choice' && !f.choices) ctx.addIssue({ code: 'custom', path: ['choices'], message: 'a choice field needs its choices' });
+  if (f.type !== 'choice' && f.choices) ctx.addIssue({ code: 'custom', path: ['choices'], message: 'only a choice field has choices' });
+  if ((f.type === 'text' || f.type === 'digits') && f.maxLength === undefined && !f.fromCard) {
+    ctx.addIssue({ code: 'custom', path: ['maxLength'], message: 'a text or digits field needs maxLength (what the clerk\'s system accepts)' });
+  }
+  if (f.minLength !== undefined && f.maxLength !== undefined && f.minLength > f.maxLength) {
+    ctx.addIssue({ code: 'custom', path: ['minLength'], message: `must not be more than maxLength ${f.maxLength}` });
+  }
+  if (f.fromCard && f.reuse) ctx.addIssue({ code: 'custom', path: ['reuse'], message: 'a field filled from the card is not reused from earlier applications' });
+}).transform((f) => ({
+  ...f,
+  // Dates are YYYY-MM-DD; a choice is at most its longest option; card fields are as long as the card's.
+  maxLength: f.type === 'date' ? 10 : f.type === 'choice' ? Math.max(...(f.choices ?? ['']).map((c) => c.length)) : f.maxLength ?? 64,
+}));
 
 export const stepLimitsRow = z.object({
   accepted: whole(1, 3650, ' working days'),
@@ -61,10 +119,29 @@ export const serviceRow = z.object({
   stepLimits: stepLimitsRow.nullable().optional(),
   /** JSON only (CSV: materials.csv). Absent: the item keeps its materials. */
   materials: z.array(materialRow).optional(),
-}).strict();
+  /** JSON only: citizens may apply at the kiosk (接件受理). Absent: the item keeps what it had. */
+  selfApply: z.boolean({ message: 'must be true or false' }).optional(),
+  /** JSON only: the kiosk form of a self-service item, in order. */
+  fields: z.array(intakeFieldRow).max(20, { message: 'at most 20 fields (the citizen types on a touch screen)' }).optional(),
+}).strict().superRefine((r, ctx) => {
+  if (r.selfApply && !r.fields?.length) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a self-service item (selfApply) needs its form fields' });
+  if (r.fields && !r.selfApply) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'form fields belong to a self-service item (selfApply true)' });
+  const keys = new Set<string>();
+  for (const [i, f] of (r.fields ?? []).entries()) {
+    if (keys.has(f.key)) ctx.addIssue({ code: 'custom', path: ['fields', i, 'key'], message: `duplicate field key "${f.key}"` });
+    keys.add(f.key);
+  }
+  if (r.selfApply) {
+    for (const [i, m] of (r.materials ?? []).entries()) {
+      if (m.commitmentAllowed && !m.fetchedFrom && !m.commitmentText) {
+        ctx.addIssue({ code: 'custom', path: ['materials', i, 'commitmentText'], message: 'a self-service item\'s commitment material needs the commitment text and version the citizen signs' });
+      }
+    }
+  }
+});
 
 /** materials.csv: one row per material, in order, for the service named. */
-export const materialCsvRow = materialRow.extend({ service: code('service item') }).strict();
+export const materialCsvRow = z.object({ ...materialFields, service: code('service item') }).strict().superRefine(checkMaterial).transform(withKind);
 
 export const windowRow = z.object({
   window: whole(1, 999, ''),
@@ -114,6 +191,7 @@ export type DepartmentRow = z.output<typeof departmentRow>;
 export type CategoryRow = z.output<typeof categoryRow>;
 export type MaterialRow = z.output<typeof materialRow>;
 export type ServiceRow = z.output<typeof serviceRow>;
+export type IntakeFieldRow = z.output<typeof intakeFieldRow>;
 export type MaterialCsvRow = z.output<typeof materialCsvRow>;
 export type WindowRow = z.output<typeof windowRow>;
 export type HolidayRow = z.output<typeof holidayRow>;
@@ -134,7 +212,7 @@ export const CSV_COLUMNS: Record<TableName, Record<string, CellKind>> = {
   departments: { code: 'text', name: 'text', batch: 'int', batchDeadline: 'text', sortOrder: 'int' },
   categories: { letter: 'text', name: 'text', defaultServiceMinutes: 'number' },
   services: { code: 'text', department: 'text', name: 'text', category: 'text', timeLimitDays: 'int', slotCapacity: 'int' },
-  materials: { service: 'text', name: 'text', fetchedFrom: 'text', commitmentAllowed: 'bool' },
+  materials: { service: 'text', name: 'text', kind: 'text', fetchedFrom: 'text', commitmentAllowed: 'bool', commitmentText: 'text', commitmentVersion: 'text' },
   windows: { window: 'int', name: 'text', deviceId: 'text', unit: 'int', categories: 'letters' },
   holidays: { day: 'text', kind: 'text', name: 'text' },
   lifeEvents: { code: 'text', name: 'text', sortOrder: 'int', services: 'codes' },

@@ -6,6 +6,7 @@
  */
 import type { CalendarDayRecord, DepartmentRecord, HallRepository, NewMaterial, QueueCategoryRecord, ServiceItemRecord, StepLimits } from '../store/hallStore.ts';
 import type { CodedDepartment, HallWindowRecord, LifeEventRecord } from '../store/catalogueRecords.ts';
+import type { IntakeField } from '../store/intakeRecords.ts';
 import type { CatalogueInput, Located } from './readFiles.ts';
 import type { CatalogueProblem } from './sourceText.ts';
 
@@ -22,7 +23,7 @@ export async function catalogueSnapshot(repo: HallRepository): Promise<Catalogue
   const services = await repo.listServiceItems();
   const withMaterials = [];
   for (const s of services) {
-    const materials = (await repo.listMaterials(s.id)).map((m) => ({ name: m.name, fetchedFrom: m.fetchedFrom, commitmentAllowed: m.commitmentAllowed }));
+    const materials = (await repo.listMaterials(s.id)).map(({ id: _id, serviceId: _s, sortOrder: _o, ...m }) => m);
     withMaterials.push({ ...s, materials });
   }
   return {
@@ -45,6 +46,23 @@ export interface PlannedService {
   slotCapacity: number;
   stepLimits: StepLimits | null;
   materials: NewMaterial[];
+  /** Kiosk intake (README "Applying at the kiosk (接件受理)"); absent: not a self-service item. */
+  selfApply?: boolean;
+  formFields?: IntakeField[];
+}
+
+type MaterialSource = { name: string; fetchedFrom?: string | null; commitmentAllowed: boolean; commitmentText?: string; commitmentVersion?: string };
+
+/** A material as stored: commitment text and version only when given (so unchanged rows compare equal). */
+function newMaterial(m: MaterialSource): NewMaterial {
+  return { name: m.name, fetchedFrom: m.fetchedFrom ?? null, commitmentAllowed: m.commitmentAllowed,
+    ...(m.commitmentText ? { commitmentText: m.commitmentText, commitmentVersion: m.commitmentVersion ?? '' } : {}) };
+}
+
+/** The intake part of a planned item: the row's when given, else what is stored. */
+function intakeOf(r: { selfApply?: boolean; fields?: IntakeField[] }, old: ServiceItemRecord | undefined): Pick<PlannedService, 'selfApply' | 'formFields'> {
+  const selfApply = r.selfApply ?? old?.selfApply ?? false;
+  return selfApply ? { selfApply: true, formFields: r.fields ?? old?.formFields ?? [] } : {};
 }
 
 export type ChangeKind = 'add' | 'change' | 'same';
@@ -253,13 +271,14 @@ export function planCatalogue(input: CatalogueInput, snap: CatalogueSnapshot, si
     const r = l.row;
     const old = storedServices.get(r.code);
     const materials: NewMaterial[] = r.materials
-      ? r.materials.map((m) => ({ name: m.name, fetchedFrom: m.fetchedFrom ?? null, commitmentAllowed: m.commitmentAllowed }))
+      ? r.materials.map(newMaterial)
       : csvMaterials.has(r.code)
-        ? csvMaterials.get(r.code)!.map((m) => ({ name: m.row.name, fetchedFrom: m.row.fetchedFrom ?? null, commitmentAllowed: m.row.commitmentAllowed }))
+        ? csvMaterials.get(r.code)!.map((m) => newMaterial(m.row))
         : old?.materials ?? [];
     plannedServices.push({
       code: r.code, departmentCode: r.department, name: r.name, category: r.category, timeLimitDays: r.timeLimitDays,
       slotCapacity: r.slotCapacity, stepLimits: r.stepLimits === undefined ? old?.stepLimits ?? null : r.stepLimits, materials,
+      ...intakeOf(r, old),
     });
   }
   // materials.csv for services only in the database: the item stays, its materials change.
@@ -272,14 +291,14 @@ export function planCatalogue(input: CatalogueInput, snap: CatalogueSnapshot, si
       continue;
     }
     plannedServices.push({ code, departmentCode: dept.code, name: old.name, category: old.category, timeLimitDays: old.timeLimitDays,
-      slotCapacity: old.slotCapacity, stepLimits: old.stepLimits,
-      materials: rows.map((m) => ({ name: m.row.name, fetchedFrom: m.row.fetchedFrom ?? null, commitmentAllowed: m.row.commitmentAllowed })) });
+      slotCapacity: old.slotCapacity, stepLimits: old.stepLimits, ...intakeOf({}, old),
+      materials: rows.map((m) => newMaterial(m.row)) });
   }
   for (const s of plannedServices) {
     const old = storedServices.get(s.code);
     const oldView = old ? { ...old, code: old.id, departmentCode: storedDeptById.get(old.departmentId)?.code ?? `#${old.departmentId}` } : undefined;
     changes.push({ table: 'services', key: s.code, label: s.name,
-      ...diff(oldView as PlannedService | undefined, s, ['departmentCode', 'name', 'category', 'timeLimitDays', 'slotCapacity', 'stepLimits', 'materials']) });
+      ...diff(oldView as PlannedService | undefined, s, ['departmentCode', 'name', 'category', 'timeLimitDays', 'slotCapacity', 'stepLimits', 'materials', 'selfApply', 'formFields']) });
   }
   for (const w of plannedWindows) changes.push({ table: 'windows', key: String(w.window), label: w.name, ...diff(storedWindows.get(w.window), w, ['name', 'deviceId', 'unit', 'categories']) });
   const plannedHols: CalendarDayRecord[] = [...hols.values()].map((l) => ({ day: l.row.day, kind: l.row.kind, name: l.row.name }));

@@ -84,7 +84,7 @@ export const staffUserSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, { message: 'must be 1-64 letters, digits, _ . @ - (starting with a letter or digit)' })
       .meta({ description: 'Login name (case-insensitive unique).' }),
-    role: z.enum(STAFF_ROLES).meta({ description: 'What the login may do: manager (/hall dashboard), technician (/tech console), district (read-only: every hall of the database, GET /api/district/halls, and this hall\'s dashboard).' }),
+    role: z.enum(STAFF_ROLES).meta({ description: 'What the login may do: manager (/hall dashboard), technician (/tech console), clerk (counter pre-review of kiosk applications), district (read-only: every hall of the database, GET /api/district/halls, and this hall\'s dashboard).' }),
     passwordHash: z.string().refine(isPasswordHash, { message: 'must be scrypt$N$r$p$salt$hash (make one with: tsx device-bridge/src/auth/hash-password.ts)' })
       .meta({ description: 'scrypt$N$r$p$salt$hash, made with `npx tsx device-bridge/src/auth/hash-password.ts`; never the password itself.' }),
   })

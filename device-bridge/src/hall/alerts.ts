@@ -104,6 +104,18 @@ export function hallDatabaseAlerts(problem: string | null): AlertCandidate[] {
   }];
 }
 
+/**
+ * Post-hoc checks of written commitments past their due day (README "Applying at the kiosk (接件受理)"): one warning
+ * for the hall with the count, until they are checked.
+ */
+export function commitmentCheckAlerts(overdue: number): AlertCandidate[] {
+  if (overdue <= 0) return [];
+  return [{
+    id: 'hall/commitmentChecksOverdue', kind: 'commitmentChecksOverdue', severity: 'warning', kioskId: 'hall', deviceId: null,
+    message: `${overdue}项告知承诺已过核查期限，请尽快核查 / ${overdue} commitment check(s) overdue`,
+  }];
+}
+
 /** A device status as the dashboard shows it (no counters: the technician console has those). */
 export function dashboardDevice(s: DeviceStatus): DashboardDevice {
   return {

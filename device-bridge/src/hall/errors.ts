@@ -27,6 +27,16 @@ export type HallRuleCode =
   | 'badTransition'
   | 'reasonRequired'
   | 'extensionsExhausted'
+  /** Kiosk intake (README "Applying at the kiosk (接件受理)"). */
+  | 'notSelfService'
+  | 'formInvalid'
+  | 'noCommitment'
+  | 'cardMismatch'
+  | 'bringChoiceRequired'
+  | 'requestReused'
+  | 'alreadyDecided'
+  | 'otherHall'
+  | 'alreadyChecked'
   /** A linked kiosk over its per-kiosk rate limit at the hall (hallLink/kioskRateLimits.ts). */
   | 'rateLimited'
   /** A person over a per-person ticket limit (personLimits.ts). */

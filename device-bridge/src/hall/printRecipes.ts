@@ -14,6 +14,7 @@ import { EscPosEncoder, buildStandardTicket, type StandardTicketData } from '@on
 import type { ApplicationView } from './applications.ts';
 import type { AppointmentView } from './appointments.ts';
 import type { CertificateCopy } from './certificates.ts';
+import type { IntakeView } from './intake.ts';
 import { chineseDate } from './clock.ts';
 import type { TicketView } from './queue.ts';
 
@@ -104,4 +105,37 @@ export function buildProgressSlip(app: ApplicationView, opts: PrintRecipeOptions
   lines.push('办理过程：');
   for (const h of app.history) lines.push(`  ${h.atText} ${h.statusName}${h.note ? `（${h.note}）` : ''}`);
   return slip(opts, '办理进度', lines);
+}
+
+const HOW_WORDS = { shared: '已由系统获取', commitment: '告知承诺', bring: '需提交' } as const;
+
+/**
+ * The application receipt (申请回执, README "Applying at the kiosk (接件受理)"): service, 申办流水号, masked holder,
+ * each material and how it was satisfied, the commitments signed, the next step, the time limit and a QR to the
+ * application's progress (`<progressBase>/p/<serial>`; the page asks for the card or the phone's capability, the
+ * serial alone shows nothing personal).
+ */
+export function buildApplicationReceipt(a: IntakeView, opts: PrintRecipeOptions & { progressBase?: string }): Uint8Array {
+  const lines: Array<[string, string] | string> = [
+    ['申办流水号', a.serial],
+    ['事项', a.serviceName],
+    ['申请人证件号码', a.maskedNumber],
+    ['提交时间', a.submittedAtText],
+    ['当前状态', a.stateName],
+    '申请材料：',
+  ];
+  for (const m of a.materials) {
+    const detail = m.how === 'shared' ? `（${m.source}）` : m.how === 'bring' ? (m.ticket ? `（取号${m.ticket}）` : m.slot ? `（预约${m.slot}）` : '') : '';
+    lines.push(`  ${m.name}：${HOW_WORDS[m.how]}${detail}`);
+  }
+  if (a.commitments.length > 0) {
+    lines.push('告知承诺：');
+    for (const c of a.commitments) lines.push(`  ${c.material}（文本${c.textVersion}，${c.signedAtText}刷证签署）`);
+  }
+  lines.push(['下一步', a.nextStep]);
+  lines.push(['法定时限', `${a.timeLimitDays}个工作日，自受理之日起计算`]);
+  return slip(opts, '申请回执', lines, {
+    qr: `${opts.progressBase ?? opts.ticketQrBase ?? 'https://hall.example'}/p/${a.serial}`,
+    footer: ['扫描二维码或在自助机刷身份证查询办理进度。', '承诺内容将依法核查，承诺不实将依法处理。'],
+  });
 }

@@ -570,18 +570,58 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
     },
   },
   {
-    version: 13,
-    name: 'life events (办事主题) from the catalogue',
-    // docs/catalogue-format.md "lifeEvents": curated groups of service items by code; loads upsert, never delete.
+    version: 9,
+    name: 'kiosk intake: self-service items and form fields, pre-review applications, commitments and post-hoc checks',
+    // README "Applying at the kiosk (接件受理)": one application per (kiosk, requestId) is enforced by the table, so a
+    // double tap or a resend through another instance cannot create a second one; one commitment per material. Keys
+    // are per hall (README "Running a district": every row belongs to one hall).
     sql: `
-      CREATE TABLE life_events (
-        hall_id    TEXT NOT NULL DEFAULT '',
-        code       TEXT NOT NULL,
-        name       TEXT NOT NULL,
-        sort_order INTEGER NOT NULL DEFAULT 0,
-        services   TEXT NOT NULL DEFAULT '[]',
-        PRIMARY KEY (hall_id, code)
+      ALTER TABLE service_items ADD COLUMN self_apply INTEGER NOT NULL DEFAULT 0 CHECK (self_apply IN (0, 1));
+      ALTER TABLE service_items ADD COLUMN form_fields TEXT;
+      ALTER TABLE service_materials ADD COLUMN commitment_text TEXT;
+      ALTER TABLE service_materials ADD COLUMN commitment_version TEXT;
+      CREATE TABLE intake_applications (
+        hall_id           TEXT NOT NULL DEFAULT '',
+        serial            TEXT NOT NULL,
+        request_id        TEXT NOT NULL,
+        kiosk_id          TEXT NOT NULL,
+        service_id        TEXT NOT NULL,
+        applicant_number  TEXT NOT NULL,
+        state             TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'returned', 'rejected')),
+        form              TEXT NOT NULL,
+        materials         TEXT NOT NULL,
+        commitment_review INTEGER NOT NULL DEFAULT 0 CHECK (commitment_review IN (0, 1)),
+        submitted_at      INTEGER NOT NULL,
+        submitted_day     TEXT NOT NULL,
+        decided_at        INTEGER,
+        decided_by        TEXT,
+        reason            TEXT,
+        PRIMARY KEY (hall_id, serial),
+        UNIQUE (hall_id, kiosk_id, request_id),
+        FOREIGN KEY (hall_id, service_id) REFERENCES service_items (hall_id, id)
       );
+      CREATE INDEX intake_applications_state ON intake_applications (hall_id, state, submitted_at);
+      CREATE INDEX intake_applications_applicant ON intake_applications (hall_id, applicant_number, submitted_at);
+      CREATE TABLE intake_commitments (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        hall_id          TEXT NOT NULL DEFAULT '',
+        serial           TEXT NOT NULL,
+        material         TEXT NOT NULL,
+        applicant_number TEXT NOT NULL,
+        signed_at        INTEGER NOT NULL,
+        kiosk_id         TEXT NOT NULL,
+        text_version     TEXT NOT NULL,
+        card_masked      TEXT NOT NULL,
+        due_day          TEXT NOT NULL,
+        check_state      TEXT NOT NULL DEFAULT 'open' CHECK (check_state IN ('open', 'confirmed', 'false')),
+        checked_at       INTEGER,
+        checked_by       TEXT,
+        check_note       TEXT,
+        UNIQUE (hall_id, serial, material),
+        FOREIGN KEY (hall_id, serial) REFERENCES intake_applications (hall_id, serial) ON DELETE CASCADE
+      );
+      CREATE INDEX intake_commitments_due ON intake_commitments (hall_id, check_state, due_day);
+      CREATE INDEX intake_commitments_applicant ON intake_commitments (hall_id, applicant_number, check_state);
     `,
   },
   {
@@ -598,6 +638,21 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
         held_at     INTEGER NOT NULL,
         until_at    INTEGER NOT NULL,
         released_at INTEGER
+      );
+    `,
+  },
+  {
+    version: 13,
+    name: 'life events (办事主题) from the catalogue',
+    // docs/catalogue-format.md "lifeEvents": curated groups of service items by code; loads upsert, never delete.
+    sql: `
+      CREATE TABLE life_events (
+        hall_id    TEXT NOT NULL DEFAULT '',
+        code       TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        sort_order INTEGER NOT NULL DEFAULT 0,
+        services   TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (hall_id, code)
       );
     `,
   },

@@ -32,10 +32,11 @@ import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventR
 import { applyHallPostgresMigrations, HALL_POSTGRES_MIGRATIONS } from './hallPostgresMigrations.ts';
 import { districtFiguresSql, districtRowFrom, type DistrictHallRow } from './districtFigures.ts';
 import { checkHallId, DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
+import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
 import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
 import {
-  appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, lifeEventFromRow, followUpFromRow,
+  appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, lifeEventFromRow, commitmentFromRow, followUpFromRow, intakeFromRow, materialFromRow,
   numOrNull, serviceFromRow, slotFromRow, ticketFromRow, type Row,
 } from './hallSqlite.ts';
 import type {
@@ -153,15 +154,19 @@ class PostgresHallRepository implements HallRepository {
     return this.sql.atomic(async (sql) => {
       const repo = new PostgresHallRepository(sql, this.hallId);
       await repo.run(`INSERT INTO service_items (hall_id, id, department_id, name, category, time_limit_days, slot_capacity,
-        step_limits) VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hall_id, id) DO UPDATE SET department_id = excluded.department_id,
+        step_limits, self_apply, form_fields)
+        VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (hall_id, id) DO UPDATE SET department_id = excluded.department_id,
         name = excluded.name, category = excluded.category, time_limit_days = excluded.time_limit_days,
-        slot_capacity = excluded.slot_capacity, step_limits = excluded.step_limits`,
+        slot_capacity = excluded.slot_capacity, step_limits = excluded.step_limits, self_apply = excluded.self_apply,
+        form_fields = excluded.form_fields`,
       item.id, item.departmentId, item.name, item.category, item.timeLimitDays, item.slotCapacity,
-      item.stepLimits ? JSON.stringify(item.stepLimits) : null);
+      item.stepLimits ? JSON.stringify(item.stepLimits) : null, item.selfApply ? 1 : 0,
+      item.selfApply ? JSON.stringify(item.formFields ?? []) : null);
       await repo.run(`DELETE FROM service_materials WHERE hall_id = ${this.h} AND service_id = $1`, item.id);
       for (const [i, m] of materials.entries()) {
-        await repo.run(`INSERT INTO service_materials (hall_id, service_id, name, sort_order, fetched_from, commitment_allowed)
-          VALUES (${this.h}, $1, $2, $3, $4, $5)`, item.id, m.name, i + 1, m.fetchedFrom, m.commitmentAllowed);
+        await repo.run(`INSERT INTO service_materials (hall_id, service_id, name, sort_order, fetched_from, commitment_allowed,
+          commitment_text, commitment_version) VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7)`, item.id, m.name, i + 1, m.fetchedFrom,
+        m.commitmentAllowed, m.commitmentText ?? null, m.commitmentText ? m.commitmentVersion ?? '' : null);
       }
     });
   }
@@ -180,10 +185,7 @@ class PostgresHallRepository implements HallRepository {
 
   async listMaterials(serviceId: string): Promise<MaterialRecord[]> {
     return (await this.all(`SELECT * FROM service_materials WHERE hall_id = ${this.h} AND service_id = $1 ORDER BY sort_order`,
-      serviceId)).map((r) => ({
-      id: Number(r.id), serviceId: String(r.service_id), name: String(r.name), sortOrder: Number(r.sort_order),
-      fetchedFrom: (r.fetched_from as string | null) ?? null, commitmentAllowed: bool(r.commitment_allowed),
-    }));
+      serviceId)).map(materialFromRow);
   }
 
   async setCalendarDay(day: CalendarDayRecord): Promise<void> {
@@ -620,6 +622,60 @@ class PostgresHallRepository implements HallRepository {
     }
     return { services, categories };
   }
+
+  async findIntakeByRequest(kioskId: string, requestId: string): Promise<IntakeRecord | undefined> {
+    const r = await this.one(`SELECT * FROM intake_applications WHERE hall_id = ${this.h} AND kiosk_id = $1 AND request_id = $2`, kioskId, requestId);
+    return r ? intakeFromRow(r) : undefined;
+  }
+
+  async insertIntake(a: IntakeRecord): Promise<void> {
+    await this.run(`INSERT INTO intake_applications (serial, hall_id, request_id, kiosk_id, service_id, applicant_number, state, form,
+      materials, commitment_review, submitted_at, submitted_day, decided_at, decided_by, reason)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, a.serial, this.hallId, a.requestId, a.kioskId, a.serviceId,
+    a.applicantNumber, a.state, JSON.stringify(a.form), JSON.stringify(a.materials), a.commitmentReview ? 1 : 0,
+    a.submittedAt, a.submittedDay, a.decidedAt, a.decidedBy, a.reason);
+  }
+
+  async getIntake(serial: string): Promise<IntakeRecord | undefined> {
+    const r = await this.one(`SELECT * FROM intake_applications WHERE hall_id = ${this.h} AND serial = $1`, serial);
+    return r ? intakeFromRow(r) : undefined;
+  }
+
+  async listIntakes(filter: { state?: IntakeState; applicantNumber?: string } = {}): Promise<IntakeRecord[]> {
+    return (await this.all(`SELECT * FROM intake_applications WHERE hall_id = ${this.h} AND ($1::text IS NULL OR state = $1)
+      AND ($2::text IS NULL OR applicant_number = $2) ORDER BY submitted_at, serial`, filter.state ?? null,
+    filter.applicantNumber ?? null)).map(intakeFromRow);
+  }
+
+  async decideIntake(serial: string, d: IntakeDecision): Promise<boolean> {
+    return (await this.run(`UPDATE intake_applications SET state = $1, decided_at = $2, decided_by = $3, reason = $4
+      WHERE hall_id = ${this.h} AND serial = $5 AND state = 'pending'`, d.state, d.decidedAt, d.decidedBy, d.reason, serial)) === 1;
+  }
+
+  async addCommitment(c: NewCommitment): Promise<CommitmentRecord> {
+    const r = await this.one(`INSERT INTO intake_commitments (hall_id, serial, material, applicant_number, signed_at, kiosk_id,
+      text_version, card_masked, due_day) VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`, c.serial, c.material,
+    c.applicantNumber, c.signedAt, c.kioskId, c.textVersion, c.cardMasked, c.dueDay);
+    return commitmentFromRow(r!);
+  }
+
+  async listCommitments(filter: { serial?: string; openOnly?: boolean } = {}): Promise<CommitmentRecord[]> {
+    return (await this.all(`SELECT * FROM intake_commitments WHERE hall_id = ${this.h} AND ($1::text IS NULL OR serial = $1)
+      AND ($2::boolean = false OR check_state = 'open') ORDER BY due_day, id`, filter.serial ?? null,
+    filter.openOnly ?? false)).map(commitmentFromRow);
+  }
+
+  async recordCommitmentCheck(id: number, c: CommitmentCheckResult): Promise<boolean> {
+    return (await this.run(`UPDATE intake_commitments SET check_state = $1, checked_at = $2, checked_by = $3, check_note = $4
+      WHERE hall_id = ${this.h} AND id = $5 AND check_state = 'open'`, c.state, c.checkedAt, c.checkedBy, c.note, id)) === 1;
+  }
+
+  async countFalseCommitments(applicantNumber: string): Promise<number> {
+    const r = await this.one(`SELECT count(*) AS n FROM intake_commitments WHERE hall_id = ${this.h} AND applicant_number = $1 AND check_state = 'false'`,
+      applicantNumber);
+    return Number(r?.n ?? 0);
+  }
+
 }
 
 export interface PostgresHallStoreOptions {

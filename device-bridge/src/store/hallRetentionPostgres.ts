@@ -105,6 +105,21 @@ export async function retentionPostgres(q: RetentionQuery, c: HallRetentionCutof
     where: `hall_id = ${h} AND status IN ('done', 'returned', 'rejected') AND updated_at < $1`, params: [c.maskClosedApplications.at],
   });
 
+  // Kiosk intake (README "Applying at the kiosk (接件受理)"): the form data goes with the closed application.
+  const closedIntakes = `SELECT serial FROM intake_applications i WHERE i.hall_id = ${h} AND i.decided_at IS NOT NULL
+    AND i.decided_at < $1 AND (i.state IN ('returned', 'rejected') OR EXISTS (SELECT 1 FROM applications a
+      WHERE a.hall_id = i.hall_id AND a.serial = i.serial AND a.status IN ('done', 'returned', 'rejected')))`;
+  await maskColumn(q, {
+    table: 'intake_commitments', hall: h, key: 'id', keyType: 'integer', column: 'applicant_number',
+    where: `hall_id = ${h} AND serial IN (${closedIntakes})`, params: [c.maskClosedApplications.at],
+  });
+  const intakeFormsErased = await maskColumn(q, {
+    table: 'intake_applications', hall: h, key: 'serial', keyType: 'text', column: 'applicant_number',
+    where: `hall_id = ${h} AND serial IN (${closedIntakes})`, params: [c.maskClosedApplications.at],
+  });
+  await run(`UPDATE intake_applications SET form = '{}' WHERE hall_id = ${h} AND form <> '{}' AND serial IN (${closedIntakes})`,
+    c.maskClosedApplications.at);
+
   // Certificates: the number and the name together, in one statement (no unique index on either).
   const ended = (await q(`SELECT identifier, holder_number, holder_name FROM certificates
     WHERE hall_id = ${h} AND ((expires_on IS NOT NULL AND expires_on < $1) OR (revoked_at IS NOT NULL AND revoked_at < $2))
@@ -121,6 +136,6 @@ export async function retentionPostgres(q: RetentionQuery, c: HallRetentionCutof
 
   return {
     ticketsMasked, ticketsDeleted, appointmentsMasked, appointmentsDeleted, noShowsDeleted, applicationsMasked,
-    certificatesMasked, kioskRequestsDeleted, accessAuditDeleted,
+    intakeFormsErased, certificatesMasked, kioskRequestsDeleted, accessAuditDeleted,
   };
 }

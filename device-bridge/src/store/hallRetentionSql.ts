@@ -48,6 +48,16 @@ export function retentionSql(db: Database, c: HallRetentionCutoffs, hallId: stri
     WHERE hall_id = @hall AND status IN ('done', 'returned', 'rejected') AND updated_at < @at
       AND instr(applicant_number, '*') = 0`, { at: c.maskClosedApplications.at });
 
+  // Kiosk intake (README "Applying at the kiosk (接件受理)"): the form data goes with the closed application.
+  const closedIntakes = `SELECT serial FROM intake_applications i WHERE i.hall_id = @hall AND i.decided_at IS NOT NULL
+    AND i.decided_at < @at AND (i.state IN ('returned', 'rejected') OR EXISTS (SELECT 1 FROM applications a
+      WHERE a.hall_id = i.hall_id AND a.serial = i.serial AND a.status IN ('done', 'returned', 'rejected')))`;
+  const closedAt = { at: c.maskClosedApplications.at };
+  run(`UPDATE intake_commitments SET applicant_number = od_mask(applicant_number)
+    WHERE hall_id = @hall AND instr(applicant_number, '*') = 0 AND serial IN (${closedIntakes})`, closedAt);
+  const intakeFormsErased = run(`UPDATE intake_applications SET form = '{}', applicant_number = od_mask(applicant_number)
+    WHERE hall_id = @hall AND instr(applicant_number, '*') = 0 AND serial IN (${closedIntakes})`, closedAt);
+
   const certificatesMasked = run(`UPDATE certificates SET holder_number = od_mask(holder_number),
     holder_name = od_mask_name(holder_name)
     WHERE hall_id = @hall AND ((expires_on IS NOT NULL AND expires_on < @d) OR (revoked_at IS NOT NULL AND revoked_at < @at))
@@ -60,6 +70,6 @@ export function retentionSql(db: Database, c: HallRetentionCutoffs, hallId: stri
 
   return {
     ticketsMasked, ticketsDeleted, appointmentsMasked, appointmentsDeleted, noShowsDeleted, applicationsMasked,
-    certificatesMasked, kioskRequestsDeleted, accessAuditDeleted,
+    intakeFormsErased, certificatesMasked, kioskRequestsDeleted, accessAuditDeleted,
   };
 }

@@ -32,6 +32,8 @@ import type {
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
+import type { CommitmentCheckResult, CommitmentCheckState, CommitmentRecord, IntakeDecision, IntakeField, IntakeMaterialOutcome,
+  IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
 
 /** The synchronous twin of an async interface (what the SQLite repository implements). */
 type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
@@ -82,6 +84,35 @@ export function serviceFromRow(r: Row): ServiceItemRecord {
     id: String(r.id), departmentId: Number(r.department_id), name: String(r.name), category: String(r.category),
     timeLimitDays: Number(r.time_limit_days), slotCapacity: Number(r.slot_capacity),
     stepLimits: r.step_limits ? JSON.parse(String(r.step_limits)) : null,
+    ...(bool(r.self_apply) ? { selfApply: true, formFields: JSON.parse(String(r.form_fields ?? '[]')) as IntakeField[] } : {}),
+  };
+}
+
+export function materialFromRow(r: Row): MaterialRecord {
+  return {
+    id: Number(r.id), serviceId: String(r.service_id), name: String(r.name), sortOrder: Number(r.sort_order),
+    fetchedFrom: (r.fetched_from as string | null) ?? null, commitmentAllowed: bool(r.commitment_allowed),
+    ...(r.commitment_text != null ? { commitmentText: String(r.commitment_text), commitmentVersion: String(r.commitment_version ?? '') } : {}),
+  };
+}
+
+export function intakeFromRow(r: Row): IntakeRecord {
+  return {
+    serial: String(r.serial), hallId: String(r.hall_id), requestId: String(r.request_id), kioskId: String(r.kiosk_id), serviceId: String(r.service_id),
+    applicantNumber: String(r.applicant_number), state: r.state as IntakeState,
+    form: JSON.parse(String(r.form)) as Record<string, string>, materials: JSON.parse(String(r.materials)) as IntakeMaterialOutcome[],
+    commitmentReview: bool(r.commitment_review), submittedAt: Number(r.submitted_at), submittedDay: String(r.submitted_day),
+    decidedAt: numOrNull(r.decided_at), decidedBy: (r.decided_by as string | null) ?? null, reason: (r.reason as string | null) ?? null,
+  };
+}
+
+export function commitmentFromRow(r: Row): CommitmentRecord {
+  return {
+    id: Number(r.id), serial: String(r.serial), material: String(r.material), applicantNumber: String(r.applicant_number),
+    signedAt: Number(r.signed_at), kioskId: String(r.kiosk_id), textVersion: String(r.text_version),
+    cardMasked: String(r.card_masked), dueDay: String(r.due_day), checkState: r.check_state as CommitmentCheckState,
+    checkedAt: numOrNull(r.checked_at), checkedBy: (r.checked_by as string | null) ?? null,
+    checkNote: (r.check_note as string | null) ?? null,
   };
 }
 
@@ -173,15 +204,19 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
 
   upsertServiceItem(item: ServiceItemRecord, materials: NewMaterial[]): void {
     this.st(`INSERT INTO service_items (hall_id, id, department_id, name, category, time_limit_days, slot_capacity,
-      step_limits) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hall_id, id) DO UPDATE SET department_id = excluded.department_id,
+      step_limits, self_apply, form_fields)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hall_id, id) DO UPDATE SET department_id = excluded.department_id,
       name = excluded.name, category = excluded.category, time_limit_days = excluded.time_limit_days,
-      slot_capacity = excluded.slot_capacity, step_limits = excluded.step_limits`)
+      slot_capacity = excluded.slot_capacity, step_limits = excluded.step_limits, self_apply = excluded.self_apply,
+      form_fields = excluded.form_fields`)
       .run(this.hall, item.id, item.departmentId, item.name, item.category, item.timeLimitDays, item.slotCapacity,
-        item.stepLimits ? JSON.stringify(item.stepLimits) : null);
+        item.stepLimits ? JSON.stringify(item.stepLimits) : null, item.selfApply ? 1 : 0,
+        item.selfApply ? JSON.stringify(item.formFields ?? []) : null);
     this.st('DELETE FROM service_materials WHERE hall_id = ? AND service_id = ?').run(this.hall, item.id);
     materials.forEach((m, i) => {
-      this.st(`INSERT INTO service_materials (hall_id, service_id, name, sort_order, fetched_from, commitment_allowed)
-        VALUES (?, ?, ?, ?, ?, ?)`).run(this.hall, item.id, m.name, i + 1, m.fetchedFrom, m.commitmentAllowed ? 1 : 0);
+      this.st(`INSERT INTO service_materials (hall_id, service_id, name, sort_order, fetched_from, commitment_allowed,
+        commitment_text, commitment_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(this.hall, item.id, m.name, i + 1, m.fetchedFrom,
+        m.commitmentAllowed ? 1 : 0, m.commitmentText ?? null, m.commitmentText ? m.commitmentVersion ?? '' : null);
     });
   }
 
@@ -198,10 +233,8 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   listMaterials(serviceId: string): MaterialRecord[] {
-    return this.all('SELECT * FROM service_materials WHERE hall_id = ? AND service_id = ? ORDER BY sort_order', this.hall, serviceId).map((r) => ({
-      id: Number(r.id), serviceId: String(r.service_id), name: String(r.name), sortOrder: Number(r.sort_order),
-      fetchedFrom: (r.fetched_from as string | null) ?? null, commitmentAllowed: bool(r.commitment_allowed),
-    }));
+    return this.all('SELECT * FROM service_materials WHERE hall_id = ? AND service_id = ? ORDER BY sort_order', this.hall, serviceId)
+      .map(materialFromRow);
   }
 
   setCalendarDay(day: CalendarDayRecord): void {
@@ -619,6 +652,58 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     }
     return { services, categories };
   }
+
+  findIntakeByRequest(kioskId: string, requestId: string): IntakeRecord | undefined {
+    const r = this.one('SELECT * FROM intake_applications WHERE hall_id = ? AND kiosk_id = ? AND request_id = ?', this.hall, kioskId, requestId);
+    return r ? intakeFromRow(r) : undefined;
+  }
+
+  insertIntake(a: IntakeRecord): void {
+    this.st(`INSERT INTO intake_applications (serial, hall_id, request_id, kiosk_id, service_id, applicant_number, state, form,
+      materials, commitment_review, submitted_at, submitted_day, decided_at, decided_by, reason)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(a.serial, this.hall, a.requestId, a.kioskId, a.serviceId,
+      a.applicantNumber, a.state, JSON.stringify(a.form), JSON.stringify(a.materials), a.commitmentReview ? 1 : 0,
+      a.submittedAt, a.submittedDay, a.decidedAt, a.decidedBy, a.reason);
+  }
+
+  getIntake(serial: string): IntakeRecord | undefined {
+    const r = this.one('SELECT * FROM intake_applications WHERE hall_id = ? AND serial = ?', this.hall, serial);
+    return r ? intakeFromRow(r) : undefined;
+  }
+
+  listIntakes(filter: { state?: IntakeState; applicantNumber?: string } = {}): IntakeRecord[] {
+    return this.all(`SELECT * FROM intake_applications WHERE hall_id = ? AND (? IS NULL OR state = ?)
+      AND (? IS NULL OR applicant_number = ?) ORDER BY submitted_at, serial`, this.hall, filter.state ?? null, filter.state ?? null, filter.applicantNumber ?? null,
+    filter.applicantNumber ?? null).map(intakeFromRow);
+  }
+
+  decideIntake(serial: string, d: IntakeDecision): boolean {
+    return this.st(`UPDATE intake_applications SET state = ?, decided_at = ?, decided_by = ?, reason = ?
+      WHERE hall_id = ? AND serial = ? AND state = 'pending'`).run(d.state, d.decidedAt, d.decidedBy, d.reason, this.hall, serial).changes === 1;
+  }
+
+  addCommitment(c: NewCommitment): CommitmentRecord {
+    const r = this.st(`INSERT INTO intake_commitments (hall_id, serial, material, applicant_number, signed_at, kiosk_id, text_version,
+      card_masked, due_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.hall, c.serial, c.material, c.applicantNumber, c.signedAt,
+      c.kioskId, c.textVersion, c.cardMasked, c.dueDay);
+    return commitmentFromRow(this.one('SELECT * FROM intake_commitments WHERE id = ?', Number(r.lastInsertRowid))!);
+  }
+
+  listCommitments(filter: { serial?: string; openOnly?: boolean } = {}): CommitmentRecord[] {
+    return this.all(`SELECT * FROM intake_commitments WHERE hall_id = ? AND (? IS NULL OR serial = ?)
+      AND (? = 0 OR check_state = 'open') ORDER BY due_day, id`, this.hall, filter.serial ?? null, filter.serial ?? null, filter.openOnly ? 1 : 0).map(commitmentFromRow);
+  }
+
+  recordCommitmentCheck(id: number, c: CommitmentCheckResult): boolean {
+    return this.st(`UPDATE intake_commitments SET check_state = ?, checked_at = ?, checked_by = ?, check_note = ?
+      WHERE hall_id = ? AND id = ? AND check_state = 'open'`).run(c.state, c.checkedAt, c.checkedBy, c.note, this.hall, id).changes === 1;
+  }
+
+  countFalseCommitments(applicantNumber: string): number {
+    return Number(this.one(`SELECT count(*) AS n FROM intake_commitments WHERE hall_id = ? AND applicant_number = ? AND check_state = 'false'`, this.hall,
+      applicantNumber)?.n ?? 0);
+  }
+
 }
 
 const REPOSITORY_METHODS = Object.getOwnPropertyNames(SqliteHallRepository.prototype)

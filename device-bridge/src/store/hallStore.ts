@@ -18,6 +18,8 @@
 
 import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
+import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeField, IntakeRecord, IntakeState,
+  NewCommitment } from './intakeRecords.ts';
 
 /** Hall-local calendar day, `YYYY-MM-DD`. */
 export type HallDay = string;
@@ -66,6 +68,13 @@ export interface ServiceItemRecord {
   slotCapacity: number;
   /** null: the services derive step limits from `timeLimitDays`. */
   stepLimits: StepLimits | null;
+  /**
+   * Citizens may apply for it at the kiosk (接件受理, migration 9); absent on items stored without it (read back
+   * only when true, so older records compare equal).
+   */
+  selfApply?: boolean;
+  /** The kiosk form (intakeRecords.ts IntakeField); absent unless `selfApply`. */
+  formFields?: IntakeField[];
 }
 
 /** A required material (申请材料) of a service item. */
@@ -81,6 +90,9 @@ export interface MaterialRecord {
   fetchedFrom: string | null;
   /** A written commitment (告知承诺) may replace the proof. */
   commitmentAllowed: boolean;
+  /** The commitment text shown, read aloud and signed at the kiosk, and its version; absent when none is set. */
+  commitmentText?: string;
+  commitmentVersion?: string;
 }
 
 export type NewMaterial = Omit<MaterialRecord, 'id' | 'serviceId' | 'sortOrder'>;
@@ -445,6 +457,24 @@ export interface HallRepository {
   upsertLifeEvent(e: LifeEventRecord): Promise<void>;
   /** Use per service item and per queue category on days >= `sinceDay` (README "Finding a service"). */
   serviceUseSince(sinceDay: HallDay): Promise<ServiceUseCounts>;
+
+  // kiosk intake (migration 9, intakeRecords.ts): pre-review applications, commitments, post-hoc checks
+  /** The application a kiosk submitted with this requestId, if any (a resend answers it, not a second one). */
+  findIntakeByRequest(kioskId: string, requestId: string): Promise<IntakeRecord | undefined>;
+  /** Throws when (kiosk, requestId) or the serial was stored before (check with findIntakeByRequest first). */
+  insertIntake(a: IntakeRecord): Promise<void>;
+  getIntake(serial: string): Promise<IntakeRecord | undefined>;
+  /** Oldest first; by state and/or applicant. */
+  listIntakes(filter?: { state?: IntakeState; applicantNumber?: string }): Promise<IntakeRecord[]>;
+  /** Decides a pending application; false (nothing changed) when it is not pending any more. */
+  decideIntake(serial: string, d: IntakeDecision): Promise<boolean>;
+  addCommitment(c: NewCommitment): Promise<CommitmentRecord>;
+  /** By due day; of one application, and/or open ones only. */
+  listCommitments(filter?: { serial?: string; openOnly?: boolean }): Promise<CommitmentRecord[]>;
+  /** Records an open check's outcome; false (nothing changed) when it was checked before or does not exist. */
+  recordCommitmentCheck(id: number, r: CommitmentCheckResult): Promise<boolean>;
+  /** How many of the applicant's commitments were found false. */
+  countFalseCommitments(applicantNumber: string): Promise<number>;
 }
 
 /** A point in time for retention: the hall-local day and the epoch ms (rows dated by day or by instant). */
@@ -471,7 +501,10 @@ export interface HallRetentionCutoffs {
   deleteAppointments: RetentionCutoff;
   /** No-show history of days before this is deleted (the lockout rule looks back 30 days). */
   deleteNoShows: RetentionCutoff;
-  /** Closed applications (done, returned, rejected) last changed before this keep the masked applicant number only. */
+  /**
+   * Closed applications (done, returned, rejected) last changed before this keep the masked applicant number only;
+   * kiosk applications decided before it (and closed) lose their form data too.
+   */
   maskClosedApplications: RetentionCutoff;
   /** Certificates that expired or were revoked before this keep the masked holder number, and no holder name. */
   maskEndedCertificates: RetentionCutoff;
@@ -488,6 +521,8 @@ export interface HallRetentionResult {
   appointmentsDeleted: number;
   noShowsDeleted: number;
   applicationsMasked: number;
+  /** Kiosk applications whose form data was erased and applicant number masked (with the closed application). */
+  intakeFormsErased: number;
   certificatesMasked: number;
   kioskRequestsDeleted: number;
   accessAuditDeleted: number;

@@ -280,7 +280,7 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
         file('b.json', '{\n  "holidays": [\n    {"day": "2026-10-01",}\n  ]\n}\n'),
       ]);
       expect(problems).toEqual([
-        'a.json:4: services[0].capacity: unknown field (services have: code, department, name, category, timeLimitDays, slotCapacity, stepLimits, materials)',
+        'a.json:4: services[0].capacity: unknown field (services have: code, department, name, category, timeLimitDays, slotCapacity, stepLimits, materials, selfApply, fields)',
         'a.json:6: staff: unknown table (a catalogue has: hallId, departments, categories, services, windows, holidays, lifeEvents; materials go inside their service)',
         'b.json:3: (json): expected a "name" in an object',
         'counters.csv:1: (file name): a CSV file holds one table named by its file name: departments.csv, categories.csv, services.csv, materials.csv, windows.csv, holidays.csv, lifeEvents.csv (e.g. holidays-2027.csv)',

@@ -4,12 +4,14 @@
  * transactions that commit or roll back whole and run one at a time, the outer store refused inside a transaction,
  * and the record round trips the services rely on. Run by hallStore.contract.test.ts on SQLite and PostgreSQL.
  */
+import { DEFAULT_HALL_ID } from '../../src/store/hallScope.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HALL_MIGRATIONS } from '../../src/store/hallMigrations.ts';
 import { HALL_POSTGRES_MIGRATIONS } from '../../src/store/hallPostgresMigrations.ts';
 import { loadDepartmentSeed, parseDepartmentSeed } from '../../src/store/departmentSeed.ts';
 import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts';
 import type { CodedDepartment } from '../../src/store/catalogueRecords.ts';
+import type { IntakeRecord } from '../../src/store/intakeRecords.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, HallStore, NewTicket } from '../../src/store/hallStore.ts';
 import { departmentSeedFile, seedBasics, SERVICE_A, SERVICE_B } from '../hall/fixture.ts';
 import type { StoreBackend, StoreTarget } from './backends.ts';
@@ -499,7 +501,7 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         ...over,
       });
       const NONE: HallRetentionResult = { ticketsMasked: 0, ticketsDeleted: 0, appointmentsMasked: 0, appointmentsDeleted: 0,
-        noShowsDeleted: 0, applicationsMasked: 0, certificatesMasked: 0, kioskRequestsDeleted: 0, accessAuditDeleted: 0 };
+        noShowsDeleted: 0, applicationsMasked: 0, intakeFormsErased: 0, certificatesMasked: 0, kioskRequestsDeleted: 0, accessAuditDeleted: 0 };
 
       it('checkReadable answers from the database while it is open, and rejects once it is closed', async () => {
         const store = await open();
@@ -552,6 +554,91 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect(await store.getKioskRequest('k', 'old')).toBeUndefined();
         expect(await store.applyRetention(c)).toEqual(NONE);
       });
+
+      describe('kiosk intake (migration 9: self-service items, pre-review applications, commitments, checks)', () => {
+      const FIELDS = [{ key: 'phone', label: '联系电话', type: 'digits' as const, required: true, minLength: 11, maxLength: 11, reuse: true }];
+      const intake = (over: Partial<IntakeRecord> = {}): IntakeRecord => ({
+        serial: 'GD20261125000001', hallId: DEFAULT_HALL_ID, requestId: 'req-1', kioskId: 'kiosk-1', serviceId: SERVICE_A, applicantNumber: HOLDER,
+        state: 'pending', form: { phone: '13800138000', address: '广州市天河区体育西路1号' },
+        materials: [{ name: '身份证', how: 'shared', source: '电子证照库：居民身份证' }, { name: '承诺事项', how: 'commitment' },
+          { name: '原件', how: 'bring', ticket: 'A001' }],
+        commitmentReview: false, submittedAt: T0, submittedDay: '2026-11-25', decidedAt: null, decidedBy: null, reason: null, ...over,
+      });
+      const commitment = (serial: string, material = '承诺事项') => ({ serial, material, applicantNumber: HOLDER, signedAt: T0,
+        kioskId: 'kiosk-1', textVersion: 'v2', cardMasked: '4401**********1231', dueDay: '2026-12-25' });
+
+      it('stores an item\'s self-service flag, form fields and commitment texts; items without them read back as before', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const item = (await store.getServiceItem(SERVICE_A))!;
+        expect(item.selfApply).toBeUndefined();
+        await store.upsertServiceItem({ ...item, selfApply: true, formFields: FIELDS }, [
+          { name: '承诺事项', fetchedFrom: null, commitmentAllowed: true, commitmentText: '本人承诺所填信息真实。', commitmentVersion: 'v2' },
+          { name: '原件', fetchedFrom: null, commitmentAllowed: false }]);
+        expect(await store.getServiceItem(SERVICE_A)).toMatchObject({ selfApply: true, formFields: FIELDS });
+        const mats = await store.listMaterials(SERVICE_A);
+        expect(mats[0]).toMatchObject({ commitmentText: '本人承诺所填信息真实。', commitmentVersion: 'v2' });
+        expect(mats[1].commitmentText).toBeUndefined();
+        await store.upsertServiceItem({ ...item }, []);
+        expect((await store.getServiceItem(SERVICE_A))!.selfApply).toBeUndefined();
+      });
+
+      it('round-trips an application; one per (kiosk, requestId), found again by it', async () => {
+        const store = await open();
+        await seedBasics(store);
+        await store.insertIntake(intake());
+        expect(await store.getIntake('GD20261125000001')).toEqual(intake());
+        expect(await store.findIntakeByRequest('kiosk-1', 'req-1')).toEqual(intake());
+        expect(await store.findIntakeByRequest('kiosk-2', 'req-1')).toBeUndefined();
+        await expect(store.insertIntake(intake({ serial: 'GD20261125000002' }))).rejects.toThrow();
+        await store.insertIntake(intake({ serial: 'GD20261125000002', kioskId: 'kiosk-2', submittedAt: T0 + 1 }));
+        expect((await store.listIntakes({ state: 'pending' })).map((a) => a.serial)).toEqual(['GD20261125000001', 'GD20261125000002']);
+        expect(await store.listIntakes({ applicantNumber: '440106199003070000' })).toEqual([]);
+      });
+
+      it('decides a pending application once; a second decision changes nothing', async () => {
+        const store = await open();
+        await seedBasics(store);
+        await store.insertIntake(intake());
+        expect(await store.decideIntake('GD20261125000001', { state: 'accepted', decidedAt: T0 + 5, decidedBy: 'clerk', reason: null })).toBe(true);
+        expect(await store.decideIntake('GD20261125000001', { state: 'rejected', decidedAt: T0 + 6, decidedBy: 'clerk2', reason: 'x' })).toBe(false);
+        expect(await store.getIntake('GD20261125000001')).toMatchObject({ state: 'accepted', decidedAt: T0 + 5, decidedBy: 'clerk', reason: null });
+        expect(await store.listIntakes({ state: 'pending' })).toEqual([]);
+        expect(await store.decideIntake('nope', { state: 'accepted', decidedAt: T0, decidedBy: 'clerk', reason: null })).toBe(false);
+      });
+
+      it('records commitments as check items (one per material), checked once; counts the applicant\'s false ones', async () => {
+        const store = await open();
+        await seedBasics(store);
+        await store.insertIntake(intake());
+        const c = await store.addCommitment(commitment('GD20261125000001'));
+        expect(c).toMatchObject({ ...commitment('GD20261125000001'), checkState: 'open', checkedAt: null, checkedBy: null, checkNote: null });
+        await expect(store.addCommitment(commitment('GD20261125000001'))).rejects.toThrow();
+        expect(await store.listCommitments({ openOnly: true })).toEqual([c]);
+        expect(await store.recordCommitmentCheck(c.id, { state: 'false', checkedAt: T0 + 9, checkedBy: 'mgr', note: '无此记录' })).toBe(true);
+        expect(await store.recordCommitmentCheck(c.id, { state: 'confirmed', checkedAt: T0 + 10, checkedBy: 'mgr', note: null })).toBe(false);
+        expect(await store.listCommitments({ openOnly: true })).toEqual([]);
+        expect(await store.listCommitments({ serial: 'GD20261125000001' })).toEqual([{ ...c, checkState: 'false', checkedAt: T0 + 9,
+          checkedBy: 'mgr', checkNote: '无此记录' }]);
+        expect(await store.countFalseCommitments(HOLDER)).toBe(1);
+        expect(await store.countFalseCommitments('440106199003070000')).toBe(0);
+      });
+
+      it('retention erases the form data of decided, closed applications and masks their numbers; open ones stay', async () => {
+        const store = await open();
+        await seedBasics(store);
+        await store.insertIntake(intake());
+        await store.insertIntake(intake({ serial: 'GD20261125000002', requestId: 'req-2' }));
+        await store.addCommitment(commitment('GD20261125000001'));
+        await store.decideIntake('GD20261125000001', { state: 'returned', decidedAt: T0, decidedBy: 'clerk', reason: '照片不清晰' });
+        const c = cutoffs({ maskClosedApplications: { day: '2026-11-26', at: T0 + 1 } });
+        expect(await store.applyRetention(c)).toEqual({ ...NONE, intakeFormsErased: 1 });
+        expect(await store.getIntake('GD20261125000001')).toMatchObject({ form: {}, applicantNumber: '4401**********1231' });
+        expect((await store.listCommitments())[0].applicantNumber).toBe('4401**********1231');
+        expect(await store.getIntake('GD20261125000002')).toMatchObject({ form: intake().form, applicantNumber: HOLDER });
+        expect(await store.applyRetention(c)).toEqual(NONE);
+      });
+    });
     });
   });
 }

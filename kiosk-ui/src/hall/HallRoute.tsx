@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { StaffSession } from '@onedoor/protocol';
 import { LoginForm } from '../tech/parts/LoginForm.tsx';
 import { logout } from '../tech/techApi.ts';
+import { ClerkCounterView } from './ClerkCounterView.tsx';
 import { HallDashboardView } from './HallDashboardView.tsx';
 import '../tech/tech.css';
 import './hall.css';
@@ -34,8 +35,10 @@ export default function HallRoute() {
   if (view.kind === 'login') {
     return <LoginForm title="大厅管理 / Hall dashboard" notice={view.notice} onLogin={(session) => setView({ kind: 'dashboard', session })} />;
   }
+  // A clerk's /hall is the counter page (README "Applying at the kiosk (接件受理)"); the dashboard is the managers'.
+  const View = view.session.role === 'clerk' ? ClerkCounterView : HallDashboardView;
   return (
-    <HallDashboardView
+    <View
       session={view.session}
       onLogout={() => void logout().then(() => setView({ kind: 'login' }))}
       onAuthLost={() => setView({ kind: 'login', notice: '登录已过期或无权限，请重新登录 / your session has ended, please log in again' })}

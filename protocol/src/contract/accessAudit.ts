@@ -24,6 +24,14 @@ export const AUDIT_FUNCTIONS = [
   'dashboard.export',
   'audit.view',
   'audit.export',
+  'intake.start',
+  'intake.sign',
+  'intake.submit',
+  'intake.list',
+  'intake.pending',
+  'intake.decide',
+  'intake.checks',
+  'intake.check',
 ] as const;
 export type AuditFunction = (typeof AUDIT_FUNCTIONS)[number];
 

@@ -21,9 +21,10 @@ export const LOCAL_KIOSK_ID = 'kiosk-1';
 /**
  * Alert rules of the dashboard (paper low/out, device offline longer than 30 s, SAM faults, kiosk heartbeat lost);
  * `hallDatabase`: the hall database is missing or bad, so the hall has stopped issuing numbers;
- * `duplicateKioskLink`: a second connection with a live kiosk's token was refused.
+ * `duplicateKioskLink`: a second connection with a live kiosk's token was refused;
+ * `commitmentChecksOverdue`: written commitments (告知承诺) past their post-hoc check's due day.
  */
-export const HALL_ALERT_KINDS = ['paperOut', 'paperLow', 'deviceOffline', 'samFault', 'deviceFault', 'terminalOffline', 'heartbeatLost', 'hallDatabase', 'duplicateKioskLink', 'serviceLevel'] as const;
+export const HALL_ALERT_KINDS = ['paperOut', 'paperLow', 'deviceOffline', 'samFault', 'deviceFault', 'terminalOffline', 'heartbeatLost', 'hallDatabase', 'duplicateKioskLink', 'serviceLevel', 'commitmentChecksOverdue'] as const;
 export type HallAlertKind = (typeof HALL_ALERT_KINDS)[number];
 
 /** `critical`: the kiosk cannot serve a function now; `warning`: act soon. */

@@ -6,6 +6,7 @@ export * from './events.ts';
 export * from './counterBus.ts';
 export * from './tech.ts';
 export * from './kiosk.ts';
+export * from './kioskIntake.ts';
 export * from './hallDisplay.ts';
 export * from './hallDashboard.ts';
 export * from './kioskLink.ts';

@@ -13,6 +13,7 @@
  * - Prints go through the printer's job queue; the command's result carries a `KioskPrintOutcome` (the printed
  *   result is shown on screen too), and `printJob` updates tell when a held job finally printed (after a refill).
  */
+import type { KioskIntakeApplication, KioskIntakeDraft, KioskIntakeItem, KioskIntakeSigned, KioskIntakeSubmitResult } from './kioskIntake.ts';
 import type { CommandEnvelope, Completion, CompletionAck, CompletionCode } from './command.ts';
 import type { PrintJobState } from './events.ts';
 import type { IdCardType } from '../idcard/holder.ts';
@@ -306,6 +307,16 @@ export interface KioskCommandMap {
   /** A progress slip of one application. */
   'print.progress': { args: { serial: string }; result: KioskPrintResult };
   'print.appointmentSlip': { args: { id: number }; result: KioskPrintResult };
+  /** 接件受理 (README "Applying at the kiosk (接件受理)"): the self-service items. */
+  'intake.items': { args: Record<string, never>; result: KioskIntakeItem[] };
+  /** The item's form, filled from the card and offered from earlier applications. */
+  'intake.start': { args: { serviceId: string }; result: KioskIntakeDraft };
+  /** Signs a commitment: completes when the session's own card is placed again (another card: userError cardMismatch). */
+  'intake.sign': { args: { serviceId: string; material: string }; result: KioskIntakeSigned };
+  /** Submits the reviewed application (idempotent per kiosk and requestId) and prints its receipt. */
+  'intake.submit': { args: { serviceId: string; form: Record<string, string>; bringBy?: 'ticket' | 'slot' }; result: KioskIntakeSubmitResult };
+  /** The citizen's kiosk applications not accepted yet (waiting, returned, rejected). */
+  'intake.list': { args: Record<string, never>; result: KioskIntakeApplication[] };
 }
 
 export type KioskCommandName = keyof KioskCommandMap;
@@ -314,7 +325,7 @@ export const KIOSK_COMMAND_NAMES = [
   'session.touch', 'session.extend', 'session.logout', 'queue.categories', 'queue.take', 'appointments.list',
   'appointments.checkIn', 'appointments.days', 'appointments.slots', 'appointments.book', 'appointments.cancel',
   'services.list', 'services.finder', 'certificates.list', 'certificates.print', 'applications.list', 'print.progress',
-  'print.appointmentSlip',
+  'print.appointmentSlip', 'intake.items', 'intake.start', 'intake.sign', 'intake.submit', 'intake.list',
 ] as const satisfies readonly KioskCommandName[];
 
 export interface KioskCommand<N extends KioskCommandName = KioskCommandName> extends CommandEnvelope {

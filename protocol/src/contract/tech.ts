@@ -10,7 +10,7 @@ import type { DeviceStatus } from './status.ts';
  * manager and technician; README "Running a district": the district manager, read-only over every hall of the
  * database).
  */
-export const STAFF_ROLES = ['manager', 'technician', 'district'] as const;
+export const STAFF_ROLES = ['manager', 'technician', 'clerk', 'district'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** `GET /api/me` and the body of a successful `POST /api/login`. */

@@ -1,0 +1,76 @@
+/**
+ * The clerk's counter page in Chromium (README "Applying at the kiosk (接件受理)"): a kiosk application waits for
+ * pre-review; the clerk logs in at /hall, sees it with its form, materials and commitment, returns one without a
+ * reason (refused, shown), accepts it, and the application's progress shows 受理 with its time limit. The citizen's
+ * side is driven through the hall service here (the kiosk screens for applying are not built yet).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'vite';
+import { chromium, type Browser } from 'playwright-core';
+import { DEMO_PASSWORDS, DEMO_USERS, silentLogger, startBridge, type BridgeHandle } from '@onedoor/device-bridge';
+import { loadCatalogueFiles } from '../../device-bridge/src/catalogue/loadCatalogue.ts';
+import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
+import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const UI_WAIT_MS = 60_000;
+const FORM = { relation: '夫妻投靠', moveFrom: '广州市越秀区北京路1号', address: '广州市天河区体育西路100号', phone: '13800138000' };
+
+let workDir: string;
+let bridge: BridgeHandle;
+let browser: Browser;
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'od-clerk-e2e-'));
+  const uiDir = join(workDir, 'ui');
+  await build({ configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: uiDir, emptyOutDir: true } });
+  bridge = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir: join(workDir, 'data'), uiDir, users: [...DEMO_USERS], devices: [] },
+    { log: silentLogger(), hall: { demo: async (store) => void (await loadCatalogueFiles(store, [join(REPO_ROOT, 'config/examples/catalogue/catalogue.json')])) } });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await bridge?.close();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('clerk counter page', () => {
+  it('lists the waiting application, refuses a return without a reason, accepts; the progress shows 受理', async () => {
+    const zhang = citizenFromHolder(libraryHolder('zhang-sanfeng'));
+    const intake = bridge.hall.intake!;
+    await intake.sign('s1', zhang, 'D35-02', '共同居住承诺', zhang.number, 'kiosk-1');
+    const a = await intake.submit({ sessionKey: 's1', citizen: zhang, kioskId: 'kiosk-1', requestId: 'r1', serviceId: 'D35-02', form: FORM, bringBy: 'ticket' });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(`${bridge.url}/hall`);
+    await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });
+    await page.locator('input[name="user"]').fill('clerk');
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORDS.clerk);
+    await page.locator('button[type="submit"]').click();
+    const item = page.locator(`[data-testid="clerk-application"][data-serial="${a.serial}"]`);
+    await item.waitFor({ timeout: UI_WAIT_MS });
+    const text = await item.innerText();
+    expect(text).toContain('户口迁移（投靠）');
+    expect(text).toContain('4401**********1231');
+    expect(text).toContain('13800138000');
+    expect(text).toContain('居民身份证：已由系统获取（电子证照库：居民身份证）');
+    expect(text).toContain('承诺：共同居住承诺（文本v1');
+    expect(text).not.toContain('440106199003071231');
+
+    await item.getByTestId('clerk-return').click();
+    await page.getByTestId('clerk-message').filter({ hasText: 'reason' }).waitFor({ timeout: UI_WAIT_MS });
+    expect((await bridge.hall.store!.getIntake(a.serial))!.state).toBe('pending');
+
+    await item.getByTestId('clerk-accept').click();
+    await page.getByTestId('clerk-empty').waitFor({ timeout: UI_WAIT_MS });
+    const progress = await bridge.hall.applications!.get(zhang, a.serial);
+    expect(progress).toMatchObject({ statusName: '受理', timeLimitDays: 20 });
+    await context.close();
+  }, 120_000);
+});
