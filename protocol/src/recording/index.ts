@@ -1,0 +1,4 @@
+// Device-traffic recordings (docs/recording-format.md): the format's encoder, its reader and the CRC it uses.
+export * from './crc32.ts';
+export * from './format.ts';
+export * from './reader.ts';
