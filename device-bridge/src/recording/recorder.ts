@@ -11,10 +11,10 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { RecordingPortEvent } from '@onedoor/protocol';
-import { PrintDataMasker } from './printDataMasker.ts';
+import { PrintDataMasker, SamReplyMasker, type RecordingPortEvent } from '@onedoor/protocol';
+
 import { RecordingWriter } from './recordingWriter.ts';
-import { SamReplyMasker } from './samReplyMasker.ts';
+
 
 export interface RecorderOptions {
   dir: string;
@@ -85,6 +85,8 @@ const MASKED_KINDS: Record<string, string> = { idreader: 'idcard', printer: 'pri
 export class Recorder extends EventEmitter<RecorderEvents> {
   private readonly devices = new Map<string, DeviceInfo>();
   private readonly opens = new Map<string, number>();
+  /** When each device's last received chunk came (µs into the session), for replies held back for masking. */
+  private readonly lastRxUs = new Map<string, number>();
   private writer: RecordingWriter | null = null;
   private session: string | null = null;
   private startedBy: string | null = null;
@@ -192,9 +194,13 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     const m = this.masks.get(device);
     if (!m) return; // a port added after the session started: not in the header, not recorded
     const mask = dir === 'rx' ? m.rx : m.tx;
-    // A command going out means the reply before it is as complete as it will get: mask and write what was held.
+    if (dir === 'rx') this.lastRxUs.set(device, this.t());
+    // A command going out means the reply before it is as complete as it will get: mask and write what was held,
+    // stamped with when its last byte came (docs/recording-format.md "Records": the one exception to file order).
     if (dir === 'tx' && m.rx) {
-      for (const f of m.flush()) if (f.dir === 'rx' && f.bytes.length) this.write({ type: 'data', tUs: this.t(), device, dir: 'rx', bytes: f.bytes });
+      for (const f of m.flush()) {
+        if (f.dir === 'rx' && f.bytes.length) this.write({ type: 'data', tUs: this.lastRxUs.get(device) ?? this.t(), device, dir: 'rx', bytes: f.bytes });
+      }
     }
     const bytes = mask ? mask(chunk) : chunk.slice();
     if (bytes.length) this.write({ type: 'data', tUs: this.t(), device, dir, bytes });

@@ -14,6 +14,9 @@ import {
   buildTextBlock,
   EscPosEncoder,
   idNumberCheckChar,
+  maskSamReply,
+  PrintDataMasker,
+  SamReplyMasker,
   parseSamReadResponse,
   readRecording,
   SamFrameDecoder,
@@ -21,8 +24,8 @@ import {
   type ResidentHolder,
 } from '@onedoor/protocol';
 import { Recorder } from '../../src/recording/recorder.ts';
-import { maskSamReply, SamReplyMasker } from '../../src/recording/samReplyMasker.ts';
-import { PrintDataMasker } from '../../src/recording/printDataMasker.ts';
+
+
 
 const holder: ResidentHolder = {
   cardType: 'resident',

@@ -2,3 +2,6 @@
 export * from './crc32.ts';
 export * from './format.ts';
 export * from './reader.ts';
+export * from './samReplyMasker.ts';
+export * from './printDataMasker.ts';
+export * from './synthetic.ts';

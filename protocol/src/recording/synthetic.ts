@@ -11,7 +11,7 @@ import {
   validateIdNumber,
   type Holder,
   type IdNumberProblem,
-} from '@onedoor/protocol';
+} from '../idcard/index.ts';
 
 const SYNTHETIC_BIRTH = '1985-06-15';
 const SYNTHETIC_NAME = '样例测试';

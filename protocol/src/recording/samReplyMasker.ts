@@ -9,7 +9,7 @@
  * LEN claims ends early only at a following frame that checks out whole, so a photo that happens to contain the
  * preamble cannot end masking early. `flush()` masks whatever is held (the bridge moved on, the port closed).
  */
-import { SAM_HEADER_BYTES, SAM_MAX_LEN, SAM_PREAMBLE, samChecksum } from '@onedoor/protocol';
+import { SAM_HEADER_BYTES, SAM_MAX_LEN, SAM_PREAMBLE, samChecksum } from '../idcard/index.ts';
 import { syntheticFiller, syntheticTextBlock } from './synthetic.ts';
 
 /** Status bytes SW1 SW2 SW3 follow LEN: data starts here. */
