@@ -3,7 +3,7 @@
  * auth/accessTable.ts): list, start, stop, download; anonymous callers refused; a session that fills its size
  * limit (the disk-full stand-in) stops with an alert in the status while the bridge keeps answering.
  */
-import { mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,18 +67,16 @@ describe('/api/tech/recordings', () => {
     expect((await call(b, '/api/tech/recordings/start', { method: 'POST', body: { dir: '/etc' } })).status).toBe(400);
   });
 
-  it('a recording folder that cannot be written: start answers 507 with the reason, the bridge carries on', async () => {
-    if (process.getuid?.() === 0) return; // root writes anywhere: nothing to prove
+  it('a recording folder that cannot be made: start answers 507 with the reason, the bridge carries on', async () => {
+    // A regular file where the folder should be: refused even for root (ENOTDIR), like a read-only mount.
     const dir = mkdtempSync(join(tmpdir(), 'rec-ro-'));
     dirs.push(dir);
-    mkdirSync(join(dir, 'ro'));
-    writeFileSync(join(dir, 'ro', 'x'), '');
-    chmodSync(join(dir, 'ro'), 0o500);
-    const { b } = await bridge({ dir: join(dir, 'ro', 'recordings') });
+    writeFileSync(join(dir, 'not-a-dir'), '');
+    const { b } = await bridge({ dir: join(dir, 'not-a-dir', 'recordings') });
     const r = await call(b, '/api/tech/recordings/start', { method: 'POST', body: {} });
     expect(r.status).toBe(507);
-    expect(r.body.message).toMatch(/EACCES|permission/i);
+    expect(r.body.message).toMatch(/ENOTDIR|EEXIST/);
     expect((await call(b, '/api/health', { token: false })).status).toBe(200);
-    chmodSync(join(dir, 'ro'), 0o700);
+    expect((await call(b, '/api/tech/recordings')).body.status.recording).toBe(false);
   });
 });
