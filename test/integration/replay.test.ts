@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readRecording, type CardErrorEvent, type CardReadEvent, type RecordingRecord } from '@onedoor/protocol';
 import { startBridge, silentLogger, type BridgeHandle } from '../../device-bridge/src/index.ts';
 import { IdReaderSim } from '../../simulators/src/idreader/index.ts';
+import { PrinterSim } from '../../simulators/src/printer/index.ts';
 import { buildReplayScript, ReplayDevice, startSimulator, type SimDevice } from '../../simulators/src/index.ts';
 import { untilWith } from '../support/until.ts';
 
@@ -69,6 +70,43 @@ const polls = (r: Run) => r.bridge.devices.get('reader')!.status().counters.poll
 async function somePolls(r: Run, n = 3): Promise<void> {
   const start = polls(r);
   await until(() => polls(r) >= start + n, `${n} more polls`);
+}
+
+interface PrinterRun {
+  bridge: BridgeHandle;
+  /** Every printer status the bridge reported, as `state/paper`. */
+  states: string[];
+}
+
+async function printerBridge(dir: string, path: string, recording: boolean, options: Record<string, unknown>): Promise<PrinterRun> {
+  const bridge = await startBridge(
+    {
+      http: { host: '127.0.0.1', port: 0 },
+      dataDir: join(dir, 'data'),
+      devices: [{ id: 'printer', kind: 'printer', path, baud: 115200, options }],
+      recording: { enabled: recording, dir: join(dir, 'recordings') },
+      options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
+    },
+    { log: silentLogger() },
+  );
+  cleanups.push(() => bridge.close());
+  const run: PrinterRun = { bridge, states: [] };
+  const driver = bridge.devices.get('printer')!;
+  driver.on('status', (s) => run.states.push(`${s.state}/${s.paper ?? '-'}`));
+  return run;
+}
+
+const printerState = (r: PrinterRun) => r.bridge.devices.get('printer')!.status().state;
+
+async function somePrinterPolls(r: PrinterRun): Promise<void> {
+  const c = () => r.bridge.devices.get('printer')!.status().counters;
+  const start = JSON.stringify(c());
+  await until(() => JSON.stringify(c()) !== start, 'a few more polls');
+}
+
+/** Consecutive repeats removed, and the start-up states (`starting`) left out: what a technician would list. */
+function dedupe(states: string[]): string[] {
+  return states.filter((s, i) => !s.startsWith('starting') && s !== states[i - 1]);
 }
 
 function tempDir(name: string): string {
@@ -130,6 +168,47 @@ describe('record and replay (PTY)', () => {
     expect(report.matched).toBe(script.filter((e) => e.tx.length > 0).length);
     // What the fresh bridge read is the synthetic holder the recording carries, never the card's.
     expect(fresh.reads.every((r) => r.holder.idNumberMasked.startsWith('1101'))).toBe(true);
+  }, 120_000);
+
+  it('a printer answering status late and running out of paper replays with the same printer states in the same order', async () => {
+    const recDir = tempDir('prn');
+    const sim = new PrinterSim({ id: `replay-prn-${process.pid}` });
+    const simRun = await startPty(sim, recDir);
+    // Status polled every 300 ms, a reply later than 100 ms is a failed poll. Two late replies, not three: a third
+    // would recycle the link, and a late reply crossing a port reopen lands in the new connection at a moment
+    // replay cannot reproduce (the PTY keeps it while the port is closed).
+    const options = { pollIntervalMs: 300, statusTimeoutMs: 100 };
+    const original = await printerBridge(recDir, simRun.path!, true, options);
+    await until(() => printerState(original) === 'online', 'printer online');
+    await sim.act('paper', { state: 'low' });
+    await until(() => original.states.at(-1)?.endsWith('/low'), 'paper low seen');
+    const timeouts = (r: PrinterRun) => r.bridge.devices.get('printer')!.status().counters.timeouts ?? 0;
+    const t0 = timeouts(original);
+    await sim.act('status-late', { ms: 150, count: 2 });
+    await until(() => timeouts(original) >= t0 + 2, 'two status polls timed out');
+    await somePrinterPolls(original);
+    await sim.act('paper', { state: 'out' });
+    await until(() => original.states.at(-1)?.endsWith('/out'), 'paper out seen');
+    await sim.act('paper', { state: 'ok' });
+    await until(() => original.states.at(-1) === 'online/full', () => `paper back (${original.states.join(' ')})`);
+    await somePrinterPolls(original);
+    await original.bridge.close();
+    const expected = dedupe(original.states);
+    const lateReplies = timeouts(original);
+    expect(expected).toContain('userError/out');
+
+    const script = buildReplayScript(recordingOf(recDir), 'printer');
+    const playDir = tempDir('prn-play');
+    const replay = new ReplayDevice({ id: 'printer', kind: 'printer', script });
+    const playRun = await startPty(replay, playDir);
+    const fresh = await printerBridge(playDir, playRun.path!, false, options);
+    await until(() => replay.finished, 'replay to reach its end', 60_000);
+    // Sampled as the script ends: polls after it get no answer (the recording has none) and time out.
+    const freshTimeouts = timeouts(fresh);
+    await until(() => dedupe(fresh.states).length >= expected.length, () => `the same printer states (${dedupe(fresh.states).join(' ')} vs ${expected.join(' ')})`);
+    expect(dedupe(fresh.states).slice(0, expected.length)).toEqual(expected);
+    expect(freshTimeouts).toBe(lateReplies);
+    expect(replay.divergenceReport().divergences).toEqual([]);
   }, 120_000);
 
   it('a bridge that asks something else gets a divergence report naming the command and what was expected', () => {
