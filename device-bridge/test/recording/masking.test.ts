@@ -180,6 +180,22 @@ describe('masking at the source', () => {
     expect(out.slice(700)).toEqual([...findReply]);
   });
 
+  it('a card whose number fails the check fails it the same way after masking (replay sees the same refusal)', () => {
+    for (const [number, reason] of [
+      [`${holder.idNumber.slice(0, 17)}${holder.idNumber[17] === '0' ? '1' : '0'}`, 'checkChar'],
+      [`440106197903225631`.slice(0, 16), 'length'],
+    ] as const) {
+      const bad = { ...holder, idNumber: number };
+      const v = validateIdNumber(bad.idNumber, { birthDate: bad.birthDate });
+      expect(v.ok ? null : v.reason).toBe(reason);
+      const reply = buildSamResponse(0x90, buildSamReadData(buildTextBlock(bad), photo));
+      const masked = parseSamReadResponse(new SamFrameDecoder().push(maskSamReply(reply, true))[0]).holder as ResidentHolder;
+      expect(masked.idNumber).not.toBe(bad.idNumber);
+      const after = validateIdNumber(masked.idNumber, { birthDate: masked.birthDate });
+      expect(after.ok ? null : after.reason).toBe(reason);
+    }
+  });
+
   it('the printer masker keeps commands and their parameters byte for byte', () => {
     const job = new EscPosEncoder().initialize().align('center').size(2).bold(true).lineSpacing(48).text('A').feed(3).cut('partial').encode();
     const masked = new PrintDataMasker().push(job);
