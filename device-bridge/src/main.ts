@@ -56,6 +56,11 @@ import { scheduleHallBackups, type HallBackupSchedule } from './store/hallBackup
 import { siteUtcOffsetMinutes } from './config/site.ts';
 import { describeHallStoreSetting, parseHallStoreSetting } from './store/hallStoreSetting.ts';
 import { hallStoreOpener, type HallStoreOpener } from './store/openHallStore.ts';
+import { createTransport as defaultCreateTransport } from './transport/index.ts';
+import { Recorder } from './recording/recorder.ts';
+import { RecordingTransport } from './recording/recordingTransport.ts';
+import { recordingRouter } from './recording/recordingRoutes.ts';
+import { scheduleRecordingWindow } from './recording/recordingWindow.ts';
 
 export interface StartBridgeOptions {
   /** Drivers to use; default the global `driverRegistry` (filled by the built-in driver modules). */
@@ -113,6 +118,8 @@ export interface BridgeHandle {
   dashboard: HallDashboardService;
   /** Scheduled online backups of the SQLite hall database (config `backup`, README "Backups"). */
   backups: HallBackupSchedule;
+  /** Device-traffic recordings (config `recording`, README "Record and replay"). */
+  recorder: Recorder;
   log: Logger;
   /** Stop devices, disconnect clients, close the HTTP server. Idempotent. */
   close(): Promise<void>;
@@ -133,11 +140,26 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   // is not a day behind before 08:00. A test may hand in its own clock.
   const hallClock = options.hall?.clock ?? new HallClock(Date.now, siteUtcOffsetMinutes(config.site));
   const hallOptions: KioskHallOptions = { personLimits: config.personLimits, intakeHours: config.intakeHours, ...options.hall, clock: hallClock };
+  // The recorder taps every device port at the transport (README "Record and replay"); idle unless a session runs.
+  const recorder = new Recorder({
+    dir: config.recording.dir ?? join(config.dataDir, 'recordings'),
+    maxFileBytes: config.recording.maxFileBytes,
+    maxSessionBytes: config.recording.maxSessionBytes,
+    bridgeName: config.site.hallName,
+    log,
+  });
+  recorder.on('alert', (message) => log.error({ alert: 'recordingStopped' }, message));
+  const createTransport = options.createTransport ?? defaultCreateTransport;
   const devices = new DeviceSet(config.devices, options.registry ?? driverRegistry, {
     log,
     dataDir: config.dataDir,
     backoff: config.options.reconnect,
-    createTransport: options.createTransport,
+    createTransport: (path, transportOptions) => {
+      const inner = createTransport(path, transportOptions);
+      const spec = config.devices.find((d) => d.path === path);
+      return spec ? new RecordingTransport(inner, recorder.device({ id: spec.id, kind: spec.kind, path })) : inner;
+    },
+    commandNote: (deviceId, label) => recorder.note(deviceId, label),
     hallToday: () => hallClock.today(),
   });
   devices.on('status', (s) => log.info({ deviceId: s.id, state: s.state, detail: s.detail }, 'device status'));
@@ -213,6 +235,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       districtRouter({ store: () => (hallLink ? null : hall.store), today: () => hall.clock.today(), now: () => hall.clock.now(),
         ownAlerts: () => dashboard?.alerts().length ?? null }),
       accessAuditRouter({ audit: () => audit }),
+      recordingRouter({ recorder, allowedOrigins: config.allowedOrigins }),
       // The manager's catalogue edits (categories, windows, slot capacities, holidays), checked as the command does.
       catalogueRouter({ allowedOrigins: config.allowedOrigins, store: () => (hallLink ? null : hall.store), log }),
       // The hall floor's manager actions (hold pool); the workflow is made below, after the socket.
@@ -328,6 +351,16 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   if (publicUrl === null && config.devices.some((d) => d.kind === 'printer' && d.enabled)) {
     log.warn({ field: 'site.publicUrl' }, 'no public URL configured: tickets and certificate copies with a QR code will not be printed; set site.publicUrl');
   }
+  // Ports are known before they open, so a recording started by config catches each port's first open.
+  for (const d of config.devices) if (d.enabled) recorder.device({ id: d.id, kind: d.kind, path: d.path });
+  if (config.recording.enabled) {
+    try {
+      recorder.start('config');
+    } catch (err) {
+      log.error({ alert: 'recordingStopped', err: (err as Error).message }, 'recording could not start; the bridge carries on');
+    }
+  }
+  const recordingWindow = config.recording.window ? scheduleRecordingWindow(recorder, config.recording.window, hallClock, log) : null;
   await devices.start();
   hallLink?.start();
   log.info({ url, hallId: config.site.hallId, hallName: config.site.hallName, publicUrl, devices: config.devices.length }, 'bridge started');
@@ -347,9 +380,11 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     kioskScreens,
     dashboard,
     backups,
+    recorder,
     log,
     close: () =>
       (closing ??= (async () => {
+        recordingWindow?.stop();
         retention.stop();
         backups.stop();
         eventLoop.stop();
@@ -368,6 +403,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         await hall.close();
         await socket.close();
         await devices.stop();
+        recorder.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         // Last: the hall database is closed, a restore may now replace it.

@@ -8,4 +8,5 @@ export * from './counterbus/index.ts';
 export * from './qrscanner/index.ts';
 export * from './certificate/index.ts';
 export * from './ipp/index.ts';
+export * from './recording/index.ts';
 export * from './contract/index.ts';

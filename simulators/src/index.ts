@@ -9,3 +9,5 @@ export * from './printer/index.ts';
 export * from './counterbus/index.ts';
 export * from './qrscanner/index.ts';
 export * from './ippPrinter/index.ts';
+// Replay of device-traffic recordings.
+export * from './replay/index.ts';

@@ -49,7 +49,8 @@ export function parseConfig(input: unknown, baseDir = process.cwd()): BridgeConf
   }
   const c = r.data;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  return { ...c, dataDir: abs(c.dataDir), uiDir: c.uiDir ? abs(c.uiDir) : DEFAULT_UI_DIR, backup: { ...c.backup, dir: c.backup.dir ? abs(c.backup.dir) : undefined } };
+  return { ...c, dataDir: abs(c.dataDir), uiDir: c.uiDir ? abs(c.uiDir) : DEFAULT_UI_DIR, backup: { ...c.backup, dir: c.backup.dir ? abs(c.backup.dir) : undefined },
+    recording: { ...c.recording, dir: c.recording.dir ? abs(c.recording.dir) : undefined } };
 }
 
 export function loadConfigFile(file: string): BridgeConfig {

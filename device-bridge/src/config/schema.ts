@@ -256,6 +256,31 @@ export const bridgeConfigSchema = z
       .strict()
       .prefault({})
       .meta({ description: 'Scheduled online backups of the hall database (README "Backups").' }),
+    /** Device-traffic recordings (recording/recorder.ts, README "Record and replay", docs/recording-format.md). */
+    recording: z
+      .object({
+        enabled: z.boolean().default(false)
+          .meta({ description: 'Record from start-up until stopped on /tech (a technician can also start and stop recordings there).' }),
+        dir: z.string().min(1).optional()
+          .meta({ description: 'Folder of the recordings (owner-only); default: recordings/ inside dataDir. Relative to the config file.' }),
+        maxFileBytes: z.number().int().min(1024).max(1024 ** 3).default(16 * 1024 ** 2)
+          .meta({ description: 'A recording file is closed and the next one opened before it passes this size.', unit: 'bytes' }),
+        maxSessionBytes: z.number().int().min(1024).max(64 * 1024 ** 3).default(512 * 1024 ** 2)
+          .meta({ description: 'A recording session stops (with an alert on /tech and in the log) before it passes this size: the guard that keeps it from filling the disk.', unit: 'bytes' }),
+        window: z
+          .object({
+            from: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM' })
+              .meta({ description: 'Start of the daily recording, hall time.', unit: 'HH:MM' }),
+            to: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM' })
+              .meta({ description: 'End of the daily recording, hall time (before from: over midnight).', unit: 'HH:MM' }),
+          })
+          .strict()
+          .optional()
+          .meta({ description: 'Record every day between these hall times (HH:MM, site time zone), e.g. the morning peak a fault was reported in.' }),
+      })
+      .strict()
+      .prefault({})
+      .meta({ description: 'Recording of device traffic for replay on the simulators (README "Record and replay").' }),
     site: siteConfigSchema,
     options: z
       .object({

@@ -67,6 +67,11 @@ export interface DriverContext {
    * they agree with the hall's sessions and tickets. Default: China Standard Time (hall/clock.ts), never the PC's zone.
    */
   hallToday?: () => string;
+  /**
+   * Told the label of every command the driver writes (`find card`, `print job`), so a device-traffic recording
+   * shows what caused the bytes (README "Record and replay"). Labels never hold personal data.
+   */
+  commandNote?: (deviceId: string, label: string) => void;
 }
 
 export interface DeviceActionInfo {
@@ -189,6 +194,7 @@ export abstract class BaseDeviceDriver<F> extends EventEmitter<DeviceDriverEvent
       onUnsolicited: (frame) => this.onFrame(frame),
       tap: {
         tx: (bytes, label) => {
+          ctx.commandNote?.(spec.id, label);
           const d = describeTxBytes(this.kind, bytes, label);
           this.frameLog.add('tx', d.length, d);
         },

@@ -7,6 +7,7 @@ import type { StaffSession, TechDeviceAction, TechDeviceInfo } from '@onedoor/pr
 import { clockTime } from './format.ts';
 import { DeviceCard } from './parts/DeviceCard.tsx';
 import { SimPanel } from './parts/SimPanel.tsx';
+import { RecordingPanel } from './parts/RecordingPanel.tsx';
 import { connectTech } from './techSocket.ts';
 
 export interface TechConsoleProps {
@@ -86,6 +87,8 @@ export function TechConsole({ session, onLogout, onAuthLost }: TechConsoleProps)
           ))}
         </div>
       )}
+      <h2 class="tech-section">录制 / recordings</h2>
+      <RecordingPanel canAct={session.canAct} />
       <h2 class="tech-section">模拟器 / simulators</h2>
       <SimPanel canAct={session.canAct} />
     </main>

@@ -62,3 +62,21 @@ export const simAct = (id: string, name: string, args: Record<string, unknown> =
   call<{ ok: true; result: unknown }>(`/api/tech/sims/${encodeURIComponent(id)}/actions/${encodeURIComponent(name)}`, { body: args });
 export const fetchTickets = (id: string) => call<{ id: string; tickets: TicketSummary[] }>(`/api/tech/sims/${encodeURIComponent(id)}/tickets`);
 export const ticketPngUrl = (id: string, seq: number) => `/api/tech/sims/${encodeURIComponent(id)}/tickets/${seq}.png`;
+
+/** The recorder as GET /api/tech/recordings reports it (device-bridge/src/recording/recordingRoutes.ts). */
+export interface RecorderView {
+  status: {
+    recording: boolean;
+    session: string | null;
+    startedBy: string | null;
+    startedAt: string | null;
+    bytes: number;
+    lastError: { message: string; at: string } | null;
+  };
+  files: { name: string; bytes: number; modifiedAt: string }[];
+}
+
+export const fetchRecordings = () => call<RecorderView>('/api/tech/recordings');
+export const startRecording = () => call<{ status: RecorderView['status'] }>('/api/tech/recordings/start', { body: {} });
+export const stopRecording = () => call<{ status: RecorderView['status'] }>('/api/tech/recordings/stop', { body: {} });
+export const recordingUrl = (name: string) => `/api/tech/recordings/${encodeURIComponent(name)}`;

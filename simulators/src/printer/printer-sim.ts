@@ -133,6 +133,10 @@ export class PrinterSim extends EventEmitter implements SimDevice {
   private overflowBytes = 0;
   private droppedBytes = 0;
 
+  /** The `status-late` fault: how late, and for how many more status replies. */
+  private lateStatus: { ms: number; count: number } | null = null;
+  private readonly lateTimers = new Set<NodeJS.Timeout>();
+
   constructor(opts: PrinterSimOptions = {}) {
     super();
     this.id = opts.id ?? 'printer';
@@ -207,6 +211,7 @@ export class PrinterSim extends EventEmitter implements SimDevice {
       { name: 'online', args: [], help: 'bring the printer back online' },
       { name: 'speed', args: ['mmPerSec'], help: 'print speed in mm/s' },
       { name: 'clear-history', args: [], help: 'forget the printed tickets' },
+      { name: 'status-late', args: ['ms', 'count'], help: 'the next `count` DLE EOT status replies go out `ms` late (a printer busy with its own work)' },
     ];
   }
 
@@ -228,6 +233,12 @@ export class PrinterSim extends EventEmitter implements SimDevice {
       case 'online': this.manualOffline = false; break;
       case 'speed': this.speed = positive('speed mmPerSec', Number(args.mmPerSec)); break;
       case 'clear-history': this.history = []; break;
+      case 'status-late': {
+        const count = args.count === undefined ? 1 : Number(args.count);
+        if (!Number.isInteger(count) || count < 0 || count > 1000) throw new Error(`status-late count must be 0..1000, got ${String(args.count)}`);
+        this.lateStatus = { ms: positive('status-late ms', Number(args.ms)), count };
+        break;
+      }
       default:
         throw new Error(`printer: unknown action ${JSON.stringify(name)}; actions: ${this.actions().map((a) => a.name).join(', ')}`);
     }
@@ -238,6 +249,8 @@ export class PrinterSim extends EventEmitter implements SimDevice {
   }
 
   close(): void {
+    for (const t of this.lateTimers) clearTimeout(t);
+    this.lateTimers.clear();
     this.closed = true;
     if (this.printTimer) clearTimeout(this.printTimer);
     this.printTimer = null;
@@ -286,7 +299,17 @@ export class PrinterSim extends EventEmitter implements SimDevice {
   private onCommand(cmd: EscPosCommand): void {
     switch (cmd.type) {
       case 'realtimeStatus':
-        // escpos.md: "answered at once even while printing"; bypasses the buffer.
+        // escpos.md: "answered at once even while printing"; bypasses the buffer. The `status-late` fault holds it.
+        if (this.lateStatus && this.lateStatus.count > 0) {
+          this.lateStatus.count--;
+          const reply = encodeDleEotReply(cmd.n, this.status());
+          const timer = setTimeout(() => {
+            this.lateTimers.delete(timer);
+            this.send(reply, `DLE EOT ${cmd.n} reply (late)`);
+          }, this.lateStatus.ms);
+          this.lateTimers.add(timer);
+          return;
+        }
         this.send(encodeDleEotReply(cmd.n, this.status()), `DLE EOT ${cmd.n} reply`);
         return;
       case 'realtimeRecovery':
