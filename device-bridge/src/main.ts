@@ -25,6 +25,7 @@ import { catalogueNamesRouter } from './api/catalogueNames.ts';
 import { DEMO_ENGLISH_NAMES } from './demo/catalogueEnglish.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
 import { siteRouter } from './api/siteRoutes.ts';
+import { PhoneChannel } from './api/phoneChannel.ts';
 import { catalogueRouter } from './api/catalogueRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
@@ -108,6 +109,8 @@ export interface BridgeHandle {
   dashboard: HallDashboardService;
   /** Scheduled online backups of the SQLite hall database (config `backup`, README "Backups"). */
   backups: HallBackupSchedule;
+  /** The phone channel (ticket capabilities, `/api/m/*`) where this bridge holds the hall database; else null. */
+  phone: PhoneChannel | null;
   log: Logger;
   /** Stop devices, disconnect clients, close the HTTP server. Idempotent. */
   close(): Promise<void>;
@@ -182,6 +185,9 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const metrics = createBridgeMetrics({
     devices, log, store: () => (hallLink ? null : hall.store), today: () => hall.clock.today(), kiosks: () => kioskLink?.registry ?? null,
   });
+  // The phone channel (README "The phone channel"): where this bridge holds the hall database, a phone holding a
+  // ticket capability reads that ticket and hears its calls. A linked kiosk has none: its phones ask the hall.
+  const phone = hallLink ? null : new PhoneChannel(hall, config.site.hallId, log);
   // `/kiosk` is the kiosk's own screen: loopback (or listed) peer plus the secret written into its page.
   const kioskScreens = new KioskScreens({ ...config.kioskScreen, allowedOrigins: config.allowedOrigins });
   const app = createHttpApp({
@@ -198,6 +204,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     routers: [
       metrics.router,
       verifyRouter(() => hall.certificates),
+      ...(phone ? [phone.router] : []),
       siteRouter(config.site, () => publicUrl),
       catalogueNamesRouter(DEMO_ENGLISH_NAMES),
       // Manager dashboard REST: behind a staff session; the live service is made below, after the
@@ -266,6 +273,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const display = attachDisplaySocket(socket.io, counters.workflow, log);
 
   // A hall serving kiosks: their links, registry and requests (the hall functions run here, over this database).
+  const stopPhoneWake = phone?.watch(counters.workflow);
+
   const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log, audit, policy: config.kioskLink }) : null;
 
   // Manager dashboard on /hall: this bridge's devices (as kiosk-1, or as the hall's own devices
@@ -290,6 +299,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     completionCacheSize: config.options.completionCacheSize,
     publicUrl: () => publicUrl,
     hallName: config.site.hallName,
+    ...(phone ? { phoneCapabilities: () => phone.capabilities } : {}),
     // Audited under the id the dashboard shows for this bridge's own devices.
     ...(audit ? { audit: { log: audit, kioskId: kioskLink ? 'hall' : LOCAL_KIOSK_ID } } : {}),
     screens: kioskScreens,
@@ -333,6 +343,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     kioskScreens,
     dashboard,
     backups,
+    phone,
     log,
     close: () =>
       (closing ??= (async () => {
@@ -343,6 +354,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         stopCardEvents();
         stopScannerEvents();
         stopCounterEvents();
+        stopPhoneWake?.();
         display.detach();
         counters.detach();
         // Ends every session (the kiosks hear sessionEnded and wipe), then closes the hall database.

@@ -54,8 +54,8 @@ export function kioskRecipeOptions(hallName: string, publicUrl: string): PrintRe
 }
 
 /** The standard ticket as the driver's recipe (the driver adds the process ID and, on a reprint, the mark). */
-export function ticketPrintJob(t: TicketView, opts: PrintRecipeOptions): PrintJobRequest {
-  return buildTicketJob(queueTicketData(t, opts));
+export function ticketPrintJob(t: TicketView, opts: PrintRecipeOptions, phoneUrl?: string): PrintJobRequest {
+  return buildTicketJob(queueTicketData(t, opts, phoneUrl));
 }
 
 export function appointmentSlipJob(a: AppointmentView, opts: PrintRecipeOptions, clockText: (ms: number) => string): PrintJobRequest {

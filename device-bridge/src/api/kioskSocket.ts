@@ -31,6 +31,7 @@ import { kioskCommandRunner, kioskFailure, sessionEventOf } from './kioskCommand
 import type { KioskScreens } from './kioskScreen.ts';
 import type { KioskHall } from './kioskHall.ts';
 import { kioskDocPrinter, kioskPrinter } from './kioskPrint.ts';
+import type { TicketCapabilities } from '../hall/ticketCapability.ts';
 
 export interface KioskApiOptions {
   kiosk: Namespace<KioskClientToServerEvents, KioskServerToClientEvents>;
@@ -43,6 +44,8 @@ export interface KioskApiOptions {
   publicUrl: () => string | null;
   /** Printed on tickets and slips (config `site.hallName`). */
   hallName: string;
+  /** Ticket capabilities for the phone hand-off (kioskCommands.ts); absent on a kiosk linked to a hall. */
+  phoneCapabilities?: () => TicketCapabilities | null;
   /** Access audit into this bridge's hall database (absent on a kiosk linked to a hall: the hall audits there). */
   audit?: KioskAuditOptions;
   /** The kiosk's screen(s): who is active, and emitting to one screen only. */
@@ -69,6 +72,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
     docPrinter: () => kioskDocPrinter(opts.devices),
     hallName: opts.hallName,
     publicUrl: opts.publicUrl,
+    ...(opts.phoneCapabilities ? { phoneCapabilities: opts.phoneCapabilities } : {}),
     defaultTimeoutMs: opts.defaultCommandTimeoutMs,
     onSession: (e) => toOwner(e.token, 'session', e),
   });

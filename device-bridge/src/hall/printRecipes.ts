@@ -35,7 +35,11 @@ const PRIORITY_NAMES: Record<NonNullable<TicketView['priority']>, string> = {
 /** Standard ticket fields for a ticket (no process ID: the printer driver owns it). */
 export type QueueTicketData = Omit<StandardTicketData, 'processId' | 'reprintMark'>;
 
-export function queueTicketData(t: TicketView, opts: PrintRecipeOptions): QueueTicketData {
+/**
+ * `qrUrl`: the ticket's own phone page (README "The phone channel") where the hall can make one; otherwise the QR
+ * opens the hall's queue page for the number.
+ */
+export function queueTicketData(t: TicketView, opts: PrintRecipeOptions, qrUrl?: string): QueueTicketData {
   const base = opts.ticketQrBase ?? 'https://hall.example';
   return {
     hallName: opts.hallName,
@@ -43,7 +47,7 @@ export function queueTicketData(t: TicketView, opts: PrintRecipeOptions): QueueT
     category: t.priority ? `${t.categoryName}（${PRIORITY_NAMES[t.priority]}）` : t.categoryName,
     waiting: t.ahead,
     time: t.issuedAtText,
-    qrUrl: `${base}/q/${t.number}?d=${t.day.replace(/-/g, '')}`,
+    qrUrl: qrUrl ?? `${base}/q/${t.number}?d=${t.day.replace(/-/g, '')}`,
     footer: opts.ticketFooter ?? DEFAULT_TICKET_FOOTER,
   };
 }

@@ -18,14 +18,16 @@ describe('kiosk with site.hallName and site.publicUrl', () => {
   }, 180_000);
   afterAll(async () => rig?.close(), 60_000);
 
-  it('prints the ticket with the hall name and a QR code under the public URL', async () => {
+  it('prints the ticket with the hall name and a QR code under the public URL: the ticket\'s own phone page', async () => {
     const r = await rig.command(session.token, 'queue.take', { category: 'A' });
     expect(r.result!.print.code).toBe('success');
     const paper = rig.printer.tickets.find((p) => p.text.includes(`[4x4]${r.result!.ticket.number}`));
     expect(paper?.text).toContain('天河区政务服务中心');
     expect(paper?.text).not.toContain('广东省政务服务中心');
     const qr = /\[QR [^:\]]+:([^\]]+)\]/.exec(paper!.text)?.[1];
-    expect(qr).toBe(`${PUBLIC}/display/q/${r.result!.ticket.number}?d=${r.result!.ticket.day.replace(/-/g, '')}`);
+    // The same URL the screen shows as its QR (README "The phone channel"): /m with the ticket's capability.
+    expect(qr).toBe(r.result!.phone!.url);
+    expect(qr).toMatch(new RegExp(`^${PUBLIC.replace(/[.]/g, '\\.')}/m#c=T1\\.[0-9a-z]+\\.\\d{8}\\.[A-Za-z0-9_-]{22}$`));
     expect(qr).not.toContain(new URL(rig.bridge.url).host);
   });
 

@@ -10,3 +10,4 @@ export * from './hallDisplay.ts';
 export * from './hallDashboard.ts';
 export * from './kioskLink.ts';
 export * from './accessAudit.ts';
+export * from './phone.ts';
