@@ -40,8 +40,9 @@ export class TicketCapabilities {
   check(capability: string, today: HallDay): CapabilityCheck {
     if (!TICKET_CAPABILITY_PATTERN.test(capability)) return { ok: false, reason: 'malformed' };
     const [, id, day, mac] = capability.split('.') as [string, string, string, string];
-    const given = Buffer.from(mac, 'base64url');
-    const expected = this.mac(id, day);
+    // Compared as text: 22 base64url characters carry 132 bits, so decoding would accept 16 spellings of one MAC.
+    const given = Buffer.from(mac, 'ascii');
+    const expected = Buffer.from(this.mac(id, day).toString('base64url'), 'ascii');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'unknown' };
     const hallDay = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`;
     if (hallDay !== today) return { ok: false, reason: 'otherDay' };

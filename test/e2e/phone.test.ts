@@ -1,0 +1,144 @@
+/**
+ * The phone channel end to end in Chromium (README "The phone channel"): a citizen takes a ticket at the kiosk page
+ * (card on the simulated reader, ticket out of the simulated printer); the QR on the kiosk screen, decoded from a
+ * screenshot, is the URL on the printed ticket; that URL opens /m in a phone-sized page, which shows the ticket and
+ * the people ahead; as the clerk at the simulated counter terminal calls and finishes the tickets ahead, the number
+ * falls; when the clerk calls this ticket, the page shows "请到 1 号窗口" and vibrates (navigator.vibrate stubbed to
+ * record the pattern: headless Chromium has no motor). A forged capability is refused in words.
+ * Screenshots: test/artifacts/screens/phone-*.png (360 x 740).
+ */
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'vite';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
+import { SEEDED_CARD, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import { CounterBusSim } from '../../simulators/src/counterbus/index.ts';
+import { startSimulator, type RunningSimulator } from '../../simulators/src/link/index.ts';
+
+// jsqr is CommonJS with an ES-style default in its types: at run time the default import is the function.
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const screensDir = path.join(repoRoot, 'test/artifacts/screens');
+const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const WAIT = { timeout: 60_000 };
+
+let distDir: string;
+let counters: RunningSimulator<CounterBusSim>;
+let rig: KioskRig;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+/** Runs in the phone page before its scripts: records every vibration pattern the page asks for. */
+function recordVibrations(): void {
+  const w = window as unknown as { __vibrations: unknown[] };
+  w.__vibrations = [];
+  Object.defineProperty(navigator, 'vibrate', { configurable: true, value: (p: unknown) => (w.__vibrations.push(p), true) });
+}
+
+beforeAll(async () => {
+  distDir = await mkdtemp(path.join(tmpdir(), 'od-phone-ui-'));
+  await build({ configFile: path.join(repoRoot, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn',
+    build: { outDir: distDir, emptyOutDir: true } });
+  const simDir = await mkdtemp(path.join(tmpdir(), 'od-phone-bus-'));
+  counters = await startSimulator(new CounterBusSim({ id: 'phone-e2e-counters', terminals: 1 }), { link: 'pty', baud: 9600, dir: simDir });
+  // The page in Chromium is the kiosk's screen; window 1 is the counter terminal, serving every category.
+  rig = await startKioskRig({ uiDir: distDir, screen: false,
+    devices: [{ id: 'counters', kind: 'counterbus', path: counters.path!, options: { units: [1] } }] });
+  mkdirSync(screensDir, { recursive: true });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}, 400_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await rig?.close();
+  await counters?.close();
+  if (distDir) await rm(distDir, { recursive: true, force: true });
+}, 120_000);
+
+async function newContext(opts: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
+  const c = await browser.newContext(opts);
+  contexts.push(c);
+  return c;
+}
+
+describe('the phone channel in Chromium', () => {
+  it('kiosk ticket -> QR on screen and paper -> phone page: position falls as the clerk calls, then the call, with vibration', async () => {
+    // Two people ahead in the same category.
+    await rig.bridge.hall.queue!.takeTicket(null, 'A');
+    await rig.bridge.hall.queue!.takeTicket(null, 'A');
+
+    const kiosk = await (await newContext({ viewport: { width: 1080, height: 1920 }, deviceScaleFactor: 1 })).newPage();
+    await kiosk.goto(`${rig.bridge.url}/`);
+    await kiosk.locator('[data-testid="connection"][data-state="connected"]').waitFor(WAIT);
+    const sessions = rig.sessions.length;
+    rig.reader.placeCard(SEEDED_CARD);
+    await kiosk.locator('[data-screen="greeting"]').waitFor(WAIT);
+    await until('bridge session', () => rig.sessions.length > sessions);
+    rig.reader.removeCard();
+    await kiosk.getByTestId('greeting-start').click();
+    await kiosk.getByTestId('tile-ticket').click();
+    await kiosk.getByTestId('category-A').click();
+    const number = await kiosk.getByTestId('ticket-number').innerText(WAIT);
+
+    // The screen's QR, decoded from pixels, is the printed ticket's QR.
+    const qrPng = PNG.sync.read(await kiosk.getByTestId('phone-qr').screenshot(WAIT));
+    const onScreen = jsQR(new Uint8ClampedArray(qrPng.data), qrPng.width, qrPng.height)?.data;
+    expect(onScreen).toMatch(new RegExp(`^${rig.bridge.url}/m#c=T1\\.`));
+    const paper = await until('printed ticket', () => rig.printer.tickets.find((p) => p.text.includes(`[4x4]${number}`)));
+    expect(/\[QR [^:\]]+:([^\]]+)\]/.exec(paper.text)?.[1]).toBe(onScreen);
+    await kiosk.screenshot({ path: path.join(screensDir, 'phone-handoff-kiosk.png') });
+
+    const phoneContext = await newContext(PHONE);
+    await phoneContext.addInitScript(recordVibrations);
+    const phone = await phoneContext.newPage();
+    await phone.goto(onScreen!);
+    await expect(phone.getByTestId('phone-number').innerText(WAIT)).resolves.toBe(number);
+    await phone.locator('[data-testid="phone-ahead"]').getByText('2', { exact: true }).waitFor(WAIT);
+    // Elderly-friendly: the number and the position are large.
+    const numberPx = await phone.getByTestId('phone-number').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    expect(numberPx).toBeGreaterThanOrEqual(48);
+    // Nothing personal on the phone: the holder's masked number is not there either.
+    expect(await phone.locator('body').innerText()).not.toMatch(/\d{4}\*+\d{3}[\dX]/);
+    await phone.screenshot({ path: path.join(screensDir, 'phone-waiting.png') });
+
+    await counters.device.press(1, 'callNext');
+    await phone.locator('[data-testid="phone-ahead"]').getByText('1', { exact: true }).waitFor(WAIT);
+    await counters.device.press(1, 'finish');
+    await counters.device.press(1, 'callNext');
+    await phone.locator('[data-testid="phone-ahead"]').getByText('0', { exact: true }).waitFor(WAIT);
+    expect(await phone.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations)).toEqual([]);
+
+    await counters.device.press(1, 'finish');
+    await counters.device.press(1, 'callNext');
+    const call = phone.getByTestId('phone-call');
+    await call.getByText('请到 1 号窗口').waitFor(WAIT);
+    await call.getByText(`请${number}号到1号窗口办理`).waitFor(WAIT);
+    await phone.waitForFunction(() => (window as unknown as { __vibrations: unknown[] }).__vibrations.length >= 1, undefined, WAIT);
+    expect(await phone.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations)).toEqual([[400, 200, 400, 200, 400]]);
+    await phone.screenshot({ path: path.join(screensDir, 'phone-called.png') });
+
+    // A recall is a new call: it vibrates once more; a reload shows the call without vibrating for it again.
+    await counters.device.press(1, 'recall');
+    await call.getByText('第 2 次呼叫').waitFor(WAIT);
+    await phone.waitForFunction(() => (window as unknown as { __vibrations: unknown[] }).__vibrations.length >= 2, undefined, WAIT);
+    await phone.reload();
+    await phone.getByTestId('phone-call').getByText('请到 1 号窗口').waitFor(WAIT);
+    expect(await phone.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations)).toEqual([]);
+
+    // The same ticket with one character of its capability changed: refused, in words.
+    const forged = onScreen!.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A'));
+    const stranger = await phoneContext.newPage();
+    await stranger.goto(forged);
+    const refused = stranger.locator('[data-testid="phone-error"][data-code="unknown"]');
+    await refused.waitFor(WAIT);
+    await expect(refused.innerText()).resolves.toContain('找不到这张号票');
+    expect(await stranger.locator('body').innerText()).not.toContain(number);
+  }, 400_000);
+});
