@@ -37,7 +37,10 @@ import './devices/builtin.ts';
 import { DeviceSet } from './devices/deviceSet.ts';
 import { forwardCardEvents } from './devices/idReader/index.ts';
 import { forwardCounterBusEvents } from './devices/counterBus/index.ts';
-import { forwardScannerEvents } from './devices/qrScanner/index.ts';
+import { forwardScannerEvents, onScannedCodes } from './devices/qrScanner/index.ts';
+import { toCardReadEvent } from './devices/idReader/events.ts';
+import { ScannedCodeHandler } from './api/scannedCodes.ts';
+import { identityIssuerOf } from './hall/identityCode.ts';
 import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
 import { HallClock } from './hall/clock.ts';
@@ -305,6 +308,21 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     screens: kioskScreens,
   });
 
+  // Scanned codes on the kiosk (docs/mobile-codes.md): an identity code signs in like a card; others are refused in words.
+  const readerId = config.devices.find((d) => d.kind === 'idreader' && d.enabled)?.id;
+  const scannedCodes = new ScannedCodeHandler({
+    issuers: config.identityIssuers.map(identityIssuerOf),
+    clock: hall.clock,
+    kioskId: (scannerId) => readerId ?? scannerId,
+    toScreen: {
+      cardRead: (r) => kioskScreens.toActive('cardRead', { ...toCardReadEvent(r), via: 'identityCode' }),
+      scanResult: (e) => kioskScreens.toActive('scanResult', e),
+    },
+    startSession: (r) => kioskApi.startSession(r),
+    log,
+  });
+  const stopScannedCodes = onScannedCodes(devices.list(), (c) => scannedCodes.handle(c));
+
   await new Promise<void>((resolve, reject) => {
     const failed = (err: Error) => {
       backups.stop();
@@ -353,6 +371,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         metrics.close();
         stopCardEvents();
         stopScannerEvents();
+        stopScannedCodes();
         stopCounterEvents();
         stopPhoneWake?.();
         display.detach();

@@ -5,6 +5,9 @@
  * the people ahead; as the clerk at the simulated counter terminal calls and finishes the tickets ahead, the number
  * falls; when the clerk calls this ticket, the page shows "请到 1 号窗口" and vibrates (navigator.vibrate stubbed to
  * record the pattern: headless Chromium has no motor). A forged capability is refused in words.
+ * The other direction (docs/mobile-codes.md): a mobile identity code presented to the simulated QR scanner signs the
+ * citizen in at the kiosk page exactly as a card does; the same code again, an expired one, one signed by another key
+ * and a code the kiosk does not read are refused on the screen in words, and start no session.
  * Screenshots: test/artifacts/screens/phone-*.png (360 x 740).
  */
 import { mkdirSync } from 'node:fs';
@@ -12,13 +15,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'vite';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { SEEDED_CARD, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { CounterBusSim } from '../../simulators/src/counterbus/index.ts';
+import { QrScannerSim } from '../../simulators/src/qrscanner/index.ts';
+import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
+import { signIdentityCode, type IdentityCodeClaims } from '../../device-bridge/src/hall/identityCode.ts';
 import { startSimulator, type RunningSimulator } from '../../simulators/src/link/index.ts';
 
 // jsqr is CommonJS with an ES-style default in its types: at run time the default import is the function.
@@ -30,6 +37,10 @@ const WAIT = { timeout: 60_000 };
 
 let distDir: string;
 let counters: RunningSimulator<CounterBusSim>;
+let scanner: RunningSimulator<QrScannerSim>;
+/** The identity code issuer (the phone app's platform) and a key nobody configured. */
+const issuerKeys = generateKeyPairSync('ed25519');
+const strangerKeys = generateKeyPairSync('ed25519');
 let rig: KioskRig;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -47,18 +58,28 @@ beforeAll(async () => {
     build: { outDir: distDir, emptyOutDir: true } });
   const simDir = await mkdtemp(path.join(tmpdir(), 'od-phone-bus-'));
   counters = await startSimulator(new CounterBusSim({ id: 'phone-e2e-counters', terminals: 1 }), { link: 'pty', baud: 9600, dir: simDir });
+  scanner = await startSimulator(new QrScannerSim({ id: 'phone-e2e-scanner', powerUpMs: 0 }), { link: 'pty', baud: 9600, dir: simDir });
   // The page in Chromium is the kiosk's screen; window 1 is the counter terminal, serving every category.
   rig = await startKioskRig({ uiDir: distDir, screen: false,
-    devices: [{ id: 'counters', kind: 'counterbus', path: counters.path!, options: { units: [1] } }] });
+    identityIssuers: [{ id: 'yss', name: '粤省事', keyId: 'k1', publicKeyPem: issuerKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString() }],
+    devices: [
+      { id: 'counters', kind: 'counterbus', path: counters.path!, options: { units: [1] } },
+      { id: 'scanner', kind: 'qrscanner', path: scanner.path!, options: {} },
+    ] });
+  await until('scanner online', () => rig.bridge.devices.get('scanner')?.status().state === 'online', 60_000);
   mkdirSync(screensDir, { recursive: true });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 }, 400_000);
 
+afterEach(async () => {
+  while (contexts.length > 0) await contexts.pop()!.close().catch(() => undefined);
+});
+
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await rig?.close();
   await counters?.close();
+  await scanner?.close();
   if (distDir) await rm(distDir, { recursive: true, force: true });
 }, 120_000);
 
@@ -140,5 +161,48 @@ describe('the phone channel in Chromium', () => {
     await refused.waitFor(WAIT);
     await expect(refused.innerText()).resolves.toContain('找不到这张号票');
     expect(await stranger.locator('body').innerText()).not.toContain(number);
+  }, 400_000);
+
+  it('an identity code on the scanner signs in like a card; a used, expired, forged or unknown code is refused in words', async () => {
+    const h = libraryHolder(SEEDED_CARD) as { idNumber: string; name: string; sex: string; birthDate: string; validFrom: string; validUntil: string };
+    const ymd = (d: string) => d.replace(/-/g, '');
+    const nowS = Math.floor(Date.now() / 1000);
+    const claims = (over: Partial<IdentityCodeClaims> = {}): IdentityCodeClaims => ({
+      iss: 'yss', kid: 'k1', iat: nowS - 2, exp: nowS + 58, jti: randomBytes(16).toString('base64url'),
+      sub: { n: h.idNumber, nm: h.name, s: h.sex as '1', b: ymd(h.birthDate), f: ymd(h.validFrom), u: h.validUntil === '长期' ? '长期' : ymd(h.validUntil) },
+      ...over,
+    });
+    const masked = `${h.idNumber.slice(0, 4)}${'*'.repeat(h.idNumber.length - 8)}${h.idNumber.slice(-4)}`;
+
+    const kiosk = await (await newContext({ viewport: { width: 1080, height: 1920 }, deviceScaleFactor: 1 })).newPage();
+    await kiosk.goto(`${rig.bridge.url}/`);
+    await kiosk.locator('[data-testid="connection"][data-state="connected"]').waitFor(WAIT);
+
+    const code = signIdentityCode(claims(), issuerKeys.privateKey);
+    const sessions = rig.sessions.length;
+    await scanner.device.present(code);
+    await kiosk.locator('[data-screen="greeting"]').waitFor(WAIT);
+    await expect(kiosk.getByTestId('holder-id').innerText()).resolves.toBe(masked);
+    await until('bridge session', () => rig.sessions.length > sessions);
+    await kiosk.screenshot({ path: path.join(screensDir, 'phone-identity-signed-in.png') });
+    await kiosk.getByTestId('nav-logout').click();
+    await kiosk.locator('[data-screen="attract"]').waitFor(WAIT);
+    // No card lies on the reader: no reminder to take one.
+    expect(await kiosk.locator('body').innerText()).not.toContain('请取走您的身份证');
+    const after = rig.sessions.length;
+
+    const refused = async (text: string, outcome: string, words: string) => {
+      await scanner.device.present(text);
+      const notice = kiosk.locator(`[data-testid="scan-notice"][data-outcome="${outcome}"]`);
+      await notice.waitFor(WAIT);
+      await expect(notice.innerText()).resolves.toContain(words);
+    };
+    await refused(code, 'replayed', '已使用过');
+    await refused(signIdentityCode(claims({ iat: nowS - 400, exp: nowS - 340 }), issuerKeys.privateKey), 'expired', '已过期');
+    await refused(signIdentityCode(claims(), strangerKeys.privateKey), 'forged', '签名无效');
+    await refused('https://example.com/not-a-hall-code', 'notIdentityCode', '无法识别此二维码');
+    await kiosk.screenshot({ path: path.join(screensDir, 'phone-identity-refused.png') });
+    await kiosk.locator('[data-screen="attract"]').waitFor(WAIT);
+    expect(rig.sessions.length).toBe(after);
   }, 400_000);
 });

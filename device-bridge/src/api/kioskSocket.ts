@@ -55,6 +55,11 @@ export interface KioskApiOptions {
 export interface KioskApi {
   /** Kiosk command completions by screen, session token and requestId (idempotency), for tests. */
   cache: CompletionCache;
+  /**
+   * Starts a session for a holder read another way than by this bridge's reader (a scanned identity code), exactly
+   * as a card read does; the caller has sent `cardRead` to the screen first.
+   */
+  startSession(readout: IdCardReadout): void;
   detach(): void;
 }
 
@@ -91,19 +96,21 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
   }));
   offs.push(hall.sessions.startSweeper(1000));
 
+  /** A good read, from the reader or a scanned identity code (api/scannedCodes.ts): one way to start a session. */
+  const startSession = (r: IdCardReadout) => {
+    const started = hall.sessions.start(r.deviceId, r.holder);
+    if (opts.audit) void auditSessionStart(opts.audit, r.deviceId, started);
+    if (!started.ok) {
+      klog.info({ kioskId: r.deviceId, reason: started.reason, number: started.maskedNumber }, 'card refused');
+      return;
+    }
+    tokenAt.set(r.deviceId, started.session.token);
+    ownerOf.set(started.session.token, screens.activeScreen);
+    klog.info({ kioskId: r.deviceId, number: started.session.maskedNumber, screens: screens.connectedCount }, 'session started');
+    toOwner(started.session.token, 'session', sessionEventOf(started.session));
+  };
   for (const d of opts.devices.list()) {
-    const onRead = (r: IdCardReadout) => {
-      const started = hall.sessions.start(r.deviceId, r.holder);
-      if (opts.audit) void auditSessionStart(opts.audit, r.deviceId, started);
-      if (!started.ok) {
-        klog.info({ kioskId: r.deviceId, reason: started.reason, number: started.maskedNumber }, 'card refused');
-        return;
-      }
-      tokenAt.set(r.deviceId, started.session.token);
-      ownerOf.set(started.session.token, screens.activeScreen);
-      klog.info({ kioskId: r.deviceId, number: started.session.maskedNumber, screens: screens.connectedCount }, 'session started');
-      toOwner(started.session.token, 'session', sessionEventOf(started.session));
-    };
+    const onRead = startSession;
     const onError = (e: CardErrorEvent) => {
       const token = tokenAt.get(e.deviceId);
       if (token) hall.sessions.end(token, 'newCard');
@@ -157,6 +164,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
 
   return {
     cache,
+    startSession,
     detach: () => {
       for (const off of offs.splice(0)) off();
     },

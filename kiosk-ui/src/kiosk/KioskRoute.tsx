@@ -19,6 +19,7 @@ import { ConnectionBadge } from './parts/ConnectionBadge.tsx';
 import { CountdownBanner } from './parts/CountdownBanner.tsx';
 import { NavBar } from './parts/NavBar.tsx';
 import { NoticeList } from './parts/NoticeList.tsx';
+import { ScanNotice } from './parts/ScanNotice.tsx';
 import { TopBar } from './parts/TopBar.tsx';
 import { AttractScreen } from './screens/AttractScreen.tsx';
 import { CardErrorScreen } from './screens/CardErrorScreen.tsx';
@@ -68,7 +69,7 @@ export default function KioskRoute() {
     loadCatalogueNames();
     // Only the fields a screen needs are copied out of the event (holderForSession); the event itself is dropped.
     link.socket.on('cardRead', (event) => {
-      if (event?.holder) store.dispatch({ type: 'cardRead', holder: holderForSession(event.holder) });
+      if (event?.holder) store.dispatch({ type: 'cardRead', holder: holderForSession(event.holder), byCode: event.via === 'identityCode' });
     });
     link.socket.on('cardError', (event) => {
       if (event && typeof event.code === 'string') store.dispatch({ type: 'cardError', code: event.code });
@@ -152,6 +153,7 @@ export default function KioskRoute() {
       >
         <TopBar />
         <CountdownBanner />
+        <ScanNotice socket={link.socket} />
         {showNotices && notices.length > 0 && <NoticeList notices={notices} />}
         {screen.name === 'attract' && <AttractScreen />}
         {screen.name === 'greeting' && flow.holder && <GreetingScreen holder={flow.holder} />}

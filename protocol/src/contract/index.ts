@@ -11,3 +11,4 @@ export * from './hallDashboard.ts';
 export * from './kioskLink.ts';
 export * from './accessAudit.ts';
 export * from './phone.ts';
+export * from './scannedCodes.ts';
