@@ -40,6 +40,12 @@ import { forwardCounterBusEvents } from './devices/counterBus/index.ts';
 import { forwardScannerEvents, onScannedCodes } from './devices/qrScanner/index.ts';
 import { toCardReadEvent } from './devices/idReader/events.ts';
 import { ScannedCodeHandler } from './api/scannedCodes.ts';
+import { checkInByCode } from './api/scannedAppointments.ts';
+import { kioskPrinter, kioskRecipeOptions, printForKiosk, ticketPrintJob } from './api/kioskPrint.ts';
+import { NO_PUBLIC_URL_MESSAGE } from './api/kioskCommands.ts';
+import { phoneHandoffOf } from './api/phoneHandoff.ts';
+import type { TicketView } from './hall/queue.ts';
+import type { KioskPrintOutcome } from '@onedoor/protocol';
 import { identityIssuerOf } from './hall/identityCode.ts';
 import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
@@ -302,7 +308,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     completionCacheSize: config.options.completionCacheSize,
     publicUrl: () => publicUrl,
     hallName: config.site.hallName,
-    ...(phone ? { phoneCapabilities: () => phone.capabilities } : {}),
+    ...(phone ? { phoneCapabilities: () => phone.capabilities, appointmentCodes: () => phone.appointmentCodes } : {}),
     // Audited under the id the dashboard shows for this bridge's own devices.
     ...(audit ? { audit: { log: audit, kioskId: kioskLink ? 'hall' : LOCAL_KIOSK_ID } } : {}),
     screens: kioskScreens,
@@ -319,9 +325,23 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
       scanResult: (e) => kioskScreens.toActive('scanResult', e),
     },
     startSession: (r) => kioskApi.startSession(r),
+    // Appointment codes where this bridge holds the hall database (their key is the hall's).
+    ...(phone ? { appointments: { codes: phone.appointmentCodes, checkIn: (id: number) => checkInByCode(hall, id, (ticket) => printScannedTicket(ticket)) } } : {}),
     log,
   });
-  const stopScannedCodes = onScannedCodes(devices.list(), (c) => scannedCodes.handle(c));
+  // The ticket of a scanned check-in, as the check-in command prints it: with its phone QR, logged masked.
+  const printScannedTicket = async (ticket: TicketView): Promise<KioskPrintOutcome> => {
+    const base = publicUrl;
+    if (!base || !phone) return { jobId: null, code: 'deviceNotReady', state: null, message: NO_PUBLIC_URL_MESSAGE, pending: false };
+    const job = ticketPrintJob(ticket, kioskRecipeOptions(config.site.hallName, base), phoneHandoffOf(base, phone.capabilities, ticket).url);
+    const outcome = await printForKiosk(kioskPrinter(devices), job, `scan:${ticket.id}:${Date.now()}`, config.options.defaultCommandTimeoutMs);
+    await hall.records?.addPrintLog({ at: hall.clock.now(), kind: 'queueTicket', ref: ticket.number, maskedNumber: ticket.maskedNumber ?? '', detail: outcome.code })
+      .catch(() => undefined);
+    return outcome;
+  };
+  const stopScannedCodes = onScannedCodes(devices.list(), (c) => {
+    scannedCodes.handle(c).catch((err: unknown) => log.error({ err }, 'scanned code failed'));
+  });
 
   await new Promise<void>((resolve, reject) => {
     const failed = (err: Error) => {

@@ -135,6 +135,8 @@ export interface KioskCommandDeps {
    * key signs them, README "The phone channel"); with a public URL, tickets then carry the phone hand-off.
    */
   phoneCapabilities?: () => TicketCapabilities | null;
+  /** The hall's appointment codes (docs/mobile-codes.md), printed on appointment slips; null on a linked kiosk. */
+  appointmentCodes?: () => TicketCapabilities | null;
   /** A session's timer changed (touch, extension): tell the kiosk. */
   onSession(event: KioskSessionEvent): void;
 }
@@ -255,7 +257,8 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     'print.appointmentSlip': async ({ token, args, requestId, printWaitMs }) => {
       const a = (await need(hall.appointments).upcoming(citizen(token))).find((x) => x.id === args.id);
       if (!a) throw new HallRuleError('notYourAppointment', '未找到您的这条预约', 'no such appointment of yours');
-      const job = appointmentSlipJob(a, recipe(), (ms) => hall.clock.timeOf(ms));
+      const code = deps.appointmentCodes?.()?.issue({ id: a.id, day: a.day });
+      const job = appointmentSlipJob(a, recipe(), (ms) => hall.clock.timeOf(ms), code);
       return { print: await print(job, 'appointmentSlip', String(a.id), a.maskedNumber, requestId, printWaitMs) };
     },
   };

@@ -58,8 +58,8 @@ export function ticketPrintJob(t: TicketView, opts: PrintRecipeOptions, phoneUrl
   return buildTicketJob(queueTicketData(t, opts, phoneUrl));
 }
 
-export function appointmentSlipJob(a: AppointmentView, opts: PrintRecipeOptions, clockText: (ms: number) => string): PrintJobRequest {
-  return { payload: buildAppointmentSlip(a, opts, clockText) };
+export function appointmentSlipJob(a: AppointmentView, opts: PrintRecipeOptions, clockText: (ms: number) => string, code?: string): PrintJobRequest {
+  return { payload: buildAppointmentSlip(a, opts, clockText, code) };
 }
 
 export function progressSlipJob(a: ApplicationView, opts: PrintRecipeOptions): PrintJobRequest {

@@ -46,6 +46,8 @@ export interface KioskApiOptions {
   hallName: string;
   /** Ticket capabilities for the phone hand-off (kioskCommands.ts); absent on a kiosk linked to a hall. */
   phoneCapabilities?: () => TicketCapabilities | null;
+  /** Appointment codes for appointment slips (kioskCommands.ts); absent on a kiosk linked to a hall. */
+  appointmentCodes?: () => TicketCapabilities | null;
   /** Access audit into this bridge's hall database (absent on a kiosk linked to a hall: the hall audits there). */
   audit?: KioskAuditOptions;
   /** The kiosk's screen(s): who is active, and emitting to one screen only. */
@@ -78,6 +80,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
     hallName: opts.hallName,
     publicUrl: opts.publicUrl,
     ...(opts.phoneCapabilities ? { phoneCapabilities: opts.phoneCapabilities } : {}),
+    ...(opts.appointmentCodes ? { appointmentCodes: opts.appointmentCodes } : {}),
     defaultTimeoutMs: opts.defaultCommandTimeoutMs,
     onSession: (e) => toOwner(e.token, 'session', e),
   });

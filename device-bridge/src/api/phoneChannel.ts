@@ -6,20 +6,24 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
 import { PhoneTicketReader } from '../hall/phoneTicket.ts';
-import { capabilityKeyOf, TicketCapabilities } from '../hall/ticketCapability.ts';
+import { APPOINTMENT_CODE_TAG, capabilityKeyOf, TicketCapabilities } from '../hall/ticketCapability.ts';
 import type { HallStore } from '../store/hallStore.ts';
 import type { KioskHall } from './kioskHall.ts';
 import { phoneRouter, type PhoneRefusalCounts } from './phoneRoutes.ts';
 
 export class PhoneChannel {
   readonly capabilities: TicketCapabilities;
+  /** The appointment codes printed on appointment slips and read by the kiosk's scanner (docs/mobile-codes.md). */
+  readonly appointmentCodes: TicketCapabilities;
   readonly router: Router;
   /** Refused phone requests per reason since start. */
   readonly refusals: PhoneRefusalCounts;
   private readonly listeners = new Set<() => void>();
 
   constructor(hall: Pick<KioskHall, 'keys' | 'store' | 'storeProblem' | 'clock'>, hallId: string, log: Logger) {
-    this.capabilities = new TicketCapabilities(capabilityKeyOf(hall.keys), hallId);
+    const key = capabilityKeyOf(hall.keys);
+    this.capabilities = new TicketCapabilities(key, hallId);
+    this.appointmentCodes = new TicketCapabilities(key, hallId, APPOINTMENT_CODE_TAG);
     let reader: { store: HallStore; reader: PhoneTicketReader } | null = null;
     const r = phoneRouter({
       reader: () => {

@@ -67,7 +67,8 @@ function slip(opts: PrintRecipeOptions, title: string, lines: Array<[label: stri
   return enc.feed(3).cut('partial').encode();
 }
 
-export function buildAppointmentSlip(a: AppointmentView, opts: PrintRecipeOptions, clockText: (ms: number) => string): Uint8Array {
+/** `code`: the appointment code (docs/mobile-codes.md) as a QR the kiosk's scanner checks in; none where it cannot be made. */
+export function buildAppointmentSlip(a: AppointmentView, opts: PrintRecipeOptions, clockText: (ms: number) => string, code?: string): Uint8Array {
   return slip(opts, '预约凭条', [
     ['事项', a.serviceName],
     ['日期', chineseDate(a.day)],
@@ -75,7 +76,8 @@ export function buildAppointmentSlip(a: AppointmentView, opts: PrintRecipeOption
     ['证件号码', a.maskedNumber],
     ['签到时间', `${clockText(a.checkInOpensAt)} 至 ${clockText(a.checkInClosesAt)}`],
     ['预约编号', String(a.id)],
-  ], { footer: ['请在签到时间内到自助机刷身份证签到，', '逾时按现场取号办理。如需取消请于时段开始2小时前办理。'] });
+  ], { ...(code ? { qr: code } : {}), footer: [code ? '请在签到时间内到自助机刷身份证或扫描此码签到，' : '请在签到时间内到自助机刷身份证签到，',
+    '逾时按现场取号办理。如需取消请于时段开始2小时前办理。'] });
 }
 
 /** The certificate copy: statutory sentence, identifier, holder name, masked number, dates, verification QR. */

@@ -16,8 +16,14 @@ import type { HallSigningKeys } from './signing.ts';
 import type { HallDay } from '../store/hallStore.ts';
 
 export const TICKET_CAPABILITY_TAG = 'T1';
-/** The whole shape, for zod at the boundary (api/phoneRoutes.ts). */
-export const TICKET_CAPABILITY_PATTERN = /^T1\.[0-9a-z]{1,8}\.\d{8}\.[A-Za-z0-9_-]{22}$/;
+/**
+ * The appointment code printed on the appointment slip (docs/mobile-codes.md): the same form with tag `A1` and the
+ * appointment's id and day; the tag is inside the MAC, so neither kind passes for the other.
+ */
+export const APPOINTMENT_CODE_TAG = 'A1';
+/** The whole shape of a code with `tag`, for zod at the boundary (api/phoneRoutes.ts, api/scannedCodes.ts). */
+export const capabilityPattern = (tag: string): RegExp => new RegExp(`^${tag}\\.[0-9a-z]{1,8}\\.\\d{8}\\.[A-Za-z0-9_-]{22}$`);
+export const TICKET_CAPABILITY_PATTERN = capabilityPattern(TICKET_CAPABILITY_TAG);
 
 export type CapabilityCheck = { ok: true; ticketId: number; day: HallDay } | { ok: false; reason: 'malformed' | 'unknown' | 'otherDay' };
 
@@ -27,18 +33,28 @@ export function capabilityKeyOf(keys: Pick<HallSigningKeys, 'privateKey' | 'salt
   return Buffer.from(hkdfSync('sha256', ikm, keys.salt, 'onedoor ticket capability v1', 32));
 }
 
+/** Capabilities of one kind (`tag`): tickets (`T1`, the default) or appointments (`A1`). */
 export class TicketCapabilities {
-  constructor(private readonly key: Buffer, private readonly hallId: string) {}
+  private readonly pattern: RegExp;
+
+  constructor(private readonly key: Buffer, private readonly hallId: string, private readonly tag = TICKET_CAPABILITY_TAG) {
+    this.pattern = capabilityPattern(tag);
+  }
 
   issue(ticket: { id: number; day: HallDay }): string {
     const day = ticket.day.replace(/-/g, '');
     const id = ticket.id.toString(36);
-    return `${TICKET_CAPABILITY_TAG}.${id}.${day}.${this.mac(id, day).toString('base64url')}`;
+    return `${this.tag}.${id}.${day}.${this.mac(id, day).toString('base64url')}`;
+  }
+
+  /** True for text of this kind's shape (whether it is genuine is `check`'s answer). */
+  matches(text: string): boolean {
+    return this.pattern.test(text);
   }
 
   /** Which ticket a capability opens, if it is genuine and of `today`. */
   check(capability: string, today: HallDay): CapabilityCheck {
-    if (!TICKET_CAPABILITY_PATTERN.test(capability)) return { ok: false, reason: 'malformed' };
+    if (!this.pattern.test(capability)) return { ok: false, reason: 'malformed' };
     const [, id, day, mac] = capability.split('.') as [string, string, string, string];
     // Compared as text: 22 base64url characters carry 132 bits, so decoding would accept 16 spellings of one MAC.
     const given = Buffer.from(mac, 'ascii');
@@ -50,6 +66,6 @@ export class TicketCapabilities {
   }
 
   private mac(id: string, day: string): Buffer {
-    return createHmac('sha256', this.key).update(`${TICKET_CAPABILITY_TAG}|${this.hallId}|${id}|${day}`).digest().subarray(0, 16);
+    return createHmac('sha256', this.key).update(`${this.tag}|${this.hallId}|${id}|${day}`).digest().subarray(0, 16);
   }
 }

@@ -31,6 +31,15 @@ describe('kiosk with site.hallName and site.publicUrl', () => {
     expect(qr).not.toContain(new URL(rig.bridge.url).host);
   });
 
+  it('prints the appointment slip with its check-in code as a QR (docs/mobile-codes.md)', async () => {
+    const a = (await rig.command(session.token, 'appointments.list')).result![0]!;
+    const r = await rig.command(session.token, 'print.appointmentSlip', { id: a.id });
+    expect(r.code).toBe('success');
+    const paper = rig.printer.tickets.find((p) => p.text.includes('预约凭条') && p.text.includes(String(a.id)));
+    expect(/\[QR [^:\]]+:([^\]]+)\]/.exec(paper!.text)?.[1]).toBe(rig.bridge.phone!.appointmentCodes.issue({ id: a.id, day: a.day }));
+    expect(paper!.text).toContain('扫描此码签到');
+  });
+
   it('tells the screens which hall this is: GET /api/site', async () => {
     const r = await fetch(`${rig.bridge.url}/api/site`);
     expect(r.status).toBe(200);

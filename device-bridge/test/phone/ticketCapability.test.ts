@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { capabilityKeyOf, TicketCapabilities, TICKET_CAPABILITY_PATTERN } from '../../src/hall/ticketCapability.ts';
+import { APPOINTMENT_CODE_TAG, capabilityKeyOf, TicketCapabilities, TICKET_CAPABILITY_PATTERN } from '../../src/hall/ticketCapability.ts';
 
 const keyOf = () => capabilityKeyOf({ privateKey: generateKeyPairSync('ed25519').privateKey, salt: randomBytes(16) });
 const TODAY = '2026-12-04';
@@ -42,6 +42,17 @@ describe('TicketCapabilities', () => {
     const c = caps.issue({ id: 7, day: TODAY });
     expect(new TicketCapabilities(key, 'yuexiu').check(c, TODAY)).toEqual({ ok: false, reason: 'unknown' });
     expect(new TicketCapabilities(keyOf(), 'tianhe').check(c, TODAY)).toEqual({ ok: false, reason: 'unknown' });
+  });
+
+  it('an appointment code (tag A1) is no ticket capability, nor the other way round', () => {
+    const appointments = new TicketCapabilities(key, 'tianhe', APPOINTMENT_CODE_TAG);
+    const a = appointments.issue({ id: 4711, day: TODAY });
+    expect(a.startsWith('A1.')).toBe(true);
+    expect(appointments.check(a, TODAY)).toEqual({ ok: true, ticketId: 4711, day: TODAY });
+    expect(caps.check(a, TODAY)).toEqual({ ok: false, reason: 'malformed' });
+    // The same id and day under the other tag: the MAC differs, so a relabelled code is refused.
+    expect(caps.check(`T1${a.slice(2)}`, TODAY)).toEqual({ ok: false, reason: 'unknown' });
+    expect(appointments.check(caps.issue({ id: 4711, day: TODAY }), TODAY)).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('calls anything of another shape malformed', () => {

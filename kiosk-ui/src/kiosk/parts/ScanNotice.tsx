@@ -1,7 +1,7 @@
 /**
  * What a scanned code did, when it did not sign anyone in (docs/mobile-codes.md): the bridge's words (an expired or
- * forged identity code, a code the kiosk does not read), shown for a while over any screen. A code that signed in
- * needs no notice: the greeting follows as for a card.
+ * forged identity code, a code the kiosk does not read) or a check-in by appointment code with its ticket number,
+ * shown for a while over any screen. A code that signed in needs no notice: the greeting follows as for a card.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ScanResultEvent } from '@onedoor/protocol';
@@ -28,8 +28,9 @@ export function ScanNotice({ socket }: { socket: KioskSocket }) {
   }, [notice]);
   if (!notice) return null;
   return (
-    <p class="scan-notice body-text" role="alert" data-testid="scan-notice" data-outcome={notice.outcome}>
-      ⚠ {pick({ zh: notice.zh, en: notice.en }, store.lang.value)}
+    <p class={`scan-notice body-text${notice.outcome === 'checkedIn' ? ' scan-ok' : ''}`} role="alert" data-testid="scan-notice"
+      data-outcome={notice.outcome}>
+      {notice.outcome === 'checkedIn' ? '✓' : '⚠'} {pick({ zh: notice.zh, en: notice.en }, store.lang.value)}
     </p>
   );
 }
