@@ -142,7 +142,8 @@ export function phoneRouter(deps: PhoneRouteDeps): { router: Router; refusals: P
     const off = deps.onQueueChange(refresh);
     const timer = setInterval(refresh, PHONE_REFRESH_MS);
     const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
-    req.on('close', () => {
+    // The response's close: the phone went away (or the bridge closed its connections).
+    res.on('close', () => {
       closed = true;
       off();
       clearInterval(timer);
