@@ -25,6 +25,7 @@ import { catalogueNamesRouter } from './api/catalogueNames.ts';
 import { DEMO_ENGLISH_NAMES } from './demo/catalogueEnglish.ts';
 import { verifyRouter } from './api/verifyRoutes.ts';
 import { siteRouter } from './api/siteRoutes.ts';
+import { PhoneChannel } from './api/phoneChannel.ts';
 import { catalogueRouter } from './api/catalogueRoutes.ts';
 import { attachHallDashboard, localKioskSource, registryKioskSource, type HallDashboardService } from './api/hallDashboard.ts';
 import { hallDashboardRouter } from './api/hallDashboardRoutes.ts';
@@ -40,7 +41,16 @@ import './devices/builtin.ts';
 import { DeviceSet } from './devices/deviceSet.ts';
 import { forwardCardEvents } from './devices/idReader/index.ts';
 import { forwardCounterBusEvents } from './devices/counterBus/index.ts';
-import { forwardScannerEvents } from './devices/qrScanner/index.ts';
+import { forwardScannerEvents, onScannedCodes } from './devices/qrScanner/index.ts';
+import { toCardReadEvent } from './devices/idReader/events.ts';
+import { ScannedCodeHandler } from './api/scannedCodes.ts';
+import { checkInByCode } from './api/scannedAppointments.ts';
+import { kioskPrinter, kioskRecipeOptions, printForKiosk, ticketPrintJob } from './api/kioskPrint.ts';
+import { NO_PUBLIC_URL_MESSAGE } from './api/kioskCommands.ts';
+import { phoneHandoffOf } from './api/phoneHandoff.ts';
+import type { TicketView } from './hall/queue.ts';
+import type { KioskPrintOutcome } from '@onedoor/protocol';
+import { identityIssuerOf } from './hall/identityCode.ts';
 import type { DriverContext } from './devices/driver.ts';
 import { driverRegistry, type DriverRegistry } from './devices/registry.ts';
 import { HallClock } from './hall/clock.ts';
@@ -120,6 +130,8 @@ export interface BridgeHandle {
   backups: HallBackupSchedule;
   /** Device-traffic recordings (config `recording`, README "Record and replay"). */
   recorder: Recorder;
+  /** The phone channel (ticket capabilities, `/api/m/*`) where this bridge holds the hall database; else null. */
+  phone: PhoneChannel | null;
   log: Logger;
   /** Stop devices, disconnect clients, close the HTTP server. Idempotent. */
   close(): Promise<void>;
@@ -210,6 +222,9 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const metrics = createBridgeMetrics({
     devices, log, store: () => (hallLink ? null : hall.store), today: () => hall.clock.today(), kiosks: () => kioskLink?.registry ?? null,
   });
+  // The phone channel (README "The phone channel"): where this bridge holds the hall database, a phone holding a
+  // ticket capability reads that ticket and hears its calls. A linked kiosk has none: its phones ask the hall.
+  const phone = hallLink ? null : new PhoneChannel(hall, config.site.hallId, log);
   // `/kiosk` is the kiosk's own screen: loopback (or listed) peer plus the secret written into its page.
   const kioskScreens = new KioskScreens({ ...config.kioskScreen, allowedOrigins: config.allowedOrigins });
   const app = createHttpApp({
@@ -226,6 +241,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     routers: [
       metrics.router,
       verifyRouter(() => hall.certificates),
+      ...(phone ? [phone.router] : []),
       siteRouter(config.site, () => publicUrl),
       catalogueNamesRouter(DEMO_ENGLISH_NAMES),
       // Manager dashboard REST: behind a staff session; the live service is made below, after the
@@ -303,6 +319,8 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
   const display = attachDisplaySocket(socket.io, counters.workflow, log);
 
   // A hall serving kiosks: their links, registry and requests (the hall functions run here, over this database).
+  const stopPhoneWake = phone?.watch(counters.workflow);
+
   const kioskLink = config.kiosks.length > 0 ? new KioskLinkServer({ io: socket.io, kiosks: config.kiosks, hall, log, audit, policy: config.kioskLink }) : null;
 
   // Manager dashboard on /hall: this bridge's devices (as kiosk-1, or as the hall's own devices
@@ -327,9 +345,39 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     completionCacheSize: config.options.completionCacheSize,
     publicUrl: () => publicUrl,
     hallName: config.site.hallName,
+    ...(phone ? { phoneCapabilities: () => phone.capabilities, appointmentCodes: () => phone.appointmentCodes } : {}),
     // Audited under the id the dashboard shows for this bridge's own devices.
     ...(audit ? { audit: { log: audit, kioskId: kioskLink ? 'hall' : LOCAL_KIOSK_ID } } : {}),
     screens: kioskScreens,
+  });
+
+  // Scanned codes on the kiosk (docs/mobile-codes.md): an identity code signs in like a card; others are refused in words.
+  const readerId = config.devices.find((d) => d.kind === 'idreader' && d.enabled)?.id;
+  const scannedCodes = new ScannedCodeHandler({
+    issuers: config.identityIssuers.map(identityIssuerOf),
+    clock: hall.clock,
+    kioskId: (scannerId) => readerId ?? scannerId,
+    toScreen: {
+      cardRead: (r) => kioskScreens.toActive('cardRead', { ...toCardReadEvent(r), via: 'identityCode' }),
+      scanResult: (e) => kioskScreens.toActive('scanResult', e),
+    },
+    startSession: (r) => kioskApi.startSession(r),
+    // Appointment codes where this bridge holds the hall database (their key is the hall's).
+    ...(phone ? { appointments: { codes: phone.appointmentCodes, checkIn: (id: number) => checkInByCode(hall, id, (ticket) => printScannedTicket(ticket)) } } : {}),
+    log,
+  });
+  // The ticket of a scanned check-in, as the check-in command prints it: with its phone QR, logged masked.
+  const printScannedTicket = async (ticket: TicketView): Promise<KioskPrintOutcome> => {
+    const base = publicUrl;
+    if (!base || !phone) return { jobId: null, code: 'deviceNotReady', state: null, message: NO_PUBLIC_URL_MESSAGE, pending: false };
+    const job = ticketPrintJob(ticket, kioskRecipeOptions(config.site.hallName, base), phoneHandoffOf(base, phone.capabilities, ticket).url);
+    const outcome = await printForKiosk(kioskPrinter(devices), job, `scan:${ticket.id}:${Date.now()}`, config.options.defaultCommandTimeoutMs);
+    await hall.records?.addPrintLog({ at: hall.clock.now(), kind: 'queueTicket', ref: ticket.number, maskedNumber: ticket.maskedNumber ?? '', detail: outcome.code })
+      .catch(() => undefined);
+    return outcome;
+  };
+  const stopScannedCodes = onScannedCodes(devices.list(), (c) => {
+    scannedCodes.handle(c).catch((err: unknown) => log.error({ err }, 'scanned code failed'));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -381,6 +429,7 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
     dashboard,
     backups,
     recorder,
+    phone,
     log,
     close: () =>
       (closing ??= (async () => {
@@ -391,7 +440,9 @@ export async function startBridge(input: BridgeConfigInput | BridgeConfig, optio
         metrics.close();
         stopCardEvents();
         stopScannerEvents();
+        stopScannedCodes();
         stopCounterEvents();
+        stopPhoneWake?.();
         display.detach();
         counters.detach();
         // Ends every session (the kiosks hear sessionEnded and wipe), then closes the hall database.

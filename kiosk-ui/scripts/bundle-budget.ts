@@ -35,6 +35,7 @@ export function measureRouteSizes(
   chunks: BudgetChunk[],
   routeModules: Record<string, string>,
   budgets: Record<string, number>,
+  pages: PageEntries = {},
 ): RouteSize[] {
   const byFile = new Map(chunks.map((c) => [c.fileName, c]));
   const gzipOf = new Map<string, number>();
@@ -60,8 +61,22 @@ export function measureRouteSizes(
     }
     return [...seen.values()];
   };
-  const entries = chunks.filter((c) => c.isEntry);
-  return Object.entries(routeModules).map(([route, modulePath]) => {
+  const isModule = (c: BudgetChunk, modulePath: string) => c.facadeModuleId !== null && path.normalize(c.facadeModuleId) === path.normalize(modulePath);
+  // A route loads from the shell: with a shell named, another page's entry (the phone page) is not part of it.
+  const entries = chunks.filter((c) => c.isEntry && (pages.shell === undefined || isModule(c, pages.shell)));
+  const pageRows = Object.entries(pages.others ?? {}).map(([page, entryPath]): RouteSize => {
+    const entry = chunks.find((c) => c.isEntry && isModule(c, entryPath));
+    if (!entry) throw new Error(`bundle budget: page "${page}" (${entryPath}) has no entry chunk; is it still a build input?`);
+    const files = closure([entry]);
+    return {
+      route: page,
+      files: files.map((c) => c.fileName).sort(),
+      rawBytes: files.reduce((sum, c) => sum + Buffer.byteLength(c.code), 0),
+      gzipBytes: files.reduce((sum, c) => sum + gzipSize(c), 0),
+      budgetBytes: budgets[page] ?? null,
+    };
+  });
+  return [...Object.entries(routeModules).map(([route, modulePath]) => {
     const wanted = path.normalize(modulePath);
     const routeChunk = chunks.find((c) => c.facadeModuleId !== null && path.normalize(c.facadeModuleId) === wanted);
     if (!routeChunk) {
@@ -75,7 +90,16 @@ export function measureRouteSizes(
       gzipBytes: files.reduce((sum, c) => sum + gzipSize(c), 0),
       budgetBytes: budgets[route] ?? null,
     };
-  });
+  }), ...pageRows];
+}
+
+/**
+ * The build's HTML entries (absolute paths): `shell` is the page whose routes load lazily (index.html); each of
+ * `others` is a page of its own (the phone page, m.html), measured as its entry and what that imports.
+ */
+export interface PageEntries {
+  shell?: string;
+  others?: Record<string, string>;
 }
 
 export function formatRouteSizes(sizes: RouteSize[]): string {
@@ -90,7 +114,7 @@ export function formatRouteSizes(sizes: RouteSize[]): string {
 }
 
 /** Vite plugin: prints the per-route table after every production build and fails the build over budget. */
-export function bundleBudget(options: { routeModules: Record<string, string>; budgets: Record<string, number> }): Plugin {
+export function bundleBudget(options: { routeModules: Record<string, string>; budgets: Record<string, number>; pages?: PageEntries }): Plugin {
   return {
     name: 'onedoor-bundle-budget',
     apply: 'build',
@@ -106,7 +130,7 @@ export function bundleBudget(options: { routeModules: Record<string, string>; bu
           imports: item.imports,
         });
       }
-      const sizes = measureRouteSizes(chunks, options.routeModules, options.budgets);
+      const sizes = measureRouteSizes(chunks, options.routeModules, options.budgets, options.pages);
       // Printed on purpose (not through the logger level): the figure is part of every build's output.
       console.log(`\nJavaScript per route (entry + route chunk + static imports, gzip -9):\n${formatRouteSizes(sizes)}\n`);
       const over = sizes.filter((s) => s.budgetBytes !== null && s.gzipBytes > s.budgetBytes);

@@ -37,6 +37,18 @@ describe('bundle budget per route', () => {
     expect(display.budgetBytes).toBeNull();
   });
 
+  it('measures another page (the phone page) as its own entry, and keeps it out of the shell\'s routes', () => {
+    const withPhone = [
+      ...chunks.map((c) => (c.fileName === 'index.js' ? { ...c, facadeModuleId: '/ui/index.html' } : c)),
+      chunk('m.js', 'phone' + random(2000), { isEntry: true, facadeModuleId: '/ui/m.html', imports: ['preact.js'] }),
+    ];
+    const [kiosk, phone] = measureRouteSizes(withPhone, { kiosk: '/ui/src/kiosk/KioskRoute.tsx' }, { phone: 30 * 1024 },
+      { shell: '/ui/index.html', others: { phone: '/ui/m.html' } });
+    expect(kiosk!.files).toEqual(['index.js', 'kiosk.js', 'preact.js', 'shared.js']);
+    expect(phone).toMatchObject({ route: 'phone', files: ['m.js', 'preact.js'], budgetBytes: 30 * 1024 });
+    expect(() => measureRouteSizes(withPhone, {}, {}, { others: { gone: '/ui/gone.html' } })).toThrow(/"gone".*no entry chunk/);
+  });
+
   it('flags a route over its budget in the printed table', () => {
     const sizes = measureRouteSizes(chunks, { kiosk: '/ui/src/kiosk/KioskRoute.tsx' }, { kiosk: 10 });
     expect(formatRouteSizes(sizes)).toMatch(/kiosk .*OVER BUDGET/);

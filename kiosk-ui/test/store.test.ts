@@ -112,6 +112,14 @@ describe('kiosk store: session, timer and reset', () => {
     expect(store.flow.value.holder).not.toBeNull();
   });
 
+  it('a session from a scanned identity code leaves no card to remind anyone of at logout', () => {
+    const { store } = storeWithClock();
+    store.dispatch({ type: 'cardRead', holder, byCode: true });
+    expect(store.flow.value.screen.name).toBe('greeting');
+    store.dispatch({ type: 'logout' });
+    expect(store.remindCard.value).toBe(false);
+  });
+
   it('logout with the card still on the reader reminds the citizen to take it; its removal ends the reminder', () => {
     const { store } = storeWithClock();
     store.dispatch({ type: 'cardRead', holder });

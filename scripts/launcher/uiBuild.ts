@@ -14,6 +14,7 @@ import { REPO_ROOT } from './options.ts';
 export const UI_SOURCES: readonly string[] = [
   'kiosk-ui/src',
   'kiosk-ui/index.html',
+  'kiosk-ui/m.html',
   'kiosk-ui/vite.config.ts',
   'kiosk-ui/scripts',
   'kiosk-ui/public',

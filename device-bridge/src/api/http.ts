@@ -108,6 +108,9 @@ export function createHttpApp(opts: HttpApiOptions): Express {
     app.use(express.static(opts.uiDir, { index: false }));
     if (opts.kioskScreen) app.get('/', opts.kioskScreen.kioskPage(() => readFile(index, 'utf8')));
     app.get(SPA_ROUTES, (_req, res) => res.sendFile(index));
+    // The phone page is its own small entry (kiosk-ui/m.html, README "The phone channel"): a phone loads no kiosk code.
+    const phonePage = join(opts.uiDir, 'm.html');
+    if (existsSync(phonePage)) app.get(/^\/m\/?$/, (_req, res) => res.set('cache-control', 'no-cache').sendFile(phonePage));
   }
 
   app.use((req, res) => {

@@ -20,6 +20,7 @@ import {
   type KioskPrintOutcome,
   type KioskRefusal,
   type KioskSessionEvent,
+  type PhoneHandoff,
 } from '@onedoor/protocol';
 import { z } from 'zod';
 import { HallRuleError } from '../hall/errors.ts';
@@ -34,6 +35,8 @@ import type { DocPrinterDriver } from '../devices/ippPrinter/index.ts';
 import { a4CertificateCopyJob, appointmentSlipJob, certificateCopyJob, kioskRecipeOptions, printForKiosk, progressSlipJob,
   ticketPrintJob } from './kioskPrint.ts';
 import { describeInvalid, salvageRequestId } from './validation.ts';
+import { phoneHandoffOf } from './phoneHandoff.ts';
+import type { TicketCapabilities } from '../hall/ticketCapability.ts';
 
 const noArgs = z.object({}).strict();
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
@@ -137,6 +140,13 @@ export interface KioskCommandDeps {
    */
   publicUrl: () => string | null;
   defaultTimeoutMs: number;
+  /**
+   * The hall's ticket capabilities, where this bridge holds the hall database (null on a linked kiosk: the hall's
+   * key signs them, README "The phone channel"); with a public URL, tickets then carry the phone hand-off.
+   */
+  phoneCapabilities?: () => TicketCapabilities | null;
+  /** The hall's appointment codes (docs/mobile-codes.md), printed on appointment slips; null on a linked kiosk. */
+  appointmentCodes?: () => TicketCapabilities | null;
   /** A session's timer changed (touch, extension): tell the kiosk. */
   onSession(event: KioskSessionEvent): void;
   /**
@@ -182,6 +192,12 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     return r ? print(job(r), kind, ref, masked, requestId, waitMs) : NO_PUBLIC_URL_OUTCOME;
   };
   const recipe = (): PrintRecipeOptions => ({ hallName: deps.hallName });
+  // The ticket on the citizen's phone: the screen shows this QR and the printed ticket carries the same URL.
+  const phoneOf = (ticket: { id: number; day: string }): PhoneHandoff | undefined => {
+    const base = deps.publicUrl();
+    const caps = deps.phoneCapabilities?.() ?? null;
+    return base && caps ? phoneHandoffOf(base, caps, ticket) : undefined;
+  };
   const handlers: { [N in KioskCommandName]: Handler<N> } = {
     'session.touch': async ({ token }) => sessionEventOf(hall.sessions.touch(token)),
     'session.extend': async ({ token }) => sessionEventOf(hall.sessions.extend(token)),
@@ -195,12 +211,16 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
       // A second request returns the same waiting ticket (hall-rules.md) and prints it again: the citizen asks
       // again because the slip is lost.
       const ticket = await need(hall.queue).takeTicket(c, args.category);
-      return { ticket, print: await printWithQr((r) => ticketPrintJob(ticket, r), 'queueTicket', ticket.number, ticket.maskedNumber ?? '', requestId, printWaitMs) };
+      const phone = phoneOf(ticket);
+      const printed = await printWithQr((r) => ticketPrintJob(ticket, r, phone?.url), 'queueTicket', ticket.number, ticket.maskedNumber ?? '', requestId, printWaitMs);
+      return { ticket, print: printed, ...(phone ? { phone } : {}) };
     },
     'appointments.list': async ({ token }) => need(hall.appointments).upcoming(citizen(token)),
     'appointments.checkIn': async ({ token, args, requestId, printWaitMs }) => {
       const r = await need(hall.appointments).checkIn(citizen(token), args.id);
-      return { ...r, print: await printWithQr((o) => ticketPrintJob(r.ticket, o), 'queueTicket', r.ticket.number, r.ticket.maskedNumber ?? '', requestId, printWaitMs) };
+      const phone = phoneOf(r.ticket);
+      const printed = await printWithQr((o) => ticketPrintJob(r.ticket, o, phone?.url), 'queueTicket', r.ticket.number, r.ticket.maskedNumber ?? '', requestId, printWaitMs);
+      return { ...r, print: printed, ...(phone ? { phone } : {}) };
     },
     'appointments.days': async ({ token }) => {
       citizen(token);
@@ -282,7 +302,8 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     'print.appointmentSlip': async ({ token, args, requestId, printWaitMs }) => {
       const a = (await need(hall.appointments).upcoming(citizen(token))).find((x) => x.id === args.id);
       if (!a) throw new HallRuleError('notYourAppointment', '未找到您的这条预约', 'no such appointment of yours');
-      const job = appointmentSlipJob(a, recipe(), (ms) => hall.clock.timeOf(ms));
+      const code = deps.appointmentCodes?.()?.issue({ id: a.id, day: a.day });
+      const job = appointmentSlipJob(a, recipe(), (ms) => hall.clock.timeOf(ms), code);
       return { print: await print(job, 'appointmentSlip', String(a.id), a.maskedNumber, requestId, printWaitMs) };
     },
   };

@@ -54,12 +54,12 @@ export function kioskRecipeOptions(hallName: string, publicUrl: string): PrintRe
 }
 
 /** The standard ticket as the driver's recipe (the driver adds the process ID and, on a reprint, the mark). */
-export function ticketPrintJob(t: TicketView, opts: PrintRecipeOptions): PrintJobRequest {
-  return buildTicketJob(queueTicketData(t, opts));
+export function ticketPrintJob(t: TicketView, opts: PrintRecipeOptions, phoneUrl?: string): PrintJobRequest {
+  return buildTicketJob(queueTicketData(t, opts, phoneUrl));
 }
 
-export function appointmentSlipJob(a: AppointmentView, opts: PrintRecipeOptions, clockText: (ms: number) => string): PrintJobRequest {
-  return { payload: buildAppointmentSlip(a, opts, clockText) };
+export function appointmentSlipJob(a: AppointmentView, opts: PrintRecipeOptions, clockText: (ms: number) => string, code?: string): PrintJobRequest {
+  return { payload: buildAppointmentSlip(a, opts, clockText, code) };
 }
 
 export function progressSlipJob(a: ApplicationView, opts: PrintRecipeOptions): PrintJobRequest {

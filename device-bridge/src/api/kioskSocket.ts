@@ -31,6 +31,7 @@ import { kioskCommandRunner, kioskFailure, sessionEventOf } from './kioskCommand
 import type { KioskScreens } from './kioskScreen.ts';
 import type { KioskHall } from './kioskHall.ts';
 import { kioskDocPrinter, kioskPrinter } from './kioskPrint.ts';
+import type { TicketCapabilities } from '../hall/ticketCapability.ts';
 
 export interface KioskApiOptions {
   kiosk: Namespace<KioskClientToServerEvents, KioskServerToClientEvents>;
@@ -43,6 +44,10 @@ export interface KioskApiOptions {
   publicUrl: () => string | null;
   /** Printed on tickets and slips (config `site.hallName`). */
   hallName: string;
+  /** Ticket capabilities for the phone hand-off (kioskCommands.ts); absent on a kiosk linked to a hall. */
+  phoneCapabilities?: () => TicketCapabilities | null;
+  /** Appointment codes for appointment slips (kioskCommands.ts); absent on a kiosk linked to a hall. */
+  appointmentCodes?: () => TicketCapabilities | null;
   /** Access audit into this bridge's hall database (absent on a kiosk linked to a hall: the hall audits there). */
   audit?: KioskAuditOptions;
   /** The kiosk's screen(s): who is active, and emitting to one screen only. */
@@ -52,6 +57,11 @@ export interface KioskApiOptions {
 export interface KioskApi {
   /** Kiosk command completions by screen, session token and requestId (idempotency), for tests. */
   cache: CompletionCache;
+  /**
+   * Starts a session for a holder read another way than by this bridge's reader (a scanned identity code), exactly
+   * as a card read does; the caller has sent `cardRead` to the screen first.
+   */
+  startSession(readout: IdCardReadout): void;
   detach(): void;
 }
 
@@ -69,6 +79,8 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
     docPrinter: () => kioskDocPrinter(opts.devices),
     hallName: opts.hallName,
     publicUrl: opts.publicUrl,
+    ...(opts.phoneCapabilities ? { phoneCapabilities: opts.phoneCapabilities } : {}),
+    ...(opts.appointmentCodes ? { appointmentCodes: opts.appointmentCodes } : {}),
     defaultTimeoutMs: opts.defaultCommandTimeoutMs,
     onSession: (e) => toOwner(e.token, 'session', e),
     awaitCard: (kioskId, waitMs) => new Promise<string>((resolve, reject) => {
@@ -96,26 +108,31 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
   }));
   offs.push(hall.sessions.startSweeper(1000));
 
+  /** A good read, from the reader or a scanned identity code (api/scannedCodes.ts): one way to start a session. */
+  const startSession = (r: IdCardReadout) => {
+    const started = hall.sessions.start(r.deviceId, r.holder);
+    if (opts.audit) void auditSessionStart(opts.audit, r.deviceId, started);
+    if (!started.ok) {
+      klog.info({ kioskId: r.deviceId, reason: started.reason, number: started.maskedNumber }, 'card refused');
+      return;
+    }
+    tokenAt.set(r.deviceId, started.session.token);
+    ownerOf.set(started.session.token, screens.activeScreen);
+    klog.info({ kioskId: r.deviceId, number: started.session.maskedNumber, screens: screens.connectedCount }, 'session started');
+    toOwner(started.session.token, 'session', sessionEventOf(started.session));
+  };
   for (const d of opts.devices.list()) {
     const onRead = (r: IdCardReadout) => {
       const waiter = cardWaiters.get(r.deviceId);
       if (waiter) {
         // The signing act (README "Applying at the kiosk (接件受理)"): the card confirms, it does not start a session;
-        // the intake service compares its number with the session's and records nothing for another card.
+        // the intake service compares its number with the session's and records nothing for another card. Only a
+        // card signs: a scanned identity code starts sessions (startSession) but never confirms a commitment.
         cardWaiters.delete(r.deviceId);
         waiter.resolve(holderNumber(r.holder) ?? '');
         return;
       }
-      const started = hall.sessions.start(r.deviceId, r.holder);
-      if (opts.audit) void auditSessionStart(opts.audit, r.deviceId, started);
-      if (!started.ok) {
-        klog.info({ kioskId: r.deviceId, reason: started.reason, number: started.maskedNumber }, 'card refused');
-        return;
-      }
-      tokenAt.set(r.deviceId, started.session.token);
-      ownerOf.set(started.session.token, screens.activeScreen);
-      klog.info({ kioskId: r.deviceId, number: started.session.maskedNumber, screens: screens.connectedCount }, 'session started');
-      toOwner(started.session.token, 'session', sessionEventOf(started.session));
+      startSession(r);
     };
     const onError = (e: CardErrorEvent) => {
       const token = tokenAt.get(e.deviceId);
@@ -170,6 +187,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
 
   return {
     cache,
+    startSession,
     detach: () => {
       for (const off of offs.splice(0)) off();
     },

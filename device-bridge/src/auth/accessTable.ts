@@ -11,7 +11,8 @@
  * so the same action gets the same answer over REST and over a socket. What is not in the table is refused.
  *
  * Roles (who a caller is, established by the transport before the check):
- * - `anyone`: no credential at all (the hall display, a phone scanning a certificate QR, the login form);
+ * - `anyone`: no credential at all (the hall display, a phone scanning a certificate QR, the login form); the phone
+ *   page's routes are `anyone` at this door and then answer only to a ticket capability (api/phoneRoutes.ts);
  * - `kioskScreen`: the kiosk's own screen, admitted to `/kiosk` by that namespace's handshake (api/kioskSocket.ts);
  * - `technician`, `manager`: a staff login session (auth/staffAuth.ts, the HttpOnly cookie);
  * - `techToken`, `hallToken`: the machine tokens of the config (`tokens.tech`, `tokens.hall`), for scripts and
@@ -94,6 +95,8 @@ export const REST_RULES: readonly RestRule[] = [
   { method: 'GET', path: '/api/catalogue/names', roles: ANYONE, why: 'public catalogue names in English for the kiosk screen; no personal data' },
   { method: 'GET', path: '/api/verify', roles: ANYONE, why: 'anyone holding a printed copy may verify it (hall-rules.md "Electronic certificates")' },
   { method: 'POST', path: '/api/verify', roles: ANYONE, why: 'the same, for scanners that post' },
+  { method: 'GET', path: '/api/m/ticket', roles: ANYONE, why: 'the phone page: one ticket\'s number, position and calls, only for its capability (?c=, 128-bit MAC, that day, this hall); no ID number or name; rate-limited per address (README "The phone channel")' },
+  { method: 'GET', path: '/api/m/ticket/events', roles: ANYONE, why: 'the same view as server-sent events while the page is open; same capability and limits, streams bounded per address' },
 ];
 
 /** Paths outside /api: the built UI (static files and the SPA's routes), read-only. */

@@ -18,6 +18,7 @@
  * ```
  */
 import { COMMAND_LIMITS, DEVICE_KINDS, STAFF_ROLES, type DeviceKind } from '@onedoor/protocol';
+import { createPublicKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isPasswordHash } from '../auth/password.ts';
@@ -35,6 +36,15 @@ import { siteConfigSchema } from './site.ts';
 export const DEFAULT_BAUD: Record<DeviceKind, number> = { idreader: 115200, printer: 115200, counterbus: 9600, qrscanner: 9600,
   // The document printer speaks IPP over the network; the field is unused but every kind has one.
   docprinter: 9600 };
+
+/** An identity code issuer's key (docs/mobile-codes.md): Ed25519 only, so a weaker key cannot be configured. */
+function isEd25519PublicKeyPem(pem: string): boolean {
+  try {
+    return createPublicKey(pem).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
 
 const STANDARD_BAUDS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
 
@@ -136,6 +146,17 @@ export const bridgeConfigSchema = z
       .strict()
       .prefault({})
       .meta({ description: 'Shared secrets of the reserved socket namespaces, besides the staff login.' }),
+    /** Issuers of mobile identity codes the QR scanner accepts (docs/mobile-codes.md); none: identity codes are refused. */
+    identityIssuers: z.array(z.object({
+      id: z.string().regex(/^[a-z0-9-]{1,32}$/, { message: 'must be 1-32 lowercase letters, digits or -' })
+        .meta({ description: 'The issuer id the codes name (iss), e.g. "yss".' }),
+      name: z.string().min(1).max(30).meta({ description: 'The issuer as the session shows it, e.g. 粤省事.' }),
+      keyId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1-32 letters, digits, _ or -' })
+        .meta({ description: 'The key id the codes name (kid); list an issuer twice to rotate its key.' }),
+      publicKeyPem: z.string().refine(isEd25519PublicKeyPem, { message: 'must be an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----)' })
+        .meta({ description: 'The issuer\'s Ed25519 public key (SPKI PEM) that signs its codes.' }),
+    }).strict()).default([])
+      .meta({ description: 'Issuers of mobile identity codes (粤省事-style) a scanned code may come from (docs/mobile-codes.md).', docDefault: [] }),
     /**
      * Who may open `/kiosk`, the kiosk's own screen (api/kioskScreen.ts): a loopback peer with the screen secret the
      * bridge writes into the kiosk page. `allowedAddresses`: IP addresses of a screen on another PC (it loads its page

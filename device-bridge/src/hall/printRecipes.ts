@@ -36,7 +36,11 @@ const PRIORITY_NAMES: Record<NonNullable<TicketView['priority']>, string> = {
 /** Standard ticket fields for a ticket (no process ID: the printer driver owns it). */
 export type QueueTicketData = Omit<StandardTicketData, 'processId' | 'reprintMark'>;
 
-export function queueTicketData(t: TicketView, opts: PrintRecipeOptions): QueueTicketData {
+/**
+ * `qrUrl`: the ticket's own phone page (README "The phone channel") where the hall can make one; otherwise the QR
+ * opens the hall's queue page for the number.
+ */
+export function queueTicketData(t: TicketView, opts: PrintRecipeOptions, qrUrl?: string): QueueTicketData {
   const base = opts.ticketQrBase ?? 'https://hall.example';
   return {
     hallName: opts.hallName,
@@ -44,7 +48,7 @@ export function queueTicketData(t: TicketView, opts: PrintRecipeOptions): QueueT
     category: t.priority ? `${t.categoryName}（${PRIORITY_NAMES[t.priority]}）` : t.categoryName,
     waiting: t.ahead,
     time: t.issuedAtText,
-    qrUrl: `${base}/q/${t.number}?d=${t.day.replace(/-/g, '')}`,
+    qrUrl: qrUrl ?? `${base}/q/${t.number}?d=${t.day.replace(/-/g, '')}`,
     footer: opts.ticketFooter ?? DEFAULT_TICKET_FOOTER,
   };
 }
@@ -64,7 +68,8 @@ function slip(opts: PrintRecipeOptions, title: string, lines: Array<[label: stri
   return enc.feed(3).cut('partial').encode();
 }
 
-export function buildAppointmentSlip(a: AppointmentView, opts: PrintRecipeOptions, clockText: (ms: number) => string): Uint8Array {
+/** `code`: the appointment code (docs/mobile-codes.md) as a QR the kiosk's scanner checks in; none where it cannot be made. */
+export function buildAppointmentSlip(a: AppointmentView, opts: PrintRecipeOptions, clockText: (ms: number) => string, code?: string): Uint8Array {
   return slip(opts, '预约凭条', [
     ['事项', a.serviceName],
     ['日期', chineseDate(a.day)],
@@ -72,7 +77,8 @@ export function buildAppointmentSlip(a: AppointmentView, opts: PrintRecipeOption
     ['证件号码', a.maskedNumber],
     ['签到时间', `${clockText(a.checkInOpensAt)} 至 ${clockText(a.checkInClosesAt)}`],
     ['预约编号', String(a.id)],
-  ], { footer: ['请在签到时间内到自助机刷身份证签到，', '逾时按现场取号办理。如需取消请于时段开始2小时前办理。'] });
+  ], { ...(code ? { qr: code } : {}), footer: [code ? '请在签到时间内到自助机刷身份证或扫描此码签到，' : '请在签到时间内到自助机刷身份证签到，',
+    '逾时按现场取号办理。如需取消请于时段开始2小时前办理。'] });
 }
 
 /** The certificate copy: statutory sentence, identifier, holder name, masked number, dates, verification QR. */

@@ -106,6 +106,8 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
   site?: BridgeConfigInput['site'];
   /** QR base when `site.publicUrl` is absent: default this bridge's own URL; null: none (QR prints refused). */
   publicUrl?: string | null;
+  /** Issuers of mobile identity codes the bridge accepts (config `identityIssuers`). */
+  identityIssuers?: BridgeConfigInput['identityIssuers'];
   /** More devices for the bridge's config (e.g. an A4 docprinter at an ippeveprinter's URI). */
   devices?: Array<{ id: string; kind: DeviceKind; path: string; options?: Record<string, unknown> }>; } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
@@ -132,6 +134,7 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
         ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
         ...(opts.users ? { users: [...opts.users] } : {}),
         ...(opts.site ? { site: opts.site } : {}),
+        ...(opts.identityIssuers ? { identityIssuers: opts.identityIssuers } : {}),
         devices: [
           { id: READER_ID, kind: 'idreader', path: runningReader.path!, baud: 115200 },
           { id: PRINTER_ID, kind: 'printer', path: runningPrinter.path!, baud: 115200, options: { pollIntervalMs: 500 } },

@@ -18,15 +18,26 @@ describe('kiosk with site.hallName and site.publicUrl', () => {
   }, 180_000);
   afterAll(async () => rig?.close(), 60_000);
 
-  it('prints the ticket with the hall name and a QR code under the public URL', async () => {
+  it('prints the ticket with the hall name and a QR code under the public URL: the ticket\'s own phone page', async () => {
     const r = await rig.command(session.token, 'queue.take', { category: 'A' });
     expect(r.result!.print.code).toBe('success');
     const paper = rig.printer.tickets.find((p) => p.text.includes(`[4x4]${r.result!.ticket.number}`));
     expect(paper?.text).toContain('天河区政务服务中心');
     expect(paper?.text).not.toContain('广东省政务服务中心');
     const qr = /\[QR [^:\]]+:([^\]]+)\]/.exec(paper!.text)?.[1];
-    expect(qr).toBe(`${PUBLIC}/display/q/${r.result!.ticket.number}?d=${r.result!.ticket.day.replace(/-/g, '')}`);
+    // The same URL the screen shows as its QR (README "The phone channel"): /m with the ticket's capability.
+    expect(qr).toBe(r.result!.phone!.url);
+    expect(qr).toMatch(new RegExp(`^${PUBLIC.replace(/[.]/g, '\\.')}/m#c=T1\\.[0-9a-z]+\\.\\d{8}\\.[A-Za-z0-9_-]{22}$`));
     expect(qr).not.toContain(new URL(rig.bridge.url).host);
+  });
+
+  it('prints the appointment slip with its check-in code as a QR (docs/mobile-codes.md)', async () => {
+    const a = (await rig.command(session.token, 'appointments.list')).result![0]!;
+    const r = await rig.command(session.token, 'print.appointmentSlip', { id: a.id });
+    expect(r.code).toBe('success');
+    const paper = rig.printer.tickets.find((p) => p.text.includes('预约凭条') && p.text.includes(String(a.id)));
+    expect(/\[QR [^:\]]+:([^\]]+)\]/.exec(paper!.text)?.[1]).toBe(rig.bridge.phone!.appointmentCodes.issue({ id: a.id, day: a.day }));
+    expect(paper!.text).toContain('扫描此码签到');
   });
 
   it('tells the screens which hall this is: GET /api/site', async () => {

@@ -21,6 +21,7 @@ import { NavBar } from './parts/NavBar.tsx';
 import { ScrollCue } from './parts/ScrollCue.tsx';
 import { FindScreen } from './find/FindScreen.tsx';
 import { NoticeList } from './parts/NoticeList.tsx';
+import { ScanNotice } from './parts/ScanNotice.tsx';
 import { TopBar } from './parts/TopBar.tsx';
 import { AttractScreen } from './screens/AttractScreen.tsx';
 import { CardErrorScreen } from './screens/CardErrorScreen.tsx';
@@ -71,7 +72,7 @@ export default function KioskRoute() {
     loadCatalogueNames();
     // Only the fields a screen needs are copied out of the event (holderForSession); the event itself is dropped.
     link.socket.on('cardRead', (event) => {
-      if (event?.holder) store.dispatch({ type: 'cardRead', holder: holderForSession(event.holder) });
+      if (event?.holder) store.dispatch({ type: 'cardRead', holder: holderForSession(event.holder), byCode: event.via === 'identityCode' });
     });
     link.socket.on('cardError', (event) => {
       if (event && typeof event.code === 'string') store.dispatch({ type: 'cardError', code: event.code });
@@ -155,6 +156,7 @@ export default function KioskRoute() {
       >
         <TopBar />
         <CountdownBanner />
+        <ScanNotice socket={link.socket} />
         {showNotices && notices.length > 0 && <NoticeList notices={notices} />}
         {screen.name === 'attract' && <AttractScreen />}
         {screen.name === 'greeting' && flow.holder && <GreetingScreen holder={flow.holder} />}

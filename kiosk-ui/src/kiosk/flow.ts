@@ -37,7 +37,8 @@ export interface KioskFlowState {
 }
 
 export type KioskFlowEvent =
-  | { type: 'cardRead'; holder: SessionHolder }
+  /** `byCode`: a scanned identity code, no card on the reader (docs/mobile-codes.md). */
+  | { type: 'cardRead'; holder: SessionHolder; byCode?: boolean }
   | { type: 'cardError'; code: CardErrorCode }
   | { type: 'continue' }
   | { type: 'open'; feature: FeatureId }

@@ -76,7 +76,8 @@ export function createKioskStore(config: KioskConfig, now: () => number = Date.n
       const before = flow.value;
       const next = nextFlow(before, event);
       flow.value = next;
-      if (event.type === 'cardRead' || event.type === 'cardError') {
+      // A scanned identity code leaves no card on the reader to remind anyone of.
+      if ((event.type === 'cardRead' && !event.byCode) || event.type === 'cardError') {
         card.value = 'onReader';
         remindCard.value = false;
       }

@@ -10,6 +10,7 @@ import type { CommandEnvelope, CompletionAck, DeviceCommand } from './command.ts
 import type { DeviceStatus } from './status.ts';
 import type { IdCardType } from '../idcard/holder.ts';
 import type { CounterOverflowEvent, CounterTerminalEvent } from './counterBus.ts';
+import type { ScanResultEvent } from './scannedCodes.ts';
 import type { DeviceFramesEvent } from './tech.ts';
 import type { DisplayWindowView, HallCallEvent } from './hallDisplay.ts';
 import type { HallAlertsEvent, HallDashboard } from './hallDashboard.ts';
@@ -58,6 +59,8 @@ export interface CardReadEvent {
   deviceId: string;
   holder: CardHolderView;
   at: number;
+  /** Set when the holder came from a scanned mobile identity code: there is no card on the reader to take away. */
+  via?: 'identityCode';
 }
 
 /** `placeAgain`: take the card away and place it again (spec: after a read error the card must be re-placed). */
@@ -144,6 +147,8 @@ export interface KioskServerToClientEvents extends DeviceServerToClientEvents {
   printJob: (update: PrintJobUpdate) => void;
   /** A QR scanner read a code (preview and length only). */
   codeScanned: (event: CodeScannedEvent) => void;
+  /** What a scanned code did: signed in, or refused in words (contract/scannedCodes.ts). */
+  scanResult: (event: ScanResultEvent) => void;
 }
 export interface KioskClientToServerEvents extends DeviceClientToServerEvents {}
 

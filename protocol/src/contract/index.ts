@@ -12,3 +12,5 @@ export * from './hallDashboard.ts';
 export * from './kioskLink.ts';
 export * from './accessAudit.ts';
 export * from './district.ts';
+export * from './phone.ts';
+export * from './scannedCodes.ts';

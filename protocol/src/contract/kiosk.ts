@@ -17,6 +17,7 @@ import type { KioskIntakeApplication, KioskIntakeDraft, KioskIntakeItem, KioskIn
 import type { CommandEnvelope, Completion, CompletionAck, CompletionCode } from './command.ts';
 import type { PrintJobState } from './events.ts';
 import type { IdCardType } from '../idcard/holder.ts';
+import type { PhoneHandoff } from './phone.ts';
 
 /** The holder as a session shows it: masked number, display name for the greeting, never the birth date. */
 export interface KioskSessionHolder {
@@ -105,6 +106,8 @@ export interface KioskTicket {
 export interface KioskTicketResult {
   ticket: KioskTicket;
   print: KioskPrintOutcome;
+  /** The QR that opens this ticket on the citizen's phone (`/m`); absent without site.publicUrl or hall database. */
+  phone?: PhoneHandoff;
 }
 
 export type KioskAppointmentStatus = 'booked' | 'checkedIn' | 'late' | 'canceled' | 'noShow';
@@ -141,6 +144,8 @@ export interface KioskCheckInResult {
   appointment: KioskAppointment;
   ticket: KioskTicket;
   print: KioskPrintOutcome;
+  /** As for `KioskTicketResult`: the checked-in ticket on the phone. */
+  phone?: PhoneHandoff;
 }
 
 export interface KioskDepartment {

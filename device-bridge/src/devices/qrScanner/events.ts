@@ -40,11 +40,15 @@ export interface ScannerEventSink {
 
 /** Forwards every driver's codes to `sink` as `codeScanned`; drivers that never read codes cost nothing. */
 export function forwardScannerEvents(drivers: Iterable<DeviceDriver>, sink: ScannerEventSink): () => void {
+  return onScannedCodes(drivers, (c) => sink.codeScanned(toCodeScannedEvent(c)));
+}
+
+/** Hands every driver's whole codes to `consume` (bridge-internal: api/scannedCodes.ts gives them meaning). */
+export function onScannedCodes(drivers: Iterable<DeviceDriver>, consume: (code: ScannedCode) => void): () => void {
   const offs: Array<() => void> = [];
   for (const d of drivers) {
-    const onCode = (c: ScannedCode) => sink.codeScanned(toCodeScannedEvent(c));
-    d.on('codeRead', onCode);
-    offs.push(() => d.off('codeRead', onCode));
+    d.on('codeRead', consume);
+    offs.push(() => d.off('codeRead', consume));
   }
   return () => {
     for (const off of offs.splice(0)) off();

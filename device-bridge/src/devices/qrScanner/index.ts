@@ -5,5 +5,5 @@ import { QrScannerDriver } from './driver.ts';
 driverRegistry.register('qrscanner', (spec, ctx) => new QrScannerDriver(spec, ctx));
 
 export { QrScannerDriver } from './driver.ts';
-export { forwardScannerEvents, toCodeScannedEvent, type ScannedCode, type ScannerEventSink } from './events.ts';
+export { forwardScannerEvents, onScannedCodes, toCodeScannedEvent, type ScannedCode, type ScannerEventSink } from './events.ts';
 export { parseQrScannerOptions, qrScannerOptionProblems, qrScannerOptionsSchema, type QrScannerOptions } from './options.ts';

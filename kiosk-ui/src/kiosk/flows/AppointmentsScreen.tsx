@@ -14,6 +14,7 @@ import { FLOW_TEXT } from './flowTexts.ts';
 import { DepartmentList, ServiceList } from './GuidanceScreen.tsx';
 import { useSteps } from './innerBack.ts';
 import { PrintStatus } from './PrintStatus.tsx';
+import { PhoneHandoffCard } from '../parts/PhoneHandoffCard.tsx';
 import { TicketCard } from './TicketScreen.tsx';
 import { useHallAction, useHallQuery } from './useHall.ts';
 
@@ -50,6 +51,7 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
         <p class="action-text status-line">✓ {t(checkIn.kind === 'priority' ? FLOW_TEXT.checkedIn : FLOW_TEXT.walkIn)}</p>
         <TicketCard ticket={checkIn.ticket} lead={checkIn.kind === 'priority' ? FLOW_TEXT.checkedIn : FLOW_TEXT.walkIn} />
         <PrintStatus outcome={checkIn.print} />
+        {checkIn.phone && <PhoneHandoffCard phone={checkIn.phone} />}
       </li>
     );
   }

@@ -9,6 +9,7 @@ import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
 import { PrintStatus } from './PrintStatus.tsx';
+import { PhoneHandoffCard } from '../parts/PhoneHandoffCard.tsx';
 import { useHallAction, useHallQuery } from './useHall.ts';
 
 /** The sentence heard when a number is given: the number and its category (not personal: the hall calls it aloud). */
@@ -63,6 +64,7 @@ export function TicketScreen() {
         <>
           <TicketCard ticket={taken.result.ticket} />
           <PrintStatus outcome={taken.result.print} />
+          {taken.result.phone && <PhoneHandoffCard phone={taken.result.phone} />}
         </>
       ) : (
         <>

@@ -19,6 +19,8 @@ export const FLOW_TEXT = {
   minutes: { zh: '分钟', en: 'min' },
   listen: { zh: '请留意叫号屏幕和语音，过号需重新取号', en: 'Please watch the display and listen for your number; a missed number must be taken again.' },
   green: { zh: '绿色通道（优先）', en: 'Priority (green channel)' },
+  // the phone hand-off (README "The phone channel")
+  onPhone: { zh: '用手机扫码，随时查看排队进度，叫号时手机会振动提醒', en: 'Scan with your phone to follow the queue; it vibrates when you are called' },
   // print
   printing: { zh: '正在打印…', en: 'Printing…' },
   printed: { zh: '已打印，请取走凭条', en: 'Printed. Please take your slip.' },

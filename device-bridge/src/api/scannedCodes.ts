@@ -1,0 +1,114 @@
+/**
+ * What a code read by the kiosk's QR scanner does (docs/mobile-codes.md; qr-scanner.md "What a bridge does with
+ * it"): the whole code stays in the bridge and is validated here, at the boundary, before it means anything.
+ * - a mobile identity code (`ODI1.`) that checks out (issuer, signature, 60 s lifetime, first use) starts a session
+ *   exactly as a card: `cardRead` with the masked view, then the session (one authentication across channels);
+ *   its holder is then checked as a card's (number, birth date, card expiry) and may be refused like a card;
+ * - an appointment code (`A1.`, printed on the appointment slip) of this hall and today checks that appointment in
+ *   and prints its ticket, under the kiosk check-in's rules (scannedAppointments.ts);
+ * - everything else starts nothing and gets `scanResult` with words: what was wrong, or what codes the kiosk reads.
+ * Every outcome is counted and logged with the masked number or the code's length only.
+ */
+import type { ScanOutcome, ScanResultEvent } from '@onedoor/protocol';
+import type { Logger } from 'pino';
+import type { ScannedCode } from '../devices/qrScanner/events.ts';
+import { assessCard } from '../devices/idReader/cardView.ts';
+import type { IdCardReadout } from '../devices/idReader/events.ts';
+import { checkIdentityCode, IdentityCodeReplays, looksLikeIdentityCode, type IdentityIssuer } from '../hall/identityCode.ts';
+import type { HallClock } from '../hall/clock.ts';
+import type { TicketCapabilities } from '../hall/ticketCapability.ts';
+import type { CodeCheckIn } from './scannedAppointments.ts';
+
+const WHAT_THE_KIOSK_READS = { zh: '本机可识别：移动电子身份码（粤省事等）、预约凭条上的签到码', en: 'This kiosk reads mobile identity codes (e.g. from 粤省事) and the check-in code on an appointment slip' };
+
+export const SCAN_WORDS: Record<ScanOutcome, { zh: string; en: string }> = {
+  signedIn: { zh: '身份码验证成功', en: 'Identity code accepted' },
+  malformed: { zh: '身份码无法识别，请在手机上刷新身份码后重新扫描', en: 'The identity code cannot be read; refresh it on your phone and scan again' },
+  unknownIssuer: { zh: '本机不接受该机构签发的身份码，请刷身份证', en: 'This kiosk does not accept identity codes from this issuer; please use your ID card' },
+  forged: { zh: '身份码验证失败：签名无效，请刷身份证或咨询工作人员', en: 'Identity code refused: its signature is not valid; please use your ID card or ask a staff member' },
+  expired: { zh: '身份码已过期（有效期60秒），请在手机上刷新后重新扫描', en: 'The identity code has expired (valid 60 s); refresh it on your phone and scan again' },
+  notYetValid: { zh: '身份码时间有误，请检查手机时间后刷新', en: 'The identity code\'s time is wrong; check your phone\'s clock and refresh' },
+  tooLong: { zh: '二维码过长，无法识别', en: 'The code is too long to read' },
+  replayed: { zh: '该身份码已使用过，请在手机上刷新后重新扫描', en: 'This identity code was already used; refresh it on your phone and scan again' },
+  holderRefused: { zh: '身份码中的证件信息未通过核验', en: 'The ID details in the code did not pass the check' },
+  notIdentityCode: { zh: `无法识别此二维码。${WHAT_THE_KIOSK_READS.zh}`, en: `This QR code is not recognised. ${WHAT_THE_KIOSK_READS.en}` },
+  unavailable: { zh: '暂停服务：请刷身份证或稍后再试', en: 'Service paused: please use your ID card or try again later' },
+  // The two below are completed with the ticket number or the hall rule's words (checkInByCode).
+  checkedIn: { zh: '签到成功', en: 'Checked in' },
+  appointmentRefused: { zh: '签到未成功', en: 'Not checked in' },
+};
+
+const APPOINTMENT_CODE_WORDS: Record<'malformed' | 'unknown' | 'otherDay', { zh: string; en: string }> = {
+  malformed: { zh: '签到码无法识别，请刷身份证签到', en: 'The check-in code cannot be read; please check in with your ID card' },
+  unknown: { zh: '签到码无效：不是本大厅的预约凭条，或已被改动', en: 'The check-in code is not valid: not a slip of this hall, or altered' },
+  otherDay: { zh: '该预约不在今天，请当天前来签到', en: 'This appointment is not today; please come on its day' },
+};
+
+export interface ScannedCodeDeps {
+  issuers: readonly IdentityIssuer[];
+  clock: HallClock;
+  /** The kiosk's reader id, so a scanned-in session is the kiosk's session like a card's (a new card ends it). */
+  kioskId: (scannerId: string) => string;
+  /** To the kiosk's active screen. */
+  toScreen: { cardRead(readout: IdCardReadout): void; scanResult(event: ScanResultEvent): void };
+  startSession(readout: IdCardReadout): void;
+  /** Where this bridge holds the hall database: appointment codes and the check-in they do (scannedAppointments.ts). */
+  appointments?: { codes: TicketCapabilities; checkIn(appointmentId: number): Promise<CodeCheckIn> };
+  log: Logger;
+}
+
+export class ScannedCodeHandler {
+  readonly counts: Record<ScanOutcome, number> = Object.fromEntries(Object.keys(SCAN_WORDS).map((k) => [k, 0])) as Record<ScanOutcome, number>;
+  private readonly replays = new IdentityCodeReplays();
+  private readonly log: Logger;
+
+  constructor(private readonly deps: ScannedCodeDeps) {
+    this.log = deps.log.child({ component: 'scannedCodes' });
+  }
+
+  /** Handles one code; the promise settles when an appointment check-in it started has finished (tests, bench). */
+  handle(code: ScannedCode): Promise<void> {
+    const identity = looksLikeIdentityCode(code.text);
+    const appointments = this.deps.appointments;
+    const appointment = !identity && appointments?.codes.matches(code.text) === true;
+    const tell = (outcome: ScanOutcome, extra: { masked?: string; words?: { zh: string; en: string }; ticketNumber?: string } = {}) => {
+      this.counts[outcome]++;
+      this.log.info({ deviceId: code.deviceId, seq: code.seq, length: code.bytes.length, outcome, ...(extra.masked ? { number: extra.masked } : {}) }, 'scanned code');
+      this.deps.toScreen.scanResult({
+        deviceId: code.deviceId, seq: code.seq, kind: identity ? 'identity' : appointment ? 'appointment' : 'other', outcome,
+        ...(extra.words ?? SCAN_WORDS[outcome]), at: code.at, ...(extra.ticketNumber ? { ticketNumber: extra.ticketNumber } : {}),
+      });
+    };
+    if (appointment) return this.checkIn(code.text, appointments, tell);
+    if (!identity) {
+      tell('notIdentityCode');
+      return Promise.resolve();
+    }
+    this.identity(code, tell);
+    return Promise.resolve();
+  }
+
+  private async checkIn(text: string, appointments: NonNullable<ScannedCodeDeps['appointments']>, tell: Tell): Promise<void> {
+    const check = appointments.codes.check(text, this.deps.clock.today());
+    if (!check.ok) return tell('appointmentRefused', { words: APPOINTMENT_CODE_WORDS[check.reason] });
+    const r = await appointments.checkIn(check.ticketId);
+    if (!r.ok) return tell('appointmentRefused', { words: { zh: r.refusal.zh, en: r.refusal.en } });
+    tell('checkedIn', {
+      masked: r.ticket.maskedNumber ?? undefined, ticketNumber: r.ticket.number,
+      words: { zh: `签到成功，您的号码是${r.ticket.number}，请留意叫号`, en: `Checked in: your number is ${r.ticket.number}; please listen for it` },
+    });
+  }
+
+  private identity(code: ScannedCode, tell: Tell): void {
+    const check = checkIdentityCode(code.text, this.deps.issuers, this.deps.clock.now(), this.replays);
+    if (!check.ok) return tell(check.reason);
+    const { validation, view } = assessCard(check.holder, this.deps.clock.today());
+    const readout: IdCardReadout = { deviceId: this.deps.kioskId(code.deviceId), holder: check.holder, validation, view, at: code.at };
+    // As a card: the screen hears the (masked) read first, then the session it starts.
+    this.deps.toScreen.cardRead(readout);
+    this.deps.startSession(readout);
+    tell(validation.ok ? 'signedIn' : 'holderRefused', { masked: view.idNumberMasked });
+  }
+}
+
+type Tell = (outcome: ScanOutcome, extra?: { masked?: string; words?: { zh: string; en: string }; ticketNumber?: string }) => void;

@@ -1,0 +1,32 @@
+/**
+ * The kiosk -> phone hand-off (README "The phone channel"): the QR the bridge made for this ticket's phone page,
+ * drawn from its modules (no QR encoder ships to the kiosk), with the sentence that says what it is for. The URL
+ * itself is not shown: it is the ticket's capability.
+ */
+import type { PhoneHandoff } from '@onedoor/protocol';
+import { useText } from '../KioskContext.ts';
+import { FLOW_TEXT } from '../flows/flowTexts.ts';
+
+/** One SVG path of the dark modules, with the 4-module quiet zone the QR standard asks for. */
+export function qrPath(rows: readonly string[]): string {
+  let d = '';
+  rows.forEach((row, y) => {
+    for (let x = 0; x < row.length; x++) if (row[x] === '1') d += `M${x + 4} ${y + 4}h1v1h-1z`;
+  });
+  return d;
+}
+
+export function PhoneHandoffCard({ phone }: { phone: PhoneHandoff }) {
+  const t = useText();
+  const size = phone.qr.size + 8;
+  return (
+    <section class="phone-handoff" data-testid="phone-handoff">
+      <svg class="phone-qr" data-testid="phone-qr" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={t(FLOW_TEXT.onPhone)}
+        shape-rendering="crispEdges">
+        <rect width={size} height={size} fill="#fff" />
+        <path d={qrPath(phone.qr.rows)} fill="#000" />
+      </svg>
+      <p class="body-text">📱 {t(FLOW_TEXT.onPhone)}</p>
+    </section>
+  );
+}
