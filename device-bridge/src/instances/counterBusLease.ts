@@ -40,6 +40,12 @@ export class CounterBusLease extends EventEmitter<{ acquired: []; lost: [reason:
     return this.current;
   }
 
+  /** The PostgreSQL backend holding the lock while owner (operators find it in pg_stat_activity; tests end it). */
+  get sessionPid(): number | null {
+    return this.current === 'owner' ? this.pid : null;
+  }
+  private pid: number | null = null;
+
   /** Tries now, then every `checkMs`. */
   start(): void {
     void this.tick();
@@ -69,8 +75,10 @@ export class CounterBusLease extends EventEmitter<{ acquired: []; lost: [reason:
   private async tryTake(): Promise<void> {
     try {
       const client = await this.connection();
-      const r = await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS taken', [this.lockName()]);
+      const r = await client.query<{ taken: boolean; pid: number }>(
+        'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS taken, pg_backend_pid() AS pid', [this.lockName()]);
       if (r.rows[0]?.taken && this.current === 'waiting') {
+        this.pid = r.rows[0].pid;
         this.current = 'owner';
         this.o.log.info({ lease: this.o.name }, 'counter bus lease taken: this instance drives the counter bus');
         this.emit('acquired');
