@@ -2,47 +2,16 @@
 // this test owns (the shared server keeps running): while it is cut, a call still reaches a /display on the same
 // instance, health says degraded and names the message bus (not 503: the instance serves everything of its own),
 // nothing crashes; when the relay listens again calls reach the other instance's display once more.
-import { createConnection, createServer, type Server, type Socket as NetSocket } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISPLAY_NAMESPACE, type HallCallEvent } from '@onedoor/protocol';
 import type { HealthReport } from '../../src/api/health.ts';
 import type { BridgeHandle } from '../../src/main.ts';
+import { TcpRelay } from '../../../test/support/tcpRelay.ts';
 import { untilWith } from '../../../test/support/until.ts';
 import { BUS, openInstanceRig, REDIS_URL, type InstanceRig } from './instanceRig.ts';
 
 const until = untilWith({ limitMs: 15_000, stepMs: 20 });
-
-/** A TCP relay to Redis that can be cut (connections dropped, nothing listening) and listen again on its port. */
-class Relay {
-  private server: Server | null = null;
-  private readonly sockets = new Set<NetSocket>();
-  port = 0;
-
-  async listen(): Promise<void> {
-    const target = new URL(REDIS_URL);
-    this.server = createServer((client) => {
-      const upstream = createConnection(Number(target.port || 6379), target.hostname);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async cut(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
-    this.server = null;
-  }
-}
 
 async function health(b: BridgeHandle): Promise<{ status: number; body: HealthReport }> {
   const r = await fetch(`${b.url}/api/health`);
@@ -59,7 +28,8 @@ function callsOn(b: BridgeHandle, sockets: Socket[]): { calls: HallCallEvent[]; 
 
 describe('Redis out of reach under two instances', () => {
   let rig: InstanceRig;
-  const relay = new Relay();
+  const redis = new URL(REDIS_URL);
+  const relay = new TcpRelay(redis.hostname, Number(redis.port || 6379));
   const sockets: Socket[] = [];
   let one: BridgeHandle;
   let two: BridgeHandle;
