@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import type { BridgeConfigInput } from '../../src/config/index.ts';
 import { startBridge, type BridgeHandle } from '../../src/main.ts';
 import { postgresBackend, type StoreTarget } from '../store/backends.ts';
 import { seedBasics } from '../hall/fixture.ts';
@@ -31,6 +32,9 @@ export interface InstanceRig {
   keyPrefix: string;
   instances: BridgeHandle[];
   start(over?: { redisUrl?: string }): Promise<BridgeHandle>;
+  /** The config an instance of this rig runs with (for one started in its own process). */
+  config(dataDir: string, over?: { redisUrl?: string }): BridgeConfigInput;
+  tempDir(): string;
   close(): Promise<void>;
 }
 
@@ -46,20 +50,28 @@ export async function openInstanceRig(): Promise<InstanceRig> {
     target,
     keyPrefix,
     instances: [],
+    config: (dataDir, over = {}) => ({
+      http: { port: 0 },
+      dataDir,
+      store: target.setting,
+      instances: { redisUrl: over.redisUrl ?? REDIS_URL, keyPrefix, leaseCheckMs: 100 },
+      devices: [{ id: BUS, kind: 'counterbus', path: `tcp://127.0.0.1:${busPort}`, options: { units: [1] } }],
+      counterWorkflow: { windows: [{ window: 1, deviceId: BUS, unit: 1, categories: [] }] },
+      kiosks: [{ id: 'kiosk-1', token: KIOSK_TOKEN }],
+      // Bursts in these tests come from one kiosk token.
+      kioskLink: { ticketsPerMinute: 10_000, ticketBurst: 1000 },
+      options: { reconnect: { minDelayMs: 50, maxDelayMs: 200 } },
+    }),
     async start(over = {}) {
-      const dir = mkdtempSync(join(tmpdir(), 'od-instance-'));
-      dirs.push(dir);
-      const bridge = await startBridge({
-        http: { port: 0 },
-        dataDir: dir,
-        store: target.setting,
-        instances: { redisUrl: over.redisUrl ?? REDIS_URL, keyPrefix, leaseCheckMs: 100 },
-        devices: [{ id: BUS, kind: 'counterbus', path: `tcp://127.0.0.1:${busPort}`, options: { units: [1] } }],
-        kiosks: [{ id: 'kiosk-1', token: KIOSK_TOKEN }],
-        options: { reconnect: { minDelayMs: 50, maxDelayMs: 200 } },
-      }, { log: pino({ level: 'silent' }), counterWorkflow: { windows: [{ window: 1, deviceId: BUS, unit: 1, categories: [] }] } });
+      const dir = rig.tempDir();
+      const bridge = await startBridge(rig.config(dir, over), { log: pino({ level: 'silent' }) });
       rig.instances.push(bridge);
       return bridge;
+    },
+    tempDir() {
+      const dir = mkdtempSync(join(tmpdir(), 'od-instance-'));
+      dirs.push(dir);
+      return dir;
     },
     async close() {
       for (const b of rig.instances.splice(0)) await b.close();
