@@ -36,7 +36,6 @@ import { MAX_RECALLS, type CounterWindowConfig, type CounterWorkflowConfig } fro
 import {
   DB_ERROR_TEXT, REFUSAL_TEXTS, TerminalWriter, terminalLook, type CounterRefusal, type CounterTerminalPort,
 } from './counterOutputs.ts';
-import { callsBefore } from './queue.ts';
 
 /** hall-rules.md "Ratings": every bad review is followed up within 15 working days. */
 export const BAD_REVIEW_FOLLOW_UP_WORKING_DAYS = 15;
@@ -416,18 +415,8 @@ export class CounterWorkflow {
 
   /** The first waiting ticket of the window's categories in calling order (hall-rules.md "Calling order"). */
   private async nextTicket(tx: HallRepository, cfg: CounterWindowConfig, now: number): Promise<TicketRecord | undefined> {
-    const waiting = (await tx.listTickets(this.clock.dayOf(now), { status: 'waiting' }))
-      .filter((t) => cfg.categories.length === 0 || cfg.categories.includes(t.category));
-    const started = new Set<number>();
-    for (const t of waiting) {
-      if (t.priority !== 'appointment' || t.appointmentId === null) continue;
-      const a = await tx.getAppointment(t.appointmentId);
-      if (!a || this.clock.at(a.day, a.start) <= now) started.add(t.id);
-    }
-    const slotStarted = (t: TicketRecord) => started.has(t.id);
-    let best: TicketRecord | undefined;
-    for (const t of waiting) if (!best || callsBefore(t, best, slotStarted)) best = t;
-    return best;
+    // Picked by the database over the waiting queue's index (store/ticketOrderSql.ts), not read whole.
+    return tx.nextWaitingTicket(this.clock.dayOf(now), cfg.categories, this.clock.stamp(now));
   }
 
   private callRecord(t: TicketRecord, window: number, recall: number, now: number): CounterCallRecord {

@@ -302,6 +302,15 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: 'tickets: index of the waiting queue',
+    // README "Many instances", ticketing cost: the wait estimate and the next call count and pick among the waiting
+    // tickets of a day in the database (store/ticketOrderSql.ts); this index holds only those, in issue order.
+    sql: `
+      CREATE INDEX tickets_waiting ON tickets (day, category, issued_at, id) WHERE status = 'waiting';
+    `,
+  },
 ];
 
 /** Arbitrary constant naming "the hall schema migration" among advisory locks (one per schema, see below). */
