@@ -62,10 +62,20 @@ export function registryKioskSource(registry: Pick<KioskRegistry, 'list' | 'on' 
       refusals: k.refusals, lastDuplicateLinkAt: k.lastDuplicateLinkAt,
     })),
     subscribe: (onChange) => {
-      const l = () => onChange();
+      // Coalesced to one call per event-loop turn (README "Many instances", ticketing cost): each call re-evaluates
+      // every kiosk's alerts, so one per heartbeat or per hello would cost the square of the kiosk count, and a
+      // storm of kiosks reconnecting at once would hold the loop for seconds.
+      let pending: NodeJS.Immediate | null = null;
+      const l = () => {
+        pending ??= setImmediate(() => {
+          pending = null;
+          onChange();
+        });
+      };
       registry.on('change', l);
       registry.on('heartbeat', l);
       return () => {
+        if (pending) clearImmediate(pending);
         registry.off('change', l);
         registry.off('heartbeat', l);
       };

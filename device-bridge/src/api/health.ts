@@ -43,6 +43,11 @@ export interface HealthReport {
   database: { ok: boolean; problem: string | null; store?: 'sqlite' | 'postgresql' } | null;
   /** null on a bridge that is not linked to a hall. */
   hallLink: { up: boolean; pending: number } | null;
+  /**
+   * null on a single instance. With other instances (config `cluster`, README "Many instances"): whether calls and
+   * board changes reach screens connected to them (Redis); while not, screens on this instance still get them.
+   */
+  messageBus: { ok: boolean; problem: string | null } | null;
   eventLoop: { meanMs: number; p99Ms: number; maxMs: number; windowMs: number };
   devices: Record<string, DeviceState>;
   /** Devices per state, e.g. { online: 2, offline: 1 }. */
@@ -57,6 +62,8 @@ export interface HealthSources {
   /** Which database the hall runs on. */
   databaseStore?: 'sqlite' | 'postgresql';
   hallLink?: { readonly up: boolean; readonly pending: number } | null;
+  /** Between instances (README "Many instances"): null problem when other instances' screens are reached. */
+  messageBus?: () => string | null;
   eventLoop: EventLoopMonitor;
 }
 
@@ -129,6 +136,18 @@ export async function healthReport(s: HealthSources): Promise<HealthReport> {
     }
   }
 
+  let messageBus: HealthReport['messageBus'] = null;
+  if (s.messageBus) {
+    const problem = s.messageBus();
+    messageBus = { ok: problem === null, problem };
+    // Degraded, not unavailable: everything this instance serves still works (api/health.ts: 503 is for the whole
+    // bridge); only screens connected to other instances miss calls until the bus is back.
+    if (problem !== null) {
+      degraded = true;
+      problems.push(`message bus: ${problem}`);
+    }
+  }
+
   const eventLoop = s.eventLoop.read();
   if (eventLoop.p99Ms > EVENT_LOOP_DEGRADED_MS) {
     degraded = true;
@@ -144,6 +163,7 @@ export async function healthReport(s: HealthSources): Promise<HealthReport> {
     uptimeSeconds: Math.round((Date.now() - s.startedAt) / 1000),
     database,
     hallLink,
+    messageBus,
     eventLoop,
     devices,
     states,

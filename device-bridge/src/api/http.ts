@@ -29,7 +29,7 @@ export interface HttpApiOptions {
    * What /api/health checks besides the devices (api/health.ts): the hall database, the hall link, the event loop
    * monitor (default: one made here).
    */
-  health?: Partial<Pick<HealthSources, 'database' | 'databaseStore' | 'hallLink' | 'eventLoop'>>;
+  health?: Partial<Pick<HealthSources, 'database' | 'databaseStore' | 'hallLink' | 'messageBus' | 'eventLoop'>>;
   /** More routes (e.g. /api/verify), mounted before the JSON 404 of /api. */
   routers?: Router[];
   /** Machine tokens accepted as `Authorization: Bearer` (roles techToken / hallToken of accessTable.ts). */

@@ -56,6 +56,11 @@ export interface SocketApiOptions {
   staff?: StaffAuth;
   /** `/kiosk` is the kiosk's own screen: loopback (or listed) peer plus the screen secret (kioskScreen.ts). */
   kioskScreen: KioskScreens;
+  /**
+   * Sets the adapter that carries emits to other instances (instances/redisMessageBus.ts); called before any
+   * namespace exists, because a namespace keeps the adapter it was created with.
+   */
+  adapter?: (io: Server) => void;
 }
 
 export interface SocketApi {
@@ -81,6 +86,7 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
     // CORS headers for allowed origins (a UI dev server on another port); refusal itself is the middleware's job.
     cors: { origin: (origin, cb) => cb(null, origin !== undefined && checkOrigin({ origin }, opts.allowedOrigins) === null) },
   });
+  opts.adapter?.(io);
   // Roles, payload validation and the handler guard on every namespace, before anything else is attached.
   installSocketBoundary(io, { log: opts.log, staff: opts.staff });
   // The root namespace is unused: refuse it so nothing connects without the checks below.

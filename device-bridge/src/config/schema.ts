@@ -131,6 +131,23 @@ export const bridgeConfigSchema = z
         }
       })
       .meta({ description: 'Where the hall\'s data lives: "sqlite" (hall.sqlite in dataDir) or a PostgreSQL URL postgres://user@host:5432/database?schema=hall (schema default public; created and migrated on start).' }),
+    /**
+     * Several hall-server instances serving one hall (README "Many instances"): the Redis server that carries calls
+     * and boards between them (socket.io's Redis adapter) and, with a PostgreSQL store, the lease that lets exactly
+     * one instance drive the hall's counter bus.
+     */
+    instances: z
+      .object({
+        redisUrl: z.string().regex(/^rediss?:\/\/[^\s/]+(\/\d{1,2})?$/, { message: 'must be a Redis URL like redis://10.0.0.7:6379 or redis://:password@host:6379/0' })
+          .meta({ description: 'Redis server shared by every instance of the hall: redis://host:6379 (optionally :password@ and /db).' }),
+        keyPrefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . : -' }).default('onedoor')
+          .meta({ description: 'Prefix of the Redis channels: the same on every instance of one hall, another one per hall sharing the Redis server.' }),
+        leaseCheckMs: z.number().int().min(100).max(60_000).default(2_000)
+          .meta({ description: 'How often an instance that does not drive the counter bus tries to take it over (PostgreSQL store only).', unit: 'ms' }),
+      })
+      .strict()
+      .optional()
+      .meta({ description: 'Several hall-server instances serving one hall: Redis for calls between them, the counter bus lease.' }),
     /** Browser origins accepted on /kiosk (and /hall, /tech besides their token). */
     allowedOrigins: z.array(originPattern).default(DEFAULT_ALLOWED_ORIGINS)
       .meta({ description: 'Browser origins (scheme://host[:port], port may be *) accepted on /kiosk, /hall and /tech.' }),

@@ -54,8 +54,19 @@ export class DeviceSet extends EventEmitter<DeviceSetEventMap> {
     return this.list().map((d) => d.status());
   }
 
-  async start(): Promise<void> {
-    await Promise.all(this.list().map((d) => d.start()));
+  /** Starts the devices `which` selects (default all); the others stay `not started` until `startOne`. */
+  async start(which: (d: DeviceDriver) => boolean = () => true): Promise<void> {
+    await Promise.all(this.list().filter(which).map((d) => d.start()));
+  }
+
+  /** One device, e.g. the counter bus once this instance holds its lease (instances/counterBusLease.ts). */
+  async startOne(id: string): Promise<void> {
+    await this.drivers.get(id)?.start();
+  }
+
+  /** One device, for good: a driver is not restarted after stop (driver.ts). */
+  async stopOne(id: string): Promise<void> {
+    await this.drivers.get(id)?.stop();
   }
 
   async stop(): Promise<void> {

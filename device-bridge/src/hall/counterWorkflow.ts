@@ -36,7 +36,7 @@ import { MAX_RECALLS, type CounterWindowConfig, type CounterWorkflowConfig } fro
 import {
   DB_ERROR_TEXT, REFUSAL_TEXTS, TerminalWriter, terminalLook, type CounterRefusal, type CounterTerminalPort,
 } from './counterOutputs.ts';
-import { callHistory, pickInCategory, ruleOf } from './callingRules.ts';
+import { callClassOf, callHistory, pickInCategory, ruleOf } from './callingRules.ts';
 import { callsBefore } from './queue.ts';
 
 /** hall-rules.md "Ratings": every bad review is followed up within 15 working days. */
@@ -484,6 +484,23 @@ export class CounterWorkflow {
    */
   private async nextTicket(tx: HallRepository, cfg: CounterWindowConfig, now: number): Promise<{ ticket: TicketRecord; reason: string } | undefined> {
     const day = this.clock.dayOf(now);
+    // Strict rules (the default) are hall-rules.md "Calling order" itself: the database picks over the waiting
+    // queue's index (store/ticketOrderSql.ts) without reading the queue whole. Ratios need the day's calls.
+    const categories = cfg.categories.length > 0 ? cfg.categories : null;
+    const rules = categories ? categories.map((c) => ruleOf(this.config.callingRules, c))
+      : [this.config.callingRules.default, ...Object.values(this.config.callingRules.categories)];
+    if (rules.every((r) => r.appointments.mode === 'strict' && r.greenChannel.mode === 'strict')) {
+      const ticket = await tx.nextWaitingTicket(day, cfg.categories, this.clock.stamp(now));
+      if (!ticket) return undefined;
+      const appointment = ticket.priority === 'appointment' && ticket.appointmentId !== null ? await tx.getAppointment(ticket.appointmentId) : undefined;
+      const slotStarted = ticket.priority === 'appointment' && (!appointment || this.clock.at(appointment.day, appointment.start) <= now);
+      const kind = callClassOf(ticket, slotStarted);
+      return {
+        ticket,
+        reason: kind === 'appointment' ? '预约号优先 / appointment first (strict)'
+          : kind === 'green' ? '绿色通道优先 / green channel first (strict)' : '按取号顺序 / walk-in in issue order',
+      };
+    }
     const today = await tx.listTickets(day);
     const callLog = await tx.listCounterCalls(day, CALL_LOG_READ);
     const waiting = today.filter((t) => t.status === 'waiting')

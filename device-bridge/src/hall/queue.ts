@@ -145,19 +145,8 @@ export class QueueService {
 
   async view(t: TicketRecord, reused: boolean): Promise<TicketView> {
     const category = await this.store.getQueueCategory(t.category);
-    let ahead = 0;
-    if (t.status === 'waiting') {
-      const waiting = await this.store.listTickets(t.day, { category: t.category, status: 'waiting' });
-      const started = new Set<number>();
-      const now = this.clock.now();
-      for (const w of waiting) {
-        if (w.priority !== 'appointment' || w.appointmentId === null) continue;
-        const a = await this.store.getAppointment(w.appointmentId);
-        if (!a || this.clock.at(a.day, a.start) <= now) started.add(w.id);
-      }
-      const slotStarted = (x: TicketRecord) => started.has(x.id);
-      ahead = waiting.filter((o) => o.id !== t.id && callsBefore(o, t, slotStarted)).length;
-    }
+    // Counted by the database over the waiting queue's index, in calling order (store/ticketOrderSql.ts).
+    const ahead = t.status === 'waiting' ? await this.store.countWaitingAhead(t.id, this.clock.stamp()) : 0;
     return {
       id: t.id,
       number: t.number,

@@ -35,6 +35,7 @@ import { checkHallId, DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
 import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
+import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
 import {
   appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, lifeEventFromRow, commitmentFromRow, followUpFromRow, intakeFromRow, materialFromRow,
   numOrNull, serviceFromRow, slotFromRow, ticketFromRow, type Row,
@@ -317,6 +318,19 @@ class PostgresHallRepository implements HallRepository {
     return (await this.all(`SELECT finished_at - started_at AS ms FROM tickets WHERE hall_id = ${this.h} AND category = $1 AND status = 'done'
       AND started_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $2`, category, limit))
       .map((r) => Number(r.ms));
+  }
+
+  async countWaitingAhead(ticketId: number, hallNow: string): Promise<number> {
+    const r = await this.one(`WITH ranked AS (${rankedWaitingSql('$2', '(SELECT day FROM tickets WHERE id = $1)', this.h)})
+      SELECT count(*) AS n FROM ranked m JOIN ranked o ON o.category = m.category AND o.id <> m.id AND ${CALLED_BEFORE_SQL}
+      WHERE m.id = $1`, ticketId, hallNow);
+    return Number(r?.n ?? 0);
+  }
+
+  async nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): Promise<TicketRecord | undefined> {
+    const r = await this.one(`SELECT * FROM (${rankedWaitingSql('$2', '$1', this.h)}) t
+      WHERE cardinality($3::text[]) = 0 OR t.category = ANY($3::text[]) ORDER BY rank, issued_at, id LIMIT 1`, day, hallNow, [...categories]);
+    return r ? ticketFromRow(r) : undefined;
   }
 
   async insertApplication(a: ApplicationRecord): Promise<void> {

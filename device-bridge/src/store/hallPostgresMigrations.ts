@@ -465,6 +465,15 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
     `,
   },
   {
+    version: 12,
+    name: 'tickets: index of the waiting queue',
+    // README "Many instances", ticketing cost: the wait estimate and the next call count and pick among the waiting
+    // tickets of a day in the database (store/ticketOrderSql.ts); this index holds only those, in issue order.
+    sql: `
+      CREATE INDEX tickets_waiting ON tickets (hall_id, day, category, issued_at, id) WHERE status = 'waiting';
+    `,
+  },
+  {
     version: 13,
     name: 'life events (办事主题) from the catalogue',
     // docs/catalogue-format.md "lifeEvents": curated groups of service items by code; loads upsert, never delete.

@@ -30,6 +30,7 @@ import type {
   TicketTransferRecord,
 } from './hallStore.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
+import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import type { CommitmentCheckResult, CommitmentCheckState, CommitmentRecord, IntakeDecision, IntakeField, IntakeMaterialOutcome,
@@ -357,6 +358,20 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
       AND status = 'done' AND started_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?`,
     this.hall, category, limit)
       .map((r) => Number(r.ms));
+  }
+
+  countWaitingAhead(ticketId: number, hallNow: string): number {
+    const r = this.one(`WITH ranked AS (${rankedWaitingSql('@now', '(SELECT day FROM tickets WHERE id = @id)', '@hall')})
+      SELECT count(*) AS n FROM ranked m JOIN ranked o ON o.category = m.category AND o.id <> m.id AND ${CALLED_BEFORE_SQL}
+      WHERE m.id = @id`, { id: ticketId, now: hallNow, hall: this.hall });
+    return Number(r?.n ?? 0);
+  }
+
+  nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): TicketRecord | undefined {
+    const r = this.one(`SELECT * FROM (${rankedWaitingSql('@now', '@day', '@hall')}) t
+      WHERE json_array_length(@cats) = 0 OR t.category IN (SELECT value FROM json_each(@cats)) ORDER BY rank, issued_at, id LIMIT 1`,
+    { day, now: hallNow, cats: JSON.stringify(categories), hall: this.hall });
+    return r ? ticketFromRow(r) : undefined;
   }
 
   insertApplication(a: ApplicationRecord): void {

@@ -369,6 +369,13 @@ export interface HallRepository {
   updateTicket(id: number, patch: TicketPatch): Promise<void>;
   /** Service durations (finish - start, ms) of the category's latest finished tickets, newest first. */
   recentServiceDurations(category: string, limit: number): Promise<number[]>;
+  /**
+   * How many waiting tickets of its day and category are called before this one (hall-rules.md "Calling order";
+   * store/ticketOrderSql.ts); 0 for a ticket not waiting. `hallNow`: hall-local `YYYY-MM-DD HH:MM`.
+   */
+  countWaitingAhead(ticketId: number, hallNow: string): Promise<number>;
+  /** The first waiting ticket of the day in calling order among `categories` (empty: all). */
+  nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): Promise<TicketRecord | undefined>;
 
   // applications
   insertApplication(a: ApplicationRecord): Promise<void>;

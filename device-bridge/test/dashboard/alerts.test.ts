@@ -220,11 +220,29 @@ describe('live alerts (attachHallDashboard)', () => {
     const { rec } = wire({ registry });
     expect(dash!.alerts().map((a) => a.id)).toEqual(['kiosk-2/heartbeatLost']);
     registry.registered('kiosk-2', { name: '二号机', devices: [status('printer', 'printer', { paper: 'out', state: 'userError' })], startedAt: clock.ms });
+    // Registry changes are evaluated once per event-loop turn (registryKioskSource).
+    await new Promise((resolve) => setImmediate(resolve));
     expect(dash!.alerts().map((a) => a.id)).toEqual(['kiosk-2/printer/paperOut']);
     const snap = await dash!.snapshot();
     expect(snap.kiosks.map((k) => [k.kioskId, k.local])).toEqual([['kiosk-1', true], ['kiosk-2', false]]);
     expect(snap.storeProblem).toBe('hall database unavailable');
     expect(rec.alertEvents().length).toBeGreaterThanOrEqual(2);
+  });
+  it('1,000 linked kiosks registering and beating in one turn are evaluated once, not once per message', async () => {
+    const clock = new FakeClock();
+    const kiosks = Array.from({ length: 1000 }, (_, i) => ({ id: `kiosk-${i + 2}`, name: `K${i + 2}` }));
+    const registry = new KioskRegistry(kiosks, clock.now);
+    let calls = 0;
+    const unsubscribe = registryKioskSource(registry).subscribe(() => calls++);
+    for (const k of kiosks) registry.registered(k.id, { name: k.name, devices: [], startedAt: clock.ms });
+    for (const k of kiosks) registry.heartbeat(k.id);
+    expect(calls).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toBe(1);
+    registry.heartbeat('kiosk-2');
+    unsubscribe();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toBe(1);
   });
   it('a hall whose database is unusable raises hallDatabase (critical) with the reason, live', () => {
     const problem = { text: null as string | null };

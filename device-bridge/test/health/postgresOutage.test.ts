@@ -7,7 +7,6 @@
  * relay listens again the hall resumes with no restart, health is 200, and ticket numbering goes on where it was.
  */
 import { join } from 'node:path';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kioskFailure } from '../../src/api/kioskCommands.ts';
@@ -16,43 +15,8 @@ import { citizenFromHolder } from '../../src/hall/citizen.ts';
 import { createLogger, startBridge, type BridgeHandle } from '../../src/index.ts';
 import { libraryHolder, seedBasics } from '../hall/fixture.ts';
 import { until } from '../kiosk/kioskRig.ts';
+import { TcpRelay } from '../../../test/support/tcpRelay.ts';
 import { postgresBackend, TEST_PG_URL, type StoreTarget } from '../store/backends.ts';
-
-/** A TCP relay to the PostgreSQL server that can be cut (every connection dropped, nothing listening) and restored. */
-class Relay {
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  async listen(): Promise<void> {
-    const pgUrl = new URL(TEST_PG_URL);
-    this.server = createServer((client) => {
-      const upstream = createConnection(Number(pgUrl.port || 5432), pgUrl.hostname);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  /** Drops every connection but keeps listening (a connection lost, the server still there). */
-  drop(): void {
-    for (const s of this.sockets) s.destroy();
-  }
-
-  async cut(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
-    this.server = null;
-  }
-}
 
 async function health(url: string): Promise<{ status: number; body: HealthReport }> {
   const r = await fetch(`${url}/api/health`);
@@ -62,7 +26,8 @@ async function health(url: string): Promise<{ status: number; body: HealthReport
 describe('PostgreSQL out of reach under a running hall', () => {
   let target: StoreTarget;
   let bridge: BridgeHandle;
-  const relay = new Relay();
+  const pgUrl = new URL(TEST_PG_URL);
+  const relay = new TcpRelay(pgUrl.hostname, Number(pgUrl.port || 5432));
   const lines: Array<Record<string, unknown>> = [];
   const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng'));
 

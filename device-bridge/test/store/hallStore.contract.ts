@@ -227,6 +227,44 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect(await store.getQueueCategory('Q')).toBeUndefined();
       });
 
+      it('counts the tickets ahead and picks the next one in calling order, in the database', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const slot = { serviceId: SERVICE_A, day: '2026-11-25', start: '09:00', minutes: 30, capacity: 2 };
+        await store.ensureSlots([slot, { ...slot, start: '10:00' }]);
+        const [nine, ten] = await store.listSlots(SERVICE_A, '2026-11-25');
+        const apNine = await store.insertAppointment({ slotId: nine.id, holderNumber: HOLDER, createdAt: T0 });
+        const apTen = await store.insertAppointment({ slotId: ten.id, holderNumber: '110101199001011237', createdAt: T0 });
+        let n = 0;
+        const add = (over: Partial<NewTicket>) => store.insertTicket(ticket({ seq: ++n, number: `A${100 + n}`, holderNumber: null, ...over }));
+        const p1 = await add({ issuedAt: T0 });
+        const p2 = await add({ issuedAt: T0 + 1 });
+        const green = await add({ priority: 'elderly', issuedAt: T0 + 2 });
+        const late = await add({ priority: 'appointment', appointmentId: apTen.id, issuedAt: T0 + 3 });
+        const started = await add({ priority: 'appointment', appointmentId: apNine.id, issuedAt: T0 + 4 });
+        const noId = await add({ priority: 'appointment', appointmentId: null, issuedAt: T0 + 5 });
+        const otherCategory = await add({ category: 'B', issuedAt: T0 - 10 });
+        const called = await add({ issuedAt: T0 - 5 });
+        await store.updateTicket(called.id, { status: 'called', calledAt: T0 + 9 });
+
+        const at930 = '2026-11-25 09:30';
+        const order = [started, green, late, noId, p1, p2];
+        expect(await Promise.all(order.map((t) => store.countWaitingAhead(t.id, at930)))).toEqual([0, 1, 2, 3, 4, 5]);
+        expect(await store.countWaitingAhead(otherCategory.id, at930)).toBe(0);
+        expect(await store.countWaitingAhead(called.id, at930)).toBe(0);
+        expect((await store.nextWaitingTicket('2026-11-25', ['A'], at930))?.id).toBe(started.id);
+        expect((await store.nextWaitingTicket('2026-11-25', [], at930))?.id).toBe(started.id);
+        expect((await store.nextWaitingTicket('2026-11-25', ['B', 'C'], at930))?.id).toBe(otherCategory.id);
+        expect(await store.nextWaitingTicket('2026-11-25', ['C'], at930)).toBeUndefined();
+        expect(await store.nextWaitingTicket('2026-11-26', [], at930)).toBeUndefined();
+        // Before nine no slot has started: the checked-in appointments wait with the green channel, by issue time.
+        const at0800 = '2026-11-25 08:00';
+        expect(await Promise.all([green, late, started, noId, p1].map((t) => store.countWaitingAhead(t.id, at0800)))).toEqual([0, 1, 2, 3, 4]);
+        expect((await store.nextWaitingTicket('2026-11-25', ['A'], at0800))?.id).toBe(green.id);
+        // The slot's start minute itself counts as started (HallClock.at <= now).
+        expect(await store.countWaitingAhead(started.id, '2026-11-25 09:00')).toBe(0);
+      });
+
       it('round-trips tickets: numbers as numbers, partial patches, filters, transfers', async () => {
         const store = await open();
         await seedBasics(store);

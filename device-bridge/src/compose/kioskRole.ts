@@ -1,0 +1,96 @@
+/**
+ * The kiosk role of the composition root: the kiosk's own screen(s) on `/kiosk` (api/kioskScreen.ts: loopback or
+ * listed peer plus the secret written into the kiosk page) and the commands a citizen's session sends there.
+ */
+import { LOCAL_KIOSK_ID, type KioskPrintOutcome } from '@onedoor/protocol';
+import type { Logger } from 'pino';
+import type { SocketApi } from '../api/index.ts';
+import type { KioskHall } from '../api/kioskHall.ts';
+import { KioskScreens } from '../api/kioskScreen.ts';
+import { attachKioskApi, type KioskApi } from '../api/kioskSocket.ts';
+import { NO_PUBLIC_URL_MESSAGE } from '../api/kioskCommands.ts';
+import { kioskPrinter, kioskRecipeOptions, printForKiosk, ticketPrintJob } from '../api/kioskPrint.ts';
+import type { PhoneChannel } from '../api/phoneChannel.ts';
+import { phoneHandoffOf } from '../api/phoneHandoff.ts';
+import { checkInByCode } from '../api/scannedAppointments.ts';
+import { ScannedCodeHandler } from '../api/scannedCodes.ts';
+import { toCardReadEvent } from '../devices/idReader/events.ts';
+import { onScannedCodes } from '../devices/qrScanner/index.ts';
+import { identityIssuerOf } from '../hall/identityCode.ts';
+import type { TicketView } from '../hall/queue.ts';
+import type { BridgeConfig } from '../config/index.ts';
+import type { DeviceSet } from '../devices/deviceSet.ts';
+import type { AccessAuditLog } from '../hall/accessAudit.ts';
+
+export function createKioskScreens(config: BridgeConfig): KioskScreens {
+  return new KioskScreens({ ...config.kioskScreen, allowedOrigins: config.allowedOrigins });
+}
+
+export interface KioskRoleOptions {
+  config: BridgeConfig;
+  socket: SocketApi;
+  devices: DeviceSet;
+  hall: KioskHall;
+  screens: KioskScreens;
+  log: Logger;
+  audit: AccessAuditLog | null;
+  publicUrl: () => string | null;
+  /** A hall serving linked kiosks audits its own devices as 'hall' (the dashboard's id for them). */
+  servesKiosks: boolean;
+  /** The phone channel (hand-off QR, appointment codes) where this bridge holds the hall database. */
+  phone: PhoneChannel | null;
+}
+
+/** The `/kiosk` commands; attach after the device events are forwarded (cardRead before the session it starts). */
+export function attachKioskRole(o: KioskRoleOptions): KioskApi {
+  const { config } = o;
+  return attachKioskApi({
+    kiosk: o.socket.namespaces.kiosk,
+    devices: o.devices,
+    hall: o.hall,
+    log: o.log,
+    defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs,
+    completionCacheSize: config.options.completionCacheSize,
+    publicUrl: o.publicUrl,
+    hallName: config.site.hallName,
+    ...(o.phone ? { phoneCapabilities: () => o.phone!.capabilities, appointmentCodes: () => o.phone!.appointmentCodes } : {}),
+    // Audited under the id the dashboard shows for this bridge's own devices.
+    ...(o.audit ? { audit: { log: o.audit, kioskId: o.servesKiosks ? 'hall' : LOCAL_KIOSK_ID } } : {}),
+    screens: o.screens,
+  });
+}
+
+/**
+ * Scanned codes on the kiosk (docs/mobile-codes.md): an identity code signs in like a card, an appointment code
+ * checks in and prints the ticket, others are refused in words. Returns the function that stops listening.
+ */
+export function attachScannedCodes(o: KioskRoleOptions & { kioskApi: KioskApi }): () => void {
+  const { config, hall, phone, log } = o;
+  const readerId = config.devices.find((d) => d.kind === 'idreader' && d.enabled)?.id;
+  // The ticket of a scanned check-in, as the check-in command prints it: with its phone QR, logged masked.
+  const printScannedTicket = async (ticket: TicketView): Promise<KioskPrintOutcome> => {
+    const base = o.publicUrl();
+    if (!base || !phone) return { jobId: null, code: 'deviceNotReady', state: null, message: NO_PUBLIC_URL_MESSAGE, pending: false };
+    const job = ticketPrintJob(ticket, kioskRecipeOptions(config.site.hallName, base), phoneHandoffOf(base, phone.capabilities, ticket).url);
+    const outcome = await printForKiosk(kioskPrinter(o.devices), job, `scan:${ticket.id}:${Date.now()}`, config.options.defaultCommandTimeoutMs);
+    await hall.records?.addPrintLog({ at: hall.clock.now(), kind: 'queueTicket', ref: ticket.number, maskedNumber: ticket.maskedNumber ?? '', detail: outcome.code })
+      .catch(() => undefined);
+    return outcome;
+  };
+  const scannedCodes = new ScannedCodeHandler({
+    issuers: config.identityIssuers.map(identityIssuerOf),
+    clock: hall.clock,
+    kioskId: (scannerId) => readerId ?? scannerId,
+    toScreen: {
+      cardRead: (r) => o.screens.toActive('cardRead', { ...toCardReadEvent(r), via: 'identityCode' }),
+      scanResult: (e) => o.screens.toActive('scanResult', e),
+    },
+    startSession: (r) => o.kioskApi.startSession(r),
+    // Appointment codes where this bridge holds the hall database (their key is the hall's).
+    ...(phone ? { appointments: { codes: phone.appointmentCodes, checkIn: (id: number) => checkInByCode(hall, id, (ticket) => printScannedTicket(ticket)) } } : {}),
+    log,
+  });
+  return onScannedCodes(o.devices.list(), (c) => {
+    scannedCodes.handle(c).catch((err: unknown) => log.error({ err }, 'scanned code failed'));
+  });
+}

@@ -1,0 +1,107 @@
+// An instance killed (SIGKILL, its own process) in the middle of a burst of ticket requests from a kiosk (README
+// "Many instances"): the kiosk re-sends every request that got no answer to the other instance under the same
+// requestId; every request ends with a ticket, none is issued twice, and every number is unique.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { idNumberCheckChar, KIOSK_LINK_NAMESPACE, type KioskLinkAnswer, type KioskLinkRequest } from '@onedoor/protocol';
+import { KIOSK_TOKEN, openInstanceRig, type InstanceRig } from './instanceRig.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const BURST = 120;
+
+/** A valid resident number per index (Guangzhou, born 1990-03-07): distinct people, so every request is a new ticket. */
+function citizen(i: number): KioskLinkRequest['citizen'] {
+  const body = `44010619900307${String(100 + i).padStart(3, '0')}`;
+  return { number: body + idNumberCheckChar(body), name: `测${[...String(i)].map((d) => '零一二三四五六七八九'[Number(d)]).join('')}`, birthDate: '1990-03-07', validUntil: '长期' };
+}
+
+async function link(url: string): Promise<Socket> {
+  const s = connect(`${url}${KIOSK_LINK_NAMESPACE}`, { auth: { token: KIOSK_TOKEN }, transports: ['websocket'], reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', resolve);
+    s.once('connect_error', reject);
+  });
+  await s.emitWithAck('kioskHello', { devices: [], startedAt: Date.now() });
+  return s;
+}
+
+/** Sends; resolves with the answer, or null when the link dies first. */
+function send(s: Socket, req: KioskLinkRequest): Promise<KioskLinkAnswer | null> {
+  return new Promise((resolve) => {
+    const lost = () => resolve(null);
+    s.once('disconnect', lost);
+    s.emit('hallRequest', req, (a: KioskLinkAnswer) => {
+      s.off('disconnect', lost);
+      resolve(a);
+    });
+  });
+}
+
+describe('an instance killed mid-burst', () => {
+  let rig: InstanceRig | undefined;
+  const sockets: Socket[] = [];
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.disconnect();
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('loses no ticket: unanswered requests re-sent to the other instance are answered once, numbers unique', async () => {
+    rig = await openInstanceRig();
+    const survivor = await rig.start();
+    const dir = rig.tempDir();
+    const configFile = join(dir, 'bridge.json');
+    writeFileSync(configFile, JSON.stringify({ ...rig.config(join(dir, 'data')), options: { logLevel: 'warn' } }));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'device-bridge/src/main.ts', '--config', configFile],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const t = setInterval(() => {
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) {
+            clearInterval(t);
+            resolve(m[1]);
+          }
+        }, 50);
+        child.once('exit', (code) => reject(new Error(`instance exited (${code}): ${out}`)));
+      });
+      const doomed = await link(url);
+      sockets.push(doomed);
+      const requests = Array.from({ length: BURST }, (_, i): KioskLinkRequest => ({ requestId: `burst-${i}`, op: 'queue.take', citizen: citizen(i), args: ['A'] }));
+      let answered = 0;
+      const first = requests.map((r) => send(doomed, r).then((a) => {
+        if (a) answered++;
+        // Killed once a part of the burst is answered: the rest is in flight or not yet applied.
+        if (answered === BURST / 4) child.kill('SIGKILL');
+        return a;
+      }));
+      const answers = await Promise.all(first);
+      await exited;
+      const lost = requests.filter((_, i) => answers[i] === null);
+      expect(lost.length).toBeGreaterThan(0);
+
+      const other = await link(survivor.url);
+      sockets.push(other);
+      const resent = await Promise.all(lost.map((r) => send(other, r)));
+      lost.forEach((r, j) => (answers[requests.indexOf(r)] = resent[j]));
+
+      expect(answers.filter((a) => !a?.ok)).toEqual([]);
+      const numbers = answers.map((a) => (a as { result: { number: string } }).result.number);
+      expect(new Set(numbers).size).toBe(BURST);
+      const tickets = await survivor.hall.store!.listTickets(survivor.hall.clock.today());
+      expect(tickets).toHaveLength(BURST);
+      expect(new Set(tickets.map((t) => t.number))).toEqual(new Set(numbers));
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }, 120_000);
+});

@@ -1,0 +1,114 @@
+// Several hall-server instances on one PostgreSQL schema and one Redis (README "Many instances"), real servers: a
+// call made on one instance reaches a /display connected to another; exactly one instance drives the counter bus
+// and another takes over when the owner's database session dies or the owner stops; a kiosk's request re-sent to
+// another instance after a reconnect is answered once, from the request record in the database.
+import pg from 'pg';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DISPLAY_NAMESPACE, KIOSK_LINK_NAMESPACE, type HallCallEvent, type KioskLinkAnswer, type KioskLinkCitizen, type KioskLinkRequest,
+} from '@onedoor/protocol';
+import { citizenFromHolder } from '../../src/hall/citizen.ts';
+import type { BridgeHandle } from '../../src/main.ts';
+import { libraryHolder } from '../hall/fixture.ts';
+import { TEST_PG_URL } from '../store/backends.ts';
+import { untilWith } from '../../../test/support/until.ts';
+import { BUS, busDetail, KIOSK_TOKEN, openInstanceRig, type InstanceRig } from './instanceRig.ts';
+
+const until = untilWith({ limitMs: 15_000, stepMs: 20 });
+const sockets: Socket[] = [];
+
+function display(b: BridgeHandle): Socket {
+  const s = connect(`${b.url}${DISPLAY_NAMESPACE}`, { transports: ['websocket'], reconnection: false });
+  sockets.push(s);
+  return s;
+}
+
+async function kioskLink(b: BridgeHandle): Promise<Socket> {
+  const s = connect(`${b.url}${KIOSK_LINK_NAMESPACE}`, { auth: { token: KIOSK_TOKEN }, transports: ['websocket'], reconnection: false });
+  sockets.push(s);
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', resolve);
+    s.once('connect_error', reject);
+  });
+  await s.emitWithAck('kioskHello', { devices: [], startedAt: Date.now() });
+  return s;
+}
+
+/** Ends a database session as a crash or a network cut would (the shared server itself keeps running). */
+async function terminateBackend(pid: number): Promise<boolean> {
+  const c = new pg.Client({ connectionString: TEST_PG_URL });
+  await c.connect();
+  try {
+    return (await c.query('SELECT pg_terminate_backend($1) AS done', [pid])).rows[0].done as boolean;
+  } finally {
+    await c.end();
+  }
+}
+
+describe('many instances on one PostgreSQL and one Redis', () => {
+  let rig: InstanceRig | undefined;
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.disconnect();
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('a call made on instance 1 reaches a /display connected to instance 2', async () => {
+    rig = await openInstanceRig();
+    const [one, two] = [await rig.start(), await rig.start()];
+    await one.hall.queue!.takeTicket(null, 'A');
+    const screen = display(two);
+    const calls: HallCallEvent[] = [];
+    screen.on('call', (c: HallCallEvent) => calls.push(c));
+    await new Promise((resolve) => screen.once('board', resolve));
+    // The adapter subscribes asynchronously after start; wait until Redis counts both instances' subscriptions.
+    await until('both instances subscribed', async () => (await one.socket.io.of(DISPLAY_NAMESPACE).adapter.serverCount()) >= 2);
+    one.counters.workflow.receive({ deviceId: BUS, unit: 1, key: 'callNext', arg: 0, at: Date.now() });
+    await until('call on the other instance\'s display', () => calls.length > 0);
+    expect(calls[0]).toMatchObject({ ticketNumber: 'A001', window: 1, recall: 0 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('exactly one instance drives the counter bus; another takes over when the owner\'s session dies or it stops', async () => {
+    rig = await openInstanceRig();
+    const [one, two] = [await rig.start(), await rig.start()];
+    const owners = () => [one, two].filter((b) => b.counterBusLease!.state === 'owner');
+    await until('one owner', () => owners().length === 1);
+    const [owner] = owners();
+    const other = owner === one ? two : one;
+    await until('the owner opens its bus', () => !busDetail(owner).includes('not started'));
+    expect(busDetail(other)).toBe('starting: not started');
+
+    // The owner's database session dies: it stops driving the bus, the other instance takes the lease and opens it.
+    expect(await terminateBackend(owner.counterBusLease!.sessionPid!)).toBe(true);
+    await until('the other owns the bus', () => other.counterBusLease!.state === 'owner');
+    expect(owner.counterBusLease!.state).toBe('lost');
+    await until('the old owner stopped its bus', () => busDetail(owner) === 'offline: stopped');
+    await until('the new owner opens its bus', () => !busDetail(other).includes('not started'));
+
+    // A third instance stands by; the owner stops; the third takes over.
+    const three = await rig.start();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(three.counterBusLease!.state).toBe('waiting');
+    expect(busDetail(three)).toBe('starting: not started');
+    await other.close();
+    await until('the third owns the bus', () => three.counterBusLease!.state === 'owner');
+  });
+
+  it('a ticket request re-sent to another instance after a reconnect is answered once, from the database', async () => {
+    rig = await openInstanceRig();
+    const [one, two] = [await rig.start(), await rig.start()];
+    const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng')) as KioskLinkCitizen;
+    const req: KioskLinkRequest = { requestId: 'take-1', op: 'queue.take', citizen, args: ['A'] };
+    const first = await (await kioskLink(one)).emitWithAck('hallRequest', req) as KioskLinkAnswer;
+    expect(first).toMatchObject({ ok: true });
+    sockets.splice(0).forEach((s) => s.disconnect());
+    const again = await (await kioskLink(two)).emitWithAck('hallRequest', req) as KioskLinkAnswer;
+    expect(again).toMatchObject({ ok: true, replayed: true });
+    expect(again.ok && again.result).toEqual(first.ok && first.result);
+    const tickets = await two.hall.store!.listTickets(two.hall.clock.today());
+    expect(tickets).toHaveLength(1);
+    expect(await two.hall.store!.countKioskRequests('kiosk-1')).toBe(1);
+  });
+});

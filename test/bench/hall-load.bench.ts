@@ -1,0 +1,168 @@
+/**
+ * `hall-load` (README "Many instances"): simulated kiosk links issuing tickets (`queue.take` over /kiosklink, the
+ * path a linked kiosk uses: request record, rules, numbering, answer) in a closed loop at concurrency 1, 16, 64 and
+ * 256, for (a) one instance on SQLite, (b) one instance on PostgreSQL, (c) three instances on PostgreSQL + Redis
+ * (links spread over the instances). Tickets/s and p50/p99 latency per cell; then the rate at concurrency 16 with
+ * 5,000 tickets already waiting in the category against the same with none. At the end of every configuration the
+ * day's ticket numbers are checked unique and their count against the answers.
+ *
+ * Everything runs in this one process on the machine's 2 cores: the kiosk clients, the instances and their
+ * socket.io work compete with each other and with PostgreSQL and Redis, so (c) measures the coordination cost on
+ * one box, not the scale-out of three machines. Each cell issues a fixed number of tickets in a category of its own
+ * (a category ends at 999 tickets a day, hall-rules.md), so runs stay short.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { io as connect, type Socket } from 'socket.io-client';
+import { idNumberCheckChar, KIOSK_LINK_NAMESPACE, type KioskLinkAnswer, type KioskLinkRequest } from '@onedoor/protocol';
+import { QueueService } from '../../device-bridge/src/hall/queue.ts';
+import { startBridge, type BridgeHandle } from '../../device-bridge/src/main.ts';
+import { postgresBackend, type StoreTarget } from '../../device-bridge/test/store/backends.ts';
+
+const CONCURRENCY = [1, 16, 64, 256];
+const PER_CELL = 200;
+const WAITING = 5000;
+const LINKS = 64;
+const REDIS_URL = process.env.ONEDOOR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const tokens = Array.from({ length: LINKS }, (_, i) => `bench-kiosk-token-${String(i).padStart(4, '0')}`);
+
+let people = 0;
+/** A distinct valid citizen per request (born 1980 onwards: no green channel), so every request is a new ticket. */
+function nextCitizen(): KioskLinkRequest['citizen'] {
+  const k = people++;
+  const birth = new Date(Date.UTC(1980, 0, 1) + Math.floor(k / 900) * 86_400_000).toISOString().slice(0, 10);
+  const body = `440106${birth.replaceAll('-', '')}${100 + (k % 900)}`;
+  const name = `测${[...String(k)].map((d) => '零一二三四五六七八九'[Number(d)]).join('')}`;
+  return { number: body + idNumberCheckChar(body), name, birthDate: birth, validUntil: '长期' };
+}
+
+interface Setup {
+  name: string;
+  instances: BridgeHandle[];
+  links: Socket[];
+  close(): Promise<void>;
+}
+
+async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: number): Promise<Setup> {
+  const dirs: string[] = [];
+  let target: StoreTarget | null = null;
+  if (kind === 'postgres') target = await postgresBackend.create();
+  const prefix = `od-bench-${process.pid}-${Date.now()}`;
+  const instances: BridgeHandle[] = [];
+  for (let i = 0; i < count; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'od-bench-hall-'));
+    dirs.push(dir);
+    instances.push(await startBridge({
+      http: { port: 0 }, dataDir: dir, store: target?.setting ?? 'sqlite',
+      ...(count > 1 ? { instances: { redisUrl: REDIS_URL, keyPrefix: prefix } } : {}),
+      kiosks: tokens.map((token, k) => ({ id: `kiosk-${k + 1}`, token })),
+      kioskLink: { ticketsPerMinute: 10_000, ticketBurst: 1000 },
+      options: { logLevel: 'silent' },
+    }, { log: pino({ level: 'silent' }) }));
+  }
+  const store = instances[0].hall.store!;
+  for (const letter of 'ABCDEFGHIJ') await store.upsertQueueCategory({ letter, name: `业务${letter}`, defaultServiceMinutes: 5 });
+  const links = await Promise.all(tokens.map(async (token, k) => {
+    const s = connect(`${instances[k % count].url}${KIOSK_LINK_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', resolve);
+      s.once('connect_error', reject);
+    });
+    await s.emitWithAck('kioskHello', { devices: [], startedAt: Date.now() });
+    return s;
+  }));
+  return {
+    name, instances, links,
+    close: async () => {
+      for (const s of links) s.disconnect();
+      for (const b of instances) await b.close();
+      await target?.destroy();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Cell { rate: number; p50: number; p99: number; issued: string[] }
+
+let requestSeq = 0;
+async function runCell(setup: Setup, category: string, concurrency: number): Promise<Cell> {
+  const latencies: number[] = [];
+  const issued: string[] = [];
+  let started = 0;
+  const t0 = performance.now();
+  const worker = async (w: number) => {
+    const link = setup.links[w % setup.links.length];
+    while (started < PER_CELL) {
+      started++;
+      const req: KioskLinkRequest = { requestId: `r${++requestSeq}`, op: 'queue.take', citizen: nextCitizen(), args: [category] };
+      const t = performance.now();
+      const a = (await link.emitWithAck('hallRequest', req)) as KioskLinkAnswer;
+      latencies.push(performance.now() - t);
+      if (!a.ok) throw new Error(`${setup.name}: ${JSON.stringify(a.failure)}`);
+      issued.push((a.result as { number: string }).number);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((x, y) => x - y);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return { rate: PER_CELL / seconds, p50: pct(0.5), p99: pct(0.99), issued };
+}
+
+/**
+ * 5,000 tickets waiting on the day: a category holds at most 999 a day (hall-rules.md "A001"), so 390 in the
+ * measured category (which then issues its 200) and the rest in five others; the next call reads them all.
+ */
+async function fillWaiting(setup: Setup, category: string): Promise<void> {
+  const { store, clock } = setup.instances[0].hall;
+  const queue = new QueueService(store!, clock);
+  const plan: Array<[string, number]> = [[category, 390], ...[...'FGHIJ'].map((l): [string, number] => [l, (WAITING - 390) / 5])];
+  // One transaction: the fill is set-up, not part of the measure.
+  await store!.withTransaction(async (tx) => {
+    for (const [letter, n] of plan) for (let i = 0; i < n; i++) await queue.issueIn(tx, { citizen: null, category: letter });
+  });
+}
+
+export default async function bench(): Promise<void> {
+  const rows: Record<string, string | number>[] = [];
+  const waitingRows: Record<string, string | number>[] = [];
+  const configs: Array<[string, 'sqlite' | 'postgres', number]> = [
+    ['(a) SQLite, 1 instance', 'sqlite', 1],
+    ['(b) PostgreSQL, 1 instance', 'postgres', 1],
+    ['(c) PostgreSQL + Redis, 3 instances', 'postgres', 3],
+  ];
+  for (const [name, kind, count] of configs) {
+    const setup = await openSetup(name, kind, count);
+    try {
+      const numbers: string[] = [];
+      const letters = [...'ABCD'];
+      const at16 = { zero: 0, full: 0 };
+      for (const [i, c] of CONCURRENCY.entries()) {
+        const cell = await runCell(setup, letters[i], c);
+        numbers.push(...cell.issued);
+        if (c === 16) at16.zero = cell.rate;
+        rows.push({ setup: name, concurrency: c, 'tickets/s': Math.round(cell.rate), 'p50 ms': cell.p50.toFixed(1), 'p99 ms': cell.p99.toFixed(1) });
+        console.log(JSON.stringify(rows.at(-1)));
+      }
+      await fillWaiting(setup, 'E');
+      const full = await runCell(setup, 'E', 16);
+      numbers.push(...full.issued);
+      at16.full = full.rate;
+      waitingRows.push({ setup: name, 'tickets/s, 0 waiting': Math.round(at16.zero), [`tickets/s, ${WAITING} waiting`]: Math.round(at16.full),
+        ratio: (at16.full / at16.zero).toFixed(2), 'p99 ms at 5000': full.p99.toFixed(1) });
+      // Numbers unique per hall and day: the answers and the database agree.
+      const day = setup.instances[0].hall.clock.today();
+      const stored = (await setup.instances[0].hall.store!.listTickets(day)).filter((t) => t.holderNumber !== null).map((t) => t.number);
+      const unique = new Set(numbers).size === numbers.length && new Set(stored).size === stored.length && stored.length === numbers.length;
+      rows.push({ setup: name, concurrency: 'check', 'tickets/s': `${numbers.length} issued`, 'p50 ms': unique ? 'numbers unique' : 'DUPLICATE NUMBERS', 'p99 ms': '' });
+    } finally {
+      await setup.close();
+    }
+  }
+  console.log(`closed loop, ${PER_CELL} tickets per cell over ${LINKS} kiosk links, one process, ${new Date().toISOString()}`);
+  console.table(rows);
+  console.log('rate at concurrency 16 with tickets already waiting in the category (goal: ratio >= 0.9)');
+  console.table(waitingRows);
+}
