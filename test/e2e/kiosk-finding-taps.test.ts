@@ -6,67 +6,21 @@
  * kioskGrid.ts, and once the English walk: home -> life event -> service, each catalogue name in English where the
  * catalogue gives one, else the Chinese marked "(in Chinese)".
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
-import { HallClock } from '../../device-bridge/src/hall/clock.ts';
-import { startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import type { Locator, Page } from 'playwright-core';
+import { LANDSCAPE, PORTRAIT, WAIT, startDemoKiosk, type DemoKiosk } from './demoKiosk.ts';
 import { gridProblems, orphanLines } from './kioskGrid.ts';
 import { tapper } from './kioskTaps.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PORTRAIT = { width: 1080, height: 1920 };
-const LANDSCAPE = { width: 1920, height: 1080 };
-const WAIT = { timeout: 60_000 };
-
-let distDir: string;
-let rig: KioskRig;
-let browser: Browser;
-const pages: Page[] = [];
+let kiosk: DemoKiosk;
 
 beforeAll(async () => {
-  distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-taps-ui-'));
-  await build({ configFile: path.join(repoRoot, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn',
-    build: { outDir: distDir, emptyOutDir: true } });
-  // A working day inside opening hours (10:07 China time, Wed 25 Nov 2026), running on: each demo holder has an
-  // appointment today open for check-in, applications and certificates (device-bridge/src/demo/demoData.ts).
-  const start = Date.parse('2026-11-25T02:07:00Z');
-  const t0 = Date.now();
-  const clock = new HallClock(() => start + (Date.now() - t0));
-  rig = await startKioskRig({ uiDir: distDir, screen: false, hall: { demo: checkoutDemoHallFiller(), clock } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  kiosk = await startDemoKiosk();
 }, 400_000);
 
-afterEach(async () => {
-  while (pages.length > 0) await pages.pop()!.close();
-  rig.reader.removeCard();
-});
+afterEach(async () => kiosk?.closePages());
 
-afterAll(async () => {
-  await browser?.close();
-  await rig?.close();
-  if (distDir) await rm(distDir, { recursive: true, force: true });
-}, 120_000);
-
-type Mode = 'normal' | 'elderly';
-
-async function signIn(mode: Mode, size: { width: number; height: number }, card: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: size, deviceScaleFactor: 1 });
-  pages.push(page);
-  await page.goto(`${rig.bridge.url}/${mode === 'elderly' ? '?elderly=1' : ''}`);
-  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor(WAIT);
-  const sessions = rig.sessions.length;
-  rig.reader.placeCard(card);
-  await page.locator('[data-screen="greeting"]').waitFor(WAIT);
-  await until('bridge session', () => rig.sessions.length > sessions);
-  rig.reader.removeCard();
-  return page;
-}
+afterAll(async () => kiosk?.close(), 120_000);
 
 /** Back to the greeting without counting: Home, then Home's Back (flow.ts: it always leads to the greeting). */
 async function toGreeting(page: Page): Promise<void> {
@@ -119,7 +73,7 @@ describe('taps from the greeting, both orientations and both modes', { timeout: 
     const where = `${walk.mode} ${walk.orientation}`;
 
     it(`${where}: ticket <= 3, progress <= 2, certificate copy <= 4, check-in <= 3, booking <= 6 by life event and by search; 已取消 after cancelling${walk.english ? '; English names' : ''}`, async () => {
-      const page = await signIn(walk.mode, walk.size, walk.card);
+      const page = await kiosk.signIn(walk.mode, walk.card, walk.size);
       const masked = await page.getByTestId('holder-id').innerText();
 
       let taps = tapper(page);

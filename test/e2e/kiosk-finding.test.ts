@@ -7,70 +7,33 @@
  * `npm run screenshots` runs this file with SCREENSHOTS_DIR set: a PNG of each screen, orientation and mode.
  */
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
-import { HallClock } from '../../device-bridge/src/hall/clock.ts';
-import { startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import type { Page } from 'playwright-core';
+import { until } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import { LANDSCAPE, PORTRAIT, WAIT, startDemoKiosk, type DemoKiosk, type Mode } from './demoKiosk.ts';
 import { gridProblems, orphanLines, smallestText } from './kioskGrid.ts';
 import { tapper } from './kioskTaps.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shotsDir = process.env.SCREENSHOTS_DIR ? path.resolve(repoRoot, process.env.SCREENSHOTS_DIR) : null;
-const PORTRAIT = { width: 1080, height: 1920 };
-const LANDSCAPE = { width: 1920, height: 1080 };
-const WAIT = { timeout: 60_000 };
 /** A demo holder (simulators/data/cards.json) with no appointment for the services booked here. */
 const CARD = 'ayiguli';
 
-let distDir: string;
-let rig: KioskRig;
-let browser: Browser;
-const pages: Page[] = [];
+let kiosk: DemoKiosk;
 
 beforeAll(async () => {
-  distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-finding-ui-'));
-  await build({ configFile: path.join(repoRoot, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn',
-    build: { outDir: distDir, emptyOutDir: true } });
-  // A working day inside opening hours (10:07 China time, Wed 25 Nov 2026), running on: the demo's appointments and
-  // tickets of the last days make the hall's most used.
-  const start = Date.parse('2026-11-25T02:07:00Z');
-  const t0 = Date.now();
-  const clock = new HallClock(() => start + (Date.now() - t0));
-  rig = await startKioskRig({ uiDir: distDir, screen: false, hall: { demo: checkoutDemoHallFiller(), clock } });
+  kiosk = await startDemoKiosk();
   if (shotsDir) mkdirSync(shotsDir, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 }, 400_000);
 
-afterEach(async () => {
-  while (pages.length > 0) await pages.pop()!.close();
-  rig.reader.removeCard();
-});
+afterEach(async () => kiosk?.closePages());
 
-afterAll(async () => {
-  await browser?.close();
-  await rig?.close();
-  if (distDir) await rm(distDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(async () => kiosk?.close(), 120_000);
 
-type Mode = 'normal' | 'elderly';
-
-async function signIn(mode: Mode): Promise<Page> {
-  const page = await browser.newPage({ viewport: PORTRAIT, deviceScaleFactor: 1 });
-  pages.push(page);
-  await page.goto(`${rig.bridge.url}/${mode === 'elderly' ? '?elderly=1' : ''}`);
-  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor(WAIT);
-  const sessions = rig.sessions.length;
-  rig.reader.placeCard(CARD);
-  await page.locator('[data-screen="greeting"]').waitFor(WAIT);
-  await until('bridge session', () => rig.sessions.length > sessions);
-  rig.reader.removeCard();
-  return page;
+function signIn(mode: Mode): Promise<Page> {
+  return kiosk.signIn(mode, CARD);
 }
 
 /**
