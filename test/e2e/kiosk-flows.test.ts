@@ -177,6 +177,12 @@ describe('citizen flows through the real bridge and simulators', () => {
     await shoot(page, 'cancel-confirm');
     await item.getByTestId('confirm-cancel').click();
     await page.locator(`[data-testid="appointment"][data-id="${id}"]`).waitFor({ state: 'detached', timeout: 60_000 });
+    // A result of its own: 已取消 with what was cancelled, the number masked.
+    const canceled = page.locator(`[data-testid="canceled"][data-id="${id}"]`);
+    await canceled.waitFor(WAIT);
+    await expect(canceled.innerText()).resolves.toContain('已取消');
+    await expect(canceled.getByTestId('canceled-id').innerText()).resolves.toBe(MASKED);
+    await shoot(page, 'canceled');
   }, 300_000);
 
   it('prints a certificate copy; its QR payload verifies at /verify, a tampered one is rejected', async () => {

@@ -8,7 +8,8 @@ import type { KioskAppointment, KioskCheckInResult, KioskCompletion, KioskPrintR
 import { useAnnounce, useKiosk, useText } from '../KioskContext.ts';
 import { catalogueName } from '../catalogueNames.ts';
 import { CatalogueName } from '../parts/CatalogueName.tsx';
-import { FEATURE_TEXT } from '../texts.ts';
+import { displayIdNumber } from '../privacy.ts';
+import { FEATURE_TEXT, KIOSK_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
 import { DepartmentList, ServiceList } from './GuidanceScreen.tsx';
@@ -24,13 +25,14 @@ type Step =
   | { name: 'services'; departmentId: number }
   | { name: 'days'; service: KioskServiceGuide }
   | { name: 'slots'; service: KioskServiceGuide; date: string }
-  | { name: 'booked'; appointment: KioskAppointment };
+  | { name: 'booked'; appointment: KioskAppointment }
+  | { name: 'canceled'; appointment: KioskAppointment };
 
 function When({ a }: { a: KioskAppointment }) {
   return <>{a.day} {a.start}-{a.end}</>;
 }
 
-function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () => void }) {
+function AppointmentItem({ a, onCanceled }: { a: KioskAppointment; onCanceled: (a: KioskAppointment) => void }) {
   const t = useText();
   const announce = useAnnounce();
   const { store } = useKiosk();
@@ -72,7 +74,7 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
             if (c.code === 'success') {
               announce(FLOW_TEXT.canceled);
               store.markTaskDone();
-              onChanged();
+              onCanceled(a);
             }
           }}>{t(FLOW_TEXT.yesCancel)}</button>
           <button type="button" class="btn btn-secondary" onClick={() => setConfirming(false)}>{t(FLOW_TEXT.keep)}</button>
@@ -97,7 +99,7 @@ function AppointmentItem({ a, onChanged }: { a: KioskAppointment; onChanged: () 
   );
 }
 
-function AppointmentList({ onBook }: { onBook: () => void }) {
+function AppointmentList({ onBook, onCanceled }: { onBook: () => void; onCanceled: (a: KioskAppointment) => void }) {
   const t = useText();
   const [view, reload] = useHallQuery('appointments.list', {});
   return (
@@ -106,7 +108,7 @@ function AppointmentList({ onBook }: { onBook: () => void }) {
       <QueryView view={view} onRetry={reload}>
         {(list) => list.length === 0
           ? <p class="body-text" data-testid="no-appointments">{t(FLOW_TEXT.noAppointments)}</p>
-          : <ul class="item-list">{list.map((a) => <AppointmentItem key={`${a.id}-${a.status}`} a={a} onChanged={reload} />)}</ul>}
+          : <ul class="item-list">{list.map((a) => <AppointmentItem key={`${a.id}-${a.status}`} a={a} onCanceled={onCanceled} />)}</ul>}
       </QueryView>
       <button type="button" class="btn btn-primary btn-big" data-testid="book" onClick={onBook}>{t(FLOW_TEXT.book)}</button>
     </>
@@ -178,7 +180,10 @@ export function AppointmentsScreen() {
   return (
     <main class="screen screen-flow" data-screen="feature" data-feature="appointments" data-step={step.name}>
       <h1 class="main-text">{t(FEATURE_TEXT.appointments.title)}</h1>
-      {step.name === 'list' && <AppointmentList onBook={() => steps.push({ name: 'departments' })} />}
+      {step.name === 'list' && (
+        <AppointmentList onBook={() => steps.push({ name: 'departments' })}
+          onCanceled={(appointment) => steps.reset({ name: 'canceled', appointment })} />
+      )}
       {step.name === 'departments' && <DepartmentList onPick={(id) => steps.push({ name: 'services', departmentId: id })} />}
       {step.name === 'services' && <ServiceList departmentId={step.departmentId} onPick={(service) => steps.push({ name: 'days', service })} />}
       {step.name === 'days' && (
@@ -189,6 +194,7 @@ export function AppointmentsScreen() {
       )}
       {step.name === 'slots' && <SlotChoice service={step.service} date={step.date} onBooked={(a) => steps.reset({ name: 'booked', appointment: a })} />}
       {step.name === 'booked' && <Booked a={step.appointment} onList={() => steps.reset()} />}
+      {step.name === 'canceled' && <Canceled a={step.appointment} onList={() => steps.reset()} />}
     </main>
   );
 }
@@ -221,6 +227,28 @@ export function Booked({ a, onList }: { a: KioskAppointment; onList: () => void 
       <div class="item-actions">
         <button type="button" class="btn btn-primary" disabled={action.busy} data-testid="print-slip"
           onClick={async () => setSlip(await action.run('print.appointmentSlip', { id: a.id }))}>{t(FLOW_TEXT.printSlip)}</button>
+        <button type="button" class="btn btn-secondary" data-testid="my-appointments" onClick={onList}>{t(FLOW_TEXT.myAppointments)}</button>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * The result of a cancellation, on a screen of its own: what was cancelled (service, time, the holder's masked number,
+ * hall-rules.md Privacy) and a way home, so the citizen is not left guessing whether the row that vanished is gone.
+ */
+export function Canceled({ a, onList }: { a: KioskAppointment; onList: () => void }) {
+  const t = useText();
+  const { store } = useKiosk();
+  return (
+    <section class="ticket-card" data-testid="canceled" data-id={a.id}>
+      <p class="action-text status-line">✓ {t(FLOW_TEXT.canceledResult)}</p>
+      <p class="action-text"><CatalogueName zh={a.serviceName} /></p>
+      <p class="action-text"><When a={a} /></p>
+      <p class="body-text"><span>{t(FLOW_TEXT.idNumber)}</span> <span data-testid="canceled-id">{displayIdNumber(a.maskedNumber)}</span></p>
+      <p class="body-text hint">{t(FLOW_TEXT.canceledHint)}</p>
+      <div class="item-actions">
+        <button type="button" class="btn btn-primary" data-testid="canceled-home" onClick={() => store.dispatch({ type: 'home' })}>{t(KIOSK_TEXT.home)}</button>
         <button type="button" class="btn btn-secondary" data-testid="my-appointments" onClick={onList}>{t(FLOW_TEXT.myAppointments)}</button>
       </div>
     </section>

@@ -42,6 +42,8 @@ export const FLOW_TEXT = {
   cancel: { zh: '取消预约', en: 'Cancel' },
   confirmCancel: { zh: '确定取消这条预约吗？', en: 'Cancel this appointment?' },
   canceled: { zh: '预约已取消', en: 'Appointment canceled' },
+  canceledResult: { zh: '已取消', en: 'Cancelled' },
+  canceledHint: { zh: '该时段已释放，如需办理可重新预约或直接取号', en: 'The time is free again. You can book again or take a number.' },
   yesCancel: { zh: '确定取消', en: 'Yes, cancel it' },
   keep: { zh: '保留预约', en: 'Keep it' },
   printSlip: { zh: '打印预约凭条', en: 'Print the slip' },
