@@ -180,4 +180,29 @@ describe('applying on the kiosk screens', () => {
     await shoot(page, 'progress');
     await page.close();
   }, 400_000);
+
+  it('leaving on the review screen submits nothing', async () => {
+    const before = (await rig.bridge.hall.store!.listIntakes()).length;
+    const page = await browser.newPage({ viewport: PORTRAIT, deviceScaleFactor: 1 });
+    await page.goto(`${rig.bridge.url}/`);
+    await page.locator('[data-testid="connection"][data-state="connected"]').waitFor(WAIT);
+    rig.reader.placeCard('wang-guifen');
+    await page.locator('[data-screen="greeting"]').waitFor(WAIT);
+    rig.reader.removeCard();
+    await page.getByTestId('greeting-start').click();
+    await page.getByTestId('tile-apply').click();
+    await page.locator('[data-testid="apply-item"][data-service="D35-02"]').click();
+    await page.getByTestId('apply-form').waitFor(WAIT);
+    await page.locator('[data-testid="choice-relation"][data-value="子女投靠父母"]').click();
+    await page.getByTestId('input-moveFrom').fill('广州市越秀区北京路2号');
+    await page.getByTestId('input-address').fill('广州市天河区体育西路200号');
+    await page.getByTestId('value-phone').click();
+    for (const d of '13900139000') await page.getByTestId(`pad-phone-${d}`).click();
+    await next(page, 'materials');
+    await next(page, 'review');
+    await page.getByTestId('nav-logout').click();
+    await page.locator('[data-screen="attract"]').waitFor(WAIT);
+    expect(await rig.bridge.hall.store!.listIntakes()).toHaveLength(before);
+    await page.close();
+  }, 300_000);
 });
