@@ -20,6 +20,7 @@ import { loadCatalogueFiles } from '../../device-bridge/src/catalogue/loadCatalo
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import { gridProblems, smallestText } from './kioskGrid.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -52,6 +53,19 @@ afterAll(async () => {
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screensDir, `kiosk-apply-${name}-portrait.png`), fullPage: true });
+}
+
+/** hall-rules.md "Accessibility and the elderly": targets >= 60 px, none overlapping or off screen, text >= 30 px, 4.5:1. */
+async function elderlyChecks(page: Page, where: string): Promise<void> {
+  await shoot(page, `${where}-elderly`);
+  const grid = await gridProblems(page, 60);
+  expect(grid.targets, where).toBeGreaterThan(0);
+  expect(grid.small, where).toEqual([]);
+  expect(grid.overlapping, where).toEqual([]);
+  expect(grid.offScreen, where).toEqual([]);
+  expect(grid.lowContrast, where).toEqual([]);
+  const smallest = await smallestText(page);
+  expect(smallest.px, `${where}: "${smallest.text}"`).toBeGreaterThanOrEqual(30);
 }
 
 async function next(page: Page, step: string): Promise<void> {
@@ -181,7 +195,7 @@ describe('applying on the kiosk screens', () => {
     await page.close();
   }, 400_000);
 
-  it('leaving on the review screen submits nothing', async () => {
+  it('in elderly mode the form, its digit pad and the materials keep 60 px targets and 30 px text; leaving on the review screen submits nothing', async () => {
     const before = (await rig.bridge.hall.store!.listIntakes()).length;
     const page = await browser.newPage({ viewport: PORTRAIT, deviceScaleFactor: 1 });
     await page.goto(`${rig.bridge.url}/`);
@@ -190,6 +204,8 @@ describe('applying on the kiosk screens', () => {
     await page.locator('[data-screen="greeting"]').waitFor(WAIT);
     rig.reader.removeCard();
     await page.getByTestId('greeting-start').click();
+    await page.getByTestId('elderly-switch').click();
+    await page.locator('[data-testid="kiosk"][data-elderly="1"]').waitFor(WAIT);
     await page.getByTestId('tile-apply').click();
     await page.locator('[data-testid="apply-item"][data-service="D35-02"]').click();
     await page.getByTestId('apply-form').waitFor(WAIT);
@@ -198,7 +214,11 @@ describe('applying on the kiosk screens', () => {
     await page.getByTestId('input-address').fill('广州市天河区体育西路200号');
     await page.getByTestId('value-phone').click();
     for (const d of '13900139000') await page.getByTestId(`pad-phone-${d}`).click();
+    await page.getByTestId('value-phone').click();
+    await page.getByTestId('value-phone').click();
+    await elderlyChecks(page, 'form');
     await next(page, 'materials');
+    await elderlyChecks(page, 'materials');
     await next(page, 'review');
     await page.getByTestId('nav-logout').click();
     await page.locator('[data-screen="attract"]').waitFor(WAIT);
