@@ -51,13 +51,14 @@ function Materials({ draft, signed, onSigned, bringBy, setBringBy }: {
 }) {
   const t = useText();
   const announce = useAnnounce();
-  const { hall } = useKiosk();
+  const { hall, voice } = useKiosk();
   const [signing, setSigning] = useState<string | null>(null);
   const [failure, setFailure] = useState<{ material: string; completion: KioskCompletion } | null>(null);
   const toBring = draft.item.materials.some((m) => m.kind === 'bring' || (m.kind === 'commitment' && !signed[m.name]));
   // The commitment text is read aloud once the materials are on screen (the issue: "shown large and read aloud").
   useEffect(() => {
-    for (const m of draft.item.materials) if (m.kind === 'commitment' && m.commitmentText) announce({ zh: m.commitmentText, en: m.commitmentText });
+    // The signed text is the Chinese one (its version is recorded), so it is read in Chinese in either language.
+    for (const m of draft.item.materials) if (m.kind === 'commitment' && m.commitmentText) voice.announce(m.commitmentText, 'zh');
   }, [draft]);
   const sign = async (material: string) => {
     setSigning(material);
@@ -181,7 +182,9 @@ function Draft({ serviceId, steps }: { serviceId: string; steps: ReturnType<type
   return (
     <QueryView view={view} onRetry={reload}>
       {(draft) => {
-        const form = values ?? Object.fromEntries(draft.fields.filter((f) => f.origin !== 'card').map((f) => [f.key, f.value]));
+        // An earlier value is offered on its one-tap button rather than filled in (README: "offered with one tap"), so
+        // nothing from another application goes in without the citizen's tap.
+        const form = values ?? Object.fromEntries(draft.fields.filter((f) => f.origin !== 'card').map((f) => [f.key, f.origin === 'earlier' ? '' : f.value]));
         const submit = async () => {
           requestId.current ??= newRequestId();
           setBusy(true);
