@@ -69,6 +69,30 @@ describe('hall link', () => {
     expect(f.emitted[0].requestId).not.toBe(f.emitted[1].requestId);
   });
 
+  it('a submit resent with its fixed requestId carries the same id (one application on the bridge)', async () => {
+    const f = fakeSocket();
+    const link = createHallLink(f.socket, { onSessionEnd: () => undefined });
+    f.serverSends('session', { token: 'tok-1' });
+    const args = { serviceId: 'D35-02', form: {}, bringBy: 'ticket' as const };
+    await link.call('intake.submit', args, undefined, 'apply-1');
+    await link.call('intake.submit', args, undefined, 'apply-1');
+    expect(f.emitted.map((c) => c.requestId)).toEqual(['apply-1', 'apply-1']);
+  });
+
+  it('is signing exactly while intake.sign waits for the card (that read is the signature, not a new citizen)', async () => {
+    let release: (c: unknown) => void = () => undefined;
+    const f = fakeSocket();
+    (f.socket as unknown as { timeout(): unknown }).timeout = () => ({ emitWithAck: () => new Promise((r) => (release = r)) });
+    const link = createHallLink(f.socket, { onSessionEnd: () => undefined });
+    f.serverSends('session', { token: 'tok-1' });
+    expect(link.signing.value).toBe(false);
+    const signing = link.call('intake.sign', { serviceId: 'D35-02', material: '共同居住承诺' }, 60_000);
+    expect(link.signing.value).toBe(true);
+    release({ requestId: 'x', code: 'success', result: {} });
+    await signing;
+    expect(link.signing.value).toBe(false);
+  });
+
   it('no answer from the bridge completes as timeOut instead of hanging', async () => {
     const f = fakeSocket();
     (f.socket as unknown as { timeout(): unknown }).timeout = () => ({ emitWithAck: () => Promise.reject(new Error('operation has timed out')) });

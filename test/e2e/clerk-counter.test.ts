@@ -2,7 +2,7 @@
  * The clerk's counter page in Chromium (README "Applying at the kiosk (接件受理)"): a kiosk application waits for
  * pre-review; the clerk logs in at /hall, sees it with its form, materials and commitment, returns one without a
  * reason (refused, shown), accepts it, and the application's progress shows 受理 with its time limit. The citizen's
- * side is driven through the hall service here (the kiosk screens for applying are not built yet).
+ * side is driven through the hall service here; kiosk-apply.test.ts drives it through the kiosk's screens.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

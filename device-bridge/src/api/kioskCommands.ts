@@ -24,6 +24,7 @@ import {
 } from '@onedoor/protocol';
 import { z } from 'zod';
 import { HallRuleError } from '../hall/errors.ts';
+import { IntakeFormRefused } from '../hall/intake.ts';
 import type { SessionView } from '../hall/session.ts';
 import type { PrintLogKind } from '../store/hallStore.ts';
 import { buildApplicationReceipt, type PrintRecipeOptions } from '../hall/printRecipes.ts';
@@ -115,6 +116,10 @@ function isStoreFailure(err: unknown): boolean {
 
 export function kioskFailure(err: unknown): { code: KioskRefused['code']; refusal?: KioskRefusal; message: string } {
   if (err instanceof KioskRefused) return { code: err.code, refusal: err.refusal, message: err.message };
+  if (err instanceof IntakeFormRefused) {
+    const fields = err.fields.map((f) => ({ field: f.field, zh: f.zh, en: f.en }));
+    return { code: 'userError', refusal: { code: err.code, zh: err.zh, en: err.en, fields }, message: err.en };
+  }
   if (err instanceof HallRuleError) return { code: 'userError', refusal: { code: err.code, zh: err.zh, en: err.en }, message: err.en };
   if (isStoreFailure(err)) return { code: 'deviceNotReady', refusal: SERVICE_PAUSED, message: SERVICE_PAUSED.en };
   return { code: 'invalidRequest', message: (err as Error)?.message ?? String(err) };

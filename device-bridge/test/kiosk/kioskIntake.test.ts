@@ -52,6 +52,15 @@ describe('applying at the kiosk over the real bridge', () => {
     expect(rig.sessions.length).toBe(sessionsBefore);
   });
 
+  it('refuses a bad form field by field, each field with what to change in the refusal, and stores nothing', async () => {
+    const bad = { ...FORM, moveFrom: '北京', phone: '1380013800a' };
+    const r = await rig.command(session.token, 'intake.submit', { serviceId: 'D35-02', form: bad, bringBy: 'ticket' }, { requestId: 'apply-bad' });
+    expect(r).toMatchObject({ code: 'userError', refusal: { code: 'formInvalid' } });
+    expect(r.refusal!.fields!.map((f) => f.field).sort()).toEqual(['moveFrom', 'phone']);
+    expect(r.refusal!.fields!.find((f) => f.field === 'moveFrom')!.zh).toContain('迁出地址');
+    expect(await rig.bridge.hall.store!.listIntakes()).toHaveLength(0);
+  });
+
   it('submits, prints the receipt, answers a resend with the same application; the clerk accepts and the progress shows 受理', async () => {
     const before = rig.printer.tickets.length;
     const r = await rig.command(session.token, 'intake.submit', { serviceId: 'D35-02', form: FORM, bringBy: 'ticket' }, { requestId: 'apply-1' });

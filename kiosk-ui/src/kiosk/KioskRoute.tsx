@@ -27,6 +27,7 @@ import { AttractScreen } from './screens/AttractScreen.tsx';
 import { CardErrorScreen } from './screens/CardErrorScreen.tsx';
 import { FeatureScreen } from './screens/FeatureScreen.tsx';
 import { AppointmentsScreen } from './flows/AppointmentsScreen.tsx';
+import { LazyApplyScreen } from './apply/LazyApplyScreen.tsx';
 import { CertificatesScreen } from './flows/CertificatesScreen.tsx';
 import { GuidanceScreen } from './flows/GuidanceScreen.tsx';
 import { ProgressScreen } from './flows/ProgressScreen.tsx';
@@ -45,6 +46,7 @@ import './find/find.css';
 const FLOW_SCREENS: Partial<Record<FeatureId, ComponentType>> = {
   ticket: TicketScreen,
   appointments: AppointmentsScreen,
+  apply: LazyApplyScreen,
   certificates: CertificatesScreen,
   progress: ProgressScreen,
   guidance: GuidanceScreen,
@@ -72,6 +74,8 @@ export default function KioskRoute() {
     loadCatalogueNames();
     // Only the fields a screen needs are copied out of the event (holderForSession); the event itself is dropped.
     link.socket.on('cardRead', (event) => {
+      // A commitment being signed: this read is the signature (hallLink.ts `signing`); the bridge starts no session.
+      if (hall.signing.peek() && event?.via !== 'identityCode') return;
       if (event?.holder) store.dispatch({ type: 'cardRead', holder: holderForSession(event.holder), byCode: event.via === 'identityCode' });
     });
     link.socket.on('cardError', (event) => {

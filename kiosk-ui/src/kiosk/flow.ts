@@ -7,7 +7,7 @@ import type { CardErrorCode } from '@onedoor/protocol';
 import { cardErrorMessage, refusalMessage, type CardErrorMessage } from './cardErrors.ts';
 import type { SessionHolder } from './privacy.ts';
 
-export const FEATURE_IDS = ['ticket', 'appointments', 'certificates', 'progress', 'guidance'] as const;
+export const FEATURE_IDS = ['ticket', 'appointments', 'apply', 'certificates', 'progress', 'guidance'] as const;
 export type FeatureId = (typeof FEATURE_IDS)[number];
 
 /**

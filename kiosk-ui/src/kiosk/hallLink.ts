@@ -24,9 +24,18 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 20_000;
 
 export interface HallLink {
   token: ReadonlySignal<string | null>;
+  /**
+   * True while `intake.sign` waits for the card placed again: that read is the signature, not a new citizen (README
+   * "Applying at the kiosk (接件受理)"), so the screen does not greet it although the bridge forwards it as `cardRead`.
+   */
+  signing: ReadonlySignal<boolean>;
   /** Latest update per print job id (paper out -> interrupted -> reprinting -> confirmed). */
   jobs: ReadonlySignal<ReadonlyMap<string, PrintJobUpdate>>;
-  call<N extends KioskCommandName>(command: N, args: KioskCommandMap[N]['args'], timeoutMs?: number)
+  /**
+   * `fixedRequestId`: the same id for every try of one act (an application's submit), so the bridge answers a
+   * resend with the first outcome (README "Applying at the kiosk (接件受理)": submit is idempotent per requestId).
+   */
+  call<N extends KioskCommandName>(command: N, args: KioskCommandMap[N]['args'], timeoutMs?: number, fixedRequestId?: string)
     : Promise<KioskCompletion<KioskCommandMap[N]['result']>>;
   /** A touch on the screen. */
   touched(): void;
@@ -46,6 +55,7 @@ const requestId = () => `k${Date.now().toString(36)}-${(++counter).toString(36)}
 export function createHallLink(socket: KioskSocket, hooks: { onSessionEnd(): void }): HallLink {
   const token = signal<string | null>(null);
   const jobs = signal<ReadonlyMap<string, PrintJobUpdate>>(new Map());
+  const signing = signal(false);
   let touchTimer: ReturnType<typeof setTimeout> | undefined;
 
   const onSession = (e: { token?: unknown }) => {
@@ -70,12 +80,13 @@ export function createHallLink(socket: KioskSocket, hooks: { onSessionEnd(): voi
   socket.on('sessionEnded', onEnded);
   socket.on('printJob', onJob);
 
-  const call: HallLink['call'] = async (command, args, timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS) => {
-    const id = requestId();
+  const call: HallLink['call'] = async (command, args, timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS, fixedRequestId) => {
+    const id = fixedRequestId ?? requestId();
     const t = token.value;
     if (t === null) {
       return { requestId: id, code: 'userError', refusal: { code: 'noSession', zh: '会话已结束，请重新放置身份证', en: 'The session has ended; please place your ID card again' } };
     }
+    if (command === 'intake.sign') signing.value = true;
     try {
       const c = (await socket.timeout(timeoutMs + ACK_GRACE_MS).emitWithAck('kioskCommand', {
         requestId: id, timeout: timeoutMs, token: t, command, args,
@@ -90,6 +101,8 @@ export function createHallLink(socket: KioskSocket, hooks: { onSessionEnd(): voi
     } catch {
       // No answer at all: the bridge or the link is gone.
       return { requestId: id, code: 'timeOut', message: 'no answer from the bridge' };
+    } finally {
+      if (command === 'intake.sign') signing.value = false;
     }
   };
 
@@ -101,6 +114,7 @@ export function createHallLink(socket: KioskSocket, hooks: { onSessionEnd(): voi
 
   return {
     token,
+    signing,
     jobs,
     call,
     touched: () => {

@@ -56,6 +56,10 @@ export const FEATURE_TEXT: Record<FeatureId, { title: Bilingual; description: Bi
     title: { zh: '预约', en: 'Appointments' },
     description: { zh: '签到、预约、取消预约', en: 'Check in, book or cancel' },
   },
+  apply: {
+    title: { zh: '办理申请', en: 'Apply' },
+    description: { zh: '自助提交办事申请', en: 'Apply for a service here' },
+  },
   certificates: {
     title: { zh: '电子证照', en: 'E-certificates' },
     description: { zh: '查看并打印证照', en: 'View and print your certificates' },
@@ -73,4 +77,4 @@ export const FEATURE_TEXT: Record<FeatureId, { title: Bilingual; description: Bi
 /**
  * Functions built so far (added one by one); the others show "暂未开放" and explain, never a dead end.
  */
-export const AVAILABLE_FEATURES: ReadonlySet<FeatureId> = new Set<FeatureId>(['ticket', 'appointments', 'certificates', 'progress', 'guidance']);
+export const AVAILABLE_FEATURES: ReadonlySet<FeatureId> = new Set<FeatureId>(['ticket', 'appointments', 'apply', 'certificates', 'progress', 'guidance']);

@@ -59,6 +59,11 @@ export interface KioskRefusal {
   code: string;
   zh: string;
   en: string;
+  /**
+   * `formInvalid` (README "Applying at the kiosk (接件受理)": bad input is refused field by field): each field to
+   * change with what to change, so the kiosk shows it next to that field.
+   */
+  fields?: Array<{ field: string; zh: string; en: string }>;
 }
 
 /** A kiosk command's completion: a `Completion` plus, when not `success`, the refusal words. */

@@ -13,7 +13,7 @@ export function innerBack(): boolean {
 }
 
 /** A stack of steps whose Back is the nav bar's Back; `then` are steps already taken (a shortcut into a flow). */
-export function useSteps<S>(first: S, ...then: S[]): { step: S; push(s: S): void; reset(s?: S): void } {
+export function useSteps<S>(first: S, ...then: S[]): { step: S; push(s: S): void; reset(s?: S): void; backTo(match: (s: S) => boolean): void } {
   const [stack, setStack] = useState<S[]>([first, ...then]);
   useEffect(() => {
     const mine = () => {
@@ -30,5 +30,10 @@ export function useSteps<S>(first: S, ...then: S[]): { step: S; push(s: S): void
     step: stack[stack.length - 1],
     push: (s) => setStack([...stack, s]),
     reset: (s = first) => setStack([s]),
+    /** Back to the newest step that matches (e.g. the form again after the bridge refused a field), keeping Back below it. */
+    backTo: (match) => {
+      const at = stack.findLastIndex(match);
+      if (at >= 0) setStack(stack.slice(0, at + 1));
+    },
   };
 }
