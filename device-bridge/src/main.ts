@@ -157,7 +157,9 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
     defaultCommandTimeoutMs: config.options.defaultCommandTimeoutMs, completionCacheSize: config.options.completionCacheSize,
     adapter: instances.adapter,
   });
-  const stopDeviceEvents = forwardDeviceEvents(devices, socket, kioskScreens);
+  // The kiosk API is attached below (after, so a screen gets cardRead before the session it starts); asked lazily.
+  let kioskApiOf: { awaitingCard(deviceId: string): boolean } | null = null;
+  const stopDeviceEvents = forwardDeviceEvents(devices, socket, kioskScreens, (id) => kioskApiOf?.awaitingCard(id) ?? false);
   kioskLink = createKioskLinkServer({ io: socket.io, config, hall, log, audit });
   const hallScreens = (screensOfHall = attachHallScreens({ config, data, devices, socket, kioskLink, log }));
   const stopPhoneWake = phone?.watch(hallScreens.counters.workflow);
@@ -165,6 +167,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
     config, socket, devices, hall, screens: kioskScreens, log, audit, publicUrl: () => publicUrl, servesKiosks: kioskLink !== null, phone,
   };
   const kioskApi = attachKioskRole(kioskRole);
+  kioskApiOf = kioskApi;
   const stopScannedCodes = attachScannedCodes({ ...kioskRole, kioskApi });
 
   const { url, port } = await listen(server, config).catch(async (err: unknown) => {

@@ -168,6 +168,15 @@ describe('applying on the kiosk screens', () => {
     expect(dom).not.toContain(FULL_NUMBER);
     await shoot(page, 'submitted');
 
+    // Before the counter decides, the kiosk's progress shows it waiting for pre-review (待预审) with what comes next.
+    await page.getByTestId('nav-home').click();
+    await page.getByTestId('tile-progress').click();
+    const pending = page.locator(`[data-testid="intake-application"][data-serial="${serial}"]`);
+    await pending.waitFor(WAIT);
+    expect(await pending.getAttribute('data-state')).toBe('pending');
+    expect(await pending.innerText()).toContain('待预审');
+    await shoot(page, 'progress-pending');
+
     // A clerk accepts it on the counter page.
     const clerk = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await clerk.goto(`${rig.bridge.url}/hall`);
@@ -191,6 +200,8 @@ describe('applying on the kiosk screens', () => {
     const progress = await application.innerText();
     expect(progress).toContain('受理');
     await expect(application.getByTestId('time-limit').innerText()).resolves.toContain(`办结时限 ${expected!.timeLimit.dueDay}`);
+    // Accepted: no longer listed among the kiosk applications waiting for the counter.
+    expect(await page.locator(`[data-testid="intake-application"][data-serial="${serial}"]`).count()).toBe(0);
     await shoot(page, 'progress');
     await page.close();
   }, 400_000);

@@ -62,6 +62,11 @@ export interface KioskApi {
    * as a card read does; the caller has sent `cardRead` to the screen first.
    */
   startSession(readout: IdCardReadout): void;
+  /**
+   * True while a commitment waits for the card to be placed again on this reader (README "Applying at the kiosk"):
+   * that read signs, it is not a citizen arriving, so it is not sent to the screen as one.
+   */
+  awaitingCard(deviceId: string): boolean;
   detach(): void;
 }
 
@@ -188,6 +193,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
   return {
     cache,
     startSession,
+    awaitingCard: (deviceId) => cardWaiters.has(deviceId),
     detach: () => {
       for (const off of offs.splice(0)) off();
     },

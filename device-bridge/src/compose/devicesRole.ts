@@ -66,12 +66,15 @@ export function createDevices(config: BridgeConfig, clock: HallClock, log: Logge
  * Device events to the namespaces. Call before the kiosk API attaches, so a kiosk always gets `cardRead` before the
  * `session` it starts. Returns the function that stops forwarding.
  */
-export function forwardDeviceEvents(devices: DeviceSet, socket: SocketApi, screens: KioskScreens): () => void {
+export function forwardDeviceEvents(devices: DeviceSet, socket: SocketApi, screens: KioskScreens,
+  signing: (deviceId: string) => boolean = () => false): () => void {
   const { kiosk, tech, hall } = socket.namespaces;
   // Personal even masked, so a card goes to the active screen only, not to every /kiosk socket (api/kioskScreen.ts).
+  // A card placed again to sign a commitment is not a citizen arriving: the screen does not get it (the kiosk API
+  // hands it to the waiting signature, which answers the screen's own command).
   const stopCards = forwardCardEvents(devices.list(), {
     cardRead: (e) => {
-      screens.toActive('cardRead', e);
+      if (!signing(e.deviceId)) screens.toActive('cardRead', e);
       tech.emit('cardRead', e);
     },
     cardError: (e) => {

@@ -32,8 +32,9 @@ describe('applying at the kiosk over the real bridge', () => {
     expect(draft.result!.fields.find((f) => f.key === 'idNumber')).toMatchObject({ value: '4401**********1231', origin: 'card' });
   });
 
-  it('refuses a commitment confirmed with another card (no session starts with it), then signs with the same card', async () => {
+  it('refuses a commitment confirmed with another card (no session starts with it), then signs with the same card; the screen never hears these reads as a citizen arriving', async () => {
     const sessionsBefore = rig.sessions.length;
+    const readsBefore = rig.reads.length;
     const other = rig.command(session.token, 'intake.sign', { serviceId: 'D35-02', material: '共同居住承诺' });
     // The sign command must be waiting before the card goes on (its wait is not observable from the screen).
     await new Promise((r) => setTimeout(r, 1000));
@@ -50,6 +51,8 @@ describe('applying at the kiosk over the real bridge', () => {
     rig.reader.removeCard();
     expect(signed).toMatchObject({ code: 'success', result: { material: '共同居住承诺', textVersion: 'v1' } });
     expect(rig.sessions.length).toBe(sessionsBefore);
+    // A cardRead would have reached the screen before the command's answer (same socket, sent first).
+    expect(rig.reads.length).toBe(readsBefore);
   });
 
   it('refuses a bad form field by field, each field with what to change in the refusal, and stores nothing', async () => {

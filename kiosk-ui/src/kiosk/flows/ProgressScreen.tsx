@@ -3,7 +3,7 @@
  * yellow / red; colour is never the only cue), the history and the result, and a printed progress slip.
  */
 import { useState } from 'preact/hooks';
-import type { KioskApplication, KioskCompletion, KioskPrintResult } from '@onedoor/protocol';
+import type { KioskApplication, KioskCompletion, KioskIntakeApplication, KioskPrintResult } from '@onedoor/protocol';
 import { useText } from '../KioskContext.ts';
 import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { FEATURE_TEXT } from '../texts.ts';
@@ -56,9 +56,29 @@ function Application({ a }: { a: KioskApplication }) {
   );
 }
 
+/**
+ * An application made at the kiosk that the counter has not accepted yet (README "Applying at the kiosk"): waiting
+ * for pre-review, or returned / not accepted with the clerk's words and what to do next. Accepted ones are in the
+ * list above, with their time limit.
+ */
+function KioskIntake({ a }: { a: KioskIntakeApplication }) {
+  const t = useText();
+  return (
+    <li class="item application" data-testid="intake-application" data-serial={a.serial} data-state={a.state}>
+      <p class="action-text"><CatalogueName zh={a.serviceName} /></p>
+      <p class="body-text">{t(FLOW_TEXT.serial)} {a.serial}</p>
+      <p class="body-text">{t(FLOW_TEXT.currentStep)} <strong>{a.stateName}</strong> · {t(FLOW_TEXT.submittedAt)} {a.submittedAtText}</p>
+      {a.reason && <p class="body-text status-line"><span aria-hidden="true">⚠ </span>{t(FLOW_TEXT.clerkReason)}{t(FLOW_TEXT.colon)}<strong>{a.reason}</strong></p>}
+      <p class="body-text">{t(FLOW_TEXT.nextStep)}{t(FLOW_TEXT.colon)}{a.nextStep}</p>
+    </li>
+  );
+}
+
 export function ProgressScreen() {
   const t = useText();
   const [view, reload] = useHallQuery('applications.list', {});
+  // Where the hall takes no kiosk applications (a linked kiosk) the list is simply not shown.
+  const [intake] = useHallQuery('intake.list', {});
   return (
     <main class="screen screen-flow" data-screen="feature" data-feature="progress">
       <h1 class="main-text">{t(FEATURE_TEXT.progress.title)}</h1>
@@ -68,6 +88,12 @@ export function ProgressScreen() {
           ? <p class="body-text">{t(FLOW_TEXT.noApplications)}</p>
           : <ul class="item-list">{list.map((a) => <Application key={a.serial} a={a} />)}</ul>}
       </QueryView>
+      {intake.phase === 'ok' && intake.result.length > 0 && (
+        <section data-testid="intake-applications">
+          <h2 class="action-text">{t(FLOW_TEXT.kioskApplications)}</h2>
+          <ul class="item-list">{intake.result.map((a) => <KioskIntake key={a.serial} a={a} />)}</ul>
+        </section>
+      )}
     </main>
   );
 }

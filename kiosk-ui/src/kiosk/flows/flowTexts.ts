@@ -91,6 +91,10 @@ export const FLOW_TEXT = {
   // progress
   myApplications: { zh: '我的办件', en: 'My applications' },
   noApplications: { zh: '暂无办件记录', en: 'You have no applications' },
+  kioskApplications: { zh: '自助申请（待预审或需处理）', en: 'Applied at the kiosk (awaiting pre-review or needing you)' },
+  submittedAt: { zh: '提交时间', en: 'Submitted' },
+  clerkReason: { zh: '窗口意见', en: 'The counter says' },
+  nextStep: { zh: '下一步', en: 'Next step' },
   serial: { zh: '申办流水号', en: 'Serial number' },
   currentStep: { zh: '当前环节', en: 'Current step' },
   due: { zh: '办结时限', en: 'Due' },
