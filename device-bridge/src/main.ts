@@ -36,6 +36,7 @@ import { createInstancesRole } from './compose/instancesRole.ts';
 import { attachKioskRole, attachScannedCodes, createKioskScreens } from './compose/kioskRole.ts';
 import { PhoneChannel } from './api/phoneChannel.ts';
 import type { Recorder } from './recording/recorder.ts';
+import { findReplayProgram, ReplayJobs } from './recording/replayJob.ts';
 import { scheduleRecordingWindow } from './recording/recordingWindow.ts';
 import { createHallLink, createKioskLinkServer, type HallLinkTuning } from './compose/linkRole.ts';
 import type { CounterBusLease } from './instances/counterBusLease.ts';
@@ -127,6 +128,8 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   // One hall clock for every date decision, in the hall's time zone (config `site.timeZone`), never the PC's.
   const clock = options.hall?.clock ?? new HallClock(Date.now, siteUtcOffsetMinutes(config.site));
   const recorder = createRecorder(config, log);
+  // Replays from /tech run in a child process against simulators, never the live devices (README "Record and replay").
+  const replays = new ReplayJobs({ program: findReplayProgram(), devices: config.devices });
   const devices = createDevices(config, clock, log, options, recorder);
   const hallLink = createHallLink(config, devices, log, options.hallLink);
   const hallOptions = { personLimits: config.personLimits, intakeHours: config.intakeHours, ...options.hall, clock };
@@ -150,7 +153,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   const server = createHttpServer({
     config, devices, hall, hallLink, audit, staff, metrics, eventLoop, screens: kioskScreens, startedAt: Date.now(), log,
     publicUrl: () => publicUrl, dashboard: () => screensOfHall?.dashboard, messageBus: instances.messageBus,
-    phone, recorder, workflow: () => screensOfHall?.counters.workflow ?? null,
+    phone, recorder, replays, workflow: () => screensOfHall?.counters.workflow ?? null,
   });
   const socket = attachSocketApi(server, {
     devices, log, allowedOrigins: config.allowedOrigins, tokens: config.tokens, staff, kioskScreen: kioskScreens,
@@ -211,6 +214,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
     // After the sockets: the lease goes with the devices, the adapter's clients after the last emit.
     await devices.stop();
     recorder.stop();
+    replays.close();
     await instances.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

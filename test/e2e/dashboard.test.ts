@@ -19,6 +19,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { DEMO_PASSWORDS, DEMO_USERS, silentLogger, startBridge, type BridgeHandle } from '@onedoor/device-bridge';
 import { SimulatorHub, type SimInfo } from '@onedoor/simulators';
 import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
+import { HallClock } from '../../device-bridge/src/hall/clock.ts';
+import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
+import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = join(REPO_ROOT, 'test/artifacts/screens');
@@ -31,6 +34,8 @@ let hub: SimulatorHub;
 let bridge: BridgeHandle;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** The hall clock's shift: 0 but while the commitment-check test files an application weeks back. */
+let clockShiftMs = 0;
 
 function bridgePathOf(sim: SimInfo): string {
   return sim.link.kind === 'pty' ? (sim.link.path ?? sim.link.address) : `tcp://127.0.0.1:${sim.link.port}`;
@@ -56,7 +61,7 @@ beforeAll(async () => {
       devices: hub.list().map((s) => ({ id: s.id, kind: s.kind, path: bridgePathOf(s), baud: s.link.baud })),
     },
     // The demo data of `npm start`: applications on time, yellow and red, so the time-limit board has rows.
-    { log: silentLogger(), hall: { demo: checkoutDemoHallFiller() } },
+    { log: silentLogger(), hall: { demo: checkoutDemoHallFiller(), clock: new HallClock(() => Date.now() + clockShiftMs) } },
   );
   mkdirSync(screensDir, { recursive: true });
   browser = await chromium.launch({
@@ -159,5 +164,69 @@ describe('manager dashboard', () => {
     await page.getByTestId('bad-reviews').locator('tbody tr').first().waitFor({ timeout: UI_WAIT_MS });
     await expect(page.getByTestId('bad-reviews').innerText()).resolves.toContain('不满意');
     await shoot(page, 'served');
+  }, 300_000);
+
+  it('a manager records post-hoc check outcomes in the page: the overdue row and alert go, a false finding flags the applicant', async () => {
+    const intake = bridge.hall.intake!;
+    const zhang = citizenFromHolder(libraryHolder('zhang-sanfeng'));
+    const wei = citizenFromHolder(libraryHolder('wei-xiulan'));
+    const FORM = { reason: '遗失', bank: '工商银行', mailAddress: '广州市天河区体育西路100号', phone: '13800138000' };
+    const apply = async (session: string, who: typeof zhang) => {
+      await intake.sign(session, who, 'D37-01', '社会保障卡遗失声明', who.number, 'kiosk-1');
+      return intake.submit({ sessionKey: session, citizen: who, kioskId: 'kiosk-1', requestId: `${session}-r`, serviceId: 'D37-01', form: FORM });
+    };
+    // Zhang signed six weeks ago (the check was due 20 working days later: overdue now); Wei signed today.
+    clockShiftMs = -42 * 86_400_000;
+    try {
+      await apply('checks-old', zhang);
+    } finally {
+      clockShiftMs = 0;
+    }
+    await apply('checks-new', wei);
+
+    const page = await openHall();
+    await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });
+    await page.locator('input[name="user"]').fill('manager');
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORDS.manager);
+    await page.getByRole('button', { name: /登录/ }).click();
+    await page.getByTestId('hall-dashboard').waitFor({ timeout: UI_WAIT_MS });
+    const alert = page.locator('[data-testid="alert"][data-kind="commitmentChecksOverdue"]');
+    await alert.waitFor({ timeout: UI_WAIT_MS });
+    const panel = page.getByTestId('commitment-checks');
+    await panel.getByTestId('checks-table').waitFor({ timeout: UI_WAIT_MS });
+    await expect(panel.getByTestId('checks-overdue').getAttribute('data-count')).resolves.toBe('1');
+    const overdueRow = panel.locator('[data-testid="check-row"][data-overdue="true"]');
+    await expect(overdueRow.count()).resolves.toBe(1);
+    await expect(overdueRow.innerText()).resolves.toMatch(/已逾期[\s\S]*社会保障卡补换[\s\S]*4401\*{10}1231[\s\S]*承诺书 v1/);
+    await expect(overdueRow.evaluate((el) => getComputedStyle(el.querySelector('td')!).color)).resolves.toBe('rgb(176, 0, 32)');
+    const text = await panel.innerText();
+    expect(text).not.toMatch(/\d{17}[\dX]/);
+    await shoot(page, 'checks-overdue');
+    await panel.screenshot({ path: join(screensDir, 'dashboard-checks-panel-overdue.png') });
+
+    // A false finding needs a note: refused in the row, then recorded with one.
+    await overdueRow.getByTestId('check-false').click();
+    await expect(overdueRow.getByTestId('check-error').innerText({ timeout: UI_WAIT_MS })).resolves.toContain('a commitment found false needs a note');
+    await overdueRow.getByTestId('check-note').fill('社保卡未遗失，仍在使用');
+    await overdueRow.getByTestId('check-false').click();
+    await panel.getByTestId('check-flag-notice').waitFor({ timeout: UI_WAIT_MS });
+    await panel.locator('[data-testid="check-row"][data-state="false"]').filter({ hasText: '社保卡未遗失' }).waitFor({ timeout: UI_WAIT_MS });
+    await panel.locator('[data-testid="checks-overdue"][data-count="0"]').waitFor({ timeout: UI_WAIT_MS });
+    // The dashboard's alert clears with the next figures.
+    await alert.waitFor({ state: 'detached', timeout: UI_WAIT_MS });
+
+    // Wei's is checked OK.
+    const weiRow = panel.locator('[data-testid="check-row"][data-state="open"]').filter({ hasText: '4501' }).first();
+    await weiRow.getByTestId('check-confirm').click();
+    await panel.locator('[data-testid="check-row"][data-state="confirmed"]').waitFor({ timeout: UI_WAIT_MS });
+
+    // Zhang applies again by commitment: the new check item comes flagged for manual review.
+    await apply('checks-again', zhang);
+    await panel.getByTestId('checks-refresh').click();
+    const flagged = panel.locator('[data-testid="check-row"][data-state="open"]').filter({ has: page.getByTestId('check-flagged') });
+    await flagged.waitFor({ timeout: UI_WAIT_MS });
+    await expect(flagged.innerText()).resolves.toContain('4401**********1231');
+    await shoot(page, 'checks-recorded');
+    await panel.screenshot({ path: join(screensDir, 'dashboard-checks-panel-recorded.png') });
   }, 300_000);
 });

@@ -9,7 +9,7 @@
  * sees the reader's frames (masked) and the card event (masked number); runs self-tests; prints a test page and sees
  * the printed ticket as an image; a manager sees it read-only. Screenshots: test/artifacts/screens/tech-*.png.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS, silentLogger, startBridge, type BridgeHandle } from '@onedoor/device-bridge';
-import { SimulatorHub, startControlServer, type ControlServer, type SimInfo } from '@onedoor/simulators';
-import type { DeviceStatus, TechDeviceInfo } from '@onedoor/protocol';
+import { IdReaderSim, SimulatorHub, startControlServer, startSimulator, type ControlServer, type SimInfo } from '@onedoor/simulators';
+import { RECORDING_MAGIC, type DeviceStatus, type TechDeviceInfo } from '@onedoor/protocol';
+import { untilWith } from '../support/until.ts';
 import { loadVectors } from '../../protocol/test/vectors.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -120,6 +121,45 @@ async function pageGet<T>(page: Page, path: string): Promise<{ status: number; b
     const r = await fetch(p, { credentials: 'same-origin' });
     return { status: r.status, body: await r.json() };
   }, path);
+}
+
+/**
+ * A simulated reader session recorded from start-up by a short-lived bridge of its own (two card reads), written
+ * into the console bridge's recording folder; returns the file's name.
+ */
+async function recordSimulatedSession(recordings: string): Promise<string> {
+  const until = untilWith({ limitMs: UI_WAIT_MS, stepMs: 50 });
+  const dir = mkdtempSync(join(workDir, 'rec-'));
+  const sim = new IdReaderSim({ id: `tech-rec-${process.pid}`, timing: 'fast' });
+  const run = await startSimulator(sim, { link: 'pty', baud: 115200, dir });
+  const before = new Set(readdirSync(recordings));
+  const recorder = await startBridge(
+    {
+      http: { host: '127.0.0.1', port: 0 },
+      dataDir: join(dir, 'data'),
+      devices: [{ id: 'reader', kind: 'idreader', path: run.path!, baud: 115200, options: { pollMs: 100 } }],
+      recording: { enabled: true, dir: recordings },
+    },
+    { log: silentLogger() },
+  );
+  try {
+    const reader = () => recorder.devices.get('reader')!.status();
+    await until(() => reader().state === 'online', 'recording reader online');
+    for (const card of [CARD_KEY, 'wei-xiulan']) {
+      const reads = reader().counters.cardsRead ?? 0;
+      sim.placeCard(card);
+      await until(() => (reader().counters.cardsRead ?? 0) > reads, `${card} read`);
+      sim.removeCard();
+      const polls = reader().counters.polls ?? 0;
+      await until(() => (reader().counters.polls ?? 0) >= polls + 3, 'polls without a card');
+    }
+  } finally {
+    await recorder.close();
+    await run.close();
+  }
+  const made = readdirSync(recordings).filter((f) => !before.has(f));
+  expect(made).toHaveLength(1);
+  return made[0];
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -254,6 +294,41 @@ describe('technician console', () => {
     expect(JSON.stringify(api.body.find((d) => d.status.id === 'qrscanner')!.frames).includes('U0VDUkVU')).toBe(false);
     await shoot(page, 'scanner');
   }, 300_000);
+
+  it('a technician replays a simulated recording (0 divergences), a truncated one (where it stopped) and a newer one (refused)', async () => {
+    const recordings = join(workDir, 'data', 'recordings');
+    mkdirSync(recordings, { recursive: true });
+    const good = await recordSimulatedSession(recordings);
+    const whole = readFileSync(join(recordings, good));
+    const truncated = 'rec-20260101T000000Z-trunc-000.odrec';
+    writeFileSync(join(recordings, truncated), whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const newer = Buffer.from(whole);
+    newer.writeUInt16BE(7, RECORDING_MAGIC.length);
+    const newerName = 'rec-20260102T000000Z-newer-000.odrec';
+    writeFileSync(join(recordings, newerName), newer);
+
+    const page = await openTech();
+    await logIn(page, 'tech', DEMO_PASSWORDS.tech);
+    const row = (name: string) => page.getByTestId('recording-file').filter({ hasText: name });
+    await row(good).waitFor({ timeout: UI_WAIT_MS });
+    await row(good).getByTestId('replay-start').click();
+    const result = page.locator('[data-testid="replay"][data-state="done"] [data-testid="replay-result"]');
+    await result.waitFor({ timeout: 120_000 });
+    await expect(result.innerText()).resolves.toContain('0 divergences');
+    await expect(page.getByTestId('replay-device-reader').innerText()).resolves.toMatch(/(\d+) \/ \1 次交互/);
+    await shoot(page, 'replay-ok');
+
+    await row(truncated).getByTestId('replay-start').click();
+    const damage = page.locator('[data-testid="replay"][data-state="done"] [data-testid="replay-damage"]');
+    await damage.waitFor({ timeout: 120_000 });
+    await expect(damage.innerText()).resolves.toMatch(new RegExp(`${truncated}: stopped at byte \\d+ \\(record \\d+\\)`));
+    await shoot(page, 'replay-truncated');
+
+    await row(newerName).getByTestId('replay-start').click();
+    await expect(page.getByTestId('replay-refused').innerText({ timeout: UI_WAIT_MS })).resolves.toContain('version 7');
+    // The live devices were never handed over: the console's reader is still online.
+    await page.locator('[data-testid="device-idreader"][data-state="online"]').waitFor({ timeout: UI_WAIT_MS });
+  }, 400_000);
 
   it('a manager sees everything read-only; logging out shows the login again', async () => {
     const page = await openTech();

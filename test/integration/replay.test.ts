@@ -2,7 +2,8 @@
  * Record and replay over real PTYs (README "Record and replay"): a bridge records a scripted session with the
  * reader simulator, including a fault (a garbled read, answered by the SAM with SW3 41, every GARBLE_EVERY-th
  * read); a fresh bridge is then run against a ReplayDevice playing that recording back. The fresh bridge must see
- * the same card reads and card errors in the same order, with zero divergences.
+ * the same card reads and card errors in the same order, with zero divergences. Scanned codes are recorded masked
+ * (no identity code or capability on disk) and still replay as codes of the same lengths.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ import { readRecording, type CardErrorEvent, type CardReadEvent, type RecordingR
 import { startBridge, silentLogger, type BridgeHandle } from '../../device-bridge/src/index.ts';
 import { IdReaderSim } from '../../simulators/src/idreader/index.ts';
 import { PrinterSim } from '../../simulators/src/printer/index.ts';
+import { QrScannerSim } from '../../simulators/src/qrscanner/index.ts';
+import type { ScannedCode } from '../../device-bridge/src/devices/qrScanner/index.ts';
 import { buildReplayScript, ReplayDevice, startSimulator, type SimDevice } from '../../simulators/src/index.ts';
 import { untilWith } from '../support/until.ts';
 
@@ -125,8 +128,8 @@ function recordingOf(dir: string): RecordingRecord[] {
   });
 }
 
-async function startPty(device: SimDevice, dir: string) {
-  const running = await startSimulator(device, { link: 'pty', baud: 115200, dir });
+async function startPty(device: SimDevice, dir: string, baud = 115200) {
+  const running = await startSimulator(device, { link: 'pty', baud, dir });
   cleanups.push(() => running.close());
   return running;
 }
@@ -208,6 +211,51 @@ describe('record and replay (PTY)', () => {
     await until(() => dedupe(fresh.states).length >= expected.length, () => `the same printer states (${dedupe(fresh.states).join(' ')} vs ${expected.join(' ')})`);
     expect(dedupe(fresh.states).slice(0, expected.length)).toEqual(expected);
     expect(freshTimeouts).toBe(lateReplies);
+    expect(replay.divergenceReport().divergences).toEqual([]);
+  }, 120_000);
+
+  it('scanned codes are recorded masked and replay as codes of the same lengths, with no divergence', async () => {
+    const CODES = ['ODI1.eyJzdWIiOnsibiI6IjQ0MDEwNjE5NzkwMzIxNTYzMSJ9fQ.c2lnbmF0dXJl', 'https://hall.example/m/t#c=Y2FwYWJpbGl0eQ'];
+    const scannerBridge = async (dir: string, path: string, recording: boolean) => {
+      const bridge = await startBridge(
+        {
+          http: { host: '127.0.0.1', port: 0 },
+          dataDir: join(dir, 'data'),
+          devices: [{ id: 'scanner', kind: 'qrscanner', path, baud: 9600 }],
+          recording: { enabled: recording, dir: join(dir, 'recordings') },
+          options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
+        },
+        { log: silentLogger() },
+      );
+      cleanups.push(() => bridge.close());
+      const codes: ScannedCode[] = [];
+      bridge.devices.get('scanner')!.on('codeRead', (c: ScannedCode) => codes.push(c));
+      await until(() => bridge.devices.get('scanner')!.status().state === 'online', 'scanner online');
+      return { bridge, codes };
+    };
+    const recDir = tempDir('qr');
+    const sim = new QrScannerSim({ id: `replay-qr-${process.pid}` });
+    const original = await scannerBridge(recDir, (await startPty(sim, recDir, 9600)).path!, true);
+    for (const code of CODES) {
+      const before = original.codes.length;
+      await sim.act('present', { code });
+      await until(() => original.codes.length > before, 'the code read');
+      await sim.act('remove', {});
+    }
+    await original.bridge.close();
+    expect(original.codes.map((c) => c.text)).toEqual(CODES);
+    const records = recordingOf(recDir);
+    const recorded = Buffer.concat(records.flatMap((r) => (r.type === 'data' && r.dir === 'rx' ? [r.bytes] : []))).toString('latin1');
+    for (const code of CODES) expect(recorded.includes(code.slice(0, 8)) || recorded.includes(code.slice(-8))).toBe(false);
+
+    const script = buildReplayScript(records, 'scanner');
+    const playDir = tempDir('qr-play');
+    const replay = new ReplayDevice({ id: 'scanner', kind: 'qrscanner', script });
+    const fresh = await scannerBridge(playDir, (await startPty(replay, playDir, 9600)).path!, false);
+    await until(() => replay.finished, 'replay to reach its end', 60_000);
+    await until(() => fresh.codes.length >= CODES.length, () => `the same number of codes (${fresh.codes.length})`);
+    expect(fresh.codes.map((c) => c.bytes.length)).toEqual(CODES.map((c) => Buffer.byteLength(c)));
+    expect(fresh.codes.map((c) => c.text)).not.toContain(CODES[0]);
     expect(replay.divergenceReport().divergences).toEqual([]);
   }, 120_000);
 

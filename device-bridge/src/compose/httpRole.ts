@@ -32,6 +32,7 @@ import { intakeRouter } from '../api/intakeRoutes.ts';
 import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import { recordingRouter } from '../recording/recordingRoutes.ts';
+import type { ReplayJobs } from '../recording/replayJob.ts';
 
 export interface HttpRoleOptions {
   config: BridgeConfig;
@@ -54,6 +55,8 @@ export interface HttpRoleOptions {
   /** The phone channel's routes (`/api/m/*`) where this bridge holds the hall database. */
   phone: PhoneChannel | null;
   recorder: Recorder;
+  /** Replays of recordings from /tech (child processes). */
+  replays: ReplayJobs;
   /** The counter workflow (made after the sockets, hence a getter): the hall floor's manager actions. */
   workflow: () => CounterWorkflow | null;
 }
@@ -87,7 +90,7 @@ export function createHttpServer(o: HttpRoleOptions): HttpServer {
       districtRouter({ store: () => (ownsDatabase ? hall.store : null), today: () => hall.clock.today(), now: () => hall.clock.now(),
         ownAlerts: () => o.dashboard()?.alerts().length ?? null }),
       accessAuditRouter({ audit: () => o.audit }),
-      recordingRouter({ recorder: o.recorder, allowedOrigins: config.allowedOrigins }),
+      recordingRouter({ recorder: o.recorder, replays: o.replays, allowedOrigins: config.allowedOrigins }),
       // The manager's catalogue edits (categories, windows, slot capacities, holidays), checked as the command does.
       catalogueRouter({ allowedOrigins: config.allowedOrigins, store: () => (ownsDatabase ? hall.store : null), log: o.log }),
       // The hall floor's manager actions (hold pool).

@@ -112,6 +112,8 @@ export interface CommitmentCheckView {
   overdue: boolean;
   checkedBy: string | null;
   note: string | null;
+  /** The application was submitted after one of the applicant's commitments was found false: checked by hand. */
+  reviewFlagged: boolean;
 }
 
 export interface IntakeOptions {
@@ -386,7 +388,8 @@ export class IntakeService {
       out.push({ id: c.id, serial: c.serial, serviceName: names.get(serviceId)!, material: c.material,
         maskedNumber: maskIdNumber(c.applicantNumber), kioskId: c.kioskId, textVersion: c.textVersion,
         signedAtText: this.clock.stamp(c.signedAt), dueDay: c.dueDay, state: c.checkState,
-        overdue: c.checkState === 'open' && today > c.dueDay, checkedBy: c.checkedBy, note: c.checkNote });
+        overdue: c.checkState === 'open' && today > c.dueDay, checkedBy: c.checkedBy, note: c.checkNote,
+        reviewFlagged: a?.commitmentReview ?? false });
     }
     return out;
   }

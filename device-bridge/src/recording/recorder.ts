@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { PrintDataMasker, SamReplyMasker, type RecordingPortEvent } from '@onedoor/protocol';
+import { PrintDataMasker, SamReplyMasker, ScannedCodeMasker, type RecordingPortEvent } from '@onedoor/protocol';
 
 import { RecordingWriter } from './recordingWriter.ts';
 
@@ -76,11 +76,16 @@ function masksFor(kind: string): DeviceMasks {
     const m = new PrintDataMasker();
     return { rx: null, tx: (c) => m.push(c), flush: () => [{ dir: 'tx', bytes: m.flush() }] };
   }
+  if (kind === 'qrscanner') {
+    // A scanned code may be an identity code, an appointment code or a ticket capability: masked byte for byte.
+    const m = new ScannedCodeMasker();
+    return { rx: (c) => m.push(c), tx: null, flush: () => [] };
+  }
   return { rx: null, tx: null, flush: () => [] };
 }
 
 /** Kinds whose traffic is masked, for the header's `masked` list. */
-const MASKED_KINDS: Record<string, string> = { idreader: 'idcard', printer: 'print' };
+const MASKED_KINDS: Record<string, string> = { idreader: 'idcard', printer: 'print', qrscanner: 'scannedCodes' };
 
 export class Recorder extends EventEmitter<RecorderEvents> {
   private readonly devices = new Map<string, DeviceInfo>();

@@ -16,9 +16,15 @@ import {
   idNumberCheckChar,
   maskSamReply,
   PrintDataMasker,
+  QrScannerDecoder,
+  qrAckReply,
+  buildQrReply,
   SamReplyMasker,
+  ScannedCodeMasker,
+  isQrCodeByte,
   parseSamReadResponse,
   readRecording,
+  readRecordingHeader,
   SamFrameDecoder,
   validateIdNumber,
   type ResidentHolder,
@@ -201,6 +207,80 @@ describe('masking at the source', () => {
     const masked = new PrintDataMasker().push(job);
     const differ = [...job].flatMap((b, i) => (b !== masked[i] ? [i] : []));
     expect(differ).toEqual([job.indexOf(0x41)]); // only the text byte 'A'
+  });
+});
+
+/**
+ * What a citizen may hold up to the kiosk's scanner (docs/mobile-codes.md): a mobile identity code carrying the
+ * holder, an appointment slip's code, a ticket capability link, and a code of Chinese text in GBK. Between them the
+ * engine answers register reads (qr-scanner.md), whose bytes must pass unchanged.
+ */
+const identityClaims = Buffer.from(JSON.stringify({ iss: 'gdzwfw', kid: 'k1', iat: 1764900000, exp: 1764900050, jti: 'Zt3s9QmVb1x7LkP2aa',
+  sub: { n: holder.idNumber, nm: holder.name, s: '1', b: '19790321', f: '20190501', u: '20390501' } })).toString('base64url');
+const scannedCodes: Array<[string, Uint8Array]> = [
+  ['identity code', Uint8Array.from(Buffer.from(`ODI1.${identityClaims}.${'Q2lwaGVyLXNpZ25hdHVyZS1ieXRlcy0wMTIzNDU2Nzg5YWJjZGVm'}`))],
+  ['appointment code', Uint8Array.from(Buffer.from('ODA1.20261205.000318.mQ7vK2pX'))],
+  ['capability link', Uint8Array.from(Buffer.from('https://hall.example/m/t#c=Rk9vYmFyLWNhcGFiaWxpdHktNDI'))],
+  ['GBK text', Uint8Array.from(Buffer.from('c6b7d1f4c3f7bbd4', 'hex'))],
+];
+const modeReply = buildQrReply({ status: 0, data: Uint8Array.of(0x03) });
+/** The scanner's line: each code with its CR suffix (CR LF for the third), register replies in between. */
+const scannerLine = Uint8Array.from([
+  ...scannedCodes[0][1], 0x0d,
+  ...modeReply,
+  ...scannedCodes[1][1], 0x0d,
+  ...scannedCodes[2][1], 0x0d, 0x0a,
+  ...qrAckReply(),
+  ...scannedCodes[3][1], 0x0d,
+]);
+
+describe('masking scanned codes at the source', () => {
+  for (const sizes of [[1], [5, 200, 3], [4096], [13, 1, 64]]) {
+    it(`a recorded scanner line holds no byte of any scanned code, and decodes to the same codes and replies (chunks ${sizes.join('/')})`, () => {
+      const { rec, dir } = newRecorder();
+      const scanner = rec.device({ id: 'scanner', kind: 'qrscanner', path: '/dev/ttyS2' });
+      rec.start('test');
+      scanner.port('open');
+      for (const c of chunks(scannerLine, sizes)) scanner.rx(c);
+      rec.stop();
+      const file = sessionBytes(dir);
+      const read = readRecording(file);
+      expect(read.header.masked).toContain('scannedCodes');
+      const rx = Uint8Array.from(read.records.flatMap((r) => (r.type === 'data' && r.dir === 'rx' ? [...r.bytes] : [])));
+      expect(rx.length).toBe(scannerLine.length);
+      // No byte of a code survives in its place, no 3 bytes of one anywhere in the recorded line, no 6 in the file's
+      // records (its header holds the session's date and time: digits a code may share).
+      const body = file.subarray(readRecordingHeader(file).length);
+      let at = 0;
+      for (const [name, code] of scannedCodes) {
+        at = indexOf(scannerLine, code);
+        for (let i = 0; i < code.length; i++) expect(rx[at + i], `${name} byte ${i}`).not.toBe(code[i]);
+        for (let i = 0; i + 3 <= code.length; i++) expect(indexOf(rx, code.subarray(i, i + 3)), `${name} bytes ${i}..${i + 2}`).toBe(-1);
+        for (let i = 0; i + 6 <= code.length; i++) expect(indexOf(body, code.subarray(i, i + 6)), `${name} bytes ${i}..${i + 5} in the file`).toBe(-1);
+      }
+      for (const [name, secret] of [['number', holder.idNumber], ['name UTF-8', holder.name]] as const) {
+        expect(indexOf(body, Buffer.from(secret)), name).toBe(-1);
+      }
+      // The line keeps its shape: the same number of codes of the same lengths, the replies unchanged.
+      const original = new QrScannerDecoder().push(scannerLine);
+      const masked = new QrScannerDecoder().push(rx);
+      expect(masked.map((f) => f.kind)).toEqual(original.map((f) => f.kind));
+      expect(masked.map((f) => (f.kind === 'code' ? f.bytes.length : -1))).toEqual(original.map((f) => (f.kind === 'code' ? f.bytes.length : -1)));
+      expect(masked.filter((f) => f.kind === 'reply').map((f) => f.kind === 'reply' && [...f.raw])).toEqual([[...modeReply], [...qrAckReply()]]);
+    });
+  }
+
+  it('the check above would see an unmasked code; garbage stays garbage and over-long stays over-long', () => {
+    expect(indexOf(scannerLine, Buffer.from(identityClaims.slice(0, 3)))).toBeGreaterThan(0);
+    const noise = Uint8Array.of(0x41, 0x01, 0x42, 0x0d);
+    const d = new QrScannerDecoder();
+    d.push(new ScannedCodeMasker().push(noise));
+    expect(d.counters.garbage).toBe(1);
+    const long = new ScannedCodeMasker().push(Uint8Array.from([...Buffer.from('A'.repeat(600)), 0x0d]));
+    const d2 = new QrScannerDecoder();
+    expect(d2.push(long)).toEqual([]);
+    expect(d2.counters.overLength).toBe(1);
+    expect([...long.subarray(0, 600)].every((b) => b !== 0x41 && isQrCodeByte(b))).toBe(true);
   });
 });
 

@@ -80,3 +80,29 @@ export const fetchRecordings = () => call<RecorderView>('/api/tech/recordings');
 export const startRecording = () => call<{ status: RecorderView['status'] }>('/api/tech/recordings/start', { body: {} });
 export const stopRecording = () => call<{ status: RecorderView['status'] }>('/api/tech/recordings/stop', { body: {} });
 export const recordingUrl = (name: string) => `/api/tech/recordings/${encodeURIComponent(name)}`;
+
+/** A replay of a recording as GET /api/tech/replay reports it (device-bridge/src/recording/replayJob.ts). */
+export interface ReplayView {
+  recording: string;
+  speed: number;
+  state: 'starting' | 'running' | 'done' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  devices: { id: string; kind: string; exchanges: number; at: number; matched: number; divergences: number }[];
+  skipped: { id: string; kind: string; why: string }[];
+  damage: string | null;
+  stalled: string | null;
+  reports: {
+    device: string;
+    exchanges: number;
+    matched: number;
+    divergences: { exchange: number; command: string; expected: string; received: string; skipped: number }[];
+    afterEnd: number;
+  }[];
+  divergences: number;
+  failure: { reason: string; message: string; version?: number } | null;
+}
+
+export const fetchReplay = () => call<{ available: boolean; replay: ReplayView | null }>('/api/tech/replay');
+export const startReplay = (name: string) => call<{ replay: ReplayView }>(`/api/tech/recordings/${encodeURIComponent(name)}/replay`, { body: {} });
+export const stopReplay = () => call<{ replay: ReplayView | null }>('/api/tech/replay/stop', { body: {} });

@@ -4,4 +4,5 @@ export * from './format.ts';
 export * from './reader.ts';
 export * from './samReplyMasker.ts';
 export * from './printDataMasker.ts';
+export * from './scannedCodeMasker.ts';
 export * from './synthetic.ts';
