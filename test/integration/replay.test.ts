@@ -177,17 +177,18 @@ describe('record and replay (PTY)', () => {
     const recDir = tempDir('prn');
     const sim = new PrinterSim({ id: `replay-prn-${process.pid}` });
     const simRun = await startPty(sim, recDir);
-    // Status polled every 300 ms, a reply later than 100 ms is a failed poll. Two late replies, not three: a third
+    // Status polled every 600 ms, a reply later than 300 ms is a failed poll (wide enough that a loaded CI machine's
+    // ordinary replies never miss it; the late ones come 500 ms after). Two late replies, not three: a third
     // would recycle the link, and a late reply crossing a port reopen lands in the new connection at a moment
     // replay cannot reproduce (the PTY keeps it while the port is closed).
-    const options = { pollIntervalMs: 300, statusTimeoutMs: 100 };
+    const options = { pollIntervalMs: 600, statusTimeoutMs: 300 };
     const original = await printerBridge(recDir, simRun.path!, true, options);
     await until(() => printerState(original) === 'online', 'printer online');
     await sim.act('paper', { state: 'low' });
     await until(() => original.states.at(-1)?.endsWith('/low'), 'paper low seen');
     const timeouts = (r: PrinterRun) => r.bridge.devices.get('printer')!.status().counters.timeouts ?? 0;
     const t0 = timeouts(original);
-    await sim.act('status-late', { ms: 150, count: 2 });
+    await sim.act('status-late', { ms: 500, count: 2 });
     await until(() => timeouts(original) >= t0 + 2, 'two status polls timed out');
     await somePrinterPolls(original);
     await sim.act('paper', { state: 'out' });
