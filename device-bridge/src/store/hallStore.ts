@@ -526,7 +526,8 @@ export interface HallRetentionCutoffs {
   deleteNoShows: RetentionCutoff;
   /**
    * Closed applications (done, returned, rejected) last changed before this keep the masked applicant number only;
-   * kiosk applications decided before it (and closed) lose their form data too.
+   * kiosk applications decided before it (and closed) lose their form data too, and result notices queued before it
+   * are deleted (told long ago; they hold the holder number and phone).
    */
   maskClosedApplications: RetentionCutoff;
   /** Certificates that expired or were revoked before this keep the masked holder number, and no holder name. */
@@ -549,6 +550,8 @@ export interface HallRetentionResult {
   certificatesMasked: number;
   kioskRequestsDeleted: number;
   accessAuditDeleted: number;
+  /** Result notices (with their holder number) deleted with the closed applications' masking (migration 14). */
+  noticesDeleted: number;
 }
 
 export interface HallStore extends HallRepository {

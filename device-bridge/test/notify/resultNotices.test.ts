@@ -194,6 +194,20 @@ describe.each(STORE_BACKENDS)('result notices on $name', (backend) => {
       [a.serial, 'failed', 1], [b.serial, 'sent', 1], [c.serial, 'failed', 2]]);
   });
 
+  it('retention deletes notices queued before the closed applications\' cut-off, and only those', async () => {
+    const a = await apps.submit(zhang, SERVICE_A);
+    await toDone(a.serial);
+    fx.clock.set('2026-11-26', '10:00');
+    const b = await apps.submit(wei, SERVICE_A);
+    await apps.advance(b.serial, 'rejected', '不属于本部门职权范围');
+    const never = { day: '2000-01-01', at: 0 };
+    const cut = { day: '2026-11-26', at: fx.clock.at('2026-11-26', '00:00') };
+    const result = await fx.store.applyRetention({ maskTickets: never, deleteTickets: never, maskAppointments: never, deleteAppointments: never,
+      deleteNoShows: never, maskClosedApplications: cut, maskEndedCertificates: never, deleteKioskRequests: never, deleteAccessAudit: never });
+    expect(result.noticesDeleted).toBe(1);
+    expect((await fx.store.listNotices()).map((n) => n.serial)).toEqual([b.serial]);
+  });
+
   it('the file gateway appends one JSON line per notice, masked, and writes a key it has seen no second time', async () => {
     const a = await apps.submit(zhang, SERVICE_A);
     await toDone(a.serial);
