@@ -2,7 +2,7 @@
  * Result notices end to end in Chromium (README "Result notices (结果反馈)"): the demo hall with the "file" gateway;
  * a clerk finds the citizen's application (in 审查) on the counter page and moves it to 决定 and then 办结; the outbox
  * table has the notice and the dispatcher writes it to the outbox file (masked); at the citizen's next card read the
- * kiosk shows "已办结，可领取" with 知道了; acknowledged, it is read at the hall and not shown at the card read after.
+ * kiosk shows (elderly mode: large targets and text) "已办结，可领取" with 知道了; acknowledged, it is read at the hall and not shown at the card read after.
  * Screenshots go to test/artifacts/screens/result-notices-*.
  */
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { until } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { startDemoKiosk, WAIT, type DemoKiosk } from './demoKiosk.ts';
+import { gridProblems, smallestText } from './kioskGrid.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -78,6 +79,19 @@ describe('result notices', () => {
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { serial: string; text: string });
     expect(lines.filter((l) => l.serial === inReview.serial).map((l) => l.text)).toEqual([text]);
     expect(readFileSync(file, 'utf8')).not.toContain(zhang.number);
+
+    // Elderly mode (hall-rules.md "Accessibility and the elderly"): 60 px targets, 30 px text; not acknowledged here.
+    const elderly = await kiosk.signIn('elderly', CARD);
+    await elderly.getByTestId('result-notices').waitFor(WAIT);
+    await elderly.screenshot({ path: path.join(screensDir, 'result-notices-kiosk-elderly.png'), fullPage: true });
+    const grid = await gridProblems(elderly, 60);
+    expect(grid.small).toEqual([]);
+    expect(grid.overlapping).toEqual([]);
+    expect(grid.offScreen).toEqual([]);
+    expect(grid.lowContrast).toEqual([]);
+    const smallest = await smallestText(elderly);
+    expect(smallest.px, `"${smallest.text}"`).toBeGreaterThanOrEqual(30);
+    await kiosk.closePages();
 
     // The citizen's next card read: the notice, once, with 知道了.
     const again = await kiosk.signIn('normal', CARD);
