@@ -74,6 +74,8 @@ export const kioskArgSchemas = {
     form: z.record(z.string().max(32), z.string().max(200)).refine((f) => Object.keys(f).length <= 20, 'at most 20 fields'),
     bringBy: z.enum(['ticket', 'slot']).optional() }).strict(),
   'intake.list': noArgs,
+  'notices.unread': noArgs,
+  'notices.ack': z.object({ ids: z.array(id).min(1).max(50) }).strict(),
 } satisfies { [N in KioskCommandName]: z.ZodType<KioskCommandMap[N]['args']> };
 
 export const kioskCommandSchema = z.object({
@@ -304,6 +306,8 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
       return { application, print: await print(job, 'progressSlip', application.serial, application.maskedNumber, requestId, printWaitMs) };
     },
     'intake.list': async ({ token }) => need(hall.intake ?? null).listOf(citizen(token)),
+    'notices.unread': async ({ token }) => need(hall.notices ?? null).unreadOf(citizen(token)),
+    'notices.ack': async ({ token, args }) => need(hall.notices ?? null).acknowledge(citizen(token), args.ids),
     'print.appointmentSlip': async ({ token, args, requestId, printWaitMs }) => {
       const a = (await need(hall.appointments).upcoming(citizen(token))).find((x) => x.id === args.id);
       if (!a) throw new HallRuleError('notYourAppointment', '未找到您的这条预约', 'no such appointment of yours');

@@ -13,6 +13,7 @@ import { CertificateService } from '../hall/certificates.ts';
 import { HallClock } from '../hall/clock.ts';
 import { GuidanceService } from '../hall/guidance.ts';
 import { IntakeService } from '../hall/intake.ts';
+import { ResultNotices } from '../hall/notify/resultNotices.ts';
 import { QueueService } from '../hall/queue.ts';
 import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
@@ -58,6 +59,8 @@ export type KioskAppointmentFunctions = Pick<AppointmentService, 'upcoming' | 'c
 export type KioskCertificateFunctions = Pick<CertificateService, 'list' | 'printCopy' | 'verifyCertificatePayload'>;
 export type KioskApplicationFunctions = Pick<ApplicationService, 'listOf' | 'get'>;
 export type KioskGuidanceFunctions = Pick<GuidanceService, 'departments' | 'servicesOf' | 'finder'>;
+/** Result notices shown at the card read (README "Result notices (结果反馈)"). */
+export type KioskNoticeFunctions = Pick<ResultNotices, 'unreadOf' | 'acknowledge'>;
 /** The two records the kiosk reads or writes itself: the queue categories and the print log (masked). */
 export type KioskRecordFunctions = Pick<HallStore, 'listQueueCategories' | 'addPrintLog'>;
 
@@ -74,6 +77,13 @@ export interface KioskHall {
   certificates: KioskCertificateFunctions | null;
   applications: KioskApplicationFunctions | null;
   guidance: KioskGuidanceFunctions | null;
+  /** The citizen's result notices (local database, or the hall over the link); absent or null: none shown. */
+  notices?: KioskNoticeFunctions | null;
+  /**
+   * The full notices API over this bridge's own database (the phone channel's `listFor` / `markRead`); absent or
+   * null on a linked kiosk or without a database.
+   */
+  resultNotices?: ResultNotices | null;
   /**
    * 接件受理 (README "Applying at the kiosk (接件受理)") over the hall's own database; absent or null on a kiosk linked
    * to a hall (applying there is not offered yet) or without a database.
@@ -164,6 +174,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
   const queue = store ? new QueueService(store, clock, opts.personLimits, opts.intakeHours) : null;
   const appointments = store && queue ? new AppointmentService(store, queue, clock, opts.appointmentRules) : null;
   const intake = store && queue && appointments ? new IntakeService(store, queue, appointments, clock) : null;
+  const resultNotices = store ? new ResultNotices(store, clock) : null;
   // A commitment signed in a session and not submitted is forgotten with the session (nothing recorded).
   if (intake) endListeners.add((e) => intake.forgetSession(e.token));
   // hall-rules.md "Three no-shows in 30 days": an appointment still booked when its day is over becomes a no-show.
@@ -190,6 +201,8 @@ export async function openKioskHall(dataDir: string, log: Logger,
     certificates: store ? new CertificateService(store, keys, clock) : null,
     applications: store ? new ApplicationService(store, clock) : null,
     guidance: store ? new GuidanceService(store, clock) : null,
+    notices: resultNotices,
+    resultNotices,
     intake,
     get storeProblem() {
       return storeProblem ?? guard.problem ?? guard.outage;

@@ -92,6 +92,8 @@ export const REST_RULES: readonly RestRule[] = [
   { method: 'POST', path: '/api/hall/catalogue', roles: ['manager'], why: 'catalogue edits change what the hall offers: managers, from an allowed origin; checked as the catalogue command checks' },
   { method: 'GET', path: '/api/hall/intake/pending', roles: ['clerk', 'manager'], why: 'kiosk applications waiting for pre-review, with their form data: the counter clerks (managers may look); every read is audited' },
   { method: 'POST', path: '/api/hall/intake/:serial/decision', roles: ['clerk'], why: 'accept (受理), return or reject a kiosk application: the clerk\'s own act, from an allowed origin, audited' },
+  { method: 'GET', path: '/api/hall/applications/:serial', roles: ['clerk', 'manager'], why: 'one application by its serial, to move it on (README "Result notices"): counter clerks (managers may look); audited' },
+  { method: 'POST', path: '/api/hall/applications/:serial/advance', roles: ['clerk'], why: 'move an application on (审查, 决定, 办结, 退回, 不予受理; the citizen is told of an end): the clerk\'s own act, from an allowed origin, audited' },
   { method: 'GET', path: '/api/hall/intake/checks', roles: ['manager'], why: 'post-hoc checks (事后核查) of written commitments: managers; audited' },
   { method: 'POST', path: '/api/hall/intake/checks/:id', roles: ['manager'], why: 'record a check\'s outcome (a false commitment flags the applicant\'s later ones): managers, from an allowed origin, audited' },
   { method: 'GET', path: '/api/site', roles: ANYONE, why: 'the hall\'s id, name, public URL and zone for the screens; no secrets, no personal data' },

@@ -18,6 +18,7 @@ import type { DeviceSet } from '../devices/deviceSet.ts';
 import { AccessAuditLog } from '../hall/accessAudit.ts';
 import type { CounterWorkflowConfig, CounterWorkflowConfigInput } from '../hall/counterConfig.ts';
 import { printJobFilesOf, scheduleRetention } from '../hall/retention.ts';
+import { startNoticeDispatch } from '../hall/notify/dispatchSetup.ts';
 import type { HallLinkClient } from '../hallLink/hallLinkClient.ts';
 import type { KioskLinkServer } from '../hallLink/kioskLinkServer.ts';
 import { linkedKioskHall } from '../hallLink/linkedKioskHall.ts';
@@ -75,6 +76,8 @@ export async function openHallData(o: {
   const backups = scheduleHallBackups({
     policy: { ...config.backup, dir: config.backup.dir ?? join(config.dataDir, 'backups') }, store: () => (hallLink ? null : hall.store), log,
   });
+  // Result notices through the configured gateway (README "Result notices (结果反馈)"); the hall that owns the database sends.
+  const notices = startNoticeDispatch({ config: config.notifications, dataDir: config.dataDir, store: hallLink ? null : hall.store, clock: hall.clock, log });
   if (!hallLink && config.backup.everyHours > 0 && parseHallStoreSetting(config.store).kind === 'postgres') {
     log.info('backup: the hall database is on PostgreSQL: back it up with pg_dump (README "Backups"); no SQLite backups are scheduled');
   }
@@ -83,6 +86,7 @@ export async function openHallData(o: {
     stop: () => {
       retention.stop();
       backups.stop();
+      void notices?.stop();
     },
   };
 }

@@ -29,6 +29,8 @@ import type { PhoneChannel } from '../api/phoneChannel.ts';
 import { districtRouter } from '../api/districtRoutes.ts';
 import { hallFloorRouter } from '../api/hallFloorRoutes.ts';
 import { intakeRouter } from '../api/intakeRoutes.ts';
+import { applicationRouter } from '../api/applicationRoutes.ts';
+import { ApplicationService } from '../hall/applications.ts';
 import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import { recordingRouter } from '../recording/recordingRoutes.ts';
@@ -98,6 +100,9 @@ export function createHttpServer(o: HttpRoleOptions): HttpServer {
       // The counter's pre-review of kiosk applications and the managers' post-hoc checks (README "Applying at the kiosk").
       intakeRouter({ allowedOrigins: config.allowedOrigins, intake: () => (ownsDatabase ? hall.intake ?? null : null),
         hallId: config.site.hallId ?? DEFAULT_HALL_ID, audit: () => o.audit }),
+      // The clerk moves applications on; an end queues the citizen's result notice (README "Result notices").
+      applicationRouter({ allowedOrigins: config.allowedOrigins, hallId: config.site.hallId ?? DEFAULT_HALL_ID, audit: () => o.audit,
+        applications: () => (ownsDatabase && hall.store ? new ApplicationService(hall.store, hall.clock) : null) }),
     ],
     staff: {
       auth: o.staff,

@@ -50,6 +50,7 @@ export function parseConfig(input: unknown, baseDir = process.cwd()): BridgeConf
   const c = r.data;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   return { ...c, dataDir: abs(c.dataDir), uiDir: c.uiDir ? abs(c.uiDir) : DEFAULT_UI_DIR, backup: { ...c.backup, dir: c.backup.dir ? abs(c.backup.dir) : undefined },
+    notifications: { ...c.notifications, file: c.notifications.file ? abs(c.notifications.file) : undefined },
     recording: { ...c.recording, dir: c.recording.dir ? abs(c.recording.dir) : undefined } };
 }
 

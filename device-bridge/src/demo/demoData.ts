@@ -126,6 +126,11 @@ export async function generateDemoData(store: HallStore, clock: HallClock, opts:
     summary.applications += await demoApplications(apps, clock, cal, citizen, i, (k) => pick(longer, i * 5 + k));
     summary.certificates += await demoCertificates(store, clock, holder, i);
   }
+  // The demo's history happened long ago: its result notices count as sent and read (the kiosk shows none of them).
+  for (const n of await store.listNotices({ unreadOnly: true })) {
+    await store.finishNoticeAttempt(n.id, { status: 'sent', at: n.createdAt });
+    await store.markNoticesRead(n.holderNumber, [n.id], n.createdAt);
+  }
   // A few people already waiting, so estimates are not all zero.
   for (const letter of ['A', 'A', 'A', 'A', 'B', 'B']) await queue.takeTicket(null, letter);
   return summary;

@@ -13,6 +13,7 @@ import { loadWorkingCalendar, type WorkingCalendar } from './calendar.ts';
 import type { Citizen } from './citizen.ts';
 import { HallClock } from './clock.ts';
 import { HallRuleError, refuse } from './errors.ts';
+import { ResultNotices } from './notify/resultNotices.ts';
 
 export const APPLICATION_STATUS_NAMES: Record<ApplicationStatus, string> = {
   accepted: '受理', review: '审查', decided: '决定', done: '办结', returned: '退回', rejected: '不予受理',
@@ -115,11 +116,20 @@ export class ApplicationService {
     return this.view((await this.store.getApplication(serial))!);
   }
 
-  /** Moves an application to its next status (clerk side). Returned and rejected need a reason. */
-  async advance(serial: string, to: ApplicationStatus, note: string | null = null, at: number = this.clock.now()): Promise<ApplicationView> {
+  /**
+   * Moves an application to its next status (clerk side). Returned and rejected need a reason. Reaching 办结, 退回 or
+   * 不予受理 queues the citizen's result notice in the same transaction (README "Result notices (结果反馈)").
+   * `hallId`: the hall the clerk acts for; another hall's application is refused (README "Running a district").
+   */
+  async advance(serial: string, to: ApplicationStatus, note: string | null = null, at: number = this.clock.now(),
+    hallId: string = this.store.hallId): Promise<ApplicationView> {
     await this.store.withTransaction(async (tx) => {
+      if (hallId !== this.store.hallId) refuse('otherHall', '这是其他大厅的申办件，不能在本大厅处理', `application ${serial} belongs to another hall`);
       const a = await tx.getApplication(serial);
       if (!a) refuse('unknownApplication', '未找到该申办件', `there is no application ${serial}`);
+      if (CLOSED.includes(a.status)) {
+        refuse('alreadyClosed', `该申办件已${APPLICATION_STATUS_NAMES[a.status]}，不能再处理`, `application ${serial} is already closed (${a.status})`);
+      }
       if (!APPLICATION_TRANSITIONS[a.status].includes(to)) {
         refuse('badTransition', `申办件不能从“${APPLICATION_STATUS_NAMES[a.status]}”转为“${APPLICATION_STATUS_NAMES[to]}”`,
           `an application cannot go from ${a.status} to ${to}`);
@@ -130,8 +140,15 @@ export class ApplicationService {
       const result = to === 'decided' || to === 'returned' || to === 'rejected' ? note : a.result;
       await tx.updateApplication(serial, { status: to, result, updatedAt: at });
       await tx.addApplicationEvent({ serial, status: to, at, day: this.clock.dayOf(at), note });
+      if (to === 'done' || to === 'returned' || to === 'rejected') await ResultNotices.queueIn(tx, this.clock, a, to, note, at);
     });
     return this.view((await this.store.getApplication(serial))!);
+  }
+
+  /** Any application of this hall by serial (the clerk's lookup); undefined when there is none. */
+  async find(serial: string): Promise<ApplicationView | undefined> {
+    const a = await this.store.getApplication(serial);
+    return a ? this.view(a) : undefined;
   }
 
   /** The citizen's applications, newest first. */

@@ -42,7 +42,9 @@ export type HallRuleCode =
   /** A person over a per-person ticket limit (personLimits.ts). */
   | 'personLimit'
   /** Outside the hall's ticket hours (intakeHours.ts). */
-  | 'intakeClosed';
+  | 'intakeClosed'
+  /** An application already 办结, 退回 or 不予受理 moved again by a clerk (applications.ts). */
+  | 'alreadyClosed';
 
 export class HallRuleError extends Error {
   constructor(

@@ -26,6 +26,7 @@ import { HallClock } from './clock.ts';
 import { HallRuleError, refuse } from './errors.ts';
 import { checkForm, prefillForm, type FieldProblem, type PrefilledField } from './intakeForm.ts';
 import type { QueueService } from './queue.ts';
+import { ResultNotices } from './notify/resultNotices.ts';
 
 export const INTAKE_STATE_NAMES: Record<IntakeState, string> = {
   pending: '待预审', accepted: '受理', returned: '退回', rejected: '不予受理',
@@ -370,6 +371,9 @@ export class IntakeService {
           acceptedAt: at, acceptedDay: day, result: null,
           commitments: a.materials.filter((m) => m.how === 'commitment').map((m) => m.name), updatedAt: at });
         await tx.addApplicationEvent({ serial, status: 'accepted', at, day, note: `自助机申请，预审通过（${staff.user}）` });
+      } else {
+        // The citizen is told in the decision's own transaction (README "Result notices (结果反馈)").
+        await ResultNotices.queueIn(tx, this.clock, a, state, reason, at);
       }
     });
     return this.clerkView((await this.store.getIntake(serial))!);

@@ -11,6 +11,7 @@
  * | appointmentsDeletedAfterDays       | 180     | appointment rows deleted                                        |
  * | noShowsDeletedAfterDays            | 61      | no-show history deleted (30-day look-back + 30-day lockout)     |
  * | closedApplicationNumbersMaskedAfterDays | 365 | closed application keeps the masked applicant number only      |
+ * |                                    |         | (and result notices queued before then are deleted)              |
  * | endedCertificateHoldersMaskedAfterDays  | 365 | expired/revoked certificate: masked number, masked name        |
  * | kioskRequestAnswersDeletedAfterDays | 30     | linked kiosks' replay answers (masked views) deleted             |
  * | printPayloadsDeletedAfterDays      | 1       | finished print jobs' payload/recipe emptied (row kept)           |

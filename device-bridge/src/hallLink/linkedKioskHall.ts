@@ -14,6 +14,7 @@ import type { KioskHall, KioskHallOptions, SessionEnd } from '../api/kioskHall.t
 import type { AppointmentView, CheckInResult, SlotView } from '../hall/appointments.ts';
 import type { ApplicationView } from '../hall/applications.ts';
 import type { CertificateCopy, CertificateView } from '../hall/certificates.ts';
+import type { ResultNoticeView } from '../hall/notify/resultNotices.ts';
 import type { Citizen } from '../hall/citizen.ts';
 import { HallClock } from '../hall/clock.ts';
 import { HallRuleError, type HallRuleCode } from '../hall/errors.ts';
@@ -75,6 +76,10 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
     applications: {
       listOf: (c: Citizen) => ask<ApplicationView[]>('applications.list', c),
       get: (c: Citizen, serial: string) => ask<ApplicationView>('applications.get', c, serial),
+    },
+    notices: {
+      unreadOf: (c: Citizen) => ask<ResultNoticeView[]>('notices.unread', c),
+      acknowledge: (c: Citizen, ids: readonly number[]) => ask<{ marked: number }>('notices.ack', c, [...ids]),
     },
     guidance: {
       departments: () => ask<DepartmentGuide[]>('guidance.departments', null),

@@ -665,6 +665,36 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'result notices: the transactional outbox of what the citizen is told',
+    // README "Result notices (结果反馈)", docs/notification-gateway.md: one row per (application, outcome), written in
+    // the status change's own transaction; delivered by the dispatcher (pending -> sent | failed), read at the kiosk.
+    sql: `
+      CREATE TABLE result_notices (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        hall_id           TEXT NOT NULL DEFAULT '',
+        idempotency_key   TEXT NOT NULL,
+        serial            TEXT NOT NULL,
+        service_name      TEXT NOT NULL,
+        holder_number     TEXT NOT NULL,
+        phone             TEXT,
+        outcome           TEXT NOT NULL CHECK (outcome IN ('done', 'returned', 'rejected')),
+        text              TEXT NOT NULL,
+        created_at        INTEGER NOT NULL,
+        created_day       TEXT NOT NULL,
+        status            TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+        attempts          INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at   INTEGER NOT NULL,
+        sent_at           INTEGER,
+        last_error        TEXT,
+        read_at           INTEGER,
+        UNIQUE (hall_id, idempotency_key)
+      );
+      CREATE INDEX result_notices_due ON result_notices (hall_id, next_attempt_at, id) WHERE status = 'pending';
+      CREATE INDEX result_notices_holder ON result_notices (hall_id, holder_number, id);
+    `,
+  },
 ];
 
 /**

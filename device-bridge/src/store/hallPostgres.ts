@@ -33,12 +33,13 @@ import { applyHallPostgresMigrations, HALL_POSTGRES_MIGRATIONS } from './hallPos
 import { districtFiguresSql, districtRowFrom, type DistrictHallRow } from './districtFigures.ts';
 import { checkHallId, DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
+import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
 import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
 import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
 import {
   appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, lifeEventFromRow, commitmentFromRow, followUpFromRow, intakeFromRow, materialFromRow,
-  numOrNull, serviceFromRow, slotFromRow, ticketFromRow, type Row,
+  noticeAttemptParams, noticeFromRow, numOrNull, serviceFromRow, slotFromRow, ticketFromRow, type Row,
 } from './hallSqlite.ts';
 import type {
   AppliedCounterEventRecord, AppointmentRecord, HallRetentionCutoffs, HallRetentionResult, AppointmentStatus, ApplicationEventRecord, ApplicationRecord,
@@ -688,6 +689,39 @@ class PostgresHallRepository implements HallRepository {
     const r = await this.one(`SELECT count(*) AS n FROM intake_commitments WHERE hall_id = ${this.h} AND applicant_number = $1 AND check_state = 'false'`,
       applicantNumber);
     return Number(r?.n ?? 0);
+  }
+
+  async addNotice(n: NewNotice): Promise<NoticeRecord> {
+    await this.run(`INSERT INTO result_notices (hall_id, idempotency_key, serial, service_name, holder_number, phone, outcome, text,
+      created_at, created_day, next_attempt_at) VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8, $9, $8)
+      ON CONFLICT (hall_id, idempotency_key) DO NOTHING`, n.idempotencyKey, n.serial, n.serviceName, n.holderNumber, n.phone, n.outcome,
+    n.text, n.createdAt, n.createdDay);
+    return noticeFromRow((await this.one(`SELECT * FROM result_notices WHERE hall_id = ${this.h} AND idempotency_key = $1`, n.idempotencyKey))!);
+  }
+
+  async claimNotices(at: number, leaseMs: number, limit: number): Promise<NoticeRecord[]> {
+    // SKIP LOCKED: another instance's dispatcher claiming at the same moment takes other rows, never the same ones.
+    return (await this.all(`UPDATE result_notices SET attempts = attempts + 1, next_attempt_at = $1 WHERE hall_id = ${this.h} AND id IN (
+      SELECT id FROM result_notices WHERE hall_id = ${this.h} AND status = 'pending' AND next_attempt_at <= $2 ORDER BY id LIMIT $3
+      FOR UPDATE SKIP LOCKED) RETURNING *`, at + leaseMs, at, limit)).map(noticeFromRow).sort((a, b) => a.id - b.id);
+  }
+
+  async finishNoticeAttempt(id: number, r: NoticeAttemptResult): Promise<boolean> {
+    const [status, sentAt, error, next] = noticeAttemptParams(r);
+    return (await this.run(`UPDATE result_notices SET status = $1, sent_at = $2, last_error = $3,
+      next_attempt_at = coalesce($4::bigint, next_attempt_at) WHERE hall_id = ${this.h} AND id = $5 AND status = 'pending'`,
+    status, sentAt, error, next, id)) === 1;
+  }
+
+  async listNotices(filter: { holderNumber?: string; serial?: string; unreadOnly?: boolean } = {}): Promise<NoticeRecord[]> {
+    return (await this.all(`SELECT * FROM result_notices WHERE hall_id = ${this.h} AND ($1::text IS NULL OR holder_number = $1)
+      AND ($2::text IS NULL OR serial = $2) AND ($3::boolean = false OR read_at IS NULL) ORDER BY id`, filter.holderNumber ?? null,
+    filter.serial ?? null, filter.unreadOnly ?? false)).map(noticeFromRow);
+  }
+
+  async markNoticesRead(holderNumber: string, ids: readonly number[], at: number): Promise<number> {
+    return this.run(`UPDATE result_notices SET read_at = $1 WHERE hall_id = ${this.h} AND holder_number = $2 AND read_at IS NULL
+      AND id = ANY($3::integer[])`, at, holderNumber, [...ids]);
   }
 
 }

@@ -134,8 +134,11 @@ export async function retentionPostgres(q: RetentionQuery, c: HallRetentionCutof
 
   const accessAuditDeleted = await run(`DELETE FROM access_audit WHERE hall_id = ${h} AND at < $1`, c.deleteAccessAudit.at);
 
+  // Result notices (README "Result notices (结果反馈)") go with the closed applications' masking.
+  const noticesDeleted = await run(`DELETE FROM result_notices WHERE hall_id = ${h} AND created_at < $1`, c.maskClosedApplications.at);
+
   return {
     ticketsMasked, ticketsDeleted, appointmentsMasked, appointmentsDeleted, noShowsDeleted, applicationsMasked,
-    intakeFormsErased, certificatesMasked, kioskRequestsDeleted, accessAuditDeleted,
+    intakeFormsErased, certificatesMasked, kioskRequestsDeleted, accessAuditDeleted, noticesDeleted,
   };
 }

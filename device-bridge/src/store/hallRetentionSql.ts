@@ -68,8 +68,11 @@ export function retentionSql(db: Database, c: HallRetentionCutoffs, hallId: stri
 
   const accessAuditDeleted = run('DELETE FROM access_audit WHERE hall_id = @hall AND at < @at', { at: c.deleteAccessAudit.at });
 
+  // Result notices (README "Result notices (结果反馈)") go with the closed applications' masking.
+  const noticesDeleted = run('DELETE FROM result_notices WHERE hall_id = @hall AND created_at < @at', closedAt);
+
   return {
     ticketsMasked, ticketsDeleted, appointmentsMasked, appointmentsDeleted, noShowsDeleted, applicationsMasked,
-    intakeFormsErased, certificatesMasked, kioskRequestsDeleted, accessAuditDeleted,
+    intakeFormsErased, certificatesMasked, kioskRequestsDeleted, accessAuditDeleted, noticesDeleted,
   };
 }

@@ -35,6 +35,7 @@ import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type Acc
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import type { CommitmentCheckResult, CommitmentCheckState, CommitmentRecord, IntakeDecision, IntakeField, IntakeMaterialOutcome,
   IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
+import type { NewNotice, NoticeAttemptResult, NoticeDelivery, NoticeOutcome, NoticeRecord } from './noticeRecords.ts';
 
 /** The synchronous twin of an async interface (what the SQLite repository implements). */
 type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
@@ -115,6 +116,23 @@ export function commitmentFromRow(r: Row): CommitmentRecord {
     checkedAt: numOrNull(r.checked_at), checkedBy: (r.checked_by as string | null) ?? null,
     checkNote: (r.check_note as string | null) ?? null,
   };
+}
+
+export function noticeFromRow(r: Row): NoticeRecord {
+  return {
+    id: Number(r.id), idempotencyKey: String(r.idempotency_key), serial: String(r.serial), serviceName: String(r.service_name),
+    holderNumber: String(r.holder_number), phone: (r.phone as string | null) ?? null, outcome: r.outcome as NoticeOutcome,
+    text: String(r.text), createdAt: Number(r.created_at), createdDay: String(r.created_day), status: r.status as NoticeDelivery,
+    attempts: Number(r.attempts), nextAttemptAt: Number(r.next_attempt_at), sentAt: numOrNull(r.sent_at),
+    lastError: (r.last_error as string | null) ?? null, readAt: numOrNull(r.read_at),
+  };
+}
+
+/** One attempt's result as the UPDATE's values, shared by both stores: status, sent_at, last_error, next_attempt_at (null: unchanged). */
+export function noticeAttemptParams(r: NoticeAttemptResult): [NoticeDelivery, number | null, string | null, number | null] {
+  if (r.status === 'sent') return ['sent', r.at, null, null];
+  if (r.status === 'pending') return ['pending', null, r.error.slice(0, 500), r.nextAttemptAt];
+  return ['failed', null, r.error.slice(0, 500), null];
 }
 
 export function applicationFromRow(r: Row): ApplicationRecord {
@@ -717,6 +735,37 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   countFalseCommitments(applicantNumber: string): number {
     return Number(this.one(`SELECT count(*) AS n FROM intake_commitments WHERE hall_id = ? AND applicant_number = ? AND check_state = 'false'`, this.hall,
       applicantNumber)?.n ?? 0);
+  }
+
+  addNotice(n: NewNotice): NoticeRecord {
+    this.st(`INSERT INTO result_notices (hall_id, idempotency_key, serial, service_name, holder_number, phone, outcome, text,
+      created_at, created_day, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hall_id, idempotency_key) DO NOTHING`)
+      .run(this.hall, n.idempotencyKey, n.serial, n.serviceName, n.holderNumber, n.phone, n.outcome, n.text, n.createdAt, n.createdDay,
+        n.createdAt);
+    return noticeFromRow(this.one('SELECT * FROM result_notices WHERE hall_id = ? AND idempotency_key = ?', this.hall, n.idempotencyKey)!);
+  }
+
+  claimNotices(at: number, leaseMs: number, limit: number): NoticeRecord[] {
+    return this.all(`UPDATE result_notices SET attempts = attempts + 1, next_attempt_at = ? WHERE hall_id = ? AND id IN (
+      SELECT id FROM result_notices WHERE hall_id = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?)
+      RETURNING *`, at + leaseMs, this.hall, this.hall, at, limit).map(noticeFromRow).sort((a, b) => a.id - b.id);
+  }
+
+  finishNoticeAttempt(id: number, r: NoticeAttemptResult): boolean {
+    const [status, sentAt, error, next] = noticeAttemptParams(r);
+    return this.st(`UPDATE result_notices SET status = ?, sent_at = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at)
+      WHERE hall_id = ? AND id = ? AND status = 'pending'`).run(status, sentAt, error, next, this.hall, id).changes === 1;
+  }
+
+  listNotices(filter: { holderNumber?: string; serial?: string; unreadOnly?: boolean } = {}): NoticeRecord[] {
+    return this.all(`SELECT * FROM result_notices WHERE hall_id = ? AND (? IS NULL OR holder_number = ?) AND (? IS NULL OR serial = ?)
+      AND (? = 0 OR read_at IS NULL) ORDER BY id`, this.hall, filter.holderNumber ?? null, filter.holderNumber ?? null,
+    filter.serial ?? null, filter.serial ?? null, filter.unreadOnly ? 1 : 0).map(noticeFromRow);
+  }
+
+  markNoticesRead(holderNumber: string, ids: readonly number[], at: number): number {
+    return this.st(`UPDATE result_notices SET read_at = ? WHERE hall_id = ? AND holder_number = ? AND read_at IS NULL
+      AND id IN (SELECT value FROM json_each(?))`).run(at, this.hall, holderNumber, JSON.stringify(ids)).changes;
   }
 
 }

@@ -20,6 +20,7 @@ import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAu
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeField, IntakeRecord, IntakeState,
   NewCommitment } from './intakeRecords.ts';
+import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
 
 /** Hall-local calendar day, `YYYY-MM-DD`. */
 export type HallDay = string;
@@ -482,6 +483,21 @@ export interface HallRepository {
   recordCommitmentCheck(id: number, r: CommitmentCheckResult): Promise<boolean>;
   /** How many of the applicant's commitments were found false. */
   countFalseCommitments(applicantNumber: string): Promise<number>;
+
+  // result notices (migration 14, noticeRecords.ts): the transactional outbox
+  /** Queues a notice (pending, due at once); one per idempotency key: a second add returns the first row unchanged. */
+  addNotice(n: NewNotice): Promise<NoticeRecord>;
+  /**
+   * Claims up to `limit` pending notices due at `at`, oldest first: each gets one more attempt and is not due again
+   * before `at + leaseMs` (so two dispatchers never take the same row at once; a crashed one's rows come back).
+   */
+  claimNotices(at: number, leaseMs: number, limit: number): Promise<NoticeRecord[]>;
+  /** Records an attempt's result on a pending notice; false (nothing changed) when it is not pending any more. */
+  finishNoticeAttempt(id: number, r: NoticeAttemptResult): Promise<boolean>;
+  /** By id (oldest first): of one holder and/or application, unread ones only. */
+  listNotices(filter?: { holderNumber?: string; serial?: string; unreadOnly?: boolean }): Promise<NoticeRecord[]>;
+  /** Marks the holder's notices among `ids` read at `at` (others' ids are left alone); returns how many changed. */
+  markNoticesRead(holderNumber: string, ids: readonly number[], at: number): Promise<number>;
 }
 
 /** A point in time for retention: the hall-local day and the epoch ms (rows dated by day or by instant). */
@@ -510,7 +526,8 @@ export interface HallRetentionCutoffs {
   deleteNoShows: RetentionCutoff;
   /**
    * Closed applications (done, returned, rejected) last changed before this keep the masked applicant number only;
-   * kiosk applications decided before it (and closed) lose their form data too.
+   * kiosk applications decided before it (and closed) lose their form data too, and result notices queued before it
+   * are deleted (told long ago; they hold the holder number and phone).
    */
   maskClosedApplications: RetentionCutoff;
   /** Certificates that expired or were revoked before this keep the masked holder number, and no holder name. */
@@ -533,6 +550,8 @@ export interface HallRetentionResult {
   certificatesMasked: number;
   kioskRequestsDeleted: number;
   accessAuditDeleted: number;
+  /** Result notices (with their holder number) deleted with the closed applications' masking (migration 14). */
+  noticesDeleted: number;
 }
 
 export interface HallStore extends HallRepository {

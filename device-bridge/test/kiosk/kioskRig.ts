@@ -108,6 +108,8 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
   publicUrl?: string | null;
   /** Issuers of mobile identity codes the bridge accepts (config `identityIssuers`). */
   identityIssuers?: BridgeConfigInput['identityIssuers'];
+  /** Config `notifications` (the result notices' gateway). */
+  notifications?: BridgeConfigInput['notifications'];
   /** More devices for the bridge's config (e.g. an A4 docprinter at an ippeveprinter's URI). */
   devices?: Array<{ id: string; kind: DeviceKind; path: string; options?: Record<string, unknown> }>; } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
@@ -135,6 +137,7 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
         ...(opts.users ? { users: [...opts.users] } : {}),
         ...(opts.site ? { site: opts.site } : {}),
         ...(opts.identityIssuers ? { identityIssuers: opts.identityIssuers } : {}),
+        ...(opts.notifications ? { notifications: opts.notifications } : {}),
         devices: [
           { id: READER_ID, kind: 'idreader', path: runningReader.path!, baud: 115200 },
           { id: PRINTER_ID, kind: 'printer', path: runningPrinter.path!, baud: 115200, options: { pollIntervalMs: 500 } },

@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { KioskIntakeApplication, StaffSession } from '@onedoor/protocol';
+import { AdvancePanel } from './parts/AdvancePanel.tsx';
 
 interface PendingApplication extends KioskIntakeApplication {
   form: Array<{ key: string; label: string; value: string }>;
@@ -86,6 +87,7 @@ export function ClerkCounterView({ session, onLogout, onAuthLost }: ClerkCounter
           ))}
         </ol>
       )}
+      <AdvancePanel onAuthLost={onAuthLost} />
     </main>
   );
 }

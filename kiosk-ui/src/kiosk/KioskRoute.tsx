@@ -22,6 +22,7 @@ import { ScrollCue } from './parts/ScrollCue.tsx';
 import { FindScreen } from './find/FindScreen.tsx';
 import { NoticeList } from './parts/NoticeList.tsx';
 import { ScanNotice } from './parts/ScanNotice.tsx';
+import { ResultNotices } from './parts/ResultNotices.tsx';
 import { TopBar } from './parts/TopBar.tsx';
 import { AttractScreen } from './screens/AttractScreen.tsx';
 import { CardErrorScreen } from './screens/CardErrorScreen.tsx';
@@ -162,6 +163,7 @@ export default function KioskRoute() {
         <CountdownBanner />
         <ScanNotice socket={link.socket} />
         {showNotices && notices.length > 0 && <NoticeList notices={notices} />}
+        {(screen.name === 'greeting' || screen.name === 'home') && flow.holder && devices.hallServicesAvailable && <ResultNotices />}
         {screen.name === 'attract' && <AttractScreen />}
         {screen.name === 'greeting' && flow.holder && <GreetingScreen holder={flow.holder} />}
         {screen.name === 'home' && flow.holder && <HomeScreen holder={flow.holder} />}

@@ -32,6 +32,10 @@ export const AUDIT_FUNCTIONS = [
   'intake.decide',
   'intake.checks',
   'intake.check',
+  'applications.lookup',
+  'applications.advance',
+  'notices.unread',
+  'notices.ack',
 ] as const;
 export type AuditFunction = (typeof AUDIT_FUNCTIONS)[number];
 

@@ -290,6 +290,22 @@ export interface KioskPrintResult {
   print: KioskPrintOutcome;
 }
 
+/**
+ * A result notice (README "Result notices (结果反馈)"): an application of the citizen reached 办结, 退回 or 不予受理.
+ * Shown once at the card read until acknowledged; no ID number in it.
+ */
+export interface KioskResultNotice {
+  id: number;
+  serial: string;
+  serviceName: string;
+  outcome: 'done' | 'returned' | 'rejected';
+  /** Plain Chinese, e.g. 您申请的《…》已办结，可领取. */
+  text: string;
+  createdAt: number;
+  createdAtText: string;
+  read: boolean;
+}
+
 /** Every kiosk command: its arguments and its success result. */
 export interface KioskCommandMap {
   /** A touch on the screen: the bridge's inactivity timer restarts. */
@@ -327,6 +343,10 @@ export interface KioskCommandMap {
   'intake.submit': { args: { serviceId: string; form: Record<string, string>; bringBy?: 'ticket' | 'slot' }; result: KioskIntakeSubmitResult };
   /** The citizen's kiosk applications not accepted yet (waiting, returned, rejected). */
   'intake.list': { args: Record<string, never>; result: KioskIntakeApplication[] };
+  /** The citizen's unread result notices, oldest first (asked once after the card read). */
+  'notices.unread': { args: Record<string, never>; result: KioskResultNotice[] };
+  /** 知道了: the citizen acknowledged these notices (ids of others' notices change nothing). */
+  'notices.ack': { args: { ids: number[] }; result: { marked: number } };
 }
 
 export type KioskCommandName = keyof KioskCommandMap;
@@ -336,6 +356,7 @@ export const KIOSK_COMMAND_NAMES = [
   'appointments.checkIn', 'appointments.days', 'appointments.slots', 'appointments.book', 'appointments.cancel',
   'services.list', 'services.finder', 'certificates.list', 'certificates.print', 'applications.list', 'print.progress',
   'print.appointmentSlip', 'intake.items', 'intake.start', 'intake.sign', 'intake.submit', 'intake.list',
+  'notices.unread', 'notices.ack',
 ] as const satisfies readonly KioskCommandName[];
 
 export interface KioskCommand<N extends KioskCommandName = KioskCommandName> extends CommandEnvelope {
