@@ -42,7 +42,9 @@ export type HallRuleCode =
   /** A person over a per-person ticket limit (personLimits.ts). */
   | 'personLimit'
   /** Outside the hall's ticket hours (intakeHours.ts). */
-  | 'intakeClosed';
+  | 'intakeClosed'
+  /** Intake paused or closed for the day by a manager or the closing time (dayBoundaries.ts). */
+  | 'intakePaused';
 
 export class HallRuleError extends Error {
   constructor(
