@@ -15,6 +15,7 @@
  * new number. Closed tickets are cancelled with the reason `closedAtClosing` (the notice 今日已停止办理，请明日再来).
  * Numbering restarts each hall-local day anyway (the ticket counter is per hall day, queue.ts).
  */
+import type { DashboardIntake } from '@onedoor/protocol';
 import { z } from 'zod';
 import type { IntakeMode, IntakeStateRecord } from '../store/dayBoundaryRecords.ts';
 import type { HallRepository, HallStore, TicketRecord } from '../store/hallStore.ts';
@@ -41,6 +42,16 @@ export const INTAKE_DEFAULT_TEXT = {
   closed: { zh: '今日已停止办理，请明日再来', en: 'The hall has stopped taking tickets today; please come back tomorrow' },
 } as const;
 
+/** The citizen's notice of a ticket closed at closing time, from its `closedReason` (phone page, kiosk). */
+export function closingNoticeOf(reason: string): { zh: string; en: string } {
+  const kept = /^carriedOver:(\d{4}-\d{2}-\d{2}) (\S+)$/.exec(reason);
+  if (kept) {
+    return { zh: `今日已停止办理，您的号已保留到${kept[1]}，新号码${kept[2]}，当天优先叫号`,
+      en: `The hall closed for today; your place is kept for ${kept[1]} under number ${kept[2]}, called first that day` };
+  }
+  return { zh: INTAKE_DEFAULT_TEXT.closed.zh, en: INTAKE_DEFAULT_TEXT.closed.en };
+}
+
 /** A manager's action on intake (POST /api/hall/intake). */
 export const intakeActionSchema = z
   .object({
@@ -50,17 +61,8 @@ export const intakeActionSchema = z
   .strict();
 export type IntakeAction = z.output<typeof intakeActionSchema>;
 
-/** What kiosks, the phone page and the dashboard show (GET /api/intake-state). */
-export interface IntakeView {
-  mode: IntakeMode;
-  /** The words to show (the manager's, or the default of the mode); null while open. */
-  message: string | null;
-  /** Set by: staff user, `schedule` (closing time); null while open by default. */
-  by: string | null;
-  since: number | null;
-  /** Closing time of the hall day, if configured. */
-  closingAt: string | null;
-}
+/** What kiosks, the phone page and the dashboard show (GET /api/intake-state; the contract's DashboardIntake). */
+export type IntakeView = DashboardIntake;
 
 /** Pure: the state in force at hall-local `day` and `time` (a day's close ends with the day; closing time closes). */
 export function effectiveIntake(stored: IntakeStateRecord | undefined, day: string, time: string, closing: ClosingConfig | undefined): IntakeView {

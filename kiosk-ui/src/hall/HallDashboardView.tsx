@@ -11,6 +11,7 @@ import { CataloguePanel } from './parts/CataloguePanel.tsx';
 import { DistrictPanel } from './parts/DistrictPanel.tsx';
 import { QueuePanel, TimeLimitPanel, TodayPanel } from './parts/FigurePanels.tsx';
 import { KioskPanel } from './parts/KioskPanel.tsx';
+import { IntakePanel, LimitRefusals } from './parts/IntakePanel.tsx';
 import { connectHall } from './hallSocket.ts';
 
 export interface HallDashboardViewProps {
@@ -77,8 +78,10 @@ export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboa
               大厅数据库不可用 / hall database unavailable: {d.storeProblem}
             </p>
           )}
+          {d.intake && <IntakePanel intake={d.intake} canAct={session.role === 'manager'} />}
           {d.queue && <QueuePanel queue={d.queue} />}
           {d.today && <TodayPanel today={d.today} />}
+          {d.today && <LimitRefusals today={d.today} />}
           {d.timeLimits && <TimeLimitPanel limits={d.timeLimits} />}
           {/* Managers only (the roles table, device-bridge/src/auth/accessTable.ts); the bridge refuses others anyway. */}
           {session.role === 'manager' && d.today && <AuditPanel today={d.today.day} />}

@@ -32,6 +32,7 @@ export const AUDIT_FUNCTIONS = [
   'intake.decide',
   'intake.checks',
   'intake.check',
+  'hall.intake',
 ] as const;
 export type AuditFunction = (typeof AUDIT_FUNCTIONS)[number];
 
