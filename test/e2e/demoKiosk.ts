@@ -13,6 +13,8 @@ import { build } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
 import { HallClock } from '../../device-bridge/src/hall/clock.ts';
+import type { StaffUser } from '../../device-bridge/src/auth/staffAuth.ts';
+import type { KioskHallOptions } from '../../device-bridge/src/api/kioskHall.ts';
 import { startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 
 export const PORTRAIT = { width: 1080, height: 1920 };
@@ -22,6 +24,8 @@ export type Mode = 'normal' | 'elderly';
 
 export interface DemoKiosk {
   rig: KioskRig;
+  /** The Chromium the pages run in (e.g. for a staff page beside the kiosk). */
+  browser: Browser;
   /** A new page in `mode` at `viewport`, the card placed and removed: the greeting shows, the session open. */
   signIn(mode: Mode, card: string, viewport?: { width: number; height: number }): Promise<Page>;
   /** Closes this test's pages and takes any card off the reader. */
@@ -29,7 +33,8 @@ export interface DemoKiosk {
   close(): Promise<void>;
 }
 
-export async function startDemoKiosk(): Promise<DemoKiosk> {
+/** `users`: staff logins (e.g. DEMO_USERS); `hall`: more hall options (e.g. `personLimits`). */
+export async function startDemoKiosk(extra: { users?: readonly StaffUser[]; hall?: Partial<KioskHallOptions> } = {}): Promise<DemoKiosk> {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-demo-ui-'));
   let rig: KioskRig | undefined;
@@ -46,7 +51,8 @@ export async function startDemoKiosk(): Promise<DemoKiosk> {
     const start = Date.parse('2026-11-25T02:07:00Z');
     const t0 = Date.now();
     const clock = new HallClock(() => start + (Date.now() - t0));
-    rig = await startKioskRig({ uiDir: distDir, screen: false, hall: { demo: checkoutDemoHallFiller(), clock } });
+    rig = await startKioskRig({ uiDir: distDir, screen: false, hall: { ...extra.hall, demo: checkoutDemoHallFiller(), clock },
+      ...(extra.users ? { users: extra.users } : {}) });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   } catch (e) {
     await close();
@@ -56,6 +62,7 @@ export async function startDemoKiosk(): Promise<DemoKiosk> {
   const chromiumBrowser = browser;
   return {
     rig: kioskRig,
+    browser: chromiumBrowser,
     async signIn(mode, card, viewport = PORTRAIT) {
       const page = await chromiumBrowser.newPage({ viewport, deviceScaleFactor: 1 });
       pages.push(page);
