@@ -15,7 +15,7 @@ export function IntakeNoticeBanner({ notice }: { notice: IntakeNotice }) {
   return (
     <div class="notices" data-testid="intake-notice" data-mode={notice.mode} role="status">
       <p class="notice notice-stop">
-        <span class="notice-symbol" aria-hidden="true">⏸</span>
+        <span class="notice-symbol" aria-hidden="true">⚠</span>
         <span>
           {t(LEAD[notice.mode])}：{notice.message}
         </span>
