@@ -11,6 +11,7 @@ import { citizenFromHolder } from '../../src/hall/citizen.ts';
 import { HallClock } from '../../src/hall/clock.ts';
 import { DayBoundaries, effectiveIntake } from '../../src/hall/dayBoundaries.ts';
 import { HallRuleError } from '../../src/hall/errors.ts';
+import { PhoneTicketReader } from '../../src/hall/phoneTicket.ts';
 import { QueueService } from '../../src/hall/queue.ts';
 import { SERVICE_A, SERVICE_B, hallFixtureOn, libraryHolder, STORE_BACKENDS, type HallFixture } from './fixture.ts';
 
@@ -108,6 +109,10 @@ describe.each(STORE_BACKENDS)('day boundaries and abuse limits on $name', (backe
     expect(await fx.store.getTicket(a1.id)).toMatchObject({ status: 'canceled', closedReason: 'carriedOver:2026-11-30 A001' });
     expect(await fx.store.getTicket(a3.id)).toMatchObject({ status: 'canceled', closedReason: 'carriedOver:2026-11-30 A002' });
     expect((await fx.store.getTicket(a2.id))?.status).toBe('done');
+    // The phone page of the old ticket says where the place went.
+    const phone = await new PhoneTicketReader(fx.store, fx.clock).view(a1.id);
+    expect(phone?.closingNotice?.zh).toBe('今日已停止办理，您的号已保留到2026-11-30，新号码A001，当天优先叫号');
+    expect((await new PhoneTicketReader(fx.store, fx.clock).view(a2.id))?.closingNotice).toBeUndefined();
 
     fx.clock.set('2026-11-30', '08:30');
     const monday = await fx.store.listTickets('2026-11-30', { status: 'waiting' });
@@ -128,6 +133,7 @@ describe.each(STORE_BACKENDS)('day boundaries and abuse limits on $name', (backe
     fx.clock.set('2026-11-25', '18:10'); // a bridge started after the closing time still runs it
     expect(await days.runClosingIfDue()).toBe(1);
     expect(await fx.store.getTicket(t.id)).toMatchObject({ status: 'canceled', closedReason: 'closedAtClosing' });
+    expect((await new PhoneTicketReader(fx.store, fx.clock).view(t.id))?.closingNotice?.zh).toBe('今日已停止办理，请明日再来');
     expect(await fx.store.listTickets('2026-11-26')).toEqual([]);
     expect(await fx.store.getDayClosing('2025-11-25')).toBeUndefined();
     expect((await fx.store.getDayClosing('2026-11-25'))?.waiting).toBe('close');
