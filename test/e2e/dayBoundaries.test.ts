@@ -1,7 +1,7 @@
 /**
  * Day boundaries and abuse limits in real Chromium (README "Running the hall floor"), on the demo hall served by the
  * real bridge and simulators: a manager logged in on /hall pauses intake with a message; the kiosk then shows that
- * message and no take-ticket (category) button; resume brings the buttons back. The demo holder already holds an
+ * message and no take-ticket (category) button, the hall display shows it too; resume brings the buttons back. The demo holder already holds an
  * open appointment and the hall allows one (config personLimits.openAppointments = 1): a booking at the kiosk is
  * refused with the reason, and the refusal is counted on the dashboard. Screenshots:
  * test/artifacts/screens/daybound-*.png.
@@ -80,6 +80,11 @@ describe('day boundaries and abuse limits on the kiosk and the dashboard', () =>
     await expect(notice.innerText()).resolves.toContain(PAUSE_TEXT);
     await expect(page.locator('[data-testid^="category-"]').count()).resolves.toBe(0);
     await shoot(page, 'kiosk-paused');
+    // The hall screen says it to everyone waiting.
+    const display = await kiosk.browser.newPage({ viewport: LANDSCAPE, deviceScaleFactor: 1 });
+    staffPages.push(display);
+    await display.goto(`${kiosk.rig.bridge.url}/display`);
+    await expect(display.getByTestId('display-intake').innerText(WAIT)).resolves.toContain(PAUSE_TEXT);
 
     await hall.getByTestId('intake-resume').click();
     await hall.locator('[data-testid="intake"][data-mode="open"]').waitFor(WAIT);
