@@ -2,8 +2,8 @@
  * The hall's intake state (README "Running the hall floor", day boundaries):
  *
  *   GET  /api/intake-state   public: { mode: 'open'|'paused'|'closed', message, by, since, closingAt } for kiosks and the
- *        phone page (the words to show instead of the take-ticket and book buttons); no personal data. 503 without
- *        the hall database (a kiosk linked to a hall: the hall answers its refusals instead).
+ *        phone page (the words to show instead of the take-ticket and book buttons); no personal data. A kiosk
+ *        linked to a hall asks the hall over the link. 503 when it cannot be known (database or link down).
  *   POST /api/hall/intake    { action: 'pause'|'resume'|'close', message? } a manager pauses intake (until resumed),
  *        resumes it, or closes it for the rest of the hall day; answers the state now in force. Audited.
  *
@@ -18,8 +18,10 @@ import { noStore, originGuard, staffOf } from './techAuth.ts';
 
 export interface IntakeStateRoutesOptions {
   allowedOrigins: readonly string[];
-  /** The hall's day boundaries over its own database; null: none here (503). */
+  /** The hall's day boundaries over its own database (the manager's actions); null: none here (503). */
   boundaries: () => DayBoundaries | null | undefined;
+  /** The state in force: the hall's own, or asked of the hall over the kiosk link; null: unknown here (503). */
+  state: () => Pick<DayBoundaries, 'current'> | null | undefined;
   audit?: AuditSource;
 }
 
@@ -28,8 +30,8 @@ export function intakeStateRouter(o: IntakeStateRoutesOptions): Router {
   const unavailable = (res: express.Response, message: string) => res.status(503).json({ error: 'unavailable', message });
 
   router.get('/api/intake-state', noStore, async (_req, res) => {
-    const b = o.boundaries();
-    if (!b) return void unavailable(res, 'the hall database is not on this bridge');
+    const b = o.state();
+    if (!b) return void unavailable(res, 'no hall database and no hall link on this bridge');
     try {
       res.json(await b.current());
     } catch (err) {

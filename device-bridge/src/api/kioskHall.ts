@@ -84,6 +84,8 @@ export interface KioskHall {
   intake?: IntakeService | null;
   /** Intake pause / close and the closing run over the hall's own database (dayBoundaries.ts); absent or null otherwise. */
   boundaries?: DayBoundaries | null;
+  /** The intake state in force (the hall's own, or asked of the hall over the kiosk link); absent or null: unknown. */
+  intakeState?: Pick<DayBoundaries, 'current'> | null;
   /**
    * Why the store is unavailable (for the log and the health page); null when it is open. On the hall's own
    * database it becomes non-null as soon as the database is found gone or bad while running (for good), or while a
@@ -214,6 +216,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
     guidance: store ? new GuidanceService(store, clock) : null,
     intake,
     boundaries,
+    intakeState: boundaries,
     get storeProblem() {
       return storeProblem ?? guard.problem ?? guard.outage;
     },

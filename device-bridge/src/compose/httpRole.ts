@@ -94,7 +94,8 @@ export function createHttpServer(o: HttpRoleOptions): HttpServer {
       // The hall floor's manager actions (hold pool).
       hallFloorRouter({ allowedOrigins: config.allowedOrigins, workflow: () => (ownsDatabase ? o.workflow() : null) }),
       // Intake paused / closed for the day (README "Running the hall floor", day boundaries).
-      intakeStateRouter({ allowedOrigins: config.allowedOrigins, boundaries: () => (ownsDatabase ? hall.boundaries : null), audit: () => o.audit }),
+      intakeStateRouter({ allowedOrigins: config.allowedOrigins, boundaries: () => (ownsDatabase ? hall.boundaries : null),
+        state: () => hall.intakeState, audit: () => o.audit }),
       // The counter's pre-review of kiosk applications and the managers' post-hoc checks (README "Applying at the kiosk").
       intakeRouter({ allowedOrigins: config.allowedOrigins, intake: () => (ownsDatabase ? hall.intake ?? null : null),
         hallId: config.site.hallId ?? DEFAULT_HALL_ID, audit: () => o.audit }),

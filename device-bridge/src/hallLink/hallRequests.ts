@@ -53,6 +53,7 @@ const OP_ARGS = {
   'certificates.verify': [false, z.tuple([z.string().min(1).max(4000)])],
   'applications.list': [true, z.tuple([])],
   'applications.get': [true, z.tuple([z.string().min(1).max(64)])],
+  'intake.state': [false, z.tuple([])],
   'printLog.add': [false, z.tuple([z.object({
     at: z.number().int(), kind: z.enum(['queueTicket', 'appointmentSlip', 'certificateCopy', 'progressSlip']),
     ref: z.string().max(200), maskedNumber: z.string().max(32), detail: z.string().max(500).nullable(),
@@ -85,6 +86,7 @@ const RUN: { [O in KioskLinkOp]: Run } = {
   'certificates.verify': (h, _c, [payload]) => need(h.certificates).verifyCertificatePayload(payload),
   'applications.list': (h, c) => need(h.applications).listOf(c),
   'applications.get': (h, c, [serial]) => need(h.applications).get(c, serial),
+  'intake.state': (h) => need(h.boundaries ?? null).current(),
   // Through recordPrint, which refuses an entry that still holds a full number (hall-rules.md "Privacy").
   'printLog.add': (h, _c, [entry]) => recordPrint(need(h.store), entry),
 };

@@ -32,6 +32,7 @@ export const KIOSK_LINK_OPS = [
   'certificates.list', 'certificates.printCopy', 'certificates.verify',
   'applications.list', 'applications.get',
   'printLog.add',
+  'intake.state',
 ] as const;
 export type KioskLinkOp = (typeof KIOSK_LINK_OPS)[number];
 
