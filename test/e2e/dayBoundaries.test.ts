@@ -1,7 +1,7 @@
 /**
  * Day boundaries and abuse limits in real Chromium (README "Running the hall floor"), on the demo hall served by the
  * real bridge and simulators: a manager logged in on /hall pauses intake with a message; the kiosk then shows that
- * message and no take-ticket (category) button, the hall display shows it too; resume brings the buttons back. The demo holder already holds an
+ * message and no take-ticket (category) button, the hall display and a waiting citizen's phone page show it too; resume brings the buttons back. The demo holder already holds an
  * open appointment and the hall allows one (config personLimits.openAppointments = 1): a booking at the kiosk is
  * refused with the reason, and the refusal is counted on the dashboard. Screenshots:
  * test/artifacts/screens/daybound-*.png.
@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
+import { capabilityKeyOf, TicketCapabilities } from '../../device-bridge/src/hall/ticketCapability.ts';
+import { DEFAULT_HALL_ID } from '../../device-bridge/src/store/hallScope.ts';
 import { LANDSCAPE, PORTRAIT, WAIT, startDemoKiosk, type DemoKiosk } from './demoKiosk.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -63,6 +65,15 @@ const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(sc
 
 describe('day boundaries and abuse limits on the kiosk and the dashboard', () => {
   it('a manager pauses intake: the kiosk shows the message instead of the take-ticket buttons; resume brings them back', async () => {
+    // Somebody already waiting follows their ticket on the phone page.
+    const ticket = await kiosk.rig.bridge.hall.queue!.takeTicket(null, 'A');
+    const capability = new TicketCapabilities(capabilityKeyOf(kiosk.rig.bridge.hall.keys), DEFAULT_HALL_ID).issue(ticket);
+    const phone = await kiosk.browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    staffPages.push(phone);
+    await phone.goto(`${kiosk.rig.bridge.url}/m#c=${capability}`);
+    await phone.getByTestId('phone-number').waitFor(WAIT);
+    await expect(phone.getByTestId('phone-intake').count()).resolves.toBe(0);
+
     const hall = await managerDashboard();
     await expect(hall.getByTestId('intake').getAttribute('data-mode')).resolves.toBe('open');
     await hall.getByTestId('intake-text').fill(PAUSE_TEXT);
@@ -85,6 +96,9 @@ describe('day boundaries and abuse limits on the kiosk and the dashboard', () =>
     staffPages.push(display);
     await display.goto(`${kiosk.rig.bridge.url}/display`);
     await expect(display.getByTestId('display-intake').innerText(WAIT)).resolves.toContain(PAUSE_TEXT);
+    // And the phone page, in a small banner above the ticket's state.
+    await expect(phone.getByTestId('phone-intake').innerText(WAIT)).resolves.toContain(PAUSE_TEXT);
+    await shoot(phone, 'phone-paused');
 
     await hall.getByTestId('intake-resume').click();
     await hall.locator('[data-testid="intake"][data-mode="open"]').waitFor(WAIT);

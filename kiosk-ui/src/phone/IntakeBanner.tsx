@@ -20,6 +20,7 @@ export function IntakeBanner({ view }: { view: PhoneTicketView }) {
   return (
     <section class="m-note m-intake" role="status" data-testid="phone-intake" data-mode={notice.mode}>
       <p>{notice.mode === 'paused' ? '大厅暂停取号' : '大厅今日已停止取号'}：{notice.message}</p>
+      {view.status === 'waiting' && <p class="m-small">您已取号，请继续等候叫号。</p>}
     </section>
   );
 }
