@@ -13,6 +13,7 @@ import { build } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
 import { HallClock } from '../../device-bridge/src/hall/clock.ts';
+import type { KioskHallOptions } from '../../device-bridge/src/api/kioskHall.ts';
 import { startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 
 export const PORTRAIT = { width: 1080, height: 1920 };
@@ -22,6 +23,8 @@ export type Mode = 'normal' | 'elderly';
 
 export interface DemoKiosk {
   rig: KioskRig;
+  /** The Chromium the pages run in (e.g. for a staff page beside the kiosk). */
+  browser: Browser;
   /** A new page in `mode` at `viewport`, the card placed and removed: the greeting shows, the session open. */
   signIn(mode: Mode, card: string, viewport?: { width: number; height: number }): Promise<Page>;
   /** Closes this test's pages and takes any card off the reader. */
@@ -29,8 +32,9 @@ export interface DemoKiosk {
   close(): Promise<void>;
 }
 
-/** `more`: more options for the rig (staff logins, the notifications config). */
-export async function startDemoKiosk(more: Pick<Parameters<typeof startKioskRig>[0] & object, 'users' | 'notifications'> = {}): Promise<DemoKiosk> {
+/** `more`: more options for the rig (staff logins, the notifications config); `more.hall`: more hall options (e.g. `personLimits`). */
+export async function startDemoKiosk(more: Pick<Parameters<typeof startKioskRig>[0] & object, 'users' | 'notifications'>
+  & { hall?: Partial<KioskHallOptions> } = {}): Promise<DemoKiosk> {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-demo-ui-'));
   let rig: KioskRig | undefined;
@@ -47,7 +51,7 @@ export async function startDemoKiosk(more: Pick<Parameters<typeof startKioskRig>
     const start = Date.parse('2026-11-25T02:07:00Z');
     const t0 = Date.now();
     const clock = new HallClock(() => start + (Date.now() - t0));
-    rig = await startKioskRig({ ...more, uiDir: distDir, screen: false, hall: { demo: checkoutDemoHallFiller(), clock } });
+    rig = await startKioskRig({ ...more, uiDir: distDir, screen: false, hall: { ...more.hall, demo: checkoutDemoHallFiller(), clock } });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   } catch (e) {
     await close();
@@ -57,6 +61,7 @@ export async function startDemoKiosk(more: Pick<Parameters<typeof startKioskRig>
   const chromiumBrowser = browser;
   return {
     rig: kioskRig,
+    browser: chromiumBrowser,
     async signIn(mode, card, viewport = PORTRAIT) {
       const page = await chromiumBrowser.newPage({ viewport, deviceScaleFactor: 1 });
       pages.push(page);

@@ -83,13 +83,13 @@ export function registryKioskSource(registry: Pick<KioskRegistry, 'list' | 'on' 
   };
 }
 
-type Figures = Pick<HallDashboard, 'queue' | 'today' | 'timeLimits' | 'storeProblem'>;
+type Figures = Pick<HallDashboard, 'queue' | 'today' | 'timeLimits' | 'storeProblem' | 'intake'>;
 
 export interface HallDashboardOptions {
   hallNamespace: Namespace<HallClientToServerEvents, HallServerToClientEvents>;
   kiosks: DashboardKioskSource[];
   /** The hall database (null: unavailable, figures say so) and clock. On a kiosk linked to a hall, store is null. */
-  hall: Pick<KioskHall, 'store' | 'clock' | 'storeProblem' | 'intake'>;
+  hall: Pick<KioskHall, 'store' | 'clock' | 'storeProblem' | 'intake' | 'boundaries'>;
   workflow: Pick<CounterWorkflow, 'board' | 'config' | 'events'>;
   log: Logger;
   /** Clock for the alert rules (tests). Default: the hall clock. */
@@ -150,6 +150,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
         queue: await withServiceLevels(await queueFigures(store, day, now(), await windows())),
         today: await todayFigures(store, day),
         timeLimits: await timeLimitFigures(store, (a) => applications!.view(a)),
+        intake: (await o.hall.boundaries?.current()) ?? null,
         storeProblem: null,
       };
     } catch (err) {

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { AppointmentService, type AppointmentRules } from '../hall/appointments.ts';
 import type { IntakeHours } from '../hall/intakeHours.ts';
 import type { PersonLimits } from '../hall/personLimits.ts';
+import { DayBoundaries, type ClosingConfig } from '../hall/dayBoundaries.ts';
 import { ApplicationService } from '../hall/applications.ts';
 import { CertificateService } from '../hall/certificates.ts';
 import { HallClock } from '../hall/clock.ts';
@@ -35,6 +36,8 @@ export interface KioskHallOptions {
   personLimits?: PersonLimits;
   /** Hours of walk-in ticket issuing (config `intakeHours`). */
   intakeHours?: IntakeHours;
+  /** Closing time and what happens to the waiting tickets (config `closing`). */
+  closing?: ClosingConfig;
   /**
    * Fills an EMPTY store (no queue categories yet) with demo data, e.g. the demo generator whose citizens match
    * the simulator's card library. Not called on a store that already holds data.
@@ -89,6 +92,10 @@ export interface KioskHall {
    * to a hall (applying there is not offered yet) or without a database.
    */
   intake?: IntakeService | null;
+  /** Intake pause / close and the closing run over the hall's own database (dayBoundaries.ts); absent or null otherwise. */
+  boundaries?: DayBoundaries | null;
+  /** The intake state in force (the hall's own, or asked of the hall over the kiosk link); absent or null: unknown. */
+  intakeState?: Pick<DayBoundaries, 'current'> | null;
   /**
    * Why the store is unavailable (for the log and the health page); null when it is open. On the hall's own
    * database it becomes non-null as soon as the database is found gone or bad while running (for good), or while a
@@ -116,6 +123,8 @@ export interface SessionEnd {
 
 /** How often past appointments are swept into no-shows (also once at start-up). */
 export const NO_SHOW_SWEEP_MS = 60 * 60_000;
+/** How often the closing time is looked at (README "Running the hall floor": the run is claimed once per hall day). */
+export const CLOSING_CHECK_MS = 30_000;
 
 export async function openKioskHall(dataDir: string, log: Logger,
   opts: KioskHallOptions & { store: HallStore | HallStoreOpener }): Promise<KioskHall> {
@@ -171,8 +180,12 @@ export async function openKioskHall(dataDir: string, log: Logger,
   // Sessions are memory only and end with their personal data (hall/session.ts); `onEnd` is set by the API layer.
   const endListeners = new Set<(ended: SessionEnd) => void>();
   const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
-  const queue = store ? new QueueService(store, clock, opts.personLimits, opts.intakeHours) : null;
-  const appointments = store && queue ? new AppointmentService(store, queue, clock, opts.appointmentRules) : null;
+  // Day boundaries (README "Running the hall floor"): the manager's pause / close and the closing time.
+  const boundaries = store ? new DayBoundaries(store, clock, opts.closing, opts.intakeHours?.opens) : null;
+  const queue = store ? new QueueService(store, clock, opts.personLimits, opts.intakeHours, boundaries ?? undefined) : null;
+  const appointments = store && queue
+    ? new AppointmentService(store, queue, clock, opts.appointmentRules, { limits: opts.personLimits, boundaries: boundaries ?? undefined })
+    : null;
   const intake = store && queue && appointments ? new IntakeService(store, queue, appointments, clock) : null;
   const resultNotices = store ? new ResultNotices(store, clock) : null;
   // A commitment signed in a session and not submitted is forgotten with the session (nothing recorded).
@@ -190,6 +203,17 @@ export async function openKioskHall(dataDir: string, log: Logger,
   await sweepNoShows();
   const noShowTimer = setInterval(() => void sweepNoShows(), NO_SHOW_SWEEP_MS);
   noShowTimer.unref();
+  // The day's closing run (dayBoundaries.ts): every instance looks, the store lets one act once per hall day.
+  const runClosing = async () => {
+    try {
+      const n = await boundaries?.runClosingIfDue();
+      if (n !== null && n !== undefined) log.info({ tickets: n, waiting: opts.closing?.waiting }, 'hall: closing time, waiting tickets handled');
+    } catch (err) {
+      log.warn({ err }, 'hall: closing run failed (will retry)');
+    }
+  };
+  const closingTimer = opts.closing ? setInterval(() => void runClosing(), CLOSING_CHECK_MS) : null;
+  closingTimer?.unref();
   return {
     store,
     clock,
@@ -204,6 +228,8 @@ export async function openKioskHall(dataDir: string, log: Logger,
     notices: resultNotices,
     resultNotices,
     intake,
+    boundaries,
+    intakeState: boundaries,
     get storeProblem() {
       return storeProblem ?? guard.problem ?? guard.outage;
     },
@@ -226,6 +252,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
     close: async () => {
       watch?.stop();
       clearInterval(noShowTimer);
+      if (closingTimer) clearInterval(closingTimer);
       sessions.endAll();
       await store?.close();
     },

@@ -96,6 +96,8 @@ export const REST_RULES: readonly RestRule[] = [
   { method: 'POST', path: '/api/hall/applications/:serial/advance', roles: ['clerk'], why: 'move an application on (审查, 决定, 办结, 退回, 不予受理; the citizen is told of an end): the clerk\'s own act, from an allowed origin, audited' },
   { method: 'GET', path: '/api/hall/intake/checks', roles: ['manager'], why: 'post-hoc checks (事后核查) of written commitments: managers; audited' },
   { method: 'POST', path: '/api/hall/intake/checks/:id', roles: ['manager'], why: 'record a check\'s outcome (a false commitment flags the applicant\'s later ones): managers, from an allowed origin, audited' },
+  { method: 'GET', path: '/api/intake-state', roles: ANYONE, why: 'whether the hall takes tickets now (open, paused, closed) and the words kiosks and the phone page show; no personal data' },
+  { method: 'POST', path: '/api/hall/intake', roles: ['manager'], why: 'pause, resume or close intake for the day (README "Running the hall floor"): managers, from an allowed origin, audited' },
   { method: 'GET', path: '/api/site', roles: ANYONE, why: 'the hall\'s id, name, public URL and zone for the screens; no secrets, no personal data' },
   { method: 'GET', path: '/api/catalogue/names', roles: ANYONE, why: 'public catalogue names in English for the kiosk screen; no personal data' },
   { method: 'GET', path: '/api/verify', roles: ANYONE, why: 'anyone holding a printed copy may verify it (hall-rules.md "Electronic certificates")' },

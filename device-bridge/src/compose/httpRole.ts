@@ -28,6 +28,7 @@ import { DEFAULT_HALL_ID } from '../store/hallScope.ts';
 import type { PhoneChannel } from '../api/phoneChannel.ts';
 import { districtRouter } from '../api/districtRoutes.ts';
 import { hallFloorRouter } from '../api/hallFloorRoutes.ts';
+import { intakeStateRouter } from '../api/intakeStateRoutes.ts';
 import { intakeRouter } from '../api/intakeRoutes.ts';
 import { applicationRouter } from '../api/applicationRoutes.ts';
 import { ApplicationService } from '../hall/applications.ts';
@@ -97,6 +98,9 @@ export function createHttpServer(o: HttpRoleOptions): HttpServer {
       catalogueRouter({ allowedOrigins: config.allowedOrigins, store: () => (ownsDatabase ? hall.store : null), log: o.log }),
       // The hall floor's manager actions (hold pool).
       hallFloorRouter({ allowedOrigins: config.allowedOrigins, workflow: () => (ownsDatabase ? o.workflow() : null) }),
+      // Intake paused / closed for the day (README "Running the hall floor", day boundaries).
+      intakeStateRouter({ allowedOrigins: config.allowedOrigins, boundaries: () => (ownsDatabase ? hall.boundaries : null),
+        state: () => hall.intakeState, audit: () => o.audit }),
       // The counter's pre-review of kiosk applications and the managers' post-hoc checks (README "Applying at the kiosk").
       intakeRouter({ allowedOrigins: config.allowedOrigins, intake: () => (ownsDatabase ? hall.intake ?? null : null),
         hallId: config.site.hallId ?? DEFAULT_HALL_ID, audit: () => o.audit }),

@@ -16,6 +16,16 @@ import { loadWorkingCalendar } from './calendar.ts';
 import { HallClock, addDays, assertHallDay, daysBetween } from './clock.ts';
 import { HallRuleError, assertId, refuse } from './errors.ts';
 import type { QueueService, TicketView } from './queue.ts';
+import type { DayBoundaries } from './dayBoundaries.ts';
+import { checkAppointmentLimits, countedRefusal, type PersonLimits } from './personLimits.ts';
+
+/** What may refuse a booking besides the appointment rules (README "Running the hall floor"). */
+export interface BookingGuards {
+  /** Per-person limits on open appointments (config `personLimits`). */
+  limits?: PersonLimits;
+  /** Intake paused or closed (dayBoundaries.ts). */
+  boundaries?: Pick<DayBoundaries, 'checkOpen'>;
+}
 
 const MINUTE = 60_000;
 
@@ -92,6 +102,7 @@ export class AppointmentService {
     private readonly queue: QueueService,
     private readonly clock: HallClock = new HallClock(),
     rules: Partial<AppointmentRules> = {},
+    private readonly guards: BookingGuards = {},
   ) {
     this.rules = { ...DEFAULT_APPOINTMENT_RULES, ...rules };
   }
@@ -151,9 +162,10 @@ export class AppointmentService {
 
   async book(citizen: Citizen, slotId: number): Promise<AppointmentView> {
     assertId(slotId, 'slotId');
-    const appt = await this.store.withTransaction(async (tx) => {
+    const appt = await countedRefusal(this.store, this.clock.today(), () => this.store.withTransaction(async (tx) => {
       const slot = await tx.getSlot(slotId);
       if (!slot) throw new Error(`appointment slot ${slotId} does not exist`);
+      await this.guards.boundaries?.checkOpen(tx);
       await this.checkBookableDay(slot.day, tx);
       const until = await this.lockoutUntil(citizen, tx);
       if (until) {
@@ -163,9 +175,10 @@ export class AppointmentService {
       if (await tx.findActiveAppointment(citizen.number, slot.serviceId, slot.day)) {
         refuse('alreadyBooked', '您当天已预约该事项，每人每天每个事项限约一次', 'you already have an appointment for this service on that day');
       }
+      await checkAppointmentLimits(tx, this.guards.limits ?? {}, this.clock.today(), slot.serviceId, citizen.number);
       if (slot.booked >= slot.capacity) refuse('slotFull', '该时段已约满，请选择其他时段', 'this slot is full; please choose another');
       return tx.insertAppointment({ slotId, holderNumber: citizen.number, createdAt: this.clock.now() });
-    });
+    }));
     return this.view(appt);
   }
 

@@ -120,6 +120,7 @@ export async function todayFigures(store: HallRepository, day: HallDay): Promise
     openBadReviews,
     appointmentsBooked: appointments.length,
     appointmentsCheckedIn: appointments.filter((a) => a.status === 'checkedIn').length,
+    limitRefusals: await store.listLimitRefusals(day),
   };
 }
 

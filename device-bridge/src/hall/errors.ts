@@ -44,7 +44,9 @@ export type HallRuleCode =
   /** Outside the hall's ticket hours (intakeHours.ts). */
   | 'intakeClosed'
   /** An application already 办结, 退回 or 不予受理 moved again by a clerk (applications.ts). */
-  | 'alreadyClosed';
+  | 'alreadyClosed'
+  /** Intake paused or closed for the day by a manager or the closing time (dayBoundaries.ts). */
+  | 'intakePaused';
 
 export class HallRuleError extends Error {
   constructor(

@@ -6,6 +6,7 @@
 import type { PhoneTicketView } from '@onedoor/protocol';
 import type { HallClock } from './clock.ts';
 import { QueueService } from './queue.ts';
+import { closingNoticeOf } from './dayBoundaries.ts';
 import type { HallStore } from '../store/hallStore.ts';
 
 /** How far back the day's calls are searched for the ticket's latest one (a hall calls a few hundred a day). */
@@ -30,6 +31,7 @@ export class PhoneTicketReader {
       status: v.status, ahead: v.ahead, estimatedWaitMinutes: v.estimatedWaitMinutes,
       call: latest ? { window: latest.window, text: latest.text, recall: latest.recall, at: latest.at } : null,
       at: this.clock.now(),
+      ...(t.closedReason ? { closingNotice: closingNoticeOf(t.closedReason) } : {}),
     };
   }
 }

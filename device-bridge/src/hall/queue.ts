@@ -14,7 +14,8 @@ import { isElderly, type Citizen } from './citizen.ts';
 import { HallClock } from './clock.ts';
 import { HallRuleError } from './errors.ts';
 import { checkIntakeHours, type IntakeHours } from './intakeHours.ts';
-import { checkTicketLimits, type PersonLimits } from './personLimits.ts';
+import { checkTicketLimits, countedRefusal, type PersonLimits } from './personLimits.ts';
+import type { DayBoundaries } from './dayBoundaries.ts';
 
 /** The 3-digit sequence of a ticket number ends at 999 (hall-rules.md "A001"). */
 export const MAX_DAILY_TICKETS_PER_CATEGORY = 999;
@@ -70,11 +71,14 @@ export class QueueService {
     private readonly clock: HallClock = new HallClock(),
     private readonly limits: PersonLimits = {},
     private readonly hours: IntakeHours = {},
+    /** Intake paused or closed for the day (dayBoundaries.ts); absent: always open. */
+    private readonly boundaries?: Pick<DayBoundaries, 'checkOpen'>,
   ) {}
 
-  /** A walk-in ticket for a category (or the person's waiting one in it). */
+  /** A walk-in ticket for a category (or the person's waiting one in it). A per-person limit refusal is counted. */
   async takeTicket(citizen: Citizen | null, category: string, flags: TicketFlags = {}): Promise<TicketView> {
-    const { ticket, reused } = await this.store.withTransaction((tx) => this.issueIn(tx, { citizen, category, flags }));
+    const { ticket, reused } = await countedRefusal(this.store, this.clock.today(),
+      () => this.store.withTransaction((tx) => this.issueIn(tx, { citizen, category, flags })));
     return this.view(ticket, reused);
   }
 
@@ -102,7 +106,10 @@ export class QueueService {
       }
     }
     // Appointment check-ins are not walk-in tickets: their slots bound them, and the appointment rules limit them.
-    if (req.appointmentId === undefined) checkIntakeHours(this.hours, this.clock.timeOf(now));
+    if (req.appointmentId === undefined) {
+      await this.boundaries?.checkOpen(tx);
+      checkIntakeHours(this.hours, this.clock.timeOf(now));
+    }
     if (req.citizen && req.appointmentId === undefined) await checkTicketLimits(tx, this.limits, day, letter, req.citizen.number);
     const seq = await tx.nextCounterValue(`ticket:${day}:${letter}`);
     if (seq > MAX_DAILY_TICKETS_PER_CATEGORY) {

@@ -55,6 +55,7 @@ const OP_ARGS = {
   'applications.get': [true, z.tuple([z.string().min(1).max(64)])],
   'notices.unread': [true, z.tuple([])],
   'notices.ack': [true, z.tuple([z.array(id).min(1).max(50)])],
+  'intake.state': [false, z.tuple([])],
   'printLog.add': [false, z.tuple([z.object({
     at: z.number().int(), kind: z.enum(['queueTicket', 'appointmentSlip', 'certificateCopy', 'progressSlip']),
     ref: z.string().max(200), maskedNumber: z.string().max(32), detail: z.string().max(500).nullable(),
@@ -89,6 +90,7 @@ const RUN: { [O in KioskLinkOp]: Run } = {
   'applications.get': (h, c, [serial]) => need(h.applications).get(c, serial),
   'notices.unread': (h, c) => need(h.notices ?? null).unreadOf(c),
   'notices.ack': (h, c, [ids]) => need(h.notices ?? null).acknowledge(c, ids),
+  'intake.state': (h) => need(h.boundaries ?? null).current(),
   // Through recordPrint, which refuses an entry that still holds a full number (hall-rules.md "Privacy").
   'printLog.add': (h, _c, [entry]) => recordPrint(need(h.store), entry),
 };

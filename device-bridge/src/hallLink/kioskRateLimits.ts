@@ -27,6 +27,7 @@ export type RateLimitKind = 'tickets' | 'lookups';
 const TICKET_OPS: readonly KioskLinkOp[] = ['queue.take', 'appointments.checkIn'];
 const UNLIMITED_OPS: readonly KioskLinkOp[] = [
   'queue.categories', 'appointments.bookableDays', 'appointments.slots', 'guidance.departments', 'guidance.servicesOf', 'guidance.finder', 'printLog.add',
+  'intake.state',
 ];
 
 /** Which bucket an op draws from; null for ops that are not limited. */

@@ -8,7 +8,7 @@
  * - the hall's database down, or the link down -> an Error the kiosk answers with deviceNotReady "暂停服务";
  * - a bad request -> a plain Error (invalidRequest).
  */
-import type { KioskFinder, KioskLinkOp } from '@onedoor/protocol';
+import type { DashboardIntake, KioskFinder, KioskLinkOp } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { KioskHall, KioskHallOptions, SessionEnd } from '../api/kioskHall.ts';
 import type { AppointmentView, CheckInResult, SlotView } from '../hall/appointments.ts';
@@ -86,6 +86,8 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
       servicesOf: (departmentId: number) => ask<ServiceGuide[]>('guidance.servicesOf', null, departmentId),
       finder: () => ask<KioskFinder>('guidance.finder', null),
     },
+    // Intake paused or closed at the hall (README "Running the hall floor"): the kiosk screen asks its own bridge.
+    intakeState: { current: () => ask<DashboardIntake>('intake.state', null) },
     storeProblem: null,
     onSessionEnd(l) {
       endListeners.add(l);

@@ -695,7 +695,40 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
       CREATE INDEX result_notices_holder ON result_notices (hall_id, holder_number, id);
     `,
   },
+  {
+    version: 17,
+    name: 'day boundaries and abuse limits: intake state, closing runs, refusal counts',
+    // README "Running the hall floor" (abuse limits, day boundaries): refusal counts per day and limit kind and the
+    // intake state are shared by every instance of the hall; the closing run is claimed once per hall day (its
+    // primary key), so only one instance carries over or closes the waiting tickets; a closed ticket keeps why.
+    sql: `
+      ALTER TABLE tickets ADD COLUMN closed_reason TEXT;
+      CREATE TABLE limit_refusals (
+        hall_id TEXT NOT NULL DEFAULT '',
+        day     TEXT NOT NULL,
+        kind    TEXT NOT NULL,
+        count   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (hall_id, day, kind)
+      );
+      CREATE TABLE intake_state (
+        hall_id    TEXT NOT NULL DEFAULT '' PRIMARY KEY,
+        mode       TEXT NOT NULL CHECK (mode IN ('open', 'paused', 'closed')),
+        message    TEXT,
+        day        TEXT NOT NULL,
+        changed_at INTEGER NOT NULL,
+        changed_by TEXT NOT NULL
+      );
+      CREATE TABLE day_closings (
+        hall_id TEXT NOT NULL DEFAULT '',
+        day     TEXT NOT NULL,
+        waiting TEXT NOT NULL CHECK (waiting IN ('carryOver', 'close')),
+        at      INTEGER NOT NULL,
+        PRIMARY KEY (hall_id, day)
+      );
+    `,
+  },
 ];
+
 
 /**
  * Applies the migrations not yet applied; returns the schema version afterwards. `hallId`: the hall whose bridge

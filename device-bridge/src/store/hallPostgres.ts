@@ -35,6 +35,8 @@ import { checkHallId, DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
 import { retentionPostgres } from './hallRetentionPostgres.ts';
+import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
+  type LimitRefusalKind } from './dayBoundaryRecords.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
 import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
 import {
@@ -724,6 +726,40 @@ class PostgresHallRepository implements HallRepository {
       AND id = ANY($3::integer[])`, at, holderNumber, [...ids]);
   }
 
+  async countLimitRefusal(day: HallDay, kind: LimitRefusalKind): Promise<void> {
+    await this.run(`INSERT INTO limit_refusals (hall_id, day, kind, count) VALUES (${this.h}, $1, $2, 1)
+      ON CONFLICT (hall_id, day, kind) DO UPDATE SET count = limit_refusals.count + 1`, day, kind);
+  }
+
+  async listLimitRefusals(day: HallDay): Promise<LimitRefusalCount[]> {
+    return (await this.all(`SELECT kind, count FROM limit_refusals WHERE hall_id = ${this.h} AND day = $1 ORDER BY kind`, day)).map(limitRefusalFromRow);
+  }
+
+  async getIntakeState(): Promise<IntakeStateRecord | undefined> {
+    const r = await this.one(`SELECT * FROM intake_state WHERE hall_id = ${this.h}`);
+    return r ? intakeStateFromRow(r) : undefined;
+  }
+
+  async saveIntakeState(x: IntakeStateRecord): Promise<void> {
+    await this.run(`INSERT INTO intake_state (hall_id, mode, message, day, changed_at, changed_by) VALUES (${this.h}, $1, $2, $3, $4, $5)
+      ON CONFLICT (hall_id) DO UPDATE SET mode = excluded.mode, message = excluded.message, day = excluded.day,
+      changed_at = excluded.changed_at, changed_by = excluded.changed_by`, x.mode, x.message, x.day, x.changedAt, x.changedBy);
+  }
+
+  async claimDayClosing(c: DayClosingRecord): Promise<boolean> {
+    return (await this.run(`INSERT INTO day_closings (hall_id, day, waiting, at) VALUES (${this.h}, $1, $2, $3) ON CONFLICT (hall_id, day) DO NOTHING`,
+      c.day, c.waiting, c.at)) === 1;
+  }
+
+  async getDayClosing(day: HallDay): Promise<DayClosingRecord | undefined> {
+    const r = await this.one(`SELECT * FROM day_closings WHERE hall_id = ${this.h} AND day = $1`, day);
+    return r ? dayClosingFromRow(r) : undefined;
+  }
+
+  async closeTicketAtClosing(id: number, reason: string, at: number): Promise<boolean> {
+    return (await this.run(`UPDATE tickets SET status = 'canceled', finished_at = $1, closed_reason = $2 WHERE hall_id = ${this.h} AND id = $3
+      AND status = 'waiting'`, at, reason, id)) === 1;
+  }
 }
 
 export interface PostgresHallStoreOptions {

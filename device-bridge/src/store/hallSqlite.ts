@@ -30,6 +30,8 @@ import type {
   TicketTransferRecord,
 } from './hallStore.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
+import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
+  type LimitRefusalKind } from './dayBoundaryRecords.ts';
 import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
@@ -52,6 +54,7 @@ export function ticketFromRow(r: Row): TicketRecord {
     holderNumber: (r.holder_number as string | null) ?? null, priority: (r.priority as TicketRecord['priority']) ?? null,
     status: r.status as TicketStatus, issuedAt: Number(r.issued_at), calledAt: numOrNull(r.called_at),
     startedAt: numOrNull(r.started_at), finishedAt: numOrNull(r.finished_at), appointmentId: numOrNull(r.appointment_id),
+    ...(typeof r.closed_reason === 'string' ? { closedReason: r.closed_reason } : {}),
   };
 }
 
@@ -768,6 +771,40 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
       AND id IN (SELECT value FROM json_each(?))`).run(at, this.hall, holderNumber, JSON.stringify(ids)).changes;
   }
 
+  countLimitRefusal(day: HallDay, kind: LimitRefusalKind): void {
+    this.st(`INSERT INTO limit_refusals (hall_id, day, kind, count) VALUES (?, ?, ?, 1)
+      ON CONFLICT (hall_id, day, kind) DO UPDATE SET count = count + 1`).run(this.hall, day, kind);
+  }
+
+  listLimitRefusals(day: HallDay): LimitRefusalCount[] {
+    return this.all('SELECT kind, count FROM limit_refusals WHERE hall_id = ? AND day = ? ORDER BY kind', this.hall, day).map(limitRefusalFromRow);
+  }
+
+  getIntakeState(): IntakeStateRecord | undefined {
+    const r = this.one('SELECT * FROM intake_state WHERE hall_id = ?', this.hall);
+    return r ? intakeStateFromRow(r) : undefined;
+  }
+
+  saveIntakeState(x: IntakeStateRecord): void {
+    this.st(`INSERT INTO intake_state (hall_id, mode, message, day, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (hall_id) DO UPDATE SET mode = excluded.mode, message = excluded.message, day = excluded.day,
+      changed_at = excluded.changed_at, changed_by = excluded.changed_by`).run(this.hall, x.mode, x.message, x.day, x.changedAt, x.changedBy);
+  }
+
+  claimDayClosing(c: DayClosingRecord): boolean {
+    return this.st(`INSERT INTO day_closings (hall_id, day, waiting, at) VALUES (?, ?, ?, ?) ON CONFLICT (hall_id, day) DO NOTHING`)
+      .run(this.hall, c.day, c.waiting, c.at).changes === 1;
+  }
+
+  getDayClosing(day: HallDay): DayClosingRecord | undefined {
+    const r = this.one('SELECT * FROM day_closings WHERE hall_id = ? AND day = ?', this.hall, day);
+    return r ? dayClosingFromRow(r) : undefined;
+  }
+
+  closeTicketAtClosing(id: number, reason: string, at: number): boolean {
+    return this.st(`UPDATE tickets SET status = 'canceled', finished_at = ?, closed_reason = ? WHERE hall_id = ? AND id = ? AND status = 'waiting'`)
+      .run(at, reason, this.hall, id).changes === 1;
+  }
 }
 
 const REPOSITORY_METHODS = Object.getOwnPropertyNames(SqliteHallRepository.prototype)

@@ -18,6 +18,7 @@
 
 import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
+import type { DayClosingRecord, IntakeStateRecord, LimitRefusalCount, LimitRefusalKind } from './dayBoundaryRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeField, IntakeRecord, IntakeState,
   NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
@@ -158,9 +159,14 @@ export interface TicketRecord {
   startedAt: number | null;
   finishedAt: number | null;
   appointmentId: number | null;
+  /**
+   * Why the hall closed the ticket at the day's closing time (migration 17; dayBoundaryRecords.ts): `closedAtClosing`
+   * (closed with a notice) or `carriedOver:<day> <number>` (kept for that day under that number). Absent otherwise.
+   */
+  closedReason?: string;
 }
 
-export type NewTicket = Omit<TicketRecord, 'id' | 'calledAt' | 'startedAt' | 'finishedAt' | 'status'>;
+export type NewTicket = Omit<TicketRecord, 'id' | 'calledAt' | 'startedAt' | 'finishedAt' | 'status' | 'closedReason'>;
 /** `priority` and `appointmentId` change only when a waiting ticket is upgraded (appointment check-in). */
 export type TicketPatch = Partial<Pick<TicketRecord, 'status' | 'calledAt' | 'startedAt' | 'finishedAt' | 'priority' | 'appointmentId'>>;
 
@@ -498,6 +504,20 @@ export interface HallRepository {
   listNotices(filter?: { holderNumber?: string; serial?: string; unreadOnly?: boolean }): Promise<NoticeRecord[]>;
   /** Marks the holder's notices among `ids` read at `at` (others' ids are left alone); returns how many changed. */
   markNoticesRead(holderNumber: string, ids: readonly number[], at: number): Promise<number>;
+  // day boundaries and abuse limits (migration 17, dayBoundaryRecords.ts)
+  /** Adds one refusal of `kind` to the day's count (an atomic increment: instances count together). */
+  countLimitRefusal(day: HallDay, kind: LimitRefusalKind): Promise<void>;
+  /** The day's refusal counts, by kind (kinds never refused that day are absent). */
+  listLimitRefusals(day: HallDay): Promise<LimitRefusalCount[]>;
+  /** The hall's intake state as last set; undefined: never set (open). */
+  getIntakeState(): Promise<IntakeStateRecord | undefined>;
+  /** Inserts or replaces the hall's intake state. */
+  saveIntakeState(s: IntakeStateRecord): Promise<void>;
+  /** Claims the day's closing run; false when it was claimed before (by this or another instance). */
+  claimDayClosing(c: DayClosingRecord): Promise<boolean>;
+  getDayClosing(day: HallDay): Promise<DayClosingRecord | undefined>;
+  /** Cancels a waiting ticket at closing time with its reason; false when it was not waiting any more. */
+  closeTicketAtClosing(id: number, reason: string, at: number): Promise<boolean>;
 }
 
 /** A point in time for retention: the hall-local day and the epoch ms (rows dated by day or by instant). */

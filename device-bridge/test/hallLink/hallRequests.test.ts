@@ -85,6 +85,17 @@ const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng')) as KioskLinkCi
       expect(await hall.store!.countKioskRequests('kiosk-1')).toBe(0);
     });
 
+    it('tells a linked kiosk the hall\'s intake state (paused with the manager\'s words), unrecorded', async () => {
+      const handle = hallRequestHandler({ hall });
+      expect(await handle('kiosk-1', { requestId: 'i1', op: 'intake.state', args: [] })).toMatchObject({ ok: true, result: { mode: 'open' } });
+      await hall.boundaries!.apply({ action: 'pause', message: '系统维护，暂停取号，请到咨询台' }, 'mgr');
+      expect(await handle('kiosk-1', { requestId: 'i2', op: 'intake.state', args: [] }))
+        .toMatchObject({ ok: true, result: { mode: 'paused', message: '系统维护，暂停取号，请到咨询台' } });
+      expect(await hall.store!.countKioskRequests('kiosk-1')).toBe(0);
+      const refused = await handle('kiosk-1', take('r-paused'));
+      expect(refused).toMatchObject({ ok: false, failure: { kind: 'rule', code: 'intakePaused', zh: '系统维护，暂停取号，请到咨询台' } });
+    });
+
     it('answers a rule refusal with its words, a bad request as invalid, and a missing database as paused', async () => {
       const handle = hallRequestHandler({ hall });
       const refused = await handle('kiosk-1', take('r-z', 'Z'));

@@ -12,6 +12,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CounterWindowState, DisplayBoard, HallCallEvent } from '@onedoor/protocol';
 import { hallName } from '../net/site.ts';
+import { useIntakeNotice } from '../net/intakeState.ts';
 import { CallAnnouncer, fallbackNote } from './callAnnouncer.ts';
 import { browserChime, browserSpeechEngine } from './callSpeech.ts';
 import WindowDisplay, { windowParam } from './WindowDisplay.tsx';
@@ -91,6 +92,7 @@ function HallDisplay() {
   const offset = typeof board?.utcOffsetMinutes === 'number' ? board.utcOffsetMinutes : DEFAULT_HALL_OFFSET_MINUTES;
   const timeOf = (ms: number) => hallTimeOf(ms, offset);
   const note = board ? fallbackNote(board.announce ?? announcer.current, engine.voices()) : null;
+  const intake = useIntakeNotice();
   return (
     <main class="display" data-testid="display">
       <header class="display-head">
@@ -107,6 +109,12 @@ function HallDisplay() {
       )}
       {note && (
         <p class="display-status" role="status" data-testid="display-status">{note}</p>
+      )}
+      {intake && (
+        // Intake paused or closed for the day (README "Running the hall floor"): the hall's words, for everyone waiting.
+        <p class="display-status" role="status" data-testid="display-intake" data-mode={intake.mode}>
+          {intake.mode === 'paused' ? '暂停取号' : '今日已停止取号'}：{intake.message}
+        </p>
       )}
       <section class="display-latest" aria-live="assertive" data-testid="display-latest">
         {latest ? (

@@ -12,6 +12,7 @@ import { CommitmentChecksPanel } from './parts/CommitmentChecksPanel.tsx';
 import { DistrictPanel } from './parts/DistrictPanel.tsx';
 import { QueuePanel, TimeLimitPanel, TodayPanel } from './parts/FigurePanels.tsx';
 import { KioskPanel } from './parts/KioskPanel.tsx';
+import { IntakePanel, LimitRefusals } from './parts/IntakePanel.tsx';
 import { connectHall } from './hallSocket.ts';
 
 export interface HallDashboardViewProps {
@@ -78,8 +79,10 @@ export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboa
               大厅数据库不可用 / hall database unavailable: {d.storeProblem}
             </p>
           )}
+          {d.intake && <IntakePanel intake={d.intake} canAct={session.role === 'manager'} />}
           {d.queue && <QueuePanel queue={d.queue} />}
           {d.today && <TodayPanel today={d.today} />}
+          {d.today && <LimitRefusals today={d.today} />}
           {d.timeLimits && <TimeLimitPanel limits={d.timeLimits} />}
           {/* Managers only (the roles table, device-bridge/src/auth/accessTable.ts); the bridge refuses others anyway. */}
           {session.role === 'manager' && <CommitmentChecksPanel />}

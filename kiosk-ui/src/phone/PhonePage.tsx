@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PhoneRefusal, PhoneTicketView } from '@onedoor/protocol';
 import { alertHolder, announcementOf } from './callAlert.ts';
 import { capabilityFrom, openTicketLink, type LinkState } from './ticketLink.ts';
+import { IntakeBanner } from './IntakeBanner.tsx';
 
 const LINK_WORDS: Record<LinkState, string> = {
   connecting: '正在连接…',
@@ -99,6 +100,7 @@ export function PhonePage({ hash }: { hash: string }) {
         <p>{view.categoryName}</p>
         <p class="m-small">取号时间 {view.issuedAtText}</p>
       </header>
+      <IntakeBanner view={view} />
       <Status v={view} />
       <footer class="m-small" data-testid="phone-link" data-state={link}>
         {refusal ? refusal.zh : LINK_WORDS[link]}

@@ -36,6 +36,7 @@ export const AUDIT_FUNCTIONS = [
   'applications.advance',
   'notices.unread',
   'notices.ack',
+  'hall.intake',
 ] as const;
 export type AuditFunction = (typeof AUDIT_FUNCTIONS)[number];
 

@@ -184,6 +184,24 @@ export interface DashboardToday {
   openBadReviews: DashboardBadReview[];
   appointmentsBooked: number;
   appointmentsCheckedIn: number;
+  /**
+   * Per-person limit refusals of the day by limit kind (README "Running the hall floor", abuse limits), counted in
+   * the store by every instance: `ticketsPerDay`, `ticketsPerCategoryPerDay`, `openAppointments`,
+   * `openAppointmentsPerService`. Kinds never refused are absent.
+   */
+  limitRefusals?: Array<{ kind: string; count: number }>;
+}
+
+/** The hall's intake now (README "Running the hall floor", day boundaries); what GET /api/intake-state answers. */
+export interface DashboardIntake {
+  mode: 'open' | 'paused' | 'closed';
+  /** The words kiosks and the phone page show; null while open. */
+  message: string | null;
+  /** Staff user, or `schedule` (the closing time); null while open. */
+  by: string | null;
+  since: number | null;
+  /** Closing time of the hall day (`HH:MM`), if configured. */
+  closingAt: string | null;
 }
 
 export interface DashboardTimeLimitItem {
@@ -211,6 +229,8 @@ export interface HallDashboard {
   queue: DashboardQueue | null;
   today: DashboardToday | null;
   timeLimits: DashboardTimeLimits | null;
+  /** Intake paused or closed (absent on a bridge without the hall database). */
+  intake?: DashboardIntake | null;
   storeProblem: string | null;
   serverTime: number;
 }

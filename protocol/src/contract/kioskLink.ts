@@ -33,6 +33,7 @@ export const KIOSK_LINK_OPS = [
   'applications.list', 'applications.get',
   'printLog.add',
   'notices.unread', 'notices.ack',
+  'intake.state',
 ] as const;
 export type KioskLinkOp = (typeof KIOSK_LINK_OPS)[number];
 

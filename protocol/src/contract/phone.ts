@@ -32,6 +32,11 @@ export interface PhoneTicketView {
   call: PhoneTicketCall | null;
   /** Bridge clock when this view was made. */
   at: number;
+  /**
+   * The notice of a ticket the hall handled at its closing time (README "Running the hall floor", day boundaries):
+   * closed (今日已停止办理，请明日再来) or kept for the next working day under a new number. Absent otherwise.
+   */
+  closingNotice?: { zh: string; en: string };
 }
 
 export const PHONE_REFUSAL_CODES = ['malformed', 'unknown', 'otherDay', 'rateLimited', 'servicePaused'] as const;

@@ -17,6 +17,8 @@ import { useSteps } from './innerBack.ts';
 import { PrintStatus } from './PrintStatus.tsx';
 import { PhoneHandoffCard } from '../parts/PhoneHandoffCard.tsx';
 import { TicketCard } from './TicketScreen.tsx';
+import { useIntakeNotice } from '../../net/intakeState.ts';
+import { IntakeNoticeBanner } from '../parts/IntakeNoticeBanner.tsx';
 import { useHallAction, useHallQuery } from './useHall.ts';
 
 type Step =
@@ -102,6 +104,8 @@ function AppointmentItem({ a, onCanceled }: { a: KioskAppointment; onCanceled: (
 function AppointmentList({ onBook, onCanceled }: { onBook: () => void; onCanceled: (a: KioskAppointment) => void }) {
   const t = useText();
   const [view, reload] = useHallQuery('appointments.list', {});
+  // Paused or closed intake: the hall's words instead of the book button (check-in and cancel still work).
+  const intake = useIntakeNotice();
   return (
     <>
       <h2 class="action-text">{t(FLOW_TEXT.myAppointments)}</h2>
@@ -110,7 +114,8 @@ function AppointmentList({ onBook, onCanceled }: { onBook: () => void; onCancele
           ? <p class="body-text" data-testid="no-appointments">{t(FLOW_TEXT.noAppointments)}</p>
           : <ul class="item-list">{list.map((a) => <AppointmentItem key={`${a.id}-${a.status}`} a={a} onCanceled={onCanceled} />)}</ul>}
       </QueryView>
-      <button type="button" class="btn btn-primary btn-big" data-testid="book" onClick={onBook}>{t(FLOW_TEXT.book)}</button>
+      {intake ? <IntakeNoticeBanner notice={intake} />
+        : <button type="button" class="btn btn-primary btn-big" data-testid="book" onClick={onBook}>{t(FLOW_TEXT.book)}</button>}
     </>
   );
 }

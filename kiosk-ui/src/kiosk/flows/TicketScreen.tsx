@@ -11,6 +11,8 @@ import { FLOW_TEXT } from './flowTexts.ts';
 import { PrintStatus } from './PrintStatus.tsx';
 import { PhoneHandoffCard } from '../parts/PhoneHandoffCard.tsx';
 import { useHallAction, useHallQuery } from './useHall.ts';
+import { useIntakeNotice } from '../../net/intakeState.ts';
+import { IntakeNoticeBanner } from '../parts/IntakeNoticeBanner.tsx';
 
 /** The sentence heard when a number is given: the number and its category (not personal: the hall calls it aloud). */
 export function ticketSentence(ticket: KioskTicket, lead?: Bilingual): Bilingual {
@@ -57,6 +59,8 @@ export function TicketScreen() {
   const action = useHallAction();
   const [taken, setTaken] = useState<KioskCompletion<KioskTicketResult> | null>(null);
   const take = async (category: string) => setTaken(await action.run('queue.take', { category }));
+  // Paused or closed intake (README "Running the hall floor"): the hall's words instead of the category buttons.
+  const intake = useIntakeNotice();
   return (
     <main class="screen screen-flow" data-screen="feature" data-feature="ticket">
       <h1 class="main-text">{t(FEATURE_TEXT.ticket.title)}</h1>
@@ -66,6 +70,8 @@ export function TicketScreen() {
           <PrintStatus outcome={taken.result.print} />
           {taken.result.phone && <PhoneHandoffCard phone={taken.result.phone} />}
         </>
+      ) : intake ? (
+        <IntakeNoticeBanner notice={intake} />
       ) : (
         <>
           <p class="action-text">{t(FLOW_TEXT.chooseCategory)}</p>

@@ -5,6 +5,8 @@ import { FeatureIcon } from '../parts/FeatureIcon.tsx';
 import { AVAILABLE_FEATURES, FEATURE_TEXT, KIOSK_TEXT } from '../texts.ts';
 import { HolderLine } from './GreetingScreen.tsx';
 import { FindWays } from '../find/FindWays.tsx';
+import { useIntakeNotice } from '../../net/intakeState.ts';
+import { IntakeNoticeBanner } from '../parts/IntakeNoticeBanner.tsx';
 
 /**
  * The home menu. A function not built yet, or paused because the hall link is down, still opens: its screen says
@@ -13,8 +15,10 @@ import { FindWays } from '../find/FindWays.tsx';
 export function HomeScreen({ holder }: { holder: SessionHolder }) {
   const { store, devices } = useKiosk();
   const t = useText();
+  const intake = useIntakeNotice();
   return (
     <main class="screen screen-home" data-screen="home">
+      {intake && <IntakeNoticeBanner notice={intake} />}
       <div class="home-head">
         <p class="home-hello body-text">
           {t(KIOSK_TEXT.greeting)}
