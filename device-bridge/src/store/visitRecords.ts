@@ -1,0 +1,59 @@
+/**
+ * One visit, several windows (多窗联办; README "Running the hall floor", visits): a ticket may carry an ordered list
+ * of steps, one queue category each. The ticket's own `category` is always its current step's, so the waiting
+ * queue, the calling order (ticketOrderSql.ts), the wait estimate and the dashboard's waiting counts see a ticket
+ * waiting at its current step like any other ticket of that category, with its original issue time.
+ *
+ * Stored per step: `waiting` (not served yet), `done` (finished at a window) or `skipped` (the visit ended before it:
+ * the holder already waited in that category with another ticket, hall-rules.md "one waiting ticket per person per
+ * category"). `serving` is never stored: the current step reads as `serving` while its ticket is called or served,
+ * so the ticket's status stays the one truth about where the citizen is.
+ */
+import type { Row } from './hallSqlite.ts';
+import type { TicketStatus } from './hallStore.ts';
+
+export type VisitStepState = 'waiting' | 'serving' | 'done' | 'skipped';
+
+export interface VisitStepRecord {
+  ticketId: number;
+  /** 1-based, in the order the citizen chose. */
+  position: number;
+  /** Queue category letter of this step (a transfer at this step changes it). */
+  category: string;
+  state: VisitStepState;
+  /** The window that finished it; null before. */
+  window: number | null;
+  /** When it was finished (or skipped); null before. */
+  finishedAt: number | null;
+}
+
+/** Finishing the current step at a window (`endVisit`: the rest of the visit is skipped, see the file comment). */
+export interface VisitStepFinish {
+  ticketId: number;
+  window: number;
+  at: number;
+  endVisit?: boolean;
+}
+
+/** Steps of one ticket from their rows (by position), the current one read as `serving` while its ticket is at a window. */
+export function visitStepsFromRows(rows: readonly Row[], ticketStatus: TicketStatus | undefined): VisitStepRecord[] {
+  const atWindow = ticketStatus === 'called' || ticketStatus === 'serving';
+  let currentSeen = false;
+  return [...rows].sort((a, b) => Number(a.position) - Number(b.position)).map((r) => {
+    let state = String(r.state) as VisitStepState;
+    if (state === 'waiting' && !currentSeen) {
+      currentSeen = true;
+      if (atWindow) state = 'serving';
+    }
+    return {
+      ticketId: Number(r.ticket_id), position: Number(r.position), category: String(r.category), state,
+      window: r.window_no === null || r.window_no === undefined ? null : Number(r.window_no),
+      finishedAt: r.finished_at === null || r.finished_at === undefined ? null : Number(r.finished_at),
+    };
+  });
+}
+
+/** The step the ticket stands at (first not finished), if any. */
+export function currentVisitStep(steps: readonly VisitStepRecord[]): VisitStepRecord | undefined {
+  return steps.find((s) => s.state === 'waiting' || s.state === 'serving');
+}
