@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { AppointmentService, type AppointmentRules } from '../hall/appointments.ts';
 import type { IntakeHours } from '../hall/intakeHours.ts';
 import type { PersonLimits } from '../hall/personLimits.ts';
+import type { VisitsConfig } from '../hall/visits.ts';
 import { ApplicationService } from '../hall/applications.ts';
 import { CertificateService } from '../hall/certificates.ts';
 import { HallClock } from '../hall/clock.ts';
@@ -34,6 +35,8 @@ export interface KioskHallOptions {
   personLimits?: PersonLimits;
   /** Hours of walk-in ticket issuing (config `intakeHours`). */
   intakeHours?: IntakeHours;
+  /** Several services on one ticket (config `visits`). */
+  visits?: VisitsConfig;
   /**
    * Fills an EMPTY store (no queue categories yet) with demo data, e.g. the demo generator whose citizens match
    * the simulator's card library. Not called on a store that already holds data.
@@ -161,7 +164,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
   // Sessions are memory only and end with their personal data (hall/session.ts); `onEnd` is set by the API layer.
   const endListeners = new Set<(ended: SessionEnd) => void>();
   const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
-  const queue = store ? new QueueService(store, clock, opts.personLimits, opts.intakeHours) : null;
+  const queue = store ? new QueueService(store, clock, opts.personLimits, opts.intakeHours, opts.visits) : null;
   const appointments = store && queue ? new AppointmentService(store, queue, clock, opts.appointmentRules) : null;
   const intake = store && queue && appointments ? new IntakeService(store, queue, appointments, clock) : null;
   // A commitment signed in a session and not submitted is forgotten with the session (nothing recorded).

@@ -28,6 +28,7 @@ import { docPrinterOptionProblems } from '../devices/ippPrinter/options.ts';
 import { counterWindowProblems, counterWorkflowConfigSchema } from '../hall/counterConfig.ts';
 import { intakeHoursSchema } from '../hall/intakeHours.ts';
 import { personLimitsSchema } from '../hall/personLimits.ts';
+import { visitsConfigSchema } from '../hall/visits.ts';
 import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
 import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
 import { siteConfigSchema } from './site.ts';
@@ -277,6 +278,7 @@ export const bridgeConfigSchema = z
      */
     intakeHours: intakeHoursSchema.meta({ description: 'Hours of walk-in ticket issuing on the hall clock, and the kiosk\'s words outside them (README "Running the hall floor").' }),
     personLimits: personLimitsSchema.meta({ description: 'Per-person ticket limits against ticket touts (README "Running the hall floor").' }),
+    visits: visitsConfigSchema.meta({ description: 'One visit, several windows (多窗联办): services one ticket may carry (README "Running the hall floor").' }),
     counterWorkflow: counterWorkflowConfigSchema.optional()
       .meta({ description: 'Service windows of the counter workflow. Absent: the windows of the loaded catalogue, else every counter terminal is a window serving every category.' }),
     /** How long personal data is kept (days; defaults and reasons in hall/retentionPolicy.ts and README "Security"). */

@@ -42,7 +42,9 @@ export type HallRuleCode =
   /** A person over a per-person ticket limit (personLimits.ts). */
   | 'personLimit'
   /** Outside the hall's ticket hours (intakeHours.ts). */
-  | 'intakeClosed';
+  | 'intakeClosed'
+  /** A visit of several services that cannot be issued as asked (visits.ts). */
+  | 'visitInvalid';
 
 export class HallRuleError extends Error {
   constructor(
