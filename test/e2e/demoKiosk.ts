@@ -30,7 +30,7 @@ export interface DemoKiosk {
 }
 
 /** `devices` and `counterWorkflow`: more for the rig (e.g. a counter bus and its windows). */
-export async function startDemoKiosk(more: Pick<Parameters<typeof startKioskRig>[0], 'devices' | 'counterWorkflow'> = {}): Promise<DemoKiosk> {
+export async function startDemoKiosk(more: Pick<NonNullable<Parameters<typeof startKioskRig>[0]>, 'devices' | 'counterWorkflow'> = {}): Promise<DemoKiosk> {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-demo-ui-'));
   let rig: KioskRig | undefined;
