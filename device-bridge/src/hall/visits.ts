@@ -62,13 +62,17 @@ export async function checkVisitNotWaiting(tx: HallRepository, day: HallDay, hol
   }
 }
 
-/** The visit as the kiosk, phone page and display show it; undefined for a ticket of one service. */
-export async function visitViewOf(repo: HallRepository, t: Pick<TicketRecord, 'id'>, steps?: readonly VisitStepRecord[]): Promise<VisitView | undefined> {
+/**
+ * The visit as the kiosk, phone page and display show it; undefined for a ticket of one service. A ticket no longer
+ * in the queue (no-show, canceled) has no next step to go to.
+ */
+export async function visitViewOf(repo: HallRepository, t: Pick<TicketRecord, 'id' | 'status'>, steps?: readonly VisitStepRecord[]): Promise<VisitView | undefined> {
   const list = steps ?? (await repo.listVisitSteps(t.id));
   if (list.length === 0) return undefined;
   const names = new Map((await repo.listQueueCategories()).map((c) => [c.letter, c.name]));
   const views: VisitStepView[] = list.map((s) => ({
     position: s.position, category: s.category, categoryName: names.get(s.category) ?? s.category, state: s.state,
   }));
-  return { steps: views, next: visitNextOf(views) };
+  const inQueue = t.status === 'waiting' || t.status === 'called' || t.status === 'serving';
+  return { steps: views, next: inQueue ? visitNextOf(views) : null };
 }

@@ -104,7 +104,9 @@ describe.each(STORE_BACKENDS)('visits on $name', (backend) => {
     await rig.press(1, 'finish');
     await rig.press(2, 'callNext');
     expect((await rig.press(2, 'noShow'))?.outcome).toMatch(/^no-show A001 \(held until/);
-    expect((await rig.queue.ticket(t.id))).toMatchObject({ status: 'noShow', category: 'B' });
+    const missed = await rig.queue.ticket(t.id);
+    expect(missed).toMatchObject({ status: 'noShow', category: 'B' });
+    expect(missed.visit?.next).toBeNull();
     expect(await rig.workflow.returnFromHold(t.id)).toEqual({ ok: true, number: 'A001' });
     expect((await rig.press(2, 'callNext'))?.outcome).toBe('called A001');
     expect((await rig.fx.store.listVisitSteps(t.id)).map((s) => s.state)).toEqual(['done', 'serving']);
