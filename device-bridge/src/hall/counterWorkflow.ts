@@ -429,7 +429,8 @@ export class CounterWorkflow {
     if (!step) return { moved: false, note: '' };
     const following = steps.find((s) => s.position > step.position && s.state === 'waiting');
     const other = following && cur.holderNumber !== null ? await tx.findWaitingTicket(cur.day, following.category, cur.holderNumber) : undefined;
-    const next = await tx.finishVisitStep({ ticketId: cur.id, window: cfg.window, at: now, endVisit: other !== undefined });
+    const next = await tx.finishVisitStep({ ticketId: cur.id, window: cfg.window, startedAt: cur.startedAt ?? now, at: now,
+      endVisit: other !== undefined });
     const of = `step ${step.position}/${steps.length}`;
     if (next) return { moved: true, note: ` (${of}): waits in ${next.category} for step ${next.position}` };
     return { moved: false, note: other ? ` (${of}): visit ended, the holder waits in ${following!.category} with ${other.number}` : ` (${of})` };

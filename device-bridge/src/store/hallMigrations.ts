@@ -678,6 +678,7 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
         category    TEXT NOT NULL,
         state       TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'done', 'skipped')),
         window_no   INTEGER,
+        started_at  INTEGER,
         finished_at INTEGER,
         PRIMARY KEY (hall_id, ticket_id, position)
       );

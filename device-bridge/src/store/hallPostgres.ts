@@ -27,7 +27,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { visitStepsFromRows, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
+import { serviceDurationsSql, visitStepsFromRows, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import { applyHallPostgresMigrations, HALL_POSTGRES_MIGRATIONS } from './hallPostgresMigrations.ts';
@@ -316,9 +316,7 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async recentServiceDurations(category: string, limit: number): Promise<number[]> {
-    return (await this.all(`SELECT finished_at - started_at AS ms FROM tickets WHERE hall_id = ${this.h} AND category = $1 AND status = 'done'
-      AND started_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $2`, category, limit))
-      .map((r) => Number(r.ms));
+    return (await this.all(serviceDurationsSql(this.h, '$1', this.h, '$1', '$2'), category, limit)).map((r) => Number(r.ms));
   }
 
   async countWaitingAhead(ticketId: number, hallNow: string): Promise<number> {
@@ -532,8 +530,8 @@ class PostgresHallRepository implements HallRepository {
       const [cur, ...rest] = await repo.all(`SELECT * FROM ticket_visit_steps WHERE hall_id = ${this.h} AND ticket_id = $1
         AND state = 'waiting' ORDER BY position FOR UPDATE`, f.ticketId);
       if (!cur) return null;
-      await repo.run(`UPDATE ticket_visit_steps SET state = 'done', window_no = $1, finished_at = $2 WHERE hall_id = ${this.h}
-        AND ticket_id = $3 AND position = $4`, f.window, f.at, f.ticketId, cur.position);
+      await repo.run(`UPDATE ticket_visit_steps SET state = 'done', window_no = $1, started_at = $2, finished_at = $3 WHERE hall_id = ${this.h}
+        AND ticket_id = $4 AND position = $5`, f.window, f.startedAt, f.at, f.ticketId, cur.position);
       if (rest.length === 0) return null;
       if (f.endVisit) {
         await repo.run(`UPDATE ticket_visit_steps SET state = 'skipped', finished_at = $1 WHERE hall_id = ${this.h} AND ticket_id = $2

@@ -501,6 +501,7 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
         category    TEXT NOT NULL,
         state       TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'done', 'skipped')),
         window_no   INTEGER,
+        started_at  BIGINT,
         finished_at BIGINT,
         PRIMARY KEY (hall_id, ticket_id, position)
       );

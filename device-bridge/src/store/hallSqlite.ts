@@ -31,7 +31,7 @@ import type {
 } from './hallStore.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
 import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
-import { visitStepsFromRows, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
+import { serviceDurationsSql, visitStepsFromRows, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import type { CommitmentCheckResult, CommitmentCheckState, CommitmentRecord, IntakeDecision, IntakeField, IntakeMaterialOutcome,
@@ -355,10 +355,7 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   recentServiceDurations(category: string, limit: number): number[] {
-    return this.all(`SELECT finished_at - started_at AS ms FROM tickets WHERE hall_id = ? AND category = ?
-      AND status = 'done' AND started_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?`,
-    this.hall, category, limit)
-      .map((r) => Number(r.ms));
+    return this.all(serviceDurationsSql('?', '?', '?', '?', '?'), this.hall, category, this.hall, category, limit).map((r) => Number(r.ms));
   }
 
   countWaitingAhead(ticketId: number, hallNow: string): number {
@@ -559,8 +556,8 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
       ORDER BY position`, this.hall, f.ticketId);
     const [cur, ...rest] = waiting();
     if (!cur) return null;
-    this.st(`UPDATE ticket_visit_steps SET state = 'done', window_no = ?, finished_at = ? WHERE hall_id = ? AND ticket_id = ? AND position = ?`)
-      .run(f.window, f.at, this.hall, f.ticketId, cur.position);
+    this.st(`UPDATE ticket_visit_steps SET state = 'done', window_no = ?, started_at = ?, finished_at = ? WHERE hall_id = ? AND ticket_id = ?
+      AND position = ?`).run(f.window, f.startedAt, f.at, this.hall, f.ticketId, cur.position);
     if (rest.length === 0) return null;
     if (f.endVisit) {
       this.st(`UPDATE ticket_visit_steps SET state = 'skipped', finished_at = ? WHERE hall_id = ? AND ticket_id = ? AND state = 'waiting'`)

@@ -23,6 +23,8 @@ export interface VisitStepRecord {
   state: VisitStepState;
   /** The window that finished it; null before. */
   window: number | null;
+  /** When its service began (the call's end when start was not pressed); null before it was finished. */
+  startedAt: number | null;
   /** When it was finished (or skipped); null before. */
   finishedAt: number | null;
 }
@@ -31,6 +33,8 @@ export interface VisitStepRecord {
 export interface VisitStepFinish {
   ticketId: number;
   window: number;
+  /** When the step's service began (the ticket's startedAt, or `at` when start was not pressed). */
+  startedAt: number;
   at: number;
   endVisit?: boolean;
 }
@@ -48,6 +52,7 @@ export function visitStepsFromRows(rows: readonly Row[], ticketStatus: TicketSta
     return {
       ticketId: Number(r.ticket_id), position: Number(r.position), category: String(r.category), state,
       window: r.window_no === null || r.window_no === undefined ? null : Number(r.window_no),
+      startedAt: r.started_at === null || r.started_at === undefined ? null : Number(r.started_at),
       finishedAt: r.finished_at === null || r.finished_at === undefined ? null : Number(r.finished_at),
     };
   });
@@ -56,4 +61,20 @@ export function visitStepsFromRows(rows: readonly Row[], ticketStatus: TicketSta
 /** The step the ticket stands at (first not finished), if any. */
 export function currentVisitStep(steps: readonly VisitStepRecord[]): VisitStepRecord | undefined {
   return steps.find((s) => s.state === 'waiting' || s.state === 'serving');
+}
+
+/**
+ * Service durations (ms) of a category, newest first, for the wait estimate (hall/queue.ts): finished tickets, and
+ * the finished steps of visits that went on to a next step (a visit's last step, or one after which the rest was
+ * skipped, is its ticket's own duration). Placeholders are used in this order: hall, category, hall, category, limit.
+ */
+export function serviceDurationsSql(hall: string, category: string, hall2: string, category2: string, limit: string): string {
+  return `SELECT ms FROM (
+      SELECT finished_at - started_at AS ms, finished_at AS f FROM tickets WHERE hall_id = ${hall} AND category = ${category}
+        AND status = 'done' AND started_at IS NOT NULL AND finished_at IS NOT NULL
+      UNION ALL
+      SELECT s.finished_at - s.started_at AS ms, s.finished_at AS f FROM ticket_visit_steps s WHERE s.hall_id = ${hall2}
+        AND s.category = ${category2} AND s.state = 'done' AND s.started_at IS NOT NULL AND EXISTS (SELECT 1 FROM ticket_visit_steps n
+          WHERE n.hall_id = s.hall_id AND n.ticket_id = s.ticket_id AND n.position > s.position AND n.state <> 'skipped')
+    ) d ORDER BY f DESC LIMIT ${limit}`;
 }

@@ -46,7 +46,10 @@ describe.each(STORE_BACKENDS)('visits on $name', (backend) => {
     // The display shows nothing extra while the step is called.
     expect((await rig.workflow.board()).calls[0]).not.toHaveProperty('next');
     await rig.press(1, 'start');
+    rig.fx.clock.advance(4 * 60_000);
     expect((await rig.press(1, 'finish'))?.outcome).toBe('finished A001 (step 1/2): waits in B for step 2');
+    // The step's 4 minutes are A's service time for the wait estimate (no A ticket is done).
+    expect(await rig.queue.serviceMinutes('A')).toBe(4);
     const moved = await rig.queue.ticket(t.id);
     expect(moved).toMatchObject({ number: 'A001', category: 'B', status: 'waiting', issuedAt: t.issuedAt, ahead: 1 });
     expect(moved.visit?.steps.map((s) => s.state)).toEqual(['done', 'waiting']);

@@ -45,11 +45,13 @@ export function describeVisitStepsContract(backend: StoreBackend): void {
       await store.updateTicket(visit.id, { status: 'serving', calledAt: T0 + 60_000, startedAt: T0 + 70_000 });
       expect((await store.listVisitSteps(visit.id)).map((s) => s.state)).toEqual(['serving', 'waiting', 'waiting']);
 
-      const next = await store.finishVisitStep({ ticketId: visit.id, window: 1, at: T0 + 90_000 });
-      expect(next).toEqual({ ticketId: visit.id, position: 2, category: 'B', state: 'waiting', window: null, finishedAt: null });
+      const next = await store.finishVisitStep({ ticketId: visit.id, window: 1, startedAt: T0 + 90_000 - 10_000, at: T0 + 90_000 });
+      expect(next).toEqual({ ticketId: visit.id, position: 2, category: 'B', state: 'waiting', window: null, startedAt: null, finishedAt: null });
       expect(await store.getTicket(visit.id)).toEqual({ ...visit, category: 'B', status: 'waiting', calledAt: null, startedAt: null, finishedAt: null });
-      expect((await store.listVisitSteps(visit.id)).map((s) => [s.state, s.window, s.finishedAt]))
-        .toEqual([['done', 1, T0 + 90_000], ['waiting', null, null], ['waiting', null, null]]);
+      expect((await store.listVisitSteps(visit.id)).map((s) => [s.state, s.window, s.startedAt, s.finishedAt]))
+        .toEqual([['done', 1, T0 + 80_000, T0 + 90_000], ['waiting', null, null, null], ['waiting', null, null, null]]);
+      // The step's service time counts for its category's wait estimate (no ticket of A is done).
+      expect(await store.recentServiceDurations('A', 5)).toEqual([10_000]);
       // Between the ticket issued before it and the one issued after it, in B's queue.
       expect(await store.countWaitingAhead(visit.id, NOW)).toBe(1);
       expect(await store.countWaitingAhead(late.id, NOW)).toBe(2);
@@ -57,20 +59,24 @@ export function describeVisitStepsContract(backend: StoreBackend): void {
       expect((await store.listTickets(DAY, { category: 'B', status: 'waiting' })).map((t) => t.number)).toEqual(['B001', 'A001', 'B002']);
       expect((await store.findWaitingTicket(DAY, 'B', '440106199003071231'))?.id).toBe(visit.id);
 
-      expect((await store.finishVisitStep({ ticketId: visit.id, window: 2, at: T0 + 120_000 }))?.category).toBe('C');
+      expect((await store.finishVisitStep({ ticketId: visit.id, window: 2, startedAt: T0 + 120_000 - 10_000, at: T0 + 120_000 }))?.category).toBe('C');
       // The last step: finished, nothing follows, the ticket is left for the caller to close.
       await store.updateTicket(visit.id, { status: 'called', calledAt: T0 + 130_000 });
-      expect(await store.finishVisitStep({ ticketId: visit.id, window: 3, at: T0 + 150_000 })).toBeNull();
+      expect(await store.finishVisitStep({ ticketId: visit.id, window: 3, startedAt: T0 + 150_000 - 10_000, at: T0 + 150_000 })).toBeNull();
       expect(await store.getTicket(visit.id)).toMatchObject({ category: 'C', number: 'A001', status: 'called' });
       expect((await store.listVisitSteps(visit.id)).map((s) => [s.category, s.state, s.window]))
         .toEqual([['A', 'done', 1], ['B', 'done', 2], ['C', 'done', 3]]);
-      expect(await store.finishVisitStep({ ticketId: visit.id, window: 3, at: T0 + 160_000 })).toBeNull();
+      // The last step is the ticket's own duration once it is done: counted once, from the ticket.
+      await store.updateTicket(visit.id, { status: 'done', startedAt: T0 + 140_000, finishedAt: T0 + 150_000 });
+      expect(await store.recentServiceDurations('C', 5)).toEqual([10_000]);
+      expect(await store.recentServiceDurations('B', 5)).toEqual([10_000]);
+      expect(await store.finishVisitStep({ ticketId: visit.id, window: 3, startedAt: T0 + 160_000 - 10_000, at: T0 + 160_000 })).toBeNull();
     });
 
     it('a ticket of one service has no steps: finishing a step changes nothing', async () => {
       const t = await store.insertTicket(ticket('A', 1, T0));
       await store.updateTicket(t.id, { status: 'serving', calledAt: T0, startedAt: T0 });
-      expect(await store.finishVisitStep({ ticketId: t.id, window: 1, at: T0 + 1 })).toBeNull();
+      expect(await store.finishVisitStep({ ticketId: t.id, window: 1, startedAt: T0 + 1 - 10_000, at: T0 + 1 })).toBeNull();
       expect(await store.getTicket(t.id)).toMatchObject({ category: 'A', status: 'serving' });
     });
 
@@ -80,8 +86,10 @@ export function describeVisitStepsContract(backend: StoreBackend): void {
       await store.transferTicket({ ticketId: t.id, fromCategory: 'A', toCategory: 'C', window: 1, at: T0 + 1 });
       expect((await store.listVisitSteps(t.id)).map((s) => [s.category, s.state])).toEqual([['C', 'waiting'], ['B', 'waiting']]);
       expect(await store.getTicket(t.id)).toMatchObject({ category: 'C', issuedAt: T0, number: 'A001' });
-      expect(await store.finishVisitStep({ ticketId: t.id, window: 4, at: T0 + 2, endVisit: true })).toBeNull();
+      expect(await store.finishVisitStep({ ticketId: t.id, window: 4, startedAt: T0 + 2 - 10_000, at: T0 + 2, endVisit: true })).toBeNull();
       expect((await store.listVisitSteps(t.id)).map((s) => [s.category, s.state, s.finishedAt])).toEqual([['C', 'done', T0 + 2], ['B', 'skipped', T0 + 2]]);
+      // The visit ended there: the step is the ticket's own service time, not counted again from the step.
+      expect(await store.recentServiceDurations('C', 5)).toEqual([]);
       expect((await store.getTicket(t.id))?.category).toBe('C');
     });
 
@@ -96,7 +104,7 @@ export function describeVisitStepsContract(backend: StoreBackend): void {
       const other = await target.open({ hallId: 'hall-two' });
       try {
         expect(await other.listVisitSteps(t.id)).toEqual([]);
-        expect(await other.finishVisitStep({ ticketId: t.id, window: 1, at: T0 })).toBeNull();
+        expect(await other.finishVisitStep({ ticketId: t.id, window: 1, startedAt: T0 - 10_000, at: T0 })).toBeNull();
       } finally {
         await other.close();
       }
