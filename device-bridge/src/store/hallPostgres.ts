@@ -27,7 +27,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { serviceDurationsSql, visitStepsFromRows, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
+import { serviceDurationsSql, visitStepsFromRows, visitStepsOfTickets, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import { applyHallPostgresMigrations, HALL_POSTGRES_MIGRATIONS } from './hallPostgresMigrations.ts';
@@ -522,6 +522,11 @@ class PostgresHallRepository implements HallRepository {
     const rows = await this.all(`SELECT s.*, t.status AS ticket_status FROM ticket_visit_steps s JOIN tickets t ON t.id = s.ticket_id
       WHERE s.hall_id = ${this.h} AND s.ticket_id = $1 ORDER BY s.position`, ticketId);
     return rows.length === 0 ? [] : visitStepsFromRows(rows, rows[0].ticket_status as TicketStatus);
+  }
+
+  async listVisitStepsOfDay(day: HallDay): Promise<VisitStepRecord[]> {
+    return visitStepsOfTickets(await this.all(`SELECT s.*, t.status AS ticket_status FROM ticket_visit_steps s JOIN tickets t ON t.id = s.ticket_id
+      WHERE s.hall_id = ${this.h} AND t.hall_id = ${this.h} AND t.day = $1 ORDER BY s.ticket_id, s.position`, day));
   }
 
   finishVisitStep(f: VisitStepFinish): Promise<VisitStepRecord | null> {

@@ -31,7 +31,7 @@ import type {
 } from './hallStore.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
 import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
-import { serviceDurationsSql, visitStepsFromRows, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
+import { serviceDurationsSql, visitStepsFromRows, visitStepsOfTickets, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import type { CommitmentCheckResult, CommitmentCheckState, CommitmentRecord, IntakeDecision, IntakeField, IntakeMaterialOutcome,
@@ -549,6 +549,11 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   listVisitSteps(ticketId: number): VisitStepRecord[] {
     const rows = this.all('SELECT * FROM ticket_visit_steps WHERE hall_id = ? AND ticket_id = ? ORDER BY position', this.hall, ticketId);
     return rows.length === 0 ? [] : visitStepsFromRows(rows, this.getTicket(ticketId)?.status);
+  }
+
+  listVisitStepsOfDay(day: HallDay): VisitStepRecord[] {
+    return visitStepsOfTickets(this.all(`SELECT s.*, t.status AS ticket_status FROM ticket_visit_steps s JOIN tickets t ON t.id = s.ticket_id
+      WHERE s.hall_id = ? AND t.hall_id = ? AND t.day = ? ORDER BY s.ticket_id, s.position`, this.hall, this.hall, day));
   }
 
   finishVisitStep(f: VisitStepFinish): VisitStepRecord | null {

@@ -435,6 +435,8 @@ export interface HallRepository {
   addVisitSteps(ticketId: number, categories: readonly string[]): Promise<VisitStepRecord[]>;
   /** The ticket's steps by position; empty for a ticket of one service. */
   listVisitSteps(ticketId: number): Promise<VisitStepRecord[]>;
+  /** The steps of every ticket of a day, by ticket and position (the dashboard's per-window figures). */
+  listVisitStepsOfDay(day: HallDay): Promise<VisitStepRecord[]>;
   /**
    * Finishes the ticket's current step at a window. When a step follows, the ticket moves to that step's category as
    * a waiting ticket keeping its number, priority and issue time, and the step is returned; null when the ticket had

@@ -58,6 +58,25 @@ export function visitStepsFromRows(rows: readonly Row[], ticketStatus: TicketSta
   });
 }
 
+/** Steps of several tickets from their rows (with `ticket_status`), by ticket and position. */
+export function visitStepsOfTickets(rows: readonly Row[]): VisitStepRecord[] {
+  const byTicket = new Map<number, Row[]>();
+  for (const r of rows) {
+    const id = Number(r.ticket_id);
+    byTicket.set(id, [...(byTicket.get(id) ?? []), r]);
+  }
+  return [...byTicket.values()].flatMap((group) => visitStepsFromRows(group, group[0].ticket_status as TicketStatus));
+}
+
+/**
+ * The finished steps after which the visit went on (a later step not skipped): each a service of its own at its
+ * window. A visit's last step (or one after which the rest was skipped) is its ticket's own service instead.
+ */
+export function stepsServedOnTheWay(steps: readonly VisitStepRecord[]): VisitStepRecord[] {
+  return steps.filter((s) => s.state === 'done'
+    && steps.some((n) => n.ticketId === s.ticketId && n.position > s.position && n.state !== 'skipped'));
+}
+
 /** The step the ticket stands at (first not finished), if any. */
 export function currentVisitStep(steps: readonly VisitStepRecord[]): VisitStepRecord | undefined {
   return steps.find((s) => s.state === 'waiting' || s.state === 'serving');

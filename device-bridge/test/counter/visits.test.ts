@@ -74,6 +74,10 @@ describe.each(STORE_BACKENDS)('visits on $name', (backend) => {
     expect(done.visit?.next).toBeNull();
     expect((await rig.fx.store.listVisitSteps(t.id)).map((s) => s.window)).toEqual([1, 2]);
     expect((await rig.press(2, 'callNext'))?.outcome).toBe(`called ${lateB.number}`);
+    // Each window served the visit once: window 1 its first step (4 minutes), window 2 B001 and its last step.
+    const idle = (window: number) => ({ window, state: 'idle' as const, ticketNumber: null, categories: [] });
+    const figures = await queueFigures(rig.fx.store, rig.fx.clock.today(), rig.fx.clock.now(), [idle(1), idle(2)]);
+    expect(figures.windows.map((w) => [w.window, w.served, w.busyMs])).toEqual([[1, 1, 4 * 60_000], [2, 2, 0]]);
   });
 
   it('a step finished without being served is still the ticket\'s step; a third step follows the second', async () => {

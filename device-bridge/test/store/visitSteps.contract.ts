@@ -71,6 +71,9 @@ export function describeVisitStepsContract(backend: StoreBackend): void {
       expect(await store.recentServiceDurations('C', 5)).toEqual([10_000]);
       expect(await store.recentServiceDurations('B', 5)).toEqual([10_000]);
       expect(await store.finishVisitStep({ ticketId: visit.id, window: 3, startedAt: T0 + 160_000 - 10_000, at: T0 + 160_000 })).toBeNull();
+      const ofDay = await store.listVisitStepsOfDay(DAY);
+      expect(ofDay.map((s) => [s.ticketId, s.position, s.state, s.window])).toEqual([[visit.id, 1, 'done', 1], [visit.id, 2, 'done', 2], [visit.id, 3, 'done', 3]]);
+      expect(await store.listVisitStepsOfDay('2026-11-26')).toEqual([]);
     });
 
     it('a ticket of one service has no steps: finishing a step changes nothing', async () => {
