@@ -91,7 +91,7 @@ export const REST_RULES: readonly RestRule[] = [
   { method: 'POST', path: '/api/hall/intake/:serial/decision', roles: ['clerk'], why: 'accept (受理), return or reject a kiosk application: the clerk\'s own act, from an allowed origin, audited' },
   { method: 'GET', path: '/api/hall/intake/checks', roles: ['manager'], why: 'post-hoc checks (事后核查) of written commitments: managers; audited' },
   { method: 'POST', path: '/api/hall/intake/checks/:id', roles: ['manager'], why: 'record a check\'s outcome (a false commitment flags the applicant\'s later ones): managers, from an allowed origin, audited' },
-  { method: 'GET', path: '/api/site', roles: ANYONE, why: 'the hall\'s id, name, public URL and zone for the screens; no secrets, no personal data' },
+  { method: 'GET', path: '/api/site', roles: ANYONE, why: 'the hall\'s id, name, public URL, zone and services per ticket for the screens; no secrets, no personal data' },
   { method: 'GET', path: '/api/catalogue/names', roles: ANYONE, why: 'public catalogue names in English for the kiosk screen; no personal data' },
   { method: 'GET', path: '/api/verify', roles: ANYONE, why: 'anyone holding a printed copy may verify it (hall-rules.md "Electronic certificates")' },
   { method: 'POST', path: '/api/verify', roles: ANYONE, why: 'the same, for scanners that post' },

@@ -4,6 +4,8 @@
  * the ticket on to the next step's queue with its number and original issue time (store/visitRecords.ts), so it is
  * not sent to the back. The ticket is done after its last step.
  *
+ * The kiosk learns `maxSteps` from `GET /api/site` (`visitSteps`) and offers no more.
+ *
  * Rules (README, visits):
  * - each category at most once in a visit, every one a queue category of the hall;
  * - hall-rules.md "one waiting ticket per person per category": a visit is refused when its holder already waits in
@@ -26,7 +28,7 @@ export const VISIT_STEPS_LIMIT = 3;
 export const visitsConfigSchema = z
   .object({
     maxSteps: z.number().int().min(1).max(VISIT_STEPS_LIMIT).default(VISIT_STEPS_LIMIT)
-      .meta({ description: 'Services one ticket may carry (多窗联办), served window after window with one number; 1: one service per ticket.', unit: 'services' }),
+      .meta({ description: 'Services one ticket may carry (多窗联办), served window after window with one number; 1: one service per ticket. GET /api/site gives it to the kiosk screen, which offers no more; same on the hall server and its kiosks.', unit: 'services' }),
   })
   .strict()
   .prefault({});

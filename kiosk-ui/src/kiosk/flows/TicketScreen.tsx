@@ -14,6 +14,7 @@ import { FLOW_TEXT } from './flowTexts.ts';
 import { PrintStatus } from './PrintStatus.tsx';
 import { PhoneHandoffCard } from '../parts/PhoneHandoffCard.tsx';
 import { useHallAction, useHallQuery } from './useHall.ts';
+import { visitSteps } from '../../net/site.ts';
 
 /** The sentence heard when a number is given: the number and its category (not personal: the hall calls it aloud). */
 export function ticketSentence(ticket: KioskTicket, lead?: Bilingual): Bilingual {
@@ -64,11 +65,9 @@ export function TicketCard({ ticket, lead }: { ticket: KioskTicket; lead?: Bilin
   );
 }
 
-/** The kiosk offers this many services on one number; the hall's `visits.maxSteps` may allow fewer (it says so). */
-const MAX_VISIT_STEPS = 3;
-
-function stepText(n: number): Bilingual {
-  return { zh: FLOW_TEXT.visitStep.zh.replace('{n}', String(n)), en: FLOW_TEXT.visitStep.en.replace('{n}', String(n)) };
+/** `text` with its `{n}` filled in. */
+function withN(text: Bilingual, n: number): Bilingual {
+  return { zh: text.zh.replace('{n}', String(n)), en: text.en.replace('{n}', String(n)) };
 }
 
 export function TicketScreen() {
@@ -78,11 +77,13 @@ export function TicketScreen() {
   const [taken, setTaken] = useState<KioskCompletion<KioskTicketResult> | null>(null);
   // null: one service per tap (as ever); a list: the visit being chosen, in order (多窗联办).
   const [visit, setVisit] = useState<string[] | null>(null);
+  // How many services one number may carry (config visits.maxSteps, from GET /api/site).
+  const maxSteps = visitSteps().value;
   const take = async (category: string, also: string[] = []) =>
     setTaken(await action.run('queue.take', also.length > 0 ? { category, also } : { category }));
   const choose = (letter: string) => {
     if (visit === null) return void take(letter);
-    setVisit(visit.includes(letter) ? visit.filter((x) => x !== letter) : visit.length < MAX_VISIT_STEPS ? [...visit, letter] : visit);
+    setVisit(visit.includes(letter) ? visit.filter((x) => x !== letter) : visit.length < maxSteps ? [...visit, letter] : visit);
   };
   return (
     <main class="screen screen-flow" data-screen="feature" data-feature="ticket">
@@ -95,7 +96,7 @@ export function TicketScreen() {
         </>
       ) : (
         <>
-          <p class="action-text">{t(visit === null ? FLOW_TEXT.chooseCategory : FLOW_TEXT.visitChoose)}</p>
+          <p class="action-text">{t(visit === null ? FLOW_TEXT.chooseCategory : withN(FLOW_TEXT.visitChoose, maxSteps))}</p>
           {taken && <Failure completion={taken} />}
           <QueryView view={categories} onRetry={reload}>
             {(list) => (
@@ -107,7 +108,7 @@ export function TicketScreen() {
                       aria-pressed={visit === null ? undefined : step >= 0}
                       data-testid={`category-${c.letter}`} onClick={() => choose(c.letter)}>
                       <span class="choice-letter">{c.letter}</span> <CatalogueName zh={c.name} />
-                      {step >= 0 && <span class="choice-step">{t(stepText(step + 1))}</span>}
+                      {step >= 0 && <span class="choice-step">{t(withN(FLOW_TEXT.visitStep, step + 1))}</span>}
                     </button>
                   );
                 })}
@@ -115,7 +116,7 @@ export function TicketScreen() {
             )}
           </QueryView>
           <div class="visit-actions">
-            {visit === null ? (
+            {visit === null ? maxSteps > 1 && (
               <button type="button" class="btn btn-secondary btn-big" data-testid="visit-start" disabled={action.busy}
                 onClick={() => setVisit([])}>{t(FLOW_TEXT.visitStart)}</button>
             ) : (

@@ -21,7 +21,7 @@ export const FLOW_TEXT = {
   green: { zh: '绿色通道（优先）', en: 'Priority (green channel)' },
   // one visit, several windows (多窗联办; README "Running the hall floor")
   visitStart: { zh: '还要办理其他业务？一个号办多项', en: 'More than one service? One number for all' },
-  visitChoose: { zh: '请按办理顺序选择业务，最多 3 项', en: 'Choose the services in the order you want them, up to 3' },
+  visitChoose: { zh: '请按办理顺序选择业务，最多 {n} 项', en: 'Choose the services in the order you want them, up to {n}' },
   visitTake: { zh: '取号', en: 'Take the number' },
   visitCancel: { zh: '只办一项', en: 'Just one service' },
   visitStep: { zh: '第 {n} 项', en: 'No. {n}' },
