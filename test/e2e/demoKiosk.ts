@@ -32,9 +32,10 @@ export interface DemoKiosk {
   close(): Promise<void>;
 }
 
-/** `more`: more options for the rig (staff logins, the notifications config); `more.hall`: more hall options (e.g. `personLimits`). */
-export async function startDemoKiosk(more: Pick<Parameters<typeof startKioskRig>[0] & object, 'users' | 'notifications'>
-  & { hall?: Partial<KioskHallOptions> } = {}): Promise<DemoKiosk> {
+/** `more`: more options for the rig (staff logins, the notifications config, a counter bus and its windows); `more.hall`:
+ * more hall options (e.g. `personLimits`). */
+export async function startDemoKiosk(more: Pick<NonNullable<Parameters<typeof startKioskRig>[0]>, 'users' | 'notifications' | 'devices'
+  | 'counterWorkflow'> & { hall?: Partial<KioskHallOptions> } = {}): Promise<DemoKiosk> {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-demo-ui-'));
   let rig: KioskRig | undefined;

@@ -49,7 +49,11 @@ export const kioskArgSchemas = {
   'session.extend': noArgs,
   'session.logout': noArgs,
   'queue.categories': noArgs,
-  'queue.take': z.object({ category: z.string().regex(/^[A-Za-z]$/, 'must be one category letter') }).strict(),
+  'queue.take': z.object({
+    category: z.string().regex(/^[A-Za-z]$/, 'must be one category letter'),
+    // Further services of the same visit, in order (hall/visits.ts; the count is the hall's rule, checked there).
+    also: z.array(z.string().regex(/^[A-Za-z]$/, 'must be one category letter')).max(8).optional(),
+  }).strict(),
   'appointments.list': noArgs,
   'appointments.checkIn': z.object({ id }).strict(),
   'appointments.days': noArgs,
@@ -217,7 +221,7 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
       const c = citizen(token);
       // A second request returns the same waiting ticket (hall-rules.md) and prints it again: the citizen asks
       // again because the slip is lost.
-      const ticket = await need(hall.queue).takeTicket(c, args.category);
+      const ticket = await need(hall.queue).takeTicket(c, args.category, {}, args.also ?? []);
       const phone = phoneOf(ticket);
       const printed = await printWithQr((r) => ticketPrintJob(ticket, r, phone?.url), 'queueTicket', ticket.number, ticket.maskedNumber ?? '', requestId, printWaitMs);
       return { ticket, print: printed, ...(phone ? { phone } : {}) };

@@ -9,6 +9,7 @@ import { AppointmentService, type AppointmentRules } from '../hall/appointments.
 import type { IntakeHours } from '../hall/intakeHours.ts';
 import type { PersonLimits } from '../hall/personLimits.ts';
 import { DayBoundaries, type ClosingConfig } from '../hall/dayBoundaries.ts';
+import type { VisitsConfig } from '../hall/visits.ts';
 import { ApplicationService } from '../hall/applications.ts';
 import { CertificateService } from '../hall/certificates.ts';
 import { HallClock } from '../hall/clock.ts';
@@ -38,6 +39,8 @@ export interface KioskHallOptions {
   intakeHours?: IntakeHours;
   /** Closing time and what happens to the waiting tickets (config `closing`). */
   closing?: ClosingConfig;
+  /** Several services on one ticket (config `visits`). */
+  visits?: VisitsConfig;
   /**
    * Fills an EMPTY store (no queue categories yet) with demo data, e.g. the demo generator whose citizens match
    * the simulator's card library. Not called on a store that already holds data.
@@ -182,7 +185,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
   const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
   // Day boundaries (README "Running the hall floor"): the manager's pause / close and the closing time.
   const boundaries = store ? new DayBoundaries(store, clock, opts.closing, opts.intakeHours?.opens) : null;
-  const queue = store ? new QueueService(store, clock, opts.personLimits, opts.intakeHours, boundaries ?? undefined) : null;
+  const queue = store ? new QueueService(store, clock, opts.personLimits, opts.intakeHours, boundaries ?? undefined, opts.visits) : null;
   const appointments = store && queue
     ? new AppointmentService(store, queue, clock, opts.appointmentRules, { limits: opts.personLimits, boundaries: boundaries ?? undefined })
     : null;

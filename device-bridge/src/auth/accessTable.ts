@@ -98,7 +98,7 @@ export const REST_RULES: readonly RestRule[] = [
   { method: 'POST', path: '/api/hall/intake/checks/:id', roles: ['manager'], why: 'record a check\'s outcome (a false commitment flags the applicant\'s later ones): managers, from an allowed origin, audited' },
   { method: 'GET', path: '/api/intake-state', roles: ANYONE, why: 'whether the hall takes tickets now (open, paused, closed) and the words kiosks and the phone page show; no personal data' },
   { method: 'POST', path: '/api/hall/intake', roles: ['manager'], why: 'pause, resume or close intake for the day (README "Running the hall floor"): managers, from an allowed origin, audited' },
-  { method: 'GET', path: '/api/site', roles: ANYONE, why: 'the hall\'s id, name, public URL and zone for the screens; no secrets, no personal data' },
+  { method: 'GET', path: '/api/site', roles: ANYONE, why: 'the hall\'s id, name, public URL, zone and services per ticket for the screens; no secrets, no personal data' },
   { method: 'GET', path: '/api/catalogue/names', roles: ANYONE, why: 'public catalogue names in English for the kiosk screen; no personal data' },
   { method: 'GET', path: '/api/verify', roles: ANYONE, why: 'anyone holding a printed copy may verify it (hall-rules.md "Electronic certificates")' },
   { method: 'POST', path: '/api/verify', roles: ANYONE, why: 'the same, for scanners that post' },

@@ -85,7 +85,7 @@ export function createHttpServer(o: HttpRoleOptions): HttpServer {
       o.metrics.router,
       verifyRouter(() => hall.certificates),
       ...(o.phone ? [o.phone.router] : []),
-      siteRouter(config.site, o.publicUrl),
+      siteRouter(config.site, o.publicUrl, config.visits.maxSteps),
       catalogueNamesRouter(DEMO_ENGLISH_NAMES),
       // Manager dashboard REST, behind a staff session.
       hallDashboardRouter({ auth: o.staff, dashboard: o.dashboard, today: () => hall.clock.today(), audit: () => o.audit }),

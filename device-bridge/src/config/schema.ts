@@ -30,6 +30,7 @@ import { intakeHoursSchema } from '../hall/intakeHours.ts';
 import { personLimitsSchema } from '../hall/personLimits.ts';
 import { notificationsConfigSchema } from '../hall/notify/gateway.ts';
 import { closingSchema } from '../hall/dayBoundaries.ts';
+import { visitsConfigSchema } from '../hall/visits.ts';
 import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
 import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
 import { siteConfigSchema } from './site.ts';
@@ -281,6 +282,7 @@ export const bridgeConfigSchema = z
     personLimits: personLimitsSchema.meta({ description: 'Per-person ticket and open-appointment limits against ticket touts (README "Running the hall floor").' }),
     notifications: notificationsConfigSchema.meta({ description: 'Result notices (办结, 退回, 不予受理): the gateway they leave the hall through (README "Result notices (结果反馈)", docs/notification-gateway.md).' }),
     closing: closingSchema.optional().meta({ description: 'Closing time of the hall day and what happens to the tickets still waiting (README "Running the hall floor"). Absent: no closing run (intakeHours.closes still ends walk-in tickets).' }),
+    visits: visitsConfigSchema.meta({ description: 'One visit, several windows (多窗联办): services one ticket may carry (README "Running the hall floor").' }),
     counterWorkflow: counterWorkflowConfigSchema.optional()
       .meta({ description: 'Service windows of the counter workflow. Absent: the windows of the loaded catalogue, else every counter terminal is a window serving every category.' }),
     /** How long personal data is kept (days; defaults and reasons in hall/retentionPolicy.ts and README "Security"). */

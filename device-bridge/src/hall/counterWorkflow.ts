@@ -7,6 +7,9 @@
  *   slot has started, then priority tickets, then by issue time: `callsBefore` of queue.ts); recall at most 3 times;
  *   start; finish; noShow (过号: the ticket is void); transfer to another category (keeps its number and original
  *   issue time; key argument -> letter by config); pause/resume (a paused window calls nobody).
+ * - A ticket of several services (visits.ts): finish ends the current step and sends the ticket on to the next
+ *   step's queue (same number, original issue time); the ticket is done after its last step. The display's latest
+ *   calls then say where it goes next.
  * - After finish the rating pad lights; the rating (1..5) is stored with the ticket (one per ticket); 不满意 and
  *   非常不满意 open a follow-up due 15 working days later (working-day calendar of calendar.ts).
  * - Every call (and recall) is a `call` event {callId, ticketNumber, window, text 请A012号到3号窗口办理, recall, at}.
@@ -38,6 +41,8 @@ import {
 } from './counterOutputs.ts';
 import { callClassOf, callHistory, pickInCategory, ruleOf } from './callingRules.ts';
 import { callsBefore } from './queue.ts';
+import { visitViewOf } from './visits.ts';
+import { currentVisitStep } from '../store/visitRecords.ts';
 
 /** hall-rules.md "Ratings": every bad review is followed up within 15 working days. */
 export const BAD_REVIEW_FOLLOW_UP_WORKING_DAYS = 15;
@@ -204,7 +209,7 @@ export class CounterWorkflow {
     if (!this.store) return { windows: [...this.windows.keys()].sort((a, b) => a - b).map(idleView), calls: [], serverTime, utcOffsetMinutes, announce };
     const windows: DisplayWindowView[] = [];
     for (const w of [...this.windows.keys()].sort((a, b) => a - b)) windows.push(await this.viewIn(this.store, w));
-    const calls = (await this.store.listCounterCalls(this.clock.dayOf(serverTime), DISPLAY_RECENT_CALLS)).map(callEvent);
+    const calls = await this.withNextSteps(this.store, await this.store.listCounterCalls(this.clock.dayOf(serverTime), DISPLAY_RECENT_CALLS));
     return { windows, calls, serverTime, utcOffsetMinutes, announce };
   }
 
@@ -365,12 +370,13 @@ export class CounterWorkflow {
       }
       case 'finish': {
         if (!cur) return refuse('noTicket', 'no ticket is called at this window');
+        const onward = await this.finishVisitStep(tx, cfg, cur, now);
         // Finished without pressing start: the service began at the call's end, i.e. now (no made-up duration).
-        await tx.updateTicket(cur.id, { status: 'done', startedAt: cur.startedAt ?? now, finishedAt: now });
+        if (!onward.moved) await tx.updateTicket(cur.id, { status: 'done', startedAt: cur.startedAt ?? now, finishedAt: now });
         st.ticketId = null;
         st.recalls = 0;
         st.ratingTicketId = cur.id;
-        return { outcome: `finished ${cur.number}`, ratingPad: true };
+        return { outcome: `finished ${cur.number}${onward.note}`, ratingPad: true };
       }
       case 'noShow': {
         if (!cur) return refuse('noTicket', 'no ticket is called at this window');
@@ -410,6 +416,41 @@ export class CounterWorkflow {
     st.ticketId = null;
     st.recalls = 0;
     return { outcome: `transferred ${cur.number} to ${letter}` };
+  }
+
+  /**
+   * The current step of a ticket of several services (visits.ts): finished here; `moved` when the ticket now waits
+   * at its next step. The visit ends early when the holder already waits in the next step's category with another
+   * ticket (hall-rules.md: one waiting ticket per person per category).
+   */
+  private async finishVisitStep(tx: HallRepository, cfg: CounterWindowConfig, cur: TicketRecord, now: number): Promise<{ moved: boolean; note: string }> {
+    const steps = await tx.listVisitSteps(cur.id);
+    const step = currentVisitStep(steps);
+    if (!step) return { moved: false, note: '' };
+    const following = steps.find((s) => s.position > step.position && s.state === 'waiting');
+    const other = following && cur.holderNumber !== null ? await tx.findWaitingTicket(cur.day, following.category, cur.holderNumber) : undefined;
+    const next = await tx.finishVisitStep({ ticketId: cur.id, window: cfg.window, startedAt: cur.startedAt ?? now, at: now,
+      endVisit: other !== undefined });
+    const of = `step ${step.position}/${steps.length}`;
+    if (next) return { moved: true, note: ` (${of}): waits in ${next.category} for step ${next.position}` };
+    return { moved: false, note: other ? ` (${of}): visit ended, the holder waits in ${following!.category} with ${other.number}` : ` (${of})` };
+  }
+
+  /** The display's latest calls; a ticket's latest one says where it goes next when a visit step was finished. */
+  private async withNextSteps(repo: HallRepository, records: readonly CounterCallRecord[]): Promise<HallCallEvent[]> {
+    const seen = new Set<number>();
+    const out: HallCallEvent[] = [];
+    for (const c of records) {
+      const event = callEvent(c);
+      if (!seen.has(c.ticketId)) {
+        seen.add(c.ticketId);
+        const t = await repo.getTicket(c.ticketId);
+        const next = t?.status === 'waiting' ? (await visitViewOf(repo, t))?.next : undefined;
+        if (next) event.next = { zh: next.zh, en: next.en };
+      }
+      out.push(event);
+    }
+    return out;
   }
 
   private async rate(tx: HallRepository, cfg: CounterWindowConfig, st: CounterWindowRecord, rating: number, now: number): Promise<Step> {

@@ -14,6 +14,7 @@ import type {
 } from '@onedoor/protocol';
 import type { HallDay, HallRepository, TicketRecord } from '../store/hallStore.ts';
 import type { ApplicationView } from './applications.ts';
+import { stepsServedOnTheWay } from '../store/visitRecords.ts';
 
 export function averageOf(values: readonly number[]): number | null {
   return values.length === 0 ? null : Math.round(values.reduce((a, b) => a + b, 0) / values.length);
@@ -43,7 +44,10 @@ function ticketFigures(tickets: readonly TicketRecord[]) {
 const RECENT_CALLS_SHOWN = 12;
 const RECENT_CALLS_READ = 60;
 
-/** Per window: the day's finished tickets and their service time, by the window of each ticket's last call. */
+/**
+ * Per window: the day's finished tickets and their service time, by the window of each ticket's last call, and the
+ * visit steps finished there on the way to a next one.
+ */
 async function windowWork(store: HallRepository, day: HallDay, tickets: readonly TicketRecord[]): Promise<Map<number, { served: number; busyMs: number }>> {
   const windowOf = new Map<number, number>();
   // Newest first: the first call seen of a ticket is its last (a transferred ticket is finished where it was last called).
@@ -57,6 +61,14 @@ async function windowWork(store: HallRepository, day: HallDay, tickets: readonly
     acc.served++;
     acc.busyMs += ms;
     out.set(w, acc);
+  }
+  // A visit's steps finished on the way to the next one were services at their windows too (hall/visits.ts).
+  for (const s of stepsServedOnTheWay(await store.listVisitStepsOfDay(day))) {
+    if (s.window === null || s.startedAt === null || s.finishedAt === null) continue;
+    const acc = out.get(s.window) ?? { served: 0, busyMs: 0 };
+    acc.served++;
+    acc.busyMs += s.finishedAt - s.startedAt;
+    out.set(s.window, acc);
   }
   return out;
 }

@@ -46,7 +46,9 @@ export type HallRuleCode =
   /** An application already 办结, 退回 or 不予受理 moved again by a clerk (applications.ts). */
   | 'alreadyClosed'
   /** Intake paused or closed for the day by a manager or the closing time (dayBoundaries.ts). */
-  | 'intakePaused';
+  | 'intakePaused'
+  /** A visit of several services that cannot be issued as asked (visits.ts). */
+  | 'visitInvalid';
 
 export class HallRuleError extends Error {
   constructor(

@@ -7,6 +7,8 @@ export * from './citizen.ts';
 export * from './linkedCitizen.ts';
 export * from './session.ts';
 export * from './queue.ts';
+export * from './visits.ts';
+export * from '../store/visitRecords.ts';
 export * from './appointments.ts';
 export * from './signing.ts';
 export * from './certificates.ts';

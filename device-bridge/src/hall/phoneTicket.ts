@@ -30,6 +30,8 @@ export class PhoneTicketReader {
       number: v.number, category: v.category, categoryName: v.categoryName, day: v.day, issuedAtText: v.issuedAtText,
       status: v.status, ahead: v.ahead, estimatedWaitMinutes: v.estimatedWaitMinutes,
       call: latest ? { window: latest.window, text: latest.text, recall: latest.recall, at: latest.at } : null,
+      // A ticket of several services: its steps and where to go next (visits.ts).
+      ...(v.visit ? { visit: v.visit } : {}),
       at: this.clock.now(),
       ...(t.closedReason ? { closingNotice: closingNoticeOf(t.closedReason) } : {}),
     };

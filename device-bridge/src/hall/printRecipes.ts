@@ -50,6 +50,8 @@ export function queueTicketData(t: TicketView, opts: PrintRecipeOptions, qrUrl?:
     time: t.issuedAtText,
     qrUrl: qrUrl ?? `${base}/q/${t.number}?d=${t.day.replace(/-/g, '')}`,
     footer: opts.ticketFooter ?? DEFAULT_TICKET_FOOTER,
+    // A visit of several services lists them in order (hall/visits.ts).
+    ...(t.visit ? { steps: t.visit.steps.map((s) => s.categoryName) } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import { HallRuleError } from './errors.ts';
 import { checkIntakeHours, type IntakeHours } from './intakeHours.ts';
 import { checkTicketLimits, countedRefusal, type PersonLimits } from './personLimits.ts';
 import type { DayBoundaries } from './dayBoundaries.ts';
+import { checkVisitCategories, checkVisitNotWaiting, VISIT_STEPS_LIMIT, visitViewOf, type VisitsConfig } from './visits.ts';
 
 /** The 3-digit sequence of a ticket number ends at 999 (hall-rules.md "A001"). */
 export const MAX_DAILY_TICKETS_PER_CATEGORY = 999;
@@ -63,6 +64,8 @@ export interface IssueTicketRequest {
   flags?: TicketFlags;
   /** Set by the appointment check-in: the ticket goes first. */
   appointmentId?: number;
+  /** Further services of the same visit, in order (visits.ts): one ticket, served window after window. */
+  also?: readonly string[];
 }
 
 export class QueueService {
@@ -73,12 +76,16 @@ export class QueueService {
     private readonly hours: IntakeHours = {},
     /** Intake paused or closed for the day (dayBoundaries.ts); absent: always open. */
     private readonly boundaries?: Pick<DayBoundaries, 'checkOpen'>,
+    private readonly visits: VisitsConfig = { maxSteps: VISIT_STEPS_LIMIT },
   ) {}
 
-  /** A walk-in ticket for a category (or the person's waiting one in it). A per-person limit refusal is counted. */
-  async takeTicket(citizen: Citizen | null, category: string, flags: TicketFlags = {}): Promise<TicketView> {
+  /**
+   * A walk-in ticket for a category (or the person's waiting one in it); `also`: further services of the same visit
+   * (visits.ts), in order. A per-person limit refusal is counted.
+   */
+  async takeTicket(citizen: Citizen | null, category: string, flags: TicketFlags = {}, also: readonly string[] = []): Promise<TicketView> {
     const { ticket, reused } = await countedRefusal(this.store, this.clock.today(),
-      () => this.store.withTransaction((tx) => this.issueIn(tx, { citizen, category, flags })));
+      () => this.store.withTransaction((tx) => this.issueIn(tx, { citizen, category, flags, also })));
     return this.view(ticket, reused);
   }
 
@@ -91,8 +98,14 @@ export class QueueService {
     }
     const now = this.clock.now();
     const day = this.clock.dayOf(now);
+    const visit = req.also && req.also.length > 0 ? await checkVisitCategories(tx, [letter, ...req.also], this.visits.maxSteps) : null;
     if (req.citizen) {
       const waiting = await tx.findWaitingTicket(day, letter, req.citizen.number);
+      // Asked again with more services: the waiting ticket of one service takes them on (still one ticket).
+      if (waiting && visit && (await tx.listVisitSteps(waiting.id)).length === 0) {
+        await checkVisitNotWaiting(tx, day, req.citizen.number, visit.slice(1));
+        await tx.addVisitSteps(waiting.id, visit);
+      }
       if (waiting) {
         // One waiting ticket per person per category (hall-rules.md): a check-in or green-channel request upgrades
         // the ticket already held (same number and issue time) instead of leaving the person without priority.
@@ -111,6 +124,7 @@ export class QueueService {
       checkIntakeHours(this.hours, this.clock.timeOf(now));
     }
     if (req.citizen && req.appointmentId === undefined) await checkTicketLimits(tx, this.limits, day, letter, req.citizen.number);
+    if (req.citizen && visit) await checkVisitNotWaiting(tx, day, req.citizen.number, visit.slice(1));
     const seq = await tx.nextCounterValue(`ticket:${day}:${letter}`);
     if (seq > MAX_DAILY_TICKETS_PER_CATEGORY) {
       throw new HallRuleError('categoryFull', '今日该类业务号码已发完，请咨询工作人员',
@@ -126,6 +140,7 @@ export class QueueService {
       issuedAt: now,
       appointmentId: req.appointmentId ?? null,
     });
+    if (visit) await tx.addVisitSteps(ticket.id, visit);
     return { ticket, reused: false };
   }
 
@@ -154,6 +169,7 @@ export class QueueService {
     const category = await this.store.getQueueCategory(t.category);
     // Counted by the database over the waiting queue's index, in calling order (store/ticketOrderSql.ts).
     const ahead = t.status === 'waiting' ? await this.store.countWaitingAhead(t.id, this.clock.stamp()) : 0;
+    const visit = await visitViewOf(this.store, t);
     return {
       id: t.id,
       number: t.number,
@@ -169,6 +185,7 @@ export class QueueService {
       maskedNumber: t.holderNumber === null ? null : maskIdNumber(t.holderNumber),
       reused,
       appointmentId: t.appointmentId,
+      ...(visit ? { visit } : {}),
     };
   }
 }

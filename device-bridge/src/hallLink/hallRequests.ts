@@ -38,7 +38,9 @@ const id = z.number().int().min(1).max(2 ** 31);
 /** Per op: whether it needs the citizen, and its arguments after the citizen. */
 const OP_ARGS = {
   'queue.categories': [false, z.tuple([])],
-  'queue.take': [true, z.tuple([z.string().regex(/^[A-Za-z]$/)])],
+  // The category, then the further services of the same visit (hall/visits.ts), absent for one service.
+  'queue.take': [true, z.union([z.tuple([z.string().regex(/^[A-Za-z]$/)]),
+    z.tuple([z.string().regex(/^[A-Za-z]$/), z.array(z.string().regex(/^[A-Za-z]$/)).max(8)])])],
   'appointments.upcoming': [true, z.tuple([])],
   'appointments.checkIn': [true, z.tuple([id])],
   'appointments.bookableDays': [false, z.tuple([])],
@@ -73,7 +75,7 @@ function need<T>(service: T | null): T {
 
 const RUN: { [O in KioskLinkOp]: Run } = {
   'queue.categories': (h) => need(h.records).listQueueCategories(),
-  'queue.take': (h, c, [category]) => need(h.queue).takeTicket(c, category),
+  'queue.take': (h, c, [category, also]) => need(h.queue).takeTicket(c, category, {}, also ?? []),
   'appointments.upcoming': (h, c) => need(h.appointments).upcoming(c),
   'appointments.checkIn': (h, c, [appointmentId]) => need(h.appointments).checkIn(c, appointmentId),
   'appointments.bookableDays': (h) => need(h.appointments).bookableDays(),

@@ -54,10 +54,10 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
       addPrintLog: (entry: Omit<PrintLogRecord, 'id'>) => ask<PrintLogRecord>('printLog.add', null, entry),
     },
     queue: {
-      takeTicket: (c: Citizen | null, category: string, flags: TicketFlags = {}) => {
+      takeTicket: (c: Citizen | null, category: string, flags: TicketFlags = {}, also: readonly string[] = []) => {
         if (!c) return Promise.reject(new Error('queue.take over the hall link needs the citizen'));
         if (flags.disabled || flags.pregnant) return Promise.reject(new Error('green-channel flags are set at the hall, not over the kiosk link'));
-        return ask<TicketView>('queue.take', c, category);
+        return also.length > 0 ? ask<TicketView>('queue.take', c, category, [...also]) : ask<TicketView>('queue.take', c, category);
       },
     },
     appointments: {

@@ -696,6 +696,24 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
     `,
   },
   {
+    version: 16,
+    name: 'visits: several services on one ticket',
+    // README "Running the hall floor", visits (多窗联办): a ticket's ordered steps, one queue category each; the
+    // ticket's category is its current step's (store/visitRecords.ts), so the waiting queue needs nothing new.
+    sql: `
+      CREATE TABLE ticket_visit_steps (
+        hall_id     TEXT NOT NULL DEFAULT '',
+        ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+        position    INTEGER NOT NULL CHECK (position BETWEEN 1 AND 9),
+        category    TEXT NOT NULL,
+        state       TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'done', 'skipped')),
+        window_no   INTEGER,
+        started_at  INTEGER,
+        finished_at INTEGER,
+        PRIMARY KEY (hall_id, ticket_id, position)
+    `,
+  },
+  {
     version: 17,
     name: 'day boundaries and abuse limits: intake state, closing runs, refusal counts',
     // README "Running the hall floor" (abuse limits, day boundaries): refusal counts per day and limit kind and the

@@ -27,6 +27,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import { serviceDurationsSql, visitStepsFromRows, visitStepsOfTickets, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import { applyHallPostgresMigrations, HALL_POSTGRES_MIGRATIONS } from './hallPostgresMigrations.ts';
@@ -318,9 +319,7 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async recentServiceDurations(category: string, limit: number): Promise<number[]> {
-    return (await this.all(`SELECT finished_at - started_at AS ms FROM tickets WHERE hall_id = ${this.h} AND category = $1 AND status = 'done'
-      AND started_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $2`, category, limit))
-      .map((r) => Number(r.ms));
+    return (await this.all(serviceDurationsSql(this.h, '$1', this.h, '$1', '$2'), category, limit)).map((r) => Number(r.ms));
   }
 
   async countWaitingAhead(ticketId: number, hallNow: string): Promise<number> {
@@ -502,9 +501,54 @@ class PostgresHallRepository implements HallRepository {
       const moved = await sql.query(`UPDATE tickets SET category = $1, status = 'waiting', called_at = NULL, started_at = NULL
         WHERE hall_id = ${this.h} AND id = $2`, [t.toCategory, t.ticketId]);
       if (moved.rowCount !== 1) throw new Error(`ticket ${t.ticketId} does not exist`);
+      await sql.query(`UPDATE ticket_visit_steps SET category = $1 WHERE hall_id = ${this.h} AND ticket_id = $2 AND position =
+        (SELECT MIN(position) FROM ticket_visit_steps WHERE hall_id = ${this.h} AND ticket_id = $2 AND state = 'waiting')`,
+      [t.toCategory, t.ticketId]);
       await sql.query(`INSERT INTO ticket_transfers (hall_id, ticket_id, from_category, to_category, window_no, at)
         VALUES (${this.h}, $1, $2, $3, $4, $5)`,
         [t.ticketId, t.fromCategory, t.toCategory, t.window, t.at]);
+    });
+  }
+
+  addVisitSteps(ticketId: number, categories: readonly string[]): Promise<VisitStepRecord[]> {
+    return this.sql.atomic(async (sql) => {
+      const repo = new PostgresHallRepository(sql, this.hallId);
+      for (const [i, category] of categories.entries()) {
+        await repo.run(`INSERT INTO ticket_visit_steps (hall_id, ticket_id, position, category) VALUES (${this.h}, $1, $2, $3)`,
+          ticketId, i + 1, category);
+      }
+      return repo.listVisitSteps(ticketId);
+    });
+  }
+
+  async listVisitSteps(ticketId: number): Promise<VisitStepRecord[]> {
+    const rows = await this.all(`SELECT s.*, t.status AS ticket_status FROM ticket_visit_steps s JOIN tickets t ON t.id = s.ticket_id
+      WHERE s.hall_id = ${this.h} AND s.ticket_id = $1 ORDER BY s.position`, ticketId);
+    return rows.length === 0 ? [] : visitStepsFromRows(rows, rows[0].ticket_status as TicketStatus);
+  }
+
+  async listVisitStepsOfDay(day: HallDay): Promise<VisitStepRecord[]> {
+    return visitStepsOfTickets(await this.all(`SELECT s.*, t.status AS ticket_status FROM ticket_visit_steps s JOIN tickets t ON t.id = s.ticket_id
+      WHERE s.hall_id = ${this.h} AND t.hall_id = ${this.h} AND t.day = $1 ORDER BY s.ticket_id, s.position`, day));
+  }
+
+  finishVisitStep(f: VisitStepFinish): Promise<VisitStepRecord | null> {
+    return this.sql.atomic(async (sql) => {
+      const repo = new PostgresHallRepository(sql, this.hallId);
+      const [cur, ...rest] = await repo.all(`SELECT * FROM ticket_visit_steps WHERE hall_id = ${this.h} AND ticket_id = $1
+        AND state = 'waiting' ORDER BY position FOR UPDATE`, f.ticketId);
+      if (!cur) return null;
+      await repo.run(`UPDATE ticket_visit_steps SET state = 'done', window_no = $1, started_at = $2, finished_at = $3 WHERE hall_id = ${this.h}
+        AND ticket_id = $4 AND position = $5`, f.window, f.startedAt, f.at, f.ticketId, cur.position);
+      if (rest.length === 0) return null;
+      if (f.endVisit) {
+        await repo.run(`UPDATE ticket_visit_steps SET state = 'skipped', finished_at = $1 WHERE hall_id = ${this.h} AND ticket_id = $2
+          AND state = 'waiting'`, f.at, f.ticketId);
+        return null;
+      }
+      await repo.run(`UPDATE tickets SET category = $1, status = 'waiting', called_at = NULL, started_at = NULL
+        WHERE hall_id = ${this.h} AND id = $2`, rest[0].category, f.ticketId);
+      return visitStepsFromRows([rest[0]], 'waiting')[0];
     });
   }
 

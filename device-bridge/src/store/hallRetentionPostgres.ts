@@ -76,6 +76,7 @@ export async function retentionPostgres(q: RetentionQuery, c: HallRetentionCutof
   await run(`DELETE FROM rating_follow_ups WHERE ticket_id IN (${oldTickets})`, d);
   await run(`DELETE FROM ticket_transfers WHERE ticket_id IN (${oldTickets})`, d);
   await run(`DELETE FROM ticket_holds WHERE ticket_id IN (${oldTickets})`, d);
+  await run(`DELETE FROM ticket_visit_steps WHERE ticket_id IN (${oldTickets})`, d);
   await run(`UPDATE counter_windows SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);
   await run(`UPDATE counter_windows SET rating_ticket_id = NULL WHERE rating_ticket_id IN (${oldTickets})`, d);
   await run(`UPDATE appointments SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);

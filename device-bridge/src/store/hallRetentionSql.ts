@@ -23,6 +23,7 @@ export function retentionSql(db: Database, c: HallRetentionCutoffs, hallId: stri
   run(`DELETE FROM rating_follow_ups WHERE ticket_id IN (${oldTickets})`, d);
   run(`DELETE FROM ticket_transfers WHERE ticket_id IN (${oldTickets})`, d);
   run(`DELETE FROM ticket_holds WHERE ticket_id IN (${oldTickets})`, d);
+  run(`DELETE FROM ticket_visit_steps WHERE ticket_id IN (${oldTickets})`, d);
   run(`UPDATE counter_windows SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);
   run(`UPDATE counter_windows SET rating_ticket_id = NULL WHERE rating_ticket_id IN (${oldTickets})`, d);
   run(`UPDATE appointments SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);

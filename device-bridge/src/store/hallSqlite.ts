@@ -33,6 +33,7 @@ import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } fr
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
 import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
+import { serviceDurationsSql, visitStepsFromRows, visitStepsOfTickets, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import type { CommitmentCheckResult, CommitmentCheckState, CommitmentRecord, IntakeDecision, IntakeField, IntakeMaterialOutcome,
@@ -375,10 +376,7 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   recentServiceDurations(category: string, limit: number): number[] {
-    return this.all(`SELECT finished_at - started_at AS ms FROM tickets WHERE hall_id = ? AND category = ?
-      AND status = 'done' AND started_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?`,
-    this.hall, category, limit)
-      .map((r) => Number(r.ms));
+    return this.all(serviceDurationsSql('?', '?', '?', '?', '?'), this.hall, category, this.hall, category, limit).map((r) => Number(r.ms));
   }
 
   countWaitingAhead(ticketId: number, hallNow: string): number {
@@ -554,8 +552,47 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     const res = this.st(`UPDATE tickets SET category = ?, status = 'waiting', called_at = NULL, started_at = NULL
       WHERE hall_id = ? AND id = ?`).run(t.toCategory, this.hall, t.ticketId);
     if (res.changes !== 1) throw new Error(`ticket ${t.ticketId} does not exist`);
+    this.st(`UPDATE ticket_visit_steps SET category = ? WHERE hall_id = ? AND ticket_id = ? AND position =
+      (SELECT MIN(position) FROM ticket_visit_steps WHERE hall_id = ? AND ticket_id = ? AND state = 'waiting')`)
+      .run(t.toCategory, this.hall, t.ticketId, this.hall, t.ticketId);
     this.st(`INSERT INTO ticket_transfers (hall_id, ticket_id, from_category, to_category, window_no, at)
       VALUES (?, ?, ?, ?, ?, ?)`).run(this.hall, t.ticketId, t.fromCategory, t.toCategory, t.window, t.at);
+  }
+
+  addVisitSteps(ticketId: number, categories: readonly string[]): VisitStepRecord[] {
+    categories.forEach((category, i) => {
+      this.st(`INSERT INTO ticket_visit_steps (hall_id, ticket_id, position, category) VALUES (?, ?, ?, ?)`)
+        .run(this.hall, ticketId, i + 1, category);
+    });
+    return this.listVisitSteps(ticketId);
+  }
+
+  listVisitSteps(ticketId: number): VisitStepRecord[] {
+    const rows = this.all('SELECT * FROM ticket_visit_steps WHERE hall_id = ? AND ticket_id = ? ORDER BY position', this.hall, ticketId);
+    return rows.length === 0 ? [] : visitStepsFromRows(rows, this.getTicket(ticketId)?.status);
+  }
+
+  listVisitStepsOfDay(day: HallDay): VisitStepRecord[] {
+    return visitStepsOfTickets(this.all(`SELECT s.*, t.status AS ticket_status FROM ticket_visit_steps s JOIN tickets t ON t.id = s.ticket_id
+      WHERE s.hall_id = ? AND t.hall_id = ? AND t.day = ? ORDER BY s.ticket_id, s.position`, this.hall, this.hall, day));
+  }
+
+  finishVisitStep(f: VisitStepFinish): VisitStepRecord | null {
+    const waiting = () => this.all(`SELECT * FROM ticket_visit_steps WHERE hall_id = ? AND ticket_id = ? AND state = 'waiting'
+      ORDER BY position`, this.hall, f.ticketId);
+    const [cur, ...rest] = waiting();
+    if (!cur) return null;
+    this.st(`UPDATE ticket_visit_steps SET state = 'done', window_no = ?, started_at = ?, finished_at = ? WHERE hall_id = ? AND ticket_id = ?
+      AND position = ?`).run(f.window, f.startedAt, f.at, this.hall, f.ticketId, cur.position);
+    if (rest.length === 0) return null;
+    if (f.endVisit) {
+      this.st(`UPDATE ticket_visit_steps SET state = 'skipped', finished_at = ? WHERE hall_id = ? AND ticket_id = ? AND state = 'waiting'`)
+        .run(f.at, this.hall, f.ticketId);
+      return null;
+    }
+    this.st(`UPDATE tickets SET category = ?, status = 'waiting', called_at = NULL, started_at = NULL WHERE hall_id = ? AND id = ?`)
+      .run(rest[0].category, this.hall, f.ticketId);
+    return visitStepsFromRows([rest[0]], 'waiting')[0];
   }
 
   listTicketTransfers(ticketId: number): TicketTransferRecord[] {

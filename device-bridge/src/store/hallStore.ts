@@ -19,6 +19,7 @@
 import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import type { DayClosingRecord, IntakeStateRecord, LimitRefusalCount, LimitRefusalKind } from './dayBoundaryRecords.ts';
+import type { VisitStepFinish, VisitStepRecord } from './visitRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeField, IntakeRecord, IntakeState,
   NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
@@ -419,7 +420,10 @@ export interface HallRepository {
   addRatingFollowUp(f: Omit<RatingFollowUpRecord, 'id' | 'closedAt' | 'note'>): Promise<RatingFollowUpRecord>;
   /** Follow-ups by deadline; `openOnly` leaves out the closed ones. */
   listRatingFollowUps(filter?: { openOnly?: boolean }): Promise<RatingFollowUpRecord[]>;
-  /** Moves a ticket to another category as a waiting ticket, keeping its number and issue time; records the move. */
+  /**
+   * Moves a ticket to another category as a waiting ticket, keeping its number and issue time; records the move. A
+   * ticket of several services moves its current step (visitRecords.ts).
+   */
   transferTicket(t: TicketTransferRecord): Promise<void>;
   listTicketTransfers(ticketId: number): Promise<TicketTransferRecord[]>;
   /** Puts a ticket in the hold pool (one hold per ticket: a second one replaces the first). */
@@ -429,6 +433,23 @@ export interface HallRepository {
   listOpenTicketHolds(at: number): Promise<TicketHoldRecord[]>;
   /** Marks the hold brought back; false when it was released before. */
   releaseTicketHold(ticketId: number, at: number): Promise<boolean>;
+
+  // visits: several services on one ticket (migration 16, visitRecords.ts)
+  /**
+   * Gives a waiting ticket its visit steps, in order (the first is the ticket's category now); throws when it has
+   * steps already.
+   */
+  addVisitSteps(ticketId: number, categories: readonly string[]): Promise<VisitStepRecord[]>;
+  /** The ticket's steps by position; empty for a ticket of one service. */
+  listVisitSteps(ticketId: number): Promise<VisitStepRecord[]>;
+  /** The steps of every ticket of a day, by ticket and position (the dashboard's per-window figures). */
+  listVisitStepsOfDay(day: HallDay): Promise<VisitStepRecord[]>;
+  /**
+   * Finishes the ticket's current step at a window. When a step follows, the ticket moves to that step's category as
+   * a waiting ticket keeping its number, priority and issue time, and the step is returned; null when the ticket had
+   * no steps, or this was its last (the caller closes the ticket). `endVisit`: every later step is skipped (null).
+   */
+  finishVisitStep(f: VisitStepFinish): Promise<VisitStepRecord | null>;
 
   // manager dashboard (README "For managers: the dashboard"): a day's figures
   /** Every appointment of a day, whatever its status, by start. */

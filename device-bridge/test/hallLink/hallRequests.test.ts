@@ -47,6 +47,15 @@ const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng')) as KioskLinkCi
       expect(await hall.store!.countKioskRequests('kiosk-1')).toBe(1);
     });
 
+    it('a linked kiosk asks for a visit of several services: one ticket with its steps; a bad list is invalid', async () => {
+      const handle = hallRequestHandler({ hall });
+      const visit = await handle('kiosk-1', { requestId: 'v1', op: 'queue.take', citizen, args: ['A', ['B', 'C']] });
+      expect(visit.ok && (visit.result as { visit?: { steps: Array<{ category: string }> } }).visit?.steps.map((x) => x.category)).toEqual(['A', 'B', 'C']);
+      expect(await ticketsToday()).toHaveLength(1);
+      const bad = await handle('kiosk-1', { requestId: 'v2', op: 'queue.take', citizen, args: ['A', ['BB']] });
+      expect(!bad.ok && bad.failure.kind).toBe('invalid');
+    });
+
     it('answers a resend after a hall restart from the database, not by applying it again', async () => {
       const first = await hallRequestHandler({ hall })('kiosk-2', take('r-restart', 'B'));
       await hall.close();

@@ -29,6 +29,7 @@ import type { StaffUser } from '../../src/auth/staffAuth.ts';
 import { CertificateService } from '../../src/hall/certificates.ts';
 import { ApplicationService } from '../../src/hall/applications.ts';
 import type { HallClock } from '../../src/hall/clock.ts';
+import type { CounterWorkflowConfigInput } from '../../src/hall/counterConfig.ts';
 import { loadOrCreateHallKeys } from '../../src/hall/signing.ts';
 import type { HallStore } from '../../src/store/hallStore.ts';
 import { PostgresHallStore } from '../../src/store/hallPostgres.ts';
@@ -111,7 +112,9 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
   /** Config `notifications` (the result notices' gateway). */
   notifications?: BridgeConfigInput['notifications'];
   /** More devices for the bridge's config (e.g. an A4 docprinter at an ippeveprinter's URI). */
-  devices?: Array<{ id: string; kind: DeviceKind; path: string; options?: Record<string, unknown> }>; } = {}): Promise<KioskRig> {
+  devices?: Array<{ id: string; kind: DeviceKind; path: string; options?: Record<string, unknown> }>;
+  /** Service windows of the counter workflow (start option `counterWorkflow`), e.g. one category per window. */
+  counterWorkflow?: CounterWorkflowConfigInput; } = {}): Promise<KioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-kiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -147,7 +150,8 @@ export async function startKioskRig(opts: { hall?: KioskHallOptions; seed?: bool
       },
       // One machine: QR codes open this bridge's own pages (a site sets site.publicUrl).
       { log: opts.log ?? silentLogger(), hall: { ...(opts.seed === false ? {} : { demo: seedKioskHall(dataDir) }), ...opts.hall },
-        ...(opts.publicUrl === null ? {} : { publicUrl: opts.publicUrl ?? 'own' }) },
+        ...(opts.publicUrl === null ? {} : { publicUrl: opts.publicUrl ?? 'own' }),
+        ...(opts.counterWorkflow ? { counterWorkflow: opts.counterWorkflow } : {}) },
     );
     cleanups.push(() => bridge.close());
     if (target && !(bridge.hall.store instanceof PostgresHallStore)) {

@@ -43,7 +43,7 @@ describe('kiosk with site.hallName and site.publicUrl', () => {
   it('tells the screens which hall this is: GET /api/site', async () => {
     const r = await fetch(`${rig.bridge.url}/api/site`);
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ hallId: 'hall', hallName: '天河区政务服务中心', publicUrl: PUBLIC, timeZone: 'Asia/Shanghai' });
+    expect(await r.json()).toEqual({ hallId: 'hall', hallName: '天河区政务服务中心', publicUrl: PUBLIC, timeZone: 'Asia/Shanghai', visitSteps: 3 });
   });
 
   it('prints the certificate copy with its verification QR under the public URL, and answers it', async () => {

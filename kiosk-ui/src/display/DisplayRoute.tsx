@@ -147,6 +147,9 @@ function HallDisplay() {
                 <span class="display-call-number" data-testid="display-call-number">{c.ticketNumber}</span>
                 <span class="display-call-window">→ {c.window}号窗口 / window {c.window}</span>
                 {c.recall > 0 && <span class="display-call-recall">重呼 {c.recall} / recall</span>}
+                {c.next && (
+                  <span class="display-call-next" data-testid="display-call-next">{c.next.zh} / {c.next.en}</span>
+                )}
               </li>
             ))}
           </ol>

@@ -52,6 +52,31 @@ function Status({ v }: { v: PhoneTicketView }) {
   }
 }
 
+/** The services of a visit in order (多窗联办), each with its state in words. */
+function VisitSteps({ v }: { v: NonNullable<PhoneTicketView['visit']> }) {
+  return (
+    <ol class="m-steps" data-testid="phone-steps">
+      {v.steps.map((s) => (
+        <li key={s.position} data-state={s.state}>{s.categoryName} · {STEP_WORDS[s.state]}</li>
+      ))}
+    </ol>
+  );
+}
+
+/** Where to go next: above the queue position once a step was finished, below the call while one is served. */
+function NextStep({ v }: { v: PhoneTicketView }) {
+  const next = v.visit?.next;
+  if (!next) return null;
+  return (
+    <section class="m-note m-next" data-testid="phone-next">
+      <p class="m-big">{next.zh}</p>
+      <p class="m-en">{next.en}</p>
+    </section>
+  );
+}
+
+const STEP_WORDS = { waiting: '待办理', serving: '办理中', done: '已办结', skipped: '不在本号办理' } as const;
+
 export function PhonePage({ hash }: { hash: string }) {
   const capability = capabilityFrom(hash);
   const [view, setView] = useState<PhoneTicketView | null>(null);
@@ -101,7 +126,10 @@ export function PhonePage({ hash }: { hash: string }) {
         <p class="m-small">取号时间 {view.issuedAtText}</p>
       </header>
       <IntakeBanner view={view} />
+      {view.status === 'waiting' && <NextStep v={view} />}
       <Status v={view} />
+      {view.status !== 'waiting' && <NextStep v={view} />}
+      {view.visit && <VisitSteps v={view.visit} />}
       <footer class="m-small" data-testid="phone-link" data-state={link}>
         {refusal ? refusal.zh : LINK_WORDS[link]}
       </footer>

@@ -38,6 +38,11 @@ export interface HallCallEvent {
    * manager's dashboard. Rule words only, never a person's data.
    */
   reason?: string;
+  /**
+   * On the ticket's latest call once the step it was called for is finished and the visit goes on (visit.ts):
+   * `下一步：请到 社保医保 等候 (第 2/3 项)`.
+   */
+  next?: { zh: string; en: string };
 }
 
 /** A window as the hall screen shows it. */

@@ -14,3 +14,4 @@ export * from './accessAudit.ts';
 export * from './district.ts';
 export * from './phone.ts';
 export * from './scannedCodes.ts';
+export * from './visit.ts';

@@ -18,6 +18,7 @@ import type { CommandEnvelope, Completion, CompletionAck, CompletionCode } from 
 import type { PrintJobState } from './events.ts';
 import type { IdCardType } from '../idcard/holder.ts';
 import type { PhoneHandoff } from './phone.ts';
+import type { VisitView } from './visit.ts';
 
 /** The holder as a session shows it: masked number, display name for the greeting, never the birth date. */
 export interface KioskSessionHolder {
@@ -106,6 +107,8 @@ export interface KioskTicket {
   /** The person already held this waiting ticket (hall-rules.md: a second request returns the same). */
   reused: boolean;
   appointmentId: number | null;
+  /** A ticket of several services (visit.ts): its steps and where to go next; absent for one service. */
+  visit?: VisitView;
 }
 
 export interface KioskTicketResult {
@@ -314,7 +317,8 @@ export interface KioskCommandMap {
   'session.extend': { args: Record<string, never>; result: KioskSessionEvent };
   'session.logout': { args: Record<string, never>; result: { ended: boolean } };
   'queue.categories': { args: Record<string, never>; result: KioskQueueCategory[] };
-  'queue.take': { args: { category: string }; result: KioskTicketResult };
+  /** `also`: further services of the same visit, in order (README "Running the hall floor", visits). */
+  'queue.take': { args: { category: string; also?: string[] }; result: KioskTicketResult };
   'appointments.list': { args: Record<string, never>; result: KioskAppointment[] };
   'appointments.checkIn': { args: { id: number }; result: KioskCheckInResult };
   /** Bookable days (working days from tomorrow to the 5th working day). */

@@ -9,6 +9,7 @@
  * The view carries no ID number and no name: only what the printed ticket shows.
  */
 import type { KioskTicket } from './kiosk.ts';
+import type { VisitView } from './visit.ts';
 
 /** The latest call of the ticket: the window to go to (a recall counts from 1). */
 export interface PhoneTicketCall {
@@ -30,6 +31,8 @@ export interface PhoneTicketView {
   estimatedWaitMinutes: number;
   /** Set once the ticket was called (`called`, `serving`, and a `noShow` after a call). */
   call: PhoneTicketCall | null;
+  /** A ticket of several services: its steps and where to go next (visit.ts); absent for one service. */
+  visit?: VisitView;
   /** Bridge clock when this view was made. */
   at: number;
   /**

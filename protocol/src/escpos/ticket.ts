@@ -18,6 +18,11 @@ export interface StandardTicketData {
   time: string;
   qrUrl: string;
   footer: string;
+  /**
+   * A ticket of several services (多窗联办): their names in the order they are served, printed as a numbered list
+   * under the category line; omitted when undefined or shorter than two.
+   */
+  steps?: string[];
   /** A visible mark printed first on a reprinted ticket (e.g. 补打 REPRINT); omitted when undefined or empty. */
   reprintMark?: string;
   /** Process ID echoed when the ticket has printed: 4 ASCII characters 0x30-0x7E. */
@@ -72,6 +77,11 @@ export function standardTicketLayout(data: Partial<StandardTicketData> = {}): Ti
     text(''),
     text(d.number, 4),
     text(`${d.category} · 前面还有 ${d.waiting} 人等候`),
+  );
+  if (d.steps && d.steps.length > 1) {
+    blocks.push(text('本号办理以下业务（按顺序）', 1, { bold: true }), ...d.steps.map((s, i) => text(`${i + 1}. ${s}`)));
+  }
+  blocks.push(
     text(d.time),
     { kind: 'qr', text: d.qrUrl, moduleSize: 6, level: 'M' },
   );

@@ -95,6 +95,13 @@ describe('buildStandardTicket', () => {
     expect(indexOf(buildStandardTicket(), encodeGb18030('补打'))).toBe(-1);
   });
 
+  it('lists the services of a visit in order under the category line; one service prints as before', () => {
+    const t = buildStandardTicket({ steps: ['综合受理', '社保医保'] });
+    inOrder(t, [line('综合受理 · 前面还有 7 人等候'), line('本号办理以下业务（按顺序）'), line('1. 综合受理'), line('2. 社保医保'),
+      line('2026-11-25 09:31')]);
+    expect(buildStandardTicket({ steps: ['综合受理'] })).toEqual(buildStandardTicket());
+  });
+
   it('rejects bad data with a message naming the field', () => {
     expect(() => buildStandardTicket({ waiting: -1 })).toThrow(/waiting must be a non-negative integer/);
     expect(() => buildStandardTicket({ number: '' })).toThrow(/number must be a non-empty string/);

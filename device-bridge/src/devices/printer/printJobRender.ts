@@ -32,6 +32,7 @@ const ticketDataSchema = z
     time: z.string().min(1).max(32),
     qrUrl: z.string().min(1).max(1000),
     footer: z.string().max(500),
+    steps: z.array(z.string().min(1).max(64)).max(9),
   })
   .partial()
   .strict();

@@ -19,6 +19,13 @@ export const FLOW_TEXT = {
   minutes: { zh: '分钟', en: 'min' },
   listen: { zh: '请留意叫号屏幕和语音，过号需重新取号', en: 'Please watch the display and listen for your number; a missed number must be taken again.' },
   green: { zh: '绿色通道（优先）', en: 'Priority (green channel)' },
+  // one visit, several windows (多窗联办; README "Running the hall floor")
+  visitStart: { zh: '还要办理其他业务？一个号办多项', en: 'More than one service? One number for all' },
+  visitChoose: { zh: '请按办理顺序选择业务，最多 {n} 项', en: 'Choose the services in the order you want them, up to {n}' },
+  visitTake: { zh: '取号', en: 'Take the number' },
+  visitCancel: { zh: '只办一项', en: 'Just one service' },
+  visitStep: { zh: '第 {n} 项', en: 'No. {n}' },
+  visitSteps: { zh: '本号按顺序办理', en: 'This number serves, in order' },
   // the phone hand-off (README "The phone channel")
   onPhone: { zh: '用手机扫码，随时查看排队进度，叫号时手机会振动提醒', en: 'Scan with your phone to follow the queue; it vibrates when you are called' },
   // print
