@@ -18,6 +18,7 @@
 
 import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
+import type { PhoneHandoffTake, PhoneSessionRecord } from './phoneSessionRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeField, IntakeRecord, IntakeState,
   NewCommitment } from './intakeRecords.ts';
 
@@ -482,6 +483,22 @@ export interface HallRepository {
   recordCommitmentCheck(id: number, r: CommitmentCheckResult): Promise<boolean>;
   /** How many of the applicant's commitments were found false. */
   countFalseCommitments(applicantNumber: string): Promise<number>;
+
+  // phone sessions (migration 18, phoneSessionRecords.ts): hand-offs and phone sessions by token hash
+  addPhoneSession(r: PhoneSessionRecord): Promise<void>;
+  /**
+   * Takes an unused, unexpired hand-off once (atomic: of two takes at once on any instances, one wins): marks it used
+   * and wipes its holder; answers the record as it was, or why not.
+   */
+  takePhoneHandoff(tokenHash: string, now: number): Promise<PhoneHandoffTake>;
+  /** The live session with this hash, its expiry slid to `expiresAt` (never shortened); undefined when none is live. */
+  touchPhoneSession(tokenHash: string, now: number, expiresAt: number): Promise<PhoneSessionRecord | undefined>;
+  /** Deletes the row with this hash (logout); false when there was none. */
+  deletePhoneSession(tokenHash: string): Promise<boolean>;
+  /** Deletes the unused hand-offs that came from `origin` (the kiosk session ended first); how many. */
+  deletePhoneHandoffsOf(origin: string): Promise<number>;
+  /** Deletes every row expired at `now` (their holder with them); how many. */
+  purgePhoneSessions(now: number): Promise<number>;
 }
 
 /** A point in time for retention: the hall-local day and the epoch ms (rows dated by day or by instant). */
