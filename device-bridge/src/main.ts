@@ -200,6 +200,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
     stopDeviceEvents();
     stopScannedCodes();
     stopPhoneWake?.();
+    phone?.close();
     // Ends every session (the kiosks hear sessionEnded and wipe), then closes the hall database.
     hallScreens.detach();
     hall.sessions.endAll();

@@ -36,7 +36,8 @@ import type { DocPrinterDriver } from '../devices/ippPrinter/index.ts';
 import { a4CertificateCopyJob, appointmentSlipJob, certificateCopyJob, kioskRecipeOptions, printForKiosk, progressSlipJob,
   ticketPrintJob } from './kioskPrint.ts';
 import { describeInvalid, salvageRequestId } from './validation.ts';
-import { phoneHandoffOf } from './phoneHandoff.ts';
+import { phoneHandoffOf, phoneSessionHandoffOf } from './phoneHandoff.ts';
+import type { Citizen } from '../hall/citizen.ts';
 import type { TicketCapabilities } from '../hall/ticketCapability.ts';
 
 const noArgs = z.object({}).strict();
@@ -74,6 +75,7 @@ export const kioskArgSchemas = {
     form: z.record(z.string().max(32), z.string().max(200)).refine((f) => Object.keys(f).length <= 20, 'at most 20 fields'),
     bringBy: z.enum(['ticket', 'slot']).optional() }).strict(),
   'intake.list': noArgs,
+  'phone.handoff': noArgs,
 } satisfies { [N in KioskCommandName]: z.ZodType<KioskCommandMap[N]['args']> };
 
 export const kioskCommandSchema = z.object({
@@ -152,6 +154,11 @@ export interface KioskCommandDeps {
   phoneCapabilities?: () => TicketCapabilities | null;
   /** The hall's appointment codes (docs/mobile-codes.md), printed on appointment slips; null on a linked kiosk. */
   appointmentCodes?: () => TicketCapabilities | null;
+  /**
+   * A one-time hand-off of the session's citizen to the phone (hall/phoneSessions.ts), made where the hall database is
+   * (here, or the hall over the link); absent: "在手机上继续" answers 暂停服务.
+   */
+  phoneHandoff?: (citizen: Citizen, sessionToken: string, kioskId: string) => Promise<{ token: string; expiresAt: number }>;
   /** A session's timer changed (touch, extension): tell the kiosk. */
   onSession(event: KioskSessionEvent): void;
   /**
@@ -304,6 +311,13 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
       return { application, print: await print(job, 'progressSlip', application.serial, application.maskedNumber, requestId, printWaitMs) };
     },
     'intake.list': async ({ token }) => need(hall.intake ?? null).listOf(citizen(token)),
+    'phone.handoff': async ({ token }) => {
+      const c = citizen(token);
+      const base = deps.publicUrl();
+      if (!base) throw new KioskRefused('deviceNotReady', NO_PUBLIC_URL_REFUSAL, NO_PUBLIC_URL_MESSAGE);
+      const handOff = need(deps.phoneHandoff ?? null);
+      return phoneSessionHandoffOf(base, await handOff(c, token, hall.sessions.touch(token).kioskId));
+    },
     'print.appointmentSlip': async ({ token, args, requestId, printWaitMs }) => {
       const a = (await need(hall.appointments).upcoming(citizen(token))).find((x) => x.id === args.id);
       if (!a) throw new HallRuleError('notYourAppointment', '未找到您的这条预约', 'no such appointment of yours');

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { SocketApi } from '../api/index.ts';
 import type { KioskHall } from '../api/kioskHall.ts';
 import { KioskScreens } from '../api/kioskScreen.ts';
-import { attachKioskApi, type KioskApi } from '../api/kioskSocket.ts';
+import { attachKioskApi, type KioskApi, type KioskApiOptions } from '../api/kioskSocket.ts';
 import { NO_PUBLIC_URL_MESSAGE } from '../api/kioskCommands.ts';
 import { kioskPrinter, kioskRecipeOptions, printForKiosk, ticketPrintJob } from '../api/kioskPrint.ts';
 import type { PhoneChannel } from '../api/phoneChannel.ts';
@@ -16,7 +16,7 @@ import { checkInByCode } from '../api/scannedAppointments.ts';
 import { ScannedCodeHandler } from '../api/scannedCodes.ts';
 import { toCardReadEvent } from '../devices/idReader/events.ts';
 import { onScannedCodes } from '../devices/qrScanner/index.ts';
-import { identityIssuerOf } from '../hall/identityCode.ts';
+import { hallIdentityIssuer, identityIssuerOf } from '../hall/identityCode.ts';
 import type { TicketView } from '../hall/queue.ts';
 import type { BridgeConfig } from '../config/index.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
@@ -54,6 +54,8 @@ export function attachKioskRole(o: KioskRoleOptions): KioskApi {
     publicUrl: o.publicUrl,
     hallName: config.site.hallName,
     ...(o.phone ? { phoneCapabilities: () => o.phone!.capabilities, appointmentCodes: () => o.phone!.appointmentCodes } : {}),
+    // "在手机上继续" (README "The phone channel"): the hand-off is made where the hall database is.
+    ...(o.phone ? { phoneHandoff: (c, token, kioskId) => o.phone!.sessions.handOff(c, token, kioskId) } satisfies Pick<KioskApiOptions, 'phoneHandoff'> : {}),
     // Audited under the id the dashboard shows for this bridge's own devices.
     ...(o.audit ? { audit: { log: o.audit, kioskId: o.servesKiosks ? 'hall' : LOCAL_KIOSK_ID } } : {}),
     screens: o.screens,
@@ -78,7 +80,8 @@ export function attachScannedCodes(o: KioskRoleOptions & { kioskApi: KioskApi })
     return outcome;
   };
   const scannedCodes = new ScannedCodeHandler({
-    issuers: config.identityIssuers.map(identityIssuerOf),
+    // The configured issuers, and the hall itself where its key is here (codes the phone page shows, docs/mobile-codes.md).
+    issuers: [...config.identityIssuers.map(identityIssuerOf), ...(phone ? [hallIdentityIssuer(hall.keys, config.site.hallName)] : [])],
     clock: hall.clock,
     kioskId: (scannerId) => readerId ?? scannerId,
     toScreen: {

@@ -17,7 +17,7 @@ import type { KioskIntakeApplication, KioskIntakeDraft, KioskIntakeItem, KioskIn
 import type { CommandEnvelope, Completion, CompletionAck, CompletionCode } from './command.ts';
 import type { PrintJobState } from './events.ts';
 import type { IdCardType } from '../idcard/holder.ts';
-import type { PhoneHandoff } from './phone.ts';
+import type { PhoneHandoff, PhoneSessionHandoff } from './phone.ts';
 
 /** The holder as a session shows it: masked number, display name for the greeting, never the birth date. */
 export interface KioskSessionHolder {
@@ -327,6 +327,8 @@ export interface KioskCommandMap {
   'intake.submit': { args: { serviceId: string; form: Record<string, string>; bringBy?: 'ticket' | 'slot' }; result: KioskIntakeSubmitResult };
   /** The citizen's kiosk applications not accepted yet (waiting, returned, rejected). */
   'intake.list': { args: Record<string, never>; result: KioskIntakeApplication[] };
+  /** "在手机上继续": a one-time QR that opens the phone page signed in as this citizen (README "The phone channel"). */
+  'phone.handoff': { args: Record<string, never>; result: PhoneSessionHandoff };
 }
 
 export type KioskCommandName = keyof KioskCommandMap;
@@ -335,7 +337,7 @@ export const KIOSK_COMMAND_NAMES = [
   'session.touch', 'session.extend', 'session.logout', 'queue.categories', 'queue.take', 'appointments.list',
   'appointments.checkIn', 'appointments.days', 'appointments.slots', 'appointments.book', 'appointments.cancel',
   'services.list', 'services.finder', 'certificates.list', 'certificates.print', 'applications.list', 'print.progress',
-  'print.appointmentSlip', 'intake.items', 'intake.start', 'intake.sign', 'intake.submit', 'intake.list',
+  'print.appointmentSlip', 'intake.items', 'intake.start', 'intake.sign', 'intake.submit', 'intake.list', 'phone.handoff',
 ] as const satisfies readonly KioskCommandName[];
 
 export interface KioskCommand<N extends KioskCommandName = KioskCommandName> extends CommandEnvelope {
