@@ -61,7 +61,7 @@ export class PhoneChannel {
     this.stopRevoking = hall.onSessionEnd((e) => {
       this.sessions.revokeHandoffsOf(e.token).catch((err: unknown) => log.warn({ err }, 'phone hand-offs of an ended session not revoked'));
     });
-    const sessionRouter = phoneSessionRouter({ sessions: this.sessions, hall, capabilities: this.capabilities, limits, refusals: r.refusals, log });
+    const sessionRouter = phoneSessionRouter({ sessions: this.sessions, hall, capabilities: this.capabilities, appointmentCodes: this.appointmentCodes, limits, refusals: r.refusals, log });
     this.router = express.Router().use(r.router, sessionRouter);
   }
 

@@ -8,7 +8,7 @@
  *   POST /api/m/session/logout                  ends the phone session (its holder is deleted)
  *   GET  /api/m/me                              PhoneMe (masked name and number, the session's end)
  *   GET  /api/m/me/tickets                      PhoneMyTicket[]: today's tickets with their capability
- *   GET  /api/m/me/appointments                 PhoneAppointments
+ *   GET  /api/m/me/appointments                 PhoneAppointments (with each booked one's check-in code)
  *   GET  /api/m/me/slots?serviceId=&date=       PhoneSlot[]
  *   POST /api/m/me/appointments                 {serviceId, date, slot} -> KioskAppointment (the kiosk's service)
  *   POST /api/m/me/appointments/:id/cancel      -> KioskAppointment
@@ -47,6 +47,8 @@ export interface PhoneSessionRouteDeps {
   sessions: PhoneSessions;
   hall: Pick<KioskHall, 'store' | 'storeProblem' | 'clock' | 'keys' | 'appointments' | 'applications' | 'certificates' | 'intake'>;
   capabilities: TicketCapabilities;
+  /** The appointment codes the slip prints; the phone shows the same for the kiosk's scanner. */
+  appointmentCodes: TicketCapabilities;
   limits: PhoneRateLimiter;
   refusals: PhoneRefusalCounts;
   log: Logger;
@@ -156,7 +158,11 @@ export function phoneSessionRouter(deps: PhoneSessionRouteDeps): Router {
   router.get('/api/m/me/appointments', citizenOnly, route(async (l): Promise<PhoneAppointments> => {
     const appointments = need(hall.appointments);
     const [list, days, items] = await Promise.all([appointments.upcoming(l.citizen), appointments.bookableDays(), need(hall.store).listServiceItems()]);
-    return { appointments: list, days, services: items.map((i) => ({ id: i.id, name: i.name })) };
+    const checkInCodes = list.filter((a) => a.status === 'booked').map((a) => {
+      const code = deps.appointmentCodes.issue({ id: a.id, day: a.day });
+      return { id: a.id, code, qr: qrMatrixOf(code) };
+    });
+    return { appointments: list, days, services: items.map((i) => ({ id: i.id, name: i.name })), checkInCodes };
   }));
   router.get('/api/m/me/slots', citizenOnly, async (req, res) => {
     const q = slotsSchema.safeParse(req.query);
@@ -188,9 +194,10 @@ export function phoneSessionRouter(deps: PhoneSessionRouteDeps): Router {
   router.get('/api/m/me/certificates', citizenOnly, route(async (l): Promise<PhoneCertificate[]> =>
     (await need(hall.certificates).list(l.citizen)).map((c) => ({ typeName: c.typeName, issuerName: c.issuerName, state: c.state, expiresOn: c.expiresOn }))));
   router.post('/api/m/me/identity-code', citizenOnly, route(async (l): Promise<PhoneIdentityCode> => {
-    const { code, expiresAt } = hallIdentityCodeFor(l.citizen, hall.keys, hall.clock.now());
+    const now = hall.clock.now();
+    const { code, expiresAt } = hallIdentityCodeFor(l.citizen, hall.keys, now);
     log.info({ maskedNumber: maskIdNumber(l.citizen.number) }, 'phone identity code issued');
-    return { code, qr: qrMatrixOf(code), expiresAt };
+    return { code, qr: qrMatrixOf(code), expiresAt, validForSeconds: Math.floor((expiresAt - now) / 1000) };
   }));
 
   return router;

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { PhoneIdentityCode } from '@onedoor/protocol';
-import { qrPath } from '../qr/qrPath.ts';
+import { QrSvg } from './QrSvg.tsx';
 import { me } from './phoneSession.ts';
 
 export function IdentityCodeCard() {
@@ -13,8 +13,9 @@ export function IdentityCodeCard() {
   const [left, setLeft] = useState(0);
   useEffect(() => {
     if (!code) return undefined;
+    const until = Date.now() + code.validForSeconds * 1000;
     const tick = () => {
-      const s = Math.max(0, Math.round((code.expiresAt - Date.now()) / 1000));
+      const s = Math.max(0, Math.round((until - Date.now()) / 1000));
       setLeft(s);
       if (s === 0) setCode(null);
     };
@@ -27,17 +28,13 @@ export function IdentityCodeCard() {
     setWords(a.ok ? null : a.refusal.zh);
     setCode(a.ok ? a.body : null);
   };
-  const size = code ? code.qr.size + 8 : 0;
   return (
     <section class="m-card" data-testid="me-identity">
       <h2 class="m-h2">身份码</h2>
       <p>在自助终端的扫码口出示，即可登录，无需身份证。</p>
       {code ? (
         <>
-          <svg class="m-qr" data-testid="me-identity-qr" viewBox={`0 0 ${size} ${size}`} role="img" aria-label="身份码" shape-rendering="crispEdges">
-            <rect width={size} height={size} fill="#fff" />
-            <path d={qrPath(code.qr.rows)} fill="#000" />
-          </svg>
+          <QrSvg rows={code.qr.rows} size={code.qr.size} label="身份码" testid="me-identity-qr" />
           <p class="m-small" data-testid="me-identity-left">{left} 秒内有效，只能使用一次</p>
         </>
       ) : <button type="button" class="m-btn" data-testid="me-identity-show" onClick={() => void show()}>出示身份码</button>}

@@ -8,6 +8,7 @@ import type { KioskAppointment, PhoneAppointments, PhoneSlot } from '@onedoor/pr
 import { me } from './phoneSession.ts';
 import { MeSection } from './MeSection.tsx';
 import { useMe } from './useMe.ts';
+import { QrSvg } from './QrSvg.tsx';
 
 const STATUS: Record<KioskAppointment['status'], string> = {
   booked: '已预约', checkedIn: '已签到', late: '已迟到', canceled: '已取消', noShow: '未到',
@@ -57,6 +58,19 @@ function Booking({ data, onDone }: { data: PhoneAppointments; onDone: (words: st
   );
 }
 
+/** The appointment's check-in code, shown on a tap: held to a kiosk's scanner on the day, it checks in. */
+function CheckInCode({ code }: { code: PhoneAppointments['checkInCodes'][number] | undefined }) {
+  const [open, setOpen] = useState(false);
+  if (!code) return null;
+  if (!open) return <button type="button" class="m-btn m-btn-quiet" data-testid="me-appointment-code-show" onClick={() => setOpen(true)}>出示签到码</button>;
+  return (
+    <>
+      <QrSvg rows={code.qr.rows} size={code.qr.size} label="签到码" testid="me-appointment-code" />
+      <p class="m-small">预约当天在自助终端扫码口出示，即可签到取号</p>
+    </>
+  );
+}
+
 export function MyAppointments({ onEnded }: { onEnded: () => void }) {
   const [view, reload] = useMe<PhoneAppointments>('/api/m/me/appointments', onEnded);
   const [note, setNote] = useState<string | null>(null);
@@ -78,6 +92,7 @@ export function MyAppointments({ onEnded }: { onEnded: () => void }) {
               {data.appointments.map((a) => (
                 <li key={a.id} class="m-row" data-testid="me-appointment">
                   <b>{a.serviceName}</b><br />{a.day} {a.start}–{a.end} · {STATUS[a.status]}
+                  <CheckInCode code={data.checkInCodes.find((c) => c.id === a.id)} />
                   {a.canCancel && <button type="button" class="m-btn m-btn-quiet" data-testid="me-appointment-cancel" onClick={() => void cancel(a.id)}>取消预约</button>}
                 </li>
               ))}

@@ -97,6 +97,8 @@ export interface PhoneAppointments {
   /** Days that can be booked, and the services that take appointments. */
   days: string[];
   services: PhoneService[];
+  /** The appointment code (docs/mobile-codes.md) of each booked appointment, for the kiosk's scanner. */
+  checkInCodes: Array<{ id: number; code: string; qr: QrMatrix }>;
 }
 
 export type PhoneSlot = Pick<KioskSlot, 'start' | 'end' | 'remaining'>;
@@ -120,4 +122,6 @@ export interface PhoneIdentityCode {
   code: string;
   qr: QrMatrix;
   expiresAt: number;
+  /** Seconds left when made: the phone counts down from its own receipt (a phone's clock may be off). */
+  validForSeconds: number;
 }
