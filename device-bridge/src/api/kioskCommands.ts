@@ -36,7 +36,7 @@ import type { DocPrinterDriver } from '../devices/ippPrinter/index.ts';
 import { a4CertificateCopyJob, appointmentSlipJob, certificateCopyJob, kioskRecipeOptions, printForKiosk, progressSlipJob,
   ticketPrintJob } from './kioskPrint.ts';
 import { describeInvalid, salvageRequestId } from './validation.ts';
-import { phoneHandoffOf, phoneSessionHandoffOf } from './phoneHandoff.ts';
+import { phoneHandoffOf, phoneSessionHandoffOf, phoneTicketHandoffOf } from './phoneHandoff.ts';
 import type { Citizen } from '../hall/citizen.ts';
 import type { TicketCapabilities } from '../hall/ticketCapability.ts';
 
@@ -159,6 +159,8 @@ export interface KioskCommandDeps {
    * (here, or the hall over the link); absent: "在手机上继续" answers 暂停服务.
    */
   phoneHandoff?: (citizen: Citizen, sessionToken: string, kioskId: string) => Promise<{ token: string; expiresAt: number }>;
+  /** On a kiosk linked to a hall: a ticket's capability made by the hall (no capabilities here). */
+  linkedTicketCapability?: (ticket: { id: number; day: string }) => Promise<string>;
   /** A session's timer changed (touch, extension): tell the kiosk. */
   onSession(event: KioskSessionEvent): void;
   /**
@@ -205,10 +207,14 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
   };
   const recipe = (): PrintRecipeOptions => ({ hallName: deps.hallName });
   // The ticket on the citizen's phone: the screen shows this QR and the printed ticket carries the same URL.
-  const phoneOf = (ticket: { id: number; day: string }): PhoneHandoff | undefined => {
+  // On a linked kiosk the hall makes the capability; without one (link down) the ticket keeps the hall board's QR.
+  const phoneOf = async (ticket: { id: number; day: string }): Promise<PhoneHandoff | undefined> => {
     const base = deps.publicUrl();
+    if (!base) return undefined;
     const caps = deps.phoneCapabilities?.() ?? null;
-    return base && caps ? phoneHandoffOf(base, caps, ticket) : undefined;
+    if (caps) return phoneHandoffOf(base, caps, ticket);
+    const linked = await deps.linkedTicketCapability?.(ticket).catch(() => null);
+    return linked ? phoneTicketHandoffOf(base, linked) : undefined;
   };
   const handlers: { [N in KioskCommandName]: Handler<N> } = {
     'session.touch': async ({ token }) => sessionEventOf(hall.sessions.touch(token)),
@@ -223,14 +229,14 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
       // A second request returns the same waiting ticket (hall-rules.md) and prints it again: the citizen asks
       // again because the slip is lost.
       const ticket = await need(hall.queue).takeTicket(c, args.category);
-      const phone = phoneOf(ticket);
+      const phone = await phoneOf(ticket);
       const printed = await printWithQr((r) => ticketPrintJob(ticket, r, phone?.url), 'queueTicket', ticket.number, ticket.maskedNumber ?? '', requestId, printWaitMs);
       return { ticket, print: printed, ...(phone ? { phone } : {}) };
     },
     'appointments.list': async ({ token }) => need(hall.appointments).upcoming(citizen(token)),
     'appointments.checkIn': async ({ token, args, requestId, printWaitMs }) => {
       const r = await need(hall.appointments).checkIn(citizen(token), args.id);
-      const phone = phoneOf(r.ticket);
+      const phone = await phoneOf(r.ticket);
       const printed = await printWithQr((o) => ticketPrintJob(r.ticket, o, phone?.url), 'queueTicket', r.ticket.number, r.ticket.maskedNumber ?? '', requestId, printWaitMs);
       return { ...r, print: printed, ...(phone ? { phone } : {}) };
     },

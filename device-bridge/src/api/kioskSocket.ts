@@ -50,6 +50,8 @@ export interface KioskApiOptions {
   appointmentCodes?: () => TicketCapabilities | null;
   /** The phone hand-off of a signed-in citizen (kioskCommands.ts `phoneHandoff`); absent: not offered. */
   phoneHandoff?: KioskCommandDeps['phoneHandoff'];
+  /** A linked kiosk's ticket capabilities, made by the hall (kioskCommands.ts). */
+  linkedTicketCapability?: KioskCommandDeps['linkedTicketCapability'];
   /** Access audit into this bridge's hall database (absent on a kiosk linked to a hall: the hall audits there). */
   audit?: KioskAuditOptions;
   /** The kiosk's screen(s): who is active, and emitting to one screen only. */
@@ -89,6 +91,7 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
     ...(opts.phoneCapabilities ? { phoneCapabilities: opts.phoneCapabilities } : {}),
     ...(opts.appointmentCodes ? { appointmentCodes: opts.appointmentCodes } : {}),
     ...(opts.phoneHandoff ? { phoneHandoff: opts.phoneHandoff } : {}),
+    ...(opts.linkedTicketCapability ? { linkedTicketCapability: opts.linkedTicketCapability } : {}),
     defaultTimeoutMs: opts.defaultCommandTimeoutMs,
     onSession: (e) => toOwner(e.token, 'session', e),
     awaitCard: (kioskId, waitMs) => new Promise<string>((resolve, reject) => {

@@ -10,7 +10,7 @@ import { PhoneTicketReader } from '../hall/phoneTicket.ts';
 import { APPOINTMENT_CODE_TAG, capabilityKeyOf, TicketCapabilities } from '../hall/ticketCapability.ts';
 import type { HallStore } from '../store/hallStore.ts';
 import type { KioskHall } from './kioskHall.ts';
-import { PhoneSessions, type PhoneSessionOptions } from '../hall/phoneSessions.ts';
+import { PhoneSessions, tokenHashOf, type PhoneSessionOptions } from '../hall/phoneSessions.ts';
 import { PhoneRateLimiter } from './phoneLimits.ts';
 import { phoneSessionRouter } from './phoneSessionRoutes.ts';
 import { phoneRouter, type PhoneRefusalCounts } from './phoneRoutes.ts';
@@ -59,7 +59,7 @@ export class PhoneChannel {
     this.sessions = new PhoneSessions(live, () => hall.clock.now(), opts);
     // Bound to the kiosk session (hall-rules.md "One authentication"): a hand-off not scanned before it ends dies with it.
     this.stopRevoking = hall.onSessionEnd((e) => {
-      this.sessions.revokeHandoffsOf(e.token).catch((err: unknown) => log.warn({ err }, 'phone hand-offs of an ended session not revoked'));
+      this.sessions.revokeHandoffsOf(tokenHashOf(e.token)).catch((err: unknown) => log.warn({ err }, 'phone hand-offs of an ended session not revoked'));
     });
     const sessionRouter = phoneSessionRouter({ sessions: this.sessions, hall, capabilities: this.capabilities, appointmentCodes: this.appointmentCodes, limits, refusals: r.refusals, log });
     this.router = express.Router().use(r.router, sessionRouter);

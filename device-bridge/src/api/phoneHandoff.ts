@@ -30,7 +30,12 @@ export function qrMatrixOf(text: string): QrMatrix {
 }
 
 export function phoneHandoffOf(publicUrl: string, capabilities: TicketCapabilities, ticket: { id: number; day: string }): PhoneHandoff {
-  const url = phoneTicketUrl(publicUrl, capabilities.issue(ticket));
+  return phoneTicketHandoffOf(publicUrl, capabilities.issue(ticket));
+}
+
+/** The same from a capability the hall made (a kiosk linked to a hall asks the hall for it). */
+export function phoneTicketHandoffOf(publicUrl: string, capability: string): PhoneHandoff {
+  const url = phoneTicketUrl(publicUrl, capability);
   return { url, qr: qrMatrixOf(url) };
 }
 

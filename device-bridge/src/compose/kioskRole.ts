@@ -17,6 +17,7 @@ import { ScannedCodeHandler } from '../api/scannedCodes.ts';
 import { toCardReadEvent } from '../devices/idReader/events.ts';
 import { onScannedCodes } from '../devices/qrScanner/index.ts';
 import { hallIdentityIssuer, identityIssuerOf } from '../hall/identityCode.ts';
+import { tokenHashOf } from '../hall/phoneSessions.ts';
 import type { TicketView } from '../hall/queue.ts';
 import type { BridgeConfig } from '../config/index.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
@@ -54,12 +55,26 @@ export function attachKioskRole(o: KioskRoleOptions): KioskApi {
     publicUrl: o.publicUrl,
     hallName: config.site.hallName,
     ...(o.phone ? { phoneCapabilities: () => o.phone!.capabilities, appointmentCodes: () => o.phone!.appointmentCodes } : {}),
-    // "在手机上继续" (README "The phone channel"): the hand-off is made where the hall database is.
-    ...(o.phone ? { phoneHandoff: (c, token, kioskId) => o.phone!.sessions.handOff(c, token, kioskId) } satisfies Pick<KioskApiOptions, 'phoneHandoff'> : {}),
+    ...phoneOptions(o),
     // Audited under the id the dashboard shows for this bridge's own devices.
     ...(o.audit ? { audit: { log: o.audit, kioskId: o.servesKiosks ? 'hall' : LOCAL_KIOSK_ID } } : {}),
     screens: o.screens,
   });
+}
+
+/**
+ * "在手机上继续" and the ticket's phone QR (README "The phone channel"): made with the hall's key where the hall
+ * database is, here or (a kiosk linked to a hall) at the hall over the link; the URL is this kiosk's site.publicUrl,
+ * which on a linked kiosk is the hall server's address.
+ */
+function phoneOptions(o: KioskRoleOptions): Pick<KioskApiOptions, 'phoneHandoff' | 'linkedTicketCapability'> {
+  if (o.phone) {
+    const sessions = o.phone.sessions;
+    return { phoneHandoff: (c, token, kioskId) => sessions.handOff(c, tokenHashOf(token), kioskId) };
+  }
+  const link = o.hall.phoneLink;
+  if (!link) return {};
+  return { phoneHandoff: (c, token) => link.handOff(c, tokenHashOf(token)), linkedTicketCapability: (t) => link.ticketCapability(t) };
 }
 
 /**

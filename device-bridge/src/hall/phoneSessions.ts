@@ -52,14 +52,17 @@ export class PhoneSessions {
     return s;
   }
 
-  /** A new hand-off of the kiosk session `kioskSessionToken`'s citizen; the QR carries the token returned. */
-  async handOff(citizen: Citizen, kioskSessionToken: string, kioskId: string): Promise<{ token: string; expiresAt: number }> {
+  /**
+   * A new hand-off of a kiosk session's citizen; `origin` is `tokenHashOf(kiosk session token)` (a linked kiosk sends
+   * only that over the link). The QR carries the token returned.
+   */
+  async handOff(citizen: Citizen, origin: string, kioskId: string): Promise<{ token: string; expiresAt: number }> {
     const repo = this.repo();
     const now = this.now();
     await repo.purgePhoneSessions(now);
     const token = newToken('H1');
     const expiresAt = now + this.handoffTtlMs;
-    await repo.addPhoneSession({ tokenHash: tokenHashOf(token), kind: 'handoff', holder: citizen, origin: tokenHashOf(kioskSessionToken),
+    await repo.addPhoneSession({ tokenHash: tokenHashOf(token), kind: 'handoff', holder: citizen, origin,
       kioskId, createdAt: now, expiresAt, usedAt: null });
     return { token, expiresAt };
   }
@@ -90,10 +93,10 @@ export class PhoneSessions {
     return this.repo().deletePhoneSession(tokenHashOf(token));
   }
 
-  /** The kiosk session ended: its hand-offs not yet scanned die with it. */
-  async revokeHandoffsOf(kioskSessionToken: string): Promise<number> {
+  /** The kiosk session ended (`origin` as in `handOff`): its hand-offs not yet scanned die with it. */
+  async revokeHandoffsOf(origin: string): Promise<number> {
     const s = this.store();
-    return s ? s.deletePhoneHandoffsOf(tokenHashOf(kioskSessionToken)) : 0;
+    return s ? s.deletePhoneHandoffsOf(origin) : 0;
   }
 
   /** Deletes expired rows and their holders (also done at every hand-off). */

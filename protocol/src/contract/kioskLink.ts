@@ -32,6 +32,8 @@ export const KIOSK_LINK_OPS = [
   'certificates.list', 'certificates.printCopy', 'certificates.verify',
   'applications.list', 'applications.get',
   'printLog.add',
+  // The phone channel (README "The phone channel"): the hall's key makes ticket capabilities and hand-offs.
+  'phone.ticketCapability', 'phone.handoff', 'phone.revokeHandoffs',
 ] as const;
 export type KioskLinkOp = (typeof KIOSK_LINK_OPS)[number];
 

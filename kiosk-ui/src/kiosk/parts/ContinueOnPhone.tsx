@@ -29,7 +29,6 @@ export function ContinueOnPhone() {
   return (
     <>
       <button type="button" class="btn btn-nav" data-testid="nav-phone" disabled={busy} onClick={() => void open()}>
-        <span aria-hidden="true">📱 </span>
         {t(CONTINUE_TEXT.button)}
       </button>
       {shown && (
