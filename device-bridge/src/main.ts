@@ -146,7 +146,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   const kioskScreens = createKioskScreens(config);
   // The phone channel (README "The phone channel"): where this bridge holds the hall database, a phone holding a
   // ticket capability reads that ticket and hears its calls. A linked kiosk has none: its phones ask the hall.
-  const phone = hallLink ? null : new PhoneChannel(hall, config.site.hallId, log);
+  const phone = hallLink ? null : new PhoneChannel(hall, config.site.hallId, log, { audit });
   const server = createHttpServer({
     config, devices, hall, hallLink, audit, staff, metrics, eventLoop, screens: kioskScreens, startedAt: Date.now(), log,
     publicUrl: () => publicUrl, dashboard: () => screensOfHall?.dashboard, messageBus: instances.messageBus,

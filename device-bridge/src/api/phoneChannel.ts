@@ -10,6 +10,7 @@ import { PhoneTicketReader } from '../hall/phoneTicket.ts';
 import { APPOINTMENT_CODE_TAG, capabilityKeyOf, TicketCapabilities } from '../hall/ticketCapability.ts';
 import type { HallStore } from '../store/hallStore.ts';
 import type { KioskHall } from './kioskHall.ts';
+import type { AccessAuditLog } from '../hall/accessAudit.ts';
 import { PhoneSessions, tokenHashOf, type PhoneSessionOptions } from '../hall/phoneSessions.ts';
 import { PhoneRateLimiter } from './phoneLimits.ts';
 import { phoneSessionRouter } from './phoneSessionRoutes.ts';
@@ -31,7 +32,7 @@ export class PhoneChannel {
   private readonly listeners = new Set<() => void>();
   private readonly stopRevoking: () => void;
 
-  constructor(hall: PhoneChannelHall, hallId: string, log: Logger, opts: PhoneSessionOptions = {}) {
+  constructor(hall: PhoneChannelHall, hallId: string, log: Logger, opts: PhoneSessionOptions & { audit?: AccessAuditLog | null } = {}) {
     const key = capabilityKeyOf(hall.keys);
     this.capabilities = new TicketCapabilities(key, hallId);
     this.appointmentCodes = new TicketCapabilities(key, hallId, APPOINTMENT_CODE_TAG);
@@ -61,7 +62,8 @@ export class PhoneChannel {
     this.stopRevoking = hall.onSessionEnd((e) => {
       this.sessions.revokeHandoffsOf(tokenHashOf(e.token)).catch((err: unknown) => log.warn({ err }, 'phone hand-offs of an ended session not revoked'));
     });
-    const sessionRouter = phoneSessionRouter({ sessions: this.sessions, hall, capabilities: this.capabilities, appointmentCodes: this.appointmentCodes, limits, refusals: r.refusals, log });
+    const sessionRouter = phoneSessionRouter({ sessions: this.sessions, hall, capabilities: this.capabilities, appointmentCodes: this.appointmentCodes, limits, refusals: r.refusals,
+      audit: opts.audit ?? null, log });
     this.router = express.Router().use(r.router, sessionRouter);
   }
 

@@ -24,8 +24,9 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { PhoneAppointments, PhoneCertificate, PhoneIdentityCode, PhoneMe, PhoneMyTicket, PhoneProgress, PhoneRefusalCode, PhoneSignIn,
   PhoneSlot } from '@onedoor/protocol';
-import { maskIdNumber } from '@onedoor/protocol';
+import { maskIdNumber, type AuditFunction } from '@onedoor/protocol';
 import type { KioskHall } from './kioskHall.ts';
+import type { AccessAuditLog } from '../hall/accessAudit.ts';
 import type { Citizen } from '../hall/citizen.ts';
 import { HallRuleError } from '../hall/errors.ts';
 import { hallIdentityCodeFor } from '../hall/identityCode.ts';
@@ -51,8 +52,13 @@ export interface PhoneSessionRouteDeps {
   appointmentCodes: TicketCapabilities;
   limits: PhoneRateLimiter;
   refusals: PhoneRefusalCounts;
+  /** The access audit (hall/accessAudit.ts): the phone's reads and changes of the citizen's data, as the kiosk's are. */
+  audit?: AccessAuditLog | null;
   log: Logger;
 }
+
+/** Audited as the phone channel (actor id `phone`; the kiosk it was handed off from in the detail). */
+const PHONE_ACTOR = { kind: 'kiosk', id: 'phone' } as const;
 
 /** The session token of a request, if the header has the shape (the guard admits the same shape as `phoneCitizen`). */
 export function phoneSessionTokenOf(authorization: string | undefined): string | null {
@@ -107,6 +113,7 @@ export function phoneSessionRouter(deps: PhoneSessionRouteDeps): Router {
         return refuse(req, res, r.reason === 'unknown' ? 404 : 410, code);
       }
       log.info({ maskedNumber: maskIdNumber(r.citizen.number), address: clientAddress(req) }, 'phone session opened by a kiosk hand-off');
+      await audit('session.start', r.citizen.number, 'success', null, `channel=phone handoff=${r.kioskId}`);
       const answer: PhoneSignIn = { token: r.token, me: meOf({ citizen: r.citizen, expiresAt: r.expiresAt, token: r.token }) };
       res.json(answer);
     } catch (err) {
@@ -129,10 +136,19 @@ export function phoneSessionRouter(deps: PhoneSessionRouteDeps): Router {
       failed(req, res, err);
     }
   };
-  const route = <T>(fn: (l: Locals, req: Request) => Promise<T>) => async (req: Request, res: Response) => {
+  const audit = async (fn: AuditFunction, number: string, result: 'success' | 'refused', code: string | null, detail: string) => {
+    await deps.audit?.record({ actor: PHONE_ACTOR, function: fn, number, result, code, detail })
+      .catch((err: unknown) => log.warn({ err }, 'phone access audit not written'));
+  };
+  /** A signed-in route; `audited`: the audit function it is recorded as (hall/accessAudit.ts). */
+  const route = <T>(fn: (l: Locals, req: Request) => Promise<T>, audited?: AuditFunction) => async (req: Request, res: Response) => {
+    const l = res.locals as Locals;
     try {
-      res.json(await fn(res.locals as Locals, req));
+      const body = await fn(l, req);
+      if (audited) await audit(audited, l.citizen.number, 'success', null, 'channel=phone');
+      res.json(body);
     } catch (err) {
+      if (audited) await audit(audited, l.citizen.number, 'refused', err instanceof HallRuleError ? err.code : 'servicePaused', 'channel=phone');
       failed(req, res, err);
     }
   };
@@ -163,7 +179,7 @@ export function phoneSessionRouter(deps: PhoneSessionRouteDeps): Router {
       return { id: a.id, code, qr: qrMatrixOf(code) };
     });
     return { appointments: list, days, services: items.map((i) => ({ id: i.id, name: i.name })), checkInCodes };
-  }));
+  }, 'appointments.list'));
   router.get('/api/m/me/slots', citizenOnly, async (req, res) => {
     const q = slotsSchema.safeParse(req.query);
     if (!q.success) return refuse(req, res, 400, 'invalid');
@@ -180,19 +196,20 @@ export function phoneSessionRouter(deps: PhoneSessionRouteDeps): Router {
       const slot = (await service.slots(b.data.serviceId, b.data.date)).find((s) => s.start === b.data.slot);
       if (!slot) throw new HallRuleError('slotFull', '没有该时段，请重新选择', 'there is no such slot; please choose again');
       return service.book(l.citizen, slot.id);
-    })(req, res);
+    }, 'appointments.book')(req, res);
   });
   router.post('/api/m/me/appointments/:id/cancel', citizenOnly, async (req, res) => {
     const p = idParam.safeParse(req.params);
     if (!p.success) return refuse(req, res, 400, 'invalid');
-    await route(async (l) => need(hall.appointments).cancel(l.citizen, p.data.id))(req, res);
+    await route(async (l) => need(hall.appointments).cancel(l.citizen, p.data.id), 'appointments.cancel')(req, res);
   });
   router.get('/api/m/me/progress', citizenOnly, route(async (l): Promise<PhoneProgress> => ({
     applications: await need(hall.applications).listOf(l.citizen),
     kioskApplications: hall.intake ? await hall.intake.listOf(l.citizen) : [],
-  })));
+  }), 'applications.list'));
   router.get('/api/m/me/certificates', citizenOnly, route(async (l): Promise<PhoneCertificate[]> =>
-    (await need(hall.certificates).list(l.citizen)).map((c) => ({ typeName: c.typeName, issuerName: c.issuerName, state: c.state, expiresOn: c.expiresOn }))));
+    (await need(hall.certificates).list(l.citizen)).map((c) => ({ typeName: c.typeName, issuerName: c.issuerName, state: c.state, expiresOn: c.expiresOn })),
+  'certificates.list'));
   router.post('/api/m/me/identity-code', citizenOnly, route(async (l): Promise<PhoneIdentityCode> => {
     const now = hall.clock.now();
     const { code, expiresAt } = hallIdentityCodeFor(l.citizen, hall.keys, now);

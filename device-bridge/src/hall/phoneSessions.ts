@@ -30,7 +30,7 @@ const newToken = (tag: string): string => `${tag}.${randomBytes(32).toString('ba
 /** The hall database cannot be reached: the phone is told "暂停服务". */
 export class PhoneSessionsPaused extends Error {}
 
-export type HandoffRedeem = { ok: true; token: string; expiresAt: number; citizen: Citizen } | Exclude<PhoneHandoffTake, { ok: true }>;
+export type HandoffRedeem = { ok: true; token: string; expiresAt: number; citizen: Citizen; kioskId: string } | Exclude<PhoneHandoffTake, { ok: true }>;
 
 export interface PhoneSessionOptions {
   handoffTtlMs?: number;
@@ -77,7 +77,7 @@ export class PhoneSessions {
     const expiresAt = now + this.idleMs;
     await repo.addPhoneSession({ tokenHash: tokenHashOf(token), kind: 'session', holder: taken.record.holder, origin: taken.record.tokenHash,
       kioskId: taken.record.kioskId, createdAt: now, expiresAt, usedAt: null });
-    return { ok: true, token, expiresAt, citizen: taken.record.holder };
+    return { ok: true, token, expiresAt, citizen: taken.record.holder, kioskId: taken.record.kioskId };
   }
 
   /** The citizen of a live phone session, its end slid forward; null when none is live (expired, logged out, unknown). */

@@ -138,6 +138,10 @@ describe('phone session', () => {
     expect([bad.status, bad.body.error]).toEqual([400, 'invalid']);
     const canceled = await api<KioskAppointment>(`/api/m/me/appointments/${booked.body.id}/cancel`, { token, body: {} });
     expect(canceled.body.status).toBe('canceled');
+    // Audited like the kiosk's (actor `phone`), with the masked number only.
+    const audited = await rig.bridge.hall.store!.queryAccessAudit({ actor: 'phone', function: 'appointments.book', limit: 10, offset: 0 });
+    expect(audited.entries.map((e) => [e.result, e.code, e.maskedNumber, e.detail])).toEqual([
+      ['refused', 'slotFull', booked.body.maskedNumber, 'channel=phone'], ['success', null, booked.body.maskedNumber, 'channel=phone']]);
   });
 
   it('shows the citizen\'s tickets, progress and certificates (names only)', async () => {
