@@ -20,6 +20,9 @@ import { phoneRouter, type PhoneRefusalCounts } from './phoneRoutes.ts';
 export type PhoneChannelHall = Pick<KioskHall, 'keys' | 'store' | 'storeProblem' | 'clock' | 'appointments' | 'applications' | 'certificates' | 'intake'
   | 'onSessionEnd'>;
 
+/** How often expired hand-offs and phone sessions are deleted. */
+export const PHONE_SESSION_PURGE_MS = 60_000;
+
 export class PhoneChannel {
   readonly capabilities: TicketCapabilities;
   /** The appointment codes printed on appointment slips and read by the kiosk's scanner (docs/mobile-codes.md). */
@@ -31,6 +34,7 @@ export class PhoneChannel {
   readonly sessions: PhoneSessions;
   private readonly listeners = new Set<() => void>();
   private readonly stopRevoking: () => void;
+  private readonly purging: ReturnType<typeof setInterval>;
 
   constructor(hall: PhoneChannelHall, hallId: string, log: Logger, opts: PhoneSessionOptions & { audit?: AccessAuditLog | null } = {}) {
     const key = capabilityKeyOf(hall.keys);
@@ -62,14 +66,20 @@ export class PhoneChannel {
     this.stopRevoking = hall.onSessionEnd((e) => {
       this.sessions.revokeHandoffsOf(tokenHashOf(e.token)).catch((err: unknown) => log.warn({ err }, 'phone hand-offs of an ended session not revoked'));
     });
+    // Expired rows go with their holder within a minute even when no hand-off comes (hall-rules.md "Privacy").
+    this.purging = setInterval(() => {
+      this.sessions.purge().catch((err: unknown) => log.warn({ err }, 'expired phone sessions not purged'));
+    }, PHONE_SESSION_PURGE_MS);
+    this.purging.unref();
     const sessionRouter = phoneSessionRouter({ sessions: this.sessions, hall, capabilities: this.capabilities, appointmentCodes: this.appointmentCodes, limits, refusals: r.refusals,
       audit: opts.audit ?? null, log });
     this.router = express.Router().use(r.router, sessionRouter);
   }
 
-  /** Stops listening to the kiosk sessions. */
+  /** Stops listening to the kiosk sessions and purging. */
   close(): void {
     this.stopRevoking();
+    clearInterval(this.purging);
   }
 
   /** Wakes every open phone stream when the counter workflow calls or a window changes; returns unsubscribe. */
