@@ -1,9 +1,10 @@
 /**
  * The kiosk -> phone hand-off and the phone session on a real bridge (kiosk rig: reader and printer simulators, the
- * hall database on SQLite and on PostgreSQL; README "The phone channel"): "在手机上继续" hands the signed-in citizen to the phone once,
- * for 2 minutes; a second use is refused with its reason and counted; behind a trusted proxy the limits key on the forwarded address; the phone session slides, ends on logout or
- * after 15 idle minutes, and reaches the citizen's tickets, appointments (booked through the kiosk's service, so the
- * kiosk sees them), progress, certificates by name, and an identity code the kiosk's own issuer list accepts.
+ * hall database on SQLite and on PostgreSQL; README "The phone channel"): "在手机上继续" hands the signed-in citizen to
+ * the phone once, for 2 minutes; a second use is refused with its reason and counted; behind a trusted proxy the
+ * limits key on the forwarded address; the phone session slides, ends on logout or after 15 idle minutes, and reaches
+ * the citizen's tickets, appointments (booked through the kiosk's service, so the kiosk sees them, and audited),
+ * progress, certificates by name, and an identity code the kiosk's own issuer list accepts.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KioskAppointment, PhoneAppointments, PhoneCertificate, PhoneIdentityCode, PhoneMe, PhoneMyTicket, PhoneProgress,
