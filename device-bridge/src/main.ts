@@ -149,7 +149,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   const kioskScreens = createKioskScreens(config);
   // The phone channel (README "The phone channel"): where this bridge holds the hall database, a phone holding a
   // ticket capability reads that ticket and hears its calls. A linked kiosk has none: its phones ask the hall.
-  const phone = hallLink ? null : new PhoneChannel(hall, config.site.hallId, log);
+  const phone = hallLink ? null : new PhoneChannel(hall, config.site.hallId, log, { audit });
   const server = createHttpServer({
     config, devices, hall, hallLink, audit, staff, metrics, eventLoop, screens: kioskScreens, startedAt: Date.now(), log,
     publicUrl: () => publicUrl, dashboard: () => screensOfHall?.dashboard, messageBus: instances.messageBus,
@@ -163,7 +163,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   // The kiosk API is attached below (after, so a screen gets cardRead before the session it starts); asked lazily.
   let kioskApiOf: { awaitingCard(deviceId: string): boolean } | null = null;
   const stopDeviceEvents = forwardDeviceEvents(devices, socket, kioskScreens, (id) => kioskApiOf?.awaitingCard(id) ?? false);
-  kioskLink = createKioskLinkServer({ io: socket.io, config, hall, log, audit });
+  kioskLink = createKioskLinkServer({ io: socket.io, config, hall, log, audit, phone });
   const hallScreens = (screensOfHall = attachHallScreens({ config, data, devices, socket, kioskLink, log }));
   const stopPhoneWake = phone?.watch(hallScreens.counters.workflow);
   const kioskRole = {
@@ -203,6 +203,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
     stopDeviceEvents();
     stopScannedCodes();
     stopPhoneWake?.();
+    phone?.close();
     // Ends every session (the kiosks hear sessionEnded and wipe), then closes the hall database.
     hallScreens.detach();
     hall.sessions.endAll();

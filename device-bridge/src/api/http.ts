@@ -21,6 +21,8 @@ import { techRouter } from './techRoutes.ts';
 
 export interface HttpApiOptions {
   devices: DeviceSet;
+  /** Config `site.trustProxy` (express 'trust proxy'): default false, the TCP peer is the client. */
+  trustProxy?: false | number | string[];
   /** The built UI (kiosk-ui/dist); not served when the folder or its index.html is missing. */
   uiDir: string;
   /** Epoch ms the bridge started, for uptime. */
@@ -61,6 +63,8 @@ export type { HealthReport } from './health.ts';
 export function createHttpApp(opts: HttpApiOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Config site.trustProxy: only then does X-Forwarded-For make req.ip (the phone limits' key, api/phoneLimits.ts).
+  app.set('trust proxy', opts.trustProxy ?? false);
   // CSP, nosniff, Referrer-Policy, frame-ancestors none on every response (helmet, policy in auth/securityHeaders.ts).
   app.use(securityHeaders());
   // Every request against the one roles table before any route or body parser runs (accessTable.ts).

@@ -36,7 +36,8 @@ import type { DocPrinterDriver } from '../devices/ippPrinter/index.ts';
 import { a4CertificateCopyJob, appointmentSlipJob, certificateCopyJob, kioskRecipeOptions, printForKiosk, progressSlipJob,
   ticketPrintJob } from './kioskPrint.ts';
 import { describeInvalid, salvageRequestId } from './validation.ts';
-import { phoneHandoffOf } from './phoneHandoff.ts';
+import { phoneHandoffOf, phoneSessionHandoffOf, phoneTicketHandoffOf } from './phoneHandoff.ts';
+import type { Citizen } from '../hall/citizen.ts';
 import type { TicketCapabilities } from '../hall/ticketCapability.ts';
 
 const noArgs = z.object({}).strict();
@@ -80,6 +81,7 @@ export const kioskArgSchemas = {
   'intake.list': noArgs,
   'notices.unread': noArgs,
   'notices.ack': z.object({ ids: z.array(id).min(1).max(50) }).strict(),
+  'phone.handoff': noArgs,
 } satisfies { [N in KioskCommandName]: z.ZodType<KioskCommandMap[N]['args']> };
 
 export const kioskCommandSchema = z.object({
@@ -158,6 +160,13 @@ export interface KioskCommandDeps {
   phoneCapabilities?: () => TicketCapabilities | null;
   /** The hall's appointment codes (docs/mobile-codes.md), printed on appointment slips; null on a linked kiosk. */
   appointmentCodes?: () => TicketCapabilities | null;
+  /**
+   * A one-time hand-off of the session's citizen to the phone (hall/phoneSessions.ts), made where the hall database is
+   * (here, or the hall over the link); absent: "在手机上继续" answers 暂停服务.
+   */
+  phoneHandoff?: (citizen: Citizen, sessionToken: string, kioskId: string) => Promise<{ token: string; expiresAt: number }>;
+  /** On a kiosk linked to a hall: a ticket's capability made by the hall (no capabilities here). */
+  linkedTicketCapability?: (ticket: { id: number; day: string }) => Promise<string>;
   /** A session's timer changed (touch, extension): tell the kiosk. */
   onSession(event: KioskSessionEvent): void;
   /**
@@ -204,10 +213,14 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
   };
   const recipe = (): PrintRecipeOptions => ({ hallName: deps.hallName });
   // The ticket on the citizen's phone: the screen shows this QR and the printed ticket carries the same URL.
-  const phoneOf = (ticket: { id: number; day: string }): PhoneHandoff | undefined => {
+  // On a linked kiosk the hall makes the capability; without one (link down) the ticket keeps the hall board's QR.
+  const phoneOf = async (ticket: { id: number; day: string }): Promise<PhoneHandoff | undefined> => {
     const base = deps.publicUrl();
+    if (!base) return undefined;
     const caps = deps.phoneCapabilities?.() ?? null;
-    return base && caps ? phoneHandoffOf(base, caps, ticket) : undefined;
+    if (caps) return phoneHandoffOf(base, caps, ticket);
+    const linked = await deps.linkedTicketCapability?.(ticket).catch(() => null);
+    return linked ? phoneTicketHandoffOf(base, linked) : undefined;
   };
   const handlers: { [N in KioskCommandName]: Handler<N> } = {
     'session.touch': async ({ token }) => sessionEventOf(hall.sessions.touch(token)),
@@ -222,14 +235,14 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
       // A second request returns the same waiting ticket (hall-rules.md) and prints it again: the citizen asks
       // again because the slip is lost.
       const ticket = await need(hall.queue).takeTicket(c, args.category, {}, args.also ?? []);
-      const phone = phoneOf(ticket);
+      const phone = await phoneOf(ticket);
       const printed = await printWithQr((r) => ticketPrintJob(ticket, r, phone?.url), 'queueTicket', ticket.number, ticket.maskedNumber ?? '', requestId, printWaitMs);
       return { ticket, print: printed, ...(phone ? { phone } : {}) };
     },
     'appointments.list': async ({ token }) => need(hall.appointments).upcoming(citizen(token)),
     'appointments.checkIn': async ({ token, args, requestId, printWaitMs }) => {
       const r = await need(hall.appointments).checkIn(citizen(token), args.id);
-      const phone = phoneOf(r.ticket);
+      const phone = await phoneOf(r.ticket);
       const printed = await printWithQr((o) => ticketPrintJob(r.ticket, o, phone?.url), 'queueTicket', r.ticket.number, r.ticket.maskedNumber ?? '', requestId, printWaitMs);
       return { ...r, print: printed, ...(phone ? { phone } : {}) };
     },
@@ -312,6 +325,13 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     'intake.list': async ({ token }) => need(hall.intake ?? null).listOf(citizen(token)),
     'notices.unread': async ({ token }) => need(hall.notices ?? null).unreadOf(citizen(token)),
     'notices.ack': async ({ token, args }) => need(hall.notices ?? null).acknowledge(citizen(token), args.ids),
+    'phone.handoff': async ({ token }) => {
+      const c = citizen(token);
+      const base = deps.publicUrl();
+      if (!base) throw new KioskRefused('deviceNotReady', NO_PUBLIC_URL_REFUSAL, NO_PUBLIC_URL_MESSAGE);
+      const handOff = need(deps.phoneHandoff ?? null);
+      return phoneSessionHandoffOf(base, await handOff(c, token, hall.sessions.touch(token).kioskId));
+    },
     'print.appointmentSlip': async ({ token, args, requestId, printWaitMs }) => {
       const a = (await need(hall.appointments).upcoming(citizen(token))).find((x) => x.id === args.id);
       if (!a) throw new HallRuleError('notYourAppointment', '未找到您的这条预约', 'no such appointment of yours');

@@ -5,6 +5,7 @@
  * command answers `deviceNotReady` "暂停服务" (README "The hall data on PostgreSQL").
  */
 import type { Logger } from 'pino';
+import type { Citizen } from '../hall/citizen.ts';
 import { AppointmentService, type AppointmentRules } from '../hall/appointments.ts';
 import type { IntakeHours } from '../hall/intakeHours.ts';
 import type { PersonLimits } from '../hall/personLimits.ts';
@@ -100,6 +101,11 @@ export interface KioskHall {
   /** The intake state in force (the hall's own, or asked of the hall over the kiosk link); absent or null: unknown. */
   intakeState?: Pick<DayBoundaries, 'current'> | null;
   /**
+   * On a kiosk linked to a hall: the phone channel's pieces the hall's key makes (README "The phone channel"), asked
+   * over the link. Absent where the bridge holds the hall database (api/phoneChannel.ts makes them here).
+   */
+  phoneLink?: LinkedPhoneFunctions;
+  /**
    * Why the store is unavailable (for the log and the health page); null when it is open. On the hall's own
    * database it becomes non-null as soon as the database is found gone or bad while running (for good), or while a
    * PostgreSQL server cannot be reached (until it answers again).
@@ -116,6 +122,13 @@ export interface KioskHall {
   /** Told when any session ends (logout, new card, inactivity, shutdown); returns unsubscribe. */
   onSessionEnd(listener: (ended: SessionEnd) => void): () => void;
   close(): Promise<void>;
+}
+
+export interface LinkedPhoneFunctions {
+  /** The capability of a ticket the hall issued (its id and day). */
+  ticketCapability(ticket: { id: number; day: string }): Promise<string>;
+  /** A one-time hand-off of the kiosk session's citizen (`origin`: the session token's hash, hall/phoneSessions.ts). */
+  handOff(citizen: Citizen, origin: string): Promise<{ token: string; expiresAt: number }>;
 }
 
 export interface SessionEnd {

@@ -27,7 +27,7 @@ import type { IdCardReadout } from '../devices/idReader/index.ts';
 import { HallRuleError } from '../hall/errors.ts';
 import { CompletionCache, callerKey } from './completions.ts';
 import { auditKioskCommands, auditSessionStart, type KioskAuditOptions } from './kioskAudit.ts';
-import { kioskCommandRunner, kioskFailure, sessionEventOf } from './kioskCommands.ts';
+import { kioskCommandRunner, kioskFailure, sessionEventOf, type KioskCommandDeps } from './kioskCommands.ts';
 import type { KioskScreens } from './kioskScreen.ts';
 import type { KioskHall } from './kioskHall.ts';
 import { kioskDocPrinter, kioskPrinter } from './kioskPrint.ts';
@@ -48,6 +48,10 @@ export interface KioskApiOptions {
   phoneCapabilities?: () => TicketCapabilities | null;
   /** Appointment codes for appointment slips (kioskCommands.ts); absent on a kiosk linked to a hall. */
   appointmentCodes?: () => TicketCapabilities | null;
+  /** The phone hand-off of a signed-in citizen (kioskCommands.ts `phoneHandoff`); absent: not offered. */
+  phoneHandoff?: KioskCommandDeps['phoneHandoff'];
+  /** A linked kiosk's ticket capabilities, made by the hall (kioskCommands.ts). */
+  linkedTicketCapability?: KioskCommandDeps['linkedTicketCapability'];
   /** Access audit into this bridge's hall database (absent on a kiosk linked to a hall: the hall audits there). */
   audit?: KioskAuditOptions;
   /** The kiosk's screen(s): who is active, and emitting to one screen only. */
@@ -86,6 +90,8 @@ export function attachKioskApi(opts: KioskApiOptions): KioskApi {
     publicUrl: opts.publicUrl,
     ...(opts.phoneCapabilities ? { phoneCapabilities: opts.phoneCapabilities } : {}),
     ...(opts.appointmentCodes ? { appointmentCodes: opts.appointmentCodes } : {}),
+    ...(opts.phoneHandoff ? { phoneHandoff: opts.phoneHandoff } : {}),
+    ...(opts.linkedTicketCapability ? { linkedTicketCapability: opts.linkedTicketCapability } : {}),
     defaultTimeoutMs: opts.defaultCommandTimeoutMs,
     onSession: (e) => toOwner(e.token, 'session', e),
     awaitCard: (kioskId, waitMs) => new Promise<string>((resolve, reject) => {

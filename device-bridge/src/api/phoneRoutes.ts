@@ -13,7 +13,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { PhoneRefusal, PhoneRefusalCode, PhoneTicketView } from '@onedoor/protocol';
+import { PHONE_REFUSAL_CODES, type PhoneRefusal, type PhoneRefusalCode, type PhoneTicketView } from '@onedoor/protocol';
 import { TICKET_CAPABILITY_PATTERN, type TicketCapabilities } from '../hall/ticketCapability.ts';
 import type { PhoneTicketReader } from '../hall/phoneTicket.ts';
 import type { HallDay } from '../store/hallStore.ts';
@@ -25,7 +25,23 @@ export const PHONE_REFUSALS: Record<PhoneRefusalCode, PhoneRefusal> = {
   otherDay: { code: 'otherDay', zh: '这张号票不是今天的，已经失效', en: 'This ticket is not from today and is no longer valid' },
   rateLimited: { code: 'rateLimited', zh: '请求过于频繁，请稍后再试', en: 'Too many requests; please try again in a minute' },
   servicePaused: { code: 'servicePaused', zh: '暂停服务：请稍后再试或联系工作人员', en: 'Service paused; please try again later or ask a staff member' },
+  handoffUnknown: { code: 'handoffUnknown', zh: '二维码无效，请在自助终端上重新点“在手机上继续”', en: 'This code is not valid; tap "Continue on my phone" on the kiosk again' },
+  handoffUsed: { code: 'handoffUsed', zh: '此二维码已使用过，每个二维码只能用一次。请在自助终端上重新生成', en: 'This code was used already; each code works once. Make a new one on the kiosk' },
+  handoffExpired: { code: 'handoffExpired', zh: '二维码已过期（2分钟内有效），请在自助终端上重新生成', en: 'This code has expired (valid for 2 minutes); make a new one on the kiosk' },
+  sessionEnded: { code: 'sessionEnded', zh: '您已退出或长时间未操作，请在自助终端上重新扫码登录', en: 'You are signed out (logged out or idle too long); scan the code on a kiosk again' },
+  invalid: { code: 'invalid', zh: '请求内容有误，请重试', en: 'The request is not valid; please try again' },
+  notHere: { code: 'notHere', zh: '未找到该项，请刷新后重试', en: 'Not found; please refresh and try again' },
 };
+
+/** Refusals per reason since start, all at 0. */
+export function newPhoneRefusalCounts(): PhoneRefusalCounts {
+  return Object.fromEntries(PHONE_REFUSAL_CODES.map((c) => [c, 0])) as PhoneRefusalCounts;
+}
+
+/** The client's address as express sees it: behind a trusted proxy (config `site.trustProxy`) the forwarded one. */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
 
 const querySchema = z.object({ c: z.string().regex(TICKET_CAPABILITY_PATTERN) }).strict();
 
@@ -50,7 +66,7 @@ export type PhoneRefusalCounts = Record<PhoneRefusalCode, number>;
 export function phoneRouter(deps: PhoneRouteDeps): { router: Router; refusals: PhoneRefusalCounts } {
   const router = express.Router();
   const limits = deps.limits ?? new PhoneRateLimiter();
-  const refusals: PhoneRefusalCounts = { malformed: 0, unknown: 0, otherDay: 0, rateLimited: 0, servicePaused: 0 };
+  const refusals = newPhoneRefusalCounts();
   const log = deps.log.child({ component: 'phone' });
 
   const refuse = (res: Response, status: number, code: PhoneRefusalCode, address: string, capability: unknown) => {
@@ -63,7 +79,7 @@ export function phoneRouter(deps: PhoneRouteDeps): { router: Router; refusals: P
 
   /** The ticket a request may read, or null after answering the refusal. */
   const open = (req: Request, res: Response): { ticketId: number; reader: PhoneTicketReader } | null => {
-    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req);
     if (!limits.admit(address)) {
       refuse(res, 429, 'rateLimited', address, req.query.c);
       return null;
@@ -92,7 +108,7 @@ export function phoneRouter(deps: PhoneRouteDeps): { router: Router; refusals: P
     const t = open(req, res);
     if (!t) return;
     const view = await t.reader.view(t.ticketId);
-    if (!view) return refuse(res, 404, 'unknown', req.ip ?? '', req.query.c);
+    if (!view) return refuse(res, 404, 'unknown', clientAddress(req), req.query.c);
     res.set('cache-control', 'no-store').json(view);
   });
 
@@ -100,9 +116,9 @@ export function phoneRouter(deps: PhoneRouteDeps): { router: Router; refusals: P
     const t = open(req, res);
     if (!t) return;
     const first = await t.reader.view(t.ticketId);
-    if (!first) return refuse(res, 404, 'unknown', req.ip ?? '', req.query.c);
-    const slot = limits.openStream(req.ip ?? req.socket.remoteAddress ?? 'unknown');
-    if (!slot) return refuse(res, 429, 'rateLimited', req.ip ?? '', req.query.c);
+    if (!first) return refuse(res, 404, 'unknown', clientAddress(req), req.query.c);
+    const slot = limits.openStream(clientAddress(req));
+    if (!slot) return refuse(res, 429, 'rateLimited', clientAddress(req), req.query.c);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
     // EventSource waits 3 s before reconnecting after the bridge or a proxy drops it.
     res.write('retry: 3000\n\n');

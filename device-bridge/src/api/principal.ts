@@ -14,6 +14,7 @@ import { ANONYMOUS, type Principal, type Role } from '../auth/accessTable.ts';
 import { readCookie, STAFF_COOKIE } from '../auth/cookies.ts';
 import type { StaffSessionRecord } from '../auth/sessions.ts';
 import type { StaffAuth } from '../auth/staffAuth.ts';
+import { PHONE_SESSION_TOKEN_PATTERN } from '../hall/phoneSessions.ts';
 
 export interface MachineTokens {
   hall?: string;
@@ -51,7 +52,9 @@ export function restCaller(headers: IncomingHttpHeaders, auth: StaffAuth | undef
   if (session && token) return { principal: { roles: [session.role], user: session.user }, staff: session, staffToken: token };
   const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
   const machine = bearer ? machineRoleOf(bearer, tokens) : null;
-  return { principal: machine ? { roles: [machine] } : ANONYMOUS };
+  if (machine) return { principal: { roles: [machine] } };
+  // The phone session's shape only: the phone routes check the store before acting (api/phoneSessionRoutes.ts).
+  return { principal: bearer && PHONE_SESSION_TOKEN_PATTERN.test(bearer) ? { roles: ['phoneCitizen'] } : ANONYMOUS };
 }
 
 /** What the /hall and /tech handshakes leave in `socket.data` (see socket.ts). */

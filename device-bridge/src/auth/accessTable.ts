@@ -19,6 +19,9 @@
  *   automation: as `auth.token` on a socket, as `Authorization: Bearer` over REST;
  * - `metricsToken`: the config's `tokens.metrics`, for a Prometheus server scraping `GET /metrics` (README
  *   "Monitoring"); it may do nothing else, so a monitoring host holds no key to the hall or the devices;
+ * - `phoneCitizen`: a phone signed in by a kiosk's hand-off (README "The phone channel"): `Authorization: Bearer PS1.…`
+ *   of the phone session's shape admits the request here; the route then makes it that citizen only once the store
+ *   finds the session live (api/phoneSessionRoutes.ts), else 401. It may read and book only the citizen's own data;
  * - `linkedKiosk`: a kiosk bridge linked to this hall with its kiosk token (`/kiosklink`, hallLink/kioskLinkServer.ts);
  * - `district`: a staff login of the district manager (README "Running a district", "Many halls, one database"):
  *   reads the figures of every hall of the database (`GET /api/district/halls`) and may look at this hall's
@@ -34,7 +37,8 @@ import type {
   StaffRole, TechClientToServerEvents,
 } from '@onedoor/protocol';
 
-export const ROLES = ['anyone', 'kioskScreen', 'technician', 'manager', 'clerk', 'district', 'techToken', 'hallToken', 'metricsToken', 'linkedKiosk'] as const;
+export const ROLES = ['anyone', 'kioskScreen', 'technician', 'manager', 'clerk', 'district', 'techToken', 'hallToken', 'metricsToken', 'linkedKiosk',
+  'phoneCitizen'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The socket.io namespaces the bridge serves. */
@@ -44,6 +48,8 @@ export type SocketNamespace = (typeof SOCKET_NAMESPACES)[number];
 const STAFF: readonly Role[] = ['technician', 'manager'];
 const TECHNICIAN: readonly Role[] = ['technician', 'techToken'];
 const ANYONE: readonly Role[] = ['anyone'];
+/** A phone signed in by a kiosk hand-off, acting for that citizen only. */
+const PHONE: readonly Role[] = ['phoneCitizen'];
 /** Who may look at the hall dashboard: its managers, technicians for a device problem, the district manager. */
 const HALL_VIEWERS: readonly Role[] = ['manager', 'technician', 'district', 'hallToken'];
 
@@ -104,6 +110,17 @@ export const REST_RULES: readonly RestRule[] = [
   { method: 'POST', path: '/api/verify', roles: ANYONE, why: 'the same, for scanners that post' },
   { method: 'GET', path: '/api/m/ticket', roles: ANYONE, why: 'the phone page: one ticket\'s number, position and calls, only for its capability (?c=, 128-bit MAC, that day, this hall); no ID number or name; rate-limited per address (README "The phone channel")' },
   { method: 'GET', path: '/api/m/ticket/events', roles: ANYONE, why: 'the same view as server-sent events while the page is open; same capability and limits, streams bounded per address' },
+  { method: 'POST', path: '/api/m/session', roles: ANYONE, why: 'the phone takes a kiosk hand-off (one-time H1 token, 256 bits, 2 minutes) and gets a phone session; refusals counted, rate-limited per address' },
+  { method: 'POST', path: '/api/m/session/logout', roles: PHONE, why: 'the phone citizen ends their own phone session (its holder is deleted)' },
+  { method: 'GET', path: '/api/m/me', roles: PHONE, why: 'the phone citizen\'s masked name and number and the session\'s end' },
+  { method: 'GET', path: '/api/m/me/tickets', roles: PHONE, why: 'the citizen\'s own tickets today, each with its capability' },
+  { method: 'GET', path: '/api/m/me/appointments', roles: PHONE, why: 'the citizen\'s own appointments, bookable days and services' },
+  { method: 'GET', path: '/api/m/me/slots', roles: PHONE, why: 'free slots of a service on a day (no personal data)' },
+  { method: 'POST', path: '/api/m/me/appointments', roles: PHONE, why: 'booking for the citizen through the kiosk\'s appointment service (same rules, same store)' },
+  { method: 'POST', path: '/api/m/me/appointments/:id/cancel', roles: PHONE, why: 'cancelling one of the citizen\'s own appointments (same rules as the kiosk)' },
+  { method: 'GET', path: '/api/m/me/progress', roles: PHONE, why: 'the citizen\'s own applications and kiosk applications awaiting pre-review' },
+  { method: 'GET', path: '/api/m/me/certificates', roles: PHONE, why: 'the citizen\'s certificates by name and kind only; copies are printed at a kiosk or counter' },
+  { method: 'POST', path: '/api/m/me/identity-code', roles: PHONE, why: 'a mobile identity code (ODI1, the hall\'s key, 60 s, once) to sign in at a kiosk\'s scanner' },
 ];
 
 /** Paths outside /api: the built UI (static files and the SPA's routes), read-only. */

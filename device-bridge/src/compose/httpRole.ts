@@ -70,6 +70,7 @@ export function createHttpServer(o: HttpRoleOptions): HttpServer {
   const app = createHttpApp({
     devices: o.devices,
     uiDir: config.uiDir ?? '',
+    trustProxy: config.site.trustProxy,
     startedAt: o.startedAt,
     health: {
       eventLoop: o.eventLoop,

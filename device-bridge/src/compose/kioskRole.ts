@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { SocketApi } from '../api/index.ts';
 import type { KioskHall } from '../api/kioskHall.ts';
 import { KioskScreens } from '../api/kioskScreen.ts';
-import { attachKioskApi, type KioskApi } from '../api/kioskSocket.ts';
+import { attachKioskApi, type KioskApi, type KioskApiOptions } from '../api/kioskSocket.ts';
 import { NO_PUBLIC_URL_MESSAGE } from '../api/kioskCommands.ts';
 import { kioskPrinter, kioskRecipeOptions, printForKiosk, ticketPrintJob } from '../api/kioskPrint.ts';
 import type { PhoneChannel } from '../api/phoneChannel.ts';
@@ -16,7 +16,8 @@ import { checkInByCode } from '../api/scannedAppointments.ts';
 import { ScannedCodeHandler } from '../api/scannedCodes.ts';
 import { toCardReadEvent } from '../devices/idReader/events.ts';
 import { onScannedCodes } from '../devices/qrScanner/index.ts';
-import { identityIssuerOf } from '../hall/identityCode.ts';
+import { hallIdentityIssuer, identityIssuerOf } from '../hall/identityCode.ts';
+import { tokenHashOf } from '../hall/phoneSessions.ts';
 import type { TicketView } from '../hall/queue.ts';
 import type { BridgeConfig } from '../config/index.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
@@ -54,10 +55,26 @@ export function attachKioskRole(o: KioskRoleOptions): KioskApi {
     publicUrl: o.publicUrl,
     hallName: config.site.hallName,
     ...(o.phone ? { phoneCapabilities: () => o.phone!.capabilities, appointmentCodes: () => o.phone!.appointmentCodes } : {}),
+    ...phoneOptions(o),
     // Audited under the id the dashboard shows for this bridge's own devices.
     ...(o.audit ? { audit: { log: o.audit, kioskId: o.servesKiosks ? 'hall' : LOCAL_KIOSK_ID } } : {}),
     screens: o.screens,
   });
+}
+
+/**
+ * "在手机上继续" and the ticket's phone QR (README "The phone channel"): made with the hall's key where the hall
+ * database is, here or (a kiosk linked to a hall) at the hall over the link; the URL is this kiosk's site.publicUrl,
+ * which on a linked kiosk is the hall server's address.
+ */
+function phoneOptions(o: KioskRoleOptions): Pick<KioskApiOptions, 'phoneHandoff' | 'linkedTicketCapability'> {
+  if (o.phone) {
+    const sessions = o.phone.sessions;
+    return { phoneHandoff: (c, token, kioskId) => sessions.handOff(c, tokenHashOf(token), kioskId) };
+  }
+  const link = o.hall.phoneLink;
+  if (!link) return {};
+  return { phoneHandoff: (c, token) => link.handOff(c, tokenHashOf(token)), linkedTicketCapability: (t) => link.ticketCapability(t) };
 }
 
 /**
@@ -78,7 +95,8 @@ export function attachScannedCodes(o: KioskRoleOptions & { kioskApi: KioskApi })
     return outcome;
   };
   const scannedCodes = new ScannedCodeHandler({
-    issuers: config.identityIssuers.map(identityIssuerOf),
+    // The configured issuers, and the hall itself where its key is here (codes the phone page shows, docs/mobile-codes.md).
+    issuers: [...config.identityIssuers.map(identityIssuerOf), ...(phone ? [hallIdentityIssuer(hall.keys, config.site.hallName)] : [])],
     clock: hall.clock,
     kioskId: (scannerId) => readerId ?? scannerId,
     toScreen: {

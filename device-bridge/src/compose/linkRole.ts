@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { KioskHall } from '../api/kioskHall.ts';
+import type { PhoneChannel } from '../api/phoneChannel.ts';
 import type { BridgeConfig } from '../config/index.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import type { AccessAuditLog } from '../hall/accessAudit.ts';
@@ -21,7 +22,8 @@ export function createHallLink(config: BridgeConfig, devices: DeviceSet, log: Lo
 }
 
 /** The hall's side of the kiosk links, or null when the config lists no kiosks. */
-export function createKioskLinkServer(o: { io: Server; config: BridgeConfig; hall: KioskHall; log: Logger; audit: AccessAuditLog | null }): KioskLinkServer | null {
+export function createKioskLinkServer(o: { io: Server; config: BridgeConfig; hall: KioskHall; log: Logger; audit: AccessAuditLog | null;
+  phone: PhoneChannel | null; }): KioskLinkServer | null {
   if (o.config.kiosks.length === 0) return null;
-  return new KioskLinkServer({ io: o.io, kiosks: o.config.kiosks, hall: o.hall, log: o.log, audit: o.audit, policy: o.config.kioskLink });
+  return new KioskLinkServer({ io: o.io, kiosks: o.config.kiosks, hall: o.hall, log: o.log, audit: o.audit, policy: o.config.kioskLink, phone: o.phone });
 }

@@ -59,6 +59,24 @@ export function fixedOffsetOf(timeZone: string): { minutes: number } | { problem
   return { minutes: jan };
 }
 
+/** One proxy address or network, `10.0.0.5` or `10.0.0.0/8` (IPv4 or IPv6), as express's 'trust proxy' takes it. */
+const proxyNetworkSchema = z.string().max(64).refine((v) => {
+  const [ip, bits, extra] = v.split('/');
+  const family = isIP(ip ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}, { message: 'must be an IP address or a network in CIDR form, e.g. 10.0.0.0/8' });
+
+/**
+ * Express 'trust proxy' (README "The phone channel", rate limits behind a proxy): off by default, so a client cannot
+ * pick its own address with X-Forwarded-For; a hop count or the proxies' addresses make the forwarded address count.
+ */
+export const trustProxySchema = z
+  .union([z.literal(false), z.number().int().min(1).max(10), z.array(proxyNetworkSchema).min(1).max(32)])
+  .default(false)
+  .meta({ description: 'Reverse proxies in front of the bridge whose X-Forwarded-For is believed (express \'trust proxy\'): false (default: the TCP peer is the client), a hop count (1: the nearest proxy), or the proxies\' addresses/CIDR networks (["10.0.0.5", "10.1.0.0/16"]). The phone page\'s rate limits key on the client address this gives; set it only when every request passes the proxy, or clients can choose their address.' });
+
 export const timeZoneSchema = z.string().superRefine((tz, ctx) => {
   const r = fixedOffsetOf(tz);
   if ('problem' in r) ctx.addIssue({ code: 'custom', message: r.problem });
@@ -83,6 +101,7 @@ export const siteConfigSchema = z
       .meta({
         description: 'Base URL of the hall server as citizens\' phones reach it (LAN IP or name): every printed or shown QR code opens a page under it (ticket -> /display, certificate copy -> /verify). On a kiosk PC: the hall server\'s URL. Required when a printer is configured; loopback and 0.0.0.0 are refused.',
       }),
+    trustProxy: trustProxySchema,
     timeZone: timeZoneSchema
       .default(DEFAULT_TIME_ZONE)
       .meta({ description: 'IANA time zone of the hall: when a day starts (ticket numbers restart), slot times, printed times. Zones with daylight saving are refused.' }),

@@ -12,7 +12,7 @@
  * A code lives at most `MAX_LIFETIME_S` (60 s) and is accepted once (`IdentityCodeReplays`); the holder inside is then
  * checked like a card's (number, birth date, card expiry on the hall clock).
  */
-import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { ResidentHolder } from '@onedoor/protocol';
 
@@ -118,4 +118,30 @@ export function checkIdentityCode(text: string, issuers: readonly IdentityIssuer
     issuer: issuer.name, validFrom: date(s.f), validUntil: date(s.u),
   };
   return { ok: true, claims, holder, issuer };
+}
+
+/**
+ * The hall as an issuer (docs/mobile-codes.md "Codes the hall issues"): a citizen signed in on the phone page shows a
+ * code signed with the hall's own Ed25519 key, which the kiosks of the same hall trust without configuration.
+ */
+export const HALL_ISSUER_ID = 'onedoor-hall';
+
+export function hallIdentityIssuer(keys: { keyId: string; publicKey: KeyObject }, hallName: string): IdentityIssuer {
+  return { id: HALL_ISSUER_ID, name: hallName, keyId: keys.keyId, publicKey: keys.publicKey };
+}
+
+/**
+ * A code for the phone session's citizen: 60 s, a fresh `jti`. The hall keeps only what its services need of the card
+ * (hall/citizen.ts), so `s` is 9 (not stated) and `f` repeats the birth date; neither is checked at the kiosk.
+ */
+export function hallIdentityCodeFor(citizen: { number: string; name: string; birthDate: string; validUntil?: string },
+  keys: { keyId: string; privateKey: KeyObject }, nowMs: number): { code: string; expiresAt: number } {
+  const iat = Math.floor(nowMs / 1000);
+  const compact = (d: string) => d.replace(/-/g, '');
+  const b = compact(citizen.birthDate);
+  const claims: IdentityCodeClaims = {
+    iss: HALL_ISSUER_ID, kid: keys.keyId, iat, exp: iat + MAX_LIFETIME_S, jti: randomBytes(16).toString('base64url'),
+    sub: { n: citizen.number, nm: citizen.name, s: '9', b, f: b, u: !citizen.validUntil || citizen.validUntil === '长期' ? '长期' : compact(citizen.validUntil) },
+  };
+  return { code: signIdentityCode(claims, keys.privateKey), expiresAt: (iat + MAX_LIFETIME_S) * 1000 };
 }

@@ -29,6 +29,7 @@ import { recordPrint } from '../hall/printLog.ts';
 import { checkLinkedCitizen, nameMatchesRecords, RECORDS_MISMATCH } from '../hall/linkedCitizen.ts';
 import { kioskFailure, SERVICE_PAUSED } from '../api/kioskCommands.ts';
 import type { KioskHall } from '../api/kioskHall.ts';
+import type { PhoneChannel } from '../api/phoneChannel.ts';
 import { KioskRateLimiter, RATE_LIMITED, type RateLimitKind } from './kioskRateLimits.ts';
 import { describeLinkInvalid, hallRequestSchema } from './linkSchemas.ts';
 
@@ -62,11 +63,20 @@ const OP_ARGS = {
     at: z.number().int(), kind: z.enum(['queueTicket', 'appointmentSlip', 'certificateCopy', 'progressSlip']),
     ref: z.string().max(200), maskedNumber: z.string().max(32), detail: z.string().max(500).nullable(),
   }).strict()])],
+  'phone.ticketCapability': [false, z.tuple([id, day])],
+  'phone.handoff': [true, z.tuple([z.string().regex(/^[0-9a-f]{64}$/)])],
+  'phone.revokeHandoffs': [false, z.tuple([z.string().regex(/^[0-9a-f]{64}$/)])],
 } satisfies { [O in KioskLinkOp]: readonly [boolean, z.ZodType<unknown[]>] };
 
 class Paused extends Error {}
 
-type Run = (hall: KioskHall, c: Citizen, args: never[]) => Promise<unknown>;
+/** What an op may use besides the hall services: the phone channel (the hall's key) and who is asking. */
+interface RunContext {
+  phone: PhoneChannel | null;
+  kioskId: string;
+}
+
+type Run = (hall: KioskHall, c: Citizen, args: never[], ctx: RunContext) => Promise<unknown>;
 
 function need<T>(service: T | null): T {
   if (service === null) throw new Paused(SERVICE_PAUSED.en);
@@ -95,6 +105,14 @@ const RUN: { [O in KioskLinkOp]: Run } = {
   'intake.state': (h) => need(h.boundaries ?? null).current(),
   // Through recordPrint, which refuses an entry that still holds a full number (hall-rules.md "Privacy").
   'printLog.add': (h, _c, [entry]) => recordPrint(need(h.store), entry),
+  // Only for a ticket of this hall that exists, of its own day: a kiosk cannot mint capabilities for guessed ids.
+  'phone.ticketCapability': async (h, _c, [ticketId, ticketDay], { phone }) => {
+    const t = await need(h.store).getTicket(ticketId);
+    if (!t || t.day !== ticketDay) throw new Error(`no ticket ${ticketId} of ${ticketDay}`);
+    return need(phone).capabilities.issue({ id: t.id, day: t.day });
+  },
+  'phone.handoff': (_h, c, [origin], { phone, kioskId }) => need(phone).sessions.handOff(c, origin, kioskId),
+  'phone.revokeHandoffs': (_h, _c, [origin], { phone }) => need(phone).sessions.revokeHandoffsOf(origin),
 };
 
 
@@ -111,6 +129,8 @@ export type HallRequestRefusal = RateLimitKind | 'invalid';
 
 export interface HallRequestHandlerOptions {
   hall: KioskHall;
+  /** The hall's phone channel: linked kiosks' tickets and hand-offs are made with the hall's key. */
+  phone?: PhoneChannel | null;
   /** Per-kiosk rate limits; default KIOSK_RATE_LIMIT_DEFAULTS. */
   limiter?: KioskRateLimiter;
   /** Told of each refusal before an op ran: over a rate limit, malformed, or a citizen the hall could not verify. */
@@ -166,7 +186,7 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
           return { requestId: req.requestId, ok: false, failure: { kind: 'rule', code: 'cardRefused', ...RECORDS_MISMATCH } };
         }
       }
-      const result = await RUN[req.op](o.hall, citizen as Citizen, args.data as never[]);
+      const result = await RUN[req.op](o.hall, citizen as Citizen, args.data as never[], { phone: o.phone ?? null, kioskId });
       return { requestId: req.requestId, ok: true, result: result ?? null };
     } catch (err) {
       return { requestId: req.requestId, ok: false, failure: failureOf(err) };

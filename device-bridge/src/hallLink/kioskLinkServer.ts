@@ -32,6 +32,7 @@ import {
 import type { Logger } from 'pino';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { KioskHall } from '../api/kioskHall.ts';
+import type { PhoneChannel } from '../api/phoneChannel.ts';
 import { KioskRegistry } from '../api/kioskRegistry.ts';
 import type { AccessAuditLog } from '../hall/accessAudit.ts';
 import { auditHallRequests } from './auditedHallRequests.ts';
@@ -61,6 +62,8 @@ export interface KioskLinkServerOptions {
   io: Server;
   kiosks: readonly LinkedKioskConfig[];
   hall: KioskHall;
+  /** The hall's phone channel (ticket capabilities and hand-offs for the linked kiosks). */
+  phone?: PhoneChannel | null;
   log: Logger;
   /** Access audit of every citizen request (hall/accessAudit.ts); absent: not audited. */
   audit?: AccessAuditLog | null;
@@ -117,6 +120,7 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     this.registry = new KioskRegistry(o.kiosks.map((k) => ({ id: k.id, name: k.name })));
     const handleRequest = hallRequestHandler({
       hall: o.hall,
+      phone: o.phone ?? null,
       limiter: new KioskRateLimiter(this.policy),
       onApplied: (kioskId, req, answer) => this.emit('applied', kioskId, req, answer),
       onRecordError: (err) => log.error({ err }, 'kiosk request applied but its answer could not be recorded'),

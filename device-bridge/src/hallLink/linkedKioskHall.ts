@@ -17,6 +17,7 @@ import type { CertificateCopy, CertificateView } from '../hall/certificates.ts';
 import type { ResultNoticeView } from '../hall/notify/resultNotices.ts';
 import type { Citizen } from '../hall/citizen.ts';
 import { HallClock } from '../hall/clock.ts';
+import { tokenHashOf } from '../hall/phoneSessions.ts';
 import { HallRuleError, type HallRuleCode } from '../hall/errors.ts';
 import type { DepartmentGuide, ServiceGuide } from '../hall/guidance.ts';
 import type { TicketFlags, TicketView } from '../hall/queue.ts';
@@ -41,6 +42,14 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
       throw new Error(f.message);
     }
   };
+
+  // Kiosk sessions that handed off to a phone: when one ends, its hand-offs not yet scanned are revoked at the hall.
+  const handedOff = new Set<string>();
+  endListeners.add((e) => {
+    const origin = tokenHashOf(e.token);
+    if (!handedOff.delete(origin)) return;
+    ask<number>('phone.revokeHandoffs', null, origin).catch((err: unknown) => log.warn({ err }, 'phone hand-offs of an ended session not revoked at the hall'));
+  });
 
   log.info('hall functions served by the hall over the kiosk link');
   return {
@@ -67,6 +76,13 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
       slots: (serviceId: string, day: HallDay) => ask<SlotView[]>('appointments.slots', null, serviceId, day),
       book: (c: Citizen, slotId: number) => ask<AppointmentView>('appointments.book', c, slotId),
       cancel: (c: Citizen, id: number) => ask<AppointmentView>('appointments.cancel', c, id),
+    },
+    phoneLink: {
+      ticketCapability: (t) => ask<string>('phone.ticketCapability', null, t.id, t.day),
+      handOff: async (c, origin) => {
+        handedOff.add(origin);
+        return ask<{ token: string; expiresAt: number }>('phone.handoff', c, origin);
+      },
     },
     certificates: {
       list: (c: Citizen) => ask<CertificateView[]>('certificates.list', c),

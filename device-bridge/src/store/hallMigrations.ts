@@ -14,6 +14,7 @@
  */
 import type Database from 'better-sqlite3';
 import { DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
+import { PHONE_SESSIONS_MIGRATION } from './phoneSessionRecords.ts';
 
 export interface HallMigration {
   version: number;
@@ -745,6 +746,8 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
       );
     `,
   },
+  // README "The phone channel": the hand-off and the phone session, one table on both backends.
+  PHONE_SESSIONS_MIGRATION,
 ];
 
 

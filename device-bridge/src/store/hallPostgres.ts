@@ -33,6 +33,7 @@ import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventR
 import { applyHallPostgresMigrations, HALL_POSTGRES_MIGRATIONS } from './hallPostgresMigrations.ts';
 import { districtFiguresSql, districtRowFrom, type DistrictHallRow } from './districtFigures.ts';
 import { checkHallId, DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
+import { handoffRefusalOf, holderColumns, phoneSessionFromRow, type PhoneHandoffTake, type PhoneSessionRecord } from './phoneSessionRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
 import { retentionPostgres } from './hallRetentionPostgres.ts';
@@ -736,6 +737,41 @@ class PostgresHallRepository implements HallRepository {
       applicantNumber);
     return Number(r?.n ?? 0);
   }
+  async addPhoneSession(r: PhoneSessionRecord): Promise<void> {
+    const h = holderColumns(r.holder);
+    await this.run(`INSERT INTO phone_sessions (hall_id, token_hash, kind, holder_number, holder, origin, kiosk_id, created_at, expires_at, used_at)
+      VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.tokenHash, r.kind, h.number, h.json, r.origin, r.kioskId, r.createdAt, r.expiresAt, r.usedAt);
+  }
+
+  async takePhoneHandoff(tokenHash: string, now: number): Promise<PhoneHandoffTake> {
+    // One statement: the row as it was before the update (the holder the phone session takes), only when this take won.
+    const won = await this.one(`WITH before AS (SELECT * FROM phone_sessions WHERE hall_id = ${this.h} AND token_hash = $1 FOR UPDATE)
+      UPDATE phone_sessions p SET used_at = $2, holder = NULL, holder_number = NULL FROM before
+      WHERE p.hall_id = before.hall_id AND p.token_hash = before.token_hash AND p.kind = 'handoff' AND p.used_at IS NULL AND p.expires_at > $2
+      RETURNING before.*`, tokenHash, now);
+    if (won) return { ok: true, record: phoneSessionFromRow(won) };
+    const row = await this.one(`SELECT * FROM phone_sessions WHERE hall_id = ${this.h} AND token_hash = $1`, tokenHash);
+    return handoffRefusalOf(row ? phoneSessionFromRow(row) : undefined, now);
+  }
+
+  async touchPhoneSession(tokenHash: string, now: number, expiresAt: number): Promise<PhoneSessionRecord | undefined> {
+    const r = await this.one(`UPDATE phone_sessions SET expires_at = GREATEST(expires_at, $1)
+      WHERE hall_id = ${this.h} AND token_hash = $2 AND kind = 'session' AND expires_at > $3 RETURNING *`, expiresAt, tokenHash, now);
+    return r ? phoneSessionFromRow(r) : undefined;
+  }
+
+  async deletePhoneSession(tokenHash: string): Promise<boolean> {
+    return (await this.run(`DELETE FROM phone_sessions WHERE hall_id = ${this.h} AND token_hash = $1`, tokenHash)) === 1;
+  }
+
+  deletePhoneHandoffsOf(origin: string): Promise<number> {
+    return this.run(`DELETE FROM phone_sessions WHERE hall_id = ${this.h} AND origin = $1 AND kind = 'handoff' AND used_at IS NULL`, origin);
+  }
+
+  purgePhoneSessions(now: number): Promise<number> {
+    return this.run(`DELETE FROM phone_sessions WHERE hall_id = ${this.h} AND expires_at <= $1`, now);
+  }
+
 
   async addNotice(n: NewNotice): Promise<NoticeRecord> {
     await this.run(`INSERT INTO result_notices (hall_id, idempotency_key, serial, service_name, holder_number, phone, outcome, text,

@@ -16,6 +16,7 @@
 import type { ClientBase } from 'pg';
 import { migrationSql, type HallMigration } from './hallMigrations.ts';
 import { DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
+import { PHONE_SESSIONS_MIGRATION } from './phoneSessionRecords.ts';
 
 export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
   {
@@ -568,6 +569,8 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
       );
     `,
   },
+  // README "The phone channel": the hand-off and the phone session, one table on both backends.
+  PHONE_SESSIONS_MIGRATION,
 ];
 
 

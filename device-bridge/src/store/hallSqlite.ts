@@ -36,6 +36,7 @@ import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
 import { serviceDurationsSql, visitStepsFromRows, visitStepsOfTickets, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
+import { handoffRefusalOf, holderColumns, phoneSessionFromRow, type PhoneHandoffTake, type PhoneSessionRecord } from './phoneSessionRecords.ts';
 import type { CommitmentCheckResult, CommitmentCheckState, CommitmentRecord, IntakeDecision, IntakeField, IntakeMaterialOutcome,
   IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeDelivery, NoticeOutcome, NoticeRecord } from './noticeRecords.ts';
@@ -776,6 +777,38 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     return Number(this.one(`SELECT count(*) AS n FROM intake_commitments WHERE hall_id = ? AND applicant_number = ? AND check_state = 'false'`, this.hall,
       applicantNumber)?.n ?? 0);
   }
+  addPhoneSession(r: PhoneSessionRecord): void {
+    const h = holderColumns(r.holder);
+    this.st(`INSERT INTO phone_sessions (hall_id, token_hash, kind, holder_number, holder, origin, kiosk_id, created_at, expires_at, used_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.hall, r.tokenHash, r.kind, h.number, h.json, r.origin, r.kioskId, r.createdAt, r.expiresAt, r.usedAt);
+  }
+
+  takePhoneHandoff(tokenHash: string, now: number): PhoneHandoffTake {
+    const before = this.one('SELECT * FROM phone_sessions WHERE hall_id = ? AND token_hash = ?', this.hall, tokenHash);
+    const taken = this.st(`UPDATE phone_sessions SET used_at = ?, holder = NULL, holder_number = NULL
+      WHERE hall_id = ? AND token_hash = ? AND kind = 'handoff' AND used_at IS NULL AND expires_at > ?`).run(now, this.hall, tokenHash, now).changes === 1;
+    const row = before ? phoneSessionFromRow(before) : undefined;
+    return taken && row ? { ok: true, record: row } : handoffRefusalOf(row, now);
+  }
+
+  touchPhoneSession(tokenHash: string, now: number, expiresAt: number): PhoneSessionRecord | undefined {
+    const r = this.one(`UPDATE phone_sessions SET expires_at = max(expires_at, ?)
+      WHERE hall_id = ? AND token_hash = ? AND kind = 'session' AND expires_at > ? RETURNING *`, expiresAt, this.hall, tokenHash, now);
+    return r ? phoneSessionFromRow(r) : undefined;
+  }
+
+  deletePhoneSession(tokenHash: string): boolean {
+    return this.st('DELETE FROM phone_sessions WHERE hall_id = ? AND token_hash = ?').run(this.hall, tokenHash).changes === 1;
+  }
+
+  deletePhoneHandoffsOf(origin: string): number {
+    return this.st(`DELETE FROM phone_sessions WHERE hall_id = ? AND origin = ? AND kind = 'handoff' AND used_at IS NULL`).run(this.hall, origin).changes;
+  }
+
+  purgePhoneSessions(now: number): number {
+    return this.st('DELETE FROM phone_sessions WHERE hall_id = ? AND expires_at <= ?').run(this.hall, now).changes;
+  }
+
 
   addNotice(n: NewNotice): NoticeRecord {
     this.st(`INSERT INTO result_notices (hall_id, idempotency_key, serial, service_name, holder_number, phone, outcome, text,

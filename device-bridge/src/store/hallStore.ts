@@ -20,6 +20,7 @@ import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAu
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import type { DayClosingRecord, IntakeStateRecord, LimitRefusalCount, LimitRefusalKind } from './dayBoundaryRecords.ts';
 import type { VisitStepFinish, VisitStepRecord } from './visitRecords.ts';
+import type { PhoneHandoffTake, PhoneSessionRecord } from './phoneSessionRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeField, IntakeRecord, IntakeState,
   NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
@@ -539,6 +540,21 @@ export interface HallRepository {
   getDayClosing(day: HallDay): Promise<DayClosingRecord | undefined>;
   /** Cancels a waiting ticket at closing time with its reason; false when it was not waiting any more. */
   closeTicketAtClosing(id: number, reason: string, at: number): Promise<boolean>;
+  // phone sessions (migration 18, phoneSessionRecords.ts): hand-offs and phone sessions by token hash
+  addPhoneSession(r: PhoneSessionRecord): Promise<void>;
+  /**
+   * Takes an unused, unexpired hand-off once (atomic: of two takes at once on any instances, one wins): marks it used
+   * and wipes its holder; answers the record as it was, or why not.
+   */
+  takePhoneHandoff(tokenHash: string, now: number): Promise<PhoneHandoffTake>;
+  /** The live session with this hash, its expiry slid to `expiresAt` (never shortened); undefined when none is live. */
+  touchPhoneSession(tokenHash: string, now: number, expiresAt: number): Promise<PhoneSessionRecord | undefined>;
+  /** Deletes the row with this hash (logout); false when there was none. */
+  deletePhoneSession(tokenHash: string): Promise<boolean>;
+  /** Deletes the unused hand-offs that came from `origin` (the kiosk session ended first); how many. */
+  deletePhoneHandoffsOf(origin: string): Promise<number>;
+  /** Deletes every row expired at `now` (their holder with them); how many. */
+  purgePhoneSessions(now: number): Promise<number>;
 }
 
 /** A point in time for retention: the hall-local day and the epoch ms (rows dated by day or by instant). */

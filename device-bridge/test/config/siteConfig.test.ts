@@ -52,7 +52,7 @@ describe('example site configs (config/examples)', () => {
     for (const f of [EXAMPLES.hall, EXAMPLES.kiosk]) expect(() => parseConfig(JSON.parse(readFileSync(f, 'utf8')))).not.toThrow();
     const hall = loadConfigFile(await filledInExample('hall', dir));
     const kiosk = loadConfigFile(await filledInExample('kiosk', dir, { hall: { ...JSON.parse(readFileSync(EXAMPLES.kiosk, 'utf8')).hall, kioskToken: hall.kiosks[0].token } }));
-    expect(hall.site).toEqual({ hallId: 'GZ-TH-01', hallName: '天河区政务服务中心', publicUrl: 'http://192.168.10.5:8080', timeZone: 'Asia/Shanghai' });
+    expect(hall.site).toEqual({ hallId: 'GZ-TH-01', hallName: '天河区政务服务中心', publicUrl: 'http://192.168.10.5:8080', trustProxy: false, timeZone: 'Asia/Shanghai' });
     expect(kiosk.site).toEqual(hall.site);
     expect(hall.kiosks.length).toBeGreaterThan(0);
     expect(hall.hall).toBeUndefined();
@@ -97,8 +97,16 @@ describe('example site configs (config/examples)', () => {
 });
 
 describe('config `site`', () => {
+  it('trustProxy: off by default; a hop count or proxy addresses and CIDR networks; anything else refused with the field named', () => {
+    expect(parseConfig({ site: { trustProxy: 1 } }).site.trustProxy).toBe(1);
+    expect(parseConfig({ site: { trustProxy: ['10.0.0.5', '10.1.0.0/16', 'fd00::/8'] } }).site.trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8']);
+    for (const bad of [true, 0, 11, [], ['10.0.0.0/33'], ['proxy.local'], ['10.0.0.1/8/1'], 'loopback']) {
+      expect(() => parseConfig({ site: { trustProxy: bad } }), JSON.stringify(bad)).toThrow(/site\.trustProxy/);
+    }
+  });
+
   it('defaults: hall name of the escpos.md example, China Standard Time, no public URL', () => {
-    expect(parseConfig({}).site).toEqual({ hallId: 'hall', hallName: '广东省政务服务中心', timeZone: 'Asia/Shanghai' });
+    expect(parseConfig({}).site).toEqual({ hallId: 'hall', hallName: '广东省政务服务中心', trustProxy: false, timeZone: 'Asia/Shanghai' });
     expect(siteUtcOffsetMinutes({ timeZone: 'Asia/Shanghai' })).toBe(480);
   });
 

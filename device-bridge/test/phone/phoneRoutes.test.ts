@@ -2,7 +2,8 @@
  * The phone routes on a real bridge with its hall database on SQLite (README "The phone channel"): a capability
  * reads its ticket's position and, on the live stream, the call to its window as the counter workflow makes it;
  * forged, malformed and other-day capabilities are refused with words and counted; an address that keeps trying
- * wrong capabilities is shut out (429) while a good capability from another address still reads.
+ * wrong capabilities is shut out (429) while a good capability from another address still reads; without
+ * `site.trustProxy` a client cannot pick another address with X-Forwarded-For.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,5 +139,12 @@ describe('phone routes', () => {
     const res = await get(`/api/m/ticket?c=${good}`);
     expect(res.status).toBe(429);
     expect(((await res.json()) as { code: string }).code).toBe('rateLimited');
+  });
+
+  it('without site.trustProxy a spoofed X-Forwarded-For is ignored: the shut-out address stays shut out', async () => {
+    const t = await bridge.hall.queue!.takeTicket(null, 'A');
+    // Same TCP peer as the test above, claiming to be someone else.
+    const res = await get(`/api/m/ticket?c=${capOf(t)}`, { 'x-forwarded-for': '203.0.113.77' });
+    expect(res.status).toBe(429);
   });
 });

@@ -17,7 +17,7 @@ import type { KioskIntakeApplication, KioskIntakeDraft, KioskIntakeItem, KioskIn
 import type { CommandEnvelope, Completion, CompletionAck, CompletionCode } from './command.ts';
 import type { PrintJobState } from './events.ts';
 import type { IdCardType } from '../idcard/holder.ts';
-import type { PhoneHandoff } from './phone.ts';
+import type { PhoneHandoff, PhoneSessionHandoff } from './phone.ts';
 import type { VisitView } from './visit.ts';
 
 /** The holder as a session shows it: masked number, display name for the greeting, never the birth date. */
@@ -351,6 +351,8 @@ export interface KioskCommandMap {
   'notices.unread': { args: Record<string, never>; result: KioskResultNotice[] };
   /** 知道了: the citizen acknowledged these notices (ids of others' notices change nothing). */
   'notices.ack': { args: { ids: number[] }; result: { marked: number } };
+  /** "在手机上继续": a one-time QR that opens the phone page signed in as this citizen (README "The phone channel"). */
+  'phone.handoff': { args: Record<string, never>; result: PhoneSessionHandoff };
 }
 
 export type KioskCommandName = keyof KioskCommandMap;
@@ -359,7 +361,7 @@ export const KIOSK_COMMAND_NAMES = [
   'session.touch', 'session.extend', 'session.logout', 'queue.categories', 'queue.take', 'appointments.list',
   'appointments.checkIn', 'appointments.days', 'appointments.slots', 'appointments.book', 'appointments.cancel',
   'services.list', 'services.finder', 'certificates.list', 'certificates.print', 'applications.list', 'print.progress',
-  'print.appointmentSlip', 'intake.items', 'intake.start', 'intake.sign', 'intake.submit', 'intake.list',
+  'print.appointmentSlip', 'intake.items', 'intake.start', 'intake.sign', 'intake.submit', 'intake.list', 'phone.handoff',
   'notices.unread', 'notices.ack',
 ] as const satisfies readonly KioskCommandName[];
 

@@ -34,6 +34,8 @@ export const KIOSK_LINK_OPS = [
   'printLog.add',
   'notices.unread', 'notices.ack',
   'intake.state',
+  // The phone channel (README "The phone channel"): the hall's key makes ticket capabilities and hand-offs.
+  'phone.ticketCapability', 'phone.handoff', 'phone.revokeHandoffs',
 ] as const;
 export type KioskLinkOp = (typeof KIOSK_LINK_OPS)[number];
 

@@ -8,7 +8,8 @@
  * - A refused capability answers 404 with a `PhoneRefusal` (unknown, another day); too many tries answer 429.
  * The view carries no ID number and no name: only what the printed ticket shows.
  */
-import type { KioskTicket } from './kiosk.ts';
+import type { KioskAppointment, KioskApplication, KioskCertificateState, KioskSlot, KioskTicket } from './kiosk.ts';
+import type { KioskIntakeApplication } from './kioskIntake.ts';
 import type { VisitView } from './visit.ts';
 
 /** The latest call of the ticket: the window to go to (a recall counts from 1). */
@@ -42,7 +43,9 @@ export interface PhoneTicketView {
   closingNotice?: { zh: string; en: string };
 }
 
-export const PHONE_REFUSAL_CODES = ['malformed', 'unknown', 'otherDay', 'rateLimited', 'servicePaused'] as const;
+export const PHONE_REFUSAL_CODES = ['malformed', 'unknown', 'otherDay', 'rateLimited', 'servicePaused',
+  // The hand-off and the phone session (README "The phone channel").
+  'handoffUnknown', 'handoffUsed', 'handoffExpired', 'sessionEnded', 'invalid', 'notHere'] as const;
 export type PhoneRefusalCode = (typeof PHONE_REFUSAL_CODES)[number];
 
 export interface PhoneRefusal {
@@ -61,4 +64,72 @@ export interface QrMatrix {
 export interface PhoneHandoff {
   url: string;
   qr: QrMatrix;
+}
+
+/** The kiosk -> phone hand-off of a signed-in citizen (`<site.publicUrl>/m#h=<hand-off token>`): once, 2 minutes. */
+export interface PhoneSessionHandoff extends PhoneHandoff {
+  expiresAt: number;
+}
+
+/**
+ * The phone session (README "The phone channel"): `POST /api/m/session {handoff}` answers a `PhoneSignIn`; every
+ * `/api/m/me*` route then takes `Authorization: Bearer <token>` and slides the session's end.
+ */
+export interface PhoneMe {
+  /** The name masked (`张*`), never whole. */
+  maskedName: string;
+  maskedNumber: string;
+  expiresAt: number;
+}
+
+export interface PhoneSignIn {
+  token: string;
+  me: PhoneMe;
+}
+
+/** One of the citizen's tickets today, with the capability that opens its live view. */
+export interface PhoneMyTicket {
+  number: string;
+  categoryName: string;
+  status: KioskTicket['status'];
+  capability: string;
+}
+
+export interface PhoneService {
+  id: string;
+  name: string;
+}
+
+export interface PhoneAppointments {
+  appointments: KioskAppointment[];
+  /** Days that can be booked, and the services that take appointments. */
+  days: string[];
+  services: PhoneService[];
+  /** The appointment code (docs/mobile-codes.md) of each booked appointment, for the kiosk's scanner. */
+  checkInCodes: Array<{ id: number; code: string; qr: QrMatrix }>;
+}
+
+export type PhoneSlot = Pick<KioskSlot, 'start' | 'end' | 'remaining'>;
+
+export interface PhoneProgress {
+  applications: KioskApplication[];
+  /** Kiosk applications the counter has not accepted yet (as the kiosk's progress screen lists them). */
+  kioskApplications: KioskIntakeApplication[];
+}
+
+/** A certificate by name and kind only: copies are printed at a kiosk or a counter. */
+export interface PhoneCertificate {
+  typeName: string;
+  issuerName: string;
+  state: KioskCertificateState;
+  expiresOn: string | null;
+}
+
+/** The mobile identity code the phone shows for the kiosk's scanner (docs/mobile-codes.md): 60 s, once. */
+export interface PhoneIdentityCode {
+  code: string;
+  qr: QrMatrix;
+  expiresAt: number;
+  /** Seconds left when made: the phone counts down from its own receipt (a phone's clock may be off). */
+  validForSeconds: number;
 }

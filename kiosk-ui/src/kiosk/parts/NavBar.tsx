@@ -1,6 +1,7 @@
 import { useKiosk, useText } from '../KioskContext.ts';
 import { KIOSK_TEXT } from '../texts.ts';
 import { innerBack } from '../flows/innerBack.ts';
+import { ContinueOnPhone } from './ContinueOnPhone.tsx';
 
 /** Back and Home on every screen after the attract screen, and Log out while a session is open (no dead ends). */
 export function NavBar() {
@@ -17,6 +18,7 @@ export function NavBar() {
         <span aria-hidden="true">⌂ </span>
         {t(KIOSK_TEXT.home)}
       </button>
+      {inSession && <ContinueOnPhone />}
       {inSession && (
         <button
           type="button"

@@ -6,15 +6,9 @@
 import type { PhoneHandoff } from '@onedoor/protocol';
 import { useText } from '../KioskContext.ts';
 import { FLOW_TEXT } from '../flows/flowTexts.ts';
+import { qrPath } from '../../qr/qrPath.ts';
 
-/** One SVG path of the dark modules, with the 4-module quiet zone the QR standard asks for. */
-export function qrPath(rows: readonly string[]): string {
-  let d = '';
-  rows.forEach((row, y) => {
-    for (let x = 0; x < row.length; x++) if (row[x] === '1') d += `M${x + 4} ${y + 4}h1v1h-1z`;
-  });
-  return d;
-}
+export { qrPath };
 
 export function PhoneHandoffCard({ phone }: { phone: PhoneHandoff }) {
   const t = useText();
