@@ -46,7 +46,7 @@ const bearerSchema = z.string().regex(new RegExp(`^Bearer (${PHONE_SESSION_TOKEN
 
 export interface PhoneSessionRouteDeps {
   sessions: PhoneSessions;
-  hall: Pick<KioskHall, 'store' | 'storeProblem' | 'clock' | 'keys' | 'appointments' | 'applications' | 'certificates' | 'intake'>;
+  hall: Pick<KioskHall, 'store' | 'storeProblem' | 'clock' | 'keys' | 'appointments' | 'applications' | 'certificates' | 'intake' | 'resultNotices'>;
   capabilities: TicketCapabilities;
   /** The appointment codes the slip prints; the phone shows the same for the kiosk's scanner. */
   appointmentCodes: TicketCapabilities;
@@ -206,6 +206,11 @@ export function phoneSessionRouter(deps: PhoneSessionRouteDeps): Router {
   router.get('/api/m/me/progress', citizenOnly, route(async (l): Promise<PhoneProgress> => ({
     applications: await need(hall.applications).listOf(l.citizen),
     kioskApplications: hall.intake ? await hall.intake.listOf(l.citizen) : [],
+    // README "Result notices (结果反馈)": the phone shows the notices too; read or not, the kiosk still says them once.
+    notices: hall.resultNotices
+      ? (await hall.resultNotices.listFor(l.citizen.number)).reverse()
+        .map(({ id, serial, serviceName, outcome, text, createdAtText }) => ({ id, serial, serviceName, outcome, text, createdAtText }))
+      : [],
   }), 'applications.list'));
   router.get('/api/m/me/certificates', citizenOnly, route(async (l): Promise<PhoneCertificate[]> =>
     (await need(hall.certificates).list(l.citizen)).map((c) => ({ typeName: c.typeName, issuerName: c.issuerName, state: c.state, expiresOn: c.expiresOn })),

@@ -712,6 +712,7 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
         started_at  INTEGER,
         finished_at INTEGER,
         PRIMARY KEY (hall_id, ticket_id, position)
+      );
     `,
   },
   {

@@ -535,6 +535,7 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
         started_at  BIGINT,
         finished_at BIGINT,
         PRIMARY KEY (hall_id, ticket_id, position)
+      );
     `,
   },
   {

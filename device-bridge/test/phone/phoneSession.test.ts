@@ -6,6 +6,7 @@
  * the citizen's tickets, appointments (booked through the kiosk's service, so the kiosk sees them, and audited),
  * progress, certificates by name, and an identity code the kiosk's own issuer list accepts.
  */
+import { ApplicationService } from '../../src/hall/applications.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KioskAppointment, PhoneAppointments, PhoneCertificate, PhoneIdentityCode, PhoneMe, PhoneMyTicket, PhoneProgress,
   PhoneSessionHandoff, PhoneSignIn } from '@onedoor/protocol';
@@ -158,6 +159,20 @@ for (const backend of STORE_BACKENDS) describe(`on ${backend.name}`, () => {
       const certs = (await api<PhoneCertificate[]>('/api/m/me/certificates', { token })).body;
       expect(certs).toEqual([expect.objectContaining({ typeName: '结婚证' })]);
       expect(Object.keys(certs[0]!)).not.toContain('identifier');
+    });
+
+    it('shows a result notice once the application is decided (结果反馈), with no ID number in it', async () => {
+      const token = await signIn();
+      const before = (await api<PhoneProgress>('/api/m/me/progress', { token })).body;
+      const open = before.applications.find((a) => a.status === 'accepted' || a.status === 'review');
+      expect(open, 'the demo citizen has an application in progress').toBeDefined();
+      expect(before.notices.filter((n) => n.serial === open!.serial)).toEqual([]);
+      await new ApplicationService(rig.bridge.hall.store!, clock).advance(open!.serial, 'returned', '材料不齐全：请补正申请表签名');
+      const after = (await api<PhoneProgress>('/api/m/me/progress', { token })).body;
+      const notice = after.notices.find((n) => n.serial === open!.serial);
+      expect(notice).toMatchObject({ outcome: 'returned', serviceName: open!.serviceName });
+      expect(notice!.text).toContain('材料不齐全');
+      expect(JSON.stringify(after.notices)).not.toMatch(/\d{17}[\dX]/);
     });
 
     it('shows an identity code signed by the hall\'s key that the kiosk accepts once', async () => {

@@ -9,6 +9,15 @@ export function MyProgress({ onEnded }: { onEnded: () => void }) {
     <MeSection title="办件进度" view={view} testid="me-progress">
       {(p) => (
         <>
+          {p.notices.length > 0 && (
+            <ul class="m-list m-notices" data-testid="me-notices">
+              {p.notices.map((n) => (
+                <li key={n.id} class="m-row m-note-line" data-testid="me-notice" data-outcome={n.outcome}>
+                  <b>{n.text}</b><br />{n.createdAtText}
+                </li>
+              ))}
+            </ul>
+          )}
           {p.applications.length === 0 && p.kioskApplications.length === 0 && <p>没有办理中的事项</p>}
           <ul class="m-list">
             {p.applications.map((a) => (

@@ -115,6 +115,18 @@ export interface PhoneProgress {
   applications: KioskApplication[];
   /** Kiosk applications the counter has not accepted yet (as the kiosk's progress screen lists them). */
   kioskApplications: KioskIntakeApplication[];
+  /** Result notices (结果反馈: 办结, 退回, 不予受理), newest first; the same words the outbox and the kiosk give. */
+  notices: PhoneResultNotice[];
+}
+
+/** One result notice as the phone shows it: no ID number, the service and the words. */
+export interface PhoneResultNotice {
+  id: number;
+  serial: string;
+  serviceName: string;
+  outcome: 'done' | 'returned' | 'rejected';
+  text: string;
+  createdAtText: string;
 }
 
 /** A certificate by name and kind only: copies are printed at a kiosk or a counter. */
