@@ -122,7 +122,7 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
     if (!store) throw new Error(`the rehearsal's hall store did not open: ${bridge.hall.storeProblem ?? 'unknown'}`);
     for (const c of s.categories) await store.upsertQueueCategory({ letter: c.letter, name: c.name, defaultServiceMinutes: Math.max(1, Math.round(c.serviceMinutes.mean)) });
 
-    const links = await Promise.all(kiosks.map((k) => linkKiosk(bridge.url, k.token)));
+    const links = await Promise.all(kiosks.map((k) => linkKiosk(bridge.url, k.token, speed)));
     stops.push(() => {
       for (const l of links) l.close();
     });
@@ -183,15 +183,18 @@ interface KioskLink {
   close(): void;
 }
 
-/** A simulated linked kiosk: hello, a heartbeat (often: the rehearsal's clock runs fast), and `queue.take`. */
-async function linkKiosk(url: string, token: string): Promise<KioskLink> {
+/**
+ * A simulated linked kiosk: hello, a heartbeat every 5 s of hall time as a real kiosk sends it (README "Several
+ * kiosks, one hall"; the dashboard judges heartbeats on the hall clock), and `queue.take`.
+ */
+async function linkKiosk(url: string, token: string, speed: number): Promise<KioskLink> {
   const socket: Socket = connect(`${url}${KIOSK_LINK_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
   });
   await socket.emitWithAck('kioskHello', { devices: [], startedAt: Date.now() });
-  const beat = setInterval(() => socket.emit('kioskHeartbeat', { at: Date.now() }), 200);
+  const beat = setInterval(() => socket.emit('kioskHeartbeat', { at: Date.now() }), Math.max(20, Math.min(5000, 5000 / speed)));
   return {
     take: (requestId, citizen, category) =>
       socket.timeout(30_000).emitWithAck('hallRequest', { requestId, op: 'queue.take', citizen, args: [category] } satisfies KioskLinkRequest) as Promise<KioskLinkAnswer>,

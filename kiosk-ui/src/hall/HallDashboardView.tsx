@@ -77,7 +77,7 @@ export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboa
               大厅数据库不可用 / hall database unavailable: {d.storeProblem}
             </p>
           )}
-          {d.queue && <QueuePanel queue={d.queue} />}
+          {d.queue && <QueuePanel queue={d.queue} now={serverNow} />}
           {d.today && <TodayPanel today={d.today} />}
           {d.timeLimits && <TimeLimitPanel limits={d.timeLimits} />}
           {/* Managers only (the roles table, device-bridge/src/auth/accessTable.ts); the bridge refuses others anyway. */}
