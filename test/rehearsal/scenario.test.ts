@@ -6,7 +6,8 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HallClock } from '../../device-bridge/src/hall/clock.ts';
 import { openSqliteHallStore } from '../../device-bridge/src/store/hallSqlite.ts';
@@ -15,7 +16,7 @@ import { QueueService } from '../../device-bridge/src/hall/queue.ts';
 import { planArrivals } from '../../scripts/rehearsal/arrivals.ts';
 import { formatSideBySide, hourlyCsv, hourlyTable } from '../../scripts/rehearsal/hourlyTable.ts';
 import { scenarioFromRecordedDay } from '../../scripts/rehearsal/recordedArrivals.ts';
-import { parseScenario, parseWindowChange, ScenarioError, windowsOf, withWindowChange } from '../../scripts/rehearsal/scenario.ts';
+import { loadScenarioFile, parseScenario, parseWindowChange, ScenarioError, windowsOf, withWindowChange } from '../../scripts/rehearsal/scenario.ts';
 import { syntheticMorning } from '../../scripts/rehearsal/syntheticMorning.ts';
 import { DEFAULT_SERVICE_LEVELS } from '../../scripts/rehearsal/runner.ts';
 
@@ -66,6 +67,12 @@ describe('synthetic morning', () => {
 describe('scenario file', () => {
   const base = { name: 't', opening: '08:30', categories: [{ letter: 'A', name: '综合', serviceMinutes: { mean: 5, spread: 1 } }],
     windows: [{ from: '08:30', count: 1 }], arrivals: [{ at: '08:30', counts: { A: 2 } }] };
+
+  it('the documented example (docs/examples/rehearsal-morning.json) is a valid scenario', () => {
+    const s = loadScenarioFile(join(dirname(fileURLToPath(import.meta.url)), '../../docs/examples/rehearsal-morning.json'));
+    expect(windowsOf(s).map((w) => [w.window, w.until])).toEqual([[1, null], [2, null], [3, 660]]);
+    expect(planArrivals(s)).toHaveLength(35);
+  });
 
   it('is refused naming the field', () => {
     expect(() => parseScenario({ ...base, arrivals: [{ at: '08:32', counts: { A: 1 } }] })).toThrow(/arrivals\.0\.at: arrival slots start on a 5-minute mark/);
