@@ -129,7 +129,11 @@ async function main(argv: string[]): Promise<void> {
     for (const line of r.refused) console.log(`  refused: ${line}`);
     console.log(`  written: ${writeTable(args.out, label, r).join(', ')}`);
   }
-  if (results.length === 2) console.log(`\n${formatSideBySide(results[0].table, results[1].table, ['baseline', `what-if ${argv[argv.indexOf('--windows-at') + 1] ?? ''}`.trim()])}`);
+  const c = args.windowsAt;
+  if (results.length === 2 && c) {
+    const change = `${c.at}=${c.delta > 0 ? '+' : ''}${c.delta}${c.categories.length ? `:${c.categories.join('')}` : ''}`;
+    console.log(`\n${formatSideBySide(results[0].table, results[1].table, ['baseline', `what-if ${change}`])}`);
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

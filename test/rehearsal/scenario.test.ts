@@ -19,6 +19,7 @@ import { scenarioFromRecordedDay } from '../../scripts/rehearsal/recordedArrival
 import { loadScenarioFile, parseScenario, parseWindowChange, ScenarioError, windowsOf, withWindowChange } from '../../scripts/rehearsal/scenario.ts';
 import { syntheticMorning } from '../../scripts/rehearsal/syntheticMorning.ts';
 import { DEFAULT_SERVICE_LEVELS } from '../../scripts/rehearsal/runner.ts';
+import { parseRehearseArgs, scenarioOf } from '../../scripts/rehearse.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -145,5 +146,19 @@ describe('a recorded day', () => {
     expect(s.categories.map((c) => [c.letter, c.name])).toEqual([['A', '综合业务'], ['B', '社保']]);
     expect(s.categories[0].serviceMinutes.mean).toBeCloseTo(3, 0);
     expect(() => scenarioFromRecordedDay({ file, day: '2026-12-01' })).toThrow(/no tickets on 2026-12-01/);
+  });
+});
+
+describe('npm run rehearse flags', () => {
+  it('reads the scenario, speed and what-if; a bad flag or a missing scenario is a usage error naming it', () => {
+    const a = parseRehearseArgs(['--scenario', 'synthetic-morning', '--speed', '60', '--windows-at', '09:00=+2'], '/x');
+    expect(a).toMatchObject({ scenario: 'synthetic-morning', speed: 60, windowsAt: { at: '09:00', delta: 2, categories: [] }, out: '/x/rehearsal-out' });
+    expect(parseRehearseArgs(['--scenario=day.json', '--speed=120'], '/x')).toMatchObject({ scenario: '/x/day.json', speed: 120 });
+    expect(scenarioOf(parseRehearseArgs(['--scenario', 'synthetic-morning', '--seed', '9', '--day', '2026-12-07'])).day).toBe('2026-12-07');
+    expect(() => parseRehearseArgs(['--speed', '60'])).toThrow(/exactly one of --scenario or --from-store/);
+    expect(() => parseRehearseArgs(['--scenario', 'synthetic-morning', '--speed', 'fast'])).toThrow(/--speed must be a number/);
+    expect(() => parseRehearseArgs(['--scenario', 'synthetic-morning', '--windows-at', '9=+2'])).toThrow(/--windows-at must look like/);
+    expect(() => parseRehearseArgs(['--from-store', 'hall.sqlite'])).toThrow(/--from-store needs --day/);
+    expect(() => parseRehearseArgs(['--scenario', 'synthetic-morning', '--fast'])).toThrow(/unknown flag --fast/);
   });
 });
