@@ -127,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
     results.push(r);
     console.log(`\n${formatHourlyTable(r.table, `${label}: ${s.name} (${r.day})`)}`);
     for (const line of r.refused) console.log(`  refused: ${line}`);
+    if (r.represses > 0) console.log(`  note: ${r.represses} key presses did not reach the hall within 3 s and were pressed again (a loaded machine)`);
     console.log(`  written: ${writeTable(args.out, label, r).join(', ')}`);
   }
   const c = args.windowsAt;

@@ -23,7 +23,8 @@ afterAll(() => {
 describe('rehearsal run', () => {
   it('replays a synthetic half hour through the bridge; the hourly totals are the tickets the store holds', async () => {
     const scenario = syntheticMorning({ seed: 11, minutes: 30, peakPerHour: 36, day: '2026-12-07' });
-    const planned = planArrivals(scenario).length;
+    const plan = planArrivals(scenario);
+    const planned = plan.length;
     const seenByDashboard: HallDashboard[] = [];
     let clockAtReady = '';
     const result: RehearsalResult = await runRehearsal({
@@ -41,7 +42,10 @@ describe('rehearsal run', () => {
 
     const db = new Database(join(result.dataDir, 'hall.sqlite'), { readonly: true, fileMustExist: true });
     const rows = db.prepare(`SELECT status, count(*) AS n FROM tickets WHERE day = ? GROUP BY status`).all('2026-12-07') as Array<{ status: string; n: number }>;
+    const rated = (db.prepare(`SELECT count(*) AS n FROM ticket_ratings`).get() as { n: number }).n;
     db.close();
+    // Every citizen the plan has rating pressed the pad once, after the finish (hall-rules.md "Ratings").
+    expect(rated).toBe(plan.filter((p) => p.rating !== null).length);
     const inStore = Object.fromEntries(rows.map((r) => [r.status, r.n]));
     const total = rows.reduce((n, r) => n + r.n, 0);
     expect(total).toBe(planned);
