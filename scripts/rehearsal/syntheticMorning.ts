@@ -1,6 +1,6 @@
 /**
  * "A busy morning" (docs/rehearsal.md): 08:30-12:00, three categories, a peak around 09:30-10:30, three windows from
- * the opening and one more from 09:00. Counts per 5 minutes follow a smooth peak with seeded noise, so a seed gives
+ * the opening and two more from 09:00. Counts per 5 minutes follow a smooth peak with seeded noise, so a seed gives
  * the same morning every time.
  */
 import { normalDraw, seededRandom } from './arrivals.ts';
@@ -52,7 +52,7 @@ export function syntheticMorning(o: SyntheticMorningOptions = {}): Scenario {
       { from: opening, count: 1, categories: ['A'] },
       { from: opening, count: 1, categories: ['B'] },
       { from: opening, count: 1, categories: ['C', 'A'] },
-      { from: timeOfMinutes(Math.min(open + 30, 23 * 60)), count: 1, categories: [] },
+      { from: timeOfMinutes(Math.min(open + 30, 23 * 60)), count: 2, categories: [] },
     ],
     arrivals,
     ratingsShare: 0.6,

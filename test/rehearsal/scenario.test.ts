@@ -33,7 +33,7 @@ describe('synthetic morning', () => {
     expect(syntheticMorning({ seed: 7 }).arrivals).not.toEqual(syntheticMorning({ seed: 8 }).arrivals);
   });
 
-  it('has 5-minute slots from 08:30 to 12:00 with a peak in the middle of the morning, and a window more from 09:00', () => {
+  it('has 5-minute slots from 08:30 to 12:00 with a peak in the middle of the morning, and two windows more from 09:00', () => {
     const s = syntheticMorning();
     expect(s.arrivals).toHaveLength(42);
     expect(s.arrivals[0].at).toBe('08:30');
@@ -43,7 +43,7 @@ describe('synthetic morning', () => {
     // 08:30-09:30 and 09:30-10:30 are the busy hours; the last half hour is quiet.
     expect(Math.max(hour(0), hour(6))).toBeGreaterThan(hour(30) * 1.5);
     expect(perSlot.reduce((x, y) => x + y, 0)).toBeGreaterThan(80);
-    expect(windowsOf(s).map((w) => [w.window, w.from, w.categories.join('')])).toEqual([[1, 510, 'A'], [2, 510, 'B'], [3, 510, 'CA'], [4, 540, '']]);
+    expect(windowsOf(s).map((w) => [w.window, w.from, w.categories.join('')])).toEqual([[1, 510, 'A'], [2, 510, 'B'], [3, 510, 'CA'], [4, 540, ''], [5, 540, '']]);
   });
 
   it('plans each ticket inside its 5-minute slot, with service times around the category mean', () => {
