@@ -44,7 +44,7 @@ export const serviceLevelsSchema = z
   .prefault({});
 
 export type ServiceLevels = z.output<typeof serviceLevelsSchema>;
-type Threshold = { yellow: number; red: number } | undefined;
+export type Threshold = { yellow: number; red: number } | undefined;
 
 const MINUTE = 60_000;
 const MEASURE_WORDS: Record<ServiceLevelMeasure, string> = {
@@ -54,7 +54,8 @@ const MEASURE_WORDS: Record<ServiceLevelMeasure, string> = {
   idleWindow: '窗口空闲 / idle window',
 };
 
-function judge(value: number | null, t: Threshold): 'yellow' | 'red' | null {
+/** The colour a value reaches against its limits (null: within, or no limit): also the rehearsal's hourly verdict. */
+export function judge(value: number | null, t: Threshold): 'yellow' | 'red' | null {
   if (value === null || !t) return null;
   return value >= t.red ? 'red' : value >= t.yellow ? 'yellow' : null;
 }

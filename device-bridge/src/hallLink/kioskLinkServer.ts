@@ -117,7 +117,9 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     this.now = o.now ?? Date.now;
     const log = o.log.child({ nsp: 'kiosklink' });
     this.log = log;
-    this.registry = new KioskRegistry(o.kiosks.map((k) => ({ id: k.id, name: k.name })));
+    // Heartbeats in hall-clock time: the dashboard's alert rules compare them with the hall clock (a rehearsal's runs
+    // faster than the wall clock: docs/rehearsal.md); the link's own liveness (`now`) stays on the wall clock.
+    this.registry = new KioskRegistry(o.kiosks.map((k) => ({ id: k.id, name: k.name })), () => o.hall.clock.now());
     const handleRequest = hallRequestHandler({
       hall: o.hall,
       phone: o.phone ?? null,

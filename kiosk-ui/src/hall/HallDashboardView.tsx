@@ -80,7 +80,7 @@ export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboa
             </p>
           )}
           {d.intake && <IntakePanel intake={d.intake} canAct={session.role === 'manager'} />}
-          {d.queue && <QueuePanel queue={d.queue} />}
+          {d.queue && <QueuePanel queue={d.queue} now={serverNow} />}
           {d.today && <TodayPanel today={d.today} />}
           {d.today && <LimitRefusals today={d.today} />}
           {d.timeLimits && <TimeLimitPanel limits={d.timeLimits} />}

@@ -15,7 +15,8 @@ function Figure({ label, value, testId }: { label: string; value: string | numbe
   );
 }
 
-export function QueuePanel({ queue }: { queue: DashboardQueue }) {
+/** `now`: the bridge's clock (ages of calls and holds are the hall's, not this browser's). */
+export function QueuePanel({ queue, now }: { queue: DashboardQueue; now: number }) {
   return (
     <section class="hall-panel" data-testid="queue">
       <h2 class="hall-section">排队 / queue</h2>
@@ -69,7 +70,7 @@ export function QueuePanel({ queue }: { queue: DashboardQueue }) {
         </table>
       )}
       <ServiceLevels queue={queue} />
-      <CallReasons queue={queue} />
+      <CallReasons queue={queue} now={now} />
     </section>
   );
 }
@@ -99,7 +100,7 @@ function ServiceLevels({ queue }: { queue: DashboardQueue }) {
 }
 
 /** Why each ticket was called (the calling rules of README "Running the hall floor") and the hold pool. */
-function CallReasons({ queue }: { queue: DashboardQueue }) {
+function CallReasons({ queue, now }: { queue: DashboardQueue; now: number }) {
   const calls = queue.recentCalls ?? [];
   const holds = queue.holds ?? [];
   return (
@@ -115,7 +116,7 @@ function CallReasons({ queue }: { queue: DashboardQueue }) {
           <tbody>
             {calls.map((c) => (
               <tr key={`${c.ticketNumber}-${c.at}`}>
-                <td>{agoText(c.at, Date.now())}</td>
+                <td>{agoText(c.at, now)}</td>
                 <td>{c.ticketNumber}</td>
                 <td>{c.window}</td>
                 <td>{c.reason ?? '—'}</td>
@@ -136,7 +137,7 @@ function CallReasons({ queue }: { queue: DashboardQueue }) {
                 <tr key={h.ticketId}>
                   <td>{h.ticketNumber}</td>
                   <td>{h.window}</td>
-                  <td>{minutesText(Math.max(0, h.untilAt - Date.now()))}</td>
+                  <td>{minutesText(Math.max(0, h.untilAt - now))}</td>
                 </tr>
               ))}
             </tbody>
