@@ -161,7 +161,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   let kioskApiOf: { awaitingCard(deviceId: string): boolean } | null = null;
   const stopDeviceEvents = forwardDeviceEvents(devices, socket, kioskScreens, (id) => kioskApiOf?.awaitingCard(id) ?? false);
   kioskLink = createKioskLinkServer({ io: socket.io, config, hall, log, audit });
-  const hallScreens = (screensOfHall = attachHallScreens({ config, data, devices, socket, kioskLink, log }));
+  const hallScreens = (screensOfHall = attachHallScreens({ config, data, devices, socket, kioskLink, log, messageBus: instances.messageBus }));
   const stopPhoneWake = phone?.watch(hallScreens.counters.workflow);
   const kioskRole = {
     config, socket, devices, hall, screens: kioskScreens, log, audit, publicUrl: () => publicUrl, servesKiosks: kioskLink !== null, phone,

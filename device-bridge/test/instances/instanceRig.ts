@@ -27,13 +27,19 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
+/** What one instance of the rig sets differently: its Redis (a relay), its tokens (a dashboard's). */
+export interface InstanceOverrides {
+  redisUrl?: string;
+  tokens?: BridgeConfigInput['tokens'];
+}
+
 export interface InstanceRig {
   target: StoreTarget;
   keyPrefix: string;
   instances: BridgeHandle[];
-  start(over?: { redisUrl?: string }): Promise<BridgeHandle>;
+  start(over?: InstanceOverrides): Promise<BridgeHandle>;
   /** The config an instance of this rig runs with (for one started in its own process). */
-  config(dataDir: string, over?: { redisUrl?: string }): BridgeConfigInput;
+  config(dataDir: string, over?: InstanceOverrides): BridgeConfigInput;
   tempDir(): string;
   close(): Promise<void>;
 }
@@ -61,6 +67,7 @@ export async function openInstanceRig(): Promise<InstanceRig> {
       // Bursts in these tests come from one kiosk token.
       kioskLink: { ticketsPerMinute: 10_000, ticketBurst: 1000 },
       options: { reconnect: { minDelayMs: 50, maxDelayMs: 200 } },
+      ...(over.tokens && { tokens: over.tokens }),
     }),
     async start(over = {}) {
       const dir = rig.tempDir();

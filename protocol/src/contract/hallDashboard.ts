@@ -212,6 +212,11 @@ export interface HallDashboard {
   today: DashboardToday | null;
   timeLimits: DashboardTimeLimits | null;
   storeProblem: string | null;
+  /**
+   * Why calls made on another instance may not reach this instance's screens (README "Many instances": the message
+   * bus, Redis, cannot be reached); null or absent while they do, or on a hall served by one instance.
+   */
+  messageBus?: string | null;
   serverTime: number;
 }
 
