@@ -31,6 +31,8 @@ export async function closedPort(): Promise<number> {
 export interface InstanceOverrides {
   redisUrl?: string;
   tokens?: BridgeConfigInput['tokens'];
+  /** How long a silent kiosk link still counts as alive (one link per kiosk across the instances). */
+  liveLinkMs?: number;
 }
 
 export interface InstanceRig {
@@ -65,7 +67,7 @@ export async function openInstanceRig(): Promise<InstanceRig> {
       counterWorkflow: { windows: [{ window: 1, deviceId: BUS, unit: 1, categories: [] }] },
       kiosks: [{ id: 'kiosk-1', token: KIOSK_TOKEN }],
       // Bursts in these tests come from one kiosk token.
-      kioskLink: { ticketsPerMinute: 10_000, ticketBurst: 1000 },
+      kioskLink: { ticketsPerMinute: 10_000, ticketBurst: 1000, ...(over.liveLinkMs !== undefined && { liveLinkMs: over.liveLinkMs }) },
       options: { reconnect: { minDelayMs: 50, maxDelayMs: 200 } },
       ...(over.tokens && { tokens: over.tokens }),
     }),
