@@ -19,7 +19,7 @@
  * request's failed answer, else `linkError`), counted and logged like any refusal. Every handler is guarded, and a
  * handler error never ends the process.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   KIOSK_LINK_HEARTBEAT_MS,
@@ -94,6 +94,21 @@ function answerableRequestId(payload: unknown): string {
 
 type LinkSocket = Socket<KioskLinkClientToServerEvents, KioskLinkServerToClientEvents>;
 
+/**
+ * The configured kiosks by a digest of their token: one lookup per connection instead of a comparison with every
+ * token (a reconnect storm of 1,000 kiosks would otherwise compare a million tokens in a few event-loop turns). The
+ * digest map answers only "which kiosk could this be"; the token itself is then compared in constant time.
+ */
+function kiosksByToken(kiosks: readonly LinkedKioskConfig[]): (given: unknown) => LinkedKioskConfig | undefined {
+  const digest = (t: string) => createHash('sha256').update(t).digest('base64');
+  const byDigest = new Map(kiosks.map((k) => [digest(k.token), k] as const));
+  return (given) => {
+    if (typeof given !== 'string') return undefined;
+    const k = byDigest.get(digest(given));
+    return k && sameSecret(given, k.token) ? k : undefined;
+  };
+}
+
 function sameSecret(given: unknown, expected: string): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
@@ -143,9 +158,10 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     this.nsp = o.io.of(KIOSK_LINK_NAMESPACE);
     answerRefusalsWith(this.nsp as unknown as Namespace, (socket, event, payload, ack, message) =>
       this.refuseMessage(socket as unknown as LinkSocket, event, message, ack, payload));
+    const kioskOf = kiosksByToken(o.kiosks);
     this.nsp.use(async (socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const kiosk = o.kiosks.find((k) => sameSecret(token, k.token));
+      const kiosk = kioskOf(token);
       if (!kiosk) {
         log.warn({ address: socket.handshake.address }, 'kiosk link refused: unknown kiosk token');
         return next(new Error('unknown kiosk token'));
