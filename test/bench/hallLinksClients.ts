@@ -2,7 +2,7 @@
  * The kiosks of the `hall-links` bench, in a process of their own (forked by hall-links.bench.ts) so that the hall's
  * event loop, which the bench measures, does not also run 1,000 socket.io clients. Each link says hello on every
  * connect and beats its heartbeat as a kiosk bridge does (hallLink/hallLinkClient.ts). Orders over IPC:
- * - `{ cmd: 'open', url, tokens }`: opens one link per token (answers `{ opened: n }`);
+ * - `{ cmd: 'open', urls, tokens }`: opens one link per token, spread over the instances' urls (answers `{ opened: n }`);
  * - `{ cmd: 'storm', delayMs, jitter }`: drops every link's connection at once from the kiosks' side (a network blip:
  *   the hall sees the connections close); every kiosk reconnects after `delayMs` ± `jitter` (answers `{ dropped: n }`);
  * - `{ cmd: 'close' }`: closes every link and exits.
@@ -14,12 +14,12 @@ const HEARTBEAT_MS = 5000;
 const sockets: Socket[] = [];
 const timers: NodeJS.Timeout[] = [];
 
-type Order = { cmd: 'open'; url: string; tokens: string[] } | { cmd: 'storm'; delayMs: number; jitter: number } | { cmd: 'close' };
+type Order = { cmd: 'open'; urls: string[]; tokens: string[] } | { cmd: 'storm'; delayMs: number; jitter: number } | { cmd: 'close' };
 
 process.on('message', (m: Order) => {
   if (m.cmd === 'open') {
-    for (const token of m.tokens) {
-      const s = connect(`${m.url}${KIOSK_LINK_NAMESPACE}`, {
+    for (const [i, token] of m.tokens.entries()) {
+      const s = connect(`${m.urls[i % m.urls.length]}${KIOSK_LINK_NAMESPACE}`, {
         auth: { token }, transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 500, randomizationFactor: 0,
       });
       s.on('connect', () => s.emit('kioskHello', { devices: [], startedAt: Date.now() }, () => undefined));
