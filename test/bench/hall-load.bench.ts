@@ -129,8 +129,8 @@ async function fillWaiting(setup: Setup, category: string): Promise<void> {
 }
 
 /** `value` beside the baseline's, and their ratio (2 decimals). */
-function beside(value: number, base: number | undefined): { base: string; ratio: string } {
-  return base === undefined ? { base: '', ratio: '' } : { base: base.toFixed(1), ratio: (value / base).toFixed(2) };
+function beside(value: number, base: number | undefined, digits = 1): { base: string; ratio: string } {
+  return base === undefined ? { base: '', ratio: '' } : { base: base.toFixed(digits), ratio: (value / base).toFixed(2) };
 }
 
 export default async function bench(): Promise<void> {
@@ -157,7 +157,7 @@ export default async function bench(): Promise<void> {
         const base = sqlite.get(c);
         const rate = beside(cell.rate, base?.rate);
         const p99 = beside(cell.p99, base?.p99);
-        rows.push({ setup: name, concurrency: c, 'tickets/s': Math.round(cell.rate), 'SQLite tickets/s': rate.base.replace(/\.\d$/, ''),
+        rows.push({ setup: name, concurrency: c, 'tickets/s': Math.round(cell.rate), 'SQLite tickets/s': beside(cell.rate, base?.rate, 0).base,
           '× SQLite': rate.ratio, 'p50 ms': cell.p50.toFixed(1), 'SQLite p50': beside(cell.p50, base?.p50).base,
           'p99 ms': cell.p99.toFixed(1), 'SQLite p99': p99.base, 'p99 × SQLite': p99.ratio });
         console.log(JSON.stringify(rows.at(-1)));
@@ -169,7 +169,7 @@ export default async function bench(): Promise<void> {
       if (kind === 'sqlite') sqlite.set('waiting', full);
       const base = sqlite.get('waiting');
       waitingRows.push({ setup: name, 'tickets/s, 0 waiting': Math.round(at16.zero), [`tickets/s, ${WAITING} waiting`]: Math.round(at16.full),
-        ratio: (at16.full / at16.zero).toFixed(2), 'SQLite at 5000': beside(full.rate, base?.rate).base.replace(/\.\d$/, ''),
+        ratio: (at16.full / at16.zero).toFixed(2), 'SQLite at 5000': beside(full.rate, base?.rate, 0).base,
         'at 5000 × SQLite': beside(full.rate, base?.rate).ratio, 'p99 ms at 5000': full.p99.toFixed(1),
         'SQLite p99 at 5000': beside(full.p99, base?.p99).base });
       // Numbers unique per hall and day: the answers and the database agree.
