@@ -163,8 +163,8 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   // The kiosk API is attached below (after, so a screen gets cardRead before the session it starts); asked lazily.
   let kioskApiOf: { awaitingCard(deviceId: string): boolean } | null = null;
   const stopDeviceEvents = forwardDeviceEvents(devices, socket, kioskScreens, (id) => kioskApiOf?.awaitingCard(id) ?? false);
-  kioskLink = createKioskLinkServer({ io: socket.io, config, hall, log, audit, phone });
-  const hallScreens = (screensOfHall = attachHallScreens({ config, data, devices, socket, kioskLink, log }));
+  kioskLink = createKioskLinkServer({ io: socket.io, config, hall, log, audit, phone, claims: instances.kioskLinkClaims });
+  const hallScreens = (screensOfHall = attachHallScreens({ config, data, devices, socket, kioskLink, log, messageBus: instances.messageBus }));
   const stopPhoneWake = phone?.watch(hallScreens.counters.workflow);
   const kioskRole = {
     config, socket, devices, hall, screens: kioskScreens, log, audit, publicUrl: () => publicUrl, servesKiosks: kioskLink !== null, phone,

@@ -10,9 +10,12 @@
  * socket.io work compete with each other and with PostgreSQL and Redis, so (c) measures the coordination cost on
  * one box, not the scale-out of three machines. Each cell issues a fixed number of tickets in a category of its own
  * (a category ends at 999 tickets a day, hall-rules.md), so runs stay short.
+ *
+ * Every figure is printed beside the same figure of (a), today's single SQLite instance, measured in the same run
+ * (columns "SQLite" and "× SQLite"): a ratio between two setups on the same busy box means more than either alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -125,9 +128,16 @@ async function fillWaiting(setup: Setup, category: string): Promise<void> {
   });
 }
 
+/** `value` beside the baseline's, and their ratio (2 decimals). */
+function beside(value: number, base: number | undefined, digits = 1): { base: string; ratio: string } {
+  return base === undefined ? { base: '', ratio: '' } : { base: base.toFixed(digits), ratio: (value / base).toFixed(2) };
+}
+
 export default async function bench(): Promise<void> {
   const rows: Record<string, string | number>[] = [];
   const waitingRows: Record<string, string | number>[] = [];
+  // (a)'s figures per concurrency, and at 5,000 waiting: what every other setup is printed beside.
+  const sqlite = new Map<number | 'waiting', { rate: number; p50: number; p99: number }>();
   const configs: Array<[string, 'sqlite' | 'postgres', number]> = [
     ['(a) SQLite, 1 instance', 'sqlite', 1],
     ['(b) PostgreSQL, 1 instance', 'postgres', 1],
@@ -143,15 +153,25 @@ export default async function bench(): Promise<void> {
         const cell = await runCell(setup, letters[i], c);
         numbers.push(...cell.issued);
         if (c === 16) at16.zero = cell.rate;
-        rows.push({ setup: name, concurrency: c, 'tickets/s': Math.round(cell.rate), 'p50 ms': cell.p50.toFixed(1), 'p99 ms': cell.p99.toFixed(1) });
+        if (kind === 'sqlite') sqlite.set(c, cell);
+        const base = sqlite.get(c);
+        const rate = beside(cell.rate, base?.rate);
+        const p99 = beside(cell.p99, base?.p99);
+        rows.push({ setup: name, concurrency: c, 'tickets/s': Math.round(cell.rate), 'SQLite tickets/s': beside(cell.rate, base?.rate, 0).base,
+          '× SQLite': rate.ratio, 'p50 ms': cell.p50.toFixed(1), 'SQLite p50': beside(cell.p50, base?.p50).base,
+          'p99 ms': cell.p99.toFixed(1), 'SQLite p99': p99.base, 'p99 × SQLite': p99.ratio });
         console.log(JSON.stringify(rows.at(-1)));
       }
       await fillWaiting(setup, 'E');
       const full = await runCell(setup, 'E', 16);
       numbers.push(...full.issued);
       at16.full = full.rate;
+      if (kind === 'sqlite') sqlite.set('waiting', full);
+      const base = sqlite.get('waiting');
       waitingRows.push({ setup: name, 'tickets/s, 0 waiting': Math.round(at16.zero), [`tickets/s, ${WAITING} waiting`]: Math.round(at16.full),
-        ratio: (at16.full / at16.zero).toFixed(2), 'p99 ms at 5000': full.p99.toFixed(1) });
+        ratio: (at16.full / at16.zero).toFixed(2), 'SQLite at 5000': beside(full.rate, base?.rate, 0).base,
+        'at 5000 × SQLite': beside(full.rate, base?.rate).ratio, 'p99 ms at 5000': full.p99.toFixed(1),
+        'SQLite p99 at 5000': beside(full.p99, base?.p99).base });
       // Numbers unique per hall and day: the answers and the database agree.
       const day = setup.instances[0].hall.clock.today();
       const stored = (await setup.instances[0].hall.store!.listTickets(day)).filter((t) => t.holderNumber !== null).map((t) => t.number);
@@ -161,7 +181,8 @@ export default async function bench(): Promise<void> {
       await setup.close();
     }
   }
-  console.log(`closed loop, ${PER_CELL} tickets per cell over ${LINKS} kiosk links, one process, ${new Date().toISOString()}`);
+  console.log(`closed loop, ${PER_CELL} tickets per cell over ${LINKS} kiosk links, one process, ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(1)}`);
+  console.log('SQLite / × SQLite: the same figure of (a), one SQLite instance, measured in this run, and the ratio to it');
   console.table(rows);
   console.log('rate at concurrency 16 with tickets already waiting in the category (goal: ratio >= 0.9)');
   console.table(waitingRows);

@@ -100,6 +100,8 @@ export interface HallDashboardOptions {
   /** Figures re-read this often while someone watches. Default 5 s. */
   figuresEveryMs?: number;
   figuresMinGapMs?: number;
+  /** Why calls of other instances may not reach this one (instancesRole's message bus); absent: one instance. */
+  messageBus?: () => string | null;
   /** Access audit: each /hall connection receives the time-limit board (masked applicants' numbers). */
   audit?: AccessAuditLog | null;
 }
@@ -159,9 +161,21 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
     }
   };
 
-  const compose = (f: Figures): HallDashboard => ({ kiosks: kioskViews(), alerts: board.list(), ...f, serverTime: now() });
+  const compose = (f: Figures): HallDashboard => ({
+    kiosks: kioskViews(), alerts: board.list(), ...f, messageBus: o.messageBus?.() ?? null, serverTime: now(),
+  });
   const watched = () => o.hallNamespace.sockets.size > 0;
 
+  // The message bus's state is asked on every tick: a change is pushed to the watching dashboards (their banner).
+  let busProblem: string | null = null;
+  const watchMessageBus = () => {
+    const problem = o.messageBus?.() ?? null;
+    if (problem === busProblem) return;
+    busProblem = problem;
+    if (problem === null) log.info('message bus back: the dashboard banner is cleared');
+    else log.warn({ problem }, 'message bus unavailable: the dashboard shows it');
+    emitView();
+  };
   // Alerts: on every kiosk change and every tick.
   const evaluate = () => {
     if (detached) return;
@@ -249,7 +263,10 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
   };
   o.hallNamespace.on('connection', onConnection);
 
-  const tickTimer = setInterval(evaluate, o.tickMs ?? 1000);
+  const tickTimer = setInterval(() => {
+    evaluate();
+    watchMessageBus();
+  }, o.tickMs ?? 1000);
   tickTimer.unref();
   const figuresTimer = setInterval(() => {
     if (watched()) void refresh();

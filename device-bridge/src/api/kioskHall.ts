@@ -53,6 +53,8 @@ export interface KioskHallOptions {
   hallId?: string;
   /** How often the running database is checked (hallDbWatch.ts, hallServerWatch.ts); default 5 s. */
   databaseCheckMs?: number;
+  /** A database server away at start: delays of the attempts to reach it (store/reachWhenBack.ts; default 1 s to 15 s). */
+  databaseRetry?: { firstMs?: number; maxMs?: number };
 }
 
 /*
@@ -149,13 +151,25 @@ export async function openKioskHall(dataDir: string, log: Logger,
   securePrivateDir(dataDir);
   const keys = loadOrCreateHallKeys(dataDir);
   const guard = new HallStoreGuard();
+  let closing = false;
+  const fillDemo = async (s: HallStore) => {
+    if (opts.demo && (await s.listQueueCategories()).length === 0) {
+      await opts.demo(s, clock);
+      log.info('hall: empty database filled with demo data');
+    }
+  };
   let store: HallStore | null = null;
   let storeProblem: string | null = null;
   let raw: HallStore | null = null;
   let storeKind: HallStoreKind | null = null;
   let watch: { check(): Promise<string | null>; stop(): void } | null = null;
+  let pending: Promise<HallStore> | undefined;
+  const retry = {
+    ...opts.databaseRetry,
+    onRetry: (err: Error, nextInMs: number) => log.warn({ problem: err.message, nextInMs }, 'hall database still unreachable: trying again'),
+  };
   try {
-    const opened = openedHallStore(typeof opts.store === 'function' ? await opts.store({ stamp: () => clock.stamp() }) : opts.store);
+    const opened = openedHallStore(typeof opts.store === 'function' ? await opts.store({ stamp: () => clock.stamp(), retry }) : opts.store);
     raw = opened.store;
     storeKind = opened.kind;
     const how = opened.supervision;
@@ -167,13 +181,14 @@ export async function openKioskHall(dataDir: string, log: Logger,
       const server = watchHallServer({ store: raw, guard, intervalMs: opts.databaseCheckMs });
       store = guardHallStore(raw, guard, { onOutageError: () => void server.check() });
       watch = server;
+      pending = how.pending;
     } else {
       store = guardHallStore(raw, guard);
     }
-    if (opts.demo && (await store.listQueueCategories()).length === 0) {
-      await opts.demo(store, clock);
-      log.info('hall: empty database filled with demo data');
-    }
+    if (pending) {
+      // Away at start: paused now with the connection error as the reason, reached later (below).
+      log.error({ problem: await watch!.check() }, 'hall database unavailable: hall functions paused (暂停服务) until it answers');
+    } else await fillDemo(store);
   } catch (err) {
     storeProblem = (err as Error).message;
     log.error({ err }, 'hall database unavailable: hall functions paused (暂停服务)');
@@ -193,6 +208,14 @@ export async function openKioskHall(dataDir: string, log: Logger,
     log.error({ problem }, 'hall database unreachable: hall functions paused (暂停服务) until it answers again');
   });
   guard.on('resumed', () => log.info('hall database reachable again: hall functions resumed'));
+  // Reached after being away at start: migrated by the open; the watch's check resumes the hall functions now.
+  pending?.then(async () => {
+    log.info('hall database reached: schema migrated, hall functions resume');
+    if ((await watch?.check()) === null) await fillDemo(store!).catch((err: unknown) => log.warn({ err }, 'hall: demo data not filled'));
+  }, (err: Error) => {
+    if (closing) return;
+    guard.fail(err.message);
+  });
   // Sessions are memory only and end with their personal data (hall/session.ts); `onEnd` is set by the API layer.
   const endListeners = new Set<(ended: SessionEnd) => void>();
   const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
@@ -266,6 +289,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
       return () => endListeners.delete(l);
     },
     close: async () => {
+      closing = true;
       watch?.stop();
       clearInterval(noShowTimer);
       if (closingTimer) clearInterval(closingTimer);

@@ -104,6 +104,8 @@ export interface HallScreens {
  */
 export function attachHallScreens(o: {
   config: BridgeConfig; data: HallData; devices: DeviceSet; socket: SocketApi; kioskLink: KioskLinkServer | null; log: Logger;
+  /** The instances' message bus state (instancesRole.ts), shown on the dashboard; absent with one instance. */
+  messageBus?: () => string | null;
 }): HallScreens {
   const { hall, audit } = o.data;
   const hallNamespace = o.socket.namespaces.hall;
@@ -118,6 +120,7 @@ export function attachHallScreens(o: {
     workflow: counters.workflow,
     log: o.log,
     audit,
+    messageBus: o.messageBus,
   });
   return {
     counters,

@@ -10,6 +10,7 @@ import type { Server } from 'socket.io';
 import type { BridgeConfig } from '../config/index.ts';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import { CounterBusLease } from '../instances/counterBusLease.ts';
+import type { KioskLinkClaims } from '../instances/kioskLinkClaims.ts';
 import { attachRedisMessageBus, type MessageBus } from '../instances/redisMessageBus.ts';
 import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
 
@@ -19,6 +20,8 @@ export interface InstancesRole {
   /** Health: null while calls reach the other instances (undefined: a single instance, nothing to report). */
   messageBus?: () => string | null;
   lease: CounterBusLease | null;
+  /** Kiosk links claimed across the instances (one link per kiosk in the cluster); absent: one instance. */
+  kioskLinkClaims?: (leaseMs: number) => KioskLinkClaims;
   /** Starts the devices: all of them, or all but the counter buses, which follow the lease. */
   startDevices(devices: DeviceSet): Promise<void>;
   close(): Promise<void>;
@@ -39,6 +42,8 @@ export function createInstancesRole(config: BridgeConfig, log: Logger): Instance
       bus = attachRedisMessageBus(io, { redisUrl: settings.redisUrl, keyPrefix: settings.keyPrefix }, log);
     },
     messageBus: () => bus?.problem() ?? null,
+    // Asked after attachSocketApi, so the bus exists by then.
+    kioskLinkClaims: (leaseMs) => bus!.kioskLinkClaims(leaseMs),
     lease,
     startDevices: async (devices) => {
       if (!lease) return devices.start();

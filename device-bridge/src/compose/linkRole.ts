@@ -12,6 +12,7 @@ import type { DeviceSet } from '../devices/deviceSet.ts';
 import type { AccessAuditLog } from '../hall/accessAudit.ts';
 import { HallLinkClient, type HallLinkClientOptions } from '../hallLink/hallLinkClient.ts';
 import { KioskLinkServer } from '../hallLink/kioskLinkServer.ts';
+import type { KioskLinkClaims } from '../instances/kioskLinkClaims.ts';
 
 export type HallLinkTuning = Pick<HallLinkClientOptions, 'heartbeatMs' | 'inFlightGraceMs' | 'reconnectDelayMs' | 'reconnectDelayMaxMs'>;
 
@@ -22,8 +23,11 @@ export function createHallLink(config: BridgeConfig, devices: DeviceSet, log: Lo
 }
 
 /** The hall's side of the kiosk links, or null when the config lists no kiosks. */
-export function createKioskLinkServer(o: { io: Server; config: BridgeConfig; hall: KioskHall; log: Logger; audit: AccessAuditLog | null;
-  phone: PhoneChannel | null; }): KioskLinkServer | null {
+export function createKioskLinkServer(o: {
+  io: Server; config: BridgeConfig; hall: KioskHall; log: Logger; audit: AccessAuditLog | null; phone: PhoneChannel | null;
+  claims?: (leaseMs: number) => KioskLinkClaims;
+}): KioskLinkServer | null {
   if (o.config.kiosks.length === 0) return null;
-  return new KioskLinkServer({ io: o.io, kiosks: o.config.kiosks, hall: o.hall, log: o.log, audit: o.audit, policy: o.config.kioskLink, phone: o.phone });
+  return new KioskLinkServer({ io: o.io, kiosks: o.config.kiosks, hall: o.hall, log: o.log, audit: o.audit, policy: o.config.kioskLink,
+    phone: o.phone, claims: o.claims });
 }

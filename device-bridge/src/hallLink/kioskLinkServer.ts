@@ -7,7 +7,10 @@
  *
  * One link per kiosk: a connection with the token of a kiosk whose link is alive (connected, heard from within
  * `liveLinkMs`) is refused, counted on the dashboard (a `duplicateKioskLink` alert) and logged at warn; one whose
- * link went silent replaces it (logged at warn too). Bridge-to-bridge, so no browser Origin check; the token is the
+ * link went silent replaces it (logged at warn too). With several instances (README "Many instances") the rule holds in
+ * the whole cluster: the link is also claimed across the instances (`claims`, instances/kioskLinkClaims.ts), so a
+ * second connection on another instance is refused the same way, and takes over once the first has gone silent
+ * there. Bridge-to-bridge, so no browser Origin check; the token is the
  * credential.
  *
  * Every message is parsed with the link's schemas (linkSchemas.ts) by the socket boundary (api/socketBoundary.ts,
@@ -16,7 +19,7 @@
  * request's failed answer, else `linkError`), counted and logged like any refusal. Every handler is guarded, and a
  * handler error never ends the process.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   KIOSK_LINK_HEARTBEAT_MS,
@@ -39,6 +42,7 @@ import { auditHallRequests } from './auditedHallRequests.ts';
 import { hallRequestHandler } from './hallRequests.ts';
 import { KIOSK_RATE_LIMIT_DEFAULTS, KioskRateLimiter, type KioskRateLimitConfig } from './kioskRateLimits.ts';
 import { answerRefusalsWith, type Ack } from '../api/socketBoundary.ts';
+import type { KioskLinkClaims } from '../instances/kioskLinkClaims.ts';
 
 export interface LinkedKioskConfig {
   id: string;
@@ -70,6 +74,8 @@ export interface KioskLinkServerOptions {
   policy?: Partial<KioskLinkPolicy>;
   /** Clock for the live-link check (tests). */
   now?: () => number;
+  /** Several instances: the cluster-wide claims, made with a lease (ms) that follows `liveLinkMs`. Absent: one instance. */
+  claims?: (leaseMs: number) => KioskLinkClaims;
 }
 
 export interface KioskLinkServerEvents {
@@ -91,6 +97,21 @@ function answerableRequestId(payload: unknown): string {
 
 type LinkSocket = Socket<KioskLinkClientToServerEvents, KioskLinkServerToClientEvents>;
 
+/**
+ * The configured kiosks by a digest of their token: one lookup per connection instead of a comparison with every
+ * token (a reconnect storm of 1,000 kiosks would otherwise compare a million tokens in a few event-loop turns). The
+ * digest map answers only "which kiosk could this be"; the token itself is then compared in constant time.
+ */
+function kiosksByToken(kiosks: readonly LinkedKioskConfig[]): (given: unknown) => LinkedKioskConfig | undefined {
+  const digest = (t: string) => createHash('sha256').update(t).digest('base64');
+  const byDigest = new Map(kiosks.map((k) => [digest(k.token), k] as const));
+  return (given) => {
+    if (typeof given !== 'string') return undefined;
+    const k = byDigest.get(digest(given));
+    return k && sameSecret(given, k.token) ? k : undefined;
+  };
+}
+
 function sameSecret(given: unknown, expected: string): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
@@ -110,6 +131,10 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
   /** `<kiosk>\n<kind>` -> when a refusal was last logged and how many went unlogged since. */
   private readonly refusalLog = new Map<string, { at: number; since: number }>();
   private readonly log: Logger;
+  private readonly claims: KioskLinkClaims | null;
+  /** How often a live link's cluster-wide claim is renewed (a third of liveLinkMs); socket id -> last renewal. */
+  private readonly renewGapMs: number;
+  private readonly renewedAt = new Map<string, number>();
 
   constructor(private readonly o: KioskLinkServerOptions) {
     super();
@@ -117,6 +142,9 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     this.now = o.now ?? Date.now;
     const log = o.log.child({ nsp: 'kiosklink' });
     this.log = log;
+    this.renewGapMs = Math.max(1, Math.floor(this.policy.liveLinkMs / 3));
+    // The claim outlives the last renewal by liveLinkMs at least: another instance never takes a link still alive here.
+    this.claims = o.claims?.(this.policy.liveLinkMs + this.renewGapMs) ?? null;
     // Heartbeats in hall-clock time: the dashboard's alert rules compare them with the hall clock (a rehearsal's runs
     // faster than the wall clock: docs/rehearsal.md); the link's own liveness (`now`) stays on the wall clock.
     this.registry = new KioskRegistry(o.kiosks.map((k) => ({ id: k.id, name: k.name })), () => o.hall.clock.now());
@@ -136,9 +164,10 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     this.nsp = o.io.of(KIOSK_LINK_NAMESPACE);
     answerRefusalsWith(this.nsp as unknown as Namespace, (socket, event, payload, ack, message) =>
       this.refuseMessage(socket as unknown as LinkSocket, event, message, ack, payload));
-    this.nsp.use((socket, next) => {
+    const kioskOf = kiosksByToken(o.kiosks);
+    this.nsp.use(async (socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const kiosk = o.kiosks.find((k) => sameSecret(token, k.token));
+      const kiosk = kioskOf(token);
       if (!kiosk) {
         log.warn({ address: socket.handshake.address }, 'kiosk link refused: unknown kiosk token');
         return next(new Error('unknown kiosk token'));
@@ -150,6 +179,12 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
         log.warn({ kioskId: kiosk.id, address: socket.handshake.address, liveAddress: live.handshake.address },
           'kiosk link refused: this kiosk is already linked (a second connection with its token)');
         return next(new Error('kiosk already linked: another connection with this kiosk token is alive'));
+      }
+      if (this.claims && !(await this.claims.claim(kiosk.id))) {
+        this.registry.refused(kiosk.id, 'duplicateLinks');
+        log.warn({ kioskId: kiosk.id, address: socket.handshake.address },
+          'kiosk link refused: this kiosk is already linked to another instance (a second connection with its token)');
+        return next(new Error('kiosk already linked: another connection with this kiosk token is alive (on another instance)'));
       }
       (socket.data as { kioskId?: string }).kioskId = kiosk.id;
       next();
@@ -172,7 +207,12 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
         previous.disconnect(true);
       }
       let registered = false;
-      const heard = () => this.lastHeard.set(socket.id, this.now());
+      const heard = () => {
+        const at = this.now();
+        this.lastHeard.set(socket.id, at);
+        if (this.claims && at - (this.renewedAt.get(socket.id) ?? 0) >= this.renewGapMs) this.renewClaim(kioskId, socket, at);
+      };
+      this.renewedAt.set(socket.id, this.now());
       const refuse = (event: string, message: string) => this.refuseMessage(socket, event, message, null, undefined);
       // A handler that throws answers that kiosk and is logged; it never reaches socket.io (and the process).
       const guard = <A extends unknown[]>(event: string, fn: (...args: A) => void) => (...args: A) => {
@@ -217,11 +257,23 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
       }));
       socket.on('disconnect', (reason) => {
         this.lastHeard.delete(socket.id);
+        this.renewedAt.delete(socket.id);
         if (this.links.get(kioskId) !== socket) return;
         this.links.delete(kioskId);
+        void this.claims?.release(kioskId);
         this.registry.disconnected(kioskId);
         log.info({ kioskId, reason }, 'kiosk link down');
       });
+    });
+  }
+
+  /** Extends the link's cluster-wide claim; one taken over by another instance meanwhile ends the link here. */
+  private renewClaim(kioskId: string, socket: LinkSocket, at: number): void {
+    this.renewedAt.set(socket.id, at);
+    void this.claims!.renew(kioskId).then((held) => {
+      if (held || this.links.get(kioskId) !== socket) return;
+      this.log.warn({ kioskId }, 'kiosk link ended: another instance took this kiosk\'s link over (this one had gone silent)');
+      socket.disconnect(true);
     });
   }
 

@@ -13,6 +13,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
+import { redisKioskLinkClaims, type KioskLinkClaims } from './kioskLinkClaims.ts';
 import type { Server } from 'socket.io';
 
 export interface MessageBusSettings {
@@ -25,6 +26,8 @@ export interface MessageBusSettings {
 export interface MessageBus {
   /** null while calls reach other instances; otherwise why not, in words (health: degraded). */
   problem(): string | null;
+  /** The cluster-wide claims of kiosk links (kioskLinkClaims.ts) on this bus's Redis and key prefix. */
+  kioskLinkClaims(leaseMs: number): KioskLinkClaims;
   close(): Promise<void>;
 }
 
@@ -67,11 +70,21 @@ export function attachRedisMessageBus(io: Server, settings: MessageBusSettings, 
   });
   io.adapter(createAdapter(safePub, sub, { key: settings.keyPrefix }));
   let closed = false;
+  const stops: Array<() => Promise<void>> = [];
   return {
+    kioskLinkClaims: (leaseMs) => {
+      const claims = redisKioskLinkClaims({
+        redis: pub, keyPrefix: settings.keyPrefix, leaseMs,
+        onUnreachable: (err) => blog.warn({ err: err.message }, 'kiosk link claim not checked (Redis): admitted on this instance\'s rule'),
+      });
+      stops.push(claims.stop);
+      return claims;
+    },
     problem: () => (pub.isReady && sub.isReady ? null : `Redis ${redisWhere(settings.redisUrl)} unreachable: calls reach screens on this instance only`),
     close: async () => {
       if (closed) return;
       closed = true;
+      for (const stop of stops) await stop();
       for (const c of [pub, sub]) {
         if (c.isReady) await c.close().catch(() => c.destroy());
         else if (c.isOpen) c.destroy();

@@ -7,7 +7,9 @@
  * - `sqliteFile`: the hall's own file, checked on an interval and before numbering (hallDbWatch.ts); a file that
  *   vanished or went bad stops the hall functions until an operator restores it and restarts the bridge;
  * - `server`: a database server (PostgreSQL), asked for a read on an interval (hallServerWatch.ts); while it cannot
- *   be reached the hall functions are paused, and they resume on their own when it answers again;
+ *   be reached the hall functions are paused, and they resume on their own when it answers again. A server that
+ *   cannot be reached at start is tried again with a growing delay (reachWhenBack.ts): `pending` is then the open
+ *   still to come (migrations included), and the store fails every call until it has happened;
  * - `none`: a store handed in as is (tests), checked only when health asks.
  */
 import { join } from 'node:path';
@@ -15,9 +17,12 @@ import { openPostgresHallStore, PostgresHallStore } from './hallPostgres.ts';
 import { openHallDatabaseFile } from './hallSqliteFile.ts';
 import type { HallStore } from './hallStore.ts';
 import { DEFAULT_HALL_ID } from './hallScope.ts';
+import { isDatabaseOutage } from './hallStoreGuard.ts';
+import { reachWhenBack, type ReachWhenBackOptions } from './reachWhenBack.ts';
 import { HALL_DB_FILE, type HallStoreSetting } from './hallStoreSetting.ts';
 
-export type HallStoreSupervision = { kind: 'sqliteFile'; file: string } | { kind: 'server' } | { kind: 'none' };
+export type HallStoreSupervision = { kind: 'sqliteFile'; file: string } | { kind: 'server'; pending?: Promise<HallStore> }
+  | { kind: 'none' };
 
 /** Which database the hall runs on, for health and logs. */
 export type HallStoreKind = 'sqlite' | 'postgresql';
@@ -31,6 +36,8 @@ export interface OpenedHallStore {
 export interface HallStoreOpenContext {
   /** When the database was first created, as the SQLite marker records it (the hall clock's stamp). */
   stamp: () => string;
+  /** A server away at start: delays of the attempts to reach it again (reachWhenBack.ts defaults) and their log. */
+  retry?: Pick<ReachWhenBackOptions, 'firstMs' | 'maxMs' | 'onRetry'>;
 }
 
 /** Opens the store; the caller decides what a failure means (the kiosk pauses its hall functions). */
@@ -47,10 +54,17 @@ export function hallStoreOpener(setting: HallStoreSetting, dataDir: string, hall
       supervision: { kind: 'sqliteFile', file: join(dataDir, HALL_DB_FILE) },
     });
   }
-  return async () => ({
-    store: await openPostgresHallStore({ url: setting.url, schema: setting.schema, hallId }), kind: 'postgresql',
-    supervision: { kind: 'server' },
-  });
+  const open = () => openPostgresHallStore({ url: setting.url, schema: setting.schema, hallId });
+  return async ({ retry }) => {
+    try {
+      return { store: await open(), kind: 'postgresql', supervision: { kind: 'server' } };
+    } catch (err) {
+      // Away, not wrong (a newer schema is wrong: it throws): the bridge starts paused and reaches it when it is back.
+      if (!isDatabaseOutage(err)) throw err;
+      const back = reachWhenBack({ ...retry, open, firstError: err as Error, hallId });
+      return { store: back.store, kind: 'postgresql', supervision: { kind: 'server', pending: back.opened } };
+    }
+  };
 }
 
 /** An opener's result, or a store handed in as is: a PostgreSQL store is watched as a server, any other not at all. */

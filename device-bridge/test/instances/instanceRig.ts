@@ -27,13 +27,21 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
+/** What one instance of the rig sets differently: its Redis (a relay), its tokens (a dashboard's). */
+export interface InstanceOverrides {
+  redisUrl?: string;
+  tokens?: BridgeConfigInput['tokens'];
+  /** How long a silent kiosk link still counts as alive (one link per kiosk across the instances). */
+  liveLinkMs?: number;
+}
+
 export interface InstanceRig {
   target: StoreTarget;
   keyPrefix: string;
   instances: BridgeHandle[];
-  start(over?: { redisUrl?: string }): Promise<BridgeHandle>;
+  start(over?: InstanceOverrides): Promise<BridgeHandle>;
   /** The config an instance of this rig runs with (for one started in its own process). */
-  config(dataDir: string, over?: { redisUrl?: string }): BridgeConfigInput;
+  config(dataDir: string, over?: InstanceOverrides): BridgeConfigInput;
   tempDir(): string;
   close(): Promise<void>;
 }
@@ -59,8 +67,9 @@ export async function openInstanceRig(): Promise<InstanceRig> {
       counterWorkflow: { windows: [{ window: 1, deviceId: BUS, unit: 1, categories: [] }] },
       kiosks: [{ id: 'kiosk-1', token: KIOSK_TOKEN }],
       // Bursts in these tests come from one kiosk token.
-      kioskLink: { ticketsPerMinute: 10_000, ticketBurst: 1000 },
+      kioskLink: { ticketsPerMinute: 10_000, ticketBurst: 1000, ...(over.liveLinkMs !== undefined && { liveLinkMs: over.liveLinkMs }) },
       options: { reconnect: { minDelayMs: 50, maxDelayMs: 200 } },
+      ...(over.tokens && { tokens: over.tokens }),
     }),
     async start(over = {}) {
       const dir = rig.tempDir();

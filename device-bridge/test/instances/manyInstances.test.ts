@@ -35,6 +35,18 @@ async function kioskLink(b: BridgeHandle): Promise<Socket> {
   return s;
 }
 
+/** A link once the kiosk's previous one (on another instance) has let its claim go. */
+async function linkWhenFree(b: BridgeHandle): Promise<Socket> {
+  for (let i = 0; ; i++) {
+    try {
+      return await kioskLink(b);
+    } catch (err) {
+      if (i > 100 || !/already linked/.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 /** Ends a database session as a crash or a network cut would (the shared server itself keeps running). */
 async function terminateBackend(pid: number): Promise<boolean> {
   const c = new pg.Client({ connectionString: TEST_PG_URL });
@@ -96,6 +108,35 @@ describe('many instances on one PostgreSQL and one Redis', () => {
     await until('the third owns the bus', () => three.counterBusLease!.state === 'owner');
   });
 
+  it('one link per kiosk in the cluster: a second one on another instance is refused; closing the first frees it at once', async () => {
+    rig = await openInstanceRig();
+    const [one, two] = [await rig.start(), await rig.start()];
+    const first = await kioskLink(one);
+    const refused = await kioskLink(two).then(() => null, (e: Error) => e);
+    expect(refused?.message).toMatch(/kiosk already linked: .*on another instance/);
+    // Counted on instance 2's dashboard entry of the kiosk (the duplicateKioskLink alert's count).
+    expect(two.kioskLink!.registry.get('kiosk-1')!.refusals.duplicateLinks).toBe(1);
+    first.disconnect();
+    // Released, not expired: the lease (liveLinkMs 15 s + 5 s) is longer than this wait's limit.
+    const moved = await linkWhenFree(two);
+    expect(moved.connected).toBe(true);
+    expect(await kioskLink(one).then(() => null, (e: Error) => e.message)).toMatch(/already linked/);
+  });
+
+  it('a link gone silent on one instance is taken over on another after its lease; the silent one is ended when heard again', async () => {
+    rig = await openInstanceRig();
+    const [one, two] = [await rig.start({ liveLinkMs: 1000 }), await rig.start({ liveLinkMs: 1000 })];
+    const stale = await kioskLink(one);
+    expect(await kioskLink(two).then(() => null, (e: Error) => e.message)).toMatch(/on another instance/);
+    // Nothing heard on the first link: its claim lapses (1 s + a third) and the kiosk's next connection takes it.
+    const taken = await linkWhenFree(two);
+    expect(taken.connected).toBe(true);
+    const ended = new Promise<string>((resolve) => stale.once('disconnect', resolve));
+    stale.emit('kioskHeartbeat', { at: Date.now() });
+    expect(await ended).toBe('io server disconnect');
+    await until('instance 1 no longer lists the link', () => one.kioskLink!.registry.get('kiosk-1')?.connected === false);
+  });
+
   it('a ticket request re-sent to another instance after a reconnect is answered once, from the database', async () => {
     rig = await openInstanceRig();
     const [one, two] = [await rig.start(), await rig.start()];
@@ -104,7 +145,8 @@ describe('many instances on one PostgreSQL and one Redis', () => {
     const first = await (await kioskLink(one)).emitWithAck('hallRequest', req) as KioskLinkAnswer;
     expect(first).toMatchObject({ ok: true });
     sockets.splice(0).forEach((s) => s.disconnect());
-    const again = await (await kioskLink(two)).emitWithAck('hallRequest', req) as KioskLinkAnswer;
+    // The link's cluster-wide claim is released by instance 1 when it sees the link close (a Redis round trip later).
+    const again = await (await linkWhenFree(two)).emitWithAck('hallRequest', req) as KioskLinkAnswer;
     expect(again).toMatchObject({ ok: true, replayed: true });
     expect(again.ok && again.result).toEqual(first.ok && first.result);
     const tickets = await two.hall.store!.listTickets(two.hall.clock.today());

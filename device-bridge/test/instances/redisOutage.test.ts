@@ -4,12 +4,23 @@
 // nothing crashes; when the relay listens again calls reach the other instance's display once more.
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DISPLAY_NAMESPACE, type HallCallEvent } from '@onedoor/protocol';
+import { DISPLAY_NAMESPACE, type HallCallEvent, type HallDashboard } from '@onedoor/protocol';
 import type { HealthReport } from '../../src/api/health.ts';
 import type { BridgeHandle } from '../../src/main.ts';
 import { TcpRelay } from '../../../test/support/tcpRelay.ts';
 import { untilWith } from '../../../test/support/until.ts';
 import { BUS, openInstanceRig, REDIS_URL, type InstanceRig } from './instanceRig.ts';
+
+const HALL_TOKEN = 'redis-outage-hall-token-0123456789';
+
+/** The /hall dashboard of an instance as its screen sees it: every view pushed to it. */
+function dashboardOn(b: BridgeHandle, sockets: Socket[]): HallDashboard[] {
+  const s = connect(`${b.url}/hall`, { transports: ['websocket'], reconnection: false, auth: { token: HALL_TOKEN } });
+  sockets.push(s);
+  const views: HallDashboard[] = [];
+  s.on('hallDashboard', (d: HallDashboard) => views.push(d));
+  return views;
+}
 
 const until = untilWith({ limitMs: 15_000, stepMs: 20 });
 
@@ -39,7 +50,7 @@ describe('Redis out of reach under two instances', () => {
     await relay.listen();
     const redisUrl = `redis://127.0.0.1:${relay.port}`;
     one = await rig.start({ redisUrl });
-    two = await rig.start({ redisUrl });
+    two = await rig.start({ redisUrl, tokens: { hall: HALL_TOKEN } });
     for (let i = 0; i < 3; i++) await one.hall.queue!.takeTicket(null, 'A');
   }, 60_000);
 
@@ -55,6 +66,9 @@ describe('Redis out of reach under two instances', () => {
     await Promise.all([here.ready, there.ready]);
     await until('both instances subscribed', async () => (await one.socket.io.of(DISPLAY_NAMESPACE).adapter.serverCount()) >= 2);
     expect((await health(one)).body.messageBus).toEqual({ ok: true, problem: null });
+    const dashboard = dashboardOn(two, sockets);
+    await until('the dashboard\'s first view', () => dashboard.length > 0);
+    expect(dashboard.at(-1)!.messageBus).toBeNull();
 
     await relay.cut();
     await until('health degraded', async () => (await health(one)).body.status === 'degraded');
@@ -62,6 +76,10 @@ describe('Redis out of reach under two instances', () => {
     expect(h.status).toBe(200);
     expect(h.body.messageBus).toMatchObject({ ok: false, problem: expect.stringContaining('calls reach screens on this instance only') });
     expect(h.body.problems.join(' ')).toContain('message bus');
+    // The other instance's dashboard is told (pushed, not only on its next figures) and its snapshot carries it.
+    await until('the dashboard shows the bus down', () => typeof dashboard.at(-1)?.messageBus === 'string');
+    expect(dashboard.at(-1)!.messageBus).toContain('calls reach screens on this instance only');
+    expect((await two.dashboard.snapshot()).messageBus).toContain('unreachable');
 
     one.counters.workflow.receive({ deviceId: BUS, unit: 1, key: 'callNext', arg: 0, at: Date.now() });
     await until('call on the same instance\'s display', () => here.calls.length === 1);
@@ -71,6 +89,8 @@ describe('Redis out of reach under two instances', () => {
 
     await relay.listen();
     await until('health ok again', async () => (await health(one)).body.messageBus?.ok === true && (await health(two)).body.messageBus?.ok === true);
+    await until('the dashboard banner cleared', () => dashboard.at(-1)?.messageBus === null);
+    expect((await two.dashboard.snapshot()).messageBus).toBeNull();
     await until('resubscribed', async () => (await one.socket.io.of(DISPLAY_NAMESPACE).adapter.serverCount()) >= 2);
     const before = there.calls.length;
     one.counters.workflow.receive({ deviceId: BUS, unit: 1, key: 'finish', arg: 0, at: Date.now() });

@@ -17,6 +17,8 @@ import type { HallStore } from '../../src/store/hallStore.ts';
 import { seedBasics } from '../hall/fixture.ts';
 import { postgresBackend, TEST_PG_URL, type StoreTarget } from './backends.ts';
 import { untilWith } from '../../../test/support/until.ts';
+import { TcpRelay } from '../../../test/support/tcpRelay.ts';
+import { HALL_POSTGRES_MIGRATIONS } from '../../src/store/hallPostgresMigrations.ts';
 
 async function closedPort(): Promise<number> {
   const srv = createServer();
@@ -66,8 +68,8 @@ describe('PostgreSQL hall store faults', () => {
     const bridge = await startBridge({ http: { port: 0 }, dataDir: dir, store: `postgres://onedoor:hunter2secret@127.0.0.1:${port}/halls?schema=hall_x` },
       { log });
     try {
-      expect(bridge.hall.store).toBeNull();
-      expect(bridge.hall.queue).toBeNull();
+      // Composed as usual (queue, dashboard...), every hall call refused with the reason until the server answers.
+      await expect(bridge.hall.store!.listQueueCategories()).rejects.toThrow(/hall store unavailable: hall database unavailable/);
       expect(bridge.hall.storeProblem).toMatch(new RegExp(`^hall database unavailable \\(PostgreSQL 127\\.0\\.0\\.1:${port}/halls schema hall_x\\): .*ECONNREFUSED`));
       expect(bridge.hall.storeProblem).not.toContain('hunter2secret');
       expect(logged).toContain('hall database unavailable: hall functions paused');
@@ -76,6 +78,55 @@ describe('PostgreSQL hall store faults', () => {
       expect((await fetch(`${bridge.url}/api/devices`)).status).toBe(200);
     } finally {
       await bridge.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('away at start, back later: retried with a growing delay, migrated when reached, hall functions resume on their own', async () => {
+    target = await postgresBackend.create();
+    const schema = new URL(target.setting).searchParams.get('schema')!;
+    // A relay this test cuts (the shared server itself keeps running): its port refuses until it listens again.
+    const relay = new TcpRelay('127.0.0.1', Number(new URL(TEST_PG_URL).port || 5432));
+    await relay.listen();
+    await relay.cut();
+    const dir = mkdtempSync(join(tmpdir(), 'od-pgback-'));
+    const url = new URL(TEST_PG_URL);
+    url.port = String(relay.port);
+    url.searchParams.set('schema', schema);
+    let logged = '';
+    const log = pino({ level: 'info' }, { write: (line: string) => void (logged += line) });
+    const bridge = await startBridge({ http: { port: 0 }, dataDir: dir, store: url.toString() },
+      { log, hall: { databaseRetry: { firstMs: 20, maxMs: 100 }, databaseCheckMs: 60_000 } });
+    try {
+      expect(bridge.hall.storeProblem).toMatch(/^hall database unavailable \(PostgreSQL .*\): .*ECONNREFUSED/);
+      const refused = await bridge.hall.store!.listQueueCategories().then(() => null, (e: Error) => e);
+      expect(kioskFailure(refused)).toMatchObject({ code: 'deviceNotReady', refusal: { zh: expect.stringContaining('暂停服务') } });
+      expect((await fetch(`${bridge.url}/api/health`)).status).toBe(503);
+      expect((await fetch(`${bridge.url}/api/devices`)).status).toBe(200);
+      await until(async () => logged.includes('hall database still unreachable: trying again'), 'a retry logged');
+      expect(await admin(async (c) => (await c.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])).rowCount)).toBe(0);
+      // The server answers again: no restart of the bridge, the watch interval (60 s) not waited for.
+      await relay.listen();
+      await until(async () => bridge.hall.storeProblem === null, 'hall functions resumed');
+      expect(logged).toContain('hall database reached: schema migrated, hall functions resume');
+      const s = bridge.hall.store!;
+      expect(await s.schemaVersion()).toBe(Math.max(...HALL_POSTGRES_MIGRATIONS.map((m) => m.version)));
+      await seedBasics(s);
+      expect(await s.withTransaction(async (tx) => {
+        await tx.insertTicket(ticket);
+        return tx.nextCounterValue('A-2026-11-25');
+      })).toBe(1);
+      expect((await target.open().then(async (other) => {
+        try {
+          return await other.listTickets('2026-11-25');
+        } finally {
+          await other.close();
+        }
+      })).map((t) => t.number)).toEqual(['A001']);
+      expect((await fetch(`${bridge.url}/api/health`)).status).toBe(200);
+    } finally {
+      await bridge.close();
+      await relay.cut();
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);

@@ -63,6 +63,13 @@ export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboa
       </header>
       {/* The district manager (read-only) sees every hall of the database first (README "Running a district"). */}
       {session.role === 'district' && <DistrictPanel />}
+      {/* Above everything: while it shows, calls made on another instance may not reach this hall's screens. */}
+      {d?.messageBus && (
+        <p class="hall-error hall-banner" role="alert" data-testid="message-bus-problem">
+          实例间同步中断：其他实例上的屏幕可能收不到叫号 / sync between instances interrupted: screens on other
+          instances may not hear calls ({d.messageBus})
+        </p>
+      )}
       <AlertList alerts={hall.alerts.value} now={serverNow} />
       {d === null ? (
         <p class="hall-muted">连接中 / connecting…</p>

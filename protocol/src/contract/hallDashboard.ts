@@ -232,6 +232,11 @@ export interface HallDashboard {
   /** Intake paused or closed (absent on a bridge without the hall database). */
   intake?: DashboardIntake | null;
   storeProblem: string | null;
+  /**
+   * Why calls made on another instance may not reach this instance's screens (README "Many instances": the message
+   * bus, Redis, cannot be reached); null or absent while they do, or on a hall served by one instance.
+   */
+  messageBus?: string | null;
   serverTime: number;
 }
 
