@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
@@ -29,13 +29,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'od-audit-e2e-'));
-  const uiDir = join(workDir, 'ui');
-  await build({
-    configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'),
-    mode: 'production',
-    logLevel: 'warn',
-    build: { outDir: uiDir, emptyOutDir: true },
-  });
+  const uiDir = await builtUi();
   rig = await startKioskRig({ uiDir, users: DEMO_USERS });
   const s = await rig.startSession();
   expect((await rig.command(s.token, 'queue.take', { category: 'A' })).code).toBe('success');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { loadCatalogueFiles } from '../../device-bridge/src/catalogue/loadCatalogue.ts';
@@ -26,8 +26,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'od-catalogue-e2e-'));
-  const uiDir = join(workDir, 'ui');
-  await build({ configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: uiDir, emptyOutDir: true } });
+  const uiDir = await builtUi();
   rig = await startKioskRig({ uiDir, users: DEMO_USERS, hall: { demo: async (store) => void (await loadCatalogueFiles(store, [join(REPO_ROOT, 'config/examples/catalogue/catalogue.json')])) } });
   mkdirSync(screensDir, { recursive: true });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS, silentLogger, startBridge, type BridgeHandle } from '@onedoor/device-bridge';
 import { loadCatalogueFiles } from '../../device-bridge/src/catalogue/loadCatalogue.ts';
@@ -26,8 +26,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'od-clerk-e2e-'));
-  const uiDir = join(workDir, 'ui');
-  await build({ configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: uiDir, emptyOutDir: true } });
+  const uiDir = await builtUi();
   bridge = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir: join(workDir, 'data'), uiDir, users: [...DEMO_USERS], devices: [] },
     { log: silentLogger(), hall: { demo: async (store) => void (await loadCatalogueFiles(store, [join(REPO_ROOT, 'config/examples/catalogue/catalogue.json')])) } });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });

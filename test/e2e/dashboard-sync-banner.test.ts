@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { silentLogger, startBridge, type BridgeHandle } from '../../device-bridge/src/index.ts';
@@ -29,13 +29,7 @@ const relay = new TcpRelay(REDIS.hostname, Number(REDIS.port || 6379));
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'od-syncbanner-e2e-'));
-  const uiDir = join(workDir, 'ui');
-  await build({
-    configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'),
-    mode: 'production',
-    logLevel: 'warn',
-    build: { outDir: uiDir, emptyOutDir: true },
-  });
+  const uiDir = await builtUi();
   await relay.listen();
   bridge = await startBridge({
     http: { host: '127.0.0.1', port: 0 }, dataDir: join(workDir, 'data'), uiDir, users: [...DEMO_USERS], options: { logLevel: 'silent' },

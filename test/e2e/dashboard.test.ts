@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS, silentLogger, startBridge, type BridgeHandle } from '@onedoor/device-bridge';
 import { SimulatorHub, type SimInfo } from '@onedoor/simulators';
@@ -43,13 +43,7 @@ function bridgePathOf(sim: SimInfo): string {
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'od-dashboard-e2e-'));
-  const uiDir = join(workDir, 'ui');
-  await build({
-    configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'),
-    mode: 'production',
-    logLevel: 'warn',
-    build: { outDir: uiDir, emptyOutDir: true },
-  });
+  const uiDir = await builtUi();
   hub = new SimulatorHub({ dir: join(workDir, 'pty'), portBase: 0 });
   await hub.start('all');
   bridge = await startBridge(

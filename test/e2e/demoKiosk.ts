@@ -5,11 +5,7 @@
  * has an appointment today open for check-in, applications and certificates (device-bridge/src/demo/demoData.ts);
  * the demo's appointments and tickets of the last days make the hall's most used.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
 import { HallClock } from '../../device-bridge/src/hall/clock.ts';
@@ -36,19 +32,15 @@ export interface DemoKiosk {
  * more hall options (e.g. `personLimits`). */
 export async function startDemoKiosk(more: Pick<NonNullable<Parameters<typeof startKioskRig>[0]>, 'users' | 'notifications' | 'devices'
   | 'counterWorkflow'> & { hall?: Partial<KioskHallOptions> } = {}): Promise<DemoKiosk> {
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-demo-ui-'));
   let rig: KioskRig | undefined;
   let browser: Browser | undefined;
   const pages: Page[] = [];
   const close = async () => {
     await browser?.close();
     await rig?.close();
-    await rm(distDir, { recursive: true, force: true });
   };
   try {
-    await build({ configFile: path.join(repoRoot, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn',
-      build: { outDir: distDir, emptyOutDir: true } });
+    const distDir = await builtUi();
     const start = Date.parse('2026-11-25T02:07:00Z');
     const t0 = Date.now();
     const clock = new HallClock(() => start + (Date.now() - t0));

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { silentLogger, startBridge, type BridgeHandle } from '@onedoor/device-bridge';
 import { CounterBusSim } from '../../simulators/src/counterbus/index.ts';
@@ -61,13 +61,7 @@ const spoken = async (p: Page) => (await spokenRecords(p)).map(({ text, lang }) 
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'od-display-e2e-'));
-  const uiDir = join(workDir, 'ui');
-  await build({
-    configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'),
-    mode: 'production',
-    logLevel: 'warn',
-    build: { outDir: uiDir, emptyOutDir: true },
-  });
+  const uiDir = await builtUi();
   sim = await startSimulator(new CounterBusSim({ id: 'display-counters', terminals: 3 }), { link: 'pty', baud: 9600, dir: workDir });
   bridge = await startBridge(
     {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { silentLogger, startBridge, type BridgeHandle } from '../../device-bridge/src/index.ts';
@@ -28,13 +28,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'od-district-e2e-'));
-  const uiDir = join(workDir, 'ui');
-  await build({
-    configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'),
-    mode: 'production',
-    logLevel: 'warn',
-    build: { outDir: uiDir, emptyOutDir: true },
-  });
+  const uiDir = await builtUi();
   const dataDir = join(workDir, 'data');
   bridge = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, uiDir, users: [...DEMO_USERS], options: { logLevel: 'silent' } },
     { log: silentLogger(), hall: { demo: (s) => seedBasics(s) } });

@@ -6,18 +6,14 @@
  * the printer kept exactly one more PDF.
  */
 import { mkdtempSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser } from 'playwright-core';
 import { IppEvePrinterSim } from '@onedoor/simulators';
 import { SEEDED_CARD, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { FONT } from '../../device-bridge/test/docPrinter/fixtures.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Waits in the browser: several processes on a loaded machine. */
 const WAIT = { timeout: 60_000 };
 
@@ -27,9 +23,7 @@ let browser: Browser;
 const sim = new IppEvePrinterSim({ spoolDir: mkdtempSync(path.join(tmpdir(), 'od-ippeve-e2e-')), pageMs: 2500 });
 
 beforeAll(async () => {
-  distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-a4-ui-'));
-  await build({ configFile: path.join(repoRoot, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn',
-    build: { outDir: distDir, emptyOutDir: true } });
+  distDir = await builtUi();
   await sim.start();
   rig = await startKioskRig({ uiDir: distDir, screen: false, devices: [{ id: 'a4', kind: 'docprinter', path: sim.uri,
     options: { fontPath: FONT.path, fontName: FONT.name, pollIntervalMs: 150, jobPollMs: 50 } }] });
@@ -41,7 +35,6 @@ afterAll(async () => {
   await browser?.close();
   await rig?.close();
   await sim.stop();
-  if (distDir) await rm(distDir, { recursive: true, force: true });
 }, 120_000);
 
 describe('A4 copy on the kiosk screen', () => {

@@ -8,12 +8,10 @@
  * limit. Screenshots go to test/artifacts/screens/kiosk-apply-*.
  */
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { loadCatalogueFiles } from '../../device-bridge/src/catalogue/loadCatalogue.ts';
@@ -36,9 +34,7 @@ let rig: KioskRig;
 let browser: Browser;
 
 beforeAll(async () => {
-  distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-apply-ui-'));
-  await build({ configFile: path.join(repoRoot, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn',
-    build: { outDir: distDir, emptyOutDir: true } });
+  distDir = await builtUi();
   rig = await startKioskRig({ uiDir: distDir, screen: false, users: DEMO_USERS, 
     hall: { demo: async (store) => void (await loadCatalogueFiles(store, [path.join(repoRoot, 'config/examples/catalogue/catalogue.json')])) } });
   mkdirSync(screensDir, { recursive: true });
@@ -48,7 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await rig?.close();
-  if (distDir) await rm(distDir, { recursive: true, force: true });
 }, 120_000);
 
 async function shoot(page: Page, name: string): Promise<void> {

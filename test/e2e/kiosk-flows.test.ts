@@ -6,12 +6,10 @@
  * go to test/artifacts/screens/kiosk-flow-*.
  */
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadVectors } from '../../protocol/test/vectors.ts';
 import { SEEDED_CARD, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
@@ -34,13 +32,7 @@ let browser: Browser;
 const pages: Page[] = [];
 
 beforeAll(async () => {
-  distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-flows-ui-'));
-  await build({
-    configFile: path.join(repoRoot, 'kiosk-ui/vite.config.ts'),
-    mode: 'production',
-    logLevel: 'warn',
-    build: { outDir: distDir, emptyOutDir: true },
-  });
+  distDir = await builtUi();
   // The page in Chromium is the kiosk's screen; the rig records what the bridge sends it.
   rig = await startKioskRig({ uiDir: distDir, screen: false });
   mkdirSync(screensDir, { recursive: true });
@@ -58,7 +50,6 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   await rig?.close();
-  if (distDir) await rm(distDir, { recursive: true, force: true });
 }, 120_000);
 
 async function openKiosk(query = ''): Promise<Page> {

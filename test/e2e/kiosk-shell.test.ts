@@ -9,12 +9,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { Server as SocketServer, type Namespace } from 'socket.io';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type {
@@ -82,13 +81,7 @@ async function serveStatic(url: string | undefined, res: import('node:http').Ser
 }
 
 beforeAll(async () => {
-  distDir = await mkdtemp(path.join(tmpdir(), 'onedoor-kiosk-ui-'));
-  await build({
-    configFile: path.join(repoRoot, 'kiosk-ui/vite.config.ts'),
-    mode: 'production',
-    logLevel: 'warn',
-    build: { outDir: distDir, emptyOutDir: true },
-  });
+  distDir = await builtUi();
 
   http = createServer((req, res) => {
     void serveStatic(req.url, res);
@@ -119,7 +112,6 @@ afterAll(async () => {
   await browser?.close();
   kiosk?.server.close();
   await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
-  if (distDir) await rm(distDir, { recursive: true, force: true });
 });
 
 /** A fresh page (own context) on the kiosk, connected to the fake bridge. */

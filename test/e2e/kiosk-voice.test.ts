@@ -9,12 +9,10 @@
  * Screenshots of every screen touched here go to test/artifacts/screens/kiosk-ux-* (not committed).
  */
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { orphanLines, smallestText } from './kioskGrid.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SEEDED_CARD, SERVICE_A, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
@@ -37,13 +35,7 @@ let browser: Browser;
 const pages: Page[] = [];
 
 beforeAll(async () => {
-  distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-voice-ui-'));
-  await build({
-    configFile: path.join(repoRoot, 'kiosk-ui/vite.config.ts'),
-    mode: 'production',
-    logLevel: 'warn',
-    build: { outDir: distDir, emptyOutDir: true },
-  });
+  distDir = await builtUi();
   // The page is the kiosk's screen (the rig only records what the bridge sends it, api/kioskScreen.ts).
   rig = await startKioskRig({ uiDir: distDir, screen: false });
   // An application of zhang-sanfeng returned for correction, with what to fix.
@@ -65,7 +57,6 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   await rig?.close();
-  if (distDir) await rm(distDir, { recursive: true, force: true });
 }, 120_000);
 
 /** Runs in the page before its scripts: a speech engine that reads one utterance at a time and can be cancelled. */

@@ -12,13 +12,13 @@
  * Screenshots: test/artifacts/screens/phone-*.png (360 x 740).
  */
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
@@ -54,9 +54,7 @@ function recordVibrations(): void {
 }
 
 beforeAll(async () => {
-  distDir = await mkdtemp(path.join(tmpdir(), 'od-phone-ui-'));
-  await build({ configFile: path.join(repoRoot, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn',
-    build: { outDir: distDir, emptyOutDir: true } });
+  distDir = await builtUi();
   const simDir = await mkdtemp(path.join(tmpdir(), 'od-phone-bus-'));
   counters = await startSimulator(new CounterBusSim({ id: 'phone-e2e-counters', terminals: 1 }), { link: 'pty', baud: 9600, dir: simDir });
   // No 1 s guard against the same code held still: a replay here is a second presentation, which may come sooner.
@@ -82,7 +80,6 @@ afterAll(async () => {
   await rig?.close();
   await counters?.close();
   await scanner?.close();
-  if (distDir) await rm(distDir, { recursive: true, force: true });
 }, 120_000);
 
 async function newContext(opts: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {

@@ -9,12 +9,12 @@
  * Screenshots: test/artifacts/screens/phone-me-*.png (360 x 740), phone-continue-kiosk.png.
  */
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
@@ -37,9 +37,7 @@ let rig: KioskRig;
 let browser: Browser;
 
 beforeAll(async () => {
-  distDir = await mkdtemp(path.join(tmpdir(), 'od-handoff-ui-'));
-  await build({ configFile: path.join(repoRoot, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn',
-    build: { outDir: distDir, emptyOutDir: true } });
+  distDir = await builtUi();
   const simDir = await mkdtemp(path.join(tmpdir(), 'od-handoff-scan-'));
   scanner = await startSimulator(new QrScannerSim({ id: 'handoff-e2e-scanner', powerUpMs: 0, repeatGuardMs: 0 }), { link: 'pty', baud: 9600, dir: simDir });
   rig = await startKioskRig({ uiDir: distDir, screen: false, hall: { clock },
@@ -53,7 +51,6 @@ afterAll(async () => {
   await browser?.close();
   await rig?.close();
   await scanner?.close();
-  if (distDir) await rm(distDir, { recursive: true, force: true });
 }, 120_000);
 
 /** The text of the QR an element shows, read from its pixels. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@onedoor/device-bridge';
 import { runRehearsal } from '../../scripts/rehearsal/runner.ts';
@@ -26,8 +26,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'od-rehearsal-e2e-'));
-  uiDir = join(workDir, 'ui');
-  await build({ configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: uiDir, emptyOutDir: true } });
+  uiDir = await builtUi();
   mkdirSync(screensDir, { recursive: true });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 }, 400_000);
