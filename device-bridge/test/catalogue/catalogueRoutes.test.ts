@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORDS, DEMO_USERS } from '../../src/auth/demoUsers.ts';
 import { loadCatalogueFiles } from '../../src/catalogue/loadCatalogue.ts';
 import { startBridge, silentLogger, type BridgeHandle } from '../../src/index.ts';
+import { staffHttp } from '../helpers/staffHttp.ts';
 
 const examples = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config/examples/catalogue');
 const dir = mkdtempSync(join(tmpdir(), 'od-catapi-'));
@@ -18,20 +19,7 @@ let bridge: BridgeHandle;
 let manager: string;
 let tech: string;
 
-async function call(path: string, init: { body?: unknown; cookie?: string; origin?: string } = {}): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = {};
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (init.cookie) headers.cookie = init.cookie;
-  headers.origin = init.origin ?? new URL(bridge.url).origin;
-  const r = await fetch(bridge.url + path, { method: init.body !== undefined ? 'POST' : 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  return { status: r.status, body: await r.json() };
-}
-
-async function login(name: string, password: string): Promise<string> {
-  const r = await fetch(`${bridge.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: new URL(bridge.url).origin }, body: JSON.stringify({ name, password }) });
-  expect(r.status).toBe(200);
-  return (r.headers.get('set-cookie') ?? '').split(';')[0];
-}
+const { call, login } = staffHttp(() => bridge.url);
 
 beforeAll(async () => {
   // The hall's counter bus (not there: offline), whose terminals the catalogue's windows name.

@@ -9,25 +9,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORDS, DEMO_USERS } from '../../src/auth/demoUsers.ts';
 import { startBridge, silentLogger, type BridgeHandle } from '../../src/index.ts';
+import { staffHttp } from '../helpers/staffHttp.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'od-intake-state-'));
 let bridge: BridgeHandle;
 let manager: string;
 let tech: string;
 
-async function call(path: string, init: { body?: unknown; cookie?: string; origin?: string } = {}): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { origin: init.origin ?? new URL(bridge.url).origin };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (init.cookie) headers.cookie = init.cookie;
-  const r = await fetch(bridge.url + path, { method: init.body !== undefined ? 'POST' : 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  return { status: r.status, body: await r.json() };
-}
-
-async function login(name: string, password: string): Promise<string> {
-  const r = await fetch(`${bridge.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: new URL(bridge.url).origin }, body: JSON.stringify({ name, password }) });
-  expect(r.status).toBe(200);
-  return (r.headers.get('set-cookie') ?? '').split(';')[0];
-}
+const { call, login } = staffHttp(() => bridge.url);
 
 beforeAll(async () => {
   bridge = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir: join(dir, 'data'), users: [...DEMO_USERS], options: { logLevel: 'silent' } },

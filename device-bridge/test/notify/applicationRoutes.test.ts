@@ -15,6 +15,7 @@ import { citizenFromHolder } from '../../src/hall/citizen.ts';
 import { startBridge, silentLogger, type BridgeHandle } from '../../src/index.ts';
 import { openSqliteHallStore } from '../../src/store/hallSqlite.ts';
 import { libraryHolder } from '../hall/fixture.ts';
+import { staffHttp } from '../helpers/staffHttp.ts';
 
 const CATALOGUE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config/examples/catalogue/catalogue.json');
 const dir = mkdtempSync(join(tmpdir(), 'od-advance-api-'));
@@ -24,19 +25,7 @@ let manager: string;
 let technician: string;
 const zhang = citizenFromHolder(libraryHolder('zhang-sanfeng'));
 
-async function call(path: string, init: { body?: unknown; cookie?: string; origin?: string } = {}): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { origin: init.origin ?? new URL(bridge.url).origin };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (init.cookie) headers.cookie = init.cookie;
-  const r = await fetch(bridge.url + path, { method: init.body !== undefined ? 'POST' : 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  return { status: r.status, body: await r.json() };
-}
-
-async function login(name: string, password: string): Promise<string> {
-  const r = await fetch(`${bridge.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: new URL(bridge.url).origin }, body: JSON.stringify({ name, password }) });
-  expect(r.status).toBe(200);
-  return (r.headers.get('set-cookie') ?? '').split(';')[0];
-}
+const { call, login } = staffHttp(() => bridge.url);
 
 const apply = () => new ApplicationService(bridge.hall.store!, bridge.hall.clock).submit(zhang, 'D35-02');
 const advance = (serial: string, body: unknown, cookie = clerk, origin?: string) => call(`/api/hall/applications/${serial}/advance`, { cookie, body, origin });
