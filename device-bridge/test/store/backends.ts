@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
 import { applyHallMigrations, HALL_MIGRATIONS } from '../../src/store/hallMigrations.ts';
 import { openPostgresHallStore } from '../../src/store/hallPostgres.ts';
 import { applyHallPostgresMigrations, HALL_POSTGRES_MIGRATIONS } from '../../src/store/hallPostgresMigrations.ts';
@@ -118,3 +119,25 @@ export const postgresBackend: StoreBackend = {
 };
 
 export const STORE_BACKENDS: readonly StoreBackend[] = [sqliteBackend, postgresBackend];
+
+/**
+ * Inside a `describe`: a fresh target (file or schema) per test (`target()`), and `open(hallId?)` for stores on it (several are
+ * several instances of one database); every store opened is closed and the target destroyed after each test.
+ */
+export function freshTargetPerTest(backend: StoreBackend): { open: (hallId?: string) => Promise<HallStore>; target: () => StoreTarget } {
+  let target: StoreTarget;
+  const opened: HallStore[] = [];
+  beforeEach(async () => {
+    target = await backend.create();
+  });
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close();
+    await target.destroy();
+  });
+  const open = async (hallId?: string) => {
+    const s = await target.open(hallId ? { hallId } : undefined);
+    opened.push(s);
+    return s;
+  };
+  return { open, target: () => target };
+}

@@ -2,28 +2,15 @@
 // counts add up across instances, the intake state is one row per hall shared by instances, the closing run is
 // claimed once per hall day (also by concurrent instances where the backend has them), a ticket is closed at
 // closing only while waiting and keeps its reason, and another hall sees none of it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HallStore } from '../../src/store/hallStore.ts';
-import { STORE_BACKENDS, type StoreTarget } from './backends.ts';
+import { freshTargetPerTest, STORE_BACKENDS } from './backends.ts';
 import { seedBasics } from '../hall/fixture.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0);
 
 describe.each(STORE_BACKENDS)('day boundary records on $name', (backend) => {
-  let target: StoreTarget;
-  const opened: HallStore[] = [];
-  const open = async (hallId?: string) => {
-    const s = await target.open(hallId ? { hallId } : undefined);
-    opened.push(s);
-    return s;
-  };
-  beforeEach(async () => {
-    target = await backend.create();
-  });
-  afterEach(async () => {
-    for (const s of opened.splice(0)) await s.close();
-    await target.destroy();
-  });
+  const { open } = freshTargetPerTest(backend);
 
   it('counts refusals per day and kind, across instances, per hall', async () => {
     const a = await open();

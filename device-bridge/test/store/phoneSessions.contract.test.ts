@@ -1,10 +1,10 @@
 // The phone-session part of the HallStore contract (store/phoneSessionRecords.ts, migration 18) on both backends:
 // a hand-off is taken once and then answers why not, a session slides and ends, expired rows go with their holder,
 // and every row belongs to one hall.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HallStore } from '../../src/store/hallStore.ts';
 import type { PhoneSessionRecord } from '../../src/store/phoneSessionRecords.ts';
-import { STORE_BACKENDS, type StoreTarget } from './backends.ts';
+import { freshTargetPerTest, STORE_BACKENDS } from './backends.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 2, 0);
 const HOLDER = { number: '440106199003071231', name: '张三', birthDate: '1990-03-07', validUntil: '2036-01-01' };
@@ -18,20 +18,7 @@ const session = (over: Partial<PhoneSessionRecord> = {}): PhoneSessionRecord =>
 
 for (const backend of STORE_BACKENDS) {
   describe(`HallStore contract on ${backend.name}: phone sessions`, () => {
-    let target: StoreTarget;
-    const opened: HallStore[] = [];
-    const open = async (hallId?: string) => {
-      const s = await target.open(hallId ? { hallId } : undefined);
-      opened.push(s);
-      return s;
-    };
-    beforeEach(async () => {
-      target = await backend.create();
-    });
-    afterEach(async () => {
-      for (const s of opened.splice(0)) await s.close();
-      await target.destroy();
-    });
+    const { open, target } = freshTargetPerTest(backend);
 
     it('a hand-off is taken once: the first take gets the holder, the second is told it was used', async () => {
       const store = await open();
@@ -40,7 +27,7 @@ for (const backend of STORE_BACKENDS) {
       expect(first).toEqual({ ok: true, record: handoff() });
       expect(await store.takePhoneHandoff('a'.repeat(64), T0 + 2000)).toEqual({ ok: false, reason: 'used' });
       // The used hand-off keeps no holder (hall-rules.md "Privacy").
-      const rows = await target.sql('SELECT holder, holder_number, used_at FROM phone_sessions');
+      const rows = await target().sql('SELECT holder, holder_number, used_at FROM phone_sessions');
       expect(rows.map((r) => [r.holder, r.holder_number, Number(r.used_at)])).toEqual([[null, null, T0 + 1000]]);
     });
 
@@ -79,7 +66,7 @@ for (const backend of STORE_BACKENDS) {
       expect(await store.takePhoneHandoff('d'.repeat(64), T0)).toEqual({ ok: false, reason: 'used' });
       expect(await store.purgePhoneSessions(T0 + 120_000)).toBe(1);
       expect(await store.purgePhoneSessions(T0 + 900_000)).toBe(1);
-      expect(await target.sql('SELECT token_hash FROM phone_sessions')).toEqual([]);
+      expect(await target().sql('SELECT token_hash FROM phone_sessions')).toEqual([]);
     });
 
     it('every row belongs to one hall: another hall neither takes, touches nor deletes it', async () => {
