@@ -129,7 +129,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   const recorder = createRecorder(config, log);
   const devices = createDevices(config, clock, log, options, recorder);
   const hallLink = createHallLink(config, devices, log, options.hallLink);
-  const hallOptions = { personLimits: config.personLimits, intakeHours: config.intakeHours, ...options.hall, clock };
+  const hallOptions = { personLimits: config.personLimits, intakeHours: config.intakeHours, results: config.results, ...options.hall, clock };
   const data = await openHallData({ config, log, hallLink, hallOptions, counterWorkflow: options.counterWorkflow });
   const { hall, audit } = data;
   const instances = createInstancesRole(config, log);

@@ -25,6 +25,8 @@ export const KIOSK_AUDITED_COMMANDS: Readonly<Partial<Record<KioskCommandName, A
   'intake.sign': 'intake.sign',
   'intake.submit': 'intake.submit',
   'intake.list': 'intake.list',
+  'results.list': 'results.list',
+  'results.collect': 'results.collect',
 };
 
 export interface KioskAuditOptions {

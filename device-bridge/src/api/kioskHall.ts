@@ -14,6 +14,8 @@ import { HallClock } from '../hall/clock.ts';
 import { GuidanceService } from '../hall/guidance.ts';
 import { IntakeService } from '../hall/intake.ts';
 import { QueueService } from '../hall/queue.ts';
+import type { ResultsConfig } from '../hall/resultConfig.ts';
+import { ResultCollectionService } from '../hall/resultCollection.ts';
 import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
 import { fileIdentity, sqliteFileProblem, watchHallDatabase } from '../store/hallDbWatch.ts';
@@ -34,6 +36,8 @@ export interface KioskHallOptions {
   personLimits?: PersonLimits;
   /** Hours of walk-in ticket issuing (config `intakeHours`). */
   intakeHours?: IntakeHours;
+  /** Result collection settings (config `results`). */
+  results?: Partial<ResultsConfig>;
   /**
    * Fills an EMPTY store (no queue categories yet) with demo data, e.g. the demo generator whose citizens match
    * the simulator's card library. Not called on a store that already holds data.
@@ -79,6 +83,11 @@ export interface KioskHall {
    * to a hall (applying there is not offered yet) or without a database.
    */
   intake?: IntakeService | null;
+  /**
+   * Collecting results (README "Collecting results (领取结果)") over the hall's own database; absent or null on a kiosk
+   * linked to a hall (not offered there yet, like applying) or without a database.
+   */
+  results?: ResultCollectionService | null;
   /**
    * Why the store is unavailable (for the log and the health page); null when it is open. On the hall's own
    * database it becomes non-null as soon as the database is found gone or bad while running (for good), or while a
@@ -166,6 +175,8 @@ export async function openKioskHall(dataDir: string, log: Logger,
   const intake = store && queue && appointments ? new IntakeService(store, queue, appointments, clock) : null;
   // A commitment signed in a session and not submitted is forgotten with the session (nothing recorded).
   if (intake) endListeners.add((e) => intake.forgetSession(e.token));
+  const certificates = store ? new CertificateService(store, keys, clock) : null;
+  const results = store && queue && certificates ? new ResultCollectionService(store, queue, certificates, clock, opts.results) : null;
   // hall-rules.md "Three no-shows in 30 days": an appointment still booked when its day is over becomes a no-show.
   // Run at start-up and then hourly, so a bridge that runs for days keeps the lockout rule in force.
   const sweepNoShows = async () => {
@@ -187,10 +198,11 @@ export async function openKioskHall(dataDir: string, log: Logger,
     records: store,
     queue,
     appointments,
-    certificates: store ? new CertificateService(store, keys, clock) : null,
+    certificates,
     applications: store ? new ApplicationService(store, clock) : null,
     guidance: store ? new GuidanceService(store, clock) : null,
     intake,
+    results,
     get storeProblem() {
       return storeProblem ?? guard.problem ?? guard.outage;
     },

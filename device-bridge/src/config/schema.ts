@@ -28,6 +28,7 @@ import { docPrinterOptionProblems } from '../devices/ippPrinter/options.ts';
 import { counterWindowProblems, counterWorkflowConfigSchema } from '../hall/counterConfig.ts';
 import { intakeHoursSchema } from '../hall/intakeHours.ts';
 import { personLimitsSchema } from '../hall/personLimits.ts';
+import { resultsConfigSchema } from '../hall/resultConfig.ts';
 import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
 import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
 import { siteConfigSchema } from './site.ts';
@@ -276,6 +277,7 @@ export const bridgeConfigSchema = z
      * "A", ... }. Absent: every counter terminal is a window serving every category.
      */
     intakeHours: intakeHoursSchema.meta({ description: 'Hours of walk-in ticket issuing on the hall clock, and the kiosk\'s words outside them (README "Running the hall floor").' }),
+    results: resultsConfigSchema.meta({ description: 'Collecting finished results: the pickup ticket category and when an uncollected result is listed for managers (README "Collecting results (领取结果)").' }),
     personLimits: personLimitsSchema.meta({ description: 'Per-person ticket limits against ticket touts (README "Running the hall floor").' }),
     counterWorkflow: counterWorkflowConfigSchema.optional()
       .meta({ description: 'Service windows of the counter workflow. Absent: the windows of the loaded catalogue, else every counter terminal is a window serving every category.' }),

@@ -42,7 +42,14 @@ export type HallRuleCode =
   /** A person over a per-person ticket limit (personLimits.ts). */
   | 'personLimit'
   /** Outside the hall's ticket hours (intakeHours.ts). */
-  | 'intakeClosed';
+  | 'intakeClosed'
+  /** Collecting a result (resultCollection.ts). */
+  | 'resultNotReady'
+  | 'resultModeNotOffered'
+  | 'resultAlreadyChosen'
+  | 'resultNotPending'
+  | 'addressInvalid'
+  | 'pickupOnlyForResults';
 
 export class HallRuleError extends Error {
   constructor(

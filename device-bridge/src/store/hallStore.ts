@@ -16,8 +16,10 @@
  * applications, certificates, no-show history); the print log holds the masked form only.
  */
 
+import type { ResultCollectionMode } from '@onedoor/protocol';
 import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
+import type { ResultCertificateType, ResultCollectionRepository } from './resultRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeField, IntakeRecord, IntakeState,
   NewCommitment } from './intakeRecords.ts';
 
@@ -75,6 +77,13 @@ export interface ServiceItemRecord {
   selfApply?: boolean;
   /** The kiosk form (intakeRecords.ts IntakeField); absent unless `selfApply`. */
   formFields?: IntakeField[];
+  /**
+   * How the result is collected (migration 15, README "Collecting results (领取结果)"), in the order offered; absent on
+   * items stored without it (read back only when not the default `['counter']`, so older records compare equal).
+   */
+  resultCollection?: ResultCollectionMode[];
+  /** The certificate an electronic result issues; absent unless `resultCollection` has 'electronic'. */
+  resultCertificate?: ResultCertificateType;
 }
 
 /** A required material (申请材料) of a service item. */
@@ -320,7 +329,7 @@ export interface TicketTransferRecord {
 }
 
 /** Every data operation; what a transaction handle offers too. */
-export interface HallRepository {
+export interface HallRepository extends ResultCollectionRepository {
   // departments, categories, service items, materials (guidance data)
   /** Inserts or updates by name; returns the departments as stored. */
   upsertDepartments(list: NewDepartment[]): Promise<DepartmentRecord[]>;
@@ -531,6 +540,8 @@ export interface HallRetentionResult {
   /** Kiosk applications whose form data was erased and applicant number masked (with the closed application). */
   intakeFormsErased: number;
   certificatesMasked: number;
+  /** Result collections of closed applications whose post address and phone were erased (and number masked). */
+  resultAddressesErased: number;
   kioskRequestsDeleted: number;
   accessAuditDeleted: number;
 }

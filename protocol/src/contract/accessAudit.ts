@@ -32,6 +32,10 @@ export const AUDIT_FUNCTIONS = [
   'intake.decide',
   'intake.checks',
   'intake.check',
+  'results.list',
+  'results.collect',
+  'results.pickup',
+  'results.posted',
 ] as const;
 export type AuditFunction = (typeof AUDIT_FUNCTIONS)[number];
 
