@@ -34,6 +34,7 @@ export const AUDIT_FUNCTIONS = [
   'intake.check',
   'results.list',
   'results.collect',
+  'results.board',
   'results.pickup',
   'results.posted',
 ] as const;
