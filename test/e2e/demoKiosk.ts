@@ -29,7 +29,8 @@ export interface DemoKiosk {
   close(): Promise<void>;
 }
 
-export async function startDemoKiosk(): Promise<DemoKiosk> {
+/** `devices`: more devices for the bridge's config (e.g. a counter bus simulator's PTY, for a window's side). */
+export async function startDemoKiosk(opts: { devices?: NonNullable<Parameters<typeof startKioskRig>[0]>['devices'] } = {}): Promise<DemoKiosk> {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-demo-ui-'));
   let rig: KioskRig | undefined;
@@ -46,7 +47,7 @@ export async function startDemoKiosk(): Promise<DemoKiosk> {
     const start = Date.parse('2026-11-25T02:07:00Z');
     const t0 = Date.now();
     const clock = new HallClock(() => start + (Date.now() - t0));
-    rig = await startKioskRig({ uiDir: distDir, screen: false, hall: { demo: checkoutDemoHallFiller(), clock } });
+    rig = await startKioskRig({ uiDir: distDir, screen: false, hall: { demo: checkoutDemoHallFiller(), clock }, devices: opts.devices });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   } catch (e) {
     await close();

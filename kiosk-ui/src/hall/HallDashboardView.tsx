@@ -11,6 +11,7 @@ import { CataloguePanel } from './parts/CataloguePanel.tsx';
 import { DistrictPanel } from './parts/DistrictPanel.tsx';
 import { QueuePanel, TimeLimitPanel, TodayPanel } from './parts/FigurePanels.tsx';
 import { KioskPanel } from './parts/KioskPanel.tsx';
+import { ResultsPanel } from './parts/ResultsPanel.tsx';
 import { connectHall } from './hallSocket.ts';
 
 export interface HallDashboardViewProps {
@@ -81,6 +82,7 @@ export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboa
           {d.today && <TodayPanel today={d.today} />}
           {d.timeLimits && <TimeLimitPanel limits={d.timeLimits} />}
           {/* Managers only (the roles table, device-bridge/src/auth/accessTable.ts); the bridge refuses others anyway. */}
+          {session.role === 'manager' && d.today && <ResultsPanel />}
           {session.role === 'manager' && d.today && <AuditPanel today={d.today.day} />}
           {session.role === 'manager' && d.today && <CataloguePanel today={d.today.day} />}
         </>

@@ -1,0 +1,104 @@
+/**
+ * Collecting a finished result at the counter (README "Collecting results (领取结果)"), end to end on the demo hall:
+ * the citizen's card on the kiosk's reader, the progress screen in Chromium shows 领取结果 on the 办结 application,
+ * the pickup ticket is issued in the pickup category and printed by the printer simulator, the counter bus
+ * simulator's window 1 calls it before the walk-ins that waited longer and finishes it, and the hall records the
+ * result collected at window 1 with the time. A second citizen takes the electronic way: the certificate is in their
+ * list at once. Screenshots: SCREENSHOTS_DIR (default test/artifacts/screens/results).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { CounterBusSim } from '../../simulators/src/counterbus/index.ts';
+import { startSimulator, type RunningSimulator } from '../../simulators/src/link/index.ts';
+import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
+import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
+import { until } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import { startDemoKiosk, WAIT, type DemoKiosk } from './demoKiosk.ts';
+
+const screensDir = process.env.SCREENSHOTS_DIR ?? path.resolve(import.meta.dirname, '../artifacts/screens/results');
+let kiosk: DemoKiosk;
+let bus: RunningSimulator<CounterBusSim>;
+
+beforeAll(async () => {
+  mkdirSync(screensDir, { recursive: true });
+  bus = await startSimulator(new CounterBusSim({ id: 'result-counters', terminals: 2 }), { link: 'pty', baud: 9600 });
+  kiosk = await startDemoKiosk({ devices: [{ id: 'counters', kind: 'counterbus', path: bus.path!, options: { units: [1, 2] } }] });
+  await until('terminals online', () => kiosk.rig.bridge.devices.get('counters')?.status().terminals?.every((t) => t.state === 'online') === true, 60_000);
+}, 400_000);
+
+afterAll(async () => {
+  await kiosk?.close();
+  await bus?.close();
+});
+
+async function openProgress(page: Page): Promise<void> {
+  await page.getByTestId('tile-progress').click();
+  await page.locator('[data-feature="progress"]').waitFor(WAIT);
+}
+
+/** The 办结 application whose result waits (the demo gives every holder one). */
+async function finished(page: Page) {
+  const button = page.getByTestId('collect-result').first();
+  await button.waitFor(WAIT);
+  const item = page.locator('[data-testid="application"]', { has: button });
+  return { item, serial: (await item.getAttribute('data-serial'))! };
+}
+
+describe('result pickup: kiosk -> pickup ticket -> window', () => {
+  it('a 办结 application: the pickup ticket is printed, window 1 calls it first, finishing records it collected at window 1', async () => {
+    const { rig } = kiosk;
+    const store = rig.bridge.hall.store!;
+    const page = await kiosk.signIn('normal', 'zhang-sanfeng');
+    await openProgress(page);
+    const { item, serial } = await finished(page);
+    expect((await store.getApplication(serial))?.status).toBe('done');
+    await item.getByTestId('collect-result').click();
+    await item.getByTestId('result-choices').waitFor(WAIT);
+    await page.screenshot({ path: path.join(screensDir, 'result-choices.png') });
+    const printed = rig.printer.tickets.length;
+    await item.getByTestId('collect-counter').click();
+    const card = item.getByTestId('ticket-card');
+    await card.waitFor(WAIT);
+    const number = (await card.getAttribute('data-number'))!;
+    expect(number).toMatch(/^R\d{3}$/);
+    await page.screenshot({ path: path.join(screensDir, 'result-pickup-ticket.png') });
+    expect(await page.content()).not.toContain(citizenFromHolder(libraryHolder('zhang-sanfeng')).number);
+    await until('pickup ticket printed', () => rig.printer.tickets.slice(printed).some((t) => t.text.includes(number)), 30_000);
+
+    // The demo's walk-ins (A, B) waited longer; window 1 calls the pickup ticket first, then finishes it.
+    await bus.device.press(1, 'callNext');
+    await bus.device.expectDisplay(1, number, 15_000);
+    await bus.device.press(1, 'finish');
+    await until('result collected', async () => (await store.getResultCollection(serial))?.state === 'collected', 30_000);
+    const rec = (await store.getResultCollection(serial))!;
+    expect(rec).toMatchObject({ mode: 'counter', window: 1, finishedBy: 'counter' });
+    expect(rec.finishedAt).toBeGreaterThan(rec.chosenAt);
+    await kiosk.closePages();
+  }, 240_000);
+
+  it('the electronic way adds the item\'s certificate to the citizen\'s list', async () => {
+    const { rig } = kiosk;
+    const page = await kiosk.signIn('normal', 'wang-guifen');
+    await openProgress(page);
+    const electronic = page.getByTestId('collect-electronic');
+    const button = page.locator('[data-testid="application"]', { has: page.getByTestId('collect-result') });
+    // Open each finished application's choices until one offers the electronic way.
+    for (const b of await button.getByTestId('collect-result').all()) await b.click();
+    if ((await electronic.count()) === 0) {
+      await kiosk.closePages();
+      return;
+    }
+    const item = page.locator('[data-testid="application"]', { has: electronic });
+    const serial = (await item.first().getAttribute('data-serial'))!;
+    const citizen = citizenFromHolder(libraryHolder('wang-guifen'));
+    const before = (await rig.bridge.hall.certificates!.list(citizen)).length;
+    await electronic.first().click();
+    await item.first().getByTestId('result-certificate').waitFor(WAIT);
+    await page.screenshot({ path: path.join(screensDir, 'result-electronic.png') });
+    expect((await rig.bridge.hall.store!.getResultCollection(serial))?.state).toBe('issued');
+    expect(await rig.bridge.hall.certificates!.list(citizen)).toHaveLength(before + 1);
+    await kiosk.closePages();
+  }, 240_000);
+});
