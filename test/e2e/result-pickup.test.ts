@@ -34,6 +34,8 @@ afterAll(async () => {
 });
 
 async function openProgress(page: Page): Promise<void> {
+  await page.getByTestId('greeting-start').click();
+  await page.locator('[data-screen="home"]').waitFor(WAIT);
   await page.getByTestId('tile-progress').click();
   await page.locator('[data-feature="progress"]').waitFor(WAIT);
 }
@@ -42,8 +44,9 @@ async function openProgress(page: Page): Promise<void> {
 async function finished(page: Page) {
   const button = page.getByTestId('collect-result').first();
   await button.waitFor(WAIT);
-  const item = page.locator('[data-testid="application"]', { has: button });
-  return { item, serial: (await item.getAttribute('data-serial'))! };
+  const serial = (await page.locator('[data-testid="application"]', { has: button }).first().getAttribute('data-serial'))!;
+  // By serial: the button is gone once tapped.
+  return { item: page.locator(`[data-testid="application"][data-serial="${serial}"]`), serial };
 }
 
 describe('result pickup: kiosk -> pickup ticket -> window', () => {
@@ -80,25 +83,27 @@ describe('result pickup: kiosk -> pickup ticket -> window', () => {
 
   it('the electronic way adds the item\'s certificate to the citizen\'s list', async () => {
     const { rig } = kiosk;
+    const store = rig.bridge.hall.store!;
+    const citizen = citizenFromHolder(libraryHolder('wang-guifen'));
+    // The item of this citizen's finished application issues a certificate (catalogue resultCollection / resultCertificate).
+    const app = (await store.listApplicationsOfApplicant(citizen.number)).find((a) => a.status === 'done')!;
+    const service = (await store.getServiceItem(app.serviceId))!;
+    await store.upsertServiceItem({ ...service, resultCollection: ['electronic', 'counter'],
+      resultCertificate: { typeName: '测试电子证照', typeCode: '11100000000013338W099', issuerName: '测试发证机关', issuerCode: '11440100MB2C12345X' } },
+    await store.listMaterials(service.id));
+    const before = (await rig.bridge.hall.certificates!.list(citizen)).length;
     const page = await kiosk.signIn('normal', 'wang-guifen');
     await openProgress(page);
-    const electronic = page.getByTestId('collect-electronic');
-    const button = page.locator('[data-testid="application"]', { has: page.getByTestId('collect-result') });
-    // Open each finished application's choices until one offers the electronic way.
-    for (const b of await button.getByTestId('collect-result').all()) await b.click();
-    if ((await electronic.count()) === 0) {
-      await kiosk.closePages();
-      return;
-    }
-    const item = page.locator('[data-testid="application"]', { has: electronic });
-    const serial = (await item.first().getAttribute('data-serial'))!;
-    const citizen = citizenFromHolder(libraryHolder('wang-guifen'));
-    const before = (await rig.bridge.hall.certificates!.list(citizen)).length;
-    await electronic.first().click();
-    await item.first().getByTestId('result-certificate').waitFor(WAIT);
+    const item = page.locator(`[data-testid="application"][data-serial="${app.serial}"]`);
+    await item.getByTestId('collect-result').click();
+    await item.getByTestId('collect-electronic').click();
+    await item.getByTestId('result-certificate').waitFor(WAIT);
+    expect(await item.getByTestId('result-certificate').innerText()).toContain('测试电子证照');
     await page.screenshot({ path: path.join(screensDir, 'result-electronic.png') });
-    expect((await rig.bridge.hall.store!.getResultCollection(serial))?.state).toBe('issued');
-    expect(await rig.bridge.hall.certificates!.list(citizen)).toHaveLength(before + 1);
+    expect((await store.getResultCollection(app.serial))?.state).toBe('issued');
+    const after = await rig.bridge.hall.certificates!.list(citizen);
+    expect(after).toHaveLength(before + 1);
+    expect(after.map((c) => c.typeName)).toContain('测试电子证照');
     await kiosk.closePages();
   }, 240_000);
 });

@@ -12,6 +12,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { HallRuleError } from '../hall/errors.ts';
 import type { ResultCollectionService } from '../hall/resultCollection.ts';
+import { refusedSerialOrBody } from './intakeRoutes.ts';
 import { auditStaffRoute, type AuditSource } from './staffAudit.ts';
 import { noStore, originGuard, type StaffLocals } from './techAuth.ts';
 
@@ -22,7 +23,6 @@ export interface ResultRoutesOptions {
   audit?: AuditSource;
 }
 
-const SERIAL = /^[A-Z]{2}\d{14}$/;
 const collectedBody = z.object({ window: z.number().int().min(1).max(999) }).strict();
 const postedBody = z.object({}).strict();
 
@@ -39,10 +39,7 @@ export function resultRouter(o: ResultRoutesOptions): Router {
     async (req: express.Request, res: express.Response) => {
       const serial = String(req.params.serial);
       const body = schema.safeParse(req.body ?? {});
-      if (!SERIAL.test(serial) || !body.success) {
-        res.status(400).json({ error: 'bad request', message: body.success ? 'serial must be a 申办流水号 like GD20261125000001' : body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
-        return;
-      }
+      if (refusedSerialOrBody(res, serial, body)) return;
       const s = service(res);
       if (!s) return;
       try {

@@ -10,7 +10,7 @@ import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
 import { FLOW_TEXT, STOPPED_TEXT } from './flowTexts.ts';
 import { PrintStatus } from './PrintStatus.tsx';
-import { ResultCollect } from './ResultCollect.tsx';
+import { LazyResultCollect } from './LazyResultCollect.tsx';
 import { useHallAction, useHallQuery } from './useHall.ts';
 
 type AppStatus = KioskApplication['status'];
@@ -48,7 +48,7 @@ function Application({ a, offer }: { a: KioskApplication; offer?: KioskResultOff
         </>
       )}
       {/* 办结 with a result to collect (README "Collecting results (领取结果)"). */}
-      {offer && <ResultCollect offer={offer} />}
+      {offer && <LazyResultCollect offer={offer} />}
       <ol class="history">
         {a.history.map((h) => <li key={`${h.at}-${h.status}`} class="body-text">{h.atText} {statusWords(h.status, h.statusName)}{h.note ? ` · ${h.note}` : ''}</li>)}
       </ol>
