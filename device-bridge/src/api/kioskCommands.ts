@@ -215,12 +215,12 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     'queue.categories': async ({ token }) => {
       citizen(token);
       // The pickup category is no walk-in choice: its tickets come from a finished application (results.collect).
-      const pickup = hall.results?.config.pickupCategory;
+      const pickup = hall.results?.pickupCategory;
       return (await need(hall.records).listQueueCategories()).filter((c) => c.letter !== pickup).map((c) => ({ letter: c.letter, name: c.name }));
     },
     'queue.take': async ({ token, args, requestId, printWaitMs }) => {
       const c = citizen(token);
-      if (hall.results && args.category.toUpperCase() === hall.results.config.pickupCategory) {
+      if (hall.results && args.category.toUpperCase() === hall.results.pickupCategory) {
         throw new HallRuleError('pickupOnlyForResults', '领取结果请在“办事进度”中选择已办结的申请取号', 'pickup tickets are taken from a finished application under progress');
       }
       // A second request returns the same waiting ticket (hall-rules.md) and prints it again: the citizen asks
@@ -326,8 +326,8 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
         const printed = await printWithQr((r) => ticketPrintJob(ticket, r, phone?.url), 'queueTicket', ticket.number, ticket.maskedNumber ?? '', requestId, printWaitMs);
         return { ...answer, ticket, print: printed };
       }
-      if (out.record.mode === 'post') {
-        const slip = results.postSlipOf(out);
+      if (out.postSlip) {
+        const slip = out.postSlip;
         // The print log knows four kinds (migration 2's CHECK); the posting slip is an application's slip.
         return { ...answer, print: await print(postSlipJob(slip, recipe()), 'progressSlip', slip.serial, slip.maskedNumber, requestId, printWaitMs) };
       }

@@ -61,6 +61,7 @@ export type KioskQueueFunctions = Pick<QueueService, 'takeTicket'>;
 export type KioskAppointmentFunctions = Pick<AppointmentService, 'upcoming' | 'checkIn' | 'bookableDays' | 'slots' | 'book' | 'cancel'>;
 export type KioskCertificateFunctions = Pick<CertificateService, 'list' | 'printCopy' | 'verifyCertificatePayload'>;
 export type KioskApplicationFunctions = Pick<ApplicationService, 'listOf' | 'get'>;
+export type KioskResultFunctions = Pick<ResultCollectionService, 'offers' | 'collect' | 'pickupCategory'>;
 export type KioskGuidanceFunctions = Pick<GuidanceService, 'departments' | 'servicesOf' | 'finder'>;
 /** The two records the kiosk reads or writes itself: the queue categories and the print log (masked). */
 export type KioskRecordFunctions = Pick<HallStore, 'listQueueCategories' | 'addPrintLog'>;
@@ -84,10 +85,10 @@ export interface KioskHall {
    */
   intake?: IntakeService | null;
   /**
-   * Collecting results (README "Collecting results (领取结果)") over the hall's own database; absent or null on a kiosk
-   * linked to a hall (not offered there yet, like applying) or without a database.
+   * Collecting results (README "Collecting results (领取结果)"): the service over the hall's own database, or the
+   * hall over the link; absent or null without a database: "暂停服务".
    */
-  results?: ResultCollectionService | null;
+  results?: KioskResultFunctions | null;
   /**
    * Why the store is unavailable (for the log and the health page); null when it is open. On the hall's own
    * database it becomes non-null as soon as the database is found gone or bad while running (for good), or while a

@@ -30,6 +30,7 @@ import { districtRouter } from '../api/districtRoutes.ts';
 import { hallFloorRouter } from '../api/hallFloorRoutes.ts';
 import { intakeRouter } from '../api/intakeRoutes.ts';
 import { resultRouter } from '../api/resultRoutes.ts';
+import { ResultCollectionService } from '../hall/resultCollection.ts';
 import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import { recordingRouter } from '../recording/recordingRoutes.ts';
@@ -97,7 +98,8 @@ export function createHttpServer(o: HttpRoleOptions): HttpServer {
       intakeRouter({ allowedOrigins: config.allowedOrigins, intake: () => (ownsDatabase ? hall.intake ?? null : null),
         hallId: config.site.hallId ?? DEFAULT_HALL_ID, audit: () => o.audit }),
       // Collecting results: the clerk's pickup record, the managers' parcels and uncollected list (README "Collecting results").
-      resultRouter({ allowedOrigins: config.allowedOrigins, results: () => (ownsDatabase ? hall.results ?? null : null), audit: () => o.audit }),
+      resultRouter({ allowedOrigins: config.allowedOrigins,
+        results: () => (ownsDatabase && hall.results instanceof ResultCollectionService ? hall.results : null), audit: () => o.audit }),
     ],
     staff: {
       auth: o.staff,

@@ -59,7 +59,8 @@ export interface CollectRequest {
 
 export interface CollectOutcome {
   offer: KioskResultOffer;
-  record: ResultCollectionRecord;
+  /** post: what the posting slip prints (masked number and phone). */
+  postSlip?: PostSlipView;
   /** counter: the pickup ticket (the same one on a second tap). */
   ticket?: TicketView;
   /** electronic: the certificate issued. */
@@ -81,6 +82,11 @@ export interface PostSlipView {
 
 export class ResultCollectionService {
   readonly config: ResultsConfig;
+
+  /** The queue category of pickup tickets (config `results.pickupCategory`). */
+  get pickupCategory(): string {
+    return this.config.pickupCategory;
+  }
 
   constructor(
     private readonly store: HallStore,
@@ -180,8 +186,7 @@ export class ResultCollectionService {
       return { record, made: true };
     });
     if (!stored.made) return this.repeat(a, stored.record, req.mode);
-    return { offer: await this.offerOf(a, stored.record, []), record: stored.record, repeated: false, ...(ticket ? { ticket } : {}),
-      ...(await this.certificateOf(req.citizen, stored.record)) };
+    return this.outcome(a, stored.record, false, req.citizen, ticket);
   }
 
   /** A choice already made: the same answer for the same way; another way is refused. */
@@ -190,9 +195,14 @@ export class ResultCollectionService {
       refuse('resultAlreadyChosen', '该结果已选择其他领取方式，如需更改请咨询工作人员', `the result of ${a.serial} is already to be collected by ${rec.mode}`);
     }
     const ticket = rec.ticketId !== null && rec.state === 'ticketIssued' ? await this.queue.ticket(rec.ticketId) : undefined;
-    const citizen = { number: a.applicantNumber, name: '', birthDate: '' };
-    return { offer: await this.offerOf(a, rec, []), record: rec, repeated: true, ...(ticket ? { ticket: { ...ticket, reused: true } } : {}),
-      ...(await this.certificateOf(citizen, rec)) };
+    return this.outcome(a, rec, true, { number: a.applicantNumber, name: '', birthDate: '' }, ticket && { ...ticket, reused: true });
+  }
+
+  private async outcome(a: ApplicationRecord, rec: ResultCollectionRecord, repeated: boolean, citizen: Citizen,
+    ticket: TicketView | undefined): Promise<CollectOutcome> {
+    const offer = await this.offerOf(a, rec, []);
+    return { offer, repeated, ...(ticket ? { ticket } : {}), ...(await this.certificateOf(citizen, rec)),
+      ...(rec.mode === 'post' ? { postSlip: this.postSlipOf(rec, offer.serviceName) } : {}) };
   }
 
   private async certificateOf(citizen: Citizen, rec: ResultCollectionRecord): Promise<{ certificate?: CertificateView }> {
@@ -202,10 +212,9 @@ export class ResultCollectionService {
   }
 
   /** What the posting slip prints. */
-  postSlipOf(outcome: CollectOutcome): PostSlipView {
-    const r = outcome.record;
+  private postSlipOf(r: ResultCollectionRecord, serviceName: string): PostSlipView {
     return {
-      serial: r.serial, serviceName: outcome.offer.serviceName, maskedNumber: maskIdNumber(r.applicantNumber),
+      serial: r.serial, serviceName, maskedNumber: maskIdNumber(r.applicantNumber),
       recipient: r.recipient ?? '', address: r.address ?? '', maskedPhone: maskPhone(r.phone ?? ''), chosenAtText: this.clock.stamp(r.chosenAt),
     };
   }

@@ -18,6 +18,8 @@ export const LINK_AUDITED_OPS: Readonly<Partial<Record<KioskLinkOp, AuditFunctio
   'certificates.printCopy': 'certificates.print',
   'applications.list': 'applications.list',
   'applications.get': 'applications.progress',
+  'results.offers': 'results.list',
+  'results.collect': 'results.collect',
 };
 
 type Handler = (kioskId: string, payload: unknown) => Promise<KioskLinkAnswer>;

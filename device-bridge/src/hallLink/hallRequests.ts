@@ -22,7 +22,7 @@ import {
   type KioskLinkOp,
   type KioskLinkRequest,
 } from '@onedoor/protocol';
-import { maskIdNumber } from '@onedoor/protocol';
+import { maskIdNumber, RESULT_COLLECTION_MODES } from '@onedoor/protocol';
 import { z } from 'zod';
 import type { Citizen } from '../hall/citizen.ts';
 import { recordPrint } from '../hall/printLog.ts';
@@ -53,6 +53,10 @@ const OP_ARGS = {
   'certificates.verify': [false, z.tuple([z.string().min(1).max(4000)])],
   'applications.list': [true, z.tuple([])],
   'applications.get': [true, z.tuple([z.string().min(1).max(64)])],
+  'results.offers': [true, z.tuple([])],
+  // serial, way, address and phone (null unless post; checked by the service, resultCollection.ts).
+  'results.collect': [true, z.tuple([z.string().min(1).max(64), z.enum(RESULT_COLLECTION_MODES), z.string().max(200).nullable(),
+    z.string().max(20).nullable()])],
   'printLog.add': [false, z.tuple([z.object({
     at: z.number().int(), kind: z.enum(['queueTicket', 'appointmentSlip', 'certificateCopy', 'progressSlip']),
     ref: z.string().max(200), maskedNumber: z.string().max(32), detail: z.string().max(500).nullable(),
@@ -85,6 +89,9 @@ const RUN: { [O in KioskLinkOp]: Run } = {
   'certificates.verify': (h, _c, [payload]) => need(h.certificates).verifyCertificatePayload(payload),
   'applications.list': (h, c) => need(h.applications).listOf(c),
   'applications.get': (h, c, [serial]) => need(h.applications).get(c, serial),
+  'results.offers': (h, c) => need(h.results ?? null).offers(c),
+  'results.collect': (h, c, [serial, mode, address, phone]) => need(h.results ?? null).collect({ citizen: c, serial, mode,
+    ...(address !== null ? { address } : {}), ...(phone !== null ? { phone } : {}) }),
   // Through recordPrint, which refuses an entry that still holds a full number (hall-rules.md "Privacy").
   'printLog.add': (h, _c, [entry]) => recordPrint(need(h.store), entry),
 };

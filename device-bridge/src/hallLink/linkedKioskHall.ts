@@ -8,7 +8,7 @@
  * - the hall's database down, or the link down -> an Error the kiosk answers with deviceNotReady "暂停服务";
  * - a bad request -> a plain Error (invalidRequest).
  */
-import type { KioskFinder, KioskLinkOp } from '@onedoor/protocol';
+import type { KioskFinder, KioskLinkOp, KioskResultOffer } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { KioskHall, KioskHallOptions, SessionEnd } from '../api/kioskHall.ts';
 import type { AppointmentView, CheckInResult, SlotView } from '../hall/appointments.ts';
@@ -19,6 +19,8 @@ import { HallClock } from '../hall/clock.ts';
 import { HallRuleError, type HallRuleCode } from '../hall/errors.ts';
 import type { DepartmentGuide, ServiceGuide } from '../hall/guidance.ts';
 import type { TicketFlags, TicketView } from '../hall/queue.ts';
+import { DEFAULT_RESULTS_CONFIG } from '../hall/resultConfig.ts';
+import type { CollectOutcome, CollectRequest } from '../hall/resultCollection.ts';
 import { SessionManager } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type CertificatePayloadVerdict } from '../hall/signing.ts';
 import type { HallDay, PrintLogRecord, QueueCategoryRecord } from '../store/hallStore.ts';
@@ -75,6 +77,12 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
     applications: {
       listOf: (c: Citizen) => ask<ApplicationView[]>('applications.list', c),
       get: (c: Citizen, serial: string) => ask<ApplicationView>('applications.get', c, serial),
+    },
+    results: {
+      offers: (c: Citizen) => ask<KioskResultOffer[]>('results.offers', c),
+      collect: (r: CollectRequest) => ask<CollectOutcome>('results.collect', r.citizen, r.serial, r.mode, r.address ?? null, r.phone ?? null),
+      // The hall's pickup category is not told over the link: this kiosk's own config names it (the same default R).
+      pickupCategory: opts.results?.pickupCategory ?? DEFAULT_RESULTS_CONFIG.pickupCategory,
     },
     guidance: {
       departments: () => ask<DepartmentGuide[]>('guidance.departments', null),

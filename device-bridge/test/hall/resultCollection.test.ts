@@ -133,7 +133,7 @@ describe.each(STORE_BACKENDS)('result collection on $name', (backend) => {
       .toBe('addressInvalid');
     const out = await results.collect({ citizen: ZHANG, serial: 'GD20261120000001', mode: 'post', address: ' 广州市天河区体育西路100号 ', phone: '13800138000' });
     expect(out.offer).toMatchObject({ mode: 'post', state: 'waiting' });
-    expect(results.postSlipOf(out)).toEqual({ serial: 'GD20261120000001', serviceName: '测试事项甲', maskedNumber: '4401**********1231', recipient: '张三',
+    expect(out.postSlip).toEqual({ serial: 'GD20261120000001', serviceName: '测试事项甲', maskedNumber: '4401**********1231', recipient: '张三',
       address: '广州市天河区体育西路100号', maskedPhone: '138****8000', chosenAtText: rig.fx.clock.stamp() });
     const board = await results.board();
     expect(board.parcels).toEqual([{ serial: 'GD20261120000001', serviceName: '测试事项甲', maskedNumber: '4401**********1231', recipient: '张三',

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORDS, DEMO_USERS } from '../../src/auth/demoUsers.ts';
 import { loadCatalogueFiles } from '../../src/catalogue/loadCatalogue.ts';
+import { ApplicationService } from '../../src/hall/applications.ts';
 import { citizenFromHolder } from '../../src/hall/citizen.ts';
 import { startBridge, silentLogger, type BridgeHandle } from '../../src/index.ts';
 import { libraryHolder } from '../hall/fixture.ts';
@@ -38,7 +39,7 @@ async function login(name: string, password: string): Promise<string> {
 
 /** A finished application of the social security card item (counter or post). */
 async function finished(): Promise<string> {
-  const apps = bridge.hall.applications!;
+  const apps = new ApplicationService(bridge.hall.store!, bridge.hall.clock);
   const a = await apps.submit(zhang, 'D37-01');
   for (const to of ['review', 'decided', 'done'] as const) await apps.advance(a.serial, to, to === 'decided' ? '准予补换' : null);
   return a.serial;
