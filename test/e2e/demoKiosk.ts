@@ -29,8 +29,8 @@ export interface DemoKiosk {
   close(): Promise<void>;
 }
 
-/** `devices`: more devices for the bridge's config (e.g. a counter bus simulator's PTY, for a window's side). */
-export async function startDemoKiosk(opts: { devices?: NonNullable<Parameters<typeof startKioskRig>[0]>['devices'] } = {}): Promise<DemoKiosk> {
+/** `devices`: more devices for the bridge's config (e.g. a counter bus simulator's PTY); `users`: staff logins. */
+export async function startDemoKiosk(opts: Pick<NonNullable<Parameters<typeof startKioskRig>[0]>, 'devices' | 'users'> = {}): Promise<DemoKiosk> {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const distDir = await mkdtemp(path.join(tmpdir(), 'od-kiosk-demo-ui-'));
   let rig: KioskRig | undefined;
@@ -47,7 +47,8 @@ export async function startDemoKiosk(opts: { devices?: NonNullable<Parameters<ty
     const start = Date.parse('2026-11-25T02:07:00Z');
     const t0 = Date.now();
     const clock = new HallClock(() => start + (Date.now() - t0));
-    rig = await startKioskRig({ uiDir: distDir, screen: false, hall: { demo: checkoutDemoHallFiller(), clock }, devices: opts.devices });
+    rig = await startKioskRig({ uiDir: distDir, screen: false, hall: { demo: checkoutDemoHallFiller(), clock }, devices: opts.devices,
+      users: opts.users });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   } catch (e) {
     await close();

@@ -4,7 +4,8 @@
  * the pickup ticket is issued in the pickup category and printed by the printer simulator, the counter bus
  * simulator's window 1 calls it before the walk-ins that waited longer and finishes it, and the hall records the
  * result collected at window 1 with the time. A second citizen takes the electronic way: the certificate is in their
- * list at once. Screenshots: SCREENSHOTS_DIR (default test/artifacts/screens/results).
+ * list at once. A third posts it: the address of an earlier form is offered with one tap, the posting slip is printed
+ * with the phone masked, and the manager's dashboard lists the parcel until it is marked posted. Screenshots: SCREENSHOTS_DIR (default test/artifacts/screens/results).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { startSimulator, type RunningSimulator } from '../../simulators/src/link
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { until } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import { DEMO_PASSWORDS, DEMO_USERS } from '../../device-bridge/src/auth/demoUsers.ts';
 import { startDemoKiosk, WAIT, type DemoKiosk } from './demoKiosk.ts';
 
 const screensDir = process.env.SCREENSHOTS_DIR ?? path.resolve(import.meta.dirname, '../artifacts/screens/results');
@@ -24,7 +26,8 @@ let bus: RunningSimulator<CounterBusSim>;
 beforeAll(async () => {
   mkdirSync(screensDir, { recursive: true });
   bus = await startSimulator(new CounterBusSim({ id: 'result-counters', terminals: 2 }), { link: 'pty', baud: 9600 });
-  kiosk = await startDemoKiosk({ devices: [{ id: 'counters', kind: 'counterbus', path: bus.path!, options: { units: [1, 2] } }] });
+  kiosk = await startDemoKiosk({ devices: [{ id: 'counters', kind: 'counterbus', path: bus.path!, options: { units: [1, 2] } }],
+    users: [...DEMO_USERS] });
   await until('terminals online', () => kiosk.rig.bridge.devices.get('counters')?.status().terminals?.every((t) => t.state === 'online') === true, 60_000);
 }, 400_000);
 
@@ -105,5 +108,60 @@ describe('result pickup: kiosk -> pickup ticket -> window', () => {
     expect(after).toHaveLength(before + 1);
     expect(after.map((c) => c.typeName)).toContain('测试电子证照');
     await kiosk.closePages();
+  }, 240_000);
+  it('post: the earlier address in one tap, the slip printed; the manager lists the parcel and marks it posted', async () => {
+    const { rig } = kiosk;
+    const store = rig.bridge.hall.store!;
+    const citizen = citizenFromHolder(libraryHolder('liu-shuzhen'));
+    const app = (await store.listApplicationsOfApplicant(citizen.number)).find((a) => a.status === 'done')!;
+    const service = (await store.getServiceItem(app.serviceId))!;
+    await store.upsertServiceItem({ ...service, resultCollection: ['counter', 'post'] }, await store.listMaterials(service.id));
+    // An earlier kiosk form of this citizen with an address and a phone (README "Applying at the kiosk").
+    await store.insertIntake({ serial: 'GD20261001000099', hallId: store.hallId, requestId: 'earlier', kioskId: 'kiosk-1', serviceId: 'D35-02',
+      applicantNumber: citizen.number, state: 'accepted', form: { address: '广州市天河区体育西路100号', phone: '13800138000' }, materials: [],
+      commitmentReview: false, submittedAt: Date.parse('2026-10-01T02:00:00Z'), submittedDay: '2026-10-01', decidedAt: null, decidedBy: null, reason: null });
+    const page = await kiosk.signIn('normal', 'liu-shuzhen');
+    await openProgress(page);
+    const item = page.locator(`[data-testid="application"][data-serial="${app.serial}"]`);
+    await item.getByTestId('collect-result').click();
+    await item.getByTestId('collect-post').click();
+    await item.getByTestId('post-address').waitFor(WAIT);
+    expect(await item.getByTestId('post-address').inputValue()).toBe('广州市天河区体育西路100号');
+    await item.getByTestId('post-address').fill('广州市天河区');
+    await item.getByTestId('reuse-address').click();
+    expect(await item.getByTestId('post-address').inputValue()).toBe('广州市天河区体育西路100号');
+    await item.getByTestId('post-address').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(screensDir, 'result-post-form.png') });
+    const printed = rig.printer.tickets.length;
+    await item.getByTestId('confirm-post').click();
+    await item.locator('[data-testid="result-collected"][data-state="waiting"]').waitFor(WAIT);
+    await until('posting slip printed', () => rig.printer.tickets.slice(printed).some((t) => t.text.includes('邮寄回执')), 30_000);
+    const slip = rig.printer.tickets.slice(printed).find((t) => t.text.includes('邮寄回执'))!.text;
+    expect(slip).toContain('邮寄地址：广州市天河区体育西路100号');
+    expect(slip).toContain('联系电话：138****8000');
+    expect(slip).not.toContain(citizen.number);
+    await kiosk.closePages();
+
+    const browserPage = await (await import('playwright-core')).chromium.launch({ executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const dash = await browserPage.newPage({ viewport: { width: 1280, height: 1400 } });
+      await dash.goto(`${rig.bridge.url}/hall`);
+      await dash.getByTestId('tech-login').waitFor(WAIT);
+      await dash.locator('input[name="user"]').fill('manager');
+      await dash.locator('input[name="password"]').fill(DEMO_PASSWORDS.manager);
+      await dash.locator('button[type="submit"]').click();
+      const row = dash.locator(`[data-testid="parcels"] tr[data-serial="${app.serial}"]`);
+      await row.waitFor(WAIT);
+      expect(await row.innerText()).toContain('广州市天河区体育西路100号');
+      expect(await dash.getByTestId('uncollected').locator('tr[data-serial]').count()).toBeGreaterThan(0);
+      await dash.getByTestId('results').scrollIntoViewIfNeeded();
+      await dash.screenshot({ path: path.join(screensDir, 'result-dashboard.png') });
+      await row.getByTestId('mark-posted').click();
+      await until('parcel posted', async () => (await store.getResultCollection(app.serial))?.state === 'posted', 30_000);
+      await row.waitFor({ state: 'detached', timeout: 30_000 });
+    } finally {
+      await browserPage.close();
+    }
   }, 240_000);
 });
