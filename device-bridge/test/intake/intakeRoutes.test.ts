@@ -14,6 +14,7 @@ import { loadCatalogueFiles } from '../../src/catalogue/loadCatalogue.ts';
 import { citizenFromHolder } from '../../src/hall/citizen.ts';
 import { startBridge, silentLogger, type BridgeHandle } from '../../src/index.ts';
 import { libraryHolder } from '../hall/fixture.ts';
+import { staffHttp } from '../helpers/staffHttp.ts';
 
 const CATALOGUE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config/examples/catalogue/catalogue.json');
 const dir = mkdtempSync(join(tmpdir(), 'od-intake-api-'));
@@ -23,19 +24,7 @@ let manager: string;
 const zhang = citizenFromHolder(libraryHolder('zhang-sanfeng'));
 const FORM = { relation: '夫妻投靠', moveFrom: '广州市越秀区北京路1号', address: '广州市天河区体育西路100号', phone: '13800138000' };
 
-async function call(path: string, init: { body?: unknown; cookie?: string; origin?: string } = {}): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { origin: init.origin ?? new URL(bridge.url).origin };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (init.cookie) headers.cookie = init.cookie;
-  const r = await fetch(bridge.url + path, { method: init.body !== undefined ? 'POST' : 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  return { status: r.status, body: await r.json() };
-}
-
-async function login(name: string, password: string): Promise<string> {
-  const r = await fetch(`${bridge.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: new URL(bridge.url).origin }, body: JSON.stringify({ name, password }) });
-  expect(r.status).toBe(200);
-  return (r.headers.get('set-cookie') ?? '').split(';')[0];
-}
+const { call, login } = staffHttp(() => bridge.url);
 
 const submit = (requestId: string) => bridge.hall.intake!.submit({ sessionKey: 's', citizen: zhang, kioskId: 'kiosk-1', requestId,
   serviceId: 'D35-02', form: FORM, bringBy: 'ticket' });
