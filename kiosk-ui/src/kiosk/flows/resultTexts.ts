@@ -18,8 +18,8 @@ export const RESULT_TEXT = {
     issued: { zh: '已存入您的电子证照', en: 'Added to your electronic certificates' },
   } satisfies Record<ResultCollectionState, Bilingual>,
   pickupNumber: { zh: '领取号', en: 'Pickup number' },
-  atWindow: { zh: '号窗口', en: '' },
-  window: { zh: '窗口', en: 'window' },
+  /** After the window's number: 3号窗口 / 3 (window). */
+  atWindow: { zh: '号窗口', en: ' (window)' },
   address: { zh: '邮寄地址', en: 'Postal address' },
   phone: { zh: '手机号码', en: 'Mobile number' },
   reuse: { zh: '使用上次填写', en: 'Use what I gave before' },
