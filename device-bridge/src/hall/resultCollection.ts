@@ -11,7 +11,7 @@
  */
 import { maskIdNumber, type HallResultParcel, type HallResultRecorded, type HallResultsBoard, type HallUncollectedResult,
   type KioskResultOffer, type ResultCollectionMode, type ResultCollectionState } from '@onedoor/protocol';
-import type { ApplicationRecord, HallRepository, HallStore, ServiceItemRecord } from '../store/hallStore.ts';
+import type { ApplicationRecord, HallRepository, HallStore, ServiceItemRecord, TicketRecord } from '../store/hallStore.ts';
 import type { IntakeRecord } from '../store/intakeRecords.ts';
 import type { ResultCollectionRecord } from '../store/resultRecords.ts';
 import type { CertificateService, CertificateView } from './certificates.ts';
@@ -112,6 +112,8 @@ export class ResultCollectionService {
     const item = await this.store.getServiceItem(a.serviceId);
     const modes = item ? collectionModesOf(item) : ['counter' as const];
     const ticket = rec?.ticketId != null ? await this.store.getTicket(rec.ticketId) : undefined;
+    // A pickup ticket that can no longer be called is not shown as the number to wait with (asking again replaces it).
+    const liveTicket = ticket && (rec?.state !== 'ticketIssued' || this.callable(ticket)) ? ticket : undefined;
     const offersPost = !rec && modes.includes('post');
     return {
       serial: a.serial,
@@ -121,7 +123,7 @@ export class ResultCollectionService {
       modes,
       mode: rec?.mode ?? null,
       state: rec?.state ?? null,
-      ticketNumber: ticket?.number ?? null,
+      ticketNumber: liveTicket?.number ?? null,
       certificateTypeName: rec?.mode === 'electronic' ? item?.resultCertificate?.typeName ?? null : null,
       earlierAddress: offersPost ? earlierValue(earlier, ADDRESS_KEYS) : null,
       earlierPhone: offersPost ? earlierValue(earlier, ['phone']) : null,
@@ -143,7 +145,7 @@ export class ResultCollectionService {
       refuse('resultModeNotOffered', '该事项不提供这种领取方式，请重新选择', `${item?.name ?? a.serviceId} does not offer ${req.mode}`);
     }
     const existing = await this.store.getResultCollection(a.serial);
-    if (existing) return this.repeat(a, existing, req.mode);
+    if (existing) return this.repeat(a, existing, req);
 
     const now = this.clock.now();
     const base: ResultCollectionRecord = {
@@ -185,17 +187,30 @@ export class ResultCollectionService {
       await tx.insertResultCollection(record);
       return { record, made: true };
     });
-    if (!stored.made) return this.repeat(a, stored.record, req.mode);
+    if (!stored.made) return this.repeat(a, stored.record, req);
     return this.outcome(a, stored.record, false, req.citizen, ticket);
   }
 
-  /** A choice already made: the same answer for the same way; another way is refused. */
-  private async repeat(a: ApplicationRecord, rec: ResultCollectionRecord, mode: ResultCollectionMode): Promise<CollectOutcome> {
-    if (rec.mode !== mode) {
+  /**
+   * A choice already made: the same answer for the same way; another way is refused. A pickup ticket that can no
+   * longer be called (an earlier day's, or marked no-show) is replaced by a new one today: the citizen came back.
+   */
+  private async repeat(a: ApplicationRecord, rec: ResultCollectionRecord, req: CollectRequest): Promise<CollectOutcome> {
+    if (rec.mode !== req.mode) {
       refuse('resultAlreadyChosen', '该结果已选择其他领取方式，如需更改请咨询工作人员', `the result of ${a.serial} is already to be collected by ${rec.mode}`);
     }
-    const ticket = rec.ticketId !== null && rec.state === 'ticketIssued' ? await this.queue.ticket(rec.ticketId) : undefined;
-    return this.outcome(a, rec, true, { number: a.applicantNumber, name: '', birthDate: '' }, ticket && { ...ticket, reused: true });
+    if (rec.state !== 'ticketIssued' || rec.ticketId === null) return this.outcome(a, rec, true, req.citizen, undefined);
+    const old = await this.store.getTicket(rec.ticketId);
+    if (old && this.callable(old)) return this.outcome(a, rec, true, req.citizen, { ...(await this.queue.ticket(rec.ticketId)), reused: true });
+    const ticket = await this.queue.takeTicket(req.citizen, this.config.pickupCategory);
+    await this.store.updateResultCollection(a.serial, ['ticketIssued'], { state: 'ticketIssued', finishedAt: null, ticketId: ticket.id,
+      updatedAt: this.clock.now() });
+    return this.outcome(a, (await this.store.getResultCollection(a.serial))!, false, req.citizen, ticket);
+  }
+
+  /** A ticket of today that a window can still call or is serving. */
+  private callable(t: TicketRecord): boolean {
+    return t.day === this.clock.today() && (t.status === 'waiting' || t.status === 'called' || t.status === 'serving');
   }
 
   private async outcome(a: ApplicationRecord, rec: ResultCollectionRecord, repeated: boolean, citizen: Citizen,

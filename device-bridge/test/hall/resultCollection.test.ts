@@ -112,6 +112,23 @@ describe.each(STORE_BACKENDS)('result collection on $name', (backend) => {
     expect((await rig.press(1, 'finish'))?.outcome).toBe(`finished ${other.number}`);
   });
 
+  it('a pickup ticket that can no longer be called (no-show, or an earlier day\'s) is replaced by a new one when the citizen asks again', async () => {
+    await done(ZHANG, 'GD20261120000001', SERVICE_A, 3);
+    const first = await results.collect({ citizen: ZHANG, serial: 'GD20261120000001', mode: 'counter' });
+    expect((await rig.press(1, 'callNext'))?.outcome).toBe(`called ${first.ticket!.number}`);
+    expect((await rig.press(1, 'noShow'))?.outcome).toMatch(/^no-show R001/);
+    expect((await results.offers(ZHANG))[0]).toMatchObject({ state: 'ticketIssued', ticketNumber: null });
+    const again = await results.collect({ citizen: ZHANG, serial: 'GD20261120000001', mode: 'counter' });
+    expect([again.ticket?.number, again.repeated]).toEqual(['R002', false]);
+    expect((await rig.fx.store.getResultCollection('GD20261120000001'))?.ticketId).toBe(again.ticket!.id);
+    // The next day: yesterday's waiting R002 cannot be called any more; a new number of the day.
+    rig.fx.clock.set('2026-11-26', '09:00');
+    const nextDay = await results.collect({ citizen: ZHANG, serial: 'GD20261120000001', mode: 'counter' });
+    expect([nextDay.ticket?.number, nextDay.ticket?.day]).toEqual(['R001', '2026-11-26']);
+    expect((await rig.press(1, 'callNext'))?.outcome).toBe('called R001');
+    expect((await rig.press(1, 'finish'))?.outcome).toBe('finished R001: result of GD20261120000001 collected');
+  });
+
   it('the clerk records a pickup at a window, with or without the kiosk\'s choice; not for an unfinished application', async () => {
     await done(ZHANG, 'GD20261120000001');
     await done(ZHANG, 'GD20261120000002');

@@ -62,12 +62,21 @@ export function ResultCollect({ offer }: { offer: KioskResultOffer }) {
   }
   if (offer.state !== null) {
     return (
-      <p class="body-text status-line" data-testid="result-state" data-state={offer.state}>
-        {t(RESULT_TEXT.state[offer.state])}
-        {offer.ticketNumber && offer.state === 'ticketIssued' && ` · ${t(RESULT_TEXT.pickupNumber)} ${offer.ticketNumber}`}
-        {offer.state === 'collected' && offer.window !== null && ` · ${offer.collectedAtText ?? ''} ${offer.window}${t(RESULT_TEXT.atWindow)}`}
-        {offer.certificateTypeName && ` · ${offer.certificateTypeName}`}
-      </p>
+      <>
+        <p class="body-text status-line" data-testid="result-state" data-state={offer.state}>
+          {t(RESULT_TEXT.state[offer.state])}
+          {offer.ticketNumber && offer.state === 'ticketIssued' && ` · ${t(RESULT_TEXT.pickupNumber)} ${offer.ticketNumber}`}
+          {offer.state === 'collected' && offer.window !== null && ` · ${offer.collectedAtText ?? ''} ${offer.window}${t(RESULT_TEXT.atWindow)}`}
+          {offer.certificateTypeName && ` · ${offer.certificateTypeName}`}
+        </p>
+        {/* The slip lost, or the number passed (or of another day): the same number printed again, or a new one. */}
+        {offer.state === 'ticketIssued' && (
+          <button type="button" class="btn btn-secondary" disabled={busy} data-testid="collect-counter" onClick={() => void choose('counter')}>
+            {t(offer.ticketNumber ? RESULT_TEXT.printAgain : RESULT_TEXT.newNumber)}
+          </button>
+        )}
+        {done && <Failure completion={done} />}
+      </>
     );
   }
   if (!open) {

@@ -18,6 +18,8 @@ export const RESULT_TEXT = {
     issued: { zh: '已存入您的电子证照', en: 'Added to your electronic certificates' },
   } satisfies Record<ResultCollectionState, Bilingual>,
   pickupNumber: { zh: '领取号', en: 'Pickup number' },
+  printAgain: { zh: '重新打印领取号', en: 'Print my pickup number again' },
+  newNumber: { zh: '重新取领取号', en: 'Take a new pickup number' },
   /** After the window's number: 3号窗口 / 3 (window). */
   atWindow: { zh: '号窗口', en: ' (window)' },
   address: { zh: '邮寄地址', en: 'Postal address' },
