@@ -11,7 +11,6 @@ import { Failure } from './CallState.tsx';
 import { FLOW_TEXT } from './flowTexts.ts';
 import { PrintStatus } from './PrintStatus.tsx';
 import { RESULT_TEXT } from './resultTexts.ts';
-import './resultCollect.css';
 import { TicketCard } from './TicketScreen.tsx';
 
 function newRequestId(): string {
