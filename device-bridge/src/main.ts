@@ -132,7 +132,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   const replays = new ReplayJobs({ program: findReplayProgram(), devices: config.devices });
   const devices = createDevices(config, clock, log, options, recorder);
   const hallLink = createHallLink(config, devices, log, options.hallLink);
-  const hallOptions = { personLimits: config.personLimits, intakeHours: config.intakeHours, closing: config.closing, visits: config.visits, ...options.hall, clock };
+  const hallOptions = { personLimits: config.personLimits, intakeHours: config.intakeHours, closing: config.closing, visits: config.visits, results: config.results, ...options.hall, clock };
   const data = await openHallData({ config, log, hallLink, hallOptions, counterWorkflow: options.counterWorkflow });
   const { hall, audit } = data;
   const instances = createInstancesRole(config, log);

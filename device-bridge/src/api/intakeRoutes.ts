@@ -34,6 +34,14 @@ const decisionBody = z.discriminatedUnion('decision', [
 ]);
 const checkBody = z.object({ found: z.enum(['confirmed', 'false']), note: z.string().max(300).nullable().optional() }).strict();
 
+/** Answers 400 naming what is wrong when `serial` is no 申办流水号 or the body failed its schema; true when it did. */
+export function refusedSerialOrBody<T>(res: express.Response, serial: string, body: z.ZodSafeParseResult<T>): body is z.ZodSafeParseError<T> {
+  if (SERIAL.test(serial) && body.success) return false;
+  res.status(400).json({ error: 'bad request', message: body.success ? 'serial must be a 申办流水号 like GD20261125000001'
+    : body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+  return true;
+}
+
 export function intakeRouter(o: IntakeRoutesOptions): Router {
   const router = express.Router();
   const service = (res: express.Response): IntakeService | null => {
@@ -61,10 +69,7 @@ export function intakeRouter(o: IntakeRoutesOptions): Router {
     async (req, res) => {
       const serial = String(req.params.serial);
       const body = decisionBody.safeParse(req.body);
-      if (!SERIAL.test(serial) || !body.success) {
-        res.status(400).json({ error: 'bad request', message: body.success ? 'serial must be a 申办流水号 like GD20261125000001' : body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
-        return;
-      }
+      if (refusedSerialOrBody(res, serial, body)) return;
       const s = service(res);
       if (!s) return;
       try {

@@ -27,6 +27,8 @@ export const KIOSK_AUDITED_COMMANDS: Readonly<Partial<Record<KioskCommandName, A
   'intake.list': 'intake.list',
   'notices.unread': 'notices.unread',
   'notices.ack': 'notices.ack',
+  'results.list': 'results.list',
+  'results.collect': 'results.collect',
 };
 
 export interface KioskAuditOptions {

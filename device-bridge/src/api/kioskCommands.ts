@@ -13,6 +13,7 @@
 import {
   COMMAND_LIMITS,
   KIOSK_COPY_PURPOSES,
+  RESULT_COLLECTION_MODES,
   type KioskCopyPurpose,
   type KioskCommandMap,
   type KioskCommandName,
@@ -33,7 +34,7 @@ import type { PrintJobRequest } from '../devices/printer/index.ts';
 import { completeWithin } from './completions.ts';
 import type { KioskHall } from './kioskHall.ts';
 import type { DocPrinterDriver } from '../devices/ippPrinter/index.ts';
-import { a4CertificateCopyJob, appointmentSlipJob, certificateCopyJob, kioskRecipeOptions, printForKiosk, progressSlipJob,
+import { a4CertificateCopyJob, appointmentSlipJob, certificateCopyJob, kioskRecipeOptions, postSlipJob, printForKiosk, progressSlipJob,
   ticketPrintJob } from './kioskPrint.ts';
 import { describeInvalid, salvageRequestId } from './validation.ts';
 import { phoneHandoffOf, phoneSessionHandoffOf, phoneTicketHandoffOf } from './phoneHandoff.ts';
@@ -82,6 +83,10 @@ export const kioskArgSchemas = {
   'notices.unread': noArgs,
   'notices.ack': z.object({ ids: z.array(id).min(1).max(50) }).strict(),
   'phone.handoff': noArgs,
+  'results.list': noArgs,
+  // The address and phone are checked by the service (resultCollection.ts) so the refusal says what to fix.
+  'results.collect': z.object({ serial: z.string().min(1).max(64), mode: z.enum(RESULT_COLLECTION_MODES),
+    address: z.string().max(200).optional(), phone: z.string().max(20).optional() }).strict(),
 } satisfies { [N in KioskCommandName]: z.ZodType<KioskCommandMap[N]['args']> };
 
 export const kioskCommandSchema = z.object({
@@ -228,10 +233,15 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     'session.logout': async ({ token }) => ({ ended: hall.sessions.end(token, 'logout') }),
     'queue.categories': async ({ token }) => {
       citizen(token);
-      return (await need(hall.records).listQueueCategories()).map((c) => ({ letter: c.letter, name: c.name }));
+      // The pickup category is no walk-in choice: its tickets come from a finished application (results.collect).
+      const pickup = hall.results?.pickupCategory;
+      return (await need(hall.records).listQueueCategories()).filter((c) => c.letter !== pickup).map((c) => ({ letter: c.letter, name: c.name }));
     },
     'queue.take': async ({ token, args, requestId, printWaitMs }) => {
       const c = citizen(token);
+      if (hall.results && args.category.toUpperCase() === hall.results.pickupCategory) {
+        throw new HallRuleError('pickupOnlyForResults', '领取结果请在“办事进度”中选择已办结的申请取号', 'pickup tickets are taken from a finished application under progress');
+      }
       // A second request returns the same waiting ticket (hall-rules.md) and prints it again: the citizen asks
       // again because the slip is lost.
       const ticket = await need(hall.queue).takeTicket(c, args.category, {}, args.also ?? []);
@@ -331,6 +341,25 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
       if (!base) throw new KioskRefused('deviceNotReady', NO_PUBLIC_URL_REFUSAL, NO_PUBLIC_URL_MESSAGE);
       const handOff = need(deps.phoneHandoff ?? null);
       return phoneSessionHandoffOf(base, await handOff(c, token, hall.sessions.touch(token).kioskId));
+    },
+    'results.list': async ({ token }) => need(hall.results ?? null).offers(citizen(token)),
+    'results.collect': async ({ token, args, requestId, printWaitMs }) => {
+      const results = need(hall.results ?? null);
+      const c = citizen(token);
+      const out = await results.collect({ citizen: c, serial: args.serial, mode: args.mode, address: args.address, phone: args.phone });
+      const answer = { offer: out.offer, ...(out.certificate ? { certificate: out.certificate } : {}) };
+      if (out.ticket) {
+        const ticket = out.ticket;
+        const phone = await phoneOf(ticket);
+        const printed = await printWithQr((r) => ticketPrintJob(ticket, r, phone?.url), 'queueTicket', ticket.number, ticket.maskedNumber ?? '', requestId, printWaitMs);
+        return { ...answer, ticket, print: printed };
+      }
+      if (out.postSlip) {
+        const slip = out.postSlip;
+        // The print log knows four kinds (migration 2's CHECK); the posting slip is an application's slip.
+        return { ...answer, print: await print(postSlipJob(slip, recipe()), 'progressSlip', slip.serial, slip.maskedNumber, requestId, printWaitMs) };
+      }
+      return answer;
     },
     'print.appointmentSlip': async ({ token, args, requestId, printWaitMs }) => {
       const a = (await need(hall.appointments).upcoming(citizen(token))).find((x) => x.id === args.id);

@@ -18,6 +18,8 @@ import { GuidanceService } from '../hall/guidance.ts';
 import { IntakeService } from '../hall/intake.ts';
 import { ResultNotices } from '../hall/notify/resultNotices.ts';
 import { QueueService } from '../hall/queue.ts';
+import type { ResultsConfig } from '../hall/resultConfig.ts';
+import { ResultCollectionService } from '../hall/resultCollection.ts';
 import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type HallSigningKeys } from '../hall/signing.ts';
 import { fileIdentity, sqliteFileProblem, watchHallDatabase } from '../store/hallDbWatch.ts';
@@ -42,6 +44,8 @@ export interface KioskHallOptions {
   closing?: ClosingConfig;
   /** Several services on one ticket (config `visits`). */
   visits?: VisitsConfig;
+  /** Result collection settings (config `results`). */
+  results?: Partial<ResultsConfig>;
   /**
    * Fills an EMPTY store (no queue categories yet) with demo data, e.g. the demo generator whose citizens match
    * the simulator's card library. Not called on a store that already holds data.
@@ -67,6 +71,7 @@ export type KioskQueueFunctions = Pick<QueueService, 'takeTicket'>;
 export type KioskAppointmentFunctions = Pick<AppointmentService, 'upcoming' | 'checkIn' | 'bookableDays' | 'slots' | 'book' | 'cancel'>;
 export type KioskCertificateFunctions = Pick<CertificateService, 'list' | 'printCopy' | 'verifyCertificatePayload'>;
 export type KioskApplicationFunctions = Pick<ApplicationService, 'listOf' | 'get'>;
+export type KioskResultFunctions = Pick<ResultCollectionService, 'offers' | 'collect' | 'pickupCategory'>;
 export type KioskGuidanceFunctions = Pick<GuidanceService, 'departments' | 'servicesOf' | 'finder'>;
 /** Result notices shown at the card read (README "Result notices (结果反馈)"). */
 export type KioskNoticeFunctions = Pick<ResultNotices, 'unreadOf' | 'acknowledge'>;
@@ -107,6 +112,11 @@ export interface KioskHall {
    * over the link. Absent where the bridge holds the hall database (api/phoneChannel.ts makes them here).
    */
   phoneLink?: LinkedPhoneFunctions;
+  /**
+   * Collecting results (README "Collecting results (领取结果)"): the service over the hall's own database, or the
+   * hall over the link; absent or null without a database: "暂停服务".
+   */
+  results?: KioskResultFunctions | null;
   /**
    * Why the store is unavailable (for the log and the health page); null when it is open. On the hall's own
    * database it becomes non-null as soon as the database is found gone or bad while running (for good), or while a
@@ -229,6 +239,8 @@ export async function openKioskHall(dataDir: string, log: Logger,
   const resultNotices = store ? new ResultNotices(store, clock) : null;
   // A commitment signed in a session and not submitted is forgotten with the session (nothing recorded).
   if (intake) endListeners.add((e) => intake.forgetSession(e.token));
+  const certificates = store ? new CertificateService(store, keys, clock) : null;
+  const results = store && queue && certificates ? new ResultCollectionService(store, queue, certificates, clock, opts.results) : null;
   // hall-rules.md "Three no-shows in 30 days": an appointment still booked when its day is over becomes a no-show.
   // Run at start-up and then hourly, so a bridge that runs for days keeps the lockout rule in force.
   const sweepNoShows = async () => {
@@ -261,7 +273,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
     records: store,
     queue,
     appointments,
-    certificates: store ? new CertificateService(store, keys, clock) : null,
+    certificates,
     applications: store ? new ApplicationService(store, clock) : null,
     guidance: store ? new GuidanceService(store, clock) : null,
     notices: resultNotices,
@@ -269,6 +281,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
     intake,
     boundaries,
     intakeState: boundaries,
+    results,
     get storeProblem() {
       return storeProblem ?? guard.problem ?? guard.outage;
     },

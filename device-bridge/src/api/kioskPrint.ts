@@ -12,12 +12,13 @@ import type { KioskPrintOutcome } from '@onedoor/protocol';
 import type { DeviceSet } from '../devices/deviceSet.ts';
 import { DeviceCommandError } from '../devices/errors.ts';
 import { PrinterDriver, buildTicketJob, type PrintJobRequest } from '../devices/printer/index.ts';
-import { buildAppointmentSlip, buildCertificateCopyPrint, buildProgressSlip, queueTicketData,
+import { buildAppointmentSlip, buildCertificateCopyPrint, buildPostSlip, buildProgressSlip, queueTicketData,
   type PrintRecipeOptions } from '../hall/printRecipes.ts';
 import type { ApplicationView } from '../hall/applications.ts';
 import type { AppointmentView } from '../hall/appointments.ts';
 import type { CertificateCopy } from '../hall/certificates.ts';
 import type { TicketView } from '../hall/queue.ts';
+import type { PostSlipView } from '../hall/resultCollection.ts';
 import { DocPrinterDriver, type CopyPurpose, type DocPrintRecipe } from '../devices/ippPrinter/index.ts';
 
 /** Hall name printed on tickets and slips unless configured: config `site.hallName` (config/site.ts). */
@@ -64,6 +65,10 @@ export function appointmentSlipJob(a: AppointmentView, opts: PrintRecipeOptions,
 
 export function progressSlipJob(a: ApplicationView, opts: PrintRecipeOptions): PrintJobRequest {
   return { payload: buildProgressSlip(a, opts) };
+}
+
+export function postSlipJob(p: PostSlipView, opts: PrintRecipeOptions): PrintJobRequest {
+  return { payload: buildPostSlip(p, opts) };
 }
 
 export function certificateCopyJob(c: CertificateCopy, opts: PrintRecipeOptions): PrintJobRequest {

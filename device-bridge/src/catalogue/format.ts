@@ -109,6 +109,15 @@ export const stepLimitsRow = z.object({
   decided: whole(1, 3650, ' working days'),
 }).strict();
 
+/** The certificate an electronic result issues (hall-rules.md "Electronic certificates": type and issuer codes). */
+export const resultCertificateRow = z.object({
+  typeName: text(32),
+  typeCode: z.string().trim().regex(/^[0-9A-Z]{21}$/, { message: 'must be the 21-character certificate type code (credit code + 3-character sequence)' }),
+  issuerName: text(64),
+  issuerCode: z.string().trim().regex(/^[0-9A-Z]{18}$/, { message: 'must be the issuer\'s 18-character unified social credit code' }),
+  validYears: whole(1, 100, ' years').optional(),
+}).strict();
+
 export const serviceRow = z.object({
   code: code('service item'),
   department: code('department'),
@@ -123,7 +132,22 @@ export const serviceRow = z.object({
   selfApply: z.boolean({ message: 'must be true or false' }).optional(),
   /** JSON only: the kiosk form of a self-service item, in order. */
   fields: z.array(intakeFieldRow).max(20, { message: 'at most 20 fields (the citizen types on a touch screen)' }).optional(),
+  /**
+   * JSON only (README "Collecting results (领取结果)"): how the result is collected, in the order the kiosk offers
+   * them. Absent: the item keeps what it had; a new item: counter only.
+   */
+  resultCollection: z.array(z.enum(['counter', 'post', 'electronic'], { message: 'must be counter, post or electronic' }))
+    .min(1, { message: 'must name at least one way: counter, post or electronic' })
+    .refine((l) => new Set(l).size === l.length, { message: 'a way is listed twice' }).optional(),
+  /** JSON only: the certificate an electronic result issues into the citizen's list. */
+  resultCertificate: resultCertificateRow.optional(),
 }).strict().superRefine((r, ctx) => {
+  if (r.resultCollection?.includes('electronic') && !r.resultCertificate) {
+    ctx.addIssue({ code: 'custom', path: ['resultCertificate'], message: 'an electronic result needs the certificate it issues (resultCertificate)' });
+  }
+  if (r.resultCertificate && !r.resultCollection?.includes('electronic')) {
+    ctx.addIssue({ code: 'custom', path: ['resultCertificate'], message: 'resultCertificate belongs to an item whose resultCollection has electronic' });
+  }
   if (r.selfApply && !r.fields?.length) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a self-service item (selfApply) needs its form fields' });
   if (r.fields && !r.selfApply) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'form fields belong to a self-service item (selfApply true)' });
   const keys = new Set<string>();

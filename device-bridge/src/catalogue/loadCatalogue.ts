@@ -42,7 +42,8 @@ export async function applyPlan(tx: HallRepository, plan: CataloguePlan): Promis
     const departmentId = deptIds.get(s.departmentCode);
     if (departmentId === undefined) throw new Error(`catalogue: department ${s.departmentCode} of ${s.code} vanished during the load`);
     await tx.upsertServiceItem({ id: s.code, departmentId, name: s.name, category: s.category, timeLimitDays: s.timeLimitDays,
-      slotCapacity: s.slotCapacity, stepLimits: s.stepLimits, selfApply: s.selfApply, formFields: s.formFields }, s.materials);
+      slotCapacity: s.slotCapacity, stepLimits: s.stepLimits, selfApply: s.selfApply, formFields: s.formFields,
+      resultCollection: s.resultCollection, resultCertificate: s.resultCertificate }, s.materials);
   }
   for (const w of plan.apply.windows) await tx.upsertHallWindow(w);
   for (const h of plan.apply.holidays) await tx.setCalendarDay(h);

@@ -7,6 +7,8 @@
 import type { CalendarDayRecord, DepartmentRecord, HallRepository, NewMaterial, QueueCategoryRecord, ServiceItemRecord, StepLimits } from '../store/hallStore.ts';
 import type { CodedDepartment, HallWindowRecord, LifeEventRecord } from '../store/catalogueRecords.ts';
 import type { IntakeField } from '../store/intakeRecords.ts';
+import type { ResultCertificateType } from '../store/resultRecords.ts';
+import type { ResultCollectionMode } from '@onedoor/protocol';
 import type { CatalogueInput, Located } from './readFiles.ts';
 import type { CatalogueProblem } from './sourceText.ts';
 
@@ -49,6 +51,18 @@ export interface PlannedService {
   /** Kiosk intake (README "Applying at the kiosk (接件受理)"); absent: not a self-service item. */
   selfApply?: boolean;
   formFields?: IntakeField[];
+  /** README "Collecting results (领取结果)"; absent: counter only. */
+  resultCollection?: ResultCollectionMode[];
+  resultCertificate?: ResultCertificateType;
+}
+
+/** The result-collection part of a planned item: the row's when given, else what is stored; counter only is left out. */
+function resultOf(r: { resultCollection?: ResultCollectionMode[]; resultCertificate?: ResultCertificateType },
+  old: ServiceItemRecord | undefined): Pick<PlannedService, 'resultCollection' | 'resultCertificate'> {
+  const modes = r.resultCollection ?? old?.resultCollection;
+  if (!modes || (modes.length === 1 && modes[0] === 'counter')) return {};
+  const cert = r.resultCollection ? r.resultCertificate : old?.resultCertificate;
+  return { resultCollection: modes, ...(cert && modes.includes('electronic') ? { resultCertificate: cert } : {}) };
 }
 
 type MaterialSource = { name: string; fetchedFrom?: string | null; commitmentAllowed: boolean; commitmentText?: string; commitmentVersion?: string };
@@ -278,7 +292,7 @@ export function planCatalogue(input: CatalogueInput, snap: CatalogueSnapshot, si
     plannedServices.push({
       code: r.code, departmentCode: r.department, name: r.name, category: r.category, timeLimitDays: r.timeLimitDays,
       slotCapacity: r.slotCapacity, stepLimits: r.stepLimits === undefined ? old?.stepLimits ?? null : r.stepLimits, materials,
-      ...intakeOf(r, old),
+      ...intakeOf(r, old), ...resultOf(r, old),
     });
   }
   // materials.csv for services only in the database: the item stays, its materials change.
@@ -291,14 +305,14 @@ export function planCatalogue(input: CatalogueInput, snap: CatalogueSnapshot, si
       continue;
     }
     plannedServices.push({ code, departmentCode: dept.code, name: old.name, category: old.category, timeLimitDays: old.timeLimitDays,
-      slotCapacity: old.slotCapacity, stepLimits: old.stepLimits, ...intakeOf({}, old),
+      slotCapacity: old.slotCapacity, stepLimits: old.stepLimits, ...intakeOf({}, old), ...resultOf({}, old),
       materials: rows.map((m) => newMaterial(m.row)) });
   }
   for (const s of plannedServices) {
     const old = storedServices.get(s.code);
     const oldView = old ? { ...old, code: old.id, departmentCode: storedDeptById.get(old.departmentId)?.code ?? `#${old.departmentId}` } : undefined;
     changes.push({ table: 'services', key: s.code, label: s.name,
-      ...diff(oldView as PlannedService | undefined, s, ['departmentCode', 'name', 'category', 'timeLimitDays', 'slotCapacity', 'stepLimits', 'materials', 'selfApply', 'formFields']) });
+      ...diff(oldView as PlannedService | undefined, s, ['departmentCode', 'name', 'category', 'timeLimitDays', 'slotCapacity', 'stepLimits', 'materials', 'selfApply', 'formFields', 'resultCollection', 'resultCertificate']) });
   }
   for (const w of plannedWindows) changes.push({ table: 'windows', key: String(w.window), label: w.name, ...diff(storedWindows.get(w.window), w, ['name', 'deviceId', 'unit', 'categories']) });
   const plannedHols: CalendarDayRecord[] = [...hols.values()].map((l) => ({ day: l.row.day, kind: l.row.kind, name: l.row.name }));

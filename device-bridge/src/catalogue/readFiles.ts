@@ -67,7 +67,7 @@ function takeRow(table: TableName, file: string, line: number, lineOfPath: (path
   if (!r.success) {
     for (const issue of r.error.issues) {
       if (issue.code === 'unrecognized_keys') {
-        for (const k of issue.keys) problems.push({ file, line: lineOfPath([...issue.path, k]), field: shown(issuePath([...issue.path, k])), message: `unknown field (${table} have: ${Object.keys(CSV_COLUMNS[table]).join(', ')}${table === 'services' ? ', stepLimits, materials, selfApply, fields' : ''})` });
+        for (const k of issue.keys) problems.push({ file, line: lineOfPath([...issue.path, k]), field: shown(issuePath([...issue.path, k])), message: `unknown field (${table} have: ${Object.keys(CSV_COLUMNS[table]).join(', ')}${table === 'services' ? ', stepLimits, materials, selfApply, fields, resultCollection, resultCertificate' : ''})` });
         continue;
       }
       const got = (issue.path.length === 1 && raw && typeof raw === 'object') ? (raw as Record<string, unknown>)[String(issue.path[0])] : undefined;

@@ -32,6 +32,8 @@ import { intakeStateRouter } from '../api/intakeStateRoutes.ts';
 import { intakeRouter } from '../api/intakeRoutes.ts';
 import { applicationRouter } from '../api/applicationRoutes.ts';
 import { ApplicationService } from '../hall/applications.ts';
+import { resultRouter } from '../api/resultRoutes.ts';
+import { ResultCollectionService } from '../hall/resultCollection.ts';
 import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import { recordingRouter } from '../recording/recordingRoutes.ts';
@@ -108,6 +110,9 @@ export function createHttpServer(o: HttpRoleOptions): HttpServer {
       // The clerk moves applications on; an end queues the citizen's result notice (README "Result notices").
       applicationRouter({ allowedOrigins: config.allowedOrigins, hallId: config.site.hallId ?? DEFAULT_HALL_ID, audit: () => o.audit,
         applications: () => (ownsDatabase && hall.store ? new ApplicationService(hall.store, hall.clock) : null) }),
+      // Collecting results: the clerk's pickup record, the managers' parcels and uncollected list (README "Collecting results").
+      resultRouter({ allowedOrigins: config.allowedOrigins,
+        results: () => (ownsDatabase && hall.results instanceof ResultCollectionService ? hall.results : null), audit: () => o.audit }),
     ],
     staff: {
       auth: o.staff,

@@ -31,6 +31,7 @@ import { personLimitsSchema } from '../hall/personLimits.ts';
 import { notificationsConfigSchema } from '../hall/notify/gateway.ts';
 import { closingSchema } from '../hall/dayBoundaries.ts';
 import { visitsConfigSchema } from '../hall/visits.ts';
+import { resultsConfigSchema } from '../hall/resultConfig.ts';
 import { retentionConfigSchema } from '../hall/retentionPolicy.ts';
 import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
 import { siteConfigSchema } from './site.ts';
@@ -279,6 +280,7 @@ export const bridgeConfigSchema = z
      * "A", ... }. Absent: every counter terminal is a window serving every category.
      */
     intakeHours: intakeHoursSchema.meta({ description: 'Hours of walk-in ticket issuing on the hall clock, and the kiosk\'s words outside them (README "Running the hall floor").' }),
+    results: resultsConfigSchema.meta({ description: 'Collecting finished results: the pickup ticket category and when an uncollected result is listed for managers (README "Collecting results (领取结果)").' }),
     personLimits: personLimitsSchema.meta({ description: 'Per-person ticket and open-appointment limits against ticket touts (README "Running the hall floor").' }),
     notifications: notificationsConfigSchema.meta({ description: 'Result notices (办结, 退回, 不予受理): the gateway they leave the hall through (README "Result notices (结果反馈)", docs/notification-gateway.md).' }),
     closing: closingSchema.optional().meta({ description: 'Closing time of the hall day and what happens to the tickets still waiting (README "Running the hall floor"). Absent: no closing run (intakeHours.closes still ends walk-in tickets).' }),

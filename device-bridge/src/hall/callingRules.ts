@@ -45,6 +45,8 @@ export type CallingRule = z.output<typeof callingRuleSchema>;
 
 export const callingRulesSchema = z
   .object({
+    firstCategories: z.array(z.string().regex(/^[A-Z]$/, { message: 'must be one capital letter A-Z (a queue category)' })).default(['R'])
+      .meta({ description: 'Categories a window that serves them calls before its other categories, in this order (each under its own rule). Default ["R"]: the result pickup category (results.pickupCategory), since handing out a finished result takes a minute (README "Collecting results (领取结果)"). [] : none.' }),
     default: callingRuleSchema.prefault({}).meta({ description: 'The rule of every category not listed under categories.' }),
     categories: z.record(z.string().regex(/^[A-Z]$/), callingRuleSchema).default({})
       .meta({ description: 'Category letter -> its own rule (replaces the default as a whole), e.g. {"A": {"appointments": {"mode": "ratio", "every": 2}}}.' }),

@@ -43,6 +43,7 @@ import { callClassOf, callHistory, pickInCategory, ruleOf } from './callingRules
 import { callsBefore } from './queue.ts';
 import { visitViewOf } from './visits.ts';
 import { currentVisitStep } from '../store/visitRecords.ts';
+import { collectedByTicket } from './resultCollection.ts';
 
 /** hall-rules.md "Ratings": every bad review is followed up within 15 working days. */
 export const BAD_REVIEW_FOLLOW_UP_WORKING_DAYS = 15;
@@ -376,7 +377,9 @@ export class CounterWorkflow {
         st.ticketId = null;
         st.recalls = 0;
         st.ratingTicketId = cur.id;
-        return { outcome: `finished ${cur.number}${onward.note}`, ratingPad: true };
+        // A pickup ticket: its result is handed out at this window now (README "Collecting results (领取结果)").
+        const collected = await collectedByTicket(tx, cur.id, cfg.window, now);
+        return { outcome: `finished ${cur.number}${onward.note}${collected ? `: result of ${collected} collected` : ''}`, ratingPad: true };
       }
       case 'noShow': {
         if (!cur) return refuse('noTicket', 'no ticket is called at this window');
@@ -524,6 +527,18 @@ export class CounterWorkflow {
    * then across categories by hall-rules.md "Calling order" (callsBefore of queue.ts).
    */
   private async nextTicket(tx: HallRepository, cfg: CounterWindowConfig, now: number): Promise<{ ticket: TicketRecord; reason: string } | undefined> {
+    // Calling rule firstCategories (e.g. the result pickup category): a window serving one calls it before the rest.
+    for (const first of this.config.callingRules.firstCategories) {
+      if (cfg.categories.length > 0 && !cfg.categories.includes(first)) continue;
+      if (cfg.categories.length === 1) break;
+      const pick = await this.pickAmong(tx, { ...cfg, categories: [first] }, now);
+      if (pick) return { ticket: pick.ticket, reason: `${first}类优先 / category ${first} first at this window · ${pick.reason}` };
+    }
+    return this.pickAmong(tx, cfg, now);
+  }
+
+  /** The next ticket among the window's categories under their calling rules (no category preferred). */
+  private async pickAmong(tx: HallRepository, cfg: CounterWindowConfig, now: number): Promise<{ ticket: TicketRecord; reason: string } | undefined> {
     const day = this.clock.dayOf(now);
     // Strict rules (the default) are hall-rules.md "Calling order" itself: the database picks over the waiting
     // queue's index (store/ticketOrderSql.ts) without reading the queue whole. Ratios need the day's calls.

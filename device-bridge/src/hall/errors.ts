@@ -48,7 +48,14 @@ export type HallRuleCode =
   /** Intake paused or closed for the day by a manager or the closing time (dayBoundaries.ts). */
   | 'intakePaused'
   /** A visit of several services that cannot be issued as asked (visits.ts). */
-  | 'visitInvalid';
+  | 'visitInvalid'
+  /** Collecting a result (resultCollection.ts). */
+  | 'resultNotReady'
+  | 'resultModeNotOffered'
+  | 'resultAlreadyChosen'
+  | 'resultNotPending'
+  | 'addressInvalid'
+  | 'pickupOnlyForResults';
 
 export class HallRuleError extends Error {
   constructor(

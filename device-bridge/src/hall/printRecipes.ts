@@ -17,6 +17,7 @@ import type { CertificateCopy } from './certificates.ts';
 import type { IntakeView } from './intake.ts';
 import { chineseDate } from './clock.ts';
 import type { TicketView } from './queue.ts';
+import type { PostSlipView } from './resultCollection.ts';
 
 export interface PrintRecipeOptions {
   hallName: string;
@@ -146,4 +147,21 @@ export function buildApplicationReceipt(a: IntakeView, opts: PrintRecipeOptions 
     qr: `${opts.progressBase ?? opts.ticketQrBase ?? 'https://hall.example'}/p/${a.serial}`,
     footer: ['扫描二维码或在自助机刷身份证查询办理进度。', '承诺内容将依法核查，承诺不实将依法处理。'],
   });
+}
+
+/**
+ * The posting slip (邮寄回执, README "Collecting results (领取结果)"): the citizen's note of where the result goes.
+ * Masked ID number and phone; the address as given (the citizen's own copy).
+ */
+export function buildPostSlip(p: PostSlipView, opts: PrintRecipeOptions): Uint8Array {
+  return slip(opts, '邮寄回执', [
+    ['申办流水号', p.serial],
+    ['事项', p.serviceName],
+    ['申请人证件号码', p.maskedNumber],
+    ['领取方式', '邮寄送达'],
+    ['收件人', p.recipient],
+    ['邮寄地址', p.address],
+    ['联系电话', p.maskedPhone],
+    ['登记时间', p.chosenAtText],
+  ], { footer: ['办理结果将由工作人员寄出，寄出后可在自助机查询。', '如地址有误，请持本回执到窗口更正。'] });
 }

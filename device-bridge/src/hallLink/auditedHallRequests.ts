@@ -20,6 +20,8 @@ export const LINK_AUDITED_OPS: Readonly<Partial<Record<KioskLinkOp, AuditFunctio
   'applications.get': 'applications.progress',
   'notices.unread': 'notices.unread',
   'notices.ack': 'notices.ack',
+  'results.offers': 'results.list',
+  'results.collect': 'results.collect',
 };
 
 type Handler = (kioskId: string, payload: unknown) => Promise<KioskLinkAnswer>;

@@ -22,7 +22,7 @@ import {
   type KioskLinkOp,
   type KioskLinkRequest,
 } from '@onedoor/protocol';
-import { maskIdNumber } from '@onedoor/protocol';
+import { maskIdNumber, RESULT_COLLECTION_MODES } from '@onedoor/protocol';
 import { z } from 'zod';
 import type { Citizen } from '../hall/citizen.ts';
 import { recordPrint } from '../hall/printLog.ts';
@@ -59,6 +59,10 @@ const OP_ARGS = {
   'notices.unread': [true, z.tuple([])],
   'notices.ack': [true, z.tuple([z.array(id).min(1).max(50)])],
   'intake.state': [false, z.tuple([])],
+  'results.offers': [true, z.tuple([])],
+  // serial, way, address and phone (null unless post; checked by the service, resultCollection.ts).
+  'results.collect': [true, z.tuple([z.string().min(1).max(64), z.enum(RESULT_COLLECTION_MODES), z.string().max(200).nullable(),
+    z.string().max(20).nullable()])],
   'printLog.add': [false, z.tuple([z.object({
     at: z.number().int(), kind: z.enum(['queueTicket', 'appointmentSlip', 'certificateCopy', 'progressSlip']),
     ref: z.string().max(200), maskedNumber: z.string().max(32), detail: z.string().max(500).nullable(),
@@ -103,6 +107,9 @@ const RUN: { [O in KioskLinkOp]: Run } = {
   'notices.unread': (h, c) => need(h.notices ?? null).unreadOf(c),
   'notices.ack': (h, c, [ids]) => need(h.notices ?? null).acknowledge(c, ids),
   'intake.state': (h) => need(h.boundaries ?? null).current(),
+  'results.offers': (h, c) => need(h.results ?? null).offers(c),
+  'results.collect': (h, c, [serial, mode, address, phone]) => need(h.results ?? null).collect({ citizen: c, serial, mode,
+    ...(address !== null ? { address } : {}), ...(phone !== null ? { phone } : {}) }),
   // Through recordPrint, which refuses an entry that still holds a full number (hall-rules.md "Privacy").
   'printLog.add': (h, _c, [entry]) => recordPrint(need(h.store), entry),
   // Only for a ticket of this hall that exists, of its own day: a kiosk cannot mint capabilities for guessed ids.

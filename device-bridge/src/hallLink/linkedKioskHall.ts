@@ -8,7 +8,7 @@
  * - the hall's database down, or the link down -> an Error the kiosk answers with deviceNotReady "暂停服务";
  * - a bad request -> a plain Error (invalidRequest).
  */
-import type { DashboardIntake, KioskFinder, KioskLinkOp } from '@onedoor/protocol';
+import type { DashboardIntake, KioskFinder, KioskLinkOp, KioskResultOffer } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { KioskHall, KioskHallOptions, SessionEnd } from '../api/kioskHall.ts';
 import type { AppointmentView, CheckInResult, SlotView } from '../hall/appointments.ts';
@@ -21,6 +21,8 @@ import { tokenHashOf } from '../hall/phoneSessions.ts';
 import { HallRuleError, type HallRuleCode } from '../hall/errors.ts';
 import type { DepartmentGuide, ServiceGuide } from '../hall/guidance.ts';
 import type { TicketFlags, TicketView } from '../hall/queue.ts';
+import { DEFAULT_RESULTS_CONFIG } from '../hall/resultConfig.ts';
+import type { CollectOutcome, CollectRequest } from '../hall/resultCollection.ts';
 import { SessionManager } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type CertificatePayloadVerdict } from '../hall/signing.ts';
 import type { HallDay, PrintLogRecord, QueueCategoryRecord } from '../store/hallStore.ts';
@@ -96,6 +98,12 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
     notices: {
       unreadOf: (c: Citizen) => ask<ResultNoticeView[]>('notices.unread', c),
       acknowledge: (c: Citizen, ids: readonly number[]) => ask<{ marked: number }>('notices.ack', c, [...ids]),
+    },
+    results: {
+      offers: (c: Citizen) => ask<KioskResultOffer[]>('results.offers', c),
+      collect: (r: CollectRequest) => ask<CollectOutcome>('results.collect', r.citizen, r.serial, r.mode, r.address ?? null, r.phone ?? null),
+      // The hall's pickup category is not told over the link: this kiosk's own config names it (the same default R).
+      pickupCategory: opts.results?.pickupCategory ?? DEFAULT_RESULTS_CONFIG.pickupCategory,
     },
     guidance: {
       departments: () => ask<DepartmentGuide[]>('guidance.departments', null),

@@ -697,6 +697,37 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
     `,
   },
   {
+    version: 15,
+    name: 'result collection: how the result of a finished application reaches the citizen',
+    // README "Collecting results (领取结果)": per service item the ways offered (counter, post, electronic) and the
+    // certificate an electronic result issues; one record per finished application (mode, state, post address,
+    // pickup ticket, window and time handed out). The address is erased by retention with the closed application.
+    sql: `
+      ALTER TABLE service_items ADD COLUMN result_collection TEXT;
+      ALTER TABLE service_items ADD COLUMN result_certificate TEXT;
+      CREATE TABLE result_collections (
+        hall_id          TEXT NOT NULL DEFAULT '',
+        serial           TEXT NOT NULL,
+        mode             TEXT NOT NULL CHECK (mode IN ('counter', 'post', 'electronic')),
+        state            TEXT NOT NULL CHECK (state IN ('waiting', 'ticketIssued', 'collected', 'posted', 'issued')),
+        applicant_number TEXT NOT NULL,
+        recipient        TEXT,
+        address          TEXT,
+        phone            TEXT,
+        ticket_id        INTEGER,
+        certificate_id   TEXT,
+        chosen_at        INTEGER NOT NULL,
+        finished_at      INTEGER,
+        window_no        INTEGER,
+        finished_by      TEXT,
+        updated_at       INTEGER NOT NULL,
+        PRIMARY KEY (hall_id, serial)
+      );
+      CREATE INDEX result_collections_state ON result_collections (hall_id, state, chosen_at);
+      CREATE INDEX result_collections_ticket ON result_collections (hall_id, ticket_id);
+    `,
+  },
+  {
     version: 16,
     name: 'visits: several services on one ticket',
     // README "Running the hall floor", visits (多窗联办): a ticket's ordered steps, one queue category each; the

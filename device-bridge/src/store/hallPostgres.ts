@@ -43,8 +43,11 @@ import { SCHEMA_NAME } from './hallStoreSetting.ts';
 import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
 import {
   appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, lifeEventFromRow, commitmentFromRow, followUpFromRow, intakeFromRow, materialFromRow,
-  noticeAttemptParams, noticeFromRow, numOrNull, serviceFromRow, slotFromRow, ticketFromRow, type Row,
+  noticeAttemptParams, noticeFromRow, numOrNull, resultCertificateColumn, resultCollectionColumn, resultCollectionFromRow, serviceFromRow,
+  slotFromRow, ticketFromRow, type Row,
 } from './hallSqlite.ts';
+import type { ResultCollectionState } from '@onedoor/protocol';
+import type { ResultCollectionPatch, ResultCollectionRecord } from './resultRecords.ts';
 import type {
   AppliedCounterEventRecord, AppointmentRecord, HallRetentionCutoffs, HallRetentionResult, AppointmentStatus, ApplicationEventRecord, ApplicationRecord,
   ApplicationStatus, CalendarDayRecord, CertificateRecord, CounterCallRecord, TicketHoldRecord, CounterWindowRecord, DepartmentRecord,
@@ -160,14 +163,15 @@ class PostgresHallRepository implements HallRepository {
     return this.sql.atomic(async (sql) => {
       const repo = new PostgresHallRepository(sql, this.hallId);
       await repo.run(`INSERT INTO service_items (hall_id, id, department_id, name, category, time_limit_days, slot_capacity,
-        step_limits, self_apply, form_fields)
-        VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (hall_id, id) DO UPDATE SET department_id = excluded.department_id,
+        step_limits, self_apply, form_fields, result_collection, result_certificate)
+        VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (hall_id, id) DO UPDATE SET department_id = excluded.department_id,
         name = excluded.name, category = excluded.category, time_limit_days = excluded.time_limit_days,
         slot_capacity = excluded.slot_capacity, step_limits = excluded.step_limits, self_apply = excluded.self_apply,
-        form_fields = excluded.form_fields`,
+        form_fields = excluded.form_fields, result_collection = excluded.result_collection,
+        result_certificate = excluded.result_certificate`,
       item.id, item.departmentId, item.name, item.category, item.timeLimitDays, item.slotCapacity,
       item.stepLimits ? JSON.stringify(item.stepLimits) : null, item.selfApply ? 1 : 0,
-      item.selfApply ? JSON.stringify(item.formFields ?? []) : null);
+      item.selfApply ? JSON.stringify(item.formFields ?? []) : null, resultCollectionColumn(item), resultCertificateColumn(item));
       await repo.run(`DELETE FROM service_materials WHERE hall_id = ${this.h} AND service_id = $1`, item.id);
       for (const [i, m] of materials.entries()) {
         await repo.run(`INSERT INTO service_materials (hall_id, service_id, name, sort_order, fetched_from, commitment_allowed,
@@ -839,6 +843,43 @@ class PostgresHallRepository implements HallRepository {
   async closeTicketAtClosing(id: number, reason: string, at: number): Promise<boolean> {
     return (await this.run(`UPDATE tickets SET status = 'canceled', finished_at = $1, closed_reason = $2 WHERE hall_id = ${this.h} AND id = $3
       AND status = 'waiting'`, at, reason, id)) === 1;
+  }
+
+  async getResultCollection(serial: string): Promise<ResultCollectionRecord | undefined> {
+    const r = await this.one(`SELECT * FROM result_collections WHERE hall_id = ${this.h} AND serial = $1`, serial);
+    return r ? resultCollectionFromRow(r) : undefined;
+  }
+
+  async insertResultCollection(c: ResultCollectionRecord): Promise<void> {
+    await this.run(`INSERT INTO result_collections (hall_id, serial, mode, state, applicant_number, recipient, address, phone,
+      ticket_id, certificate_id, chosen_at, finished_at, window_no, finished_by, updated_at)
+      VALUES (${this.h}, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, c.serial, c.mode, c.state, c.applicantNumber,
+    c.recipient, c.address, c.phone, c.ticketId, c.certificateId, c.chosenAt, c.finishedAt, c.window, c.finishedBy, c.updatedAt);
+  }
+
+  async updateResultCollection(serial: string, from: readonly ResultCollectionState[], p: ResultCollectionPatch): Promise<boolean> {
+    return (await this.run(`UPDATE result_collections SET state = $1, finished_at = $2,
+      window_no = CASE WHEN $3::boolean THEN $4::integer ELSE window_no END,
+      finished_by = CASE WHEN $5::boolean THEN $6::text ELSE finished_by END,
+      ticket_id = CASE WHEN $7::boolean THEN $8::integer ELSE ticket_id END, updated_at = $9
+      WHERE hall_id = ${this.h} AND serial = $10 AND state = ANY($11::text[])`, p.state, p.finishedAt, p.window !== undefined,
+    p.window ?? null, p.finishedBy !== undefined, p.finishedBy ?? null, p.ticketId !== undefined, p.ticketId ?? null, p.updatedAt,
+    serial, [...from])) === 1;
+  }
+
+  async findResultCollectionByTicket(ticketId: number): Promise<ResultCollectionRecord | undefined> {
+    const r = await this.one(`SELECT * FROM result_collections WHERE hall_id = ${this.h} AND ticket_id = $1`, ticketId);
+    return r ? resultCollectionFromRow(r) : undefined;
+  }
+
+  async listResultCollections(states: readonly ResultCollectionState[]): Promise<ResultCollectionRecord[]> {
+    return (await this.all(`SELECT * FROM result_collections WHERE hall_id = ${this.h} AND state = ANY($1::text[])
+      ORDER BY chosen_at, serial`, [...states])).map(resultCollectionFromRow);
+  }
+
+  async listDoneApplicationsBefore(at: number): Promise<ApplicationRecord[]> {
+    return (await this.all(`SELECT * FROM applications WHERE hall_id = ${this.h} AND status = 'done' AND updated_at < $1
+      ORDER BY updated_at, serial`, at)).map(applicationFromRow);
   }
 }
 

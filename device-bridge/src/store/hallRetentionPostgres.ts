@@ -121,6 +121,16 @@ export async function retentionPostgres(q: RetentionQuery, c: HallRetentionCutof
   await run(`UPDATE intake_applications SET form = '{}' WHERE hall_id = ${h} AND form <> '{}' AND serial IN (${closedIntakes})`,
     c.maskClosedApplications.at);
 
+  // Result collection (README "Collecting results (领取结果)"): the post recipient, address and phone go with the closed
+  // application, once the result was handed out, posted or issued.
+  const finishedResults = `hall_id = ${h} AND state IN ('collected', 'posted', 'issued') AND finished_at < $1`;
+  await run(`UPDATE result_collections SET recipient = NULL, address = NULL, phone = NULL WHERE ${finishedResults}
+    AND (recipient IS NOT NULL OR address IS NOT NULL OR phone IS NOT NULL)`, c.maskClosedApplications.at);
+  const resultAddressesErased = await maskColumn(q, {
+    table: 'result_collections', hall: h, key: 'serial', keyType: 'text', column: 'applicant_number',
+    where: finishedResults, params: [c.maskClosedApplications.at],
+  });
+
   // Certificates: the number and the name together, in one statement (no unique index on either).
   const ended = (await q(`SELECT identifier, holder_number, holder_name FROM certificates
     WHERE hall_id = ${h} AND ((expires_on IS NOT NULL AND expires_on < $1) OR (revoked_at IS NOT NULL AND revoked_at < $2))
@@ -140,6 +150,6 @@ export async function retentionPostgres(q: RetentionQuery, c: HallRetentionCutof
 
   return {
     ticketsMasked, ticketsDeleted, appointmentsMasked, appointmentsDeleted, noShowsDeleted, applicationsMasked,
-    intakeFormsErased, certificatesMasked, kioskRequestsDeleted, accessAuditDeleted, noticesDeleted,
+    intakeFormsErased, certificatesMasked, resultAddressesErased, kioskRequestsDeleted, accessAuditDeleted, noticesDeleted,
   };
 }

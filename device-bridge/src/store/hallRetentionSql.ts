@@ -59,6 +59,12 @@ export function retentionSql(db: Database, c: HallRetentionCutoffs, hallId: stri
   const intakeFormsErased = run(`UPDATE intake_applications SET form = '{}', applicant_number = od_mask(applicant_number)
     WHERE hall_id = @hall AND instr(applicant_number, '*') = 0 AND serial IN (${closedIntakes})`, closedAt);
 
+  // Result collection (README "Collecting results (领取结果)"): the post recipient, address and phone go with the closed
+  // application, once the result was handed out, posted or issued.
+  const resultAddressesErased = run(`UPDATE result_collections SET recipient = NULL, address = NULL, phone = NULL,
+    applicant_number = od_mask(applicant_number) WHERE hall_id = @hall AND state IN ('collected', 'posted', 'issued')
+      AND finished_at < @at AND instr(applicant_number, '*') = 0`, closedAt);
+
   const certificatesMasked = run(`UPDATE certificates SET holder_number = od_mask(holder_number),
     holder_name = od_mask_name(holder_name)
     WHERE hall_id = @hall AND ((expires_on IS NOT NULL AND expires_on < @d) OR (revoked_at IS NOT NULL AND revoked_at < @at))
@@ -74,6 +80,6 @@ export function retentionSql(db: Database, c: HallRetentionCutoffs, hallId: stri
 
   return {
     ticketsMasked, ticketsDeleted, appointmentsMasked, appointmentsDeleted, noShowsDeleted, applicationsMasked,
-    intakeFormsErased, certificatesMasked, kioskRequestsDeleted, accessAuditDeleted, noticesDeleted,
+    intakeFormsErased, certificatesMasked, resultAddressesErased, kioskRequestsDeleted, accessAuditDeleted, noticesDeleted,
   };
 }

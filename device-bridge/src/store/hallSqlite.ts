@@ -37,6 +37,8 @@ import { serviceDurationsSql, visitStepsFromRows, visitStepsOfTickets, type Visi
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import { handoffRefusalOf, holderColumns, phoneSessionFromRow, type PhoneHandoffTake, type PhoneSessionRecord } from './phoneSessionRecords.ts';
+import type { ResultCollectionMode, ResultCollectionState } from '@onedoor/protocol';
+import type { ResultCertificateType, ResultCollectionPatch, ResultCollectionRecord } from './resultRecords.ts';
 import type { CommitmentCheckResult, CommitmentCheckState, CommitmentRecord, IntakeDecision, IntakeField, IntakeMaterialOutcome,
   IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeDelivery, NoticeOutcome, NoticeRecord } from './noticeRecords.ts';
@@ -92,6 +94,29 @@ export function serviceFromRow(r: Row): ServiceItemRecord {
     timeLimitDays: Number(r.time_limit_days), slotCapacity: Number(r.slot_capacity),
     stepLimits: r.step_limits ? JSON.parse(String(r.step_limits)) : null,
     ...(bool(r.self_apply) ? { selfApply: true, formFields: JSON.parse(String(r.form_fields ?? '[]')) as IntakeField[] } : {}),
+    ...(r.result_collection != null ? { resultCollection: JSON.parse(String(r.result_collection)) as ResultCollectionMode[] } : {}),
+    ...(r.result_certificate != null ? { resultCertificate: JSON.parse(String(r.result_certificate)) as ResultCertificateType } : {}),
+  };
+}
+
+/** The stored form of an item's collection ways: null for the default (counter only), so older rows compare equal. */
+export function resultCollectionColumn(item: ServiceItemRecord): string | null {
+  const modes = item.resultCollection;
+  return !modes || (modes.length === 1 && modes[0] === 'counter') ? null : JSON.stringify(modes);
+}
+
+export function resultCertificateColumn(item: ServiceItemRecord): string | null {
+  return item.resultCertificate && item.resultCollection?.includes('electronic') ? JSON.stringify(item.resultCertificate) : null;
+}
+
+export function resultCollectionFromRow(r: Row): ResultCollectionRecord {
+  return {
+    serial: String(r.serial), mode: r.mode as ResultCollectionMode, state: r.state as ResultCollectionState,
+    applicantNumber: String(r.applicant_number), recipient: (r.recipient as string | null) ?? null,
+    address: (r.address as string | null) ?? null, phone: (r.phone as string | null) ?? null,
+    ticketId: numOrNull(r.ticket_id), certificateId: (r.certificate_id as string | null) ?? null, chosenAt: Number(r.chosen_at),
+    finishedAt: numOrNull(r.finished_at), window: numOrNull(r.window_no), finishedBy: (r.finished_by as string | null) ?? null,
+    updatedAt: Number(r.updated_at),
   };
 }
 
@@ -228,14 +253,15 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
 
   upsertServiceItem(item: ServiceItemRecord, materials: NewMaterial[]): void {
     this.st(`INSERT INTO service_items (hall_id, id, department_id, name, category, time_limit_days, slot_capacity,
-      step_limits, self_apply, form_fields)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hall_id, id) DO UPDATE SET department_id = excluded.department_id,
+      step_limits, self_apply, form_fields, result_collection, result_certificate)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hall_id, id) DO UPDATE SET department_id = excluded.department_id,
       name = excluded.name, category = excluded.category, time_limit_days = excluded.time_limit_days,
       slot_capacity = excluded.slot_capacity, step_limits = excluded.step_limits, self_apply = excluded.self_apply,
-      form_fields = excluded.form_fields`)
+      form_fields = excluded.form_fields, result_collection = excluded.result_collection,
+      result_certificate = excluded.result_certificate`)
       .run(this.hall, item.id, item.departmentId, item.name, item.category, item.timeLimitDays, item.slotCapacity,
         item.stepLimits ? JSON.stringify(item.stepLimits) : null, item.selfApply ? 1 : 0,
-        item.selfApply ? JSON.stringify(item.formFields ?? []) : null);
+        item.selfApply ? JSON.stringify(item.formFields ?? []) : null, resultCollectionColumn(item), resultCertificateColumn(item));
     this.st('DELETE FROM service_materials WHERE hall_id = ? AND service_id = ?').run(this.hall, item.id);
     materials.forEach((m, i) => {
       this.st(`INSERT INTO service_materials (hall_id, service_id, name, sort_order, fetched_from, commitment_allowed,
@@ -875,6 +901,42 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     return this.st(`UPDATE tickets SET status = 'canceled', finished_at = ?, closed_reason = ? WHERE hall_id = ? AND id = ? AND status = 'waiting'`)
       .run(at, reason, this.hall, id).changes === 1;
   }
+  getResultCollection(serial: string): ResultCollectionRecord | undefined {
+    const r = this.one('SELECT * FROM result_collections WHERE hall_id = ? AND serial = ?', this.hall, serial);
+    return r ? resultCollectionFromRow(r) : undefined;
+  }
+
+  insertResultCollection(c: ResultCollectionRecord): void {
+    this.st(`INSERT INTO result_collections (hall_id, serial, mode, state, applicant_number, recipient, address, phone, ticket_id,
+      certificate_id, chosen_at, finished_at, window_no, finished_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.hall,
+      c.serial, c.mode, c.state, c.applicantNumber, c.recipient, c.address, c.phone, c.ticketId, c.certificateId, c.chosenAt, c.finishedAt, c.window,
+      c.finishedBy, c.updatedAt);
+  }
+
+  updateResultCollection(serial: string, from: readonly ResultCollectionState[], p: ResultCollectionPatch): boolean {
+    const row = this.getResultCollection(serial);
+    if (!row || !from.includes(row.state)) return false;
+    return this.st(`UPDATE result_collections SET state = ?, finished_at = ?, window_no = ?, finished_by = ?, ticket_id = ?, updated_at = ?
+      WHERE hall_id = ? AND serial = ? AND state = ?`).run(p.state, p.finishedAt, p.window === undefined ? row.window : p.window,
+      p.finishedBy === undefined ? row.finishedBy : p.finishedBy, p.ticketId === undefined ? row.ticketId : p.ticketId, p.updatedAt,
+      this.hall, serial, row.state).changes === 1;
+  }
+
+  findResultCollectionByTicket(ticketId: number): ResultCollectionRecord | undefined {
+    const r = this.one('SELECT * FROM result_collections WHERE hall_id = ? AND ticket_id = ?', this.hall, ticketId);
+    return r ? resultCollectionFromRow(r) : undefined;
+  }
+
+  listResultCollections(states: readonly ResultCollectionState[]): ResultCollectionRecord[] {
+    return this.all(`SELECT * FROM result_collections WHERE hall_id = ? AND state IN (SELECT value FROM json_each(?))
+      ORDER BY chosen_at, serial`, this.hall, JSON.stringify(states)).map(resultCollectionFromRow);
+  }
+
+  listDoneApplicationsBefore(at: number): ApplicationRecord[] {
+    return this.all(`SELECT * FROM applications WHERE hall_id = ? AND status = 'done' AND updated_at < ? ORDER BY updated_at, serial`,
+      this.hall, at).map(applicationFromRow);
+  }
+
 }
 
 const REPOSITORY_METHODS = Object.getOwnPropertyNames(SqliteHallRepository.prototype)

@@ -16,11 +16,13 @@
  * applications, certificates, no-show history); the print log holds the masked form only.
  */
 
+import type { ResultCollectionMode } from '@onedoor/protocol';
 import type { AccessAuditQuery, AccessAuditRecord, AccessAuditSlice, NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
 import type { DayClosingRecord, IntakeStateRecord, LimitRefusalCount, LimitRefusalKind } from './dayBoundaryRecords.ts';
 import type { VisitStepFinish, VisitStepRecord } from './visitRecords.ts';
 import type { PhoneHandoffTake, PhoneSessionRecord } from './phoneSessionRecords.ts';
+import type { ResultCertificateType, ResultCollectionRepository } from './resultRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeField, IntakeRecord, IntakeState,
   NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
@@ -79,6 +81,13 @@ export interface ServiceItemRecord {
   selfApply?: boolean;
   /** The kiosk form (intakeRecords.ts IntakeField); absent unless `selfApply`. */
   formFields?: IntakeField[];
+  /**
+   * How the result is collected (migration 15, README "Collecting results (领取结果)"), in the order offered; absent on
+   * items stored without it (read back only when not the default `['counter']`, so older records compare equal).
+   */
+  resultCollection?: ResultCollectionMode[];
+  /** The certificate an electronic result issues; absent unless `resultCollection` has 'electronic'. */
+  resultCertificate?: ResultCertificateType;
 }
 
 /** A required material (申请材料) of a service item. */
@@ -329,7 +338,7 @@ export interface TicketTransferRecord {
 }
 
 /** Every data operation; what a transaction handle offers too. */
-export interface HallRepository {
+export interface HallRepository extends ResultCollectionRepository {
   // departments, categories, service items, materials (guidance data)
   /** Inserts or updates by name; returns the departments as stored. */
   upsertDepartments(list: NewDepartment[]): Promise<DepartmentRecord[]>;
@@ -605,6 +614,8 @@ export interface HallRetentionResult {
   /** Kiosk applications whose form data was erased and applicant number masked (with the closed application). */
   intakeFormsErased: number;
   certificatesMasked: number;
+  /** Result collections of closed applications whose post address and phone were erased (and number masked). */
+  resultAddressesErased: number;
   kioskRequestsDeleted: number;
   accessAuditDeleted: number;
   /** Result notices (with their holder number) deleted with the closed applications' masking (migration 14). */

@@ -129,7 +129,7 @@ describe('npm run catalogue -- load', () => {
       const b = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir, store: pg.setting, site: { hallId: EXAMPLE_HALL }, options: { logLevel: 'silent' },
         devices: [{ id: 'counters', kind: 'counterbus', path: '/dev/od-no-such-port', options: { units: [1, 2, 3, 4] } }] }, { log: silentLogger() });
       try {
-        expect(b.counters.workflow.config.windows.map((w) => [w.window, w.categories])).toEqual([[1, ['A']], [2, ['B']], [3, ['E', 'F']], [4, []]]);
+        expect(b.counters.workflow.config.windows.map((w) => [w.window, w.categories])).toEqual([[1, ['A']], [2, ['B']], [3, ['E', 'F', 'R']], [4, []]]);
       } finally {
         await b.close();
       }
@@ -172,7 +172,7 @@ describe('the hall bridge and the catalogue\'s windows', () => {
       expect(b.counters.workflow.config.windows).toEqual([
         { window: 1, deviceId: 'counters', unit: 1, categories: ['A'] },
         { window: 2, deviceId: 'counters', unit: 2, categories: ['B'] },
-        { window: 3, deviceId: 'counters', unit: 3, categories: ['E', 'F'] },
+        { window: 3, deviceId: 'counters', unit: 3, categories: ['E', 'F', 'R'] },
         { window: 4, deviceId: 'counters', unit: 4, categories: [] },
       ]);
     } finally {

@@ -76,13 +76,13 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       const depts = await fx.store.listDepartments();
       expect(depts).toHaveLength(43);
       expect(depts[0]).toMatchObject({ code: 'D01', name: '省发展改革委', batch: 1, batchDeadline: '2016-03-31' });
-      expect((await fx.store.listQueueCategories()).map((c) => c.letter)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+      expect((await fx.store.listQueueCategories()).map((c) => c.letter)).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'R']);
       expect(await fx.store.getServiceItem('D01-01')).toMatchObject({ departmentId: depts[0].id, category: 'D', timeLimitDays: 3, slotCapacity: 2 });
       expect((await fx.store.listMaterials('D01-01'))[0]).toMatchObject({ name: '营业执照', fetchedFrom: '电子证照库：营业执照', commitmentAllowed: false });
       expect(await fx.store.listHallWindows()).toEqual([
         { window: 1, name: '1号窗口 综合受理', deviceId: 'counters', unit: 1, categories: ['A'] },
         { window: 2, name: '2号窗口 社保医保', deviceId: 'counters', unit: 2, categories: ['B'] },
-        { window: 3, name: '3号窗口 户政 税务', deviceId: 'counters', unit: 3, categories: ['E', 'F'] },
+        { window: 3, name: '3号窗口 户政 税务 出证', deviceId: 'counters', unit: 3, categories: ['E', 'F', 'R'] },
         { window: 4, name: '4号窗口 综合', deviceId: 'counters', unit: 4, categories: [] },
       ]);
       expect((await fx.store.listCalendarDays()).find((d) => d.day === '2026-10-10')).toEqual({ day: '2026-10-10', kind: 'workday', name: '国庆节调休' });
@@ -280,7 +280,7 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
         file('b.json', '{\n  "holidays": [\n    {"day": "2026-10-01",}\n  ]\n}\n'),
       ]);
       expect(problems).toEqual([
-        'a.json:4: services[0].capacity: unknown field (services have: code, department, name, category, timeLimitDays, slotCapacity, stepLimits, materials, selfApply, fields)',
+        'a.json:4: services[0].capacity: unknown field (services have: code, department, name, category, timeLimitDays, slotCapacity, stepLimits, materials, selfApply, fields, resultCollection, resultCertificate)',
         'a.json:6: staff: unknown table (a catalogue has: hallId, departments, categories, services, windows, holidays, lifeEvents; materials go inside their service)',
         'b.json:3: (json): expected a "name" in an object',
         'counters.csv:1: (file name): a CSV file holds one table named by its file name: departments.csv, categories.csv, services.csv, materials.csv, windows.csv, holidays.csv, lifeEvents.csv (e.g. holidays-2027.csv)',

@@ -39,7 +39,7 @@ describe('/api/hall/catalogue', () => {
     expect((await call('/api/hall/catalogue')).status).toBe(401);
     const r = await call('/api/hall/catalogue', { cookie: manager });
     expect(r.status).toBe(200);
-    expect(r.body.categories.map((c: { letter: string }) => c.letter)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+    expect(r.body.categories.map((c: { letter: string }) => c.letter)).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'R']);
     expect(r.body.windows).toHaveLength(4);
     expect(r.body.services.find((s: { code: string }) => s.code === 'D01-01')).toEqual({ code: 'D01-01', name: '企业投资项目备案', department: 'D01', category: 'D', slotCapacity: 2 });
   });

@@ -76,7 +76,7 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       const depts = await g.departments();
       expect(depts).toHaveLength(43);
       expect(depts.every((d) => d.serviceCount >= 1)).toBe(true);
-      expect((await fx.store.listQueueCategories()).map((c) => c.letter)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+      expect((await fx.store.listQueueCategories()).map((c) => c.letter)).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'R']);
       // The catalogue's departments are the shared seed's, in its order, with codes.
       expect((await fx.store.listDepartments()).map((d) => d.name)).toEqual(loadDepartmentSeed(departmentSeedFile).map((d) => d.name));
       expect((await fx.store.listDepartments()).every((d) => /^D\d{2}$/.test(d.code ?? ''))).toBe(true);

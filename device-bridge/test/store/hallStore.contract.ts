@@ -539,7 +539,8 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         ...over,
       });
       const NONE: HallRetentionResult = { ticketsMasked: 0, ticketsDeleted: 0, appointmentsMasked: 0, appointmentsDeleted: 0,
-        noShowsDeleted: 0, applicationsMasked: 0, intakeFormsErased: 0, certificatesMasked: 0, kioskRequestsDeleted: 0, accessAuditDeleted: 0, noticesDeleted: 0 };
+        noShowsDeleted: 0, applicationsMasked: 0, intakeFormsErased: 0, certificatesMasked: 0, resultAddressesErased: 0, kioskRequestsDeleted: 0,
+        accessAuditDeleted: 0, noticesDeleted: 0 };
 
       it('checkReadable answers from the database while it is open, and rejects once it is closed', async () => {
         const store = await open();

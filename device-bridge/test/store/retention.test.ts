@@ -92,7 +92,7 @@ describe.each(STORE_BACKENDS)('hall retention on $name', (backend) => {
 
     const r = await runRetention({ policy: DEFAULT_RETENTION, clock: fx.clock, store: fx.store, printJobFiles: [], log: silentLogger() });
     expect(r.hall).toEqual({ ticketsMasked: 1, ticketsDeleted: 1, appointmentsMasked: 1, appointmentsDeleted: 1, noShowsDeleted: 2,
-      applicationsMasked: 1, intakeFormsErased: 0, certificatesMasked: 1, kioskRequestsDeleted: 1, accessAuditDeleted: 1, noticesDeleted: 0 });
+      applicationsMasked: 1, intakeFormsErased: 0, certificatesMasked: 1, resultAddressesErased: 0, kioskRequestsDeleted: 1, accessAuditDeleted: 1, noticesDeleted: 0 });
     expect((await fx.store.queryAccessAudit({ limit: 10, offset: 0 })).entries.map((e) => e.detail)).toEqual(['age 100']);
 
     expect(await fx.store.getTicket(oldTicket.id)).toBeUndefined();

@@ -13,6 +13,7 @@ import { DistrictPanel } from './parts/DistrictPanel.tsx';
 import { QueuePanel, TimeLimitPanel, TodayPanel } from './parts/FigurePanels.tsx';
 import { KioskPanel } from './parts/KioskPanel.tsx';
 import { IntakePanel, LimitRefusals } from './parts/IntakePanel.tsx';
+import { ResultsPanel } from './parts/ResultsPanel.tsx';
 import { connectHall } from './hallSocket.ts';
 
 export interface HallDashboardViewProps {
@@ -93,6 +94,7 @@ export function HallDashboardView({ session, onLogout, onAuthLost }: HallDashboa
           {d.timeLimits && <TimeLimitPanel limits={d.timeLimits} />}
           {/* Managers only (the roles table, device-bridge/src/auth/accessTable.ts); the bridge refuses others anyway. */}
           {session.role === 'manager' && <CommitmentChecksPanel />}
+          {session.role === 'manager' && d.today && <ResultsPanel />}
           {session.role === 'manager' && d.today && <AuditPanel today={d.today.day} />}
           {session.role === 'manager' && d.today && <CataloguePanel today={d.today.day} />}
         </>

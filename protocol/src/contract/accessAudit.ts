@@ -37,6 +37,11 @@ export const AUDIT_FUNCTIONS = [
   'notices.unread',
   'notices.ack',
   'hall.intake',
+  'results.list',
+  'results.collect',
+  'results.board',
+  'results.pickup',
+  'results.posted',
 ] as const;
 export type AuditFunction = (typeof AUDIT_FUNCTIONS)[number];
 

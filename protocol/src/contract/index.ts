@@ -7,6 +7,7 @@ export * from './counterBus.ts';
 export * from './tech.ts';
 export * from './kiosk.ts';
 export * from './kioskIntake.ts';
+export * from './kioskResults.ts';
 export * from './hallDisplay.ts';
 export * from './hallDashboard.ts';
 export * from './kioskLink.ts';

@@ -14,6 +14,7 @@
  *   result is shown on screen too), and `printJob` updates tell when a held job finally printed (after a refill).
  */
 import type { KioskIntakeApplication, KioskIntakeDraft, KioskIntakeItem, KioskIntakeSigned, KioskIntakeSubmitResult } from './kioskIntake.ts';
+import type { KioskResultCollectResult, KioskResultOffer, ResultCollectionMode } from './kioskResults.ts';
 import type { CommandEnvelope, Completion, CompletionAck, CompletionCode } from './command.ts';
 import type { PrintJobState } from './events.ts';
 import type { IdCardType } from '../idcard/holder.ts';
@@ -353,6 +354,13 @@ export interface KioskCommandMap {
   'notices.ack': { args: { ids: number[] }; result: { marked: number } };
   /** "在手机上继续": a one-time QR that opens the phone page signed in as this citizen (README "The phone channel"). */
   'phone.handoff': { args: Record<string, never>; result: PhoneSessionHandoff };
+  /** The citizen's finished (办结) applications and how each result is or can be collected. */
+  'results.list': { args: Record<string, never>; result: KioskResultOffer[] };
+  /**
+   * Chooses how a result is collected: counter (a pickup ticket, printed), post (address and phone, a slip printed) or
+   * electronic (a certificate added). Choosing again the way already chosen answers the same record.
+   */
+  'results.collect': { args: { serial: string; mode: ResultCollectionMode; address?: string; phone?: string }; result: KioskResultCollectResult };
 }
 
 export type KioskCommandName = keyof KioskCommandMap;
@@ -362,7 +370,7 @@ export const KIOSK_COMMAND_NAMES = [
   'appointments.checkIn', 'appointments.days', 'appointments.slots', 'appointments.book', 'appointments.cancel',
   'services.list', 'services.finder', 'certificates.list', 'certificates.print', 'applications.list', 'print.progress',
   'print.appointmentSlip', 'intake.items', 'intake.start', 'intake.sign', 'intake.submit', 'intake.list', 'phone.handoff',
-  'notices.unread', 'notices.ack',
+  'notices.unread', 'notices.ack', 'results.list', 'results.collect',
 ] as const satisfies readonly KioskCommandName[];
 
 export interface KioskCommand<N extends KioskCommandName = KioskCommandName> extends CommandEnvelope {

@@ -31,6 +31,7 @@ export const KIOSK_LINK_OPS = [
   'guidance.departments', 'guidance.servicesOf', 'guidance.finder',
   'certificates.list', 'certificates.printCopy', 'certificates.verify',
   'applications.list', 'applications.get',
+  'results.offers', 'results.collect',
   'printLog.add',
   'notices.unread', 'notices.ack',
   'intake.state',
@@ -42,6 +43,7 @@ export type KioskLinkOp = (typeof KIOSK_LINK_OPS)[number];
 /** Ops that change the hall database: deduplicated by requestId, their answer persisted at the hall. */
 export const KIOSK_LINK_MUTATING_OPS: readonly KioskLinkOp[] = [
   'queue.take', 'appointments.checkIn', 'appointments.book', 'appointments.cancel', 'certificates.printCopy', 'printLog.add',
+  'results.collect',
 ];
 
 /**

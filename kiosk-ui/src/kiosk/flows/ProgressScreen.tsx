@@ -3,13 +3,14 @@
  * yellow / red; colour is never the only cue), the history and the result, and a printed progress slip.
  */
 import { useState } from 'preact/hooks';
-import type { KioskApplication, KioskCompletion, KioskIntakeApplication, KioskPrintResult } from '@onedoor/protocol';
+import type { KioskApplication, KioskCompletion, KioskIntakeApplication, KioskPrintResult, KioskResultOffer } from '@onedoor/protocol';
 import { useText } from '../KioskContext.ts';
 import { CatalogueName } from '../parts/CatalogueName.tsx';
 import { FEATURE_TEXT } from '../texts.ts';
 import { Failure, QueryView } from './CallState.tsx';
 import { FLOW_TEXT, STOPPED_TEXT } from './flowTexts.ts';
 import { PrintStatus } from './PrintStatus.tsx';
+import { LazyResultCollect } from './LazyResultCollect.tsx';
 import { useHallAction, useHallQuery } from './useHall.ts';
 
 type AppStatus = KioskApplication['status'];
@@ -17,7 +18,7 @@ const isAppStatus = (s: string): s is AppStatus => Object.hasOwn(FLOW_TEXT.appSt
 
 const LIMIT_MARK = { onTime: '✓', yellow: '⚠', red: '✕', closed: '■' } as const;
 
-function Application({ a }: { a: KioskApplication }) {
+function Application({ a, offer }: { a: KioskApplication; offer?: KioskResultOffer }) {
   const t = useText();
   // A newer bridge's status keeps the bridge's own name.
   const statusWords = (status: string, name: string) => (isAppStatus(status) ? t(FLOW_TEXT.appStatus[status]) : name);
@@ -46,6 +47,8 @@ function Application({ a }: { a: KioskApplication }) {
           {a.result && <p class="body-text">{t(FLOW_TEXT.result)}{t(FLOW_TEXT.colon)}{a.result}</p>}
         </>
       )}
+      {/* 办结 with a result to collect (README "Collecting results (领取结果)"). */}
+      {offer && <LazyResultCollect offer={offer} />}
       <ol class="history">
         {a.history.map((h) => <li key={`${h.at}-${h.status}`} class="body-text">{h.atText} {statusWords(h.status, h.statusName)}{h.note ? ` · ${h.note}` : ''}</li>)}
       </ol>
@@ -79,6 +82,9 @@ export function ProgressScreen() {
   const [view, reload] = useHallQuery('applications.list', {});
   // Where the hall takes no kiosk applications (a linked kiosk) the list is simply not shown.
   const [intake] = useHallQuery('intake.list', {});
+  // Where the hall offers no result collection (a linked kiosk) the finished applications show no choice.
+  const [results] = useHallQuery('results.list', {});
+  const offerOf = (serial: string) => (results.phase === 'ok' ? results.result.find((o) => o.serial === serial) : undefined);
   return (
     <main class="screen screen-flow" data-screen="feature" data-feature="progress">
       <h1 class="main-text">{t(FEATURE_TEXT.progress.title)}</h1>
@@ -86,7 +92,7 @@ export function ProgressScreen() {
       <QueryView view={view} onRetry={reload}>
         {(list) => list.length === 0
           ? <p class="body-text">{t(FLOW_TEXT.noApplications)}</p>
-          : <ul class="item-list">{list.map((a) => <Application key={a.serial} a={a} />)}</ul>}
+          : <ul class="item-list">{list.map((a) => <Application key={a.serial} a={a} offer={offerOf(a.serial)} />)}</ul>}
       </QueryView>
       {intake.phase === 'ok' && intake.result.length > 0 && (
         <section data-testid="intake-applications">
