@@ -36,7 +36,10 @@ export interface OpenedHallStore {
 export interface HallStoreOpenContext {
   /** When the database was first created, as the SQLite marker records it (the hall clock's stamp). */
   stamp: () => string;
-  /** A server away at start: delays of the attempts to reach it again (reachWhenBack.ts defaults) and their log. */
+  /**
+   * A server away at start: delays of the attempts to reach it again (reachWhenBack.ts) and their log. Absent: no
+   * retry, the open fails at once (a one-shot tool such as the catalogue CLI says so and exits; the bridge passes it).
+   */
   retry?: Pick<ReachWhenBackOptions, 'firstMs' | 'maxMs' | 'onRetry'>;
 }
 
@@ -60,7 +63,7 @@ export function hallStoreOpener(setting: HallStoreSetting, dataDir: string, hall
       return { store: await open(), kind: 'postgresql', supervision: { kind: 'server' } };
     } catch (err) {
       // Away, not wrong (a newer schema is wrong: it throws): the bridge starts paused and reaches it when it is back.
-      if (!isDatabaseOutage(err)) throw err;
+      if (!isDatabaseOutage(err) || !retry) throw err;
       const back = reachWhenBack({ ...retry, open, firstError: err as Error, hallId });
       return { store: back.store, kind: 'postgresql', supervision: { kind: 'server', pending: back.opened } };
     }
