@@ -66,8 +66,18 @@ async function buildOnce(): Promise<string> {
       if (existsSync(join(dir, 'index.html'))) return dir;
       const work = `${dir}.build-${process.pid}`;
       rmSync(work, { recursive: true, force: true });
-      await build({ configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn',
-        build: { outDir: work, emptyOutDir: true } });
+      // Vitest sets NODE_ENV=test, and a Vite build keeps a NODE_ENV it finds: the screens would be built with their
+      // development branches (larger, over the kiosk's 60 KB budget, and chunked differently run to run). The kiosk
+      // runs the production build, so that is what the tests load; NODE_ENV is put back for the rest of the worker.
+      const nodeEnv = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'production';
+      try {
+        await build({ configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn',
+          build: { outDir: work, emptyOutDir: true } });
+      } finally {
+        if (nodeEnv === undefined) delete process.env.NODE_ENV;
+        else process.env.NODE_ENV = nodeEnv;
+      }
       rmSync(dir, { recursive: true, force: true }); // a half dir from an interrupted rename
       renameSync(work, dir);
       return dir;
