@@ -63,7 +63,17 @@ export async function buildUi(outDir: string, viteConfig = UI_VITE_CONFIG): Prom
   const tmp = join(dirname(outDir), `.${basename(outDir)}.building-${stamp}`);
   const old = join(dirname(outDir), `.${basename(outDir)}.old-${stamp}`);
   try {
-    await build({ configFile: viteConfig, mode: 'production', logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } });
+    // A Vite build keeps a NODE_ENV it finds (Vitest's `test`, a shell's `development`): the screens would carry their
+    // development branches (over the kiosk's 60 KB budget, chunked differently run to run). A kiosk runs the
+    // production build whatever the environment says; NODE_ENV is put back for the rest of this process.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: viteConfig, mode: 'production', logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     try {
       renameSync(outDir, old);
     } catch (err) {

@@ -10,15 +10,15 @@
  * delete it (it lives in the OS temp dir, one per content hash).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { buildUi, UI_SOURCES } from '../../scripts/launcher/uiBuild.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** What the build reads: a change in any of these is a different build. */
-const INPUTS = ['kiosk-ui', 'protocol/src', 'protocol/package.json', 'package-lock.json'];
+/** What the build reads (the launcher's list) and the lockfile: a change in any of these is a different build. */
+const INPUTS = [...UI_SOURCES.map((p) => relative(REPO_ROOT, p)), 'package-lock.json'];
 const SKIP = new Set(['node_modules', 'dist', '.vite']);
 /** A production build takes well under this even on a loaded machine; a lock older than it was left by a dead worker. */
 const STALE_LOCK_MS = 5 * 60_000;
@@ -64,22 +64,8 @@ async function buildOnce(): Promise<string> {
     }
     try {
       if (existsSync(join(dir, 'index.html'))) return dir;
-      const work = `${dir}.build-${process.pid}`;
-      rmSync(work, { recursive: true, force: true });
-      // Vitest sets NODE_ENV=test, and a Vite build keeps a NODE_ENV it finds: the screens would be built with their
-      // development branches (larger, over the kiosk's 60 KB budget, and chunked differently run to run). The kiosk
-      // runs the production build, so that is what the tests load; NODE_ENV is put back for the rest of the worker.
-      const nodeEnv = process.env.NODE_ENV;
-      process.env.NODE_ENV = 'production';
-      try {
-        await build({ configFile: join(REPO_ROOT, 'kiosk-ui/vite.config.ts'), mode: 'production', logLevel: 'warn',
-          build: { outDir: work, emptyOutDir: true } });
-      } finally {
-        if (nodeEnv === undefined) delete process.env.NODE_ENV;
-        else process.env.NODE_ENV = nodeEnv;
-      }
-      rmSync(dir, { recursive: true, force: true }); // a half dir from an interrupted rename
-      renameSync(work, dir);
+      // The launcher's build (production whatever NODE_ENV says; into a sibling dir swapped in when complete).
+      await buildUi(dir);
       return dir;
     } finally {
       rmSync(lock, { recursive: true, force: true });
