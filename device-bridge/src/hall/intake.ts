@@ -40,6 +40,14 @@ export class IntakeFormRefused extends HallRuleError {
   }
 }
 
+/**
+ * The card placed to sign is not the session's (README "Applying at the kiosk": the signing act is the applicant's own
+ * card). Thrown where the card is read: here for the hall's own kiosks, at a linked kiosk's bridge for its own.
+ */
+export function refuseOtherCard(): never {
+  refuse('cardMismatch', '这不是本次办事人的身份证，承诺未签署。请放置您本人的身份证', 'this is not the applicant\'s card: the commitment is not signed; place your own card');
+}
+
 export interface IntakeMaterialView {
   name: string;
   kind: MaterialKind;
@@ -200,9 +208,7 @@ export class IntakeService {
     const { materials } = await this.selfService(serviceId);
     const m = materials.find((x) => x.name === material && materialKind(x) === 'commitment' && x.commitmentText);
     if (!m) refuse('noCommitment', `“${material}”不能以告知承诺代替`, `"${material}" cannot be replaced by a commitment`);
-    if (cardNumber !== citizen.number) {
-      refuse('cardMismatch', '这不是本次办事人的身份证，承诺未签署。请放置您本人的身份证', 'this is not the applicant\'s card: the commitment is not signed; place your own card');
-    }
+    if (cardNumber !== citizen.number) refuseOtherCard();
     const at = this.clock.now();
     const mine = this.signatures.get(sessionKey) ?? new Map();
     mine.set(`${serviceId}\n${material}`, { at, kioskId, version: m.commitmentVersion ?? '' });
@@ -213,6 +219,11 @@ export class IntakeService {
   /** Drops what a session signed (its end, or the citizen leaving the application). */
   forgetSession(sessionKey: string): void {
     this.signatures.delete(sessionKey);
+  }
+
+  /** Drops what every session whose key starts with `prefix` signed (a linked kiosk's session: hallLink/linkedIntake.ts). */
+  forgetSessionsStartingWith(prefix: string): void {
+    for (const key of this.signatures.keys()) if (key.startsWith(prefix)) this.signatures.delete(key);
   }
 
   /** Submits the reviewed application (see the file comment); `bringBy` when a material is to bring. */
