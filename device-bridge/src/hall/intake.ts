@@ -228,7 +228,13 @@ export class IntakeService {
 
   /** Submits the reviewed application (see the file comment); `bringBy` when a material is to bring. */
   async submit(req: { sessionKey: string; citizen: Citizen; kioskId: string; requestId: string; serviceId: string;
-    form: Record<string, unknown>; bringBy?: 'ticket' | 'slot' }): Promise<IntakeView> {
+    form: Record<string, unknown>; bringBy?: 'ticket' | 'slot';
+    /**
+     * The commitments (material names) the kiosk saw signed for this item in the session, when the signatures are held
+     * elsewhere than the card is read (a linked kiosk: hallLink/linkedIntake.ts): one the service no longer holds (the
+     * hall restarted since) is refused, never silently turned into a material to bring.
+     */
+    signedAtKiosk?: readonly string[] }): Promise<IntakeView> {
     const { citizen } = req;
     const before = await this.store.findIntakeByRequest(req.kioskId, req.requestId);
     if (before) return this.answerRepeat(before, citizen);
@@ -241,6 +247,9 @@ export class IntakeService {
       form[f.key] = f.origin === 'card' ? f.value : String(req.form[f.key] ?? '').trim();
     }
     const signed = this.signatures.get(req.sessionKey);
+    if (req.signedAtKiosk?.some((name) => !signed?.has(`${service.id}\n${name}`))) {
+      refuse('commitmentLost', '承诺的签署记录已失效，请返回材料页面重新放置身份证签署', 'the signed commitment is no longer held at the hall: go back and sign it again with your card');
+    }
     const outcomes: IntakeMaterialOutcome[] = materials.map((m) => {
       const kind = materialKind(m);
       if (kind === 'shared') return { name: m.name, how: 'shared', source: m.fetchedFrom! };

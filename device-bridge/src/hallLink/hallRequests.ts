@@ -68,11 +68,11 @@ const OP_ARGS = {
   'intake.items': [false, z.tuple([])],
   'intake.start': [true, z.tuple([serviceId])],
   'intake.sign': [true, z.tuple([origin, serviceId, z.string().min(1).max(64)])],
-  // origin, the kiosk command's requestId, the item, the form (checked field by field by the service) and how the
-  // materials to bring are handed in (null: none to bring).
+  // origin, the kiosk command's requestId, the item, the form (checked field by field by the service), how the
+  // materials to bring are handed in (null: none to bring) and the commitments the kiosk saw signed for the item.
   'intake.submit': [true, z.tuple([origin, z.string().min(1).max(128), serviceId,
     z.record(z.string().max(32), z.string().max(200)).refine((f) => Object.keys(f).length <= 20, 'at most 20 fields'),
-    z.enum(['ticket', 'slot']).nullable()])],
+    z.enum(['ticket', 'slot']).nullable(), z.array(z.string().min(1).max(64)).max(20)])],
   'intake.list': [true, z.tuple([])],
   'intake.forget': [false, z.tuple([origin])],
   'results.offers': [true, z.tuple([])],
@@ -129,9 +129,9 @@ const RUN: { [O in KioskLinkOp]: Run } = {
   // given to the service is the citizen's; the kiosk id is the one the hall knows from the link token.
   'intake.sign': (h, c, [session, service, material], { kioskId }) =>
     need(h.intake ?? null).sign(linkedSessionKey(kioskId, session, c.number), c, service, material, c.number, kioskId),
-  'intake.submit': (h, c, [session, requestId, service, form, bringBy], { kioskId }) => need(h.intake ?? null).submit({
+  'intake.submit': (h, c, [session, requestId, service, form, bringBy, signedAtKiosk], { kioskId }) => need(h.intake ?? null).submit({
     sessionKey: linkedSessionKey(kioskId, session, c.number), citizen: c, kioskId, requestId, serviceId: service, form,
-    ...(bringBy !== null ? { bringBy } : {}) }),
+    ...(bringBy !== null ? { bringBy } : {}), signedAtKiosk }),
   'intake.list': (h, c) => need(h.intake ?? null).listOf(c),
   'intake.forget': async (h, _c, [session], { kioskId }) => {
     need(h.intake ?? null).forgetSessionsStartingWith(linkedSessionPrefix(kioskId, session));

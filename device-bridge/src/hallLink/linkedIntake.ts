@@ -42,8 +42,9 @@ export function linkedSessionPrefix(kioskId: string, origin: string): string {
 
 /** The kiosk's side: the intake functions asked of the hall, answers parsed (intakeLinkSchemas.ts). */
 export function linkedIntake(ask: LinkAsk): KioskIntakeFunctions & { forgetSession(token: string): Promise<void> } {
-  // Sessions that signed something at the hall: only their end is told to the hall.
-  const signedIn = new Set<string>();
+  // Per session (token hash) that signed something at the hall: `serviceId\nmaterial` of each signature. Only these
+  // sessions' ends are told to the hall; the submit names them, so a signature the hall lost (a restart) is refused.
+  const signedIn = new Map<string, Set<string>>();
   const parsed = async <S extends z.ZodType>(schema: S, op: KioskLinkOp, c: Citizen | null, ...args: unknown[]): Promise<z.infer<S>> => {
     const r = schema.safeParse(await ask<unknown>(op, c, ...args));
     if (!r.success) throw new Error(`hall answer to ${op}: ${describeLinkInvalid(r.error)}`);
@@ -55,11 +56,22 @@ export function linkedIntake(ask: LinkAsk): KioskIntakeFunctions & { forgetSessi
     sign: async (sessionKey, c, serviceId, material, cardNumber) => {
       if (cardNumber !== c.number) refuseOtherCard();
       const origin = tokenHashOf(sessionKey);
-      signedIn.add(origin);
-      return parsed(intakeAnswerSchemas.signed, 'intake.sign', c, origin, serviceId, material);
+      const mine = signedIn.get(origin) ?? new Set<string>();
+      signedIn.set(origin, mine);
+      const signed = await parsed(intakeAnswerSchemas.signed, 'intake.sign', c, origin, serviceId, material);
+      mine.add(`${serviceId}\n${material}`);
+      return signed;
     },
-    submit: (req) => parsed(intakeAnswerSchemas.application, 'intake.submit', req.citizen, tokenHashOf(req.sessionKey), req.requestId,
-      req.serviceId, req.form, req.bringBy ?? null),
+    submit: async (req) => {
+      const origin = tokenHashOf(req.sessionKey);
+      const mine = signedIn.get(origin);
+      const forItem = [...(mine ?? [])].filter((k) => k.startsWith(`${req.serviceId}\n`));
+      const application = await parsed(intakeAnswerSchemas.application, 'intake.submit', req.citizen, origin, req.requestId,
+        req.serviceId, req.form, req.bringBy ?? null, forItem.map((k) => k.slice(req.serviceId.length + 1)));
+      // The hall drops the item's signatures with the submit; so does the kiosk.
+      for (const k of forItem) mine?.delete(k);
+      return application;
+    },
     listOf: (c) => parsed(intakeAnswerSchemas.applications, 'intake.list', c),
     forgetSession: async (token) => {
       const origin = tokenHashOf(token);

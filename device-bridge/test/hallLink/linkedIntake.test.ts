@@ -103,7 +103,7 @@ describe.each(STORE_BACKENDS)('linked kiosk applying on $name', (backend) => {
     const origin = tokenHashOf(token);
     const citizen = zhang as KioskLinkCitizen;
     // Another kiosk naming the same session hash: its key differs (the kiosk id comes from its link token).
-    const elsewhere = await handle('kiosk-3', { requestId: 'r-3', op: 'intake.submit', citizen, args: [origin, 'apply-3', 'D35-02', FORM, 'slot'] });
+    const elsewhere = await handle('kiosk-3', { requestId: 'r-3', op: 'intake.submit', citizen, args: [origin, 'apply-3', 'D35-02', FORM, 'slot', []] });
     expect(elsewhere).toMatchObject({ ok: true });
     expect((elsewhere as { result: { materials: Array<{ name: string; how: string }> } }).result.materials
       .find((m) => m.name === '共同居住承诺')!.how).toBe('bring');
@@ -112,6 +112,17 @@ describe.each(STORE_BACKENDS)('linked kiosk applying on $name', (backend) => {
     await expect.poll(() => sent.some((r) => r.op === 'intake.forget' && r.args[0] === origin)).toBe(true);
     const after = await submit(token, 'apply-4');
     expect(after.materials.find((m) => m.name === '共同居住承诺')!.how).toBe('bring');
+  });
+
+  it('a signature the hall no longer holds (it restarted since) is refused at submit, not turned into a material to bring', async () => {
+    const token = startSession();
+    await kiosk.applying!.sign(token, zhang, 'D35-02', '共同居住承诺', zhang.number, 'kiosk-2');
+    // What a hall restart does to the signatures it held in memory.
+    hall.intake!.forgetSessionsStartingWith('link\n');
+    await expect(submit(token, 'apply-lost')).rejects.toMatchObject({ code: 'commitmentLost' });
+    expect(await hall.store!.listIntakes()).toHaveLength(0);
+    await kiosk.applying!.sign(token, zhang, 'D35-02', '共同居住承诺', zhang.number, 'kiosk-2');
+    expect((await submit(token, 'apply-lost')).materials.find((m) => m.name === '共同居住承诺')!.how).toBe('commitment');
   });
 
   it('a form refused field by field at the hall comes back with its fields', async () => {
