@@ -248,7 +248,7 @@ export class IntakeService {
     }
     const signed = this.signatures.get(req.sessionKey);
     if (req.signedAtKiosk?.some((name) => !signed?.has(`${service.id}\n${name}`))) {
-      refuse('commitmentLost', '承诺的签署记录已失效，请返回材料页面重新放置身份证签署', 'the signed commitment is no longer held at the hall: go back and sign it again with your card');
+      refuse('commitmentLost', '承诺的签署记录已失效，请重新开始本次申请并签署承诺', 'the signed commitment is no longer held at the hall: start this application again and sign it');
     }
     const outcomes: IntakeMaterialOutcome[] = materials.map((m) => {
       const kind = materialKind(m);

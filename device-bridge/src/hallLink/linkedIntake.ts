@@ -23,6 +23,7 @@ import type { KioskLinkOp } from '@onedoor/protocol';
 import type { z } from 'zod';
 import type { KioskIntakeFunctions } from '../api/kioskHall.ts';
 import type { Citizen } from '../hall/citizen.ts';
+import { HallRuleError } from '../hall/errors.ts';
 import { refuseOtherCard } from '../hall/intake.ts';
 import { tokenHashOf } from '../hall/phoneSessions.ts';
 import { intakeAnswerSchemas } from './intakeLinkSchemas.ts';
@@ -66,11 +67,18 @@ export function linkedIntake(ask: LinkAsk): KioskIntakeFunctions & { forgetSessi
       const origin = tokenHashOf(req.sessionKey);
       const mine = signedIn.get(origin);
       const forItem = [...(mine ?? [])].filter((k) => k.startsWith(`${req.serviceId}\n`));
-      const application = await parsed(intakeAnswerSchemas.application, 'intake.submit', req.citizen, origin, req.requestId,
-        req.serviceId, req.form, req.bringBy ?? null, forItem.map((k) => k.slice(req.serviceId.length + 1)));
-      // The hall drops the item's signatures with the submit; so does the kiosk.
-      for (const k of forItem) mine?.delete(k);
-      return application;
+      const forget = () => forItem.forEach((k) => mine?.delete(k));
+      try {
+        const application = await parsed(intakeAnswerSchemas.application, 'intake.submit', req.citizen, origin, req.requestId,
+          req.serviceId, req.form, req.bringBy ?? null, forItem.map((k) => k.slice(req.serviceId.length + 1)));
+        // The hall drops the item's signatures with the submit; so does the kiosk.
+        forget();
+        return application;
+      } catch (err) {
+        // The hall lost them: a new start of the application signs again or hands the material in, not refused again.
+        if (err instanceof HallRuleError && err.code === 'commitmentLost') forget();
+        throw err;
+      }
     },
     listOf: (c) => parsed(intakeAnswerSchemas.applications, 'intake.list', c),
     forgetSession: async (token) => {

@@ -121,8 +121,13 @@ describe.each(STORE_BACKENDS)('linked kiosk applying on $name', (backend) => {
     hall.intake!.forgetSessionsStartingWith('link\n');
     await expect(submit(token, 'apply-lost')).rejects.toMatchObject({ code: 'commitmentLost' });
     expect(await hall.store!.listIntakes()).toHaveLength(0);
+    // Started again: signed again it is a commitment; not signed this time, the material is to bring (not refused again).
     await kiosk.applying!.sign(token, zhang, 'D35-02', '共同居住承诺', zhang.number, 'kiosk-2');
     expect((await submit(token, 'apply-lost')).materials.find((m) => m.name === '共同居住承诺')!.how).toBe('commitment');
+    await kiosk.applying!.sign(token, zhang, 'D35-02', '共同居住承诺', zhang.number, 'kiosk-2');
+    hall.intake!.forgetSessionsStartingWith('link\n');
+    await expect(submit(token, 'apply-lost-2')).rejects.toMatchObject({ code: 'commitmentLost' });
+    expect((await submit(token, 'apply-lost-3')).materials.find((m) => m.name === '共同居住承诺')!.how).toBe('bring');
   });
 
   it('a form refused field by field at the hall comes back with its fields', async () => {
