@@ -96,6 +96,11 @@ describe('applying at a linked kiosk', () => {
     expect(await store.listCommitments({ serial: a.serial })).toEqual([expect.objectContaining({ material: '共同居住承诺', kioskId: kiosk.id,
       textVersion: 'v1', cardMasked: '4401**********1231' })]);
 
+    // Audited at the hall under the kiosk's id, with the masked number only (the kiosk has no audit of its own).
+    const audited = (await store.queryAccessAudit({ function: 'intake.submit', limit: 10, offset: 0 })).entries;
+    expect(audited[0]).toMatchObject({ actorKind: 'kiosk', actor: kiosk.id, maskedNumber: '4401**********1231', result: 'success' });
+    expect((await store.queryAccessAudit({ function: 'intake.sign', limit: 10, offset: 0 })).entries).toHaveLength(1);
+
     const listed = await kiosk.command(session.token, 'intake.list');
     expect(listed.result!.map((x) => [x.serial, x.stateName])).toEqual([[a.serial, '待预审']]);
 
