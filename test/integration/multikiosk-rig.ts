@@ -18,6 +18,8 @@ import type {
   KioskSessionEvent,
 } from '@onedoor/protocol';
 import { startBridge, silentLogger, type BridgeHandle, type StartBridgeOptions } from '../../device-bridge/src/index.ts';
+import type { KioskHallOptions } from '../../device-bridge/src/api/kioskHall.ts';
+import type { BridgeConfigInput } from '../../device-bridge/src/config/schema.ts';
 import { IdReaderSim } from '../../simulators/src/idreader/index.ts';
 import { PrinterSim } from '../../simulators/src/printer/index.ts';
 import { startSimulator } from '../../simulators/src/index.ts';
@@ -34,7 +36,8 @@ export interface LinkedKiosk {
   sessions: KioskSessionEvent[];
   /** Place a library card on this kiosk's reader and wait for the session it starts. */
   startSession(card: string): Promise<KioskSessionEvent>;
-  command<N extends KioskCommandName>(token: string, command: N, args?: KioskCommandMap[N]['args'])
+  /** `opts.requestId`: the command's requestId (a resend reuses one); default a fresh one. */
+  command<N extends KioskCommandName>(token: string, command: N, args?: KioskCommandMap[N]['args'], opts?: { requestId?: string })
     : Promise<KioskCompletion<KioskCommandMap[N]['result']>>;
 }
 
@@ -52,7 +55,14 @@ export interface MultiKioskRig {
 const tokenOf = (i: number) => `multikiosk-test-token-${i}-${process.pid}`;
 let seq = 0;
 
-export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions['hallLink'] = {}): Promise<MultiKioskRig> {
+/** What a test adds to the hall: staff users (config `users`) and more seed data after the kiosk tests' own. */
+export interface MultiKioskHallExtras {
+  users?: BridgeConfigInput['users'];
+  seed?: NonNullable<KioskHallOptions['demo']>;
+}
+
+export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions['hallLink'] = {}, extras: MultiKioskHallExtras = {})
+  : Promise<MultiKioskRig> {
   const dir = mkdtempSync(join(tmpdir(), 'od-multikiosk-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -69,9 +79,13 @@ export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions
       dataDir: hallData,
       // The dashboard names come from the hall's config (a kiosk's hello cannot rename it).
       kiosks: kioskIds.map((id, i) => ({ id, token: tokenOf(i + 1), name: `自助机 ${i + 1}` })),
+      ...(extras.users ? { users: extras.users } : {}),
       options: { logLevel: 'silent' },
     },
-    { log: silentLogger(), hall: { demo: seedKioskHall(hallData) } },
+    { log: silentLogger(), hall: { demo: async (store, clock) => {
+      await seedKioskHall(hallData)(store, clock);
+      await extras.seed?.(store, clock);
+    } } },
   );
   try {
     const rig: MultiKioskRig = {
@@ -122,9 +136,9 @@ export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions
           reader.removeCard();
           return s;
         },
-        command: (token, command, args) =>
+        command: (token, command, args, opts) =>
           ui.timeout(120_000).emitWithAck('kioskCommand', {
-            requestId: `mk-${id}-${++seq}`, timeout: 60_000, token, command, args: args ?? {},
+            requestId: opts?.requestId ?? `mk-${id}-${++seq}`, timeout: 60_000, token, command, args: args ?? {},
           }) as never,
       };
       ui.on('session', (e) => kiosk.sessions.push(e));

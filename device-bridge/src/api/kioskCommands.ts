@@ -309,12 +309,12 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     },
     'intake.items': async ({ token }) => {
       citizen(token);
-      return need(hall.intake ?? null).items();
+      return need(hall.applying ?? null).items();
     },
-    'intake.start': async ({ token, args }) => need(hall.intake ?? null).start(citizen(token), args.serviceId),
+    'intake.start': async ({ token, args }) => need(hall.applying ?? null).start(citizen(token), args.serviceId),
     'intake.sign': async ({ token, args, printWaitMs }) => {
       const c = citizen(token);
-      const intake = need(hall.intake ?? null);
+      const intake = need(hall.applying ?? null);
       if (!deps.awaitCard) throw new KioskRefused('deviceNotReady', SERVICE_PAUSED, 'no card reader to sign with');
       const kioskId = hall.sessions.touch(token).kioskId;
       const number = await deps.awaitCard(kioskId, printWaitMs).catch(() => {
@@ -325,14 +325,14 @@ export function kioskCommandRunner(deps: KioskCommandDeps): (payload: unknown) =
     'intake.submit': async ({ token, args, requestId, printWaitMs }) => {
       const c = citizen(token);
       const kioskId = hall.sessions.touch(token).kioskId;
-      const application = await need(hall.intake ?? null).submit({ sessionKey: token, citizen: c, kioskId, requestId,
+      const application = await need(hall.applying ?? null).submit({ sessionKey: token, citizen: c, kioskId, requestId,
         serviceId: args.serviceId, form: args.form, bringBy: args.bringBy });
       const qr = qrRecipe();
       const job = { payload: buildApplicationReceipt(application, { ...(qr ?? recipe()), progressBase: deps.publicUrl() ?? undefined }) };
       // The print log knows four kinds (migration 2's CHECK); the receipt is an application's slip like the progress slip.
       return { application, print: await print(job, 'progressSlip', application.serial, application.maskedNumber, requestId, printWaitMs) };
     },
-    'intake.list': async ({ token }) => need(hall.intake ?? null).listOf(citizen(token)),
+    'intake.list': async ({ token }) => need(hall.applying ?? null).listOf(citizen(token)),
     'notices.unread': async ({ token }) => need(hall.notices ?? null).unreadOf(citizen(token)),
     'notices.ack': async ({ token, args }) => need(hall.notices ?? null).acknowledge(citizen(token), args.ids),
     'phone.handoff': async ({ token }) => {

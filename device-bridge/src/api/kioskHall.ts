@@ -73,6 +73,12 @@ export type KioskCertificateFunctions = Pick<CertificateService, 'list' | 'print
 export type KioskApplicationFunctions = Pick<ApplicationService, 'listOf' | 'get'>;
 export type KioskResultFunctions = Pick<ResultCollectionService, 'offers' | 'collect' | 'pickupCategory'>;
 export type KioskGuidanceFunctions = Pick<GuidanceService, 'departments' | 'servicesOf' | 'finder'>;
+/**
+ * Applying at the kiosk (README "Applying at the kiosk (接件受理)"): the part of IntakeService the kiosk commands use; on
+ * a linked kiosk the same methods asked of the hall (hallLink/linkedIntake.ts). `sessionKey` is the kiosk session's
+ * token, which never leaves the kiosk bridge.
+ */
+export type KioskIntakeFunctions = Pick<IntakeService, 'items' | 'start' | 'sign' | 'submit' | 'listOf'>;
 /** Result notices shown at the card read (README "Result notices (结果反馈)"). */
 export type KioskNoticeFunctions = Pick<ResultNotices, 'unreadOf' | 'acknowledge'>;
 /** The two records the kiosk reads or writes itself: the queue categories and the print log (masked). */
@@ -99,10 +105,15 @@ export interface KioskHall {
    */
   resultNotices?: ResultNotices | null;
   /**
-   * 接件受理 (README "Applying at the kiosk (接件受理)") over the hall's own database; absent or null on a kiosk linked
-   * to a hall (applying there is not offered yet) or without a database.
+   * 接件受理 (README "Applying at the kiosk (接件受理)") over the hall's own database (also the clerk's and managers'
+   * pages); absent or null on a kiosk linked to a hall (it applies through `applying`) or without a database.
    */
   intake?: IntakeService | null;
+  /**
+   * What the kiosk commands apply with: `intake` on the hall's own database, or the hall over the kiosk link; absent or
+   * null: "暂停服务".
+   */
+  applying?: KioskIntakeFunctions | null;
   /** Intake pause / close and the closing run over the hall's own database (dayBoundaries.ts); absent or null otherwise. */
   boundaries?: DayBoundaries | null;
   /** The intake state in force (the hall's own, or asked of the hall over the kiosk link); absent or null: unknown. */
@@ -279,6 +290,7 @@ export async function openKioskHall(dataDir: string, log: Logger,
     notices: resultNotices,
     resultNotices,
     intake,
+    applying: intake,
     boundaries,
     intakeState: boundaries,
     results,

@@ -32,6 +32,7 @@ export type HallRuleCode =
   | 'formInvalid'
   | 'noCommitment'
   | 'cardMismatch'
+  | 'commitmentLost'
   | 'bringChoiceRequired'
   | 'requestReused'
   | 'alreadyDecided'

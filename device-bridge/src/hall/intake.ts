@@ -40,6 +40,14 @@ export class IntakeFormRefused extends HallRuleError {
   }
 }
 
+/**
+ * The card placed to sign is not the session's (README "Applying at the kiosk": the signing act is the applicant's own
+ * card). Thrown where the card is read: here for the hall's own kiosks, at a linked kiosk's bridge for its own.
+ */
+export function refuseOtherCard(): never {
+  refuse('cardMismatch', '这不是本次办事人的身份证，承诺未签署。请放置您本人的身份证', 'this is not the applicant\'s card: the commitment is not signed; place your own card');
+}
+
 export interface IntakeMaterialView {
   name: string;
   kind: MaterialKind;
@@ -200,9 +208,7 @@ export class IntakeService {
     const { materials } = await this.selfService(serviceId);
     const m = materials.find((x) => x.name === material && materialKind(x) === 'commitment' && x.commitmentText);
     if (!m) refuse('noCommitment', `“${material}”不能以告知承诺代替`, `"${material}" cannot be replaced by a commitment`);
-    if (cardNumber !== citizen.number) {
-      refuse('cardMismatch', '这不是本次办事人的身份证，承诺未签署。请放置您本人的身份证', 'this is not the applicant\'s card: the commitment is not signed; place your own card');
-    }
+    if (cardNumber !== citizen.number) refuseOtherCard();
     const at = this.clock.now();
     const mine = this.signatures.get(sessionKey) ?? new Map();
     mine.set(`${serviceId}\n${material}`, { at, kioskId, version: m.commitmentVersion ?? '' });
@@ -215,9 +221,20 @@ export class IntakeService {
     this.signatures.delete(sessionKey);
   }
 
+  /** Drops what every session whose key starts with `prefix` signed (a linked kiosk's session: hallLink/linkedIntake.ts). */
+  forgetSessionsStartingWith(prefix: string): void {
+    for (const key of this.signatures.keys()) if (key.startsWith(prefix)) this.signatures.delete(key);
+  }
+
   /** Submits the reviewed application (see the file comment); `bringBy` when a material is to bring. */
   async submit(req: { sessionKey: string; citizen: Citizen; kioskId: string; requestId: string; serviceId: string;
-    form: Record<string, unknown>; bringBy?: 'ticket' | 'slot' }): Promise<IntakeView> {
+    form: Record<string, unknown>; bringBy?: 'ticket' | 'slot';
+    /**
+     * The commitments (material names) the kiosk saw signed for this item in the session, when the signatures are held
+     * elsewhere than the card is read (a linked kiosk: hallLink/linkedIntake.ts): one the service no longer holds (the
+     * hall restarted since) is refused, never silently turned into a material to bring.
+     */
+    signedAtKiosk?: readonly string[] }): Promise<IntakeView> {
     const { citizen } = req;
     const before = await this.store.findIntakeByRequest(req.kioskId, req.requestId);
     if (before) return this.answerRepeat(before, citizen);
@@ -230,6 +247,9 @@ export class IntakeService {
       form[f.key] = f.origin === 'card' ? f.value : String(req.form[f.key] ?? '').trim();
     }
     const signed = this.signatures.get(req.sessionKey);
+    if (req.signedAtKiosk?.some((name) => !signed?.has(`${service.id}\n${name}`))) {
+      refuse('commitmentLost', '承诺的签署记录已失效，请重新开始本次申请并签署承诺', 'the signed commitment is no longer held at the hall: start this application again and sign it');
+    }
     const outcomes: IntakeMaterialOutcome[] = materials.map((m) => {
       const kind = materialKind(m);
       if (kind === 'shared') return { name: m.name, how: 'shared', source: m.fetchedFrom! };

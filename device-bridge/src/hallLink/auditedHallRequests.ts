@@ -22,6 +22,10 @@ export const LINK_AUDITED_OPS: Readonly<Partial<Record<KioskLinkOp, AuditFunctio
   'notices.ack': 'notices.ack',
   'results.offers': 'results.list',
   'results.collect': 'results.collect',
+  'intake.start': 'intake.start',
+  'intake.sign': 'intake.sign',
+  'intake.submit': 'intake.submit',
+  'intake.list': 'intake.list',
 };
 
 type Handler = (kioskId: string, payload: unknown) => Promise<KioskLinkAnswer>;

@@ -25,16 +25,21 @@ import {
 import { maskIdNumber, RESULT_COLLECTION_MODES } from '@onedoor/protocol';
 import { z } from 'zod';
 import type { Citizen } from '../hall/citizen.ts';
+import { IntakeFormRefused } from '../hall/intake.ts';
 import { recordPrint } from '../hall/printLog.ts';
 import { checkLinkedCitizen, nameMatchesRecords, RECORDS_MISMATCH } from '../hall/linkedCitizen.ts';
 import { kioskFailure, SERVICE_PAUSED } from '../api/kioskCommands.ts';
 import type { KioskHall } from '../api/kioskHall.ts';
 import type { PhoneChannel } from '../api/phoneChannel.ts';
 import { KioskRateLimiter, RATE_LIMITED, type RateLimitKind } from './kioskRateLimits.ts';
+import { linkedSessionKey, linkedSessionPrefix } from './linkedIntake.ts';
 import { describeLinkInvalid, hallRequestSchema } from './linkSchemas.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const id = z.number().int().min(1).max(2 ** 31);
+const serviceId = z.string().min(1).max(64);
+/** A kiosk session as the hall knows it: its token's SHA-256 (hall/phoneSessions.ts tokenHashOf). */
+const origin = z.string().regex(/^[0-9a-f]{64}$/);
 
 /** Per op: whether it needs the citizen, and its arguments after the citizen. */
 const OP_ARGS = {
@@ -59,6 +64,17 @@ const OP_ARGS = {
   'notices.unread': [true, z.tuple([])],
   'notices.ack': [true, z.tuple([z.array(id).min(1).max(50)])],
   'intake.state': [false, z.tuple([])],
+  // Applying (hallLink/linkedIntake.ts): the kiosk session is named by its token's hash (`origin`), never the token.
+  'intake.items': [false, z.tuple([])],
+  'intake.start': [true, z.tuple([serviceId])],
+  'intake.sign': [true, z.tuple([origin, serviceId, z.string().min(1).max(64)])],
+  // origin, the kiosk command's requestId, the item, the form (checked field by field by the service), how the
+  // materials to bring are handed in (null: none to bring) and the commitments the kiosk saw signed for the item.
+  'intake.submit': [true, z.tuple([origin, z.string().min(1).max(128), serviceId,
+    z.record(z.string().max(32), z.string().max(200)).refine((f) => Object.keys(f).length <= 20, 'at most 20 fields'),
+    z.enum(['ticket', 'slot']).nullable(), z.array(z.string().min(1).max(64)).max(20)])],
+  'intake.list': [true, z.tuple([])],
+  'intake.forget': [false, z.tuple([origin])],
   'results.offers': [true, z.tuple([])],
   // serial, way, address and phone (null unless post; checked by the service, resultCollection.ts).
   'results.collect': [true, z.tuple([z.string().min(1).max(64), z.enum(RESULT_COLLECTION_MODES), z.string().max(200).nullable(),
@@ -68,8 +84,8 @@ const OP_ARGS = {
     ref: z.string().max(200), maskedNumber: z.string().max(32), detail: z.string().max(500).nullable(),
   }).strict()])],
   'phone.ticketCapability': [false, z.tuple([id, day])],
-  'phone.handoff': [true, z.tuple([z.string().regex(/^[0-9a-f]{64}$/)])],
-  'phone.revokeHandoffs': [false, z.tuple([z.string().regex(/^[0-9a-f]{64}$/)])],
+  'phone.handoff': [true, z.tuple([origin])],
+  'phone.revokeHandoffs': [false, z.tuple([origin])],
 } satisfies { [O in KioskLinkOp]: readonly [boolean, z.ZodType<unknown[]>] };
 
 class Paused extends Error {}
@@ -107,6 +123,20 @@ const RUN: { [O in KioskLinkOp]: Run } = {
   'notices.unread': (h, c) => need(h.notices ?? null).unreadOf(c),
   'notices.ack': (h, c, [ids]) => need(h.notices ?? null).acknowledge(c, ids),
   'intake.state': (h) => need(h.boundaries ?? null).current(),
+  'intake.items': (h) => need(h.intake ?? null).items(),
+  'intake.start': (h, c, [service]) => need(h.intake ?? null).start(c, service),
+  // The card was checked against the session's holder at the kiosk that read it (linkedIntake.ts), so the card number
+  // given to the service is the citizen's; the kiosk id is the one the hall knows from the link token.
+  'intake.sign': (h, c, [session, service, material], { kioskId }) =>
+    need(h.intake ?? null).sign(linkedSessionKey(kioskId, session, c.number), c, service, material, c.number, kioskId),
+  'intake.submit': (h, c, [session, requestId, service, form, bringBy, signedAtKiosk], { kioskId }) => need(h.intake ?? null).submit({
+    sessionKey: linkedSessionKey(kioskId, session, c.number), citizen: c, kioskId, requestId, serviceId: service, form,
+    ...(bringBy !== null ? { bringBy } : {}), signedAtKiosk }),
+  'intake.list': (h, c) => need(h.intake ?? null).listOf(c),
+  'intake.forget': async (h, _c, [session], { kioskId }) => {
+    need(h.intake ?? null).forgetSessionsStartingWith(linkedSessionPrefix(kioskId, session));
+    return null;
+  },
   'results.offers': (h, c) => need(h.results ?? null).offers(c),
   'results.collect': (h, c, [serial, mode, address, phone]) => need(h.results ?? null).collect({ citizen: c, serial, mode,
     ...(address !== null ? { address } : {}), ...(phone !== null ? { phone } : {}) }),
@@ -126,7 +156,11 @@ const RUN: { [O in KioskLinkOp]: Run } = {
 function failureOf(err: unknown): KioskLinkFailure {
   if (err instanceof Paused) return { kind: 'paused', message: err.message };
   const f = kioskFailure(err);
-  if (f.code === 'userError' && f.refusal) return { kind: 'rule', code: f.refusal.code, zh: f.refusal.zh, en: f.refusal.en };
+  if (f.code === 'userError' && f.refusal) {
+    const { code, zh, en } = f.refusal;
+    // A form refused field by field keeps its fields (with their labels), so the linked kiosk's screen shows each.
+    return err instanceof IntakeFormRefused ? { kind: 'rule', code, zh, en, fields: err.fields } : { kind: 'rule', code, zh, en };
+  }
   if (f.code === 'deviceNotReady') return { kind: 'paused', message: f.message };
   return { kind: 'invalid', message: f.message };
 }

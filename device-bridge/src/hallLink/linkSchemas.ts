@@ -76,7 +76,9 @@ export const kioskWelcomeSchema = z.object({ kioskId: z.string().min(1).max(64),
 export const kioskHelloRefusalSchema = z.object({ error: text(1000) }).strict();
 
 const failureSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rule'), code: z.string().min(1).max(64), zh: text(500), en: text(500) }).strict(),
+  z.object({ kind: z.literal('rule'), code: z.string().min(1).max(64), zh: text(2000), en: text(2000),
+    // A form refused field by field (at most the catalogue's 20 fields).
+    fields: z.array(z.object({ field: text(32), label: text(64), zh: text(200), en: text(200) }).strict()).max(20).optional() }).strict(),
   z.object({ kind: z.literal('paused'), message: text(1000) }).strict(),
   z.object({ kind: z.literal('invalid'), message: text(1000) }).strict(),
 ]);

@@ -19,6 +19,7 @@ import type { Citizen } from '../hall/citizen.ts';
 import { HallClock } from '../hall/clock.ts';
 import { tokenHashOf } from '../hall/phoneSessions.ts';
 import { HallRuleError, type HallRuleCode } from '../hall/errors.ts';
+import { IntakeFormRefused } from '../hall/intake.ts';
 import type { DepartmentGuide, ServiceGuide } from '../hall/guidance.ts';
 import type { TicketFlags, TicketView } from '../hall/queue.ts';
 import { DEFAULT_RESULTS_CONFIG } from '../hall/resultConfig.ts';
@@ -27,19 +28,20 @@ import { SessionManager } from '../hall/session.ts';
 import { loadOrCreateHallKeys, type CertificatePayloadVerdict } from '../hall/signing.ts';
 import type { HallDay, PrintLogRecord, QueueCategoryRecord } from '../store/hallStore.ts';
 import { HallLinkAnswerError, type HallLinkClient } from './hallLinkClient.ts';
+import { linkedIntake, type LinkAsk } from './linkedIntake.ts';
 
 export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: string, log: Logger, opts: KioskHallOptions = {}): KioskHall {
   const clock = opts.clock ?? new HallClock();
   const endListeners = new Set<(ended: SessionEnd) => void>();
   const sessions = new SessionManager({ clock, ...opts.session, onEnd: (e) => endListeners.forEach((l) => l(e)) });
 
-  const ask = async <T>(op: KioskLinkOp, citizen: Citizen | null, ...args: unknown[]): Promise<T> => {
+  const ask: LinkAsk = async <T>(op: KioskLinkOp, citizen: Citizen | null, ...args: unknown[]): Promise<T> => {
     try {
       return (await link.request(op, citizen, args)) as T;
     } catch (err) {
       if (!(err instanceof HallLinkAnswerError)) throw err;
       const f = err.answer.failure;
-      if (f.kind === 'rule') throw new HallRuleError(f.code as HallRuleCode, f.zh, f.en);
+      if (f.kind === 'rule') throw f.fields ? new IntakeFormRefused(f.fields) : new HallRuleError(f.code as HallRuleCode, f.zh, f.en);
       if (f.kind === 'paused') throw new Error(`hall store unavailable at the hall: ${f.message}`);
       throw new Error(f.message);
     }
@@ -51,6 +53,12 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
     const origin = tokenHashOf(e.token);
     if (!handedOff.delete(origin)) return;
     ask<number>('phone.revokeHandoffs', null, origin).catch((err: unknown) => log.warn({ err }, 'phone hand-offs of an ended session not revoked at the hall'));
+  });
+
+  // A session's signed commitments wait at the hall until the submit; its end tells the hall to forget them.
+  const applying = linkedIntake(ask);
+  endListeners.add((e) => {
+    applying.forgetSession(e.token).catch((err: unknown) => log.warn({ err }, 'signed commitments of an ended session not forgotten at the hall'));
   });
 
   log.info('hall functions served by the hall over the kiosk link');
@@ -110,6 +118,8 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
       servicesOf: (departmentId: number) => ask<ServiceGuide[]>('guidance.servicesOf', null, departmentId),
       finder: () => ask<KioskFinder>('guidance.finder', null),
     },
+    // Applying at the kiosk (README "Applying at the kiosk (接件受理)"): the card is checked here, the rest at the hall.
+    applying,
     // Intake paused or closed at the hall (README "Running the hall floor"): the kiosk screen asks its own bridge.
     intakeState: { current: () => ask<DashboardIntake>('intake.state', null) },
     storeProblem: null,

@@ -35,6 +35,9 @@ export const KIOSK_LINK_OPS = [
   'printLog.add',
   'notices.unread', 'notices.ack',
   'intake.state',
+  // Applying at the kiosk (README "Applying at the kiosk (接件受理)"): the hall holds the catalogue, the citizen's
+  // earlier forms, the signed commitments of a session (keyed by kiosk and session hash) and the applications.
+  'intake.items', 'intake.start', 'intake.sign', 'intake.submit', 'intake.list', 'intake.forget',
   // The phone channel (README "The phone channel"): the hall's key makes ticket capabilities and hand-offs.
   'phone.ticketCapability', 'phone.handoff', 'phone.revokeHandoffs',
 ] as const;
@@ -43,7 +46,7 @@ export type KioskLinkOp = (typeof KIOSK_LINK_OPS)[number];
 /** Ops that change the hall database: deduplicated by requestId, their answer persisted at the hall. */
 export const KIOSK_LINK_MUTATING_OPS: readonly KioskLinkOp[] = [
   'queue.take', 'appointments.checkIn', 'appointments.book', 'appointments.cancel', 'certificates.printCopy', 'printLog.add',
-  'results.collect',
+  'results.collect', 'intake.submit',
 ];
 
 /**
@@ -75,9 +78,17 @@ export interface KioskLinkRequest {
  * verify, `cardRefused`, and a kiosk over its rate limit, `rateLimited`), its database is down, or a bad request.
  */
 export type KioskLinkFailure =
-  | { kind: 'rule'; code: string; zh: string; en: string }
+  | { kind: 'rule'; code: string; zh: string; en: string; fields?: KioskLinkFieldProblem[] }
   | { kind: 'paused'; message: string }
   | { kind: 'invalid'; message: string };
+
+/** A form refused field by field (接件受理 `formInvalid`): what to change under each field, as the kiosk screen shows it. */
+export interface KioskLinkFieldProblem {
+  field: string;
+  label: string;
+  zh: string;
+  en: string;
+}
 
 export type KioskLinkAnswer =
   | { requestId: string; ok: true; result: unknown; replayed?: boolean }
