@@ -8,7 +8,7 @@ import type { ScanResultEvent } from '@onedoor/protocol';
 import { issueCertificateRecord } from '../../device-bridge/src/hall/certificates.ts';
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
-import { startScannerRig, until, type ScannerRig } from './qrscanner-rig.ts';
+import { METRICS_TOKEN, startScannerRig, until, type ScannerRig } from './qrscanner-rig.ts';
 
 let rig: ScannerRig;
 const results: ScanResultEvent[] = [];
@@ -71,5 +71,12 @@ describe('certificate copies at the kiosk scanner (PTY)', () => {
     const copy = await printedCopy();
     expect((await scan(copy.url)).outcome).toBe('certificateValid');
     expect(sessions).toEqual([]);
+  });
+
+  it('/metrics counts the outcomes per kind', async () => {
+    const text = await (await fetch(`${rig.bridge.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const count = (outcome: string) => Number(new RegExp(`^onedoor_scanned_codes_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    expect({ valid: count('certificateValid'), forged: count('certificateForged'), revoked: count('certificateRevoked'), other: count('notIdentityCode') })
+      .toEqual({ valid: 2, forged: 2, revoked: 1, other: 1 });
   });
 });

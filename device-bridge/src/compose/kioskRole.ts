@@ -82,9 +82,9 @@ function phoneOptions(o: KioskRoleOptions): Pick<KioskApiOptions, 'phoneHandoff'
  * Scanned codes on the kiosk (docs/mobile-codes.md): an identity code signs in like a card, an appointment code
  * checks in and prints the ticket, a certificate copy's QR shows its verdict, others are refused in words. On a kiosk
  * linked to a hall the hall checks the appointment codes and the copies (its key). Returns the function that stops
- * listening.
+ * listening and the outcomes counted so far (for /metrics).
  */
-export function attachScannedCodes(o: KioskRoleOptions & { kioskApi: KioskApi }): () => void {
+export function attachScannedCodes(o: KioskRoleOptions & { kioskApi: KioskApi }): { stop: () => void; counts: ScannedCodeHandler['counts'] } {
   const { config, hall, phone, log } = o;
   const readerId = config.devices.find((d) => d.kind === 'idreader' && d.enabled)?.id;
   const scannedCodes = new ScannedCodeHandler({
@@ -101,9 +101,10 @@ export function attachScannedCodes(o: KioskRoleOptions & { kioskApi: KioskApi })
     certificates: () => copyVerifierOf(hall),
     log,
   });
-  return onScannedCodes(o.devices.list(), (c) => {
+  const stop = onScannedCodes(o.devices.list(), (c) => {
     scannedCodes.handle(c).catch((err: unknown) => log.error({ err }, 'scanned code failed'));
   });
+  return { stop, counts: scannedCodes.counts };
 }
 
 /** Check-in by appointment code where the hall's key is: here (the hall database) or at the hall over the link. */
