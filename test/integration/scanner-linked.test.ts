@@ -45,6 +45,10 @@ describe('a linked kiosk\'s scanner, answered by the hall', () => {
     expect((await hall.store!.getAppointment(booked!.id))?.status).toBe('checkedIn');
     const paper = await until('printed ticket', () => kiosk.printer.tickets.slice(before).find((p) => p.text.includes(`[4x4]${done.ticketNumber}`)), 30_000);
     expect(paper.text).toContain(`${rig.hall.url}/m#c=T1.`);
+    // Audited at the hall under the kiosk's link id with the holder's masked number (the kiosk named no one).
+    const audited = (await hall.store!.queryAccessAudit({ function: 'appointments.checkIn', limit: 100, offset: 0 })).entries;
+    expect(audited).toContainEqual(expect.objectContaining({ actor: kiosk.id, result: 'success', maskedNumber: expect.stringMatching(/^\d{4}\*+\d{3}[\dX]$/) }));
+    expect(JSON.stringify(audited)).not.toContain(holder.number);
 
     expect(await scan(code)).toMatchObject({ kind: 'appointment', outcome: 'appointmentRefused', zh: expect.stringContaining('该预约已签到或已失效') });
     // A code of this shape that the hall's key did not make is refused in the hall's words.
