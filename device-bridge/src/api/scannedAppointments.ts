@@ -24,7 +24,7 @@ export interface CodeCheckInAtHall {
   capability: string | null;
 }
 
-const NO_SUCH_APPOINTMENT = new HallRuleError('unknownAppointment', '未找到该预约，请刷身份证签到', 'No such appointment; please check in with your ID card');
+const noSuchAppointment = () => new HallRuleError('unknownAppointment', '未找到该预约，请刷身份证签到', 'No such appointment; please check in with your ID card');
 
 /** Why a code was refused before any appointment was looked at. */
 export const APPOINTMENT_CODE_WORDS: Record<'malformed' | 'unknown' | 'otherDay', { zh: string; en: string }> = {
@@ -43,7 +43,7 @@ function birthDateOf(number: string): string {
 export async function checkInAppointment(hall: Pick<KioskHall, 'store' | 'appointments'>, appointmentId: number): Promise<TicketView> {
   if (!hall.store || !hall.appointments) throw new Error(SERVICE_PAUSED.en);
   const a = await hall.store.getAppointment(appointmentId);
-  if (!a || !/^\d{17}[\dX]$/.test(a.holderNumber)) throw NO_SUCH_APPOINTMENT;
+  if (!a || !/^\d{17}[\dX]$/.test(a.holderNumber)) throw noSuchAppointment();
   const citizen: Citizen = { number: a.holderNumber, name: '', birthDate: birthDateOf(a.holderNumber) };
   return (await hall.appointments.checkIn(citizen, appointmentId)).ticket;
 }
