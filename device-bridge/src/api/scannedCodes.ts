@@ -27,6 +27,10 @@ const WHAT_THE_KIOSK_READS = {
   zh: '本机可识别：移动电子身份码（粤省事等）、预约凭条上的签到码、证照复印件上的核验码',
   en: 'This kiosk reads mobile identity codes (e.g. from 粤省事), the check-in code on an appointment slip and the verification code on a certificate copy',
 };
+const COPY_CHECK_PAUSED = {
+  zh: '暂停服务：暂时无法核验证照复印件，请稍后再试或咨询工作人员',
+  en: 'Service paused: certificate copies cannot be checked now; please try again later or ask a staff member',
+};
 /** The shape of an appointment code (its MAC is checked with the hall's key, here or at the hall). */
 const APPOINTMENT_CODE_PATTERN = capabilityPattern(APPOINTMENT_CODE_TAG);
 
@@ -120,7 +124,7 @@ export class ScannedCodeHandler {
       answer = await verify(payload);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'certificate code not verified');
-      return tell('unavailable');
+      return tell('unavailable', { words: COPY_CHECK_PAUSED });
     }
     const scan = certificateScanOf(answer);
     tell(scan.outcome, { words: { zh: answer.zh, en: answer.en }, ...(scan.certificate ? { certificate: scan.certificate } : {}),
