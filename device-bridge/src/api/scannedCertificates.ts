@@ -13,11 +13,11 @@ const MAX_CERTIFICATE_CODE = 2000;
 const TAGGED = `${CERTIFICATE_PAYLOAD_TAG}.`;
 
 /** A verification URL: any host (the hall's public URL may have changed since printing), path `/verify`, `p=ODC1.…`. */
-const verifyUrlSchema = z.string().max(MAX_CERTIFICATE_CODE).url().transform((text, ctx) => {
+const verifyUrlSchema = z.string().max(MAX_CERTIFICATE_CODE).pipe(z.url({ protocol: /^https?$/ })).transform((text, ctx) => {
   const url = new URL(text);
   const p = url.searchParams.get('p');
-  if (!/^https?:$/.test(url.protocol) || !/\/verify\/?$/.test(url.pathname) || p === null || !p.startsWith(TAGGED)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a certificate verification URL' });
+  if (!/\/verify\/?$/.test(url.pathname) || p === null || !p.startsWith(TAGGED)) {
+    ctx.addIssue({ code: 'custom', message: 'not a certificate verification URL' });
     return z.NEVER;
   }
   return p;
