@@ -8,7 +8,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ScanOutcome, ScanResultEvent } from '@onedoor/protocol';
 import type { Bilingual } from '../../i18n/lang.ts';
-import { useText } from '../KioskContext.ts';
+import { useKiosk, useText } from '../KioskContext.ts';
 import type { KioskSocket } from '../../net/kioskSocket.ts';
 
 /** Long enough to compare the details with the paper; the 返回 button is there for the quick. */
@@ -37,14 +37,19 @@ const HEADLINE: Partial<Record<ScanOutcome, Bilingual>> = {
 
 export function CertificateScanResult({ socket }: { socket: KioskSocket }) {
   const t = useText();
+  const { store, hall } = useKiosk();
   const [shown, setShown] = useState<ScanResultEvent | null>(null);
   useEffect(() => {
     const onResult = (e: ScanResultEvent) => {
-      if (e && e.kind === 'certificate' && typeof e.zh === 'string' && typeof e.en === 'string') setShown(e);
+      if (!e || e.kind !== 'certificate' || typeof e.zh !== 'string' || typeof e.en !== 'string') return;
+      // Someone is at the kiosk: a session under the result must not time out behind it (as a touch would count).
+      store.activity();
+      hall.touched();
+      setShown(e);
     };
     socket.on('scanResult', onResult);
     return () => void socket.off('scanResult', onResult);
-  }, [socket]);
+  }, [socket, store, hall]);
   useEffect(() => {
     if (!shown) return undefined;
     const id = setTimeout(() => setShown(null), CERTIFICATE_RESULT_MS);
