@@ -143,8 +143,10 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   let screensOfHall: ReturnType<typeof attachHallScreens> | undefined;
   let kioskLink: KioskLinkServer | null = null;
   // Prometheus `/metrics` for the metrics token (README "Monitoring").
+  let scannedCodes: ReturnType<typeof attachScannedCodes> | null = null;
   const metrics = createBridgeMetrics({
     devices, log, store: () => (hallLink ? null : hall.store), today: () => hall.clock.today(), kiosks: () => kioskLink?.registry ?? null,
+    scanOutcomes: () => scannedCodes?.counts ?? null,
   });
   const kioskScreens = createKioskScreens(config);
   // The phone channel (README "The phone channel"): where this bridge holds the hall database, a phone holding a
@@ -171,7 +173,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   };
   const kioskApi = attachKioskRole(kioskRole);
   kioskApiOf = kioskApi;
-  const stopScannedCodes = attachScannedCodes({ ...kioskRole, kioskApi });
+  scannedCodes = attachScannedCodes({ ...kioskRole, kioskApi });
 
   const { url, port } = await listen(server, config).catch(async (err: unknown) => {
     data.stop();
@@ -201,7 +203,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
     eventLoop.stop();
     metrics.close();
     stopDeviceEvents();
-    stopScannedCodes();
+    scannedCodes.stop();
     stopPhoneWake?.();
     phone?.close();
     // Ends every session (the kiosks hear sessionEnded and wipe), then closes the hall database.

@@ -1,7 +1,7 @@
 /**
  * One hall and several kiosks for the multi-kiosk tests (README "Several kiosks, one hall"): a hall
  * bridge that owns the database (seeded like the kiosk tests) and serves `/kiosklink`, and per
- * kiosk its own reader and printer simulators on real PTYs (socat, own dir) and a kiosk bridge
+ * kiosk its own reader and printer (and, when asked, QR scanner) simulators on real PTYs (socat, own dir) and a kiosk bridge
  * linked to the hall by its token, with a `/kiosk` socket.io client as the kiosk UI. `close()`
  * leaves no socat, socket or file behind.
  */
@@ -16,12 +16,14 @@ import type {
   KioskCompletion,
   KioskServerToClientEvents,
   KioskSessionEvent,
+  ScanResultEvent,
 } from '@onedoor/protocol';
 import { startBridge, silentLogger, type BridgeHandle, type StartBridgeOptions } from '../../device-bridge/src/index.ts';
 import type { KioskHallOptions } from '../../device-bridge/src/api/kioskHall.ts';
 import type { BridgeConfigInput } from '../../device-bridge/src/config/schema.ts';
 import { IdReaderSim } from '../../simulators/src/idreader/index.ts';
 import { PrinterSim } from '../../simulators/src/printer/index.ts';
+import { QrScannerSim } from '../../simulators/src/qrscanner/index.ts';
 import { startSimulator } from '../../simulators/src/index.ts';
 import { seedKioskHall, until } from '../../device-bridge/test/kiosk/kioskRig.ts';
 
@@ -34,6 +36,9 @@ export interface LinkedKiosk {
   printer: PrinterSim;
   ui: Socket<KioskServerToClientEvents, KioskClientToServerEvents>;
   sessions: KioskSessionEvent[];
+  /** With `{ scanner: true }`: this kiosk's QR scanner, and the `scanResult`s its screen got, in order. */
+  scanner: QrScannerSim | null;
+  scanResults: ScanResultEvent[];
   /** Place a library card on this kiosk's reader and wait for the session it starts. */
   startSession(card: string): Promise<KioskSessionEvent>;
   /** `opts.requestId`: the command's requestId (a resend reuses one); default a fresh one. */
@@ -55,10 +60,11 @@ export interface MultiKioskRig {
 const tokenOf = (i: number) => `multikiosk-test-token-${i}-${process.pid}`;
 let seq = 0;
 
-/** What a test adds to the hall: staff users (config `users`) and more seed data after the kiosk tests' own. */
+/** What a test adds: staff users (config `users`) and more seed data after the kiosk tests' own at the hall; a QR scanner per kiosk. */
 export interface MultiKioskHallExtras {
   users?: BridgeConfigInput['users'];
   seed?: NonNullable<KioskHallOptions['demo']>;
+  scanner?: boolean;
 }
 
 export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions['hallLink'] = {}, extras: MultiKioskHallExtras = {})
@@ -110,6 +116,9 @@ export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions
       const printer = new PrinterSim({ nearEndMm: 0 });
       const runningPrinter = await startSimulator(printer, { link: 'pty', baud: 115200, dir: simDir });
       cleanups.push(() => runningPrinter.close());
+      const scanner = extras.scanner ? new QrScannerSim({ id: `mk-scanner-${process.pid}-${++seq}`, powerUpMs: 0, repeatGuardMs: 0 }) : null;
+      const runningScanner = scanner ? await startSimulator(scanner, { link: 'pty', baud: 9600, dir: simDir }) : null;
+      if (runningScanner) cleanups.push(() => runningScanner.close());
       const bridge = await startBridge(
         {
           http: { host: '127.0.0.1', port: 0 },
@@ -118,6 +127,7 @@ export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions
           devices: [
             { id: 'reader', kind: 'idreader', path: runningReader.path!, baud: 115200 },
             { id: 'printer', kind: 'printer', path: runningPrinter.path!, baud: 115200, options: { pollIntervalMs: 500 } },
+            ...(runningScanner ? [{ id: 'scanner', kind: 'qrscanner' as const, path: runningScanner.path!, baud: 9600 }] : []),
           ],
           options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
         },
@@ -128,7 +138,7 @@ export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions
       const ui: LinkedKiosk['ui'] = connect(`${bridge.url}/kiosk`, { transports: ['websocket'], auth: { screenSecret: bridge.kioskScreenSecret } });
       cleanups.push(() => void ui.disconnect());
       const kiosk: LinkedKiosk = {
-        id, bridge, reader, printer, ui, sessions: [],
+        id, bridge, reader, printer, ui, sessions: [], scanner, scanResults: [],
         async startSession(card) {
           const before = kiosk.sessions.length;
           reader.placeCard(card);
@@ -142,6 +152,7 @@ export async function startMultiKioskRig(n: number, hallLink: StartBridgeOptions
           }) as never,
       };
       ui.on('session', (e) => kiosk.sessions.push(e));
+      ui.on('scanResult', (e) => kiosk.scanResults.push(e));
       await new Promise<void>((resolve, reject) => {
         ui.once('connect', () => resolve());
         ui.once('connect_error', reject);

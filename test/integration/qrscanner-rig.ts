@@ -21,6 +21,8 @@ import { untilWith } from '../support/until.ts';
 
 export const SCANNER_ID = 'scanner';
 const TECH_TOKEN = 'qrscanner-rig-tech-token-0123456789';
+/** The bridge's `/metrics` token (`Authorization: Bearer …`). */
+export const METRICS_TOKEN = 'qrscanner-rig-metrics-token-0123456789';
 
 export interface ScannerRigOptions {
   link: LinkKind;
@@ -74,7 +76,7 @@ export async function startScannerRig(opts: ScannerRigOptions): Promise<ScannerR
       {
         http: { host: '127.0.0.1', port: 0 },
         dataDir: join(dir, 'data'),
-        tokens: { tech: TECH_TOKEN },
+        tokens: { tech: TECH_TOKEN, metrics: METRICS_TOKEN },
         devices: [{ id: SCANNER_ID, kind: 'qrscanner', path, baud, options: opts.options ?? {} }],
         options: { logLevel: 'silent', reconnect: { minDelayMs: 50, maxDelayMs: 500 } },
       },

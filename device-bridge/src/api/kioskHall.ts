@@ -5,6 +5,7 @@
  * command answers `deviceNotReady` "暂停服务" (README "The hall data on PostgreSQL").
  */
 import type { Logger } from 'pino';
+import type { CertificateVerifyAnswer } from '@onedoor/protocol';
 import type { Citizen } from '../hall/citizen.ts';
 import { AppointmentService, type AppointmentRules } from '../hall/appointments.ts';
 import type { IntakeHours } from '../hall/intakeHours.ts';
@@ -18,6 +19,7 @@ import { GuidanceService } from '../hall/guidance.ts';
 import { IntakeService } from '../hall/intake.ts';
 import { ResultNotices } from '../hall/notify/resultNotices.ts';
 import { QueueService } from '../hall/queue.ts';
+import type { CodeCheckInAtHall } from './scannedAppointments.ts';
 import type { ResultsConfig } from '../hall/resultConfig.ts';
 import { ResultCollectionService } from '../hall/resultCollection.ts';
 import { SessionManager, type SessionEndReason, type SessionOptions } from '../hall/session.ts';
@@ -69,7 +71,11 @@ export interface KioskHallOptions {
  */
 export type KioskQueueFunctions = Pick<QueueService, 'takeTicket'>;
 export type KioskAppointmentFunctions = Pick<AppointmentService, 'upcoming' | 'checkIn' | 'bookableDays' | 'slots' | 'book' | 'cancel'>;
-export type KioskCertificateFunctions = Pick<CertificateService, 'list' | 'printCopy' | 'verifyCertificatePayload'>;
+export type KioskCertificateFunctions = Pick<CertificateService, 'list' | 'printCopy' | 'verifyCertificatePayload'>
+  & Partial<Pick<CertificateService, 'verifyDetails'>> & {
+  /** On a kiosk linked to a hall: the whole `/verify` answer, made at the hall (api/certificateVerifyAnswer.ts). */
+  verifyCopy?: (payload: string) => Promise<CertificateVerifyAnswer>;
+};
 export type KioskApplicationFunctions = Pick<ApplicationService, 'listOf' | 'get'>;
 export type KioskResultFunctions = Pick<ResultCollectionService, 'offers' | 'collect' | 'pickupCategory'>;
 export type KioskGuidanceFunctions = Pick<GuidanceService, 'departments' | 'servicesOf' | 'finder'>;
@@ -152,6 +158,12 @@ export interface LinkedPhoneFunctions {
   ticketCapability(ticket: { id: number; day: string }): Promise<string>;
   /** A one-time hand-off of the kiosk session's citizen (`origin`: the session token's hash, hall/phoneSessions.ts). */
   handOff(citizen: Citizen, origin: string): Promise<{ token: string; expiresAt: number }>;
+  /**
+   * Check-in by a scanned appointment code (api/scannedAppointments.ts): the hall checks the code with its key and
+   * checks the appointment in; answers the ticket and its phone capability (the kiosk prints). Rejects with the rule's
+   * refusal (HallRuleError).
+   */
+  checkInByCode(code: string): Promise<CodeCheckInAtHall>;
 }
 
 export interface SessionEnd {

@@ -8,7 +8,8 @@
  *
  * What is read at scrape time (`collect`): device states and reconnect counts (the drivers' statuses), tickets of the
  * hall day (one query of today's tickets, on a bridge that owns the hall database), the link of every configured
- * kiosk (the registry of hallLink/kioskLinkServer.ts). What is counted as it happens: device command latencies
+ * kiosk (the registry of hallLink/kioskLinkServer.ts), the outcomes of codes read by the kiosk's QR scanner
+ * (api/scannedCodes.ts: sign-ins, check-ins, certificate verdicts, refusals). What is counted as it happens: device command latencies
  * (DeviceSet `commandDone`) and print job transitions (the printers' job updates). Node's default metrics come with
  * it, among them the event loop lag (`onedoor_nodejs_eventloop_lag_seconds`).
  */
@@ -31,6 +32,8 @@ export interface BridgeMetricsOptions {
   today: () => string;
   /** On a hall serving kiosks: their registry (link up/down per configured kiosk). */
   kiosks?: () => KioskRegistry | null;
+  /** The kiosk's scanned-code outcomes so far (api/scannedCodes.ts `counts`); null before they are attached. */
+  scanOutcomes?: () => Readonly<Record<string, number>> | null;
   log?: Logger;
 }
 
@@ -62,6 +65,18 @@ export function createBridgeMetrics(o: BridgeMetricsOptions): BridgeMetrics {
       for (const s of o.devices.statuses()) {
         for (const state of DEVICE_STATES) this.set({ device: s.id, kind: s.kind, state }, s.state === state ? 1 : 0);
       }
+    },
+  });
+
+  new Counter({
+    name: `${PREFIX}scanned_codes_total`,
+    help: 'Codes read by the kiosk\'s QR scanner, by what they did (signedIn, checkedIn, certificateValid, certificateForged, notIdentityCode, ...)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      // The handler keeps the count per outcome (a fixed list); the counter mirrors it at each scrape.
+      this.reset();
+      for (const [outcome, n] of Object.entries(o.scanOutcomes?.() ?? {})) this.inc({ outcome }, n);
     },
   });
 

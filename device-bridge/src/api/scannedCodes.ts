@@ -5,21 +5,34 @@
  *   exactly as a card: `cardRead` with the masked view, then the session (one authentication across channels);
  *   its holder is then checked as a card's (number, birth date, card expiry) and may be refused like a card;
  * - an appointment code (`A1.`, printed on the appointment slip) of this hall and today checks that appointment in
- *   and prints its ticket, under the kiosk check-in's rules (scannedAppointments.ts);
+ *   and prints its ticket, under the kiosk check-in's rules (scannedAppointments.ts; at the hall for a linked kiosk);
+ * - a certificate copy's verification QR gets the `/verify` verdict with the library's masked record, for the
+ *   kiosk's full-screen result (scannedCertificates.ts); it starts and ends no session;
  * - everything else starts nothing and gets `scanResult` with words: what was wrong, or what codes the kiosk reads.
  * Every outcome is counted and logged with the masked number or the code's length only.
  */
-import type { ScanOutcome, ScanResultEvent } from '@onedoor/protocol';
+import type { CertificateVerifyAnswer, ScanOutcome, ScanResultEvent, ScannedCertificate } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { ScannedCode } from '../devices/qrScanner/events.ts';
 import { assessCard } from '../devices/idReader/cardView.ts';
 import type { IdCardReadout } from '../devices/idReader/events.ts';
 import { checkIdentityCode, IdentityCodeReplays, looksLikeIdentityCode, type IdentityIssuer } from '../hall/identityCode.ts';
 import type { HallClock } from '../hall/clock.ts';
-import type { TicketCapabilities } from '../hall/ticketCapability.ts';
+import { APPOINTMENT_CODE_TAG, capabilityPattern } from '../hall/ticketCapability.ts';
+import { VERIFY_WORDS } from './certificateVerifyAnswer.ts';
+import { certificatePayloadOf, certificateScanOf } from './scannedCertificates.ts';
 import type { CodeCheckIn } from './scannedAppointments.ts';
 
-const WHAT_THE_KIOSK_READS = { zh: '本机可识别：移动电子身份码（粤省事等）、预约凭条上的签到码', en: 'This kiosk reads mobile identity codes (e.g. from 粤省事) and the check-in code on an appointment slip' };
+const WHAT_THE_KIOSK_READS = {
+  zh: '本机可识别：移动电子身份码（粤省事等）、预约凭条上的签到码、证照复印件上的核验码',
+  en: 'This kiosk reads mobile identity codes (e.g. from 粤省事), the check-in code on an appointment slip and the verification code on a certificate copy',
+};
+const COPY_CHECK_PAUSED = {
+  zh: '暂停服务：暂时无法核验证照复印件，请稍后再试或咨询工作人员',
+  en: 'Service paused: certificate copies cannot be checked now; please try again later or ask a staff member',
+};
+/** The shape of an appointment code (its MAC is checked with the hall's key, here or at the hall). */
+const APPOINTMENT_CODE_PATTERN = capabilityPattern(APPOINTMENT_CODE_TAG);
 
 export const SCAN_WORDS: Record<ScanOutcome, { zh: string; en: string }> = {
   signedIn: { zh: '身份码验证成功', en: 'Identity code accepted' },
@@ -36,12 +49,11 @@ export const SCAN_WORDS: Record<ScanOutcome, { zh: string; en: string }> = {
   // The two below are completed with the ticket number or the hall rule's words (checkInByCode).
   checkedIn: { zh: '签到成功', en: 'Checked in' },
   appointmentRefused: { zh: '签到未成功', en: 'Not checked in' },
-};
-
-const APPOINTMENT_CODE_WORDS: Record<'malformed' | 'unknown' | 'otherDay', { zh: string; en: string }> = {
-  malformed: { zh: '签到码无法识别，请刷身份证签到', en: 'The check-in code cannot be read; please check in with your ID card' },
-  unknown: { zh: '签到码无效：不是本大厅的预约凭条，或已被改动', en: 'The check-in code is not valid: not a slip of this hall, or altered' },
-  otherDay: { zh: '该预约不在今天，请当天前来签到', en: 'This appointment is not today; please come on its day' },
+  // A certificate copy's QR: the words /verify gives (api/certificateVerifyAnswer.ts).
+  certificateValid: VERIFY_WORDS.valid,
+  certificateExpired: VERIFY_WORDS.expired,
+  certificateRevoked: VERIFY_WORDS.revoked,
+  certificateForged: VERIFY_WORDS.forged,
 };
 
 export interface ScannedCodeDeps {
@@ -52,8 +64,10 @@ export interface ScannedCodeDeps {
   /** To the kiosk's active screen. */
   toScreen: { cardRead(readout: IdCardReadout): void; scanResult(event: ScanResultEvent): void };
   startSession(readout: IdCardReadout): void;
-  /** Where this bridge holds the hall database: appointment codes and the check-in they do (scannedAppointments.ts). */
-  appointments?: { codes: TicketCapabilities; checkIn(appointmentId: number): Promise<CodeCheckIn> };
+  /** The check-in an appointment code does, here or at the hall (scannedAppointments.ts); absent: codes not read. */
+  appointments?: { checkIn(code: string): Promise<CodeCheckIn> };
+  /** This bridge's copy verifier (api/certificateVerifyAnswer.ts `copyVerifierOf`); null while it is unavailable. */
+  certificates?: () => ((payload: string) => Promise<CertificateVerifyAnswer>) | null;
   log: Logger;
 }
 
@@ -70,16 +84,20 @@ export class ScannedCodeHandler {
   handle(code: ScannedCode): Promise<void> {
     const identity = looksLikeIdentityCode(code.text);
     const appointments = this.deps.appointments;
-    const appointment = !identity && appointments?.codes.matches(code.text) === true;
-    const tell = (outcome: ScanOutcome, extra: { masked?: string; words?: { zh: string; en: string }; ticketNumber?: string } = {}) => {
+    const appointment = !identity && appointments !== undefined && APPOINTMENT_CODE_PATTERN.test(code.text);
+    const payload = identity || appointment || !this.deps.certificates ? null : certificatePayloadOf(code.text);
+    const kind: ScanResultEvent['kind'] = identity ? 'identity' : appointment ? 'appointment' : payload !== null ? 'certificate' : 'other';
+    const tell: Tell = (outcome, extra = {}) => {
       this.counts[outcome]++;
-      this.log.info({ deviceId: code.deviceId, seq: code.seq, length: code.bytes.length, outcome, ...(extra.masked ? { number: extra.masked } : {}) }, 'scanned code');
+      this.log.info({ deviceId: code.deviceId, seq: code.seq, length: code.bytes.length, kind, outcome, ...(extra.masked ? { number: extra.masked } : {}) }, 'scanned code');
       this.deps.toScreen.scanResult({
-        deviceId: code.deviceId, seq: code.seq, kind: identity ? 'identity' : appointment ? 'appointment' : 'other', outcome,
+        deviceId: code.deviceId, seq: code.seq, kind, outcome,
         ...(extra.words ?? SCAN_WORDS[outcome]), at: code.at, ...(extra.ticketNumber ? { ticketNumber: extra.ticketNumber } : {}),
+        ...(extra.certificate ? { certificate: extra.certificate } : {}),
       });
     };
     if (appointment) return this.checkIn(code.text, appointments, tell);
+    if (payload !== null) return this.verify(payload, tell);
     if (!identity) {
       tell('notIdentityCode');
       return Promise.resolve();
@@ -89,14 +107,28 @@ export class ScannedCodeHandler {
   }
 
   private async checkIn(text: string, appointments: NonNullable<ScannedCodeDeps['appointments']>, tell: Tell): Promise<void> {
-    const check = appointments.codes.check(text, this.deps.clock.today());
-    if (!check.ok) return tell('appointmentRefused', { words: APPOINTMENT_CODE_WORDS[check.reason] });
-    const r = await appointments.checkIn(check.ticketId);
+    const r = await appointments.checkIn(text);
     if (!r.ok) return tell('appointmentRefused', { words: { zh: r.refusal.zh, en: r.refusal.en } });
     tell('checkedIn', {
       masked: r.ticket.maskedNumber ?? undefined, ticketNumber: r.ticket.number,
       words: { zh: `签到成功，您的号码是${r.ticket.number}，请留意叫号`, en: `Checked in: your number is ${r.ticket.number}; please listen for it` },
     });
+  }
+
+  /** A certificate copy's code: the /verify verdict; the library away (or the hall's link down) is 暂停服务. */
+  private async verify(payload: string, tell: Tell): Promise<void> {
+    const verify = this.deps.certificates?.() ?? null;
+    let answer: CertificateVerifyAnswer;
+    try {
+      if (!verify) throw new Error('certificate library unavailable');
+      answer = await verify(payload);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'certificate code not verified');
+      return tell('unavailable', { words: COPY_CHECK_PAUSED });
+    }
+    const scan = certificateScanOf(answer);
+    tell(scan.outcome, { words: { zh: answer.zh, en: answer.en }, ...(scan.certificate ? { certificate: scan.certificate } : {}),
+      ...(scan.certificate?.certificate ? { masked: scan.certificate.certificate.holderNumberMasked } : {}) });
   }
 
   private identity(code: ScannedCode, tell: Tell): void {
@@ -111,4 +143,6 @@ export class ScannedCodeHandler {
   }
 }
 
-type Tell = (outcome: ScanOutcome, extra?: { masked?: string; words?: { zh: string; en: string }; ticketNumber?: string }) => void;
+type Tell = (outcome: ScanOutcome, extra?: {
+  masked?: string; words?: { zh: string; en: string }; ticketNumber?: string; certificate?: ScannedCertificate;
+}) => void;

@@ -11,28 +11,17 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { CertificateVerifyAnswer, CertificateVerifyStatus } from '@onedoor/protocol';
-import type { CertificateService } from '../hall/certificates.ts';
+import type { CertificateVerifyAnswer } from '@onedoor/protocol';
 import { SERVICE_PAUSED } from './kioskCommands.ts';
-
-const WORDS: Record<CertificateVerifyStatus, { zh: string; en: string }> = {
-  valid: { zh: '核验通过：此复印件由本服务大厅打印，真实有效', en: 'Verified: this copy was printed by this hall and is valid' },
-  expired: { zh: '此复印件已超过有效期，请重新打印', en: 'This copy has expired; please print a new one' },
-  forged: { zh: '核验失败：此件不是本服务大厅打印的，或内容已被改动', en: 'Not verified: this copy was not printed by this hall, or it was altered' },
-  revoked: { zh: '该证照已注销，此复印件无效', en: 'The certificate has been revoked; this copy is not valid' },
-  notACode: { zh: '这不是证照复印件的核验码，请扫描复印件上的二维码', en: 'This is not a certificate code. Please scan the QR code on the copy.' },
-};
 
 /** Longest payload accepted (signing.ts payloads are ~300 characters). */
 const MAX_PAYLOAD = 2000;
 
-/** `verifyDetails` where the library is local (a linked kiosk verifies the signature only). */
-type Verifier = Pick<CertificateService, 'verifyCertificatePayload'> & Partial<Pick<CertificateService, 'verifyDetails'>>;
-
 /** The POST body; the length and emptiness checks of `answer` give the 400 words for both forms. */
 const verifyBodySchema = z.object({ payload: z.string().max(MAX_PAYLOAD + 1).optional() });
 
-export function verifyRouter(certificates: () => Verifier | null): Router {
+/** `verifier()`: this bridge's copy verifier (api/certificateVerifyAnswer.ts `copyVerifierOf`), null when paused. */
+export function verifyRouter(verifier: () => ((payload: string) => Promise<CertificateVerifyAnswer>) | null): Router {
   const router = express.Router();
   const answer = async (payload: unknown, res: express.Response) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -40,21 +29,12 @@ export function verifyRouter(certificates: () => Verifier | null): Router {
       res.status(400).json({ error: 'bad request', message: `give the scanned payload as ?p= or {"payload": "..."} (at most ${MAX_PAYLOAD} characters)` });
       return;
     }
-    const service = certificates();
-    if (!service) {
+    const verify = verifier();
+    if (!verify) {
       res.status(503).json({ error: 'unavailable', message: SERVICE_PAUSED.en, zh: SERVICE_PAUSED.zh });
       return;
     }
-    const v = await service.verifyCertificatePayload(payload);
-    const body: CertificateVerifyAnswer = { status: v.status, ...WORDS[v.status], ...(v.detail ? { detail: v.detail } : {}) };
-    if (v.status !== 'forged' && v.claims) {
-      body.identifier = v.claims.identifier;
-      body.printedAt = v.claims.printedAt * 1000;
-      body.copyExpires = v.claims.copyExpires;
-      // What the copy must show: a genuine QR stuck onto another document names another type, issuer or holder.
-      const details = await service.verifyDetails?.(v.claims.identifier);
-      if (details) body.certificate = details;
-    }
+    const body = await verify(payload);
     res.json(body);
   };
   router.get('/api/verify', (req, res, next) => {

@@ -17,6 +17,7 @@ import type { KioskScreens } from '../api/kioskScreen.ts';
 import type { BridgeMetrics } from '../api/metrics.ts';
 import { siteRouter } from '../api/siteRoutes.ts';
 import { verifyRouter } from '../api/verifyRoutes.ts';
+import { copyVerifierOf } from '../api/certificateVerifyAnswer.ts';
 import type { StaffAuth } from '../auth/staffAuth.ts';
 import type { BridgeConfig } from '../config/index.ts';
 import { DEMO_ENGLISH_NAMES } from '../demo/catalogueEnglish.ts';
@@ -86,7 +87,7 @@ export function createHttpServer(o: HttpRoleOptions): HttpServer {
     log: o.log,
     routers: [
       o.metrics.router,
-      verifyRouter(() => hall.certificates),
+      verifyRouter(() => copyVerifierOf(hall)),
       ...(o.phone ? [o.phone.router] : []),
       siteRouter(config.site, o.publicUrl, config.visits.maxSteps),
       catalogueNamesRouter(DEMO_ENGLISH_NAMES),

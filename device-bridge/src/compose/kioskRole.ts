@@ -11,9 +11,10 @@ import { attachKioskApi, type KioskApi, type KioskApiOptions } from '../api/kios
 import { NO_PUBLIC_URL_MESSAGE } from '../api/kioskCommands.ts';
 import { kioskPrinter, kioskRecipeOptions, printForKiosk, ticketPrintJob } from '../api/kioskPrint.ts';
 import type { PhoneChannel } from '../api/phoneChannel.ts';
-import { phoneHandoffOf } from '../api/phoneHandoff.ts';
-import { checkInByCode } from '../api/scannedAppointments.ts';
-import { ScannedCodeHandler } from '../api/scannedCodes.ts';
+import { phoneTicketHandoffOf } from '../api/phoneHandoff.ts';
+import { copyVerifierOf } from '../api/certificateVerifyAnswer.ts';
+import { checkInAndPrint, checkInWithCodeAtHall, type CodeCheckInAtHall } from '../api/scannedAppointments.ts';
+import { ScannedCodeHandler, type ScannedCodeDeps } from '../api/scannedCodes.ts';
 import { toCardReadEvent } from '../devices/idReader/events.ts';
 import { onScannedCodes } from '../devices/qrScanner/index.ts';
 import { hallIdentityIssuer, identityIssuerOf } from '../hall/identityCode.ts';
@@ -79,21 +80,13 @@ function phoneOptions(o: KioskRoleOptions): Pick<KioskApiOptions, 'phoneHandoff'
 
 /**
  * Scanned codes on the kiosk (docs/mobile-codes.md): an identity code signs in like a card, an appointment code
- * checks in and prints the ticket, others are refused in words. Returns the function that stops listening.
+ * checks in and prints the ticket, a certificate copy's QR shows its verdict, others are refused in words. On a kiosk
+ * linked to a hall the hall checks the appointment codes and the copies (its key). Returns the function that stops
+ * listening and the outcomes counted so far (for /metrics).
  */
-export function attachScannedCodes(o: KioskRoleOptions & { kioskApi: KioskApi }): () => void {
+export function attachScannedCodes(o: KioskRoleOptions & { kioskApi: KioskApi }): { stop: () => void; counts: ScannedCodeHandler['counts'] } {
   const { config, hall, phone, log } = o;
   const readerId = config.devices.find((d) => d.kind === 'idreader' && d.enabled)?.id;
-  // The ticket of a scanned check-in, as the check-in command prints it: with its phone QR, logged masked.
-  const printScannedTicket = async (ticket: TicketView): Promise<KioskPrintOutcome> => {
-    const base = o.publicUrl();
-    if (!base || !phone) return { jobId: null, code: 'deviceNotReady', state: null, message: NO_PUBLIC_URL_MESSAGE, pending: false };
-    const job = ticketPrintJob(ticket, kioskRecipeOptions(config.site.hallName, base), phoneHandoffOf(base, phone.capabilities, ticket).url);
-    const outcome = await printForKiosk(kioskPrinter(o.devices), job, `scan:${ticket.id}:${Date.now()}`, config.options.defaultCommandTimeoutMs);
-    await hall.records?.addPrintLog({ at: hall.clock.now(), kind: 'queueTicket', ref: ticket.number, maskedNumber: ticket.maskedNumber ?? '', detail: outcome.code })
-      .catch(() => undefined);
-    return outcome;
-  };
   const scannedCodes = new ScannedCodeHandler({
     // The configured issuers, and the hall itself where its key is here (codes the phone page shows, docs/mobile-codes.md).
     issuers: [...config.identityIssuers.map(identityIssuerOf), ...(phone ? [hallIdentityIssuer(hall.keys, config.site.hallName)] : [])],
@@ -104,11 +97,32 @@ export function attachScannedCodes(o: KioskRoleOptions & { kioskApi: KioskApi })
       scanResult: (e) => o.screens.toActive('scanResult', e),
     },
     startSession: (r) => o.kioskApi.startSession(r),
-    // Appointment codes where this bridge holds the hall database (their key is the hall's).
-    ...(phone ? { appointments: { codes: phone.appointmentCodes, checkIn: (id: number) => checkInByCode(hall, id, (ticket) => printScannedTicket(ticket)) } } : {}),
+    ...scannedCheckIn(o),
+    certificates: () => copyVerifierOf(hall),
     log,
   });
-  return onScannedCodes(o.devices.list(), (c) => {
+  const stop = onScannedCodes(o.devices.list(), (c) => {
     scannedCodes.handle(c).catch((err: unknown) => log.error({ err }, 'scanned code failed'));
   });
+  return { stop, counts: scannedCodes.counts };
+}
+
+/** Check-in by appointment code where the hall's key is: here (the hall database) or at the hall over the link. */
+function scannedCheckIn(o: KioskRoleOptions): Pick<ScannedCodeDeps, 'appointments'> {
+  const { config, hall, phone } = o;
+  // The ticket of a scanned check-in, as the check-in command prints it: with its phone QR, logged masked.
+  const printScannedTicket = async (ticket: TicketView, capability: string | null): Promise<KioskPrintOutcome> => {
+    const base = o.publicUrl();
+    if (!base || !capability) return { jobId: null, code: 'deviceNotReady', state: null, message: NO_PUBLIC_URL_MESSAGE, pending: false };
+    const job = ticketPrintJob(ticket, kioskRecipeOptions(config.site.hallName, base), phoneTicketHandoffOf(base, capability).url);
+    const outcome = await printForKiosk(kioskPrinter(o.devices), job, `scan:${ticket.id}:${Date.now()}`, config.options.defaultCommandTimeoutMs);
+    await hall.records?.addPrintLog({ at: hall.clock.now(), kind: 'queueTicket', ref: ticket.number, maskedNumber: ticket.maskedNumber ?? '', detail: outcome.code })
+      .catch(() => undefined);
+    return outcome;
+  };
+  const via = (run: (code: string) => Promise<CodeCheckInAtHall>): Pick<ScannedCodeDeps, 'appointments'> =>
+    ({ appointments: { checkIn: (code) => checkInAndPrint(() => run(code), printScannedTicket) } });
+  if (phone) return via((code) => checkInWithCodeAtHall(hall, phone, code));
+  const link = hall.phoneLink;
+  return link ? via((code) => link.checkInByCode(code)) : {};
 }

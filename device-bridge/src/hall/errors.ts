@@ -56,7 +56,10 @@ export type HallRuleCode =
   | 'resultAlreadyChosen'
   | 'resultNotPending'
   | 'addressInvalid'
-  | 'pickupOnlyForResults';
+  | 'pickupOnlyForResults'
+  /** Check-in by the appointment slip's code (api/scannedAppointments.ts): no such appointment, or a code refused. */
+  | 'unknownAppointment'
+  | 'appointmentCode';
 
 export class HallRuleError extends Error {
   constructor(

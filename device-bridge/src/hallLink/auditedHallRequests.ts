@@ -12,6 +12,7 @@ export const LINK_AUDITED_OPS: Readonly<Partial<Record<KioskLinkOp, AuditFunctio
   'queue.take': 'queue.take',
   'appointments.upcoming': 'appointments.list',
   'appointments.checkIn': 'appointments.checkIn',
+  'appointments.checkInByCode': 'appointments.checkIn',
   'appointments.book': 'appointments.book',
   'appointments.cancel': 'appointments.cancel',
   'certificates.list': 'certificates.list',
@@ -28,6 +29,11 @@ export const LINK_AUDITED_OPS: Readonly<Partial<Record<KioskLinkOp, AuditFunctio
   'intake.list': 'intake.list',
 };
 
+function maskedHolderOf(answer: KioskLinkAnswer): string | null {
+  const m = answer.ok ? (answer.result as { ticket?: { maskedNumber?: unknown } } | null)?.ticket?.maskedNumber : null;
+  return typeof m === 'string' ? m : null;
+}
+
 type Handler = (kioskId: string, payload: unknown) => Promise<KioskLinkAnswer>;
 
 export function auditHallRequests(handle: Handler, audit: AccessAuditLog): Handler {
@@ -36,7 +42,8 @@ export function auditHallRequests(handle: Handler, audit: AccessAuditLog): Handl
     const p = (typeof payload === 'object' && payload !== null ? payload : {}) as { op?: unknown; citizen?: { number?: unknown } };
     const fn = typeof p.op === 'string' ? LINK_AUDITED_OPS[p.op as KioskLinkOp] : undefined;
     if (!fn) return answer;
-    const number = typeof p.citizen?.number === 'string' ? p.citizen.number : null;
+    // A check-in by code names no citizen: its holder is the ticket's (masked) in the answer.
+    const number = typeof p.citizen?.number === 'string' ? p.citizen.number : maskedHolderOf(answer);
     const f = answer.ok ? null : answer.failure;
     await audit.record({
       actor: { kind: 'kiosk', id: kioskId },

@@ -29,6 +29,8 @@ import { IntakeFormRefused } from '../hall/intake.ts';
 import { recordPrint } from '../hall/printLog.ts';
 import { checkLinkedCitizen, nameMatchesRecords, RECORDS_MISMATCH } from '../hall/linkedCitizen.ts';
 import { kioskFailure, SERVICE_PAUSED } from '../api/kioskCommands.ts';
+import { verifyCopyAnswer } from '../api/certificateVerifyAnswer.ts';
+import { checkInWithCodeAtHall } from '../api/scannedAppointments.ts';
 import type { KioskHall } from '../api/kioskHall.ts';
 import type { PhoneChannel } from '../api/phoneChannel.ts';
 import { KioskRateLimiter, RATE_LIMITED, type RateLimitKind } from './kioskRateLimits.ts';
@@ -49,6 +51,8 @@ const OP_ARGS = {
     z.tuple([z.string().regex(/^[A-Za-z]$/), z.array(z.string().regex(/^[A-Za-z]$/)).max(8)])])],
   'appointments.upcoming': [true, z.tuple([])],
   'appointments.checkIn': [true, z.tuple([id])],
+  // The scanned code as read (its shape and MAC are checked by the hall's appointment codes).
+  'appointments.checkInByCode': [false, z.tuple([z.string().min(1).max(128)])],
   'appointments.bookableDays': [false, z.tuple([])],
   'appointments.slots': [false, z.tuple([z.string().min(1).max(64), day])],
   'appointments.book': [true, z.tuple([id])],
@@ -59,6 +63,7 @@ const OP_ARGS = {
   'certificates.list': [true, z.tuple([])],
   'certificates.printCopy': [true, z.tuple([z.string().min(10).max(128)])],
   'certificates.verify': [false, z.tuple([z.string().min(1).max(4000)])],
+  'certificates.verifyCopy': [false, z.tuple([z.string().min(1).max(2000)])],
   'applications.list': [true, z.tuple([])],
   'applications.get': [true, z.tuple([z.string().min(1).max(64)])],
   'notices.unread': [true, z.tuple([])],
@@ -108,6 +113,8 @@ const RUN: { [O in KioskLinkOp]: Run } = {
   'queue.take': (h, c, [category, also]) => need(h.queue).takeTicket(c, category, {}, also ?? []),
   'appointments.upcoming': (h, c) => need(h.appointments).upcoming(c),
   'appointments.checkIn': (h, c, [appointmentId]) => need(h.appointments).checkIn(c, appointmentId),
+  // The holder comes from the appointment the hall's code names, never from the kiosk (it knows no one here).
+  'appointments.checkInByCode': (h, _c, [code], { phone }) => checkInWithCodeAtHall(h, need(phone), code),
   'appointments.bookableDays': (h) => need(h.appointments).bookableDays(),
   'appointments.slots': (h, _c, [serviceId, date]) => need(h.appointments).slots(serviceId, date),
   'appointments.book': (h, c, [slotId]) => need(h.appointments).book(c, slotId),
@@ -118,6 +125,7 @@ const RUN: { [O in KioskLinkOp]: Run } = {
   'certificates.list': (h, c) => need(h.certificates).list(c),
   'certificates.printCopy': (h, c, [identifier]) => need(h.certificates).printCopy(c, identifier),
   'certificates.verify': (h, _c, [payload]) => need(h.certificates).verifyCertificatePayload(payload),
+  'certificates.verifyCopy': (h, _c, [payload]) => verifyCopyAnswer(need(h.certificates), payload),
   'applications.list': (h, c) => need(h.applications).listOf(c),
   'applications.get': (h, c, [serial]) => need(h.applications).get(c, serial),
   'notices.unread': (h, c) => need(h.notices ?? null).unreadOf(c),

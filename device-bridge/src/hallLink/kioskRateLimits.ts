@@ -1,8 +1,9 @@
 /**
  * Per-kiosk rate limits at the hall: one kiosk token must not be able to use up a day's ticket numbers or walk the
  * citizen records. Two token buckets per kiosk, refilled continuously:
- * - `tickets`: ops that issue a ticket (`queue.take`, `appointments.checkIn`, `intake.submit`); default 30 a minute, burst 10 (a
- *   kiosk serves one person at a time: a ticket every 2 s on average is already far beyond a queue of people);
+ * - `tickets`: ops that issue a ticket (`queue.take`, `appointments.checkIn`, `appointments.checkInByCode`,
+ *   `intake.submit`); default 30 a minute, burst 10 (a kiosk serves one person at a time: a ticket every 2 s on
+ *   average is already far beyond a queue of people);
  * - `lookups`: every other op about a citizen, and certificate verification; default 120 a minute, burst 30.
  * Reads that hold nobody's data (categories, guidance, slots, the print log entry) are not limited here.
  */
@@ -25,7 +26,7 @@ export const KIOSK_RATE_LIMIT_DEFAULTS: Readonly<KioskRateLimitConfig> = Object.
 export type RateLimitKind = 'tickets' | 'lookups';
 
 // An application's submit may issue the ticket for its materials to bring (README "Applying at the kiosk (接件受理)").
-const TICKET_OPS: readonly KioskLinkOp[] = ['queue.take', 'appointments.checkIn', 'intake.submit'];
+const TICKET_OPS: readonly KioskLinkOp[] = ['queue.take', 'appointments.checkIn', 'appointments.checkInByCode', 'intake.submit'];
 const UNLIMITED_OPS: readonly KioskLinkOp[] = [
   'queue.categories', 'appointments.bookableDays', 'appointments.slots', 'guidance.departments', 'guidance.servicesOf', 'guidance.finder', 'printLog.add',
   'intake.state', 'intake.items', 'intake.forget',

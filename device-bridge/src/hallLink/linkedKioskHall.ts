@@ -8,9 +8,10 @@
  * - the hall's database down, or the link down -> an Error the kiosk answers with deviceNotReady "暂停服务";
  * - a bad request -> a plain Error (invalidRequest).
  */
-import type { DashboardIntake, KioskFinder, KioskLinkOp, KioskResultOffer } from '@onedoor/protocol';
+import type { CertificateVerifyAnswer, DashboardIntake, KioskFinder, KioskLinkOp, KioskResultOffer } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { KioskHall, KioskHallOptions, SessionEnd } from '../api/kioskHall.ts';
+import type { CodeCheckInAtHall } from '../api/scannedAppointments.ts';
 import type { AppointmentView, CheckInResult, SlotView } from '../hall/appointments.ts';
 import type { ApplicationView } from '../hall/applications.ts';
 import type { CertificateCopy, CertificateView } from '../hall/certificates.ts';
@@ -93,11 +94,14 @@ export function linkedKioskHall(link: Pick<HallLinkClient, 'request'>, dataDir: 
         handedOff.add(origin);
         return ask<{ token: string; expiresAt: number }>('phone.handoff', c, origin);
       },
+      checkInByCode: (code) => ask<CodeCheckInAtHall>('appointments.checkInByCode', null, code),
     },
     certificates: {
       list: (c: Citizen) => ask<CertificateView[]>('certificates.list', c),
       printCopy: (c: Citizen, identifier: string) => ask<CertificateCopy>('certificates.printCopy', c, identifier),
       verifyCertificatePayload: (payload: string) => ask<CertificatePayloadVerdict>('certificates.verify', null, payload),
+      // The hall holds the key and the library: the whole answer comes from there (api/certificateVerifyAnswer.ts).
+      verifyCopy: (payload: string) => ask<CertificateVerifyAnswer>('certificates.verifyCopy', null, payload),
     },
     applications: {
       listOf: (c: Citizen) => ask<ApplicationView[]>('applications.list', c),

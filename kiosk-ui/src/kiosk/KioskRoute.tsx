@@ -21,6 +21,7 @@ import { NavBar } from './parts/NavBar.tsx';
 import { ScrollCue } from './parts/ScrollCue.tsx';
 import { FindScreen } from './find/FindScreen.tsx';
 import { NoticeList } from './parts/NoticeList.tsx';
+import { CertificateScanResult } from './parts/CertificateScanResult.tsx';
 import { ScanNotice } from './parts/ScanNotice.tsx';
 import { ResultNotices } from './parts/ResultNotices.tsx';
 import { TopBar } from './parts/TopBar.tsx';
@@ -162,6 +163,7 @@ export default function KioskRoute() {
         <TopBar />
         <CountdownBanner />
         <ScanNotice socket={link.socket} />
+        <CertificateScanResult socket={link.socket} />
         {showNotices && notices.length > 0 && <NoticeList notices={notices} />}
         {(screen.name === 'greeting' || screen.name === 'home') && flow.holder && devices.hallServicesAvailable && <ResultNotices />}
         {screen.name === 'attract' && <AttractScreen />}

@@ -28,8 +28,12 @@ export const KIOSK_LINK_OPS = [
   'queue.categories', 'queue.take',
   'appointments.upcoming', 'appointments.checkIn', 'appointments.bookableDays', 'appointments.slots',
   'appointments.book', 'appointments.cancel',
+  // The kiosk's QR scanner (README "The QR scanner"): an appointment code is checked with the hall's key.
+  'appointments.checkInByCode',
   'guidance.departments', 'guidance.servicesOf', 'guidance.finder',
   'certificates.list', 'certificates.printCopy', 'certificates.verify',
+  // The whole /verify answer (verdict, claims, the library's masked record) for a copy's QR scanned at the kiosk.
+  'certificates.verifyCopy',
   'applications.list', 'applications.get',
   'results.offers', 'results.collect',
   'printLog.add',
@@ -45,8 +49,8 @@ export type KioskLinkOp = (typeof KIOSK_LINK_OPS)[number];
 
 /** Ops that change the hall database: deduplicated by requestId, their answer persisted at the hall. */
 export const KIOSK_LINK_MUTATING_OPS: readonly KioskLinkOp[] = [
-  'queue.take', 'appointments.checkIn', 'appointments.book', 'appointments.cancel', 'certificates.printCopy', 'printLog.add',
-  'results.collect', 'intake.submit',
+  'queue.take', 'appointments.checkIn', 'appointments.checkInByCode', 'appointments.book', 'appointments.cancel', 'certificates.printCopy',
+  'printLog.add', 'results.collect', 'intake.submit',
 ];
 
 /**

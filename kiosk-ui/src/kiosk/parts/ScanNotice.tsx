@@ -1,7 +1,8 @@
 /**
  * What a scanned code did, when it did not sign anyone in (docs/mobile-codes.md): the bridge's words (an expired or
  * forged identity code, a code the kiosk does not read) or a check-in by appointment code with its ticket number,
- * shown for a while over any screen. A code that signed in needs no notice: the greeting follows as for a card.
+ * shown for a while over any screen. A code that signed in needs no notice: the greeting follows as for a card; a
+ * certificate copy's code has its own full-screen result (CertificateScanResult.tsx).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ScanResultEvent } from '@onedoor/protocol';
@@ -16,7 +17,7 @@ export function ScanNotice({ socket }: { socket: KioskSocket }) {
   const [notice, setNotice] = useState<ScanResultEvent | null>(null);
   useEffect(() => {
     const onResult = (e: ScanResultEvent) => {
-      if (e && typeof e.zh === 'string' && typeof e.en === 'string') setNotice(e.outcome === 'signedIn' ? null : e);
+      if (e && typeof e.zh === 'string' && typeof e.en === 'string' && e.kind !== 'certificate') setNotice(e.outcome === 'signedIn' ? null : e);
     };
     socket.on('scanResult', onResult);
     return () => void socket.off('scanResult', onResult);
