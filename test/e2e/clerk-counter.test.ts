@@ -14,6 +14,7 @@ import { builtUi } from '../support/builtUi.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS, silentLogger, startBridge, type BridgeHandle } from '@onedoor/device-bridge';
 import { loadCatalogueFiles } from '../../device-bridge/src/catalogue/loadCatalogue.ts';
+import { ApplicationService } from '../../device-bridge/src/hall/applications.ts';
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 
@@ -81,7 +82,7 @@ describe('clerk counter page', () => {
 
   it('records a result handed out at window 3 (已领取 with the time); not-finished and already-collected are refused in words', async () => {
     const li = citizenFromHolder(libraryHolder('wang-guifen'));
-    const applications = bridge.hall.applications!;
+    const applications = new ApplicationService(bridge.hall.store!);
     const { serial } = await applications.submit(li, 'D35-02');
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
