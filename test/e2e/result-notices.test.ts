@@ -1,7 +1,7 @@
 /**
  * Result notices end to end in Chromium (README "Result notices (结果反馈)"): the demo hall with the "file" gateway;
- * a clerk finds the citizen's application (in 审查) on the counter page and moves it to 决定 and then 办结; the outbox
- * table has the notice and the dispatcher writes it to the outbox file (masked); at the citizen's next card read the
+ * the citizen first continues on the phone (hand-off QR on the kiosk screen, README "The phone channel"); a clerk finds the citizen's application (in 审查) on the counter page and moves it to 决定 and then 办结; the outbox
+ * table has the notice and the dispatcher writes it to the outbox file (masked); the phone page lists it under 进度; at the citizen's next card read the
  * kiosk shows (elderly mode: large targets and text) "已办结，可领取" with 知道了; acknowledged, it is read at the hall and not shown at the card read after.
  * Screenshots go to test/artifacts/screens/result-notices-*.
  */
@@ -9,6 +9,9 @@ import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
@@ -19,6 +22,16 @@ import { gridProblems, smallestText } from './kioskGrid.ts';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
 const CARD = 'zhang-sanfeng';
+const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
+
+/** The text of the QR an element shows, read from its pixels. */
+async function qrText(el: Locator): Promise<string> {
+  const png = PNG.sync.read(await el.screenshot(WAIT));
+  const text = jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+  expect(text).toBeDefined();
+  return text!;
+}
 
 let kiosk: DemoKiosk;
 
@@ -46,6 +59,16 @@ describe('result notices', () => {
     const page = await kiosk.signIn('normal', CARD);
     await page.locator('[data-screen="greeting"]').waitFor(WAIT);
     expect(await page.getByTestId('result-notices').count()).toBe(0);
+    // 在手机上继续: the citizen takes the session to the phone (QR on the kiosk screen) and looks at 进度 there.
+    await page.getByTestId('greeting-start').click();
+    await page.getByTestId('nav-phone').click();
+    const handoffUrl = await qrText(page.getByTestId('phone-continue-qr'));
+    const phone = await (await page.context().browser()!.newContext(PHONE)).newPage();
+    await phone.goto(handoffUrl);
+    await phone.getByTestId('phone-me').waitFor(WAIT);
+    await phone.getByTestId('me-tab-progress').click();
+    await phone.getByTestId('me-application').first().waitFor(WAIT);
+    expect(await phone.locator('[data-testid="me-notice"]', { hasText: `《${serviceName}》已办结` }).count()).toBe(0);
     await kiosk.closePages();
 
     const clerk = await (page.context().browser()!).newPage({ viewport: { width: 1280, height: 1000 } });
@@ -79,6 +102,15 @@ describe('result notices', () => {
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { serial: string; text: string });
     expect(lines.filter((l) => l.serial === inReview.serial).map((l) => l.text)).toEqual([text]);
     expect(readFileSync(file, 'utf8')).not.toContain(zhang.number);
+
+    // The phone page (signed in by the hand-off before the clerk acted) lists the notice when 进度 is opened again.
+    await phone.getByTestId('me-tab-tickets').click();
+    await phone.getByTestId('me-tab-progress').click();
+    const onPhone = phone.locator('[data-testid="me-notice"][data-outcome="done"]', { hasText: text });
+    await onPhone.waitFor(WAIT);
+    expect(await phone.getByTestId('me-notices').innerText()).not.toContain(zhang.number);
+    await phone.screenshot({ path: path.join(screensDir, 'result-notices-phone.png'), fullPage: true });
+    await phone.context().close();
 
     // Elderly mode (hall-rules.md "Accessibility and the elderly"): 60 px targets, 30 px text; not acknowledged here.
     const elderly = await kiosk.signIn('elderly', CARD);
