@@ -9,29 +9,18 @@ import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator } from 'playwright-core';
-import jsQRModule from 'jsqr';
-import { PNG } from 'pngjs';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { until } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { startDemoKiosk, WAIT, type DemoKiosk } from './demoKiosk.ts';
+import { qrText } from './qrText.ts';
 import { gridProblems, smallestText } from './kioskGrid.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
 const CARD = 'zhang-sanfeng';
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
-
-/** The text of the QR an element shows, read from its pixels. */
-async function qrText(el: Locator): Promise<string> {
-  const png = PNG.sync.read(await el.screenshot(WAIT));
-  const text = jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
-  expect(text).toBeDefined();
-  return text!;
-}
 
 let kiosk: DemoKiosk;
 
