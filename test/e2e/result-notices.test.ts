@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
+import { DayBoundaries } from '../../device-bridge/src/hall/dayBoundaries.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { until } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { startDemoKiosk, WAIT, type DemoKiosk } from './demoKiosk.ts';
@@ -131,6 +132,31 @@ describe('result notices', () => {
     await third.getByTestId('greeting-start').click();
     await third.locator('[data-screen="home"]').waitFor(WAIT);
     expect(await third.getByTestId('result-notices').count()).toBe(0);
+    await kiosk.closePages();
+  }, 240_000);
+
+  it('a waiting ticket carried over at closing time: the kiosk tells its holder the new number at the next card read', async () => {
+    const { rig } = kiosk;
+    const store = rig.bridge.hall.store!;
+    const clock = rig.bridge.hall.clock;
+    const wang = citizenFromHolder(libraryHolder('wang-guifen'));
+    const taken = await rig.bridge.hall.queue!.takeTicket(wang, 'C');
+    // The hall's closing run as config `closing` { at, waiting: carryOver } runs it (dayBoundaries.ts), due now.
+    expect(await new DayBoundaries(store, clock, { at: clock.timeOf(clock.now()), waiting: 'carryOver' }).runClosingIfDue()).toBeGreaterThan(0);
+    const reason = (await store.getTicket(taken.id))!.closedReason!;
+    const [, day, number] = /^carriedOver:(\S+) (\S+)$/.exec(reason)!;
+    const text = `您的${taken.number}号今日未能办理，已保留到${day}，新号码${number}，当天优先叫号`;
+
+    const page = await kiosk.signIn('normal', 'wang-guifen');
+    const panel = page.getByTestId('result-notices');
+    await panel.waitFor(WAIT);
+    const item = panel.locator('li.result-carriedOver');
+    expect(await item.innerText()).toContain(text);
+    expect(await item.innerText()).toContain('已保留到下一工作日');
+    expect(await panel.innerText()).not.toContain(wang.number);
+    await page.screenshot({ path: path.join(screensDir, 'result-notices-kiosk-carried-over.png'), fullPage: true });
+    await page.getByTestId('result-notices-ack').click();
+    await until('closing notice read', async () => (await store.listNotices({ holderNumber: wang.number, unreadOnly: true })).length === 0);
     await kiosk.closePages();
   }, 240_000);
 });
