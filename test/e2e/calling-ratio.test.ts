@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { CounterBusSim } from '../../simulators/src/counterbus/index.ts';
 import { startSimulator, type RunningSimulator } from '../../simulators/src/link/index.ts';
@@ -45,7 +46,7 @@ beforeAll(async () => {
     } });
   await until('terminal online', () => rig.bridge.devices.get('counters')?.status().terminals?.every((t) => t.state === 'online') === true, 60_000);
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {

@@ -11,7 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { DEMO_PASSWORDS, DEMO_USERS, silentLogger, startBridge, type BridgeHandle } from '@onedoor/device-bridge';
 import { loadCatalogueFiles } from '../../device-bridge/src/catalogue/loadCatalogue.ts';
 import { ApplicationService } from '../../device-bridge/src/hall/applications.ts';
@@ -32,7 +33,7 @@ beforeAll(async () => {
   const uiDir = await builtUi();
   bridge = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir: join(workDir, 'data'), uiDir, users: [...DEMO_USERS], devices: [] },
     { log: silentLogger(), hall: { demo: async (store) => void (await loadCatalogueFiles(store, [join(REPO_ROOT, 'config/examples/catalogue/catalogue.json')])) } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {

@@ -15,7 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { SEEDED_CARD, SERVICE_A, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { libraryHolder, TestClock } from '../../device-bridge/test/hall/fixture.ts';
 import { QrScannerSim } from '../../simulators/src/qrscanner/index.ts';
@@ -42,7 +43,7 @@ beforeAll(async () => {
     devices: [{ id: 'scanner', kind: 'qrscanner', path: scanner.path!, options: {} }] });
   await until('scanner online', () => rig.bridge.devices.get('scanner')?.status().state === 'online', 60_000);
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {
