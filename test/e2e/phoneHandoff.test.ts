@@ -15,15 +15,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import jsQRModule from 'jsqr';
-import { PNG } from 'pngjs';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { SEEDED_CARD, SERVICE_A, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { libraryHolder, TestClock } from '../../device-bridge/test/hall/fixture.ts';
 import { QrScannerSim } from '../../simulators/src/qrscanner/index.ts';
 import { startSimulator, type RunningSimulator } from '../../simulators/src/link/index.ts';
+import { qrText } from './qrText.ts';
 
-const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -44,7 +43,7 @@ beforeAll(async () => {
     devices: [{ id: 'scanner', kind: 'qrscanner', path: scanner.path!, options: {} }] });
   await until('scanner online', () => rig.bridge.devices.get('scanner')?.status().state === 'online', 60_000);
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {
@@ -52,14 +51,6 @@ afterAll(async () => {
   await rig?.close();
   await scanner?.close();
 }, 120_000);
-
-/** The text of the QR an element shows, read from its pixels. */
-async function qrText(el: Locator): Promise<string> {
-  const png = PNG.sync.read(await el.screenshot(WAIT));
-  const text = jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
-  expect(text).toBeDefined();
-  return text!;
-}
 
 async function kioskPage(): Promise<Page> {
   const kiosk = await (await browser.newContext({ viewport: { width: 1080, height: 1920 }, deviceScaleFactor: 1 })).newPage();

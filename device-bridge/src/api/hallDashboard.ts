@@ -279,7 +279,8 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
     csv: async (day) => {
       const f = await readFigures(day);
       if (!f.queue || !f.today || !f.timeLimits) throw new Error(f.storeProblem ?? 'hall database unavailable');
-      return dashboardCsv({ day, queue: f.queue, today: f.today, timeLimits: f.timeLimits, serviceLevelRows: serviceLevelRows(f.queue, levels) });
+      return dashboardCsv({ day, queue: f.queue, today: f.today, timeLimits: f.timeLimits, serviceLevelRows: serviceLevelRows(f.queue, levels),
+        visitSteps: (await o.hall.store?.listVisitStepsOfDay(day)) ?? [] });
     },
     tick: () => void evaluate(),
     addKioskSource,

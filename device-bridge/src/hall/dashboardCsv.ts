@@ -5,7 +5,8 @@
  * comma, quote or line break. Sections are separated by an empty line; every row starts with its
  * section name so a filter in Excel keeps one section.
  */
-import { COUNTER_RATINGS, type DashboardQueue, type DashboardTimeLimits, type DashboardToday } from '@onedoor/protocol';
+import { COUNTER_RATINGS, LIMIT_KIND_WORDS, type DashboardQueue, type DashboardTimeLimits, type DashboardToday } from '@onedoor/protocol';
+import type { VisitStepRecord } from '../store/visitRecords.ts';
 
 export const CSV_BOM = '\uFEFF';
 
@@ -23,6 +24,24 @@ export interface DayFigures {
   timeLimits: DashboardTimeLimits;
   /** The day's figures against the service-level limits (serviceLevels.ts serviceLevelRows). */
   serviceLevelRows?: Array<Array<string | number | null>>;
+  /** The day's visit steps (store listVisitStepsOfDay): the finished ones are counted per window and category. */
+  visitSteps?: readonly VisitStepRecord[];
+}
+
+/**
+ * Visit steps (多窗联办, hall/visits.ts) finished per window and queue category, by window then category: where the
+ * several-window visits were served.
+ */
+export function visitStepCounts(steps: readonly VisitStepRecord[]): Array<{ window: number; category: string; served: number }> {
+  const counts = new Map<string, { window: number; category: string; served: number }>();
+  for (const s of steps) {
+    if (s.state !== 'done' || s.window === null) continue;
+    const key = `${s.window}:${s.category}`;
+    const c = counts.get(key) ?? { window: s.window, category: s.category, served: 0 };
+    c.served++;
+    counts.set(key, c);
+  }
+  return [...counts.values()].sort((a, b) => a.window - b.window || a.category.localeCompare(b.category));
 }
 
 export function dashboardCsv(f: DayFigures): string {
@@ -53,6 +72,17 @@ export function dashboardCsv(f: DayFigures): string {
     minutes(c.longestWaitMs), minutes(c.averageServiceMs)]));
   section(['分类 section', '窗口 window', '已办结 served', '办理时长(分钟) busy (min)'],
     f.queue.windows.map((w) => ['窗口 window', w.window, w.served ?? 0, minutes(w.busyMs ?? 0)]));
+  const steps = visitStepCounts(f.visitSteps ?? []);
+  if (steps.length > 0) {
+    const nameOf = new Map(f.queue.categories.map((c) => [c.letter, c.name]));
+    section(['分类 section', '窗口 window', '类别 category', '名称 name', '联办环节已办 visit steps served'],
+      steps.map((c) => ['联办环节 visit steps', c.window, c.category, nameOf.get(c.category) ?? '', c.served]));
+  }
+  // Kinds never refused are absent (store listLimitRefusals): a day without refusals has no section.
+  if (t.limitRefusals && t.limitRefusals.length > 0) {
+    section(['分类 section', '限额 limit', '名称 name', '拒绝次数 refusals'],
+      t.limitRefusals.map((r) => ['限额拒绝 limit refusals', r.kind, LIMIT_KIND_WORDS[r.kind] ?? r.kind, r.count]));
+  }
   if (f.serviceLevelRows && f.serviceLevelRows.length > 0) {
     section(['分类 section', '对象 scope', '指标 measure', '值 value', '黄 yellow', '红 red', '达到 reached'], f.serviceLevelRows);
   }

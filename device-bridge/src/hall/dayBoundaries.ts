@@ -13,6 +13,8 @@
  * their old order: they are called before every ticket of that day of the same rank (hall-rules.md "Calling
  * order"). The old ticket is cancelled with the reason `carriedOver:<day> <number>` so the citizen can be told the
  * new number. Closed tickets are cancelled with the reason `closedAtClosing` (the notice 今日已停止办理，请明日再来).
+ * A ticket with a holder also gets a notice through the result-notice outbox in the same transaction (kiosk at the
+ * next card read, phone page, notification gateway; README "Result notices (结果反馈)").
  * Numbering restarts each hall-local day anyway (the ticket counter is per hall day, queue.ts).
  */
 import type { DashboardIntake } from '@onedoor/protocol';
@@ -22,6 +24,7 @@ import type { HallRepository, HallStore, TicketRecord } from '../store/hallStore
 import { loadWorkingCalendar } from './calendar.ts';
 import type { HallClock } from './clock.ts';
 import { HallRuleError } from './errors.ts';
+import { ResultNotices } from './notify/resultNotices.ts';
 import { formatTicketNumber } from './queue.ts';
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM (00:00-23:59)' });
@@ -119,7 +122,10 @@ export class DayBoundaries {
       if (!(await tx.claimDayClosing({ day, waiting: closing.waiting, at: now }))) return null;
       const waiting = await tx.listTickets(day, { status: 'waiting' });
       if (closing.waiting === 'close') {
-        for (const t of waiting) await tx.closeTicketAtClosing(t.id, 'closedAtClosing', now);
+        for (const t of waiting) {
+          await tx.closeTicketAtClosing(t.id, 'closedAtClosing', now);
+          await ResultNotices.queueTicketClosingIn(tx, this.clock, t, null, now);
+        }
         return waiting.length;
       }
       const next = (await loadWorkingCalendar(tx)).nextWorkingDays(day, 1)[0];
@@ -135,5 +141,6 @@ export class DayBoundaries {
     await tx.insertTicket({ day, category: t.category, seq, number, holderNumber: t.holderNumber, priority: t.priority, issuedAt,
       appointmentId: null });
     await tx.closeTicketAtClosing(t.id, `carriedOver:${day} ${number}`, now);
+    await ResultNotices.queueTicketClosingIn(tx, this.clock, t, { day, number }, now);
   }
 }

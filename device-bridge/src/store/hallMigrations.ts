@@ -14,6 +14,7 @@
  */
 import type Database from 'better-sqlite3';
 import { DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
+import { NOTICE_OUTCOMES_SQLITE_MIGRATION } from './noticeRecords.ts';
 import { PHONE_SESSIONS_MIGRATION } from './phoneSessionRecords.ts';
 
 export interface HallMigration {
@@ -780,6 +781,7 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
   },
   // README "The phone channel": the hand-off and the phone session, one table on both backends.
   PHONE_SESSIONS_MIGRATION,
+  NOTICE_OUTCOMES_SQLITE_MIGRATION,
 ];
 
 

@@ -16,6 +16,7 @@
 import type { ClientBase } from 'pg';
 import { migrationSql, type HallMigration } from './hallMigrations.ts';
 import { DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
+import { NOTICE_OUTCOMES_POSTGRES_MIGRATION } from './noticeRecords.ts';
 import { PHONE_SESSIONS_MIGRATION } from './phoneSessionRecords.ts';
 
 export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
@@ -603,6 +604,7 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
   },
   // README "The phone channel": the hand-off and the phone session, one table on both backends.
   PHONE_SESSIONS_MIGRATION,
+  NOTICE_OUTCOMES_POSTGRES_MIGRATION,
 ];
 
 

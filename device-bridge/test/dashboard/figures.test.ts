@@ -162,6 +162,36 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       expect(lines.filter((l) => l === '')).toHaveLength(6); // 5 blank lines between the 6 sections + the final CRLF
     });
 
+    it('CSV: the day\'s per-person limit refusals by kind, and visit steps served per window and category', async () => {
+      const apps = new ApplicationService(fx.store, fx.clock);
+      const csvOf = async () => dashboardCsv({
+        day: DAY, queue: await queueFigures(fx.store, DAY, fx.clock.now(), []), today: await todayFigures(fx.store, DAY),
+        timeLimits: await timeLimitFigures(fx.store, (a) => apps.view(a)), visitSteps: await fx.store.listVisitStepsOfDay(DAY),
+      }).slice(1).split('\r\n');
+      expect((await csvOf()).some((l) => l.startsWith('限额拒绝') || l.startsWith('联办环节'))).toBe(false);
+
+      await fx.store.countLimitRefusal(DAY, 'ticketsPerDay');
+      await fx.store.countLimitRefusal(DAY, 'ticketsPerDay');
+      await fx.store.countLimitRefusal(DAY, 'openAppointments');
+      await fx.store.countLimitRefusal(YESTERDAY, 'ticketsPerCategoryPerDay');
+      // Two visits A then B: both A steps finished at window 1, one B step at window 2 (the other still waits there).
+      for (const [n, time] of [['A004', '08:52'], ['A005', '08:53']] as const) {
+        const v = await ticket(DAY, n, time);
+        await fx.store.addVisitSteps(v.id, ['A', 'B']);
+        await fx.store.finishVisitStep({ ticketId: v.id, window: 1, startedAt: at('08:55'), at: at('09:00') });
+        if (n === 'A004') await fx.store.finishVisitStep({ ticketId: v.id, window: 2, startedAt: at('09:01'), at: at('09:05') });
+      }
+      const lines = await csvOf();
+      expect(lines.filter((l) => l.startsWith('限额拒绝'))).toEqual([
+        '限额拒绝 limit refusals,openAppointments,每人未使用预约 / open appointments,1',
+        '限额拒绝 limit refusals,ticketsPerDay,每人每日取号 / tickets per day,2',
+      ]);
+      expect(lines.filter((l) => l.startsWith('联办环节'))).toEqual([
+        '联办环节 visit steps,1,A,综合受理,2',
+        '联办环节 visit steps,2,B,社保医保,1',
+      ]);
+    });
+
     it('csvField quotes commas, quotes and line breaks (RFC 4180) and leaves plain text alone', () => {
       expect(csvField('综合受理')).toBe('综合受理');
       expect(csvField('a,b')).toBe('"a,b"');

@@ -101,11 +101,20 @@ describe.each(STORE_BACKENDS)('day boundaries and abuse limits on $name', (backe
     const a2 = await queue.takeTicket(wei, 'A');
     await fx.store.updateTicket(a2.id, { status: 'done' });
     const a3 = await queue.takeTicket(liang, 'A');
+    const anonymous = await queue.takeTicket(null, 'A');
     expect(await days.runClosingIfDue()).toBeNull(); // not time yet
     fx.clock.set('2026-11-27', '17:00');
-    expect(await days.runClosingIfDue()).toBe(2);
+    expect(await days.runClosingIfDue()).toBe(3);
     expect(await days.runClosingIfDue()).toBeNull();
     expect(await new DayBoundaries(fx.store, fx.clock, { at: '17:00', waiting: 'carryOver' }).runClosingIfDue()).toBeNull();
+    expect((await fx.store.getTicket(anonymous.id))?.closedReason).toBe('carriedOver:2026-11-30 A003');
+    // Each holder is told through the outbox (kiosk, phone page, gateway), once; the ticket without a card has no one to tell.
+    const notices = await fx.store.listNotices();
+    expect(notices.map((n) => [n.holderNumber, n.outcome, n.serial, n.serviceName, n.text, n.status])).toEqual([
+      [zhang.number, 'carriedOver', a1.number, '综合受理', `您的${a1.number}号今日未能办理，已保留到2026-11-30，新号码A001，当天优先叫号`, 'pending'],
+      [liang.number, 'carriedOver', a3.number, '综合受理', `您的${a3.number}号今日未能办理，已保留到2026-11-30，新号码A002，当天优先叫号`, 'pending'],
+    ]);
+    expect(notices.every((n) => !n.text.includes(zhang.number.slice(0, 10)))).toBe(true);
     expect(await fx.store.getTicket(a1.id)).toMatchObject({ status: 'canceled', closedReason: 'carriedOver:2026-11-30 A001' });
     expect(await fx.store.getTicket(a3.id)).toMatchObject({ status: 'canceled', closedReason: 'carriedOver:2026-11-30 A002' });
     expect((await fx.store.getTicket(a2.id))?.status).toBe('done');
@@ -116,10 +125,10 @@ describe.each(STORE_BACKENDS)('day boundaries and abuse limits on $name', (backe
 
     fx.clock.set('2026-11-30', '08:30');
     const monday = await fx.store.listTickets('2026-11-30', { status: 'waiting' });
-    expect(monday.map((t) => [t.number, t.holderNumber])).toEqual([['A001', zhang.number], ['A002', liang.number]]);
+    expect(monday.map((t) => [t.number, t.holderNumber])).toEqual([['A001', zhang.number], ['A002', liang.number], ['A003', null]]);
     const fresh = await queue.takeTicket(wei, 'A');
-    expect(fresh.number).toBe('A003');
-    expect(fresh.ahead).toBe(2);
+    expect(fresh.number).toBe('A004');
+    expect(fresh.ahead).toBe(3);
     expect((await fx.store.nextWaitingTicket('2026-11-30', ['A'], fx.clock.stamp()))?.number).toBe('A001');
     // The citizen's own ticket list shows the kept ticket.
     expect((await queue.ticketsOf(zhang)).map((t) => t.number)).toEqual(['A001']);
@@ -133,6 +142,9 @@ describe.each(STORE_BACKENDS)('day boundaries and abuse limits on $name', (backe
     fx.clock.set('2026-11-25', '18:10'); // a bridge started after the closing time still runs it
     expect(await days.runClosingIfDue()).toBe(1);
     expect(await fx.store.getTicket(t.id)).toMatchObject({ status: 'canceled', closedReason: 'closedAtClosing' });
+    expect((await fx.store.listNotices({ holderNumber: zhang.number })).map((n) => [n.outcome, n.serial, n.serviceName, n.text])).toEqual([
+      ['closedAtClosing', t.number, '社保医保', `您的${t.number}号今日未能办理：今日已停止办理，请明日再来`],
+    ]);
     expect((await new PhoneTicketReader(fx.store, fx.clock).view(t.id))?.closingNotice?.zh).toBe('今日已停止办理，请明日再来');
     expect(await fx.store.listTickets('2026-11-26')).toEqual([]);
     expect(await fx.store.getDayClosing('2025-11-25')).toBeUndefined();

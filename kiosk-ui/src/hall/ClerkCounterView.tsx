@@ -3,11 +3,13 @@
  * pre-review, oldest first, each with its form, how every material is satisfied and the commitments signed; the
  * clerk accepts (受理), returns with what to fix (退回) or rejects with the legal reason (不予受理). The bridge decides
  * (GET /api/hall/intake/pending, POST /api/hall/intake/:serial/decision); refusals are shown as it words them.
+ * Below, moving an application on (AdvancePanel) and recording a result handed out (PickupPanel).
  * Loaded on demand and after each decision, never on a timer: every read is an audited access to citizens' data.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { KioskIntakeApplication, StaffSession } from '@onedoor/protocol';
 import { AdvancePanel } from './parts/AdvancePanel.tsx';
+import { PickupPanel } from './parts/PickupPanel.tsx';
 
 interface PendingApplication extends KioskIntakeApplication {
   form: Array<{ key: string; label: string; value: string }>;
@@ -88,6 +90,7 @@ export function ClerkCounterView({ session, onLogout, onAuthLost }: ClerkCounter
         </ol>
       )}
       <AdvancePanel onAuthLost={onAuthLost} />
+      <PickupPanel onAuthLost={onAuthLost} />
     </main>
   );
 }

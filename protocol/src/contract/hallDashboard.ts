@@ -192,6 +192,14 @@ export interface DashboardToday {
   limitRefusals?: Array<{ kind: string; count: number }>;
 }
 
+/** The words of each per-person limit kind (dashboard panel and day CSV; README "Running the hall floor", abuse limits). */
+export const LIMIT_KIND_WORDS: Readonly<Record<string, string>> = {
+  ticketsPerDay: '每人每日取号 / tickets per day',
+  ticketsPerCategoryPerDay: '每人每类每日取号 / tickets per category per day',
+  openAppointments: '每人未使用预约 / open appointments',
+  openAppointmentsPerService: '每人每事项未使用预约 / open appointments per service',
+};
+
 /** The hall's intake now (README "Running the hall floor", day boundaries); what GET /api/intake-state answers. */
 export interface DashboardIntake {
   mode: 'open' | 'paused' | 'closed';

@@ -302,7 +302,8 @@ export interface KioskResultNotice {
   id: number;
   serial: string;
   serviceName: string;
-  outcome: 'done' | 'returned' | 'rejected';
+  /** An application's end, or a waiting ticket handled at the closing time (carried over / closed). */
+  outcome: 'done' | 'returned' | 'rejected' | 'carriedOver' | 'closedAtClosing';
   /** Plain Chinese, e.g. 您申请的《…》已办结，可领取. */
   text: string;
   createdAt: number;

@@ -124,7 +124,8 @@ export interface PhoneResultNotice {
   id: number;
   serial: string;
   serviceName: string;
-  outcome: 'done' | 'returned' | 'rejected';
+  /** An application's end, or a waiting ticket handled at the closing time (carried over / closed). */
+  outcome: 'done' | 'returned' | 'rejected' | 'carriedOver' | 'closedAtClosing';
   text: string;
   createdAtText: string;
 }

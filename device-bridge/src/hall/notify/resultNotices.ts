@@ -4,11 +4,14 @@
  * gateway (docs/notification-gateway.md). The notice is queued by `queueIn` with the transaction handle of the status
  * change itself (a transactional outbox): it exists exactly when the change committed.
  *
+ * Waiting tickets closed or carried over at the day's closing time are told the same way (`queueTicketClosingIn`, in
+ * the closing run's transaction).
+ *
  * Views leave this module without the holder number; the text never holds a full ID number (a clerk's reason that
  * quotes one is masked: hall-rules.md "Privacy").
  */
 import { maskIdNumber } from '@onedoor/protocol';
-import type { HallRepository, HallStore } from '../../store/hallStore.ts';
+import type { HallRepository, HallStore, TicketRecord } from '../../store/hallStore.ts';
 import type { NoticeOutcome, NoticeRecord } from '../../store/noticeRecords.ts';
 import type { Citizen } from '../citizen.ts';
 import { HallClock } from '../clock.ts';
@@ -41,6 +44,15 @@ export function noticeText(outcome: NoticeOutcome, serviceName: string, reason: 
   return `您申请的《${serviceName}》不予受理：${why}`;
 }
 
+/**
+ * The words of a waiting ticket handled at the closing time (README "Running the hall floor", day boundaries): kept
+ * for `kept.day` under `kept.number`, or closed (no `kept`).
+ */
+export function ticketClosingText(number: string, kept: { day: string; number: string } | null): string {
+  return kept ? `您的${number}号今日未能办理，已保留到${kept.day}，新号码${kept.number}，当天优先叫号`
+    : `您的${number}号今日未能办理：今日已停止办理，请明日再来`;
+}
+
 /** The phone the citizen wrote on the application form (key `phone`, 11 digits), if any. */
 async function phoneOf(tx: HallRepository, serial: string): Promise<string | null> {
   const phone = (await tx.getIntake(serial))?.form.phone ?? '';
@@ -61,6 +73,22 @@ export class ResultNotices {
       idempotencyKey: `${a.serial}:${outcome}`, serial: a.serial, serviceName, holderNumber: a.applicantNumber,
       phone: await phoneOf(tx, a.serial), outcome, text: noticeText(outcome, serviceName, reason), createdAt: at,
       createdDay: clock.dayOf(at),
+    });
+  }
+
+  /**
+   * Queues the notice of a waiting ticket closed or carried over at the closing time, inside the closing run's
+   * transaction `tx` (one per ticket). Only a ticket with a holder (taken with a card or the phone) has someone to
+   * tell: a ticket taken without a card queues nothing (null). The ticket number stands in `serial`, the queue
+   * category's name in `serviceName`; no phone (a ticket has none).
+   */
+  static async queueTicketClosingIn(tx: HallRepository, clock: HallClock, t: TicketRecord, kept: { day: string; number: string } | null,
+    at: number): Promise<NoticeRecord | null> {
+    if (t.holderNumber === null) return null;
+    const outcome: NoticeOutcome = kept ? 'carriedOver' : 'closedAtClosing';
+    return tx.addNotice({
+      idempotencyKey: `ticket:${t.id}:${outcome}`, serial: t.number, serviceName: (await tx.getQueueCategory(t.category))?.name ?? t.category,
+      holderNumber: t.holderNumber, phone: null, outcome, text: ticketClosingText(t.number, kept), createdAt: at, createdDay: clock.dayOf(at),
     });
   }
 

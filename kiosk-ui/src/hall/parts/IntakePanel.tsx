@@ -4,19 +4,12 @@
  * (POST /api/hall/intake), and the day's per-person limit refusals by kind.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { DashboardIntake, DashboardToday } from '@onedoor/protocol';
+import { LIMIT_KIND_WORDS, type DashboardIntake, type DashboardToday } from '@onedoor/protocol';
 
 const MODE_WORDS: Record<DashboardIntake['mode'], string> = {
   open: '正常取号 / open',
   paused: '暂停取号 / paused',
   closed: '今日停止办理 / closed for today',
-};
-
-export const LIMIT_KIND_WORDS: Record<string, string> = {
-  ticketsPerDay: '每人每日取号 / tickets per day',
-  ticketsPerCategoryPerDay: '每人每类每日取号 / tickets per category per day',
-  openAppointments: '每人未使用预约 / open appointments',
-  openAppointmentsPerService: '每人每事项未使用预约 / open appointments per service',
 };
 
 export function IntakePanel({ intake, canAct }: { intake: DashboardIntake; canAct: boolean }) {

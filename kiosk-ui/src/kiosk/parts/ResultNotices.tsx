@@ -9,6 +9,8 @@ const TEXT = {
     done: { zh: '已办结', en: 'Completed' },
     returned: { zh: '已退回', en: 'Returned' },
     rejected: { zh: '不予受理', en: 'Not accepted' },
+    carriedOver: { zh: '已保留到下一工作日', en: 'Kept for the next day' },
+    closedAtClosing: { zh: '今日已停止办理', en: 'Closed for today' },
   },
 } as const;
 
