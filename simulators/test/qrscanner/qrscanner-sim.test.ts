@@ -14,6 +14,7 @@ import {
 import { QrScannerSim } from '../../src/qrscanner/index.ts';
 import { startSimulator, type RunningSimulator } from '../../src/link/index.ts';
 import { loadVectorsFromShared } from './vectors.ts';
+import { until } from '../../../test/support/until.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'onedoor-qrscanner-'));
 const running: RunningSimulator<QrScannerSim>[] = [];
@@ -95,17 +96,20 @@ describe('QrScannerSim over a PTY: the register protocol', () => {
   });
 
   it('gives no reply to a bad checksum, accepts AB CD, and is silent during the power-up delay', async () => {
-    const { sim, host } = await startPty({ powerUpMs: 300 });
+    // A power-up delay long enough that the request reaches the engine inside it on a loaded machine (socat's hop);
+    // each step waits for the engine to have taken the frame, then for any reply it would have sent.
+    const { sim, host } = await startPty({ powerUpMs: 3000 });
     sim.powerCycle();
     host.send({ type: 'read', address: 0, count: 1 });
-    await new Promise((r) => setTimeout(r, 150));
-    expect(host.replies()).toEqual([]);
-    expect(sim.counters.ignored).toBe(1);
-    await sim.waitFor(() => sim.poweredUp, () => 'power-up', 2000);
-    host.send(fromHex(v.bad_crc_cmd.frame));
+    await until(() => sim.counters.ignored === 1, 'the request ignored during power-up', { limitMs: 2500 });
+    expect(sim.poweredUp).toBe(false);
     await new Promise((r) => setTimeout(r, 100));
     expect(host.replies()).toEqual([]);
-    expect(sim.counters.badChecksums).toBe(1);
+    await sim.waitFor(() => sim.poweredUp, () => 'power-up', 5000);
+    host.send(fromHex(v.bad_crc_cmd.frame));
+    await until(() => sim.counters.badChecksums === 1, 'the bad checksum counted');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(host.replies()).toEqual([]);
     expect(await host.exchange(fromHex(v.trigger_nocrc.frame))).toBe(v.ack_write.frame);
   });
 
