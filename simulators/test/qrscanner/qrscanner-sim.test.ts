@@ -105,7 +105,7 @@ describe('QrScannerSim over a PTY: the register protocol', () => {
     expect(sim.poweredUp).toBe(false);
     await new Promise((r) => setTimeout(r, 100));
     expect(host.replies()).toEqual([]);
-    await sim.waitFor(() => sim.poweredUp, () => 'power-up', 5000);
+    await sim.waitFor(() => sim.poweredUp, () => 'power-up', 10_000);
     host.send(fromHex(v.bad_crc_cmd.frame));
     await until(() => sim.counters.badChecksums === 1, 'the bad checksum counted');
     await new Promise((r) => setTimeout(r, 100));
