@@ -11,10 +11,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { SEEDED_CARD, startKioskRig, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import { staffLogin } from '../support/staffLogin.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = join(REPO_ROOT, 'test/artifacts/screens');
@@ -35,10 +37,7 @@ beforeAll(async () => {
   expect((await rig.command(s.token, 'queue.take', { category: 'A' })).code).toBe('success');
   expect((await rig.command(s.token, 'certificates.list')).code).toBe('success');
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 400_000);
 
 afterEach(async () => {
@@ -55,11 +54,7 @@ async function loginAs(user: 'manager' | 'tech'): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1400 }, deviceScaleFactor: 1 });
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${rig.bridge.url}/hall`);
-  await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });
-  await page.locator('input[name="user"]').fill(user);
-  await page.locator('input[name="password"]').fill(DEMO_PASSWORDS[user]);
-  await page.getByRole('button', { name: /登录/ }).click();
+  await staffLogin(page, `${rig.bridge.url}/hall`, user, DEMO_PASSWORDS[user]);
   await page.getByTestId('hall-dashboard').waitFor({ timeout: UI_WAIT_MS });
   await page.getByTestId('today').waitFor({ timeout: UI_WAIT_MS });
   return page;

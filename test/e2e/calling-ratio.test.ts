@@ -23,6 +23,7 @@ import { QueueService } from '../../device-bridge/src/hall/queue.ts';
 import { TestClock } from '../../device-bridge/test/hall/fixture.ts';
 import { SERVICE_A, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { builtUi } from '../support/builtUi.ts';
+import { staffLogin } from '../support/staffLogin.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -92,11 +93,7 @@ describe('calling rules on a scripted morning', () => {
     // The manager sees why each ticket was called.
     const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
     try {
-      await page.goto(`${rig.bridge.url}/hall`);
-      await page.getByTestId('tech-login').waitFor(WAIT);
-      await page.locator('input[name="user"]').fill('manager');
-      await page.locator('input[name="password"]').fill(DEMO_PASSWORDS.manager);
-      await page.locator('button[type="submit"]').click();
+      await staffLogin(page, `${rig.bridge.url}/hall`, 'manager', DEMO_PASSWORDS.manager);
       const reasons = page.getByTestId('call-reasons');
       await reasons.waitFor(WAIT);
       const row = reasons.locator('tbody tr', { hasText: booked[0] });

@@ -11,10 +11,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { loadCatalogueFiles } from '../../device-bridge/src/catalogue/loadCatalogue.ts';
 import { startKioskRig, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import { staffLogin } from '../support/staffLogin.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = join(REPO_ROOT, 'test/artifacts/screens');
@@ -29,7 +31,7 @@ beforeAll(async () => {
   const uiDir = await builtUi();
   rig = await startKioskRig({ uiDir, users: DEMO_USERS, hall: { demo: async (store) => void (await loadCatalogueFiles(store, [join(REPO_ROOT, 'config/examples/catalogue/catalogue.json')])) } });
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {
@@ -43,11 +45,7 @@ describe('catalogue edits in the manager dashboard', () => {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1400 }, deviceScaleFactor: 1 });
     try {
       const page = await context.newPage();
-      await page.goto(`${rig.bridge.url}/hall`);
-      await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });
-      await page.locator('input[name="user"]').fill('manager');
-      await page.locator('input[name="password"]').fill(DEMO_PASSWORDS.manager);
-      await page.getByRole('button', { name: /登录/ }).click();
+      await staffLogin(page, `${rig.bridge.url}/hall`, 'manager', DEMO_PASSWORDS.manager);
       const panel = page.getByTestId('catalogue');
       await page.getByTestId('category-name-A').waitFor({ timeout: UI_WAIT_MS });
       const store = rig.bridge.hall.store!;

@@ -12,12 +12,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { SEEDED_CARD, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
 import { QrScannerSim } from '../../simulators/src/qrscanner/index.ts';
 import { startSimulator, type RunningSimulator } from '../../simulators/src/link/index.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -35,7 +36,7 @@ beforeAll(async () => {
   rig = await startKioskRig({ uiDir: distDir, screen: false, devices: [{ id: 'scanner', kind: 'qrscanner', path: scanner.path!, options: {} }] });
   await until('scanner online', () => rig.bridge.devices.get('scanner')?.status().state === 'online', 60_000);
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {

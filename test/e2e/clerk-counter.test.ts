@@ -18,6 +18,7 @@ import { loadCatalogueFiles } from '../../device-bridge/src/catalogue/loadCatalo
 import { ApplicationService } from '../../device-bridge/src/hall/applications.ts';
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
+import { staffLogin } from '../support/staffLogin.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const UI_WAIT_MS = 60_000;
@@ -43,11 +44,7 @@ afterAll(async () => {
 });
 
 async function loginClerk(page: Page): Promise<void> {
-  await page.goto(`${bridge.url}/hall`);
-  await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });
-  await page.locator('input[name="user"]').fill('clerk');
-  await page.locator('input[name="password"]').fill(DEMO_PASSWORDS.clerk);
-  await page.locator('button[type="submit"]').click();
+  await staffLogin(page, `${bridge.url}/hall`, 'clerk', DEMO_PASSWORDS.clerk);
 }
 
 describe('clerk counter page', () => {

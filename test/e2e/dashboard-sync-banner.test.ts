@@ -11,11 +11,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { silentLogger, startBridge, type BridgeHandle } from '../../device-bridge/src/index.ts';
 import { seedBasics } from '../../device-bridge/test/hall/fixture.ts';
 import { TcpRelay } from '../support/tcpRelay.ts';
+import { staffLogin } from '../support/staffLogin.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = join(REPO_ROOT, 'test/artifacts/screens');
@@ -36,10 +38,7 @@ beforeAll(async () => {
     instances: { redisUrl: `redis://127.0.0.1:${relay.port}`, keyPrefix: `od-e2e-banner-${process.pid}` },
   }, { log: silentLogger(), hall: { demo: (s) => seedBasics(s) } });
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {
@@ -54,11 +53,7 @@ describe('the dashboard while instances cannot sync', () => {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
     try {
       const page = await context.newPage();
-      await page.goto(`${bridge.url}/hall`);
-      await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });
-      await page.locator('input[name="user"]').fill('manager');
-      await page.locator('input[name="password"]').fill(DEMO_PASSWORDS.manager);
-      await page.getByRole('button', { name: /登录/ }).click();
+      await staffLogin(page, `${bridge.url}/hall`, 'manager', DEMO_PASSWORDS.manager);
       await page.getByTestId('today').waitFor({ timeout: UI_WAIT_MS });
       expect(await page.getByTestId('message-bus-problem').count()).toBe(0);
 

@@ -15,13 +15,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS, silentLogger, startBridge, type BridgeHandle } from '@onedoor/device-bridge';
 import { SimulatorHub, type SimInfo } from '@onedoor/simulators';
 import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
 import { HallClock } from '../../device-bridge/src/hall/clock.ts';
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
+import { staffLogin } from '../support/staffLogin.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = join(REPO_ROOT, 'test/artifacts/screens');
@@ -58,10 +60,7 @@ beforeAll(async () => {
     { log: silentLogger(), hall: { demo: checkoutDemoHallFiller(), clock: new HallClock(() => Date.now() + clockShiftMs) } },
   );
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 400_000);
 
 afterEach(async () => {
@@ -114,10 +113,7 @@ describe('manager dashboard', () => {
 
   it('a manager sees the kiosk and figures; the printer running out of paper shows the alert, the refill clears it', async () => {
     const page = await openHall();
-    await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });
-    await page.locator('input[name="user"]').fill('manager');
-    await page.locator('input[name="password"]').fill(DEMO_PASSWORDS.manager);
-    await page.getByRole('button', { name: /登录/ }).click();
+    await staffLogin(page, null, 'manager', DEMO_PASSWORDS.manager);
     await page.getByTestId('hall-dashboard').waitFor({ timeout: UI_WAIT_MS });
     await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: UI_WAIT_MS });
     await expect(page.getByTestId('user').innerText()).resolves.toContain('manager · manager');
@@ -179,10 +175,7 @@ describe('manager dashboard', () => {
     await apply('checks-new', wei);
 
     const page = await openHall();
-    await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });
-    await page.locator('input[name="user"]').fill('manager');
-    await page.locator('input[name="password"]').fill(DEMO_PASSWORDS.manager);
-    await page.getByRole('button', { name: /登录/ }).click();
+    await staffLogin(page, null, 'manager', DEMO_PASSWORDS.manager);
     await page.getByTestId('hall-dashboard').waitFor({ timeout: UI_WAIT_MS });
     const alert = page.locator('[data-testid="alert"][data-kind="commitmentChecksOverdue"]');
     await alert.waitFor({ timeout: UI_WAIT_MS });

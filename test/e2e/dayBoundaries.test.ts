@@ -15,6 +15,7 @@ import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { capabilityKeyOf, TicketCapabilities } from '../../device-bridge/src/hall/ticketCapability.ts';
 import { DEFAULT_HALL_ID } from '../../device-bridge/src/store/hallScope.ts';
 import { LANDSCAPE, PORTRAIT, WAIT, startDemoKiosk, type DemoKiosk } from './demoKiosk.ts';
+import { staffLogin } from '../support/staffLogin.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -39,11 +40,7 @@ afterAll(async () => kiosk?.close(), 120_000);
 async function managerDashboard(): Promise<Page> {
   const page = await kiosk.browser.newPage({ viewport: { width: LANDSCAPE.width, height: 1400 }, deviceScaleFactor: 1 });
   staffPages.push(page);
-  await page.goto(`${kiosk.rig.bridge.url}/hall`);
-  await page.getByTestId('tech-login').waitFor(WAIT);
-  await page.locator('input[name="user"]').fill('manager');
-  await page.locator('input[name="password"]').fill(DEMO_PASSWORDS.manager);
-  await page.getByRole('button', { name: /登录/ }).click();
+  await staffLogin(page, `${kiosk.rig.bridge.url}/hall`, 'manager', DEMO_PASSWORDS.manager);
   await page.getByTestId('hall-dashboard').waitFor(WAIT);
   await page.getByTestId('intake').waitFor(WAIT);
   return page;

@@ -6,11 +6,12 @@
  * the demo's appointments and tickets of the last days make the hall's most used.
  */
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { checkoutDemoHallFiller } from '../../device-bridge/src/demo/demoFiles.ts';
 import { HallClock } from '../../device-bridge/src/hall/clock.ts';
 import type { KioskHallOptions } from '../../device-bridge/src/api/kioskHall.ts';
 import { startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 export const PORTRAIT = { width: 1080, height: 1920 };
 export const LANDSCAPE = { width: 1920, height: 1080 };
@@ -45,7 +46,7 @@ export async function startDemoKiosk(more: Pick<NonNullable<Parameters<typeof st
     const t0 = Date.now();
     const clock = new HallClock(() => start + (Date.now() - t0));
     rig = await startKioskRig({ ...more, uiDir: distDir, screen: false, hall: { ...more.hall, demo: checkoutDemoHallFiller(), clock } });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   } catch (e) {
     await close();
     throw e;

@@ -18,10 +18,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { silentLogger, startBridge, type BridgeHandle } from '@onedoor/device-bridge';
 import { CounterBusSim } from '../../simulators/src/counterbus/index.ts';
 import { startSimulator, type RunningSimulator } from '../../simulators/src/link/index.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = join(REPO_ROOT, 'test/artifacts/screens');
@@ -74,10 +75,7 @@ beforeAll(async () => {
   );
   await bridge.hall.store!.upsertQueueCategory({ letter: 'A', name: '综合受理', defaultServiceMinutes: 6 });
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
   await context.addInitScript(stubSpeech);
   page = await context.newPage();

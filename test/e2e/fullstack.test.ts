@@ -12,10 +12,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import type { DeviceStatus } from '@onedoor/protocol';
 import { loadVectors } from '../../protocol/test/vectors.ts';
 import { leftovers, postJson, REPO_ROOT, spawnLauncher, waitAllOnline, type LauncherRun } from '../integration/start-rig.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const screensDir = join(REPO_ROOT, 'test/artifacts/screens');
 const PORTRAIT = { width: 1080, height: 1920 };
@@ -45,10 +46,7 @@ beforeAll(async () => {
   control = run.printed.get('simulators')!;
   await waitAllOnline<DeviceStatus>(run);
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 400_000);
 
 afterEach(async () => {

@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { IppEvePrinterSim } from '@onedoor/simulators';
 import { SEEDED_CARD, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { FONT } from '../../device-bridge/test/docPrinter/fixtures.ts';
+import { launchChromium } from '../support/chromium.ts';
 /** Waits in the browser: several processes on a loaded machine. */
 const WAIT = { timeout: 60_000 };
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   rig = await startKioskRig({ uiDir: distDir, screen: false, devices: [{ id: 'a4', kind: 'docprinter', path: sim.uri,
     options: { fontPath: FONT.path, fontName: FONT.name, pollIntervalMs: 150, jobPollMs: 50 } }] });
   await until('A4 printer online', () => rig.bridge.devices.get('a4')?.status().state === 'online');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {

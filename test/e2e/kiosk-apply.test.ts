@@ -12,13 +12,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { loadCatalogueFiles } from '../../device-bridge/src/catalogue/loadCatalogue.ts';
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { gridProblems, smallestText } from './kioskGrid.ts';
+import { staffLogin } from '../support/staffLogin.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -38,7 +40,7 @@ beforeAll(async () => {
   rig = await startKioskRig({ uiDir: distDir, screen: false, users: DEMO_USERS, 
     hall: { demo: async (store) => void (await loadCatalogueFiles(store, [path.join(repoRoot, 'config/examples/catalogue/catalogue.json')])) } });
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {
@@ -174,11 +176,7 @@ describe('applying on the kiosk screens', () => {
 
     // A clerk accepts it on the counter page.
     const clerk = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await clerk.goto(`${rig.bridge.url}/hall`);
-    await clerk.getByTestId('tech-login').waitFor(WAIT);
-    await clerk.locator('input[name="user"]').fill('clerk');
-    await clerk.locator('input[name="password"]').fill(DEMO_PASSWORDS.clerk);
-    await clerk.locator('button[type="submit"]').click();
+    await staffLogin(clerk, `${rig.bridge.url}/hall`, 'clerk', DEMO_PASSWORDS.clerk);
     const waiting = clerk.locator(`[data-testid="clerk-application"][data-serial="${serial}"]`);
     await waiting.waitFor(WAIT);
     await waiting.getByTestId('clerk-accept').click();

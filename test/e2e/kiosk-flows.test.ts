@@ -10,9 +10,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { loadVectors } from '../../protocol/test/vectors.ts';
 import { SEEDED_CARD, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -36,10 +37,7 @@ beforeAll(async () => {
   // The page in Chromium is the kiosk's screen; the rig records what the bridge sends it.
   rig = await startKioskRig({ uiDir: distDir, screen: false });
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 400_000);
 
 afterEach(async () => {

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { builtUi } from '../support/builtUi.ts';
 import { Server as SocketServer, type Namespace } from 'socket.io';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import type {
   CardReadEvent,
   DeviceStatus,
@@ -23,6 +23,7 @@ import type {
   KioskServerToClientEvents,
 } from '@onedoor/protocol';
 import { loadVectors } from '../../protocol/test/vectors.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -96,10 +97,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
   await mkdir(screensDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterEach(async () => {

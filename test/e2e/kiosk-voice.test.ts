@@ -14,10 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
 import { orphanLines, smallestText } from './kioskGrid.ts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { SEEDED_CARD, SERVICE_A, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { ApplicationService } from '../../device-bridge/src/hall/applications.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -43,10 +44,7 @@ beforeAll(async () => {
   const a = await apps.submit({ number: zhang.idNumber, name: zhang.name, birthDate: zhang.birthDate }, SERVICE_A);
   await apps.advance(a.serial, 'returned', FIX_NOTE);
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 400_000);
 
 afterEach(async () => {

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { type Browser, type BrowserContext } from 'playwright-core';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { SEEDED_CARD, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
@@ -28,6 +28,7 @@ import { QrScannerSim } from '../../simulators/src/qrscanner/index.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { signIdentityCode, type IdentityCodeClaims } from '../../device-bridge/src/hall/identityCode.ts';
 import { startSimulator, type RunningSimulator } from '../../simulators/src/link/index.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 // jsqr is CommonJS with an ES-style default in its types: at run time the default import is the function.
 const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
@@ -68,7 +69,7 @@ beforeAll(async () => {
     ] });
   await until('scanner online', () => rig.bridge.devices.get('scanner')?.status().state === 'online', 60_000);
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 400_000);
 
 afterEach(async () => {

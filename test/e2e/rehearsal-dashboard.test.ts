@@ -11,10 +11,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@onedoor/device-bridge';
 import { runRehearsal } from '../../scripts/rehearsal/runner.ts';
 import { syntheticMorning } from '../../scripts/rehearsal/syntheticMorning.ts';
+import { staffLogin } from '../support/staffLogin.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = join(REPO_ROOT, 'test/artifacts/screens');
@@ -28,7 +30,7 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'od-rehearsal-e2e-'));
   uiDir = await builtUi();
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {
@@ -47,11 +49,7 @@ describe('dashboard during a rehearsal', () => {
       onReady: async ({ url }) => {
         const context = await browser.newContext({ viewport: { width: 1600, height: 1400 }, deviceScaleFactor: 1 });
         page = await context.newPage();
-        await page.goto(`${url}/hall`);
-        await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });
-        await page.locator('input[name="user"]').fill('manager');
-        await page.locator('input[name="password"]').fill(DEMO_PASSWORDS.manager);
-        await page.getByRole('button', { name: /登录/ }).click();
+        await staffLogin(page, `${url}/hall`, 'manager', DEMO_PASSWORDS.manager);
         await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: UI_WAIT_MS });
         await page.getByTestId('fig-waiting').waitFor({ timeout: UI_WAIT_MS });
         const p = page;

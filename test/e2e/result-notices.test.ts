@@ -17,6 +17,7 @@ import { until } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { startDemoKiosk, WAIT, type DemoKiosk } from './demoKiosk.ts';
 import { qrText } from './qrText.ts';
 import { gridProblems, smallestText } from './kioskGrid.ts';
+import { staffLogin } from '../support/staffLogin.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -62,11 +63,7 @@ describe('result notices', () => {
     await kiosk.closePages();
 
     const clerk = await (page.context().browser()!).newPage({ viewport: { width: 1280, height: 1000 } });
-    await clerk.goto(`${rig.bridge.url}/hall`);
-    await clerk.getByTestId('tech-login').waitFor(WAIT);
-    await clerk.locator('input[name="user"]').fill('clerk');
-    await clerk.locator('input[name="password"]').fill(DEMO_PASSWORDS.clerk);
-    await clerk.locator('button[type="submit"]').click();
+    await staffLogin(clerk, `${rig.bridge.url}/hall`, 'clerk', DEMO_PASSWORDS.clerk);
     await clerk.getByTestId('advance-panel').waitFor(WAIT);
     await clerk.getByTestId('advance-serial').fill(inReview.serial);
     await clerk.getByTestId('advance-find').click();

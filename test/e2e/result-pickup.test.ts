@@ -18,6 +18,8 @@ import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { until } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { DEMO_PASSWORDS, DEMO_USERS } from '../../device-bridge/src/auth/demoUsers.ts';
 import { startDemoKiosk, WAIT, type DemoKiosk } from './demoKiosk.ts';
+import { staffLogin } from '../support/staffLogin.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const screensDir = process.env.SCREENSHOTS_DIR ?? path.resolve(import.meta.dirname, '../artifacts/screens/results');
 let kiosk: DemoKiosk;
@@ -142,15 +144,10 @@ describe('result pickup: kiosk -> pickup ticket -> window', () => {
     expect(slip).not.toContain(citizen.number);
     await kiosk.closePages();
 
-    const browserPage = await (await import('playwright-core')).chromium.launch({ executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browserPage = await launchChromium();
     try {
       const dash = await browserPage.newPage({ viewport: { width: 1280, height: 1400 } });
-      await dash.goto(`${rig.bridge.url}/hall`);
-      await dash.getByTestId('tech-login').waitFor(WAIT);
-      await dash.locator('input[name="user"]').fill('manager');
-      await dash.locator('input[name="password"]').fill(DEMO_PASSWORDS.manager);
-      await dash.locator('button[type="submit"]').click();
+      await staffLogin(dash, `${rig.bridge.url}/hall`, 'manager', DEMO_PASSWORDS.manager);
       const row = dash.locator(`[data-testid="parcels"] tr[data-serial="${app.serial}"]`);
       await row.waitFor(WAIT);
       expect(await row.innerText()).toContain('广州市天河区体育西路100号');

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORDS, DEMO_USERS } from '@onedoor/device-bridge';
 import { LANDSCAPE, WAIT, startDemoKiosk, type DemoKiosk } from './demoKiosk.ts';
+import { staffLogin } from '../support/staffLogin.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -38,11 +39,7 @@ describe('service levels on the dashboard in Chromium', () => {
 
     const page = await kiosk.browser.newPage({ viewport: { width: LANDSCAPE.width, height: 1400 }, deviceScaleFactor: 1 });
     try {
-      await page.goto(`${bridge.url}/hall`);
-      await page.getByTestId('tech-login').waitFor(WAIT);
-      await page.locator('input[name="user"]').fill('manager');
-      await page.locator('input[name="password"]').fill(DEMO_PASSWORDS.manager);
-      await page.getByRole('button', { name: /登录/ }).click();
+      await staffLogin(page, `${bridge.url}/hall`, 'manager', DEMO_PASSWORDS.manager);
       await page.getByTestId('hall-dashboard').waitFor(WAIT);
       await page.getByTestId('service-levels-ok').waitFor(WAIT);
       expect(await page.locator('[data-testid="alert"][data-kind="serviceLevel"]').count()).toBe(0);

@@ -15,12 +15,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtUi } from '../support/builtUi.ts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS, DEMO_USERS, silentLogger, startBridge, type BridgeHandle } from '@onedoor/device-bridge';
 import { IdReaderSim, SimulatorHub, startControlServer, startSimulator, type ControlServer, type SimInfo } from '@onedoor/simulators';
 import { RECORDING_MAGIC, type DeviceStatus, type TechDeviceInfo } from '@onedoor/protocol';
 import { untilWith } from '../support/until.ts';
 import { loadVectors } from '../../protocol/test/vectors.ts';
+import { staffLogin } from '../support/staffLogin.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = join(REPO_ROOT, 'test/artifacts/screens');
@@ -72,10 +74,7 @@ beforeAll(async () => {
     { log: silentLogger() },
   );
   mkdirSync(screensDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 400_000);
 
 afterEach(async () => {
@@ -101,10 +100,7 @@ async function openTech(): Promise<Page> {
 }
 
 async function logIn(page: Page, user: string, password: string): Promise<void> {
-  await page.getByTestId('tech-login').waitFor({ timeout: UI_WAIT_MS });
-  await page.locator('input[name="user"]').fill(user);
-  await page.locator('input[name="password"]').fill(password);
-  await page.getByRole('button', { name: /登录/ }).click();
+  await staffLogin(page, null, user, password);
   await page.getByTestId('tech-console').waitFor({ timeout: UI_WAIT_MS });
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: UI_WAIT_MS });
 }
