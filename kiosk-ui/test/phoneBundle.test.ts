@@ -3,26 +3,19 @@
  * CSS): the production build, then every script, preload and stylesheet `m.html` names, gzipped. It must hold no
  * kiosk code and no socket.io client (the page reads server-sent events).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { builtUi } from '../../test/support/builtUi.ts';
 
-const uiRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PHONE_BUDGET_BYTES = 30 * 1024;
 let outDir: string;
 
 beforeAll(async () => {
-  outDir = mkdtempSync(path.join(tmpdir(), 'od-phone-bundle-'));
-  await build({ configFile: path.join(uiRoot, 'vite.config.ts'), mode: 'production', logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  // The production build the e2e files share (read only; a production build whatever NODE_ENV Vitest sets).
+  outDir = await builtUi();
 }, 180_000);
-
-afterAll(() => {
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
 
 describe('the phone page bundle', () => {
   it('is at most 30 KB gzipped, JavaScript and CSS, and holds no kiosk or socket.io code', () => {
