@@ -6,17 +6,15 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORDS, DEMO_USERS } from '../../src/auth/demoUsers.ts';
-import { loadCatalogueFiles } from '../../src/catalogue/loadCatalogue.ts';
+import { DEMO_PASSWORDS } from '../../src/auth/demoUsers.ts';
 import { citizenFromHolder } from '../../src/hall/citizen.ts';
-import { startBridge, silentLogger, type BridgeHandle } from '../../src/index.ts';
+import type { BridgeHandle } from '../../src/index.ts';
 import { libraryHolder } from '../hall/fixture.ts';
 import { staffHttp } from '../helpers/staffHttp.ts';
+import { startCatalogueHall } from '../helpers/catalogueHall.ts';
 
-const CATALOGUE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config/examples/catalogue/catalogue.json');
 const dir = mkdtempSync(join(tmpdir(), 'od-intake-api-'));
 let bridge: BridgeHandle;
 let clerk: string;
@@ -30,9 +28,7 @@ const submit = (requestId: string) => bridge.hall.intake!.submit({ sessionKey: '
   serviceId: 'D35-02', form: FORM, bringBy: 'ticket' });
 
 beforeAll(async () => {
-  bridge = await startBridge({ http: { host: '127.0.0.1', port: 0 }, dataDir: join(dir, 'data'), users: [...DEMO_USERS],
-    site: { hallId: 'GZ-TH-01' }, devices: [], options: { logLevel: 'silent' } },
-  { log: silentLogger(), hall: { demo: async (store) => void (await loadCatalogueFiles(store, [CATALOGUE])) } });
+  bridge = await startCatalogueHall(dir);
   clerk = await login('clerk', DEMO_PASSWORDS.clerk);
   manager = await login('manager', DEMO_PASSWORDS.manager);
 }, 60_000);

@@ -2,11 +2,11 @@
 // results (领取结果)"), on both backends: the service item's ways round-trip (counter only stored as the default),
 // one record per application, state changes only from the states named, lookups by ticket and by state, the
 // finished applications before a time, the hall's own rows only, and retention erasing the post address.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HallRetentionCutoffs, HallStore } from '../../src/store/hallStore.ts';
 import type { ResultCollectionRecord } from '../../src/store/resultRecords.ts';
 import { seedBasics, SERVICE_A } from '../hall/fixture.ts';
-import { STORE_BACKENDS, type StoreTarget } from './backends.ts';
+import { freshTargetPerTest, STORE_BACKENDS } from './backends.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 1, 0);
 const DAY = '2026-11-25';
@@ -26,20 +26,7 @@ async function application(s: HallStore, serial: string, status: 'done' | 'revie
 
 for (const backend of STORE_BACKENDS) {
   describe(`result collections on ${backend.name}`, () => {
-    let target: StoreTarget;
-    const opened: HallStore[] = [];
-    const open = async (hallId?: string) => {
-      const s = await target.open({ hallId });
-      opened.push(s);
-      return s;
-    };
-    beforeEach(async () => {
-      target = await backend.create();
-    });
-    afterEach(async () => {
-      for (const s of opened.splice(0)) await s.close();
-      await target.destroy();
-    });
+    const { open } = freshTargetPerTest(backend);
 
     it('stores a service item\'s ways and certificate; counter only reads back as the default (absent)', async () => {
       const s = await open();
