@@ -6,51 +6,36 @@
  * 返回 the session's screen is still there. Screenshots: test/artifacts/screens/certificate-scan-*.png (1080 x 1920).
  */
 import { mkdirSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtUi } from '../support/builtUi.ts';
 import { type Browser, type Page } from 'playwright-core';
-import { SEEDED_CARD, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import { SEEDED_CARD, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { libraryHolder } from '../../device-bridge/test/hall/fixture.ts';
 import { citizenFromHolder } from '../../device-bridge/src/hall/citizen.ts';
-import { QrScannerSim } from '../../simulators/src/qrscanner/index.ts';
-import { startSimulator, type RunningSimulator } from '../../simulators/src/link/index.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { startScannerKiosk, type ScannerKiosk } from './scannerKiosk.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
 const WAIT = { timeout: 60_000 };
 
-let scanner: RunningSimulator<QrScannerSim>;
+let scanKiosk: ScannerKiosk;
+let scanner: ScannerKiosk['scanner'];
 let rig: KioskRig;
 let browser: Browser;
 const holder = citizenFromHolder(libraryHolder(SEEDED_CARD));
 
 beforeAll(async () => {
-  const distDir = await builtUi();
-  const simDir = await mkdtemp(path.join(tmpdir(), 'od-certscan-'));
-  scanner = await startSimulator(new QrScannerSim({ id: 'certscan-e2e-scanner', powerUpMs: 0, repeatGuardMs: 0 }), { link: 'pty', baud: 9600, dir: simDir });
-  rig = await startKioskRig({ uiDir: distDir, screen: false, devices: [{ id: 'scanner', kind: 'qrscanner', path: scanner.path!, options: {} }] });
-  await until('scanner online', () => rig.bridge.devices.get('scanner')?.status().state === 'online', 60_000);
+  scanKiosk = await startScannerKiosk('certscan', {});
+  ({ rig, scanner, browser } = scanKiosk);
   mkdirSync(screensDir, { recursive: true });
-  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await rig?.close();
-  await scanner?.close();
+  await scanKiosk?.close();
 }, 120_000);
 
-async function kioskPage(): Promise<Page> {
-  const kiosk = await (await browser.newContext({ viewport: { width: 1080, height: 1920 }, deviceScaleFactor: 1 })).newPage();
-  await kiosk.goto(`${rig.bridge.url}/`);
-  await kiosk.locator('[data-testid="connection"][data-state="connected"]').waitFor(WAIT);
-  return kiosk;
-}
+const kioskPage = (): Promise<Page> => scanKiosk.kioskPage();
 
 /** A copy of the seeded holder's certificate, as printed: its payload and the QR's verification URL. */
 async function printedCopy() {

@@ -9,19 +9,14 @@
  * Screenshots: test/artifacts/screens/phone-me-*.png (360 x 740), phone-continue-kiosk.png.
  */
 import { mkdirSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtUi } from '../support/builtUi.ts';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
-import { SEEDED_CARD, SERVICE_A, startKioskRig, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
+import { SEEDED_CARD, SERVICE_A, until, type KioskRig } from '../../device-bridge/test/kiosk/kioskRig.ts';
 import { libraryHolder, TestClock } from '../../device-bridge/test/hall/fixture.ts';
-import { QrScannerSim } from '../../simulators/src/qrscanner/index.ts';
-import { startSimulator, type RunningSimulator } from '../../simulators/src/link/index.ts';
 import { qrText } from './qrText.ts';
+import { startScannerKiosk, type ScannerKiosk } from './scannerKiosk.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screensDir = path.join(repoRoot, 'test/artifacts/screens');
@@ -30,34 +25,22 @@ const WAIT = { timeout: 60_000 };
 // A Wednesday at 09:30 hall time: a working day with the next one bookable.
 const clock = new TestClock('2026-11-25', '09:30');
 
-let distDir: string;
-let scanner: RunningSimulator<QrScannerSim>;
+let scanKiosk: ScannerKiosk;
+let scanner: ScannerKiosk['scanner'];
 let rig: KioskRig;
 let browser: Browser;
 
 beforeAll(async () => {
-  distDir = await builtUi();
-  const simDir = await mkdtemp(path.join(tmpdir(), 'od-handoff-scan-'));
-  scanner = await startSimulator(new QrScannerSim({ id: 'handoff-e2e-scanner', powerUpMs: 0, repeatGuardMs: 0 }), { link: 'pty', baud: 9600, dir: simDir });
-  rig = await startKioskRig({ uiDir: distDir, screen: false, hall: { clock },
-    devices: [{ id: 'scanner', kind: 'qrscanner', path: scanner.path!, options: {} }] });
-  await until('scanner online', () => rig.bridge.devices.get('scanner')?.status().state === 'online', 60_000);
+  scanKiosk = await startScannerKiosk('handoff', { clock });
+  ({ rig, scanner, browser } = scanKiosk);
   mkdirSync(screensDir, { recursive: true });
-  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await rig?.close();
-  await scanner?.close();
+  await scanKiosk?.close();
 }, 120_000);
 
-async function kioskPage(): Promise<Page> {
-  const kiosk = await (await browser.newContext({ viewport: { width: 1080, height: 1920 }, deviceScaleFactor: 1 })).newPage();
-  await kiosk.goto(`${rig.bridge.url}/`);
-  await kiosk.locator('[data-testid="connection"][data-state="connected"]').waitFor(WAIT);
-  return kiosk;
-}
+const kioskPage = (): Promise<Page> => scanKiosk.kioskPage();
 
 describe('kiosk -> phone -> kiosk in Chromium', () => {
   it('hands off, books on the phone, signs in at the kiosk with the phone\'s identity code, checks in with its appointment code', async () => {
