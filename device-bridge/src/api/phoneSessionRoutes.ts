@@ -165,8 +165,8 @@ export function phoneSessionRouter(deps: PhoneSessionRouteDeps): Router {
   router.get('/api/m/me/tickets', citizenOnly, route(async (l): Promise<PhoneMyTicket[]> => {
     const store = need(hall.store);
     const today = hall.clock.today();
-    const [tickets, categories] = await Promise.all([store.listTickets(today), store.listQueueCategories()]);
-    return tickets.filter((t) => t.holderNumber === l.citizen.number).map((t) => ({
+    const [tickets, categories] = await Promise.all([store.listTickets(today, { holderNumber: l.citizen.number }), store.listQueueCategories()]);
+    return tickets.map((t) => ({
       number: t.number, categoryName: categories.find((c) => c.letter === t.category)?.name ?? t.category, status: t.status,
       capability: deps.capabilities.issue({ id: t.id, day: t.day }),
     }));

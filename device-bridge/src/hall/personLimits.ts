@@ -40,7 +40,7 @@ export type PersonLimits = z.output<typeof personLimitsSchema>;
 /** Throws `personLimit` when taking one more walk-in ticket would pass a limit. */
 export async function checkTicketLimits(tx: HallRepository, limits: PersonLimits, day: HallDay, category: string, holderNumber: string): Promise<void> {
   if (limits.ticketsPerDay === undefined && limits.ticketsPerCategoryPerDay === undefined) return;
-  const mine = (await tx.listTickets(day)).filter((t) => t.holderNumber === holderNumber && t.appointmentId === null);
+  const mine = (await tx.listTickets(day, { holderNumber })).filter((t) => t.appointmentId === null);
   const until = addDays(day, 1);
   const inCategory = mine.filter((t) => t.category === category).length;
   if (limits.ticketsPerCategoryPerDay !== undefined && inCategory >= limits.ticketsPerCategoryPerDay) {

@@ -153,8 +153,7 @@ export class QueueService {
 
   /** The person's tickets today (waiting first), e.g. for the kiosk's home screen. */
   async ticketsOf(citizen: Citizen): Promise<TicketView[]> {
-    const all = await this.store.listTickets(this.clock.today());
-    const mine = all.filter((t) => t.holderNumber === citizen.number);
+    const mine = await this.store.listTickets(this.clock.today(), { holderNumber: citizen.number });
     return Promise.all(mine.map((t) => this.view(t, false)));
   }
 

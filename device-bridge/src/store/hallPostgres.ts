@@ -26,6 +26,7 @@
  * connection parameters (the password) on some errors, which a logger would print.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { serviceDurationsSql, visitStepsFromRows, visitStepsOfTickets, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
@@ -40,7 +41,7 @@ import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
-import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
+import { nextWaitingSql, waitingAheadSql } from './ticketOrderSql.ts';
 import {
   appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, lifeEventFromRow, commitmentFromRow, followUpFromRow, intakeFromRow, materialFromRow,
   noticeAttemptParams, noticeFromRow, numOrNull, resultCertificateColumn, resultCollectionColumn, resultCollectionFromRow, serviceFromRow,
@@ -53,7 +54,7 @@ import type {
   ApplicationStatus, CalendarDayRecord, CertificateRecord, CounterCallRecord, TicketHoldRecord, CounterWindowRecord, DepartmentRecord,
   HallDay, HallRepository, HallStore, KioskRequestRecord, MaterialRecord, NewAppointment, NewDepartment, NewMaterial,
   NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord, RatingFollowUpRecord, ServiceItemRecord,
-  SlotRecord, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord,
+  SlotRecord, TicketFilter, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord,
 } from './hallStore.ts';
 
 /** A failure of the PostgreSQL hall database; `unavailable` when the connection itself failed (refused, lost). */
@@ -83,6 +84,33 @@ function databaseError(err: unknown, where: string): HallDatabaseError {
     return new HallDatabaseError(`hall database unavailable (PostgreSQL ${where}): ${e.message ?? String(err)}`, true, code);
   }
   return new HallDatabaseError(`hall database (PostgreSQL): ${e.message ?? String(err)}`, false, code);
+}
+
+/**
+ * A statement with parameters goes as a named prepared statement: PostgreSQL parses and plans it once per pooled
+ * connection instead of on every call (the ticket path runs a dozen statements; re-planning them was most of the
+ * server's time per ticket, bench `hall-load`). The name is the text's hash, so one text is one statement on every
+ * connection. Statements without parameters (BEGIN with its lock, COMMIT) stay simple queries: they may hold two
+ * statements, which a prepared statement cannot.
+ */
+const statementNames = new Map<string, string>();
+function statement(text: string, params?: unknown[]): string | pg.QueryConfig {
+  if (!params || params.length === 0) return text;
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `od_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    if (statementNames.size < 5000) statementNames.set(text, name);
+  }
+  return { name, text, values: params };
+}
+
+/**
+ * A prepared `SELECT *` whose table gained a column since (a newer instance migrated the shared schema) fails with
+ * "cached plan must not change result type"; the same text unprepared still works.
+ */
+function isStalePlan(err: unknown): boolean {
+  const e = (err ?? {}) as { code?: unknown; sqlState?: unknown; message?: unknown };
+  return (e.code === '0A000' || e.sqlState === '0A000') && /cached plan must not change result type/.test(String(e.message));
 }
 
 interface QueryResult {
@@ -304,9 +332,17 @@ class PostgresHallRepository implements HallRepository {
     return r ? ticketFromRow(r) : undefined;
   }
 
-  async listTickets(day: HallDay, filter: { category?: string; status?: TicketStatus } = {}): Promise<TicketRecord[]> {
-    return (await this.all(`SELECT * FROM tickets WHERE hall_id = ${this.h} AND day = $1 AND ($2::text IS NULL OR category = $2)
-      AND ($3::text IS NULL OR status = $3) ORDER BY issued_at, id`, day, filter.category ?? null, filter.status ?? null))
+  async listTickets(day: HallDay, filter: TicketFilter = {}): Promise<TicketRecord[]> {
+    // Only the filters given are in the text: each combination is its own prepared statement whose plan uses the
+    // index for it (a generic plan of "($2 IS NULL OR category = $2)" could not).
+    const where = ['day = $1'];
+    const params: unknown[] = [day];
+    for (const [column, value] of [['category', filter.category], ['status', filter.status], ['holder_number', filter.holderNumber]] as const) {
+      if (value === undefined) continue;
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
+    }
+    return (await this.all(`SELECT * FROM tickets WHERE hall_id = ${this.h} AND ${where.join(' AND ')} ORDER BY issued_at, id`, ...params))
       .map(ticketFromRow);
   }
 
@@ -328,15 +364,13 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async countWaitingAhead(ticketId: number, hallNow: string): Promise<number> {
-    const r = await this.one(`WITH ranked AS (${rankedWaitingSql('$2', '(SELECT day FROM tickets WHERE id = $1)', this.h)})
-      SELECT count(*) AS n FROM ranked m JOIN ranked o ON o.category = m.category AND o.id <> m.id AND ${CALLED_BEFORE_SQL}
-      WHERE m.id = $1`, ticketId, hallNow);
+    const r = await this.one(waitingAheadSql('$1::integer', '$2::text', this.h), ticketId, hallNow);
     return Number(r?.n ?? 0);
   }
 
   async nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): Promise<TicketRecord | undefined> {
-    const r = await this.one(`SELECT * FROM (${rankedWaitingSql('$2', '$1', this.h)}) t
-      WHERE cardinality($3::text[]) = 0 OR t.category = ANY($3::text[]) ORDER BY rank, issued_at, id LIMIT 1`, day, hallNow, [...categories]);
+    const r = await this.one(nextWaitingSql('$1::text', '$2::text', this.h, (c) => `(cardinality($3::text[]) = 0 OR ${c} = ANY($3::text[]))`),
+      day, hallNow, [...categories]);
     return r ? ticketFromRow(r) : undefined;
   }
 
@@ -976,10 +1010,28 @@ export class PostgresHallStore implements HallStore {
     const refused = this.refuseHere();
     if (refused) throw refused;
     try {
-      const res = await this.pool.query(text, params);
-      return { rows: res.rows as Row[], rowCount: res.rowCount ?? 0 };
+      return await this.onPooledClient(statement(text, params)).catch((err: unknown) => {
+        // The stale statement went with its connection (onPooledClient); the text goes again on another, planned anew.
+        if (isStalePlan(err)) return this.onPooledClient(text, params);
+        throw err;
+      });
     } catch (err) {
       throw databaseError(err, this.where);
+    }
+  }
+
+  /** One statement on a pooled client; a client whose prepared statement went stale is destroyed, not reused. */
+  private async onPooledClient(query: string | pg.QueryConfig, params?: unknown[]): Promise<QueryResult> {
+    const client = await this.pool.connect();
+    let drop: Error | undefined;
+    try {
+      const res = await client.query(query as pg.QueryConfig, params);
+      return { rows: res.rows as Row[], rowCount: res.rowCount ?? 0 };
+    } catch (err) {
+      if (isStalePlan(err) || isConnectionFailure(err as Error)) drop = err as Error;
+      throw err;
+    } finally {
+      client.release(drop);
     }
   }
 
@@ -987,8 +1039,22 @@ export class PostgresHallStore implements HallStore {
     return this.transaction((sql) => fn(new PostgresHallRepository(sql, this.hallId)), true);
   }
 
-  /** BEGIN ... COMMIT on one pooled client; `fn` gets statements bound to it, valid until the transaction ends. */
+  /**
+   * BEGIN ... COMMIT (`attempt`), once more on another connection when a prepared statement went stale (isStalePlan:
+   * a newer instance altered a table). Everything of the first attempt was rolled back and its connection, with
+   * its statements, destroyed, so `fn` runs again from the start, as a caller's retry would.
+   */
   private async transaction<T>(fn: (sql: Sql) => Promise<T>, hallLock: boolean): Promise<T> {
+    try {
+      return await this.attempt(fn, hallLock);
+    } catch (err) {
+      if (!isStalePlan(err)) throw err;
+      return this.attempt(fn, hallLock);
+    }
+  }
+
+  /** BEGIN ... COMMIT on one pooled client; `fn` gets statements bound to it, valid until the transaction ends. */
+  private async attempt<T>(fn: (sql: Sql) => Promise<T>, hallLock: boolean): Promise<T> {
     const refused = this.refuseHere();
     if (refused) throw refused;
     let client: pg.PoolClient;
@@ -1007,10 +1073,11 @@ export class PostgresHallStore implements HallStore {
     let open = true;
     const run = async (text: string, params?: unknown[]): Promise<QueryResult> => {
       try {
-        const res = await client.query(text, params);
+        const res = await client.query(statement(text, params) as pg.QueryConfig);
         return { rows: res.rows as Row[], rowCount: res.rowCount ?? 0 };
       } catch (err) {
-        if (isConnectionFailure(err as Error)) broken ??= err as Error;
+        // A stale prepared plan (isStalePlan) aborts the transaction; the client is destroyed so its cache goes too.
+        if (isConnectionFailure(err as Error) || isStalePlan(err)) broken ??= err as Error;
         throw databaseError(err, this.where);
       }
     };

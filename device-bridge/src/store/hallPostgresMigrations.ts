@@ -605,6 +605,19 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
   // README "The phone channel": the hand-off and the phone session, one table on both backends.
   PHONE_SESSIONS_MIGRATION,
   NOTICE_OUTCOMES_POSTGRES_MIGRATION,
+  {
+    version: 21,
+    name: 'tickets: indexes of the walk-in queue in issue order, the waiting tickets with a priority and a person\'s tickets',
+    // README "Many instances", ticketing cost: the next call takes the first walk-in (no priority) of the window's
+    // categories in issue order by walking the first index, and ranks only the few tickets with a priority (the
+    // second); the wait estimate counts those after a ticket in the second (store/ticketOrderSql.ts). The per-person
+    // limits and "my tickets" read one person's tickets of the day (the third), not the day's.
+    sql: `
+      CREATE INDEX tickets_waiting_walk_in ON tickets (hall_id, day, issued_at, id) WHERE status = 'waiting' AND priority IS NULL;
+      CREATE INDEX tickets_waiting_priority ON tickets (hall_id, day, category, issued_at, id) WHERE status = 'waiting' AND priority IS NOT NULL;
+      CREATE INDEX tickets_holder ON tickets (hall_id, day, holder_number) WHERE holder_number IS NOT NULL;
+    `,
+  },
 ];
 
 

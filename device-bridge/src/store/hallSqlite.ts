@@ -23,7 +23,7 @@ import type {
   AppointmentRecord, AppointmentStatus, ApplicationEventRecord, ApplicationRecord, ApplicationStatus,
   CalendarDayRecord, CertificateRecord, DepartmentRecord, HallDay, HallRepository, HallStore, MaterialRecord,
   NewAppointment, NewDepartment, NewMaterial, NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord,
-  ServiceItemRecord, SlotRecord, TicketPatch, TicketRecord, TicketStatus,
+  ServiceItemRecord, SlotRecord, TicketFilter, TicketPatch, TicketRecord, TicketStatus,
 } from './hallStore.ts';
 import type {
   AppliedCounterEventRecord, CounterCallRecord, CounterWindowRecord, RatingFollowUpRecord, TicketHoldRecord, TicketRatingRecord,
@@ -32,7 +32,7 @@ import type {
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
-import { CALLED_BEFORE_SQL, rankedWaitingSql } from './ticketOrderSql.ts';
+import { nextWaitingSql, waitingAheadSql } from './ticketOrderSql.ts';
 import { serviceDurationsSql, visitStepsFromRows, visitStepsOfTickets, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
@@ -387,10 +387,15 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     return r ? ticketFromRow(r) : undefined;
   }
 
-  listTickets(day: HallDay, filter: { category?: string; status?: TicketStatus } = {}): TicketRecord[] {
-    return this.all(`SELECT * FROM tickets WHERE hall_id = ? AND day = ? AND (? IS NULL OR category = ?)
-      AND (? IS NULL OR status = ?) ORDER BY issued_at, id`, this.hall, day, filter.category ?? null, filter.category ?? null, filter.status ?? null,
-    filter.status ?? null).map(ticketFromRow);
+  listTickets(day: HallDay, filter: TicketFilter = {}): TicketRecord[] {
+    const where = ['day = ?'];
+    const params: unknown[] = [this.hall, day];
+    for (const [column, value] of [['category', filter.category], ['status', filter.status], ['holder_number', filter.holderNumber]] as const) {
+      if (value === undefined) continue;
+      params.push(value);
+      where.push(`${column} = ?`);
+    }
+    return this.all(`SELECT * FROM tickets WHERE hall_id = ? AND ${where.join(' AND ')} ORDER BY issued_at, id`, ...params).map(ticketFromRow);
   }
 
   updateTicket(id: number, patch: TicketPatch): void {
@@ -407,16 +412,13 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   countWaitingAhead(ticketId: number, hallNow: string): number {
-    const r = this.one(`WITH ranked AS (${rankedWaitingSql('@now', '(SELECT day FROM tickets WHERE id = @id)', '@hall')})
-      SELECT count(*) AS n FROM ranked m JOIN ranked o ON o.category = m.category AND o.id <> m.id AND ${CALLED_BEFORE_SQL}
-      WHERE m.id = @id`, { id: ticketId, now: hallNow, hall: this.hall });
+    const r = this.one(waitingAheadSql('@id', '@now', '@hall'), { id: ticketId, now: hallNow, hall: this.hall });
     return Number(r?.n ?? 0);
   }
 
   nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): TicketRecord | undefined {
-    const r = this.one(`SELECT * FROM (${rankedWaitingSql('@now', '@day', '@hall')}) t
-      WHERE json_array_length(@cats) = 0 OR t.category IN (SELECT value FROM json_each(@cats)) ORDER BY rank, issued_at, id LIMIT 1`,
-    { day, now: hallNow, cats: JSON.stringify(categories), hall: this.hall });
+    const r = this.one(nextWaitingSql('@day', '@now', '@hall', (c) => `(json_array_length(@cats) = 0 OR ${c} IN (SELECT value FROM json_each(@cats)))`),
+      { day, now: hallNow, cats: JSON.stringify(categories), hall: this.hall });
     return r ? ticketFromRow(r) : undefined;
   }
 

@@ -179,6 +179,12 @@ export interface TicketRecord {
 
 export type NewTicket = Omit<TicketRecord, 'id' | 'calledAt' | 'startedAt' | 'finishedAt' | 'status' | 'closedReason'>;
 /** `priority` and `appointmentId` change only when a waiting ticket is upgraded (appointment check-in). */
+export interface TicketFilter {
+  category?: string;
+  status?: TicketStatus;
+  holderNumber?: string;
+}
+
 export type TicketPatch = Partial<Pick<TicketRecord, 'status' | 'calledAt' | 'startedAt' | 'finishedAt' | 'priority' | 'appointmentId'>>;
 
 /** 受理 accepted -> 审查 review -> 决定 decided -> 办结 done; or 退回 returned / 不予受理 rejected (with a reason). */
@@ -383,7 +389,8 @@ export interface HallRepository extends ResultCollectionRepository {
   getTicket(id: number): Promise<TicketRecord | undefined>;
   findWaitingTicket(day: HallDay, category: string, holderNumber: string): Promise<TicketRecord | undefined>;
   /** Tickets of a day, optionally of one category and/or status, by issue order. */
-  listTickets(day: HallDay, filter?: { category?: string; status?: TicketStatus }): Promise<TicketRecord[]>;
+  /** The day's tickets in issue order; `holderNumber`: one person's only (index `tickets_holder`, not the day read whole). */
+  listTickets(day: HallDay, filter?: TicketFilter): Promise<TicketRecord[]>;
   updateTicket(id: number, patch: TicketPatch): Promise<void>;
   /** Service durations (finish - start, ms) of the category's latest finished tickets, newest first. */
   recentServiceDurations(category: string, limit: number): Promise<number[]>;

@@ -27,3 +27,44 @@ export function rankedWaitingSql(nowParam: string, dayParam: string, hallParam: 
 /** Rows before `m` in calling order, for `o` and `m` rows of rankedWaitingSql. */
 export const CALLED_BEFORE_SQL = `(o.rank < m.rank OR (o.rank = m.rank AND (o.issued_at < m.issued_at
   OR (o.issued_at = m.issued_at AND o.id < m.id))))`;
+
+/**
+ * How many waiting tickets of its category are called before ticket `id` (the wait estimate, hall/queue.ts `view`),
+ * without ranking the day's queue. A ticket without priority (rank 2, every walk-in) has ahead of it every waiting
+ * ticket issued before it, whatever their rank, and those issued after it that have a priority (rank 0 or 1): a count
+ * over the category's range of the waiting index before it (`tickets_waiting`: hall, day, category, issued_at, id)
+ * and one over the category's waiting tickets with a priority (`tickets_waiting_priority`), whatever the length of the
+ * rest of the day's queue. The ticket's own day, category and issue time are scalar subqueries, so they are index
+ * bounds whatever the planner believes of the table (a prepared statement's generic plan, made when the table was
+ * small, must not turn into a join that scans the queue once per waiting ticket). A ticket with a priority (rare:
+ * appointments, green channel) is ranked against its category's waiting tickets as the call does. `CASE` evaluates
+ * only the branch it needs; a ticket that is not waiting has nothing ahead. Parameters are the backend's placeholders
+ * for the ticket id, the hall-local now and the hall.
+ */
+export function waitingAheadSql(idParam: string, nowParam: string, hallParam: string): string {
+  const of = (column: string) => `(SELECT ${column} FROM tickets WHERE hall_id = ${hallParam} AND id = ${idParam} AND status = 'waiting')`;
+  const same = `o.hall_id = ${hallParam} AND o.status = 'waiting' AND o.day = ${of('day')} AND o.category = ${of('category')}`;
+  const ranked = (extra: string) => `${rankedWaitingSql(nowParam, of('day'), hallParam)} AND t.category = ${of('category')} ${extra}`;
+  return `SELECT CASE WHEN ${of('priority')} IS NULL THEN
+      (SELECT count(*) FROM tickets o WHERE ${same} AND (o.issued_at, o.id) < (${of('issued_at')}, ${idParam}))
+      + (SELECT count(*) FROM tickets o WHERE ${same} AND o.priority IS NOT NULL AND (o.issued_at, o.id) > (${of('issued_at')}, ${idParam}))
+    ELSE
+      (SELECT count(*) FROM (${ranked('')}) o, (${ranked(`AND t.id = ${idParam}`)}) m WHERE o.id <> m.id AND ${CALLED_BEFORE_SQL})
+    END AS n`;
+}
+
+/**
+ * The next ticket to call among the day's waiting tickets of some categories (`inCategories(column)`: the backend's
+ * test of a category column against the window's list; every category when the list is empty), in calling order,
+ * without sorting the day's queue: the tickets with a priority (few: appointments, green channel) ranked as above,
+ * (index `tickets_waiting_priority`), and the first walk-in in issue order (index `tickets_waiting_walk_in`), whichever
+ * is called first.
+ */
+export function nextWaitingSql(dayParam: string, nowParam: string, hallParam: string, inCategories: (column: string) => string): string {
+  return `SELECT * FROM (
+      SELECT * FROM (${rankedWaitingSql(nowParam, dayParam, hallParam)} AND t.priority IS NOT NULL AND ${inCategories('t.category')}) p
+      UNION ALL
+      SELECT * FROM (SELECT t.*, 2 AS rank FROM tickets t WHERE t.hall_id = ${hallParam} AND t.day = ${dayParam} AND t.status = 'waiting'
+        AND t.priority IS NULL AND ${inCategories('t.category')} ORDER BY t.issued_at, t.id LIMIT 1) w
+    ) x ORDER BY rank, issued_at, id LIMIT 1`;
+}

@@ -164,6 +164,31 @@ describe('PostgreSQL hall store faults', () => {
     expect((await store.listTickets('2026-11-25')).map((t) => t.number)).toEqual(['A001']);
   }, 30_000);
 
+  it('a table altered under prepared statements (a newer instance migrating): reads and transactions still answer', async () => {
+    target = await postgresBackend.create();
+    store = await target.open();
+    await seedBasics(store);
+    await store.insertTicket(ticket);
+    const s = store;
+    const inTransaction = () => s.withTransaction((tx) => tx.listTickets('2026-11-25', { holderNumber: HOLDER }));
+    // Prepared on every pooled connection the reads used (statements with parameters are prepared, hallPostgres.ts).
+    for (let i = 0; i < 6; i++) {
+      await Promise.all([s.listTickets('2026-11-25'), inTransaction()]);
+    }
+    // `SELECT *` of the prepared statements now has one more column: PostgreSQL refuses the old plans
+    // ("cached plan must not change result type"); the store plans them anew instead of failing the request.
+    await target.sql('ALTER TABLE tickets ADD COLUMN added_by_a_newer_instance TEXT');
+    for (let i = 0; i < 6; i++) {
+      const [read, inTx] = await Promise.all([s.listTickets('2026-11-25'), inTransaction()]);
+      expect(read.map((t) => t.number)).toEqual(['A001']);
+      expect(inTx.map((t) => t.number)).toEqual(['A001']);
+    }
+    expect(await s.withTransaction(async (tx) => {
+      await tx.insertTicket({ ...ticket, seq: 2, number: 'A002', holderNumber: null });
+      return (await tx.listTickets('2026-11-25')).length;
+    })).toBe(2);
+  }, 30_000);
+
   it('a statement past its time limit (waiting its turn) fails clearly, writes nothing; the next one works', async () => {
     target = await postgresBackend.create();
     store = await target.open();

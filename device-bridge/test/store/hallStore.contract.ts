@@ -283,6 +283,9 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect((await store.listTickets('2026-11-25')).map((x) => x.number)).toEqual(['A001', 'B001']);
         expect((await store.listTickets('2026-11-25', { category: 'B' })).map((x) => x.number)).toEqual(['B001']);
         expect((await store.listTickets('2026-11-25', { status: 'done' })).map((x) => x.number)).toEqual(['A001']);
+        expect((await store.listTickets('2026-11-25', { holderNumber: HOLDER })).map((x) => x.number)).toEqual(['A001']);
+        expect(await store.listTickets('2026-11-25', { holderNumber: '110101199001011237' })).toEqual([]);
+        expect(await store.listTickets('2026-11-25', { holderNumber: HOLDER, status: 'waiting' })).toEqual([]);
         expect(await store.findWaitingTicket('2026-11-25', 'A', HOLDER)).toBeUndefined();
         await store.transferTicket({ ticketId: t.id, fromCategory: 'A', toCategory: 'C', window: 3, at: T0 + 5 });
         expect(await store.getTicket(t.id)).toMatchObject({ category: 'C', status: 'waiting', calledAt: null, startedAt: null, number: 'A001' });

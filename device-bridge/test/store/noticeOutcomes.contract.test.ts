@@ -3,6 +3,7 @@
 // and delivery state) and keeps numbering after the highest id ever issued; an unknown outcome is still refused.
 import { describe, expect, it } from 'vitest';
 import type { NewNotice } from '../../src/store/noticeRecords.ts';
+import { HALL_MIGRATIONS } from '../../src/store/hallMigrations.ts';
 import { freshTargetPerTest, STORE_BACKENDS } from './backends.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0);
@@ -28,7 +29,7 @@ describe.each(STORE_BACKENDS)('notice outcomes (migration 20) on $name', (backen
     await target().sql('DELETE FROM result_notices WHERE id = ?', ids[1]);
 
     const store = await open();
-    expect(await store.schemaVersion()).toBe(20);
+    expect(await store.schemaVersion()).toBe(HALL_MIGRATIONS.at(-1)!.version);
     expect((await store.listNotices()).map((n) => [n.id, n.serial, n.outcome, n.readAt, n.status])).toEqual([
       [ids[0], 'GD20261125000001', 'done', T0 + 1, 'pending'],
     ]);
