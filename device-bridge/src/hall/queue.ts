@@ -17,6 +17,7 @@ import { checkIntakeHours, type IntakeHours } from './intakeHours.ts';
 import { checkTicketLimits, countedRefusal, type PersonLimits } from './personLimits.ts';
 import type { DayBoundaries } from './dayBoundaries.ts';
 import { checkVisitCategories, checkVisitNotWaiting, VISIT_STEPS_LIMIT, visitViewOf, type VisitsConfig } from './visits.ts';
+import type { VisitStepRecord } from '../store/visitRecords.ts';
 
 /** The 3-digit sequence of a ticket number ends at 999 (hall-rules.md "A001"). */
 export const MAX_DAILY_TICKETS_PER_CATEGORY = 999;
@@ -68,6 +69,19 @@ export interface IssueTicketRequest {
   also?: readonly string[];
 }
 
+/** What issuing a ticket read on the way that its view needs too (every ticket path reads the category). */
+export interface KnownOfTicket {
+  category?: QueueCategoryRecord;
+  /** The ticket's visit steps when known (none: a new ticket of one service). */
+  visitSteps?: readonly VisitStepRecord[];
+}
+
+export interface IssuedTicket {
+  ticket: TicketRecord;
+  reused: boolean;
+  known: KnownOfTicket;
+}
+
 export class QueueService {
   constructor(
     private readonly store: HallStore,
@@ -84,13 +98,13 @@ export class QueueService {
    * (visits.ts), in order. A per-person limit refusal is counted.
    */
   async takeTicket(citizen: Citizen | null, category: string, flags: TicketFlags = {}, also: readonly string[] = []): Promise<TicketView> {
-    const { ticket, reused } = await countedRefusal(this.store, this.clock.today(),
-      () => this.store.withTransaction((tx) => this.issueIn(tx, { citizen, category, flags, also })));
-    return this.view(ticket, reused);
+    const { ticket, reused, known } = await countedRefusal(this.store, this.clock.today(),
+      () => this.store.withPersonTransaction(citizen?.number ?? null, (tx) => this.issueIn(tx, { citizen, category, flags, also })));
+    return this.view(ticket, reused, known);
   }
 
   /** Issues within the caller's transaction (the appointment check-in uses it). */
-  async issueIn(tx: HallRepository, req: IssueTicketRequest): Promise<{ ticket: TicketRecord; reused: boolean }> {
+  async issueIn(tx: HallRepository, req: IssueTicketRequest): Promise<IssuedTicket> {
     const letter = String(req.category ?? '').toUpperCase();
     const category = await tx.getQueueCategory(letter);
     if (!category) {
@@ -113,9 +127,9 @@ export class QueueService {
         if (priorityRank(wanted) > priorityRank(waiting.priority)) {
           const patch = { priority: wanted, appointmentId: req.appointmentId ?? waiting.appointmentId };
           await tx.updateTicket(waiting.id, patch);
-          return { ticket: { ...waiting, ...patch }, reused: true };
+          return { ticket: { ...waiting, ...patch }, reused: true, known: { category } };
         }
-        return { ticket: waiting, reused: true };
+        return { ticket: waiting, reused: true, known: { category } };
       }
     }
     // Appointment check-ins are not walk-in tickets: their slots bound them, and the appointment rules limit them.
@@ -141,7 +155,8 @@ export class QueueService {
       appointmentId: req.appointmentId ?? null,
     });
     if (visit) await tx.addVisitSteps(ticket.id, visit);
-    return { ticket, reused: false };
+    // A new ticket of one service has no visit steps: its view need not read them (nor the category again).
+    return { ticket, reused: false, known: visit ? { category } : { category, visitSteps: [] } };
   }
 
   /** The current view of a ticket (position and estimate recomputed now). */
@@ -165,14 +180,15 @@ export class QueueService {
     return minutesFrom(durations, known);
   }
 
-  async view(t: TicketRecord, reused: boolean): Promise<TicketView> {
-    // Four reads at once (on PostgreSQL, pooled connections instead of round trips one after another).
+  /** `known`: what the caller read already (issueIn), so the view does not read it again. */
+  async view(t: TicketRecord, reused: boolean, known: KnownOfTicket = {}): Promise<TicketView> {
+    // The reads at once (on PostgreSQL, pooled connections instead of round trips one after another).
     // `ahead` is counted by the database over the waiting queue's index, in calling order (store/ticketOrderSql.ts).
     const [category, ahead, durations, visit] = await Promise.all([
-      this.store.getQueueCategory(t.category),
+      known.category && known.category.letter === t.category ? known.category : this.store.getQueueCategory(t.category),
       t.status === 'waiting' ? this.store.countWaitingAhead(t.id, this.clock.stamp()) : 0,
       this.store.recentServiceDurations(t.category, SERVICE_TIME_SAMPLE),
-      visitViewOf(this.store, t),
+      known.visitSteps?.length === 0 ? undefined : visitViewOf(this.store, t, known.visitSteps),
     ]);
     return {
       id: t.id,

@@ -10,6 +10,9 @@
  *   run one at a time across every instance, as `BEGIN IMMEDIATE` makes them on SQLite. The services' rules read then write
  *   inside a transaction (slot capacity, one waiting ticket, recall limits); under READ COMMITTED alone two
  *   instances could both pass a check. Plain reads and single-statement writes outside a transaction do not wait;
+ * - `withPersonTransaction` (taking a ticket) takes the hall lock shared and a lock of the person exclusive: it waits
+ *   for (and holds off) every hall-wide transaction and the same person's, not other people's, so tickets for
+ *   different people are issued side by side; their numbers stay unique through `nextCounterValue`'s row lock;
  * - calling the outer store from inside `fn` throws (it would run outside the transaction, on another client);
  * - a rejection of `fn`, or a failed statement or COMMIT, rolls back; a client whose connection broke is destroyed
  *   rather than returned to the pool.
@@ -936,6 +939,8 @@ export interface PostgresHallStoreOptions {
 
 /** Arbitrary constant naming "a hall transaction" among advisory locks (one lock per schema). */
 const TRANSACTION_LOCK_CLASS = 0x0d00_0002;
+/** Arbitrary constant naming "one person's transaction" among advisory locks (keyed by schema, hall and person). */
+const PERSON_LOCK_CLASS = 0x0d00_0003;
 
 /** Connects, migrates (or refuses a newer schema) and returns the store; rejects with a clear error otherwise. */
 export async function openPostgresHallStore(opts: PostgresHallStoreOptions): Promise<PostgresHallStore> {
@@ -987,7 +992,7 @@ export class PostgresHallStore implements HallStore {
     readonly hallId: string = DEFAULT_HALL_ID) {
     const outer: Sql = {
       query: (text, params) => this.poolQuery(text, params),
-      atomic: (fn) => this.transaction(fn, false),
+      atomic: (fn) => this.transaction(fn, 'BEGIN'),
     };
     // Expose the repository's methods on the store itself (HallStore extends HallRepository).
     const repo = new PostgresHallRepository(outer, hallId);
@@ -1036,7 +1041,29 @@ export class PostgresHallStore implements HallStore {
   }
 
   withTransaction<T>(fn: (tx: HallRepository) => Promise<T>): Promise<T> {
-    return this.transaction((sql) => fn(new PostgresHallRepository(sql, this.hallId)), true);
+    return this.transaction((sql) => fn(new PostgresHallRepository(sql, this.hallId)), this.hallLockSql());
+  }
+
+  withPersonTransaction<T>(person: string | null, fn: (tx: HallRepository) => Promise<T>): Promise<T> {
+    return this.transaction((sql) => fn(new PostgresHallRepository(sql, this.hallId)), this.personLockSql(person));
+  }
+
+  /**
+   * One lock per hall of the schema: a hall's rules never read another hall's rows, so halls do not wait for each
+   * other (README "Running a district", "Many halls, one database"). BEGIN and the lock go in one round trip (a
+   * simple query of several statements; the key is the schema and hall id, both checked names): every round trip
+   * saved is one less the hall's other transactions wait for.
+   */
+  private hallLockSql(): string {
+    return `BEGIN; SELECT pg_advisory_xact_lock(${TRANSACTION_LOCK_CLASS}, hashtext('${this.schema}/${this.hallId}'))`;
+  }
+
+  /** The hall lock shared, then the person's exclusive (a 32-bit key from a hash: a clash only makes two wait). */
+  private personLockSql(person: string | null): string {
+    const shared = `BEGIN; SELECT pg_advisory_xact_lock_shared(${TRANSACTION_LOCK_CLASS}, hashtext('${this.schema}/${this.hallId}'))`;
+    if (person === null) return shared;
+    const key = createHash('sha256').update(`${this.schema}/${this.hallId}/${person}`).digest().readInt32BE(0);
+    return `${shared}; SELECT pg_advisory_xact_lock(${PERSON_LOCK_CLASS}, ${key})`;
   }
 
   /**
@@ -1044,17 +1071,17 @@ export class PostgresHallStore implements HallStore {
    * a newer instance altered a table). Everything of the first attempt was rolled back and its connection, with
    * its statements, destroyed, so `fn` runs again from the start, as a caller's retry would.
    */
-  private async transaction<T>(fn: (sql: Sql) => Promise<T>, hallLock: boolean): Promise<T> {
+  private async transaction<T>(fn: (sql: Sql) => Promise<T>, begin: string): Promise<T> {
     try {
-      return await this.attempt(fn, hallLock);
+      return await this.attempt(fn, begin);
     } catch (err) {
       if (!isStalePlan(err)) throw err;
-      return this.attempt(fn, hallLock);
+      return this.attempt(fn, begin);
     }
   }
 
   /** BEGIN ... COMMIT on one pooled client; `fn` gets statements bound to it, valid until the transaction ends. */
-  private async attempt<T>(fn: (sql: Sql) => Promise<T>, hallLock: boolean): Promise<T> {
+  private async attempt<T>(fn: (sql: Sql) => Promise<T>, begin: string): Promise<T> {
     const refused = this.refuseHere();
     if (refused) throw refused;
     let client: pg.PoolClient;
@@ -1089,11 +1116,7 @@ export class PostgresHallStore implements HallStore {
       atomic: (f) => f(tx),
     };
     try {
-      // One lock per hall of the schema: a hall's rules never read another hall's rows, so halls do not wait for
-      // each other (README "Running a district", "Many halls, one database"). BEGIN and the lock go in one round trip
-      // (a simple query of two statements; the key is the schema and hall id, both checked names): every round trip
-      // saved is one less the hall's other transactions wait for.
-      await run(hallLock ? `BEGIN; SELECT pg_advisory_xact_lock(${TRANSACTION_LOCK_CLASS}, hashtext('${this.schema}/${this.hallId}'))` : 'BEGIN');
+      await run(begin);
       const result = await this.inTransaction.run(this, () => fn(tx));
       await run('COMMIT');
       return result;
@@ -1137,7 +1160,7 @@ export class PostgresHallStore implements HallStore {
 
   applyRetention(cutoffs: HallRetentionCutoffs): Promise<HallRetentionResult> {
     // Under the hall transaction lock: one instance at a time applies it, and never in the middle of another's rule.
-    return this.transaction((sql) => retentionPostgres((text, params) => sql.query(text, params), cutoffs, this.hallId), true);
+    return this.transaction((sql) => retentionPostgres((text, params) => sql.query(text, params), cutoffs, this.hallId), this.hallLockSql());
   }
 
   async close(): Promise<void> {

@@ -1016,6 +1016,11 @@ export class SqliteHallStore implements HallStore {
     return run;
   }
 
+  withPersonTransaction<T>(_person: string | null, fn: (tx: HallRepository) => Promise<T>): Promise<T> {
+    // BEGIN IMMEDIATE takes the file's one write lock: every transaction runs alone already.
+    return this.withTransaction(fn);
+  }
+
   withTransaction<T>(fn: (tx: HallRepository) => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
       let open = true;

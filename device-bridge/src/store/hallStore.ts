@@ -645,6 +645,15 @@ export interface HallStore extends HallRepository {
    * not nest; the result is `fn`'s.
    */
   withTransaction<T>(fn: (tx: HallRepository) => Promise<T>): Promise<T>;
+  /**
+   * `withTransaction` for a rule about one person only (taking a ticket: one waiting ticket per person and category,
+   * the person's limits, a number from `nextCounterValue`): it runs one at a time with this person's other
+   * transactions and with every `withTransaction`, but beside other people's, so kiosks issuing tickets to different
+   * people do not wait for each other (README "Many instances"). `person`: the holder number, null for a ticket
+   * without a holder (no rule of a person to keep). On SQLite, where one writer holds the file, it is
+   * `withTransaction`.
+   */
+  withPersonTransaction<T>(person: string | null, fn: (tx: HallRepository) => Promise<T>): Promise<T>;
   /** The schema version the store runs at (for health pages and tests). */
   schemaVersion(): Promise<number>;
   /**

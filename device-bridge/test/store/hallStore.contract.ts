@@ -12,7 +12,7 @@ import { loadDepartmentSeed, parseDepartmentSeed } from '../../src/store/departm
 import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts';
 import type { CodedDepartment } from '../../src/store/catalogueRecords.ts';
 import type { IntakeRecord } from '../../src/store/intakeRecords.ts';
-import type { HallRetentionCutoffs, HallRetentionResult, HallStore, NewTicket } from '../../src/store/hallStore.ts';
+import type { HallRetentionCutoffs, HallRepository, HallRetentionResult, HallStore, NewTicket } from '../../src/store/hallStore.ts';
 import { departmentSeedFile, seedBasics, SERVICE_A, SERVICE_B } from '../hall/fixture.ts';
 import type { StoreBackend, StoreTarget } from './backends.ts';
 
@@ -195,6 +195,61 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         });
         await Promise.all(Array.from({ length: 12 }, (_, i) => addNext(i % 2 === 0 ? a : b)));
         expect((await a.listCalendarDays()).map((d) => d.name)).toEqual(Array.from({ length: 12 }, (_, i) => `d${i + 1}`));
+      }, 30_000);
+      it('person transactions: one person one at a time, beside other people, never beside a hall-wide one', async () => {
+        const a = await open();
+        const b = backend.concurrentInstances ? await open() : a;
+        const log: string[] = [];
+        /** A transaction that logs its start, waits for `gate`, logs its end. */
+        const held = (s: HallStore, name: string, gate: Promise<void>, person: string | null | 'hall') => {
+          const fn = async (tx: HallRepository) => {
+            log.push(`${name} start`);
+            await tx.nextCounterValue(`n:${name}`);
+            await gate;
+            log.push(`${name} end`);
+          };
+          return person === 'hall' ? s.withTransaction(fn) : s.withPersonTransaction(person, fn);
+        };
+        const opened = () => new Promise((r) => setTimeout(r, 100));
+        let release!: () => void;
+        let gate = new Promise<void>((r) => (release = r));
+        const x1 = held(a, 'x1', gate, HOLDER);
+        await opened();
+        const y = held(b, 'y', Promise.resolve(), '110101199001011237');
+        const anonymous = held(b, 'anonymous', Promise.resolve(), null);
+        const x2 = held(b, 'x2', Promise.resolve(), HOLDER);
+        if (backend.concurrentInstances) {
+          // Other people's tickets go through while x1 is open; the same person's second waits for it.
+          await Promise.all([y, anonymous]);
+          await opened();
+          expect(log).toEqual(expect.arrayContaining(['x1 start', 'y start', 'y end', 'anonymous start', 'anonymous end']));
+          expect(log).not.toContain('x1 end');
+          expect(log).not.toContain('x2 start');
+        }
+        release();
+        await Promise.all([x1, x2, y, anonymous]);
+        expect(log.indexOf('x2 start')).toBeGreaterThan(log.indexOf('x1 end'));
+        // A hall-wide transaction waits for an open person transaction, and holds off the next one.
+        log.length = 0;
+        gate = new Promise<void>((r) => (release = r));
+        const p1 = held(a, 'p1', gate, HOLDER);
+        await opened();
+        const hall = held(b, 'hall', Promise.resolve(), 'hall');
+        await opened();
+        const p2 = held(b, 'p2', Promise.resolve(), '110101199001011237');
+        await opened();
+        expect(log).toEqual(['p1 start']);
+        release();
+        await Promise.all([p1, hall, p2]);
+        expect(log).toEqual(['p1 start', 'p1 end', 'hall start', 'hall end', 'p2 start', 'p2 end']);
+      }, 30_000);
+
+      it('numbers from person transactions of many people at once are unique and without gaps', async () => {
+        const a = await open();
+        const b = backend.concurrentInstances ? await open() : a;
+        const people = Array.from({ length: 40 }, (_, i) => `44010619900307${String(1000 + i)}`);
+        const got = await Promise.all(people.map((p, i) => (i % 2 ? a : b).withPersonTransaction(p, (tx) => tx.nextCounterValue('ticket:A'))));
+        expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
       }, 30_000);
     });
 
