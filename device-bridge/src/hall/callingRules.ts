@@ -15,7 +15,7 @@
  * windows, restarts and instances. Every pick comes with the reason shown on the dashboard.
  */
 import { z } from 'zod';
-import type { CounterCallRecord, TicketRecord } from '../store/hallStore.ts';
+import type { TicketRecord } from '../store/hallStore.ts';
 
 /** hall-rules.md "Counter actions": recall at most 3 times. */
 export const MAX_RECALLS = 3;
@@ -128,20 +128,4 @@ export function pickInCategory(waiting: readonly TicketRecord[], slotStarted: (t
     };
   }
   return appt ? { ticket: appt, reason: '只有预约号等候 / only appointments waiting' } : undefined;
-}
-
-/**
- * The class sequence of a category's calls today, oldest first: first calls (not recalls) from the day's call log
- * (newest first, as listCounterCalls gives it), in the order they were made (call times can tie).
- */
-export function callHistory(callsNewestFirst: readonly Pick<CounterCallRecord, 'ticketId' | 'recall'>[],
-  todaysTickets: readonly TicketRecord[], category: string): CallClass[] {
-  const byId = new Map(todaysTickets.map((t) => [t.id, t]));
-  const out: CallClass[] = [];
-  for (let i = callsNewestFirst.length - 1; i >= 0; i--) {
-    const c = callsNewestFirst[i];
-    const t = byId.get(c.ticketId);
-    if (c.recall === 0 && t && t.category === category) out.push(calledClassOf(t));
-  }
-  return out;
 }

@@ -39,7 +39,7 @@ import { MAX_RECALLS, type CounterWindowConfig, type CounterWorkflowConfig } fro
 import {
   DB_ERROR_TEXT, REFUSAL_TEXTS, TerminalWriter, terminalLook, type CounterRefusal, type CounterTerminalPort,
 } from './counterOutputs.ts';
-import { callClassOf, callHistory, pickInCategory, ruleOf } from './callingRules.ts';
+import { callClassOf, calledClassOf, pickInCategory, ruleOf } from './callingRules.ts';
 import { callsBefore } from './queue.ts';
 import { visitViewOf } from './visits.ts';
 import { currentVisitStep } from '../store/visitRecords.ts';
@@ -48,8 +48,12 @@ import { collectedByTicket } from './resultCollection.ts';
 /** hall-rules.md "Ratings": every bad review is followed up within 15 working days. */
 export const BAD_REVIEW_FOLLOW_UP_WORKING_DAYS = 15;
 
-/** A day's calls read for the calling ratio: far above any hall's day (999 numbers per category, 26 letters). */
-const CALL_LOG_READ = 100_000;
+/**
+ * A category's calls read for its calling ratio: above any day of one category (999 numbers, hall-rules.md "A001",
+ * each first-called once, plus tickets transferred in), so the count since the last appointment or green-channel
+ * call is exact.
+ */
+const CATEGORY_CALLS_READ = 5_000;
 
 /** A terminal event, optionally with the id it was given before (a replay carries the same id). */
 export type CounterWorkflowInput = CounterTerminalEvent & { eventId?: string };
@@ -541,7 +545,7 @@ export class CounterWorkflow {
   private async pickAmong(tx: HallRepository, cfg: CounterWindowConfig, now: number): Promise<{ ticket: TicketRecord; reason: string } | undefined> {
     const day = this.clock.dayOf(now);
     // Strict rules (the default) are hall-rules.md "Calling order" itself: the database picks over the waiting
-    // queue's index (store/ticketOrderSql.ts) without reading the queue whole. Ratios need the day's calls.
+    // queue's index (store/ticketOrderSql.ts) without reading the queue whole. Ratios need the category's calls.
     const categories = cfg.categories.length > 0 ? cfg.categories : null;
     const rules = categories ? categories.map((c) => ruleOf(this.config.callingRules, c))
       : [this.config.callingRules.default, ...Object.values(this.config.callingRules.categories)];
@@ -557,21 +561,21 @@ export class CounterWorkflow {
           : kind === 'green' ? '绿色通道优先 / green channel first (strict)' : '按取号顺序 / walk-in in issue order',
       };
     }
-    const today = await tx.listTickets(day);
-    const callLog = await tx.listCounterCalls(day, CALL_LOG_READ);
-    const waiting = today.filter((t) => t.status === 'waiting')
-      .filter((t) => cfg.categories.length === 0 || cfg.categories.includes(t.category));
+    // Ratios: per category, only the tickets a rule can pick (the earliest of each class) and the category's calls.
+    const letters = categories ?? (await tx.listQueueCategories()).map((c) => c.letter);
     const started = new Set<number>();
-    for (const t of waiting) {
-      if (t.priority !== 'appointment' || t.appointmentId === null) continue;
-      const a = await tx.getAppointment(t.appointmentId);
-      if (!a || this.clock.at(a.day, a.start) <= now) started.add(t.id);
-    }
     const slotStarted = (t: TicketRecord) => started.has(t.id);
     let best: { ticket: TicketRecord; reason: string } | undefined;
-    for (const category of new Set(waiting.map((t) => t.category))) {
-      const pick = pickInCategory(waiting.filter((t) => t.category === category), slotStarted, callHistory(callLog, today, category),
-        ruleOf(this.config.callingRules, category));
+    for (const category of letters) {
+      const candidates = await tx.listCallCandidates(day, category);
+      if (candidates.length === 0) continue;
+      for (const t of candidates) {
+        if (t.priority !== 'appointment' || t.appointmentId === null) continue;
+        const a = await tx.getAppointment(t.appointmentId);
+        if (!a || this.clock.at(a.day, a.start) <= now) started.add(t.id);
+      }
+      const history = (await tx.listCalledOfCategory(day, category, CATEGORY_CALLS_READ)).reverse().map(calledClassOf);
+      const pick = pickInCategory(candidates, slotStarted, history, ruleOf(this.config.callingRules, category));
       if (pick && (!best || callsBefore(pick.ticket, best.ticket, slotStarted))) best = pick;
     }
     return best;

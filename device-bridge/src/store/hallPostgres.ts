@@ -44,7 +44,7 @@ import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
-import { nextWaitingSql, waitingAheadSql } from './ticketOrderSql.ts';
+import { callCandidatesSql, calledOfCategorySql, nextWaitingSql, waitingAheadSql } from './ticketOrderSql.ts';
 import {
   appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, lifeEventFromRow, commitmentFromRow, followUpFromRow, intakeFromRow, materialFromRow,
   noticeAttemptParams, noticeFromRow, numOrNull, resultCertificateColumn, resultCollectionColumn, resultCollectionFromRow, serviceFromRow,
@@ -375,6 +375,16 @@ class PostgresHallRepository implements HallRepository {
     const r = await this.one(nextWaitingSql('$1::text', '$2::text', this.h, (c) => `(cardinality($3::text[]) = 0 OR ${c} = ANY($3::text[]))`),
       day, hallNow, [...categories]);
     return r ? ticketFromRow(r) : undefined;
+  }
+
+  async listCallCandidates(day: HallDay, category: string): Promise<TicketRecord[]> {
+    return (await this.all(`SELECT * FROM (${callCandidatesSql('$1::text', '$2::text', this.h)}) c ORDER BY issued_at, id`, day, category))
+      .map(ticketFromRow);
+  }
+
+  async listCalledOfCategory(day: HallDay, category: string, limit: number): Promise<Array<Pick<TicketRecord, 'id' | 'priority'>>> {
+    return (await this.all(calledOfCategorySql('$1::text', '$2::text', '$3::integer', this.h), day, category, limit))
+      .map((r) => ({ id: Number(r.id), priority: (r.priority as TicketRecord['priority']) ?? null }));
   }
 
   async insertApplication(a: ApplicationRecord): Promise<void> {

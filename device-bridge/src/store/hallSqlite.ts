@@ -32,7 +32,7 @@ import type {
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
-import { nextWaitingSql, waitingAheadSql } from './ticketOrderSql.ts';
+import { callCandidatesSql, calledOfCategorySql, nextWaitingSql, waitingAheadSql } from './ticketOrderSql.ts';
 import { serviceDurationsSql, visitStepsFromRows, visitStepsOfTickets, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventRecord, ServiceUseCounts } from './catalogueRecords.ts';
@@ -526,6 +526,16 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   addCounterCall(c: CounterCallRecord): void {
     this.st(`INSERT INTO counter_calls (hall_id, call_id, ticket_id, number, window_no, text, recall, at, day, reason)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.hall, c.callId, c.ticketId, c.number, c.window, c.text, c.recall, c.at, c.day, c.reason);
+  }
+
+  listCallCandidates(day: HallDay, category: string): TicketRecord[] {
+    return this.all(`SELECT * FROM (${callCandidatesSql('@day', '@category', '@hall')}) c ORDER BY issued_at, id`,
+      { day, category, hall: this.hall }).map(ticketFromRow);
+  }
+
+  listCalledOfCategory(day: HallDay, category: string, limit: number): Array<Pick<TicketRecord, 'id' | 'priority'>> {
+    return this.all(calledOfCategorySql('@day', '@category', '@limit', '@hall'), { day, category, limit, hall: this.hall })
+      .map((r) => ({ id: Number(r.id), priority: (r.priority as TicketRecord['priority']) ?? null }));
   }
 
   listCounterCalls(day: HallDay, limit: number): CounterCallRecord[] {

@@ -401,6 +401,13 @@ export interface HallRepository extends ResultCollectionRepository {
   countWaitingAhead(ticketId: number, hallNow: string): Promise<number>;
   /** The first waiting ticket of the day in calling order among `categories` (empty: all). */
   nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): Promise<TicketRecord | undefined>;
+  /**
+   * The waiting tickets of a category that a calling rule can call next: every appointment ticket, the earliest other
+   * one with a priority and the earliest walk-in (store/ticketOrderSql.ts callCandidatesSql), in issue order.
+   */
+  listCallCandidates(day: HallDay, category: string): Promise<TicketRecord[]>;
+  /** Tickets now of `category` first called today (recalls left out), newest call first, at most `limit`. */
+  listCalledOfCategory(day: HallDay, category: string, limit: number): Promise<Array<Pick<TicketRecord, 'id' | 'priority'>>>;
 
   // applications
   insertApplication(a: ApplicationRecord): Promise<void>;

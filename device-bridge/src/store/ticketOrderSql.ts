@@ -68,3 +68,26 @@ export function nextWaitingSql(dayParam: string, nowParam: string, hallParam: st
         AND t.priority IS NULL AND ${inCategories('t.category')} ORDER BY t.issued_at, t.id LIMIT 1) w
     ) x ORDER BY rank, issued_at, id LIMIT 1`;
 }
+
+/**
+ * The waiting tickets of one category a calling rule can pick next (hall/callingRules.ts pickInCategory takes the
+ * earliest of each class): every appointment ticket (its class depends on its slot having started), the earliest
+ * other ticket with a priority (green channel) and the earliest walk-in, each over the waiting indexes
+ * (`tickets_waiting_priority`, `tickets_waiting`) instead of the category's whole queue.
+ */
+export function callCandidatesSql(dayParam: string, categoryParam: string, hallParam: string): string {
+  const of = `FROM tickets WHERE hall_id = ${hallParam} AND day = ${dayParam} AND category = ${categoryParam} AND status = 'waiting'`;
+  return `SELECT * ${of} AND priority = 'appointment'
+    UNION ALL SELECT * FROM (SELECT * ${of} AND priority IS NOT NULL AND priority <> 'appointment' ORDER BY issued_at, id LIMIT 1) g
+    UNION ALL SELECT * FROM (SELECT * ${of} AND priority IS NULL ORDER BY issued_at, id LIMIT 1) w`;
+}
+
+/**
+ * Tickets now of one category called today (first calls, not recalls), newest call first, with their priority:
+ * the category's call history for the ratio rules, without the day's other calls' tickets.
+ */
+export function calledOfCategorySql(dayParam: string, categoryParam: string, limitParam: string, hallParam: string): string {
+  return `SELECT t.id, t.priority FROM counter_calls c JOIN tickets t ON t.id = c.ticket_id
+    WHERE c.hall_id = ${hallParam} AND c.day = ${dayParam} AND c.recall = 0 AND t.category = ${categoryParam}
+    ORDER BY c.id DESC LIMIT ${limitParam}`;
+}

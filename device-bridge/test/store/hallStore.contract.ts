@@ -320,6 +320,44 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect(await store.countWaitingAhead(started.id, '2026-11-25 09:00')).toBe(0);
       });
 
+      it('call candidates: every appointment ticket, the earliest green and the earliest walk-in; calls of a category', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const slot = { serviceId: SERVICE_A, day: '2026-11-25', start: '09:00', minutes: 30, capacity: 2 };
+        await store.ensureSlots([slot]);
+        const [nine] = await store.listSlots(SERVICE_A, '2026-11-25');
+        const ap = await store.insertAppointment({ slotId: nine.id, holderNumber: HOLDER, createdAt: T0 });
+        let n = 0;
+        const add = (over: Partial<NewTicket>) => store.insertTicket(ticket({ seq: ++n, number: `A${100 + n}`, holderNumber: null, ...over }));
+        const w1 = await add({ issuedAt: T0 });
+        await add({ issuedAt: T0 + 1 });
+        const g1 = await add({ priority: 'elderly', issuedAt: T0 + 2 });
+        await add({ priority: 'disabled', issuedAt: T0 + 3 });
+        const a1 = await add({ priority: 'appointment', appointmentId: ap.id, issuedAt: T0 + 4 });
+        const a2 = await add({ priority: 'appointment', appointmentId: null, issuedAt: T0 + 5 });
+        await add({ category: 'B', issuedAt: T0 - 10 });
+        const called = await add({ issuedAt: T0 - 5 });
+        await store.updateTicket(called.id, { status: 'called', calledAt: T0 + 9 });
+        expect((await store.listCallCandidates('2026-11-25', 'A')).map((t) => t.id)).toEqual([w1.id, g1.id, a1.id, a2.id]);
+        expect(await store.listCallCandidates('2026-11-25', 'C')).toEqual([]);
+        expect(await store.listCallCandidates('2026-11-26', 'A')).toEqual([]);
+
+        const call = (t: { id: number; number: string }, recall: number, at: number) => store.addCounterCall({ callId: `c-${t.id}-${recall}`,
+          ticketId: t.id, number: t.number, window: 1, text: 'x', recall, at, day: '2026-11-25', reason: null });
+        await call(called, 0, T0 + 9);
+        await call(g1, 0, T0 + 10);
+        await call(g1, 1, T0 + 11);
+        await call(w1, 0, T0 + 12);
+        const b = (await store.listTickets('2026-11-25', { category: 'B' }))[0];
+        await call(b, 0, T0 + 13);
+        expect(await store.listCalledOfCategory('2026-11-25', 'A', 10)).toEqual([
+          { id: w1.id, priority: null }, { id: g1.id, priority: 'elderly' }, { id: called.id, priority: null },
+        ]);
+        expect(await store.listCalledOfCategory('2026-11-25', 'A', 2)).toHaveLength(2);
+        expect(await store.listCalledOfCategory('2026-11-25', 'B', 10)).toEqual([{ id: b.id, priority: null }]);
+        expect(await store.listCalledOfCategory('2026-11-26', 'A', 10)).toEqual([]);
+      });
+
       it('round-trips tickets: numbers as numbers, partial patches, filters, transfers', async () => {
         const store = await open();
         await seedBasics(store);
