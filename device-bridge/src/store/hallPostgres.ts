@@ -372,8 +372,9 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): Promise<TicketRecord | undefined> {
-    const r = await this.one(nextWaitingSql('$1::text', '$2::text', this.h, (c) => `(cardinality($3::text[]) = 0 OR ${c} = ANY($3::text[]))`),
-      day, hallNow, [...categories]);
+    const r = await this.one(nextWaitingSql('$1::text', '$2::text', this.h, {
+      rows: 'SELECT u.c FROM unnest($3::text[]) AS u(c)', none: 'cardinality($3::text[]) = 0', lateral: true,
+    }), day, hallNow, [...categories]);
     return r ? ticketFromRow(r) : undefined;
   }
 

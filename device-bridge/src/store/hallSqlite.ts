@@ -417,7 +417,7 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   }
 
   nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): TicketRecord | undefined {
-    const r = this.one(nextWaitingSql('@day', '@now', '@hall', (c) => `(json_array_length(@cats) = 0 OR ${c} IN (SELECT value FROM json_each(@cats)))`),
+    const r = this.one(nextWaitingSql('@day', '@now', '@hall', { rows: 'SELECT value AS c FROM json_each(@cats)', none: 'json_array_length(@cats) = 0', lateral: false }),
       { day, now: hallNow, cats: JSON.stringify(categories), hall: this.hall });
     return r ? ticketFromRow(r) : undefined;
   }

@@ -53,19 +53,41 @@ export function waitingAheadSql(idParam: string, nowParam: string, hallParam: st
     END AS n`;
 }
 
+/** A backend's way to name the window's categories: as rows of one column `c`, and the test for "none given". */
+export interface CategoryListSql {
+  rows: string;
+  none: string;
+  /**
+   * PostgreSQL: a LATERAL join takes each category's earliest walk-in (a correlated id in "id IN (...)" made its
+   * generic plan scan the table); SQLite has no LATERAL and looks the ids up by rowid.
+   */
+  lateral: boolean;
+}
+
 /**
- * The next ticket to call among the day's waiting tickets of some categories (`inCategories(column)`: the backend's
- * test of a category column against the window's list; every category when the list is empty), in calling order,
- * without sorting the day's queue: the tickets with a priority (few: appointments, green channel) ranked as above,
- * (index `tickets_waiting_priority`), and the first walk-in in issue order (index `tickets_waiting_walk_in`), whichever
- * is called first.
+ * The next ticket to call among the day's waiting tickets of some categories (every category when none are given),
+ * in calling order, without sorting the day's queue: the tickets with a priority (appointments, green channel) ranked
+ * as above (index `tickets_waiting_priority`), and the first walk-in: per category given, its earliest over the
+ * category's range of `tickets_waiting`; with none given, the day's earliest over `tickets_waiting_walk_in`. The
+ * walk-ins of other categories issued before are never read.
  */
-export function nextWaitingSql(dayParam: string, nowParam: string, hallParam: string, inCategories: (column: string) => string): string {
+export function nextWaitingSql(dayParam: string, nowParam: string, hallParam: string, cats: CategoryListSql): string {
+  const waiting = `tickets w WHERE w.hall_id = ${hallParam} AND w.day = ${dayParam} AND w.status = 'waiting'`;
+  // Per category, "no priority" is spelt so that it does not match the walk-in index's predicate: that index is in
+  // issue order across categories, and a planner that believes the table small would walk it past every other
+  // category's walk-ins; the category's range of tickets_waiting is what must be read.
+  const walkInsOf = (category: string) => `${waiting} AND w.category = ${category} AND coalesce(w.priority, '') = ''`;
   return `SELECT * FROM (
-      SELECT * FROM (${rankedWaitingSql(nowParam, dayParam, hallParam)} AND t.priority IS NOT NULL AND ${inCategories('t.category')}) p
+      SELECT * FROM (${rankedWaitingSql(nowParam, dayParam, hallParam)} AND t.priority IS NOT NULL
+        AND (${cats.none} OR t.category IN (${cats.rows}))) p
       UNION ALL
-      SELECT * FROM (SELECT t.*, 2 AS rank FROM tickets t WHERE t.hall_id = ${hallParam} AND t.day = ${dayParam} AND t.status = 'waiting'
-        AND t.priority IS NULL AND ${inCategories('t.category')} ORDER BY t.issued_at, t.id LIMIT 1) w
+      ${cats.lateral
+    ? `SELECT f.*, 2 AS rank FROM (${cats.rows}) k CROSS JOIN LATERAL (SELECT w.* FROM ${walkInsOf('k.c')}
+        ORDER BY w.issued_at, w.id LIMIT 1) f`
+    : `SELECT t.*, 2 AS rank FROM tickets t WHERE t.id IN (
+        SELECT (SELECT w.id FROM ${walkInsOf('k.c')} ORDER BY w.issued_at, w.id LIMIT 1) FROM (${cats.rows}) k)`}
+      UNION ALL
+      SELECT * FROM (SELECT w.*, 2 AS rank FROM ${waiting} AND w.priority IS NULL AND ${cats.none} ORDER BY w.issued_at, w.id LIMIT 1) a
     ) x ORDER BY rank, issued_at, id LIMIT 1`;
 }
 
@@ -73,13 +95,14 @@ export function nextWaitingSql(dayParam: string, nowParam: string, hallParam: st
  * The waiting tickets of one category a calling rule can pick next (hall/callingRules.ts pickInCategory takes the
  * earliest of each class): every appointment ticket (its class depends on its slot having started), the earliest
  * other ticket with a priority (green channel) and the earliest walk-in, each over the waiting indexes
- * (`tickets_waiting_priority`, `tickets_waiting`) instead of the category's whole queue.
+ * (`tickets_waiting_priority`, `tickets_waiting`; "no priority" spelt as in nextWaitingSql, for the same reason)
+ * instead of the category's whole queue.
  */
 export function callCandidatesSql(dayParam: string, categoryParam: string, hallParam: string): string {
   const of = `FROM tickets WHERE hall_id = ${hallParam} AND day = ${dayParam} AND category = ${categoryParam} AND status = 'waiting'`;
   return `SELECT * ${of} AND priority = 'appointment'
     UNION ALL SELECT * FROM (SELECT * ${of} AND priority IS NOT NULL AND priority <> 'appointment' ORDER BY issued_at, id LIMIT 1) g
-    UNION ALL SELECT * FROM (SELECT * ${of} AND priority IS NULL ORDER BY issued_at, id LIMIT 1) w`;
+    UNION ALL SELECT * FROM (SELECT * ${of} AND coalesce(priority, '') = '' ORDER BY issued_at, id LIMIT 1) w`;
 }
 
 /**

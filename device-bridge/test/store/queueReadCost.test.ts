@@ -1,0 +1,103 @@
+// README "Many instances", ticketing cost independent of the queue: the wait estimate, the next call and a calling
+// rule's candidates read the rows of the ticket's own category near it, not the day's waiting queue. Measured on the
+// real PostgreSQL server by the rows each statement made the server read (pg_stat_xact_user_tables: this session's
+// own counts, exact and immediate), with 2,997 tickets waiting in other categories and a handful in the one asked
+// about, as the plan a prepared statement settles on after its first runs (plan_cache_mode force_generic_plan:
+// planned without the values, as the store's prepared statements are, hallPostgres.ts), on a table never analysed.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callCandidatesSql, nextWaitingSql, waitingAheadSql } from '../../src/store/ticketOrderSql.ts';
+import type { HallStore, TicketPriority } from '../../src/store/hallStore.ts';
+import { seedBasics } from '../hall/fixture.ts';
+import { postgresBackend, TEST_PG_URL, type StoreTarget } from './backends.ts';
+
+const DAY = '2026-11-25';
+const NOW = '2026-11-25 09:30';
+const OTHERS = 2997;
+
+describe('queue reads on PostgreSQL stay within the ticket\'s category', () => {
+  let target: StoreTarget;
+  let store: HallStore;
+  let client: pg.Client;
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    target = await postgresBackend.create();
+    store = await target.open();
+    await seedBasics(store);
+    const schema = new URL(target.setting).searchParams.get('schema')!;
+    // 2,997 tickets waiting in B, C and D (999 each, the most of a day: hall-rules.md "A001"), 49 of them green-channel, all issued before
+    // anything in A.
+    await store.upsertQueueCategory({ letter: 'D', name: '出入境', defaultServiceMinutes: 5 });
+    await target.sql(`INSERT INTO tickets (hall_id, day, category, seq, number, holder_number, priority, status, issued_at)
+      SELECT 'hall', ?, chr(66 + (g - 1) / 999), (g - 1) % 999 + 1, chr(66 + (g - 1) / 999) || ((g - 1) % 999 + 1), NULL,
+        CASE WHEN g % 60 = 0 THEN 'elderly' END, 'waiting', g FROM generate_series(1, ${OTHERS}) g`, DAY);
+    let seq = 0;
+    const add = async (name: string, priority: string | null) => {
+      const t = await store.insertTicket({ day: DAY, category: 'A', seq: ++seq, number: `A${100 + seq}`, holderNumber: null, priority: priority as TicketPriority | null,
+        issuedAt: 10_000 + seq, appointmentId: null });
+      ids[name] = t.id;
+    };
+    for (let i = 0; i < 5; i++) await add(`walkIn${i}`, null);
+    await add('green', 'elderly');
+    await add('last', null);
+    client = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}` });
+    await client.connect();
+    await client.query('SET plan_cache_mode = force_generic_plan');
+  }, 60_000);
+
+  afterAll(async () => {
+    await client?.end();
+    await store?.close();
+    await target?.destroy();
+  });
+
+  let prepared = 0;
+  /** Runs `sql` as a prepared statement (generic plan) with `params`; its rows and the tickets' rows it read. */
+  async function measure(sql: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[]; read: number }> {
+    const name = `q${++prepared}`;
+    await client.query('BEGIN');
+    try {
+      // Prepared and run five times first: a generic plan is what a pooled connection keeps after that.
+      for (let i = 0; i < 6; i++) {
+        await client.query({ name, text: sql, values: params });
+      }
+      const before = await tuplesRead();
+      const res = await client.query({ name, text: sql, values: params });
+      return { rows: res.rows, read: (await tuplesRead()) - before };
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  }
+
+  /** Rows of `tickets` this transaction made the server read: by sequential scans and fetched through indexes. */
+  async function tuplesRead(): Promise<number> {
+    const r = await client.query(`SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) AS n FROM pg_stat_xact_user_tables
+      WHERE relname = 'tickets' AND schemaname = current_schema()`);
+    return Number(r.rows[0].n);
+  }
+
+  it('the wait estimate of a walk-in and of a green-channel ticket', async () => {
+    const ahead = waitingAheadSql('$1::integer', '$2::text', "'hall'");
+    const last = await measure(ahead, [ids.last, NOW]);
+    expect(Number(last.rows[0].n)).toBe(6);
+    expect(last.read).toBeLessThan(60);
+    const green = await measure(ahead, [ids.green, NOW]);
+    expect(Number(green.rows[0].n)).toBe(0);
+    expect(green.read).toBeLessThan(60);
+  });
+
+  it('the next call for category A and for every category, and a calling rule\'s candidates', async () => {
+    const next = nextWaitingSql('$1::text', '$2::text', "'hall'", { rows: 'SELECT u.c FROM unnest($3::text[]) AS u(c)', none: 'cardinality($3::text[]) = 0', lateral: true });
+    // The day's tickets with a priority are ranked as a set (49 here); the walk-ins of B, C and D are not read.
+    const forA = await measure(next, [DAY, NOW, ['A']]);
+    expect(Number(forA.rows[0].id)).toBe(ids.green);
+    expect(forA.read).toBeLessThan(60 + OTHERS / 60);
+    const forAll = await measure(next, [DAY, NOW, []]);
+    expect(forAll.rows[0].number).toBe('B60'); // the first green-channel ticket, issued before everything in A
+    expect(forAll.read).toBeLessThan(60 + OTHERS / 60);
+    const candidates = await measure(`SELECT * FROM (${callCandidatesSql('$1::text', '$2::text', "'hall'")}) c`, [DAY, 'A']);
+    expect(candidates.rows.map((r) => Number(r.id)).sort((x, y) => x - y)).toEqual([ids.walkIn0, ids.green]);
+    expect(candidates.read).toBeLessThan(60);
+  });
+});
