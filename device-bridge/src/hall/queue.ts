@@ -139,7 +139,9 @@ export class QueueService {
     }
     if (req.citizen && req.appointmentId === undefined) await checkTicketLimits(tx, this.limits, day, letter, req.citizen.number);
     if (req.citizen && visit) await checkVisitNotWaiting(tx, day, req.citizen.number, visit.slice(1));
-    const seq = await tx.nextCounterValue(`ticket:${day}:${letter}`);
+    // Taken on its own (takeNumber): tickets of one category do not wait for each other's commits; a ticket that
+    // then fails leaves a gap, never a number given twice.
+    const seq = await tx.takeNumber(`ticket:${day}:${letter}`);
     if (seq > MAX_DAILY_TICKETS_PER_CATEGORY) {
       throw new HallRuleError('categoryFull', '今日该类业务号码已发完，请咨询工作人员',
         `all ${MAX_DAILY_TICKETS_PER_CATEGORY} numbers of category ${letter} are issued today; please ask staff`);

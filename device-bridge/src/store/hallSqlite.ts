@@ -298,6 +298,11 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     }));
   }
 
+  takeNumber(name: string): number {
+    // One writer holds the file for the whole transaction anyway: nothing is gained by committing apart.
+    return this.nextCounterValue(name);
+  }
+
   nextCounterValue(name: string): number {
     // One statement: the increment and the read cannot be separated by another writer (atomic numbering).
     const r = this.one(`INSERT INTO counters (hall_id, name, value) VALUES (?, ?, 1)

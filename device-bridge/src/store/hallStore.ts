@@ -366,6 +366,14 @@ export interface HallRepository extends ResultCollectionRepository {
   // numbering
   /** Atomically increments the named counter (created at 0) and returns the new value: 1, 2, 3... */
   nextCounterValue(name: string): Promise<number>;
+  /**
+   * `nextCounterValue` committed at once on its own, even when called inside a transaction: it does not roll back
+   * with it, and the counter is not held for the rest of the transaction, so many callers at once (tickets of one
+   * category) do not queue behind each other's commits. A number taken and then not used is a gap in the sequence,
+   * never a number given twice, whatever crashes happen (hall-rules.md "Queue"). SQLite, with one writer, takes it in
+   * the transaction.
+   */
+  takeNumber(name: string): Promise<number>;
 
   // appointment slots and appointments
   /** Creates the slots that do not exist yet (service + day + start is unique); existing ones are left alone. */

@@ -244,6 +244,24 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect(log).toEqual(['p1 start', 'p1 end', 'hall start', 'hall end', 'p2 start', 'p2 end']);
       }, 30_000);
 
+      it('takeNumber: the counter nextCounterValue counts, taken on its own; unique from many people at once', async () => {
+        const a = await open();
+        const b = backend.concurrentInstances ? await open() : a;
+        expect(await a.takeNumber('ticket:x')).toBe(1);
+        expect(await a.nextCounterValue('ticket:x')).toBe(2);
+        expect(await b.takeNumber('ticket:x')).toBe(3);
+        // Inside a transaction that rolls back: on PostgreSQL the number stays taken (a gap), on SQLite it goes back.
+        await expect(a.withPersonTransaction(HOLDER, async (tx) => {
+          expect(await tx.takeNumber('ticket:x')).toBe(4);
+          throw new Error('refused after the number');
+        })).rejects.toThrow('refused after the number');
+        expect(await a.takeNumber('ticket:x')).toBe(backend.name === 'postgres' ? 5 : 4);
+        // Many people's tickets at once, on two instances: every number once.
+        const people = Array.from({ length: 40 }, (_, i) => `44010619900307${String(1000 + i)}`);
+        const got = await Promise.all(people.map((p, i) => (i % 2 ? a : b).withPersonTransaction(p, (tx) => tx.takeNumber('ticket:y'))));
+        expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      }, 30_000);
+
       it('numbers from person transactions of many people at once are unique and without gaps', async () => {
         const a = await open();
         const b = backend.concurrentInstances ? await open() : a;
