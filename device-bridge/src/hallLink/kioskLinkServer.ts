@@ -6,12 +6,13 @@
  * (hallRequests.ts: mutating ones applied once per requestId).
  *
  * One link per kiosk: a connection with the token of a kiosk whose link is alive (connected, heard from within
- * `liveLinkMs`) is refused, counted on the dashboard (a `duplicateKioskLink` alert) and logged at warn; one whose
- * link went silent replaces it (logged at warn too). With several instances (README "Many instances") the rule holds in
+ * `liveLinkMs`) and stays so for CLOSING_LINK_GRACE_MS (a kiosk's next connection after a blip often arrives before
+ * its previous one has finished closing) is refused, counted on the dashboard (a `duplicateKioskLink` alert) and
+ * logged at warn; one whose link went silent replaces it (logged at warn too). New links are admitted in slices of
+ * an event-loop turn (TurnSlices; README "Many instances", reconnect storms). With several instances the rule holds in
  * the whole cluster: the link is also claimed across the instances (`claims`, instances/kioskLinkClaims.ts), so a
  * second connection on another instance is refused the same way, and takes over once the first has gone silent
- * there. Bridge-to-bridge, so no browser Origin check; the token is the
- * credential.
+ * there. Bridge-to-bridge, so no browser Origin check; the token is the credential.
  *
  * Every message is parsed with the link's schemas (linkSchemas.ts) by the socket boundary (api/socketBoundary.ts,
  * api/eventSchemas.ts), which runs before these handlers on every namespace; the boundary hands each refusal back
