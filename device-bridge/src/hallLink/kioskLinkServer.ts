@@ -282,9 +282,15 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
    * for it to close) or held by another instance; else admitted (`next()`), its kiosk id on the socket.
    */
   private async admit(socket: LinkSocket, kiosk: LinkedKioskConfig, next: (err?: Error) => void): Promise<void> {
-    if (!socket.conn || socket.conn.readyState !== 'open') return; // gone while it waited (socket.io ignores it too)
+    // Gone while it waited: next() all the same, so socket.io drops the half-made socket (it ignores the answer).
+    const gone = () => socket.conn?.readyState !== 'open';
+    if (gone()) return next(new Error('the connection closed before it was admitted'));
     const live = this.links.get(kiosk.id);
-    if (live && this.alive(live)) await this.closedWithin(live, Math.min(CLOSING_LINK_GRACE_MS, this.policy.liveLinkMs));
+    if (live && this.alive(live)) {
+      await this.closedWithin(live, Math.min(CLOSING_LINK_GRACE_MS, this.policy.liveLinkMs));
+      // No claim for a connection that went away meanwhile (it would hold the kiosk's claim for a lease).
+      if (gone()) return next(new Error('the connection closed before it was admitted'));
+    }
     const still = this.links.get(kiosk.id);
     if (still && this.alive(still)) {
       // Never silent: a copied token, or a second bridge configured with this kiosk's token.
