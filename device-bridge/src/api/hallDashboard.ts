@@ -5,15 +5,17 @@
  *
  * - Kiosks come from `DashboardKioskSource`s: this bridge itself (`localKioskSource`, kiosk-1, heartbeat = now) and
  *   any source added later (the hall's registry of linked kiosks: `addKioskSource`).
- * - Alerts (hall/alerts.ts) are evaluated on every device status change (a paper-out status raises its alert in the
- *   same turn) and every `tickMs` (offline > 30 s, heartbeat lost); `hallAlerts` goes out only when the set changes.
+ * - Alerts (hall/alerts.ts) are evaluated on every device status change, for the kiosk that changed (a paper-out
+ *   status raises its alert in the same turn; linked kiosks' changes are gathered per event-loop turn), and for every
+ *   kiosk every `tickMs` (offline > 30 s, heartbeat lost); `hallAlerts` goes out only when the set changes, and a
+ *   long list at most a few times a second (sendAlerts).
  * - Figures are read from the store at most every `figuresMinGapMs` after a change (a counter event applied) and
  *   every `figuresEveryMs` while someone watches (waits grow, kiosks issue tickets), never while nobody does.
  * - Every (re)connecting /hall socket gets the whole `hallDashboard` (the namespace's auth is in socket.ts: staff
  *   session or the hall token).
  */
 import type {
-  DashboardQueue, DashboardWindow, DeviceStatus, HallAlert, HallClientToServerEvents, HallDashboard, HallServerToClientEvents,
+  DashboardQueue, DashboardWindow, DeviceStatus, HallAlert, HallClientToServerEvents, HallDashboard, HallServerToClientEvents, LinkedKioskInfo,
 } from '@onedoor/protocol';
 import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
 import type { Logger } from 'pino';
@@ -29,10 +31,16 @@ import type { HallDay } from '../store/hallStore.ts';
 import type { KioskHall } from './kioskHall.ts';
 import type { KioskRegistry } from './kioskRegistry.ts';
 
-/** Where kiosk reports come from; `subscribe` calls back on any change (status, heartbeat, kiosk added/gone). */
+/**
+ * Where kiosk reports come from; `subscribe` calls back on any change (status, heartbeat, kiosk added/gone). A source
+ * that can say which kiosks changed passes their ids and answers `report(id)`: the dashboard then re-evaluates those
+ * kiosks only (a hall of thousands of linked kiosks would otherwise re-evaluate all of them on every heartbeat).
+ */
 export interface DashboardKioskSource {
   list(): KioskReport[];
-  subscribe(onChange: () => void): () => void;
+  /** One kiosk's report now (undefined: no longer listed). */
+  report?(kioskId: string): KioskReport | undefined;
+  subscribe(onChange: (changed?: ReadonlySet<string>) => void): () => void;
 }
 
 /** This bridge as a kiosk: its devices; its heartbeat is the clock (it is the one answering). */
@@ -55,21 +63,30 @@ export function localKioskSource(devices: DeviceStatusFeed, now: () => number, k
 }
 
 /** The hall's linked kiosks (P's KioskRegistry, hallLink/kioskLinkServer.ts): statuses and heartbeats as they stream in. */
-export function registryKioskSource(registry: Pick<KioskRegistry, 'list' | 'on' | 'off'>): DashboardKioskSource {
+export function registryKioskSource(registry: Pick<KioskRegistry, 'list' | 'get' | 'on' | 'off'>): DashboardKioskSource {
+  const report = (k: LinkedKioskInfo): KioskReport => ({
+    kioskId: k.kioskId, name: k.name, local: false, lastHeartbeat: k.lastHeartbeat, devices: k.devices, linked: k.connected,
+    refusals: k.refusals, lastDuplicateLinkAt: k.lastDuplicateLinkAt,
+  });
   return {
-    list: () => registry.list().map((k) => ({
-      kioskId: k.kioskId, name: k.name, local: false, lastHeartbeat: k.lastHeartbeat, devices: k.devices, linked: k.connected,
-      refusals: k.refusals, lastDuplicateLinkAt: k.lastDuplicateLinkAt,
-    })),
+    list: () => registry.list().map(report),
+    report: (kioskId) => {
+      const k = registry.get(kioskId);
+      return k && report(k);
+    },
     subscribe: (onChange) => {
-      // Coalesced to one call per event-loop turn (README "Many instances", ticketing cost): each call re-evaluates
-      // every kiosk's alerts, so one per heartbeat or per hello would cost the square of the kiosk count, and a
-      // storm of kiosks reconnecting at once would hold the loop for seconds.
+      // Coalesced to one call per event-loop turn, naming the kiosks that changed (README "Many instances", ticketing
+      // cost): the dashboard re-evaluates those only, so a heartbeat or a hello costs one kiosk's rules, not the
+      // hall's, and a storm of kiosks reconnecting at once does not cost the square of the kiosk count.
       let pending: NodeJS.Immediate | null = null;
-      const l = () => {
+      let changed = new Set<string>();
+      const l = (k: LinkedKioskInfo | string) => {
+        changed.add(typeof k === 'string' ? k : k.kioskId);
         pending ??= setImmediate(() => {
           pending = null;
-          onChange();
+          const these = changed;
+          changed = new Set();
+          onChange(these);
         });
       };
       registry.on('change', l);
@@ -82,6 +99,9 @@ export function registryKioskSource(registry: Pick<KioskRegistry, 'list' | 'on' 
     },
   };
 }
+
+/** How many alert entries `hallAlerts` may carry per second before a change waits for the next send (see sendAlerts). */
+const ALERT_ENTRIES_PER_S = 20_000;
 
 type Figures = Pick<HallDashboard, 'queue' | 'today' | 'timeLimits' | 'storeProblem' | 'intake'>;
 
@@ -176,20 +196,56 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
     else log.warn({ problem }, 'message bus unavailable: the dashboard shows it');
     emitView();
   };
-  // Alerts: on every kiosk change and every tick.
+  // `hallAlerts` carries the whole list, so its cost is the list's length: a change goes out at once while at most
+  // ALERT_ENTRIES_PER_S entries went out in the last second; past that (thousands of kiosks' heartbeat alerts
+  // clearing one by one as they link) the newest list goes out once the budget allows, so the list is sent a few
+  // times a second instead of once per kiosk.
+  let alertBudget = ALERT_ENTRIES_PER_S;
+  let alertBudgetAt = Date.now();
+  let alertsTimer: ReturnType<typeof setTimeout> | null = null;
+  const sendAlerts = () => {
+    if (alertsTimer || detached) return; // a send is due already: it will carry the newest list
+    const t = Date.now();
+    alertBudget = Math.min(ALERT_ENTRIES_PER_S, alertBudget + ((t - alertBudgetAt) * ALERT_ENTRIES_PER_S) / 1000);
+    alertBudgetAt = t;
+    const cost = Math.min(ALERT_ENTRIES_PER_S, Math.max(1, board.size));
+    if (cost <= alertBudget) {
+      alertBudget -= cost;
+      o.hallNamespace.emit('hallAlerts', { alerts: board.list(), serverTime: now() });
+      return;
+    }
+    alertsTimer = setTimeout(() => {
+      alertsTimer = null;
+      sendAlerts();
+    }, Math.ceil(((cost - alertBudget) * 1000) / ALERT_ENTRIES_PER_S));
+  };
+  const announce = (r: { changed: boolean; raised: HallAlert[]; cleared: HallAlert[] }) => {
+    if (!r.changed) return false;
+    for (const a of r.raised) {
+      if (a.kind === 'hallDatabase') log.error({ alert: a.id }, 'alert raised');
+      else log.info({ alert: a.id }, 'alert raised');
+    }
+    for (const a of r.cleared) log.info({ alert: a.id }, 'alert cleared');
+    sendAlerts();
+    return true;
+  };
+  // Alerts: every kiosk and the hall's own on every tick (the offline and heartbeat rules follow the clock) and on
+  // a change of a source that cannot say which kiosks changed.
   const evaluate = () => {
     if (detached) return;
-    const r = board.update(reports(), [...hallDatabaseAlerts(o.hall.storeProblem), ...serviceLevelAlerts(figures?.queue?.serviceLevels),
-      ...commitmentCheckAlerts(overdueChecks)]);
-    if (r.changed) {
-      for (const a of r.raised) {
-        if (a.kind === 'hallDatabase') log.error({ alert: a.id }, 'alert raised');
-        else log.info({ alert: a.id }, 'alert raised');
-      }
-      for (const a of r.cleared) log.info({ alert: a.id }, 'alert cleared');
-      o.hallNamespace.emit('hallAlerts', { alerts: r.alerts, serverTime: now() });
+    return announce(board.update(reports(), [...hallDatabaseAlerts(o.hall.storeProblem), ...serviceLevelAlerts(figures?.queue?.serviceLevels),
+      ...commitmentCheckAlerts(overdueChecks)]));
+  };
+  // The kiosks a source named as changed, only them (a kiosk no longer listed: everything, as on a tick).
+  const evaluateKiosks = (source: DashboardKioskSource, changed: ReadonlySet<string>) => {
+    if (detached) return;
+    const changedReports: KioskReport[] = [];
+    for (const id of changed) {
+      const r = source.report!(id);
+      if (!r) return evaluate();
+      changedReports.push(r);
     }
-    return r.changed;
+    announce(board.updateKiosks(changedReports));
   };
   // The device part of the view: throttled to one emit per 300 ms (readers go busy/online on each read).
   let viewTimer: ReturnType<typeof setTimeout> | null = null;
@@ -200,8 +256,9 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
       if (!detached && figures) o.hallNamespace.emit('hallDashboard', compose(figures));
     }, 300);
   };
-  const onKioskChange = () => {
-    evaluate();
+  const onKioskChange = (source?: DashboardKioskSource, changed?: ReadonlySet<string>) => {
+    if (source?.report && changed) evaluateKiosks(source, changed);
+    else evaluate();
     emitView();
   };
 
@@ -235,7 +292,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
 
   const addKioskSource = (s: DashboardKioskSource) => {
     sources.add(s);
-    unsubscribe.set(s, s.subscribe(onKioskChange));
+    unsubscribe.set(s, s.subscribe((changed) => onKioskChange(s, changed)));
     onKioskChange();
     return () => {
       unsubscribe.get(s)?.();
@@ -289,6 +346,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
       clearInterval(tickTimer);
       clearInterval(figuresTimer);
       if (viewTimer) clearTimeout(viewTimer);
+      if (alertsTimer) clearTimeout(alertsTimer);
       o.workflow.events.off('applied', onApplied);
       o.hallNamespace.off('connection', onConnection);
       for (const off of unsubscribe.values()) off();

@@ -39,6 +39,7 @@ import type { KioskScreens } from './kioskScreen.ts';
 import { checkOrigin } from './origins.ts';
 import { machineRoleOf, socketCaller, type SocketIdentity } from './principal.ts';
 import { installSocketBoundary, SOCKET_MAX_MESSAGE_BYTES } from './socketBoundary.ts';
+import { TurnSlices } from './turnSlices.ts';
 import { attachTechExtras, staffForHandshake } from './techSocket.ts';
 import type { CommandEnvelope, DeviceCommand } from '@onedoor/protocol';
 
@@ -78,9 +79,19 @@ export interface SocketApi {
 type AnyNamespace = Namespace<DeviceClientToServerEvents, DeviceServerToClientEvents>;
 type AnySocket = Socket<DeviceClientToServerEvents, DeviceServerToClientEvents>;
 
+/**
+ * How long one event-loop turn may spend completing engine.io handshakes (the WebSocket upgrade, the new session and
+ * its first packet) before the rest wait for the next turn: thousands of kiosks reconnecting at once (README "Many
+ * instances") are taken in slices instead of in one turn that stalls every timer and connection of the bridge.
+ */
+const HANDSHAKE_BUDGET_MS = 8;
+
 export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions): SocketApi {
+  const handshakes = new TurnSlices(HANDSHAKE_BUDGET_MS, (err) => opts.log.error({ err }, 'socket handshake failed'));
   const io = new Server(httpServer, {
     serveClient: false,
+    // Every new session's handshake waits for its slice of a turn (TurnSlices); none is refused here.
+    allowRequest: (_req, admit) => handshakes.push(() => admit(null, true)),
     // Bounds what one message can make the bridge parse and validate (a larger one closes that connection only).
     maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES,
     // CORS headers for allowed origins (a UI dev server on another port); refusal itself is the middleware's job.
@@ -190,6 +201,7 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
     close: async () => {
       opts.devices.off('status', onStatus);
       detachTech();
+      handshakes.clear();
       io.disconnectSockets(true);
       // io.close() also closes the HTTP server; the caller owns that, so only the engine is shut here.
       await new Promise<void>((resolve) => {

@@ -136,47 +136,107 @@ export function dashboardKiosk(k: KioskReport, now: number, opts: AlertRuleOptio
 /** The active alerts over time: raisedAt kept while an alert lasts; `changed` when one was raised or cleared. */
 export class AlertBoard {
   private active = new Map<string, HallAlert>();
-  /** Per `<kiosk>/<device>`: when it went offline, kept through start-up retries until it is up again. */
-  private downSince = new Map<string, number>();
+  /** Per kiosk: the ids of its active alerts (so one kiosk's change re-evaluates that kiosk only). */
+  private byKiosk = new Map<string, string[]>();
+  /** The ids of the hall's own active alerts (`extra`). */
+  private extraIds: string[] = [];
+  /** Per kiosk, per device: when it went offline, kept through start-up retries until it is up again. */
+  private downSince = new Map<string, Map<string, number>>();
+  /** `list()`'s order, kept until the set changes (a hall of thousands of kiosks would sort on every read). */
+  private sorted: HallAlert[] | null = null;
 
   constructor(private readonly now: () => number = Date.now, private readonly opts: AlertRuleOptions = {}) {}
 
-  /** `extra`: alerts of the hall itself (hallDatabaseAlerts), raised and cleared like the kiosks' ones. */
+  /**
+   * Every kiosk and the hall's alerts at once (the clock tick: the offline and heartbeat rules depend on time). A
+   * kiosk not in `kiosks` loses its alerts. `extra`: alerts of the hall itself (hallDatabaseAlerts), raised and
+   * cleared like the kiosks' ones.
+   */
   update(kiosks: readonly KioskReport[], extra: readonly AlertCandidate[] = []): { changed: boolean; alerts: HallAlert[]; raised: HallAlert[]; cleared: HallAlert[] } {
     const at = this.now();
-    const next = new Map<string, HallAlert>();
     const raised: HallAlert[] = [];
-    const down = new Map<string, number>();
-    const keep = (c: AlertCandidate) => {
-      const before = this.active.get(c.id);
-      // The message keeps its first words (the offline seconds would otherwise count up as a "change").
-      const a: HallAlert = before ?? { ...c, raisedAt: at };
-      if (!before) raised.push(a);
-      next.set(c.id, a);
-    };
+    const cleared: HallAlert[] = [];
+    const seen = new Set<string>();
     for (const k of kiosks) {
-      const devices = k.devices.map((d) => {
-        const key = `${k.kioskId}/${d.id}`;
-        const since = this.downSince.get(key);
-        if (d.state === 'offline' || (d.state === 'starting' && since !== undefined)) {
-          const from = Math.min(since ?? d.since, d.since);
-          down.set(key, from);
-          return { ...d, state: 'offline' as const, since: from };
-        }
-        return d;
-      });
-      for (const c of kioskAlerts({ ...k, devices }, at, this.opts)) keep(c);
+      seen.add(k.kioskId);
+      this.evaluateKiosk(k, at, raised, cleared);
     }
-    for (const c of extra) keep(c);
-    const cleared = [...this.active.values()].filter((a) => !next.has(a.id));
-    this.active = next;
-    this.downSince = down;
+    for (const [kioskId, ids] of this.byKiosk) {
+      if (seen.has(kioskId)) continue;
+      for (const id of ids) this.clear(id, cleared);
+      this.byKiosk.delete(kioskId);
+      this.downSince.delete(kioskId);
+    }
+    this.extraIds = this.replace(this.extraIds, extra, at, raised, cleared);
     return { changed: raised.length > 0 || cleared.length > 0, alerts: this.list(), raised, cleared };
+  }
+
+  /**
+   * Only these kiosks, now (a status, a hello, a heartbeat of theirs): the others' alerts and the hall's stay as the
+   * last `update` left them. The cost follows the kiosks given, not the hall's size (README "Many instances":
+   * heartbeats must not re-evaluate every kiosk's alerts).
+   */
+  updateKiosks(kiosks: readonly KioskReport[]): { changed: boolean; raised: HallAlert[]; cleared: HallAlert[] } {
+    const at = this.now();
+    const raised: HallAlert[] = [];
+    const cleared: HallAlert[] = [];
+    for (const k of kiosks) this.evaluateKiosk(k, at, raised, cleared);
+    return { changed: raised.length > 0 || cleared.length > 0, raised, cleared };
   }
 
   /** Critical first, then oldest first. */
   list(): HallAlert[] {
-    return [...this.active.values()].sort((a, b) =>
+    this.sorted ??= [...this.active.values()].sort((a, b) =>
       a.severity !== b.severity ? (a.severity === 'critical' ? -1 : 1) : a.raisedAt - b.raisedAt || a.id.localeCompare(b.id));
+    return [...this.sorted];
+  }
+
+  /** How many alerts are active. */
+  get size(): number {
+    return this.active.size;
+  }
+
+  private evaluateKiosk(k: KioskReport, at: number, raised: HallAlert[], cleared: HallAlert[]): void {
+    const before = this.downSince.get(k.kioskId);
+    const down = new Map<string, number>();
+    const devices = k.devices.map((d) => {
+      const since = before?.get(d.id);
+      if (d.state === 'offline' || (d.state === 'starting' && since !== undefined)) {
+        const from = Math.min(since ?? d.since, d.since);
+        down.set(d.id, from);
+        return { ...d, state: 'offline' as const, since: from };
+      }
+      return d;
+    });
+    if (down.size > 0) this.downSince.set(k.kioskId, down);
+    else this.downSince.delete(k.kioskId);
+    const ids = this.replace(this.byKiosk.get(k.kioskId) ?? [], kioskAlerts({ ...k, devices }, at, this.opts), at, raised, cleared);
+    if (ids.length > 0) this.byKiosk.set(k.kioskId, ids);
+    else this.byKiosk.delete(k.kioskId);
+  }
+
+  /** One owner's alerts (a kiosk, or the hall) from `previous` ids to `candidates`; returns the ids now active. */
+  private replace(previous: readonly string[], candidates: readonly AlertCandidate[], at: number, raised: HallAlert[], cleared: HallAlert[]): string[] {
+    const ids: string[] = [];
+    for (const c of candidates) {
+      if (ids.includes(c.id)) continue;
+      ids.push(c.id);
+      // The message keeps its first words (the offline seconds would otherwise count up as a "change").
+      if (this.active.has(c.id)) continue;
+      const a: HallAlert = { ...c, raisedAt: at };
+      this.active.set(c.id, a);
+      raised.push(a);
+      this.sorted = null;
+    }
+    for (const id of previous) if (!ids.includes(id)) this.clear(id, cleared);
+    return ids;
+  }
+
+  private clear(id: string, cleared: HallAlert[]): void {
+    const a = this.active.get(id);
+    if (!a) return;
+    this.active.delete(id);
+    cleared.push(a);
+    this.sorted = null;
   }
 }

@@ -6,12 +6,13 @@
  * (hallRequests.ts: mutating ones applied once per requestId).
  *
  * One link per kiosk: a connection with the token of a kiosk whose link is alive (connected, heard from within
- * `liveLinkMs`) is refused, counted on the dashboard (a `duplicateKioskLink` alert) and logged at warn; one whose
- * link went silent replaces it (logged at warn too). With several instances (README "Many instances") the rule holds in
+ * `liveLinkMs`) and stays so for CLOSING_LINK_GRACE_MS (a kiosk's next connection after a blip often arrives before
+ * its previous one has finished closing) is refused, counted on the dashboard (a `duplicateKioskLink` alert) and
+ * logged at warn; one whose link went silent replaces it (logged at warn too). New links are admitted in slices of
+ * an event-loop turn (TurnSlices; README "Many instances", reconnect storms). With several instances the rule holds in
  * the whole cluster: the link is also claimed across the instances (`claims`, instances/kioskLinkClaims.ts), so a
  * second connection on another instance is refused the same way, and takes over once the first has gone silent
- * there. Bridge-to-bridge, so no browser Origin check; the token is the
- * credential.
+ * there. Bridge-to-bridge, so no browser Origin check; the token is the credential.
  *
  * Every message is parsed with the link's schemas (linkSchemas.ts) by the socket boundary (api/socketBoundary.ts,
  * api/eventSchemas.ts), which runs before these handlers on every namespace; the boundary hands each refusal back
@@ -43,6 +44,7 @@ import { hallRequestHandler } from './hallRequests.ts';
 import { KIOSK_RATE_LIMIT_DEFAULTS, KioskRateLimiter, type KioskRateLimitConfig } from './kioskRateLimits.ts';
 import { answerRefusalsWith, type Ack } from '../api/socketBoundary.ts';
 import type { KioskLinkClaims } from '../instances/kioskLinkClaims.ts';
+import { TurnSlices } from '../api/turnSlices.ts';
 
 export interface LinkedKioskConfig {
   id: string;
@@ -87,6 +89,22 @@ export interface KioskLinkServerEvents {
 
 /** At most one warn line per kiosk and kind of refusal this often (the dashboard counts every one). */
 const REFUSAL_LOG_GAP_MS = 10_000;
+
+/**
+ * A connection with the token of a kiosk whose link looks alive waits this long (at most liveLinkMs) for that link to
+ * close before it is refused as a second one. In a reconnect storm the kiosk's new connection often arrives while its
+ * previous one is still closing: the hall sees a link closed only once the kiosk's side has answered the closing
+ * handshake, and that kiosk is busy reconnecting. Refusing at once would count every kiosk of the storm as a copied
+ * token (a critical dashboard alert each) and send each back to retry, which lengthens the storm.
+ */
+export const CLOSING_LINK_GRACE_MS = 2000;
+
+/**
+ * How long one event-loop turn may spend admitting new links (checks, claim, socket.io's connect and the handler
+ * set-up) before the rest wait for the next turn: a storm of thousands of kiosks reconnecting at once is admitted in
+ * slices, and heartbeats, requests and the other namespaces are served between them (README "Many instances").
+ */
+const ADMIT_BUDGET_MS = 8;
 
 const LINK_EVENTS = new Set<string>(['kioskHello', 'kioskDeviceStatus', 'kioskHeartbeat', 'hallRequest']);
 /** The requestId a failed answer carries: only one a valid request could (a 200 KB one is not echoed). */
@@ -135,6 +153,8 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
   /** How often a live link's cluster-wide claim is renewed (a third of liveLinkMs); socket id -> last renewal. */
   private readonly renewGapMs: number;
   private readonly renewedAt = new Map<string, number>();
+  /** New links waiting for their slice of a turn (TurnSlices, ADMIT_BUDGET_MS). */
+  private readonly admissions: TurnSlices;
 
   constructor(private readonly o: KioskLinkServerOptions) {
     super();
@@ -165,29 +185,19 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     answerRefusalsWith(this.nsp as unknown as Namespace, (socket, event, payload, ack, message) =>
       this.refuseMessage(socket as unknown as LinkSocket, event, message, ack, payload));
     const kioskOf = kiosksByToken(o.kiosks);
-    this.nsp.use(async (socket, next) => {
+    this.admissions = new TurnSlices(ADMIT_BUDGET_MS, (err) => log.error({ err }, 'kiosk link admission failed'));
+    // The token is checked at once (an unknown one costs nothing more); the rest waits for its slice of a turn.
+    this.nsp.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       const kiosk = kioskOf(token);
       if (!kiosk) {
         log.warn({ address: socket.handshake.address }, 'kiosk link refused: unknown kiosk token');
         return next(new Error('unknown kiosk token'));
       }
-      const live = this.links.get(kiosk.id);
-      if (live && this.alive(live)) {
-        // Never silent: a copied token, or a second bridge configured with this kiosk's token.
-        this.registry.refused(kiosk.id, 'duplicateLinks');
-        log.warn({ kioskId: kiosk.id, address: socket.handshake.address, liveAddress: live.handshake.address },
-          'kiosk link refused: this kiosk is already linked (a second connection with its token)');
-        return next(new Error('kiosk already linked: another connection with this kiosk token is alive'));
-      }
-      if (this.claims && !(await this.claims.claim(kiosk.id))) {
-        this.registry.refused(kiosk.id, 'duplicateLinks');
-        log.warn({ kioskId: kiosk.id, address: socket.handshake.address },
-          'kiosk link refused: this kiosk is already linked to another instance (a second connection with its token)');
-        return next(new Error('kiosk already linked: another connection with this kiosk token is alive (on another instance)'));
-      }
-      (socket.data as { kioskId?: string }).kioskId = kiosk.id;
-      next();
+      this.admissions.push(() => void this.admit(socket, kiosk, next).catch((err: unknown) => {
+        log.error({ kioskId: kiosk.id, err }, 'kiosk link admission failed');
+        next(new Error('the hall could not admit this link'));
+      }));
     });
     this.nsp.on('connection', (socket) => {
       const kioskId = (socket.data as { kioskId: string }).kioskId;
@@ -267,6 +277,52 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     });
   }
 
+  /**
+   * One new link with a known kiosk's token: refused while that kiosk's link is alive (after CLOSING_LINK_GRACE_MS
+   * for it to close) or held by another instance; else admitted (`next()`), its kiosk id on the socket.
+   */
+  private async admit(socket: LinkSocket, kiosk: LinkedKioskConfig, next: (err?: Error) => void): Promise<void> {
+    // Gone while it waited: next() all the same, so socket.io drops the half-made socket (it ignores the answer).
+    const gone = () => socket.conn?.readyState !== 'open';
+    if (gone()) return next(new Error('the connection closed before it was admitted'));
+    const live = this.links.get(kiosk.id);
+    if (live && this.alive(live)) {
+      await this.closedWithin(live, Math.min(CLOSING_LINK_GRACE_MS, this.policy.liveLinkMs));
+      // No claim for a connection that went away meanwhile (it would hold the kiosk's claim for a lease).
+      if (gone()) return next(new Error('the connection closed before it was admitted'));
+    }
+    const still = this.links.get(kiosk.id);
+    if (still && this.alive(still)) {
+      // Never silent: a copied token, or a second bridge configured with this kiosk's token.
+      this.registry.refused(kiosk.id, 'duplicateLinks');
+      this.log.warn({ kioskId: kiosk.id, address: socket.handshake.address, liveAddress: still.handshake.address },
+        'kiosk link refused: this kiosk is already linked (a second connection with its token)');
+      return next(new Error('kiosk already linked: another connection with this kiosk token is alive'));
+    }
+    if (this.claims && !(await this.claims.claim(kiosk.id))) {
+      this.registry.refused(kiosk.id, 'duplicateLinks');
+      this.log.warn({ kioskId: kiosk.id, address: socket.handshake.address },
+        'kiosk link refused: this kiosk is already linked to another instance (a second connection with its token)');
+      return next(new Error('kiosk already linked: another connection with this kiosk token is alive (on another instance)'));
+    }
+    (socket.data as { kioskId?: string }).kioskId = kiosk.id;
+    next();
+  }
+
+  /** Resolves when the link has closed, or after `ms` (whichever comes first). */
+  private closedWithin(link: LinkSocket, ms: number): Promise<void> {
+    if (!link.connected) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        link.off('disconnect', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      link.once('disconnect', done);
+    });
+  }
+
   /** Extends the link's cluster-wide claim; one taken over by another instance meanwhile ends the link here. */
   private renewClaim(kioskId: string, socket: LinkSocket, at: number): void {
     this.renewedAt.set(socket.id, at);
@@ -328,6 +384,7 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
 
   /** Disconnect every kiosk (the hall is stopping). */
   close(): void {
+    this.admissions.clear();
     for (const s of [...this.links.values()]) s.disconnect(true);
     this.nsp.removeAllListeners('connection');
   }
