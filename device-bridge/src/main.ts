@@ -166,6 +166,7 @@ async function composeBridge(config: BridgeConfig, options: StartBridgeOptions, 
   let kioskApiOf: { awaitingCard(deviceId: string): boolean } | null = null;
   const stopDeviceEvents = forwardDeviceEvents(devices, socket, kioskScreens, (id) => kioskApiOf?.awaitingCard(id) ?? false);
   kioskLink = createKioskLinkServer({ io: socket.io, config, hall, log, audit, phone, claims: instances.kioskLinkClaims });
+  if (kioskLink) instances.shareKioskReports?.(socket.io, kioskLink.registry);
   const hallScreens = (screensOfHall = attachHallScreens({ config, data, devices, socket, kioskLink, log, messageBus: instances.messageBus }));
   const stopPhoneWake = phone?.watch(hallScreens.counters.workflow);
   const kioskRole = {

@@ -76,17 +76,20 @@ async function run(n: number, setup: Setup): Promise<Record<string, number>> {
       kiosks: tokens.map((token, k) => ({ id: `kiosk-${k + 1}`, token })), options: { logLevel: 'silent' },
     }, { log: pino({ level: 'silent' }) }));
   }
-  // Each instance knows the links it holds; the cluster's are their sum. Counted from the registries' change events:
-  // reading every registry entry each 20 ms would, at 10,000 links, itself stall the loop this bench measures.
+  // Each instance knows the links it holds; the cluster's are their sum. Counted from the registries' change events
+  // of the links an instance holds itself (every registry also lists the kiosks linked to the others, reported over
+  // Redis): reading every registry entry each 20 ms would, at 10,000 links, itself stall the loop this bench measures.
   let since = Infinity;
   const up = new Set<string>();
   const fresh = new Set<string>();
   for (const [i, h] of halls.entries()) {
     h.kioskLink!.registry.on('change', (k) => {
       const key = `${i}/${k.kioskId}`;
-      if (k.connected) up.add(key);
+      const here = k.connected && h.kioskLink!.holdsLink(k.kioskId);
+      if (!here && k.connected) return;
+      if (here) up.add(key);
       else up.delete(key);
-      if (k.connected && (k.registeredAt ?? 0) >= since) fresh.add(key);
+      if (here && (k.registeredAt ?? 0) >= since) fresh.add(key);
       else fresh.delete(key);
     });
   }

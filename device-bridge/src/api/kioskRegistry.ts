@@ -85,6 +85,30 @@ export class KioskRegistry extends EventEmitter<KioskRegistryEvents> {
     this.emit('change', this.get(kioskId)!);
   }
 
+  /**
+   * What another instance of the hall reports of a kiosk linked there (instances/kioskReportSync.ts): its link state,
+   * registration, heartbeat and devices, so this instance's dashboard shows it as the holding instance's does.
+   * `devices` absent: unchanged. The refusal counts stay this instance's own.
+   */
+  reportedElsewhere(kioskId: string, r: { connected: boolean; registeredAt: number | null; lastHeartbeat: number | null;
+    devices?: readonly DeviceStatus[] }): void {
+    const k = this.entry(kioskId);
+    k.connected = r.connected;
+    k.registeredAt = r.registeredAt;
+    // A kiosk linked there now was heard of now, by this hall's clock (the instances' clocks may differ by seconds).
+    const heard = r.connected ? this.now() : r.lastHeartbeat;
+    if (heard !== null && (k.lastHeartbeat === null || heard > k.lastHeartbeat)) k.lastHeartbeat = heard;
+    if (r.devices) k.deviceMap = new Map(r.devices.map((d) => [d.id, d]));
+    this.emit('change', this.get(kioskId)!);
+  }
+
+  /** A heartbeat another instance heard (kioskReportSync.ts), taken as heard now by this hall's clock. */
+  heartbeatElsewhere(kioskId: string): void {
+    const k = this.entry(kioskId);
+    k.lastHeartbeat = this.now();
+    this.emit('heartbeat', kioskId, k.lastHeartbeat);
+  }
+
   /** The link dropped: the kiosk stays listed with its last statuses (the dashboard's heartbeat alert takes over). */
   disconnected(kioskId: string): void {
     const k = this.entry(kioskId);

@@ -12,6 +12,9 @@ import type { DeviceSet } from '../devices/deviceSet.ts';
 import { CounterBusLease } from '../instances/counterBusLease.ts';
 import type { KioskLinkClaims } from '../instances/kioskLinkClaims.ts';
 import { attachRedisMessageBus, type MessageBus } from '../instances/redisMessageBus.ts';
+import { shareKioskReports, type KioskReportSync } from '../instances/kioskReportSync.ts';
+import type { KioskRegistry } from '../api/kioskRegistry.ts';
+import { randomUUID } from 'node:crypto';
 import { parseHallStoreSetting } from '../store/hallStoreSetting.ts';
 
 export interface InstancesRole {
@@ -22,6 +25,8 @@ export interface InstancesRole {
   lease: CounterBusLease | null;
   /** Kiosk links claimed across the instances (one link per kiosk in the cluster); absent: one instance. */
   kioskLinkClaims?: (leaseMs: number) => KioskLinkClaims;
+  /** Shares the linked kiosks' reports with the other instances (instances/kioskReportSync.ts); absent: one instance. */
+  shareKioskReports?: (io: Server, registry: KioskRegistry) => void;
   /** Starts the devices: all of them, or all but the counter buses, which follow the lease. */
   startDevices(devices: DeviceSet): Promise<void>;
   close(): Promise<void>;
@@ -31,6 +36,7 @@ export function createInstancesRole(config: BridgeConfig, log: Logger): Instance
   const settings = config.instances;
   if (!settings || config.hall) return { lease: null, startDevices: (d) => d.start(), close: async () => undefined };
   let bus: MessageBus | null = null;
+  let reports: KioskReportSync | null = null;
   const store = parseHallStoreSetting(config.store);
   const lease = store.kind === 'postgres'
     ? new CounterBusLease({ url: store.url, name: `${store.schema}/${config.site.hallId ?? ''}`, checkMs: settings.leaseCheckMs, log })
@@ -44,6 +50,10 @@ export function createInstancesRole(config: BridgeConfig, log: Logger): Instance
     messageBus: () => bus?.problem() ?? null,
     // Asked after attachSocketApi, so the bus exists by then.
     kioskLinkClaims: (leaseMs) => bus!.kioskLinkClaims(leaseMs),
+    shareKioskReports: (io, registry) => {
+      const b = bus!;
+      reports = shareKioskReports(io, registry, randomUUID(), log, (f) => b.onConnected(f));
+    },
     lease,
     startDevices: async (devices) => {
       if (!lease) return devices.start();
@@ -53,6 +63,7 @@ export function createInstancesRole(config: BridgeConfig, log: Logger): Instance
       lease.start();
     },
     close: async () => {
+      reports?.stop();
       await lease?.close();
       await bus?.close();
     },

@@ -375,6 +375,11 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     return [...this.links.keys()];
   }
 
+  /** Whether the kiosk's link is held by this instance (its registry also lists kiosks linked to other instances). */
+  holdsLink(kioskId: string): boolean {
+    return this.links.has(kioskId);
+  }
+
   /** Cut one kiosk's link from the hall side (the kiosk reconnects by itself). */
   drop(kioskId: string): boolean {
     const s = this.links.get(kioskId);

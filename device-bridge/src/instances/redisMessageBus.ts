@@ -28,11 +28,19 @@ export interface MessageBus {
   problem(): string | null;
   /** The cluster-wide claims of kiosk links (kioskLinkClaims.ts) on this bus's Redis and key prefix. */
   kioskLinkClaims(leaseMs: number): KioskLinkClaims;
+  /**
+   * `f` runs each time the bus connects, at start and after every outage, once both clients are ready (and the
+   * adapter's subscriptions had a moment to be renewed): what was said meanwhile was dropped, so this is when to
+   * ask the other instances again (kioskReportSync.ts).
+   */
+  onConnected(f: () => void): void;
   close(): Promise<void>;
 }
 
 /** Longest wait between reconnection attempts to Redis. */
 export const REDIS_RECONNECT_MAX_MS = 2_000;
+/** After both clients are ready, the wait before `onConnected` listeners run (the adapter re-subscribes meanwhile). */
+const SUBSCRIPTIONS_SETTLE_MS = 250;
 
 export function attachRedisMessageBus(io: Server, settings: MessageBusSettings, log: Logger): MessageBus {
   const blog = log.child({ messageBus: 'redis' });
@@ -44,6 +52,8 @@ export function attachRedisMessageBus(io: Server, settings: MessageBusSettings, 
   });
   const sub = pub.duplicate();
   let lastError: string | null = null;
+  let closed = false;
+  const connectedListeners: Array<() => void> = [];
   for (const [name, client] of [['publish', pub], ['subscribe', sub]] as const) {
     client.on('error', (err: Error) => {
       const text = (err as { code?: string }).code ?? err.message;
@@ -53,6 +63,12 @@ export function attachRedisMessageBus(io: Server, settings: MessageBusSettings, 
     client.on('ready', () => {
       if (lastError !== null) blog.info({ client: name }, 'Redis back: calls reach every instance again');
       lastError = null;
+      if (pub.isReady && sub.isReady) {
+        const t = setTimeout(() => {
+          if (!closed) for (const f of connectedListeners) f();
+        }, SUBSCRIPTIONS_SETTLE_MS);
+        t.unref();
+      }
     });
     // The first connection is retried by the reconnect strategy; the instance starts without waiting for it.
     client.connect().catch(() => undefined);
@@ -69,7 +85,6 @@ export function attachRedisMessageBus(io: Server, settings: MessageBusSettings, 
     },
   });
   io.adapter(createAdapter(safePub, sub, { key: settings.keyPrefix }));
-  let closed = false;
   const stops: Array<() => Promise<void>> = [];
   return {
     kioskLinkClaims: (leaseMs) => {
@@ -79,6 +94,9 @@ export function attachRedisMessageBus(io: Server, settings: MessageBusSettings, 
       });
       stops.push(claims.stop);
       return claims;
+    },
+    onConnected: (f) => {
+      connectedListeners.push(f);
     },
     problem: () => (pub.isReady && sub.isReady ? null : `Redis ${redisWhere(settings.redisUrl)} unreachable: calls reach screens on this instance only`),
     close: async () => {

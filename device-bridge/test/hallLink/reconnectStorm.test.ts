@@ -52,12 +52,16 @@ function blip(links: Socket[]): void {
   for (const s of links) s.io.engine.close();
 }
 
-/** Registered (linked, hello answered) since `at`, on any of the bridges. */
+/**
+ * Registered (linked here, hello answered) since `at`, on any of the bridges: by each bridge's own links, since with
+ * several instances every registry also lists the kiosks linked to the others (instances/kioskReportSync.ts).
+ */
 function registeredSince(halls: BridgeHandle[], at: number): Map<string, number> {
   const on = new Map<string, number>();
   for (const h of halls) {
+    const here = new Set(h.kioskLink!.connectedKiosks());
     for (const k of h.kioskLink!.registry.list()) {
-      if (k.connected && (k.registeredAt ?? 0) >= at) on.set(k.kioskId, (on.get(k.kioskId) ?? 0) + 1);
+      if (here.has(k.kioskId) && k.connected && (k.registeredAt ?? 0) >= at) on.set(k.kioskId, (on.get(k.kioskId) ?? 0) + 1);
     }
   }
   return on;
