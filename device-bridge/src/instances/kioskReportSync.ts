@@ -84,8 +84,17 @@ export function shareKioskReports(io: Server, registry: KioskRegistry, instanceI
   }
   const ownLink = (kioskId: string) => holder.get(kioskId)?.from === '';
 
+  /** The last full report of each kiosk held elsewhere: what its entry goes back to if a stale link here ends. */
+  const lastElsewhere = new Map<string, { from: string; report: Report }>();
   const onChange = (k: LinkedKioskInfo) => {
     if (applying) return;
+    // A link here that ended (a silent one taken over elsewhere, then cut) says nothing of the kiosk's newest link:
+    // its entry goes back to what the instance holding that link last reported.
+    const elsewhere = lastElsewhere.get(k.kioskId);
+    if (!k.connected && elsewhere && holder.get(k.kioskId)?.from === elsewhere.from) {
+      apply(elsewhere.from, elsewhere.report);
+      return;
+    }
     // This instance's own news of the kiosk: a registration here makes it the holder; a change of a kiosk held
     // here (devices, link dropped) goes out; a refusal counted here of a kiosk held elsewhere is not news.
     // (A registration here stamps a new registeredAt; a change with the other instance's stamp is its link's.)
@@ -115,6 +124,7 @@ export function shareKioskReports(io: Server, registry: KioskRegistry, instanceI
       // Only the newest link's news counts; an equal registration time is the same link.
       if (held && held.from !== from && (r.registeredAt ?? -1) <= (held.registeredAt ?? -1)) return;
       holder.set(r.kioskId, { from, registeredAt: r.registeredAt });
+      lastElsewhere.set(r.kioskId, { from, report: r });
       registry.reportedElsewhere(r.kioskId, r);
     } finally {
       applying = false;

@@ -10,6 +10,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import type { Socket } from 'socket.io-client';
+import { afterEach } from 'vitest';
 import type { BridgeConfigInput } from '../../src/config/index.ts';
 import { startBridge, type BridgeHandle } from '../../src/main.ts';
 import { postgresBackend, type StoreTarget } from '../store/backends.ts';
@@ -95,4 +97,18 @@ export async function openInstanceRig(): Promise<InstanceRig> {
 export function busDetail(b: BridgeHandle): string {
   const s = b.devices.get(BUS)!.status();
   return `${s.state}: ${s.detail}`;
+}
+
+/**
+ * For a describe block whose tests each open a rig: `open()` opens it, `sockets` collects the client sockets a test
+ * makes; after each test the sockets are disconnected and the rig closed.
+ */
+export function rigPerTest(sockets: Socket[] = []): { open(): Promise<InstanceRig>; sockets: Socket[] } {
+  let rig: InstanceRig | undefined;
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.disconnect();
+    await rig?.close();
+    rig = undefined;
+  });
+  return { sockets, open: async () => (rig = await openInstanceRig()) };
 }

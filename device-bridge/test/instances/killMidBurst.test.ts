@@ -6,9 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { idNumberCheckChar, KIOSK_LINK_NAMESPACE, type KioskLinkAnswer, type KioskLinkRequest } from '@onedoor/protocol';
-import { KIOSK_TOKEN, openInstanceRig, type InstanceRig } from './instanceRig.ts';
+import { KIOSK_TOKEN, rigPerTest } from './instanceRig.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BURST = 120;
@@ -53,16 +53,10 @@ function send(s: Socket, req: KioskLinkRequest): Promise<KioskLinkAnswer | null>
 }
 
 describe('an instance killed mid-burst', () => {
-  let rig: InstanceRig | undefined;
-  const sockets: Socket[] = [];
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.disconnect();
-    await rig?.close();
-    rig = undefined;
-  });
+  const { open, sockets } = rigPerTest();
 
   it('loses no ticket: unanswered requests re-sent to the other instance are answered once, numbers unique', async () => {
-    rig = await openInstanceRig();
+    const rig = await open();
     const survivor = await rig.start();
     const dir = rig.tempDir();
     const configFile = join(dir, 'bridge.json');

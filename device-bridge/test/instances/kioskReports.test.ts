@@ -4,11 +4,11 @@
 // dropping there shows here; an instance started later learns the kiosks linked before it. Real PostgreSQL and
 // Redis (instanceRig.ts).
 import { io as connect, type Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KIOSK_LINK_NAMESPACE, type DeviceStatus, type HallAlert, type HallAlertsEvent, type HallDashboard } from '@onedoor/protocol';
 import type { BridgeHandle } from '../../src/main.ts';
 import { untilWith } from '../../../test/support/until.ts';
-import { KIOSK_TOKEN, openInstanceRig, type InstanceRig } from './instanceRig.ts';
+import { KIOSK_TOKEN, rigPerTest } from './instanceRig.ts';
 
 const HALL_TOKEN = 'kiosk-reports-hall-token-0123456789';
 const until = untilWith({ limitMs: 15_000, stepMs: 20 });
@@ -18,13 +18,7 @@ const printer = (paper: 'full' | 'out'): DeviceStatus => ({
 });
 
 describe('linked kiosks seen from every instance', () => {
-  let rig: InstanceRig | undefined;
-  const sockets: Socket[] = [];
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.disconnect();
-    await rig?.close();
-    rig = undefined;
-  });
+  const { open, sockets } = rigPerTest();
 
   /** The /hall dashboard's alert list of an instance, as its screen last received it. */
   function alertsOn(b: BridgeHandle): { last: () => HallAlert[] | null } {
@@ -39,7 +33,7 @@ describe('linked kiosks seen from every instance', () => {
   const kinds = (alerts: HallAlert[] | null) => (alerts ?? []).filter((a) => a.kioskId === 'kiosk-1').map((a) => a.kind).sort();
 
   it('a kiosk linked to instance 2: instance 1 shows it linked, its paper out and back, its link dropped', async () => {
-    rig = await openInstanceRig();
+    const rig = await open();
     const one = await rig.start({ tokens: { hall: HALL_TOKEN } });
     const two = await rig.start();
     const dashboard = alertsOn(one);
@@ -79,7 +73,7 @@ describe('linked kiosks seen from every instance', () => {
   });
 
   it('a kiosk moving from instance 2 to instance 1: the old link\'s late news does not undo the new one', async () => {
-    rig = await openInstanceRig();
+    const rig = await open();
     const one = await rig.start();
     const two = await rig.start();
     const linkTo = async (b: BridgeHandle) => {
