@@ -12,7 +12,8 @@
  *   instances could both pass a check. Plain reads and single-statement writes outside a transaction do not wait;
  * - `withPersonTransaction` (taking a ticket) takes the hall lock shared and a lock of the person exclusive: it waits
  *   for (and holds off) every hall-wide transaction and the same person's, not other people's, so tickets for
- *   different people are issued side by side; their numbers stay unique through `nextCounterValue`'s row lock;
+ *   different people are issued side by side; their numbers stay unique through the counter's atomic increment
+ *   (`takeNumber`, on a numbering pool of its own: see takeNumberAlone);
  * - calling the outer store from inside `fn` throws (it would run outside the transaction, on another client);
  * - a rejection of `fn`, or a failed statement or COMMIT, rolls back; a client whose connection broke is destroyed
  *   rather than returned to the pool.
