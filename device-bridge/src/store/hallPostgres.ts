@@ -1053,6 +1053,15 @@ export class PostgresHallStore implements HallStore {
     }
   }
 
+  /** A client of `pool`; failing to get one is a HallDatabaseError like any statement's (unavailable when refused). */
+  private async connect(pool: pg.Pool): Promise<pg.PoolClient> {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      throw databaseError(err, this.where);
+    }
+  }
+
   /** One statement on a pooled client; a client whose prepared statement went stale is destroyed, not reused. */
   private async onPooledClient(query: string | pg.QueryConfig, params?: unknown[]): Promise<QueryResult> {
     const client = await this.pool.connect();
@@ -1078,12 +1087,7 @@ export class PostgresHallStore implements HallStore {
    */
   private async takeNumberAlone(name: string): Promise<number> {
     if (this.closed) throw new Error('hall store is closed');
-    let client: pg.PoolClient;
-    try {
-      client = await this.numbering.connect();
-    } catch (err) {
-      throw databaseError(err, this.where);
-    }
+    const client = await this.connect(this.numbering);
     let drop: Error | undefined;
     try {
       const results = (await client.query(`BEGIN; SET LOCAL synchronous_commit = off;
@@ -1143,12 +1147,7 @@ export class PostgresHallStore implements HallStore {
   private async attempt<T>(fn: (sql: Sql) => Promise<T>, begin: string): Promise<T> {
     const refused = this.refuseHere();
     if (refused) throw refused;
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw databaseError(err, this.where);
-    }
+    const client = await this.connect(this.pool);
     // A checked-out client whose connection dies between statements emits 'error'; keep it (the next statement
     // fails with it) instead of letting it end the process, and destroy the client afterwards.
     let broken: Error | undefined;
