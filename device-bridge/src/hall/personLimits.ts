@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { LimitRefusalKind } from '../store/dayBoundaryRecords.ts';
-import type { HallDay, HallRepository, HallStore } from '../store/hallStore.ts';
+import type { HallDay, HallRepository, HallStore, TicketRecord } from '../store/hallStore.ts';
 import { addDays } from './clock.ts';
 import { HallRuleError } from './errors.ts';
 
@@ -39,20 +39,32 @@ export type PersonLimits = z.output<typeof personLimitsSchema>;
 
 /** Throws `personLimit` when taking one more walk-in ticket would pass a limit. */
 export async function checkTicketLimits(tx: HallRepository, limits: PersonLimits, day: HallDay, category: string, holderNumber: string): Promise<void> {
-  if (limits.ticketsPerDay === undefined && limits.ticketsPerCategoryPerDay === undefined) return;
-  const mine = (await tx.listTickets(day, { holderNumber })).filter((t) => t.appointmentId === null);
+  if (!limitsTickets(limits)) return;
+  const refusal = ticketLimitRefusal(limits, await tx.listTickets(day, { holderNumber }), day, category);
+  if (refusal) throw refusal;
+}
+
+/** Whether any per-person ticket limit is set (else the person's tickets need not be read). */
+export function limitsTickets(limits: PersonLimits): boolean {
+  return limits.ticketsPerDay !== undefined || limits.ticketsPerCategoryPerDay !== undefined;
+}
+
+/** The refusal of one more walk-in ticket in `category` for a person holding `held` today (all their tickets), or null. */
+export function ticketLimitRefusal(limits: PersonLimits, held: readonly TicketRecord[], day: HallDay, category: string): PersonLimitError | null {
+  const mine = held.filter((t) => t.appointmentId === null);
   const until = addDays(day, 1);
   const inCategory = mine.filter((t) => t.category === category).length;
   if (limits.ticketsPerCategoryPerDay !== undefined && inCategory >= limits.ticketsPerCategoryPerDay) {
-    throw new PersonLimitError('ticketsPerCategoryPerDay',
+    return new PersonLimitError('ticketsPerCategoryPerDay',
       `您今天在该类业务已取号${inCategory}次，达到每人每日上限（${limits.ticketsPerCategoryPerDay}次），${until}起可再取号；如有需要请咨询工作人员`,
       `you took ${inCategory} tickets in category ${category} today, the limit per person per day (${limits.ticketsPerCategoryPerDay}); you can take one again from ${until}, or ask staff`);
   }
   if (limits.ticketsPerDay !== undefined && mine.length >= limits.ticketsPerDay) {
-    throw new PersonLimitError('ticketsPerDay',
+    return new PersonLimitError('ticketsPerDay',
       `您今天已取号${mine.length}次，达到每人每日上限（${limits.ticketsPerDay}次），${until}起可再取号；如有需要请咨询工作人员`,
       `you took ${mine.length} tickets today, the limit per person per day (${limits.ticketsPerDay}); you can take one again from ${until}, or ask staff`);
   }
+  return null;
 }
 
 /**

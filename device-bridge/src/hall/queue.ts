@@ -9,12 +9,14 @@
  * - waiting estimate = tickets ahead x the category's recent median service time (a default while it has none).
  */
 import { maskIdNumber, type KioskTicket } from '@onedoor/protocol';
-import type { HallDay, HallRepository, HallStore, QueueCategoryRecord, TicketPriority, TicketRecord } from '../store/hallStore.ts';
+import type { HallDay, HallRepository, HallStore, NewTicket, QueueCategoryRecord, TicketPriority, TicketRecord } from '../store/hallStore.ts';
 import { isElderly, type Citizen } from './citizen.ts';
 import { HallClock } from './clock.ts';
 import { HallRuleError } from './errors.ts';
 import { checkIntakeHours, type IntakeHours } from './intakeHours.ts';
-import { checkTicketLimits, countedRefusal, type PersonLimits } from './personLimits.ts';
+import { checkTicketLimits, countedRefusal, limitsTickets, PersonLimitError, ticketLimitRefusal, type PersonLimits } from './personLimits.ts';
+import { HallStoreUnavailableError, isDatabaseOutage } from '../store/hallStoreGuard.ts';
+import { CallGroups, settle, type Settled } from './callGroups.ts';
 import type { DayBoundaries } from './dayBoundaries.ts';
 import { checkVisitCategories, checkVisitNotWaiting, VISIT_STEPS_LIMIT, visitViewOf, type VisitsConfig } from './visits.ts';
 import type { VisitStepRecord } from '../store/visitRecords.ts';
@@ -76,6 +78,16 @@ export interface KnownOfTicket {
   visitSteps?: readonly VisitStepRecord[];
 }
 
+/** A walk-in ticket of one service, as kiosks ask for them: issued in groups (issueGroup). */
+interface WalkIn {
+  citizen: Citizen | null;
+  category: string;
+  flags: TicketFlags;
+}
+
+/** Walk-in groups served at once: each holds one pooled connection for its transaction. */
+const WALK_IN_GROUPS_IN_FLIGHT = 2;
+
 export interface IssuedTicket {
   ticket: TicketRecord;
   reused: boolean;
@@ -83,6 +95,13 @@ export interface IssuedTicket {
 }
 
 export class QueueService {
+  /**
+   * Walk-in tickets asked while others are being issued go together (callGroups.ts): one transaction, one read of
+   * the people's tickets, one number range per category and one insert for the group, instead of a transaction each
+   * (README "Many instances", ticketing cost). The rules are the same functions as `issueIn`'s.
+   */
+  private readonly walkIns = new CallGroups<WalkIn, IssuedTicket>((group) => this.issueGroup(group), { inFlight: WALK_IN_GROUPS_IN_FLIGHT });
+
   constructor(
     private readonly store: HallStore,
     private readonly clock: HallClock = new HallClock(),
@@ -98,18 +117,147 @@ export class QueueService {
    * (visits.ts), in order. A per-person limit refusal is counted.
    */
   async takeTicket(citizen: Citizen | null, category: string, flags: TicketFlags = {}, also: readonly string[] = []): Promise<TicketView> {
-    const { ticket, reused, known } = await countedRefusal(this.store, this.clock.today(),
-      () => this.store.withPersonTransaction(citizen?.number ?? null, (tx) => this.issueIn(tx, { citizen, category, flags, also })));
+    const { ticket, reused, known } = also.length === 0
+      ? await this.walkIns.call({ citizen, category, flags })
+      : await this.issueAlone({ citizen, category, flags, also });
     return this.view(ticket, reused, known);
+  }
+
+  /** One request in a transaction of its own (a visit of several services, or a group's request on its own). */
+  private issueAlone(req: IssueTicketRequest): Promise<IssuedTicket> {
+    return countedRefusal(this.store, this.clock.today(),
+      () => this.store.withPersonTransaction(req.citizen?.number ?? null, (tx) => this.issueIn(tx, req)));
+  }
+
+  /**
+   * A group of walk-ins: each person's first request of the group in one transaction (issueGroupIn), then any
+   * further request of the same person on its own, after it (it then finds the ticket the first one took). When the
+   * group's transaction fails for another reason than the database being out of reach, each request is issued on
+   * its own, so a fault of one request's data fails that request only. A per-person limit refusal is counted.
+   */
+  private async issueGroup(group: readonly WalkIn[]): Promise<Array<Settled<IssuedTicket>>> {
+    const seen = new Set<string>();
+    const first: number[] = [];
+    const again: number[] = [];
+    group.forEach((r, i) => {
+      const person = r.citizen?.number;
+      if (person !== undefined && seen.has(person)) again.push(i);
+      else {
+        if (person !== undefined) seen.add(person);
+        first.push(i);
+      }
+    });
+    const out: Array<Settled<IssuedTicket>> = new Array(group.length);
+    const firsts = first.map((i) => group[i]);
+    let settled: Array<Settled<IssuedTicket>>;
+    try {
+      settled = await this.store.withPersonTransaction([...seen], (tx) => this.issueGroupIn(tx, firsts));
+    } catch (err) {
+      if (firsts.length === 1 || isDatabaseOutage(err) || err instanceof HallStoreUnavailableError) settled = firsts.map(() => ({ ok: false, error: err }));
+      else settled = await Promise.all(firsts.map((r) => settle(() => this.issueAlone(r))));
+      first.forEach((i, k) => (out[i] = settled[k]));
+      for (const i of again) out[i] = await settle(() => this.issueAlone(group[i]));
+      return out;
+    }
+    const day = this.clock.today();
+    for (const s of settled) {
+      if (!s.ok && s.error instanceof PersonLimitError) await this.store.countLimitRefusal(day, s.error.kind).catch(() => undefined);
+    }
+    first.forEach((i, k) => (out[i] = settled[k]));
+    for (const i of again) out[i] = await settle(() => this.issueAlone(group[i]));
+    return out;
+  }
+
+  /**
+   * `issueIn` for walk-ins of distinct people at once, with the same rules in the same order (unknown category, the
+   * person's waiting ticket, intake open and hours, per-person limits, the category's last number), read once for
+   * the group: the categories, the people's tickets of the day, the intake state. A rule's refusal is that
+   * request's outcome; any other error rolls the group back.
+   */
+  private async issueGroupIn(tx: HallRepository, group: readonly WalkIn[]): Promise<Array<Settled<IssuedTicket>>> {
+    const now = this.clock.now();
+    const day = this.clock.dayOf(now);
+    const categories = new Map((await tx.listQueueCategories()).map((c) => [c.letter, c]));
+    const people = group.flatMap((r) => (r.citizen ? [r.citizen.number] : []));
+    const held = new Map<string, TicketRecord[]>();
+    for (const t of people.length > 0 ? await tx.listTicketsOfHolders(day, people) : []) {
+      held.set(t.holderNumber!, [...(held.get(t.holderNumber!) ?? []), t]);
+    }
+    let closed: HallRuleError | null | undefined;
+    const intakeRefusal = async (): Promise<HallRuleError | null> => {
+      if (closed === undefined) {
+        closed = await ruleRefusal(async () => {
+          await this.boundaries?.checkOpen(tx);
+          checkIntakeHours(this.hours, this.clock.timeOf(now));
+        });
+      }
+      return closed;
+    };
+    const out: Array<Settled<IssuedTicket>> = new Array(group.length);
+    const fresh: Array<{ at: number; letter: string; category: QueueCategoryRecord; priority: TicketPriority | null }> = [];
+    for (const [at, req] of group.entries()) {
+      const letter = String(req.category ?? '').toUpperCase();
+      const category = categories.get(letter);
+      if (!category) {
+        out[at] = { ok: false, error: unknownCategory(letter) };
+        continue;
+      }
+      const mine = req.citizen ? held.get(req.citizen.number) ?? [] : [];
+      const waiting = mine.find((t) => t.category === letter && t.status === 'waiting');
+      if (waiting) {
+        out[at] = { ok: true, value: await this.reuse(tx, waiting, req, day, category) };
+        continue;
+      }
+      const refusal = (await intakeRefusal())
+        ?? (req.citizen && limitsTickets(this.limits) ? ticketLimitRefusal(this.limits, mine, day, letter) : null);
+      if (refusal) out[at] = { ok: false, error: refusal };
+      else fresh.push({ at, letter, category, priority: ticketPriority(req, day) });
+    }
+    // Each category's numbers in one increment, given out in the order of the requests.
+    const next = new Map<string, number>();
+    for (const letter of new Set(fresh.map((f) => f.letter))) {
+      next.set(letter, await tx.takeNumber(`ticket:${day}:${letter}`, fresh.filter((f) => f.letter === letter).length));
+    }
+    const rows: NewTicket[] = [];
+    const placed: typeof fresh = [];
+    for (const f of fresh) {
+      const seq = next.get(f.letter)!;
+      next.set(f.letter, seq + 1);
+      if (seq > MAX_DAILY_TICKETS_PER_CATEGORY) {
+        out[f.at] = { ok: false, error: categoryFull(f.letter) };
+        continue;
+      }
+      const req = group[f.at];
+      rows.push({ day, category: f.letter, seq, number: formatTicketNumber(f.letter, seq), holderNumber: req.citizen?.number ?? null,
+        priority: f.priority, issuedAt: now, appointmentId: null });
+      placed.push(f);
+    }
+    const tickets = await tx.insertTickets(rows);
+    placed.forEach((f, k) => (out[f.at] = { ok: true, value: { ticket: tickets[k], reused: false, known: { category: f.category, visitSteps: [] } } }));
+    return out;
+  }
+
+  /**
+   * The person's waiting ticket in the category asked again (one waiting ticket per person per category,
+   * hall-rules.md): a check-in or green-channel request upgrades it (same number and issue time) instead of leaving
+   * the person without priority.
+   */
+  private async reuse(tx: HallRepository, waiting: TicketRecord, req: Pick<IssueTicketRequest, 'citizen' | 'flags' | 'appointmentId'>,
+    day: HallDay, category: QueueCategoryRecord): Promise<IssuedTicket> {
+    const wanted = ticketPriority(req, day);
+    if (priorityRank(wanted) > priorityRank(waiting.priority)) {
+      const patch = { priority: wanted, appointmentId: req.appointmentId ?? waiting.appointmentId };
+      await tx.updateTicket(waiting.id, patch);
+      return { ticket: { ...waiting, ...patch }, reused: true, known: { category } };
+    }
+    return { ticket: waiting, reused: true, known: { category } };
   }
 
   /** Issues within the caller's transaction (the appointment check-in uses it). */
   async issueIn(tx: HallRepository, req: IssueTicketRequest): Promise<IssuedTicket> {
     const letter = String(req.category ?? '').toUpperCase();
     const category = await tx.getQueueCategory(letter);
-    if (!category) {
-      throw new HallRuleError('unknownCategory', `没有“${letter}”类业务，请在屏幕上重新选择`, `there is no queue category "${letter}"`);
-    }
+    if (!category) throw unknownCategory(letter);
     const now = this.clock.now();
     const day = this.clock.dayOf(now);
     const visit = req.also && req.also.length > 0 ? await checkVisitCategories(tx, [letter, ...req.also], this.visits.maxSteps) : null;
@@ -120,17 +268,7 @@ export class QueueService {
         await checkVisitNotWaiting(tx, day, req.citizen.number, visit.slice(1));
         await tx.addVisitSteps(waiting.id, visit);
       }
-      if (waiting) {
-        // One waiting ticket per person per category (hall-rules.md): a check-in or green-channel request upgrades
-        // the ticket already held (same number and issue time) instead of leaving the person without priority.
-        const wanted = ticketPriority(req, day);
-        if (priorityRank(wanted) > priorityRank(waiting.priority)) {
-          const patch = { priority: wanted, appointmentId: req.appointmentId ?? waiting.appointmentId };
-          await tx.updateTicket(waiting.id, patch);
-          return { ticket: { ...waiting, ...patch }, reused: true, known: { category } };
-        }
-        return { ticket: waiting, reused: true, known: { category } };
-      }
+      if (waiting) return this.reuse(tx, waiting, req, day, category);
     }
     // Appointment check-ins are not walk-in tickets: their slots bound them, and the appointment rules limit them.
     if (req.appointmentId === undefined) {
@@ -142,10 +280,7 @@ export class QueueService {
     // Taken on its own (takeNumber): tickets of one category do not wait for each other's commits; a ticket that
     // then fails leaves a gap, never a number given twice.
     const seq = await tx.takeNumber(`ticket:${day}:${letter}`);
-    if (seq > MAX_DAILY_TICKETS_PER_CATEGORY) {
-      throw new HallRuleError('categoryFull', '今日该类业务号码已发完，请咨询工作人员',
-        `all ${MAX_DAILY_TICKETS_PER_CATEGORY} numbers of category ${letter} are issued today; please ask staff`);
-    }
+    if (seq > MAX_DAILY_TICKETS_PER_CATEGORY) throw categoryFull(letter);
     const ticket = await tx.insertTicket({
       day,
       category: letter,
@@ -218,12 +353,32 @@ function minutesFrom(durations: number[], category: QueueCategoryRecord | undefi
   return median !== undefined ? median / 60_000 : category?.defaultServiceMinutes ?? 5;
 }
 
+function unknownCategory(letter: string): HallRuleError {
+  return new HallRuleError('unknownCategory', `没有“${letter}”类业务，请在屏幕上重新选择`, `there is no queue category "${letter}"`);
+}
+
+function categoryFull(letter: string): HallRuleError {
+  return new HallRuleError('categoryFull', '今日该类业务号码已发完，请咨询工作人员',
+    `all ${MAX_DAILY_TICKETS_PER_CATEGORY} numbers of category ${letter} are issued today; please ask staff`);
+}
+
+/** A hall rule's refusal by `fn` as a value (null when it passed); any other error goes on. */
+async function ruleRefusal(fn: () => Promise<void>): Promise<HallRuleError | null> {
+  try {
+    await fn();
+    return null;
+  } catch (err) {
+    if (err instanceof HallRuleError) return err;
+    throw err;
+  }
+}
+
 /** An appointment outranks the green channel, which outranks none (the calling order of hall-rules.md). */
 function priorityRank(p: TicketPriority | null): number {
   return p === 'appointment' ? 2 : p ? 1 : 0;
 }
 
-function ticketPriority(req: IssueTicketRequest, day: HallDay): TicketPriority | null {
+function ticketPriority(req: Pick<IssueTicketRequest, 'citizen' | 'flags' | 'appointmentId'>, day: HallDay): TicketPriority | null {
   if (req.appointmentId !== undefined) return 'appointment';
   if (req.citizen && isElderly(req.citizen.birthDate, day)) return 'elderly';
   if (req.flags?.disabled) return 'disabled';

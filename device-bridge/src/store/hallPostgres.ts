@@ -60,6 +60,7 @@ import type {
   NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord, RatingFollowUpRecord, ServiceItemRecord,
   SlotRecord, TicketFilter, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord,
 } from './hallStore.ts';
+import { numbersWanted } from './hallStore.ts';
 
 /** A failure of the PostgreSQL hall database; `unavailable` when the connection itself failed (refused, lost). */
 export class HallDatabaseError extends Error {
@@ -126,7 +127,7 @@ interface QueryResult {
 interface Sql {
   query(text: string, params?: unknown[]): Promise<QueryResult>;
   /** `takeNumber`: an increment committed on a connection of its own, whatever this handle is bound to. */
-  takeNumber(name: string): Promise<number>;
+  takeNumber(name: string, count: number): Promise<number>;
   /** Runs `fn` atomically: in a transaction of its own on the pool, or simply inside the current one. */
   atomic<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
 }
@@ -243,8 +244,8 @@ class PostgresHallRepository implements HallRepository {
     }));
   }
 
-  takeNumber(name: string): Promise<number> {
-    return this.sql.takeNumber(name);
+  async takeNumber(name: string, count = 1): Promise<number> {
+    return this.sql.takeNumber(name, numbersWanted(count));
   }
 
   async nextCounterValue(name: string): Promise<number> {
@@ -330,6 +331,19 @@ class PostgresHallRepository implements HallRepository {
     return ticketFromRow(r!);
   }
 
+  async insertTickets(ts: readonly NewTicket[]): Promise<TicketRecord[]> {
+    if (ts.length === 0) return [];
+    // One statement for the group; each record goes back to its place by its number (unique on the day).
+    const rows = await this.all(`INSERT INTO tickets (hall_id, day, category, seq, number, holder_number, priority, status, issued_at,
+      appointment_id) SELECT ${this.h}, u.day, u.category, u.seq, u.number, u.holder, u.priority, 'waiting', u.issued_at, u.appointment_id
+      FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::integer[])
+        AS u(day, category, seq, number, holder, priority, issued_at, appointment_id) RETURNING *`,
+    ts.map((t) => t.day), ts.map((t) => t.category), ts.map((t) => t.seq), ts.map((t) => t.number), ts.map((t) => t.holderNumber),
+    ts.map((t) => t.priority), ts.map((t) => t.issuedAt), ts.map((t) => t.appointmentId));
+    const byNumber = new Map(rows.map((r) => [`${String(r.day)} ${String(r.number)}`, ticketFromRow(r)]));
+    return ts.map((t) => byNumber.get(`${t.day} ${t.number}`)!);
+  }
+
   async getTicket(id: number): Promise<TicketRecord | undefined> {
     const r = await this.one(`SELECT * FROM tickets WHERE hall_id = ${this.h} AND id = $1`, id);
     return r ? ticketFromRow(r) : undefined;
@@ -354,6 +368,12 @@ class PostgresHallRepository implements HallRepository {
     }
     return (await this.all(`SELECT * FROM tickets WHERE hall_id = ${this.h} AND ${where.join(' AND ')} ORDER BY issued_at, id`, ...params))
       .map(ticketFromRow);
+  }
+
+  async listTicketsOfHolders(day: HallDay, holderNumbers: readonly string[]): Promise<TicketRecord[]> {
+    if (holderNumbers.length === 0) return [];
+    return (await this.all(`SELECT * FROM tickets WHERE hall_id = ${this.h} AND day = $1 AND holder_number = ANY($2::text[])
+      ORDER BY issued_at, id`, day, [...holderNumbers])).map(ticketFromRow);
   }
 
   async updateTicket(id: number, patch: TicketPatch): Promise<void> {
@@ -1020,7 +1040,7 @@ export class PostgresHallStore implements HallStore {
     const outer: Sql = {
       query: (text, params) => this.poolQuery(text, params),
       atomic: (fn) => this.transaction(fn, 'BEGIN'),
-      takeNumber: (name) => this.takeNumberAlone(name),
+      takeNumber: (name, count) => this.takeNumberAlone(name, count),
     };
     // Expose the repository's methods on the store itself (HallStore extends HallRepository).
     const repo = new PostgresHallRepository(outer, hallId);
@@ -1085,15 +1105,15 @@ export class PostgresHallStore implements HallStore {
    * the WAL up to itself; an increment lost in a crash was used by no stored ticket. One round trip (a simple query of
    * four statements; the name is quoted by the driver).
    */
-  private async takeNumberAlone(name: string): Promise<number> {
+  private async takeNumberAlone(name: string, count: number): Promise<number> {
     if (this.closed) throw new Error('hall store is closed');
     const client = await this.connect(this.numbering);
     let drop: Error | undefined;
     try {
       const results = (await client.query(`BEGIN; SET LOCAL synchronous_commit = off;
-        INSERT INTO counters (hall_id, name, value) VALUES (${hallIdLiteral(this.hallId)}, ${client.escapeLiteral(name)}, 1)
-        ON CONFLICT (hall_id, name) DO UPDATE SET value = counters.value + 1 RETURNING value; COMMIT`)) as unknown as pg.QueryResult[];
-      return Number(results[2].rows[0].value);
+        INSERT INTO counters (hall_id, name, value) VALUES (${hallIdLiteral(this.hallId)}, ${client.escapeLiteral(name)}, ${count})
+        ON CONFLICT (hall_id, name) DO UPDATE SET value = counters.value + ${count} RETURNING value; COMMIT`)) as unknown as pg.QueryResult[];
+      return Number(results[2].rows[0].value) - count + 1;
     } catch (err) {
       drop = err as Error;
       // A failed statement leaves the transaction open on this connection: it is destroyed, not returned.
@@ -1107,7 +1127,7 @@ export class PostgresHallStore implements HallStore {
     return this.transaction((sql) => fn(new PostgresHallRepository(sql, this.hallId)), this.hallLockSql());
   }
 
-  withPersonTransaction<T>(person: string | null, fn: (tx: HallRepository) => Promise<T>): Promise<T> {
+  withPersonTransaction<T>(person: string | null | readonly string[], fn: (tx: HallRepository) => Promise<T>): Promise<T> {
     return this.transaction((sql) => fn(new PostgresHallRepository(sql, this.hallId)), this.personLockSql(person));
   }
 
@@ -1121,12 +1141,16 @@ export class PostgresHallStore implements HallStore {
     return `BEGIN; SELECT pg_advisory_xact_lock(${TRANSACTION_LOCK_CLASS}, hashtext('${this.schema}/${this.hallId}'))`;
   }
 
-  /** The hall lock shared, then the person's exclusive (a 32-bit key from a hash: a clash only makes two wait). */
-  private personLockSql(person: string | null): string {
+  /**
+   * The hall lock shared, then each person's exclusive (a 32-bit key from a hash: a clash only makes two wait). A
+   * group's keys are taken in ascending order, as every transaction takes them, so two groups never wait for each
+   * other in a circle; one statement per key, in one round trip.
+   */
+  private personLockSql(person: string | null | readonly string[]): string {
     const shared = `BEGIN; SELECT pg_advisory_xact_lock_shared(${TRANSACTION_LOCK_CLASS}, hashtext('${this.schema}/${this.hallId}'))`;
-    if (person === null) return shared;
-    const key = createHash('sha256').update(`${this.schema}/${this.hallId}/${person}`).digest().readInt32BE(0);
-    return `${shared}; SELECT pg_advisory_xact_lock(${PERSON_LOCK_CLASS}, ${key})`;
+    const people = person === null ? [] : typeof person === 'string' ? [person] : person;
+    const keys = [...new Set(people.map((p) => createHash('sha256').update(`${this.schema}/${this.hallId}/${p}`).digest().readInt32BE(0)))];
+    return [shared, ...keys.sort((a, b) => a - b).map((k) => `SELECT pg_advisory_xact_lock(${PERSON_LOCK_CLASS}, ${k})`)].join('; ');
   }
 
   /**
@@ -1172,7 +1196,7 @@ export class PostgresHallStore implements HallStore {
         return run(text, params);
       },
       atomic: (f) => f(tx),
-      takeNumber: (name) => this.takeNumberAlone(name),
+      takeNumber: (name, count) => this.takeNumberAlone(name, count),
     };
     try {
       await run(begin);

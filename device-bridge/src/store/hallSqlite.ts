@@ -30,6 +30,7 @@ import type {
   TicketTransferRecord,
 } from './hallStore.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
+import { numbersWanted } from './hallStore.ts';
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
 import { callCandidatesSql, calledOfCategorySql, nextWaitingSql, waitingAheadSql } from './ticketOrderSql.ts';
@@ -298,9 +299,12 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     }));
   }
 
-  takeNumber(name: string): number {
+  takeNumber(name: string, count = 1): number {
     // One writer holds the file for the whole transaction anyway: nothing is gained by committing apart.
-    return this.nextCounterValue(name);
+    const n = numbersWanted(count);
+    const r = this.one(`INSERT INTO counters (hall_id, name, value) VALUES (?, ?, ?)
+      ON CONFLICT (hall_id, name) DO UPDATE SET value = value + excluded.value RETURNING value`, this.hall, name, n);
+    return Number(r!.value) - n + 1;
   }
 
   nextCounterValue(name: string): number {
@@ -381,6 +385,11 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     return ticketFromRow(r!);
   }
 
+  insertTickets(ts: readonly NewTicket[]): TicketRecord[] {
+    // All or none, in a transaction of its own or a savepoint of the caller's (better-sqlite3 nests them so).
+    return this.db.transaction(() => ts.map((t) => this.insertTicket(t)))();
+  }
+
   getTicket(id: number): TicketRecord | undefined {
     const r = this.one('SELECT * FROM tickets WHERE hall_id = ? AND id = ?', this.hall, id);
     return r ? ticketFromRow(r) : undefined;
@@ -401,6 +410,12 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
       where.push(`${column} = ?`);
     }
     return this.all(`SELECT * FROM tickets WHERE hall_id = ? AND ${where.join(' AND ')} ORDER BY issued_at, id`, ...params).map(ticketFromRow);
+  }
+
+  listTicketsOfHolders(day: HallDay, holderNumbers: readonly string[]): TicketRecord[] {
+    if (holderNumbers.length === 0) return [];
+    return this.all(`SELECT * FROM tickets WHERE hall_id = ? AND day = ? AND holder_number IN (SELECT value FROM json_each(?))
+      ORDER BY issued_at, id`, this.hall, day, JSON.stringify(holderNumbers)).map(ticketFromRow);
   }
 
   updateTicket(id: number, patch: TicketPatch): void {
@@ -1031,7 +1046,7 @@ export class SqliteHallStore implements HallStore {
     return run;
   }
 
-  withPersonTransaction<T>(_person: string | null, fn: (tx: HallRepository) => Promise<T>): Promise<T> {
+  withPersonTransaction<T>(_person: string | null | readonly string[], fn: (tx: HallRepository) => Promise<T>): Promise<T> {
     // BEGIN IMMEDIATE takes the file's one write lock: every transaction runs alone already.
     return this.withTransaction(fn);
   }

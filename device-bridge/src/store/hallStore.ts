@@ -343,6 +343,15 @@ export interface TicketTransferRecord {
   at: number;
 }
 
+/**
+ * The `count` of `takeNumber`, checked: a whole number from 1 to 999 (a category's numbers end at 999 a day,
+ * hall-rules.md "A001"), so the stores may write it into their statements.
+ */
+export function numbersWanted(count: number): number {
+  if (!Number.isInteger(count) || count < 1 || count > 999) throw new RangeError(`takeNumber: count ${count} is not a whole number from 1 to 999`);
+  return count;
+}
+
 /** Every data operation; what a transaction handle offers too. */
 export interface HallRepository extends ResultCollectionRepository {
   // departments, categories, service items, materials (guidance data)
@@ -371,9 +380,10 @@ export interface HallRepository extends ResultCollectionRepository {
    * with it, and the counter is not held for the rest of the transaction, so many callers at once (tickets of one
    * category) do not queue behind each other's commits. A number taken and then not used is a gap in the sequence,
    * never a number given twice, whatever crashes happen (hall-rules.md "Queue"). SQLite, with one writer, takes it in
-   * the transaction.
+   * the transaction. `count` (default 1, at most 999): that many consecutive numbers at once (a group of tickets of one
+   * category, hall/queue.ts); the first is returned.
    */
-  takeNumber(name: string): Promise<number>;
+  takeNumber(name: string, count?: number): Promise<number>;
 
   // appointment slots and appointments
   /** Creates the slots that do not exist yet (service + day + start is unique); existing ones are left alone. */
@@ -394,11 +404,15 @@ export interface HallRepository extends ResultCollectionRepository {
 
   // tickets
   insertTicket(t: NewTicket): Promise<TicketRecord>;
+  /** Several tickets in one statement (a group issued together, hall/queue.ts); the records in the order given. */
+  insertTickets(ts: readonly NewTicket[]): Promise<TicketRecord[]>;
   getTicket(id: number): Promise<TicketRecord | undefined>;
   findWaitingTicket(day: HallDay, category: string, holderNumber: string): Promise<TicketRecord | undefined>;
   /** Tickets of a day, optionally of one category and/or status, by issue order. */
   /** The day's tickets in issue order; `holderNumber`: one person's only (index `tickets_holder`, not the day read whole). */
   listTickets(day: HallDay, filter?: TicketFilter): Promise<TicketRecord[]>;
+  /** Every ticket of the day of any of these people, in issue order (index `tickets_holder`): one read for a group. */
+  listTicketsOfHolders(day: HallDay, holderNumbers: readonly string[]): Promise<TicketRecord[]>;
   updateTicket(id: number, patch: TicketPatch): Promise<void>;
   /** Service durations (finish - start, ms) of the category's latest finished tickets, newest first. */
   recentServiceDurations(category: string, limit: number): Promise<number[]>;
@@ -665,10 +679,11 @@ export interface HallStore extends HallRepository {
    * the person's limits, a number from `nextCounterValue`): it runs one at a time with this person's other
    * transactions and with every `withTransaction`, but beside other people's, so kiosks issuing tickets to different
    * people do not wait for each other (README "Many instances"). `person`: the holder number, null for a ticket
-   * without a holder (no rule of a person to keep). On SQLite, where one writer holds the file, it is
-   * `withTransaction`.
+   * without a holder (no rule of a person to keep), or several holder numbers (a group of tickets issued together,
+   * hall/queue.ts: it runs one at a time with each one's other transactions). On SQLite, where one writer holds the
+   * file, it is `withTransaction`.
    */
-  withPersonTransaction<T>(person: string | null, fn: (tx: HallRepository) => Promise<T>): Promise<T>;
+  withPersonTransaction<T>(person: string | null | readonly string[], fn: (tx: HallRepository) => Promise<T>): Promise<T>;
   /** The schema version the store runs at (for health pages and tests). */
   schemaVersion(): Promise<number>;
   /**

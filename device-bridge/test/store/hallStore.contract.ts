@@ -271,6 +271,82 @@ export function describeHallStoreContract(backend: StoreBackend): void {
       }, 30_000);
     });
 
+      it('takeNumber of a count: that many consecutive numbers at once, the first returned; never shared with another taker', async () => {
+        const a = await open();
+        const b = backend.concurrentInstances ? await open() : a;
+        expect(await a.takeNumber('ticket:z', 3)).toBe(1);
+        expect(await b.takeNumber('ticket:z')).toBe(4);
+        expect(await a.withPersonTransaction([HOLDER, '110101199001011237'], (tx) => tx.takeNumber('ticket:z', 2))).toBe(5);
+        const ranges = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).takeNumber('ticket:w', 1 + (i % 3))));
+        const taken = ranges.flatMap((first, i) => Array.from({ length: 1 + (i % 3) }, (_, k) => first + k));
+        expect([...taken].sort((x, y) => x - y)).toEqual(Array.from({ length: taken.length }, (_, i) => i + 1));
+        await expect(a.takeNumber('ticket:z', 0)).rejects.toThrow(/count 0/);
+        await expect(a.takeNumber('ticket:z', 1.5)).rejects.toThrow(/count 1.5/);
+      }, 30_000);
+
+      it('insertTickets stores a group in one call and answers each record in the order given; listTicketsOfHolders reads people', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const other = '110101199001011237';
+        const got = await store.insertTickets([
+          ticket({ category: 'B', seq: 7, number: 'B007' }),
+          ticket(),
+          ticket({ seq: 2, number: 'A002', holderNumber: null, issuedAt: T0 + 1 }),
+          ticket({ seq: 3, number: 'A003', holderNumber: other, priority: 'elderly', issuedAt: T0 + 2 }),
+        ]);
+        expect(got.map((t) => [t.number, t.holderNumber, t.priority, t.status, t.issuedAt])).toEqual([
+          ['B007', HOLDER, null, 'waiting', T0], ['A001', HOLDER, null, 'waiting', T0], ['A002', null, null, 'waiting', T0 + 1],
+          ['A003', other, 'elderly', 'waiting', T0 + 2],
+        ]);
+        for (const t of got) expect(await store.getTicket(t.id)).toEqual(t);
+        expect(await store.insertTickets([])).toEqual([]);
+        // A group breaking a table rule is stored not at all.
+        await expect(store.insertTickets([ticket({ seq: 4, number: 'A004', holderNumber: null }), ticket({ seq: 5, number: 'A001' })]))
+          .rejects.toThrow(/UNIQUE|unique constraint/);
+        expect(await store.listTickets('2026-11-25')).toHaveLength(4);
+        expect((await store.listTicketsOfHolders('2026-11-25', [HOLDER, other])).map((t) => t.number)).toEqual(['B007', 'A001', 'A003']);
+        expect((await store.listTicketsOfHolders('2026-11-25', [other, '440106200001011234'])).map((t) => t.number)).toEqual(['A003']);
+        expect(await store.listTicketsOfHolders('2026-11-25', [])).toEqual([]);
+        expect(await store.listTicketsOfHolders('2026-11-26', [HOLDER])).toEqual([]);
+      });
+
+      it('a transaction of several people waits for each one\'s open transaction and holds off each one\'s next', async () => {
+        const a = await open();
+        const b = backend.concurrentInstances ? await open() : a;
+        const other = '110101199001011237';
+        const log: string[] = [];
+        const opened = () => new Promise((r) => setTimeout(r, 100));
+        let release!: () => void, releaseGroup!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        const groupGate = new Promise<void>((r) => (releaseGroup = r));
+        const first = a.withPersonTransaction(other, async (tx) => {
+          log.push('other start');
+          await tx.nextCounterValue('n:other');
+          await gate;
+          log.push('other end');
+        });
+        await opened();
+        const group = b.withPersonTransaction([HOLDER, other], async (tx) => {
+          log.push('group start');
+          await tx.nextCounterValue('n:group');
+          await groupGate;
+          log.push('group end');
+        });
+        await opened();
+        expect(log).toEqual(['other start']);
+        release();
+        await first;
+        await opened();
+        const next = a.withPersonTransaction(HOLDER, async () => {
+          log.push('holder start');
+        });
+        await opened();
+        expect(log).toEqual(['other start', 'other end', 'group start']);
+        releaseGroup();
+        await Promise.all([group, next]);
+        expect(log).toEqual(['other start', 'other end', 'group start', 'group end', 'holder start']);
+      }, 30_000);
+
     describe('records', () => {
       it('loads the 43 seed departments in 3 batches and keeps them on re-seeding', async () => {
         const store = await open();
