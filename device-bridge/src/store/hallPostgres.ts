@@ -1084,13 +1084,20 @@ export class PostgresHallStore implements HallStore {
   private async onPooledClient(query: string | pg.QueryConfig, params?: unknown[]): Promise<QueryResult> {
     const client = await this.pool.connect();
     let drop: Error | undefined;
+    // A connection that ends while its client is out fails the statement and also emits 'error' on the client (pg 8);
+    // unheard, that event would end the process. The client is then destroyed rather than returned.
+    const onError = (err: Error) => {
+      drop ??= err;
+    };
+    client.on('error', onError);
     try {
       const res = await client.query(query as pg.QueryConfig, params);
       return { rows: res.rows as Row[], rowCount: res.rowCount ?? 0 };
     } catch (err) {
-      if (isStalePlan(err) || isConnectionFailure(err as Error)) drop = err as Error;
+      if (isStalePlan(err) || isConnectionFailure(err as Error)) drop ??= err as Error;
       throw err;
     } finally {
+      client.off('error', onError);
       client.release(drop);
     }
   }

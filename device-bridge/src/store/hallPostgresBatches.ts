@@ -21,7 +21,7 @@ import { auditSafeEntry, type AccessAuditRecord, type NewAccessAuditRecord } fro
 import { certificateFromRow, kioskRequestFromRow, type Row } from './hallSqlite.ts';
 import type { CertificateRecord, HallRepository, KioskRequestRecord } from './hallStore.ts';
 import { batchOrEachAlone, StatementBatches } from './statementBatches.ts';
-import { waitingAheadSql } from './ticketOrderSql.ts';
+import { waitingAheadOfIdsSql } from './ticketOrderSql.ts';
 
 /** The methods whose calls on the outer store go in batches. */
 export type BatchedMethods = Pick<HallRepository, 'getKioskRequest' | 'listCertificatesOfHolder' | 'countWaitingAhead'
@@ -115,8 +115,7 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
     async (list) => {
       const ids = [...new Set(list.map((a) => a.ticketId))];
       const n = new Map<number, number>();
-      for (const r of await rows('countWaitingAhead', `SELECT u.id, (${waitingAheadSql('u.id', '$2::text', h)}) AS n
-        FROM unnest($1::integer[]) AS u(id)`, [ids, list[0].hallNow])) {
+      for (const r of await rows('countWaitingAhead', waitingAheadOfIdsSql('$1::integer[]', '$2::text', h), [ids, list[0].hallNow])) {
         n.set(Number(r.id), Number(r.n ?? 0));
       }
       return list.map((a) => n.get(a.ticketId) ?? 0);
