@@ -1038,7 +1038,9 @@ export class PostgresHallStore implements HallStore {
         countWaitingAhead: (id, now) => repo.countWaitingAhead(id, now), recentServiceDurations: (c, l) => repo.recentServiceDurations(c, l),
         addKioskRequest: (k) => repo.addKioskRequest(k), appendAccessAudit: (e) => repo.appendAccessAudit(e),
       },
-      unavailable: (err) => err instanceof HallDatabaseError && err.unavailable,
+      // Only a row's own fault (SQLSTATE class 22 data exception, 23 integrity constraint) is worth going item by item:
+      // the database being away, a timeout or a closed store would fail each item again, one after another.
+      rowFault: (err) => err instanceof HallDatabaseError && !err.unavailable && /^2[23]/.test(err.sqlState ?? ''),
       refuse: () => this.refuseHere(),
     });
     Object.assign(this, this.batches.methods);

@@ -14,8 +14,9 @@
  * - appendAccessAudit: one multi-row INSERT; each row's id is drawn in a materialised row source beside its position
  *   in the batch and inserted explicitly, so the statement answers (position, id) pairs and no mapping relies on the
  *   order RETURNING happens to use.
- * A write batch that fails for a reason other than the database being away runs its items again one by one
- * (batchOrEachAlone), so a row the table refuses fails its own caller only.
+ * A write batch that a row made fail (a constraint, a bad value) runs its items again one by one (batchOrEachAlone),
+ * so a row the table refuses fails its own caller only; any other failure (the database away, a timeout) is every
+ * caller's, without sending each item into it again.
  */
 import { auditSafeEntry, type AccessAuditRecord, type NewAccessAuditRecord } from './accessAuditRecords.ts';
 import { certificateFromRow, kioskRequestFromRow, type Row } from './hallSqlite.ts';
@@ -34,8 +35,11 @@ export interface BatchedStatementDeps {
   query(text: string, params: unknown[]): Promise<{ rows: Row[] }>;
   /** The same methods, one statement per call: batches of one, and a failed write batch's items one by one. */
   single: BatchedMethods;
-  /** The database is away (HallDatabaseError `unavailable`): going again item by item would not help. */
-  unavailable(err: unknown): boolean;
+  /**
+   * The failed write batch was refused because of some row (a constraint, a bad value), so its items go again one
+   * by one; otherwise (the database away, a timeout) every caller gets the batch's error.
+   */
+  rowFault(err: unknown): boolean;
   /** Checked at each call, in the caller's context (calling the outer store inside a transaction throws). */
   refuse(): Error | null;
 }
@@ -76,7 +80,7 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
       sent[kind]++;
       return one(item);
     };
-    return (items: readonly I[]) => batchOrEachAlone(items, aloneOr(kind, one, many), each, deps.unavailable);
+    return (items: readonly I[]) => batchOrEachAlone(items, aloneOr(kind, one, many), each, (err) => !deps.rowFault(err));
   };
 
   type Pair = { kioskId: string; requestId: string };

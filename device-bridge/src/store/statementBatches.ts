@@ -103,8 +103,8 @@ export class StatementBatches<I, O> {
 }
 
 /**
- * A write batch's fallback: when the set statement failed for a reason of its own (not the database being away,
- * `isFatal`), each item goes again alone through `single`, one after another, so only a faulty item fails, and
+ * A write batch's fallback: when the set statement failed because of some item (not `isFatal`: the database away,
+ * a timeout), each item goes again alone through `single`, one after another, so only a faulty item fails, and
  * its caller sees the error a call of its own would have had.
  */
 export async function batchOrEachAlone<I, O>(items: readonly I[], all: (items: readonly I[]) => Promise<O[]>,
