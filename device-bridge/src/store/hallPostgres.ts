@@ -41,6 +41,7 @@ import { checkHallId, DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
 import { handoffRefusalOf, holderColumns, phoneSessionFromRow, type PhoneHandoffTake, type PhoneSessionRecord } from './phoneSessionRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
+import { batchedStatements, type BatchedStatements } from './hallPostgresBatches.ts';
 import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
@@ -48,7 +49,7 @@ import { SCHEMA_NAME } from './hallStoreSetting.ts';
 import { callCandidatesSql, calledOfCategorySql, nextWaitingSql, waitingAheadSql } from './ticketOrderSql.ts';
 import {
   appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, lifeEventFromRow, commitmentFromRow, followUpFromRow, intakeFromRow, materialFromRow,
-  noticeAttemptParams, noticeFromRow, numOrNull, resultCertificateColumn, resultCollectionColumn, resultCollectionFromRow, serviceFromRow,
+  kioskRequestFromRow, noticeAttemptParams, noticeFromRow, numOrNull, resultCertificateColumn, resultCollectionColumn, resultCollectionFromRow, serviceFromRow,
   slotFromRow, ticketFromRow, type Row,
 } from './hallSqlite.ts';
 import type { ResultCollectionState } from '@onedoor/protocol';
@@ -659,10 +660,7 @@ class PostgresHallRepository implements HallRepository {
   async getKioskRequest(kioskId: string, requestId: string): Promise<KioskRequestRecord | undefined> {
     const r = await this.one(`SELECT * FROM kiosk_requests WHERE hall_id = ${this.h} AND kiosk_id = $1 AND request_id = $2`,
       kioskId, requestId);
-    return r ? {
-      kioskId: String(r.kiosk_id), requestId: String(r.request_id), op: String(r.op), answer: String(r.answer),
-      appliedAt: Number(r.applied_at),
-    } : undefined;
+    return r ? kioskRequestFromRow(r) : undefined;
   }
 
   async addKioskRequest(k: KioskRequestRecord): Promise<void> {
@@ -1034,6 +1032,7 @@ export function describePostgresUrl(url: string, schema: string): string {
 export class PostgresHallStore implements HallStore {
   private readonly inTransaction = new AsyncLocalStorage<PostgresHallStore>();
   private closed = false;
+  private readonly batches: BatchedStatements;
 
   constructor(private readonly pool: pg.Pool, private readonly numbering: pg.Pool, readonly schema: string, readonly where: string,
     private readonly version: number, readonly hallId: string = DEFAULT_HALL_ID) {
@@ -1049,6 +1048,27 @@ export class PostgresHallStore implements HallStore {
       const method = (repo as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
       (this as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => method.apply(repo, args);
     }
+    // The outer store's independent reads and writes of a ticket go in batches with concurrent calls of their kind
+    // (hallPostgresBatches.ts); the repository's own methods answer a batch of one. Transaction handles are untouched.
+    this.batches = batchedStatements({
+      h: hallIdLiteral(hallId),
+      query: (text, params) => this.poolQuery(text, params),
+      single: {
+        getKioskRequest: (k, r) => repo.getKioskRequest(k, r), listCertificatesOfHolder: (n) => repo.listCertificatesOfHolder(n),
+        countWaitingAhead: (id, now) => repo.countWaitingAhead(id, now), recentServiceDurations: (c, l) => repo.recentServiceDurations(c, l),
+        addKioskRequest: (k) => repo.addKioskRequest(k), appendAccessAudit: (e) => repo.appendAccessAudit(e),
+      },
+      // Only a row's own fault (SQLSTATE class 22 data exception, 23 integrity constraint) is worth going item by item:
+      // the database being away, a timeout or a closed store would fail each item again, one after another.
+      rowFault: (err) => err instanceof HallDatabaseError && !err.unavailable && /^2[23]/.test(err.sqlState ?? ''),
+      refuse: () => this.refuseHere(),
+    });
+    Object.assign(this, this.batches.methods);
+  }
+
+  /** Calls made and statements sent per batched method (hallPostgresBatches.ts): how much the batches saved. */
+  statementCounts(): ReturnType<BatchedStatements['counts']> {
+    return this.batches.counts();
   }
 
   private refuseHere(): Error | null {
@@ -1086,13 +1106,20 @@ export class PostgresHallStore implements HallStore {
   private async onPooledClient(query: string | pg.QueryConfig, params?: unknown[]): Promise<QueryResult> {
     const client = await this.pool.connect();
     let drop: Error | undefined;
+    // A connection that ends while its client is out fails the statement and also emits 'error' on the client (pg 8);
+    // unheard, that event would end the process. The client is then destroyed rather than returned.
+    const onError = (err: Error) => {
+      drop ??= err;
+    };
+    client.on('error', onError);
     try {
       const res = await client.query(query as pg.QueryConfig, params);
       return { rows: res.rows as Row[], rowCount: res.rowCount ?? 0 };
     } catch (err) {
-      if (isStalePlan(err) || isConnectionFailure(err as Error)) drop = err as Error;
+      if (isStalePlan(err) || isConnectionFailure(err as Error)) drop ??= err as Error;
       throw err;
     } finally {
+      client.off('error', onError);
       client.release(drop);
     }
   }

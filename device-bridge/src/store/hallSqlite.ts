@@ -175,6 +175,12 @@ export function applicationFromRow(r: Row): ApplicationRecord {
   };
 }
 
+export function kioskRequestFromRow(r: Row): KioskRequestRecord {
+  return {
+    kioskId: String(r.kiosk_id), requestId: String(r.request_id), op: String(r.op), answer: String(r.answer), appliedAt: Number(r.applied_at),
+  };
+}
+
 export function certificateFromRow(r: Row): CertificateRecord {
   return {
     identifier: String(r.identifier), typeName: String(r.type_name), issuerName: String(r.issuer_name),
@@ -681,10 +687,7 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   getKioskRequest(kioskId: string, requestId: string): KioskRequestRecord | undefined {
     const r = this.one('SELECT * FROM kiosk_requests WHERE hall_id = ? AND kiosk_id = ? AND request_id = ?', this.hall, kioskId,
       requestId);
-    return r ? {
-      kioskId: String(r.kiosk_id), requestId: String(r.request_id), op: String(r.op), answer: String(r.answer),
-      appliedAt: Number(r.applied_at),
-    } : undefined;
+    return r ? kioskRequestFromRow(r) : undefined;
   }
 
   addKioskRequest(k: KioskRequestRecord): void {

@@ -53,6 +53,15 @@ export function waitingAheadSql(idParam: string, nowParam: string, hallParam: st
     END AS n`;
 }
 
+/**
+ * waitingAheadSql for several tickets in one statement (PostgreSQL; hallPostgresBatches.ts): one row (`id`, `n`)
+ * per id of the integer array `idsParam`, each the same correlated counts as the single statement, so each id
+ * still reads only its own category's rows near it (test/store/queueReadCost.test.ts).
+ */
+export function waitingAheadOfIdsSql(idsParam: string, nowParam: string, hallParam: string): string {
+  return `SELECT u.id, (${waitingAheadSql('u.id', nowParam, hallParam)}) AS n FROM unnest(${idsParam}) AS u(id)`;
+}
+
 /** A backend's way to name the window's categories: as rows of one column `c`, and the test for "none given". */
 export interface CategoryListSql {
   rows: string;

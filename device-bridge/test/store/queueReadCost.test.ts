@@ -6,7 +6,7 @@
 // planned without the values, as the store's prepared statements are, hallPostgres.ts), on a table never analysed.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callCandidatesSql, nextWaitingSql, waitingAheadSql } from '../../src/store/ticketOrderSql.ts';
+import { callCandidatesSql, nextWaitingSql, waitingAheadOfIdsSql, waitingAheadSql } from '../../src/store/ticketOrderSql.ts';
 import type { HallStore, TicketPriority } from '../../src/store/hallStore.ts';
 import { seedBasics } from '../hall/fixture.ts';
 import { postgresBackend, TEST_PG_URL, type StoreTarget } from './backends.ts';
@@ -85,6 +85,14 @@ describe('queue reads on PostgreSQL stay within the ticket\'s category', () => {
     const green = await measure(ahead, [ids.green, NOW]);
     expect(Number(green.rows[0].n)).toBe(0);
     expect(green.read).toBeLessThan(60);
+  });
+
+  it('the wait estimates of several tickets in one statement (the store\'s batches): each as alone, each reading as few rows', async () => {
+    const asked = [ids.last, ids.green, ids.walkIn0, ids.walkIn3, 999_999];
+    const batch = await measure(waitingAheadOfIdsSql('$1::integer[]', '$2::text', "'hall'"), [asked, NOW]);
+    const n = new Map(batch.rows.map((r) => [Number(r.id), Number(r.n)]));
+    expect(asked.map((id) => n.get(id))).toEqual([6, 0, 1, 4, 0]);
+    expect(batch.read).toBeLessThan(60 * asked.length);
   });
 
   it('the next call for category A and for every category, and a calling rule\'s candidates', async () => {

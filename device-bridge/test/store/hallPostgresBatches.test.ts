@@ -1,0 +1,228 @@
+// The outer PostgreSQL store's shared statements (hallPostgresBatches.ts), on the real local server: concurrent calls
+// of each batched kind (mixed keys, some missing) each get exactly what the same call made alone gets, in fewer
+// statements than calls; the write batches store every row once and a row the table refuses fails its own caller
+// only; the database being away fails every caller without going item by item; transaction handles are untouched.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgresHallStore, type PostgresHallStore } from '../../src/store/hallPostgres.ts';
+import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts';
+import type { KioskRequestRecord, TicketPriority } from '../../src/store/hallStore.ts';
+import { seedBasics } from '../hall/fixture.ts';
+import { TcpRelay } from '../../../test/support/tcpRelay.ts';
+import { postgresBackend, TEST_PG_URL, type StoreTarget } from './backends.ts';
+
+const DAY = '2026-11-25';
+const NOW = '2026-11-25 09:30';
+const N = 30;
+
+let target: StoreTarget;
+let store: PostgresHallStore;
+
+beforeEach(async () => {
+  target = await postgresBackend.create();
+  store = await target.open() as PostgresHallStore;
+  await seedBasics(store);
+});
+
+afterEach(async () => {
+  await store.close();
+  await target.destroy();
+});
+
+/** `f` over `args` one call after another (each alone: the single statement), then all at once (batched). */
+async function aloneThenTogether<A, O>(args: readonly A[], f: (a: A) => Promise<O>): Promise<{ alone: O[]; together: O[] }> {
+  const alone: O[] = [];
+  for (const a of args) alone.push(await f(a));
+  const together = await Promise.all(args.map(f));
+  return { alone, together };
+}
+
+/** Statements `kind` sent during `f`, and calls made. */
+async function counted<T>(kind: keyof ReturnType<PostgresHallStore['statementCounts']>, f: () => Promise<T>) {
+  const before = store.statementCounts()[kind];
+  const result = await f();
+  const after = store.statementCounts()[kind];
+  return { result, calls: after.calls - before.calls, statements: after.statements - before.statements };
+}
+
+describe('PostgreSQL store: concurrent reads share statements and answer each caller as alone', () => {
+  it('getKioskRequest', async () => {
+    for (let i = 0; i < 10; i++) {
+      await store.addKioskRequest({ kioskId: `k${i % 3}`, requestId: `r${i}`, op: 'queue.take', answer: `{"n":${i}}`, appliedAt: 1000 + i });
+    }
+    // Mixed kiosks, repeats, requests that exist under another kiosk only, and unknown ones.
+    const pairs = Array.from({ length: N }, (_, i) => [`k${i % 4}`, `r${(i * 7) % 13}`] as const);
+    const { result, calls, statements } = await counted('getKioskRequest', () => aloneThenTogether(pairs, ([k, r]) => store.getKioskRequest(k, r)));
+    expect(result.together).toEqual(result.alone);
+    expect(result.alone.filter((x) => x !== undefined).length).toBeGreaterThan(3);
+    expect(result.alone.filter((x) => x === undefined).length).toBeGreaterThan(3);
+    expect(calls).toBe(2 * N);
+    expect(statements).toBeLessThan(N + N / 2); // N alone, then the N together in a few
+  });
+
+  it('listCertificatesOfHolder keeps each holder\'s order', async () => {
+    const holders = ['110101199001011234', '110101199001012345', '110101199001013456', '110101199001014567'];
+    let serial = 0;
+    for (const [h, count] of [[0, 3], [1, 1], [2, 4]] as const) {
+      for (let i = 0; i < count; i++) {
+        serial++;
+        await store.insertCertificate({ identifier: `ID${String(serial).padStart(4, '0')}`, typeName: '证照', issuerName: '某局',
+          holderNumber: holders[h], holderName: `持证人${h}`, issuedOn: `2020-0${1 + (serial % 3)}-01`, expiresOn: null, revokedAt: null, revokeReason: null });
+      }
+    }
+    const asked = Array.from({ length: N }, (_, i) => holders[i % holders.length]);
+    const { result, statements } = await counted('listCertificatesOfHolder', () => aloneThenTogether(asked, (h) => store.listCertificatesOfHolder(h)));
+    expect(result.together).toEqual(result.alone);
+    expect(result.alone.map((l) => l.length).slice(0, 4)).toEqual([3, 1, 4, 0]);
+    // One caller's list is its own.
+    expect(result.together[0]).not.toBe(result.together[4]);
+    expect(statements).toBeLessThan(N + N / 2);
+  });
+
+  it('countWaitingAhead, calls of different hall-local nows apart', async () => {
+    const ids: number[] = [];
+    const priorities: Array<TicketPriority | null> = [null, null, 'elderly', null, 'elderly', null, null];
+    for (const [i, priority] of priorities.entries()) {
+      for (const category of ['A', 'B']) {
+        const t = await store.insertTicket({ day: DAY, category, seq: i + 1, number: `${category}${101 + i}`, holderNumber: null, priority,
+          issuedAt: 10_000 + i, appointmentId: null });
+        ids.push(t.id);
+      }
+    }
+    await store.updateTicket(ids[3], { status: 'called', calledAt: 20_000 });
+    const asked = Array.from({ length: N }, (_, i) => ({ id: i % 10 === 9 ? 999_999 : ids[i % ids.length], now: i % 5 === 4 ? '2026-11-25 10:00' : NOW }));
+    const { result, statements } = await counted('countWaitingAhead', () => aloneThenTogether(asked, (a) => store.countWaitingAhead(a.id, a.now)));
+    expect(result.together).toEqual(result.alone);
+    expect(new Set(result.alone).size).toBeGreaterThan(3);
+    expect(statements).toBeLessThan(N + N / 2);
+  });
+
+  it('recentServiceDurations: identical calls share one statement, each caller its own array', async () => {
+    let seq = 0;
+    for (const [category, ms] of [['A', 60_000], ['A', 90_000], ['B', 30_000], ['A', 120_000]] as const) {
+      seq++;
+      const t = await store.insertTicket({ day: DAY, category, seq, number: `${category}${100 + seq}`, holderNumber: null, priority: null,
+        issuedAt: seq, appointmentId: null });
+      await store.updateTicket(t.id, { status: 'done', calledAt: seq * 1000, startedAt: seq * 1_000_000, finishedAt: seq * 1_000_000 + ms });
+    }
+    const asked = Array.from({ length: N }, (_, i) => [['A', 20], ['B', 20], ['A', 2], ['C', 20]][i % 4] as [string, number]);
+    const { result, statements } = await counted('recentServiceDurations',
+      () => aloneThenTogether(asked, ([c, limit]) => store.recentServiceDurations(c, limit)));
+    expect(result.together).toEqual(result.alone);
+    expect(result.alone.slice(0, 4)).toEqual([[120_000, 90_000, 60_000], [30_000], [120_000, 90_000], []]);
+    result.together[0].push(1);
+    expect(result.together[4]).toEqual([120_000, 90_000, 60_000]);
+    expect(statements).toBeLessThan(N + N / 2);
+  });
+});
+
+describe('PostgreSQL store: concurrent writes share statements', () => {
+  const request = (i: number, answer = `{"i":${i}}`): KioskRequestRecord => ({
+    kioskId: `k${i % 3}`, requestId: `r${i}`, op: 'queue.take', answer, appliedAt: 5000 + i,
+  });
+
+  it('addKioskRequest stores every record once; of two records of one key the first is kept', async () => {
+    await store.addKioskRequest(request(0, '{"before":true}'));
+    const list = Array.from({ length: N }, (_, i) => request(i));
+    list[20] = request(10, '{"second":true}'); // same key as list[10], later
+    const { statements } = await counted('addKioskRequest', () => Promise.all(list.map((k) => store.addKioskRequest(k))));
+    expect(statements).toBeLessThan(N / 2);
+    const rows = await target.sql('SELECT kiosk_id, request_id, answer, applied_at FROM kiosk_requests ORDER BY applied_at');
+    expect(rows).toHaveLength(N - 1);
+    const answers = new Map(rows.map((r) => [`${r.kiosk_id}/${r.request_id}`, r.answer]));
+    expect(answers.get('k0/r0')).toBe('{"before":true}');
+    expect(answers.get('k1/r10')).toBe('{"i":10}');
+    expect(answers.get('k2/r29')).toBe('{"i":29}');
+    for (const k of list.slice(1)) expect(await store.getKioskRequest(k.kioskId, k.requestId)).toBeDefined();
+  });
+
+  it('addKioskRequest: a record the table refuses fails its own caller only', async () => {
+    const list = Array.from({ length: N }, (_, i) => request(i));
+    const bad = 17;
+    list[bad] = { ...request(bad), answer: null as unknown as string }; // NOT NULL
+    const outcomes = await Promise.allSettled(list.map((k) => store.addKioskRequest(k)));
+    expect(outcomes.map((o, i) => [i, o.status])).toEqual(list.map((_, i) => [i, i === bad ? 'rejected' : 'fulfilled']));
+    expect(String((outcomes[bad] as PromiseRejectedResult).reason)).toMatch(/^HallDatabaseError: hall database \(PostgreSQL\).*null value/);
+    const rows = await target.sql('SELECT request_id FROM kiosk_requests ORDER BY applied_at');
+    expect(rows.map((r) => r.request_id)).toEqual(list.filter((_, i) => i !== bad).map((k) => k.requestId));
+  });
+
+  const entry = (i: number): NewAccessAuditRecord => ({
+    at: 1_000 + i, day: DAY, actorKind: i % 2 ? 'kiosk' : 'staff', actor: `actor${i}`, role: i % 3 ? null : 'clerk', function: 'queue.take',
+    maskedNumber: i % 4 ? null : '110101199001011234', result: 'success', code: null, detail: `entry ${i}`,
+  });
+
+  it('appendAccessAudit answers each caller the id of its own row, masked as alone', async () => {
+    const alone = await store.appendAccessAudit(entry(100)); // 100 % 4 = 0: with a number
+    const list = Array.from({ length: N }, (_, i) => entry(i));
+    const { result, statements } = await counted('appendAccessAudit', () => Promise.all(list.map((e) => store.appendAccessAudit(e))));
+    expect(statements).toBeLessThan(N / 2);
+    const ids = result.map((r) => r.id);
+    expect(new Set([alone.id, ...ids]).size).toBe(N + 1);
+    const rows = new Map((await target.sql('SELECT * FROM access_audit')).map((r) => [Number(r.id), r]));
+    expect(rows.size).toBe(N + 1);
+    for (const [i, r] of result.entries()) {
+      const stored = rows.get(r.id)!;
+      expect(stored.detail).toBe(`entry ${i}`);
+      expect(stored.at).toBe(String(1_000 + i));
+      expect(r).toEqual({ ...entry(i), id: r.id, maskedNumber: r.maskedNumber });
+      expect(stored.masked_number).toBe(r.maskedNumber);
+    }
+    expect(result[0].maskedNumber).toBe(alone.maskedNumber); // masked, like the single append's
+    expect(result[0].maskedNumber).not.toContain('1990');
+    // The calls after the first two went as one statement: their ids follow the order of the calls.
+    expect(ids.slice(2)).toEqual([...ids.slice(2)].sort((a, b) => a - b));
+  });
+
+  it('appendAccessAudit: entries the table\'s CHECKs refuse fail their own callers only', async () => {
+    const list = Array.from({ length: N }, (_, i) => entry(i));
+    list[9] = { ...entry(9), day: '25/11/2026' };
+    list[22] = { ...entry(22), actorKind: 'robot' as 'kiosk' };
+    const outcomes = await Promise.allSettled(list.map((e) => store.appendAccessAudit(e)));
+    expect(outcomes.filter((o) => o.status === 'rejected').length).toBe(2);
+    expect(outcomes[9].status).toBe('rejected');
+    expect(outcomes[22].status).toBe('rejected');
+    expect(String((outcomes[9] as PromiseRejectedResult).reason)).toMatch(/check constraint/);
+    const rows = await target.sql('SELECT id, detail FROM access_audit');
+    expect(rows.map((r) => r.detail).sort()).toEqual(list.filter((_, i) => i !== 9 && i !== 22).map((e) => e.detail).sort());
+    for (const [i, o] of outcomes.entries()) {
+      if (o.status === 'fulfilled') expect(rows.find((r) => Number(r.id) === o.value.id)?.detail).toBe(`entry ${i}`);
+    }
+  });
+});
+
+describe('PostgreSQL store: batches and their limits', () => {
+  it('calling a batched method of the store inside a transaction throws; the handle runs it', async () => {
+    await store.withTransaction(async (tx) => {
+      await expect(store.getKioskRequest('k', 'r')).rejects.toThrow('use the transaction handle');
+      await expect(store.appendAccessAudit({ at: 1, day: DAY, actorKind: 'kiosk', actor: 'k', role: null, function: 'f', maskedNumber: null,
+        result: 'success', code: null, detail: null })).rejects.toThrow('use the transaction handle');
+      await tx.addKioskRequest({ kioskId: 'k', requestId: 'r', op: 'op', answer: '{}', appliedAt: 1 });
+      expect(await tx.getKioskRequest('k', 'r')).toMatchObject({ answer: '{}' });
+    });
+    expect(await store.getKioskRequest('k', 'r')).toMatchObject({ answer: '{}' });
+  });
+
+  it('with the database away, every caller of a write batch fails as unavailable and nothing goes item by item', async () => {
+    const relay = new TcpRelay('127.0.0.1', Number(new URL(TEST_PG_URL).port || 5432));
+    await relay.listen();
+    const url = new URL(TEST_PG_URL);
+    url.port = String(relay.port);
+    const schema = new URL(target.setting).searchParams.get('schema')!;
+    const away = await openPostgresHallStore({ url: url.toString(), schema, connectTimeoutMs: 1000 });
+    try {
+      await away.addKioskRequest({ kioskId: 'k', requestId: 'warm', op: 'op', answer: '{}', appliedAt: 1 });
+      await relay.cut();
+      const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => away.addKioskRequest({ kioskId: 'k', requestId: `r${i}`,
+        op: 'op', answer: '{}', appliedAt: 1 })));
+      for (const o of outcomes) {
+        expect(o.status).toBe('rejected');
+        expect((o as PromiseRejectedResult).reason).toMatchObject({ name: 'HallDatabaseError', unavailable: true });
+      }
+      const c = away.statementCounts().addKioskRequest;
+      expect(c.statements).toBeLessThan(c.calls); // not 10 more, one per item, after the batch failed
+    } finally {
+      await away.close();
+      await relay.cut();
+    }
+  });
+});

@@ -1,0 +1,173 @@
+// statementBatches.ts: concurrent calls of one kind share a batch; a call starts at once while fewer than K batches
+// run, waits otherwise and goes with everything that arrived meanwhile (capped); each caller gets its own answer.
+import { describe, expect, it } from 'vitest';
+import { batchOrEachAlone, ItemFailed, StatementBatches, type BatchRunner } from '../../src/store/statementBatches.ts';
+
+/** A runner whose batches finish when the test says so; records every batch it was given and how many ran at once. */
+function heldRunner<I, O>(answer: (item: I) => O | ItemFailed) {
+  const batches: I[][] = [];
+  const release: Array<(fail?: Error) => void> = [];
+  let running = 0;
+  let mostRunning = 0;
+  const runner: BatchRunner<I, O> = (items) => {
+    batches.push([...items]);
+    running++;
+    mostRunning = Math.max(mostRunning, running);
+    return new Promise((resolve, reject) => {
+      release.push((fail) => {
+        running--;
+        if (fail) reject(fail);
+        else resolve(items.map(answer));
+      });
+    });
+  };
+  return { runner, batches, release, mostRunning: () => mostRunning };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('StatementBatches', () => {
+  it('an idle kind runs a call at once, alone', async () => {
+    const held = heldRunner((n: number) => n * 10);
+    const b = new StatementBatches(held.runner);
+    const p = b.call(1);
+    expect(held.batches).toEqual([[1]]); // started within the call, no waiting for company
+    held.release[0]();
+    await expect(p).resolves.toBe(10);
+  });
+
+  it('past K batches running, calls wait and go together in arrival order; never more than K at once', async () => {
+    const held = heldRunner((n: number) => n * 10);
+    const b = new StatementBatches(held.runner, { maxInFlight: 2 });
+    const calls = [1, 2, 3, 4, 5, 6].map((n) => b.call(n));
+    expect(held.batches).toEqual([[1], [2]]);
+    held.release[0]();
+    await settle();
+    expect(held.batches).toEqual([[1], [2], [3, 4, 5, 6]]);
+    const late = [7, 8].map((n) => b.call(n));
+    expect(held.batches).toHaveLength(3); // two still running: 7 and 8 wait
+    held.release[1]();
+    await settle();
+    expect(held.batches[3]).toEqual([7, 8]);
+    held.release[2]();
+    held.release[3]();
+    expect(await Promise.all([...calls, ...late])).toEqual([10, 20, 30, 40, 50, 60, 70, 80]);
+    expect(held.mostRunning()).toBe(2);
+    expect(b.counts).toEqual({ calls: 8, batches: 4 });
+  });
+
+  it('a batch holds at most maxBatch calls; the rest go in the next ones, in order', async () => {
+    const held = heldRunner((n: number) => n);
+    const b = new StatementBatches(held.runner, { maxInFlight: 1, maxBatch: 3 });
+    const calls = Array.from({ length: 8 }, (_, i) => b.call(i));
+    for (let i = 0; i < 4; i++) {
+      held.release[i]();
+      await settle();
+    }
+    expect(held.batches).toEqual([[0], [1, 2, 3], [4, 5, 6], [7]]);
+    expect(await Promise.all(calls)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('when many calls wait and K allows, several full batches start together', async () => {
+    const held = heldRunner((n: number) => n);
+    const b = new StatementBatches(held.runner, { maxInFlight: 3, maxBatch: 2 });
+    const calls = Array.from({ length: 7 }, (_, i) => b.call(i));
+    expect(held.batches).toEqual([[0], [1], [2]]);
+    held.release[0]();
+    held.release[1]();
+    await settle();
+    expect(held.batches.slice(3)).toEqual([[3, 4], [5, 6]]);
+    for (const r of held.release.slice(2)) r();
+    expect(await Promise.all(calls)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('an item the runner failed fails its own caller only; a runner that throws fails its batch only', async () => {
+    const held = heldRunner((n: number) => (n === 4 ? new ItemFailed(new Error('four refused')) : n));
+    const b = new StatementBatches(held.runner, { maxInFlight: 1 });
+    const first = b.call(0);
+    const batch2 = [3, 4, 5].map((n) => b.call(n));
+    held.release[0](new Error('statement failed'));
+    await expect(first).rejects.toThrow('statement failed');
+    await settle();
+    expect(held.batches[1]).toEqual([3, 4, 5]);
+    held.release[1]();
+    const outcomes = await Promise.allSettled(batch2);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('four refused'));
+    // The kind goes on working after failures.
+    const again = b.call(6);
+    held.release[2]();
+    await expect(again).resolves.toBe(6);
+  });
+
+  it('a runner answering the wrong number of items fails the batch instead of misassigning answers', async () => {
+    const b = new StatementBatches<number, number>(async (items) => items.slice(1), { maxInFlight: 1 });
+    await expect(b.call(1)).rejects.toThrow('0 answers for 1 calls');
+  });
+
+  it('a runner that throws synchronously rejects its callers', async () => {
+    const b = new StatementBatches<number, number>(() => {
+      throw new Error('sync');
+    });
+    await expect(b.call(1)).rejects.toThrow('sync');
+  });
+
+  it('calls go together only with calls of their key, and each key has its own in-flight limit', async () => {
+    const held = heldRunner((s: string) => s.toUpperCase());
+    const b = new StatementBatches(held.runner, { maxInFlight: 1, keyOf: (s) => s[0] });
+    const calls = ['a1', 'b1', 'a2', 'b2', 'a3'].map((s) => b.call(s));
+    expect(held.batches).toEqual([['a1'], ['b1']]); // b1 does not wait for a's batch
+    held.release[0]();
+    held.release[1]();
+    await settle();
+    expect(held.batches.slice(2)).toEqual([['a2', 'a3'], ['b2']]);
+    held.release[2]();
+    held.release[3]();
+    expect(await Promise.all(calls)).toEqual(['A1', 'B1', 'A2', 'B2', 'A3']);
+  });
+});
+
+describe('batchOrEachAlone', () => {
+  const fatal = (err: unknown) => err instanceof Error && err.message === 'away';
+
+  it('answers from the set statement when it succeeds, sending nothing alone', async () => {
+    const alone: number[] = [];
+    const answers = await batchOrEachAlone([1, 2], async (xs) => xs.map((x) => x * 2), async (x) => {
+      alone.push(x);
+      return x;
+    }, fatal);
+    expect(answers).toEqual([2, 4]);
+    expect(alone).toEqual([]);
+  });
+
+  it('after a set statement refused for one item, runs each alone in order so only that item fails', async () => {
+    const alone: number[] = [];
+    const answers = await batchOrEachAlone([1, 2, 3], async () => {
+      throw new Error('check violated');
+    }, async (x) => {
+      alone.push(x);
+      if (x === 2) throw new Error(`item ${x} refused`);
+      return x * 2;
+    }, fatal);
+    expect(alone).toEqual([1, 2, 3]);
+    expect(answers[0]).toBe(2);
+    expect(answers[1]).toBeInstanceOf(ItemFailed);
+    expect((answers[1] as ItemFailed).error).toEqual(new Error('item 2 refused'));
+    expect(answers[2]).toBe(6);
+  });
+
+  it('does not go item by item when the database is away, nor for a batch of one', async () => {
+    let alone = 0;
+    const single = async (x: number) => {
+      alone++;
+      return x;
+    };
+    await expect(batchOrEachAlone([1, 2], async () => {
+      throw new Error('away');
+    }, single, fatal)).rejects.toThrow('away');
+    await expect(batchOrEachAlone([1], async () => {
+      throw new Error('refused');
+    }, single, fatal)).rejects.toThrow('refused');
+    expect(alone).toBe(0);
+  });
+});
