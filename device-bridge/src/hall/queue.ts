@@ -16,7 +16,7 @@ import { HallRuleError } from './errors.ts';
 import { checkIntakeHours, type IntakeHours } from './intakeHours.ts';
 import { checkTicketLimits, countedRefusal, limitsTickets, PersonLimitError, ticketLimitRefusal, type PersonLimits } from './personLimits.ts';
 import { HallStoreUnavailableError, isDatabaseOutage } from '../store/hallStoreGuard.ts';
-import { CallGroups, settle, type Settled } from './callGroups.ts';
+import { ItemFailed, StatementBatches } from '../store/statementBatches.ts';
 import type { DayBoundaries } from './dayBoundaries.ts';
 import { checkVisitCategories, checkVisitNotWaiting, VISIT_STEPS_LIMIT, visitViewOf, type VisitsConfig } from './visits.ts';
 import type { VisitStepRecord } from '../store/visitRecords.ts';
@@ -96,11 +96,11 @@ export interface IssuedTicket {
 
 export class QueueService {
   /**
-   * Walk-in tickets asked while others are being issued go together (callGroups.ts): one transaction, one read of
+   * Walk-in tickets asked while others are being issued go together (statementBatches.ts): one transaction, one read of
    * the people's tickets, one number range per category and one insert for the group, instead of a transaction each
    * (README "Many instances", ticketing cost). The rules are the same functions as `issueIn`'s.
    */
-  private readonly walkIns = new CallGroups<WalkIn, IssuedTicket>((group) => this.issueGroup(group), { inFlight: WALK_IN_GROUPS_IN_FLIGHT });
+  private readonly walkIns = new StatementBatches<WalkIn, IssuedTicket>((group) => this.issueGroup(group), { maxInFlight: WALK_IN_GROUPS_IN_FLIGHT });
 
   constructor(
     private readonly store: HallStore,
@@ -135,7 +135,7 @@ export class QueueService {
    * group's transaction fails for another reason than the database being out of reach, each request is issued on
    * its own, so a fault of one request's data fails that request only. A per-person limit refusal is counted.
    */
-  private async issueGroup(group: readonly WalkIn[]): Promise<Array<Settled<IssuedTicket>>> {
+  private async issueGroup(group: readonly WalkIn[]): Promise<Array<IssuedTicket | ItemFailed>> {
     const seen = new Set<string>();
     const first: number[] = [];
     const again: number[] = [];
@@ -147,24 +147,24 @@ export class QueueService {
         first.push(i);
       }
     });
-    const out: Array<Settled<IssuedTicket>> = new Array(group.length);
+    const out: Array<IssuedTicket | ItemFailed> = new Array(group.length);
     const firsts = first.map((i) => group[i]);
-    let settled: Array<Settled<IssuedTicket>>;
+    let settled: Array<IssuedTicket | ItemFailed>;
     try {
       settled = await this.store.withPersonTransaction([...seen], (tx) => this.issueGroupIn(tx, firsts));
     } catch (err) {
-      if (firsts.length === 1 || isDatabaseOutage(err) || err instanceof HallStoreUnavailableError) settled = firsts.map(() => ({ ok: false, error: err }));
-      else settled = await Promise.all(firsts.map((r) => settle(() => this.issueAlone(r))));
+      if (firsts.length === 1 || isDatabaseOutage(err) || err instanceof HallStoreUnavailableError) settled = firsts.map(() => new ItemFailed(err));
+      else settled = await Promise.all(firsts.map((r) => orFailed(() => this.issueAlone(r))));
       first.forEach((i, k) => (out[i] = settled[k]));
-      for (const i of again) out[i] = await settle(() => this.issueAlone(group[i]));
+      for (const i of again) out[i] = await orFailed(() => this.issueAlone(group[i]));
       return out;
     }
     const day = this.clock.today();
     for (const s of settled) {
-      if (!s.ok && s.error instanceof PersonLimitError) await this.store.countLimitRefusal(day, s.error.kind).catch(() => undefined);
+      if (s instanceof ItemFailed && s.error instanceof PersonLimitError) await this.store.countLimitRefusal(day, s.error.kind).catch(() => undefined);
     }
     first.forEach((i, k) => (out[i] = settled[k]));
-    for (const i of again) out[i] = await settle(() => this.issueAlone(group[i]));
+    for (const i of again) out[i] = await orFailed(() => this.issueAlone(group[i]));
     return out;
   }
 
@@ -174,7 +174,7 @@ export class QueueService {
    * the group: the categories, the people's tickets of the day, the intake state. A rule's refusal is that
    * request's outcome; any other error rolls the group back.
    */
-  private async issueGroupIn(tx: HallRepository, group: readonly WalkIn[]): Promise<Array<Settled<IssuedTicket>>> {
+  private async issueGroupIn(tx: HallRepository, group: readonly WalkIn[]): Promise<Array<IssuedTicket | ItemFailed>> {
     const now = this.clock.now();
     const day = this.clock.dayOf(now);
     const categories = new Map((await tx.listQueueCategories()).map((c) => [c.letter, c]));
@@ -193,24 +193,24 @@ export class QueueService {
       }
       return closed;
     };
-    const out: Array<Settled<IssuedTicket>> = new Array(group.length);
+    const out: Array<IssuedTicket | ItemFailed> = new Array(group.length);
     const fresh: Array<{ at: number; letter: string; category: QueueCategoryRecord; priority: TicketPriority | null }> = [];
     for (const [at, req] of group.entries()) {
       const letter = String(req.category ?? '').toUpperCase();
       const category = categories.get(letter);
       if (!category) {
-        out[at] = { ok: false, error: unknownCategory(letter) };
+        out[at] = new ItemFailed(unknownCategory(letter));
         continue;
       }
       const mine = req.citizen ? held.get(req.citizen.number) ?? [] : [];
       const waiting = mine.find((t) => t.category === letter && t.status === 'waiting');
       if (waiting) {
-        out[at] = { ok: true, value: await this.reuse(tx, waiting, req, day, category) };
+        out[at] = await this.reuse(tx, waiting, req, day, category);
         continue;
       }
       const refusal = (await intakeRefusal())
         ?? (req.citizen && limitsTickets(this.limits) ? ticketLimitRefusal(this.limits, mine, day, letter) : null);
-      if (refusal) out[at] = { ok: false, error: refusal };
+      if (refusal) out[at] = new ItemFailed(refusal);
       else fresh.push({ at, letter, category, priority: ticketPriority(req, day) });
     }
     // Each category's numbers in one increment, given out in the order of the requests.
@@ -224,7 +224,7 @@ export class QueueService {
       const seq = next.get(f.letter)!;
       next.set(f.letter, seq + 1);
       if (seq > MAX_DAILY_TICKETS_PER_CATEGORY) {
-        out[f.at] = { ok: false, error: categoryFull(f.letter) };
+        out[f.at] = new ItemFailed(categoryFull(f.letter));
         continue;
       }
       const req = group[f.at];
@@ -233,7 +233,7 @@ export class QueueService {
       placed.push(f);
     }
     const tickets = await tx.insertTickets(rows);
-    placed.forEach((f, k) => (out[f.at] = { ok: true, value: { ticket: tickets[k], reused: false, known: { category: f.category, visitSteps: [] } } }));
+    placed.forEach((f, k) => (out[f.at] = { ticket: tickets[k], reused: false, known: { category: f.category, visitSteps: [] } }));
     return out;
   }
 
@@ -360,6 +360,15 @@ function unknownCategory(letter: string): HallRuleError {
 function categoryFull(letter: string): HallRuleError {
   return new HallRuleError('categoryFull', '今日该类业务号码已发完，请咨询工作人员',
     `all ${MAX_DAILY_TICKETS_PER_CATEGORY} numbers of category ${letter} are issued today; please ask staff`);
+}
+
+/** `fn`'s result, or its error as a group's answer for that request alone. */
+async function orFailed<T>(fn: () => Promise<T>): Promise<T | ItemFailed> {
+  try {
+    return await fn();
+  } catch (err) {
+    return new ItemFailed(err);
+  }
 }
 
 /** A hall rule's refusal by `fn` as a value (null when it passed); any other error goes on. */

@@ -8,7 +8,8 @@
  * meanwhile (at most `maxBatch` of them, in arrival order). Each caller gets its own result, or its own error: the
  * batch's runner answers per item (`ItemFailed` for one that failed alone); a runner that throws fails its batch.
  *
- * Pure logic: the runner is all that touches the database (hallPostgres.ts).
+ * Pure logic: the runner is all that touches the database (hallPostgres.ts; hall/queue.ts issues a group of walk-in
+ * tickets in one transaction the same way).
  */
 
 /** A runner's answer for an item that failed on its own; its caller's call rejects with `error`. */
