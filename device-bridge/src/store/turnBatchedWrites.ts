@@ -22,6 +22,15 @@ import type { HallRepository, HallStore } from './hallStore.ts';
 export const TURN_BATCHED_WRITES = ['addKioskRequest', 'appendAccessAudit'] as const satisfies ReadonlyArray<keyof HallRepository>;
 type BatchedName = (typeof TURN_BATCHED_WRITES)[number];
 
+/**
+ * The reads of those records that see every write asked for before them: the batch goes first into the store's
+ * queue, as each write did on its own (a staff route's audit entry is recorded once its answer has gone out,
+ * api/staffAudit.ts, and the audit may be read next). Not `getKioskRequest`, which each ticket reads first: flushing
+ * there would leave batches of one. A resend of a request whose record is still in a batch is answered by the
+ * request handler's own in-flight entry, which lasts until the record is stored (hallLink/hallRequests.ts).
+ */
+export const READS_AFTER_BATCHED_WRITES = ['countKioskRequests', 'queryAccessAudit'] as const satisfies ReadonlyArray<keyof HallRepository>;
+
 interface PendingWrite {
   name: BatchedName;
   args: unknown[];
@@ -34,7 +43,7 @@ type AnyWrite = (...args: unknown[]) => Promise<unknown>;
 /** `store` with the TURN_BATCHED_WRITES made once per turn; every other call goes straight through. */
 export function batchWritesPerTurn(store: HallStore): HallStore {
   let pending: PendingWrite[] = [];
-  let scheduled = false;
+  let scheduled: NodeJS.Immediate | null = null;
   const alone = (w: PendingWrite) => {
     try {
       ((store[w.name] as AnyWrite).apply(store, w.args)).then(w.resolve, w.reject);
@@ -43,8 +52,10 @@ export function batchWritesPerTurn(store: HallStore): HallStore {
     }
   };
   const flush = () => {
-    scheduled = false;
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = null;
     const batch = pending;
+    if (batch.length === 0) return;
     pending = [];
     if (batch.length === 1) return alone(batch[0]);
     store.withTransaction(async (tx) => {
@@ -56,12 +67,16 @@ export function batchWritesPerTurn(store: HallStore): HallStore {
   const batched = new Map<PropertyKey, AnyWrite>(TURN_BATCHED_WRITES.map((name) => [name, (...args: unknown[]) =>
     new Promise((resolve, reject) => {
       pending.push({ name, args, resolve, reject });
-      if (!scheduled) {
-        scheduled = true;
-        // After this turn's I/O callbacks and their promise jobs: every write they asked for is in the batch.
-        setImmediate(flush);
-      }
+      // After this turn's I/O callbacks and their promise jobs: every write they asked for is in the batch.
+      scheduled ??= setImmediate(flush);
     })]));
+  // Closing waits for the store's queue: writes asked for before it are stored, as they were on their own.
+  for (const name of [...READS_AFTER_BATCHED_WRITES, 'close'] as const) {
+    batched.set(name, (...args: unknown[]) => {
+      flush();
+      return (store[name] as AnyWrite).apply(store, args);
+    });
+  }
   return new Proxy(store, {
     get: (target, prop, receiver) => batched.get(prop) ?? Reflect.get(target, prop, receiver),
   });

@@ -104,6 +104,25 @@ describe('record writes batched per turn', () => {
     // Every other call goes straight to the store.
     expect(await batched.listQueueCategories()).toEqual(await raw.listQueueCategories());
   });
+
+  it('a read of the records sees every write asked for before it, awaited or not', async () => {
+    const batched = batchWritesPerTurn(counted(raw).store);
+    // As a staff route records its audit entry once its answer has gone out, without anyone awaiting it.
+    void batched.appendAccessAudit(entry(0));
+    void batched.addKioskRequest({ kioskId: 'kiosk-1', requestId: 'r1', op: 'queue.take', answer: '{}', appliedAt: 1 });
+    expect((await batched.queryAccessAudit({ limit: 100, offset: 0 })).entries.map((e) => e.actor)).toEqual(['kiosk-0']);
+    void batched.addKioskRequest({ kioskId: 'kiosk-1', requestId: 'r2', op: 'queue.take', answer: '{}', appliedAt: 2 });
+    expect(await batched.countKioskRequests('kiosk-1')).toBe(2);
+  });
+
+  it('writes asked for before the store closes are stored', async () => {
+    const batched = batchWritesPerTurn(counted(raw).store);
+    const written = [batched.appendAccessAudit(entry(0)), batched.appendAccessAudit(entry(1))];
+    await batched.close();
+    await Promise.all(written);
+    raw = openSqliteHallStore(join(dir, 'hall.sqlite'));
+    expect((await raw.queryAccessAudit({ limit: 100, offset: 0 })).total).toBe(2);
+  });
 });
 
 describe('a hall on SQLite answering linked kiosks', () => {
