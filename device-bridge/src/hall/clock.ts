@@ -57,8 +57,22 @@ export class HallClock {
     }
   }
 
+  /** The last minute `local` formatted (epoch minutes, hall-local) and its `YYYY-MM-DDTHH:MM`. */
+  private cachedMinute = Number.NaN;
+  private cachedLocal = '';
+
+  /**
+   * `YYYY-MM-DDTHH:MM` hall-local. Every day and time of day the hall shows is one of these, and a ticket asks for
+   * several within the same minute (its day, the audit's, the stamp): formatted once a minute, not once a call.
+   */
   private local(ms: number): string {
-    return new Date(ms + this.utcOffsetMinutes * 60_000).toISOString();
+    const minute = Math.floor(ms / 60_000) + this.utcOffsetMinutes;
+    if (minute !== this.cachedMinute) {
+      // toISOString throws for an instant that is not one (NaN), as before; nothing is cached then.
+      this.cachedLocal = new Date(minute * 60_000).toISOString().slice(0, 16);
+      this.cachedMinute = minute;
+    }
+    return this.cachedLocal;
   }
 
   /** The hall-local day of an instant (default: now). */
