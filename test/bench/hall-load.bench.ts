@@ -135,7 +135,8 @@ async function runCell(setup: Setup, category: string, concurrency: number): Pro
   };
   // The instances count their CPU from the reset just before the cell to the ask just after it.
   await Promise.all(setup.instances.map((i) => i.reset()));
-  const { wallS, processS, serverS } = await withCpu(() => Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w))));
+  const { wallS, processS, serverS } = await withCpu(() => Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w))),
+    [process.pid, ...setup.instances.map((i) => i.pid)]);
   const instanceS = (await Promise.all(setup.instances.map((i) => i.stats()))).reduce((sum, s) => sum + s.cpuS, 0);
   latencies.sort((x, y) => x - y);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
