@@ -59,6 +59,24 @@ const stall = (all: InstanceStats[]) => Math.round(Math.max(...all.map((s) => s.
 /** The instances' CPU time together, ms. */
 const cpuMs = (all: InstanceStats[]) => Math.round(sum(all, (s) => s.cpuS) * 1000);
 
+/** The instances' RSS together after a full GC, once it holds still. */
+const rssNow = async (halls: InstanceProcess[]) => sum(await Promise.all(halls.map((h) => h.stats({ gc: true }))), (s) => s.rssBytes);
+
+/**
+ * The instances' RSS once it no longer shrinks: just started, an instance still gives back several MB over a second or
+ * two (memory of its start-up and migrations), as much as 500 links take; read 1 s apart until two agree within 1 MB.
+ */
+async function settledRss(halls: InstanceProcess[]): Promise<number> {
+  let last = await rssNow(halls);
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = await rssNow(halls);
+    if (Math.abs(now - last) < 1024 * 1024) return now;
+    last = now;
+  }
+  return last;
+}
+
 interface Setup {
   name: string;
   kind: 'sqlite' | 'postgres';
@@ -90,13 +108,13 @@ async function run(n: number, setup: Setup): Promise<Record<string, number>> {
         kiosks: tokens.map((token, k) => ({ id: `kiosk-${k + 1}`, token })), options: { logLevel: 'silent' },
       }, { exposeGc: true }));
     }
-    const rss0 = sum(await Promise.all(halls.map((h) => h.stats({ gc: true }))), (s) => s.rssBytes);
+    const rss0 = await settledRss(halls);
     clients = kiosks();
     const t0 = performance.now();
     await clients.ask({ cmd: 'open', urls: halls.map((h) => h.url), tokens });
     await until('all registered', halls, (all) => sum(all, (s) => s.links.held) === n);
     const firstMs = performance.now() - t0;
-    const rss = sum(await Promise.all(halls.map((h) => h.stats({ gc: true }))), (s) => s.rssBytes);
+    const rss = await rssNow(halls);
     const perThousandMb = ((rss - rss0) / 1024 / 1024) * (1000 / n);
 
     // Held: every link beating its heartbeat (every 5 s) for two beats; the hall's cost of keeping them.
