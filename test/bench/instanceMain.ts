@@ -47,7 +47,8 @@ function stats(gc: boolean): InstanceStats {
 async function handle(order: InstanceOrder): Promise<Omit<InstanceReply & { ok: true }, 'id' | 'ok'>> {
   switch (order.cmd) {
     case 'start':
-      bridge = await startBridge(order.config, { log: pino({ level: 'silent' }) });
+      // Silent unless asked (ONEDOOR_BENCH_LOG=warn, say): why an instance paused its hall functions mid-run, for one.
+      bridge = await startBridge(order.config, { log: pino({ level: process.env.ONEDOOR_BENCH_LOG ?? 'silent' }, pino.destination(2)) });
       watchLinks(bridge);
       loop.enable();
       cpu0 = process.cpuUsage();
