@@ -1,20 +1,27 @@
 /**
- * The kiosks of the `hall-links` bench, in a process of their own (forked by hall-links.bench.ts) so that the hall's
- * event loop, which the bench measures, does not also run 1,000 socket.io clients. Each link says hello on every
+ * The kiosks of the `hall-links` bench, in a process of their own (forked by hall-links.bench.ts), as kiosks are
+ * machines of their own: the instances' event loops, which the bench measures, do not also run 10,000 socket.io
+ * clients, and the kiosks' own loop is measured apart (`stall`). Each link says hello on every
  * connect and beats its heartbeat as a kiosk bridge does (hallLink/hallLinkClient.ts). Orders over IPC:
  * - `{ cmd: 'open', urls, tokens }`: opens one link per token, spread over the instances' urls (answers `{ opened: n }`);
  * - `{ cmd: 'storm', delayMs, jitter }`: drops every link's connection at once from the kiosks' side (a network blip:
  *   the hall sees the connections close); every kiosk reconnects after `delayMs` ± `jitter` (answers `{ dropped: n }`);
+ * - `{ cmd: 'stall' }`: this process's longest event-loop stall since the last storm, ms (answers `{ maxMs }`);
  * - `{ cmd: 'close' }`: closes every link and exits.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io as connect, type Socket } from 'socket.io-client';
 import { KIOSK_LINK_NAMESPACE } from '@onedoor/protocol';
+import { LOOP_RESOLUTION_MS } from './instanceProcess.ts';
 
 const HEARTBEAT_MS = 5000;
 const sockets: Socket[] = [];
 const timers: NodeJS.Timeout[] = [];
+const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+loop.enable();
 
-type Order = { cmd: 'open'; urls: string[]; tokens: string[] } | { cmd: 'storm'; delayMs: number; jitter: number } | { cmd: 'close' };
+type Order = { cmd: 'open'; urls: string[]; tokens: string[] } | { cmd: 'storm'; delayMs: number; jitter: number } | { cmd: 'stall' }
+  | { cmd: 'close' };
 
 process.on('message', (m: Order) => {
   if (m.cmd === 'open') {
@@ -33,6 +40,7 @@ process.on('message', (m: Order) => {
     }
     process.send!({ opened: sockets.length });
   } else if (m.cmd === 'storm') {
+    loop.reset();
     // The transport closed under each link: socket.io-client reconnects on its own ("transport close").
     for (const s of sockets) {
       s.io.reconnectionDelay(m.delayMs);
@@ -40,6 +48,9 @@ process.on('message', (m: Order) => {
       s.io.engine.close();
     }
     process.send!({ dropped: sockets.length });
+  } else if (m.cmd === 'stall') {
+    // The histogram records each timer interval whole: the stall is what exceeds the timer's own interval.
+    process.send!({ maxMs: Math.max(0, loop.max / 1e6 - LOOP_RESOLUTION_MS) });
   } else {
     for (const t of timers) clearInterval(t);
     for (const s of sockets) s.disconnect();
