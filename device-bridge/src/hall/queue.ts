@@ -85,8 +85,8 @@ interface WalkIn {
   flags: TicketFlags;
 }
 
-/** Walk-in groups served at once: each holds one pooled connection for its transaction. */
-const WALK_IN_GROUPS_IN_FLIGHT = 2;
+/** Walk-in groups served at once (as statementBatches.ts's default: one at a time makes the next group larger). */
+const WALK_IN_GROUPS_IN_FLIGHT = 1;
 
 export interface IssuedTicket {
   ticket: TicketRecord;
