@@ -149,6 +149,14 @@ export function maskName(name: string): string {
   return chars.length === 0 ? '' : chars[0] + '*'.repeat(chars.length - 1);
 }
 
+/**
+ * How long the hall holds a session's signed commitments after its last signature: far longer than any kiosk session
+ * (one ends after a minute without a touch, hall-rules.md), so only a session whose end the hall was never told of
+ * (a linked kiosk that crashed or lost power: hallLink/linkedIntake.ts) is dropped, with the holder's number in its
+ * key (README "Applying at the kiosk": a session's personal data goes when it ends).
+ */
+export const SIGNATURES_HELD_MS = 30 * 60_000;
+
 export class IntakeService {
   /** The hall the store is bound to (README "Running a district"): its applications carry it; a clerk of another is refused. */
   readonly hallId: string;
@@ -210,10 +218,23 @@ export class IntakeService {
     if (!m) refuse('noCommitment', `“${material}”不能以告知承诺代替`, `"${material}" cannot be replaced by a commitment`);
     if (cardNumber !== citizen.number) refuseOtherCard();
     const at = this.clock.now();
+    this.dropStaleSignatures(at);
     const mine = this.signatures.get(sessionKey) ?? new Map();
     mine.set(`${serviceId}\n${material}`, { at, kioskId, version: m.commitmentVersion ?? '' });
     this.signatures.set(sessionKey, mine);
     return { serviceId, material, textVersion: m.commitmentVersion ?? '', signedAt: at, signedAtText: this.clock.stamp(at) };
+  }
+
+  /** Drops the signatures of every session that signed nothing for SIGNATURES_HELD_MS (its end never came). */
+  private dropStaleSignatures(now: number): void {
+    for (const [key, signed] of this.signatures) {
+      if (Math.max(...[...signed.values()].map((x) => x.at)) < now - SIGNATURES_HELD_MS) this.signatures.delete(key);
+    }
+  }
+
+  /** Signed commitments held for sessions now (for tests and the health of a long-running hall). */
+  get heldSignatureSessions(): number {
+    return this.signatures.size;
   }
 
   /** Drops what a session signed (its end, or the citizen leaving the application). */
@@ -246,6 +267,7 @@ export class IntakeService {
     for (const f of prefillForm(fields, citizen, [])) {
       form[f.key] = f.origin === 'card' ? f.value : String(req.form[f.key] ?? '').trim();
     }
+    this.dropStaleSignatures(this.clock.now());
     const signed = this.signatures.get(req.sessionKey);
     if (req.signedAtKiosk?.some((name) => !signed?.has(`${service.id}\n${name}`))) {
       refuse('commitmentLost', '承诺的签署记录已失效，请重新开始本次申请并签署承诺', 'the signed commitment is no longer held at the hall: start this application again and sign it');

@@ -131,6 +131,20 @@ describe.each(STORE_BACKENDS)('kiosk intake on $name', (backend) => {
     expect((await fx.store.listTickets('2026-11-25')).map((t) => t.number)).toEqual(['E001']);
   });
 
+  it('drops the signatures of a session whose end never came (a linked kiosk that crashed) after 30 minutes, not before', async () => {
+    fx.clock.set('2026-11-25', '09:10');
+    await intake.sign('crashed', zhang, HUKOU, COMMIT, zhang.number, 'kiosk-1');
+    fx.clock.set('2026-11-25', '09:39');
+    await intake.sign('s1', wang, HUKOU, COMMIT, wang.number, 'kiosk-2');
+    expect(intake.heldSignatureSessions).toBe(2);
+    fx.clock.set('2026-11-25', '09:41');
+    // The submit of the forgotten session is refused as lost, never turned silently into a material to bring.
+    expect((await rule(submit({ sessionKey: 'crashed', signedAtKiosk: [COMMIT] }))).code).toBe('commitmentLost');
+    expect(intake.heldSignatureSessions).toBe(1);
+    const a = await submit({ citizen: wang, requestId: 'r2', signedAtKiosk: [COMMIT] });
+    expect(a.materials.find((m) => m.name === COMMIT)).toEqual({ name: COMMIT, how: 'commitment' });
+  });
+
   it('books the earliest slot for materials to bring when asked', async () => {
     const a = await submit({ bringBy: 'slot' });
     expect(a.materials.at(-1)).toEqual({ name: '户主同意投靠书（原件）', how: 'bring', slot: '2026-11-26 09:00' });
