@@ -152,16 +152,14 @@ export class QueueService {
     let settled: Array<IssuedTicket | ItemFailed>;
     try {
       settled = await this.store.withPersonTransaction([...seen], (tx) => this.issueGroupIn(tx, firsts));
+      // Counted here for the group; a request issued on its own (issueAlone) counts its own.
+      const day = this.clock.today();
+      for (const s of settled) {
+        if (s instanceof ItemFailed && s.error instanceof PersonLimitError) await this.store.countLimitRefusal(day, s.error.kind).catch(() => undefined);
+      }
     } catch (err) {
       if (firsts.length === 1 || isDatabaseOutage(err) || err instanceof HallStoreUnavailableError) settled = firsts.map(() => new ItemFailed(err));
       else settled = await Promise.all(firsts.map((r) => orFailed(() => this.issueAlone(r))));
-      first.forEach((i, k) => (out[i] = settled[k]));
-      for (const i of again) out[i] = await orFailed(() => this.issueAlone(group[i]));
-      return out;
-    }
-    const day = this.clock.today();
-    for (const s of settled) {
-      if (s instanceof ItemFailed && s.error instanceof PersonLimitError) await this.store.countLimitRefusal(day, s.error.kind).catch(() => undefined);
     }
     first.forEach((i, k) => (out[i] = settled[k]));
     for (const i of again) out[i] = await orFailed(() => this.issueAlone(group[i]));
