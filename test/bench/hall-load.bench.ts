@@ -6,6 +6,11 @@
  * 5,000 tickets already waiting in the category against the same with none. At the end of every configuration the
  * day's ticket numbers are checked unique and their count against the answers.
  *
+ * Steady state, not a burst: every setup first issues WARM_UP tickets at concurrency 64, unmeasured (each new process
+ * compiles its hot paths and fills its pool on its first few hundred tickets), and every cell issues at least four
+ * rounds of its concurrency (PER_CELL, more at 256), so a cell's figures are those of a loop that has been running,
+ * not of its first arrivals all at once.
+ *
  * What runs where: each instance in a process of its own (instanceProcess.ts), as a district runs them (README
  * "Running a district"); the kiosk clients in this process, as they would be on machines of their own. The set-up
  * (categories, the 5,000 waiting tickets, the day's tickets for the check) goes through a second store on the same
@@ -34,7 +39,13 @@ import { startInstanceProcess, type InstanceProcess } from './instanceProcess.ts
 import { CORES, withCpu } from './serverCpu.ts';
 
 const CONCURRENCY = [1, 16, 64, 256];
-const PER_CELL = 200;
+/** Tickets per cell: a category's day holds 999 (hall-rules.md "A001"), so a cell of more spans two categories. */
+const PER_CELL = 900;
+/** Unmeasured tickets per setup before its first cell (see the head comment). */
+const WARM_UP = 600;
+/** Tickets per cell with 5,000 waiting: the measured category already holds WAITING_IN_CATEGORY of its 999. */
+const PER_WAITING_CELL = 600;
+const WAITING_IN_CATEGORY = 390;
 const WAITING = 5000;
 const LINKS = 64;
 const REDIS_URL = process.env.ONEDOOR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -95,7 +106,7 @@ async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: numbe
     }
     store = await target.open();
     const clock = new HallClock(Date.now, siteUtcOffsetMinutes(parseConfig(config).site));
-    for (const letter of 'ABCDEFGHIJ') await store.upsertQueueCategory({ letter, name: `业务${letter}`, defaultServiceMinutes: 5 });
+    for (const letter of 'ABCDEFGHIJKLW') await store.upsertQueueCategory({ letter, name: `业务${letter}`, defaultServiceMinutes: 5 });
     links = await Promise.all(tokens.map(async (token, k) => {
       const s = connect(`${instances[k % count].url}${KIOSK_LINK_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
       await new Promise<void>((resolve, reject) => {
@@ -120,14 +131,15 @@ interface Cell {
 }
 
 let requestSeq = 0;
-async function runCell(setup: Setup, category: string, concurrency: number): Promise<Cell> {
+/** `count` tickets in a closed loop of `concurrency`, spread evenly over `categories` (each below its 999 a day). */
+async function runCell(setup: Setup, categories: string[], concurrency: number, count: number): Promise<Cell> {
   const latencies: number[] = [];
   const issued: string[] = [];
   let started = 0;
   const worker = async (w: number) => {
     const link = setup.links[w % setup.links.length];
-    while (started < PER_CELL) {
-      started++;
+    while (started < count) {
+      const category = categories[started++ % categories.length];
       const req: KioskLinkRequest = { requestId: `r${++requestSeq}`, op: 'queue.take', citizen: nextCitizen(), args: [category] };
       const t = performance.now();
       const a = (await link.emitWithAck('hallRequest', req)) as KioskLinkAnswer;
@@ -148,18 +160,21 @@ async function runCell(setup: Setup, category: string, concurrency: number): Pro
   const instanceS = (await Promise.all(setup.instances.map((i) => i.stats()))).reduce((sum, s) => sum + s.cpuS, 0);
   latencies.sort((x, y) => x - y);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  const perTicket = (seconds: number) => (seconds * 1000) / PER_CELL;
-  return { rate: PER_CELL / wallS, p50: pct(0.5), p99: pct(0.99), issued,
+  const perTicket = (seconds: number) => (seconds * 1000) / count;
+  return { rate: count / wallS, p50: pct(0.5), p99: pct(0.99), issued,
     clientMs: perTicket(processS), instanceMs: perTicket(instanceS), serverMs: perTicket(serverS) };
 }
 
 /**
- * 5,000 tickets waiting on the day: a category holds at most 999 a day (hall-rules.md "A001"), so 390 in the
- * measured category (which then issues its 200) and the rest in five others; the next call reads them all.
+ * 5,000 tickets waiting on the day: a category holds at most 999 a day (hall-rules.md "A001"), so 390 in each of the
+ * two measured categories (the cell just after the fill and the one after VACUUM, each then issuing its 600) and the
+ * rest in five others; the next call reads them all.
  */
-async function fillWaiting(setup: Setup, category: string): Promise<void> {
+async function fillWaiting(setup: Setup, measured: [string, string]): Promise<void> {
   const queue = new QueueService(setup.store, setup.clock);
-  const plan: Array<[string, number]> = [[category, 390], ...[...'FGHIJ'].map((l): [string, number] => [l, (WAITING - 390) / 5])];
+  const rest = (WAITING - 2 * WAITING_IN_CATEGORY) / 5;
+  const plan: Array<[string, number]> = [...measured.map((l): [string, number] => [l, WAITING_IN_CATEGORY]),
+    ...[...'FGHIJ'].map((l): [string, number] => [l, rest])];
   // One transaction: the fill is set-up, not part of the measure.
   await setup.store.withTransaction(async (tx) => {
     for (const [letter, n] of plan) for (let i = 0; i < n; i++) await queue.issueIn(tx, { citizen: null, category: letter });
@@ -190,10 +205,12 @@ export default async function bench(): Promise<void> {
     const setup = await openSetup(name, kind, count);
     try {
       const numbers: string[] = [];
-      const letters = [...'ABCD'];
+      numbers.push(...(await runCell(setup, ['W'], 64, WARM_UP)).issued);
+      // Per concurrency, its categories: at least four rounds of the loop, 999 a day per category.
+      const letters = [['A'], ['B'], ['C'], ['D', 'K']];
       const at16 = { zero: 0, full: 0 };
       for (const [i, c] of CONCURRENCY.entries()) {
-        const cell = await runCell(setup, letters[i], c);
+        const cell = await runCell(setup, letters[i], c, Math.max(PER_CELL, 4 * c));
         numbers.push(...cell.issued);
         if (c === 16) at16.zero = cell.rate;
         if (kind === 'sqlite') sqlite.set(c, cell);
@@ -207,8 +224,8 @@ export default async function bench(): Promise<void> {
           '× CPU ceiling': (cell.rate / cpuCeiling(cell)).toFixed(2) });
         console.log(JSON.stringify(rows.at(-1)));
       }
-      await fillWaiting(setup, 'E');
-      const full = await runCell(setup, 'E', 16);
+      await fillWaiting(setup, ['E', 'L']);
+      const full = await runCell(setup, ['E'], 16, PER_WAITING_CELL);
       numbers.push(...full.issued);
       at16.full = full.rate;
       if (kind === 'sqlite') sqlite.set('waiting', full);
@@ -218,7 +235,7 @@ export default async function bench(): Promise<void> {
       let vacuumed: Cell | null = null;
       if (setup.vacuum) {
         await setup.vacuum();
-        vacuumed = await runCell(setup, 'E', 16);
+        vacuumed = await runCell(setup, ['L'], 16, PER_WAITING_CELL);
         numbers.push(...vacuumed.issued);
       }
       const base = sqlite.get('waiting');
@@ -237,7 +254,8 @@ export default async function bench(): Promise<void> {
       await setup.close();
     }
   }
-  console.log(`closed loop, ${PER_CELL} tickets per cell over ${LINKS} kiosk links, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`closed loop over ${LINKS} kiosk links, after ${WARM_UP} unmeasured tickets per setup; ${PER_CELL} tickets per cell (${4 * 256} at 256),
+${PER_WAITING_CELL} with ${WAITING} waiting; ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`what runs where: each instance in a process of its own (as in a district); the ${LINKS} kiosk clients in the bench
 process (kiosks are machines of their own); PostgreSQL and Redis in theirs; all on this box's ${CORES} shared cores`);
   console.log('SQLite / × SQLite: the same figure of (a), one SQLite instance, measured in this run, and the ratio to it');

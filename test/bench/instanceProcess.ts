@@ -55,7 +55,9 @@ process.once('exit', () => {
 
 export async function startInstanceProcess(config: BridgeConfigInput, opts: { exposeGc?: boolean } = {}): Promise<InstanceProcess> {
   const child = fork(new URL('./instanceMain.ts', import.meta.url), [], {
-    execArgv: ['--import', 'tsx', ...(opts.exposeGc ? ['--expose-gc'] : [])], stdio: 'inherit',
+    // ONEDOOR_BENCH_CPU_PROF=<dir>: each instance writes a V8 CPU profile there when it exits (where its time goes).
+    execArgv: ['--import', 'tsx', ...(opts.exposeGc ? ['--expose-gc'] : []),
+      ...(process.env.ONEDOOR_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ONEDOOR_BENCH_CPU_PROF}`] : [])], stdio: 'inherit',
   });
   running.add(child);
   const pending = new Map<number, { resolve: (r: InstanceReply & { ok: true }) => void; reject: (e: Error) => void }>();
