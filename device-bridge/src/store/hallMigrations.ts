@@ -802,6 +802,37 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
     // autovacuum marks the tickets' pages all-visible; SQLite has no visibility map and nothing to set.
     sql: `-- nothing on SQLite`,
   },
+  {
+    version: 23,
+    name: 'waiting_counts: the waiting tickets per hall, day and category, kept by the tickets\' own triggers',
+    // The same table as PostgreSQL's migration 23 (the wait estimate's SQL is shared, store/ticketOrderSql.ts), kept
+    // by row triggers: SQLite has no statement triggers with transition tables, and one writer at a time.
+    sql: `
+      CREATE TABLE waiting_counts (
+        hall_id  TEXT NOT NULL,
+        day      TEXT NOT NULL,
+        category TEXT NOT NULL,
+        n        INTEGER NOT NULL,
+        PRIMARY KEY (hall_id, day, category)
+      ) WITHOUT ROWID;
+      INSERT INTO waiting_counts (hall_id, day, category, n)
+        SELECT hall_id, day, category, count(*) FROM tickets WHERE status = 'waiting' GROUP BY 1, 2, 3;
+      CREATE TRIGGER tickets_waiting_counts_insert AFTER INSERT ON tickets WHEN NEW.status = 'waiting' BEGIN
+        INSERT INTO waiting_counts (hall_id, day, category, n) VALUES (NEW.hall_id, NEW.day, NEW.category, 1)
+          ON CONFLICT (hall_id, day, category) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER tickets_waiting_counts_update AFTER UPDATE OF hall_id, day, category, status ON tickets
+        WHEN OLD.status = 'waiting' OR NEW.status = 'waiting' BEGIN
+        UPDATE waiting_counts SET n = n - 1
+          WHERE OLD.status = 'waiting' AND hall_id = OLD.hall_id AND day = OLD.day AND category = OLD.category;
+        INSERT INTO waiting_counts (hall_id, day, category, n) SELECT NEW.hall_id, NEW.day, NEW.category, 1 WHERE NEW.status = 'waiting'
+          ON CONFLICT (hall_id, day, category) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER tickets_waiting_counts_delete AFTER DELETE ON tickets WHEN OLD.status = 'waiting' BEGIN
+        UPDATE waiting_counts SET n = n - 1 WHERE hall_id = OLD.hall_id AND day = OLD.day AND category = OLD.category;
+      END;
+    `,
+  },
 ];
 
 

@@ -46,7 +46,7 @@ import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
-import { callCandidatesSql, calledOfCategorySql, nextWaitingSql, waitingAheadSql } from './ticketOrderSql.ts';
+import { callCandidatesSql, calledOfCategorySql, nextWaitingSql, ticketsOfHoldersSql, waitingAheadSql } from './ticketOrderSql.ts';
 import {
   appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, lifeEventFromRow, commitmentFromRow, followUpFromRow, intakeFromRow, materialFromRow,
   kioskRequestFromRow, noticeAttemptParams, noticeFromRow, numOrNull, resultCertificateColumn, resultCollectionColumn, resultCollectionFromRow, serviceFromRow,
@@ -373,8 +373,7 @@ class PostgresHallRepository implements HallRepository {
 
   async listTicketsOfHolders(day: HallDay, holderNumbers: readonly string[]): Promise<TicketRecord[]> {
     if (holderNumbers.length === 0) return [];
-    return (await this.all(`SELECT * FROM tickets WHERE hall_id = ${this.h} AND day = $1 AND holder_number = ANY($2::text[])
-      ORDER BY issued_at, id`, day, [...holderNumbers])).map(ticketFromRow);
+    return (await this.all(ticketsOfHoldersSql('$1::text', '$2::text[]', this.h), day, [...new Set(holderNumbers)])).map(ticketFromRow);
   }
 
   async updateTicket(id: number, patch: TicketPatch): Promise<void> {

@@ -25,6 +25,18 @@ import { batchOrEachAlone, StatementBatches } from './statementBatches.ts';
 import { waitingAheadOfIdsSql } from './ticketOrderSql.ts';
 
 /** The methods whose calls on the outer store go in batches. */
+/**
+ * The request records of (kiosk, request) pairs given as two arrays: each pair looked up on the primary key, one
+ * after another (a LATERAL subquery that LIMIT keeps from being flattened). A join of the arrays with the table was
+ * planned, generically and before the table's first ANALYZE, as a hash join over every record of the hall: every
+ * request ever answered read for each ticket (test/store/queueReadCost.test.ts).
+ */
+export function kioskRequestsOfPairsSql(kiosksParam: string, requestsParam: string, hallParam: string): string {
+  return `SELECT k.* FROM unnest(${kiosksParam}, ${requestsParam}) AS u(kiosk_id, request_id)
+    CROSS JOIN LATERAL (SELECT * FROM kiosk_requests r WHERE r.hall_id = ${hallParam} AND r.kiosk_id = u.kiosk_id
+      AND r.request_id = u.request_id LIMIT 1) k`;
+}
+
 export type BatchedMethods = Pick<HallRepository, 'getKioskRequest' | 'listCertificatesOfHolder' | 'countWaitingAhead'
   | 'recentServiceDurations' | 'addKioskRequest' | 'appendAccessAudit'>;
 
@@ -88,8 +100,7 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
     (p) => single.getKioskRequest(p.kioskId, p.requestId),
     async (pairs) => {
       const found = new Map<string, KioskRequestRecord>();
-      for (const r of await rows('getKioskRequest', `SELECT k.* FROM unnest($1::text[], $2::text[]) AS u(kiosk_id, request_id)
-        JOIN kiosk_requests k ON k.hall_id = ${h} AND k.kiosk_id = u.kiosk_id AND k.request_id = u.request_id`,
+      for (const r of await rows('getKioskRequest', kioskRequestsOfPairsSql('$1::text[]', '$2::text[]', h),
       [pairs.map((p) => p.kioskId), pairs.map((p) => p.requestId)])) {
         const k = kioskRequestFromRow(r);
         found.set(keyOfPair(k.kioskId, k.requestId), k);

@@ -633,6 +633,59 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
         autovacuum_analyze_scale_factor = 0);
     `,
   },
+  {
+    version: 23,
+    name: 'waiting_counts: the waiting tickets per hall, day and category, kept by the tickets\' own triggers',
+    // README "Many instances", ticketing cost independent of the queue: a new walk-in's wait estimate is its
+    // category's waiting count less the few walk-ins issued after it (store/ticketOrderSql.ts waitingAheadSql), not
+    // a count over every waiting ticket before it, which on pages autovacuum has not marked yet visits each row (bench
+    // `hall-load`: the estimate was most of the server's time per ticket). Kept by statement triggers, so every
+    // writer of tickets (issue, call, transfer, cancel, day close, retention, a hand-made fix) keeps it true; each
+    // statement's changes are applied per category in one sorted upsert, so two statements never lock two counts in
+    // opposite orders. The functions keep the schema they were made in: a writer connected with another search_path
+    // (a DBA's hand-made fix) still counts in this one.
+    sql: `
+      CREATE TABLE waiting_counts (
+        hall_id  TEXT NOT NULL,
+        day      TEXT NOT NULL,
+        category TEXT NOT NULL,
+        n        INTEGER NOT NULL,
+        PRIMARY KEY (hall_id, day, category)
+      );
+      INSERT INTO waiting_counts (hall_id, day, category, n)
+        SELECT hall_id, day, category, count(*)::integer FROM tickets WHERE status = 'waiting' GROUP BY 1, 2, 3;
+      CREATE FUNCTION waiting_counts_on_insert() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+      BEGIN
+        INSERT INTO waiting_counts AS w (hall_id, day, category, n)
+          SELECT hall_id, day, category, count(*)::integer FROM new_rows WHERE status = 'waiting' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+          ON CONFLICT (hall_id, day, category) DO UPDATE SET n = w.n + EXCLUDED.n;
+        RETURN NULL;
+      END $$;
+      CREATE FUNCTION waiting_counts_on_update() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+      BEGIN
+        INSERT INTO waiting_counts AS w (hall_id, day, category, n)
+          SELECT hall_id, day, category, sum(d)::integer FROM (
+            SELECT hall_id, day, category, 1 AS d FROM new_rows WHERE status = 'waiting'
+            UNION ALL SELECT hall_id, day, category, -1 FROM old_rows WHERE status = 'waiting') c
+          GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
+          ON CONFLICT (hall_id, day, category) DO UPDATE SET n = w.n + EXCLUDED.n;
+        RETURN NULL;
+      END $$;
+      CREATE FUNCTION waiting_counts_on_delete() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+      BEGIN
+        INSERT INTO waiting_counts AS w (hall_id, day, category, n)
+          SELECT hall_id, day, category, -count(*)::integer FROM old_rows WHERE status = 'waiting' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+          ON CONFLICT (hall_id, day, category) DO UPDATE SET n = w.n + EXCLUDED.n;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER tickets_waiting_counts_insert AFTER INSERT ON tickets REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION waiting_counts_on_insert();
+      CREATE TRIGGER tickets_waiting_counts_update AFTER UPDATE ON tickets REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION waiting_counts_on_update();
+      CREATE TRIGGER tickets_waiting_counts_delete AFTER DELETE ON tickets REFERENCING OLD TABLE AS old_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION waiting_counts_on_delete();
+    `,
+  },
 ];
 
 

@@ -28,6 +28,8 @@ export function retentionSql(db: Database, c: HallRetentionCutoffs, hallId: stri
   run(`UPDATE counter_windows SET rating_ticket_id = NULL WHERE rating_ticket_id IN (${oldTickets})`, d);
   run(`UPDATE appointments SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);
   const ticketsDeleted = run('DELETE FROM tickets WHERE hall_id = @hall AND day < @d', d);
+  // The days' waiting counts (migration 23) go with their tickets.
+  run('DELETE FROM waiting_counts WHERE hall_id = @hall AND day < @d', d);
 
   const ticketsMasked = run(`UPDATE OR IGNORE tickets SET holder_number = od_mask(holder_number)
     WHERE hall_id = @hall AND day < @d AND holder_number IS NOT NULL AND instr(holder_number, '*') = 0`,

@@ -29,12 +29,24 @@ export const CALLED_BEFORE_SQL = `(o.rank < m.rank OR (o.rank = m.rank AND (o.is
   OR (o.issued_at = m.issued_at AND o.id < m.id))))`;
 
 /**
+ * Walk-ins issued after a ticket that its wait estimate reads before it counts the other way (waitingAheadSql): a
+ * ticket just issued has a few behind it (those issued while it was answered), one near the front of a long queue has
+ * this many read and then the few before it.
+ */
+export const BEHIND_READ_LIMIT = 100;
+
+/**
  * How many waiting tickets of its category are called before ticket `id` (the wait estimate, hall/queue.ts `view`),
  * without ranking the day's queue. A ticket without priority (rank 2, every walk-in) has ahead of it every waiting
- * ticket issued before it, whatever their rank, and those issued after it that have a priority (rank 0 or 1): a count
- * over the category's range of the waiting index before it (`tickets_waiting`: hall, day, category, issued_at, id)
- * and one over the category's waiting tickets with a priority (`tickets_waiting_priority`), whatever the length of the
- * rest of the day's queue. The ticket's own day, category and issue time are scalar subqueries, so they are index
+ * ticket issued before it, whatever their rank, and those issued after it that have a priority (rank 0 or 1): every
+ * waiting ticket of its category but itself and the walk-ins issued after it. So it is counted from whichever end is
+ * nearer: the category's waiting count (`waiting_counts`, kept by the tickets' triggers, migration 23) less one and
+ * less the walk-ins after it when fewer than BEHIND_READ_LIMIT are (a ticket just issued: the answer of every
+ * `queue.take`); otherwise a count over the category's range of the waiting index before it (`tickets_waiting`: hall,
+ * day, category, issued_at, id) and one over the category's waiting tickets with a priority after it
+ * (`tickets_waiting_priority`). Counting the tickets before a new one read each of them, and on PostgreSQL pages
+ * autovacuum had not yet marked it visited each in the table (bench `hall-load`: most of the server's time per
+ * ticket in a long queue). The ticket's own day, category and issue time are scalar subqueries, so they are index
  * bounds whatever the planner believes of the table (a prepared statement's generic plan, made when the table was
  * small, must not turn into a join that scans the queue once per waiting ticket). A ticket with a priority (rare:
  * appointments, green channel) is ranked against its category's waiting tickets as the call does. `CASE` evaluates
@@ -42,15 +54,28 @@ export const CALLED_BEFORE_SQL = `(o.rank < m.rank OR (o.rank = m.rank AND (o.is
  * for the ticket id, the hall-local now and the hall.
  */
 export function waitingAheadSql(idParam: string, nowParam: string, hallParam: string): string {
-  const of = (column: string) => `(SELECT ${column} FROM tickets WHERE hall_id = ${hallParam} AND id = ${idParam} AND status = 'waiting')`;
+  // The ticket itself, by its primary key alone: the hall and "waiting" are spelt so that no other index can take
+  // them. Planned while the table was small (a connection's first statements of the day, kept until an ANALYZE),
+  // any index with the hall in front looked as cheap, and the lookup then read the hall's every ticket for the id.
+  const of = (column: string) => `(SELECT ${column} FROM tickets WHERE id = ${idParam} AND hall_id || '' = ${hallParam}
+    AND status || '' = 'waiting')`;
   const same = `o.hall_id = ${hallParam} AND o.status = 'waiting' AND o.day = ${of('day')} AND o.category = ${of('category')}`;
   const ranked = (extra: string) => `${rankedWaitingSql(nowParam, of('day'), hallParam)} AND t.category = ${of('category')} ${extra}`;
-  return `SELECT CASE WHEN ${of('priority')} IS NULL THEN
+  // Read once (a derived table, not a subquery in two branches), at most BEHIND_READ_LIMIT rows of the category's
+  // range of tickets_waiting. "No priority" spelt as in nextWaitingSql: "priority IS NULL" matches the predicate of
+  // the walk-in index, in issue order across categories, which a generic plan would walk past every other
+  // category's later walk-ins.
+  const behind = `(SELECT count(*) AS n FROM (SELECT 1 FROM tickets o WHERE ${same} AND coalesce(o.priority, '') = ''
+      AND (o.issued_at, o.id) > (${of('issued_at')}, ${idParam}) LIMIT ${BEHIND_READ_LIMIT}) l) b`;
+  const waiting = `(SELECT w.n FROM waiting_counts w WHERE w.hall_id = ${hallParam} AND w.day = ${of('day')} AND w.category = ${of('category')})`;
+  return `SELECT CASE WHEN ${of('id')} IS NULL THEN 0
+    WHEN ${of('priority')} IS NULL THEN CASE WHEN b.n < ${BEHIND_READ_LIMIT} THEN ${waiting} - 1 - b.n ELSE
       (SELECT count(*) FROM tickets o WHERE ${same} AND (o.issued_at, o.id) < (${of('issued_at')}, ${idParam}))
       + (SELECT count(*) FROM tickets o WHERE ${same} AND o.priority IS NOT NULL AND (o.issued_at, o.id) > (${of('issued_at')}, ${idParam}))
+    END
     ELSE
       (SELECT count(*) FROM (${ranked('')}) o, (${ranked(`AND t.id = ${idParam}`)}) m WHERE o.id <> m.id AND ${CALLED_BEFORE_SQL})
-    END AS n`;
+    END AS n FROM ${behind}`;
 }
 
 /**
@@ -122,4 +147,17 @@ export function calledOfCategorySql(dayParam: string, categoryParam: string, lim
   return `SELECT t.id, t.priority FROM counter_calls c JOIN tickets t ON t.id = c.ticket_id
     WHERE c.hall_id = ${hallParam} AND c.day = ${dayParam} AND c.recall = 0 AND t.category = ${categoryParam}
     ORDER BY c.id DESC LIMIT ${limitParam}`;
+}
+
+/**
+ * A day's tickets of some people (the per-person limits and "my tickets", hall/queue.ts), each person's looked up on
+ * its own over the holder index (`tickets_holder`: hall, day, holder; migration 21): a LATERAL subquery per number,
+ * which OFFSET keeps from being flattened. "holder = ANY(array)" was planned, generically and before the table's
+ * first ANALYZE, over the numbers' index with the day's every ticket read and filtered (test/store/queueReadCost.test.ts).
+ * `holdersParam`: a text array (PostgreSQL).
+ */
+export function ticketsOfHoldersSql(dayParam: string, holdersParam: string, hallParam: string): string {
+  return `SELECT t.* FROM unnest(${holdersParam}) AS u(holder)
+    CROSS JOIN LATERAL (SELECT * FROM tickets h WHERE h.hall_id = ${hallParam} AND h.day = ${dayParam} AND h.holder_number = u.holder OFFSET 0) t
+    ORDER BY t.issued_at, t.id`;
 }

@@ -13,6 +13,7 @@ import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts
 import type { CodedDepartment } from '../../src/store/catalogueRecords.ts';
 import type { IntakeRecord } from '../../src/store/intakeRecords.ts';
 import type { HallRetentionCutoffs, HallRepository, HallRetentionResult, HallStore, NewTicket } from '../../src/store/hallStore.ts';
+import { BEHIND_READ_LIMIT } from '../../src/store/ticketOrderSql.ts';
 import { departmentSeedFile, seedBasics, SERVICE_A, SERVICE_B } from '../hall/fixture.ts';
 import type { StoreBackend, StoreTarget } from './backends.ts';
 
@@ -412,6 +413,51 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect((await store.nextWaitingTicket('2026-11-25', ['A'], at0800))?.id).toBe(green.id);
         // The slot's start minute itself counts as started (HallClock.at <= now).
         expect(await store.countWaitingAhead(started.id, '2026-11-25 09:00')).toBe(0);
+      });
+
+      it('the wait estimate stays right through calls, closings, transfers and visit steps, counted from either end', async () => {
+        // A queue longer than the walk-ins the estimate reads behind a ticket (ticketOrderSql.ts BEHIND_READ_LIMIT):
+        // a new ticket's estimate is the category's waiting count (migration 23, kept by the tickets' triggers) less
+        // those behind it, a front ticket's a count of those before it; both must agree with the rule itself.
+        const store = await open();
+        await seedBasics(store);
+        const day = '2026-11-25';
+        const now = '2026-11-25 09:30';
+        const made: number[] = [];
+        let n = 0;
+        const add = async (category: string, priority: NewTicket['priority'] = null) => {
+          n++;
+          made.push((await store.insertTicket(ticket({ category, seq: n, number: `${category}${n}`, holderNumber: null, priority, issuedAt: T0 + n }))).id);
+        };
+        for (let i = 0; i < BEHIND_READ_LIMIT + 30; i++) await add(i % 40 === 7 ? 'B' : 'A', i % 50 === 20 ? 'elderly' : null);
+        /** The rule (hall-rules.md "Calling order", store/ticketOrderSql.ts), over every ticket of the day, for walk-ins. */
+        const expected = async () => {
+          const all = await store.listTickets(day);
+          const waiting = all.filter((t) => t.status === 'waiting');
+          return new Map(waiting.filter((t) => t.priority === null).map((m) => [m.id, waiting.filter((o) => o.category === m.category && o.id !== m.id
+            && ((o.issuedAt < m.issuedAt || (o.issuedAt === m.issuedAt && o.id < m.id)) || o.priority !== null)).length]));
+        };
+        const check = async (what: string) => {
+          const want = await expected();
+          const got = new Map(await Promise.all([...want.keys()].map(async (id) => [id, await store.countWaitingAhead(id, now)] as const)));
+          expect(got, what).toEqual(want);
+        };
+        await check('as issued');
+        await store.updateTicket(made[0], { status: 'called', calledAt: T0 + 500 });
+        await store.updateTicket(made[1], { status: 'serving', calledAt: T0 + 500, startedAt: T0 + 501 });
+        await store.updateTicket(made[1], { status: 'done', finishedAt: T0 + 502 });
+        expect(await store.closeTicketAtClosing(made[2], 'dayEnd', T0 + 503)).toBe(true);
+        await store.transferTicket({ ticketId: made[3], fromCategory: 'A', toCategory: 'B', window: 1, at: T0 + 504 });
+        await store.transferTicket({ ticketId: made[7], fromCategory: 'B', toCategory: 'A', window: 1, at: T0 + 505 });
+        await check('after a call, a service, a closing and two transfers');
+        // A ticket of two services: its second step puts it back in the queue of B, waiting, with its issue time.
+        await store.addVisitSteps(made[5], ['A', 'B']);
+        await store.updateTicket(made[5], { status: 'serving', calledAt: T0 + 506, startedAt: T0 + 507 });
+        await check('with a ticket served');
+        expect((await store.finishVisitStep({ ticketId: made[5], window: 1, startedAt: T0 + 507, at: T0 + 508 }))?.category).toBe('B');
+        await store.updateTicket(made[6], { status: 'noShow', finishedAt: T0 + 509 });
+        await store.updateTicket(made[6], { status: 'waiting', finishedAt: null });
+        await check('after a visit step and a no-show brought back');
       });
 
       it('call candidates: every appointment ticket, the earliest green and the earliest walk-in; calls of a category', async () => {
