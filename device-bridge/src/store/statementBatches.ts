@@ -3,9 +3,12 @@
  * instances": on a CPU-bound PostgreSQL box each ticket paid a round trip per read and write; a set-based statement
  * for many callers costs little more than one of them).
  *
- * A call starts a batch at once while fewer than `maxInFlight` batches of its key are running, so an idle hall pays
- * no added latency. Otherwise it waits, and goes in the next batch with every call of its key that arrived
- * meanwhile (at most `maxBatch` of them, in arrival order). Each caller gets its own result, or its own error: the
+ * While fewer than `maxInFlight` batches of its key are running, a call starts a batch at the end of the event-loop
+ * turn it was made in, with every call of its key made in that turn (`gatherTurn`, the default): the answers of one
+ * group of tickets reach their next statement together, in one turn, and share it instead of the first going alone
+ * and the rest after it (bench `hall-load`: a statement and a half per stage per group, not one). An idle hall pays
+ * the rest of a turn, microseconds. Otherwise a call waits, and goes in the next batch with every call of its key
+ * that arrived meanwhile (at most `maxBatch` of them, in arrival order). Each caller gets its own result, or its own error: the
  * batch's runner answers per item (`ItemFailed` for one that failed alone); a runner that throws fails its batch.
  *
  * Pure logic: the runner is all that touches the database (hallPostgres.ts; hall/queue.ts issues a group of walk-in
@@ -31,6 +34,11 @@ export interface StatementBatchOptions<I> {
   maxBatch?: number;
   /** Calls go together only with calls of the same key (default: all together). */
   keyOf?: (item: I) => string;
+  /**
+   * An idle key starts its batch at the end of the turn, with the turn's calls (default true); false starts it
+   * within the first call, alone.
+   */
+  gatherTurn?: boolean;
 }
 
 interface Waiting<I, O> {
@@ -42,6 +50,8 @@ interface Waiting<I, O> {
 interface KeyState<I, O> {
   running: number;
   waiting: Array<Waiting<I, O>>;
+  /** A start is set for the end of this turn (gatherTurn). */
+  starting: boolean;
 }
 
 export interface StatementBatchCounts {
@@ -56,12 +66,14 @@ export class StatementBatches<I, O> {
   private readonly maxInFlight: number;
   private readonly maxBatch: number;
   private readonly keyOf: (item: I) => string;
+  private readonly gatherTurn: boolean;
   readonly counts: StatementBatchCounts = { calls: 0, batches: 0 };
 
   constructor(private readonly runner: BatchRunner<I, O>, opts: StatementBatchOptions<I> = {}) {
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
     this.maxBatch = Math.max(1, opts.maxBatch ?? 200);
     this.keyOf = opts.keyOf ?? (() => '');
+    this.gatherTurn = opts.gatherTurn ?? true;
   }
 
   call(item: I): Promise<O> {
@@ -69,11 +81,19 @@ export class StatementBatches<I, O> {
     const key = this.keyOf(item);
     let state = this.keys.get(key);
     if (!state) {
-      state = { running: 0, waiting: [] };
+      state = { running: 0, waiting: [], starting: false };
       this.keys.set(key, state);
     }
     const result = new Promise<O>((resolve, reject) => state.waiting.push({ item, resolve, reject }));
-    this.startBatches(key, state);
+    if (!this.gatherTurn) this.startBatches(key, state);
+    else if (state.running < this.maxInFlight && !state.starting) {
+      state.starting = true;
+      // setImmediate runs once this turn's I/O callbacks and their promise continuations are done.
+      setImmediate(() => {
+        state.starting = false;
+        this.startBatches(key, state);
+      });
+    }
     return result;
   }
 
@@ -85,7 +105,7 @@ export class StatementBatches<I, O> {
       void this.runBatch(batch).finally(() => {
         state.running--;
         if (state.waiting.length > 0) this.startBatches(key, state);
-        else if (state.running === 0) this.keys.delete(key);
+        else if (state.running === 0 && !state.starting) this.keys.delete(key);
       });
     }
   }

@@ -1,5 +1,6 @@
-// statementBatches.ts: concurrent calls of one kind share a batch; a call starts at once while fewer than K batches
-// run, waits otherwise and goes with everything that arrived meanwhile (capped); each caller gets its own answer.
+// statementBatches.ts: concurrent calls of one kind share a batch; an idle kind starts one at the end of the turn with
+// that turn's calls (or, gatherTurn off, within the first call) while fewer than K batches run; a call waits otherwise
+// and goes with everything that arrived meanwhile (capped); each caller gets its own answer.
 import { describe, expect, it } from 'vitest';
 import { batchOrEachAlone, ItemFailed, StatementBatches, type BatchRunner } from '../../src/store/statementBatches.ts';
 
@@ -27,9 +28,30 @@ function heldRunner<I, O>(answer: (item: I) => O | ItemFailed) {
 const settle = () => new Promise((r) => setImmediate(r));
 
 describe('StatementBatches', () => {
-  it('an idle kind runs a call at once, alone', async () => {
+  it('an idle kind runs the calls of one turn together, at the end of that turn', async () => {
     const held = heldRunner((n: number) => n * 10);
     const b = new StatementBatches(held.runner);
+    const first = [1, 2].map((n) => b.call(n));
+    // Calls made in promise continuations of the same turn, as the answers of one group of tickets are.
+    const third = Promise.resolve().then(() => b.call(3));
+    expect(held.batches).toEqual([]);
+    await settle();
+    expect(held.batches).toEqual([[1, 2, 3]]);
+    // A later turn's call waits for the running batch, then goes with what came meanwhile.
+    const later = [4, 5].map((n) => b.call(n));
+    await settle();
+    expect(held.batches).toHaveLength(1);
+    held.release[0]();
+    await settle();
+    expect(held.batches).toEqual([[1, 2, 3], [4, 5]]);
+    held.release[1]();
+    expect(await Promise.all([...first, await third, ...later])).toEqual([10, 20, 30, 40, 50]);
+    expect(b.counts).toEqual({ calls: 5, batches: 2 });
+  });
+
+  it('gatherTurn off: an idle kind runs a call at once, alone', async () => {
+    const held = heldRunner((n: number) => n * 10);
+    const b = new StatementBatches(held.runner, { gatherTurn: false });
     const p = b.call(1);
     expect(held.batches).toEqual([[1]]); // started within the call, no waiting for company
     held.release[0]();
@@ -38,7 +60,7 @@ describe('StatementBatches', () => {
 
   it('past K batches running, calls wait and go together in arrival order; never more than K at once', async () => {
     const held = heldRunner((n: number) => n * 10);
-    const b = new StatementBatches(held.runner, { maxInFlight: 2 });
+    const b = new StatementBatches(held.runner, { maxInFlight: 2, gatherTurn: false });
     const calls = [1, 2, 3, 4, 5, 6].map((n) => b.call(n));
     expect(held.batches).toEqual([[1], [2]]);
     held.release[0]();
@@ -58,7 +80,7 @@ describe('StatementBatches', () => {
 
   it('a batch holds at most maxBatch calls; the rest go in the next ones, in order', async () => {
     const held = heldRunner((n: number) => n);
-    const b = new StatementBatches(held.runner, { maxInFlight: 1, maxBatch: 3 });
+    const b = new StatementBatches(held.runner, { maxInFlight: 1, maxBatch: 3, gatherTurn: false });
     const calls = Array.from({ length: 8 }, (_, i) => b.call(i));
     for (let i = 0; i < 4; i++) {
       held.release[i]();
@@ -70,7 +92,7 @@ describe('StatementBatches', () => {
 
   it('when many calls wait and K allows, several full batches start together', async () => {
     const held = heldRunner((n: number) => n);
-    const b = new StatementBatches(held.runner, { maxInFlight: 3, maxBatch: 2 });
+    const b = new StatementBatches(held.runner, { maxInFlight: 3, maxBatch: 2, gatherTurn: false });
     const calls = Array.from({ length: 7 }, (_, i) => b.call(i));
     expect(held.batches).toEqual([[0], [1], [2]]);
     held.release[0]();
@@ -83,7 +105,7 @@ describe('StatementBatches', () => {
 
   it('an item the runner failed fails its own caller only; a runner that throws fails its batch only', async () => {
     const held = heldRunner((n: number) => (n === 4 ? new ItemFailed(new Error('four refused')) : n));
-    const b = new StatementBatches(held.runner, { maxInFlight: 1 });
+    const b = new StatementBatches(held.runner, { maxInFlight: 1, gatherTurn: false });
     const first = b.call(0);
     const batch2 = [3, 4, 5].map((n) => b.call(n));
     held.release[0](new Error('statement failed'));
@@ -101,7 +123,7 @@ describe('StatementBatches', () => {
   });
 
   it('a runner answering the wrong number of items fails the batch instead of misassigning answers', async () => {
-    const b = new StatementBatches<number, number>(async (items) => items.slice(1), { maxInFlight: 1 });
+    const b = new StatementBatches<number, number>(async (items) => items.slice(1), { maxInFlight: 1, gatherTurn: false });
     await expect(b.call(1)).rejects.toThrow('0 answers for 1 calls');
   });
 
@@ -114,7 +136,7 @@ describe('StatementBatches', () => {
 
   it('calls go together only with calls of their key, and each key has its own in-flight limit', async () => {
     const held = heldRunner((s: string) => s.toUpperCase());
-    const b = new StatementBatches(held.runner, { maxInFlight: 1, keyOf: (s) => s[0] });
+    const b = new StatementBatches(held.runner, { maxInFlight: 1, keyOf: (s) => s[0], gatherTurn: false });
     const calls = ['a1', 'b1', 'a2', 'b2', 'a3'].map((s) => b.call(s));
     expect(held.batches).toEqual([['a1'], ['b1']]); // b1 does not wait for a's batch
     held.release[0]();
