@@ -230,8 +230,9 @@ export default async function bench(): Promise<void> {
       at16.full = full.rate;
       if (kind === 'sqlite') sqlite.set('waiting', full);
       // The fill made 5,000 tickets in one transaction a moment ago; a hall gets there over hours, during which
-      // autovacuum marks the pages all-visible (migration 22) and the wait estimate reads the index alone. Measured
-      // both ways on PostgreSQL (SQLite has no visibility map: nothing to vacuum).
+      // autovacuum marks the pages all-visible (migration 22). Measured both ways on PostgreSQL (SQLite has no
+      // visibility map: nothing to vacuum): the wait estimate reads the few tickets behind a new one and the
+      // category's waiting count (migration 23), so neither should depend on it.
       let vacuumed: Cell | null = null;
       if (setup.vacuum) {
         await setup.vacuum();
@@ -265,6 +266,7 @@ concurrency / rate (Little's law), so p99 < 25 ms at 64 concurrent needs at leas
   console.table(rows);
   console.log(`rate at concurrency 16 with tickets already waiting in the category (goal: ratio >= 0.9): just after the fill of
 ${WAITING} tickets in one transaction, and on PostgreSQL once more after a VACUUM of the tickets (what autovacuum does
-within a minute in a running hall, migration 22: the wait estimate then counts over the index alone)`);
+within a minute in a running hall, migration 22; a new ticket's wait estimate reads the category's waiting count,
+migration 23, and the few tickets behind it, whether or not the pages are marked)`);
   console.table(waitingRows);
 }

@@ -806,7 +806,8 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
     version: 23,
     name: 'waiting_counts: the waiting tickets per hall, day and category, kept by the tickets\' own triggers',
     // The same table as PostgreSQL's migration 23 (the wait estimate's SQL is shared, store/ticketOrderSql.ts), kept
-    // by row triggers: SQLite has no statement triggers with transition tables, and one writer at a time.
+    // by row triggers: SQLite has no statement triggers with transition tables, and one writer at a time. A later
+    // migration that rebuilds the tickets table (rebuildsTables) drops these triggers with it and must make them again.
     sql: `
       CREATE TABLE waiting_counts (
         hall_id  TEXT NOT NULL,
