@@ -16,6 +16,7 @@ import type Database from 'better-sqlite3';
 import { DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
 import { NOTICE_OUTCOMES_SQLITE_MIGRATION } from './noticeRecords.ts';
 import { PHONE_SESSIONS_MIGRATION } from './phoneSessionRecords.ts';
+import { WAITING_COUNTS_TABLE_SQL } from './waitingCounts.ts';
 
 export interface HallMigration {
   version: number;
@@ -808,16 +809,7 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
     // The same table as PostgreSQL's migration 23 (the wait estimate's SQL is shared, store/ticketOrderSql.ts), kept
     // by row triggers: SQLite has no statement triggers with transition tables, and one writer at a time. A later
     // migration that rebuilds the tickets table (rebuildsTables) drops these triggers with it and must make them again.
-    sql: `
-      CREATE TABLE waiting_counts (
-        hall_id  TEXT NOT NULL,
-        day      TEXT NOT NULL,
-        category TEXT NOT NULL,
-        n        INTEGER NOT NULL,
-        PRIMARY KEY (hall_id, day, category)
-      ) WITHOUT ROWID;
-      INSERT INTO waiting_counts (hall_id, day, category, n)
-        SELECT hall_id, day, category, count(*) FROM tickets WHERE status = 'waiting' GROUP BY 1, 2, 3;
+    sql: `${WAITING_COUNTS_TABLE_SQL}
       CREATE TRIGGER tickets_waiting_counts_insert AFTER INSERT ON tickets WHEN NEW.status = 'waiting' BEGIN
         INSERT INTO waiting_counts (hall_id, day, category, n) VALUES (NEW.hall_id, NEW.day, NEW.category, 1)
           ON CONFLICT (hall_id, day, category) DO UPDATE SET n = n + 1;

@@ -18,6 +18,7 @@ import { migrationSql, type HallMigration } from './hallMigrations.ts';
 import { DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
 import { NOTICE_OUTCOMES_POSTGRES_MIGRATION } from './noticeRecords.ts';
 import { PHONE_SESSIONS_MIGRATION } from './phoneSessionRecords.ts';
+import { WAITING_COUNTS_TABLE_SQL } from './waitingCounts.ts';
 
 export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
   {
@@ -644,40 +645,11 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
     // statement's changes are applied per category in one sorted upsert, so two statements never lock two counts in
     // opposite orders. The functions keep the schema they were made in: a writer connected with another search_path
     // (a DBA's hand-made fix) still counts in this one.
-    sql: `
-      CREATE TABLE waiting_counts (
-        hall_id  TEXT NOT NULL,
-        day      TEXT NOT NULL,
-        category TEXT NOT NULL,
-        n        INTEGER NOT NULL,
-        PRIMARY KEY (hall_id, day, category)
-      );
-      INSERT INTO waiting_counts (hall_id, day, category, n)
-        SELECT hall_id, day, category, count(*)::integer FROM tickets WHERE status = 'waiting' GROUP BY 1, 2, 3;
-      CREATE FUNCTION waiting_counts_on_insert() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-      BEGIN
-        INSERT INTO waiting_counts AS w (hall_id, day, category, n)
-          SELECT hall_id, day, category, count(*)::integer FROM new_rows WHERE status = 'waiting' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-          ON CONFLICT (hall_id, day, category) DO UPDATE SET n = w.n + EXCLUDED.n;
-        RETURN NULL;
-      END $$;
-      CREATE FUNCTION waiting_counts_on_update() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-      BEGIN
-        INSERT INTO waiting_counts AS w (hall_id, day, category, n)
-          SELECT hall_id, day, category, sum(d)::integer FROM (
-            SELECT hall_id, day, category, 1 AS d FROM new_rows WHERE status = 'waiting'
-            UNION ALL SELECT hall_id, day, category, -1 FROM old_rows WHERE status = 'waiting') c
-          GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
-          ON CONFLICT (hall_id, day, category) DO UPDATE SET n = w.n + EXCLUDED.n;
-        RETURN NULL;
-      END $$;
-      CREATE FUNCTION waiting_counts_on_delete() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-      BEGIN
-        INSERT INTO waiting_counts AS w (hall_id, day, category, n)
-          SELECT hall_id, day, category, -count(*)::integer FROM old_rows WHERE status = 'waiting' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-          ON CONFLICT (hall_id, day, category) DO UPDATE SET n = w.n + EXCLUDED.n;
-        RETURN NULL;
-      END $$;
+    sql: `${WAITING_COUNTS_TABLE_SQL}
+      ${waitingCountsFunction('waiting_counts_on_insert', "SELECT hall_id, day, category, 1 AS d FROM new_rows WHERE status = 'waiting'")}
+      ${waitingCountsFunction('waiting_counts_on_update', `SELECT hall_id, day, category, 1 AS d FROM new_rows WHERE status = 'waiting'
+        UNION ALL SELECT hall_id, day, category, -1 FROM old_rows WHERE status = 'waiting'`)}
+      ${waitingCountsFunction('waiting_counts_on_delete', "SELECT hall_id, day, category, -1 AS d FROM old_rows WHERE status = 'waiting'")}
       CREATE TRIGGER tickets_waiting_counts_insert AFTER INSERT ON tickets REFERENCING NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION waiting_counts_on_insert();
       CREATE TRIGGER tickets_waiting_counts_update AFTER UPDATE ON tickets REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
@@ -688,6 +660,22 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
   },
 ];
 
+
+/**
+ * Migration 23's trigger function `name`: adds the waiting-ticket changes of one statement (`changes`: rows of hall_id,
+ * day, category and d = +1 or -1, from the statement's transition tables) to `waiting_counts`, one upsert per
+ * category in key order, so two statements never lock two counts in opposite orders.
+ */
+function waitingCountsFunction(name: string, changes: string): string {
+  return `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+      BEGIN
+        INSERT INTO waiting_counts AS w (hall_id, day, category, n)
+          SELECT hall_id, day, category, sum(d)::integer FROM (${changes}) c
+          GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
+          ON CONFLICT (hall_id, day, category) DO UPDATE SET n = w.n + EXCLUDED.n;
+        RETURN NULL;
+      END $$;`;
+}
 
 /** Arbitrary constant naming "the hall schema migration" among advisory locks (one per schema, see below). */
 const MIGRATION_LOCK_CLASS = 0x0d00_0001;
