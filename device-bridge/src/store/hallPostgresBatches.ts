@@ -24,7 +24,6 @@ import type { CertificateRecord, HallRepository, KioskRequestRecord } from './ha
 import { batchOrEachAlone, StatementBatches } from './statementBatches.ts';
 import { waitingAheadOfIdsSql } from './ticketOrderSql.ts';
 
-/** The methods whose calls on the outer store go in batches. */
 /**
  * The request records of (kiosk, request) pairs given as two arrays: each pair looked up on the primary key, one
  * after another (a LATERAL subquery that LIMIT keeps from being flattened). A join of the arrays with the table was
@@ -37,6 +36,7 @@ export function kioskRequestsOfPairsSql(kiosksParam: string, requestsParam: stri
       AND r.request_id = u.request_id LIMIT 1) k`;
 }
 
+/** The methods whose calls on the outer store go in batches. */
 export type BatchedMethods = Pick<HallRepository, 'getKioskRequest' | 'listCertificatesOfHolder' | 'countWaitingAhead'
   | 'recentServiceDurations' | 'addKioskRequest' | 'appendAccessAudit'>;
 

@@ -44,9 +44,9 @@ export const BEHIND_READ_LIMIT = 100;
  * less the walk-ins after it when fewer than BEHIND_READ_LIMIT are (a ticket just issued: the answer of every
  * `queue.take`); otherwise a count over the category's range of the waiting index before it (`tickets_waiting`: hall,
  * day, category, issued_at, id) and one over the category's waiting tickets with a priority after it
- * (`tickets_waiting_priority`). Counting the tickets before a new one read each of them, and on PostgreSQL pages
- * autovacuum had not yet marked it visited each in the table (bench `hall-load`: most of the server's time per
- * ticket in a long queue). The ticket's own day, category and issue time are scalar subqueries, so they are index
+ * (`tickets_waiting_priority`). Counting the tickets before a new one read each of them, and on PostgreSQL, wherever
+ * autovacuum had not yet marked the pages all-visible, visited each in the table (bench `hall-load`: most of the
+ * server's time per ticket in a long queue). The ticket's own day, category and issue time are scalar subqueries, so they are index
  * bounds whatever the planner believes of the table (a prepared statement's generic plan, made when the table was
  * small, must not turn into a join that scans the queue once per waiting ticket). A ticket with a priority (rare:
  * appointments, green channel) is ranked against its category's waiting tickets as the call does. `CASE` evaluates
