@@ -64,6 +64,18 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect(HALL_POSTGRES_MIGRATIONS.map((m) => [m.version, m.name])).toEqual(HALL_MIGRATIONS.map((m) => [m.version, m.name]));
       });
 
+      it('migration 23 counts the waiting tickets a version-22 database already holds', async () => {
+        await target.migrateTo(22);
+        await target.sql("INSERT INTO queue_categories (hall_id, letter, name, default_service_minutes) VALUES (?, 'A', '综合受理', 6)", DEFAULT_HALL_ID);
+        for (const [seq, status] of [[1, 'done'], [2, 'waiting'], [3, 'waiting'], [4, 'called'], [5, 'waiting']] as const) {
+          await target.sql(`INSERT INTO tickets (hall_id, day, category, seq, number, status, issued_at) VALUES (?, '2026-11-25', 'A', ?, ?, ?, ?)`,
+            DEFAULT_HALL_ID, seq, `A00${seq}`, status, T0 + seq);
+        }
+        const store = await open();
+        const waiting = (await store.listTickets('2026-11-25')).filter((t) => t.status === 'waiting');
+        expect(await Promise.all(waiting.map((t) => store.countWaitingAhead(t.id, '2026-11-25 09:30')))).toEqual([0, 1, 2]);
+      });
+
       it('a newer build migrates a database an older build created, keeping its data', async () => {
         await target.migrateTo(3);
         await target.sql("INSERT INTO calendar_days (day, kind, name) VALUES ('2026-10-01', 'holiday', '国庆节')");
