@@ -16,6 +16,7 @@
  * Later issues add events to the contract maps and handlers here (or through `SocketApi.namespaces`).
  */
 import type { Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import {
   BRIDGE_NAMESPACES,
   type BridgeSnapshot,
@@ -39,6 +40,7 @@ import type { KioskScreens } from './kioskScreen.ts';
 import { checkOrigin } from './origins.ts';
 import { machineRoleOf, socketCaller, type SocketIdentity } from './principal.ts';
 import { installSocketBoundary, SOCKET_MAX_MESSAGE_BYTES } from './socketBoundary.ts';
+import { closeInSlices } from './closeSlices.ts';
 import { TurnSlices } from './turnSlices.ts';
 import { attachTechExtras, staffForHandshake } from './techSocket.ts';
 import type { CommandEnvelope, DeviceCommand } from '@onedoor/protocol';
@@ -85,9 +87,15 @@ type AnySocket = Socket<DeviceClientToServerEvents, DeviceServerToClientEvents>;
  * instances") are taken in slices instead of in one turn that stalls every timer and connection of the bridge.
  */
 const HANDSHAKE_BUDGET_MS = 8;
+/** The same for the closing of WebSocket connections (closeSlices.ts). */
+const CLOSE_BUDGET_MS = 8;
 
 export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions): SocketApi {
   const handshakes = new TurnSlices(HANDSHAKE_BUDGET_MS, (err) => opts.log.error({ err }, 'socket handshake failed'));
+  const closes = new TurnSlices(CLOSE_BUDGET_MS, (err) => opts.log.error({ err }, 'socket close failed'));
+  // Before engine.io's own listener: every upgraded connection's end and close are taken in slices (closeSlices.ts).
+  const sliceCloses = (_req: unknown, socket: Duplex) => closeInSlices(socket, closes);
+  httpServer.prependListener('upgrade', sliceCloses);
   const io = new Server(httpServer, {
     serveClient: false,
     // Every new session's handshake waits for its slice of a turn (TurnSlices); none is refused here.
@@ -202,6 +210,7 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
       opts.devices.off('status', onStatus);
       detachTech();
       handshakes.clear();
+      httpServer.off('upgrade', sliceCloses);
       io.disconnectSockets(true);
       // io.close() also closes the HTTP server; the caller owns that, so only the engine is shut here.
       await new Promise<void>((resolve) => {
