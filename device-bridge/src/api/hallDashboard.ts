@@ -200,18 +200,24 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
   // ALERT_ENTRIES_PER_S entries went out in the last second; past that (thousands of kiosks' heartbeat alerts
   // clearing one by one as they link) the newest list goes out once the budget allows, so the list is sent a few
   // times a second instead of once per kiosk.
+  // To this instance's dashboards only, and only while one watches (a newcomer gets the list in its first view):
+  // every instance keeps every kiosk's reports (instances/kioskReportSync.ts) and so the same list, and a list sent
+  // through the adapter was encoded for Redis and decoded and re-encoded by every other instance, watched or not
+  // (at 10,000 kiosks, a quarter of a second of each instance's event loop per send), to reach dashboards that
+  // already had their own instance's.
   let alertBudget = ALERT_ENTRIES_PER_S;
   let alertBudgetAt = Date.now();
   let alertsTimer: ReturnType<typeof setTimeout> | null = null;
   const sendAlerts = () => {
-    if (alertsTimer || detached) return; // a send is due already: it will carry the newest list
+    // A send due already carries the newest list; with no dashboard here, a newcomer's first view will.
+    if (alertsTimer || detached || !watched()) return;
     const t = Date.now();
     alertBudget = Math.min(ALERT_ENTRIES_PER_S, alertBudget + ((t - alertBudgetAt) * ALERT_ENTRIES_PER_S) / 1000);
     alertBudgetAt = t;
     const cost = Math.min(ALERT_ENTRIES_PER_S, Math.max(1, board.size));
     if (cost <= alertBudget) {
       alertBudget -= cost;
-      o.hallNamespace.emit('hallAlerts', { alerts: board.list(), serverTime: now() });
+      o.hallNamespace.local.emit('hallAlerts', { alerts: board.list(), serverTime: now() });
       return;
     }
     alertsTimer = setTimeout(() => {

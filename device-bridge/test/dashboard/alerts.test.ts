@@ -150,15 +150,20 @@ class Devices extends EventEmitter<{ status: [DeviceStatus] }> {
   }
 }
 
-/** Records what the dashboard emits on /hall. */
-function recordingNamespace() {
-  const sent: Array<[string, unknown]> = [];
+/**
+ * Records what the dashboard emits on /hall, and whether to this instance's sockets only (`local`) or through the
+ * adapter to every instance's (`all`). `watching`: a dashboard is connected to this instance.
+ */
+function recordingNamespace(watching = true) {
+  const sent: Array<[string, unknown, 'local' | 'all']> = [];
+  const recorder = (via: 'local' | 'all') => (event: string, payload: unknown) => {
+    sent.push([event, payload, via]);
+    return true;
+  };
   const ns = {
-    sockets: new Map(),
-    emit: (event: string, payload: unknown) => {
-      sent.push([event, payload]);
-      return true;
-    },
+    sockets: new Map(watching ? [['viewer', {}]] : []),
+    emit: recorder('all'),
+    local: { emit: recorder('local') },
     on: () => ns,
     off: () => ns,
   };
@@ -170,12 +175,12 @@ describe('live alerts (attachHallDashboard)', () => {
   afterEach(() => dash?.detach());
 
   /** `storeProblem`: the hall database's problem (null: a bridge without a database of its own, like a linked kiosk). */
-  function wire(extra: { registry?: KioskRegistry; storeProblem?: string | null } = {}) {
+  function wire(extra: { registry?: KioskRegistry; storeProblem?: string | null; watching?: boolean } = {}) {
     const clock = new FakeClock();
     const devices = new Devices();
     devices.set(status('printer', 'printer', { paper: 'full' }));
     devices.set(status('idreader', 'idreader'));
-    const rec = recordingNamespace();
+    const rec = recordingNamespace(extra.watching ?? true);
     dash = attachHallDashboard({
       hallNamespace: rec.ns as never,
       kiosks: [localKioskSource(devices, clock.now), ...(extra.registry ? [registryKioskSource(extra.registry)] : [])],
@@ -187,6 +192,17 @@ describe('live alerts (attachHallDashboard)', () => {
     });
     return { clock, devices, rec };
   }
+
+  it('the list goes to this instance\'s dashboards only, and not at all while none watches (every instance has its own)', () => {
+    const watched = wire();
+    watched.devices.set(status('printer', 'printer', { state: 'userError', paper: 'out' }));
+    expect(watched.rec.sent.filter(([e]) => e === 'hallAlerts').map(([, , via]) => via)).toEqual(['local']);
+    dash!.detach();
+    const unwatched = wire({ watching: false });
+    unwatched.devices.set(status('printer', 'printer', { state: 'userError', paper: 'out' }));
+    expect(dash!.alerts().map((a) => a.kind)).toEqual(['paperOut']);
+    expect(unwatched.rec.alertEvents()).toEqual([]);
+  });
 
   it('paper out: the alert goes out on the very status change that reports it, and its clearing too', () => {
     const { devices, rec } = wire();
