@@ -13,6 +13,26 @@ let bridge: BridgeHandle | null = null;
 const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 let cpu0 = process.cpuUsage();
 
+/**
+ * The longest stall seen by a timer of the histogram's resolution, with the CPU time this process spent during it:
+ * on a box whose cores the other instances, PostgreSQL, Redis and the kiosks share, a stall is partly work of this
+ * event loop and partly waiting for a core; the CPU time within it says how much was work (all the process's
+ * threads: the garbage collector's helpers included).
+ */
+let longest = { wallMs: 0, cpuMs: 0 };
+{
+  let last = performance.now();
+  let lastCpu = process.cpuUsage();
+  setInterval(() => {
+    const now = performance.now();
+    const cpu = process.cpuUsage();
+    const wallMs = now - last - LOOP_RESOLUTION_MS;
+    if (wallMs > longest.wallMs) longest = { wallMs, cpuMs: (cpu.user + cpu.system - lastCpu.user - lastCpu.system) / 1000 };
+    last = now;
+    lastCpu = cpu;
+  }, LOOP_RESOLUTION_MS).unref();
+}
+
 // Links this instance holds, and those of them registered at or after `since` (the registry also lists the kiosks
 // linked to other instances, reported over Redis: only the ones held here count).
 const held = new Set<string>();
@@ -37,7 +57,7 @@ function stats(gc: boolean): InstanceStats {
   const cpu = process.cpuUsage(cpu0);
   const ms = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
   return {
-    loop: { maxMs: ms(loop.max), p50Ms: ms(loop.percentile(50)), p99Ms: ms(loop.percentile(99)), meanMs: ms(loop.mean) },
+    loop: { maxMs: ms(loop.max), p50Ms: ms(loop.percentile(50)), p99Ms: ms(loop.percentile(99)), meanMs: ms(loop.mean), longest },
     cpuS: (cpu.user + cpu.system) / 1e6,
     rssBytes: process.memoryUsage().rss,
     links: { held: held.size, registeredSince: fresh.size },
@@ -55,6 +75,7 @@ async function handle(order: InstanceOrder): Promise<Omit<InstanceReply & { ok: 
       return { url: bridge.url };
     case 'reset':
       loop.reset();
+      longest = { wallMs: 0, cpuMs: 0 };
       cpu0 = process.cpuUsage();
       since = order.since;
       fresh.clear();

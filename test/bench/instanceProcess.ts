@@ -26,7 +26,11 @@ export interface InstanceStats {
    * Event-loop delay since the last reset, ms: how much longer than the histogram's resolution the loop took to run
    * its timer (the histogram records the whole interval, resolution included; here it is taken off).
    */
-  loop: { maxMs: number; p50Ms: number; p99Ms: number; meanMs: number };
+  loop: {
+    maxMs: number; p50Ms: number; p99Ms: number; meanMs: number;
+    /** The longest stall a timer of the same resolution saw, ms, and this process's CPU time during it, ms. */
+    longest: { wallMs: number; cpuMs: number };
+  };
   /** CPU seconds (user + system, every thread of the process) since the last reset. */
   cpuS: number;
   rssBytes: number;
