@@ -19,7 +19,7 @@
 import type { Duplex } from 'node:stream';
 import type { TurnSlices } from './turnSlices.ts';
 
-/** The socket events deferred to the slices (the rest, `data` and `error` first, are delivered as they come). */
+/** The socket events deferred to the slices (the others, `data` and `error` among them, are delivered as they come). */
 const DEFERRED = new Set<string | symbol>(['end', 'close']);
 
 export function closeInSlices(socket: Duplex, slices: TurnSlices): void {
