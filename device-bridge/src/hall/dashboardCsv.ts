@@ -70,7 +70,8 @@ export function dashboardCsv(f: DayFigures): string {
     '最长等候(分钟) longest wait (min)', '平均办理(分钟) avg service (min)'],
   f.queue.categories.map((c) => ['类别 category', c.letter, c.name, c.issued, c.waiting, minutes(c.averageWaitMs),
     minutes(c.longestWaitMs), minutes(c.averageServiceMs)]));
-  section(['分类 section', '窗口 window', '已办结 served', '办理时长(分钟) busy (min)'],
+  // A window's count is of services finished there (a several-window visit counts at each), the summary's of tickets.
+  section(['分类 section', '窗口 window', '办件 services done', '办理时长(分钟) busy (min)'],
     f.queue.windows.map((w) => ['窗口 window', w.window, w.served ?? 0, minutes(w.busyMs ?? 0)]));
   const steps = visitStepCounts(f.visitSteps ?? []);
   if (steps.length > 0) {

@@ -150,6 +150,8 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
       expect(lines).toContain('汇总 summary,日期 day,2026-11-25');
       expect(lines).toContain('汇总 summary,取号 tickets,4');
       expect(lines).toContain('汇总 summary,已办结 served,2');
+      // Windows count services done there, not tickets finished: a header that says so, apart from the summary's.
+      expect(lines).toContain('分类 section,窗口 window,办件 services done,办理时长(分钟) busy (min)');
       expect(lines).toContain('汇总 summary,过号 no-shows,1');
       expect(lines).toContain('汇总 summary,平均等候(分钟) average wait (min),11.7');
       expect(lines).toContain('汇总 summary,预约已签到 appointments checked in,1');

@@ -51,7 +51,8 @@ export function QueuePanel({ queue, now }: { queue: DashboardQueue; now: number 
               <th>状态 / state</th>
               <th>票号 / ticket</th>
               <th>类别 / categories</th>
-              <th>已办结 / served</th>
+              {/* Services finished here: a visit of several windows counts at each (README "For managers: the dashboard"). */}
+              <th>办件 / services done</th>
               <th>办理时长 / busy</th>
             </tr>
           </thead>
