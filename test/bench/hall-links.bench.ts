@@ -6,21 +6,22 @@
  * connection drops at once, as in a network blip): one where the kiosks come back as a kiosk bridge does (500 ms
  * ± 50 %, hallLinkClient.ts HALL_LINK_RECONNECT), one where all come back in the same instant (50 ms, no jitter, the
  * worst case); for each, the longest stall of the instances' event loops (and the CPU time the worst instance spent
- * within it: the rest of a stall is waiting for one of the box's shared cores) and of the kiosks' own, the instances'
- * CPU time and the time until all are registered again. Every figure of (b) is printed beside (a)'s, measured in the same
- * run. "All registered" includes the kiosks' own time: their process closes and reopens every link itself (at 10,000
- * links most of a storm's seconds are spent there, with the hall idle).
+ * within it: the rest of a stall is waiting for one of the box's shared cores) and of the kiosks' own, the
+ * instances' CPU time and the time until all are registered again. Every figure of (b) is printed beside (a)'s,
+ * measured in the same run. "All registered" includes the kiosks' own time: their process closes and reopens every
+ * link itself (at 10,000 links most of a storm's seconds are spent there, with the hall idle).
  *
  * What runs where: each instance in a process of its own (instanceProcess.ts), as a district runs them (README
  * "Running a district"), started afresh for every setup and count; the kiosks in one process of their own
- * (hallLinksClients.ts), as they are machines of their own; this process only orders and counts. So a stall is one
- * instance's own (for (b), the worse of the two), the RSS that of the instances' processes (measured after a full GC),
- * the CPU time the instances' together. On this 2-core box every process still shares the cores with PostgreSQL,
- * Redis and the kiosks, and with whatever else the box runs: the stall is wall time, the CPU time is not.
+ * (hallLinksClients.ts), as they are machines of their own, at the lowest CPU priority (they would have cores of
+ * their own); this process only orders and counts. So a stall is one instance's own (for (b), the worse of the two),
+ * the RSS that of the instances' processes (measured after a full GC), the CPU time the instances' together. On this
+ * 2-core box every process still shares the cores with PostgreSQL, Redis and the kiosks, and with whatever else the
+ * box runs: the stall is wall time, the CPU time is not.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresBackend } from '../../device-bridge/test/store/backends.ts';
 import { HALL_LINK_RECONNECT } from '../../device-bridge/src/hallLink/hallLinkClient.ts';
@@ -32,10 +33,15 @@ const COUNTS = [500, 1000, 10_000];
 /** Links held this long (two heartbeats each) between the first connect and the storms. */
 const HOLD_MS = 10_000;
 const REDIS_URL = process.env.ONEDOOR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The kiosks' process's niceness: the lowest priority (see kiosks()). */
+const KIOSKS_NICE = 19;
 
 /** The kiosks' process: sends an order, resolves with its answer. */
 function kiosks(): { ask: (order: object) => Promise<unknown>; child: ChildProcess } {
   const child = fork(new URL('./hallLinksClients.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  // The kiosks are machines of their own: on this shared box their process gets the cores only when the hall's
+  // processes leave them (nice 19), or the hall's stall would be mostly the kiosks' 10,000 reconnects taking its core.
+  setPriority(child.pid!, KIOSKS_NICE);
   const ask = (order: object) => new Promise<unknown>((resolve) => {
     child.once('message', resolve);
     child.send(order);
@@ -141,7 +147,9 @@ async function run(n: number, setup: Setup): Promise<Record<string, number>> {
       const ms = performance.now() - t1;
       const kioskStall = (await clients!.ask({ cmd: 'stall' })) as { maxMs: number };
       await new Promise((r) => setTimeout(r, 500));
-      return { ms: Math.round(ms), stall: stall(all), stallCpu: stallCpu(all), cpu: cpuMs(all), kioskStall: Math.round(kioskStall.maxMs) };
+      return {
+        ms: Math.round(ms), stall: stall(all), stallCpu: stallCpu(all), cpu: cpuMs(all), kioskStall: Math.round(kioskStall.maxMs),
+      };
     };
     const own = await storm(HALL_LINK_RECONNECT.delayMs, HALL_LINK_RECONNECT.jitter);
     const together = await storm(50, 0);
@@ -184,7 +192,8 @@ export default async function bench(): Promise<void> {
     }
   }
   // The stall is wall time: on a shared machine a busy neighbour shows up in it; the hall's CPU time does not.
-  console.log(`each instance in a process of its own, started afresh for every setup and count; the kiosks in one process of their own;
+  console.log(`each instance in a process of its own, started afresh for every setup and count; the kiosks in one process of their own
+(nice ${KIOSKS_NICE}: they would have cores of their own);
 ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`longest stall: the worst instance's event loop (a delay beyond the ${LOOP_RESOLUTION_MS} ms timer of monitorEventLoopDelay);
 CPU within it: the CPU time of that instance's process during its longest stall (the rest of the stall it waited for a core);
