@@ -6,9 +6,9 @@
  * - Kiosks come from `DashboardKioskSource`s: this bridge itself (`localKioskSource`, kiosk-1, heartbeat = now) and
  *   any source added later (the hall's registry of linked kiosks: `addKioskSource`).
  * - Alerts (hall/alerts.ts) are evaluated on every device status change, for the kiosk that changed (a paper-out
- *   status raises its alert in the same turn; linked kiosks' changes are gathered per event-loop turn), and for every
- *   kiosk every `tickMs` (offline > 30 s, heartbeat lost); `hallAlerts` goes out only when the set changes, and a
- *   long list at most a few times a second (sendAlerts).
+ *   status raises its alert in the same turn; linked kiosks' changes are gathered per event-loop turn), and every
+ *   `tickMs` for the kiosks whose clock-driven rules fell due (offline > 30 s, heartbeat lost: AlertBoard.dueKiosks);
+ *   `hallAlerts` goes out only when the set changes, and a long list at most a few times a second (sendAlerts).
  * - Figures are read from the store at most every `figuresMinGapMs` after a change (a counter event applied) and
  *   every `figuresEveryMs` while someone watches (waits grow, kiosks issue tickets), never while nobody does.
  * - Every (re)connecting /hall socket gets the whole `hallDashboard` (the namespace's auth is in socket.ts: staff
@@ -21,7 +21,7 @@ import { LOCAL_KIOSK_ID } from '@onedoor/protocol';
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
 import type { AccessAuditLog } from '../hall/accessAudit.ts';
-import { AlertBoard, commitmentCheckAlerts, dashboardKiosk, hallDatabaseAlerts, type AlertRuleOptions, type KioskReport } from '../hall/alerts.ts';
+import { AlertBoard, commitmentCheckAlerts, type AlertChanges, dashboardKiosk, hallDatabaseAlerts, type AlertRuleOptions, type KioskReport } from '../hall/alerts.ts';
 import { ApplicationService } from '../hall/applications.ts';
 import type { CounterWorkflow } from '../hall/counterWorkflow.ts';
 import { dashboardCsv } from '../hall/dashboardCsv.ts';
@@ -100,6 +100,13 @@ export function registryKioskSource(registry: Pick<KioskRegistry, 'list' | 'get'
   };
 }
 
+/** Several evaluations' changes as one (one `hallAlerts` send). */
+function merge(...all: AlertChanges[]): AlertChanges {
+  const raised = all.flatMap((c) => c.raised);
+  const cleared = all.flatMap((c) => c.cleared);
+  return { changed: raised.length > 0 || cleared.length > 0, raised, cleared };
+}
+
 /** How many alert entries `hallAlerts` may carry per second before a change waits for the next send (see sendAlerts). */
 const ALERT_ENTRIES_PER_S = 20_000;
 
@@ -167,7 +174,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
     if (!store) return { queue: null, today: null, timeLimits: null, storeProblem: o.hall.storeProblem ?? 'hall database unavailable' };
     try {
       overdueChecks = (await o.hall.intake?.overdueChecks()) ?? 0;
-      evaluate();
+      evaluateHall();
       return {
         queue: await withServiceLevels(await queueFigures(store, day, now(), await windows())),
         today: await todayFigures(store, day),
@@ -225,7 +232,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
       sendAlerts();
     }, Math.ceil(((cost - alertBudget) * 1000) / ALERT_ENTRIES_PER_S));
   };
-  const announce = (r: { changed: boolean; raised: HallAlert[]; cleared: HallAlert[] }) => {
+  const announce = (r: AlertChanges) => {
     if (!r.changed) return false;
     for (const a of r.raised) {
       if (a.kind === 'hallDatabase') log.error({ alert: a.id }, 'alert raised');
@@ -235,23 +242,67 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
     sendAlerts();
     return true;
   };
-  // Alerts: every kiosk and the hall's own on every tick (the offline and heartbeat rules follow the clock) and on
-  // a change of a source that cannot say which kiosks changed.
-  const evaluate = () => {
+  // Alerts. Which source lists each kiosk (a kiosk due on the clock is asked of its own source), and each source's.
+  const owner = new Map<string, DashboardKioskSource>();
+  const listedBy = new Map<DashboardKioskSource, Set<string>>();
+  const own = (id: string, source: DashboardKioskSource) => {
+    owner.set(id, source);
+    let ids = listedBy.get(source);
+    if (!ids) listedBy.set(source, (ids = new Set()));
+    ids.add(id);
+  };
+  const disown = (id: string, source: DashboardKioskSource) => {
+    if (owner.get(id) === source) owner.delete(id);
+    listedBy.get(source)?.delete(id);
+  };
+  // The hall's own alerts: after every figures read, and on every tick.
+  const evaluateHall = () => {
     if (detached) return;
-    return announce(board.update(reports(), [...hallDatabaseAlerts(o.hall.storeProblem), ...serviceLevelAlerts(figures?.queue?.serviceLevels),
+    announce(board.updateHall([...hallDatabaseAlerts(o.hall.storeProblem), ...serviceLevelAlerts(figures?.queue?.serviceLevels),
       ...commitmentCheckAlerts(overdueChecks)]));
   };
-  // The kiosks a source named as changed, only them (a kiosk no longer listed: everything, as on a tick).
-  const evaluateKiosks = (source: DashboardKioskSource, changed: ReadonlySet<string>) => {
-    if (detached) return;
+  // Every kiosk of one source: when it is added, and on a change of one that cannot say which kiosks changed.
+  const evaluateSource = (source: DashboardKioskSource, listed: KioskReport[] = source.list()) => {
+    const ids = new Set(listed.map((k) => k.kioskId));
+    const gone = [...(listedBy.get(source) ?? [])].filter((id) => !ids.has(id));
+    for (const id of gone) disown(id, source);
+    for (const id of ids) own(id, source);
+    return merge(board.updateKiosks(listed), board.removeKiosks(gone));
+  };
+  // The kiosks a source named as changed, only them (a kiosk no longer listed loses its alerts).
+  const evaluateKiosks = (source: DashboardKioskSource, changed: Iterable<string>) => {
     const changedReports: KioskReport[] = [];
+    const gone: string[] = [];
     for (const id of changed) {
       const r = source.report!(id);
-      if (!r) return evaluate();
-      changedReports.push(r);
+      if (r) {
+        own(id, source);
+        changedReports.push(r);
+      } else if (owner.get(id) === source) {
+        disown(id, source);
+        gone.push(id);
+      }
     }
-    announce(board.updateKiosks(changedReports));
+    return merge(board.updateKiosks(changedReports), board.removeKiosks(gone));
+  };
+  // The clock tick: the hall's alerts, the sources that cannot name their kiosks (this bridge itself: one kiosk), and
+  // of the others only the kiosks whose rules the clock may have changed by now (AlertBoard.dueKiosks), so a tick
+  // costs what fell due, not the hall's size.
+  const evaluateClock = () => {
+    if (detached) return;
+    evaluateHall();
+    const changes: AlertChanges[] = [];
+    for (const s of sources) if (!s.report) changes.push(evaluateSource(s));
+    const due = new Map<DashboardKioskSource, string[]>();
+    for (const id of board.dueKiosks()) {
+      const s = owner.get(id);
+      if (!s?.report) continue;
+      const ids = due.get(s);
+      if (ids) ids.push(id);
+      else due.set(s, [id]);
+    }
+    for (const [s, ids] of due) changes.push(evaluateKiosks(s, ids));
+    announce(merge(...changes));
   };
   // The device part of the view: throttled to one emit per 300 ms (readers go busy/online on each read).
   let viewTimer: ReturnType<typeof setTimeout> | null = null;
@@ -262,9 +313,9 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
       if (!detached && figures) o.hallNamespace.emit('hallDashboard', compose(figures));
     }, 300);
   };
-  const onKioskChange = (source?: DashboardKioskSource, changed?: ReadonlySet<string>) => {
-    if (source?.report && changed) evaluateKiosks(source, changed);
-    else evaluate();
+  const onKioskChange = (source: DashboardKioskSource, changed?: ReadonlySet<string>) => {
+    if (detached) return;
+    announce(source.report && changed ? evaluateKiosks(source, changed) : evaluateSource(source));
     emitView();
   };
 
@@ -284,7 +335,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
       if (detached) return;
       lastRead = Date.now();
       figures = await readFigures(o.hall.clock.dayOf(now()));
-      evaluate(); // service-level alerts follow the figures
+      evaluateHall(); // service-level alerts follow the figures
       if (!detached && watched()) o.hallNamespace.emit('hallDashboard', compose(figures));
     })().finally(() => {
       refreshing = null;
@@ -299,12 +350,15 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
   const addKioskSource = (s: DashboardKioskSource) => {
     sources.add(s);
     unsubscribe.set(s, s.subscribe((changed) => onKioskChange(s, changed)));
-    onKioskChange();
+    onKioskChange(s);
     return () => {
       unsubscribe.get(s)?.();
       unsubscribe.delete(s);
       sources.delete(s);
-      onKioskChange();
+      if (detached) return;
+      // Its kiosks are no longer reported: their alerts go.
+      announce(evaluateSource(s, []));
+      emitView();
     };
   };
   for (const s of o.kiosks) addKioskSource(s);
@@ -327,7 +381,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
   o.hallNamespace.on('connection', onConnection);
 
   const tickTimer = setInterval(() => {
-    evaluate();
+    evaluateClock();
     watchMessageBus();
   }, o.tickMs ?? 1000);
   tickTimer.unref();
@@ -345,7 +399,7 @@ export function attachHallDashboard(o: HallDashboardOptions): HallDashboardServi
       return dashboardCsv({ day, queue: f.queue, today: f.today, timeLimits: f.timeLimits, serviceLevelRows: serviceLevelRows(f.queue, levels),
         visitSteps: (await o.hall.store?.listVisitStepsOfDay(day)) ?? [] });
     },
-    tick: () => void evaluate(),
+    tick: () => evaluateClock(),
     addKioskSource,
     detach: () => {
       detached = true;

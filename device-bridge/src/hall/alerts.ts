@@ -47,6 +47,16 @@ export interface AlertRuleOptions {
 
 export type AlertCandidate = Omit<HallAlert, 'raisedAt'>;
 
+/** What one evaluation raised and cleared; `changed` when either. */
+export interface AlertChanges {
+  changed: boolean;
+  raised: HallAlert[];
+  cleared: HallAlert[];
+}
+
+/** DueTimes' slot for the kiosks' next alert changes: a take looks at one slot's keys that are not due yet, at most. */
+const DUE_SLOT_MS = 1000;
+
 function alert(kioskId: string, deviceId: string | null, kind: HallAlertKind, severity: HallAlertSeverity, message: string, unit?: number): AlertCandidate {
   const where = deviceId === null ? kioskId : `${kioskId}/${deviceId}${unit !== undefined ? `#${unit}` : ''}`;
   return { id: `${where}/${kind}`, kind, severity, kioskId, deviceId, ...(unit !== undefined && { unit }), message };
@@ -87,6 +97,92 @@ export function kioskAlerts(k: KioskReport, now: number, opts: AlertRuleOptions 
     }
   }
   return out;
+}
+
+/**
+ * The earliest time after `now` at which `kioskAlerts(k, t)` may answer otherwise with nothing but the clock moving
+ * (the same rules, read for their deadlines): the heartbeat going stale, an offline device or counter terminal passing
+ * `offlineMs`, a duplicate-link alert running out. Infinity when only a new report can change them. AlertBoard
+ * re-evaluates a kiosk on the clock at this time only, so a tick costs the kiosks due, not the hall's size.
+ */
+export function nextAlertChange(k: KioskReport, now: number, opts: AlertRuleOptions = {}): number {
+  const offlineMs = opts.offlineMs ?? DEVICE_OFFLINE_ALERT_MS;
+  const heartbeatMs = opts.heartbeatMs ?? KIOSK_HEARTBEAT_ALERT_MS;
+  const duplicateLinkMs = opts.duplicateLinkMs ?? KIOSK_DUPLICATE_LINK_ALERT_MS;
+  // Each rule is `now - t > limit` (or `<=` for the duplicate's window): it flips at t + limit + 1 on a ms clock.
+  const after = (t: number, limit: number) => (now - t <= limit ? t + limit + 1 : Infinity);
+  let next = k.lastDuplicateLinkAt != null ? after(k.lastDuplicateLinkAt, duplicateLinkMs) : Infinity;
+  // A lost heartbeat comes back with a report only; its device rules are not read meanwhile.
+  if (k.lastHeartbeat === null || now - k.lastHeartbeat > heartbeatMs) return next;
+  next = Math.min(next, after(k.lastHeartbeat, heartbeatMs));
+  for (const d of k.devices) {
+    if (d.state === 'offline') next = Math.min(next, after(d.since, offlineMs));
+    for (const t of d.terminals ?? []) if (t.state === 'offline') next = Math.min(next, after(t.since, offlineMs));
+  }
+  return next;
+}
+
+/**
+ * Keys by the time they fall due, in slots of `slotMs` (a timing wheel without a wheel: slots in a map, so any clock
+ * jump is one pass over the slots). Setting a key's time moves it; `take(now)` removes and returns every key whose time
+ * is at or before `now`, and only those: a take looks at the slots up to now's, never at the keys of later ones.
+ */
+export class DueTimes<K> {
+  private timeOf = new Map<K, number>();
+  private slots = new Map<number, Set<K>>();
+
+  constructor(private readonly slotMs: number) {}
+
+  /** `at` Infinity: the key has no time (removed). */
+  set(key: K, at: number): void {
+    const was = this.timeOf.get(key);
+    if (was === at) return;
+    if (was !== undefined) this.remove(key, was);
+    if (!Number.isFinite(at)) return;
+    this.timeOf.set(key, at);
+    const slot = Math.floor(at / this.slotMs);
+    let keys = this.slots.get(slot);
+    if (!keys) this.slots.set(slot, (keys = new Set()));
+    keys.add(key);
+  }
+
+  delete(key: K): void {
+    const was = this.timeOf.get(key);
+    if (was !== undefined) this.remove(key, was);
+  }
+
+  take(now: number): K[] {
+    const last = Math.floor(now / this.slotMs);
+    const due: K[] = [];
+    for (const [slot, keys] of this.slots) {
+      if (slot > last) continue;
+      for (const key of keys) {
+        // Now's own slot holds keys due later within it: they stay.
+        if (this.timeOf.get(key)! > now) continue;
+        due.push(key);
+        this.timeOf.delete(key);
+        keys.delete(key);
+      }
+      if (keys.size === 0) this.slots.delete(slot);
+    }
+    return due;
+  }
+
+  get size(): number {
+    return this.timeOf.size;
+  }
+
+  keys(): IterableIterator<K> {
+    return this.timeOf.keys();
+  }
+
+  private remove(key: K, at: number): void {
+    this.timeOf.delete(key);
+    const slot = Math.floor(at / this.slotMs);
+    const keys = this.slots.get(slot)!;
+    keys.delete(key);
+    if (keys.size === 0) this.slots.delete(slot);
+  }
 }
 
 /** The alert id of the hall database's fault (one database per hall). */
@@ -144,6 +240,8 @@ export class AlertBoard {
   private downSince = new Map<string, Map<string, number>>();
   /** `list()`'s order, kept until the set changes (a hall of thousands of kiosks would sort on every read). */
   private sorted: HallAlert[] | null = null;
+  /** Per kiosk: when the clock alone may change its alerts (nextAlertChange). */
+  private due = new DueTimes<string>(DUE_SLOT_MS);
 
   constructor(private readonly now: () => number = Date.now, private readonly opts: AlertRuleOptions = {}) {}
 
@@ -161,14 +259,36 @@ export class AlertBoard {
       seen.add(k.kioskId);
       this.evaluateKiosk(k, at, raised, cleared);
     }
-    for (const [kioskId, ids] of this.byKiosk) {
-      if (seen.has(kioskId)) continue;
-      for (const id of ids) this.clear(id, cleared);
-      this.byKiosk.delete(kioskId);
-      this.downSince.delete(kioskId);
+    for (const kioskId of new Set([...this.byKiosk.keys(), ...this.downSince.keys(), ...this.due.keys()])) {
+      if (!seen.has(kioskId)) this.forget(kioskId, cleared);
     }
     this.extraIds = this.replace(this.extraIds, extra, at, raised, cleared);
     return { changed: raised.length > 0 || cleared.length > 0, alerts: this.list(), raised, cleared };
+  }
+
+  /** The hall's own alerts only (`extra` as in `update`); the kiosks' stay as they are. */
+  updateHall(extra: readonly AlertCandidate[]): AlertChanges {
+    const raised: HallAlert[] = [];
+    const cleared: HallAlert[] = [];
+    this.extraIds = this.replace(this.extraIds, extra, this.now(), raised, cleared);
+    return { changed: raised.length > 0 || cleared.length > 0, raised, cleared };
+  }
+
+  /** Kiosks no longer reported: their alerts are cleared. */
+  removeKiosks(kioskIds: Iterable<string>): AlertChanges {
+    const cleared: HallAlert[] = [];
+    for (const kioskId of kioskIds) this.forget(kioskId, cleared);
+    return { changed: cleared.length > 0, raised: [], cleared };
+  }
+
+  /**
+   * The kiosks whose alerts the clock may have changed by now (a heartbeat gone stale, a device offline past its
+   * limit, a duplicate-link alert run out), taken off the list: re-evaluate them with `updateKiosks`, which sets their
+   * next time. A tick costs the kiosks due, not the hall's size (README "Many instances": the clock-driven rules of
+   * 10,000 kiosks re-read every second were tens of ms of every instance's loop, inside reconnect storms too).
+   */
+  dueKiosks(): string[] {
+    return this.due.take(this.now());
   }
 
   /**
@@ -176,7 +296,7 @@ export class AlertBoard {
    * last `update` left them. The cost follows the kiosks given, not the hall's size (README "Many instances":
    * heartbeats must not re-evaluate every kiosk's alerts).
    */
-  updateKiosks(kiosks: readonly KioskReport[]): { changed: boolean; raised: HallAlert[]; cleared: HallAlert[] } {
+  updateKiosks(kiosks: readonly KioskReport[]): AlertChanges {
     const at = this.now();
     const raised: HallAlert[] = [];
     const cleared: HallAlert[] = [];
@@ -210,9 +330,18 @@ export class AlertBoard {
     });
     if (down.size > 0) this.downSince.set(k.kioskId, down);
     else this.downSince.delete(k.kioskId);
-    const ids = this.replace(this.byKiosk.get(k.kioskId) ?? [], kioskAlerts({ ...k, devices }, at, this.opts), at, raised, cleared);
+    const seen = { ...k, devices };
+    const ids = this.replace(this.byKiosk.get(k.kioskId) ?? [], kioskAlerts(seen, at, this.opts), at, raised, cleared);
     if (ids.length > 0) this.byKiosk.set(k.kioskId, ids);
     else this.byKiosk.delete(k.kioskId);
+    this.due.set(k.kioskId, nextAlertChange(seen, at, this.opts));
+  }
+
+  private forget(kioskId: string, cleared: HallAlert[]): void {
+    for (const id of this.byKiosk.get(kioskId) ?? []) this.clear(id, cleared);
+    this.byKiosk.delete(kioskId);
+    this.downSince.delete(kioskId);
+    this.due.delete(kioskId);
   }
 
   /** One owner's alerts (a kiosk, or the hall) from `previous` ids to `candidates`; returns the ids now active. */
