@@ -44,7 +44,7 @@ import { hallRequestHandler } from './hallRequests.ts';
 import { KIOSK_RATE_LIMIT_DEFAULTS, KioskRateLimiter, type KioskRateLimitConfig } from './kioskRateLimits.ts';
 import { answerRefusalsWith, type Ack } from '../api/socketBoundary.ts';
 import type { KioskLinkClaims } from '../instances/kioskLinkClaims.ts';
-import { TurnSlices } from '../api/turnSlices.ts';
+import { connectionSlices, TurnSlices } from '../api/turnSlices.ts';
 
 export interface LinkedKioskConfig {
   id: string;
@@ -99,12 +99,6 @@ const REFUSAL_LOG_GAP_MS = 10_000;
  */
 export const CLOSING_LINK_GRACE_MS = 2000;
 
-/**
- * How long one event-loop turn may spend admitting new links (checks, claim, socket.io's connect and the handler
- * set-up) before the rest wait for the next turn: a storm of thousands of kiosks reconnecting at once is admitted in
- * slices, and heartbeats, requests and the other namespaces are served between them (README "Many instances").
- */
-const ADMIT_BUDGET_MS = 8;
 
 const LINK_EVENTS = new Set<string>(['kioskHello', 'kioskDeviceStatus', 'kioskHeartbeat', 'hallRequest']);
 /** The requestId a failed answer carries: only one a valid request could (a 200 KB one is not echoed). */
@@ -153,7 +147,7 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
   /** How often a live link's cluster-wide claim is renewed (a third of liveLinkMs); socket id -> last renewal. */
   private readonly renewGapMs: number;
   private readonly renewedAt = new Map<string, number>();
-  /** New links waiting for their slice of a turn (TurnSlices, ADMIT_BUDGET_MS). */
+  /** New links waiting for their slice of a turn (TurnSlices on connectionSlices). */
   private readonly admissions: TurnSlices;
 
   constructor(private readonly o: KioskLinkServerOptions) {
@@ -185,7 +179,9 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     answerRefusalsWith(this.nsp as unknown as Namespace, (socket, event, payload, ack, message) =>
       this.refuseMessage(socket as unknown as LinkSocket, event, message, ack, payload));
     const kioskOf = kiosksByToken(o.kiosks);
-    this.admissions = new TurnSlices(ADMIT_BUDGET_MS, (err) => log.error({ err }, 'kiosk link admission failed'));
+    // Admission (checks, claim, socket.io's connect and the handler set-up) takes its turn's slice of the process's
+    // connection work, with the handshakes and closes (api/turnSlices.ts connectionSlices).
+    this.admissions = new TurnSlices(connectionSlices(), (err) => log.error({ err }, 'kiosk link admission failed'));
     // The token is checked at once (an unknown one costs nothing more); the rest waits for its slice of a turn.
     this.nsp.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
