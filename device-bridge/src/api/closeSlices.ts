@@ -22,16 +22,27 @@ import type { TurnSlices } from './turnSlices.ts';
 /** The socket events deferred to the slices (the others, `data` and `error` among them, are delivered as they come). */
 const DEFERRED = new Set<string | symbol>(['end', 'close']);
 
+/** What a wrapped socket keeps of its own: the functions wrapped and its slices. */
+const ORIGINAL = Symbol('closeInSlices');
+type Wrapped = Duplex & { [ORIGINAL]: { emit: Duplex['emit']; end: Duplex['end']; slices: TurnSlices } };
+
+// Module-level functions, installed on each socket (not closures made per connection: under tsx each named function
+// made is also renamed at run time, a cost paid thousands of times in a storm).
+function deferClose(this: Wrapped, event: string | symbol, ...args: unknown[]): boolean {
+  const { emit, slices } = this[ORIGINAL];
+  if (!DEFERRED.has(event)) return emit.call(this, event, ...args);
+  slices.push(() => emit.call(this, event, ...args));
+  return this.listenerCount(event) > 0;
+}
+
+function endOnce(this: Wrapped, ...args: unknown[]): Duplex {
+  if (args.length === 0 && (this.writableEnded || this.destroyed)) return this;
+  return (this[ORIGINAL].end as (...a: unknown[]) => Duplex).apply(this, args);
+}
+
 export function closeInSlices(socket: Duplex, slices: TurnSlices): void {
-  const emit = socket.emit;
-  socket.emit = function deferClose(this: Duplex, event: string | symbol, ...args: unknown[]): boolean {
-    if (!DEFERRED.has(event)) return emit.call(this, event, ...args);
-    slices.push(() => emit.call(this, event, ...args));
-    return this.listenerCount(event) > 0;
-  } as Duplex['emit'];
-  const end = socket.end;
-  socket.end = function endOnce(this: Duplex, ...args: unknown[]): Duplex {
-    if (args.length === 0 && (this.writableEnded || this.destroyed)) return this;
-    return (end as (...a: unknown[]) => Duplex).apply(this, args);
-  } as Duplex['end'];
+  const wrapped = socket as Wrapped;
+  wrapped[ORIGINAL] = { emit: socket.emit, end: socket.end, slices };
+  socket.emit = deferClose as Duplex['emit'];
+  socket.end = endOnce as Duplex['end'];
 }

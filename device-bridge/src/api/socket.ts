@@ -41,7 +41,8 @@ import { checkOrigin } from './origins.ts';
 import { machineRoleOf, socketCaller, type SocketIdentity } from './principal.ts';
 import { installSocketBoundary, SOCKET_MAX_MESSAGE_BYTES } from './socketBoundary.ts';
 import { closeInSlices } from './closeSlices.ts';
-import { TurnSlices } from './turnSlices.ts';
+import { upgradesInSlices } from './upgradeSlices.ts';
+import { connectionSlices, TurnSlices } from './turnSlices.ts';
 import { attachTechExtras, staffForHandshake } from './techSocket.ts';
 import type { CommandEnvelope, DeviceCommand } from '@onedoor/protocol';
 
@@ -81,29 +82,27 @@ export interface SocketApi {
 type AnyNamespace = Namespace<DeviceClientToServerEvents, DeviceServerToClientEvents>;
 type AnySocket = Socket<DeviceClientToServerEvents, DeviceServerToClientEvents>;
 
-/**
- * How long one event-loop turn may spend completing engine.io handshakes (the WebSocket upgrade, the new session and
- * its first packet) before the rest wait for the next turn: thousands of kiosks reconnecting at once (README "Many
- * instances") are taken in slices instead of in one turn that stalls every timer and connection of the bridge.
- */
-const HANDSHAKE_BUDGET_MS = 8;
-/** The same for the closing of WebSocket connections (closeSlices.ts). */
-const CLOSE_BUDGET_MS = 8;
-
 export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions): SocketApi {
-  const handshakes = new TurnSlices(HANDSHAKE_BUDGET_MS, (err) => opts.log.error({ err }, 'socket handshake failed'));
-  const closes = new TurnSlices(CLOSE_BUDGET_MS, (err) => opts.log.error({ err }, 'socket close failed'));
+  // Engine.io handshakes (the WebSocket upgrade, the new session and its first packet) and closed connections take
+  // their turn's slice of the process's connection work (turnSlices.ts connectionSlices).
+  const handshakes = new TurnSlices(connectionSlices(), (err) => opts.log.error({ err }, 'socket handshake failed'));
+  const closes = new TurnSlices(connectionSlices(), (err) => opts.log.error({ err }, 'socket close failed'));
+  const upgrades = new TurnSlices(connectionSlices(), (err) => opts.log.error({ err }, 'socket upgrade failed'));
   // Before engine.io's own listener: every upgraded connection's end and close are taken in slices (closeSlices.ts).
   const sliceCloses = (_req: unknown, socket: Duplex) => closeInSlices(socket, closes);
   httpServer.prependListener('upgrade', sliceCloses);
-  const io = new Server(httpServer, {
-    serveClient: false,
-    // Every new session's handshake waits for its slice of a turn (TurnSlices); none is refused here.
-    allowRequest: (_req, admit) => handshakes.push(() => admit(null, true)),
-    // Bounds what one message can make the bridge parse and validate (a larger one closes that connection only).
-    maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES,
-    // CORS headers for allowed origins (a UI dev server on another port); refusal itself is the middleware's job.
-    cors: { origin: (origin, cb) => cb(null, origin !== undefined && checkOrigin({ origin }, opts.allowedOrigins) === null) },
+  // engine.io's own `upgrade` listener takes each request in its slice too (upgradeSlices.ts).
+  let io!: Server;
+  const detachUpgrades = upgradesInSlices(httpServer, upgrades, () => {
+    io = new Server(httpServer, {
+      serveClient: false,
+      // Every new session's handshake waits for its slice of a turn (TurnSlices); none is refused here.
+      allowRequest: (_req, admit) => handshakes.push(() => admit(null, true)),
+      // Bounds what one message can make the bridge parse and validate (a larger one closes that connection only).
+      maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES,
+      // CORS headers for allowed origins (a UI dev server on another port); refusal itself is the middleware's job.
+      cors: { origin: (origin, cb) => cb(null, origin !== undefined && checkOrigin({ origin }, opts.allowedOrigins) === null) },
+    });
   });
   opts.adapter?.(io);
   // Roles, payload validation and the handler guard on every namespace, before anything else is attached.
@@ -210,6 +209,8 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
       opts.devices.off('status', onStatus);
       detachTech();
       handshakes.clear();
+      upgrades.clear();
+      detachUpgrades();
       httpServer.off('upgrade', sliceCloses);
       io.disconnectSockets(true);
       // io.close() also closes the HTTP server; the caller owns that, so only the engine is shut here.
