@@ -42,6 +42,7 @@ import { machineRoleOf, socketCaller, type SocketIdentity } from './principal.ts
 import { installSocketBoundary, SOCKET_MAX_MESSAGE_BYTES } from './socketBoundary.ts';
 import { closeInSlices } from './closeSlices.ts';
 import { upgradesInSlices } from './upgradeSlices.ts';
+import { cheapSendsAfterClose } from './closingSends.ts';
 import { connectionSlices, TurnSlices } from './turnSlices.ts';
 import { attachTechExtras, staffForHandshake } from './techSocket.ts';
 import type { CommandEnvelope, DeviceCommand } from '@onedoor/protocol';
@@ -104,6 +105,7 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
       cors: { origin: (origin, cb) => cb(null, origin !== undefined && checkOrigin({ origin }, opts.allowedOrigins) === null) },
     });
   });
+  cheapSendsAfterClose(io);
   opts.adapter?.(io);
   // Roles, payload validation and the handler guard on every namespace, before anything else is attached.
   installSocketBoundary(io, { log: opts.log, staff: opts.staff });
