@@ -60,7 +60,9 @@ process.once('exit', () => {
 export async function startInstanceProcess(config: BridgeConfigInput, opts: { exposeGc?: boolean } = {}): Promise<InstanceProcess> {
   const child = fork(new URL('./instanceMain.ts', import.meta.url), [], {
     // ONEDOOR_BENCH_CPU_PROF=<dir>: each instance writes a V8 CPU profile there when it exits (where its time goes).
+    // ONEDOOR_BENCH_NODE_ARGS: more Node options for the instances only (`--trace-gc`, say: what the collector paused).
     execArgv: ['--import', 'tsx', ...(opts.exposeGc ? ['--expose-gc'] : []),
+      ...(process.env.ONEDOOR_BENCH_NODE_ARGS ? process.env.ONEDOOR_BENCH_NODE_ARGS.split(' ').filter(Boolean) : []),
       ...(process.env.ONEDOOR_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ONEDOOR_BENCH_CPU_PROF}`] : [])], stdio: 'inherit',
   });
   running.add(child);
