@@ -113,11 +113,15 @@ mv "$NEW" "$TARGET"
 rm -rf "$TARGET.old"
 say "program in $TARGET"
 
-# 4. systemd units, with this prefix and this node.
+# 4. systemd units, with this prefix, this node and the role's V8 options (deploy/node-flags).
+grep -q "^$ROLE=" "$SRC/deploy/node-flags" || die "$SRC/deploy/node-flags has no line for role $ROLE"
+NODE_FLAGS=$(sed -n "s/^$ROLE=//p" "$SRC/deploy/node-flags")
 UNITS=$DESTDIR/etc/systemd/system
 mkdir -p "$UNITS"
 unit() {
-  sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@NODE@|$NODE|g" "$SRC/deploy/$1" > "$UNITS/$1"
+  # An empty option list leaves no double space on the command line.
+  sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@NODE@ @NODE_FLAGS@|$NODE${NODE_FLAGS:+ $NODE_FLAGS}|g" -e "s|@NODE@|$NODE|g" \
+    "$SRC/deploy/$1" > "$UNITS/$1"
   chmod 0644 "$UNITS/$1"
 }
 unit onedoor-bridge.service

@@ -17,6 +17,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { BridgeConfigInput } from '../../device-bridge/src/config/load.ts';
+import { deployedNodeFlags } from '../integration/bridge-process-rig.ts';
 
 /** Event-loop delay histogram resolution, ms: a stall shorter than this is not seen. */
 export const LOOP_RESOLUTION_MS = 2;
@@ -61,7 +62,8 @@ export async function startInstanceProcess(config: BridgeConfigInput, opts: { ex
   const child = fork(new URL('./instanceMain.ts', import.meta.url), [], {
     // ONEDOOR_BENCH_CPU_PROF=<dir>: each instance writes a V8 CPU profile there when it exits (where its time goes).
     // ONEDOOR_BENCH_NODE_ARGS: more Node options for the instances only (`--trace-gc`, say: what the collector paused).
-    execArgv: ['--import', 'tsx', ...(opts.exposeGc ? ['--expose-gc'] : []),
+    // A hall server's V8 options, as deploy/install.sh --role hall writes them (deploy/node-flags).
+    execArgv: ['--import', 'tsx', ...deployedNodeFlags('hall'), ...(opts.exposeGc ? ['--expose-gc'] : []),
       ...(process.env.ONEDOOR_BENCH_NODE_ARGS ? process.env.ONEDOOR_BENCH_NODE_ARGS.split(' ').filter(Boolean) : []),
       ...(process.env.ONEDOOR_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ONEDOOR_BENCH_CPU_PROF}`] : [])], stdio: 'inherit',
   });

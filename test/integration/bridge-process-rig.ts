@@ -129,15 +129,12 @@ export function spawnBridge(nodeArgs: string[], env: NodeJS.ProcessEnv = process
 }
 
 /**
- * The node options the deployed unit runs the bridge with (deploy/onedoor-bridge.service, `ExecStart=`), so the
- * bench and the test measure what a kiosk PC runs.
+ * The node options a role's installed unit runs the bridge with (deploy/node-flags, which deploy/install.sh writes into
+ * onedoor-bridge.service's `ExecStart=`), so the bench and the test measure what a kiosk PC or a hall server runs.
  */
-export function deployedNodeFlags(): string[] {
-  const unit = readFileSync(join(REPO_ROOT, 'deploy/onedoor-bridge.service'), 'utf8');
-  const line = /^ExecStart=(.*)$/m.exec(unit)?.[1];
-  if (!line) throw new Error('deploy/onedoor-bridge.service has no ExecStart=');
-  const words = line.trim().split(/\s+/);
-  const main = words.findIndex((w) => w.endsWith('/device-bridge/dist/main.js'));
-  if (main < 0) throw new Error(`ExecStart= does not run device-bridge/dist/main.js: ${line}`);
-  return words.slice(1, main);
+export function deployedNodeFlags(role: 'kiosk' | 'hall' = 'kiosk'): string[] {
+  const lines = readFileSync(join(REPO_ROOT, 'deploy/node-flags'), 'utf8').split('\n');
+  const line = lines.find((l) => l.startsWith(`${role}=`));
+  if (line === undefined) throw new Error(`deploy/node-flags has no line for role ${role}`);
+  return line.slice(role.length + 1).trim().split(/\s+/).filter(Boolean);
 }

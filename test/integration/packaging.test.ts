@@ -125,6 +125,9 @@ describe('deploy/install.sh into a clean DESTDIR', () => {
     }
     const bridge = readFileSync(join(dest, 'etc/systemd/system/onedoor-bridge.service'), 'utf8');
     expect(bridge).toMatch(new RegExp(`^ExecStart=${process.execPath} .*${PREFIX}/device-bridge/dist/main\\.js --config `, 'm'));
+    // A kiosk PC's V8 options (deploy/node-flags), the ones the start-RSS bench measures.
+    expect(bridge).toContain(`ExecStart=${process.execPath} ${deployedNodeFlags('kiosk').join(' ')} ${PREFIX}/device-bridge/dist/main.js`);
+    expect(deployedNodeFlags('kiosk')).toContain('--optimize-for-size');
     expect(bridge).toContain(`ExecStartPost=${PREFIX}/bin/onedoor-health wait `);
     expect(existsSync(join(dest, 'etc/pam.d/onedoor-kiosk-screen'))).toBe(true);
     expect(readFileSync(join(dest, 'etc/udev/rules.d/99-onedoor.rules'), 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'deploy/99-onedoor.rules'), 'utf8'));
@@ -142,7 +145,10 @@ describe('deploy/install.sh into a clean DESTDIR', () => {
     expect(readFileSync(rules, 'utf8')).toBe('# edited on site\n');
     expect(existsSync(`${rules}.dist`)).toBe(true);
     expect(existsSync(join(again, 'etc/systemd/system/onedoor-kiosk-screen.service'))).toBe(false);
-    expect(readFileSync(join(again, 'etc/systemd/system/onedoor-bridge.service'), 'utf8')).toContain('/srv/onedoor/device-bridge/dist/main.js');
+    // A hall server runs on V8's defaults (deploy/node-flags: the kiosk's options made its storms 3-4 times as long).
+    expect(deployedNodeFlags('hall')).toEqual([]);
+    expect(readFileSync(join(again, 'etc/systemd/system/onedoor-bridge.service'), 'utf8'))
+      .toContain(`ExecStart=${process.execPath} /srv/onedoor/device-bridge/dist/main.js --config `);
     expect(existsSync(join(again, 'srv/onedoor/device-bridge/dist/main.js'))).toBe(true);
   });
 
