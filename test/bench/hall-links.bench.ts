@@ -12,7 +12,8 @@
  * link itself (at 10,000 links most of a storm's seconds are spent there, with the hall idle).
  *
  * What runs where: each instance in a process of its own (instanceProcess.ts), as a district runs them (README
- * "Running a district"), started afresh for every setup and count; the kiosks in one process of their own
+ * "Running a district": the compiled bridge on plain node with the hall's V8 options), started afresh for every setup
+ * and count; the kiosks in one process of their own
  * (hallLinksClients.ts), as they are machines of their own, at the lowest CPU priority (they would have cores of
  * their own); this process only orders and counts. So a stall is one instance's own (for (b), the worse of the two),
  * the RSS that of the instances' processes (measured after a full GC), the CPU time the instances' together. On this

@@ -6,8 +6,12 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { startBridge, type BridgeHandle } from '../../device-bridge/src/main.ts';
-import { LOOP_RESOLUTION_MS, type InstanceOrder, type InstanceReply, type InstanceStats } from './instanceProcess.ts';
+import type { BridgeHandle } from '../../device-bridge/src/main.ts';
+import type { InstanceOrder, InstanceReply, InstanceStats } from './instanceProcess.ts';
+import { LOOP_RESOLUTION_MS } from './loopResolution.ts';
+
+// The bridge as instanceProcess.ts chose: the compiled one (plain node, as deployed) or the sources under tsx.
+const { startBridge } = (await import(process.env.ONEDOOR_BENCH_BRIDGE_MAIN!)) as typeof import('../../device-bridge/src/main.ts');
 
 let bridge: BridgeHandle | null = null;
 const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });

@@ -3,7 +3,8 @@
  * district is its own process, on its own machine or core; a bench that ran instances in its own process would
  * measure them sharing one event loop and one core with each other and with the simulated kiosks).
  *
- * `startInstanceProcess(config)` forks instanceMain.ts through tsx (as `npm run bench` itself runs), hands it the
+ * `startInstanceProcess(config)` forks instanceMain.ts (compiled, on the compiled bridge, as a hall server runs; see
+ * UNDER_TSX below), hands it the
  * bridge config over IPC (a config naming 10,000 kiosks is larger than an environment variable may be), and resolves
  * with the instance's URL once it listens. Then, over IPC:
  * - `reset(since?)`: starts a new measure: the event-loop delay histogram and the CPU time count from now, and the
@@ -16,11 +17,36 @@
  * still running when it exits, so a bench that fails or is interrupted leaves no instance behind.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import type { BridgeConfigInput } from '../../device-bridge/src/config/load.ts';
+import { BRIDGE_MAIN, compileServer } from '../../scripts/build.ts';
 import { deployedNodeFlags } from '../integration/bridge-process-rig.ts';
 
-/** Event-loop delay histogram resolution, ms: a stall shorter than this is not seen. */
-export const LOOP_RESOLUTION_MS = 2;
+export { LOOP_RESOLUTION_MS } from './loopResolution.ts';
+
+/**
+ * How the instances run: as a hall server does (README "Installing a hall server"), plain `node` on the compiled bridge
+ * (`npm run build`, done once per bench run) with the hall's V8 options; with ONEDOOR_BENCH_TSX=1, on the TypeScript
+ * sources under tsx (a CPU profile then names the source lines; tsx's own costs are then measured too: function names
+ * set at run time, stacks resolved through source maps).
+ */
+const UNDER_TSX = process.env.ONEDOOR_BENCH_TSX === '1';
+/** The instance program bundled for plain node (its own code only; packages and the bridge are imported). */
+const COMPILED_INSTANCE_MAIN = fileURLToPath(new URL('./.compiled/instanceMain.mjs', import.meta.url));
+let compiled: Promise<void> | null = null;
+
+/** The compiled bridge and instance program, built once per process. */
+function compiledInstance(): Promise<void> {
+  compiled ??= (async () => {
+    compileServer();
+    await build({
+      entryPoints: [fileURLToPath(new URL('./instanceMain.ts', import.meta.url))], outfile: COMPILED_INSTANCE_MAIN,
+      bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
+    });
+  })();
+  return compiled;
+}
 
 export interface InstanceStats {
   /**
@@ -59,11 +85,14 @@ process.once('exit', () => {
 });
 
 export async function startInstanceProcess(config: BridgeConfigInput, opts: { exposeGc?: boolean } = {}): Promise<InstanceProcess> {
-  const child = fork(new URL('./instanceMain.ts', import.meta.url), [], {
+  if (!UNDER_TSX) await compiledInstance();
+  const bridgeMain = UNDER_TSX ? new URL('../../device-bridge/src/main.ts', import.meta.url).href : pathToFileURL(BRIDGE_MAIN).href;
+  const child = fork(UNDER_TSX ? new URL('./instanceMain.ts', import.meta.url) : COMPILED_INSTANCE_MAIN, [], {
+    env: { ...process.env, ONEDOOR_BENCH_BRIDGE_MAIN: bridgeMain },
     // ONEDOOR_BENCH_CPU_PROF=<dir>: each instance writes a V8 CPU profile there when it exits (where its time goes).
     // ONEDOOR_BENCH_NODE_ARGS: more Node options for the instances only (`--trace-gc`, say: what the collector paused).
     // A hall server's V8 options, as deploy/install.sh --role hall writes them (deploy/node-flags).
-    execArgv: ['--import', 'tsx', ...deployedNodeFlags('hall'), ...(opts.exposeGc ? ['--expose-gc'] : []),
+    execArgv: [...(UNDER_TSX ? ['--import', 'tsx'] : []), ...deployedNodeFlags('hall'), ...(opts.exposeGc ? ['--expose-gc'] : []),
       ...(process.env.ONEDOOR_BENCH_NODE_ARGS ? process.env.ONEDOOR_BENCH_NODE_ARGS.split(' ').filter(Boolean) : []),
       ...(process.env.ONEDOOR_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ONEDOOR_BENCH_CPU_PROF}`] : [])], stdio: 'inherit',
   });
