@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closeInSlices } from '../src/api/closeSlices.ts';
 import { TurnSlices } from '../src/api/turnSlices.ts';
+import { turnCounter } from './helpers/turnCounter.ts';
 
 const servers: Server[] = [];
 const clients: Socket[] = [];
@@ -25,18 +26,6 @@ async function listen(onSocket: (s: Socket) => void): Promise<number> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return (server.address() as { port: number }).port;
-}
-
-/** Counts the event-loop turns (one per check phase) while it runs. */
-function turnCounter(): { now: () => number; stop: () => void } {
-  let turn = 0;
-  let running = true;
-  const next = () => {
-    turn++;
-    if (running) setImmediate(next);
-  };
-  setImmediate(next);
-  return { now: () => turn, stop: () => (running = false) };
 }
 
 describe('closeInSlices', () => {

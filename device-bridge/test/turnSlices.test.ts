@@ -1,10 +1,11 @@
 /**
  * TurnSlices (api/turnSlices.ts; README "Many instances", reconnect storms): bursts of jobs done in slices of event-loop
  * turns, each slice near its budget counting the work a job leaves behind in promise callbacks and ticks, not only its
- * own call. Turns are counted by a probe immediate that queues itself again every turn.
+ * own call. Turns are counted by helpers/turnCounter.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { SliceRunner, TurnSlices } from '../src/api/turnSlices.ts';
+import { turnCounter } from './helpers/turnCounter.ts';
 
 const spin = (ms: number) => {
   const until = performance.now() + ms;
@@ -13,26 +14,20 @@ const spin = (ms: number) => {
 
 /** Runs `jobs` jobs through a TurnSlices; resolves with the turn each job's work ran in, in job order. */
 async function turnsOf(slices: TurnSlices, jobs: number, job: (done: () => void) => void): Promise<number[]> {
-  let turn = 0;
+  const turn = turnCounter();
   const turns: number[] = [];
   let finished = 0;
-  let probing = true;
-  const probe = () => {
-    turn++;
-    if (probing) setImmediate(probe);
-  };
-  setImmediate(probe);
   await new Promise<void>((resolve) => {
     for (let i = 0; i < jobs; i++) {
       slices.push(() => {
-        turns[i] = turn;
+        turns[i] = turn.now();
         job(() => {
           if (++finished === jobs) resolve();
         });
       });
     }
   });
-  probing = false;
+  turn.stop();
   return turns;
 }
 
@@ -94,28 +89,22 @@ describe('TurnSlices', () => {
     // Calibrate the estimate with one job (the first slice runs one), as a storm's first handshake does.
     await new Promise<void>((resolve) => kinds[0].push(resolve));
     await new Promise((r) => setImmediate(r));
-    let turn = 0;
-    let probing = true;
-    const probe = () => {
-      turn++;
-      if (probing) setImmediate(probe);
-    };
-    setImmediate(probe);
+    const turn = turnCounter();
     const ran: Array<{ job: number; turn: number }> = [];
     const dropped = new TurnSlices(runner, (err) => { throw err; });
-    for (let i = 0; i < 10; i++) dropped.push(() => ran.push({ job: -1, turn }));
+    for (let i = 0; i < 10; i++) dropped.push(() => ran.push({ job: -1, turn: turn.now() }));
     dropped.clear();
     await new Promise<void>((resolve) => {
       // Jobs of both kinds, alternating, 1 ms each of their own.
       for (let i = 0; i < 80; i++) {
         kinds[i % 2].push(() => {
           spin(1);
-          ran.push({ job: i, turn });
+          ran.push({ job: i, turn: turn.now() });
           if (i === 79) resolve();
         });
       }
     });
-    probing = false;
+    turn.stop();
     expect(ran.map((r) => r.job)).toEqual(Array.from({ length: 80 }, (_, i) => i));
     const counts = perTurn(ran.map((r) => r.turn));
     // One budget for both: at most 8 of the 1 ms jobs a turn (two runners of their own would run 8 of each).

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TurnSlices } from '../src/api/turnSlices.ts';
 import { upgradesInSlices } from '../src/api/upgradeSlices.ts';
+import { turnCounter } from './helpers/turnCounter.ts';
 
 const request = 'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n'
   + 'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
@@ -44,22 +45,16 @@ describe('upgradesInSlices', () => {
   }
 
   it('the moved listener gets every request in a turn of its own when the budget is zero, after the turn that read it, with its head', async () => {
-    let turn = 0;
-    let probing = true;
-    const probe = () => {
-      turn++;
-      if (probing) setImmediate(probe);
-    };
-    setImmediate(probe);
+    const turn = turnCounter();
     const got: Array<{ turn: number; url: string; head: string; paused: boolean }> = [];
     const read: number[] = [];
     const all = new Promise<void>((resolve) => {
       void serve(new TurnSlices(0, (err) => { throw err; }), (req, socket, head) => {
-        got.push({ turn, url: req.url!, head: head.toString(), paused: (socket as Socket).readableFlowing !== true });
+        got.push({ turn: turn.now(), url: req.url!, head: head.toString(), paused: (socket as Socket).readableFlowing !== true });
         (socket as Socket).end('HTTP/1.1 400 Bad Request\r\n\r\n');
         if (got.length === 50) resolve();
       }).then(async ({ earlier, open }) => {
-        server!.prependListener('upgrade', () => read.push(turn));
+        server!.prependListener('upgrade', () => read.push(turn.now()));
         const sockets = await open(50);
         // Everything in one write per client: the request and what the client sends after it (the head).
         for (const s of sockets) s.write(`${request}early`);
@@ -68,7 +63,7 @@ describe('upgradesInSlices', () => {
       });
     });
     await all;
-    probing = false;
+    turn.stop();
     expect(got.map((g) => g.url)).toEqual(Array(50).fill('/socket.io/?EIO=4&transport=websocket'));
     expect(got.every((g) => g.head === 'early' && g.paused)).toBe(true);
     // One request a turn, each later than the turn its request was read in.
