@@ -39,11 +39,6 @@ export class SliceRunner {
     return this.followUpMs;
   }
 
-  /** Jobs waiting (dropped ones included until their turn comes). */
-  get waiting(): number {
-    return this.queue.length - this.head;
-  }
-
   enqueue(entry: Entry): void {
     this.queue.push(entry);
     this.schedule();

@@ -99,7 +99,6 @@ const REFUSAL_LOG_GAP_MS = 10_000;
  */
 export const CLOSING_LINK_GRACE_MS = 2000;
 
-
 const LINK_EVENTS = new Set<string>(['kioskHello', 'kioskDeviceStatus', 'kioskHeartbeat', 'hallRequest']);
 /** The requestId a failed answer carries: only one a valid request could (a 200 KB one is not echoed). */
 function answerableRequestId(payload: unknown): string {
