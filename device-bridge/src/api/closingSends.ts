@@ -1,6 +1,6 @@
 /**
  * A send to a WebSocket that is already closing answers at once with one shared error (README "Many instances",
- * reconnect storms). In a storm a connection's close reaches engine.io only in its slice (closeSlices.ts), and
+ * reconnect storms). In a storm a connection's close reaches engine.io only in its slice (socketSlices.ts), and
  * meanwhile engine.io keeps sending to it: its pings above all, 25 s after the handshakes, so thousands of them fall due
  * together. ws answers each such send with a new Error (`sendAfterClose`), and engine.io reads that error's `stack`
  * for its close reason; under tsx every stack is resolved through source maps, a path-to-URL lookup per frame: about

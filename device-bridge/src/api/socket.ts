@@ -40,7 +40,7 @@ import type { KioskScreens } from './kioskScreen.ts';
 import { checkOrigin } from './origins.ts';
 import { machineRoleOf, socketCaller, type SocketIdentity } from './principal.ts';
 import { installSocketBoundary, SOCKET_MAX_MESSAGE_BYTES } from './socketBoundary.ts';
-import { closeInSlices } from './closeSlices.ts';
+import { socketEventsInSlices } from './socketSlices.ts';
 import { upgradesInSlices } from './upgradeSlices.ts';
 import { cheapSendsAfterClose } from './closingSends.ts';
 import { connectionSlices, TurnSlices } from './turnSlices.ts';
@@ -87,11 +87,12 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
   // Engine.io handshakes (the WebSocket upgrade, the new session and its first packet) and closed connections take
   // their turn's slice of the process's connection work (turnSlices.ts connectionSlices).
   const handshakes = new TurnSlices(connectionSlices(), (err) => opts.log.error({ err }, 'socket handshake failed'));
-  const closes = new TurnSlices(connectionSlices(), (err) => opts.log.error({ err }, 'socket close failed'));
+  const socketEvents = new TurnSlices(connectionSlices(), (err) => opts.log.error({ err }, 'socket event failed'));
   const upgrades = new TurnSlices(connectionSlices(), (err) => opts.log.error({ err }, 'socket upgrade failed'));
-  // Before engine.io's own listener: every upgraded connection's end and close are taken in slices (closeSlices.ts).
-  const sliceCloses = (_req: unknown, socket: Duplex) => closeInSlices(socket, closes);
-  httpServer.prependListener('upgrade', sliceCloses);
+  // Before engine.io's own listener: every upgraded connection's end and close, and its data when a turn runs long,
+  // are taken in slices (socketSlices.ts).
+  const sliceEvents = (_req: unknown, socket: Duplex) => socketEventsInSlices(socket, socketEvents);
+  httpServer.prependListener('upgrade', sliceEvents);
   // engine.io's own `upgrade` listener takes each request in its slice too (upgradeSlices.ts).
   let io!: Server;
   const detachUpgrades = upgradesInSlices(httpServer, upgrades, () => {
@@ -213,7 +214,7 @@ export function attachSocketApi(httpServer: HttpServer, opts: SocketApiOptions):
       handshakes.clear();
       upgrades.clear();
       detachUpgrades();
-      httpServer.off('upgrade', sliceCloses);
+      httpServer.off('upgrade', sliceEvents);
       io.disconnectSockets(true);
       // io.close() also closes the HTTP server; the caller owns that, so only the engine is shut here.
       await new Promise<void>((resolve) => {

@@ -5,7 +5,7 @@
  * between slices.
  *
  * A `TurnSlices` is one kind of work (its jobs, its error handler); it runs on a `SliceRunner`, its own or one shared.
- * The connection work of a process (engine.io handshakes, api/socket.ts; closed connections, api/closeSlices.ts; kiosk
+ * The connection work of a process (engine.io handshakes, api/socket.ts; closed connections, api/socketSlices.ts; kiosk
  * link admissions, hallLink/kioskLinkServer.ts) shares one runner (`connectionSlices`): a storm brings all three at
  * once, and one event loop has one turn to spend, so they share one budget in one arrival order rather than taking a
  * budget each.
