@@ -154,7 +154,9 @@ export function calledOfCategorySql(dayParam: string, categoryParam: string, lim
  * its own over the holder index (`tickets_holder`: hall, day, holder; migration 21): a LATERAL subquery per number,
  * which OFFSET keeps from being flattened. "holder = ANY(array)" was planned, generically and before the table's
  * first ANALYZE, over the numbers' index with the day's every ticket read and filtered (test/store/queueReadCost.test.ts).
- * `holdersParam`: a text array (PostgreSQL).
+ * Even this shape is planned so when the plan is made on a day of a couple of hundred tickets (the holder index has
+ * then grown a level, the numbers' index not yet): the PostgreSQL store sends it to be planned on each call
+ * (hallPostgres.ts `ticketsOfHoldersText`). `holdersParam`: a text array (PostgreSQL).
  */
 export function ticketsOfHoldersSql(dayParam: string, holdersParam: string, hallParam: string): string {
   return `SELECT t.* FROM unnest(${holdersParam}) AS u(holder)

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BEHIND_READ_LIMIT, callCandidatesSql, nextWaitingSql, ticketsOfHoldersSql, waitingAheadOfIdsSql, waitingAheadSql } from '../../src/store/ticketOrderSql.ts';
 import { kioskRequestsOfPairsSql } from '../../src/store/hallPostgresBatches.ts';
+import { statement, ticketsOfHoldersText } from '../../src/store/hallPostgres.ts';
 import type { HallStore, TicketPriority } from '../../src/store/hallStore.ts';
 import { seedBasics } from '../hall/fixture.ts';
 import { postgresBackend, TEST_PG_URL, type StoreTarget } from './backends.ts';
@@ -156,6 +157,42 @@ describe('queue reads on PostgreSQL stay within the ticket\'s category', () => {
       const res = await client.query({ name: 'pairs', text, values: pairs });
       expect(res.rows.map((r) => r.request_id).sort()).toEqual(['r1', 'r2']);
       expect((await tuplesRead('kiosk_requests')) - before).toBeLessThan(10);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  it('a person\'s tickets as the store sends them read that person\'s rows, even on a connection that first ran them on a day of 200 tickets', async () => {
+    // With 200 tickets of the day, all with holders, the holder index has grown a level and the numbers' index not yet:
+    // a generic plan made then scans the numbers' index for the day, and a prepared statement keeps that plan until
+    // the table's next ANALYZE, by when the day may hold thousands. The store sends this statement unnamed
+    // (hallPostgres.ts planEachCall): planned with each call's values and the table as it is. Twelve people, as in a
+    // group of walk-ins of a busy turn: with ten or more, the generic plan is the cheaper one and is kept.
+    const people = ['440106198000000900', ...Array.from({ length: 11 }, (_, i) => `4401061980999999${String(i).padStart(2, '0')}`)];
+    const params = [DAY, people];
+    await client.query('BEGIN');
+    try {
+      // As the store's connections run: PostgreSQL's own choice between custom and generic plans.
+      await client.query('SET LOCAL plan_cache_mode = auto');
+      await client.query('CREATE TEMP TABLE saved ON COMMIT DROP AS SELECT * FROM tickets');
+      await client.query('TRUNCATE tickets, waiting_counts CASCADE');
+      await client.query('INSERT INTO tickets SELECT * FROM saved WHERE holder_number IS NOT NULL ORDER BY id LIMIT 200');
+      const sent = statement(ticketsOfHoldersText("'hall'"), params) as pg.QueryConfig;
+      const prepared = { name: 'holders-prepared', text: sent.text, values: params };
+      for (let i = 0; i < 6; i++) {
+        await client.query(sent);
+        await client.query(prepared);
+      }
+      await client.query('INSERT INTO tickets SELECT * FROM saved s WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = s.id)');
+      const read = async (q: pg.QueryConfig) => {
+        const before = await tuplesRead();
+        const res = await client.query(q);
+        expect(res.rows.map((r) => r.number)).toEqual(['E900']);
+        return (await tuplesRead()) - before;
+      };
+      // The trap is there: the same text, prepared, reads the day's tickets.
+      expect(await read(prepared)).toBeGreaterThan(1000);
+      expect(await read(sent)).toBeLessThan(10);
     } finally {
       await client.query('ROLLBACK');
     }
