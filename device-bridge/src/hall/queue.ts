@@ -211,11 +211,10 @@ export class QueueService {
       if (refusal) out[at] = new ItemFailed(refusal);
       else fresh.push({ at, letter, category, priority: ticketPriority(req, day) });
     }
-    // Each category's numbers in one increment, given out in the order of the requests.
-    const next = new Map<string, number>();
-    for (const letter of new Set(fresh.map((f) => f.letter))) {
-      next.set(letter, await tx.takeNumber(`ticket:${day}:${letter}`, fresh.filter((f) => f.letter === letter).length));
-    }
+    // Each category's numbers in one increment, all categories in one step, given out in the order of the requests.
+    const letters = [...new Set(fresh.map((f) => f.letter))];
+    const firsts = await tx.takeNumbers(letters.map((l) => [`ticket:${day}:${l}`, fresh.filter((f) => f.letter === l).length] as const));
+    const next = new Map(letters.map((l, i) => [l, firsts[i]]));
     const rows: NewTicket[] = [];
     const placed: typeof fresh = [];
     for (const f of fresh) {

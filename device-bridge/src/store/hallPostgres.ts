@@ -13,7 +13,7 @@
  * - `withPersonTransaction` (taking a ticket) takes the hall lock shared and a lock of the person exclusive: it waits
  *   for (and holds off) every hall-wide transaction and the same person's, not other people's, so tickets for
  *   different people are issued side by side; their numbers stay unique through the counter's atomic increment
- *   (`takeNumber`, on a numbering pool of its own: see takeNumberAlone);
+ *   (`takeNumber`, `takeNumbers`, on a numbering pool of its own: see takeNumbersAlone);
  * - calling the outer store from inside `fn` throws (it would run outside the transaction, on another client);
  * - a rejection of `fn`, or a failed statement or COMMIT, rolls back; a client whose connection broke is destroyed
  *   rather than returned to the pool.
@@ -61,7 +61,7 @@ import type {
   NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord, RatingFollowUpRecord, ServiceItemRecord,
   SlotRecord, TicketFilter, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord,
 } from './hallStore.ts';
-import { numbersWanted } from './hallStore.ts';
+import { numbersWanted, numbersWantedOf } from './hallStore.ts';
 
 /** A failure of the PostgreSQL hall database; `unavailable` when the connection itself failed (refused, lost). */
 export class HallDatabaseError extends Error {
@@ -154,8 +154,8 @@ interface QueryResult {
 /** Where a repository's statements go: the pool (each statement on its own) or one transaction's client. */
 interface Sql {
   query(text: string, params?: unknown[]): Promise<QueryResult>;
-  /** `takeNumber`: an increment committed on a connection of its own, whatever this handle is bound to. */
-  takeNumber(name: string, count: number): Promise<number>;
+  /** `takeNumbers`: increments committed on a connection of their own, whatever this handle is bound to. */
+  takeNumbers(wanted: ReadonlyArray<readonly [string, number]>): Promise<number[]>;
   /** Runs `fn` atomically: in a transaction of its own on the pool, or simply inside the current one. */
   atomic<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
 }
@@ -273,7 +273,12 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async takeNumber(name: string, count = 1): Promise<number> {
-    return this.sql.takeNumber(name, numbersWanted(count));
+    return (await this.sql.takeNumbers([[name, numbersWanted(count)]]))[0];
+  }
+
+  async takeNumbers(wanted: ReadonlyArray<readonly [name: string, count: number]>): Promise<number[]> {
+    const checked = numbersWantedOf(wanted);
+    return checked.length === 0 ? [] : this.sql.takeNumbers(checked);
   }
 
   async nextCounterValue(name: string): Promise<number> {
@@ -1065,7 +1070,7 @@ export class PostgresHallStore implements HallStore {
     const outer: Sql = {
       query: (text, params) => this.poolQuery(text, params),
       atomic: (fn) => this.transaction(fn, 'BEGIN'),
-      takeNumber: (name, count) => this.takeNumberAlone(name, count),
+      takeNumbers: (wanted) => this.takeNumbersAlone(wanted),
     };
     // Expose the repository's methods on the store itself (HallStore extends HallRepository).
     const repo = new PostgresHallRepository(outer, hallId);
@@ -1151,22 +1156,27 @@ export class PostgresHallStore implements HallStore {
   }
 
   /**
-   * `takeNumber`: the counter's increment in a transaction of its own on the numbering pool, committed at once and
-   * asynchronously (synchronous_commit off: no wait for the disk), so its row is locked only for that statement and
-   * tickets of one category are not issued one disk flush after another. Safe across crashes: the increment's WAL
-   * record comes before that of any transaction that later commits a ticket with the number, and that commit flushes
-   * the WAL up to itself; an increment lost in a crash was used by no stored ticket. One round trip (a simple query of
-   * four statements; the name is quoted by the driver).
+   * `takeNumbers`: the counters' increments in a transaction of their own on the numbering pool, committed at once and
+   * asynchronously (synchronous_commit off: no wait for the disk), so their rows are locked only for that statement
+   * and tickets of one category are not issued one disk flush after another. Safe across crashes: the increment's
+   * WAL record comes before that of any transaction that later commits a ticket with the number, and that commit
+   * flushes the WAL up to itself; an increment lost in a crash was used by no stored ticket. One round trip (a simple
+   * query of four statements; names quoted by the driver, counts checked numbers), one row per counter, in name
+   * order (the order the rows are locked in).
    */
-  private async takeNumberAlone(name: string, count: number): Promise<number> {
+  private async takeNumbersAlone(wanted: ReadonlyArray<readonly [string, number]>): Promise<number[]> {
     if (this.closed) throw new Error('hall store is closed');
     const client = await this.connect(this.numbering);
     let drop: Error | undefined;
     try {
+      const hall = hallIdLiteral(this.hallId);
+      const rows = [...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, count]) => `(${hall}, ${client.escapeLiteral(name)}, ${count})`);
       const results = (await client.query(`BEGIN; SET LOCAL synchronous_commit = off;
-        INSERT INTO counters (hall_id, name, value) VALUES (${hallIdLiteral(this.hallId)}, ${client.escapeLiteral(name)}, ${count})
-        ON CONFLICT (hall_id, name) DO UPDATE SET value = counters.value + ${count} RETURNING value; COMMIT`)) as unknown as pg.QueryResult[];
-      return Number(results[2].rows[0].value) - count + 1;
+        INSERT INTO counters (hall_id, name, value) VALUES ${rows.join(', ')}
+        ON CONFLICT (hall_id, name) DO UPDATE SET value = counters.value + EXCLUDED.value RETURNING name, value; COMMIT`)) as unknown as pg.QueryResult[];
+      const last = new Map(results[2].rows.map((r) => [String(r.name), Number(r.value)]));
+      return wanted.map(([name, count]) => last.get(name)! - count + 1);
     } catch (err) {
       drop = err as Error;
       // A failed statement leaves the transaction open on this connection: it is destroyed, not returned.
@@ -1249,7 +1259,7 @@ export class PostgresHallStore implements HallStore {
         return run(text, params);
       },
       atomic: (f) => f(tx),
-      takeNumber: (name, count) => this.takeNumberAlone(name, count),
+      takeNumbers: (wanted) => this.takeNumbersAlone(wanted),
     };
     try {
       await run(begin);

@@ -30,7 +30,7 @@ import type {
   TicketTransferRecord,
 } from './hallStore.ts';
 import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
-import { numbersWanted } from './hallStore.ts';
+import { numbersWanted, numbersWantedOf } from './hallStore.ts';
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
 import { callCandidatesSql, calledOfCategorySql, nextWaitingSql, waitingAheadSql } from './ticketOrderSql.ts';
@@ -311,6 +311,10 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     const r = this.one(`INSERT INTO counters (hall_id, name, value) VALUES (?, ?, ?)
       ON CONFLICT (hall_id, name) DO UPDATE SET value = value + excluded.value RETURNING value`, this.hall, name, n);
     return Number(r!.value) - n + 1;
+  }
+
+  takeNumbers(wanted: ReadonlyArray<readonly [name: string, count: number]>): number[] {
+    return numbersWantedOf(wanted).map(([name, count]) => this.takeNumber(name, count));
   }
 
   nextCounterValue(name: string): number {

@@ -352,6 +352,16 @@ export function numbersWanted(count: number): number {
   return count;
 }
 
+/** What `takeNumbers` is asked, checked: each count as `numbersWanted`, each counter named once. */
+export function numbersWantedOf(wanted: ReadonlyArray<readonly [name: string, count: number]>): Array<[string, number]> {
+  const names = new Set<string>();
+  return wanted.map(([name, count]) => {
+    if (names.has(name)) throw new RangeError(`takeNumbers: counter ${name} asked twice`);
+    names.add(name);
+    return [name, numbersWanted(count)];
+  });
+}
+
 /** Every data operation; what a transaction handle offers too. */
 export interface HallRepository extends ResultCollectionRepository {
   // departments, categories, service items, materials (guidance data)
@@ -384,6 +394,12 @@ export interface HallRepository extends ResultCollectionRepository {
    * category, hall/queue.ts); the first is returned.
    */
   takeNumber(name: string, count?: number): Promise<number>;
+  /**
+   * `takeNumber` of several counters at once (each named once): the first number of each, in the order asked. A group
+   * of tickets of several categories (hall/queue.ts) takes its numbers in one step: on PostgreSQL one statement, the
+   * counters locked in name order, so two takers of the same counters never wait for each other in a circle.
+   */
+  takeNumbers(wanted: ReadonlyArray<readonly [name: string, count: number]>): Promise<number[]>;
 
   // appointment slots and appointments
   /** Creates the slots that do not exist yet (service + day + start is unique); existing ones are left alone. */

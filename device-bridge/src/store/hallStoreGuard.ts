@@ -84,7 +84,7 @@ export class HallStoreUnavailableError extends Error {
 }
 
 /** The calls that issue numbers or change several rows at once: checked against the file before they run. */
-const GATED_CALLS: ReadonlySet<PropertyKey> = new Set(['withTransaction', 'withPersonTransaction', 'nextCounterValue', 'takeNumber', 'insertTicket', 'insertTickets']);
+const GATED_CALLS: ReadonlySet<PropertyKey> = new Set(['withTransaction', 'withPersonTransaction', 'nextCounterValue', 'takeNumber', 'takeNumbers', 'insertTicket', 'insertTickets']);
 
 export interface GuardHallStoreOptions {
   /**

@@ -297,6 +297,29 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         await expect(a.takeNumber('ticket:z', 1.5)).rejects.toThrow(/count 1.5/);
       }, 30_000);
 
+      it('takeNumbers: several counters in one step, the first of each in the order asked; never shared, whatever order other takers ask in', async () => {
+        const a = await open();
+        const b = backend.concurrentInstances ? await open() : a;
+        expect(await a.takeNumber('ticket:B', 2)).toBe(1);
+        // Asked B before A: answered in that order; A is new.
+        expect(await a.takeNumbers([['ticket:B', 3], ['ticket:A', 2]])).toEqual([3, 1]);
+        expect(await b.withPersonTransaction(HOLDER, (tx) => tx.takeNumbers([['ticket:A', 1], ['ticket:C', 4], ['ticket:B', 1]]))).toEqual([3, 1, 6]);
+        expect(await a.takeNumbers([])).toEqual([]);
+        // Many takers at once on two instances, the same counters asked in opposite orders: every number once, in each.
+        const asks = Array.from({ length: 20 }, (_, i) => (i % 2
+          ? [['ticket:D', 1 + (i % 3)], ['ticket:E', 2]] : [['ticket:E', 1], ['ticket:D', 2]]) as Array<[string, number]>);
+        const got = await Promise.all(asks.map((ask, i) => (i % 2 ? a : b).takeNumbers(ask)));
+        for (const counter of ['ticket:D', 'ticket:E']) {
+          const taken = asks.flatMap((ask, i) => ask.flatMap(([name, count], k) => (name === counter
+            ? Array.from({ length: count }, (_, n) => got[i][k] + n) : [])));
+          expect([...taken].sort((x, y) => x - y)).toEqual(Array.from({ length: taken.length }, (_, n) => n + 1));
+        }
+        await expect(a.takeNumbers([['ticket:F', 1], ['ticket:F', 2]])).rejects.toThrow(/ticket:F asked twice/);
+        await expect(a.takeNumbers([['ticket:F', 1000]])).rejects.toThrow(/count 1000/);
+        // Refused before anything was taken.
+        expect(await a.takeNumber('ticket:F')).toBe(1);
+      }, 30_000);
+
       it('insertTickets stores a group in one call and answers each record in the order given; listTicketsOfHolders reads people', async () => {
         const store = await open();
         await seedBasics(store);
