@@ -6,8 +6,9 @@
  * 5,000 tickets already waiting in the category against the same with none. At the end of every configuration the
  * day's ticket numbers are checked unique and their count against the answers.
  *
- * Steady state, not a burst: every setup first issues WARM_UP tickets at concurrency 64, unmeasured (each new process
- * compiles its hot paths and fills its pool on its first few hundred tickets), and every cell issues at least four
+ * Steady state, not a burst: every setup first issues WARM_UP tickets per instance at concurrency 64, unmeasured (each
+ * new process compiles its hot paths and fills its pool on its first few hundred tickets of its own: three instances
+ * sharing one setup's warm-up each got a third of it, and their first cells ran partly cold), and every cell issues at least four
  * rounds of its concurrency (PER_CELL, more at 256), so a cell's figures are those of a loop that has been running,
  * not of its first arrivals all at once.
  *
@@ -41,8 +42,10 @@ import { CORES, withCpu } from './serverCpu.ts';
 const CONCURRENCY = [1, 16, 64, 256];
 /** Tickets per cell: a category's day holds 999 (hall-rules.md "A001"), so a cell of more spans two categories. */
 const PER_CELL = 900;
-/** Unmeasured tickets per setup before its first cell (see the head comment). */
+/** Unmeasured tickets per instance before a setup's first cell (see the head comment). */
 const WARM_UP = 600;
+/** The warm-up's categories: up to 999 tickets a day each (hall-rules.md "A001"), three instances' warm-up in two. */
+const WARM_UP_CATEGORIES = ['W', 'X'];
 /** Tickets per cell with 5,000 waiting: the measured category already holds WAITING_IN_CATEGORY of its 999. */
 const PER_WAITING_CELL = 600;
 const WAITING_IN_CATEGORY = 390;
@@ -106,7 +109,7 @@ export async function openSetup(name: string, kind: 'sqlite' | 'postgres', count
     }
     store = await target.open();
     const clock = new HallClock(Date.now, siteUtcOffsetMinutes(parseConfig(config).site));
-    for (const letter of 'ABCDEFGHIJKLW') await store.upsertQueueCategory({ letter, name: `业务${letter}`, defaultServiceMinutes: 5 });
+    for (const letter of 'ABCDEFGHIJKLWX') await store.upsertQueueCategory({ letter, name: `业务${letter}`, defaultServiceMinutes: 5 });
     links = await Promise.all(tokens.map(async (token, k) => {
       const s = connect(`${instances[k % count].url}${KIOSK_LINK_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
       await new Promise<void>((resolve, reject) => {
@@ -205,7 +208,7 @@ export default async function bench(): Promise<void> {
     const setup = await openSetup(name, kind, count);
     try {
       const numbers: string[] = [];
-      numbers.push(...(await runCell(setup, ['W'], 64, WARM_UP)).issued);
+      numbers.push(...(await runCell(setup, WARM_UP_CATEGORIES, 64, WARM_UP * count)).issued);
       // Per concurrency, its categories: at least four rounds of the loop, 999 a day per category.
       const letters = [['A'], ['B'], ['C'], ['D', 'K']];
       const at16 = { zero: 0, full: 0 };
@@ -255,7 +258,7 @@ export default async function bench(): Promise<void> {
       await setup.close();
     }
   }
-  console.log(`closed loop over ${LINKS} kiosk links, after ${WARM_UP} unmeasured tickets per setup; ${PER_CELL} tickets per cell (${4 * 256} at 256),
+  console.log(`closed loop over ${LINKS} kiosk links, after ${WARM_UP} unmeasured tickets per instance; ${PER_CELL} tickets per cell (${4 * 256} at 256),
 ${PER_WAITING_CELL} with ${WAITING} waiting; ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`what runs where: each instance in a process of its own (as in a district); the ${LINKS} kiosk clients in the bench
 process (kiosks are machines of their own); PostgreSQL and Redis in theirs; all on this box's ${CORES} shared cores`);
