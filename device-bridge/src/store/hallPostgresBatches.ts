@@ -8,7 +8,8 @@
  * - listCertificatesOfHolder: the holders as an array, the rows split per holder in the single query's order;
  * - countWaitingAhead: the wait estimate's correlated counts (ticketOrderSql.ts) per ticket id of an array; calls go
  *   together only with calls of the same hall-local now;
- * - recentServiceDurations: identical (category, limit) calls waiting together share one statement;
+ * - recentServiceDurations: calls of one limit share one statement, the categories as an array, each read on its own
+ *   (LATERAL, newest first) and split per category in that order;
  * - addKioskRequest: one multi-row INSERT ... ON CONFLICT DO NOTHING (the first record of a key wins, as with calls
  *   one after another);
  * - appendAccessAudit: one multi-row INSERT; each row's id is drawn in a materialised row source beside its position
@@ -23,6 +24,7 @@ import { certificateFromRow, kioskRequestFromRow, type Row } from './hallSqlite.
 import type { CertificateRecord, HallRepository, KioskRequestRecord } from './hallStore.ts';
 import { batchOrEachAlone, StatementBatches } from './statementBatches.ts';
 import { waitingAheadOfIdsSql } from './ticketOrderSql.ts';
+import { serviceDurationsSql } from './visitRecords.ts';
 
 /**
  * The request records of (kiosk, request) pairs given as two arrays: each pair looked up on the primary key, one
@@ -137,12 +139,18 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
     }), { keyOf: (a) => a.hallNow });
 
   type Durations = { category: string; limit: number };
-  // Every call of a batch has the same key, so one statement answers them all (each gets its own array).
-  const durations = new StatementBatches<Durations, number[]>(async (list) => {
-    sent.recentServiceDurations++;
-    const ms = await single.recentServiceDurations(list[0].category, list[0].limit);
-    return list.map(() => [...ms]);
-  }, { keyOf: (d) => keyOfPair(d.category, String(d.limit)) });
+  // Every call of a batch has the same limit: one statement answers every category asked (a group of walk-ins of
+  // several services asks for several), each category's durations newest first, each caller its own array.
+  const durations = new StatementBatches<Durations, number[]>(aloneOr('recentServiceDurations',
+    (d) => single.recentServiceDurations(d.category, d.limit),
+    async (list) => {
+      const of = new Map<string, number[]>(list.map((d) => [d.category, []]));
+      for (const r of await rows('recentServiceDurations', `SELECT u.c AS category, d.ms FROM unnest($1::text[]) WITH ORDINALITY AS u(c, i)
+        CROSS JOIN LATERAL (${serviceDurationsSql(h, 'u.c', h, 'u.c', '$2::integer')}) d ORDER BY u.i, d.f DESC`, [[...of.keys()], list[0].limit])) {
+        of.get(String(r.category))!.push(Number(r.ms));
+      }
+      return list.map((d) => [...of.get(d.category)!]);
+    }), { keyOf: (d) => String(d.limit) });
 
   const addRequests = new StatementBatches<KioskRequestRecord, void>(writeBatch('addKioskRequest',
     (k) => single.addKioskRequest(k),

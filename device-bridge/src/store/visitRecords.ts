@@ -86,9 +86,10 @@ export function currentVisitStep(steps: readonly VisitStepRecord[]): VisitStepRe
  * Service durations (ms) of a category, newest first, for the wait estimate (hall/queue.ts): finished tickets, and
  * the finished steps of visits that went on to a next step (a visit's last step, or one after which the rest was
  * skipped, is its ticket's own duration). Placeholders are used in this order: hall, category, hall, category, limit.
+ * `f`: when each finished (the order; several categories in one statement keep each one's order by it).
  */
 export function serviceDurationsSql(hall: string, category: string, hall2: string, category2: string, limit: string): string {
-  return `SELECT ms FROM (
+  return `SELECT ms, f FROM (
       SELECT finished_at - started_at AS ms, finished_at AS f FROM tickets WHERE hall_id = ${hall} AND category = ${category}
         AND status = 'done' AND started_at IS NOT NULL AND finished_at IS NOT NULL
       UNION ALL

@@ -96,7 +96,7 @@ describe('PostgreSQL store: concurrent reads share statements and answer each ca
     expect(statements).toBeLessThan(N + N / 2);
   });
 
-  it('recentServiceDurations: identical calls share one statement, each caller its own array', async () => {
+  it('recentServiceDurations: calls of one limit share one statement whatever their categories, each caller its own array', async () => {
     let seq = 0;
     for (const [category, ms] of [['A', 60_000], ['A', 90_000], ['B', 30_000], ['A', 120_000]] as const) {
       seq++;
@@ -112,6 +112,10 @@ describe('PostgreSQL store: concurrent reads share statements and answer each ca
     result.together[0].push(1);
     expect(result.together[4]).toEqual([120_000, 90_000, 60_000]);
     expect(statements).toBeLessThan(N + N / 2);
+    // Three categories at one limit: one statement (two limits: two).
+    const three = await counted('recentServiceDurations', () => Promise.all(['A', 'B', 'C', 'A'].map((c) => store.recentServiceDurations(c, 20))));
+    expect(three.result).toEqual([[120_000, 90_000, 60_000], [30_000], [], [120_000, 90_000, 60_000]]);
+    expect(three.statements).toBe(1);
   });
 });
 
