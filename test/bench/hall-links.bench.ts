@@ -31,7 +31,16 @@ import { LOOP_RESOLUTION_MS, startInstanceProcess, type InstanceProcess, type In
 // 10,000: the district size README "Many instances" plans for (each instance holds its share; the kiosks' process
 // holds all 10,000 client sockets, within this machine's 20,000 open files per process).
 // ONEDOOR_BENCH_LINK_COUNTS=10000 (a comma list) runs those counts only.
-const COUNTS = process.env.ONEDOOR_BENCH_LINK_COUNTS?.split(',').map(Number) ?? [500, 1000, 10_000];
+const COUNTS = linkCounts(process.env.ONEDOOR_BENCH_LINK_COUNTS) ?? [500, 1000, 10_000];
+
+/** The counts of ONEDOOR_BENCH_LINK_COUNTS, each a whole number from 1 to 10,000; a bad one names the variable. */
+function linkCounts(value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const counts = value.split(',').map((c) => Number(c.trim()));
+  const bad = counts.find((n) => !Number.isInteger(n) || n < 1 || n > 10_000);
+  if (bad !== undefined) throw new Error(`ONEDOOR_BENCH_LINK_COUNTS="${value}": each count must be a whole number from 1 to 10,000`);
+  return counts;
+}
 /** Links held this long (two heartbeats each) between the first connect and the storms. */
 const HOLD_MS = 10_000;
 const REDIS_URL = process.env.ONEDOOR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -101,12 +110,12 @@ interface Setup {
 }
 
 /** (a) is today's single SQLite instance: every figure of (b) is printed beside it, with the ratio. */
-export const SETUPS: Setup[] = [
+const SETUPS: Setup[] = [
   { name: '(a) SQLite, 1 instance', kind: 'sqlite', instances: 1 },
   { name: '(b) PostgreSQL + Redis, 2 instances', kind: 'postgres', instances: 2 },
 ];
 
-export async function run(n: number, setup: Setup): Promise<Record<string, number>> {
+async function run(n: number, setup: Setup): Promise<Record<string, number>> {
   const dirs: string[] = [];
   const target = setup.kind === 'postgres' ? await postgresBackend.create() : null;
   const tokens = Array.from({ length: n }, (_, i) => `bench-link-token-${String(i).padStart(6, '0')}`);

@@ -77,7 +77,7 @@ interface Setup {
   close(): Promise<void>;
 }
 
-export async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: number): Promise<Setup> {
+async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: number): Promise<Setup> {
   // On SQLite the first instance's data dir is the target's (its hall.sqlite is the target's file).
   const target = await (kind === 'postgres' ? postgresBackend : sqliteBackend).create();
   const dirs: string[] = [];
@@ -135,7 +135,7 @@ interface Cell {
 
 let requestSeq = 0;
 /** `count` tickets in a closed loop of `concurrency`, spread evenly over `categories` (each below its 999 a day). */
-export async function runCell(setup: Setup, categories: string[], concurrency: number, count: number): Promise<Cell> {
+async function runCell(setup: Setup, categories: string[], concurrency: number, count: number): Promise<Cell> {
   const latencies: number[] = [];
   const issued: string[] = [];
   let started = 0;
