@@ -151,6 +151,24 @@ interface QueryResult {
   rowCount: number;
 }
 
+/** A hall's queue categories, in letter order (`h`: the hall as an SQL literal). */
+function queueCategoriesSql(h: string): string {
+  return `SELECT * FROM queue_categories WHERE hall_id = ${h} ORDER BY letter`;
+}
+
+/** A hall's intake state (open, paused, closed). */
+function intakeStateSql(h: string): string {
+  return `SELECT * FROM intake_state WHERE hall_id = ${h}`;
+}
+
+/**
+ * What a person's transaction (taking tickets, queue.ts issueGroupIn) reads first whatever the request: the
+ * categories and whether intake is open. They go in BEGIN's round trip, after the locks (see `attempt`).
+ */
+function ticketOpeningReads(h: string): string[] {
+  return [queueCategoriesSql(h), intakeStateSql(h)];
+}
+
 /** Where a repository's statements go: the pool (each statement on its own) or one transaction's client. */
 interface Sql {
   query(text: string, params?: unknown[]): Promise<QueryResult>;
@@ -212,7 +230,7 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async listQueueCategories(): Promise<QueueCategoryRecord[]> {
-    return (await this.all(`SELECT * FROM queue_categories WHERE hall_id = ${this.h} ORDER BY letter`)).map((r) => ({
+    return (await this.all(queueCategoriesSql(this.h))).map((r) => ({
       letter: String(r.letter), name: String(r.name), defaultServiceMinutes: Number(r.default_service_minutes),
     }));
   }
@@ -924,7 +942,7 @@ class PostgresHallRepository implements HallRepository {
   }
 
   async getIntakeState(): Promise<IntakeStateRecord | undefined> {
-    const r = await this.one(`SELECT * FROM intake_state WHERE hall_id = ${this.h}`);
+    const r = await this.one(intakeStateSql(this.h));
     return r ? intakeStateFromRow(r) : undefined;
   }
 
@@ -1191,7 +1209,8 @@ export class PostgresHallStore implements HallStore {
   }
 
   withPersonTransaction<T>(person: string | null | readonly string[], fn: (tx: HallRepository) => Promise<T>): Promise<T> {
-    return this.transaction((sql) => fn(new PostgresHallRepository(sql, this.hallId)), this.personLockSql(person));
+    return this.transaction((sql) => fn(new PostgresHallRepository(sql, this.hallId)), this.personLockSql(person),
+      ticketOpeningReads(hallIdLiteral(this.hallId)));
   }
 
   /**
@@ -1221,17 +1240,24 @@ export class PostgresHallStore implements HallStore {
    * a newer instance altered a table). Everything of the first attempt was rolled back and its connection, with
    * its statements, destroyed, so `fn` runs again from the start, as a caller's retry would.
    */
-  private async transaction<T>(fn: (sql: Sql) => Promise<T>, begin: string): Promise<T> {
+  private async transaction<T>(fn: (sql: Sql) => Promise<T>, begin: string, opening: readonly string[] = []): Promise<T> {
     try {
-      return await this.attempt(fn, begin);
+      return await this.attempt(fn, begin, opening);
     } catch (err) {
       if (!isStalePlan(err)) throw err;
-      return this.attempt(fn, begin);
+      return this.attempt(fn, begin, opening);
     }
   }
 
-  /** BEGIN ... COMMIT on one pooled client; `fn` gets statements bound to it, valid until the transaction ends. */
-  private async attempt<T>(fn: (sql: Sql) => Promise<T>, begin: string): Promise<T> {
+  /**
+   * BEGIN ... COMMIT on one pooled client; `fn` gets statements bound to it, valid until the transaction ends.
+   * `opening`: reads without parameters sent in BEGIN's round trip, after the locks, so they see what the
+   * transaction would see reading them first; `fn`'s first run of the same text is answered with that result
+   * instead of a round trip of its own (a ticket group's transaction had three round trips before its first write;
+   * each one is time the hall's other transactions may wait and CPU on both sides, bench `hall-load`). A statement
+   * other than a SELECT may change what they read, so after one every statement goes to the server again.
+   */
+  private async attempt<T>(fn: (sql: Sql) => Promise<T>, begin: string, opening: readonly string[] = []): Promise<T> {
     const refused = this.refuseHere();
     if (refused) throw refused;
     const client = await this.connect(this.pool);
@@ -1243,26 +1269,46 @@ export class PostgresHallStore implements HallStore {
     };
     client.on('error', onError);
     let open = true;
-    const run = async (text: string, params?: unknown[]): Promise<QueryResult> => {
+    const run = async (text: string, params?: unknown[]): Promise<QueryResult & { all: pg.QueryResult[] }> => {
       try {
         const res = await client.query(statement(text, params) as pg.QueryConfig);
-        return { rows: res.rows as Row[], rowCount: res.rowCount ?? 0 };
+        // Several statements in one simple query: an array of results, one per statement.
+        const all = Array.isArray(res) ? (res as pg.QueryResult[]) : [res];
+        const last = all[all.length - 1];
+        return { rows: last.rows as Row[], rowCount: last.rowCount ?? 0, all };
       } catch (err) {
         // A stale prepared plan (isStalePlan) aborts the transaction; the client is destroyed so its cache goes too.
         if (isConnectionFailure(err as Error) || isStalePlan(err)) broken ??= err as Error;
         throw databaseError(err, this.where);
       }
     };
+    const early = new Map<string, QueryResult>();
     const tx: Sql = {
       query: async (text, params) => {
         if (!open) throw new Error('hall store: transaction handle used after its transaction ended');
+        if (early.size > 0) {
+          const read = !params || params.length === 0 ? early.get(text) : undefined;
+          if (read) {
+            early.delete(text);
+            return read;
+          }
+          if (!/^\s*SELECT\b/i.test(text)) early.clear();
+        }
         return run(text, params);
       },
       atomic: (f) => f(tx),
       takeNumbers: (wanted) => this.takeNumbersAlone(wanted),
     };
     try {
-      await run(begin);
+      if (opening.length === 0) await run(begin);
+      else {
+        // A simple query of several statements answers one result per statement, in order: the opening reads last.
+        const results = (await run([begin, ...opening].join('; '))).all;
+        opening.forEach((text, i) => {
+          const r = results[results.length - opening.length + i];
+          early.set(text, { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 });
+        });
+      }
       const result = await this.inTransaction.run(this, () => fn(tx));
       await run('COMMIT');
       return result;

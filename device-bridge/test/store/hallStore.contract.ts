@@ -209,6 +209,53 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         await Promise.all(Array.from({ length: 12 }, (_, i) => addNext(i % 2 === 0 ? a : b)));
         expect((await a.listCalendarDays()).map((d) => d.name)).toEqual(Array.from({ length: 12 }, (_, i) => `d${i + 1}`));
       }, 30_000);
+      it('a person transaction reads the categories and intake state as they were when it began, then its own writes', async () => {
+        const a = await open();
+        await a.upsertQueueCategory({ letter: 'A', name: '户籍', defaultServiceMinutes: 5 });
+        const paused = { mode: 'paused' as const, message: '系统维护', day: '2026-11-25', changedAt: T0, changedBy: 'manager' };
+        if (backend.concurrentInstances) {
+          // Another instance renames the category and pauses intake while the transaction is open: a read in it still
+          // sees the state at its start (PostgreSQL: read in BEGIN's round trip, after the locks), as SQLite's
+          // write lock makes every transaction see it.
+          const b = await open();
+          let began!: () => void;
+          const open1 = new Promise<void>((r) => (began = r));
+          let changed!: () => void;
+          const after = new Promise<void>((r) => (changed = r));
+          const seen = a.withPersonTransaction(HOLDER, async (tx) => {
+            began();
+            await after;
+            return [await tx.listQueueCategories(), await tx.getIntakeState()] as const;
+          });
+          await open1;
+          await b.upsertQueueCategory({ letter: 'A', name: '改名', defaultServiceMinutes: 5 });
+          await b.saveIntakeState(paused);
+          changed();
+          const [categories, intake] = await seen;
+          expect(categories.map((c) => c.name)).toEqual(['户籍']);
+          expect(intake).toBeUndefined();
+          // The next transaction sees them.
+          expect(await a.withPersonTransaction(HOLDER, async (tx) => [(await tx.listQueueCategories())[0].name, (await tx.getIntakeState())?.mode]))
+            .toEqual(['改名', 'paused']);
+          await a.upsertQueueCategory({ letter: 'A', name: '户籍', defaultServiceMinutes: 5 });
+          await a.saveIntakeState({ ...paused, mode: 'open', message: null });
+        }
+        // The transaction's own writes are read back, whichever it read first.
+        const own = await a.withPersonTransaction(HOLDER, async (tx) => {
+          await tx.saveIntakeState(paused);
+          await tx.upsertQueueCategory({ letter: 'B', name: '社保', defaultServiceMinutes: 7 });
+          return [await tx.getIntakeState(), (await tx.listQueueCategories()).map((c) => c.letter)] as const;
+        });
+        expect(own[0]?.mode).toBe('paused');
+        expect(own[1]).toEqual(['A', 'B']);
+        // Read twice in one transaction, with a write between: the second read is the server's.
+        expect(await a.withPersonTransaction(null, async (tx) => {
+          const before = (await tx.getIntakeState())?.mode;
+          await tx.saveIntakeState({ ...paused, mode: 'closed' });
+          return [before, (await tx.getIntakeState())?.mode];
+        })).toEqual(['paused', 'closed']);
+      }, 30_000);
+
       it('person transactions: one person one at a time, beside other people, never beside a hall-wide one', async () => {
         const a = await open();
         const b = backend.concurrentInstances ? await open() : a;
