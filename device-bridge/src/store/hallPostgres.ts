@@ -38,6 +38,7 @@ import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventR
 import { applyHallPostgresMigrations, HALL_POSTGRES_MIGRATIONS } from './hallPostgresMigrations.ts';
 import { districtFiguresSql, districtRowFrom, type DistrictHallRow } from './districtFigures.ts';
 import { checkHallId, DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
+import { keepTicketStatistics, STATISTICS_CHECK_MS, type StatisticsCheck } from './ticketStatistics.ts';
 import { handoffRefusalOf, holderColumns, phoneSessionFromRow, type PhoneHandoffTake, type PhoneSessionRecord } from './phoneSessionRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
@@ -1020,6 +1021,11 @@ export interface PostgresHallStoreOptions {
   applicationName?: string;
   /** The hall the store is bound to (config site.hallId; default DEFAULT_HALL_ID): it sees only that hall's rows. */
   hallId?: string;
+  /**
+   * How often to check whether the tickets need the statistics autovacuum would keep (ticketStatistics.ts; default
+   * STATISTICS_CHECK_MS; 0: never, for a test that studies plans made without them).
+   */
+  statisticsCheckMs?: number;
 }
 
 /** Arbitrary constant naming "a hall transaction" among advisory locks (one lock per schema). */
@@ -1065,7 +1071,9 @@ export async function openPostgresHallStore(opts: PostgresHallStoreOptions): Pro
     if (err instanceof Error && /refusing to start/.test(err.message)) throw err;
     throw databaseError(err, where);
   }
-  return new PostgresHallStore(pool, numbering, opts.schema, where, version, hallId);
+  const store = new PostgresHallStore(pool, numbering, opts.schema, where, version, hallId);
+  store.checkStatisticsEvery(opts.statisticsCheckMs ?? STATISTICS_CHECK_MS);
+  return store;
 }
 
 /** `host:port/database schema x` without user or password (for messages and logs). */
@@ -1082,6 +1090,7 @@ export class PostgresHallStore implements HallStore {
   private readonly inTransaction = new AsyncLocalStorage<PostgresHallStore>();
   private closed = false;
   private readonly batches: BatchedStatements;
+  private statisticsTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly pool: pg.Pool, private readonly numbering: pg.Pool, readonly schema: string, readonly where: string,
     private readonly version: number, readonly hallId: string = DEFAULT_HALL_ID) {
@@ -1113,6 +1122,28 @@ export class PostgresHallStore implements HallStore {
       refuse: () => this.refuseHere(),
     });
     Object.assign(this, this.batches.methods);
+  }
+
+  /** Runs keepTicketStatistics every `ms` (0: never) until the store closes; a failed check waits for the next. */
+  checkStatisticsEvery(ms: number): void {
+    if (this.statisticsTimer) clearInterval(this.statisticsTimer);
+    this.statisticsTimer = ms > 0 ? setInterval(() => void this.keepTicketStatistics().catch(() => undefined), ms).unref() : undefined;
+  }
+
+  /** The tickets' statistics kept where autovacuum does not (ticketStatistics.ts): one check, on a pooled connection. */
+  async keepTicketStatistics(): Promise<StatisticsCheck> {
+    const refused = this.refuseHere();
+    if (refused) throw refused;
+    const client = await this.connect(this.pool);
+    let broken: Error | undefined;
+    try {
+      return await keepTicketStatistics(client, this.schema);
+    } catch (err) {
+      if (isConnectionFailure(err as Error)) broken = err as Error;
+      throw databaseError(err, this.where);
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** Calls made and statements sent per batched method (hallPostgresBatches.ts): how much the batches saved. */
@@ -1358,6 +1389,7 @@ export class PostgresHallStore implements HallStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.statisticsTimer);
     await Promise.all([this.pool.end(), this.numbering.end()]);
   }
 }

@@ -24,7 +24,8 @@ export interface StoreTarget {
   /** The config `store` value naming this target ("sqlite" means `<dir>/hall.sqlite`). */
   setting: string;
   /** A store on this target, bound to `hallId` (default: the store's default hall). */
-  open(opts?: { hallId?: string }): Promise<HallStore>;
+  /** `statisticsCheckMs`: PostgreSQL only (PostgresHallStoreOptions); 0 for a test of plans made without statistics. */
+  open(opts?: { hallId?: string; statisticsCheckMs?: number }): Promise<HallStore>;
   /** Creates the schema as an older bridge knowing migrations up to `version` leaves it. */
   migrateTo(version: number): Promise<void>;
   /** Runs SQL directly on the backing store (checks the interface cannot make); `?` placeholders on both. */
@@ -102,7 +103,8 @@ export const postgresBackend: StoreBackend = {
     return {
       dir,
       setting: url.toString(),
-      open: (opts) => openPostgresHallStore({ url: TEST_PG_URL, schema, applicationName: schema, hallId: opts?.hallId }),
+      open: (opts) => openPostgresHallStore({ url: TEST_PG_URL, schema, applicationName: schema, hallId: opts?.hallId,
+        statisticsCheckMs: opts?.statisticsCheckMs }),
       migrateTo: (version) => withSchema(async (c) => {
         await applyHallPostgresMigrations(c, schema, HALL_POSTGRES_MIGRATIONS.filter((m) => m.version <= version));
       }),

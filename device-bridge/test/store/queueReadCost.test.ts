@@ -8,9 +8,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BEHIND_READ_LIMIT, callCandidatesSql, nextWaitingSql, ticketsOfHoldersSql, waitingAheadOfIdsSql, waitingAheadSql } from '../../src/store/ticketOrderSql.ts';
 import { kioskRequestsOfPairsSql } from '../../src/store/hallPostgresBatches.ts';
-import { statement, ticketsOfHoldersText } from '../../src/store/hallPostgres.ts';
+import { statement, ticketsOfHoldersText, type PostgresHallStore } from '../../src/store/hallPostgres.ts';
 import type { HallStore, TicketPriority } from '../../src/store/hallStore.ts';
 import { seedBasics } from '../hall/fixture.ts';
+import { CHANGES_BEFORE_ANALYZE } from '../../src/store/ticketStatistics.ts';
 import { postgresBackend, TEST_PG_URL, type StoreTarget } from './backends.ts';
 
 const DAY = '2026-11-25';
@@ -27,7 +28,8 @@ describe('queue reads on PostgreSQL stay within the ticket\'s category', () => {
 
   beforeAll(async () => {
     target = await postgresBackend.create();
-    store = await target.open();
+    // A table never analysed, as the statements below must read it (store/ticketStatistics.ts would analyse it).
+    store = await target.open({ statisticsCheckMs: 0 });
     await seedBasics(store);
     const schema = new URL(target.setting).searchParams.get('schema')!;
     // 2,997 tickets waiting in B, C and D (999 each, the most of a day: hall-rules.md "A001"), 49 of them green-channel, all issued before
@@ -230,3 +232,103 @@ describe('queue reads on PostgreSQL stay within the ticket\'s category', () => {
     ]);
   });
 });
+
+describe('the wait estimate on a large day, never analysed, then with the statistics the store keeps', () => {
+  // 23,400 tickets of one day in 26 categories, issued in turn (as a busy hall issues them), none called, on a table
+  // autovacuum does not keep (store/ticketStatistics.ts): PostgreSQL believes any index on (hall, day) finds one row,
+  // and from about 21,000 tickets of a day the numbers' unique key ranks cheaper than the waiting index.
+  let target: StoreTarget;
+  let store: PostgresHallStore;
+  let client: pg.Client;
+  const DAY_TICKETS = 23_400;
+
+  beforeAll(async () => {
+    target = await postgresBackend.create();
+    // The check runs when the test asks, not on a timer in the middle of it.
+    store = (await target.open({ statisticsCheckMs: 0 })) as PostgresHallStore;
+    for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') await store.upsertQueueCategory({ letter, name: `业务${letter}`, defaultServiceMinutes: 5 });
+    // Whatever the server's own setting: this table is one autovacuum leaves alone.
+    await target.sql('ALTER TABLE tickets SET (autovacuum_enabled = false)');
+    await target.sql(`INSERT INTO tickets (hall_id, day, category, seq, number, holder_number, priority, status, issued_at)
+      SELECT 'hall', ?, chr(65 + g % 26), g / 26 + 1, chr(65 + g % 26) || (g / 26 + 1), '4401061980' || lpad(g::text, 8, '0'),
+        NULL, 'waiting', g FROM generate_series(1, ${DAY_TICKETS}) g`, DAY);
+    const schema = new URL(target.setting).searchParams.get('schema')!;
+    client = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}` });
+    await client.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await client?.end();
+    await store?.close();
+    await target?.destroy();
+  });
+
+  it('reads the whole day per ticket without statistics, and the rows near each ticket once the store has kept them', async () => {
+    const newest = (await client.query('SELECT id FROM tickets ORDER BY id DESC LIMIT 4')).rows.map((r) => Number(r.id));
+    const text = waitingAheadOfIdsSql('$1::integer[]', '$2::text', "'hall'");
+    const prepared = { name: 'ahead-large-day', text, values: [newest, NOW] };
+    const unnamed = { text, values: prepared.values };
+    const read = async (q: pg.QueryConfig) => {
+      await client.query('BEGIN');
+      try {
+        const before = await rowsRead(client);
+        const res = await client.query(q);
+        // Each is the newest of its category's 900: 899 waiting before it, none behind.
+        expect(res.rows.map((r) => Number(r.n))).toEqual([899, 899, 899, 899]);
+        return (await rowsRead(client)) - before;
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    };
+    // As the store's connections run: PostgreSQL's own choice between custom and generic plans.
+    await client.query('SET plan_cache_mode = auto');
+    for (let i = 0; i < 6; i++) await client.query(prepared);
+    // The trap is there: every ticket of the day read for each of the four.
+    expect(await read(prepared)).toBeGreaterThan(4 * 20_000);
+    expect(await read(unnamed)).toBeGreaterThan(4 * 20_000);
+    expect(await store.keepTicketStatistics()).toBe('analysed');
+    // Analysed: the kept plan is made again, and each estimate reads the few rows near its ticket.
+    expect(await read(prepared)).toBeLessThan(60 * newest.length);
+    expect(await read(unnamed)).toBeLessThan(60 * newest.length);
+    // Nothing changed since: nothing to do until the next few hundred tickets.
+    expect(await store.keepTicketStatistics()).toBe('fresh');
+  });
+});
+
+describe('a PostgreSQL store keeps the tickets\' statistics by itself where autovacuum does not', () => {
+  it('analyses the tickets on its own timer once a few hundred have changed, one instance at a time', async () => {
+    const target = await postgresBackend.create();
+    const stores: PostgresHallStore[] = [];
+    try {
+      // Two instances of one hall, checking every 100 ms.
+      for (let i = 0; i < 2; i++) stores.push((await target.open({ statisticsCheckMs: 100 })) as PostgresHallStore);
+      await target.sql('ALTER TABLE tickets SET (autovacuum_enabled = false)');
+      await stores[0].upsertQueueCategory({ letter: 'A', name: '户籍', defaultServiceMinutes: 5 });
+      const analysed = async () => (await target.sql("SELECT last_analyze, vacuum_count FROM pg_stat_user_tables WHERE relname = 'tickets' AND schemaname = current_schema()"))[0];
+      await target.sql(`INSERT INTO tickets (hall_id, day, category, seq, number, holder_number, priority, status, issued_at)
+        SELECT 'hall', ?, 'A', g, 'A' || g, NULL, NULL, 'waiting', g FROM generate_series(1, 100) g`, DAY);
+      await new Promise((r) => setTimeout(r, 500));
+      // 100 changes: under the threshold, left alone.
+      expect((await analysed()).last_analyze).toBeNull();
+      await target.sql(`INSERT INTO tickets (hall_id, day, category, seq, number, holder_number, priority, status, issued_at)
+        SELECT 'hall', ?, 'A', g, 'A' || g, NULL, NULL, 'waiting', g FROM generate_series(101, ${100 + CHANGES_BEFORE_ANALYZE}) g`, DAY);
+      const deadline = Date.now() + 10_000;
+      while ((await analysed()).last_analyze === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const after = await analysed();
+      expect(after.last_analyze).not.toBeNull();
+      // Vacuumed once, by one of the two.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(Number((await analysed()).vacuum_count)).toBe(1);
+    } finally {
+      for (const s of stores) await s.close();
+      await target.destroy();
+    }
+  }, 30_000);
+});
+
+/** Rows of the tickets the session's open transaction made the server read so far. */
+async function rowsRead(client: pg.Client): Promise<number> {
+  const r = await client.query(`SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) AS n FROM pg_stat_xact_user_tables
+    WHERE relname = 'tickets' AND schemaname = current_schema()`);
+  return Number(r.rows[0].n);
+}
