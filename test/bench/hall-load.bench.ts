@@ -3,14 +3,20 @@
  * path a linked kiosk uses: request record, rules, numbering, answer) in a closed loop at concurrency 1, 16, 64 and
  * 256, for (a) one instance on SQLite, (b) one instance on PostgreSQL, (c) three instances on PostgreSQL + Redis
  * (links spread over the instances). Tickets/s and p50/p99 latency per cell; then the rate at concurrency 16 with
- * 5,000 tickets already waiting in the category against the same with none. At the end of every configuration the
+ * 5,000 tickets already waiting in the category against the same with none, measured in a cell of the same size just
+ * before the 5,000 are added (cells next to each other on a busy box compare better than a cell of the first
+ * minutes with one of the last). At the end of every configuration the
  * day's ticket numbers are checked unique and their count against the answers.
  *
- * Steady state, not a burst: every setup first issues WARM_UP tickets per instance at concurrency 64, unmeasured (each
- * new process compiles its hot paths and fills its pool on its first few hundred tickets of its own: three instances
- * sharing one setup's warm-up each got a third of it, and their first cells ran partly cold), and every cell issues at least four
- * rounds of its concurrency (PER_CELL, more at 256), so a cell's figures are those of a loop that has been running,
- * not of its first arrivals all at once.
+ * Steady state, not a burst: every setup first issues WARM_UP tickets per instance at concurrency 64, unmeasured, in
+ * slices whose rates are printed (the warm-up curve), and every cell issues at least four rounds of its concurrency
+ * (PER_CELL, more at 256), so a cell's figures are those of a loop that has been running, not of its first arrivals
+ * all at once. A hall server runs all day; its first few thousand tickets are not its day. Each instance's JIT keeps
+ * optimizing functions for its first 3,000-4,000 tickets (`--trace-opt` on scratch runs of twelve cells of 900 at 64
+ * after 600 each: 79-109 functions optimized per cell at first, 6-15 by the tenth), and every optimization is CPU
+ * time of the instance's process on the box's shared cores: over those cells (c)'s instances' CPU per ticket fell
+ * from 0.82 to 0.38-0.43 ms and the rate rose from 1,300 to 2,200-2,300 tickets/s. With 600 tickets each (the
+ * earlier warm-up) the cells measured the compiler as much as the hall.
  *
  * What runs where: each instance in a process of its own (instanceProcess.ts), as a district runs them (README
  * "Running a district"); the kiosk clients in this process, as they would be on machines of their own. The set-up
@@ -42,10 +48,21 @@ import { CORES, withCpu } from './serverCpu.ts';
 const CONCURRENCY = [1, 16, 64, 256];
 /** Tickets per cell: a category's day holds 999 (hall-rules.md "A001"), so a cell of more spans two categories. */
 const PER_CELL = 900;
-/** Unmeasured tickets per instance before a setup's first cell (see the head comment). */
-const WARM_UP = 600;
-/** The warm-up's categories: up to 999 tickets a day each (hall-rules.md "A001"), three instances' warm-up in two. */
-const WARM_UP_CATEGORIES = ['W', 'X'];
+/** Unmeasured tickets per instance before a setup's first cell (see the head comment), in slices of WARM_UP_SLICE. */
+const WARM_UP = 3900;
+const WARM_UP_SLICE = 780;
+/** The warm-up's categories: up to 999 tickets a day each (hall-rules.md "A001"), three instances' 11,700 in 12. */
+const WARM_UP_CATEGORIES = [...'MNOPQRSTUVWX'];
+/** The category of the cell with none waiting that the cells with 5,000 waiting are set against. */
+const NONE_WAITING_CATEGORY = 'Y';
+/**
+ * Unmeasured tickets issued (category SETTLE_CATEGORY) between the fill of 5,000 in one transaction and the cell
+ * measured with them waiting: that transaction's aftermath (SQLite's checkpoint of its journal at the next commit,
+ * PostgreSQL's first reads setting the new rows' hint bits) is the bench's shortcut, not a cost of the queue; a hall
+ * gets to 5,000 waiting over hours.
+ */
+const SETTLE = 300;
+const SETTLE_CATEGORY = 'Z';
 /** Tickets per cell with 5,000 waiting: the measured category already holds WAITING_IN_CATEGORY of its 999. */
 const PER_WAITING_CELL = 600;
 const WAITING_IN_CATEGORY = 390;
@@ -109,7 +126,7 @@ async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: numbe
     }
     store = await target.open();
     const clock = new HallClock(Date.now, siteUtcOffsetMinutes(parseConfig(config).site));
-    for (const letter of 'ABCDEFGHIJKLWX') await store.upsertQueueCategory({ letter, name: `业务${letter}`, defaultServiceMinutes: 5 });
+    for (const letter of 'ABCDEFGHIJKL' + WARM_UP_CATEGORIES.join('') + NONE_WAITING_CATEGORY + SETTLE_CATEGORY) await store.upsertQueueCategory({ letter, name: `业务${letter}`, defaultServiceMinutes: 5 });
     links = await Promise.all(tokens.map(async (token, k) => {
       const s = connect(`${instances[k % count].url}${KIOSK_LINK_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
       await new Promise<void>((resolve, reject) => {
@@ -197,6 +214,8 @@ function beside(value: number, base: number | undefined, digits = 1): { base: st
 export default async function bench(): Promise<void> {
   const rows: Record<string, string | number>[] = [];
   const waitingRows: Record<string, string | number>[] = [];
+  /** Per setup, the warm-up's rate per slice: where the plateau starts. */
+  const warmUps: string[] = [];
   // (a)'s figures per concurrency, and at 5,000 waiting: what every other setup is printed beside.
   const sqlite = new Map<number | 'waiting', { rate: number; p50: number; p99: number }>();
   const configs: Array<[string, 'sqlite' | 'postgres', number]> = [
@@ -208,14 +227,18 @@ export default async function bench(): Promise<void> {
     const setup = await openSetup(name, kind, count);
     try {
       const numbers: string[] = [];
-      numbers.push(...(await runCell(setup, WARM_UP_CATEGORIES, 64, WARM_UP * count)).issued);
+      const curve: string[] = [];
+      for (let done = 0; done < WARM_UP; done += WARM_UP_SLICE) {
+        const slice = await runCell(setup, WARM_UP_CATEGORIES, 64, WARM_UP_SLICE * count);
+        numbers.push(...slice.issued);
+        curve.push(String(Math.round(slice.rate)));
+      }
+      warmUps.push(`${name}: ${curve.join(', ')}`);
       // Per concurrency, its categories: at least four rounds of the loop, 999 a day per category.
       const letters = [['A'], ['B'], ['C'], ['D', 'K']];
-      const at16 = { zero: 0, full: 0 };
       for (const [i, c] of CONCURRENCY.entries()) {
         const cell = await runCell(setup, letters[i], c, Math.max(PER_CELL, 4 * c));
         numbers.push(...cell.issued);
-        if (c === 16) at16.zero = cell.rate;
         if (kind === 'sqlite') sqlite.set(c, cell);
         const base = sqlite.get(c);
         const rate = beside(cell.rate, base?.rate);
@@ -227,15 +250,21 @@ export default async function bench(): Promise<void> {
           '× CPU ceiling': (cell.rate / cpuCeiling(cell)).toFixed(2) });
         console.log(JSON.stringify(rows.at(-1)));
       }
+      const none = await runCell(setup, [NONE_WAITING_CATEGORY], 16, PER_WAITING_CELL);
+      numbers.push(...none.issued);
       await fillWaiting(setup, ['E', 'L']);
+      numbers.push(...(await runCell(setup, [SETTLE_CATEGORY], 16, SETTLE)).issued);
       const full = await runCell(setup, ['E'], 16, PER_WAITING_CELL);
       numbers.push(...full.issued);
-      at16.full = full.rate;
+      const at16 = { zero: none.rate, full: full.rate };
+      /** CPU per ticket of the instances and servers: the cost itself, less moved by a neighbour than the rate. */
+      const costOf = (c: Cell) => c.instanceMs + c.serverMs;
       if (kind === 'sqlite') sqlite.set('waiting', full);
       // The fill made 5,000 tickets in one transaction a moment ago; a hall gets there over hours, during which
       // autovacuum marks the pages all-visible (migration 22). Measured both ways on PostgreSQL (SQLite has no
       // visibility map: nothing to vacuum): the wait estimate reads the few tickets behind a new one and the
-      // category's waiting count (migration 23), so neither should depend on it.
+      // category's waiting count (migration 23), so neither should depend on it. (Where autovacuum is off, as on this
+      // machine kind, the instances' own check does what it would, store/ticketStatistics.ts, within 10 s.)
       let vacuumed: Cell | null = null;
       if (setup.vacuum) {
         await setup.vacuum();
@@ -248,7 +277,9 @@ export default async function bench(): Promise<void> {
         'tickets/s, 5000 waiting, vacuumed': vacuumed ? Math.round(vacuumed.rate) : '', 'ratio vacuumed': vacuumed ? (vacuumed.rate / at16.zero).toFixed(2) : '',
         'SQLite at 5000': beside(full.rate, base?.rate, 0).base,
         'at 5000 × SQLite': beside(full.rate, base?.rate).ratio, 'p99 ms at 5000': full.p99.toFixed(1),
-        'SQLite p99 at 5000': beside(full.p99, base?.p99).base });
+        'SQLite p99 at 5000': beside(full.p99, base?.p99).base,
+        'CPU ms/ticket 0 · 5000 · vacuumed': [none, full, vacuumed].map((c) => (c ? costOf(c).toFixed(2) : '')).filter(Boolean).join(' · '),
+        'CPU ratio 5000 / 0': (costOf(full) / costOf(none)).toFixed(2) });
       // Numbers unique per hall and day: the answers and the database agree.
       const day = setup.clock.today();
       const stored = (await setup.store.listTickets(day)).filter((t) => t.holderNumber !== null).map((t) => t.number);
@@ -258,6 +289,7 @@ export default async function bench(): Promise<void> {
       await setup.close();
     }
   }
+  console.log(`warm-up at concurrency 64, tickets/s per slice of ${WARM_UP_SLICE} tickets per instance (unmeasured):\n  ${warmUps.join('\n  ')}`);
   console.log(`closed loop over ${LINKS} kiosk links, after ${WARM_UP} unmeasured tickets per instance; ${PER_CELL} tickets per cell (${4 * 256} at 256),
 ${PER_WAITING_CELL} with ${WAITING} waiting; ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`what runs where: each instance in a process of its own (as in a district); the ${LINKS} kiosk clients in the bench
@@ -267,8 +299,10 @@ process (kiosks are machines of their own); PostgreSQL and Redis in theirs; all 
 the rate against ${CORES} cores / that CPU per ticket, the most this box could issue at that cost. Closed loop: p50 ≈
 concurrency / rate (Little's law), so p99 < 25 ms at 64 concurrent needs at least 64 / 0.025 = 2,560 tickets/s`);
   console.table(rows);
-  console.log(`rate at concurrency 16 with tickets already waiting in the category (goal: ratio >= 0.9): just after the fill of
-${WAITING} tickets in one transaction, and on PostgreSQL once more after a VACUUM of the tickets (what autovacuum does
+  console.log(`rate at concurrency 16 with tickets already waiting in the category, against a cell of as many tickets with none
+waiting just before (goal: ratio >= 0.9; cells of 600 tickets, under a second each on a shared box: the CPU per
+ticket of instances and servers beside them is the cost itself), just after the fill of
+${WAITING} tickets in one transaction (and ${SETTLE} unmeasured tickets, its aftermath), and on PostgreSQL once more after a VACUUM of the tickets (what autovacuum does
 within a minute in a running hall, migration 22; a new ticket's wait estimate reads the category's waiting count,
 migration 23, and the few tickets behind it, whether or not the pages are marked)`);
   console.table(waitingRows);
