@@ -264,7 +264,8 @@ export default async function bench(): Promise<void> {
       // autovacuum marks the pages all-visible (migration 22). Measured both ways on PostgreSQL (SQLite has no
       // visibility map: nothing to vacuum): the wait estimate reads the few tickets behind a new one and the
       // category's waiting count (migration 23), so neither should depend on it. (Where autovacuum is off, as on this
-      // machine kind, the instances' own check does what it would, store/ticketStatistics.ts, within 10 s.)
+      // machine kind, the instances' own check does what it would, store/ticketStatistics.ts: within 10 s, then at
+      // most once a minute.)
       let vacuumed: Cell | null = null;
       if (setup.vacuum) {
         await setup.vacuum();

@@ -10,30 +10,37 @@
  * planner knows a day holds many rows and keeps to the category's range. So a hall store on such a server does what
  * autovacuum would: every STATISTICS_CHECK_MS it reads how many rows changed since the table's last ANALYZE and, from
  * CHANGES_BEFORE_ANALYZE on, runs `VACUUM (ANALYZE) tickets` (the visibility map as well: migration 22's reason),
- * one instance at a time (a session advisory lock tried, never waited for).
+ * one instance at a time (a session advisory lock tried, never waited for), and at most once per ANALYZE_INTERVAL_S
+ * as autovacuum's naptime allows: an ANALYZE makes every connection plan its prepared statements on the tickets
+ * again, which in a busy hall past 500 changes every few seconds would be most of what the check costs. A table
+ * never analysed is done at the first check.
  */
 import type pg from 'pg';
 
 export const STATISTICS_CHECK_MS = 10_000;
 /** Migration 22's thresholds (autovacuum_analyze_threshold, autovacuum_vacuum_insert_threshold). */
 export const CHANGES_BEFORE_ANALYZE = 500;
+/** The least time between two analyses: autovacuum's default naptime (autovacuum_naptime, 1 min). */
+export const ANALYZE_INTERVAL_S = 60;
 /** Arbitrary constant naming "the tickets' statistics being kept" among advisory locks (keyed by schema). */
 const STATISTICS_LOCK_CLASS = 0x0d00_0004;
 
 /**
  * What a check did: `autovacuum` (autovacuum keeps the table: nothing to do), `fresh` (fewer changes than the
- * threshold), `busy` (another instance is at it), `analysed`.
+ * threshold), `recent` (analysed less than ANALYZE_INTERVAL_S ago), `busy` (another instance is at it), `analysed`.
  */
-export type StatisticsCheck = 'autovacuum' | 'fresh' | 'busy' | 'analysed';
+export type StatisticsCheck = 'autovacuum' | 'fresh' | 'recent' | 'busy' | 'analysed';
 
 /** One check on `client` (a pooled connection whose search_path is the hall's schema `schema`). */
 export async function keepTicketStatistics(client: pg.ClientBase, schema: string): Promise<StatisticsCheck> {
-  const { rows: [t] } = await client.query<{ autovacuum: string; options: string[] | null; changed: string | null }>(
-    `SELECT current_setting('autovacuum') AS autovacuum, c.reloptions AS options, s.n_mod_since_analyze AS changed
-     FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = 'tickets'::regclass`);
+  const { rows: [t] } = await client.query<{ autovacuum: string; options: string[] | null; changed: string | null; recent: boolean }>(
+    `SELECT current_setting('autovacuum') AS autovacuum, c.reloptions AS options, s.n_mod_since_analyze AS changed,
+       coalesce(now() - greatest(s.last_analyze, s.last_autoanalyze) < make_interval(secs => $1), false) AS recent
+     FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = 'tickets'::regclass`, [ANALYZE_INTERVAL_S]);
   const tableOff = (t.options ?? []).some((o) => /^autovacuum_enabled=(false|off|no|0)$/i.test(o));
   if (t.autovacuum === 'on' && !tableOff) return 'autovacuum';
   if (Number(t.changed ?? 0) < CHANGES_BEFORE_ANALYZE) return 'fresh';
+  if (t.recent) return 'recent';
   const { rows: [lock] } = await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS taken',
     [STATISTICS_LOCK_CLASS, schema]);
   if (!lock.taken) return 'busy';
