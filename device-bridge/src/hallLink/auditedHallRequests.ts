@@ -1,11 +1,12 @@
 /**
- * The access audit of linked kiosks' requests, at the hall (hall/accessAudit.ts): wraps the hall's request handler
- * (hallRequests.ts), so every answer to an op of one citizen is recorded with the id the hall knows the kiosk by
+ * The access audit of linked kiosks' requests, at the hall (hall/accessAudit.ts): given to the hall's request handler
+ * (hallRequests.ts `audit`), so every answer to an op of one citizen is recorded with the id the hall knows the kiosk by
  * (from its link token, never from what the kiosk says), the op under the kiosk command's function name, the
  * citizen's number masked, and the outcome. A resend answered from the record is audited as `replayed`.
  */
 import type { AuditFunction, KioskLinkAnswer, KioskLinkOp } from '@onedoor/protocol';
 import type { AccessAuditLog } from '../hall/accessAudit.ts';
+import type { LinkAudit } from './hallRequests.ts';
 
 /** Link ops that read or change one citizen's data, named as the kiosk command that asks for them. */
 export const LINK_AUDITED_OPS: Readonly<Partial<Record<KioskLinkOp, AuditFunction>>> = {
@@ -34,14 +35,15 @@ function maskedHolderOf(answer: KioskLinkAnswer): string | null {
   return typeof m === 'string' ? m : null;
 }
 
-type Handler = (kioskId: string, payload: unknown) => Promise<KioskLinkAnswer>;
-
-export function auditHallRequests(handle: Handler, audit: AccessAuditLog): Handler {
-  return async (kioskId, payload) => {
-    const answer = await handle(kioskId, payload);
+/**
+ * The audit of one answer, for hallRequests.ts's `audit` option (it calls this once per call, for an applied request
+ * in the same turn as the request's record, so the store writes both in one statement).
+ */
+export function linkAudit(audit: AccessAuditLog): LinkAudit {
+  return async (kioskId, payload, answer) => {
     const p = (typeof payload === 'object' && payload !== null ? payload : {}) as { op?: unknown; citizen?: { number?: unknown } };
     const fn = typeof p.op === 'string' ? LINK_AUDITED_OPS[p.op as KioskLinkOp] : undefined;
-    if (!fn) return answer;
+    if (!fn) return;
     // A check-in by code names no citizen: its holder is the ticket's (masked) in the answer.
     const number = typeof p.citizen?.number === 'string' ? p.citizen.number : maskedHolderOf(answer);
     const f = answer.ok ? null : answer.failure;
@@ -53,6 +55,5 @@ export function auditHallRequests(handle: Handler, audit: AccessAuditLog): Handl
       code: f ? (f.kind === 'rule' ? f.code : f.kind) : null,
       detail: answer.replayed ? 'replayed' : null,
     });
-    return answer;
   };
 }

@@ -25,6 +25,7 @@ import {
 import { maskIdNumber, RESULT_COLLECTION_MODES } from '@onedoor/protocol';
 import { z } from 'zod';
 import type { Citizen } from '../hall/citizen.ts';
+import type { CertificateRecord } from '../store/hallStore.ts';
 import { IntakeFormRefused } from '../hall/intake.ts';
 import { recordPrint } from '../hall/printLog.ts';
 import { checkLinkedCitizen, nameMatchesRecords, RECORDS_MISMATCH } from '../hall/linkedCitizen.ts';
@@ -188,6 +189,20 @@ export interface HallRequestHandlerOptions {
   onApplied?(kioskId: string, request: KioskLinkRequest, answer: KioskLinkAnswer): void;
   /** A problem recording an answer (the answer still goes out). */
   onRecordError?(err: unknown): void;
+  /**
+   * Writes the access audit entry of an answer (auditedHallRequests.ts linkAudit), once per call, before the caller
+   * is answered; for an applied request in the same turn as its record. Never rejects the answer.
+   */
+  audit?: LinkAudit;
+}
+
+/** The access audit of one answer to a kiosk's payload (auditedHallRequests.ts). */
+export type LinkAudit = (kioskId: string, payload: unknown, answer: KioskLinkAnswer) => Promise<void>;
+
+/** The names' read started before the request's checks, for the citizen's number as the hall checks it (upper case). */
+interface NamesRead {
+  number: string;
+  read: Promise<CertificateRecord[]>;
 }
 
 /** Makes the handler: `(kioskId, payload) -> exactly one answer` (never rejects). */
@@ -206,7 +221,8 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
     return { requestId, ok: false, failure: { kind: 'invalid', message } };
   };
 
-  const execute = async (kioskId: string, req: KioskLinkRequest): Promise<KioskLinkAnswer> => {
+  /** `names`: the names the hall holds for the citizen's number, when already asked for (applyOnce). */
+  const execute = async (kioskId: string, req: KioskLinkRequest, names?: NamesRead): Promise<KioskLinkAnswer> => {
     const [needsCitizen, argsSchema] = OP_ARGS[req.op];
     const args = argsSchema.safeParse(req.args);
     if (!args.success) return invalid(kioskId, req.requestId, `args of ${req.op}: ${describeLinkInvalid(args.error)}`);
@@ -229,8 +245,8 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
       if (citizen) {
         const store = o.hall.store;
         if (!store) throw new Paused(SERVICE_PAUSED.en);
-        const names = (await store.listCertificatesOfHolder(citizen.number)).map((c) => c.holderName);
-        if (!nameMatchesRecords(citizen.name, names)) {
+        const held = names?.number === citizen.number ? await names.read : await store.listCertificatesOfHolder(citizen.number);
+        if (!nameMatchesRecords(citizen.name, held.map((c) => c.holderName))) {
           refused(kioskId, 'invalid', `${req.op}: citizen's name does not match the hall's records (${maskIdNumber(citizen.number)})`);
           return { requestId: req.requestId, ok: false, failure: { kind: 'rule', code: 'cardRefused', ...RECORDS_MISMATCH } };
         }
@@ -242,28 +258,38 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
     }
   };
 
-  const applyOnce = async (kioskId: string, req: KioskLinkRequest): Promise<KioskLinkAnswer> => {
+  /** The answer, once audited (o.audit): the caller is answered after its entry is written. */
+  const audited = async (kioskId: string, payload: unknown, answer: KioskLinkAnswer): Promise<KioskLinkAnswer> => {
+    await o.audit?.(kioskId, payload, answer).catch(() => undefined);
+    return answer;
+  };
+
+  const applyOnce = async (kioskId: string, req: KioskLinkRequest, payload: unknown): Promise<KioskLinkAnswer> => {
     const store = o.hall.store;
-    if (!store) return { requestId: req.requestId, ok: false, failure: { kind: 'paused', message: SERVICE_PAUSED.en } };
+    if (!store) return audited(kioskId, payload, { requestId: req.requestId, ok: false, failure: { kind: 'paused', message: SERVICE_PAUSED.en } });
+    // The record and, for an op of one citizen, the names the hall holds for the number, asked for in one turn: the
+    // store sends both in one statement (store/hallPostgresBatches.ts). Read before the request's checks, as the
+    // record always was; a request refused by them does not use the names.
+    const number = OP_ARGS[req.op][0] && req.citizen ? req.citizen.number.toUpperCase() : null;
+    const names: NamesRead | undefined = number === null ? undefined : { number, read: store.listCertificatesOfHolder(number) };
+    names?.read.catch(() => undefined); // unused when the request is refused or replayed; used, it answers its error there
     let before;
     try {
       before = await store.getKioskRequest(kioskId, req.requestId);
     } catch (err) {
-      return { requestId: req.requestId, ok: false, failure: failureOf(err) };
+      return audited(kioskId, payload, { requestId: req.requestId, ok: false, failure: failureOf(err) });
     }
-    if (before) return { ...(JSON.parse(before.answer) as KioskLinkAnswer), requestId: req.requestId, replayed: true };
-    const answer = await execute(kioskId, req);
+    if (before) return audited(kioskId, payload, { ...(JSON.parse(before.answer) as KioskLinkAnswer), requestId: req.requestId, replayed: true });
+    const answer = await execute(kioskId, req, names);
     // Paused, invalid or over the rate limit: nothing was applied, so a resend may try again. A result or a rule's
     // refusal is final.
     const final = answer.ok || (answer.failure.kind === 'rule' && answer.failure.code !== 'rateLimited');
-    if (final) {
-      try {
-        await store.addKioskRequest({ kioskId, requestId: req.requestId, op: req.op, answer: JSON.stringify(answer), appliedAt: Date.now() });
-      } catch (err) {
-        o.onRecordError?.(err);
-      }
-      o.onApplied?.(kioskId, req, answer);
-    }
+    if (!final) return audited(kioskId, payload, answer);
+    // The record and the audit entry in one turn: one statement on PostgreSQL (store/hallPostgresBatches.ts).
+    const record = store.addKioskRequest({ kioskId, requestId: req.requestId, op: req.op, answer: JSON.stringify(answer), appliedAt: Date.now() })
+      .catch((err: unknown) => o.onRecordError?.(err));
+    await Promise.all([record, audited(kioskId, payload, answer)]);
+    o.onApplied?.(kioskId, req, answer);
     return answer;
   };
 
@@ -273,14 +299,15 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
       const id = (payload as { requestId?: unknown } | null)?.requestId;
       // The requestId goes back only when it is one a valid request could carry (a 200 KB one is not echoed).
       const rid = typeof id === 'string' && id.length <= 128 ? id : '';
-      return invalid(kioskId, rid, `hallRequest: ${describeLinkInvalid(p.error)}`);
+      return audited(kioskId, payload, invalid(kioskId, rid, `hallRequest: ${describeLinkInvalid(p.error)}`));
     }
     const req = p.data as KioskLinkRequest;
-    if (!KIOSK_LINK_MUTATING_OPS.includes(req.op)) return execute(kioskId, req);
+    if (!KIOSK_LINK_MUTATING_OPS.includes(req.op)) return audited(kioskId, payload, await execute(kioskId, req));
     const key = `${kioskId}\n${req.requestId}`;
     const inFlight = running.get(key);
-    if (inFlight) return inFlight;
-    const run = applyOnce(kioskId, req).finally(() => running.delete(key));
+    // A resend while the first is running: the same answer, audited for this caller too.
+    if (inFlight) return audited(kioskId, payload, await inFlight);
+    const run = applyOnce(kioskId, req, payload).finally(() => running.delete(key));
     running.set(key, run);
     return run;
   };

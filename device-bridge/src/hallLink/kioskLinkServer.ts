@@ -39,7 +39,7 @@ import type { KioskHall } from '../api/kioskHall.ts';
 import type { PhoneChannel } from '../api/phoneChannel.ts';
 import { KioskRegistry } from '../api/kioskRegistry.ts';
 import type { AccessAuditLog } from '../hall/accessAudit.ts';
-import { auditHallRequests } from './auditedHallRequests.ts';
+import { linkAudit } from './auditedHallRequests.ts';
 import { hallRequestHandler } from './hallRequests.ts';
 import { KIOSK_RATE_LIMIT_DEFAULTS, KioskRateLimiter, type KioskRateLimitConfig } from './kioskRateLimits.ts';
 import { answerRefusalsWith, type Ack } from '../api/socketBoundary.ts';
@@ -161,8 +161,9 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
     // Heartbeats in hall-clock time: the dashboard's alert rules compare them with the hall clock (a rehearsal's runs
     // faster than the wall clock: docs/rehearsal.md); the link's own liveness (`now`) stays on the wall clock.
     this.registry = new KioskRegistry(o.kiosks.map((k) => ({ id: k.id, name: k.name })), () => o.hall.clock.now());
-    const handleRequest = hallRequestHandler({
+    const handle = hallRequestHandler({
       hall: o.hall,
+      ...(o.audit ? { audit: linkAudit(o.audit) } : {}),
       phone: o.phone ?? null,
       limiter: new KioskRateLimiter(this.policy),
       onApplied: (kioskId, req, answer) => this.emit('applied', kioskId, req, answer),
@@ -173,7 +174,6 @@ export class KioskLinkServer extends EventEmitter<KioskLinkServerEvents> {
         this.warnThrottled(log, kioskId, kind, { refused: kind, detail }, 'kiosk request refused');
       },
     });
-    const handle = o.audit ? auditHallRequests(handleRequest, o.audit) : handleRequest;
     this.nsp = o.io.of(KIOSK_LINK_NAMESPACE);
     answerRefusalsWith(this.nsp as unknown as Namespace, (socket, event, payload, ack, message) =>
       this.refuseMessage(socket as unknown as LinkSocket, event, message, ack, payload));

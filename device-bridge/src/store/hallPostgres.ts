@@ -1151,6 +1151,11 @@ export class PostgresHallStore implements HallStore {
     return this.batches.counts();
   }
 
+  /** Statements the batched methods sent in all (one serving two methods counts once). */
+  statementsSent(): number {
+    return this.batches.sentInAll();
+  }
+
   private refuseHere(): Error | null {
     if (this.inTransaction.getStore() === this) {
       return new Error('hall store: use the transaction handle (tx) inside withTransaction, not the store');

@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/index.ts';
 import { openKioskHall, type KioskHall } from '../../src/api/kioskHall.ts';
 import { AccessAuditLog } from '../../src/hall/accessAudit.ts';
 import { citizenFromHolder } from '../../src/hall/citizen.ts';
-import { auditHallRequests } from '../../src/hallLink/auditedHallRequests.ts';
+import { linkAudit } from '../../src/hallLink/auditedHallRequests.ts';
 import { hallRequestHandler } from '../../src/hallLink/hallRequests.ts';
 import { libraryHolder, seedBasics, STORE_BACKENDS } from '../hall/fixture.ts';
 import type { StoreTarget } from '../store/backends.ts';
@@ -36,7 +36,7 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
 
   describe('audit of linked kiosks\' requests at the hall', () => {
     it('records each citizen op under the link\'s kiosk id with the number masked; a resend is marked replayed', async () => {
-      const handle = auditHallRequests(hallRequestHandler({ hall }), new AccessAuditLog(hall.store!, hall.clock, silentLogger()));
+      const handle = hallRequestHandler({ hall, audit: linkAudit(new AccessAuditLog(hall.store!, hall.clock, silentLogger())) });
       expect((await handle('kiosk-3', { requestId: 'r1', op: 'queue.take', citizen, args: ['A'] })).ok).toBe(true);
       expect((await handle('kiosk-3', { requestId: 'r1', op: 'queue.take', citizen, args: ['A'] })).replayed).toBe(true);
       expect((await handle('kiosk-3', { requestId: 'r2', op: 'certificates.list', citizen, args: [] })).ok).toBe(true);
@@ -50,12 +50,12 @@ describe.each(STORE_BACKENDS)('on $name', (backend) => {
     });
 
     it('records refusals: a hall rule, a bad request, a store that is gone; and never a full number', async () => {
-      const handle = auditHallRequests(hallRequestHandler({ hall }), new AccessAuditLog(hall.store!, hall.clock, silentLogger()));
+      const handle = hallRequestHandler({ hall, audit: linkAudit(new AccessAuditLog(hall.store!, hall.clock, silentLogger())) });
       const rule = await handle('kiosk-1', { requestId: 'x1', op: 'applications.get', citizen, args: ['NO-SUCH'] });
       expect(rule).toMatchObject({ ok: false, failure: { kind: 'rule', code: 'unknownApplication' } });
       const bad = await handle('kiosk-1', { requestId: 'x2', op: 'queue.take', citizen: { ...citizen, number: '44010619900307123' }, args: [7] });
       expect(bad).toMatchObject({ ok: false, failure: { kind: 'invalid' } });
-      const paused = await auditHallRequests(hallRequestHandler({ hall: { ...hall, queue: null } }), new AccessAuditLog(hall.store!, hall.clock, silentLogger()))(
+      const paused = await hallRequestHandler({ hall: { ...hall, queue: null }, audit: linkAudit(new AccessAuditLog(hall.store!, hall.clock, silentLogger())) })(
         'kiosk-2', { requestId: 'x3', op: 'queue.take', citizen, args: ['B'] });
       expect(paused).toMatchObject({ ok: false, failure: { kind: 'paused' } });
       const r = await rows();

@@ -2,11 +2,21 @@
 // of each batched kind (mixed keys, some missing) each get exactly what the same call made alone gets, in fewer
 // statements than calls; the write batches store every row once and a row the table refuses fails its own caller
 // only; the database being away fails every caller without going item by item; transaction handles are untouched.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { KioskLinkCitizen } from '@onedoor/protocol';
+import { silentLogger } from '../../src/index.ts';
+import { openKioskHall } from '../../src/api/kioskHall.ts';
+import { AccessAuditLog } from '../../src/hall/accessAudit.ts';
+import { citizenFromHolder } from '../../src/hall/citizen.ts';
+import { linkAudit } from '../../src/hallLink/auditedHallRequests.ts';
+import { hallRequestHandler } from '../../src/hallLink/hallRequests.ts';
 import { openPostgresHallStore, type PostgresHallStore } from '../../src/store/hallPostgres.ts';
 import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts';
-import type { KioskRequestRecord, TicketPriority } from '../../src/store/hallStore.ts';
-import { seedBasics } from '../hall/fixture.ts';
+import type { CertificateRecord, KioskRequestRecord, TicketPriority } from '../../src/store/hallStore.ts';
+import { libraryHolder, seedBasics } from '../hall/fixture.ts';
 import { TcpRelay } from '../../../test/support/tcpRelay.ts';
 import { postgresBackend, TEST_PG_URL, type StoreTarget } from './backends.ts';
 
@@ -116,6 +126,125 @@ describe('PostgreSQL store: concurrent reads share statements and answer each ca
     const three = await counted('recentServiceDurations', () => Promise.all(['A', 'B', 'C', 'A'].map((c) => store.recentServiceDurations(c, 20))));
     expect(three.result).toEqual([[120_000, 90_000, 60_000], [30_000], [], [120_000, 90_000, 60_000]]);
     expect(three.statements).toBe(1);
+  });
+});
+
+/** Statements sent in all during `f` (one serving two methods counts once). */
+async function sentDuring<T>(f: () => Promise<T>): Promise<{ result: T; sent: number }> {
+  const before = store.statementsSent();
+  const result = await f();
+  return { result, sent: store.statementsSent() - before };
+}
+
+describe('PostgreSQL store: kinds asked in one turn share one statement, each caller answered as alone', () => {
+  it('a request\'s record and its citizen\'s names', async () => {
+    for (let i = 0; i < 6; i++) {
+      await store.addKioskRequest({ kioskId: `k${i % 2}`, requestId: `r${i}`, op: 'queue.take', answer: `{"n":${i}}`, appliedAt: 1_700_000_000_000 + i });
+    }
+    const holders = ['110101199001011234', '110101199001012345', '110101199001013456'];
+    for (const [i, h] of [0, 0, 1, 0].entries()) {
+      await store.insertCertificate({ identifier: `ID${i}`, typeName: '证照', issuerName: '某局', holderNumber: holders[h], holderName: `持证人${h}`,
+        issuedOn: `2020-0${1 + (i % 3)}-01`, expiresOn: i === 1 ? '2030-01-01' : null, revokedAt: i === 3 ? 1_700_000_000_123 : null,
+        revokeReason: i === 3 ? '注销' : null });
+    }
+    const asks = Array.from({ length: N }, (_, i) => ({ pair: [`k${i % 3}`, `r${(i * 5) % 8}`] as const, holder: holders[i % holders.length] }));
+    const alone: Array<[KioskRequestRecord | undefined, CertificateRecord[]]> = [];
+    for (const a of asks) alone.push([await store.getKioskRequest(...a.pair), await store.listCertificatesOfHolder(a.holder)]);
+    const { result, sent } = await sentDuring(() => Promise.all(asks.map((a) =>
+      Promise.all([store.getKioskRequest(...a.pair), store.listCertificatesOfHolder(a.holder)]))));
+    expect(result).toEqual(alone);
+    expect(alone.filter(([r]) => r !== undefined).length).toBeGreaterThan(3);
+    expect(alone.filter(([r]) => r === undefined).length).toBeGreaterThan(3);
+    expect(alone[0][1]).toHaveLength(3); // the first holder's three, newest first, one revoked
+    expect(alone[0][1]).toEqual([...alone[0][1]].sort((a, b) => b.issuedOn.localeCompare(a.issuedOn)));
+    expect(sent).toBe(1);
+  });
+
+  it('a ticket\'s count ahead and its category\'s service times; several nows or limits: one statement per kind and key', async () => {
+    const ids: number[] = [];
+    for (const [i, priority] of ([null, 'elderly', null, null, 'elderly', null] as Array<TicketPriority | null>).entries()) {
+      for (const category of ['A', 'B']) {
+        ids.push((await store.insertTicket({ day: DAY, category, seq: i + 1, number: `${category}${101 + i}`, holderNumber: null, priority,
+          issuedAt: 10_000 + i, appointmentId: null })).id);
+      }
+    }
+    for (const [k, ms] of [60_000, 90_000, 30_000].entries()) {
+      await store.updateTicket(ids[2 * k], { status: 'done', calledAt: 20_000 + k, startedAt: (k + 1) * 1_000_000, finishedAt: (k + 1) * 1_000_000 + ms });
+    }
+    const asks = Array.from({ length: N }, (_, i) => ({ id: ids[i % ids.length], category: i % 3 ? 'A' : 'B' }));
+    const alone: Array<[number, number[]]> = [];
+    for (const a of asks) alone.push([await store.countWaitingAhead(a.id, NOW), await store.recentServiceDurations(a.category, 20)]);
+    const one = await sentDuring(() => Promise.all(asks.map((a) =>
+      Promise.all([store.countWaitingAhead(a.id, NOW), store.recentServiceDurations(a.category, 20)]))));
+    expect(one.result).toEqual(alone);
+    expect(new Set(alone.map(([n]) => n)).size).toBeGreaterThan(3);
+    expect(alone[1][1]).toEqual([30_000, 90_000, 60_000]);
+    expect(one.sent).toBe(1);
+    // Two nows and two limits: each kind per key, as when asked apart.
+    const mixed = await sentDuring(() => Promise.all([store.countWaitingAhead(ids[1], NOW), store.countWaitingAhead(ids[1], '2026-11-25 10:00'),
+      store.recentServiceDurations('A', 20), store.recentServiceDurations('A', 1)]));
+    expect(mixed.result).toEqual([alone[1][0], await store.countWaitingAhead(ids[1], '2026-11-25 10:00'), alone[1][1], [30_000]]);
+    expect(mixed.sent).toBe(4);
+  });
+
+  const record = (i: number): KioskRequestRecord => ({ kioskId: `k${i % 3}`, requestId: `w${i}`, op: 'queue.take', answer: `{"w":${i}}`, appliedAt: 7000 + i });
+  const audit = (i: number): NewAccessAuditRecord => ({ at: 2_000 + i, day: DAY, actorKind: 'kiosk', actor: `k${i % 3}`, role: null,
+    function: 'queue.take', maskedNumber: i % 2 ? null : '110101199001011234', result: 'success', code: null, detail: `w ${i}` });
+
+  it('an answer\'s record and its audit entry: one statement, every row stored once, each id its own entry\'s', async () => {
+    const { result, sent } = await sentDuring(() => Promise.all(Array.from({ length: N }, (_, i) =>
+      Promise.all([store.addKioskRequest(record(i)), store.appendAccessAudit(audit(i))]))));
+    expect(sent).toBe(1);
+    const requests = await target.sql('SELECT request_id, answer FROM kiosk_requests ORDER BY applied_at');
+    expect(requests.map((r) => [r.request_id, r.answer])).toEqual(Array.from({ length: N }, (_, i) => [`w${i}`, `{"w":${i}}`]));
+    const rows = new Map((await target.sql('SELECT id, detail, masked_number FROM access_audit')).map((r) => [Number(r.id), r]));
+    expect(rows.size).toBe(N);
+    for (const [i, [, entry]] of result.entries()) {
+      expect(rows.get(entry.id)?.detail).toBe(`w ${i}`);
+      expect(entry.maskedNumber).toBe(rows.get(entry.id)?.masked_number);
+      if (i % 2 === 0) expect(entry.maskedNumber).not.toContain('1990'); // masked as alone
+    }
+  });
+
+  it('an answer\'s record and its audit entry: a row either table refuses fails its own caller only', async () => {
+    const outcomes = await Promise.all(Array.from({ length: N }, (_, i) => Promise.allSettled([
+      store.addKioskRequest(i === 7 ? { ...record(i), answer: null as unknown as string } : record(i)),
+      store.appendAccessAudit(i === 11 ? { ...audit(i), day: '25/11/2026' } : audit(i)),
+    ])));
+    const failed = outcomes.flatMap(([r, a], i) => [...(r.status === 'rejected' ? [`record ${i}`] : []), ...(a.status === 'rejected' ? [`audit ${i}`] : [])]);
+    expect(failed).toEqual(['record 7', 'audit 11']);
+    expect((await target.sql('SELECT request_id FROM kiosk_requests')).map((r) => r.request_id).sort())
+      .toEqual(Array.from({ length: N }, (_, i) => `w${i}`).filter((r) => r !== 'w7').sort());
+    expect((await target.sql('SELECT detail FROM access_audit')).map((r) => r.detail).sort())
+      .toEqual(Array.from({ length: N }, (_, i) => `w ${i}`).filter((d) => d !== 'w 11').sort());
+  });
+});
+
+describe('a linked kiosk\'s ticket on PostgreSQL: three statements outside its transaction, each serving two reads or writes', () => {
+  it('the request\'s record and names, the wait\'s count and service times, the answer\'s record and audit entry', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'od-pg-link-'));
+    const hall = await openKioskHall(dir, silentLogger(), { store });
+    try {
+      const handle = hallRequestHandler({ hall, audit: linkAudit(new AccessAuditLog(store, hall.clock, silentLogger())) });
+      const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng')) as KioskLinkCitizen;
+      const before = store.statementCounts();
+      const sent = await sentDuring(() => handle('kiosk-1', { requestId: 'one', op: 'queue.take', citizen, args: ['A'] }));
+      expect(sent.result.ok).toBe(true);
+      const after = store.statementCounts();
+      const used = (Object.keys(after) as Array<keyof typeof after>).filter((k) => after[k].calls > before[k].calls).sort();
+      expect(used).toEqual(['addKioskRequest', 'appendAccessAudit', 'countWaitingAhead', 'getKioskRequest', 'listCertificatesOfHolder',
+        'recentServiceDurations']);
+      expect(sent.sent).toBe(3); // six apart
+      // The resend: its record and names in one statement, its audit entry (replayed) alone.
+      const again = await sentDuring(() => handle('kiosk-1', { requestId: 'one', op: 'queue.take', citizen, args: ['A'] }));
+      expect(again.result).toMatchObject({ ok: true, replayed: true });
+      expect(again.sent).toBe(2);
+      const entries = (await store.queryAccessAudit({ limit: 10, offset: 0 })).entries;
+      expect(entries.map((e) => [e.function, e.result, e.detail]).sort()).toEqual([['queue.take', 'success', null], ['queue.take', 'success', 'replayed']]);
+    } finally {
+      await hall.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/index.ts';
 import { openKioskHall, type KioskHall } from '../../src/api/kioskHall.ts';
 import { AccessAuditLog } from '../../src/hall/accessAudit.ts';
 import { citizenFromHolder } from '../../src/hall/citizen.ts';
-import { auditHallRequests } from '../../src/hallLink/auditedHallRequests.ts';
+import { linkAudit } from '../../src/hallLink/auditedHallRequests.ts';
 import { hallRequestHandler } from '../../src/hallLink/hallRequests.ts';
 import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts';
 import { openSqliteHallStore, type SqliteHallStore } from '../../src/store/hallSqlite.ts';
@@ -135,7 +135,7 @@ describe('a hall on SQLite answering linked kiosks', () => {
     const { store, calls } = counted(raw);
     hall = await openKioskHall(dir, silentLogger(), { store, demo: (s) => seedBasics(s) });
     const audit = new AccessAuditLog(hall.store!, hall.clock, silentLogger());
-    const handle = auditHallRequests(hallRequestHandler({ hall }), audit);
+    const handle = hallRequestHandler({ hall, audit: linkAudit(audit) });
     const citizens = ['zhang-sanfeng', 'wei-xiulan', 'wang-guifen'].map((h) => citizenFromHolder(libraryHolder(h)) as KioskLinkCitizen);
     const take = (i: number) => ({ requestId: `t${i}`, op: 'queue.take', citizen: citizens[i % citizens.length], args: [['A', 'B', 'C'][(i + Math.floor(i / 3)) % 3]] });
     // Three people, each with a ticket in two categories (one waiting ticket per person and category).
