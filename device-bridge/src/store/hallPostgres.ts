@@ -38,7 +38,8 @@ import type { CatalogueLoadRecord, CodedDepartment, HallWindowRecord, LifeEventR
 import { applyHallPostgresMigrations, HALL_POSTGRES_MIGRATIONS } from './hallPostgresMigrations.ts';
 import { districtFiguresSql, districtRowFrom, type DistrictHallRow } from './districtFigures.ts';
 import { checkHallId, DEFAULT_HALL_ID, hallIdLiteral } from './hallScope.ts';
-import { keepTicketStatistics, STATISTICS_CHECK_MS, type StatisticsCheck } from './ticketStatistics.ts';
+import { CHANGES_BEFORE_ANALYZE, keepTicketStatistics, STATISTICS_CHECK_MS, type StatisticsCheck } from './ticketStatistics.ts';
+
 import { handoffRefusalOf, holderColumns, phoneSessionFromRow, type PhoneHandoffTake, type PhoneSessionRecord } from './phoneSessionRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
@@ -1032,6 +1033,8 @@ export interface PostgresHallStoreOptions {
 const TRANSACTION_LOCK_CLASS = 0x0d00_0002;
 /** Arbitrary constant naming "one person's transaction" among advisory locks (keyed by schema, hall and person). */
 const PERSON_LOCK_CLASS = 0x0d00_0003;
+/** A statement that writes tickets (hall/queue.ts issues them in transactions): counted for the statistics check. */
+const TICKET_WRITE = /^\s*(INSERT\s+INTO|UPDATE)\s+tickets\b/i;
 
 /** Connects, migrates (or refuses a newer schema) and returns the store; rejects with a clear error otherwise. */
 export async function openPostgresHallStore(opts: PostgresHallStoreOptions): Promise<PostgresHallStore> {
@@ -1124,10 +1127,36 @@ export class PostgresHallStore implements HallStore {
     Object.assign(this, this.batches.methods);
   }
 
-  /** Runs keepTicketStatistics every `ms` (0: never) until the store closes; a failed check waits for the next. */
+  /**
+   * Runs keepTicketStatistics every `ms` (0: never) until the store closes, and also as soon as this store's
+   * transactions have written CHANGES_BEFORE_ANALYZE tickets since its last check (a busy hall, or a burst, writes
+   * tens of thousands between two ticks: the plan trap of ticketStatistics.ts is reached before the timer comes). One
+   * check at a time; a failed check waits for the next.
+   */
   checkStatisticsEvery(ms: number): void {
     if (this.statisticsTimer) clearInterval(this.statisticsTimer);
-    this.statisticsTimer = ms > 0 ? setInterval(() => void this.keepTicketStatistics().catch(() => undefined), ms).unref() : undefined;
+    this.statisticsTimer = ms > 0 ? setInterval(() => this.checkStatisticsNow(), ms).unref() : undefined;
+    this.ticketsWritten = 0;
+  }
+
+  private ticketsWritten = 0;
+  private checkingStatistics = false;
+
+  private checkStatisticsNow(): void {
+    if (this.checkingStatistics || this.closed) return;
+    this.checkingStatistics = true;
+    this.ticketsWritten = 0;
+    // Outside the transaction whose write asked for it (its own pooled connection, as the timer's).
+    this.inTransaction.exit(() => void this.keepTicketStatistics().catch(() => undefined).finally(() => {
+      this.checkingStatistics = false;
+    }));
+  }
+
+  /** Counts the tickets a transaction's statement wrote (`text` an INSERT or UPDATE of tickets), for the check. */
+  private countTicketsWritten(text: string, rows: number): void {
+    if (!this.statisticsTimer || rows === 0 || !TICKET_WRITE.test(text)) return;
+    this.ticketsWritten += rows;
+    if (this.ticketsWritten >= CHANGES_BEFORE_ANALYZE) this.checkStatisticsNow();
   }
 
   /** The tickets' statistics kept where autovacuum does not (ticketStatistics.ts): one check, on a pooled connection. */
@@ -1311,6 +1340,7 @@ export class PostgresHallStore implements HallStore {
         // Several statements in one simple query: an array of results, one per statement.
         const all = Array.isArray(res) ? (res as pg.QueryResult[]) : [res];
         const last = all[all.length - 1];
+        this.countTicketsWritten(text, last.rowCount ?? 0);
         return { rows: last.rows as Row[], rowCount: last.rowCount ?? 0, all };
       } catch (err) {
         // A stale prepared plan (isStalePlan) aborts the transaction; the client is destroyed so its cache goes too.

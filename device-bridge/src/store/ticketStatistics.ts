@@ -8,7 +8,9 @@
  * numbers' index ranks cheaper and the wait estimate reads the whole day for each ticket
  * (test/store/queueReadCost.test.ts; bench `hall-load`, 5,000 waiting on a day of 21,000). With any statistics the
  * planner knows a day holds many rows and keeps to the category's range. So a hall store on such a server does what
- * autovacuum would: every STATISTICS_CHECK_MS it reads how many rows changed since the table's last ANALYZE and, from
+ * autovacuum would: every STATISTICS_CHECK_MS, and as soon as its own transactions wrote CHANGES_BEFORE_ANALYZE tickets
+ * since its last check (hallPostgres.ts: in a burst the trap came before the timer), it reads how many rows changed
+ * since the table's last ANALYZE and, from
  * CHANGES_BEFORE_ANALYZE on, runs `VACUUM (ANALYZE) tickets` (the visibility map as well: migration 22's reason),
  * one instance at a time (a session advisory lock tried, never waited for), and at most once per ANALYZE_INTERVAL_S
  * as autovacuum's naptime allows: an ANALYZE makes every connection plan its prepared statements on the tickets

@@ -324,6 +324,42 @@ describe('a PostgreSQL store keeps the tickets\' statistics by itself where auto
       await target.destroy();
     }
   }, 30_000);
+
+  it('checks as soon as its own transactions have written a few hundred tickets, without waiting for its timer', async () => {
+    const target = await postgresBackend.create();
+    // A timer that never comes within the test, and a store without checks at all.
+    const store = (await target.open({ statisticsCheckMs: 600_000 })) as PostgresHallStore;
+    const unchecked = (await target.open({ statisticsCheckMs: 0 })) as PostgresHallStore;
+    try {
+      await target.sql('ALTER TABLE tickets SET (autovacuum_enabled = false)');
+      const analysed = async () => (await target.sql("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'tickets' AND schemaname = current_schema()"))[0].last_analyze !== null;
+      for (const letter of 'ABCDEFGHIJ') await store.upsertQueueCategory({ letter, name: `业务${letter}`, defaultServiceMinutes: 5 });
+      let written = 0;
+      // At most 999 numbers a day per category (hall-rules.md): 900 in each letter in turn.
+      const write = (by: PostgresHallStore, n: number) => by.withTransaction((tx) => tx.insertTickets(Array.from({ length: n }, () => {
+        const category = String.fromCharCode(65 + Math.floor(written / 900));
+        const seq = (written % 900) + 1;
+        written++;
+        return { day: DAY, category, seq, number: `${category}${seq}`, holderNumber: null, priority: null, issuedAt: written, appointmentId: null };
+      })));
+      // Twice the threshold written by the store without checks: nothing.
+      for (let i = 0; i < 10; i++) await write(unchecked, CHANGES_BEFORE_ANALYZE / 5);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await analysed()).toBe(false);
+      // The checking store's own writes: analysed long before its timer (the server's counts of changed rows reach the
+      // check within a second or so, so a few more writes may be needed).
+      const deadline = Date.now() + 10_000;
+      while (!(await analysed()) && Date.now() < deadline) {
+        await write(store, CHANGES_BEFORE_ANALYZE / 5);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(await analysed()).toBe(true);
+    } finally {
+      await unchecked.close();
+      await store.close();
+      await target.destroy();
+    }
+  }, 30_000);
 });
 
 /** Polls `done` every 100 ms until it holds (the server's table statistics are flushed by each session in its own time). */
