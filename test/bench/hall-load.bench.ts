@@ -122,7 +122,8 @@ async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: numbe
         options: { logLevel: 'silent' },
       };
       // One after another: the first one creates the schema, the others find it done.
-      instances.push(await startInstanceProcess(config));
+      // Only their CPU time is read here: no event-loop timers in them (instanceProcess.ts watchStalls).
+      instances.push(await startInstanceProcess(config, { watchStalls: false }));
     }
     store = await target.open();
     const clock = new HallClock(Date.now, siteUtcOffsetMinutes(parseConfig(config).site));

@@ -24,7 +24,11 @@ let cpu0 = process.cpuUsage();
  * threads: the garbage collector's helpers included).
  */
 let longest = { wallMs: 0, cpuMs: 0 };
-{
+let watching = false;
+
+function watchStalls(): void {
+  watching = true;
+  loop.enable();
   let last = performance.now();
   let lastCpu = process.cpuUsage();
   setInterval(() => {
@@ -61,7 +65,8 @@ function stats(gc: boolean): InstanceStats {
   const cpu = process.cpuUsage(cpu0);
   const ms = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
   return {
-    loop: { maxMs: ms(loop.max), p50Ms: ms(loop.percentile(50)), p99Ms: ms(loop.percentile(99)), meanMs: ms(loop.mean), longest },
+    loop: watching ? { maxMs: ms(loop.max), p50Ms: ms(loop.percentile(50)), p99Ms: ms(loop.percentile(99)), meanMs: ms(loop.mean), longest }
+      : { maxMs: 0, p50Ms: 0, p99Ms: 0, meanMs: 0, longest },
     cpuS: (cpu.user + cpu.system) / 1e6,
     rssBytes: process.memoryUsage().rss,
     links: { held: held.size, registeredSince: fresh.size },
@@ -74,7 +79,7 @@ async function handle(order: InstanceOrder): Promise<Omit<InstanceReply & { ok: 
       // Silent unless asked (ONEDOOR_BENCH_LOG=warn, say): why an instance paused its hall functions mid-run, for one.
       bridge = await startBridge(order.config, { log: pino({ level: process.env.ONEDOOR_BENCH_LOG ?? 'silent' }, pino.destination(2)) });
       watchLinks(bridge);
-      loop.enable();
+      if (order.watchStalls) watchStalls();
       cpu0 = process.cpuUsage();
       return { url: bridge.url };
     case 'reset':
@@ -87,7 +92,7 @@ async function handle(order: InstanceOrder): Promise<Omit<InstanceReply & { ok: 
     case 'stats':
       return { stats: stats(order.gc) };
     case 'stop':
-      loop.disable();
+      if (watching) loop.disable();
       await bridge?.close();
       bridge = null;
       return {};

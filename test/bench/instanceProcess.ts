@@ -10,7 +10,7 @@
  * - `reset(since?)`: starts a new measure: the event-loop delay histogram and the CPU time count from now, and the
  *   links registered from `since` (epoch ms, default now) are counted afresh;
  * - `stats({ gc })`: since the last reset (or the start): the longest event-loop stall and percentiles
- *   (`perf_hooks.monitorEventLoopDelay`), CPU seconds (`process.cpuUsage`), RSS (after a full GC when `gc` is set and
+ *   (`perf_hooks.monitorEventLoopDelay`; zeros when started with `watchStalls: false`), CPU seconds (`process.cpuUsage`), RSS (after a full GC when `gc` is set and
  *   the process was started with `exposeGc`), and the kiosk links it holds;
  * - `stop()`: closes the bridge and waits for the process to exit (killed if it does not within 10 s).
  * The child exits by itself when this process goes away (its IPC channel closes), and this process kills every child
@@ -66,7 +66,7 @@ export interface InstanceStats {
 }
 
 /** Orders to the child and its replies (instanceMain.ts), matched by `id`. */
-type Order = { cmd: 'start'; config: BridgeConfigInput } | { cmd: 'reset'; since: number } | { cmd: 'stats'; gc: boolean }
+type Order = { cmd: 'start'; config: BridgeConfigInput; watchStalls: boolean } | { cmd: 'reset'; since: number } | { cmd: 'stats'; gc: boolean }
   | { cmd: 'stop' };
 export type InstanceOrder = Order & { id: number };
 export type InstanceReply = { id: number } & ({ ok: true; url?: string; stats?: InstanceStats } | { ok: false; error: string });
@@ -84,7 +84,12 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export async function startInstanceProcess(config: BridgeConfigInput, opts: { exposeGc?: boolean } = {}): Promise<InstanceProcess> {
+/**
+ * `watchStalls` (default true): measure the event loop (the histogram and the longest-stall timer, both every
+ * LOOP_RESOLUTION_MS). A bench that reads only the CPU time turns it off: 500 wake-ups a second of each timer were CPU
+ * time of the instance (2-3 % of its profile in `hall-load`) and one more process wanting a core every 2 ms.
+ */
+export async function startInstanceProcess(config: BridgeConfigInput, opts: { exposeGc?: boolean; watchStalls?: boolean } = {}): Promise<InstanceProcess> {
   if (!UNDER_TSX) await compiledInstance();
   const bridgeMain = UNDER_TSX ? new URL('../../device-bridge/src/main.ts', import.meta.url).href : pathToFileURL(BRIDGE_MAIN).href;
   const child = fork(UNDER_TSX ? new URL('./instanceMain.ts', import.meta.url) : COMPILED_INSTANCE_MAIN, [], {
@@ -126,7 +131,7 @@ export async function startInstanceProcess(config: BridgeConfigInput, opts: { ex
     });
   let url: string;
   try {
-    url = (await ask({ cmd: 'start', config })).url!;
+    url = (await ask({ cmd: 'start', config, watchStalls: opts.watchStalls ?? true })).url!;
   } catch (err) {
     child.kill('SIGKILL');
     await exit;
