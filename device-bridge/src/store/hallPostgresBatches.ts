@@ -118,7 +118,12 @@ function pairedBatches<A, OA, B, OB>(first: KindRunner<A, OA>, second: KindRunne
 /** `run` once per group of `items` with the same key (at once), the answers put back in the items' order. */
 async function perKey<I, O>(items: readonly I[], keyOf: (item: I) => string, run: KindRunner<I, O>): Promise<Array<O | ItemFailed>> {
   const groups = new Map<string, number[]>();
-  items.forEach((item, i) => groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), i]));
+  items.forEach((item, i) => {
+    const key = keyOf(item);
+    const at = groups.get(key);
+    if (at) at.push(i);
+    else groups.set(key, [i]);
+  });
   const out: Array<O | ItemFailed> = new Array(items.length);
   await Promise.all([...groups.values()].map(async (at) => {
     const answers = await run(at.map((i) => items[i]));
