@@ -76,6 +76,8 @@ export interface KnownOfTicket {
   category?: QueueCategoryRecord;
   /** The ticket's visit steps when known (none: a new ticket of one service). */
   visitSteps?: readonly VisitStepRecord[];
+  /** Its wait, read where it was issued (issueGroupIn): the count ahead and the category's recent service times. */
+  wait?: Promise<{ ahead: number; durations: readonly number[] }>;
 }
 
 /** A walk-in ticket of one service, as kiosks ask for them: issued in groups (issueGroup). */
@@ -230,7 +232,20 @@ export class QueueService {
       placed.push(f);
     }
     const tickets = await tx.insertTickets(rows);
-    placed.forEach((f, k) => (out[f.at] = { ticket: tickets[k], reused: false, known: { category: f.category, visitSteps: [] } }));
+    // The new tickets' waits read in the same transaction (README "Many instances", ticketing cost), asked and not
+    // waited for here: on PostgreSQL the read goes with the COMMIT, in its round trip (HallRepository.waitsOfTickets).
+    // Their answers then need no statement after the commit, and each stage less that a ticket passes through makes
+    // the hall's other groups larger. Read after the insert, the count sees this group's tickets and every one
+    // committed before; a concurrent group's uncommitted tickets it does not, as a count after the commit misses
+    // those still uncommitted then: the estimate of a moment either way, recomputed whenever the ticket is viewed.
+    const inGroup = [...new Set(placed.map((f) => f.letter))];
+    const waits = tickets.length > 0 ? tx.waitsOfTickets(tickets.map((t) => t.id), this.clock.stamp(now), inGroup, SERVICE_TIME_SAMPLE) : null;
+    placed.forEach((f, k) => {
+      const wait = waits!.then((w) => ({ ahead: w.ahead[k], durations: w.durations[inGroup.indexOf(f.letter)] }));
+      // A group that fails is issued again item by item (issueGroup): nobody reads these answers then.
+      wait.catch(() => undefined);
+      out[f.at] = { ticket: tickets[k], reused: false, known: { category: f.category, visitSteps: [], wait } };
+    });
     return out;
   }
 
@@ -318,10 +333,11 @@ export class QueueService {
   async view(t: TicketRecord, reused: boolean, known: KnownOfTicket = {}): Promise<TicketView> {
     // The reads at once (on PostgreSQL, pooled connections instead of round trips one after another).
     // `ahead` is counted by the database over the waiting queue's index, in calling order (store/ticketOrderSql.ts).
+    const wait = await known.wait;
     const [category, ahead, durations, visit] = await Promise.all([
       known.category && known.category.letter === t.category ? known.category : this.store.getQueueCategory(t.category),
-      t.status === 'waiting' ? this.store.countWaitingAhead(t.id, this.clock.stamp()) : 0,
-      this.store.recentServiceDurations(t.category, SERVICE_TIME_SAMPLE),
+      wait ? wait.ahead : t.status === 'waiting' ? this.store.countWaitingAhead(t.id, this.clock.stamp()) : 0,
+      wait ? wait.durations : this.store.recentServiceDurations(t.category, SERVICE_TIME_SAMPLE),
       known.visitSteps?.length === 0 ? undefined : visitViewOf(this.store, t, known.visitSteps),
     ]);
     return {
@@ -345,7 +361,7 @@ export class QueueService {
 }
 
 /** The median of the recent service durations in minutes, else the category's default (5 without one). */
-function minutesFrom(durations: number[], category: QueueCategoryRecord | undefined): number {
+function minutesFrom(durations: readonly number[], category: QueueCategoryRecord | undefined): number {
   const median = medianOf(durations);
   return median !== undefined ? median / 60_000 : category?.defaultServiceMinutes ?? 5;
 }

@@ -63,6 +63,8 @@ import type {
   NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord, RatingFollowUpRecord, ServiceItemRecord,
   SlotRecord, TicketFilter, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord,
 } from './hallStore.ts';
+import type { TicketWaits } from './hallStore.ts';
+import { aheadFrom, durationsFrom, jsonRows, waitsSql } from './ticketWaitsSql.ts';
 import { numbersWanted, numbersWantedOf } from './hallStore.ts';
 
 /** A failure of the PostgreSQL hall database; `unavailable` when the connection itself failed (refused, lost). */
@@ -171,6 +173,20 @@ function ticketOpeningReads(h: string): string[] {
   return [queueCategoriesSql(h), intakeStateSql(h)];
 }
 
+/**
+ * A value as SQL text, for EXECUTE's arguments in a simple query (Sql.atCommit): texts quoted by the driver, numbers
+ * only when finite, arrays element by element (the prepared statement's casts give them their type).
+ */
+function sqlLiteral(v: unknown): string {
+  if (typeof v === 'string') return pg.escapeLiteral(v);
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (Array.isArray(v)) return v.length === 0 ? "'{}'" : `ARRAY[${v.map(sqlLiteral).join(', ')}]`;
+  throw new Error(`hall store: ${typeof v} value cannot be sent with a commit`);
+}
+
+/** Statements a connection has PREPAREd for reads sent with a commit (names `odc_...`, apart from the driver's `od_...`). */
+const preparedForCommit = new WeakMap<pg.PoolClient, Set<string>>();
+
 /** Where a repository's statements go: the pool (each statement on its own) or one transaction's client. */
 interface Sql {
   query(text: string, params?: unknown[]): Promise<QueryResult>;
@@ -178,6 +194,12 @@ interface Sql {
   takeNumbers(wanted: ReadonlyArray<readonly [string, number]>): Promise<number[]>;
   /** Runs `fn` atomically: in a transaction of its own on the pool, or simply inside the current one. */
   atomic<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * A transaction's handle only: a read sent with the COMMIT, in its round trip, answered once it is committed; sent
+   * on its own instead when the transaction's function is still running a turn after the call (it waits for the
+   * answer). Absent on the pool.
+   */
+  atCommit?(text: string, params?: unknown[]): Promise<QueryResult>;
 }
 
 const TICKET_COLUMNS: Record<keyof TicketPatch, string> = {
@@ -448,6 +470,14 @@ class PostgresHallRepository implements HallRepository {
   async countWaitingAhead(ticketId: number, hallNow: string): Promise<number> {
     const r = await this.one(waitingAheadSql('$1::integer', '$2::text', this.h), ticketId, hallNow);
     return Number(r?.n ?? 0);
+  }
+
+  /** In a transaction, read with its COMMIT (Sql.atCommit): the wait of a group of walk-ins costs the group no round trip. */
+  async waitsOfTickets(ticketIds: readonly number[], hallNow: string, categories: readonly string[], limit: number): Promise<TicketWaits> {
+    const text = waitsSql(this.h, '$1::integer[]', '$2::text', '$3::text[]', '$4::integer');
+    const params = [[...new Set(ticketIds)], hallNow, [...new Set(categories)], limit];
+    const r = this.sql.atCommit ? (await this.sql.atCommit(text, params)).rows[0] : await this.one(text, ...params);
+    return { ahead: aheadFrom(ticketIds, jsonRows(r?.ahead)), durations: durationsFrom(categories, jsonRows(r?.durations)) };
   }
 
   async nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): Promise<TicketRecord | undefined> {
@@ -1349,6 +1379,12 @@ export class PostgresHallStore implements HallStore {
       }
     };
     const early = new Map<string, QueryResult>();
+    /** Reads to send with the COMMIT (Sql.atCommit), in the order asked. */
+    const closing: Array<{ text: string; params?: unknown[]; resolve: (r: QueryResult) => void; reject: (e: unknown) => void }> = [];
+    let fnDone = false;
+    const sendClosingAlone = async () => {
+      for (const c of closing.splice(0)) await run(c.text, c.params).then(c.resolve, c.reject);
+    };
     const tx: Sql = {
       query: async (text, params) => {
         if (!open) throw new Error('hall store: transaction handle used after its transaction ended');
@@ -1360,10 +1396,22 @@ export class PostgresHallStore implements HallStore {
           }
           if (!/^\s*SELECT\b/i.test(text)) early.clear();
         }
+        // Statements keep their order: a read asked for the commit goes first.
+        if (closing.length > 0) await sendClosingAlone();
         return run(text, params);
       },
       atomic: (f) => f(tx),
       takeNumbers: (wanted) => this.takeNumbersAlone(wanted),
+      atCommit: (text, params) => {
+        if (!open) return Promise.reject(new Error('hall store: transaction handle used after its transaction ended'));
+        return new Promise<QueryResult>((resolve, reject) => {
+          closing.push({ text, params, resolve, reject });
+          // Still running a turn later: fn waits for this answer, which must not wait for fn's end.
+          setImmediate(() => {
+            if (!fnDone && open && closing.length > 0) sendClosingAlone().catch(() => undefined);
+          });
+        });
+      },
     };
     try {
       if (opening.length === 0) await run(begin);
@@ -1375,10 +1423,50 @@ export class PostgresHallStore implements HallStore {
           early.set(text, { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 });
         });
       }
-      const result = await this.inTransaction.run(this, () => fn(tx));
-      await run('COMMIT');
+      let result: T;
+      try {
+        result = await this.inTransaction.run(this, () => fn(tx));
+      } finally {
+        fnDone = true;
+      }
+      if (closing.length === 0) await run('COMMIT');
+      else {
+        // One simple query: the reads, then COMMIT, one result each. A read with parameters is a statement the
+        // connection PREPAREs the first time (its plan kept as the driver's named statements keep theirs), then
+        // EXECUTEs with the values as literals. A read that fails aborts the rest: nothing is committed, the catch
+        // below rolls back, each read's caller gets the error, and the connection is dropped (whatever it prepared).
+        const reads = closing.splice(0);
+        const prepared = preparedForCommit.get(client) ?? new Set<string>();
+        const texts: string[] = [];
+        const at: number[] = [];
+        const names: string[] = [];
+        for (const c of reads) {
+          if (!c.params || c.params.length === 0) {
+            at.push(texts.push(c.text) - 1);
+            continue;
+          }
+          const name = `odc_${createHash('sha1').update(c.text).digest('hex').slice(0, 24)}`;
+          if (!prepared.has(name) && !names.includes(name)) {
+            texts.push(`PREPARE ${name} AS ${c.text}`);
+            names.push(name);
+          }
+          at.push(texts.push(`EXECUTE ${name}(${c.params.map(sqlLiteral).join(', ')})`) - 1);
+        }
+        try {
+          const results = (await run([...texts, 'COMMIT'].join('; '))).all;
+          for (const name of names) prepared.add(name);
+          preparedForCommit.set(client, prepared);
+          reads.forEach((c, i) => c.resolve({ rows: results[at[i]].rows as Row[], rowCount: results[at[i]].rowCount ?? 0 }));
+        } catch (err) {
+          broken ??= err as Error;
+          for (const c of reads) c.reject(err);
+          throw err;
+        }
+      }
       return result;
     } catch (err) {
+      // Reads asked for a commit that does not come.
+      for (const c of closing.splice(0)) c.reject(err);
       // The caller needs fn's error, not ROLLBACK's; a lost connection has rolled back on the server already.
       if (!broken) {
         await client.query('ROLLBACK').catch((e: Error) => {

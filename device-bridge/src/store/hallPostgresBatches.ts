@@ -28,8 +28,7 @@ import { auditSafeEntry, type AccessAuditRecord, type NewAccessAuditRecord } fro
 import { certificateFromRow, kioskRequestFromRow, type Row } from './hallSqlite.ts';
 import type { CertificateRecord, HallRepository, KioskRequestRecord } from './hallStore.ts';
 import { batchOrEachAlone, ItemFailed, StatementBatches } from './statementBatches.ts';
-import { waitingAheadOfIdsSql } from './ticketOrderSql.ts';
-import { serviceDurationsSql } from './visitRecords.ts';
+import { aheadFrom, aheadOfIdsSql, durationsFrom, durationsOfCategoriesSql, jsonRows, waitsSql } from './ticketWaitsSql.ts';
 
 /**
  * The request records of (kiosk, request) pairs given as two arrays: each pair looked up on the primary key, one
@@ -130,11 +129,6 @@ async function perKey<I, O>(items: readonly I[], keyOf: (item: I) => string, run
     at.forEach((i, k) => (out[i] = answers[k]));
   }));
   return out;
-}
-
-/** JSON rows of a combined statement back into the driver's row shape (json_agg answers numbers for bigint columns). */
-function jsonRows(value: unknown): Row[] {
-  return Array.isArray(value) ? (value as Row[]) : [];
 }
 
 /**
@@ -257,27 +251,14 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
   // its category's recent service times, per limit.
   type Ahead = { ticketId: number; hallNow: string };
   type Durations = { category: string; limit: number };
-  const aheadSql = (idsParam: string, nowParam: string) => waitingAheadOfIdsSql(idsParam, nowParam, h);
-  const aheadFrom = (list: readonly Ahead[], found: readonly Row[]): number[] => {
-    const n = new Map(found.map((r) => [Number(r.id), Number(r.n ?? 0)]));
-    return list.map((a) => n.get(a.ticketId) ?? 0);
-  };
-  // Each category read on its own (LATERAL, newest first), in the order asked.
-  const durationsSql = (categoriesParam: string, limitParam: string) => `SELECT u.c AS category, u.i, d.ms, d.f
-        FROM unnest(${categoriesParam}) WITH ORDINALITY AS u(c, i)
-        CROSS JOIN LATERAL (${serviceDurationsSql(h, 'u.c', h, 'u.c', limitParam)}) d`;
-  const durationsFrom = (list: readonly Durations[], found: readonly Row[]): number[][] => {
-    const of = new Map<string, number[]>(list.map((d) => [d.category, []]));
-    for (const r of found) of.get(String(r.category))!.push(Number(r.ms));
-    // Each caller its own array.
-    return list.map((d) => [...of.get(d.category)!]);
-  };
+  const aheadOfList = (list: readonly Ahead[], found: readonly Row[]) => aheadFrom(list.map((a) => a.ticketId), found);
+  const durationsOfList = (list: readonly Durations[], found: readonly Row[]) => durationsFrom(list.map((d) => d.category), found);
   const categoriesOf = (list: readonly Durations[]) => [...new Set(list.map((d) => d.category))];
   const aheadAlone = aloneOr('countWaitingAhead', (a: Ahead) => single.countWaitingAhead(a.ticketId, a.hallNow),
-    async (list) => aheadFrom(list, await rows('countWaitingAhead', aheadSql('$1::integer[]', '$2::text'),
+    async (list) => aheadOfList(list, await rows('countWaitingAhead', aheadOfIdsSql(h, '$1::integer[]', '$2::text'),
       [[...new Set(list.map((a) => a.ticketId))], list[0].hallNow])));
   const durationsAlone = aloneOr('recentServiceDurations', (d: Durations) => single.recentServiceDurations(d.category, d.limit),
-    async (list) => durationsFrom(list, await rows('recentServiceDurations', `${durationsSql('$1::text[]', '$2::integer')} ORDER BY u.i, d.f DESC`,
+    async (list) => durationsOfList(list, await rows('recentServiceDurations', `${durationsOfCategoriesSql(h, '$1::text[]', '$2::integer')} ORDER BY u.i, d.f DESC`,
       [categoriesOf(list), list[0].limit])));
   // Calls go together only with calls of the same now (counts) or the same limit (service times).
   const aheadOf = (list: readonly Ahead[]) => perKey(list, (a) => a.hallNow, aheadAlone);
@@ -286,11 +267,9 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
     if (new Set(aheads.map((a) => a.hallNow)).size > 1 || new Set(durations.map((d) => d.limit)).size > 1) {
       return Promise.all([aheadOf(aheads), durationsOf(durations)]);
     }
-    const [r] = await rows(['countWaitingAhead', 'recentServiceDurations'], `SELECT
-        (SELECT coalesce(json_agg(a), '[]'::json) FROM (${aheadSql('$1::integer[]', '$2::text')}) a) AS ahead,
-        (SELECT coalesce(json_agg(d ORDER BY d.i, d.f DESC), '[]'::json) FROM (${durationsSql('$3::text[]', '$4::integer')}) d) AS durations`,
+    const [r] = await rows(['countWaitingAhead', 'recentServiceDurations'], waitsSql(h, '$1::integer[]', '$2::text', '$3::text[]', '$4::integer'),
     [[...new Set(aheads.map((a) => a.ticketId))], aheads[0].hallNow, categoriesOf(durations), durations[0].limit]);
-    return [aheadFrom(aheads, jsonRows(r.ahead)), durationsFrom(durations, jsonRows(r.durations))];
+    return [aheadOfList(aheads, jsonRows(r.ahead)), durationsOfList(durations, jsonRows(r.durations))];
   });
 
   // An applied request's answer (hallLink/hallRequests.ts writes its record and its audit entry in one turn).

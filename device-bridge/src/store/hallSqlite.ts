@@ -29,7 +29,7 @@ import type {
   AppliedCounterEventRecord, CounterCallRecord, CounterWindowRecord, RatingFollowUpRecord, TicketHoldRecord, TicketRatingRecord,
   TicketTransferRecord,
 } from './hallStore.ts';
-import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord } from './hallStore.ts';
+import type { HallRetentionCutoffs, HallRetentionResult, KioskRequestRecord, TicketWaits } from './hallStore.ts';
 import { numbersWanted, numbersWantedOf } from './hallStore.ts';
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
@@ -444,6 +444,11 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
   countWaitingAhead(ticketId: number, hallNow: string): number {
     const r = this.one(waitingAheadSql('@id', '@now', '@hall'), { id: ticketId, now: hallNow, hall: this.hall });
     return Number(r?.n ?? 0);
+  }
+
+  waitsOfTickets(ticketIds: readonly number[], hallNow: string, categories: readonly string[], limit: number): TicketWaits {
+    // One process, one file: each read is a call into the library, no round trip to save.
+    return { ahead: ticketIds.map((id) => this.countWaitingAhead(id, hallNow)), durations: categories.map((c) => this.recentServiceDurations(c, limit)) };
   }
 
   nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): TicketRecord | undefined {

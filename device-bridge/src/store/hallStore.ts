@@ -185,6 +185,12 @@ export interface TicketFilter {
   holderNumber?: string;
 }
 
+/** waitsOfTickets' answer: `ahead[i]` of the i-th ticket asked, `durations[j]` of the j-th category (newest first). */
+export interface TicketWaits {
+  ahead: number[];
+  durations: number[][];
+}
+
 export type TicketPatch = Partial<Pick<TicketRecord, 'status' | 'calledAt' | 'startedAt' | 'finishedAt' | 'priority' | 'appointmentId'>>;
 
 /** 受理 accepted -> 审查 review -> 决定 decided -> 办结 done; or 退回 returned / 不予受理 rejected (with a reason). */
@@ -437,6 +443,12 @@ export interface HallRepository extends ResultCollectionRepository {
    * store/ticketOrderSql.ts); 0 for a ticket not waiting. `hallNow`: hall-local `YYYY-MM-DD HH:MM`.
    */
   countWaitingAhead(ticketId: number, hallNow: string): Promise<number>;
+  /**
+   * countWaitingAhead of each ticket and recentServiceDurations of each category, in the orders given, in one read
+   * where the store can (PostgreSQL: one statement): the wait of a group of walk-ins, read in the group's transaction
+   * (hall/queue.ts), so their answers need no statement of their own after it.
+   */
+  waitsOfTickets(ticketIds: readonly number[], hallNow: string, categories: readonly string[], limit: number): Promise<TicketWaits>;
   /** The first waiting ticket of the day in calling order among `categories` (empty: all). */
   nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): Promise<TicketRecord | undefined>;
   /**

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KioskLinkCitizen } from '@onedoor/protocol';
 import { silentLogger } from '../../src/index.ts';
@@ -220,24 +221,42 @@ describe('PostgreSQL store: kinds asked in one turn share one statement, each ca
   });
 });
 
-describe('a linked kiosk\'s ticket on PostgreSQL: three statements outside its transaction, each serving two reads or writes', () => {
-  it('the request\'s record and names, the wait\'s count and service times, the answer\'s record and audit entry', async () => {
+describe('a linked kiosk\'s ticket on PostgreSQL: two statements outside its transaction, each serving two reads or writes', () => {
+  it('the request\'s record and names, the answer\'s record and audit entry; the wait read with the COMMIT', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'od-pg-link-'));
     const hall = await openKioskHall(dir, silentLogger(), { store });
     try {
       const handle = hallRequestHandler({ hall, audit: linkAudit(new AccessAuditLog(store, hall.clock, silentLogger())) });
       const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng')) as KioskLinkCitizen;
+      // Two already waiting in A, one of them served before in 6 minutes: the answer's wait is theirs.
+      const day = hall.clock.today();
+      const at = hall.clock.now() - 60_000;
+      for (const [seq, status] of [[1, 'done'], [2, 'waiting'], [3, 'waiting']] as const) {
+        // Numbers the counter does not give today (inserted as a restore would): the new ticket is A001.
+        const t = await store.insertTicket({ day, category: 'A', seq: 900 + seq, number: `A90${seq}`, holderNumber: null, priority: null, issuedAt: at + seq, appointmentId: null });
+        if (status === 'done') {
+          await store.updateTicket(t.id, { status: 'serving', calledAt: at, startedAt: at });
+          await store.updateTicket(t.id, { status: 'done', finishedAt: at + 360_000 });
+        }
+      }
       const before = store.statementCounts();
-      const sent = await sentDuring(() => handle('kiosk-1', { requestId: 'one', op: 'queue.take', citizen, args: ['A'] }));
-      expect(sent.result.ok).toBe(true);
+      const texts: string[] = [];
+      const sent = await sentDuring(() => watchingQueries(texts, () => handle('kiosk-1', { requestId: 'one', op: 'queue.take', citizen, args: ['A'] })));
+      expect(sent.result).toMatchObject({ ok: true, result: { number: 'A001', ahead: 2, estimatedWaitMinutes: 12 } });
       const after = store.statementCounts();
       const used = (Object.keys(after) as Array<keyof typeof after>).filter((k) => after[k].calls > before[k].calls).sort();
-      expect(used).toEqual(['addKioskRequest', 'appendAccessAudit', 'countWaitingAhead', 'getKioskRequest', 'listCertificatesOfHolder',
-        'recentServiceDurations']);
-      expect(sent.sent).toBe(3); // six apart
+      expect(used).toEqual(['addKioskRequest', 'appendAccessAudit', 'getKioskRequest', 'listCertificatesOfHolder']);
+      expect(sent.sent).toBe(2); // four apart
+      // The transaction's last round trip: the wait's read (prepared on the connection, then executed), and COMMIT.
+      // (The numbers' own transaction commits apart, on the numbering connections: store/hallPostgres.ts takeNumbersAlone.)
+      const commits = texts.filter((t) => /COMMIT/.test(t) && !/INSERT INTO counters/.test(t));
+      expect(commits).toHaveLength(1);
+      expect(commits[0]).toMatch(/^PREPARE odc_\w+ AS SELECT.*; EXECUTE odc_\w+\(ARRAY\[\d+\], '[-0-9: ]+', ARRAY\['A'\], \d+\); COMMIT$/s);
+      // Right after the tickets' insert on the transaction's connection (the answer's statements come after it).
+      expect(texts[texts.indexOf(commits[0]) - 1]).toMatch(/^INSERT INTO tickets/);
       // The resend: its record and names in one statement, its audit entry (replayed) alone.
       const again = await sentDuring(() => handle('kiosk-1', { requestId: 'one', op: 'queue.take', citizen, args: ['A'] }));
-      expect(again.result).toMatchObject({ ok: true, replayed: true });
+      expect(again.result).toMatchObject({ ok: true, replayed: true, result: { number: 'A001', ahead: 2 } });
       expect(again.sent).toBe(2);
       const entries = (await store.queryAccessAudit({ limit: 10, offset: 0 })).entries;
       expect(entries.map((e) => [e.function, e.result, e.detail]).sort()).toEqual([['queue.take', 'success', null], ['queue.take', 'success', 'replayed']]);
@@ -246,7 +265,44 @@ describe('a linked kiosk\'s ticket on PostgreSQL: three statements outside its t
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a read sent with the COMMIT that fails: nothing committed, its caller and the transaction get the error, the store goes on', async () => {
+    const day = '2026-11-25';
+    const asked: Array<Promise<unknown>> = [];
+    await expect(store.withPersonTransaction(null, async (tx) => {
+      await tx.insertTicket({ day, category: 'A', seq: 1, number: 'A001', holderNumber: null, priority: null, issuedAt: 1, appointmentId: null });
+      // No integer: PostgreSQL refuses the id, after the insert, in the COMMIT's round trip.
+      const wait = tx.waitsOfTickets([2 ** 40], NOW, ['A'], 10);
+      wait.catch(() => undefined);
+      asked.push(wait);
+    })).rejects.toThrow(/out of range/);
+    await expect(asked[0]).rejects.toThrow(/out of range/);
+    expect(await store.listTickets(day)).toEqual([]);
+    // The connection that prepared the statement was dropped; the next transactions prepare it again.
+    for (let i = 0; i < 3; i++) {
+      const { wait } = await store.withPersonTransaction(null, async (tx) => {
+        const t = await tx.insertTicket({ day, category: 'A', seq: 2 + i, number: `A00${2 + i}`, holderNumber: null, priority: null, issuedAt: 2 + i, appointmentId: null });
+        return { wait: tx.waitsOfTickets([t.id], NOW, ['A'], 10) };
+      });
+      expect(await wait).toEqual({ ahead: [i], durations: [[]] });
+    }
+  });
 });
+
+/** The text of every query the driver's clients send while `f` runs (real statements to the real server, watched). */
+async function watchingQueries<T>(texts: string[], f: () => Promise<T>): Promise<T> {
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string };
+    texts.push(typeof q === 'string' ? q : q.text ?? '');
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  try {
+    return await f();
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+}
 
 describe('PostgreSQL store: concurrent writes share statements', () => {
   const request = (i: number, answer = `{"i":${i}}`): KioskRequestRecord => ({

@@ -542,6 +542,42 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         await check('after a visit step and a no-show brought back');
       });
 
+      it('waitsOfTickets answers as countWaitingAhead and recentServiceDurations do; in a transaction, with its own tickets', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const now = '2026-11-25 09:30';
+        let n = 0;
+        const add = (repo: HallRepository, category: string, priority: NewTicket['priority'] = null) =>
+          repo.insertTicket(ticket({ category, seq: ++n, number: `${category}${n}`, holderNumber: null, priority, issuedAt: T0 + n }));
+        const made = [];
+        for (let i = 0; i < 5; i++) made.push(await add(store, i === 3 ? 'B' : 'A', i === 4 ? 'elderly' : null));
+        await store.updateTicket(made[0].id, { status: 'serving', calledAt: T0 + 100, startedAt: T0 + 100 });
+        await store.updateTicket(made[0].id, { status: 'done', finishedAt: T0 + 100 + 240_000 });
+        const ids = made.map((t) => t.id);
+        const categories = ['A', 'B', 'C'];
+        const waits = await store.waitsOfTickets(ids, now, categories, 10);
+        expect(waits).toEqual({ ahead: await Promise.all(ids.map((id) => store.countWaitingAhead(id, now))),
+          durations: await Promise.all(categories.map((c) => store.recentServiceDurations(c, 10))) });
+        // Done; the walk-ins behind the green channel; B alone; the green channel first (hall-rules.md "Calling order").
+        expect(waits).toEqual({ ahead: [0, 1, 2, 0, 0], durations: [[240_000], [], []] });
+        // Asked in a transaction and not waited for there: on PostgreSQL it goes with the COMMIT; it counts the
+        // transaction's own new ticket.
+        const asked = await store.withPersonTransaction(null, async (tx) => {
+          const mine = await add(tx, 'A');
+          return { wait: tx.waitsOfTickets([mine.id, ids[1]], now, ['A'], 10) };
+        });
+        expect(await asked.wait).toEqual({ ahead: [3, 1], durations: [[240_000]] });
+        // Waited for in the transaction, then another statement: answered before the commit, nothing held up.
+        const awaited = await store.withPersonTransaction(null, async (tx) => {
+          const mine = await add(tx, 'A');
+          const wait = await tx.waitsOfTickets([mine.id], now, [], 10);
+          await add(tx, 'A');
+          return wait;
+        });
+        expect(awaited).toEqual({ ahead: [4], durations: [] });
+        expect((await store.listTickets('2026-11-25', { category: 'A', status: 'waiting' }))).toHaveLength(6);
+      });
+
       it('call candidates: every appointment ticket, the earliest green and the earliest walk-in; calls of a category', async () => {
         const store = await open();
         await seedBasics(store);
