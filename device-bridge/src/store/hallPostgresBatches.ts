@@ -247,8 +247,9 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
       return [requestsFrom(pairs, jsonRows(r.requests)), certificatesFrom(holders, jsonRows(r.certificates))];
     });
 
-  // A ticket's wait (hall/queue.ts view asks for both in one turn): the count ahead of it, per hall-local now, and
-  // its category's recent service times, per limit.
+  // A ticket's wait (hall/queue.ts view asks for both in one turn, for a ticket whose wait was not read where it was
+  // issued: one viewed again, a person's waiting one asked again, a visit): the count ahead of it, per hall-local
+  // now, and its category's recent service times, per limit.
   type Ahead = { ticketId: number; hallNow: string };
   type Durations = { category: string; limit: number };
   const aheadOfList = (list: readonly Ahead[], found: readonly Row[]) => aheadFrom(list.map((a) => a.ticketId), found);
