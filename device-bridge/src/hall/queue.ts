@@ -238,10 +238,11 @@ export class QueueService {
     // the hall's other groups larger. Read after the insert, the count sees this group's tickets and every one
     // committed before; a concurrent group's uncommitted tickets it does not, as a count after the commit misses
     // those still uncommitted then: the estimate of a moment either way, recomputed whenever the ticket is viewed.
+    if (tickets.length === 0) return out;
     const inGroup = [...new Set(placed.map((f) => f.letter))];
-    const waits = tickets.length > 0 ? tx.waitsOfTickets(tickets.map((t) => t.id), this.clock.stamp(now), inGroup, SERVICE_TIME_SAMPLE) : null;
+    const waits = tx.waitsOfTickets(tickets.map((t) => t.id), this.clock.stamp(now), inGroup, SERVICE_TIME_SAMPLE);
     placed.forEach((f, k) => {
-      const wait = waits!.then((w) => ({ ahead: w.ahead[k], durations: w.durations[inGroup.indexOf(f.letter)] }));
+      const wait = waits.then((w) => ({ ahead: w.ahead[k], durations: w.durations[inGroup.indexOf(f.letter)] }));
       // A group that fails is issued again item by item (issueGroup): nobody reads these answers then.
       wait.catch(() => undefined);
       out[f.at] = { ticket: tickets[k], reused: false, known: { category: f.category, visitSteps: [], wait } };

@@ -61,9 +61,8 @@ import type {
   ApplicationStatus, CalendarDayRecord, CertificateRecord, CounterCallRecord, TicketHoldRecord, CounterWindowRecord, DepartmentRecord,
   HallDay, HallRepository, HallStore, KioskRequestRecord, MaterialRecord, NewAppointment, NewDepartment, NewMaterial,
   NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord, RatingFollowUpRecord, ServiceItemRecord,
-  SlotRecord, TicketFilter, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord,
+  SlotRecord, TicketFilter, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord, TicketWaits,
 } from './hallStore.ts';
-import type { TicketWaits } from './hallStore.ts';
 import { aheadFrom, durationsFrom, jsonRows, waitsSql } from './ticketWaitsSql.ts';
 import { numbersWanted, numbersWantedOf } from './hallStore.ts';
 
@@ -107,12 +106,17 @@ const statementNames = new Map<string, string>();
 export function statement(text: string, params?: unknown[]): string | pg.QueryConfig {
   if (!params || params.length === 0) return text;
   if (plannedEachCall.has(text)) return { text, values: params };
+  return { name: statementName(text), text, values: params };
+}
+
+/** `od_` and the text's hash, cached per text (the ticket path's texts are few and hashed once each). */
+function statementName(text: string): string {
   let name = statementNames.get(text);
   if (name === undefined) {
     name = `od_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
     if (statementNames.size < 5000) statementNames.set(text, name);
   }
-  return { name, text, values: params };
+  return name;
 }
 
 /**
@@ -186,6 +190,38 @@ function sqlLiteral(v: unknown): string {
 
 /** Statements a connection has PREPAREd for reads sent with a commit (names `odc_...`, apart from the driver's `od_...`). */
 const preparedForCommit = new WeakMap<pg.PoolClient, Set<string>>();
+
+/** A read to send with a transaction's COMMIT (Sql.atCommit), and its caller's answer. */
+interface ClosingRead {
+  text: string;
+  params?: unknown[];
+  resolve(r: QueryResult): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * The simple query of `reads` then COMMIT: a read with parameters is a statement the connection PREPAREs the first
+ * time (`prepared`: what it has; its plan kept as the driver's named statements keep theirs), then EXECUTEs with
+ * the values as literals. `at`: each read's result among the query's results; `names`: the statements it prepares.
+ */
+function commitQuery(reads: readonly ClosingRead[], prepared: ReadonlySet<string>): { text: string; at: number[]; names: string[] } {
+  const texts: string[] = [];
+  const at: number[] = [];
+  const names: string[] = [];
+  for (const c of reads) {
+    if (!c.params || c.params.length === 0) {
+      at.push(texts.push(c.text) - 1);
+      continue;
+    }
+    const name = `odc_${statementName(c.text).slice('od_'.length)}`;
+    if (!prepared.has(name) && !names.includes(name)) {
+      texts.push(`PREPARE ${name} AS ${c.text}`);
+      names.push(name);
+    }
+    at.push(texts.push(`EXECUTE ${name}(${c.params.map(sqlLiteral).join(', ')})`) - 1);
+  }
+  return { text: [...texts, 'COMMIT'].join('; '), at, names };
+}
 
 /** Where a repository's statements go: the pool (each statement on its own) or one transaction's client. */
 interface Sql {
@@ -1380,7 +1416,7 @@ export class PostgresHallStore implements HallStore {
     };
     const early = new Map<string, QueryResult>();
     /** Reads to send with the COMMIT (Sql.atCommit), in the order asked. */
-    const closing: Array<{ text: string; params?: unknown[]; resolve: (r: QueryResult) => void; reject: (e: unknown) => void }> = [];
+    const closing: ClosingRead[] = [];
     let fnDone = false;
     const sendClosingAlone = async () => {
       for (const c of closing.splice(0)) await run(c.text, c.params).then(c.resolve, c.reject);
@@ -1431,29 +1467,15 @@ export class PostgresHallStore implements HallStore {
       }
       if (closing.length === 0) await run('COMMIT');
       else {
-        // One simple query: the reads, then COMMIT, one result each. A read with parameters is a statement the
-        // connection PREPAREs the first time (its plan kept as the driver's named statements keep theirs), then
-        // EXECUTEs with the values as literals. A read that fails aborts the rest: nothing is committed, the catch
-        // below rolls back, each read's caller gets the error, and the connection is dropped (whatever it prepared).
+        // One simple query: the reads, then COMMIT, one result each (commitQuery). A read that fails aborts the
+        // rest: nothing is committed, the catch below rolls back, each read's caller gets the error, and the
+        // connection is dropped (whatever it prepared).
         const reads = closing.splice(0);
         const prepared = preparedForCommit.get(client) ?? new Set<string>();
-        const texts: string[] = [];
-        const at: number[] = [];
-        const names: string[] = [];
-        for (const c of reads) {
-          if (!c.params || c.params.length === 0) {
-            at.push(texts.push(c.text) - 1);
-            continue;
-          }
-          const name = `odc_${createHash('sha1').update(c.text).digest('hex').slice(0, 24)}`;
-          if (!prepared.has(name) && !names.includes(name)) {
-            texts.push(`PREPARE ${name} AS ${c.text}`);
-            names.push(name);
-          }
-          at.push(texts.push(`EXECUTE ${name}(${c.params.map(sqlLiteral).join(', ')})`) - 1);
-        }
         try {
-          const results = (await run([...texts, 'COMMIT'].join('; '))).all;
+          // Inside: a value that cannot be written as a literal fails the reads and the transaction alike.
+          const { text, at, names } = commitQuery(reads, prepared);
+          const results = (await run(text)).all;
           for (const name of names) prepared.add(name);
           preparedForCommit.set(client, prepared);
           reads.forEach((c, i) => c.resolve({ rows: results[at[i]].rows as Row[], rowCount: results[at[i]].rowCount ?? 0 }));

@@ -28,7 +28,8 @@ import { auditSafeEntry, type AccessAuditRecord, type NewAccessAuditRecord } fro
 import { certificateFromRow, kioskRequestFromRow, type Row } from './hallSqlite.ts';
 import type { CertificateRecord, HallRepository, KioskRequestRecord } from './hallStore.ts';
 import { batchOrEachAlone, ItemFailed, StatementBatches } from './statementBatches.ts';
-import { aheadFrom, aheadOfIdsSql, durationsFrom, durationsOfCategoriesSql, jsonRows, waitsSql } from './ticketWaitsSql.ts';
+import { waitingAheadOfIdsSql } from './ticketOrderSql.ts';
+import { aheadFrom, durationsFrom, durationsOfCategoriesSql, jsonRows, waitsSql } from './ticketWaitsSql.ts';
 
 /**
  * The request records of (kiosk, request) pairs given as two arrays: each pair looked up on the primary key, one
@@ -256,7 +257,7 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
   const durationsOfList = (list: readonly Durations[], found: readonly Row[]) => durationsFrom(list.map((d) => d.category), found);
   const categoriesOf = (list: readonly Durations[]) => [...new Set(list.map((d) => d.category))];
   const aheadAlone = aloneOr('countWaitingAhead', (a: Ahead) => single.countWaitingAhead(a.ticketId, a.hallNow),
-    async (list) => aheadOfList(list, await rows('countWaitingAhead', aheadOfIdsSql(h, '$1::integer[]', '$2::text'),
+    async (list) => aheadOfList(list, await rows('countWaitingAhead', waitingAheadOfIdsSql('$1::integer[]', '$2::text', h),
       [[...new Set(list.map((a) => a.ticketId))], list[0].hallNow])));
   const durationsAlone = aloneOr('recentServiceDurations', (d: Durations) => single.recentServiceDurations(d.category, d.limit),
     async (list) => durationsOfList(list, await rows('recentServiceDurations', `${durationsOfCategoriesSql(h, '$1::text[]', '$2::integer')} ORDER BY u.i, d.f DESC`,

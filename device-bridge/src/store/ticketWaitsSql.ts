@@ -10,11 +10,6 @@ import type { Row } from './hallSqlite.ts';
 import { waitingAheadOfIdsSql } from './ticketOrderSql.ts';
 import { serviceDurationsSql } from './visitRecords.ts';
 
-/** Rows (`id`, `n`): the count ahead of each id of the integer array `idsParam`, at the hall-local now `nowParam`. */
-export function aheadOfIdsSql(h: string, idsParam: string, nowParam: string): string {
-  return waitingAheadOfIdsSql(idsParam, nowParam, h);
-}
-
 /** Rows (`category`, `i`, `ms`, `f`): each category of the text array `categoriesParam`, its latest `limitParam`. */
 export function durationsOfCategoriesSql(h: string, categoriesParam: string, limitParam: string): string {
   return `SELECT u.c AS category, u.i, d.ms, d.f
@@ -25,7 +20,7 @@ export function durationsOfCategoriesSql(h: string, categoriesParam: string, lim
 /** Both reads in one statement of one row: `ahead` and `durations`, JSON arrays of the rows above (durations in order). */
 export function waitsSql(h: string, idsParam: string, nowParam: string, categoriesParam: string, limitParam: string): string {
   return `SELECT
-        (SELECT coalesce(json_agg(a), '[]'::json) FROM (${aheadOfIdsSql(h, idsParam, nowParam)}) a) AS ahead,
+        (SELECT coalesce(json_agg(a), '[]'::json) FROM (${waitingAheadOfIdsSql(idsParam, nowParam, h)}) a) AS ahead,
         (SELECT coalesce(json_agg(d ORDER BY d.i, d.f DESC), '[]'::json) FROM (${durationsOfCategoriesSql(h, categoriesParam, limitParam)}) d) AS durations`;
 }
 
