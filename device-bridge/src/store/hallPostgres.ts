@@ -201,11 +201,17 @@ interface ClosingRead {
 
 /**
  * The simple query of `reads` then COMMIT: a read with parameters is a statement the connection PREPAREs the first
- * time (`prepared`: what it has; its plan kept as the driver's named statements keep theirs), then EXECUTEs with
- * the values as literals. `at`: each read's result among the query's results; `names`: the statements it prepares.
+ * time (`prepared`: what it has), then EXECUTEs with the values as literals, on its generic plan (plan_cache_mode,
+ * for this transaction only). Left to choose, PostgreSQL plans a prepared statement anew for its first five runs after
+ * every ANALYZE and, where those custom plans look cheaper than the generic one, for every run after: measured in
+ * `hall-load` after the tickets' VACUUM (ANALYZE), the wait's read was planned at 49 of 82 commits, 1.1 ms of the
+ * server's CPU each, three times its run, and the rate fell to 0.7-0.8 of the cell before. Its statement is written
+ * to need no plan of its values (ticketOrderSql.ts: the ticket's own day and category are subqueries that bound the
+ * index whatever the planner believes; test/store/queueReadCost.test.ts). `at`: each read's result among the query's
+ * results; `names`: the statements it prepares.
  */
 function commitQuery(reads: readonly ClosingRead[], prepared: ReadonlySet<string>): { text: string; at: number[]; names: string[] } {
-  const texts: string[] = [];
+  const texts: string[] = reads.some((c) => c.params && c.params.length > 0) ? ['SET LOCAL plan_cache_mode = force_generic_plan'] : [];
   const at: number[] = [];
   const names: string[] = [];
   for (const c of reads) {

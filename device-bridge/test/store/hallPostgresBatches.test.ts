@@ -251,7 +251,7 @@ describe('a linked kiosk\'s ticket on PostgreSQL: two statements outside its tra
       // (The numbers' own transaction commits apart, on the numbering connections: store/hallPostgres.ts takeNumbersAlone.)
       const commits = texts.filter((t) => /COMMIT/.test(t) && !/INSERT INTO counters/.test(t));
       expect(commits).toHaveLength(1);
-      expect(commits[0]).toMatch(/^PREPARE odc_\w+ AS SELECT.*; EXECUTE odc_\w+\(ARRAY\[\d+\], '[-0-9: ]+', ARRAY\['A'\], \d+\); COMMIT$/s);
+      expect(commits[0]).toMatch(/^SET LOCAL plan_cache_mode = force_generic_plan; PREPARE odc_\w+ AS SELECT.*; EXECUTE odc_\w+\(ARRAY\[\d+\], '[-0-9: ]+', ARRAY\['A'\], \d+\); COMMIT$/s);
       // Right after the tickets' insert on the transaction's connection (the answer's statements come after it).
       expect(texts[texts.indexOf(commits[0]) - 1]).toMatch(/^INSERT INTO tickets/);
       // The resend: its record and names in one statement, its audit entry (replayed) alone.
@@ -287,14 +287,47 @@ describe('a linked kiosk\'s ticket on PostgreSQL: two statements outside its tra
       expect(await wait).toEqual({ ahead: [i], durations: [[]] });
     }
   });
+
+  it('a read sent with the COMMIT runs on its generic plan, also after an ANALYZE: never planned again per commit', async () => {
+    const clients = new Set<pg.Client>();
+    await watchingQueries([], async () => {
+      for (let i = 0; i < 16; i++) {
+        // New statistics invalidate every prepared plan; left to choose, the next runs are planned anew.
+        if (i === 8) await target.sql('ANALYZE tickets');
+        const { wait } = await store.withPersonTransaction(null, async (tx) => {
+          const t = await tx.insertTicket({ day: '2026-11-25', category: 'A', seq: 1 + i, number: `A${String(1 + i).padStart(3, '0')}`,
+            holderNumber: null, priority: null, issuedAt: 1 + i, appointmentId: null });
+          return { wait: tx.waitsOfTickets([t.id], NOW, ['A'], 10) };
+        });
+        expect((await wait).ahead).toEqual([i]);
+      }
+    }, clients);
+    // Each connection's own prepared statements (the store's clients are idle in its pools now; the set-up's own
+    // client, which ran the ANALYZE, is closed).
+    let generic = 0;
+    let custom = 0;
+    for (const client of clients) {
+      if ((client as unknown as { _ending: boolean })._ending) continue;
+      const { rows } = await client.query("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'odc\\_%'");
+      for (const r of rows) {
+        generic += Number(r.generic_plans);
+        custom += Number(r.custom_plans);
+      }
+    }
+    expect({ generic, custom }).toEqual({ generic: 16, custom: 0 });
+  });
 });
 
-/** The text of every query the driver's clients send while `f` runs (real statements to the real server, watched). */
-async function watchingQueries<T>(texts: string[], f: () => Promise<T>): Promise<T> {
+/**
+ * The text of every query the driver's clients send while `f` runs (real statements to the real server, watched),
+ * and the clients that sent them.
+ */
+async function watchingQueries<T>(texts: string[], f: () => Promise<T>, clients = new Set<pg.Client>()): Promise<T> {
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const q = args[0] as string | { text?: string };
     texts.push(typeof q === 'string' ? q : q.text ?? '');
+    clients.add(this);
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
   try {
