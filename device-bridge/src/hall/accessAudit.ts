@@ -55,16 +55,24 @@ export class AccessAuditLog {
   }
 
   async record(e: AuditEvent): Promise<void> {
-    const at = this.clock.now();
     try {
-      await this.store.appendAccessAudit({
-        at, day: this.clock.dayOf(at), actorKind: e.actor.kind, actor: e.actor.id, role: e.actor.role ?? null,
-        function: e.function, maskedNumber: e.number ?? null, result: e.result, code: e.code ?? null, detail: e.detail ?? null,
-      });
+      await this.recordInto(this.store, e);
     } catch (err) {
       this.log.error({ err, actor: e.actor.id, function: e.function, number: auditNumber(e.number), result: e.result },
         'access audit entry could not be written');
     }
+  }
+
+  /**
+   * The entry written through `store`, a transaction's (a linked kiosk's ticket and its audit entry committed together,
+   * hallLink/hallRequests.ts): rejects when it cannot be written, so the transaction does not commit without it.
+   */
+  async recordInto(store: Pick<HallRepository, 'appendAccessAudit'>, e: AuditEvent): Promise<void> {
+    const at = this.clock.now();
+    await store.appendAccessAudit({
+      at, day: this.clock.dayOf(at), actorKind: e.actor.kind, actor: e.actor.id, role: e.actor.role ?? null,
+      function: e.function, maskedNumber: e.number ?? null, result: e.result, code: e.code ?? null, detail: e.detail ?? null,
+    });
   }
 
   async page(filter: AuditFilter, page: number, pageSize: number): Promise<AccessAuditPage> {

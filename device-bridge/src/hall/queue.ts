@@ -78,6 +78,32 @@ export interface KnownOfTicket {
   visitSteps?: readonly VisitStepRecord[];
   /** Its wait, read where it was issued (issueGroupIn): the count ahead and the category's recent service times. */
   wait?: Promise<{ ahead: number; durations: readonly number[] }>;
+  /** Its view, when made where it was issued (a walk-in with `WalkInOnce`: the answer recorded with it). */
+  view?: TicketView;
+}
+
+/**
+ * What a walk-in asked over a kiosk link brings to its group's transaction (hallLink/hallRequests.ts): reads of its
+ * own before the rules, and its outcome's record written with the group's COMMIT, so that the request is applied and
+ * recorded in one transaction (exactly once, README "Many instances"), and a linked kiosk's ticket is one stage of
+ * statements, not three (bench `hall-load`).
+ */
+export interface WalkInOnce {
+  /**
+   * Asked in the turn of the group's first reads and not waited for there (on PostgreSQL they go in one round trip):
+   * the answer of the same request applied before (nothing is then taken: the walk-in fails with `AnsweredBefore`),
+   * a refusal before the rules, or null to go on.
+   */
+  before(tx: HallRepository): Promise<{ answered: unknown } | { refused: HallRuleError } | null>;
+  /** Its outcome, a ticket's view or a rule's refusal, recorded in the transaction: statements sent with its COMMIT. */
+  after(tx: HallRepository, outcome: TicketView | HallRuleError): void;
+}
+
+/** A walk-in's request was applied before (WalkInOnce.before): its recorded answer, to give again. */
+export class AnsweredBefore extends Error {
+  constructor(readonly answer: unknown) {
+    super('the request was answered before');
+  }
 }
 
 /** A walk-in ticket of one service, as kiosks ask for them: issued in groups (issueGroup). */
@@ -85,6 +111,7 @@ interface WalkIn {
   citizen: Citizen | null;
   category: string;
   flags: TicketFlags;
+  once?: WalkInOnce;
 }
 
 /** Walk-in groups served at once (as statementBatches.ts's default: one at a time makes the next group larger). */
@@ -116,13 +143,16 @@ export class QueueService {
 
   /**
    * A walk-in ticket for a category (or the person's waiting one in it); `also`: further services of the same visit
-   * (visits.ts), in order. A per-person limit refusal is counted.
+   * (visits.ts), in order. A per-person limit refusal is counted. `once`: a walk-in of one service asked over a kiosk
+   * link, applied and recorded in one transaction (rejects with AnsweredBefore when it was applied before).
    */
-  async takeTicket(citizen: Citizen | null, category: string, flags: TicketFlags = {}, also: readonly string[] = []): Promise<TicketView> {
+  async takeTicket(citizen: Citizen | null, category: string, flags: TicketFlags = {}, also: readonly string[] = [],
+    once?: WalkInOnce): Promise<TicketView> {
+    if (also.length > 0 && once) throw new Error('a visit of several services is not issued with WalkInOnce');
     const { ticket, reused, known } = also.length === 0
-      ? await this.walkIns.call({ citizen, category, flags })
+      ? await this.walkIns.call({ citizen, category, flags, ...(once ? { once } : {}) })
       : await this.issueAlone({ citizen, category, flags, also });
-    return this.view(ticket, reused, known);
+    return known.view ?? this.view(ticket, reused, known);
   }
 
   /** One request in a transaction of its own (a visit of several services, or a group's request on its own). */
@@ -133,9 +163,10 @@ export class QueueService {
 
   /**
    * A group of walk-ins: each person's first request of the group in one transaction (issueGroupIn), then any
-   * further request of the same person on its own, after it (it then finds the ticket the first one took). When the
-   * group's transaction fails for another reason than the database being out of reach, each request is issued on
-   * its own, so a fault of one request's data fails that request only. A per-person limit refusal is counted.
+   * further request of the same person in a transaction of its own, after it (it then finds the ticket the first one
+   * took). When the group's transaction fails for another reason than the database being out of reach, each request
+   * is issued in a transaction of its own, so a fault of one request's data fails that request only. Per-person
+   * limit refusals are counted.
    */
   private async issueGroup(group: readonly WalkIn[]): Promise<Array<IssuedTicket | ItemFailed>> {
     const seen = new Set<string>();
@@ -154,35 +185,48 @@ export class QueueService {
     let settled: Array<IssuedTicket | ItemFailed>;
     try {
       settled = await this.store.withPersonTransaction([...seen], (tx) => this.issueGroupIn(tx, firsts));
-      // Counted here for the group; a request issued on its own (issueAlone) counts its own.
-      const day = this.clock.today();
-      for (const s of settled) {
-        if (s instanceof ItemFailed && s.error instanceof PersonLimitError) await this.store.countLimitRefusal(day, s.error.kind).catch(() => undefined);
-      }
     } catch (err) {
       if (firsts.length === 1 || isDatabaseOutage(err) || err instanceof HallStoreUnavailableError) settled = firsts.map(() => new ItemFailed(err));
-      else settled = await Promise.all(firsts.map((r) => orFailed(() => this.issueAlone(r))));
+      else settled = await Promise.all(firsts.map((r) => this.issueWalkInAlone(r)));
     }
     first.forEach((i, k) => (out[i] = settled[k]));
-    for (const i of again) out[i] = await orFailed(() => this.issueAlone(group[i]));
+    for (const i of again) out[i] = await this.issueWalkInAlone(group[i]);
+    const day = this.clock.today();
+    for (const s of out) {
+      if (s instanceof ItemFailed && s.error instanceof PersonLimitError) await this.store.countLimitRefusal(day, s.error.kind).catch(() => undefined);
+    }
     return out;
+  }
+
+  /** One walk-in in a transaction of its own: a group of one, the same rules. */
+  private async issueWalkInAlone(r: WalkIn): Promise<IssuedTicket | ItemFailed> {
+    try {
+      return (await this.store.withPersonTransaction(r.citizen?.number ?? null, (tx) => this.issueGroupIn(tx, [r])))[0];
+    } catch (err) {
+      return new ItemFailed(err);
+    }
   }
 
   /**
    * `issueIn` for walk-ins of distinct people at once, with the same rules in the same order (unknown category, the
    * person's waiting ticket, intake open and hours, per-person limits, the category's last number), read once for
-   * the group: the categories, the people's tickets of the day, the intake state. A rule's refusal is that
-   * request's outcome; any other error rolls the group back.
+   * the group: the categories, the people's tickets of the day, the intake state, and each walk-in's own reads
+   * (WalkInOnce.before), all asked in one turn. A rule's refusal is that request's outcome; any other error rolls the
+   * group back.
    */
   private async issueGroupIn(tx: HallRepository, group: readonly WalkIn[]): Promise<Array<IssuedTicket | ItemFailed>> {
     const now = this.clock.now();
     const day = this.clock.dayOf(now);
-    const categories = new Map((await tx.listQueueCategories()).map((c) => [c.letter, c]));
     const people = group.flatMap((r) => (r.citizen ? [r.citizen.number] : []));
+    // Asked in one turn, waited for together: on PostgreSQL one round trip (the categories came with BEGIN).
+    const [categoryList, heldList, verdicts] = await Promise.all([
+      tx.listQueueCategories(),
+      people.length > 0 ? tx.listTicketsOfHolders(day, people) : [],
+      Promise.all(group.map((r) => r.once?.before(tx) ?? null)),
+    ]);
+    const categories = new Map(categoryList.map((c) => [c.letter, c]));
     const held = new Map<string, TicketRecord[]>();
-    for (const t of people.length > 0 ? await tx.listTicketsOfHolders(day, people) : []) {
-      held.set(t.holderNumber!, [...(held.get(t.holderNumber!) ?? []), t]);
-    }
+    for (const t of heldList) held.set(t.holderNumber!, [...(held.get(t.holderNumber!) ?? []), t]);
     let closed: HallRuleError | null | undefined;
     const intakeRefusal = async (): Promise<HallRuleError | null> => {
       if (closed === undefined) {
@@ -196,6 +240,15 @@ export class QueueService {
     const out: Array<IssuedTicket | ItemFailed> = new Array(group.length);
     const fresh: Array<{ at: number; letter: string; category: QueueCategoryRecord; priority: TicketPriority | null }> = [];
     for (const [at, req] of group.entries()) {
+      const verdict = verdicts[at];
+      if (verdict && 'answered' in verdict) {
+        out[at] = new ItemFailed(new AnsweredBefore(verdict.answered));
+        continue;
+      }
+      if (verdict) {
+        out[at] = new ItemFailed(verdict.refused);
+        continue;
+      }
       const letter = String(req.category ?? '').toUpperCase();
       const category = categories.get(letter);
       if (!category) {
@@ -231,22 +284,30 @@ export class QueueService {
         priority: f.priority, issuedAt: now, appointmentId: null });
       placed.push(f);
     }
-    const tickets = await tx.insertTickets(rows);
-    // The new tickets' waits read in the same transaction (README "Many instances", ticketing cost), asked and not
-    // waited for here: on PostgreSQL the read goes with the COMMIT, in its round trip (HallRepository.waitsOfTickets).
-    // Their answers then need no statement after the commit, and each stage less that a ticket passes through makes
-    // the hall's other groups larger. Read after the insert, the count sees this group's tickets and every one
-    // committed before; a concurrent group's uncommitted tickets it does not, as a count after the commit misses
-    // those still uncommitted then: the estimate of a moment either way, recomputed whenever the ticket is viewed.
-    if (tickets.length === 0) return out;
-    const inGroup = [...new Set(placed.map((f) => f.letter))];
-    const waits = tx.waitsOfTickets(tickets.map((t) => t.id), this.clock.stamp(now), inGroup, SERVICE_TIME_SAMPLE);
-    placed.forEach((f, k) => {
-      const wait = waits.then((w) => ({ ahead: w.ahead[k], durations: w.durations[inGroup.indexOf(f.letter)] }));
-      // A group that fails is issued again item by item (issueGroup): nobody reads these answers then.
-      wait.catch(() => undefined);
-      out[f.at] = { ticket: tickets[k], reused: false, known: { category: f.category, visitSteps: [], wait } };
-    });
+    if (rows.length > 0) {
+      // The new tickets and their waits in one turn (README "Many instances", ticketing cost): on PostgreSQL the
+      // insert and the read in one round trip, the read naming the tickets by their numbers (their ids are the
+      // insert's answer). Read after the insert, the count sees this group's tickets and every one committed before;
+      // a concurrent group's uncommitted tickets it does not, as a count after the commit misses those still
+      // uncommitted then: the estimate of a moment either way, recomputed whenever the ticket is viewed.
+      const inGroup = [...new Set(placed.map((f) => f.letter))];
+      const [tickets, waits] = await Promise.all([tx.insertTickets(rows),
+        tx.waitsOfTickets(day, rows.map((r) => r.number), this.clock.stamp(now), inGroup, SERVICE_TIME_SAMPLE)]);
+      placed.forEach((f, k) => {
+        const wait = Promise.resolve({ ahead: waits.ahead[k], durations: waits.durations[inGroup.indexOf(f.letter)] });
+        out[f.at] = { ticket: tickets[k], reused: false, known: { category: f.category, visitSteps: [], wait } };
+      });
+    }
+    // Each walk-in asked with WalkInOnce: its outcome recorded with the COMMIT (its view made here, as its answer).
+    for (const [at, req] of group.entries()) {
+      const o = out[at];
+      if (!req.once || (o instanceof ItemFailed && !(o.error instanceof HallRuleError))) continue;
+      if (o instanceof ItemFailed) req.once.after(tx, o.error as HallRuleError);
+      else {
+        o.known.view = await this.view(o.ticket, o.reused, o.known, tx);
+        req.once.after(tx, o.known.view);
+      }
+    }
     return out;
   }
 
@@ -330,16 +391,19 @@ export class QueueService {
     return minutesFrom(durations, known);
   }
 
-  /** `known`: what the caller read already (issueIn), so the view does not read it again. */
-  async view(t: TicketRecord, reused: boolean, known: KnownOfTicket = {}): Promise<TicketView> {
+  /**
+   * `known`: what the caller read already (issueIn), so the view does not read it again; `repo`: where to read the
+   * rest (a transaction's handle when made inside one).
+   */
+  async view(t: TicketRecord, reused: boolean, known: KnownOfTicket = {}, repo: HallRepository = this.store): Promise<TicketView> {
     // The reads at once (on PostgreSQL, pooled connections instead of round trips one after another).
     // `ahead` is counted by the database over the waiting queue's index, in calling order (store/ticketOrderSql.ts).
     const wait = await known.wait;
     const [category, ahead, durations, visit] = await Promise.all([
-      known.category && known.category.letter === t.category ? known.category : this.store.getQueueCategory(t.category),
-      wait ? wait.ahead : t.status === 'waiting' ? this.store.countWaitingAhead(t.id, this.clock.stamp()) : 0,
-      wait ? wait.durations : this.store.recentServiceDurations(t.category, SERVICE_TIME_SAMPLE),
-      known.visitSteps?.length === 0 ? undefined : visitViewOf(this.store, t, known.visitSteps),
+      known.category && known.category.letter === t.category ? known.category : repo.getQueueCategory(t.category),
+      wait ? wait.ahead : t.status === 'waiting' ? repo.countWaitingAhead(t.id, this.clock.stamp()) : 0,
+      wait ? wait.durations : repo.recentServiceDurations(t.category, SERVICE_TIME_SAMPLE),
+      known.visitSteps?.length === 0 ? undefined : visitViewOf(repo, t, known.visitSteps),
     ]);
     return {
       id: t.id,
@@ -374,15 +438,6 @@ function unknownCategory(letter: string): HallRuleError {
 function categoryFull(letter: string): HallRuleError {
   return new HallRuleError('categoryFull', '今日该类业务号码已发完，请咨询工作人员',
     `all ${MAX_DAILY_TICKETS_PER_CATEGORY} numbers of category ${letter} are issued today; please ask staff`);
-}
-
-/** `fn`'s result, or its error as a group's answer for that request alone. */
-async function orFailed<T>(fn: () => Promise<T>): Promise<T | ItemFailed> {
-  try {
-    return await fn();
-  } catch (err) {
-    return new ItemFailed(err);
-  }
 }
 
 /** A hall rule's refusal by `fn` as a value (null when it passed); any other error goes on. */

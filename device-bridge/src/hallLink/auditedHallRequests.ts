@@ -5,7 +5,8 @@
  * citizen's number masked, and the outcome. A resend answered from the record is audited as `replayed`.
  */
 import type { AuditFunction, KioskLinkAnswer, KioskLinkOp } from '@onedoor/protocol';
-import type { AccessAuditLog } from '../hall/accessAudit.ts';
+import type { AccessAuditLog, AuditEvent } from '../hall/accessAudit.ts';
+import type { HallRepository } from '../store/hallStore.ts';
 import type { LinkAudit } from './hallRequests.ts';
 
 /** Link ops that read or change one citizen's data, named as the kiosk command that asks for them. */
@@ -35,25 +36,38 @@ function maskedHolderOf(answer: KioskLinkAnswer): string | null {
   return typeof m === 'string' ? m : null;
 }
 
+/** The entry of one answer to a kiosk's payload; null for an op that reads or changes no citizen's data. */
+function linkAuditEvent(kioskId: string, payload: unknown, answer: KioskLinkAnswer): AuditEvent | null {
+  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as { op?: unknown; citizen?: { number?: unknown } };
+  const fn = typeof p.op === 'string' ? LINK_AUDITED_OPS[p.op as KioskLinkOp] : undefined;
+  if (!fn) return null;
+  // A check-in by code names no citizen: its holder is the ticket's (masked) in the answer.
+  const number = typeof p.citizen?.number === 'string' ? p.citizen.number : maskedHolderOf(answer);
+  const f = answer.ok ? null : answer.failure;
+  return {
+    actor: { kind: 'kiosk', id: kioskId },
+    function: fn,
+    number,
+    result: answer.ok ? 'success' : 'refused',
+    code: f ? (f.kind === 'rule' ? f.code : f.kind) : null,
+    detail: answer.replayed ? 'replayed' : null,
+  };
+}
+
 /**
  * The audit of one answer, for hallRequests.ts's `audit` option (it calls this once per call, for an applied request
- * in the same turn as the request's record, so the store writes both in one statement).
+ * in the same turn as the request's record, so the store writes both in one statement); `into`: the same entry
+ * through a transaction's repository (a linked kiosk's ticket, written with its COMMIT).
  */
 export function linkAudit(audit: AccessAuditLog): LinkAudit {
-  return async (kioskId, payload, answer) => {
-    const p = (typeof payload === 'object' && payload !== null ? payload : {}) as { op?: unknown; citizen?: { number?: unknown } };
-    const fn = typeof p.op === 'string' ? LINK_AUDITED_OPS[p.op as KioskLinkOp] : undefined;
-    if (!fn) return;
-    // A check-in by code names no citizen: its holder is the ticket's (masked) in the answer.
-    const number = typeof p.citizen?.number === 'string' ? p.citizen.number : maskedHolderOf(answer);
-    const f = answer.ok ? null : answer.failure;
-    await audit.record({
-      actor: { kind: 'kiosk', id: kioskId },
-      function: fn,
-      number,
-      result: answer.ok ? 'success' : 'refused',
-      code: f ? (f.kind === 'rule' ? f.code : f.kind) : null,
-      detail: answer.replayed ? 'replayed' : null,
-    });
+  const record = async (kioskId: string, payload: unknown, answer: KioskLinkAnswer) => {
+    const e = linkAuditEvent(kioskId, payload, answer);
+    if (e) await audit.record(e);
   };
+  return Object.assign(record, {
+    into: async (repo: Pick<HallRepository, 'appendAccessAudit'>, kioskId: string, payload: unknown, answer: KioskLinkAnswer) => {
+      const e = linkAuditEvent(kioskId, payload, answer);
+      if (e) await audit.recordInto(repo, e);
+    },
+  });
 }

@@ -5,9 +5,14 @@
  * - a request still running: a resend waits for the same answer (in memory);
  * - a request applied before: its persisted answer (`kiosk_requests`, migration 5) comes back with `replayed: true`.
  *
- * Limit: the services run their own transactions, so the answer is recorded right after the service's commit, not in
- * it; a hall crash between the two could apply a resend again. The tables' own rules (one waiting ticket per person
- * per category, one booking per person per service per day) then answer the resend with the same ticket or a refusal.
+ * A walk-in ticket (`queue.take` of one service) is read, applied and recorded in one transaction, its group's
+ * (hall/queue.ts WalkInOnce): its record and the citizen's names read before the rules, the answer's record and audit
+ * entry written with the COMMIT. Applied and recorded together or neither, so a resend after a hall crash finds the
+ * same ticket. Its checks that need no database (shape, rate limit, the card) come first, so a resend counts
+ * against the kiosk's rate limit as any request does. Limit of the other mutating ops: the services run their own
+ * transactions, so their answer is recorded right after the service's commit, not in it; a hall crash between the
+ * two could apply a resend again. The tables' own rules (one booking per person per service per day, an application
+ * per kiosk request id) then answer the resend with the same booking or a refusal.
  *
  * Trust: the kiosk's token says which kiosk is asking, not who the citizen is. Before an op runs, the request is
  * checked in this order: its shape (linkSchemas.ts, every op's args), the kiosk's rate limit (kioskRateLimits.ts),
@@ -25,7 +30,9 @@ import {
 import { maskIdNumber, RESULT_COLLECTION_MODES } from '@onedoor/protocol';
 import { z } from 'zod';
 import type { Citizen } from '../hall/citizen.ts';
-import type { CertificateRecord } from '../store/hallStore.ts';
+import type { CertificateRecord, HallRepository } from '../store/hallStore.ts';
+import { HallRuleError } from '../hall/errors.ts';
+import { AnsweredBefore, type WalkInOnce } from '../hall/queue.ts';
 import { IntakeFormRefused } from '../hall/intake.ts';
 import { recordPrint } from '../hall/printLog.ts';
 import { checkLinkedCitizen, nameMatchesRecords, RECORDS_MISMATCH } from '../hall/linkedCitizen.ts';
@@ -196,8 +203,15 @@ export interface HallRequestHandlerOptions {
   audit?: LinkAudit;
 }
 
-/** The access audit of one answer to a kiosk's payload (auditedHallRequests.ts). */
-export type LinkAudit = (kioskId: string, payload: unknown, answer: KioskLinkAnswer) => Promise<void>;
+/**
+ * The access audit of one answer to a kiosk's payload (auditedHallRequests.ts); `into`: the same entry through a
+ * transaction's repository, rejecting when it cannot be written (a linked kiosk's walk-in ticket: the entry is
+ * committed with the ticket and its record).
+ */
+export interface LinkAudit {
+  (kioskId: string, payload: unknown, answer: KioskLinkAnswer): Promise<void>;
+  into?(repo: Pick<HallRepository, 'appendAccessAudit'>, kioskId: string, payload: unknown, answer: KioskLinkAnswer): Promise<void>;
+}
 
 /** The names' read started before the request's checks, for the citizen's number as the hall checks it (upper case). */
 interface NamesRead {
@@ -221,37 +235,50 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
     return { requestId, ok: false, failure: { kind: 'invalid', message } };
   };
 
-  /** `names`: the names the hall holds for the citizen's number, when already asked for (applyOnce). */
-  const execute = async (kioskId: string, req: KioskLinkRequest, names?: NamesRead): Promise<KioskLinkAnswer> => {
+  /**
+   * The request's checks before it runs, in order: its arguments, the citizen given where needed, the kiosk's rate
+   * limit, the citizen as the hall checks a card. A refusal is the answer; otherwise what the op runs with.
+   */
+  const admit = (kioskId: string, req: KioskLinkRequest): { refusal: KioskLinkAnswer } | { args: never[]; citizen: Citizen | null } => {
     const [needsCitizen, argsSchema] = OP_ARGS[req.op];
     const args = argsSchema.safeParse(req.args);
-    if (!args.success) return invalid(kioskId, req.requestId, `args of ${req.op}: ${describeLinkInvalid(args.error)}`);
-    if (needsCitizen && !req.citizen) return invalid(kioskId, req.requestId, `${req.op} needs the citizen`);
+    if (!args.success) return { refusal: invalid(kioskId, req.requestId, `args of ${req.op}: ${describeLinkInvalid(args.error)}`) };
+    if (needsCitizen && !req.citizen) return { refusal: invalid(kioskId, req.requestId, `${req.op} needs the citizen`) };
     const allowed = limiter.allow(kioskId, req.op);
     if (!allowed.ok) {
       refused(kioskId, allowed.kind, `${req.op} over the kiosk's ${allowed.kind} rate limit`);
-      return { requestId: req.requestId, ok: false, failure: { kind: 'rule', code: 'rateLimited', ...RATE_LIMITED } };
+      return { refusal: { requestId: req.requestId, ok: false, failure: { kind: 'rule', code: 'rateLimited', ...RATE_LIMITED } } };
     }
-    let citizen: Citizen | null = null;
-    if (needsCitizen && req.citizen) {
-      const checked = checkLinkedCitizen(req.citizen, o.hall.clock.today());
-      if (!checked.ok) {
-        refused(kioskId, 'invalid', `${req.op}: citizen refused (${checked.reason}, ${maskIdNumber(req.citizen.number)})`);
-        return { requestId: req.requestId, ok: false, failure: { kind: 'rule', code: 'cardRefused', zh: checked.zh, en: checked.en } };
-      }
-      citizen = checked.citizen;
+    if (!needsCitizen || !req.citizen) return { args: args.data as never[], citizen: null };
+    const checked = checkLinkedCitizen(req.citizen, o.hall.clock.today());
+    if (!checked.ok) {
+      refused(kioskId, 'invalid', `${req.op}: citizen refused (${checked.reason}, ${maskIdNumber(req.citizen.number)})`);
+      return { refusal: { requestId: req.requestId, ok: false, failure: { kind: 'rule', code: 'cardRefused', zh: checked.zh, en: checked.en } } };
     }
+    return { args: args.data as never[], citizen: checked.citizen };
+  };
+
+  /** The citizen's name against the names the hall holds for the number: null when it matches, else the refusal. */
+  const namesRefusal = (kioskId: string, req: KioskLinkRequest, citizen: Citizen, held: readonly CertificateRecord[]): HallRuleError | null => {
+    if (nameMatchesRecords(citizen.name, held.map((c) => c.holderName))) return null;
+    refused(kioskId, 'invalid', `${req.op}: citizen's name does not match the hall's records (${maskIdNumber(citizen.number)})`);
+    return new HallRuleError('cardRefused', RECORDS_MISMATCH.zh, RECORDS_MISMATCH.en);
+  };
+
+  /** `names`: the names the hall holds for the citizen's number, when already asked for (applyOnce). */
+  const execute = async (kioskId: string, req: KioskLinkRequest, names?: NamesRead): Promise<KioskLinkAnswer> => {
+    const admitted = admit(kioskId, req);
+    if ('refusal' in admitted) return admitted.refusal;
+    const { citizen, args } = admitted;
     try {
       if (citizen) {
         const store = o.hall.store;
         if (!store) throw new Paused(SERVICE_PAUSED.en);
         const held = names?.number === citizen.number ? await names.read : await store.listCertificatesOfHolder(citizen.number);
-        if (!nameMatchesRecords(citizen.name, held.map((c) => c.holderName))) {
-          refused(kioskId, 'invalid', `${req.op}: citizen's name does not match the hall's records (${maskIdNumber(citizen.number)})`);
-          return { requestId: req.requestId, ok: false, failure: { kind: 'rule', code: 'cardRefused', ...RECORDS_MISMATCH } };
-        }
+        const refusal = namesRefusal(kioskId, req, citizen, held);
+        if (refusal) return { requestId: req.requestId, ok: false, failure: failureOf(refusal) };
       }
-      const result = await RUN[req.op](o.hall, citizen as Citizen, args.data as never[], { phone: o.phone ?? null, kioskId });
+      const result = await RUN[req.op](o.hall, citizen as Citizen, args, { phone: o.phone ?? null, kioskId });
       return { requestId: req.requestId, ok: true, result: result ?? null };
     } catch (err) {
       return { requestId: req.requestId, ok: false, failure: failureOf(err) };
@@ -264,7 +291,71 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
     return answer;
   };
 
+  /** A final answer recorded (and audited in the same turn) before its caller gets it; others only audited. */
+  const finish = async (kioskId: string, req: KioskLinkRequest, payload: unknown, answer: KioskLinkAnswer): Promise<KioskLinkAnswer> => {
+    // Paused, invalid or over the rate limit: nothing was applied, so a resend may try again. A result or a rule's
+    // refusal is final.
+    const final = answer.ok || (answer.failure.kind === 'rule' && answer.failure.code !== 'rateLimited');
+    const store = o.hall.store;
+    if (!final || !store) return audited(kioskId, payload, answer);
+    // The record and the audit entry in one turn: one statement on PostgreSQL (store/hallPostgresBatches.ts).
+    const record = store.addKioskRequest({ kioskId, requestId: req.requestId, op: req.op, answer: JSON.stringify(answer), appliedAt: Date.now() })
+      .catch((err: unknown) => o.onRecordError?.(err));
+    await Promise.all([record, audited(kioskId, payload, answer)]);
+    o.onApplied?.(kioskId, req, answer);
+    return answer;
+  };
+
+  /**
+   * `queue.take` of one service (a walk-in): its record read, the citizen's names checked, the ticket issued and the
+   * answer's record and audit entry written in the ticket's transaction (hall/queue.ts WalkInOnce), which its group
+   * of walk-ins shares: applied and recorded together, or neither (README "Many instances"). On PostgreSQL the reads
+   * go in the round trip of the group's first reads and the writes with its COMMIT.
+   */
+  const takeWalkIn = async (kioskId: string, req: KioskLinkRequest, payload: unknown): Promise<KioskLinkAnswer> => {
+    const admitted = admit(kioskId, req);
+    if ('refusal' in admitted) return finish(kioskId, req, payload, admitted.refusal);
+    const citizen = admitted.citizen!;
+    const [category] = admitted.args as unknown as [string];
+    const queue = o.hall.queue;
+    if (!queue || !o.hall.store) return audited(kioskId, payload, { requestId: req.requestId, ok: false, failure: { kind: 'paused', message: SERVICE_PAUSED.en } });
+    const answerOf = (outcome: unknown): KioskLinkAnswer => outcome instanceof HallRuleError
+      ? { requestId: req.requestId, ok: false, failure: failureOf(outcome) } : { requestId: req.requestId, ok: true, result: outcome ?? null };
+    const audit = o.audit;
+    const once: WalkInOnce = {
+      before: async (tx) => {
+        const [record, held] = await Promise.all([tx.getKioskRequest(kioskId, req.requestId), tx.listCertificatesOfHolder(citizen.number)]);
+        if (record) return { answered: { ...(JSON.parse(record.answer) as KioskLinkAnswer), requestId: req.requestId, replayed: true } };
+        const refusal = namesRefusal(kioskId, req, citizen, held);
+        return refusal ? { refused: refusal } : null;
+      },
+      after: (tx, outcome) => {
+        const answer = answerOf(outcome);
+        // Not waited for here: sent with the COMMIT; one that fails fails the transaction, and with it the ticket.
+        void tx.atCommit((c) => Promise.all([
+          c.addKioskRequest({ kioskId, requestId: req.requestId, op: req.op, answer: JSON.stringify(answer), appliedAt: Date.now() }),
+          audit?.into?.(c, kioskId, payload, answer),
+        ])).catch(() => undefined);
+      },
+    };
+    let answer: KioskLinkAnswer;
+    try {
+      answer = answerOf(await queue.takeTicket(citizen, category, {}, [], once));
+    } catch (err) {
+      // Applied before: its recorded answer again, audited as replayed.
+      if (err instanceof AnsweredBefore) return audited(kioskId, payload, err.answer as KioskLinkAnswer);
+      // A rule's refusal was recorded in its group's transaction; anything else was not applied (a resend may try).
+      if (!(err instanceof HallRuleError)) return audited(kioskId, payload, { requestId: req.requestId, ok: false, failure: failureOf(err) });
+      answer = answerOf(err);
+    }
+    // Recorded and audited in the transaction; audited here when the audit cannot write into one.
+    if (!audit?.into) await audited(kioskId, payload, answer);
+    o.onApplied?.(kioskId, req, answer);
+    return answer;
+  };
+
   const applyOnce = async (kioskId: string, req: KioskLinkRequest, payload: unknown): Promise<KioskLinkAnswer> => {
+    if (req.op === 'queue.take' && Array.isArray(req.args) && req.args.length === 1) return takeWalkIn(kioskId, req, payload);
     const store = o.hall.store;
     if (!store) return audited(kioskId, payload, { requestId: req.requestId, ok: false, failure: { kind: 'paused', message: SERVICE_PAUSED.en } });
     // The record and, for an op of one citizen, the names the hall holds for the number, asked for in one turn: the
@@ -280,17 +371,7 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
       return audited(kioskId, payload, { requestId: req.requestId, ok: false, failure: failureOf(err) });
     }
     if (before) return audited(kioskId, payload, { ...(JSON.parse(before.answer) as KioskLinkAnswer), requestId: req.requestId, replayed: true });
-    const answer = await execute(kioskId, req, names);
-    // Paused, invalid or over the rate limit: nothing was applied, so a resend may try again. A result or a rule's
-    // refusal is final.
-    const final = answer.ok || (answer.failure.kind === 'rule' && answer.failure.code !== 'rateLimited');
-    if (!final) return audited(kioskId, payload, answer);
-    // The record and the audit entry in one turn: one statement on PostgreSQL (store/hallPostgresBatches.ts).
-    const record = store.addKioskRequest({ kioskId, requestId: req.requestId, op: req.op, answer: JSON.stringify(answer), appliedAt: Date.now() })
-      .catch((err: unknown) => o.onRecordError?.(err));
-    await Promise.all([record, audited(kioskId, payload, answer)]);
-    o.onApplied?.(kioskId, req, answer);
-    return answer;
+    return finish(kioskId, req, payload, await execute(kioskId, req, names));
   };
 
   return async (kioskId, payload) => {

@@ -48,7 +48,7 @@ import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
 import { SCHEMA_NAME } from './hallStoreSetting.ts';
-import { callCandidatesSql, calledOfCategorySql, nextWaitingSql, ticketsOfHoldersSql, waitingAheadSql } from './ticketOrderSql.ts';
+import { callCandidatesSql, calledOfCategorySql, nextWaitingSql, ticketsOfHoldersSql, waitingAheadOfNumbersSql, waitingAheadSql } from './ticketOrderSql.ts';
 import {
   appointmentFromRow, applicationFromRow, bool, certificateFromRow, counterWindowFromRow, departmentFromRow, lifeEventFromRow, commitmentFromRow, followUpFromRow, intakeFromRow, materialFromRow,
   kioskRequestFromRow, noticeAttemptParams, noticeFromRow, numOrNull, resultCertificateColumn, resultCollectionColumn, resultCollectionFromRow, serviceFromRow,
@@ -63,7 +63,7 @@ import type {
   NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord, RatingFollowUpRecord, ServiceItemRecord,
   SlotRecord, TicketFilter, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord, TicketWaits,
 } from './hallStore.ts';
-import { aheadFrom, durationsFrom, jsonRows, waitsSql } from './ticketWaitsSql.ts';
+import { aheadOfNumbersFrom, durationsFrom, jsonRows, waitsSql } from './ticketWaitsSql.ts';
 import { numbersWanted, numbersWantedOf } from './hallStore.ts';
 
 /** A failure of the PostgreSQL hall database; `unavailable` when the connection itself failed (refused, lost). */
@@ -178,21 +178,37 @@ function ticketOpeningReads(h: string): string[] {
 }
 
 /**
- * A value as SQL text, for EXECUTE's arguments in a simple query (Sql.atCommit): texts quoted by the driver, numbers
- * only when finite, arrays element by element (the prepared statement's casts give them their type).
+ * A value as SQL text, for EXECUTE's arguments in a simple query (togetherQuery): as the driver would send it as text
+ * (arrays as array literals, element by element), quoted by the driver, so the prepared statement's parameter types
+ * read it as they read the driver's values. Anything else (a Buffer, an object) cannot go this way: the statements
+ * then go one by one.
  */
 function sqlLiteral(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'string') return pg.escapeLiteral(v);
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  if (Array.isArray(v)) return v.length === 0 ? "'{}'" : `ARRAY[${v.map(sqlLiteral).join(', ')}]`;
-  throw new Error(`hall store: ${typeof v} value cannot be sent with a commit`);
+  if (typeof v === 'number' && Number.isFinite(v)) return `'${String(v)}'`;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (Array.isArray(v)) return pg.escapeLiteral(arrayLiteral(v));
+  throw new Error(`hall store: ${typeof v} value cannot be sent in a statement's text`);
 }
 
-/** Statements a connection has PREPAREd for reads sent with a commit (names `odc_...`, apart from the driver's `od_...`). */
+/** An array's text form, as the driver writes arrays (elements double-quoted, NULL bare, nested arrays in braces). */
+function arrayLiteral(values: readonly unknown[]): string {
+  return `{${values.map((e) => {
+    if (e === null || e === undefined) return 'NULL';
+    if (Array.isArray(e)) return arrayLiteral(e);
+    if (typeof e === 'string' || (typeof e === 'number' && Number.isFinite(e)) || typeof e === 'boolean') {
+      return `"${String(e).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+    }
+    throw new Error(`hall store: ${typeof e} array element cannot be sent in a statement's text`);
+  }).join(',')}}`;
+}
+
+/** Statements a connection has PREPAREd for statements sent together (names `odc_...`, apart from the driver's `od_...`). */
 const preparedForCommit = new WeakMap<pg.PoolClient, Set<string>>();
 
-/** A read to send with a transaction's COMMIT (Sql.atCommit), and its caller's answer. */
-interface ClosingRead {
+/** A statement asked in a transaction, to go with others in one round trip (togetherQuery), and its caller's answer. */
+interface AskedStatement {
   text: string;
   params?: unknown[];
   resolve(r: QueryResult): void;
@@ -200,25 +216,30 @@ interface ClosingRead {
 }
 
 /**
- * The simple query of `reads` then COMMIT: a read with parameters is a statement the connection PREPAREs the first
- * time (`prepared`: what it has), then EXECUTEs with the values as literals, on its generic plan (plan_cache_mode,
- * for this transaction only). Left to choose, PostgreSQL plans a prepared statement anew for its first five runs after
- * every ANALYZE and, where those custom plans look cheaper than the generic one, for every run after: measured in
- * `hall-load` after the tickets' VACUUM (ANALYZE), the wait's read was planned at 49 of 82 commits, 1.1 ms of the
- * server's CPU each, three times its run, and the rate fell to 0.7-0.8 of the cell before. Its statement is written
- * to need no plan of its values (ticketOrderSql.ts: the ticket's own day and category are subqueries that bound the
- * index whatever the planner believes; test/store/queueReadCost.test.ts). `at`: each read's result among the query's
- * results; `names`: the statements it prepares.
+ * One simple query of `asked` (then COMMIT when `commit`): a statement with parameters is PREPAREd the first time
+ * on the connection (`prepared`: what it has), then EXECUTEd with the values as literals. Each runs on the plan it
+ * would have had alone: a statement planned on every call with its values (`planEachCall`) under
+ * force_custom_plan, every other one on its generic plan. Left to choose, PostgreSQL plans a prepared statement anew
+ * for its first five runs after every ANALYZE and, where those custom plans look cheaper than the generic one, for
+ * every run after: measured in `hall-load` after the tickets' VACUUM (ANALYZE), the wait's read was planned at 49 of
+ * 82 commits, 1.1 ms of the server's CPU each, three times its run, and the rate fell to 0.7-0.8 of the cell before.
+ * The statements of the ticket path are written to need no plan of their values (ticketOrderSql.ts: the ticket's own
+ * day and category are subqueries that bound the index whatever the planner believes; test/store/queueReadCost.test.ts).
+ * The setting is for this transaction only (SET LOCAL) and put back after the statements. `at`: each statement's
+ * result among the query's results; `names`: the statements it prepares.
  */
-function commitQuery(reads: readonly ClosingRead[], prepared: ReadonlySet<string>): { text: string; at: number[]; names: string[] } {
-  const texts: string[] = reads.some((c) => c.params && c.params.length > 0) ? ['SET LOCAL plan_cache_mode = force_generic_plan'] : [];
+function togetherQuery(asked: readonly AskedStatement[], prepared: ReadonlySet<string>, commit: boolean): { text: string; at: number[]; names: string[] } {
+  const texts: string[] = [];
   const at: number[] = [];
   const names: string[] = [];
-  for (const c of reads) {
+  let mode: string | null = null;
+  for (const c of asked) {
     if (!c.params || c.params.length === 0) {
       at.push(texts.push(c.text) - 1);
       continue;
     }
+    const wanted = plannedEachCall.has(c.text) ? 'force_custom_plan' : 'force_generic_plan';
+    if (wanted !== mode) texts.push(`SET LOCAL plan_cache_mode = ${(mode = wanted)}`);
     const name = `odc_${statementName(c.text).slice('od_'.length)}`;
     if (!prepared.has(name) && !names.includes(name)) {
       texts.push(`PREPARE ${name} AS ${c.text}`);
@@ -226,7 +247,9 @@ function commitQuery(reads: readonly ClosingRead[], prepared: ReadonlySet<string
     }
     at.push(texts.push(`EXECUTE ${name}(${c.params.map(sqlLiteral).join(', ')})`) - 1);
   }
-  return { text: [...texts, 'COMMIT'].join('; '), at, names };
+  if (commit) texts.push('COMMIT');
+  else if (mode !== null) texts.push('SET LOCAL plan_cache_mode = DEFAULT');
+  return { text: texts.join('; '), at, names };
 }
 
 /** Where a repository's statements go: the pool (each statement on its own) or one transaction's client. */
@@ -237,11 +260,18 @@ interface Sql {
   /** Runs `fn` atomically: in a transaction of its own on the pool, or simply inside the current one. */
   atomic<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
   /**
-   * A transaction's handle only: a read sent with the COMMIT, in its round trip, answered once it is committed; sent
-   * on its own instead when the transaction's function is still running a turn after the call (it waits for the
+   * A transaction's handle only: a statement sent with the COMMIT, in its round trip, answered once it is committed;
+   * sent before instead when the transaction's function is still running a turn after the call (it waits for the
    * answer). Absent on the pool.
    */
   atCommit?(text: string, params?: unknown[]): Promise<QueryResult>;
+  /**
+   * A transaction's handle only: runs `start` just before the handle sends the statements asked in this turn, so
+   * statements it asks for go with them (statementBatches.ts `schedule`: a transaction's batches).
+   */
+  schedule?(start: () => void): void;
+  /** A transaction's handle only: the transaction does not commit once `p` has rejected (HallRepository.atCommit). */
+  holdCommit?(p: Promise<unknown>): void;
 }
 
 const TICKET_COLUMNS: Record<keyof TicketPatch, string> = {
@@ -256,9 +286,22 @@ const SLOT_WITH_BOOKED = `SELECT s.*, (SELECT count(*) FROM appointments a WHERE
 class PostgresHallRepository implements HallRepository {
   /** The bound hall as an SQL literal: checked against HALL_ID_PATTERN (no quote can pass), so safe in the text. */
   private readonly h: string;
+  /** A transaction's repository for statements sent with its COMMIT (atCommit), one per transaction. */
+  private committing?: PostgresHallRepository;
 
   constructor(private readonly sql: Sql, readonly hallId: string) {
     this.h = hallIdLiteral(hallId);
+    // On a transaction's handle, calls of the batched kinds asked in one turn (the records and names of a group of
+    // linked kiosks' walk-ins, their answers' records and audit entries) go as one set-based statement, with the
+    // turn's other statements (hallPostgresBatches.ts, as on the outer store); the repository's own methods answer
+    // a batch of one. No item goes again on its own: a failed statement has aborted the transaction.
+    if (sql.schedule) {
+      const plain = new PostgresHallRepository({ ...sql, schedule: undefined }, hallId);
+      Object.assign(this, batchedStatements({
+        h: this.h, query: (text, params) => sql.query(text, params), single: plain, rowFault: () => false, refuse: () => null,
+        schedule: (start) => sql.schedule!(start),
+      }).methods);
+    }
   }
 
   private async all(text: string, ...params: unknown[]): Promise<Row[]> {
@@ -514,12 +557,23 @@ class PostgresHallRepository implements HallRepository {
     return Number(r?.n ?? 0);
   }
 
-  /** In a transaction, read with its COMMIT (Sql.atCommit): the wait of a group of walk-ins costs the group no round trip. */
-  async waitsOfTickets(ticketIds: readonly number[], hallNow: string, categories: readonly string[], limit: number): Promise<TicketWaits> {
-    const text = waitsSql(this.h, '$1::integer[]', '$2::text', '$3::text[]', '$4::integer');
-    const params = [[...new Set(ticketIds)], hallNow, [...new Set(categories)], limit];
-    const r = this.sql.atCommit ? (await this.sql.atCommit(text, params)).rows[0] : await this.one(text, ...params);
-    return { ahead: aheadFrom(ticketIds, jsonRows(r?.ahead)), durations: durationsFrom(categories, jsonRows(r?.durations)) };
+  async waitsOfTickets(day: HallDay, numbers: readonly string[], hallNow: string, categories: readonly string[], limit: number): Promise<TicketWaits> {
+    const text = waitsSql(this.h, waitingAheadOfNumbersSql('$1::text', '$2::text[]', '$3::text', this.h), '$4::text[]', '$5::integer');
+    const r = await this.one(text, day, [...new Set(numbers)], hallNow, [...new Set(categories)], limit);
+    return { ahead: aheadOfNumbersFrom(numbers, jsonRows(r?.ahead)), durations: durationsFrom(categories, jsonRows(r?.durations)) };
+  }
+
+  /** In a transaction: `f`'s statements go with the COMMIT, in its round trip (Sql.atCommit). */
+  atCommit<T>(f: (repo: HallRepository) => Promise<T>): Promise<T> {
+    const atCommit = this.sql.atCommit;
+    if (!atCommit) return f(this);
+    if (!this.committing) {
+      const sql: Sql = { ...this.sql, query: (text, params) => atCommit(text, params), atomic: (g) => g(sql) };
+      this.committing = new PostgresHallRepository(sql, this.hallId);
+    }
+    const done = f(this.committing);
+    this.sql.holdCommit?.(done);
+    return done;
   }
 
   async nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): Promise<TicketRecord | undefined> {
@@ -1417,16 +1471,69 @@ export class PostgresHallStore implements HallStore {
       } catch (err) {
         // A stale prepared plan (isStalePlan) aborts the transaction; the client is destroyed so its cache goes too.
         if (isConnectionFailure(err as Error) || isStalePlan(err)) broken ??= err as Error;
+        failed ??= databaseError(err, this.where);
         throw databaseError(err, this.where);
       }
     };
+    /**
+     * The first statement of the transaction that failed, or statements for its commit that failed before it (a
+     * value that could not be written): PostgreSQL answers a COMMIT after a failed statement with a silent ROLLBACK,
+     * so the transaction fails with it even when fn did not wait for that statement.
+     */
+    let failed: Error | undefined;
     const early = new Map<string, QueryResult>();
-    /** Reads to send with the COMMIT (Sql.atCommit), in the order asked. */
-    const closing: ClosingRead[] = [];
-    let fnDone = false;
-    const sendClosingAlone = async () => {
-      for (const c of closing.splice(0)) await run(c.text, c.params).then(c.resolve, c.reject);
+    /** Statements to send with the COMMIT (Sql.atCommit), in the order asked. */
+    const closing: AskedStatement[] = [];
+    /** Statements asked in this turn of the microtask queue: sent together once it is over (sendAsked). */
+    const asked: AskedStatement[] = [];
+    /** Batches' starts (Sql.schedule), run just before the turn's statements are sent, or the COMMIT. */
+    const starts: Array<() => void> = [];
+    const runStarts = () => {
+      while (starts.length > 0) starts.shift()!();
     };
+    let sendQueued = false;
+    let fnDone = false;
+    /** `batch` in one simple query (togetherQuery), the COMMIT last when `commit`; each caller answered with its result. */
+    const sendTogether = async (batch: AskedStatement[], commit: boolean) => {
+      const prepared = preparedForCommit.get(client) ?? new Set<string>();
+      let query: ReturnType<typeof togetherQuery>;
+      try {
+        query = togetherQuery(batch, prepared, commit);
+      } catch (err) {
+        // A value that cannot be written as a literal: with the COMMIT, the statements and the transaction fail
+        // alike; otherwise the statements go one by one, in order.
+        if (commit) throw err;
+        for (const c of batch) await run(c.text, c.params).then(c.resolve, c.reject);
+        return;
+      }
+      try {
+        const results = (await run(query.text)).all;
+        for (const name of query.names) prepared.add(name);
+        preparedForCommit.set(client, prepared);
+        batch.forEach((c, i) => {
+          const r = results[query.at[i]];
+          if (query.at.length > 1) this.countTicketsWritten(c.text, r.rowCount ?? 0);
+          c.resolve({ rows: r.rows as Row[], rowCount: r.rowCount ?? 0 });
+        });
+      } catch (err) {
+        // One statement failed: PostgreSQL skipped the rest and aborted the transaction, which rolls back; which
+        // statement it was the driver does not say, so each caller gets the error. Dropped after a failed COMMIT
+        // query: whatever it prepared goes with it.
+        if (commit) broken ??= err as Error;
+        for (const c of batch) c.reject(err);
+        if (commit) throw err;
+      }
+    };
+    const sendAsked = () => {
+      runStarts();
+      sendQueued = false;
+      const batch = asked.splice(0);
+      if (batch.length === 1) void run(batch[0].text, batch[0].params).then(batch[0].resolve, batch[0].reject);
+      else if (batch.length > 1) void sendTogether(batch, false);
+    };
+    const ask = (list: AskedStatement[], text: string, params: unknown[] | undefined) => new Promise<QueryResult>((resolve, reject) => {
+      list.push({ text, params, resolve, reject });
+    });
     const tx: Sql = {
       query: async (text, params) => {
         if (!open) throw new Error('hall store: transaction handle used after its transaction ended');
@@ -1438,21 +1545,42 @@ export class PostgresHallStore implements HallStore {
           }
           if (!/^\s*SELECT\b/i.test(text)) early.clear();
         }
-        // Statements keep their order: a read asked for the commit goes first.
-        if (closing.length > 0) await sendClosingAlone();
-        return run(text, params);
+        // Statements keep their order: those asked for the commit before this one go first, in its round trip.
+        if (closing.length > 0) asked.push(...closing.splice(0));
+        // Statements asked in one turn (fn's `Promise.all`, or calls one after another without waiting) go in one
+        // round trip: each one saved is a system call and a wake-up on both sides, time every transaction holding
+        // the same rows waits (bench `hall-load`).
+        if (!sendQueued) {
+          sendQueued = true;
+          queueMicrotask(sendAsked);
+        }
+        return ask(asked, text, params);
       },
       atomic: (f) => f(tx),
       takeNumbers: (wanted) => this.takeNumbersAlone(wanted),
+      holdCommit: (p) => {
+        p.catch((err: unknown) => {
+          failed ??= err instanceof Error ? err : new Error(String(err));
+        });
+      },
+      schedule: (start) => {
+        starts.push(start);
+        if (!sendQueued) {
+          sendQueued = true;
+          queueMicrotask(sendAsked);
+        }
+      },
       atCommit: (text, params) => {
         if (!open) return Promise.reject(new Error('hall store: transaction handle used after its transaction ended'));
-        return new Promise<QueryResult>((resolve, reject) => {
-          closing.push({ text, params, resolve, reject });
-          // Still running a turn later: fn waits for this answer, which must not wait for fn's end.
-          setImmediate(() => {
-            if (!fnDone && open && closing.length > 0) sendClosingAlone().catch(() => undefined);
-          });
+        const answer = ask(closing, text, params);
+        // Still running a turn later: fn waits for this answer, which must not wait for fn's end.
+        setImmediate(() => {
+          if (!fnDone && open && closing.length > 0) {
+            asked.push(...closing.splice(0));
+            if (!sendQueued) sendAsked();
+          }
         });
+        return answer;
       },
     };
     try {
@@ -1471,29 +1599,18 @@ export class PostgresHallStore implements HallStore {
       } finally {
         fnDone = true;
       }
-      if (closing.length === 0) await run('COMMIT');
-      else {
-        // One simple query: the reads, then COMMIT, one result each (commitQuery). A read that fails aborts the
-        // rest: nothing is committed, the catch below rolls back, each read's caller gets the error, and the
-        // connection is dropped (whatever it prepared).
-        const reads = closing.splice(0);
-        const prepared = preparedForCommit.get(client) ?? new Set<string>();
-        try {
-          // Inside: a value that cannot be written as a literal fails the reads and the transaction alike.
-          const { text, at, names } = commitQuery(reads, prepared);
-          const results = (await run(text)).all;
-          for (const name of names) prepared.add(name);
-          preparedForCommit.set(client, prepared);
-          reads.forEach((c, i) => c.resolve({ rows: results[at[i]].rows as Row[], rowCount: results[at[i]].rowCount ?? 0 }));
-        } catch (err) {
-          broken ??= err as Error;
-          for (const c of reads) c.reject(err);
-          throw err;
-        }
-      }
+      // One simple query: the statements asked for the commit, then COMMIT, one result each (togetherQuery). One
+      // that fails aborts the rest: nothing is committed, the catch below rolls back, each caller gets the error,
+      // and the connection is dropped (whatever it prepared).
+      // Batches gathered in fn's last turn, and statements it asked and did not wait for, go with it too.
+      runStarts();
+      if (failed) throw failed;
+      const last = [...asked.splice(0), ...closing.splice(0)];
+      if (last.length === 0) await run('COMMIT');
+      else await sendTogether(last, true);
       return result;
     } catch (err) {
-      // Reads asked for a commit that does not come.
+      // Statements asked for a commit that does not come.
       for (const c of closing.splice(0)) c.reject(err);
       // The caller needs fn's error, not ROLLBACK's; a lost connection has rolled back on the server already.
       if (!broken) {

@@ -61,6 +61,8 @@ export interface BatchedStatementDeps {
   rowFault(err: unknown): boolean;
   /** Checked at each call, in the caller's context (calling the outer store inside a transaction throws). */
   refuse(): Error | null;
+  /** Where batches gather the turn's calls (statementBatches.ts `schedule`; a transaction's handle gives its own). */
+  schedule?: (start: () => void) => void;
 }
 
 export interface StatementCounts {
@@ -87,7 +89,8 @@ type KindRunner<I, O> = (items: readonly I[]) => Promise<ReadonlyArray<O | ItemF
  * `both` (one statement), a batch of one kind to that kind's runner. Each kind counts its own calls.
  */
 function pairedBatches<A, OA, B, OB>(first: KindRunner<A, OA>, second: KindRunner<B, OB>,
-  both: (as: readonly A[], bs: readonly B[]) => Promise<[ReadonlyArray<OA | ItemFailed>, ReadonlyArray<OB | ItemFailed>]>) {
+  both: (as: readonly A[], bs: readonly B[]) => Promise<[ReadonlyArray<OA | ItemFailed>, ReadonlyArray<OB | ItemFailed>]>,
+  schedule?: (start: () => void) => void) {
   type Item = { first: true; a: A } | { first: false; b: B };
   const calls = { first: 0, second: 0 };
   const batches = new StatementBatches<Item, OA | OB>(async (items) => {
@@ -101,7 +104,7 @@ function pairedBatches<A, OA, B, OB>(first: KindRunner<A, OA>, second: KindRunne
     let i = 0;
     let j = 0;
     return items.map((item) => (item.first ? oa[i++] : ob[j++]));
-  });
+  }, schedule ? { schedule } : {});
   return {
     calls,
     first: (a: A) => {
@@ -246,7 +249,7 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
           (SELECT coalesce(json_agg(c ORDER BY c.issued_on DESC, c.identifier), '[]'::json) FROM (${certificatesOfHoldersSql('$3::text[]')}) c) AS certificates`,
       [pairs.map((p) => p.kioskId), pairs.map((p) => p.requestId), [...new Set(holders)]]);
       return [requestsFrom(pairs, jsonRows(r.requests)), certificatesFrom(holders, jsonRows(r.certificates))];
-    });
+    }, deps.schedule);
 
   // A ticket's wait (hall/queue.ts view asks for both in one turn, for a ticket whose wait was not read where it was
   // issued: one viewed again, a person's waiting one asked again, a visit): the count ahead of it, per hall-local
@@ -269,10 +272,10 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
     if (new Set(aheads.map((a) => a.hallNow)).size > 1 || new Set(durations.map((d) => d.limit)).size > 1) {
       return Promise.all([aheadOf(aheads), durationsOf(durations)]);
     }
-    const [r] = await rows(['countWaitingAhead', 'recentServiceDurations'], waitsSql(h, '$1::integer[]', '$2::text', '$3::text[]', '$4::integer'),
+    const [r] = await rows(['countWaitingAhead', 'recentServiceDurations'], waitsSql(h, waitingAheadOfIdsSql('$1::integer[]', '$2::text', h), '$3::text[]', '$4::integer'),
     [[...new Set(aheads.map((a) => a.ticketId))], aheads[0].hallNow, categoriesOf(durations), durations[0].limit]);
     return [aheadOfList(aheads, jsonRows(r.ahead)), durationsOfList(durations, jsonRows(r.durations))];
-  });
+  }, deps.schedule);
 
   // An applied request's answer (hallLink/hallRequests.ts writes its record and its audit entry in one turn).
   const requestsWrite = writeBatch('addKioskRequest', (k: KioskRequestRecord) => single.addKioskRequest(k), async (list) => {
@@ -296,7 +299,7 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
         if (!deps.rowFault(err)) throw err;
         return Promise.all([requestsWrite(requests), auditWrite(entries)]);
       }
-    });
+    }, deps.schedule);
 
   const refusing = <A extends unknown[], O>(f: (...a: A) => Promise<O>) => (...a: A): Promise<O> => {
     const refused = deps.refuse();

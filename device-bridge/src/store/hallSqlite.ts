@@ -209,7 +209,7 @@ const SLOT_WITH_BOOKED = `SELECT s.*, (SELECT count(*) FROM appointments a WHERE
   AND a.status IN ('booked', 'checkedIn')) AS booked FROM appointment_slots s`;
 
 /** The statements, synchronous. Every public method here becomes an async method of the store. */
-class SqliteHallRepository implements Synchronous<HallRepository> {
+class SqliteHallRepository implements Synchronous<Omit<HallRepository, 'atCommit'>> {
   private readonly cache = new Map<string, Statement>();
 
   /** `hall`: the hall whose rows every statement reads and writes (hallScope.ts). */
@@ -446,9 +446,13 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
     return Number(r?.n ?? 0);
   }
 
-  waitsOfTickets(ticketIds: readonly number[], hallNow: string, categories: readonly string[], limit: number): TicketWaits {
+  waitsOfTickets(day: HallDay, numbers: readonly string[], hallNow: string, categories: readonly string[], limit: number): TicketWaits {
     // One process, one file: each read is a call into the library, no round trip to save.
-    return { ahead: ticketIds.map((id) => this.countWaitingAhead(id, hallNow)), durations: categories.map((c) => this.recentServiceDurations(c, limit)) };
+    const ahead = numbers.map((number) => {
+      const t = this.one(`SELECT id FROM tickets WHERE hall_id = ? AND day = ? AND number = ?`, this.hall, day, number);
+      return t ? this.countWaitingAhead(Number(t.id), hallNow) : 0;
+    });
+    return { ahead, durations: categories.map((c) => this.recentServiceDurations(c, limit)) };
   }
 
   nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): TicketRecord | undefined {
@@ -984,7 +988,7 @@ class SqliteHallRepository implements Synchronous<HallRepository> {
 }
 
 const REPOSITORY_METHODS = Object.getOwnPropertyNames(SqliteHallRepository.prototype)
-  .filter((n) => n !== 'constructor' && !['st', 'all', 'one'].includes(n)) as Array<keyof HallRepository>;
+  .filter((n) => n !== 'constructor' && !['st', 'all', 'one'].includes(n)) as Array<Exclude<keyof HallRepository, 'atCommit'>>;
 
 /** An async HallRepository whose every call runs `call` around the synchronous method. */
 function asyncRepository(repo: SqliteHallRepository, call: <R>(f: () => R) => Promise<R>): HallRepository {
@@ -993,6 +997,9 @@ function asyncRepository(repo: SqliteHallRepository, call: <R>(f: () => R) => Pr
     const method = repo[name] as (...args: unknown[]) => unknown;
     out[name] = (...args: unknown[]) => call(() => method.apply(repo, args));
   }
+  // One process, one file: nothing to save by sending statements with a commit; `f` runs now (a transaction's handle
+  // holds the commit until they are done: withTransaction).
+  out.atCommit = (f: (r: HallRepository) => Promise<unknown>) => f(out as unknown as HallRepository);
   return out as unknown as HallRepository;
 }
 
@@ -1070,9 +1077,18 @@ export class SqliteHallStore implements HallStore {
         if (!open) throw new Error('hall store: transaction handle used after its transaction ended');
         return f();
       });
+      // Statements "sent with the commit" (HallRepository.atCommit) run at once; the COMMIT waits for them, and one
+      // that fails rolls the transaction back, as on PostgreSQL.
+      const withCommit: Array<Promise<unknown>> = [];
+      tx.atCommit = <R>(f: (r: HallRepository) => Promise<R>): Promise<R> => {
+        const done = f(tx);
+        withCommit.push(done);
+        return done;
+      };
       this.db.exec('BEGIN IMMEDIATE');
       try {
         const result = await this.inTransaction.run(this, () => fn(tx));
+        await Promise.all(withCommit);
         this.db.exec('COMMIT');
         return result;
       } catch (err) {

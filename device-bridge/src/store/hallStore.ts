@@ -444,11 +444,18 @@ export interface HallRepository extends ResultCollectionRepository {
    */
   countWaitingAhead(ticketId: number, hallNow: string): Promise<number>;
   /**
-   * countWaitingAhead of each ticket and recentServiceDurations of each category, in the orders given, in one read
-   * where the store can (PostgreSQL: one statement): the wait of a group of walk-ins, read in the group's transaction
-   * (hall/queue.ts), so their answers need no statement of their own after it.
+   * countWaitingAhead of each ticket (named by its number of `day`, 0 for none) and recentServiceDurations of each
+   * category, in the orders given, in one read where the store can (PostgreSQL: one statement): the wait of a group
+   * of walk-ins, read in the group's transaction in the round trip of their insert (hall/queue.ts), before their ids
+   * are known.
    */
-  waitsOfTickets(ticketIds: readonly number[], hallNow: string, categories: readonly string[], limit: number): Promise<TicketWaits>;
+  waitsOfTickets(day: HallDay, numbers: readonly string[], hallNow: string, categories: readonly string[], limit: number): Promise<TicketWaits>;
+  /**
+   * `f`'s statements sent with the transaction's COMMIT, in its round trip, and answered once it is committed
+   * (PostgreSQL, on a transaction's handle; one that `f` waits for goes a turn later, on its own). If one fails,
+   * nothing is committed. Elsewhere `f(this)`: statements as any other.
+   */
+  atCommit<T>(f: (repo: HallRepository) => Promise<T>): Promise<T>;
   /** The first waiting ticket of the day in calling order among `categories` (empty: all). */
   nextWaitingTicket(day: HallDay, categories: readonly string[], hallNow: string): Promise<TicketRecord | undefined>;
   /**

@@ -39,6 +39,12 @@ export interface StatementBatchOptions<I> {
    * within the first call, alone.
    */
   gatherTurn?: boolean;
+  /**
+   * Where an idle key's start goes to gather the turn's calls (default: setImmediate, once this turn's I/O callbacks
+   * and their promise continuations are done). A transaction's handle gives its own: the start then runs just before
+   * the handle sends the turn's statements, and the batch's statement goes with them (store/hallPostgres.ts).
+   */
+  schedule?: (start: () => void) => void;
 }
 
 interface Waiting<I, O> {
@@ -67,6 +73,7 @@ export class StatementBatches<I, O> {
   private readonly maxBatch: number;
   private readonly keyOf: (item: I) => string;
   private readonly gatherTurn: boolean;
+  private readonly schedule: (start: () => void) => void;
   readonly counts: StatementBatchCounts = { calls: 0, batches: 0 };
 
   constructor(private readonly runner: BatchRunner<I, O>, opts: StatementBatchOptions<I> = {}) {
@@ -74,6 +81,7 @@ export class StatementBatches<I, O> {
     this.maxBatch = Math.max(1, opts.maxBatch ?? 200);
     this.keyOf = opts.keyOf ?? (() => '');
     this.gatherTurn = opts.gatherTurn ?? true;
+    this.schedule = opts.schedule ?? ((start) => void setImmediate(start));
   }
 
   call(item: I): Promise<O> {
@@ -88,8 +96,7 @@ export class StatementBatches<I, O> {
     if (!this.gatherTurn) this.startBatches(key, state);
     else if (state.running < this.maxInFlight && !state.starting) {
       state.starting = true;
-      // setImmediate runs once this turn's I/O callbacks and their promise continuations are done.
-      setImmediate(() => {
+      this.schedule(() => {
         state.starting = false;
         this.startBatches(key, state);
       });

@@ -87,6 +87,20 @@ export function waitingAheadOfIdsSql(idsParam: string, nowParam: string, hallPar
   return `SELECT u.id, (${waitingAheadSql('u.id', nowParam, hallParam)}) AS n FROM unnest(${idsParam}) AS u(id)`;
 }
 
+/**
+ * waitingAheadOfIdsSql for tickets named by their numbers of one day (unique per hall and day, migration 21): rows
+ * (`number`, `n`). For a transaction's new tickets whose ids it does not know yet, read in the round trip of their
+ * insert (hall/queue.ts issueGroupIn). Each number looked up on the unique index on its own (a LATERAL subquery
+ * that LIMIT keeps from being flattened): a join of the array with the table was planned, generically, as a hash
+ * join over every ticket of the day (900 read for 10 asked; `hall-load` (c): 2 ms a group).
+ */
+export function waitingAheadOfNumbersSql(dayParam: string, numbersParam: string, nowParam: string, hallParam: string): string {
+  // `nt`, not `t`: waitingAheadSql's own subqueries name their tickets `t`.
+  return `SELECT nt.number, (${waitingAheadSql('nt.id', nowParam, hallParam)}) AS n FROM unnest(${numbersParam}) AS u(number)
+    CROSS JOIN LATERAL (SELECT k.id, k.number FROM tickets k WHERE k.hall_id = ${hallParam} AND k.day = ${dayParam} AND k.number = u.number
+      LIMIT 1) nt`;
+}
+
 /** A backend's way to name the window's categories: as rows of one column `c`, and the test for "none given". */
 export interface CategoryListSql {
   rows: string;

@@ -1,13 +1,12 @@
 /**
  * A ticket's wait on PostgreSQL as set-based statements (README "Many instances", ticketing cost): the count ahead
- * of each ticket of an id array (ticketOrderSql.ts waitingAheadOfIdsSql, each id's correlated counts as the single
+ * of each ticket of an id or number array (ticketOrderSql.ts, each ticket's correlated counts as the single
  * statement's) and the recent service times of each category of an array (visitRecords.ts serviceDurationsSql,
  * each category read on its own, LATERAL, newest first), alone or both in one statement of one row (two JSON
  * arrays). Used by the outer store's batches (hallPostgresBatches.ts) and by a transaction's `waitsOfTickets` (the
  * wait of a group of walk-ins, read in the group's transaction: hall/queue.ts).
  */
 import type { Row } from './hallSqlite.ts';
-import { waitingAheadOfIdsSql } from './ticketOrderSql.ts';
 import { serviceDurationsSql } from './visitRecords.ts';
 
 /** Rows (`category`, `i`, `ms`, `f`): each category of the text array `categoriesParam`, its latest `limitParam`. */
@@ -17,10 +16,13 @@ export function durationsOfCategoriesSql(h: string, categoriesParam: string, lim
         CROSS JOIN LATERAL (${serviceDurationsSql(h, 'u.c', h, 'u.c', limitParam)}) d`;
 }
 
-/** Both reads in one statement of one row: `ahead` and `durations`, JSON arrays of the rows above (durations in order). */
-export function waitsSql(h: string, idsParam: string, nowParam: string, categoriesParam: string, limitParam: string): string {
+/**
+ * Both reads in one statement of one row: `ahead` and `durations`, JSON arrays of the rows above (durations in order);
+ * `aheadSql`: the counts ahead as rows (ticketOrderSql.ts waitingAheadOfIdsSql or waitingAheadOfNumbersSql).
+ */
+export function waitsSql(h: string, aheadSql: string, categoriesParam: string, limitParam: string): string {
   return `SELECT
-        (SELECT coalesce(json_agg(a), '[]'::json) FROM (${waitingAheadOfIdsSql(idsParam, nowParam, h)}) a) AS ahead,
+        (SELECT coalesce(json_agg(a), '[]'::json) FROM (${aheadSql}) a) AS ahead,
         (SELECT coalesce(json_agg(d ORDER BY d.i, d.f DESC), '[]'::json) FROM (${durationsOfCategoriesSql(h, categoriesParam, limitParam)}) d) AS durations`;
 }
 
@@ -28,6 +30,12 @@ export function waitsSql(h: string, idsParam: string, nowParam: string, categori
 export function aheadFrom(ids: readonly number[], found: readonly Row[]): number[] {
   const n = new Map(found.map((r) => [Number(r.id), Number(r.n ?? 0)]));
   return ids.map((id) => n.get(id) ?? 0);
+}
+
+/** The count ahead of each number asked, from rows (`number`, `n`); 0 for a number without a row. */
+export function aheadOfNumbersFrom(numbers: readonly string[], found: readonly Row[]): number[] {
+  const n = new Map(found.map((r) => [String(r.number), Number(r.n ?? 0)]));
+  return numbers.map((k) => n.get(k) ?? 0);
 }
 
 /** Each category's service times (newest first), from rows in category then newest-first order; each its own array. */

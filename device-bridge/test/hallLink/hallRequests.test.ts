@@ -47,6 +47,37 @@ const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng')) as KioskLinkCi
       expect(await hall.store!.countKioskRequests('kiosk-1')).toBe(1);
     });
 
+    it('a walk-in ticket and its record and audit entry are committed together: a write that fails leaves neither', async () => {
+      // An audit whose entry the database refuses (a day not of the form YYYY-MM-DD: the table's CHECK), written with
+      // the ticket's COMMIT: nothing is committed, the answer is not final, nothing is recorded.
+      const refused = Object.assign(async () => undefined, {
+        into: async (repo: Pick<NonNullable<KioskHall['store']>, 'appendAccessAudit'>) => void await repo.appendAccessAudit({
+          at: Date.now(), day: '25/11/2026', actorKind: 'kiosk', actor: 'kiosk-1', role: null, function: 'queue.take', maskedNumber: null,
+          result: 'success', code: null, detail: null }),
+      });
+      const failing = await hallRequestHandler({ hall, audit: refused })('kiosk-1', take('atomic'));
+      expect(failing.ok).toBe(false);
+      expect(!failing.ok && failing.failure.kind).not.toBe('rule');
+      expect(await ticketsToday()).toEqual([]);
+      expect(await hall.store!.getKioskRequest('kiosk-1', 'atomic')).toBeUndefined();
+      // The resend, with an audit that can be written: applied once, recorded, audited.
+      const entries: string[] = [];
+      const fine = Object.assign(async () => undefined, {
+        into: async (repo: Pick<NonNullable<KioskHall['store']>, 'appendAccessAudit'>) => {
+          const e = await repo.appendAccessAudit({ at: Date.now(), day: hall.clock.today(), actorKind: 'kiosk', actor: 'kiosk-1', role: null,
+            function: 'queue.take', maskedNumber: null, result: 'success', code: null, detail: null });
+          entries.push(String(e.id));
+        },
+      });
+      const resent = await hallRequestHandler({ hall, audit: fine })('kiosk-1', take('atomic'));
+      expect(resent.ok).toBe(true);
+      expect(resent.replayed).toBeUndefined();
+      expect(await ticketsToday()).toHaveLength(1);
+      expect(JSON.parse((await hall.store!.getKioskRequest('kiosk-1', 'atomic'))!.answer)).toEqual(resent);
+      expect(entries).toHaveLength(1);
+      expect((await hall.store!.queryAccessAudit({ limit: 10, offset: 0 })).entries).toHaveLength(1);
+    });
+
     it('a linked kiosk asks for a visit of several services: one ticket with its steps; a bad list is invalid', async () => {
       const handle = hallRequestHandler({ hall });
       const visit = await handle('kiosk-1', { requestId: 'v1', op: 'queue.take', citizen, args: ['A', ['B', 'C']] });

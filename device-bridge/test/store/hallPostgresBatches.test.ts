@@ -221,8 +221,8 @@ describe('PostgreSQL store: kinds asked in one turn share one statement, each ca
   });
 });
 
-describe('a linked kiosk\'s ticket on PostgreSQL: two statements outside its transaction, each serving two reads or writes', () => {
-  it('the request\'s record and names, the answer\'s record and audit entry; the wait read with the COMMIT', async () => {
+describe('a linked kiosk\'s ticket on PostgreSQL: one transaction, no statement outside it', () => {
+  it('its record and names read with the people\'s tickets, the wait with the insert, the answer\'s record and audit with the COMMIT', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'od-pg-link-'));
     const hall = await openKioskHall(dir, silentLogger(), { store });
     try {
@@ -244,20 +244,26 @@ describe('a linked kiosk\'s ticket on PostgreSQL: two statements outside its tra
       const sent = await sentDuring(() => watchingQueries(texts, () => handle('kiosk-1', { requestId: 'one', op: 'queue.take', citizen, args: ['A'] })));
       expect(sent.result).toMatchObject({ ok: true, result: { number: 'A001', ahead: 2, estimatedWaitMinutes: 12 } });
       const after = store.statementCounts();
-      const used = (Object.keys(after) as Array<keyof typeof after>).filter((k) => after[k].calls > before[k].calls).sort();
-      expect(used).toEqual(['addKioskRequest', 'appendAccessAudit', 'getKioskRequest', 'listCertificatesOfHolder']);
-      expect(sent.sent).toBe(2); // four apart
-      // The transaction's last round trip: the wait's read (prepared on the connection, then executed), and COMMIT.
-      // (The numbers' own transaction commits apart, on the numbering connections: store/hallPostgres.ts takeNumbersAlone.)
-      const commits = texts.filter((t) => /COMMIT/.test(t) && !/INSERT INTO counters/.test(t));
-      expect(commits).toHaveLength(1);
-      expect(commits[0]).toMatch(/^SET LOCAL plan_cache_mode = force_generic_plan; PREPARE odc_\w+ AS SELECT.*; EXECUTE odc_\w+\(ARRAY\[\d+\], '[-0-9: ]+', ARRAY\['A'\], \d+\); COMMIT$/s);
-      // Right after the tickets' insert on the transaction's connection (the answer's statements come after it).
-      expect(texts[texts.indexOf(commits[0]) - 1]).toMatch(/^INSERT INTO tickets/);
-      // The resend: its record and names in one statement, its audit entry (replayed) alone.
+      expect((Object.keys(after) as Array<keyof typeof after>).filter((k) => after[k].calls > before[k].calls)).toEqual([]);
+      expect(sent.sent).toBe(0);
+      // The transaction's round trips (the numbers' own transaction commits apart, on the numbering connections:
+      // store/hallPostgres.ts takeNumbersAlone): BEGIN with its locks and opening reads; the people's tickets, the
+      // request's record and the citizen's names; the insert and the wait; the record, the audit entry and COMMIT.
+      const own = texts.filter((t) => !/INSERT INTO counters/.test(t));
+      expect(own).toHaveLength(4);
+      expect(own[0]).toMatch(/^BEGIN; SELECT pg_advisory_xact_lock_shared/);
+      // The record and the names as one set-based statement (hallPostgresBatches.ts, as on the outer store).
+      expect(own[1]).toMatch(/EXECUTE odc_\w+\('[-0-9]+', '\{"\w+"\}'\); .*EXECUTE odc_\w+\('\{"kiosk-1"\}', '\{"one"\}', '\{"\w+"\}'\); SET LOCAL plan_cache_mode = DEFAULT$/s);
+      // The people's tickets planned with their values, as alone (planEachCall), the other reads on their generic plans.
+      expect(own[1]).toMatch(/^SET LOCAL plan_cache_mode = force_custom_plan; PREPARE odc_\w+ AS SELECT t\.\* FROM unnest.*SET LOCAL plan_cache_mode = force_generic_plan; /s);
+      expect(own[2]).toMatch(/^SET LOCAL plan_cache_mode = force_generic_plan; PREPARE odc_\w+ AS INSERT INTO tickets .*EXECUTE odc_\w+\('[-0-9]+', '\{"A001"\}'.*SET LOCAL plan_cache_mode = DEFAULT$/s);
+      expect(own[3]).toMatch(/^SET LOCAL plan_cache_mode = force_generic_plan; PREPARE odc_\w+ AS WITH requests AS \(INSERT INTO kiosk_requests .*INSERT INTO access_audit .*; EXECUTE odc_\w+\('\{"kiosk-1"\}', '\{"one"\}', '\{"queue.take"\}'.*\); COMMIT$/s);
+      expect(await store.getKioskRequest('kiosk-1', 'one')).toMatchObject({ op: 'queue.take' });
+      // The resend: its record found in its group's transaction, nothing issued; its audit entry (replayed) alone.
       const again = await sentDuring(() => handle('kiosk-1', { requestId: 'one', op: 'queue.take', citizen, args: ['A'] }));
       expect(again.result).toMatchObject({ ok: true, replayed: true, result: { number: 'A001', ahead: 2 } });
-      expect(again.sent).toBe(2);
+      expect(again.sent).toBe(1);
+      expect((await store.listTickets(day, { category: 'A' })).map((t) => t.number)).toEqual(['A901', 'A902', 'A903', 'A001']);
       const entries = (await store.queryAccessAudit({ limit: 10, offset: 0 })).entries;
       expect(entries.map((e) => [e.function, e.result, e.detail]).sort()).toEqual([['queue.take', 'success', null], ['queue.take', 'success', 'replayed']]);
     } finally {
@@ -266,55 +272,79 @@ describe('a linked kiosk\'s ticket on PostgreSQL: two statements outside its tra
     }
   });
 
-  it('a read sent with the COMMIT that fails: nothing committed, its caller and the transaction get the error, the store goes on', async () => {
+  it('statements asked in one turn go in one round trip; one that fails fails each of them and rolls the transaction back', async () => {
+    const texts: string[] = [];
+    const t0 = { day: DAY, category: 'A', holderNumber: null, priority: null, issuedAt: 1, appointmentId: null } as const;
+    const got = await watchingQueries(texts, () => store.withPersonTransaction(null, async (tx) => {
+      const [a, b] = await Promise.all([tx.insertTicket({ ...t0, seq: 1, number: 'A001' }), tx.insertTicket({ ...t0, seq: 2, number: 'A002' })]);
+      // Asked after the inserts in the same turn: sees both.
+      return Promise.all([a, b, tx.countWaitingAhead(b.id, NOW)]);
+    }));
+    expect(got[2]).toBe(1);
+    expect(texts.filter((t) => /INSERT INTO tickets/.test(t))).toHaveLength(1);
+    // A number taken twice: the second insert fails; the first, sent in the same query, is rolled back with it.
+    const outcomes: Array<PromiseSettledResult<unknown>> = [];
+    await expect(store.withPersonTransaction(null, async (tx) => {
+      const asked = [tx.insertTicket({ ...t0, seq: 3, number: 'A003' }), tx.insertTicket({ ...t0, seq: 1, number: 'A001' })];
+      outcomes.push(...(await Promise.allSettled(asked)));
+      if (outcomes.some((o) => o.status === 'rejected')) throw (outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason;
+    })).rejects.toThrow(/duplicate key/);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect((await store.listTickets(DAY)).map((t) => t.number)).toEqual(['A001', 'A002']);
+  });
+
+  it('a statement sent with the COMMIT that fails: nothing committed, its caller and the transaction get the error, the store goes on', async () => {
     const day = '2026-11-25';
     const asked: Array<Promise<unknown>> = [];
     await expect(store.withPersonTransaction(null, async (tx) => {
       await tx.insertTicket({ day, category: 'A', seq: 1, number: 'A001', holderNumber: null, priority: null, issuedAt: 1, appointmentId: null });
       // No integer: PostgreSQL refuses the id, after the insert, in the COMMIT's round trip.
-      const wait = tx.waitsOfTickets([2 ** 40], NOW, ['A'], 10);
-      wait.catch(() => undefined);
-      asked.push(wait);
+      const read = tx.atCommit((c) => c.getTicket(2 ** 40));
+      read.catch(() => undefined);
+      asked.push(read);
     })).rejects.toThrow(/out of range/);
     await expect(asked[0]).rejects.toThrow(/out of range/);
     expect(await store.listTickets(day)).toEqual([]);
     // The connection that prepared the statement was dropped; the next transactions prepare it again.
     for (let i = 0; i < 3; i++) {
-      const { wait } = await store.withPersonTransaction(null, async (tx) => {
+      const { read } = await store.withPersonTransaction(null, async (tx) => {
         const t = await tx.insertTicket({ day, category: 'A', seq: 2 + i, number: `A00${2 + i}`, holderNumber: null, priority: null, issuedAt: 2 + i, appointmentId: null });
-        return { wait: tx.waitsOfTickets([t.id], NOW, ['A'], 10) };
+        return { read: tx.atCommit((c) => c.countWaitingAhead(t.id, NOW)) };
       });
-      expect(await wait).toEqual({ ahead: [i], durations: [[]] });
+      expect(await read).toBe(i);
     }
   });
 
-  it('a read sent with the COMMIT runs on its generic plan, also after an ANALYZE: never planned again per commit', async () => {
+  it('statements sent together run on their generic plans, also after an ANALYZE; a person\'s tickets planned with their values', async () => {
     const clients = new Set<pg.Client>();
     await watchingQueries([], async () => {
       for (let i = 0; i < 16; i++) {
         // New statistics invalidate every prepared plan; left to choose, the next runs are planned anew.
         if (i === 8) await target.sql('ANALYZE tickets');
-        const { wait } = await store.withPersonTransaction(null, async (tx) => {
-          const t = await tx.insertTicket({ day: '2026-11-25', category: 'A', seq: 1 + i, number: `A${String(1 + i).padStart(3, '0')}`,
-            holderNumber: null, priority: null, issuedAt: 1 + i, appointmentId: null });
-          return { wait: tx.waitsOfTickets([t.id], NOW, ['A'], 10) };
-        });
-        expect((await wait).ahead).toEqual([i]);
+        const number = `A${String(1 + i).padStart(3, '0')}`;
+        const [, wait] = await store.withPersonTransaction(null, (tx) => Promise.all([
+          tx.insertTicket({ day: DAY, category: 'A', seq: 1 + i, number, holderNumber: `h${i}`, priority: null, issuedAt: 1 + i, appointmentId: null }),
+          tx.waitsOfTickets(DAY, [number], NOW, ['A'], 10),
+          tx.listTicketsOfHolders(DAY, [`h${i}`]),
+        ]));
+        expect(wait.ahead).toEqual([i]);
       }
     }, clients);
     // Each connection's own prepared statements (the store's clients are idle in its pools now; the set-up's own
     // client, which ran the ANALYZE, is closed).
-    let generic = 0;
-    let custom = 0;
+    const plans = { wait: { generic: 0, custom: 0 }, holders: { generic: 0, custom: 0 } };
     for (const client of clients) {
       if ((client as unknown as { _ending: boolean })._ending) continue;
-      const { rows } = await client.query("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'odc\\_%'");
+      // Told apart by their parameters (`statement` is the whole query that prepared them, all three together).
+      const { rows } = await client.query("SELECT parameter_types::text AS types, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'odc\\_%'");
       for (const r of rows) {
-        generic += Number(r.generic_plans);
-        custom += Number(r.custom_plans);
+        const kind = r.types === '{text,text[],text,text[],integer}' ? plans.wait : r.types === '{text,text[]}' ? plans.holders : null;
+        if (!kind) continue;
+        kind.generic += Number(r.generic_plans);
+        kind.custom += Number(r.custom_plans);
       }
     }
-    expect({ generic, custom }).toEqual({ generic: 16, custom: 0 });
+    expect(plans).toEqual({ wait: { generic: 16, custom: 0 }, holders: { generic: 0, custom: 16 } });
   });
 });
 

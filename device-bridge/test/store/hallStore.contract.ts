@@ -12,7 +12,7 @@ import { loadDepartmentSeed, parseDepartmentSeed } from '../../src/store/departm
 import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts';
 import type { CodedDepartment } from '../../src/store/catalogueRecords.ts';
 import type { IntakeRecord } from '../../src/store/intakeRecords.ts';
-import type { HallRetentionCutoffs, HallRepository, HallRetentionResult, HallStore, NewTicket } from '../../src/store/hallStore.ts';
+import type { HallRetentionCutoffs, HallRepository, HallRetentionResult, HallStore, NewTicket, TicketRecord } from '../../src/store/hallStore.ts';
 import { BEHIND_READ_LIMIT } from '../../src/store/ticketOrderSql.ts';
 import { departmentSeedFile, seedBasics, SERVICE_A, SERVICE_B } from '../hall/fixture.ts';
 import type { StoreBackend, StoreTarget } from './backends.ts';
@@ -545,37 +545,76 @@ export function describeHallStoreContract(backend: StoreBackend): void {
       it('waitsOfTickets answers as countWaitingAhead and recentServiceDurations do; in a transaction, with its own tickets', async () => {
         const store = await open();
         await seedBasics(store);
+        const day = '2026-11-25';
         const now = '2026-11-25 09:30';
         let n = 0;
         const add = (repo: HallRepository, category: string, priority: NewTicket['priority'] = null) =>
           repo.insertTicket(ticket({ category, seq: ++n, number: `${category}${n}`, holderNumber: null, priority, issuedAt: T0 + n }));
-        const made = [];
+        const made: TicketRecord[] = [];
         for (let i = 0; i < 5; i++) made.push(await add(store, i === 3 ? 'B' : 'A', i === 4 ? 'elderly' : null));
         await store.updateTicket(made[0].id, { status: 'serving', calledAt: T0 + 100, startedAt: T0 + 100 });
         await store.updateTicket(made[0].id, { status: 'done', finishedAt: T0 + 100 + 240_000 });
-        const ids = made.map((t) => t.id);
         const categories = ['A', 'B', 'C'];
-        const waits = await store.waitsOfTickets(ids, now, categories, 10);
-        expect(waits).toEqual({ ahead: await Promise.all(ids.map((id) => store.countWaitingAhead(id, now))),
+        const waits = await store.waitsOfTickets(day, made.map((t) => t.number), now, categories, 10);
+        expect(waits).toEqual({ ahead: await Promise.all(made.map((t) => store.countWaitingAhead(t.id, now))),
           durations: await Promise.all(categories.map((c) => store.recentServiceDurations(c, 10))) });
         // Done; the walk-ins behind the green channel; B alone; the green channel first (hall-rules.md "Calling order").
         expect(waits).toEqual({ ahead: [0, 1, 2, 0, 0], durations: [[240_000], [], []] });
-        // Asked in a transaction and not waited for there: on PostgreSQL it goes with the COMMIT; it counts the
-        // transaction's own new ticket.
-        const asked = await store.withPersonTransaction(null, async (tx) => {
-          const mine = await add(tx, 'A');
-          return { wait: tx.waitsOfTickets([mine.id, ids[1]], now, ['A'], 10) };
-        });
-        expect(await asked.wait).toEqual({ ahead: [3, 1], durations: [[240_000]] });
-        // Waited for in the transaction, then another statement: answered before the commit, nothing held up.
+        // A number of another day, or none: nothing ahead.
+        expect((await store.waitsOfTickets('2026-11-26', [made[2].number, 'A999'], now, [], 10)).ahead).toEqual([0, 0]);
+        // Asked in a transaction in the same turn as the insert of its ticket (on PostgreSQL in its round trip): it
+        // counts the transaction's own new ticket.
+        const [, inTurn] = await store.withPersonTransaction(null, (tx) => Promise.all([add(tx, 'A'), tx.waitsOfTickets(day, [`A${n}`, made[1].number], now, ['A'], 10)]));
+        expect(inTurn).toEqual({ ahead: [3, 1], durations: [[240_000]] });
+        // Waited for in the transaction, then another statement.
         const awaited = await store.withPersonTransaction(null, async (tx) => {
           const mine = await add(tx, 'A');
-          const wait = await tx.waitsOfTickets([mine.id], now, [], 10);
+          const wait = await tx.waitsOfTickets(day, [mine.number], now, [], 10);
           await add(tx, 'A');
           return wait;
         });
         expect(awaited).toEqual({ ahead: [4], durations: [] });
-        expect((await store.listTickets('2026-11-25', { category: 'A', status: 'waiting' }))).toHaveLength(6);
+        expect((await store.listTickets(day, { category: 'A', status: 'waiting' }))).toHaveLength(6);
+      });
+
+      it('atCommit: statements committed with the transaction, answered after it; one that fails rolls it back', async () => {
+        const store = await open();
+        await seedBasics(store);
+        const record = (requestId: string) => ({ kioskId: 'kiosk-1', requestId, op: 'queue.take', answer: `{"r":"${requestId}"}`, appliedAt: T0 });
+        // Asked and not waited for in the transaction: written with it.
+        const { written } = await store.withPersonTransaction(null, async (tx) => {
+          await tx.insertTicket(ticket({ seq: 1, number: 'A001', holderNumber: null }));
+          return { written: tx.atCommit((c) => c.addKioskRequest(record('r1'))) };
+        });
+        await written;
+        expect(await store.getKioskRequest('kiosk-1', 'r1')).toMatchObject({ answer: '{"r":"r1"}' });
+        // Waited for inside: answered there, the transaction goes on.
+        const seen = await store.withPersonTransaction(null, async (tx) => {
+          await tx.atCommit((c) => c.addKioskRequest(record('r2')));
+          return tx.getKioskRequest('kiosk-1', 'r2');
+        });
+        expect(seen).toMatchObject({ requestId: 'r2' });
+        // One that fails (a number taken already): the transaction's own ticket is not stored either.
+        const failing: Array<Promise<unknown>> = [];
+        await expect(store.withPersonTransaction(null, async (tx) => {
+          await tx.insertTicket(ticket({ seq: 2, number: 'A002', holderNumber: null }));
+          const dup = tx.atCommit((c) => c.insertTicket(ticket({ seq: 1, number: 'A001', holderNumber: null })));
+          dup.catch(() => undefined);
+          failing.push(dup);
+        })).rejects.toThrow(/UNIQUE|duplicate/i);
+        await expect(failing[0]).rejects.toThrow(/UNIQUE|duplicate/i);
+        expect((await store.listTickets('2026-11-25')).map((t) => t.number)).toEqual(['A001']);
+        // One that fails before any statement (an error of the caller's own): nothing committed either.
+        await expect(store.withPersonTransaction(null, async (tx) => {
+          await tx.insertTicket(ticket({ seq: 3, number: 'A003', holderNumber: null }));
+          tx.atCommit(async () => {
+            throw new Error('no entry to write');
+          }).catch(() => undefined);
+        })).rejects.toThrow(/no entry to write/);
+        expect((await store.listTickets('2026-11-25')).map((t) => t.number)).toEqual(['A001']);
+        // Outside a transaction: as any statement.
+        await store.atCommit((c) => c.addKioskRequest(record('r3')));
+        expect(await store.getKioskRequest('kiosk-1', 'r3')).toMatchObject({ requestId: 'r3' });
       });
 
       it('call candidates: every appointment ticket, the earliest green and the earliest walk-in; calls of a category', async () => {

@@ -6,7 +6,7 @@
 // planned without the values, as the store's prepared statements are, hallPostgres.ts), on a table never analysed.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BEHIND_READ_LIMIT, callCandidatesSql, nextWaitingSql, ticketsOfHoldersSql, waitingAheadOfIdsSql, waitingAheadSql } from '../../src/store/ticketOrderSql.ts';
+import { BEHIND_READ_LIMIT, callCandidatesSql, nextWaitingSql, ticketsOfHoldersSql, waitingAheadOfIdsSql, waitingAheadOfNumbersSql, waitingAheadSql } from '../../src/store/ticketOrderSql.ts';
 import { kioskRequestsOfPairsSql } from '../../src/store/hallPostgresBatches.ts';
 import { statement, ticketsOfHoldersText, type PostgresHallStore } from '../../src/store/hallPostgres.ts';
 import type { HallStore, TicketPriority } from '../../src/store/hallStore.ts';
@@ -205,6 +205,16 @@ describe('queue reads on PostgreSQL stay within the ticket\'s category', () => {
     const batch = await measure(waitingAheadOfIdsSql('$1::integer[]', '$2::text', "'hall'"), [asked, NOW]);
     const n = new Map(batch.rows.map((r) => [Number(r.id), Number(r.n)]));
     expect(asked.map((id) => n.get(id))).toEqual([6, 0, 1, 4, 0]);
+    expect(batch.read).toBeLessThan(60 * asked.length);
+  });
+
+  it('the wait estimates of new tickets named by their numbers: each number looked up on its own, not the whole day', async () => {
+    // The numbers of `last` (A107), `green` (A106), walkIn0 and walkIn3 (A101, A104), and one the day does not have.
+    const asked = ['A107', 'A106', 'A101', 'A104', 'A999'];
+    const batch = await measure(waitingAheadOfNumbersSql('$1::text', '$2::text[]', '$3::text', "'hall'"), [DAY, asked, NOW]);
+    const n = new Map(batch.rows.map((r) => [String(r.number), Number(r.n)]));
+    expect(asked.map((k) => n.get(k) ?? 0)).toEqual([6, 0, 1, 4, 0]);
+    // The day holds 3,904 tickets: a join of the array with the table read every one of them.
     expect(batch.read).toBeLessThan(60 * asked.length);
   });
 
