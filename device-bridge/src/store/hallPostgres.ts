@@ -1545,7 +1545,9 @@ export class PostgresHallStore implements HallStore {
           }
           if (!/^\s*SELECT\b/i.test(text)) early.clear();
         }
-        // Statements keep their order: those asked for the commit before this one go first, in its round trip.
+        // Statements keep their order: batches gathering calls asked before this one, and statements asked for the
+        // commit before it, go first, in its round trip.
+        runStarts();
         if (closing.length > 0) asked.push(...closing.splice(0));
         // Statements asked in one turn (fn's `Promise.all`, or calls one after another without waiting) go in one
         // round trip: each one saved is a system call and a wake-up on both sides, time every transaction holding

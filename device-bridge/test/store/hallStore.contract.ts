@@ -612,6 +612,14 @@ export function describeHallStoreContract(backend: StoreBackend): void {
           }).catch(() => undefined);
         })).rejects.toThrow(/no entry to write/);
         expect((await store.listTickets('2026-11-25')).map((t) => t.number)).toEqual(['A001']);
+        // Asked in one turn, they keep their order: a write shared with other callers' (a batched kind on PostgreSQL)
+        // before a read of the same rows.
+        const counted = await store.withPersonTransaction(null, async (tx) => {
+          const written = tx.addKioskRequest(record('r4'));
+          const [, n] = await Promise.all([written, tx.countKioskRequests('kiosk-1')]);
+          return n;
+        });
+        expect(counted).toBe(3);
         // Outside a transaction: as any statement.
         await store.atCommit((c) => c.addKioskRequest(record('r3')));
         expect(await store.getKioskRequest('kiosk-1', 'r3')).toMatchObject({ requestId: 'r3' });
