@@ -63,7 +63,7 @@ import type {
   NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord, RatingFollowUpRecord, ServiceItemRecord,
   SlotRecord, TicketFilter, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord, TicketWaits,
 } from './hallStore.ts';
-import { aheadOfNumbersFrom, durationsFrom, jsonRows, waitsSql } from './ticketWaitsSql.ts';
+import { aheadFrom, durationsFrom, jsonRows, waitsSql } from './ticketWaitsSql.ts';
 import { numbersWanted, numbersWantedOf } from './hallStore.ts';
 
 /** A failure of the PostgreSQL hall database; `unavailable` when the connection itself failed (refused, lost). */
@@ -560,7 +560,7 @@ class PostgresHallRepository implements HallRepository {
   async waitsOfTickets(day: HallDay, numbers: readonly string[], hallNow: string, categories: readonly string[], limit: number): Promise<TicketWaits> {
     const text = waitsSql(this.h, waitingAheadOfNumbersSql('$1::text', '$2::text[]', '$3::text', this.h), '$4::text[]', '$5::integer');
     const r = await this.one(text, day, [...new Set(numbers)], hallNow, [...new Set(categories)], limit);
-    return { ahead: aheadOfNumbersFrom(numbers, jsonRows(r?.ahead)), durations: durationsFrom(categories, jsonRows(r?.durations)) };
+    return { ahead: aheadFrom(numbers, jsonRows(r?.ahead), 'number'), durations: durationsFrom(categories, jsonRows(r?.durations)) };
   }
 
   /** In a transaction: `f`'s statements go with the COMMIT, in its round trip (Sql.atCommit). */

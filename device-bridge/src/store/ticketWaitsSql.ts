@@ -26,16 +26,13 @@ export function waitsSql(h: string, aheadSql: string, categoriesParam: string, l
         (SELECT coalesce(json_agg(d ORDER BY d.i, d.f DESC), '[]'::json) FROM (${durationsOfCategoriesSql(h, categoriesParam, limitParam)}) d) AS durations`;
 }
 
-/** The count ahead of each id asked, from rows (`id`, `n`); 0 for an id without a row. */
-export function aheadFrom(ids: readonly number[], found: readonly Row[]): number[] {
-  const n = new Map(found.map((r) => [Number(r.id), Number(r.n ?? 0)]));
-  return ids.map((id) => n.get(id) ?? 0);
-}
-
-/** The count ahead of each number asked, from rows (`number`, `n`); 0 for a number without a row. */
-export function aheadOfNumbersFrom(numbers: readonly string[], found: readonly Row[]): number[] {
-  const n = new Map(found.map((r) => [String(r.number), Number(r.n ?? 0)]));
-  return numbers.map((k) => n.get(k) ?? 0);
+/**
+ * The count ahead of each ticket asked, from rows (`id` or `number`, `n`) as the key asked names them; 0 for a ticket
+ * without a row.
+ */
+export function aheadFrom(keys: ReadonlyArray<number | string>, found: readonly Row[], key: 'id' | 'number' = 'id'): number[] {
+  const n = new Map(found.map((r) => [String(r[key]), Number(r.n ?? 0)]));
+  return keys.map((k) => n.get(String(k)) ?? 0);
 }
 
 /** Each category's service times (newest first), from rows in category then newest-first order; each its own array. */
