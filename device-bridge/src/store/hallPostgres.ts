@@ -43,7 +43,7 @@ import { CHANGES_BEFORE_ANALYZE, keepTicketStatistics, STATISTICS_CHECK_MS, type
 import { handoffRefusalOf, holderColumns, phoneSessionFromRow, type PhoneHandoffTake, type PhoneSessionRecord } from './phoneSessionRecords.ts';
 import type { CommitmentCheckResult, CommitmentRecord, IntakeDecision, IntakeRecord, IntakeState, NewCommitment } from './intakeRecords.ts';
 import type { NewNotice, NoticeAttemptResult, NoticeRecord } from './noticeRecords.ts';
-import { batchedStatements, type BatchedStatements } from './hallPostgresBatches.ts';
+import { BATCHED_METHODS, batchedStatements, type BatchedMethods, type BatchedStatements } from './hallPostgresBatches.ts';
 import { retentionPostgres } from './hallRetentionPostgres.ts';
 import { dayClosingFromRow, intakeStateFromRow, limitRefusalFromRow, type DayClosingRecord, type IntakeStateRecord, type LimitRefusalCount,
   type LimitRefusalKind } from './dayBoundaryRecords.ts';
@@ -295,12 +295,16 @@ class PostgresHallRepository implements HallRepository {
     // linked kiosks' walk-ins, their answers' records and audit entries) go as one set-based statement, with the
     // turn's other statements (hallPostgresBatches.ts, as on the outer store); the repository's own methods answer
     // a batch of one. No item goes again on its own: a failed statement has aborted the transaction.
+    // Made at the first such call: most transactions ask for none.
     if (sql.schedule) {
-      const plain = new PostgresHallRepository({ ...sql, schedule: undefined }, hallId);
-      Object.assign(this, batchedStatements({
-        h: this.h, query: (text, params) => sql.query(text, params), single: plain, rowFault: () => false, refuse: () => null,
-        schedule: (start) => sql.schedule!(start),
+      let batched: BatchedMethods | undefined;
+      const methods = () => (batched ??= batchedStatements({
+        h: this.h, query: (text, params) => sql.query(text, params), single: new PostgresHallRepository({ ...sql, schedule: undefined }, hallId),
+        rowFault: () => false, refuse: () => null, schedule: (start) => sql.schedule!(start),
       }).methods);
+      for (const name of BATCHED_METHODS) {
+        (this as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (methods()[name] as (...a: unknown[]) => unknown)(...args);
+      }
     }
   }
 
@@ -1471,8 +1475,9 @@ export class PostgresHallStore implements HallStore {
       } catch (err) {
         // A stale prepared plan (isStalePlan) aborts the transaction; the client is destroyed so its cache goes too.
         if (isConnectionFailure(err as Error) || isStalePlan(err)) broken ??= err as Error;
-        failed ??= databaseError(err, this.where);
-        throw databaseError(err, this.where);
+        const e = databaseError(err, this.where);
+        failed ??= e;
+        throw e;
       }
     };
     /**
@@ -1531,6 +1536,12 @@ export class PostgresHallStore implements HallStore {
       if (batch.length === 1) void run(batch[0].text, batch[0].params).then(batch[0].resolve, batch[0].reject);
       else if (batch.length > 1) void sendTogether(batch, false);
     };
+    /** The turn's statements sent once its microtasks are done (once per turn). */
+    const sendAtTurnEnd = () => {
+      if (sendQueued) return;
+      sendQueued = true;
+      queueMicrotask(sendAsked);
+    };
     const ask = (list: AskedStatement[], text: string, params: unknown[] | undefined) => new Promise<QueryResult>((resolve, reject) => {
       list.push({ text, params, resolve, reject });
     });
@@ -1552,10 +1563,7 @@ export class PostgresHallStore implements HallStore {
         // Statements asked in one turn (fn's `Promise.all`, or calls one after another without waiting) go in one
         // round trip: each one saved is a system call and a wake-up on both sides, time every transaction holding
         // the same rows waits (bench `hall-load`).
-        if (!sendQueued) {
-          sendQueued = true;
-          queueMicrotask(sendAsked);
-        }
+        sendAtTurnEnd();
         return ask(asked, text, params);
       },
       atomic: (f) => f(tx),
@@ -1567,10 +1575,7 @@ export class PostgresHallStore implements HallStore {
       },
       schedule: (start) => {
         starts.push(start);
-        if (!sendQueued) {
-          sendQueued = true;
-          queueMicrotask(sendAsked);
-        }
+        sendAtTurnEnd();
       },
       atCommit: (text, params) => {
         if (!open) return Promise.reject(new Error('hall store: transaction handle used after its transaction ended'));
@@ -1612,8 +1617,8 @@ export class PostgresHallStore implements HallStore {
       else await sendTogether(last, true);
       return result;
     } catch (err) {
-      // Statements asked for a commit that does not come.
-      for (const c of closing.splice(0)) c.reject(err);
+      // Statements asked for a commit that does not come, or not sent yet when fn failed.
+      for (const c of [...asked.splice(0), ...closing.splice(0)]) c.reject(err);
       // The caller needs fn's error, not ROLLBACK's; a lost connection has rolled back on the server already.
       if (!broken) {
         await client.query('ROLLBACK').catch((e: Error) => {

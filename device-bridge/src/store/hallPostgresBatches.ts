@@ -1,8 +1,9 @@
 /**
- * The outer PostgreSQL store's statements that concurrent callers share (statementBatches.ts; README "Many
- * instances"): the reads and writes of a linked kiosk's ticket that run on the pool, outside any transaction. Each
- * kind has a set-based statement scoped to the store's hall; a batch of one runs the repository's own statement, so
- * an idle hall sends exactly what it did before.
+ * The PostgreSQL store's statements that concurrent callers share (statementBatches.ts; README "Many instances"):
+ * the reads and writes of a ticket that the outer store runs on the pool, and those a transaction's callers ask in
+ * one turn (a group of linked kiosks' walk-ins: their records and names, their answers' records and audit entries,
+ * hallPostgres.ts). Each kind has a set-based statement scoped to the store's hall; a batch of one runs the
+ * repository's own statement, so an idle hall sends exactly what it did before.
  *
  * - getKioskRequest: the (kiosk, request) pairs as two arrays, joined on the primary key;
  * - listCertificatesOfHolder: the holders as an array, the rows split per holder in the single query's order;
@@ -44,8 +45,9 @@ export function kioskRequestsOfPairsSql(kiosksParam: string, requestsParam: stri
 }
 
 /** The methods whose calls on the outer store go in batches. */
-export type BatchedMethods = Pick<HallRepository, 'getKioskRequest' | 'listCertificatesOfHolder' | 'countWaitingAhead'
-  | 'recentServiceDurations' | 'addKioskRequest' | 'appendAccessAudit'>;
+export const BATCHED_METHODS = ['getKioskRequest', 'listCertificatesOfHolder', 'countWaitingAhead', 'recentServiceDurations',
+  'addKioskRequest', 'appendAccessAudit'] as const;
+export type BatchedMethods = Pick<HallRepository, typeof BATCHED_METHODS[number]>;
 
 export interface BatchedStatementDeps {
   /** The bound hall as an SQL literal (hallScope.ts hallIdLiteral). */
