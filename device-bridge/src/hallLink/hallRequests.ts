@@ -258,12 +258,15 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
     return { args: args.data as never[], citizen: checked.citizen };
   };
 
-  /** The citizen's name against the names the hall holds for the number: null when it matches, else the refusal. */
-  const namesRefusal = (kioskId: string, req: KioskLinkRequest, citizen: Citizen, held: readonly CertificateRecord[]): HallRuleError | null => {
-    if (nameMatchesRecords(citizen.name, held.map((c) => c.holderName))) return null;
+  /**
+   * The citizen's name against the names the hall holds for the number: null when it matches, else the refusal.
+   * Not counted here (namesRefused): a walk-in's check may run once more, when its group's transaction is retried.
+   */
+  const namesRefusal = (citizen: Citizen, held: readonly CertificateRecord[]): HallRuleError | null =>
+    nameMatchesRecords(citizen.name, held.map((c) => c.holderName)) ? null : new HallRuleError('cardRefused', RECORDS_MISMATCH.zh, RECORDS_MISMATCH.en);
+  /** A names refusal that is the request's answer, counted against the kiosk once. */
+  const namesRefused = (kioskId: string, req: KioskLinkRequest, citizen: Citizen) =>
     refused(kioskId, 'invalid', `${req.op}: citizen's name does not match the hall's records (${maskIdNumber(citizen.number)})`);
-    return new HallRuleError('cardRefused', RECORDS_MISMATCH.zh, RECORDS_MISMATCH.en);
-  };
 
   /** `names`: the names the hall holds for the citizen's number, when already asked for (applyOnce). */
   const execute = async (kioskId: string, req: KioskLinkRequest, names?: NamesRead): Promise<KioskLinkAnswer> => {
@@ -275,8 +278,11 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
         const store = o.hall.store;
         if (!store) throw new Paused(SERVICE_PAUSED.en);
         const held = names?.number === citizen.number ? await names.read : await store.listCertificatesOfHolder(citizen.number);
-        const refusal = namesRefusal(kioskId, req, citizen, held);
-        if (refusal) return { requestId: req.requestId, ok: false, failure: failureOf(refusal) };
+        const refusal = namesRefusal(citizen, held);
+        if (refusal) {
+          namesRefused(kioskId, req, citizen);
+          return { requestId: req.requestId, ok: false, failure: failureOf(refusal) };
+        }
       }
       const result = await RUN[req.op](o.hall, citizen as Citizen, args, { phone: o.phone ?? null, kioskId });
       return { requestId: req.requestId, ok: true, result: result ?? null };
@@ -322,12 +328,14 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
     const answerOf = (outcome: unknown): KioskLinkAnswer => outcome instanceof HallRuleError
       ? { requestId: req.requestId, ok: false, failure: failureOf(outcome) } : { requestId: req.requestId, ok: true, result: outcome ?? null };
     const audit = o.audit;
+    /** The names refusal of the latest attempt (a group's transaction retried runs `before` again): counted if final. */
+    let mismatch: HallRuleError | null = null;
     const once: WalkInOnce = {
       before: async (tx) => {
         const [record, held] = await Promise.all([tx.getKioskRequest(kioskId, req.requestId), tx.listCertificatesOfHolder(citizen.number)]);
         if (record) return { answered: { ...(JSON.parse(record.answer) as KioskLinkAnswer), requestId: req.requestId, replayed: true } };
-        const refusal = namesRefusal(kioskId, req, citizen, held);
-        return refusal ? { refused: refusal } : null;
+        mismatch = namesRefusal(citizen, held);
+        return mismatch ? { refused: mismatch } : null;
       },
       after: (tx, outcome) => {
         const answer = answerOf(outcome);
@@ -346,6 +354,7 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
       if (err instanceof AnsweredBefore) return audited(kioskId, payload, err.answer as KioskLinkAnswer);
       // A rule's refusal was recorded in its group's transaction; anything else was not applied (a resend may try).
       if (!(err instanceof HallRuleError)) return audited(kioskId, payload, { requestId: req.requestId, ok: false, failure: failureOf(err) });
+      if (err === mismatch) namesRefused(kioskId, req, citizen);
       answer = answerOf(err);
     }
     // Recorded and audited in the transaction; audited here when the audit cannot write into one.

@@ -270,8 +270,16 @@ interface Sql {
    * statements it asks for go with them (statementBatches.ts `schedule`: a transaction's batches).
    */
   schedule?(start: () => void): void;
+  /**
+   * A transaction's handle only: `schedule` for batches of statements sent with the COMMIT (atCommit): `start` runs
+   * just before the COMMIT is sent, so calls made in any turn of the transaction go in one batch; or a turn after the
+   * call when the transaction's function is still running then (it may be waiting for the answer).
+   */
+  scheduleAtCommit?(start: () => void): void;
   /** A transaction's handle only: the transaction does not commit once `p` has rejected (HallRepository.atCommit). */
   holdCommit?(p: Promise<unknown>): void;
+  /** The handle of a transaction's atCommit repository: its statements are answered with the COMMIT. */
+  holdsForCommit?: boolean;
 }
 
 const TICKET_COLUMNS: Record<keyof TicketPatch, string> = {
@@ -301,6 +309,8 @@ class PostgresHallRepository implements HallRepository {
       const methods = () => (batched ??= batchedStatements({
         h: this.h, query: (text, params) => sql.query(text, params), single: new PostgresHallRepository({ ...sql, schedule: undefined }, hallId),
         rowFault: () => false, refuse: () => null, schedule: (start) => sql.schedule!(start),
+        // A batch held for the COMMIT answers with it: a later call must not wait for it (hallPostgresBatches.ts).
+        ...(sql.holdsForCommit ? { maxInFlight: Number.MAX_SAFE_INTEGER } : {}),
       }).methods);
       for (const name of BATCHED_METHODS) {
         (this as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (methods()[name] as (...a: unknown[]) => unknown)(...args);
@@ -572,7 +582,9 @@ class PostgresHallRepository implements HallRepository {
     const atCommit = this.sql.atCommit;
     if (!atCommit) return f(this);
     if (!this.committing) {
-      const sql: Sql = { ...this.sql, query: (text, params) => atCommit(text, params), atomic: (g) => g(sql) };
+      // Its batches gather every call made before the COMMIT, whatever the turn (Sql.scheduleAtCommit).
+      const sql: Sql = { ...this.sql, query: (text, params) => atCommit(text, params), atomic: (g) => g(sql),
+        schedule: this.sql.scheduleAtCommit, holdsForCommit: true };
       this.committing = new PostgresHallRepository(sql, this.hallId);
     }
     const done = f(this.committing);
@@ -1496,6 +1508,11 @@ export class PostgresHallStore implements HallStore {
     const runStarts = () => {
       while (starts.length > 0) starts.shift()!();
     };
+    /** Starts of batches of statements for the COMMIT (Sql.scheduleAtCommit), run just before it is sent. */
+    const commitStarts: Array<() => void> = [];
+    const runCommitStarts = () => {
+      while (commitStarts.length > 0) commitStarts.shift()!();
+    };
     let sendQueued = false;
     let fnDone = false;
     /** `batch` in one simple query (togetherQuery), the COMMIT last when `commit`; each caller answered with its result. */
@@ -1545,6 +1562,17 @@ export class PostgresHallStore implements HallStore {
     const ask = (list: AskedStatement[], text: string, params: unknown[] | undefined) => new Promise<QueryResult>((resolve, reject) => {
       list.push({ text, params, resolve, reject });
     });
+    /**
+     * Statements for the COMMIT still held a turn later while fn is still running: fn may be waiting for their
+     * answer, which must not wait for fn's end, so they go now, in a round trip of their own.
+     */
+    const sendForCommitIfStillRunning = () => setImmediate(() => {
+      if (fnDone || !open) return;
+      runCommitStarts();
+      if (closing.length === 0) return;
+      asked.push(...closing.splice(0));
+      if (!sendQueued) sendAsked();
+    });
     const tx: Sql = {
       query: async (text, params) => {
         if (!open) throw new Error('hall store: transaction handle used after its transaction ended');
@@ -1580,14 +1608,12 @@ export class PostgresHallStore implements HallStore {
       atCommit: (text, params) => {
         if (!open) return Promise.reject(new Error('hall store: transaction handle used after its transaction ended'));
         const answer = ask(closing, text, params);
-        // Still running a turn later: fn waits for this answer, which must not wait for fn's end.
-        setImmediate(() => {
-          if (!fnDone && open && closing.length > 0) {
-            asked.push(...closing.splice(0));
-            if (!sendQueued) sendAsked();
-          }
-        });
+        sendForCommitIfStillRunning();
         return answer;
+      },
+      scheduleAtCommit: (start) => {
+        commitStarts.push(start);
+        sendForCommitIfStillRunning();
       },
     };
     try {
@@ -1611,6 +1637,7 @@ export class PostgresHallStore implements HallStore {
       // and the connection is dropped (whatever it prepared).
       // Batches gathered in fn's last turn, and statements it asked and did not wait for, go with it too.
       runStarts();
+      runCommitStarts();
       if (failed) throw failed;
       const last = [...asked.splice(0), ...closing.splice(0)];
       if (last.length === 0) await run('COMMIT');

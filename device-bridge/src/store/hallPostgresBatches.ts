@@ -65,6 +65,12 @@ export interface BatchedStatementDeps {
   refuse(): Error | null;
   /** Where batches gather the turn's calls (statementBatches.ts `schedule`; a transaction's handle gives its own). */
   schedule?: (start: () => void) => void;
+  /**
+   * Batches of one kind at once (statementBatches.ts `maxInFlight`, default 1). Statements held for a COMMIT
+   * (hallPostgres.ts atCommit) answer only with it: a call that waited for such a batch would start after the
+   * COMMIT, outside the transaction, so those batches never wait for each other.
+   */
+  maxInFlight?: number;
 }
 
 export interface StatementCounts {
@@ -92,7 +98,7 @@ type KindRunner<I, O> = (items: readonly I[]) => Promise<ReadonlyArray<O | ItemF
  */
 function pairedBatches<A, OA, B, OB>(first: KindRunner<A, OA>, second: KindRunner<B, OB>,
   both: (as: readonly A[], bs: readonly B[]) => Promise<[ReadonlyArray<OA | ItemFailed>, ReadonlyArray<OB | ItemFailed>]>,
-  schedule?: (start: () => void) => void) {
+  options: Pick<BatchedStatementDeps, 'schedule' | 'maxInFlight'>) {
   type Item = { first: true; a: A } | { first: false; b: B };
   const calls = { first: 0, second: 0 };
   const batches = new StatementBatches<Item, OA | OB>(async (items) => {
@@ -106,7 +112,7 @@ function pairedBatches<A, OA, B, OB>(first: KindRunner<A, OA>, second: KindRunne
     let i = 0;
     let j = 0;
     return items.map((item) => (item.first ? oa[i++] : ob[j++]));
-  }, schedule ? { schedule } : {});
+  }, { ...(options.schedule ? { schedule: options.schedule } : {}), ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}) });
   return {
     calls,
     first: (a: A) => {
@@ -251,7 +257,7 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
           (SELECT coalesce(json_agg(c ORDER BY c.issued_on DESC, c.identifier), '[]'::json) FROM (${certificatesOfHoldersSql('$3::text[]')}) c) AS certificates`,
       [pairs.map((p) => p.kioskId), pairs.map((p) => p.requestId), [...new Set(holders)]]);
       return [requestsFrom(pairs, jsonRows(r.requests)), certificatesFrom(holders, jsonRows(r.certificates))];
-    }, deps.schedule);
+    }, deps);
 
   // A ticket's wait (hall/queue.ts view asks for both in one turn, for a ticket whose wait was not read where it was
   // issued: one viewed again, a person's waiting one asked again, a visit): the count ahead of it, per hall-local
@@ -277,7 +283,7 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
     const [r] = await rows(['countWaitingAhead', 'recentServiceDurations'], waitsSql(h, waitingAheadOfIdsSql('$1::integer[]', '$2::text', h), '$3::text[]', '$4::integer'),
     [[...new Set(aheads.map((a) => a.ticketId))], aheads[0].hallNow, categoriesOf(durations), durations[0].limit]);
     return [aheadOfList(aheads, jsonRows(r.ahead)), durationsOfList(durations, jsonRows(r.durations))];
-  }, deps.schedule);
+  }, deps);
 
   // An applied request's answer (hallLink/hallRequests.ts writes its record and its audit entry in one turn).
   const requestsWrite = writeBatch('addKioskRequest', (k: KioskRequestRecord) => single.addKioskRequest(k), async (list) => {
@@ -301,7 +307,7 @@ export function batchedStatements(deps: BatchedStatementDeps): BatchedStatements
         if (!deps.rowFault(err)) throw err;
         return Promise.all([requestsWrite(requests), auditWrite(entries)]);
       }
-    }, deps.schedule);
+    }, deps);
 
   const refusing = <A extends unknown[], O>(f: (...a: A) => Promise<O>) => (...a: A): Promise<O> => {
     const refused = deps.refuse();

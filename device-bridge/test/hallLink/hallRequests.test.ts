@@ -78,6 +78,58 @@ const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng')) as KioskLinkCi
       expect((await hall.store!.queryAccessAudit({ limit: 10, offset: 0 })).entries).toHaveLength(1);
     });
 
+    it('walk-ins asked at once: each one\'s ticket, record and audit entry committed together', async () => {
+      const audited: string[] = [];
+      const audit = Object.assign(async () => undefined, {
+        into: async (repo: Pick<NonNullable<KioskHall['store']>, 'appendAccessAudit'>, _k: string, _p: unknown, answer: KioskLinkAnswer) => {
+          await repo.appendAccessAudit({ at: Date.now(), day: hall.clock.today(), actorKind: 'kiosk', actor: 'kiosk-1', role: null,
+            function: 'queue.take', maskedNumber: null, result: 'success', code: null, detail: answer.requestId });
+          audited.push(answer.requestId);
+        },
+      });
+      const handle = hallRequestHandler({ hall, audit });
+      const people = Array.from({ length: 6 }, (_, i) => {
+        const body = `44010619800101${String(100 + i).padStart(3, '0')}`;
+        return { ...citizen, number: body + idNumberCheckChar(body), birthDate: '1980-01-01' };
+      });
+      // One of them refused by a rule (no such category): its refusal recorded and audited with the others.
+      const answers = await Promise.all(people.map((c, i) => handle('kiosk-1', { requestId: `g${i}`, op: 'queue.take', citizen: c, args: [i === 3 ? 'Q' : 'A'] })));
+      expect(answers.map(ruleCode)).toEqual(['ok', 'ok', 'ok', 'unknownCategory', 'ok', 'ok']);
+      expect((await ticketsToday()).map((t) => t.number).sort()).toEqual(['A001', 'A002', 'A003', 'A004', 'A005']);
+      for (const [i, a] of answers.entries()) expect(JSON.parse((await hall.store!.getKioskRequest('kiosk-1', `g${i}`))!.answer)).toEqual(a);
+      expect(audited.sort()).toEqual(people.map((_, i) => `g${i}`));
+      expect((await hall.store!.queryAccessAudit({ limit: 20, offset: 0 })).entries.map((e) => e.detail).sort()).toEqual(people.map((_, i) => `g${i}`));
+    });
+
+    it('a name that does not match the hall\'s records is counted against the kiosk once, also when its group is retried', async () => {
+      await new CertificateService(hall.store!, hall.keys, hall.clock).issue({
+        typeName: '结婚证', typeCode: '11100000000013338W009', issuerName: '广州市天河区民政局', issuerCode: '11330105002500287C',
+        holderNumber: citizen.number, holderName: citizen.name, issuedOn: '2020-05-20', expiresOn: null,
+      });
+      // Two walk-ins asked at once go in one group (hall/queue.ts); the audit entry of 'bad' is refused at the COMMIT,
+      // so the group's transaction fails and each request is tried again alone (its checks run again).
+      const refusals: string[] = [];
+      const audit = Object.assign(async () => undefined, {
+        into: async (repo: Pick<NonNullable<KioskHall['store']>, 'appendAccessAudit'>, _k: string, _p: unknown, answer: KioskLinkAnswer) => {
+          await repo.appendAccessAudit({ at: Date.now(), day: answer.requestId === 'bad' ? '25/11/2026' : hall.clock.today(), actorKind: 'kiosk',
+            actor: 'kiosk-1', role: null, function: 'queue.take', maskedNumber: null, result: 'success', code: null, detail: answer.requestId });
+        },
+      });
+      const handle = hallRequestHandler({ hall, audit, onRefused: (k, kind, detail) => refusals.push(`${k} ${kind}: ${detail}`) });
+      const other = citizenFromHolder(libraryHolder('smith-john')) as KioskLinkCitizen;
+      const [mismatch, bad] = await Promise.all([
+        handle('kiosk-1', { requestId: 'mm', op: 'queue.take', citizen: person({ name: '王五' }), args: ['A'] }),
+        handle('kiosk-1', { requestId: 'bad', op: 'queue.take', citizen: other, args: ['B'] }),
+      ]);
+      expect(ruleCode(mismatch)).toBe('cardRefused');
+      expect(bad.ok).toBe(false);
+      expect(refusals.filter((r) => r.includes('does not match'))).toEqual([expect.stringMatching(/^kiosk-1 invalid: queue\.take: .*\*/)]);
+      // Its refusal recorded once, as its answer; the failed one not at all; no ticket.
+      expect(JSON.parse((await hall.store!.getKioskRequest('kiosk-1', 'mm'))!.answer)).toEqual(mismatch);
+      expect(await hall.store!.getKioskRequest('kiosk-1', 'bad')).toBeUndefined();
+      expect(await ticketsToday()).toEqual([]);
+    });
+
     it('a linked kiosk asks for a visit of several services: one ticket with its steps; a bad list is invalid', async () => {
       const handle = hallRequestHandler({ hall });
       const visit = await handle('kiosk-1', { requestId: 'v1', op: 'queue.take', citizen, args: ['A', ['B', 'C']] });

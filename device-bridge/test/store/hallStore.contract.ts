@@ -623,6 +623,22 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         // Outside a transaction: as any statement.
         await store.atCommit((c) => c.addKioskRequest(record('r3')));
         expect(await store.getKioskRequest('kiosk-1', 'r3')).toMatchObject({ requestId: 'r3' });
+        // Asked in several turns and not waited for (a group of walk-ins, each one's answer recorded as it is made):
+        // each one committed with the transaction. On PostgreSQL the batched kinds gather until the COMMIT; a call
+        // that waited for an earlier batch held for the COMMIT would have gone after it, outside the transaction.
+        const entry = (detail: string) => ({ at: T0, day: '2026-11-25', actorKind: 'kiosk' as const, actor: 'kiosk-1', role: null,
+          function: 'queue.take', maskedNumber: null, result: 'success' as const, code: null, detail });
+        const asked: Array<Promise<unknown>> = [];
+        await store.withPersonTransaction(null, async (tx) => {
+          asked.push(tx.atCommit((c) => Promise.all([c.addKioskRequest(record('r5')), c.appendAccessAudit(entry('r5'))])));
+          await tx.countKioskRequests('kiosk-1');
+          asked.push(tx.atCommit((c) => Promise.all([c.addKioskRequest(record('r6')), c.appendAccessAudit(entry('r6'))])));
+          await Promise.resolve();
+          asked.push(tx.atCommit((c) => c.addKioskRequest(record('r7'))));
+        });
+        await Promise.all(asked);
+        for (const r of ['r5', 'r6', 'r7']) expect(await store.getKioskRequest('kiosk-1', r), r).toMatchObject({ requestId: r });
+        expect((await store.queryAccessAudit({ limit: 10, offset: 0 })).entries.map((e) => e.detail).sort()).toEqual(['r5', 'r6']);
       });
 
       it('call candidates: every appointment ticket, the earliest green and the earliest walk-in; calls of a category', async () => {
