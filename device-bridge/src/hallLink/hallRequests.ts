@@ -219,6 +219,14 @@ interface NamesRead {
   read: Promise<CertificateRecord[]>;
 }
 
+/**
+ * An answer that is the request's outcome, recorded so a resend gets it again: a result or a rule's refusal. Paused,
+ * invalid or over the rate limit: nothing was applied, so a resend may try again.
+ */
+function isFinal(answer: KioskLinkAnswer): boolean {
+  return answer.ok || (answer.failure.kind === 'rule' && answer.failure.code !== 'rateLimited');
+}
+
 /** Makes the handler: `(kioskId, payload) -> exactly one answer` (never rejects). */
 export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: string, payload: unknown) => Promise<KioskLinkAnswer> {
   const running = new Map<string, Promise<KioskLinkAnswer>>();
@@ -299,11 +307,8 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
 
   /** A final answer recorded (and audited in the same turn) before its caller gets it; others only audited. */
   const finish = async (kioskId: string, req: KioskLinkRequest, payload: unknown, answer: KioskLinkAnswer): Promise<KioskLinkAnswer> => {
-    // Paused, invalid or over the rate limit: nothing was applied, so a resend may try again. A result or a rule's
-    // refusal is final.
-    const final = answer.ok || (answer.failure.kind === 'rule' && answer.failure.code !== 'rateLimited');
     const store = o.hall.store;
-    if (!final || !store) return audited(kioskId, payload, answer);
+    if (!isFinal(answer) || !store) return audited(kioskId, payload, answer);
     // The record and the audit entry in one turn: one statement on PostgreSQL (store/hallPostgresBatches.ts).
     const record = store.addKioskRequest({ kioskId, requestId: req.requestId, op: req.op, answer: JSON.stringify(answer), appliedAt: Date.now() })
       .catch((err: unknown) => o.onRecordError?.(err));
@@ -320,7 +325,16 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
    */
   const takeWalkIn = async (kioskId: string, req: KioskLinkRequest, payload: unknown): Promise<KioskLinkAnswer> => {
     const admitted = admit(kioskId, req);
-    if ('refusal' in admitted) return finish(kioskId, req, payload, admitted.refusal);
+    if ('refusal' in admitted) {
+      // A resend of a request applied before gets its recorded answer, whatever the checks say now (the card expired
+      // at midnight between the two, say): read where the refusal would be final, so recorded in its place.
+      const store = o.hall.store;
+      if (store && isFinal(admitted.refusal)) {
+        const before = await store.getKioskRequest(kioskId, req.requestId).catch(() => undefined);
+        if (before) return audited(kioskId, payload, { ...(JSON.parse(before.answer) as KioskLinkAnswer), requestId: req.requestId, replayed: true });
+      }
+      return finish(kioskId, req, payload, admitted.refusal);
+    }
     const citizen = admitted.citizen!;
     const [category] = admitted.args as unknown as [string];
     const queue = o.hall.queue;

@@ -1518,20 +1518,28 @@ export class PostgresHallStore implements HallStore {
     /** `batch` in one simple query (togetherQuery), the COMMIT last when `commit`; each caller answered with its result. */
     const sendTogether = async (batch: AskedStatement[], commit: boolean) => {
       const prepared = preparedForCommit.get(client) ?? new Set<string>();
+      preparedForCommit.set(client, prepared);
       let query: ReturnType<typeof togetherQuery>;
       try {
         query = togetherQuery(batch, prepared, commit);
       } catch (err) {
         // A value that cannot be written as a literal: with the COMMIT, the statements and the transaction fail
-        // alike; otherwise the statements go one by one, in order.
-        if (commit) throw err;
-        for (const c of batch) await run(c.text, c.params).then(c.resolve, c.reject);
-        return;
+        // alike; otherwise the statements go one by one, in order (queued on the connection now, before anything
+        // asked later, the COMMIT included).
+        if (!commit) {
+          for (const c of batch) void run(c.text, c.params).then(c.resolve, c.reject);
+          return;
+        }
+        for (const c of batch) c.reject(err);
+        throw err;
       }
+      // The names count as prepared once sent, so a query built while this one is on its way does not PREPARE them
+      // again (PostgreSQL refuses a name the connection has). If it fails, which PREPAREs ran is not known, and a
+      // ROLLBACK does not undo them: the connection is dropped with them (below).
+      for (const name of query.names) prepared.add(name);
       try {
         const results = (await run(query.text)).all;
-        for (const name of query.names) prepared.add(name);
-        preparedForCommit.set(client, prepared);
+        if (commit) checkCommitted(results[results.length - 1]);
         batch.forEach((c, i) => {
           const r = results[query.at[i]];
           if (query.at.length > 1) this.countTicketsWritten(c.text, r.rowCount ?? 0);
@@ -1540,13 +1548,14 @@ export class PostgresHallStore implements HallStore {
       } catch (err) {
         // One statement failed: PostgreSQL skipped the rest and aborted the transaction, which rolls back; which
         // statement it was the driver does not say, so each caller gets the error. Dropped after a failed COMMIT
-        // query: whatever it prepared goes with it.
-        if (commit) broken ??= err as Error;
+        // query, or one that prepared statements: whatever it prepared goes with it.
+        if (commit || query.names.length > 0) broken ??= err as Error;
         for (const c of batch) c.reject(err);
         if (commit) throw err;
       }
     };
     const sendAsked = () => {
+      if (!open) return;
       runStarts();
       sendQueued = false;
       const batch = asked.splice(0);
@@ -1566,6 +1575,15 @@ export class PostgresHallStore implements HallStore {
      * Statements for the COMMIT still held a turn later while fn is still running: fn may be waiting for their
      * answer, which must not wait for fn's end, so they go now, in a round trip of their own.
      */
+    /**
+     * PostgreSQL answers a COMMIT after a failed statement with a ROLLBACK, no error: a statement fn did not wait for
+     * can fail after fn's end was checked (`failed`), so the COMMIT's own answer is checked too.
+     */
+    const checkCommitted = (r: pg.QueryResult | undefined) => {
+      if (r?.command === 'ROLLBACK') {
+        throw failed ?? new HallDatabaseError('hall database (PostgreSQL): the transaction was rolled back at its COMMIT (one of its statements had failed)', false, '25P02');
+      }
+    };
     const sendForCommitIfStillRunning = () => setImmediate(() => {
       if (fnDone || !open) return;
       runCommitStarts();
@@ -1602,6 +1620,8 @@ export class PostgresHallStore implements HallStore {
         });
       },
       schedule: (start) => {
+        // The transaction is ending: the batch starts at once and its statements are refused (query, atCommit).
+        if (!open) return start();
         starts.push(start);
         sendAtTurnEnd();
       },
@@ -1612,6 +1632,7 @@ export class PostgresHallStore implements HallStore {
         return answer;
       },
       scheduleAtCommit: (start) => {
+        if (!open) return start();
         commitStarts.push(start);
         sendForCommitIfStillRunning();
       },
@@ -1640,11 +1661,18 @@ export class PostgresHallStore implements HallStore {
       runCommitStarts();
       if (failed) throw failed;
       const last = [...asked.splice(0), ...closing.splice(0)];
-      if (last.length === 0) await run('COMMIT');
+      // From here on a statement asked (by a function fn did not wait for) is refused, not sent after the COMMIT
+      // outside the transaction, nor left unanswered.
+      open = false;
+      if (last.length === 0) checkCommitted((await run('COMMIT')).all.at(-1));
       else await sendTogether(last, true);
       return result;
     } catch (err) {
-      // Statements asked for a commit that does not come, or not sent yet when fn failed.
+      // Statements asked for a commit that does not come, or not sent yet when fn failed; batches not started yet
+      // start now and have their statements refused. None is sent after this point (open).
+      open = false;
+      runStarts();
+      runCommitStarts();
       for (const c of [...asked.splice(0), ...closing.splice(0)]) c.reject(err);
       // The caller needs fn's error, not ROLLBACK's; a lost connection has rolled back on the server already.
       if (!broken) {

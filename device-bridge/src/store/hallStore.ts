@@ -453,7 +453,9 @@ export interface HallRepository extends ResultCollectionRepository {
   /**
    * `f`'s statements sent with the transaction's COMMIT, in its round trip, and answered once it is committed
    * (PostgreSQL, on a transaction's handle; one that `f` waits for goes a turn later, on its own). If one fails,
-   * nothing is committed. Elsewhere `f(this)`: statements as any other.
+   * nothing is committed. `f` asks for its statements before waiting for any answer: on PostgreSQL one asked once
+   * the transaction's function has ended and the COMMIT gone is refused (rejects), as is every one when the
+   * transaction fails. Elsewhere `f(this)`: statements as any other.
    */
   atCommit<T>(f: (repo: HallRepository) => Promise<T>): Promise<T>;
   /** The first waiting ticket of the day in calling order among `categories` (empty: all). */

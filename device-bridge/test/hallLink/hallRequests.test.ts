@@ -78,6 +78,19 @@ const citizen = citizenFromHolder(libraryHolder('zhang-sanfeng')) as KioskLinkCi
       expect((await hall.store!.queryAccessAudit({ limit: 10, offset: 0 })).entries).toHaveLength(1);
     });
 
+    it('a resend of an applied ticket request gets its answer again even when the card no longer passes the checks', async () => {
+      const handle = hallRequestHandler({ hall });
+      const today = hall.clock.today();
+      const first = await handle('kiosk-1', { requestId: 'midnight', op: 'queue.take', citizen: { ...citizen, validUntil: today }, args: ['A'] });
+      expect(first.ok).toBe(true);
+      // The kiosk resends after a reconnect past midnight: the card's last valid day is now yesterday.
+      const expired = { ...citizen, validUntil: new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10) };
+      expect(ruleCode(await handle('kiosk-1', { requestId: 'other', op: 'queue.take', citizen: expired, args: ['B'] }))).toBe('cardRefused');
+      const again = await handle('kiosk-1', { requestId: 'midnight', op: 'queue.take', citizen: expired, args: ['A'] });
+      expect(again).toEqual({ ...first, replayed: true });
+      expect(await ticketsToday()).toHaveLength(1);
+    });
+
     it('walk-ins asked at once: each one\'s ticket, record and audit entry committed together', async () => {
       const audited: string[] = [];
       const audit = Object.assign(async () => undefined, {

@@ -346,6 +346,71 @@ describe('a linked kiosk\'s ticket on PostgreSQL: one transaction, no statement 
     }
     expect(plans).toEqual({ wait: { generic: 16, custom: 0 }, holders: { generic: 0, custom: 16 } });
   });
+
+  it('a query that failed after preparing its statements takes its connection with it: the next transactions prepare them anew', async () => {
+    // A store of its own: its first transaction's query is the first to prepare the insert on its connection.
+    const fresh = await target.open() as PostgresHallStore;
+    try {
+      const t0 = { day: DAY, category: 'A', holderNumber: null, priority: null, issuedAt: 1, appointmentId: null } as const;
+      await fresh.insertTicket({ ...t0, seq: 1, number: 'A001' });
+      // PREPARE (kept by the server, whatever the ROLLBACK), the first EXECUTE, then one refused: the number is taken.
+      await expect(fresh.withPersonTransaction(null, (tx) => Promise.all([
+        tx.insertTicket({ ...t0, seq: 2, number: 'A002' }), tx.insertTicket({ ...t0, seq: 1, number: 'A001' }),
+      ]))).rejects.toThrow(/duplicate key/);
+      // Kept on the connection back in the pool, the next PREPARE of that name would fail, and every one after it.
+      for (let i = 0; i < 3; i++) {
+        const [a] = await fresh.withPersonTransaction(null, (tx) => Promise.all([
+          tx.insertTicket({ ...t0, seq: 10 + i, number: `A01${i}` }), tx.countKioskRequests('kiosk-1'),
+        ]));
+        expect(a.number).toBe(`A01${i}`);
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a statement the function did not wait for that fails after it ended: the COMMIT is not taken for one', async () => {
+    const t0 = { day: DAY, category: 'A', holderNumber: null, priority: null, issuedAt: 1, appointmentId: null } as const;
+    await store.insertTicket({ ...t0, seq: 1, number: 'A001' });
+    let slow!: Promise<unknown>;
+    // The refused insert is sent at the end of the function's first turn; the function ends before its answer is
+    // back, so the COMMIT goes after it, and PostgreSQL answers that COMMIT with a ROLLBACK and no error.
+    await expect(store.withPersonTransaction(null, async (tx) => {
+      await tx.insertTicket({ ...t0, seq: 2, number: 'A002' });
+      slow = tx.insertTicket({ ...t0, seq: 1, number: 'A001' });
+      slow.catch(() => undefined);
+      await new Promise((r) => setImmediate(r));
+    })).rejects.toThrow(/duplicate key|rolled back at its COMMIT/);
+    await expect(slow).rejects.toThrow(/duplicate key/);
+    expect((await store.listTickets(DAY)).map((t) => t.number)).toEqual(['A001']);
+  });
+
+  it('a statement asked for the COMMIT after it went is refused, not lost; one asked in a function that fails is answered too', async () => {
+    const record = (requestId: string) => ({ kioskId: 'kiosk-1', requestId, op: 'queue.take', answer: '{}', appliedAt: 1 });
+    const late: Array<Promise<unknown>> = [];
+    await store.withPersonTransaction(null, async (tx) => {
+      await tx.insertTicket({ day: DAY, category: 'A', seq: 1, number: 'A001', holderNumber: null, priority: null, issuedAt: 1, appointmentId: null });
+      // Asks a second statement only once its first is answered, with the COMMIT: by then the COMMIT has gone.
+      late.push(tx.atCommit(async (c) => {
+        await c.addKioskRequest(record('first'));
+        await c.addKioskRequest(record('late'));
+      }));
+      late[0].catch(() => undefined);
+    });
+    await expect(late[0]).rejects.toThrow(/transaction handle used after its transaction ended/);
+    expect(await store.getKioskRequest('kiosk-1', 'first')).toMatchObject({ requestId: 'first' });
+    expect(await store.getKioskRequest('kiosk-1', 'late')).toBeUndefined();
+    // A batched call for the COMMIT, then the function fails: the call is answered with a refusal, not left waiting.
+    const asked: Array<Promise<unknown>> = [];
+    await expect(store.withPersonTransaction(null, async (tx) => {
+      asked.push(tx.atCommit((c) => c.addKioskRequest(record('never'))));
+      asked[0].catch(() => undefined);
+      await Promise.resolve();
+      throw new Error('the rule refused');
+    })).rejects.toThrow(/the rule refused/);
+    await expect(asked[0]).rejects.toThrow();
+    expect(await store.getKioskRequest('kiosk-1', 'never')).toBeUndefined();
+  });
 });
 
 /**
