@@ -1078,20 +1078,47 @@ export class SqliteHallStore implements HallStore {
         return f();
       });
       // Statements "sent with the commit" (HallRepository.atCommit) run at once; the COMMIT waits for them, and one
-      // that fails rolls the transaction back, as on PostgreSQL.
+      // that fails rolls the transaction back, as on PostgreSQL. Their caller is answered as on PostgreSQL: once the
+      // transaction has committed (its error if it did not), or a turn later while fn still runs (it may be waiting).
       const withCommit: Array<Promise<unknown>> = [];
+      let fnDone = false;
+      let ended!: { committed(): void; failed(err: unknown): void };
+      const outcome = new Promise<void>((resolve, reject) => {
+        ended = { committed: resolve, failed: reject };
+      });
+      outcome.catch(() => undefined);
       tx.atCommit = <R>(f: (r: HallRepository) => Promise<R>): Promise<R> => {
         const done = f(tx);
         withCommit.push(done);
-        return done;
+        return new Promise<R>((resolve, reject) => {
+          let answered = false;
+          const answer = () => {
+            if (!answered) done.then(resolve, reject);
+            answered = true;
+          };
+          setImmediate(() => {
+            if (!fnDone) answer();
+          });
+          outcome.then(answer, (err: unknown) => {
+            if (!answered) reject(err);
+            answered = true;
+          });
+        });
       };
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await this.inTransaction.run(this, () => fn(tx));
+        let result: T;
+        try {
+          result = await this.inTransaction.run(this, () => fn(tx));
+        } finally {
+          fnDone = true;
+        }
         await Promise.all(withCommit);
         this.db.exec('COMMIT');
+        ended.committed();
         return result;
       } catch (err) {
+        ended.failed(err);
         // SQLite may already have rolled back (e.g. after SQLITE_FULL); the caller needs fn's error, not ROLLBACK's.
         try {
           this.db.exec('ROLLBACK');

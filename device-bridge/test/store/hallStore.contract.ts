@@ -639,6 +639,17 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         await Promise.all(asked);
         for (const r of ['r5', 'r6', 'r7']) expect(await store.getKioskRequest('kiosk-1', r), r).toMatchObject({ requestId: r });
         expect((await store.queryAccessAudit({ limit: 10, offset: 0 })).entries.map((e) => e.detail).sort()).toEqual(['r5', 'r6']);
+        // Asked and not waited for, then the function fails: its caller is told (not answered as if committed), and
+        // nothing is written.
+        const refused: Array<Promise<unknown>> = [];
+        await expect(store.withPersonTransaction(null, async (tx) => {
+          refused.push(tx.atCommit((c) => c.addKioskRequest(record('r8'))));
+          refused[0].catch(() => undefined);
+          await Promise.resolve();
+          throw new Error('the rule refused');
+        })).rejects.toThrow(/the rule refused/);
+        await expect(refused[0]).rejects.toThrow();
+        expect(await store.getKioskRequest('kiosk-1', 'r8')).toBeUndefined();
       });
 
       it('call candidates: every appointment ticket, the earliest green and the earliest walk-in; calls of a category', async () => {
