@@ -1,6 +1,7 @@
 // An instance killed (SIGKILL, its own process) in the middle of a burst of ticket requests from a kiosk (README
 // "Many instances"): the kiosk re-sends every request that got no answer to the other instance under the same
-// requestId; every request ends with a ticket, none is issued twice, and every number is unique.
+// requestId; every request ends with a ticket, none is issued twice, every number is unique, and every answer is its
+// request's record in the database.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ function send(s: Socket, req: KioskLinkRequest): Promise<KioskLinkAnswer | null>
 describe('an instance killed mid-burst', () => {
   const { open, sockets } = rigPerTest();
 
-  it('loses no ticket: unanswered requests re-sent to the other instance are answered once, numbers unique', async () => {
+  it('loses no ticket: unanswered requests re-sent to the other instance are answered once, numbers unique, each answer recorded', async () => {
     const rig = await open();
     const survivor = await rig.start();
     const dir = rig.tempDir();
@@ -108,6 +109,13 @@ describe('an instance killed mid-burst', () => {
       const tickets = await survivor.hall.store!.listTickets(survivor.hall.clock.today());
       expect(tickets).toHaveLength(BURST);
       expect(new Set(tickets.map((t) => t.number))).toEqual(new Set(numbers));
+      // Each answer is its request's record, written with its ticket whichever instance applied it: a resend anywhere
+      // is answered from it (a resend answered from a record carries `replayed`, the record itself not).
+      for (const [i, r] of requests.entries()) {
+        const record = await survivor.hall.store!.getKioskRequest('kiosk-1', r.requestId);
+        const { replayed: _, ...answer } = answers[i]!;
+        expect(record && JSON.parse(record.answer), r.requestId).toEqual(answer);
+      }
     } finally {
       child.kill('SIGKILL');
       await exited;
