@@ -30,7 +30,7 @@ import {
 import { maskIdNumber, RESULT_COLLECTION_MODES } from '@onedoor/protocol';
 import { z } from 'zod';
 import type { Citizen } from '../hall/citizen.ts';
-import type { CertificateRecord, HallRepository } from '../store/hallStore.ts';
+import type { CertificateRecord, HallRepository, KioskRequestRecord } from '../store/hallStore.ts';
 import { HallRuleError } from '../hall/errors.ts';
 import { AnsweredBefore, type WalkInOnce } from '../hall/queue.ts';
 import { IntakeFormRefused } from '../hall/intake.ts';
@@ -227,6 +227,11 @@ function isFinal(answer: KioskLinkAnswer): boolean {
   return answer.ok || (answer.failure.kind === 'rule' && answer.failure.code !== 'rateLimited');
 }
 
+/** A request applied before, answered again: its recorded answer, marked replayed. */
+function replayOf(record: KioskRequestRecord, requestId: string): KioskLinkAnswer {
+  return { ...(JSON.parse(record.answer) as KioskLinkAnswer), requestId, replayed: true };
+}
+
 /** Makes the handler: `(kioskId, payload) -> exactly one answer` (never rejects). */
 export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: string, payload: unknown) => Promise<KioskLinkAnswer> {
   const running = new Map<string, Promise<KioskLinkAnswer>>();
@@ -331,7 +336,7 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
       const store = o.hall.store;
       if (store && isFinal(admitted.refusal)) {
         const before = await store.getKioskRequest(kioskId, req.requestId).catch(() => undefined);
-        if (before) return audited(kioskId, payload, { ...(JSON.parse(before.answer) as KioskLinkAnswer), requestId: req.requestId, replayed: true });
+        if (before) return audited(kioskId, payload, replayOf(before, req.requestId));
       }
       return finish(kioskId, req, payload, admitted.refusal);
     }
@@ -347,7 +352,7 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
     const once: WalkInOnce = {
       before: async (tx) => {
         const [record, held] = await Promise.all([tx.getKioskRequest(kioskId, req.requestId), tx.listCertificatesOfHolder(citizen.number)]);
-        if (record) return { answered: { ...(JSON.parse(record.answer) as KioskLinkAnswer), requestId: req.requestId, replayed: true } };
+        if (record) return { answered: replayOf(record, req.requestId) };
         mismatch = namesRefusal(citizen, held);
         return mismatch ? { refused: mismatch } : null;
       },
@@ -393,7 +398,7 @@ export function hallRequestHandler(o: HallRequestHandlerOptions): (kioskId: stri
     } catch (err) {
       return audited(kioskId, payload, { requestId: req.requestId, ok: false, failure: failureOf(err) });
     }
-    if (before) return audited(kioskId, payload, { ...(JSON.parse(before.answer) as KioskLinkAnswer), requestId: req.requestId, replayed: true });
+    if (before) return audited(kioskId, payload, replayOf(before, req.requestId));
     return finish(kioskId, req, payload, await execute(kioskId, req, names));
   };
 

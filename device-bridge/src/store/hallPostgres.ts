@@ -205,7 +205,7 @@ function arrayLiteral(values: readonly unknown[]): string {
 }
 
 /** Statements a connection has PREPAREd for statements sent together (names `odc_...`, apart from the driver's `od_...`). */
-const preparedForCommit = new WeakMap<pg.PoolClient, Set<string>>();
+const preparedOnConnection = new WeakMap<pg.PoolClient, Set<string>>();
 
 /** A statement asked in a transaction, to go with others in one round trip (togetherQuery), and its caller's answer. */
 interface AskedStatement {
@@ -1517,8 +1517,8 @@ export class PostgresHallStore implements HallStore {
     let fnDone = false;
     /** `batch` in one simple query (togetherQuery), the COMMIT last when `commit`; each caller answered with its result. */
     const sendTogether = async (batch: AskedStatement[], commit: boolean) => {
-      const prepared = preparedForCommit.get(client) ?? new Set<string>();
-      preparedForCommit.set(client, prepared);
+      const prepared = preparedOnConnection.get(client) ?? new Set<string>();
+      preparedOnConnection.set(client, prepared);
       let query: ReturnType<typeof togetherQuery>;
       try {
         query = togetherQuery(batch, prepared, commit);

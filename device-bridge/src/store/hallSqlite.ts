@@ -1090,20 +1090,8 @@ export class SqliteHallStore implements HallStore {
       tx.atCommit = <R>(f: (r: HallRepository) => Promise<R>): Promise<R> => {
         const done = f(tx);
         withCommit.push(done);
-        return new Promise<R>((resolve, reject) => {
-          let answered = false;
-          const answer = () => {
-            if (!answered) done.then(resolve, reject);
-            answered = true;
-          };
-          setImmediate(() => {
-            if (!fnDone) answer();
-          });
-          outcome.then(answer, (err: unknown) => {
-            if (!answered) reject(err);
-            answered = true;
-          });
-        });
+        const stillRunning = new Promise<void>((resolve) => setImmediate(() => !fnDone && resolve()));
+        return Promise.race([outcome, stillRunning]).then(() => done);
       };
       this.db.exec('BEGIN IMMEDIATE');
       try {
