@@ -76,6 +76,29 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         expect(await Promise.all(waiting.map((t) => store.countWaitingAhead(t.id, '2026-11-25 09:30')))).toEqual([0, 1, 2]);
       });
 
+      it('migration 24 keeps the waiting counts a version-23 database holds, and they stay right through issues and calls', async () => {
+        await target.migrateTo(23);
+        await target.sql("INSERT INTO queue_categories (hall_id, letter, name, default_service_minutes) VALUES (?, 'A', '综合受理', 6)", DEFAULT_HALL_ID);
+        // Counted by migration 23's triggers, before the counts are spread over stripes (PostgreSQL) or left as they are (SQLite).
+        for (const seq of [1, 2, 3]) {
+          await target.sql(`INSERT INTO tickets (hall_id, day, category, seq, number, status, issued_at) VALUES (?, '2026-11-25', 'A', ?, ?, 'waiting', ?)`,
+            DEFAULT_HALL_ID, seq, `A00${seq}`, T0 + seq);
+        }
+        const store = await open();
+        expect(await store.schemaVersion()).toBe(LATEST);
+        const made: number[] = (await store.listTickets('2026-11-25')).map((t) => t.id);
+        for (const seq of [4, 5, 6, 7]) {
+          made.push((await store.insertTicket(ticket({ seq, number: `A00${seq}`, holderNumber: null, issuedAt: T0 + seq }))).id);
+        }
+        const at = '2026-11-25 09:30';
+        const ahead = () => Promise.all(made.map((id) => store.countWaitingAhead(id, at)));
+        expect(await ahead()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+        // Calls of tickets counted before and after the migration: each leaves the queue once.
+        await store.updateTicket(made[0], { status: 'called', calledAt: T0 + 100 });
+        await store.updateTicket(made[4], { status: 'called', calledAt: T0 + 101 });
+        expect(await ahead()).toEqual([0, 0, 1, 2, 0, 3, 4]);
+      });
+
       it('a newer build migrates a database an older build created, keeping its data', async () => {
         await target.migrateTo(3);
         await target.sql("INSERT INTO calendar_days (day, kind, name) VALUES ('2026-10-01', 'holiday', '国庆节')");
