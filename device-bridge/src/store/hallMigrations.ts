@@ -830,8 +830,8 @@ export const HALL_MIGRATIONS: readonly HallMigration[] = [
     version: 24,
     name: 'waiting_counts in stripes: concurrent ticket transactions no longer wait for each other on one count',
     // The same version on both stores: PostgreSQL's migration 24 spreads a category's count over rows that concurrent
-    // transactions update side by side; SQLite has one writer at a time, and its one row per category is the sum
-    // that the shared wait estimate reads (store/ticketOrderSql.ts waitingAheadSql).
+    // transactions update side by side, and waiting_counts becomes the view of their sums; SQLite has one writer at a
+    // time, and its table of one row per category is what the shared wait estimate reads (store/ticketOrderSql.ts).
     sql: `-- nothing on SQLite`,
   },
 ];

@@ -22,7 +22,7 @@ import { WAITING_COUNTS_TABLE_SQL } from './waitingCounts.ts';
 
 /**
  * Rows a category's waiting count is spread over (migration 24): with three instances' ticket transactions at once, two
- * pick the same stripe for a statement one time in sixteen; the count's readers sum at most this many rows.
+ * pick the same stripe for a statement one time in sixteen; the view `waiting_counts` sums at most this many rows.
  */
 export const WAITING_COUNT_STRIPES = 16;
 
@@ -668,18 +668,21 @@ export const HALL_POSTGRES_MIGRATIONS: readonly HallMigration[] = [
     // and stayed locked until that transaction's COMMIT, so the instances' ticket groups ran one after another
     // (bench hall-load (c), pg_stat_statements: the trigger's upsert took 2.5 ms a group with three instances, 0.04 ms
     // with one). Each statement now adds its changes to one of WAITING_COUNT_STRIPES rows of the category, chosen at
-    // random (two transactions share one only by chance, and only for that statement); the count is their sum
-    // (store/ticketOrderSql.ts waitingAheadSql). Existing counts become stripe 0.
+    // random (two transactions share one only by chance, and only for that statement). `waiting_counts` becomes a
+    // view of one row per category, their sum: the wait estimate reads it as it read the table
+    // (store/ticketOrderSql.ts waitingAheadSql), and so does an instance of the version before, still running while
+    // the others are upgraded. Existing counts become stripe 0.
     sql: `
-      ALTER TABLE waiting_counts ADD COLUMN stripe SMALLINT NOT NULL DEFAULT 0;
-      ALTER TABLE waiting_counts DROP CONSTRAINT waiting_counts_pkey;
-      ALTER TABLE waiting_counts ADD PRIMARY KEY (hall_id, day, category, stripe);
+      ALTER TABLE waiting_counts RENAME TO waiting_count_stripes;
+      ALTER TABLE waiting_count_stripes ADD COLUMN stripe SMALLINT NOT NULL DEFAULT 0;
+      ALTER TABLE waiting_count_stripes DROP CONSTRAINT waiting_counts_pkey;
+      ALTER TABLE waiting_count_stripes ADD CONSTRAINT waiting_count_stripes_pkey PRIMARY KEY (hall_id, day, category, stripe);
+      CREATE VIEW waiting_counts AS SELECT hall_id, day, category, CAST(sum(n) AS INTEGER) AS n FROM waiting_count_stripes
+        GROUP BY hall_id, day, category;
       ${waitingCountsFunctions(WAITING_COUNT_STRIPES)}
     `,
   },
 ];
-
-
 
 /** The three trigger functions of waiting_counts (migrations 23 and 24): the waiting-ticket changes of each kind of statement. */
 function waitingCountsFunctions(stripes?: number): string {
@@ -695,7 +698,7 @@ function waitingCountsFunctions(stripes?: number): string {
  * Migration 23's trigger function `name`: adds the waiting-ticket changes of one statement (`changes`: rows of hall_id,
  * day, category and d = +1 or -1, from the statement's transition tables) to `waiting_counts`, one upsert per
  * category in key order, so two statements never lock two counts in opposite orders; with `stripes` (migration 24),
- * to one stripe of each category's count, chosen at random per statement.
+ * to one stripe of each category's count in `waiting_count_stripes`, chosen at random per statement.
  */
 function waitingCountsFunction(name: string, changes: string, stripes?: number): string {
   if (stripes === undefined) {
@@ -712,7 +715,7 @@ function waitingCountsFunction(name: string, changes: string, stripes?: number):
   return `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
       DECLARE s SMALLINT := floor(random() * ${stripes});
       BEGIN
-        INSERT INTO waiting_counts AS w (hall_id, day, category, stripe, n)
+        INSERT INTO waiting_count_stripes AS w (hall_id, day, category, stripe, n)
           SELECT hall_id, day, category, s, sum(d)::integer FROM (${changes}) c
           GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
           ON CONFLICT (hall_id, day, category, stripe) DO UPDATE SET n = w.n + EXCLUDED.n;

@@ -81,8 +81,8 @@ export async function retentionPostgres(q: RetentionQuery, c: HallRetentionCutof
   await run(`UPDATE counter_windows SET rating_ticket_id = NULL WHERE rating_ticket_id IN (${oldTickets})`, d);
   await run(`UPDATE appointments SET ticket_id = NULL WHERE ticket_id IN (${oldTickets})`, d);
   const ticketsDeleted = await run(`DELETE FROM tickets WHERE hall_id = ${h} AND day < $1`, d);
-  // The days' waiting counts (migration 23) go with their tickets.
-  await run(`DELETE FROM waiting_counts WHERE hall_id = ${h} AND day < $1`, d);
+  // The days' waiting counts go with their tickets: their stripes (migration 24; waiting_counts is the view of their sums).
+  await run(`DELETE FROM waiting_count_stripes WHERE hall_id = ${h} AND day < $1`, d);
 
   const ticketsMasked = await maskColumn(q, {
     table: 'tickets', hall: h, key: 'id', keyType: 'integer', column: 'holder_number', where: `hall_id = ${h} AND day < $1`,

@@ -40,7 +40,7 @@ export const BEHIND_READ_LIMIT = 100;
  * without ranking the day's queue. A ticket without priority (rank 2, every walk-in) has ahead of it every waiting
  * ticket issued before it, whatever their rank, and those issued after it that have a priority (rank 0 or 1): every
  * waiting ticket of its category but itself and the walk-ins issued after it. So it is counted from whichever end is
- * nearer: the category's waiting count (`waiting_counts`, kept by the tickets' triggers, migrations 23-24) less one and
+ * nearer: the category's waiting count (`waiting_counts`, kept by the tickets' triggers, migration 23) less one and
  * less the walk-ins after it when fewer than BEHIND_READ_LIMIT are (a ticket just issued: the answer of every
  * `queue.take`); otherwise a count over the category's range of the waiting index before it (`tickets_waiting`: hall,
  * day, category, issued_at, id) and one over the category's waiting tickets with a priority after it
@@ -67,9 +67,7 @@ export function waitingAheadSql(idParam: string, nowParam: string, hallParam: st
   // category's later walk-ins.
   const behind = `(SELECT count(*) AS n FROM (SELECT 1 FROM tickets o WHERE ${same} AND coalesce(o.priority, '') = ''
       AND (o.issued_at, o.id) > (${of('issued_at')}, ${idParam}) LIMIT ${BEHIND_READ_LIMIT}) l) b`;
-  // The sum of the category's rows: on PostgreSQL a count is spread over stripes (migration 24), on SQLite one row.
-  const waiting = `(SELECT CAST(sum(w.n) AS INTEGER) FROM waiting_counts w WHERE w.hall_id = ${hallParam} AND w.day = ${of('day')}
-    AND w.category = ${of('category')})`;
+  const waiting = `(SELECT w.n FROM waiting_counts w WHERE w.hall_id = ${hallParam} AND w.day = ${of('day')} AND w.category = ${of('category')})`;
   return `SELECT CASE WHEN ${of('id')} IS NULL THEN 0
     WHEN ${of('priority')} IS NULL THEN CASE WHEN b.n < ${BEHIND_READ_LIMIT} THEN ${waiting} - 1 - b.n ELSE
       (SELECT count(*) FROM tickets o WHERE ${same} AND (o.issued_at, o.id) < (${of('issued_at')}, ${idParam}))

@@ -86,7 +86,7 @@ describe('queue reads on PostgreSQL stay within the ticket\'s category', () => {
       if (plannedEmpty) {
         // Rolled back at the end: the rows out, the plan made, the same rows back in (their triggers count them again).
         await client.query('CREATE TEMP TABLE saved ON COMMIT DROP AS SELECT * FROM tickets');
-        await client.query('TRUNCATE tickets, waiting_counts CASCADE');
+        await client.query('TRUNCATE tickets, waiting_count_stripes CASCADE');
       }
       // Prepared and run five times first: a generic plan is what a pooled connection keeps after that.
       for (let i = 0; i < 6; i++) {
@@ -177,7 +177,7 @@ describe('queue reads on PostgreSQL stay within the ticket\'s category', () => {
       // As the store's connections run: PostgreSQL's own choice between custom and generic plans.
       await client.query('SET LOCAL plan_cache_mode = auto');
       await client.query('CREATE TEMP TABLE saved ON COMMIT DROP AS SELECT * FROM tickets');
-      await client.query('TRUNCATE tickets, waiting_counts CASCADE');
+      await client.query('TRUNCATE tickets, waiting_count_stripes CASCADE');
       await client.query('INSERT INTO tickets SELECT * FROM saved WHERE holder_number IS NOT NULL ORDER BY id LIMIT 200');
       const sent = statement(ticketsOfHoldersText("'hall'"), params) as pg.QueryConfig;
       const prepared = { name: 'holders-prepared', text: sent.text, values: params };
