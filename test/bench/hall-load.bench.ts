@@ -26,7 +26,8 @@
  * its WAL journal and busy wait allow; hallSqlite.ts). On this 2-core box all these processes still share the cores
  * with each other and with PostgreSQL and Redis: (c) measures the coordination cost on one box, not the scale-out of
  * three machines. The CPU per ticket is therefore split three ways (clients / instances / servers), and the rate
- * set against what the box's cores could give at that cost. Each cell issues a fixed number of tickets in a category
+ * set against what the box's cores could give at that cost; and on PostgreSQL the sessions waiting on a lock are
+ * sampled (lockWaits.ts), the part of the latency that separate machines would not remove. Each cell issues a fixed number of tickets in a category
  * of its own (a category ends at 999 tickets a day, hall-rules.md), so runs stay short.
  *
  * Every figure is printed beside the same figure of (a), today's single SQLite instance, measured in the same run
@@ -42,9 +43,10 @@ import { siteUtcOffsetMinutes } from '../../device-bridge/src/config/site.ts';
 import { HallClock } from '../../device-bridge/src/hall/clock.ts';
 import { QueueService } from '../../device-bridge/src/hall/queue.ts';
 import type { HallStore } from '../../device-bridge/src/store/hallStore.ts';
-import { postgresBackend, sqliteBackend } from '../../device-bridge/test/store/backends.ts';
+import { postgresBackend, sqliteBackend, TEST_PG_URL } from '../../device-bridge/test/store/backends.ts';
 import { startInstanceProcess, type InstanceProcess } from './instanceProcess.ts';
 import { CORES, withCpu } from './serverCpu.ts';
+import { formatLockWaits, withLockWaits, type LockWaits } from './lockWaits.ts';
 
 const CONCURRENCY = [1, 16, 64, 256];
 /** Tickets per cell: a category's day holds 999 (hall-rules.md "A001"), so a cell of more spans two categories. */
@@ -92,6 +94,8 @@ interface Setup {
   clock: HallClock;
   /** PostgreSQL: VACUUM the tickets, as autovacuum does within a minute of a few hundred new rows (migration 22). */
   vacuum: (() => Promise<void>) | null;
+  /** PostgreSQL: the database whose sessions' lock waits each cell samples (lockWaits.ts). */
+  pgUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -139,7 +143,7 @@ async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: numbe
       return s;
     }));
     const vacuum = kind === 'postgres' ? async () => void (await target.sql('VACUUM (ANALYZE) tickets')) : null;
-    return { name, instances, links, store, clock, vacuum, close };
+    return { name, instances, links, store, clock, vacuum, pgUrl: kind === 'postgres' ? TEST_PG_URL : null, close };
   } catch (err) {
     await close();
     throw err;
@@ -150,6 +154,8 @@ interface Cell {
   rate: number; p50: number; p99: number; issued: string[];
   /** CPU ms per ticket: this process (the kiosk clients), the instances' processes, the database servers. */
   clientMs: number; instanceMs: number; serverMs: number;
+  /** PostgreSQL: its sessions waiting on a lock during the cell (null on SQLite). */
+  locks: LockWaits | null;
 }
 
 let requestSeq = 0;
@@ -177,14 +183,16 @@ async function runCell(setup: Setup, categories: string[], concurrency: number, 
   };
   // The instances count their CPU from the reset just before the cell to the ask just after it.
   await Promise.all(setup.instances.map((i) => i.reset()));
-  const { wallS, processS, serverS } = await withCpu(() => Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w))),
-    [process.pid, ...setup.instances.map((i) => i.pid)]);
+  const measured = (skip: number[]) => withCpu(() => Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w))),
+    [process.pid, ...setup.instances.map((i) => i.pid)], skip);
+  const sampled = setup.pgUrl ? await withLockWaits(setup.pgUrl, (sampler) => measured([sampler])) : { result: await measured([]), locks: null };
+  const { wallS, processS, serverS } = sampled.result;
   const instanceS = (await Promise.all(setup.instances.map((i) => i.stats()))).reduce((sum, s) => sum + s.cpuS, 0);
   latencies.sort((x, y) => x - y);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
   const perTicket = (seconds: number) => (seconds * 1000) / count;
   return { rate: count / wallS, p50: pct(0.5), p99: pct(0.99), issued,
-    clientMs: perTicket(processS), instanceMs: perTicket(instanceS), serverMs: perTicket(serverS) };
+    clientMs: perTicket(processS), instanceMs: perTicket(instanceS), serverMs: perTicket(serverS), locks: sampled.locks };
 }
 
 /**
@@ -249,7 +257,7 @@ export default async function bench(): Promise<void> {
           '× SQLite': rate.ratio, 'p50 ms': cell.p50.toFixed(1), 'SQLite p50': beside(cell.p50, base?.p50).base,
           'p99 ms': cell.p99.toFixed(1), 'SQLite p99': p99.base, 'p99 × SQLite': p99.ratio,
           'CPU ms/ticket (clients + instances + servers)': `${cell.clientMs.toFixed(2)} + ${cell.instanceMs.toFixed(2)} + ${cell.serverMs.toFixed(2)}`,
-          '× CPU ceiling': (cell.rate / cpuCeiling(cell)).toFixed(2) });
+          '× CPU ceiling': (cell.rate / cpuCeiling(cell)).toFixed(2), 'waiting on a lock': cell.locks ? formatLockWaits(cell.locks) : '' });
         console.log(JSON.stringify(rows.at(-1)));
       }
       const none = await runCell(setup, [NONE_WAITING_CATEGORY], 16, PER_WAITING_CELL);
@@ -304,7 +312,9 @@ process (kiosks are machines of their own); PostgreSQL and Redis in theirs; all 
   console.log('SQLite / × SQLite: the same figure of (a), one SQLite instance, measured in this run, and the ratio to it');
   console.log(`CPU ms/ticket: the bench process (kiosk clients) + the instances' processes + PostgreSQL and Redis; × CPU ceiling:
 the rate against ${CORES} cores / that CPU per ticket, the most this box could issue at that cost. Closed loop: p50 ≈
-concurrency / rate (Little's law), so p99 < 25 ms at 64 concurrent needs at least 64 / 0.025 = 2,560 tickets/s`);
+concurrency / rate (Little's law), so p99 < 25 ms at 64 concurrent needs at least 64 / 0.025 = 2,560 tickets/s;
+waiting on a lock: PostgreSQL sessions seen waiting on a lock, mean over samples every 20 ms (by wait event), the
+latency machines of their own would keep (lockWaits.ts)`);
   console.table(rows);
   console.log(`rate at concurrency 16 with tickets already waiting in the category, against a cell of as many tickets with none
 waiting just before (goal: ratio >= 0.9; cells of 600 tickets, under a second each on a shared box: the CPU per

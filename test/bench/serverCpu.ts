@@ -56,11 +56,11 @@ function localPorts(pids: readonly number[]): Set<number> {
  * CPU ticks (user + system) used so far by each server process counted for `clientPids`: Redis, PostgreSQL's shared
  * processes, and the PostgreSQL backends serving those processes' connections.
  */
-function serverTicks(clientPids: readonly number[]): Map<number, number> {
+function serverTicks(clientPids: readonly number[], skip: ReadonlySet<number>): Map<number, number> {
   const ports = localPorts(clientPids);
   const ticks = new Map<number, number>();
   for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
+    if (!/^\d+$/.test(pid) || skip.has(Number(pid))) continue;
     let stat: string;
     try {
       stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -89,19 +89,21 @@ function serverTicks(clientPids: readonly number[]): Map<number, number> {
 
 /**
  * Measures `run`: its wall time, the CPU seconds this process spent meanwhile, and the servers' for the connections
- * of `clientPids` (default this process; a bench whose instances run in processes of their own passes theirs too).
+ * of `clientPids` (default this process; a bench whose instances run in processes of their own passes theirs too),
+ * but for the server processes `skipServerPids` (the backend of a bench's own sampling connection: lockWaits.ts).
  */
-export async function withCpu<T>(run: () => Promise<T>, clientPids: readonly number[] = [process.pid]):
+export async function withCpu<T>(run: () => Promise<T>, clientPids: readonly number[] = [process.pid], skipServerPids: readonly number[] = []):
 Promise<{ result: T; wallS: number; processS: number; serverS: number }> {
+  const skip = new Set(skipServerPids);
   // The servers read outside the process's measure: reading /proc is the bench's cost, not the run's.
-  const server0 = serverTicks(clientPids);
+  const server0 = serverTicks(clientPids, skip);
   const wall0 = performance.now();
   const cpu0 = process.cpuUsage();
   const result = await run();
   const cpu = process.cpuUsage(cpu0);
   const wallS = (performance.now() - wall0) / 1000;
   let ticks = 0;
-  for (const [pid, t] of serverTicks(clientPids)) ticks += t - (server0.get(pid) ?? 0);
+  for (const [pid, t] of serverTicks(clientPids, skip)) ticks += t - (server0.get(pid) ?? 0);
   return { result, wallS, processS: (cpu.user + cpu.system) / 1e6, serverS: ticks / TICKS_PER_SECOND };
 }
 
