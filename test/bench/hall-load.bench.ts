@@ -27,8 +27,8 @@
  * with each other and with PostgreSQL and Redis: (c) measures the coordination cost on one box, not the scale-out of
  * three machines. The CPU per ticket is therefore split three ways (clients / instances / servers), and the rate
  * set against what the box's cores could give at that cost; and on PostgreSQL the sessions waiting on a lock are
- * sampled (lockWaits.ts), the part of the latency that separate machines would not remove. Each cell issues a fixed number of tickets in a category
- * of its own (a category ends at 999 tickets a day, hall-rules.md), so runs stay short.
+ * sampled (lockWaits.ts), the part of the latency that separate machines would not remove. Each cell issues a fixed
+ * number of tickets in a category of its own (a category ends at 999 tickets a day, hall-rules.md), so runs stay short.
  *
  * Every figure is printed beside the same figure of (a), today's single SQLite instance, measured in the same run
  * (columns "SQLite" and "× SQLite"): a ratio between two setups on the same busy box means more than either alone.
