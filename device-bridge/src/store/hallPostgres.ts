@@ -1572,10 +1572,6 @@ export class PostgresHallStore implements HallStore {
       list.push({ text, params, resolve, reject });
     });
     /**
-     * Statements for the COMMIT still held a turn later while fn is still running: fn may be waiting for their
-     * answer, which must not wait for fn's end, so they go now, in a round trip of their own.
-     */
-    /**
      * PostgreSQL answers a COMMIT after a failed statement with a ROLLBACK, no error: a statement fn did not wait for
      * can fail after fn's end was checked (`failed`), so the COMMIT's own answer is checked too.
      */
@@ -1584,6 +1580,10 @@ export class PostgresHallStore implements HallStore {
         throw failed ?? new HallDatabaseError('hall database (PostgreSQL): the transaction was rolled back at its COMMIT (one of its statements had failed)', false, '25P02');
       }
     };
+    /**
+     * Statements for the COMMIT still held a turn later while fn is still running: fn may be waiting for their
+     * answer, which must not wait for fn's end, so they go now, in a round trip of their own.
+     */
     const sendForCommitIfStillRunning = () => setImmediate(() => {
       if (fnDone || !open) return;
       runCommitStarts();
