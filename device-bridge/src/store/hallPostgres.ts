@@ -185,11 +185,25 @@ function ticketOpeningReads(h: string): string[] {
  */
 function sqlLiteral(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'string') return pg.escapeLiteral(v);
+  if (typeof v === 'string') return quoteLiteral(v);
   if (typeof v === 'number' && Number.isFinite(v)) return `'${String(v)}'`;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (Array.isArray(v)) return pg.escapeLiteral(arrayLiteral(v));
+  if (Array.isArray(v)) return quoteLiteral(arrayLiteral(v));
   throw new Error(`hall store: ${typeof v} value cannot be sent in a statement's text`);
+}
+
+const QUOTE_OR_BACKSLASH = /['\\]/;
+
+/**
+ * A string as an SQL literal, exactly as the driver's `escapeLiteral` writes it (quotes and backslashes doubled, an
+ * E'' literal when there is a backslash), by the engine's own search and replace: the driver's loop adds one
+ * character at a time, about four times as long for the answers' JSON a group's COMMIT carries (hundreds of
+ * characters each, one literal per array), test/store/sqlLiteral.test.ts.
+ */
+export function quoteLiteral(s: string): string {
+  if (!QUOTE_OR_BACKSLASH.test(s)) return `'${s}'`;
+  const quoted = s.replaceAll("'", "''");
+  return s.includes('\\') ? ` E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
 }
 
 /** An array's text form, as the driver writes arrays (elements double-quoted, NULL bare, nested arrays in braces). */
@@ -1169,6 +1183,17 @@ export interface PostgresHallStoreOptions {
    * STATISTICS_CHECK_MS; 0: never, for a test that studies plans made without them).
    */
   statisticsCheckMs?: number;
+  /**
+   * Whether a call of the store itself inside one of its transactions is refused (default true): "use the transaction
+   * handle". The check follows each transaction's function through its awaits with an AsyncLocalStorage, which on
+   * Node 20 hooks every promise the process makes: 10-16 % of a hall instance's CPU per ticket (bench `hall-load`'s
+   * cells, with and without it alternating in one run: one instance at concurrency 21, four runs; 7 % for (c), three
+   * instances at 64, where the rate rose by as much). A hall server turns it off
+   * (openHallStore.ts): on PostgreSQL such a call does not hang (the store has connections of its own besides the
+   * transaction's), and every hall-service test runs on SQLite too, whose check stays on (there the call would wait
+   * for the transaction forever), and on PostgreSQL with it on (test/store/backends.ts).
+   */
+  checkNesting?: boolean;
 }
 
 /** Arbitrary constant naming "a hall transaction" among advisory locks (one lock per schema). */
@@ -1216,7 +1241,7 @@ export async function openPostgresHallStore(opts: PostgresHallStoreOptions): Pro
     if (err instanceof Error && /refusing to start/.test(err.message)) throw err;
     throw databaseError(err, where);
   }
-  const store = new PostgresHallStore(pool, numbering, opts.schema, where, version, hallId);
+  const store = new PostgresHallStore(pool, numbering, opts.schema, where, version, hallId, opts.checkNesting ?? true);
   store.checkStatisticsEvery(opts.statisticsCheckMs ?? STATISTICS_CHECK_MS);
   return store;
 }
@@ -1232,13 +1257,15 @@ export function describePostgresUrl(url: string, schema: string): string {
 }
 
 export class PostgresHallStore implements HallStore {
-  private readonly inTransaction = new AsyncLocalStorage<PostgresHallStore>();
+  /** The transaction whose function is running, along its awaits; absent when nesting is not checked. */
+  private readonly inTransaction: AsyncLocalStorage<PostgresHallStore> | undefined;
   private closed = false;
   private readonly batches: BatchedStatements;
   private statisticsTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly pool: pg.Pool, private readonly numbering: pg.Pool, readonly schema: string, readonly where: string,
-    private readonly version: number, readonly hallId: string = DEFAULT_HALL_ID) {
+    private readonly version: number, readonly hallId: string = DEFAULT_HALL_ID, checkNesting = true) {
+    this.inTransaction = checkNesting ? new AsyncLocalStorage<PostgresHallStore>() : undefined;
     const outer: Sql = {
       query: (text, params) => this.poolQuery(text, params),
       atomic: (fn) => this.transaction(fn, 'BEGIN'),
@@ -1289,9 +1316,11 @@ export class PostgresHallStore implements HallStore {
     this.checkingStatistics = true;
     this.ticketsWritten = 0;
     // Outside the transaction whose write asked for it (its own pooled connection, as the timer's).
-    this.inTransaction.exit(() => void this.keepTicketStatistics().catch(() => undefined).finally(() => {
+    const check = () => void this.keepTicketStatistics().catch(() => undefined).finally(() => {
       this.checkingStatistics = false;
-    }));
+    });
+    if (this.inTransaction) this.inTransaction.exit(check);
+    else check();
   }
 
   /** Counts the tickets a transaction's statement wrote (`text` an INSERT or UPDATE of tickets), for the check. */
@@ -1328,7 +1357,7 @@ export class PostgresHallStore implements HallStore {
   }
 
   private refuseHere(): Error | null {
-    if (this.inTransaction.getStore() === this) {
+    if (this.inTransaction?.getStore() === this) {
       return new Error('hall store: use the transaction handle (tx) inside withTransaction, not the store');
     }
     if (this.closed) return new Error('hall store is closed');
@@ -1396,7 +1425,7 @@ export class PostgresHallStore implements HallStore {
     try {
       const hall = hallIdLiteral(this.hallId);
       const rows = [...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([name, count]) => `(${hall}, ${client.escapeLiteral(name)}, ${count})`);
+        .map(([name, count]) => `(${hall}, ${quoteLiteral(name)}, ${count})`);
       const results = (await client.query(`BEGIN; SET LOCAL synchronous_commit = off;
         INSERT INTO counters (hall_id, name, value) VALUES ${rows.join(', ')}
         ON CONFLICT (hall_id, name) DO UPDATE SET value = counters.value + EXCLUDED.value RETURNING name, value; COMMIT`)) as unknown as pg.QueryResult[];
@@ -1649,7 +1678,7 @@ export class PostgresHallStore implements HallStore {
       }
       let result: T;
       try {
-        result = await this.inTransaction.run(this, () => fn(tx));
+        result = await (this.inTransaction ? this.inTransaction.run(this, () => fn(tx)) : fn(tx));
       } finally {
         fnDone = true;
       }

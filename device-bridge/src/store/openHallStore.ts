@@ -57,7 +57,8 @@ export function hallStoreOpener(setting: HallStoreSetting, dataDir: string, hall
       supervision: { kind: 'sqliteFile', file: join(dataDir, HALL_DB_FILE) },
     });
   }
-  const open = () => openPostgresHallStore({ url: setting.url, schema: setting.schema, hallId });
+  // No nesting check in a hall server: its cost is every promise's (hallPostgres.ts PostgresHallStoreOptions.checkNesting).
+  const open = () => openPostgresHallStore({ url: setting.url, schema: setting.schema, hallId, checkNesting: false });
   return async ({ retry }) => {
     try {
       return { store: await open(), kind: 'postgresql', supervision: { kind: 'server' } };

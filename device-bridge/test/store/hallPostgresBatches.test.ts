@@ -15,6 +15,8 @@ import { citizenFromHolder } from '../../src/hall/citizen.ts';
 import { linkAudit } from '../../src/hallLink/auditedHallRequests.ts';
 import { hallRequestHandler } from '../../src/hallLink/hallRequests.ts';
 import { openPostgresHallStore, type PostgresHallStore } from '../../src/store/hallPostgres.ts';
+import { hallStoreOpener, openedHallStore } from '../../src/store/openHallStore.ts';
+import { parseHallStoreSetting } from '../../src/store/hallStoreSetting.ts';
 import type { NewAccessAuditRecord } from '../../src/store/accessAuditRecords.ts';
 import type { CertificateRecord, KioskRequestRecord, TicketPriority } from '../../src/store/hallStore.ts';
 import { libraryHolder, seedBasics } from '../hall/fixture.ts';
@@ -508,6 +510,22 @@ describe('PostgreSQL store: batches and their limits', () => {
       expect(await tx.getKioskRequest('k', 'r')).toMatchObject({ answer: '{}' });
     });
     expect(await store.getKioskRequest('k', 'r')).toMatchObject({ answer: '{}' });
+  });
+
+  it("a hall server's store leaves that check out: the store's own call inside a transaction runs on a connection of its own", async () => {
+    // openHallStore.ts opens it so: the check's AsyncLocalStorage hooks every promise of the process (hallPostgres.ts).
+    const opened = await hallStoreOpener(parseHallStoreSetting(target.setting), target.dir)({ stamp: () => NOW });
+    const server = openedHallStore(opened).store;
+    try {
+      await server.withTransaction(async (tx) => {
+        await tx.addKioskRequest({ kioskId: 'k', requestId: 'in', op: 'op', answer: '{}', appliedAt: 1 });
+        // Outside the transaction: its uncommitted record is not seen, and no error.
+        expect(await server.getKioskRequest('k', 'in')).toBeUndefined();
+      });
+      expect(await server.getKioskRequest('k', 'in')).toMatchObject({ answer: '{}' });
+    } finally {
+      await server.close();
+    }
   });
 
   it('with the database away, every caller of a write batch fails as unavailable and nothing goes item by item', async () => {
