@@ -53,3 +53,21 @@ it('a transaction of several people holds each one under the key every version t
     await c.end();
   }
 });
+
+it('groups of the same people asked in every order take their locks in one order: none waits for another in a circle', async () => {
+  const people = ['440106198001011234', '44010619800101123X', '110101199003077777', '440104197512120011', '440103196601018888'];
+  const rotations = Array.from({ length: 16 }, (_, i) => {
+    const r = i % people.length;
+    const turned = [...people.slice(r), ...people.slice(0, r)];
+    return i % 2 === 0 ? turned : turned.reverse();
+  });
+  // Each holds its locks across a pause, while the others ask for theirs: taken in the order asked, two of them
+  // would each hold a lock the other waits for, and PostgreSQL would end one with a deadlock (40P01).
+  const outcomes = await Promise.allSettled(rotations.map((group, i) => store.withPersonTransaction(group, async (t) => {
+    await t.listQueueCategories();
+    await new Promise((r) => setTimeout(r, 5));
+    return i;
+  })));
+  expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
+  expect(outcomes.map((o) => (o as PromiseFulfilledResult<number>).value)).toEqual(rotations.map((_, i) => i));
+}, 30_000);
