@@ -30,8 +30,8 @@
  * connection parameters (the password) on some errors, which a logger would print.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+// A namespace import: `hash` (Node 20.12 on) is looked up at run time, so an older Node 20 still loads the module.
 import * as nodeCrypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { serviceDurationsSql, visitStepsFromRows, visitStepsOfTickets, type VisitStepFinish, type VisitStepRecord } from './visitRecords.ts';
 import { auditSafeEntry, type AccessAuditQuery, type AccessAuditRecord, type AccessAuditSlice, type NewAccessAuditRecord } from './accessAuditRecords.ts';
@@ -114,7 +114,7 @@ export function statement(text: string, params?: unknown[]): string | pg.QueryCo
 function statementName(text: string): string {
   let name = statementNames.get(text);
   if (name === undefined) {
-    name = `od_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    name = `od_${nodeCrypto.createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
     if (statementNames.size < 5000) statementNames.set(text, name);
   }
   return name;
@@ -1204,7 +1204,7 @@ export interface PostgresHallStoreOptions {
  */
 const sha256: (text: string) => Buffer = typeof nodeCrypto.hash === 'function'
   ? (text) => nodeCrypto.hash('sha256', text, 'buffer')
-  : (text) => createHash('sha256').update(text).digest();
+  : (text) => nodeCrypto.createHash('sha256').update(text).digest();
 
 /** Arbitrary constant naming "a hall transaction" among advisory locks (one lock per schema). */
 const TRANSACTION_LOCK_CLASS = 0x0d00_0002;
