@@ -3,9 +3,8 @@
  * path a linked kiosk uses: request record, rules, numbering, answer) in a closed loop at concurrency 1, 16, 64 and
  * 256, for (a) one instance on SQLite, (b) one instance on PostgreSQL, (c) three instances on PostgreSQL + Redis
  * (links spread over the instances). Tickets/s and p50/p99 latency per cell; then the rate at concurrency 16 with
- * 5,000 tickets already waiting in the category against the same with none, measured in a cell of the same size just
- * before the 5,000 are added (cells next to each other on a busy box compare better than a cell of the first
- * minutes with one of the last). At the end of every configuration the
+ * 5,000 tickets waiting in the hall's day against the same with none waiting (measureWaiting below). At the end of
+ * every configuration the
  * day's ticket numbers are checked unique and their count against the answers, and every answer against the
  * request records the instances wrote with the tickets.
  *
@@ -56,18 +55,18 @@ const WARM_UP = 3900;
 const WARM_UP_SLICE = 780;
 /** The warm-up's categories: up to 999 tickets a day each (hall-rules.md "A001"), three instances' 11,700 in 12. */
 const WARM_UP_CATEGORIES = [...'MNOPQRSTUVWX'];
-/** The category of the cell with none waiting that the cells with 5,000 waiting are set against. */
-const NONE_WAITING_CATEGORY = 'Y';
+/** The categories of the cells with none waiting, in turn (each cell's tickets are then closed: none waits). */
+const NONE_WAITING_CATEGORIES = ['Y', 'Z'];
+/** The categories of the cells with 5,000 waiting, in turn: each holds WAITING_IN_CATEGORY of the 5,000. */
+const WAITING_CATEGORIES: [string, string] = ['E', 'L'];
 /**
- * Unmeasured tickets issued (category SETTLE_CATEGORY) between the fill of 5,000 in one transaction and the cell
- * measured with them waiting: that transaction's aftermath (SQLite's checkpoint of its journal at the next commit,
- * PostgreSQL's first reads setting the new rows' hint bits) is the bench's shortcut, not a cost of the queue; a hall
- * gets to 5,000 waiting over hours.
+ * Pairs of cells, one with none waiting and one with 5,000, in the order ABBA (a drift of the box's speed over the
+ * pairs then weighs on both sides alike): a cell of a few hundred tickets on a busy box varies by 15 % or more from
+ * one to the next, so a ratio of two single cells said as much about the box as about the queue.
  */
-const SETTLE = 300;
-const SETTLE_CATEGORY = 'Z';
-/** Tickets per cell with 5,000 waiting: the measured category already holds WAITING_IN_CATEGORY of its 999. */
-const PER_WAITING_CELL = 600;
+const WAITING_PAIRS = 4;
+/** Tickets per cell of the pairs: each category then holds at most 390 + 2 × 300 of its 999 a day. */
+const PER_WAITING_CELL = 300;
 const WAITING_IN_CATEGORY = 390;
 const WAITING = 5000;
 const LINKS = 64;
@@ -92,8 +91,15 @@ interface Setup {
   store: HallStore;
   /** The hall clock the instances run on (same config, same box clock). */
   clock: HallClock;
-  /** PostgreSQL: VACUUM the tickets, as autovacuum does within a minute of a few hundred new rows (migration 22). */
-  vacuum: (() => Promise<void>) | null;
+  /**
+   * After a set-up write of thousands of rows, what the database does on its own within a minute in a running hall:
+   * PostgreSQL VACUUMs the tickets (autovacuum, migration 22; where it is off, as on this machine kind, the
+   * instances' own check, store/ticketStatistics.ts); SQLite checkpoints its journal (every 1,000 pages written).
+   * A hall gets to 5,000 waiting over hours, not in one statement: that statement's aftermath is the bench's.
+   */
+  tidy: () => Promise<void>;
+  /** SQL on the instances' database (set-up only, while no ticket is asked). */
+  sql(text: string, ...params: unknown[]): Promise<Array<Record<string, unknown>>>;
   /** PostgreSQL: the database whose sessions' lock waits each cell samples (lockWaits.ts). */
   pgUrl: string | null;
   close(): Promise<void>;
@@ -132,7 +138,7 @@ async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: numbe
     }
     store = await target.open();
     const clock = new HallClock(Date.now, siteUtcOffsetMinutes(parseConfig(config).site));
-    for (const letter of 'ABCDEFGHIJKL' + WARM_UP_CATEGORIES.join('') + NONE_WAITING_CATEGORY + SETTLE_CATEGORY) await store.upsertQueueCategory({ letter, name: `业务${letter}`, defaultServiceMinutes: 5 });
+    for (const letter of 'ABCDEFGHIJKL' + WARM_UP_CATEGORIES.join('') + NONE_WAITING_CATEGORIES.join('')) await store.upsertQueueCategory({ letter, name: `业务${letter}`, defaultServiceMinutes: 5 });
     links = await Promise.all(tokens.map(async (token, k) => {
       const s = connect(`${instances[k % count].url}${KIOSK_LINK_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
       await new Promise<void>((resolve, reject) => {
@@ -142,8 +148,9 @@ async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: numbe
       await s.emitWithAck('kioskHello', { devices: [], startedAt: Date.now() });
       return s;
     }));
-    const vacuum = kind === 'postgres' ? async () => void (await target.sql('VACUUM (ANALYZE) tickets')) : null;
-    return { name, instances, links, store, clock, vacuum, pgUrl: kind === 'postgres' ? TEST_PG_URL : null, close };
+    const tidy = async () => void (await target.sql(kind === 'postgres' ? 'VACUUM (ANALYZE) tickets' : 'PRAGMA wal_checkpoint(TRUNCATE)'));
+    return { name, instances, links, store, clock, tidy, sql: (text, ...params) => target.sql(text, ...params),
+      pgUrl: kind === 'postgres' ? TEST_PG_URL : null, close };
   } catch (err) {
     await close();
     throw err;
@@ -197,10 +204,12 @@ async function runCell(setup: Setup, categories: string[], concurrency: number, 
 
 /**
  * 5,000 tickets waiting on the day: a category holds at most 999 a day (hall-rules.md "A001"), so 390 in each of the
- * two measured categories (the cell just after the fill and the one after VACUUM, each then issuing its 600) and the
- * rest in five others; the next call reads them all.
+ * two measured categories (each then issuing two cells of 300) and the rest in five others; the next call reads them
+ * all. Answers the range of the new tickets' ids, (after, upTo].
  */
-async function fillWaiting(setup: Setup, measured: [string, string]): Promise<void> {
+async function fillWaiting(setup: Setup, measured: [string, string]): Promise<{ after: number; upTo: number }> {
+  const lastId = async () => Number((await setup.sql('SELECT max(id) AS m FROM tickets'))[0]?.m ?? 0);
+  const after = await lastId();
   const queue = new QueueService(setup.store, setup.clock);
   const rest = (WAITING - 2 * WAITING_IN_CATEGORY) / 5;
   const plan: Array<[string, number]> = [...measured.map((l): [string, number] => [l, WAITING_IN_CATEGORY]),
@@ -209,6 +218,46 @@ async function fillWaiting(setup: Setup, measured: [string, string]): Promise<vo
   await setup.store.withTransaction(async (tx) => {
     for (const [letter, n] of plan) for (let i = 0; i < n; i++) await queue.issueIn(tx, { citizen: null, category: letter });
   });
+  return { after, upTo: await lastId() };
+}
+
+/**
+ * The rate at concurrency 16 with 5,000 tickets waiting on the hall's day against the rate with none, in
+ * WAITING_PAIRS pairs of cells. First every ticket waiting on the day is closed (the warm-up's and the earlier
+ * cells', thousands: without this, "none waiting" would not be none), then the 5,000 are filled once. Before each
+ * cell they are set waiting or closed in one statement, the database tidied (Setup.tidy), and every other waiting
+ * ticket closed; after it, the cell's own tickets too: a cell with none waiting starts with none on the day, one
+ * with 5,000 with exactly those, 390 of them in its own category. All of it set-up, between cells, in SQL on the
+ * instances' database. Closed means status 'done' without a finish time: no service time of a closed ticket enters
+ * a wait estimate (visitRecords.ts reads finished tickets only).
+ */
+async function measureWaiting(setup: Setup): Promise<{ none: Cell[]; full: Cell[] }> {
+  const day = setup.clock.today();
+  const fill = { after: 0, upTo: 0 };
+  const closeOthers = () => setup.sql(`UPDATE tickets SET status = 'done' WHERE day = ? AND status = 'waiting' AND NOT (id > ? AND id <= ?)`,
+    day, fill.after, fill.upTo);
+  await closeOthers();
+  Object.assign(fill, await fillWaiting(setup, WAITING_CATEGORIES));
+  const none: Cell[] = [];
+  const full: Cell[] = [];
+  for (let pair = 0; pair < WAITING_PAIRS; pair++) {
+    for (const waiting of pair % 2 === 0 ? [false, true] : [true, false]) {
+      await setup.sql('UPDATE tickets SET status = ? WHERE id > ? AND id <= ?', waiting ? 'waiting' : 'done', fill.after, fill.upTo);
+      await closeOthers();
+      await setup.tidy();
+      const cells = waiting ? full : none;
+      const category = (waiting ? WAITING_CATEGORIES : NONE_WAITING_CATEGORIES)[cells.length % 2];
+      cells.push(await runCell(setup, [category], 16, PER_WAITING_CELL));
+      await closeOthers();
+    }
+  }
+  return { none, full };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** The most tickets a second this box's cores could issue at the cell's CPU cost per ticket (process + servers). */
@@ -260,37 +309,21 @@ export default async function bench(): Promise<void> {
           '× CPU ceiling': (cell.rate / cpuCeiling(cell)).toFixed(2), 'waiting on a lock': cell.locks ? formatLockWaits(cell.locks) : '' });
         console.log(JSON.stringify(rows.at(-1)));
       }
-      const none = await runCell(setup, [NONE_WAITING_CATEGORY], 16, PER_WAITING_CELL);
-      numbers.push(...none.issued);
-      await fillWaiting(setup, ['E', 'L']);
-      numbers.push(...(await runCell(setup, [SETTLE_CATEGORY], 16, SETTLE)).issued);
-      const full = await runCell(setup, ['E'], 16, PER_WAITING_CELL);
-      numbers.push(...full.issued);
-      const at16 = { zero: none.rate, full: full.rate };
+      const { none, full } = await measureWaiting(setup);
+      for (const c of [...none, ...full]) numbers.push(...c.issued);
       /** CPU per ticket of the instances and servers: the cost itself, less moved by a neighbour than the rate. */
       const costOf = (c: Cell) => c.instanceMs + c.serverMs;
-      if (kind === 'sqlite') sqlite.set('waiting', full);
-      // The fill made 5,000 tickets in one transaction a moment ago; a hall gets there over hours, during which
-      // autovacuum marks the pages all-visible (migration 22). Measured both ways on PostgreSQL (SQLite has no
-      // visibility map: nothing to vacuum): the wait estimate reads the few tickets behind a new one and the
-      // category's waiting count (migration 23), so neither should depend on it. (Where autovacuum is off, as on this
-      // machine kind, the instances' own check does what it would, store/ticketStatistics.ts: within 10 s, then at
-      // most once a minute.)
-      let vacuumed: Cell | null = null;
-      if (setup.vacuum) {
-        await setup.vacuum();
-        vacuumed = await runCell(setup, ['L'], 16, PER_WAITING_CELL);
-        numbers.push(...vacuumed.issued);
-      }
+      const at = (cells: Cell[]) => ({ rate: median(cells.map((c) => c.rate)), p50: median(cells.map((c) => c.p50)),
+        p99: median(cells.map((c) => c.p99)), cost: median(cells.map(costOf)) });
+      const zero = at(none);
+      const loaded = at(full);
+      if (kind === 'sqlite') sqlite.set('waiting', loaded);
       const base = sqlite.get('waiting');
-      waitingRows.push({ setup: name, 'tickets/s, 0 waiting': Math.round(at16.zero), [`tickets/s, ${WAITING} waiting`]: Math.round(at16.full),
-        ratio: (at16.full / at16.zero).toFixed(2),
-        'tickets/s, 5000 waiting, vacuumed': vacuumed ? Math.round(vacuumed.rate) : '', 'ratio vacuumed': vacuumed ? (vacuumed.rate / at16.zero).toFixed(2) : '',
-        'SQLite at 5000': beside(full.rate, base?.rate, 0).base,
-        'at 5000 × SQLite': beside(full.rate, base?.rate).ratio, 'p99 ms at 5000': full.p99.toFixed(1),
-        'SQLite p99 at 5000': beside(full.p99, base?.p99).base,
-        'CPU ms/ticket 0 · 5000 · vacuumed': [none, full, vacuumed].map((c) => (c ? costOf(c).toFixed(2) : '')).filter(Boolean).join(' · '),
-        'CPU ratio 5000 / 0': (costOf(full) / costOf(none)).toFixed(2) });
+      waitingRows.push({ setup: name, 'tickets/s, 0 waiting': Math.round(zero.rate), [`tickets/s, ${WAITING} waiting`]: Math.round(loaded.rate),
+        ratio: (loaded.rate / zero.rate).toFixed(2), 'ratio per pair': full.map((c, i) => (c.rate / none[i].rate).toFixed(2)).join(' '),
+        'SQLite at 5000': beside(loaded.rate, base?.rate, 0).base, 'at 5000 × SQLite': beside(loaded.rate, base?.rate).ratio,
+        'p99 ms at 5000': loaded.p99.toFixed(1), 'SQLite p99 at 5000': beside(loaded.p99, base?.p99).base,
+        'CPU ms/ticket 0 · 5000': `${zero.cost.toFixed(2)} · ${loaded.cost.toFixed(2)}`, 'CPU ratio 5000 / 0': (loaded.cost / zero.cost).toFixed(2) });
       // Numbers unique per hall and day: the answers and the database agree.
       const day = setup.clock.today();
       const stored = (await setup.store.listTickets(day)).filter((t) => t.holderNumber !== null).map((t) => t.number);
@@ -306,7 +339,7 @@ export default async function bench(): Promise<void> {
   }
   console.log(`warm-up at concurrency 64, tickets/s per slice of ${WARM_UP_SLICE} tickets per instance (unmeasured):\n  ${warmUps.join('\n  ')}`);
   console.log(`closed loop over ${LINKS} kiosk links, after ${WARM_UP} unmeasured tickets per instance; ${PER_CELL} tickets per cell (${4 * 256} at 256),
-${PER_WAITING_CELL} with ${WAITING} waiting; ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+${WAITING_PAIRS} pairs of ${PER_WAITING_CELL} with none and ${WAITING} waiting; ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`what runs where: each instance in a process of its own (as in a district); the ${LINKS} kiosk clients in the bench
 process (kiosks are machines of their own); PostgreSQL and Redis in theirs; all on this box's ${CORES} shared cores`);
   console.log('SQLite / × SQLite: the same figure of (a), one SQLite instance, measured in this run, and the ratio to it');
@@ -316,11 +349,11 @@ concurrency / rate (Little's law), so p99 < 25 ms at 64 concurrent needs at leas
 waiting on a lock: PostgreSQL sessions seen waiting on a lock, mean over samples every 20 ms (by wait event), the
 latency machines of their own would keep (lockWaits.ts)`);
   console.table(rows);
-  console.log(`rate at concurrency 16 with tickets already waiting in the category, against a cell of as many tickets with none
-waiting just before (goal: ratio >= 0.9; cells of 600 tickets, under a second each on a shared box: the CPU per
-ticket of instances and servers beside them is the cost itself), just after the fill of
-${WAITING} tickets in one transaction (and ${SETTLE} unmeasured tickets, its aftermath), and on PostgreSQL once more after a VACUUM of the tickets (what autovacuum does
-within a minute in a running hall, migration 22; a new ticket's wait estimate reads the category's waiting count,
-migration 23, and the few tickets behind it, whether or not the pages are marked)`);
+  console.log(`rate at concurrency 16 with ${WAITING} tickets waiting on the hall's day (${WAITING_IN_CATEGORY} of them in the cell's own category)
+against none waiting (goal: ratio >= 0.9): ${WAITING_PAIRS} pairs of cells of ${PER_WAITING_CELL} tickets in the order ABBA, the
+median of each side (ratio per pair: each pair's own, in order); before each cell the ${WAITING} set waiting or closed,
+every other waiting ticket closed and the database tidied as it would be within a minute (PostgreSQL: VACUUM of the
+tickets; SQLite: a checkpoint of its journal). A new ticket's wait estimate reads its category's waiting count
+(migration 23) and the few tickets behind it: the CPU per ticket of instances and servers is the cost itself`);
   console.table(waitingRows);
 }
