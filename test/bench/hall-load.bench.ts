@@ -40,7 +40,7 @@ import { idNumberCheckChar, KIOSK_LINK_NAMESPACE, type KioskLinkAnswer, type Kio
 import { parseConfig, type BridgeConfigInput } from '../../device-bridge/src/config/load.ts';
 import { siteUtcOffsetMinutes } from '../../device-bridge/src/config/site.ts';
 import { HallClock } from '../../device-bridge/src/hall/clock.ts';
-import { QueueService } from '../../device-bridge/src/hall/queue.ts';
+import { medianOf, QueueService } from '../../device-bridge/src/hall/queue.ts';
 import type { HallStore } from '../../device-bridge/src/store/hallStore.ts';
 import { postgresBackend, sqliteBackend, TEST_PG_URL } from '../../device-bridge/test/store/backends.ts';
 import { startInstanceProcess, type InstanceProcess } from './instanceProcess.ts';
@@ -254,11 +254,8 @@ async function measureWaiting(setup: Setup): Promise<{ none: Cell[]; full: Cell[
   return { none, full };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+/** The median of a pair side's cells (WAITING_PAIRS of them, never none). */
+const median = (values: readonly number[]): number => medianOf(values)!;
 
 /** The most tickets a second this box's cores could issue at the cell's CPU cost per ticket (process + servers). */
 function cpuCeiling(cell: Cell): number {
