@@ -225,8 +225,8 @@ async function fillWaiting(setup: Setup, measured: [string, string]): Promise<{ 
  * The rate at concurrency 16 with 5,000 tickets waiting on the hall's day against the rate with none, in
  * WAITING_PAIRS pairs of cells. First every ticket waiting on the day is closed (the warm-up's and the earlier
  * cells', thousands: without this, "none waiting" would not be none), then the 5,000 are filled once. Before each
- * cell they are set waiting or closed in one statement, the database tidied (Setup.tidy), and every other waiting
- * ticket closed; after it, the cell's own tickets too: a cell with none waiting starts with none on the day, one
+ * cell they are set waiting or closed in one statement and the database tidied (Setup.tidy); after it, the cell's
+ * own tickets are closed too (every waiting ticket but the 5,000): a cell with none waiting starts with none on the day, one
  * with 5,000 with exactly those, 390 of them in its own category. All of it set-up, between cells, in SQL on the
  * instances' database. Closed means status 'done' without a finish time: no service time of a closed ticket enters
  * a wait estimate (visitRecords.ts reads finished tickets only).
@@ -243,7 +243,6 @@ async function measureWaiting(setup: Setup): Promise<{ none: Cell[]; full: Cell[
   for (let pair = 0; pair < WAITING_PAIRS; pair++) {
     for (const waiting of pair % 2 === 0 ? [false, true] : [true, false]) {
       await setup.sql('UPDATE tickets SET status = ? WHERE id > ? AND id <= ?', waiting ? 'waiting' : 'done', fill.after, fill.upTo);
-      await closeOthers();
       await setup.tidy();
       const cells = waiting ? full : none;
       const category = (waiting ? WAITING_CATEGORIES : NONE_WAITING_CATEGORIES)[cells.length % 2];
