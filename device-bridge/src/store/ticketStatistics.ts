@@ -11,7 +11,8 @@
  * autovacuum would: every STATISTICS_CHECK_MS, and as soon as its own transactions wrote CHANGES_BEFORE_ANALYZE tickets
  * since its last check (hallPostgres.ts: in a burst the trap came before the timer), it reads how many rows changed
  * since the table's last ANALYZE and, from
- * CHANGES_BEFORE_ANALYZE on, runs `VACUUM (ANALYZE) tickets` (the visibility map as well: migration 22's reason),
+ * CHANGES_BEFORE_ANALYZE on, runs `VACUUM (ANALYZE) tickets` (the visibility map as well: migration 22's reason)
+ * and a VACUUM of the waiting counts' stripes, which every ticket statement updates (migration 24),
  * one instance at a time (a session advisory lock tried, never waited for), and at most once per ANALYZE_INTERVAL_S
  * as autovacuum's naptime allows: an ANALYZE makes every connection plan its prepared statements on the tickets
  * again, which in a busy hall past 500 changes every few seconds would be most of what the check costs. A table
@@ -50,6 +51,13 @@ export async function keepTicketStatistics(client: pg.ClientBase, schema: string
     // No statement limit: a first VACUUM of a large table may take longer than a request's 15 s.
     await client.query('SET statement_timeout = 0');
     await client.query('VACUUM (ANALYZE) tickets');
+    // The waiting counts' stripes (migration 24) too: every statement that writes tickets updates one of them, and a
+    // transaction of many such statements (a day's closing run, a fill) leaves a dead version per statement that
+    // pruning cannot reclaim while it runs. Never vacuumed, a category's count stayed spread over those versions and
+    // every wait estimate read them: about 200 buffers against 6-9 after a VACUUM, 2,000 such statements over four
+    // categories (test/store/queueReadCost.test.ts); 248 against 12 after bench `hall-load`'s fill of 5,000. A table
+    // of a few rows per category and day: its VACUUM costs next to nothing.
+    await client.query('VACUUM waiting_count_stripes');
   } finally {
     await client.query('RESET statement_timeout').catch(() => undefined);
     await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [STATISTICS_LOCK_CLASS, schema]).catch(() => undefined);
