@@ -60,9 +60,12 @@ const NONE_WAITING_CATEGORIES = ['Y', 'Z'];
 /** The categories of the cells with 5,000 waiting, in turn: each holds WAITING_IN_CATEGORY of the 5,000. */
 const WAITING_CATEGORIES: [string, string] = ['E', 'L'];
 /**
- * Pairs of cells, one with none waiting and one with 5,000, in the order ABBA (a drift of the box's speed over the
- * pairs then weighs on both sides alike): a cell of a few hundred tickets on a busy box varies by 15 % or more from
- * one to the next, so a ratio of two single cells said as much about the box as about the queue.
+ * Pairs of cells, one with none waiting and one with 5,000, in the order ABBA BAAB: a drift of the box's speed over
+ * the pairs weighs on both sides alike, and so does whatever comes back every four cells. A cell of a few hundred
+ * tickets on a busy box varies by 15 % or more from one to the next, so a ratio of two single cells said as much
+ * about the box as about the queue; and in ABBA ABBA the instance's V8 background threads (compiler, collector)
+ * worked most in the second and third cell of each four, the B cells: with the 5,000 never set waiting at all, the B cells cost
+ * one PostgreSQL instance 1.15-1.29 times the CPU per ticket of the A cells (three runs), in ABBA BAAB 0.90-1.03.
  */
 const WAITING_PAIRS = 4;
 /** Tickets per cell of the pairs: each category then holds at most 390 + 2 × 300 of its 999 a day. */
@@ -93,8 +96,9 @@ interface Setup {
   clock: HallClock;
   /**
    * After a set-up write of thousands of rows, what the database does on its own within a minute in a running hall:
-   * PostgreSQL VACUUMs the tickets (autovacuum, migration 22; where it is off, as on this machine kind, the
-   * instances' own check, store/ticketStatistics.ts); SQLite checkpoints its journal (every 1,000 pages written).
+   * PostgreSQL VACUUMs the tickets and the waiting counts' stripes (autovacuum, migration 22; where it is off, as on
+   * this machine kind, the instances' own check, store/ticketStatistics.ts); SQLite checkpoints its journal (every
+   * 1,000 pages written).
    * A hall gets to 5,000 waiting over hours, not in one statement: that statement's aftermath is the bench's.
    */
   tidy: () => Promise<void>;
@@ -148,7 +152,12 @@ async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: numbe
       await s.emitWithAck('kioskHello', { devices: [], startedAt: Date.now() });
       return s;
     }));
-    const tidy = async () => void (await target.sql(kind === 'postgres' ? 'VACUUM (ANALYZE) tickets' : 'PRAGMA wal_checkpoint(TRUNCATE)'));
+    const tidy = async () => {
+      if (kind === 'sqlite') return void (await target.sql('PRAGMA wal_checkpoint(TRUNCATE)'));
+      // As store/ticketStatistics.ts does (and autovacuum, where it is on): the tickets, and the waiting counts' stripes.
+      await target.sql('VACUUM (ANALYZE) tickets');
+      await target.sql('VACUUM waiting_count_stripes');
+    };
     return { name, instances, links, store, clock, tidy, sql: (text, ...params) => target.sql(text, ...params),
       pgUrl: kind === 'postgres' ? TEST_PG_URL : null, close };
   } catch (err) {
@@ -241,7 +250,8 @@ async function measureWaiting(setup: Setup): Promise<{ none: Cell[]; full: Cell[
   const none: Cell[] = [];
   const full: Cell[] = [];
   for (let pair = 0; pair < WAITING_PAIRS; pair++) {
-    for (const waiting of pair % 2 === 0 ? [false, true] : [true, false]) {
+    // ABBA BAAB (WAITING_PAIRS): pairs 0 and 3 of each four start with none waiting, 1 and 2 with the 5,000.
+    for (const waiting of pair % 4 === 0 || pair % 4 === 3 ? [false, true] : [true, false]) {
       await setup.sql('UPDATE tickets SET status = ? WHERE id > ? AND id <= ?', waiting ? 'waiting' : 'done', fill.after, fill.upTo);
       await setup.tidy();
       const cells = waiting ? full : none;
@@ -346,10 +356,10 @@ waiting on a lock: PostgreSQL sessions seen waiting on a lock, mean over samples
 latency machines of their own would keep (lockWaits.ts)`);
   console.table(rows);
   console.log(`rate at concurrency 16 with ${WAITING} tickets waiting on the hall's day (${WAITING_IN_CATEGORY} of them in the cell's own category)
-against none waiting (goal: ratio >= 0.9): ${WAITING_PAIRS} pairs of cells of ${PER_WAITING_CELL} tickets in the order ABBA, the
+against none waiting (goal: ratio >= 0.9): ${WAITING_PAIRS} pairs of cells of ${PER_WAITING_CELL} tickets in the order ABBA BAAB, the
 median of each side (ratio per pair: each pair's own, in order); before each cell the ${WAITING} set waiting or closed,
 every other waiting ticket closed and the database tidied as it would be within a minute (PostgreSQL: VACUUM of the
-tickets; SQLite: a checkpoint of its journal). A new ticket's wait estimate reads its category's waiting count
+tickets and the waiting counts; SQLite: a checkpoint of its journal). A new ticket's wait estimate reads its category's waiting count
 (migration 23) and the few tickets behind it: the CPU per ticket of instances and servers is the cost itself`);
   console.table(waitingRows);
 }
