@@ -64,8 +64,9 @@ const WAITING_CATEGORIES: [string, string] = ['E', 'L'];
  * the pairs weighs on both sides alike, and so does whatever comes back every four cells. A cell of a few hundred
  * tickets on a busy box varies by 15 % or more from one to the next, so a ratio of two single cells said as much
  * about the box as about the queue; and in ABBA ABBA the instance's V8 background threads (compiler, collector)
- * worked most in the second and third cell of each four, the B cells: with the 5,000 never set waiting at all, the B cells cost
- * one PostgreSQL instance 1.15-1.29 times the CPU per ticket of the A cells (three runs), in ABBA BAAB 0.90-1.03.
+ * worked most in the second and third cell of each four, the B cells: with the 5,000 never set waiting at all, the
+ * B cells cost one PostgreSQL instance 1.15-1.29 times the CPU per ticket of the A cells (three runs), in ABBA BAAB
+ * 0.90-1.03.
  */
 const WAITING_PAIRS = 4;
 /** Tickets per cell of the pairs: each category then holds at most 390 + 2 × 300 of its 999 a day. */
