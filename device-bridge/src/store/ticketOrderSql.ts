@@ -87,9 +87,10 @@ interface AskedTicketSql {
 function aheadOfTicketSql(me: AskedTicketSql, nowParam: string, hallParam: string): string {
   const same = `o.hall_id = ${hallParam} AND o.status = 'waiting' AND o.day = ${me.day} AND o.category = ${me.category}`;
   const ranked = (extra: string) => `${rankedWaitingSql(nowParam, me.day, hallParam)} AND t.category = ${me.category} ${extra}`;
-  // Read once per ticket, at most BEHIND_READ_LIMIT rows of the category's range of tickets_waiting. "No priority"
-  // spelt as in nextWaitingSql: "priority IS NULL" matches the predicate of the walk-in index, in issue order across
-  // categories, which a generic plan would walk past every other category's later walk-ins.
+  // Read once per ticket (a derived table, not a subquery in two branches), at most BEHIND_READ_LIMIT rows of the
+  // category's range of tickets_waiting; none for a ticket not found (its fields NULL). "No priority" spelt as in
+  // nextWaitingSql: "priority IS NULL" matches the predicate of the walk-in index, in issue order across categories,
+  // which a generic plan would walk past every other category's later walk-ins.
   const behind = `(SELECT count(*) FROM (SELECT 1 FROM tickets o WHERE ${same} AND coalesce(o.priority, '') = ''
       AND (o.issued_at, o.id) > (${me.issuedAt}, ${me.id}) LIMIT ${BEHIND_READ_LIMIT}) l)`;
   const waiting = `(SELECT w.n FROM waiting_counts w WHERE w.hall_id = ${hallParam} AND w.day = ${me.day} AND w.category = ${me.category})`;
@@ -100,7 +101,7 @@ function aheadOfTicketSql(me: AskedTicketSql, nowParam: string, hallParam: strin
     END
     ELSE
       (SELECT count(*) FROM (${ranked('')}) o, (${ranked(`AND t.id = ${me.id}`)}) m WHERE o.id <> m.id AND ${CALLED_BEFORE_SQL})
-    END FROM (SELECT CASE WHEN coalesce(${me.waiting}, false) AND ${me.priority} IS NULL THEN ${behind} END AS n) b)`;
+    END FROM (SELECT ${behind} AS n) b)`;
 }
 
 /**
