@@ -127,9 +127,11 @@ export class QueueService {
   /**
    * Walk-in tickets asked while others are being issued go together (statementBatches.ts): one transaction, one read of
    * the people's tickets, one number range per category and one insert for the group, instead of a transaction each
-   * (README "Many instances", ticketing cost). The rules are the same functions as `issueIn`'s.
+   * (README "Many instances", ticketing cost). The rules are the same functions as `issueIn`'s. After a group of
+   * several, the next one waits for the kiosks just answered as long as the store says it is worth it
+   * (HallStore.groupLingerMs).
    */
-  private readonly walkIns = new StatementBatches<WalkIn, IssuedTicket>((group) => this.issueGroup(group), { maxInFlight: WALK_IN_GROUPS_IN_FLIGHT });
+  private readonly walkIns: StatementBatches<WalkIn, IssuedTicket>;
 
   constructor(
     private readonly store: HallStore,
@@ -139,7 +141,10 @@ export class QueueService {
     /** Intake paused or closed for the day (dayBoundaries.ts); absent: always open. */
     private readonly boundaries?: Pick<DayBoundaries, 'checkOpen'>,
     private readonly visits: VisitsConfig = { maxSteps: VISIT_STEPS_LIMIT },
-  ) {}
+  ) {
+    this.walkIns = new StatementBatches<WalkIn, IssuedTicket>((group) => this.issueGroup(group),
+      { maxInFlight: WALK_IN_GROUPS_IN_FLIGHT, lingerMs: store.groupLingerMs });
+  }
 
   /**
    * A walk-in ticket for a category (or the person's waiting one in it); `also`: further services of the same visit

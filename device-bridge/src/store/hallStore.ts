@@ -702,6 +702,12 @@ export interface HallStore extends HallRepository {
    */
   readonly hallId: string;
   /**
+   * How long, at most, a group of requests served together (hall/queue.ts: walk-in tickets) waits after a group of
+   * several for the callers it answered to ask again, ms (statementBatches.ts `lingerMs`): worth it where a group's
+   * transaction costs round trips to a server whatever its size, not where it is a call into the process.
+   */
+  readonly groupLingerMs: number;
+  /**
    * Figures of every hall in the database for `day` (the district manager's read-only view); the one read that
    * crosses halls.
    */

@@ -13,7 +13,7 @@
  * - `none`: a store handed in as is (tests), checked only when health asks.
  */
 import { join } from 'node:path';
-import { openPostgresHallStore, PostgresHallStore } from './hallPostgres.ts';
+import { openPostgresHallStore, POSTGRES_GROUP_LINGER_MS, PostgresHallStore } from './hallPostgres.ts';
 import { openHallDatabaseFile } from './hallSqliteFile.ts';
 import type { HallStore } from './hallStore.ts';
 import { DEFAULT_HALL_ID } from './hallScope.ts';
@@ -65,7 +65,7 @@ export function hallStoreOpener(setting: HallStoreSetting, dataDir: string, hall
     } catch (err) {
       // Away, not wrong (a newer schema is wrong: it throws): the bridge starts paused and reaches it when it is back.
       if (!isDatabaseOutage(err) || !retry) throw err;
-      const back = reachWhenBack({ ...retry, open, firstError: err as Error, hallId });
+      const back = reachWhenBack({ ...retry, open, firstError: err as Error, hallId, groupLingerMs: POSTGRES_GROUP_LINGER_MS });
       return { store: back.store, kind: 'postgresql', supervision: { kind: 'server', pending: back.opened } };
     }
   };

@@ -19,6 +19,8 @@ export interface ReachWhenBackOptions {
   /** The error of the first attempt: what every call answers until the next attempt. */
   firstError: Error;
   hallId: string;
+  /** The store's HallStore.groupLingerMs, known before it opens (the services read it when they are made). */
+  groupLingerMs: number;
   /** Delay before the first retry (default 1 s); doubles after each failed attempt. */
   firstMs?: number;
   /** Longest delay between two attempts (default 15 s: a district's server restart is seconds, not minutes). */
@@ -91,6 +93,7 @@ export function reachWhenBack(o: ReachWhenBackOptions): ReachWhenBack {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(real) : value;
       }
       if (prop === 'hallId') return o.hallId;
+      if (prop === 'groupLingerMs') return o.groupLingerMs;
       // Not a thenable (an awaited store must stay a store), and no other symbol or property is known yet.
       if (typeof prop === 'symbol' || prop === 'then') return undefined;
       return fail;

@@ -8,7 +8,9 @@
  * group of tickets reach their next statement together, in one turn, and share it instead of the first going alone
  * and the rest after it (bench `hall-load`: a statement and a half per stage per group, not one). An idle hall pays
  * the rest of a turn, microseconds. Otherwise a call waits, and goes in the next batch with every call of its key
- * that arrived meanwhile (at most `maxBatch` of them, in arrival order). Each caller gets its own result, or its own error: the
+ * that arrived meanwhile (at most `maxBatch` of them, in arrival order). With `lingerMs`, a batch of several that ends
+ * leaves its key lingering: the next batch waits up to that long for as many calls as the one that ended had, plus
+ * those already waiting (see the option). Each caller gets its own result, or its own error: the
  * batch's runner answers per item (`ItemFailed` for one that failed alone); a runner that throws fails its batch.
  *
  * Pure logic: the runner is all that touches the database (hallPostgres.ts; hall/queue.ts issues a group of walk-in
@@ -45,6 +47,17 @@ export interface StatementBatchOptions<I> {
    * the handle sends the turn's statements, and the batch's statement goes with them (store/hallPostgres.ts).
    */
   schedule?: (start: () => void) => void;
+  /**
+   * Group-commit delay (default 0: none), as a Kafka producer's `linger.ms` or PostgreSQL's `commit_delay`: once a
+   * batch of two or more calls ends, the key's next batch waits up to `lingerMs` from that end for as many calls as
+   * that batch held plus those waiting then, and starts as soon as they are there. Callers who asked together tend
+   * to ask again together: the kiosks a group answered ask their next tickets a few milliseconds later, while the
+   * calls that came during the group are waiting. Without it, those two halves ran as two batches, one after the
+   * other, for ever: half the batch size, twice the batches. Never after a batch of one (an idle key starts at
+   * once) nor after a batch that left calls waiting (maxBatch: they have waited for a whole batch already), never
+   * longer than `lingerMs` after the batch's end.
+   */
+  lingerMs?: number;
 }
 
 interface Waiting<I, O> {
@@ -58,6 +71,8 @@ interface KeyState<I, O> {
   waiting: Array<Waiting<I, O>>;
   /** A start is set for the end of this turn (gatherTurn). */
   starting: boolean;
+  /** lingerMs: the next batch waits for `target` calls, or for `timer`, whichever comes first. */
+  linger: { target: number; timer: ReturnType<typeof setTimeout> } | null;
 }
 
 export interface StatementBatchCounts {
@@ -74,6 +89,7 @@ export class StatementBatches<I, O> {
   private readonly keyOf: (item: I) => string;
   private readonly gatherTurn: boolean;
   private readonly schedule: (start: () => void) => void;
+  private readonly lingerMs: number;
   readonly counts: StatementBatchCounts = { calls: 0, batches: 0 };
 
   constructor(private readonly runner: BatchRunner<I, O>, opts: StatementBatchOptions<I> = {}) {
@@ -82,6 +98,7 @@ export class StatementBatches<I, O> {
     this.keyOf = opts.keyOf ?? (() => '');
     this.gatherTurn = opts.gatherTurn ?? true;
     this.schedule = opts.schedule ?? ((start) => void setImmediate(start));
+    this.lingerMs = Math.max(0, opts.lingerMs ?? 0);
   }
 
   call(item: I): Promise<O> {
@@ -89,7 +106,7 @@ export class StatementBatches<I, O> {
     const key = this.keyOf(item);
     let state = this.keys.get(key);
     if (!state) {
-      state = { running: 0, waiting: [], starting: false };
+      state = { running: 0, waiting: [], starting: false, linger: null };
       this.keys.set(key, state);
     }
     const result = new Promise<O>((resolve, reject) => state.waiting.push({ item, resolve, reject }));
@@ -105,16 +122,49 @@ export class StatementBatches<I, O> {
   }
 
   private startBatches(key: string, state: KeyState<I, O>): void {
+    if (this.lingering(state)) return;
     while (state.running < this.maxInFlight && state.waiting.length > 0) {
       const batch = state.waiting.splice(0, this.maxBatch);
+      // Calls left out by maxBatch have waited for a whole batch already: the next one does not linger for them.
+      const leftOut = state.waiting.length > 0;
       state.running++;
       this.counts.batches++;
       void this.runBatch(batch).finally(() => {
         state.running--;
+        if (this.lingerMs > 0 && batch.length > 1 && !leftOut && state.running === 0) this.linger(key, state, batch.length);
         if (state.waiting.length > 0) this.startBatches(key, state);
-        else if (state.running === 0 && !state.starting) this.keys.delete(key);
+        else if (state.running === 0 && !state.starting && !state.linger) this.keys.delete(key);
       });
     }
+  }
+
+  /**
+   * Whether the key's next batch waits (lingerMs): while calls are waiting, fewer than the target, and the time is
+   * not up. Otherwise the linger ends here (the target reached) or has ended (its timer).
+   */
+  private lingering(state: KeyState<I, O>): boolean {
+    const linger = state.linger;
+    if (!linger) return false;
+    if (state.waiting.length === 0) return false;
+    if (state.waiting.length < linger.target) return true;
+    clearTimeout(linger.timer);
+    state.linger = null;
+    return false;
+  }
+
+  /** After a batch of several: the next one lingers (lingerMs), until its timer starts it with whatever waits. */
+  private linger(key: string, state: KeyState<I, O>, ended: number): void {
+    const target = Math.min(this.maxBatch, ended + state.waiting.length);
+    const linger = {
+      target,
+      timer: setTimeout(() => {
+        if (state.linger !== linger) return;
+        state.linger = null;
+        if (state.waiting.length > 0) this.startBatches(key, state);
+        else if (state.running === 0 && !state.starting) this.keys.delete(key);
+      }, this.lingerMs),
+    };
+    state.linger = linger;
   }
 
   private async runBatch(batch: Array<Waiting<I, O>>): Promise<void> {

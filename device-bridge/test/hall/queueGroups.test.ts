@@ -148,4 +148,29 @@ describe.each(STORE_BACKENDS)('walk-in groups on $name', (backend) => {
     const stored = await fx.store.listTickets(fx.clock.today(), { category: 'B' });
     expect(stored.map((t) => t.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
   });
+  it('after a group of several, the next one waits for the kiosks it answered as long as the store says', async () => {
+    // The store's own word: PostgreSQL's group is round trips to a server, worth waiting for company; SQLite's is
+    // a call into the process, not.
+    const fx = await open();
+    if (backend.name === 'postgres') expect(fx.store.groupLingerMs).toBeGreaterThan(0);
+    else expect(fx.store.groupLingerMs).toBe(0);
+    // A wave of three, then the same three kiosks' next requests one turn apart. Lingering (a long linger here, so the
+    // test does not race its timer), the second wave is one group; without, its first request goes alone.
+    const wave = async (lingerMs: number, offset: number) => {
+      const seen = watched(new Proxy(fx.store, { get: (t, p) => (p === 'groupLingerMs' ? lingerMs : Reflect.get(t, p)) }));
+      const q = new QueueService(seen.store, fx.clock);
+      const people = [0, 1, 2].map((i) => person(offset + i));
+      await Promise.all(people.map((c) => q.takeTicket(c, 'A')));
+      const at = seen.transactions();
+      const first = q.takeTicket(people[0], 'B');
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      const rest = people.slice(1).map((c) => q.takeTicket(c, 'B'));
+      const tickets = await Promise.all([first, ...rest]);
+      expect(new Set(tickets.map((t) => t.number)).size).toBe(3);
+      return seen.transactions() - at;
+    };
+    expect(await wave(2000, 100)).toBe(1);
+    expect(await wave(0, 200)).toBe(2);
+  });
 });

@@ -7,7 +7,7 @@ import type { HallStore } from '../../src/store/hallStore.ts';
 import { reachWhenBack } from '../../src/store/reachWhenBack.ts';
 
 const away = (n: number) => new HallDatabaseError(`hall database unavailable (PostgreSQL x): connect ECONNREFUSED #${n}`, true, 'ECONNREFUSED');
-const fakeStore = { hallId: 'hall-7', listQueueCategories: async () => [{ letter: 'A' }], close: async () => undefined } as unknown as HallStore;
+const fakeStore = { hallId: 'hall-7', groupLingerMs: 10, listQueueCategories: async () => [{ letter: 'A' }], close: async () => undefined } as unknown as HallStore;
 
 describe('reachWhenBack', () => {
   it('fails calls with the last outage, retries with a doubling delay, then is the opened store', async () => {
@@ -19,9 +19,11 @@ describe('reachWhenBack', () => {
         if (attempts < 3) throw away(attempts);
         return fakeStore;
       },
-      firstError: away(0), hallId: 'hall-7', firstMs: 5, maxMs: 1000, onRetry: (_e, next) => delays.push(next),
+      firstError: away(0), hallId: 'hall-7', groupLingerMs: 10, firstMs: 5, maxMs: 1000, onRetry: (_e, next) => delays.push(next),
     });
     expect(back.store.hallId).toBe('hall-7');
+    // Known before it opens: the hall's services are made with the stand-in (hall/queue.ts reads it then).
+    expect(back.store.groupLingerMs).toBe(10);
     await expect(back.store.listQueueCategories()).rejects.toThrow(/#0/);
     // Awaiting the stand-in does not treat it as a promise.
     expect(await Promise.resolve(back.store)).toBe(back.store);
@@ -39,7 +41,7 @@ describe('reachWhenBack', () => {
         attempts++;
         throw attempts === 1 ? away(1) : newer;
       },
-      firstError: away(0), hallId: 'hall', firstMs: 5,
+      firstError: away(0), hallId: 'hall', groupLingerMs: 10, firstMs: 5,
     });
     await expect(back.opened).rejects.toBe(newer);
     await new Promise((r) => setTimeout(r, 50));
@@ -54,7 +56,7 @@ describe('reachWhenBack', () => {
         attempts++;
         throw away(attempts);
       },
-      firstError: away(0), hallId: 'hall', firstMs: 5, maxMs: 5,
+      firstError: away(0), hallId: 'hall', groupLingerMs: 10, firstMs: 5, maxMs: 5,
     });
     await new Promise((r) => setTimeout(r, 30));
     await back.store.close();

@@ -149,6 +149,93 @@ describe('StatementBatches', () => {
   });
 });
 
+describe('StatementBatches lingerMs (group-commit delay)', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('after a batch of several, the next waits for as many calls as it held plus those waiting, then starts at once', async () => {
+    const held = heldRunner((n: number) => n * 10);
+    // Two seconds, far longer than the test's steps: only the calls can start the batch here, not the timer.
+    const b = new StatementBatches(held.runner, { lingerMs: 2000 });
+    const first = [1, 2].map((n) => b.call(n));
+    await settle();
+    const during = b.call(3); // came while [1, 2] ran
+    await settle();
+    held.release[0]();
+    await settle();
+    // Target 2 + 1: the two just answered ask again, and then the batch goes, with no wait for the timer.
+    expect(held.batches).toEqual([[1, 2]]);
+    const again = [b.call(4)];
+    await settle();
+    expect(held.batches).toEqual([[1, 2]]);
+    again.push(b.call(5));
+    await settle();
+    expect(held.batches).toEqual([[1, 2], [3, 4, 5]]);
+    held.release[1]();
+    expect(await Promise.all([...first, during, ...again])).toEqual([10, 20, 30, 40, 50]);
+  });
+
+  it('when fewer come, the calls waiting go when lingerMs is up, not before', async () => {
+    const held = heldRunner((n: number) => n);
+    const b = new StatementBatches(held.runner, { lingerMs: 300 });
+    const first = [1, 2].map((n) => b.call(n));
+    await settle();
+    const during = b.call(3);
+    await settle();
+    const ended = performance.now();
+    held.release[0]();
+    await settle();
+    await sleep(50);
+    expect(held.batches).toEqual([[1, 2]]);
+    while (held.batches.length < 2) await sleep(10);
+    expect(performance.now() - ended).toBeGreaterThanOrEqual(290);
+    expect(held.batches[1]).toEqual([3]);
+    held.release[1]();
+    expect(await Promise.all([...first, during])).toEqual([1, 2, 3]);
+  });
+
+  it('never after a batch of one, nor after a batch that maxBatch made leave calls waiting', async () => {
+    const alone = heldRunner((n: number) => n);
+    const a = new StatementBatches(alone.runner, { lingerMs: 3_600_000 });
+    const one = a.call(1);
+    await settle();
+    const next = a.call(2);
+    await settle();
+    alone.release[0]();
+    await settle();
+    // An idle hall's ticket, or the one after it: no wait.
+    expect(alone.batches).toEqual([[1], [2]]);
+    alone.release[1]();
+    await Promise.all([one, next]);
+
+    const capped = heldRunner((n: number) => n);
+    const c = new StatementBatches(capped.runner, { lingerMs: 3_600_000, maxBatch: 2 });
+    const calls = [1, 2, 3].map((n) => c.call(n));
+    await settle();
+    expect(capped.batches).toEqual([[1, 2]]);
+    capped.release[0]();
+    await settle();
+    // 3 waited for the whole of [1, 2] already: it goes now.
+    expect(capped.batches).toEqual([[1, 2], [3]]);
+    capped.release[1]();
+    expect(await Promise.all(calls)).toEqual([1, 2, 3]);
+  });
+
+  it('an idle key that lingered starts the next call at once once lingerMs is over', async () => {
+    const held = heldRunner((n: number) => n);
+    const b = new StatementBatches(held.runner, { lingerMs: 20 });
+    const first = [1, 2].map((n) => b.call(n));
+    await settle();
+    held.release[0]();
+    await Promise.all(first);
+    await sleep(60);
+    const later = b.call(3);
+    await settle();
+    expect(held.batches).toEqual([[1, 2], [3]]);
+    held.release[1]();
+    await expect(later).resolves.toBe(3);
+  });
+});
+
 describe('batchOrEachAlone', () => {
   const fatal = (err: unknown) => err instanceof Error && err.message === 'away';
 
