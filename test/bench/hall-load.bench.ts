@@ -42,6 +42,7 @@ import { siteUtcOffsetMinutes } from '../../device-bridge/src/config/site.ts';
 import { HallClock } from '../../device-bridge/src/hall/clock.ts';
 import { medianOf, QueueService } from '../../device-bridge/src/hall/queue.ts';
 import type { HallStore } from '../../device-bridge/src/store/hallStore.ts';
+import { TICKET_VACUUMS } from '../../device-bridge/src/store/ticketStatistics.ts';
 import { postgresBackend, sqliteBackend, TEST_PG_URL } from '../../device-bridge/test/store/backends.ts';
 import { startInstanceProcess, type InstanceProcess } from './instanceProcess.ts';
 import { CORES, withCpu } from './serverCpu.ts';
@@ -156,8 +157,7 @@ async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: numbe
     const tidy = async () => {
       if (kind === 'sqlite') return void (await target.sql('PRAGMA wal_checkpoint(TRUNCATE)'));
       // As store/ticketStatistics.ts does (and autovacuum, where it is on): the tickets, and the waiting counts' stripes.
-      await target.sql('VACUUM (ANALYZE) tickets');
-      await target.sql('VACUUM waiting_count_stripes');
+      for (const statement of TICKET_VACUUMS) await target.sql(statement);
     };
     return { name, instances, links, store, clock, tidy, sql: (text, ...params) => target.sql(text, ...params),
       pgUrl: kind === 'postgres' ? TEST_PG_URL : null, close };

@@ -139,8 +139,8 @@ export class StatementBatches<I, O> {
   }
 
   /**
-   * Whether the key's next batch waits (lingerMs): while calls are waiting, fewer than the target, and the time is
-   * not up. Otherwise the linger ends here (the target reached) or has ended (its timer).
+   * Whether the key's next batch waits (lingerMs): calls are waiting, fewer than the target. The target reached, the
+   * linger ends here; its time up, its timer ended it.
    */
   private lingering(state: KeyState<I, O>): boolean {
     const linger = state.linger;

@@ -34,6 +34,17 @@ const STATISTICS_LOCK_CLASS = 0x0d00_0004;
  */
 export type StatisticsCheck = 'autovacuum' | 'fresh' | 'recent' | 'busy' | 'analysed';
 
+/**
+ * What the check runs, in order: the tickets (statistics and visibility map, migration 22's reason), then the
+ * waiting counts' stripes (migration 24). Every statement that writes tickets updates one stripe, and a transaction of
+ * many such statements (a day's closing run, a fill) leaves a dead version per statement that pruning cannot reclaim
+ * while it runs. Never vacuumed, a category's count stayed spread over those versions and every wait estimate read
+ * them: about 200 buffers against 6-9 after a VACUUM, 2,000 such statements over four categories
+ * (test/store/queueReadCost.test.ts); 248 against 12 after bench `hall-load`'s fill of 5,000. A table of a few rows
+ * per category and day: its VACUUM costs next to nothing. The bench's tidy runs the same list.
+ */
+export const TICKET_VACUUMS = ['VACUUM (ANALYZE) tickets', 'VACUUM waiting_count_stripes'] as const;
+
 /** One check on `client` (a pooled connection whose search_path is the hall's schema `schema`). */
 export async function keepTicketStatistics(client: pg.ClientBase, schema: string): Promise<StatisticsCheck> {
   const { rows: [t] } = await client.query<{ autovacuum: string; options: string[] | null; changed: string | null; recent: boolean }>(
@@ -50,14 +61,7 @@ export async function keepTicketStatistics(client: pg.ClientBase, schema: string
   try {
     // No statement limit: a first VACUUM of a large table may take longer than a request's 15 s.
     await client.query('SET statement_timeout = 0');
-    await client.query('VACUUM (ANALYZE) tickets');
-    // The waiting counts' stripes (migration 24) too: every statement that writes tickets updates one of them, and a
-    // transaction of many such statements (a day's closing run, a fill) leaves a dead version per statement that
-    // pruning cannot reclaim while it runs. Never vacuumed, a category's count stayed spread over those versions and
-    // every wait estimate read them: about 200 buffers against 6-9 after a VACUUM, 2,000 such statements over four
-    // categories (test/store/queueReadCost.test.ts); 248 against 12 after bench `hall-load`'s fill of 5,000. A table
-    // of a few rows per category and day: its VACUUM costs next to nothing.
-    await client.query('VACUUM waiting_count_stripes');
+    for (const statement of TICKET_VACUUMS) await client.query(statement);
   } finally {
     await client.query('RESET statement_timeout').catch(() => undefined);
     await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [STATISTICS_LOCK_CLASS, schema]).catch(() => undefined);
