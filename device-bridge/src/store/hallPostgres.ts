@@ -1289,7 +1289,7 @@ export class PostgresHallStore implements HallStore {
     this.inTransaction = checkNesting ? new AsyncLocalStorage<PostgresHallStore>() : undefined;
     const outer: Sql = {
       query: (text, params) => this.poolQuery(text, params),
-      atomic: (fn) => this.transaction(fn, 'BEGIN'),
+      atomic: (fn) => this.transaction(fn, ['BEGIN']),
       takeNumbers: (wanted) => this.takeNumbersAlone(wanted),
     };
     // Expose the repository's methods on the store itself (HallStore extends HallRepository).
@@ -1467,7 +1467,7 @@ export class PostgresHallStore implements HallStore {
 
   withPersonTransaction<T>(person: string | null | readonly string[], fn: (tx: HallRepository) => Promise<T>): Promise<T> {
     return this.transaction((sql) => fn(new PostgresHallRepository(sql, this.hallId)), this.personLockSql(person),
-      ticketOpeningReads(hallIdLiteral(this.hallId)));
+      ticketOpeningReads(hallIdLiteral(this.hallId)), true);
   }
 
   /**
@@ -1476,8 +1476,8 @@ export class PostgresHallStore implements HallStore {
    * simple query of several statements; the key is the schema and hall id, both checked names): every round trip
    * saved is one less the hall's other transactions wait for.
    */
-  private hallLockSql(): string {
-    return `BEGIN; SELECT pg_advisory_xact_lock(${TRANSACTION_LOCK_CLASS}, hashtext('${this.schema}/${this.hallId}'))`;
+  private hallLockSql(): string[] {
+    return ['BEGIN', `SELECT pg_advisory_xact_lock(${TRANSACTION_LOCK_CLASS}, hashtext('${this.schema}/${this.hallId}'))`];
   }
 
   /**
@@ -1488,13 +1488,13 @@ export class PostgresHallStore implements HallStore {
    * driver described and made row objects of for nothing (its `addFields` was the first of the driver's functions in
    * a profile of such transactions; the instance's CPU per transaction of ten people with one read, 5-10 % less).
    */
-  private personLockSql(person: string | null | readonly string[]): string {
-    const shared = `BEGIN; SELECT pg_advisory_xact_lock_shared(${TRANSACTION_LOCK_CLASS}, hashtext('${this.schema}/${this.hallId}'))`;
+  private personLockSql(person: string | null | readonly string[]): string[] {
+    const shared = ['BEGIN', `SELECT pg_advisory_xact_lock_shared(${TRANSACTION_LOCK_CLASS}, hashtext('${this.schema}/${this.hallId}'))`];
     const people = person === null ? [] : typeof person === 'string' ? [person] : person;
     const keys = [...new Set(people.map((p) => sha256(`${this.schema}/${this.hallId}/${p}`).readInt32BE(0)))].sort((a, b) => a - b);
     if (keys.length === 0) return shared;
-    if (keys.length === 1) return `${shared}; SELECT pg_advisory_xact_lock(${PERSON_LOCK_CLASS}, ${keys[0]})`;
-    return `${shared}; SELECT count(pg_advisory_xact_lock(${PERSON_LOCK_CLASS}, k)) FROM unnest('{${keys.join(',')}}'::int4[]) AS k`;
+    if (keys.length === 1) return [...shared, `SELECT pg_advisory_xact_lock(${PERSON_LOCK_CLASS}, ${keys[0]})`];
+    return [...shared, `SELECT count(pg_advisory_xact_lock(${PERSON_LOCK_CLASS}, k)) FROM unnest('{${keys.join(',')}}'::int4[]) AS k`];
   }
 
   /**
@@ -1502,24 +1502,31 @@ export class PostgresHallStore implements HallStore {
    * a newer instance altered a table). Everything of the first attempt was rolled back and its connection, with
    * its statements, destroyed, so `fn` runs again from the start, as a caller's retry would.
    */
-  private async transaction<T>(fn: (sql: Sql) => Promise<T>, begin: string, opening: readonly string[] = []): Promise<T> {
+  private async transaction<T>(fn: (sql: Sql) => Promise<T>, begin: readonly string[], opening: readonly string[] = [],
+    withFirstStatements = false): Promise<T> {
     try {
-      return await this.attempt(fn, begin, opening);
+      return await this.attempt(fn, begin, opening, withFirstStatements);
     } catch (err) {
       if (!isStalePlan(err)) throw err;
-      return this.attempt(fn, begin, opening);
+      return this.attempt(fn, begin, opening, withFirstStatements);
     }
   }
 
   /**
    * BEGIN ... COMMIT on one pooled client; `fn` gets statements bound to it, valid until the transaction ends.
-   * `opening`: reads without parameters sent in BEGIN's round trip, after the locks, so they see what the
-   * transaction would see reading them first; `fn`'s first run of the same text is answered with that result
-   * instead of a round trip of its own (a ticket group's transaction had three round trips before its first write;
-   * each one is time the hall's other transactions may wait and CPU on both sides, bench `hall-load`). A statement
-   * other than a SELECT may change what they read, so after one every statement goes to the server again.
+   * `begin`: BEGIN and the locks, one statement each. `opening`: reads without parameters sent in BEGIN's round trip,
+   * after the locks, so they see what the transaction would see reading them first; `fn`'s first run of the same text
+   * is answered with that result instead of a round trip of its own (a ticket group's transaction had three round
+   * trips before its first write; each one is time the hall's other transactions may wait and CPU on both sides,
+   * bench `hall-load`). A statement other than a SELECT may change what they read, so after one every statement goes
+   * to the server again.
+   * `withFirstStatements`: `fn` starts at once and BEGIN, the locks and the opening reads go in the round trip of its
+   * first statements (those it asks in its first turn: a ticket group's categories, people's tickets, request records
+   * and names), so the transaction begins with its first statement. For a function that does nothing before its
+   * first statement that the locks should cover (HallStore.withPersonTransaction).
    */
-  private async attempt<T>(fn: (sql: Sql) => Promise<T>, begin: string, opening: readonly string[] = []): Promise<T> {
+  private async attempt<T>(fn: (sql: Sql) => Promise<T>, begin: readonly string[], opening: readonly string[] = [],
+    withFirstStatements = false): Promise<T> {
     const refused = this.refuseHere();
     if (refused) throw refused;
     const client = await this.connect(this.pool);
@@ -1570,22 +1577,49 @@ export class PostgresHallStore implements HallStore {
     };
     let sendQueued = false;
     let fnDone = false;
+    /** BEGIN, the locks and the opening reads, until they are sent with fn's first statements (withFirstStatements). */
+    let unsentBegin = withFirstStatements;
+    /**
+     * What goes before `batch` in its simple query: once, when the transaction has not begun, BEGIN, the locks and the
+     * opening reads (`skip`: their results, before the batch's). A statement of the batch without parameters asking an
+     * opening read, before any statement that may write, is answered with that read (`served`) instead of being sent
+     * again; the reads not asked wait in `early` for fn's later turns, unless the batch may write.
+     */
+    const beginWith = (batch: AskedStatement[]) => {
+      if (!unsentBegin) return { head: [] as string[], skip: 0, batch, answer: () => undefined };
+      unsentBegin = false;
+      const served = new Map<AskedStatement, number>();
+      let writes = false;
+      for (const c of batch) {
+        const at = opening.indexOf(c.text);
+        if (!writes && at >= 0 && (!c.params || c.params.length === 0) && ![...served.values()].includes(at)) served.set(c, at);
+        else if (!/^\s*SELECT\b/i.test(c.text)) writes = true;
+      }
+      const answer = (results: pg.QueryResult[]) => {
+        const read = (i: number): QueryResult => ({ rows: results[begin.length + i].rows as Row[], rowCount: results[begin.length + i].rowCount ?? 0 });
+        for (const [c, i] of served) c.resolve(read(i));
+        if (!writes) opening.forEach((text, i) => [...served.values()].includes(i) || early.set(text, read(i)));
+      };
+      return { head: [...begin, ...opening], skip: begin.length + opening.length, batch: batch.filter((c) => !served.has(c)), answer };
+    };
     /** `batch` in one simple query (togetherQuery), the COMMIT last when `commit`; each caller answered with its result. */
-    const sendTogether = async (batch: AskedStatement[], commit: boolean) => {
+    const sendTogether = async (asked: AskedStatement[], commit: boolean) => {
       const prepared = preparedOnConnection.get(client) ?? new Set<string>();
       preparedOnConnection.set(client, prepared);
+      const { head, skip, batch, answer } = beginWith(asked);
       let query: ReturnType<typeof togetherQuery>;
       try {
         query = togetherQuery(batch, prepared, commit);
       } catch (err) {
         // A value that cannot be written as a literal: with the COMMIT, the statements and the transaction fail
         // alike; otherwise the statements go one by one, in order (queued on the connection now, before anything
-        // asked later, the COMMIT included).
+        // asked later, the COMMIT included), after BEGIN when it has not gone yet.
         if (!commit) {
+          if (head.length > 0) void run(head.join('; ')).then((r) => answer(r.all), (e: unknown) => asked.forEach((c) => c.reject(e)));
           for (const c of batch) void run(c.text, c.params).then(c.resolve, c.reject);
           return;
         }
-        for (const c of batch) c.reject(err);
+        for (const c of asked) c.reject(err);
         throw err;
       }
       // The names count as prepared once sent, so a query built while this one is on its way does not PREPARE them
@@ -1593,10 +1627,11 @@ export class PostgresHallStore implements HallStore {
       // ROLLBACK does not undo them: the connection is dropped with them (below).
       for (const name of query.names) prepared.add(name);
       try {
-        const results = (await run(query.text)).all;
+        const results = (await run([...head, query.text].join('; '))).all;
         if (commit) checkCommitted(results[results.length - 1]);
+        answer(results);
         batch.forEach((c, i) => {
-          const r = results[query.at[i]];
+          const r = results[skip + query.at[i]];
           if (query.at.length > 1) this.countTicketsWritten(c.text, r.rowCount ?? 0);
           c.resolve({ rows: r.rows as Row[], rowCount: r.rowCount ?? 0 });
         });
@@ -1605,7 +1640,7 @@ export class PostgresHallStore implements HallStore {
         // statement it was the driver does not say, so each caller gets the error. Dropped after a failed COMMIT
         // query, or one that prepared statements: whatever it prepared goes with it.
         if (commit || query.names.length > 0) broken ??= err as Error;
-        for (const c of batch) c.reject(err);
+        for (const c of asked) c.reject(err);
         if (commit) throw err;
       }
     };
@@ -1614,8 +1649,8 @@ export class PostgresHallStore implements HallStore {
       runStarts();
       sendQueued = false;
       const batch = asked.splice(0);
-      if (batch.length === 1) void run(batch[0].text, batch[0].params).then(batch[0].resolve, batch[0].reject);
-      else if (batch.length > 1) void sendTogether(batch, false);
+      if (batch.length === 1 && !unsentBegin) void run(batch[0].text, batch[0].params).then(batch[0].resolve, batch[0].reject);
+      else if (batch.length > 0) void sendTogether(batch, false);
     };
     /** The turn's statements sent once its microtasks are done (once per turn). */
     const sendAtTurnEnd = () => {
@@ -1693,10 +1728,12 @@ export class PostgresHallStore implements HallStore {
       },
     };
     try {
-      if (opening.length === 0) await run(begin);
+      if (withFirstStatements) {
+        // Sent with fn's first statements (beginWith).
+      } else if (opening.length === 0) await run(begin.join('; '));
       else {
         // A simple query of several statements answers one result per statement, in order: the opening reads last.
-        const results = (await run([begin, ...opening].join('; '))).all;
+        const results = (await run([...begin, ...opening].join('; '))).all;
         opening.forEach((text, i) => {
           const r = results[results.length - opening.length + i];
           early.set(text, { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 });
@@ -1719,7 +1756,7 @@ export class PostgresHallStore implements HallStore {
       // From here on a statement asked (by a function fn did not wait for) is refused, not sent after the COMMIT
       // outside the transaction, nor left unanswered.
       open = false;
-      if (last.length === 0) checkCommitted((await run('COMMIT')).all.at(-1));
+      if (last.length === 0 && !unsentBegin) checkCommitted((await run('COMMIT')).all.at(-1));
       else await sendTogether(last, true);
       return result;
     } catch (err) {
@@ -1729,8 +1766,9 @@ export class PostgresHallStore implements HallStore {
       runStarts();
       runCommitStarts();
       for (const c of [...asked.splice(0), ...closing.splice(0)]) c.reject(err);
-      // The caller needs fn's error, not ROLLBACK's; a lost connection has rolled back on the server already.
-      if (!broken) {
+      // The caller needs fn's error, not ROLLBACK's; a lost connection has rolled back on the server already, and a
+      // transaction whose BEGIN was never sent has nothing to roll back.
+      if (!broken && !unsentBegin) {
         await client.query('ROLLBACK').catch((e: Error) => {
           broken ??= e;
         });

@@ -723,8 +723,10 @@ export interface HallStore extends HallRepository {
    * transactions and with every `withTransaction`, but beside other people's, so kiosks issuing tickets to different
    * people do not wait for each other (README "Many instances"). `person`: the holder number, null for a ticket
    * without a holder (no rule of a person to keep), or several holder numbers (a group of tickets issued together,
-   * hall/queue.ts: it runs one at a time with each one's other transactions). On SQLite, where one writer holds the
-   * file, it is `withTransaction`.
+   * hall/queue.ts: it runs one at a time with each one's other transactions). The transaction begins with `fn`'s
+   * first statement: `fn` is called at once, and on PostgreSQL BEGIN and the locks go in the round trip of the
+   * statements it asks in its first turn, so nothing `fn` does before its first statement is covered by them. On
+   * SQLite, where one writer holds the file, it is `withTransaction`.
    */
   withPersonTransaction<T>(person: string | null | readonly string[], fn: (tx: HallRepository) => Promise<T>): Promise<T>;
   /** The schema version the store runs at (for health pages and tests). */

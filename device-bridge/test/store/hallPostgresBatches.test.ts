@@ -249,17 +249,19 @@ describe('a linked kiosk\'s ticket on PostgreSQL: one transaction, no statement 
       expect((Object.keys(after) as Array<keyof typeof after>).filter((k) => after[k].calls > before[k].calls)).toEqual([]);
       expect(sent.sent).toBe(0);
       // The transaction's round trips (the numbers' own transaction commits apart, on the numbering connections:
-      // store/hallPostgres.ts takeNumbersAlone): BEGIN with its locks and opening reads; the people's tickets, the
-      // request's record and the citizen's names; the insert and the wait; the record, the audit entry and COMMIT.
+      // store/hallPostgres.ts takeNumbersAlone): BEGIN with its locks and opening reads, and the group's first reads
+      // (the people's tickets, the request's record and the citizen's names; the categories asked are the opening
+      // read's); the insert and the wait; the record, the audit entry and COMMIT.
       const own = texts.filter((t) => !/INSERT INTO counters/.test(t));
-      expect(own).toHaveLength(4);
-      expect(own[0]).toMatch(/^BEGIN; SELECT pg_advisory_xact_lock_shared/);
+      expect(own).toHaveLength(3);
+      expect(own[0]).toMatch(/^BEGIN; SELECT pg_advisory_xact_lock_shared\(.*\); SELECT pg_advisory_xact_lock\(.*\); SELECT \* FROM queue_categories WHERE hall_id = '\w+' ORDER BY letter; SELECT \* FROM intake_state WHERE hall_id = '\w+'; /s);
+      expect(own[0].match(/queue_categories/g)).toHaveLength(1);
       // The record and the names as one set-based statement (hallPostgresBatches.ts, as on the outer store).
-      expect(own[1]).toMatch(/EXECUTE odc_\w+\('[-0-9]+', '\{"\w+"\}'\); .*EXECUTE odc_\w+\('\{"kiosk-1"\}', '\{"one"\}', '\{"\w+"\}'\); SET LOCAL plan_cache_mode = DEFAULT$/s);
+      expect(own[0]).toMatch(/EXECUTE odc_\w+\('[-0-9]+', '\{"\w+"\}'\); .*EXECUTE odc_\w+\('\{"kiosk-1"\}', '\{"one"\}', '\{"\w+"\}'\); SET LOCAL plan_cache_mode = DEFAULT$/s);
       // The people's tickets planned with their values, as alone (planEachCall), the other reads on their generic plans.
-      expect(own[1]).toMatch(/^SET LOCAL plan_cache_mode = force_custom_plan; PREPARE odc_\w+ AS SELECT t\.\* FROM unnest.*SET LOCAL plan_cache_mode = force_generic_plan; /s);
-      expect(own[2]).toMatch(/^SET LOCAL plan_cache_mode = force_generic_plan; PREPARE odc_\w+ AS INSERT INTO tickets .*EXECUTE odc_\w+\('[-0-9]+', '\{"A001"\}'.*SET LOCAL plan_cache_mode = DEFAULT$/s);
-      expect(own[3]).toMatch(/^SET LOCAL plan_cache_mode = force_generic_plan; PREPARE odc_\w+ AS WITH requests AS \(INSERT INTO kiosk_requests .*INSERT INTO access_audit .*; EXECUTE odc_\w+\('\{"kiosk-1"\}', '\{"one"\}', '\{"queue.take"\}'.*\); COMMIT$/s);
+      expect(own[0]).toMatch(/intake_state WHERE hall_id = '\w+'; SET LOCAL plan_cache_mode = force_custom_plan; PREPARE odc_\w+ AS SELECT t\.\* FROM unnest.*SET LOCAL plan_cache_mode = force_generic_plan; /s);
+      expect(own[1]).toMatch(/^SET LOCAL plan_cache_mode = force_generic_plan; PREPARE odc_\w+ AS INSERT INTO tickets .*EXECUTE odc_\w+\('[-0-9]+', '\{"A001"\}'.*SET LOCAL plan_cache_mode = DEFAULT$/s);
+      expect(own[2]).toMatch(/^SET LOCAL plan_cache_mode = force_generic_plan; PREPARE odc_\w+ AS WITH requests AS \(INSERT INTO kiosk_requests .*INSERT INTO access_audit .*; EXECUTE odc_\w+\('\{"kiosk-1"\}', '\{"one"\}', '\{"queue.take"\}'.*\); COMMIT$/s);
       expect(await store.getKioskRequest('kiosk-1', 'one')).toMatchObject({ op: 'queue.take' });
       // The resend: its record found in its group's transaction, nothing issued; its audit entry (replayed) alone.
       const again = await sentDuring(() => handle('kiosk-1', { requestId: 'one', op: 'queue.take', citizen, args: ['A'] }));

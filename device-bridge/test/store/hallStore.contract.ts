@@ -245,7 +245,10 @@ export function describeHallStoreContract(backend: StoreBackend): void {
           const open1 = new Promise<void>((r) => (began = r));
           let changed!: () => void;
           const after = new Promise<void>((r) => (changed = r));
+          // A person transaction begins with its first statement (PostgreSQL: BEGIN, the locks and the opening reads go
+          // in its round trip), so it has asked one before the other instance changes anything.
           const seen = a.withPersonTransaction(HOLDER, async (tx) => {
+            await tx.listCalendarDays();
             began();
             await after;
             return [await tx.listQueueCategories(), await tx.getIntakeState()] as const;
@@ -277,17 +280,36 @@ export function describeHallStoreContract(backend: StoreBackend): void {
           await tx.saveIntakeState({ ...paused, mode: 'closed' });
           return [before, (await tx.getIntakeState())?.mode];
         })).toEqual(['paused', 'closed']);
+        // Asked in the transaction's first turn, a read before a write and the same read after it: each sees the state
+        // where it stands (PostgreSQL: the first is answered by BEGIN's opening read, the second by the server).
+        expect(await a.withPersonTransaction(null, async (tx) => {
+          const [before, , after] = await Promise.all([tx.getIntakeState(), tx.saveIntakeState({ ...paused, mode: 'open', message: null }),
+            tx.getIntakeState()]);
+          return [before?.mode, after?.mode, (await tx.getIntakeState())?.mode];
+        })).toEqual(['closed', 'open', 'open']);
+        // A write first, then reads: in its turn, and in the next, each read sees it.
+        expect(await a.withPersonTransaction(null, async (tx) => {
+          const [, inTurn] = await Promise.all([tx.saveIntakeState({ ...paused, mode: 'closed' }), tx.getIntakeState()]);
+          return [inTurn?.mode, (await tx.listQueueCategories()).length];
+        })).toEqual(['closed', 2]);
+        expect(await a.withPersonTransaction(null, async (tx) => {
+          await tx.upsertQueueCategory({ letter: 'C', name: '公积金', defaultServiceMinutes: 6 });
+          return (await tx.listQueueCategories()).map((c) => c.letter);
+        })).toEqual(['A', 'B', 'C']);
       }, 30_000);
 
       it('person transactions: one person one at a time, beside other people, never beside a hall-wide one', async () => {
         const a = await open();
         const b = backend.concurrentInstances ? await open() : a;
         const log: string[] = [];
-        /** A transaction that logs its start, waits for `gate`, logs its end. */
+        /**
+         * A transaction that logs its start once its first statement is answered (a person transaction begins with its
+         * first statement: on PostgreSQL BEGIN and the locks go in its round trip), waits for `gate`, logs its end.
+         */
         const held = (s: HallStore, name: string, gate: Promise<void>, person: string | null | 'hall') => {
           const fn = async (tx: HallRepository) => {
-            log.push(`${name} start`);
             await tx.nextCounterValue(`n:${name}`);
+            log.push(`${name} start`);
             await gate;
             log.push(`${name} end`);
           };
@@ -425,16 +447,17 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         let release!: () => void, releaseGroup!: () => void;
         const gate = new Promise<void>((r) => (release = r));
         const groupGate = new Promise<void>((r) => (releaseGroup = r));
+        // Each logs its start once its first statement is answered (a person transaction begins with it).
         const first = a.withPersonTransaction(other, async (tx) => {
-          log.push('other start');
           await tx.nextCounterValue('n:other');
+          log.push('other start');
           await gate;
           log.push('other end');
         });
         await opened();
         const group = b.withPersonTransaction([HOLDER, other], async (tx) => {
-          log.push('group start');
           await tx.nextCounterValue('n:group');
+          log.push('group start');
           await groupGate;
           log.push('group end');
         });
@@ -443,7 +466,8 @@ export function describeHallStoreContract(backend: StoreBackend): void {
         release();
         await first;
         await opened();
-        const next = a.withPersonTransaction(HOLDER, async () => {
+        const next = a.withPersonTransaction(HOLDER, async (tx) => {
+          await tx.nextCounterValue('n:holder');
           log.push('holder start');
         });
         await opened();
