@@ -297,6 +297,25 @@ describe('a linked kiosk\'s ticket on PostgreSQL: one transaction, no statement 
     expect((await store.listTickets(DAY)).map((t) => t.number)).toEqual(['A001', 'A002']);
   });
 
+  it('a person transaction whose first statements cannot go together: BEGIN first, then each alone; a failure fails it', async () => {
+    await seedBasics(store);
+    const texts: string[] = [];
+    const settled: Array<PromiseSettledResult<unknown>> = [];
+    // NaN cannot be written as a literal (togetherQuery): the turn's statements go one by one after BEGIN, its locks
+    // and opening reads; the categories asked are the opening read's, the ticket's id is refused by the server.
+    await expect(watchingQueries(texts, () => store.withPersonTransaction('110101199001011237', async (tx) => {
+      settled.push(...(await Promise.allSettled([tx.listQueueCategories(), tx.getTicket(Number.NaN)])));
+      if (settled[1].status === 'rejected') throw settled[1].reason;
+    }))).rejects.toThrow(/integer/);
+    expect(settled[0]).toMatchObject({ status: 'fulfilled', value: [expect.objectContaining({ letter: 'A' }), expect.anything(), expect.anything()] });
+    expect(settled[1].status).toBe('rejected');
+    expect(texts[0]).toMatch(/^BEGIN; SELECT pg_advisory_xact_lock_shared\(.*\); SELECT pg_advisory_xact_lock\(.*\); SELECT \* FROM queue_categories .*; SELECT \* FROM intake_state WHERE hall_id = '\w+'$/s);
+    expect(texts[1]).toMatch(/^SELECT \* FROM tickets WHERE/);
+    expect(texts.filter((t) => /queue_categories/.test(t))).toHaveLength(1);
+    // Rolled back; the store goes on.
+    expect(await store.withPersonTransaction('110101199001011237', async (tx) => (await tx.listQueueCategories()).length)).toBe(3);
+  });
+
   it('a statement sent with the COMMIT that fails: nothing committed, its caller and the transaction get the error, the store goes on', async () => {
     const day = '2026-11-25';
     const asked: Array<Promise<unknown>> = [];
