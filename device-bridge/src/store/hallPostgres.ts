@@ -1561,6 +1561,12 @@ export class PostgresHallStore implements HallStore {
      */
     let failed: Error | undefined;
     const early = new Map<string, QueryResult>();
+    /** The i-th opening read among the results of the query that began the transaction (after BEGIN and the locks). */
+    const openingRead = (results: readonly pg.QueryResult[], i: number): QueryResult =>
+      ({ rows: results[begin.length + i].rows as Row[], rowCount: results[begin.length + i].rowCount ?? 0 });
+    /** The opening reads not answered yet (`except`: their indexes), kept for fn's later turns. */
+    const keepOpeningReads = (results: readonly pg.QueryResult[], except: ReadonlySet<number> = new Set()) =>
+      opening.forEach((text, i) => except.has(i) || early.set(text, openingRead(results, i)));
     /** Statements to send with the COMMIT (Sql.atCommit), in the order asked. */
     const closing: AskedStatement[] = [];
     /** Statements asked in this turn of the microtask queue: sent together once it is over (sendAsked). */
@@ -1589,16 +1595,18 @@ export class PostgresHallStore implements HallStore {
       if (!unsentBegin) return { head: [] as string[], skip: 0, batch, answer: () => undefined };
       unsentBegin = false;
       const served = new Map<AskedStatement, number>();
+      const servedAt = new Set<number>();
       let writes = false;
       for (const c of batch) {
         const at = opening.indexOf(c.text);
-        if (!writes && at >= 0 && (!c.params || c.params.length === 0) && ![...served.values()].includes(at)) served.set(c, at);
-        else if (!/^\s*SELECT\b/i.test(c.text)) writes = true;
+        if (!writes && at >= 0 && (!c.params || c.params.length === 0) && !servedAt.has(at)) {
+          served.set(c, at);
+          servedAt.add(at);
+        } else if (!/^\s*SELECT\b/i.test(c.text)) writes = true;
       }
       const answer = (results: pg.QueryResult[]) => {
-        const read = (i: number): QueryResult => ({ rows: results[begin.length + i].rows as Row[], rowCount: results[begin.length + i].rowCount ?? 0 });
-        for (const [c, i] of served) c.resolve(read(i));
-        if (!writes) opening.forEach((text, i) => [...served.values()].includes(i) || early.set(text, read(i)));
+        for (const [c, i] of served) c.resolve(openingRead(results, i));
+        if (!writes) keepOpeningReads(results, servedAt);
       };
       return { head: [...begin, ...opening], skip: begin.length + opening.length, batch: batch.filter((c) => !served.has(c)), answer };
     };
@@ -1733,11 +1741,7 @@ export class PostgresHallStore implements HallStore {
       } else if (opening.length === 0) await run(begin.join('; '));
       else {
         // A simple query of several statements answers one result per statement, in order: the opening reads last.
-        const results = (await run([...begin, ...opening].join('; '))).all;
-        opening.forEach((text, i) => {
-          const r = results[results.length - opening.length + i];
-          early.set(text, { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 });
-        });
+        keepOpeningReads((await run([...begin, ...opening].join('; '))).all);
       }
       let result: T;
       try {
