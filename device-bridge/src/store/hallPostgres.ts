@@ -243,20 +243,26 @@ function arrayHolds(values: readonly unknown[], pattern: RegExp): boolean {
   return false;
 }
 
-/** The array's text inside the literal's quotes: `escape` when some element needs it, as an E'' literal's when `e`. */
-function arrayText(values: readonly unknown[], escape: boolean, e: boolean): string {
+/**
+ * The array's text inside the literal's quotes. `escape`: some element holds a character to escape; `eLiteral`: the
+ * literal is an E'' literal (backslashes and double quotes escaped for the array, then every backslash doubled),
+ * else only quotes are doubled (no element holds a backslash or a double quote).
+ */
+function arrayText(values: readonly unknown[], escape: boolean, eLiteral: boolean): string {
   let text = '{';
   for (let i = 0; i < values.length; i++) {
     if (i > 0) text += ',';
     const v = values[i];
     if (v === null || v === undefined) text += 'NULL';
-    else if (Array.isArray(v)) text += arrayText(v, escape, e);
-    else {
-      const t = elementText(v);
-      text += `"${!escape ? t : e ? t.replace(ESCAPED_IN_E_LITERAL, (c) => E_LITERAL_ESCAPES[c]) : t.replaceAll("'", "''")}"`;
-    }
+    else if (Array.isArray(v)) text += arrayText(v, escape, eLiteral);
+    else text += `"${escape ? escapedElement(elementText(v), eLiteral) : elementText(v)}"`;
   }
   return `${text}}`;
+}
+
+/** An element's text escaped for the array and for the SQL literal around it (arrayText). */
+function escapedElement(t: string, eLiteral: boolean): string {
+  return eLiteral ? t.replace(ESCAPED_IN_E_LITERAL, (c) => E_LITERAL_ESCAPES[c]) : t.replaceAll("'", "''");
 }
 
 /** Statements a connection has PREPAREd for statements sent together (names `odc_...`, apart from the driver's `od_...`). */
