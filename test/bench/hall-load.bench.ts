@@ -9,9 +9,10 @@
  * request records the instances wrote with the tickets.
  *
  * Steady state, not a burst: every setup first issues WARM_UP tickets per instance at concurrency 64, unmeasured, in
- * slices whose rates are printed (the warm-up curve), and every cell issues at least four rounds of its concurrency
- * (PER_CELL, more at 256), so a cell's figures are those of a loop that has been running, not of its first arrivals
- * all at once. A hall server runs all day; its first few thousand tickets are not its day. Each instance's JIT keeps
+ * slices whose rates are printed (the warm-up curve); every cell measures at least three rounds of its concurrency
+ * (PER_CELL, more at 256) after two unmeasured ones, with the loop kept full until its last measured answer (runCell
+ * `steady`), so a cell's figures are those of a loop that has been running, not of its first arrivals all at once
+ * nor of its last ones. A hall server runs all day; its first few thousand tickets are not its day. Each instance's JIT keeps
  * optimizing functions for its first 3,000-4,000 tickets (`--trace-opt` on scratch runs of twelve cells of 900 at 64
  * after 600 each: 79-109 functions optimized per cell at first, 6-15 by the tenth), and every optimization is CPU
  * time of the instance's process on the box's shared cores: over those cells (c)'s instances' CPU per ticket fell
@@ -49,8 +50,11 @@ import { CORES, withCpu } from './serverCpu.ts';
 import { formatLockWaits, withLockWaits, type LockWaits } from './lockWaits.ts';
 
 const CONCURRENCY = [1, 16, 64, 256];
-/** Tickets per cell: a category's day holds 999 (hall-rules.md "A001"), so a cell of more spans two categories. */
-const PER_CELL = 900;
+/**
+ * Measured tickets per cell: a category's day holds 999 (hall-rules.md "A001"), and a cell also issues up to three
+ * rounds of its concurrency unmeasured (runCell `steady`): at 64, 128 + 800 + 64 = 992; at 256 the cell spans two.
+ */
+const PER_CELL = 800;
 /** Unmeasured tickets per instance before a setup's first cell (see the head comment), in slices of WARM_UP_SLICE. */
 const WARM_UP = 3900;
 const WARM_UP_SLICE = 780;
@@ -176,19 +180,44 @@ interface Cell {
 }
 
 let requestSeq = 0;
-/** `count` tickets in a closed loop of `concurrency`, spread evenly over `categories` (each below its 999 a day). */
-async function runCell(setup: Setup, categories: string[], concurrency: number, count: number): Promise<Cell> {
+/**
+ * `count` measured tickets in a closed loop of `concurrency`, spread evenly over `categories` (each below its 999 a
+ * day). `steady`: the loop first issues two rounds of unmeasured tickets (2 × concurrency) and keeps issuing
+ * unmeasured ones (at most one round) until the last measured ticket is answered, so the measured ones are those of a
+ * loop already running at its concurrency, neither its start from idle (all the kiosks asking in the same instant:
+ * an instance's first group takes what arrived in its first turn and the rest wait for it, then for the first
+ * group's kiosks, 25-30 ms at 64 on three instances, set the p99 of half the cells of 900 in scratch runs) nor its
+ * end, when fewer ask. The rate is then the measured tickets over the time from the first one's ask to the ask of
+ * the first one after them; CPU per ticket is over every ticket of the cell, measured or not. Without `steady`
+ * (the warm-up, the pairs of measureWaiting), the cell is its count from idle to the last answer.
+ */
+async function runCell(setup: Setup, categories: string[], concurrency: number, count: number, steady = false): Promise<Cell> {
+  const lead = steady ? 2 * concurrency : 0;
+  const trail = steady ? concurrency : 0;
   const latencies: number[] = [];
   const issued: string[] = [];
   let started = 0;
+  let answeredMeasured = 0;
+  let firstAsk = 0;
+  let askAfter = 0;
+  let lastAnswer = 0;
   const worker = async (w: number) => {
     const link = setup.links[w % setup.links.length];
-    while (started < count) {
-      const category = categories[started++ % categories.length];
+    // Unmeasured trail tickets keep the loop full while measured ones are still on their way (at most `trail`).
+    while (started < lead + count || (answeredMeasured < count && started < lead + count + trail)) {
+      const k = started++;
+      const measured = k >= lead && k < lead + count;
+      const category = categories[k % categories.length];
       const req: KioskLinkRequest = { requestId: `r${++requestSeq}`, op: 'queue.take', citizen: nextCitizen(), args: [category] };
       const t = performance.now();
+      if (k === lead) firstAsk = t;
+      if (k === lead + count) askAfter = t;
       const a = (await link.emitWithAck('hallRequest', req)) as KioskLinkAnswer;
-      latencies.push(performance.now() - t);
+      if (measured) {
+        lastAnswer = performance.now();
+        latencies.push(lastAnswer - t);
+        answeredMeasured++;
+      }
       if (!a.ok) {
         // Paused: an instance's database check failed (README "When PostgreSQL goes away"); on a shared box, say too
         // many connections to the shared PostgreSQL. The instances log only when asked.
@@ -207,8 +236,12 @@ async function runCell(setup: Setup, categories: string[], concurrency: number, 
   const instanceS = (await Promise.all(setup.instances.map((i) => i.stats()))).reduce((sum, s) => sum + s.cpuS, 0);
   latencies.sort((x, y) => x - y);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  const perTicket = (seconds: number) => (seconds * 1000) / count;
-  return { rate: count / wallS, p50: pct(0.5), p99: pct(0.99), issued,
+  // Every ticket of the cell (lead and trail too) was served by the CPU time measured.
+  const perTicket = (seconds: number) => (seconds * 1000) / issued.length;
+  // Steady: the measured tickets from the first one's ask to the ask after the last (the loop still full), or, where
+  // no trail ticket was asked (concurrency 1: the one kiosk asks the next once answered), to the last one's answer.
+  const rate = steady ? count / (((askAfter > firstAsk ? askAfter : lastAnswer) - firstAsk) / 1000) : count / wallS;
+  return { rate, p50: pct(0.5), p99: pct(0.99), issued,
     clientMs: perTicket(processS), instanceMs: perTicket(instanceS), serverMs: perTicket(serverS), locks: sampled.locks };
 }
 
@@ -303,7 +336,7 @@ export default async function bench(): Promise<void> {
       // Per concurrency, its categories: at least four rounds of the loop, 999 a day per category.
       const letters = [['A'], ['B'], ['C'], ['D', 'K']];
       for (const [i, c] of CONCURRENCY.entries()) {
-        const cell = await runCell(setup, letters[i], c, Math.max(PER_CELL, 4 * c));
+        const cell = await runCell(setup, letters[i], c, Math.max(PER_CELL, 4 * c), true);
         numbers.push(...cell.issued);
         if (kind === 'sqlite') sqlite.set(c, cell);
         const base = sqlite.get(c);
@@ -345,7 +378,8 @@ export default async function bench(): Promise<void> {
     }
   }
   console.log(`warm-up at concurrency 64, tickets/s per slice of ${WARM_UP_SLICE} tickets per instance (unmeasured):\n  ${warmUps.join('\n  ')}`);
-  console.log(`closed loop over ${LINKS} kiosk links, after ${WARM_UP} unmeasured tickets per instance; ${PER_CELL} tickets per cell (${4 * 256} at 256),
+  console.log(`closed loop over ${LINKS} kiosk links, after ${WARM_UP} unmeasured tickets per instance; ${PER_CELL} measured tickets per cell (${4 * 256} at 256)
+after two unmeasured rounds of its concurrency, the loop kept full until the last measured answer (rate: measured tickets over their asks' span),
 ${WAITING_PAIRS} pairs of ${PER_WAITING_CELL} with none and ${WAITING} waiting; ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`what runs where: each instance in a process of its own (as in a district); the ${LINKS} kiosk clients in the bench
 process (kiosks are machines of their own); PostgreSQL and Redis in theirs; all on this box's ${CORES} shared cores`);
