@@ -62,9 +62,9 @@ import type {
   ApplicationStatus, CalendarDayRecord, CertificateRecord, CounterCallRecord, TicketHoldRecord, CounterWindowRecord, DepartmentRecord,
   HallDay, HallRepository, HallStore, KioskRequestRecord, MaterialRecord, NewAppointment, NewDepartment, NewMaterial,
   NewSlot, NewTicket, NoShowRecord, PrintLogRecord, QueueCategoryRecord, RatingFollowUpRecord, ServiceItemRecord,
-  SlotRecord, TicketFilter, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord, TicketWaits,
+  SlotRecord, TicketFilter, TicketPatch, TicketRatingRecord, TicketRecord, TicketStatus, TicketTransferRecord, TicketWaits, WalkInsReads,
 } from './hallStore.ts';
-import { aheadFrom, durationsFrom, jsonRows, waitsSql } from './ticketWaitsSql.ts';
+import { aheadFrom, durationsFrom, durationsOfCategoriesSql, jsonRows, waitsSql } from './ticketWaitsSql.ts';
 import { numbersWanted, numbersWantedOf } from './hallStore.ts';
 
 /** A failure of the PostgreSQL hall database; `unavailable` when the connection itself failed (refused, lost). */
@@ -636,6 +636,36 @@ class PostgresHallRepository implements HallRepository {
     const text = waitsSql(this.h, waitingAheadOfNumbersSql('$1::text', '$2::text[]', '$3::text', this.h), '$4::text[]', '$5::integer');
     const r = await this.one(text, day, [...new Set(numbers)], hallNow, [...new Set(categories)], limit);
     return { ahead: aheadFrom(numbers, jsonRows(r?.ahead), 'number'), durations: durationsFrom(categories, jsonRows(r?.durations)) };
+  }
+
+  /**
+   * HallRepository.readBeforeWalkIns in one statement of one row: the categories' waiting counts (the view kept by the
+   * tickets' triggers, migration 23), their service times (as waitsOfTickets) and `count` ids from the tickets'
+   * identity sequence (nextval: outside the transaction, never the same id twice).
+   */
+  async readBeforeWalkIns(day: HallDay, categories: readonly string[], count: number, limit: number): Promise<WalkInsReads> {
+    const r = await this.one(`SELECT
+      (SELECT json_agg(coalesce((SELECT w.n FROM waiting_counts w WHERE w.hall_id = ${this.h} AND w.day = $1 AND w.category = u.c), 0) ORDER BY u.i)
+        FROM unnest($2::text[]) WITH ORDINALITY AS u(c, i)) AS waiting,
+      (SELECT coalesce(json_agg(d ORDER BY d.i, d.f DESC), '[]'::json) FROM (${durationsOfCategoriesSql(this.h, '$2::text[]', '$4::integer')}) d) AS durations,
+      (SELECT coalesce(json_agg(nextval(pg_get_serial_sequence('tickets', 'id'))), '[]'::json) FROM generate_series(1, $3::integer)) AS ids`,
+    day, [...categories], count, limit);
+    const numbers = (v: unknown) => (Array.isArray(v) ? v.map(Number) : []);
+    return { waiting: numbers(r?.waiting), durations: durationsFrom(categories, jsonRows(r?.durations)), ids: numbers(r?.ids) };
+  }
+
+  /** HallRepository.insertTicketsAtCommit: insertTickets' statement with the ids given, sent with the COMMIT. */
+  insertTicketsAtCommit(ts: readonly NewTicket[], ids: readonly number[]): Promise<void> {
+    return this.atCommit(async (c) => {
+      // Inside: whatever fails here fails the COMMIT with it.
+      if (ts.length !== ids.length) throw new Error(`insertTicketsAtCommit: ${ts.length} tickets, ${ids.length} ids`);
+      await (c as PostgresHallRepository).run(`INSERT INTO tickets (id, hall_id, day, category, seq, number, holder_number, priority, status,
+        issued_at, appointment_id) SELECT u.id, ${this.h}, u.day, u.category, u.seq, u.number, u.holder, u.priority, 'waiting', u.issued_at,
+        u.appointment_id FROM unnest($1::integer[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::bigint[],
+          $9::integer[]) AS u(id, day, category, seq, number, holder, priority, issued_at, appointment_id)`,
+      [...ids], ts.map((t) => t.day), ts.map((t) => t.category), ts.map((t) => t.seq), ts.map((t) => t.number), ts.map((t) => t.holderNumber),
+      ts.map((t) => t.priority), ts.map((t) => t.issuedAt), ts.map((t) => t.appointmentId));
+    });
   }
 
   /** In a transaction: `f`'s statements go with the COMMIT, in its round trip (Sql.atCommit). */

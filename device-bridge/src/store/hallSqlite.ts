@@ -987,8 +987,10 @@ class SqliteHallRepository implements Synchronous<Omit<HallRepository, 'atCommit
 
 }
 
+// No round trip to save on SQLite: it has neither of the optional methods for a group of walk-ins (readBeforeWalkIns,
+// insertTicketsAtCommit; hall/queue.ts issueGroupIn).
 const REPOSITORY_METHODS = Object.getOwnPropertyNames(SqliteHallRepository.prototype)
-  .filter((n) => n !== 'constructor' && !['st', 'all', 'one'].includes(n)) as Array<Exclude<keyof HallRepository, 'atCommit'>>;
+  .filter((n) => n !== 'constructor' && !['st', 'all', 'one'].includes(n)) as Array<Exclude<keyof HallRepository, 'atCommit' | 'readBeforeWalkIns' | 'insertTicketsAtCommit'>>;
 
 /** An async HallRepository whose every call runs `call` around the synchronous method. */
 function asyncRepository(repo: SqliteHallRepository, call: <R>(f: () => R) => Promise<R>): HallRepository {

@@ -185,6 +185,18 @@ export interface TicketFilter {
   holderNumber?: string;
 }
 
+/**
+ * readBeforeWalkIns' answer, per category asked (in that order): `waiting[j]`, how many tickets of the day wait in it
+ * (a new walk-in has each of them ahead of it: every one was issued before it, hall-rules.md "Calling order"), and
+ * `durations[j]`, recentServiceDurations; and `ids`, as many ticket ids as asked, taken from the tickets' own
+ * sequence (outside the transaction: an id not used stays unused, as an id of a transaction rolled back does).
+ */
+export interface WalkInsReads {
+  waiting: number[];
+  durations: number[][];
+  ids: number[];
+}
+
 /** waitsOfTickets' answer: `ahead[i]` of the i-th ticket asked, `durations[j]` of the j-th category (newest first). */
 export interface TicketWaits {
   ahead: number[];
@@ -450,6 +462,18 @@ export interface HallRepository extends ResultCollectionRepository {
    * are known.
    */
   waitsOfTickets(day: HallDay, numbers: readonly string[], hallNow: string, categories: readonly string[], limit: number): Promise<TicketWaits>;
+  /**
+   * Where a round trip costs more than a statement (PostgreSQL, on a transaction's handle; absent elsewhere): what the
+   * answers of a group of new walk-ins need, read with the group's first reads, before their numbers are taken, so
+   * that their insert can go with the COMMIT (insertTicketsAtCommit) instead of in a round trip of its own. See
+   * WalkInsReads.
+   */
+  readBeforeWalkIns?(day: HallDay, categories: readonly string[], count: number, limit: number): Promise<WalkInsReads>;
+  /**
+   * insertTickets with the ids given (WalkInsReads.ids), sent with the COMMIT (as atCommit): if the insert fails,
+   * nothing is committed. Resolves once committed.
+   */
+  insertTicketsAtCommit?(ts: readonly NewTicket[], ids: readonly number[]): Promise<void>;
   /**
    * `f`'s statements sent with the transaction's COMMIT, in its round trip, and answered once it is committed
    * (PostgreSQL, on a transaction's handle; one that `f` waits for goes a turn later, on its own). If one fails,

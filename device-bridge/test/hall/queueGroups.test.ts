@@ -115,6 +115,13 @@ describe.each(STORE_BACKENDS)('walk-in groups on $name', (backend) => {
             return target.insertTickets(ts);
           };
         }
+        // PostgreSQL: a group of walk-ins sends its insert with the COMMIT (hall/queue.ts issueGroupIn).
+        if (prop === 'insertTicketsAtCommit' && typeof value === 'function') {
+          return (ts: Parameters<HallRepository['insertTickets']>[0], ids: readonly number[]) => {
+            refuseBroken(ts.map((t) => t.holderNumber));
+            return target.insertTicketsAtCommit!(ts, ids);
+          };
+        }
         if (prop === 'insertTicket') {
           return (t: Parameters<HallRepository['insertTicket']>[0]) => {
             refuseBroken([t.holderNumber]);
@@ -133,6 +140,29 @@ describe.each(STORE_BACKENDS)('walk-in groups on $name', (backend) => {
     const stored = await fx.store.listTickets(fx.clock.today());
     expect(stored.map((t) => t.holderNumber).sort()).toEqual(['X10', 'X11', 'X6', 'X7', 'X8']);
     expect(stored.map((t) => t.number).sort()).toEqual([...issued].sort());
+  });
+
+  it('each walk-in of a group is answered the ticket and the wait that reading it again gives', async () => {
+    // On PostgreSQL the group's answers are made before its insert, from the waiting counts, service times and ids read
+    // with its first reads (HallRepository.readBeforeWalkIns); on SQLite from the read after the insert.
+    const fx = await open();
+    const q = new QueueService(fx.store, fx.clock);
+    // Served before, 4 minutes in A and 9 in B: the two categories' estimates differ.
+    for (const [n, letter, minutes] of [[1, 'A', 4], [2, 'B', 9]] as const) {
+      const t = await q.takeTicket(person(n), letter);
+      const at = fx.clock.now();
+      await fx.store.updateTicket(t.id, { status: 'serving', calledAt: at, startedAt: at });
+      await fx.store.updateTicket(t.id, { status: 'done', finishedAt: at + minutes * 60_000 });
+    }
+    // Waiting: two walk-ins and a green-channel ticket in A, one walk-in in B.
+    await q.takeTicket(person(3), 'A');
+    await q.takeTicket(elderly, 'A');
+    await q.takeTicket(person(4), 'A');
+    await q.takeTicket(person(5), 'B');
+    const group = await Promise.all([6, 7, 8, 9, 10].map((n) => q.takeTicket(person(n), n % 2 ? 'B' : 'A')));
+    expect(group.map((t) => [t.number, t.ahead])).toEqual([['A005', 3], ['B003', 1], ['A006', 4], ['B004', 2], ['A007', 5]]);
+    for (const t of group) expect(t).toEqual(await q.ticket(t.id));
+    expect(group[0].estimatedWaitMinutes).not.toBe(group[1].estimatedWaitMinutes);
   });
 
   it('many people at once on one queue: every number once, one ticket per person, in fewer transactions than people', async () => {

@@ -224,7 +224,7 @@ describe('PostgreSQL store: kinds asked in one turn share one statement, each ca
 });
 
 describe('a linked kiosk\'s ticket on PostgreSQL: one transaction, no statement outside it', () => {
-  it('its record and names read with the people\'s tickets, the wait with the insert, the answer\'s record and audit with the COMMIT', async () => {
+  it('its record and names read with the people\'s tickets and the new walk-in\'s wait and id, the insert with the answer\'s record, audit and COMMIT', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'od-pg-link-'));
     const hall = await openKioskHall(dir, silentLogger(), { store });
     try {
@@ -250,18 +250,23 @@ describe('a linked kiosk\'s ticket on PostgreSQL: one transaction, no statement 
       expect(sent.sent).toBe(0);
       // The transaction's round trips (the numbers' own transaction commits apart, on the numbering connections:
       // store/hallPostgres.ts takeNumbersAlone): BEGIN with its locks and opening reads, and the group's first reads
-      // (the people's tickets, the request's record and the citizen's names; the categories asked are the opening
-      // read's); the insert and the wait; the record, the audit entry and COMMIT.
+      // (the people's tickets, the request's record and the citizen's names, and what the new walk-in's answer needs:
+      // its category's waiting count and service times and an id, readBeforeWalkIns; the categories asked are the
+      // opening read's); then the insert, the record, the audit entry and COMMIT.
       const own = texts.filter((t) => !/INSERT INTO counters/.test(t));
-      expect(own).toHaveLength(3);
+      expect(own).toHaveLength(2);
       expect(own[0]).toMatch(/^BEGIN; SELECT pg_advisory_xact_lock_shared\(.*\); SELECT pg_advisory_xact_lock\(.*\); SELECT \* FROM queue_categories WHERE hall_id = '\w+' ORDER BY letter; SELECT \* FROM intake_state WHERE hall_id = '\w+'; /s);
       expect(own[0].match(/queue_categories/g)).toHaveLength(1);
       // The record and the names as one set-based statement (hallPostgresBatches.ts, as on the outer store).
-      expect(own[0]).toMatch(/EXECUTE odc_\w+\('[-0-9]+', '\{"\w+"\}'\); .*EXECUTE odc_\w+\('\{"kiosk-1"\}', '\{"one"\}', '\{"\w+"\}'\); SET LOCAL plan_cache_mode = DEFAULT$/s);
+      expect(own[0]).toMatch(/EXECUTE odc_\w+\('\{"kiosk-1"\}', '\{"one"\}', '\{"\w+"\}'\); .*waiting_counts.*nextval\(pg_get_serial_sequence\('tickets', 'id'\)\).*EXECUTE odc_\w+\('[-0-9]+', '\{"A"\}', '1', '\d+'\); SET LOCAL plan_cache_mode = DEFAULT$/s);
       // The people's tickets planned with their values, as alone (planEachCall), the other reads on their generic plans.
       expect(own[0]).toMatch(/intake_state WHERE hall_id = '\w+'; SET LOCAL plan_cache_mode = force_custom_plan; PREPARE odc_\w+ AS SELECT t\.\* FROM unnest.*SET LOCAL plan_cache_mode = force_generic_plan; /s);
-      expect(own[1]).toMatch(/^SET LOCAL plan_cache_mode = force_generic_plan; PREPARE odc_\w+ AS INSERT INTO tickets .*EXECUTE odc_\w+\('[-0-9]+', '\{"A001"\}'.*SET LOCAL plan_cache_mode = DEFAULT$/s);
-      expect(own[2]).toMatch(/^SET LOCAL plan_cache_mode = force_generic_plan; PREPARE odc_\w+ AS WITH requests AS \(INSERT INTO kiosk_requests .*INSERT INTO access_audit .*; EXECUTE odc_\w+\('\{"kiosk-1"\}', '\{"one"\}', '\{"queue.take"\}'.*\); COMMIT$/s);
+      expect(own[0]).not.toMatch(/INSERT INTO tickets/);
+      expect(own[1]).toMatch(/^SET LOCAL plan_cache_mode = force_generic_plan; PREPARE odc_\w+ AS INSERT INTO tickets .*EXECUTE odc_\w+\('\{"\d+"\}', '\{"[-0-9]+"\}', '\{"A"\}', '\{"1"\}', '\{"A001"\}'.*PREPARE odc_\w+ AS WITH requests AS \(INSERT INTO kiosk_requests .*INSERT INTO access_audit .*; EXECUTE odc_\w+\('\{"kiosk-1"\}', '\{"one"\}', '\{"queue.take"\}'.*\); COMMIT$/s);
+      // The answer's ticket is the one stored: its id taken before the insert, its wait that of the read after it.
+      const stored = (await store.listTickets(day, { category: 'A' })).find((t) => t.number === 'A001')!;
+      expect((sent.result as { result: { id: number } }).result.id).toBe(stored.id);
+      expect(await store.countWaitingAhead(stored.id, hall.clock.stamp())).toBe(2);
       expect(await store.getKioskRequest('kiosk-1', 'one')).toMatchObject({ op: 'queue.take' });
       // The resend: its record found in its group's transaction, nothing issued; its audit entry (replayed) alone.
       const again = await sentDuring(() => handle('kiosk-1', { requestId: 'one', op: 'queue.take', citizen, args: ['A'] }));
@@ -314,6 +319,39 @@ describe('a linked kiosk\'s ticket on PostgreSQL: one transaction, no statement 
     expect(texts.filter((t) => /queue_categories/.test(t))).toHaveLength(1);
     // Rolled back; the store goes on.
     expect(await store.withPersonTransaction('110101199001011237', async (tx) => (await tx.listQueueCategories()).length)).toBe(3);
+  });
+
+  it('tickets inserted with the COMMIT under ids read before: stored with those ids; one the table refuses commits nothing', async () => {
+    const day = '2026-11-26';
+    const row = (seq: number) => ({ day, category: 'A', seq, number: `A${String(seq).padStart(3, '0')}`, holderNumber: null, priority: null,
+      issuedAt: seq, appointmentId: null });
+    const texts: string[] = [];
+    const ids = await watchingQueries(texts, () => store.withPersonTransaction(null, async (tx) => {
+      const before = await tx.readBeforeWalkIns!(day, ['A', 'B'], 3, 20);
+      expect(before.waiting).toEqual([0, 0]);
+      expect(new Set(before.ids).size).toBe(3);
+      void tx.insertTicketsAtCommit!([row(1), row(2)], before.ids.slice(0, 2));
+      return before.ids;
+    }));
+    // The insert went with the COMMIT, not in a round trip of its own.
+    expect(texts.filter((t) => /INSERT INTO tickets/.test(t))).toEqual([expect.stringMatching(/; COMMIT$/)]);
+    expect((await store.listTickets(day)).map((t) => [t.id, t.number, t.status])).toEqual([[ids[0], 'A001', 'waiting'], [ids[1], 'A002', 'waiting']]);
+    // The waiting count read before the next group sees them (kept by the tickets' triggers).
+    expect((await store.withPersonTransaction(null, (tx) => tx.readBeforeWalkIns!(day, ['B', 'A'], 1, 20))).waiting).toEqual([0, 2]);
+    // Seq 1000 is refused by the table (CHECK 1-999): the COMMIT fails and the record sent with it is not committed.
+    await expect(store.withPersonTransaction(null, async (tx) => {
+      const before = await tx.readBeforeWalkIns!(day, ['A'], 1, 20);
+      void tx.insertTicketsAtCommit!([row(1000)], before.ids).catch(() => undefined);
+      void tx.atCommit((c) => c.addKioskRequest({ kioskId: 'k', requestId: 'refused-insert', op: 'queue.take', answer: '{}', appliedAt: 1 }))
+        .catch(() => undefined);
+    })).rejects.toThrow(/check constraint/);
+    expect(await store.getKioskRequest('k', 'refused-insert')).toBeUndefined();
+    expect(await store.listTickets(day)).toHaveLength(2);
+    // Fewer ids than tickets: refused, and nothing committed either.
+    await expect(store.withPersonTransaction(null, async (tx) => {
+      void tx.insertTicketsAtCommit!([row(3), row(4)], [1]).catch(() => undefined);
+    })).rejects.toThrow(/2 tickets, 1 ids/);
+    expect(await store.listTickets(day)).toHaveLength(2);
   });
 
   it('a statement sent with the COMMIT that fails: nothing committed, its caller and the transaction get the error, the store goes on', async () => {
