@@ -206,14 +206,14 @@ async function runCell(setup: Setup, categories: string[], concurrency: number, 
     // Unmeasured trail tickets keep the loop full while measured ones are still on their way (at most `trail`).
     while (started < lead + count || (answeredMeasured < count && started < lead + count + trail)) {
       const k = started++;
-      const measured = k >= lead && k < lead + count;
+      const inCell = k >= lead && k < lead + count;
       const category = categories[k % categories.length];
       const req: KioskLinkRequest = { requestId: `r${++requestSeq}`, op: 'queue.take', citizen: nextCitizen(), args: [category] };
       const t = performance.now();
       if (k === lead) firstAsk = t;
       if (k === lead + count) askAfter = t;
       const a = (await link.emitWithAck('hallRequest', req)) as KioskLinkAnswer;
-      if (measured) {
+      if (inCell) {
         lastAnswer = performance.now();
         latencies.push(lastAnswer - t);
         answeredMeasured++;
