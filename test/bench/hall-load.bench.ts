@@ -333,7 +333,7 @@ export default async function bench(): Promise<void> {
         curve.push(String(Math.round(slice.rate)));
       }
       warmUps.push(`${name}: ${curve.join(', ')}`);
-      // Per concurrency, its categories: at least four rounds of the loop, 999 a day per category.
+      // Per concurrency, its categories: at least three measured rounds after two unmeasured ones, 999 a day per category.
       const letters = [['A'], ['B'], ['C'], ['D', 'K']];
       for (const [i, c] of CONCURRENCY.entries()) {
         const cell = await runCell(setup, letters[i], c, Math.max(PER_CELL, 4 * c), true);

@@ -265,6 +265,26 @@ function escapedElement(t: string, eLiteral: boolean): string {
   return eLiteral ? t.replace(ESCAPED_IN_E_LITERAL, (c) => E_LITERAL_ESCAPES[c]) : t.replaceAll("'", "''");
 }
 
+/** A new ticket's columns as insertTickets writes them from arrays: column, its name in the unnest, type, value. */
+const NEW_TICKET_COLUMNS: ReadonlyArray<readonly [string, string, string, (t: NewTicket) => unknown]> = [
+  ['day', 'day', 'text', (t) => t.day], ['category', 'category', 'text', (t) => t.category], ['seq', 'seq', 'integer', (t) => t.seq],
+  ['number', 'number', 'text', (t) => t.number], ['holder_number', 'holder', 'text', (t) => t.holderNumber],
+  ['priority', 'priority', 'text', (t) => t.priority], ['issued_at', 'issued_at', 'bigint', (t) => t.issuedAt],
+  ['appointment_id', 'appointment_id', 'integer', (t) => t.appointmentId],
+];
+
+/**
+ * Tickets as one INSERT of arrays, status waiting, in hall `h` (insertTickets; insertTicketsAtCommit with `ids`, the
+ * ids read before: WalkInsReads): its text and parameters, the ids first when given.
+ */
+function ticketsInsert(h: string, ts: readonly NewTicket[], ids: readonly number[] | null): { text: string; params: unknown[] } {
+  const columns = [...(ids ? [['id', 'id', 'integer', null] as const] : []), ...NEW_TICKET_COLUMNS];
+  const text = `INSERT INTO tickets (hall_id, status, ${columns.map(([c]) => c).join(', ')})
+      SELECT ${h}, 'waiting', ${columns.map(([, u]) => `u.${u}`).join(', ')}
+      FROM unnest(${columns.map(([, , type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS u(${columns.map(([, u]) => u).join(', ')})`;
+  return { text, params: [...(ids ? [[...ids]] : []), ...NEW_TICKET_COLUMNS.map(([, , , value]) => ts.map(value))] };
+}
+
 /** Statements a connection has PREPAREd for statements sent together (names `odc_...`, apart from the driver's `od_...`). */
 const preparedOnConnection = new WeakMap<pg.PoolClient, Set<string>>();
 
@@ -569,12 +589,8 @@ class PostgresHallRepository implements HallRepository {
   async insertTickets(ts: readonly NewTicket[]): Promise<TicketRecord[]> {
     if (ts.length === 0) return [];
     // One statement for the group; each record goes back to its place by its number (unique on the day).
-    const rows = await this.all(`INSERT INTO tickets (hall_id, day, category, seq, number, holder_number, priority, status, issued_at,
-      appointment_id) SELECT ${this.h}, u.day, u.category, u.seq, u.number, u.holder, u.priority, 'waiting', u.issued_at, u.appointment_id
-      FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::integer[])
-        AS u(day, category, seq, number, holder, priority, issued_at, appointment_id) RETURNING *`,
-    ts.map((t) => t.day), ts.map((t) => t.category), ts.map((t) => t.seq), ts.map((t) => t.number), ts.map((t) => t.holderNumber),
-    ts.map((t) => t.priority), ts.map((t) => t.issuedAt), ts.map((t) => t.appointmentId));
+    const { text, params } = ticketsInsert(this.h, ts, null);
+    const rows = await this.all(`${text} RETURNING *`, ...params);
     const byNumber = new Map(rows.map((r) => [`${String(r.day)} ${String(r.number)}`, ticketFromRow(r)]));
     return ts.map((t) => byNumber.get(`${t.day} ${t.number}`)!);
   }
@@ -659,12 +675,8 @@ class PostgresHallRepository implements HallRepository {
     return this.atCommit(async (c) => {
       // Inside: whatever fails here fails the COMMIT with it.
       if (ts.length !== ids.length) throw new Error(`insertTicketsAtCommit: ${ts.length} tickets, ${ids.length} ids`);
-      await (c as PostgresHallRepository).run(`INSERT INTO tickets (id, hall_id, day, category, seq, number, holder_number, priority, status,
-        issued_at, appointment_id) SELECT u.id, ${this.h}, u.day, u.category, u.seq, u.number, u.holder, u.priority, 'waiting', u.issued_at,
-        u.appointment_id FROM unnest($1::integer[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::bigint[],
-          $9::integer[]) AS u(id, day, category, seq, number, holder, priority, issued_at, appointment_id)`,
-      [...ids], ts.map((t) => t.day), ts.map((t) => t.category), ts.map((t) => t.seq), ts.map((t) => t.number), ts.map((t) => t.holderNumber),
-      ts.map((t) => t.priority), ts.map((t) => t.issuedAt), ts.map((t) => t.appointmentId));
+      const { text, params } = ticketsInsert(this.h, ts, ids);
+      await (c as PostgresHallRepository).run(text, ...params);
     });
   }
 
