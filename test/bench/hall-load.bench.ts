@@ -17,7 +17,9 @@
  * after 600 each: 79-109 functions optimized per cell at first, 6-15 by the tenth), and every optimization is CPU
  * time of the instance's process on the box's shared cores: over those cells (c)'s instances' CPU per ticket fell
  * from 0.82 to 0.38-0.43 ms and the rate rose from 1,300 to 2,200-2,300 tickets/s. With 600 tickets each (the
- * earlier warm-up) the cells measured the compiler as much as the hall.
+ * earlier warm-up) the cells measured the compiler as much as the hall. After the warm-up the database checkpoints, as
+ * a server that has been running has (Setup.checkpoint): on a server started moments before, every commit waited
+ * for each new WAL segment to be written with zeros, a stall of all the kiosks at once about every 1.5 s at (c)'s rate.
  *
  * What runs where: each instance in a process of its own (instanceProcess.ts), as a district runs them (README
  * "Running a district"); the kiosk clients in this process, as they would be on machines of their own. The set-up
@@ -77,7 +79,23 @@ const WAITING_PAIRS = 4;
 /** Tickets per cell of the pairs: each category then holds at most 390 + 2 × 300 of its 999 a day. */
 const PER_WAITING_CELL = 300;
 const WAITING_IN_CATEGORY = 390;
+/** The other categories of the 5,000 waiting, (5,000 - 2 × 390) / 5 = 844 each, so 155 more each (LEAD_IN_CELL). */
+const FILL_CATEGORIES = [...'FGHIJ'];
+/**
+ * Unmeasured cells before the pairs, one in each of FILL_CATEGORIES, with none and 5,000 waiting in turn. The cells
+ * before the pairs are the concurrency cells, the last at 256: the first cells at 16 after them cost an instance 1.5-2
+ * times the CPU per ticket of the later ones (scratch runs of (b), four of each: 0.16-0.24 ms in the first three
+ * cells against 0.10-0.12 from the fourth), and ABBA BAAB puts two of those three on the side of 5,000 waiting
+ * (ratios per pair 0.75-0.89 for the second pair, which is all 5,000 waiting, in six runs). With these cells first,
+ * the step falls in them.
+ */
+const LEAD_IN_CELL = 150;
 const WAITING = 5000;
+/**
+ * Recycled WAL segments of 16 MB ready before the measured cells (Setup.checkpoint): (c)'s fill 3-4 of them, so none
+ * is then created while a cell runs.
+ */
+const WAL_SEGMENTS_READY = 8;
 const LINKS = 64;
 const REDIS_URL = process.env.ONEDOOR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const tokens = Array.from({ length: LINKS }, (_, i) => `bench-kiosk-token-${String(i).padStart(4, '0')}`);
@@ -108,6 +126,20 @@ interface Setup {
    * A hall gets to 5,000 waiting over hours, not in one statement: that statement's aftermath is the bench's.
    */
   tidy: () => Promise<void>;
+  /**
+   * After the warm-up, what a database server that has been running has done: a checkpoint (PostgreSQL makes one every
+   * checkpoint_timeout, or sooner by max_wal_size). A server started moments before (CI's, or this box's after a
+   * boot) has made none yet, so no WAL segment has been recycled: each new 16 MB segment is created as the last one
+   * fills, by writing it with zeros (wal_init_zero), and every commit of every instance waits for that. At (c)'s rate
+   * at 64 that was about every 1.5 s, 45-55 ms each (scratch runs of (c) at 64 with the segment logged: the 3 cells of
+   * 24 that crossed into a new segment had all 64 kiosks' tickets slow at once, p99 45-54 ms; after one CHECKPOINT,
+   * 34 cells of 36 were under 25 ms, and none had such a stall). A checkpoint recycles the segments before it as the next ones, as a running server's
+   * checkpoints do; where fewer than WAL_SEGMENTS_READY would then be ready, the WAL is first switched through
+   * the missing ones. SQLite: a checkpoint of its journal.
+   */
+  checkpoint: () => Promise<void>;
+  /** PostgreSQL: the WAL segment being written and how many recycled ones wait after it (null on SQLite). */
+  walSegments: () => Promise<WalSegments | null>;
   /** SQL on the instances' database (set-up only, while no ticket is asked). */
   sql(text: string, ...params: unknown[]): Promise<Array<Record<string, unknown>>>;
   /** PostgreSQL: the database whose sessions' lock waits each cell samples (lockWaits.ts). */
@@ -163,12 +195,38 @@ async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: numbe
       // As store/ticketStatistics.ts does (and autovacuum, where it is on): the tickets, and the waiting counts' stripes.
       for (const statement of TICKET_VACUUMS) await target.sql(statement);
     };
-    return { name, instances, links, store, clock, tidy, sql: (text, ...params) => target.sql(text, ...params),
+    const walSegments = async (): Promise<WalSegments | null> => {
+      if (kind === 'sqlite') return null;
+      // Segment file names sort in WAL order (timeline, then position); those after the current one were recycled.
+      const [{ segment, ahead }] = await target.sql(`SELECT
+          floor(pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') / (SELECT setting::numeric FROM pg_settings WHERE name = 'wal_segment_size')) AS segment,
+          (SELECT count(*) FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$' AND name > pg_walfile_name(pg_current_wal_lsn())) AS ahead`);
+      return { segment: Number(segment), ahead: Number(ahead) };
+    };
+    const checkpoint = async () => {
+      if (kind === 'sqlite') return void (await target.sql('PRAGMA wal_checkpoint(TRUNCATE)'));
+      // A server that has been running has recycled segments ahead (at least min_wal_size's worth, 80 MB by default);
+      // one started moments before has only those it has written since: switching through the missing ones first
+      // (each after a record, or the switch does nothing) gives the checkpoint that many to recycle.
+      for (let i = (await walSegments())!.ahead; i < WAL_SEGMENTS_READY; i++) {
+        await target.sql(`SELECT pg_logical_emit_message(false, 'onedoor-bench', 'segment')`);
+        await target.sql('SELECT pg_switch_wal()');
+      }
+      await target.sql('CHECKPOINT');
+    };
+    return { name, instances, links, store, clock, tidy, checkpoint, walSegments, sql: (text, ...params) => target.sql(text, ...params),
       pgUrl: kind === 'postgres' ? TEST_PG_URL : null, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+interface WalSegments {
+  /** The number of the segment being written (its position in the WAL over the segment size). */
+  segment: number;
+  /** Recycled segments waiting after it (file names sort in WAL order). */
+  ahead: number;
 }
 
 interface Cell {
@@ -256,7 +314,7 @@ async function fillWaiting(setup: Setup, measured: [string, string]): Promise<{ 
   const queue = new QueueService(setup.store, setup.clock);
   const rest = (WAITING - 2 * WAITING_IN_CATEGORY) / 5;
   const plan: Array<[string, number]> = [...measured.map((l): [string, number] => [l, WAITING_IN_CATEGORY]),
-    ...[...'FGHIJ'].map((l): [string, number] => [l, rest])];
+    ...FILL_CATEGORIES.map((l): [string, number] => [l, rest])];
   // One transaction: the fill is set-up, not part of the measure.
   await setup.store.withTransaction(async (tx) => {
     for (const [letter, n] of plan) for (let i = 0; i < n; i++) await queue.issueIn(tx, { citizen: null, category: letter });
@@ -267,34 +325,42 @@ async function fillWaiting(setup: Setup, measured: [string, string]): Promise<{ 
 /**
  * The rate at concurrency 16 with 5,000 tickets waiting on the hall's day against the rate with none, in
  * WAITING_PAIRS pairs of cells. First every ticket waiting on the day is closed (the warm-up's and the earlier
- * cells', thousands: without this, "none waiting" would not be none), then the 5,000 are filled once. Before each
+ * cells', thousands: without this, "none waiting" would not be none), then the 5,000 are filled once, then the
+ * unmeasured cells of LEAD_IN_CELL run, set up as the pairs' (the step after the concurrency cells falls in them). Before each
  * cell they are set waiting or closed in one statement and the database tidied (Setup.tidy); after it, the cell's
  * own tickets are closed too (every waiting ticket but the 5,000): a cell with none waiting starts with none on the day, one
  * with 5,000 with exactly those, 390 of them in its own category. All of it set-up, between cells, in SQL on the
  * instances' database. Closed means status 'done' without a finish time: no service time of a closed ticket enters
  * a wait estimate (visitRecords.ts reads finished tickets only).
  */
-async function measureWaiting(setup: Setup): Promise<{ none: Cell[]; full: Cell[] }> {
+async function measureWaiting(setup: Setup): Promise<{ leadIn: Cell[]; none: Cell[]; full: Cell[] }> {
   const day = setup.clock.today();
   const fill = { after: 0, upTo: 0 };
   const closeOthers = () => setup.sql(`UPDATE tickets SET status = 'done' WHERE day = ? AND status = 'waiting' AND NOT (id > ? AND id <= ?)`,
     day, fill.after, fill.upTo);
   await closeOthers();
   Object.assign(fill, await fillWaiting(setup, WAITING_CATEGORIES));
+  /** One cell of `count` in `category` with the 5,000 waiting or not, set up as each pair's. */
+  const cellWith = async (waiting: boolean, category: string, count: number): Promise<Cell> => {
+    await setup.sql('UPDATE tickets SET status = ? WHERE id > ? AND id <= ?', waiting ? 'waiting' : 'done', fill.after, fill.upTo);
+    await setup.tidy();
+    const cell = await runCell(setup, [category], 16, count);
+    await closeOthers();
+    return cell;
+  };
+  const leadIn: Cell[] = [];
+  for (const [k, category] of FILL_CATEGORIES.entries()) leadIn.push(await cellWith(k % 2 === 1, category, LEAD_IN_CELL));
   const none: Cell[] = [];
   const full: Cell[] = [];
   for (let pair = 0; pair < WAITING_PAIRS; pair++) {
     // ABBA BAAB (WAITING_PAIRS): pairs 0 and 3 of each four start with none waiting, 1 and 2 with the 5,000.
     for (const waiting of pair % 4 === 0 || pair % 4 === 3 ? [false, true] : [true, false]) {
-      await setup.sql('UPDATE tickets SET status = ? WHERE id > ? AND id <= ?', waiting ? 'waiting' : 'done', fill.after, fill.upTo);
-      await setup.tidy();
       const cells = waiting ? full : none;
       const category = (waiting ? WAITING_CATEGORIES : NONE_WAITING_CATEGORIES)[cells.length % 2];
-      cells.push(await runCell(setup, [category], 16, PER_WAITING_CELL));
-      await closeOthers();
+      cells.push(await cellWith(waiting, category, PER_WAITING_CELL));
     }
   }
-  return { none, full };
+  return { leadIn, none, full };
 }
 
 /** The median of a pair side's cells (WAITING_PAIRS of them, never none). */
@@ -315,6 +381,8 @@ export default async function bench(): Promise<void> {
   const waitingRows: Record<string, string | number>[] = [];
   /** Per setup, the warm-up's rate per slice: where the plateau starts. */
   const warmUps: string[] = [];
+  /** Per PostgreSQL setup, its WAL segments during the measured cells (Setup.checkpoint). */
+  const walNotes: string[] = [];
   // (a)'s figures per concurrency, and at 5,000 waiting: what every other setup is printed beside.
   const sqlite = new Map<number | 'waiting', { rate: number; p50: number; p99: number }>();
   const configs: Array<[string, 'sqlite' | 'postgres', number]> = [
@@ -333,6 +401,8 @@ export default async function bench(): Promise<void> {
         curve.push(String(Math.round(slice.rate)));
       }
       warmUps.push(`${name}: ${curve.join(', ')}`);
+      await setup.checkpoint();
+      const walBefore = await setup.walSegments();
       // Per concurrency, its categories: at least three measured rounds after two unmeasured ones, 999 a day per category.
       const letters = [['A'], ['B'], ['C'], ['D', 'K']];
       for (const [i, c] of CONCURRENCY.entries()) {
@@ -349,8 +419,14 @@ export default async function bench(): Promise<void> {
           '× CPU ceiling': (cell.rate / cpuCeiling(cell)).toFixed(2), 'waiting on a lock': cell.locks ? formatLockWaits(cell.locks) : '' });
         console.log(JSON.stringify(rows.at(-1)));
       }
-      const { none, full } = await measureWaiting(setup);
-      for (const c of [...none, ...full]) numbers.push(...c.issued);
+      const { leadIn, none, full } = await measureWaiting(setup);
+      for (const c of [...leadIn, ...none, ...full]) numbers.push(...c.issued);
+      const walAfter = await setup.walSegments();
+      if (walBefore && walAfter) {
+        const filled = walAfter.segment - walBefore.segment;
+        walNotes.push(`${name}: ${filled} filled during the measured cells, ${walBefore.ahead} recycled ones ready at their start` +
+          (filled > walBefore.ahead ? ` (${filled - walBefore.ahead} created meanwhile, each a wait of every commit)` : ''));
+      }
       /** CPU per ticket of the instances and servers: the cost itself, less moved by a neighbour than the rate. */
       const costOf = (c: Cell) => c.instanceMs + c.serverMs;
       const at = (cells: Cell[]) => ({ rate: median(cells.map((c) => c.rate)), p50: median(cells.map((c) => c.p50)),
@@ -390,8 +466,9 @@ concurrency / rate (Little's law), so p99 < 25 ms at 64 concurrent needs at leas
 waiting on a lock: PostgreSQL sessions seen waiting on a lock, mean over samples every 20 ms (by wait event), the
 latency machines of their own would keep (lockWaits.ts)`);
   console.table(rows);
+  console.log(`WAL segments of 16 MB (PostgreSQL; a checkpoint after each warm-up, Setup.checkpoint):\n  ${walNotes.join('\n  ')}`);
   console.log(`rate at concurrency 16 with ${WAITING} tickets waiting on the hall's day (${WAITING_IN_CATEGORY} of them in the cell's own category)
-against none waiting (goal: ratio >= 0.9): ${WAITING_PAIRS} pairs of cells of ${PER_WAITING_CELL} tickets in the order ABBA BAAB, the
+against none waiting (goal: ratio >= 0.9): ${WAITING_PAIRS} pairs of cells of ${PER_WAITING_CELL} tickets in the order ABBA BAAB, after ${FILL_CATEGORIES.length} unmeasured of ${LEAD_IN_CELL}; the
 median of each side (ratio per pair: each pair's own, in order); before each cell the ${WAITING} set waiting or closed,
 every other waiting ticket closed and the database tidied as it would be within a minute (PostgreSQL: VACUUM of the
 tickets and the waiting counts; SQLite: a checkpoint of its journal). A new ticket's wait estimate reads its category's waiting count
