@@ -86,7 +86,7 @@ const FILL_CATEGORIES = [...'FGHIJ'];
  * before the pairs are the concurrency cells, the last at 256: the first cells at 16 after them cost an instance 1.5-2
  * times the CPU per ticket of the later ones (scratch runs of (b), four of each: 0.16-0.24 ms in the first three
  * cells against 0.10-0.12 from the fourth), and ABBA BAAB puts two of those three on the side of 5,000 waiting
- * (ratios per pair 0.75-0.89 for the second pair, which is all 5,000 waiting, in six runs). With these cells first,
+ * (the second pair's ratio, its cell with the 5,000 the third of those, was 0.70-0.89 in six runs). With these cells first,
  * the step falls in them.
  */
 const LEAD_IN_CELL = 150;
@@ -131,11 +131,11 @@ interface Setup {
    * checkpoint_timeout, or sooner by max_wal_size). A server started moments before (CI's, or this box's after a
    * boot) has made none yet, so no WAL segment has been recycled: each new 16 MB segment is created as the last one
    * fills, by writing it with zeros (wal_init_zero), and every commit of every instance waits for that. At (c)'s rate
-   * at 64 that was about every 1.5 s, 45-55 ms each (scratch runs of (c) at 64 with the segment logged: the 3 cells of
-   * 24 that crossed into a new segment had all 64 kiosks' tickets slow at once, p99 45-54 ms; after one CHECKPOINT,
-   * 34 cells of 36 were under 25 ms, and none had such a stall). A checkpoint recycles the segments before it as the next ones, as a running server's
-   * checkpoints do; where fewer than WAL_SEGMENTS_READY would then be ready, the WAL is first switched through
-   * the missing ones. SQLite: a checkpoint of its journal.
+   * at 64 that was about every 1.5 s (scratch runs of (c) at 64 with the segment logged: the 3 cells of 24 that
+   * crossed into a new segment had all 64 kiosks' tickets slow at once, p99 45-54 ms; after one CHECKPOINT, 34 cells
+   * of 36 were under 25 ms, and none had such a stall). A checkpoint recycles the segments before it as the next
+   * ones, as a running server's checkpoints do; where fewer than WAL_SEGMENTS_READY would then be ready, the WAL is
+   * first switched through the missing ones. SQLite: a checkpoint of its journal.
    */
   checkpoint: () => Promise<void>;
   /** PostgreSQL: the WAL segment being written and how many recycled ones wait after it (null on SQLite). */
