@@ -198,8 +198,8 @@ async function openSetup(name: string, kind: 'sqlite' | 'postgres', count: numbe
     const walSegments = async (): Promise<WalSegments | null> => {
       if (kind === 'sqlite') return null;
       // Segment file names sort in WAL order (timeline, then position); those after the current one were recycled.
-      // pg_ls_waldir, pg_switch_wal and CHECKPOINT need a superuser (or pg_monitor, pg_checkpoint): without, the
-      // bench runs as before and says so.
+      // pg_ls_waldir, pg_switch_wal and CHECKPOINT need a superuser (or pg_monitor, a grant of pg_switch_wal and
+      // pg_checkpoint): without, the bench runs as before and says so.
       const [{ segment, ahead }] = await target.sql(`SELECT
           floor(pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') / (SELECT setting::numeric FROM pg_settings WHERE name = 'wal_segment_size')) AS segment,
           (SELECT count(*) FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$' AND name > pg_walfile_name(pg_current_wal_lsn())) AS ahead`);
